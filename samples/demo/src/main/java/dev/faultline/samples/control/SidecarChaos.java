@@ -1,0 +1,77 @@
+package dev.faultline.samples.control;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Faultline sidecar's CLI on this host, running a Pumba-style schedule until closed, e.g.
+ * {@code faultline-sidecar --random --interval 4s crash --signal SIGKILL re2:^web-}.
+ * {@code crash} signals the container's main process (as a real fault would), so Docker's restart
+ * policy brings the container back, which it does not after an Engine-API {@code docker kill}.
+ */
+public final class SidecarChaos implements AutoCloseable {
+
+    private final Process process;
+    private final Path output;
+    private final List<String> command;
+
+    private SidecarChaos(Process process, Path output, List<String> command) {
+        this.process = process;
+        this.output = output;
+        this.command = command;
+    }
+
+    /** Crashes one random matching container every {@code interval}, until {@link #close()}. */
+    public static SidecarChaos crashRandomly(Path sidecarJar, Duration interval, String targets) throws IOException {
+        List<String> args = List.of("--random", "--interval", interval.toMillis() + "ms",
+                "crash", "--signal", "SIGKILL", targets);
+        return start(sidecarJar, args);
+    }
+
+    public static SidecarChaos start(Path sidecarJar, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", sidecarJar.toString()));
+        command.addAll(args);
+        Path output = Files.createTempFile("faultline-sidecar", ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return new SidecarChaos(p, output, command);
+    }
+
+    public String commandLine() {
+        return String.join(" ", command.subList(command.indexOf("-jar") + 1, command.size()))
+                .replaceFirst("^\\S*faultline-sidecar\\.jar", "faultline-sidecar");
+    }
+
+    /** What the sidecar printed so far (its structured action log). */
+    public String output() {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Stops the schedule the way an operator would (SIGTERM), then waits for the sidecar to exit. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
