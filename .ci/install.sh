@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Debian packages the tests and benchmarks use. Idempotent.
+set -euo pipefail
+pkgs=(docker.io postgresql redis-server busybox-static debootstrap iproute2 iptables wrk hyperfine)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi

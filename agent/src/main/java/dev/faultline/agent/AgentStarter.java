@@ -1,0 +1,170 @@
+package dev.faultline.agent;
+
+import dev.faultline.agent.fault.FaultRegistry;
+import dev.faultline.agent.fault.FaultRule;
+import dev.faultline.agent.fault.Pause;
+import dev.faultline.agent.fault.ThrowableFactory;
+import dev.faultline.agent.hook.Exemption;
+import dev.faultline.agent.hook.Hooks;
+import dev.faultline.agent.hook.NetworkFaults;
+import dev.faultline.agent.hook.NetworkInstrumentation;
+import dev.faultline.agent.jmx.AgentControl;
+import dev.faultline.agent.jmx.FaultBeans;
+import dev.faultline.agent.jmx.RemoteJmx;
+import dev.faultline.agent.metrics.MetricsEndpoint;
+import dev.faultline.agent.spec.SpecException;
+import dev.faultline.agent.spec.SpecParser;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs in the bootstrap loader: wires the registry, hooks, JMX and metrics. Called once per JVM. */
+public final class AgentStarter {
+    private static volatile FaultRegistry registry;
+
+    private AgentStarter() {
+    }
+
+    /** The registry of this JVM's agent, for in-process extensions; null before start. */
+    public static FaultRegistry registry() {
+        return registry;
+    }
+
+    public static void start(String args, Instrumentation inst, boolean dynamic, String jarPath, String version) {
+        AgentOptions options;
+        try {
+            options = AgentOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("[faultline] agent not started, bad option: " + e.getMessage());
+            return;
+        }
+        configureLogging(options.logLevel());
+        Logger log = LoggerFactory.getLogger(AgentStarter.class);
+        System.setProperty(FaultlineAgent.STARTED_PROPERTY, version);
+        Exemption.exemptLocalPort(options.jmxPort());
+        Exemption.exemptLocalPort(options.metricsPort());
+
+        FaultRegistry faults = new FaultRegistry();
+        NetworkFaults network = new NetworkFaults();
+        faults.addHandler(network);
+        ClassFileLocator adviceBytes = new ClassFileLocator.Compound(jarLocator(jarPath), ClassFileLocator.ForClassLoader.ofSystemLoader());
+        Extensions.install(faults, inst, adviceBytes, dynamic);
+
+        warmUp(network);
+        NetworkInstrumentation.install(inst, adviceBytes);
+        registry = faults;
+
+        List<String> fromFile = readFaultsFile(options.faultsFile(), log);
+        for (String spec : fromFile) faults.arm(spec);
+
+        Thread control = new Thread(() -> startControlPlane(options, faults, version, log), "faultline-control");
+        control.setDaemon(true);
+        control.start();
+        log.info("faultline agent {} loaded ({}): network hooks in {} JDK classes{}", version, dynamic ? "attached" : "premain",
+                NetworkInstrumentation.transformedClasses(), fromFile.isEmpty() ? "" : ", " + fromFile.size() + " faults armed from " + options.faultsFile());
+    }
+
+    private static void startControlPlane(AgentOptions options, FaultRegistry faults, String version, Logger log) {
+        try {
+            FaultBeans beans = new FaultBeans(ManagementFactory.getPlatformMBeanServer());
+            beans.registerAgent(new AgentControl(faults, version));
+            faults.addListener(beans);
+            faults.active().forEach(beans::armed);
+        } catch (Exception e) {
+            log.error("could not register the Faultline MBeans; faults from the faults file stay armed until their ttl", e);
+            return;
+        }
+        if (options.jmxPort() > 0) {
+            try {
+                RemoteJmx.start(options, ManagementFactory.getPlatformMBeanServer());
+                log.info("JMX: service:jmx:rmi:///jndi/rmi://{}:{}/jmxrmi{}", options.jmxHost(), options.jmxPort(),
+                        options.jmxAuthFile() != null ? " (password file)" : "");
+            } catch (Exception e) {
+                log.error("JMX connector on {}:{} not started: {}", options.jmxHost(), options.jmxPort(), e.toString());
+            }
+        }
+        if (options.metricsPort() > 0) {
+            try {
+                MetricsEndpoint.start(options.metricsHost(), options.metricsPort());
+                log.info("metrics: http://{}:{}/metrics", options.metricsHost(), options.metricsPort());
+            } catch (IOException e) {
+                log.error("metrics endpoint on {}:{} not started: {}", options.metricsHost(), options.metricsPort(), e.toString());
+            }
+        }
+    }
+
+    /** All lines are checked before any is armed: a bad file arms nothing. */
+    private static List<String> readFaultsFile(String file, Logger log) {
+        List<String> specs = new ArrayList<>();
+        if (file == null) return specs;
+        try {
+            List<String> lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).trim();
+                if (line.isEmpty() || line.startsWith("#")) continue;
+                try {
+                    SpecParser.parse(line);
+                } catch (SpecException e) {
+                    log.error("faults file {} line {}: {}; no fault from this file is armed", file, i + 1, e.getMessage());
+                    return List.of();
+                }
+                specs.add(line);
+            }
+        } catch (IOException e) {
+            log.error("faults file {} unreadable ({}); no fault from it is armed", file, e.toString());
+        }
+        return specs;
+    }
+
+    /**
+     * Runs the hook path once before any JDK class calls it, so every class it needs is loaded now and not
+     * in the middle of a socket call (where loading could recurse into the hooks).
+     */
+    private static void warmUp(NetworkFaults network) {
+        FaultRule rule = new FaultRule("warm-up", SpecParser.parse("latency on=read host=127.0.0.0/8 port=1 delay=0ms every=2 ttl=1m"),
+                ThrowableFactory.HOOK_DEFAULT);
+        network.arm(rule);
+        try {
+            Hooks.socketRead(InetAddress.getLoopbackAddress(), 1, 2, 0);
+            Hooks.channelRead(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 1), null, 0);
+        } catch (IOException ignored) {
+            // not reached: the gate lets the first call through untouched
+        } finally {
+            network.disarm(rule);
+        }
+        Pause.delay(1_000);
+    }
+
+    private static ClassFileLocator jarLocator(String jarPath) {
+        try {
+            return ClassFileLocator.ForJarFile.of(new File(jarPath));
+        } catch (IOException e) {
+            return ClassFileLocator.NoOp.INSTANCE;
+        }
+    }
+
+    private static void configureLogging(String level) {
+        String prefix = LoggerFactory.class.getPackageName() + ".simpleLogger.";
+        setIfAbsent(prefix + "defaultLogLevel", level);
+        setIfAbsent(prefix + "logFile", "System.err");
+        setIfAbsent(prefix + "showDateTime", "true");
+        setIfAbsent(prefix + "dateTimeFormat", "HH:mm:ss.SSS");
+        setIfAbsent(prefix + "showShortLogName", "true");
+        setIfAbsent(prefix + "showThreadName", "false");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) System.setProperty(key, value);
+    }
+}

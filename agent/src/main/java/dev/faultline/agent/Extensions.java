@@ -1,0 +1,16 @@
+package dev.faultline.agent;
+
+import dev.faultline.agent.fault.FaultRegistry;
+import net.bytebuddy.dynamic.ClassFileLocator;
+
+import java.lang.instrument.Instrumentation;
+
+/** Fault families beyond the network hooks: method faults and process faults register their handlers here. */
+final class Extensions {
+    private Extensions() {
+    }
+
+    static void install(FaultRegistry registry, Instrumentation inst, ClassFileLocator adviceBytes, boolean dynamic) {
+        // method and process faults (issue 3) plug in here
+    }
+}
