@@ -35,7 +35,7 @@ public final class ReplicasExperiment {
     }
 
     public static final SteadyStateHypothesis HYPOTHESIS = SteadyStateHypothesis.NINETY_NINE_PERCENT;
-    public static final Duration GATEWAY_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration GATEWAY_TIMEOUT = Duration.ofMillis(500);
 
     private final Path sidecarJar;
     private final Duration chaos;

@@ -27,7 +27,7 @@ public final class SlowDownstreamExperiment {
     public enum Target { NONE, FIRST, ALL }
 
     /** One step: a fault (a spec with {@code %d} for the downstream port) armed on some replicas, or none. */
-    public record Phase(String name, String spec, Target target, String why) {}
+    public record Phase(String name, String spec, Target target, boolean clears, String why) {}
 
     /** What one phase measured. */
     public record Outcome(Phase phase, String spec, LoadReport load, long gatewayRetries, long gatewayTimeouts,
@@ -43,17 +43,17 @@ public final class SlowDownstreamExperiment {
 
     public static List<Phase> phases() {
         return List.of(
-                new Phase("before", null, Target.NONE, "no fault: the steady state"),
+                new Phase("before", null, Target.NONE, false, "no fault: the steady state"),
                 new Phase("latency, all replicas", "latency on=connect port=%d delay=" + SMALL_DELAY_MS + "ms",
-                        Target.ALL, "under the gateway timeout: every call pays it"),
+                        Target.ALL, false, "under the gateway timeout: every call pays it"),
                 new Phase("latency, replica-1", "latency on=connect port=%d delay=" + LARGE_DELAY_MS + "ms",
-                        Target.FIRST, "over the timeout: the gateway gives up and retries on replica-2"),
+                        Target.FIRST, false, "over the timeout: the gateway gives up and retries on replica-2"),
                 new Phase("error on read, replica-1", "error on=read port=%d",
-                        Target.FIRST, "replica-1 answers 502, the retry on replica-2 succeeds"),
+                        Target.FIRST, false, "replica-1 answers 502, the retry on replica-2 succeeds"),
                 new Phase("connect errors, all replicas",
                         "error on=connect port=%d probability=" + CONNECT_ERROR_PROBABILITY,
-                        Target.ALL, "a request fails only if both tries fail: 1 in 4"),
-                new Phase("after clear()", null, Target.NONE, "kill switch pulled: back to the steady state"));
+                        Target.ALL, false, "a request fails only if both tries fail: 1 in 4"),
+                new Phase("after clear()", null, Target.NONE, true, "kill switch pulled: back to the steady state"));
     }
 
     private final Fleet fleet;
@@ -86,8 +86,26 @@ public final class SlowDownstreamExperiment {
                     gateway.uri(), GATEWAY_TIMEOUT.toMillis());
             load.run(Duration.ofSeconds(1)); // warm-up: class loading and first connections, not measured
             List<Outcome> outcomes = new ArrayList<>();
+            Runnable disarmPrevious = () -> { };
             for (Phase phase : phases()) {
-                outcomes.add(runPhase(phase, agents, gateway, load));
+                if (phase.clears()) {
+                    // The last fault is still armed: the kill switch, clear(), takes it off every replica at once.
+                    int cleared = 0;
+                    for (AgentControl a : agents) {
+                        cleared += a.clear();
+                    }
+                    log.printf("clear(): %d faults disarmed%n", cleared);
+                } else {
+                    disarmPrevious.run(); // remove(id): one fault at a time
+                }
+                List<String> ids = new ArrayList<>();
+                List<AgentControl> armedOn = armedOn(phase, agents);
+                outcomes.add(runPhase(phase, armedOn, ids, agents, gateway, load));
+                disarmPrevious = () -> {
+                    for (int i = 0; i < ids.size(); i++) {
+                        armedOn.get(i).remove(ids.get(i));
+                    }
+                };
             }
             return outcomes;
         } finally {
@@ -102,21 +120,17 @@ public final class SlowDownstreamExperiment {
         }
     }
 
-    private Outcome runPhase(Phase phase, List<AgentControl> agents, RoundRobinGateway gateway, LoadGenerator load) {
-        String spec = phase.spec() == null ? null : String.format(phase.spec(), fleet.downstreamPort());
-        if (phase.name().startsWith("after")) {
-            int cleared = 0;
-            for (AgentControl a : agents) {
-                cleared += a.clear();
-            }
-            log.printf("clear(): %d faults disarmed%n", cleared);
-        }
-        List<String> ids = new ArrayList<>();
-        List<AgentControl> armedOn = switch (phase.target()) {
+    private static List<AgentControl> armedOn(Phase phase, List<AgentControl> agents) {
+        return switch (phase.target()) {
             case NONE -> List.of();
             case FIRST -> agents.subList(0, 1);
             case ALL -> agents;
         };
+    }
+
+    private Outcome runPhase(Phase phase, List<AgentControl> armedOn, List<String> ids, List<AgentControl> agents,
+                             RoundRobinGateway gateway, LoadGenerator load) {
+        String spec = phase.spec() == null ? null : String.format(phase.spec(), fleet.downstreamPort());
         for (AgentControl a : armedOn) {
             ids.add(a.add(spec));
         }
@@ -130,9 +144,6 @@ public final class SlowDownstreamExperiment {
         LoadReport report = load.run(perPhase);
         Outcome outcome = new Outcome(phase, spec, report, gateway.retries() - retriesBefore,
                 gateway.timeouts() - timeoutsBefore, injected(agents) - injectedBefore, armed);
-        for (int i = 0; i < ids.size(); i++) {
-            armedOn.get(i).remove(ids.get(i));
-        }
         log.printf("%-28s %s; gateway retries %d%n", phase.name(), report, outcome.gatewayRetries());
         return outcome;
     }
@@ -148,7 +159,7 @@ public final class SlowDownstreamExperiment {
                 "phase", "fault (armed through JMX)", "on", "requests", "success", "p50 ms", "p99 ms",
                 "gateway retries", "injected", SteadyStateHypothesis.NINETY_NINE_PERCENT.toString());
         for (Outcome o : outcomes) {
-            table.row(o.phase().name(), o.spec() == null ? (o.phase().name().startsWith("after") ? "clear()" : "-") : o.spec(),
+            table.row(o.phase().name(), o.spec() == null ? (o.phase().clears() ? "clear()" : "-") : o.spec(),
                     switch (o.phase().target()) {
                         case NONE -> "-";
                         case FIRST -> "replica-1";

@@ -1,0 +1,19 @@
+package dev.faultline.samples.experiments;
+
+import dev.faultline.samples.fleet.LocalFleet;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+/** The slow-downstream experiment on local JVMs started with the built agent jar, driven over remote JMX. */
+class SlowDownstreamIT {
+
+    @Test
+    void gatewayAbsorbsSomeInProcessFaultsAndShowsTheArmedAmountsOfTheOthers() throws Exception {
+        TestEnvironment.agentJar();
+        try (LocalFleet fleet = LocalFleet.start(TestEnvironment.files(), 2)) {
+            SlowDownstreamExpectations.check(
+                    new SlowDownstreamExperiment(fleet, 40, Duration.ofSeconds(5), System.out).run());
+        }
+    }
+}
