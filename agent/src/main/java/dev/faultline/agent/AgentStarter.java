@@ -98,7 +98,7 @@ public final class AgentStarter {
             try {
                 MetricsEndpoint.start(options.metricsHost(), options.metricsPort());
                 log.info("metrics: http://{}:{}/metrics", options.metricsHost(), options.metricsPort());
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 log.error("metrics endpoint on {}:{} not started: {}", options.metricsHost(), options.metricsPort(), e.toString());
             }
         }

@@ -1,0 +1,196 @@
+package dev.faultline.agent.it;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The operator's side: remote JMX, the metrics endpoint, the kill switch, gates, the faults file. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ControlPlaneIT {
+    HttpServer server;
+    int port;
+
+    @BeforeAll
+    void startServer() throws Exception {
+        server = TestServers.http();
+        port = server.getAddress().getPort();
+    }
+
+    @AfterAll
+    void stopServer() {
+        server.stop(0);
+    }
+
+    static List<Jdks.Jdk> jdks() {
+        return Jdks.all();
+    }
+
+    static String scrape(int metricsPort) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void errorsOnEveryPortNeverLockTheOperatorOut(Jdks.Jdk jdk) throws Exception {
+        int metrics = ForkedService.freePort();
+        try (ForkedService svc = ForkedService.builder(jdk).agentArgs("metrics.port=" + metrics).start()) {
+            svc.jmx(); // the operator is connected before the faults
+            svc.add("error on=connect probability=1.0");
+            svc.add("error on=read");
+            svc.add("error on=write");
+            Answer broken = new Answer(svc.send("jdk-http http://127.0.0.1:" + port + "/"));
+            assertTrue(broken.failed(), "the service is cut off: " + broken);
+            assertEquals(3, svc.list().length, "the existing JMX session still answers");
+            assertTrue((Boolean) svc.attribute("Armed"));
+            String body = scrape(metrics);
+            assertTrue(body.contains("faultline_active_faults 3.0"), "metrics still answer:\n" + body);
+            assertTrue(body.matches("(?s).*faultline_action_injections_total\\{action=\"error\"} [1-9].*"), body);
+            assertTrue(body.contains("faultline_fault_injections_total{action=\"error\",fault=\"f1\",on=\"connect\"}"), body);
+
+            // a brand-new JMX connection (new TCP connects and reads) also gets through
+            try (JMXConnector fresh = JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + svc.jmxPort() + "/jmxrmi"))) {
+                assertEquals(3, fresh.getMBeanServerConnection().invoke(ForkedService.AGENT, "clear", new Object[0], new String[0]));
+            }
+            Answer back = new Answer(svc.send("jdk-http http://127.0.0.1:" + port + "/"));
+            assertTrue(back.ok(), "clear() recovers the service: " + back);
+            assertFalse((Boolean) svc.attribute("Armed"));
+            assertEquals(0L, svc.attribute("InternalErrors"));
+            assertEquals(0, svc.attribute("TransformErrors"));
+            assertTrue(((Long) svc.attribute("InjectedTotal")) >= 1);
+        }
+    }
+
+    @Test
+    void aBadSpecIsRefusedWholeWithTheTokenNamed() throws Exception {
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).start()) {
+            Map<String, String> bad = Map.of(
+                    "latency on=connect delay=300", "delay=300",
+                    "latency on=conect delay=1s", "on=conect",
+                    "error on=read port=99999", "port=99999",
+                    "error on=read probability=1.5", "probability=1.5",
+                    "latency on=read delay=1s colour=red", "colour=red",
+                    "error on=read exception=java.lang.Exception", "exception=java.lang.Exception",
+                    "error on=read exception=com.acme.NoSuch", "exception=com.acme.NoSuch",
+                    "explode on=read", "explode");
+            for (Map.Entry<String, String> e : bad.entrySet()) {
+                RuntimeMBeanException ex = assertThrows(RuntimeMBeanException.class, () -> svc.add(e.getKey()), e.getKey());
+                assertTrue(ex.getCause() instanceof IllegalArgumentException, "a JDK exception type: " + ex.getCause());
+                assertTrue(ex.getCause().getMessage().contains(e.getValue()), "message names '" + e.getValue() + "': " + ex.getCause().getMessage());
+            }
+            assertEquals(0, svc.list().length, "nothing armed");
+            assertEquals(0, svc.jmx().queryNames(new ObjectName("dev.faultline:type=Fault,*"), null).size());
+        }
+    }
+
+    @Test
+    void gatesCountExactlyUnderConcurrency() throws Exception {
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).start()) {
+            String target = "connect 127.0.0.1 " + port + " 5000";
+            svc.add("error on=connect port=" + port + " limit=7");
+            Answer par = new Answer(svc.send("par 400 16 " + target));
+            assertTrue(par.line().contains("errors=7 "), "limit=7 under 16 threads: " + par);
+            svc.clear();
+
+            svc.add("error on=connect port=" + port + " every=10");
+            Answer every = new Answer(svc.send("times 100 " + target));
+            assertTrue(every.line().contains("errors=10 "), "every=10 over 100 calls: " + every);
+            svc.clear();
+
+            svc.add("error on=connect port=" + port + " probability=0.3 seed=42");
+            String first = new Answer(svc.send("pattern 60 " + target)).detail();
+            svc.clear();
+            svc.add("error on=connect port=" + port + " probability=0.3 seed=42");
+            String second = new Answer(svc.send("pattern 60 " + target)).detail();
+            svc.clear();
+            assertEquals(first, second, "seed=42 repeats the same selection");
+            assertTrue(first.contains("1") && first.contains("0"), first);
+
+            svc.add("error on=connect port=" + port + " ttl=1s");
+            assertTrue(new Answer(svc.send(target)).failed());
+            Thread.sleep(1500);
+            assertEquals(0, svc.list().length, "expired by its ttl");
+            assertTrue(new Answer(svc.send(target)).ok(), "no fault outlives its ttl");
+
+            svc.add("error on=connect port=" + port + " after=1s");
+            assertTrue(new Answer(svc.send(target)).ok(), "not yet started");
+            assertTrue(svc.list()[0].contains("starts in"), svc.list()[0]);
+            Thread.sleep(1200);
+            assertTrue(new Answer(svc.send(target)).failed(), "started after 1 s");
+        }
+    }
+
+    @Test
+    void faultsFileArmsAtStartAndABadFileArmsNothing(@TempDir Path dir) throws Exception {
+        Path good = Files.writeString(dir.resolve("faults.txt"), "# armed before main() runs\nerror on=connect port=" + port + "\n\nlatency on=dns host=*.example delay=10ms\n");
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("faults=" + good).start()) {
+            assertTrue(new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).failed());
+            assertEquals(2, svc.list().length);
+        }
+        Path bad = Files.writeString(dir.resolve("bad.txt"), "error on=connect port=" + port + "\nlatency on=read delay=fast\n");
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("faults=" + bad).start()) {
+            assertTrue(new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).ok());
+            assertEquals(0, svc.list().length);
+            assertTrue(svc.stderr().contains("line 2") && svc.stderr().contains("delay=fast"), svc.stderr());
+        }
+    }
+
+    @Test
+    void passwordFileProtectsTheConnector(@TempDir Path dir) throws Exception {
+        Path passwords = Files.writeString(dir.resolve("jmx.password"), "operator s3cret\n");
+        Path access = Files.writeString(dir.resolve("jmx.access"), "operator readwrite\n");
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("jmx.auth=" + passwords + ",jmx.access=" + access).start()) {
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + svc.jmxPort() + "/jmxrmi");
+            Thread.sleep(500);
+            assertThrows(SecurityException.class, () -> retryConnect(url, Map.of()));
+            assertThrows(SecurityException.class, () -> retryConnect(url, Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "wrong"})));
+            try (JMXConnector ok = retryConnect(url, Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "s3cret"}))) {
+                assertEquals(0, ((String[]) ok.getMBeanServerConnection().invoke(ForkedService.AGENT, "list", new Object[0], new String[0])).length);
+            }
+        }
+    }
+
+    @Test
+    void wideBindWithoutPasswordIsRefusedAndTheServiceRunsOn() throws Exception {
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("jmx.host=0.0.0.0").start()) {
+            assertTrue(svc.stderr().contains("jmx.host=0.0.0.0 is not loopback"), svc.stderr());
+            assertTrue(new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).ok(), "the service runs without the agent");
+        }
+    }
+
+    private static JMXConnector retryConnect(JMXServiceURL url, Map<String, ?> env) throws Exception {
+        for (int i = 0; ; i++) {
+            try {
+                return JMXConnectorFactory.connect(url, env);
+            } catch (java.io.IOException e) {
+                if (i > 100) throw e;
+                Thread.sleep(100);
+            }
+        }
+    }
+}
