@@ -208,8 +208,7 @@ public final class ProbeApp {
                 Object unloaded = builder.getClass().getMethod("make").invoke(builder);
                 Object loaded = unloaded.getClass().getMethod("load", ClassLoader.class).invoke(unloaded, ProbeApp.class.getClassLoader());
                 Class<?> made = (Class<?>) loaded.getClass().getMethod("getLoaded").invoke(loaded);
-                String version = bb.getPackage().getImplementationVersion();
-                return "bytebuddy=" + version + ":" + made.getName().startsWith("java.lang.Object$ByteBuddy") + ":" + bb.getProtectionDomain().getCodeSource().getLocation();
+                return "bytebuddy-made=" + made.getName().contains("$ByteBuddy$") + " from=" + bb.getProtectionDomain().getCodeSource().getLocation();
             }
             default:
                 throw new IllegalArgumentException("unknown command " + cmd);
