@@ -55,9 +55,9 @@ public final class SpecParser {
         long memory = v.size("memory", 0);
         long forNanos = v.duration("for", 0);
         if (action == Action.STRESS) {
+            if (kv.containsKey("memory") && memory == 0) throw new SpecException("memory=" + kv.get("memory") + ": must be above zero");
             if (cpu == 0 && memory == 0) throw new SpecException("stress needs cpu=<threads> or memory=<size>");
             if (cpu > 0 && memory > 0) throw new SpecException("stress takes cpu= or memory=, not both: arm two faults");
-            if (kv.containsKey("memory") && memory == 0) throw new SpecException("memory=" + kv.get("memory") + ": must be above zero");
             if (forNanos <= 0) throw new SpecException("stress needs for=<duration>, e.g. for=60s");
         }
         double probability = v.probability();
