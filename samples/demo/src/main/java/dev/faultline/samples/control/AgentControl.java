@@ -38,12 +38,18 @@ public final class AgentControl implements AutoCloseable {
 
     /** Connects, retrying until {@code patience} runs out (a service that was just started may not listen yet). */
     public static AgentControl connect(String host, int port, Duration patience) throws IOException {
+        return connect(host, port, null, patience);
+    }
+
+    /** @param credentials {@code {user, password}} for an agent started with {@code jmx.auth}, else null */
+    public static AgentControl connect(String host, int port, String[] credentials, Duration patience) throws IOException {
         long deadline = System.nanoTime() + patience.toNanos();
         JMXServiceURL url = new JMXServiceURL(serviceUrl(host, port));
         while (true) {
             JMXConnector connector = null;
             try {
-                connector = JMXConnectorFactory.connect(url, Map.of());
+                connector = JMXConnectorFactory.connect(url,
+                        credentials == null ? Map.of() : Map.of(JMXConnector.CREDENTIALS, credentials));
                 AgentControl control = new AgentControl(connector);
                 control.version(); // the agent's MBean is registered, not just the connector
                 return control;

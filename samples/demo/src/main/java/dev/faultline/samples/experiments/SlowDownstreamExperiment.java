@@ -78,7 +78,7 @@ public final class SlowDownstreamExperiment {
              LoadGenerator load = new LoadGenerator(URI.create(gateway.uri() + "/hello?name=faultline"), rate,
                      Duration.ofSeconds(3))) {
             for (Replica r : fleet.replicas()) {
-                agents.add(AgentControl.connect(fleet.jmxHost(), r.jmxPort(), Duration.ofSeconds(30)));
+                agents.add(AgentControl.connect(fleet.jmxHost(), r.jmxPort(), fleet.jmxCredentials(), Duration.ofSeconds(30)));
             }
             log.printf("agent %s on %d replicas, JMX %s; gateway %s (timeout %d ms, 1 retry)%n",
                     agents.get(0).version(), agents.size(),

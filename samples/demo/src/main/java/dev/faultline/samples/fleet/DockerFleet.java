@@ -1,6 +1,11 @@
 package dev.faultline.samples.fleet;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +26,13 @@ public final class DockerFleet implements Fleet {
     /** The downstream's port: different from the replicas' own, so a {@code port=} selector names only it. */
     public static final int DOWNSTREAM_PORT = 8081;
 
+    /** Where a replica finds the JMX password file the fleet mounts into it. */
+    static final String JMX_PASSWORD_FILE = "/etc/faultline/jmx.password";
+    static final String JMX_USER = "operator";
+
     private final String runId;
     private final String prefix;
+    private String jmxPassword;
     private final List<Replica> replicas = new ArrayList<>();
 
     private DockerFleet(String runId) {
@@ -71,6 +81,7 @@ public final class DockerFleet implements Fleet {
                         "-p", "127.0.0.1:" + httpPort + ":" + SERVICE_PORT));
                 if (withJmx) {
                     run.addAll(List.of("-p", "127.0.0.1:" + jmxPort + ":" + jmxPort,
+                            "-v", fleet.jmxPasswordFile() + ":" + JMX_PASSWORD_FILE + ":ro",
                             "-e", "FAULTLINE_AGENT_OPTS=" + containerAgentOptions(jmxPort)));
                 }
                 run.addAll(List.of(IMAGE, "--port", String.valueOf(SERVICE_PORT),
@@ -90,10 +101,36 @@ public final class DockerFleet implements Fleet {
 
     /**
      * The agent options for a container whose JMX port is published: the connector must listen beyond the
-     * container's loopback for the published port to reach it, and its stubs must name 127.0.0.1.
+     * container's loopback for the published port to reach it (the image's JAVA_OPTS make its stubs name
+     * 127.0.0.1), and an agent listening beyond loopback insists on a password file.
      */
     static String containerAgentOptions(int jmxPort) {
-        return "jmx.port=" + jmxPort + ",jmx.host=0.0.0.0";
+        return "jmx.port=" + jmxPort + ",jmx.host=0.0.0.0,jmx.auth=" + JMX_PASSWORD_FILE;
+    }
+
+    /** A password file made for this fleet only (a fresh random password), readable by its owner only. */
+    private Path jmxPasswordFile() {
+        try {
+            if (jmxPassword == null) {
+                jmxPassword = UUID.randomUUID().toString().replace("-", "");
+            }
+            Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "faultline-samples-" + runId));
+            Path file = dir.resolve("jmx.password");
+            Files.writeString(file, JMX_USER + " " + jmxPassword + "\n");
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system: nothing more to restrict
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String[] jmxCredentials() {
+        return jmxPassword == null ? null : new String[]{JMX_USER, jmxPassword};
     }
 
     private static String label(String runId) {
@@ -146,5 +183,12 @@ public final class DockerFleet implements Fleet {
     @Override
     public void close() {
         Docker.removeLabelled(runId);
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "faultline-samples-" + runId);
+        try {
+            Files.deleteIfExists(dir.resolve("jmx.password"));
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temp file left behind is harmless
+        }
     }
 }

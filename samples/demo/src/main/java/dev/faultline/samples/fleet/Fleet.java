@@ -15,6 +15,11 @@ public interface Fleet extends AutoCloseable {
         return "127.0.0.1";
     }
 
+    /** {@code {user, password}} when the agents' JMX connectors ask for them, else null. */
+    default String[] jmxCredentials() {
+        return null;
+    }
+
     @Override
     void close();
 }
