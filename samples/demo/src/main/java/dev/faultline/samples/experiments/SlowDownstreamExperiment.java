@@ -84,7 +84,7 @@ public final class SlowDownstreamExperiment {
                     agents.get(0).version(), agents.size(),
                     AgentControl.serviceUrl(fleet.jmxHost(), fleet.replicas().get(0).jmxPort()),
                     gateway.uri(), GATEWAY_TIMEOUT.toMillis());
-            load.run(Duration.ofSeconds(1)); // warm-up: class loading and first connections, not measured
+            load.run(Duration.ofSeconds(3)); // warm-up: class loading, JIT and first connections, not measured
             List<Outcome> outcomes = new ArrayList<>();
             Runnable disarmPrevious = () -> { };
             for (Phase phase : phases()) {
