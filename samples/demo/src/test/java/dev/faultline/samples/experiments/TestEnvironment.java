@@ -13,16 +13,16 @@ import java.util.Optional;
  * What the experiments need from the machine. Missing on a developer's machine: the test is skipped and
  * says why. Missing in CI ({@code CI=true}): the test fails, because a skipped experiment proves nothing.
  */
-final class TestEnvironment {
+public final class TestEnvironment {
 
     private TestEnvironment() {
     }
 
-    static boolean ci() {
+    public static boolean ci() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
-    static void skipOrFail(String reason) {
+    public static void skipOrFail(String reason) {
         if (ci()) {
             Assertions.fail("CI=true, so this is a failure, not a skip: " + reason);
         }
@@ -30,32 +30,32 @@ final class TestEnvironment {
         Assumptions.abort(reason);
     }
 
-    static Path requireFile(Path file, String howToGetIt) {
+    public static Path requireFile(Path file, String howToGetIt) {
         if (!Files.isRegularFile(file)) {
             skipOrFail(file + " is missing; " + howToGetIt);
         }
         return file;
     }
 
-    static SampleFiles files() {
+    public static SampleFiles files() {
         return SampleFiles.locate();
     }
 
-    static Path agentJar() {
+    public static Path agentJar() {
         return requireFile(files().agentJar(), "build it with `mvn -B -q -DskipTests package`");
     }
 
-    static Path sidecarJar() {
+    public static Path sidecarJar() {
         return requireFile(files().sidecarJar(), "build it with `mvn -B -q -DskipTests package`");
     }
 
-    static void requireDocker() {
+    public static void requireDocker() {
         Optional<String> reason = Docker.unavailableReason();
         reason.ifPresent(r -> skipOrFail("no Docker engine: " + r));
     }
 
     /** The base image for the sample image: nothing can be pulled here, so it must be built locally. */
-    static String baseImage() {
+    public static String baseImage() {
         String configured = System.getProperty("faultline.baseImage", System.getenv("FAULTLINE_BASE_IMAGE"));
         String image = configured != null && !configured.isBlank() ? configured : "faultline/jre-base:local";
         if (!Docker.imageExists(image)) {

@@ -125,25 +125,45 @@ public final class HelloService {
         return fallback;
     }
 
-    public static void main(String[] args) throws IOException {
-        System.setProperty("http.keepAlive", "false");
-        int port = 8080;
-        URI downstream = null;
-        String name = System.getenv().getOrDefault("HOSTNAME", "hello");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--downstream" -> downstream = URI.create(args[++i]);
-                case "--name" -> name = args[++i];
-                default -> {
-                    System.err.println("unknown argument " + args[i]
-                            + "; usage: hello-service [--port 8080] [--downstream http://host:port/hello] [--name n]");
-                    System.exit(2);
+    /** The command line: what the samples' manifests pass, checked by the same parser the service uses. */
+    public record Options(int port, URI downstream, String name) {
+
+        public static final String USAGE = "usage: hello-service [--port 8080] [--downstream http://host:port/hello] [--name n]";
+
+        public static Options parse(String... args) {
+            int port = 8080;
+            URI downstream = null;
+            String name = System.getenv().getOrDefault("HOSTNAME", "hello");
+            for (int i = 0; i < args.length; i++) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(args[i] + " needs a value; " + USAGE);
+                }
+                switch (args[i]) {
+                    case "--port" -> port = Integer.parseInt(args[++i]);
+                    case "--downstream" -> downstream = URI.create(args[++i]);
+                    case "--name" -> name = args[++i];
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; " + USAGE);
                 }
             }
+            if (downstream != null && (downstream.getHost() == null || downstream.getPort() < 1)) {
+                throw new IllegalArgumentException("--downstream " + downstream + ": give http://host:port/path");
+            }
+            return new Options(port, downstream, name);
         }
-        HelloService service = new HelloService(port, downstream, name).start();
-        System.out.println("hello-service " + name + " listening on " + service.port()
-                + (downstream == null ? " (no downstream)" : " downstream " + downstream));
+    }
+
+    public static void main(String[] args) throws IOException {
+        System.setProperty("http.keepAlive", "false");
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        HelloService service = new HelloService(options.port(), options.downstream(), options.name()).start();
+        System.out.println("hello-service " + options.name() + " listening on " + service.port()
+                + (options.downstream() == null ? " (no downstream)" : " downstream " + options.downstream()));
     }
 }

@@ -1,0 +1,270 @@
+package dev.faultline.samples.manifests;
+
+import dev.faultline.agent.AgentOptions;
+import dev.faultline.samples.fleet.DockerFleet;
+import dev.faultline.samples.fleet.SampleFiles;
+import dev.faultline.samples.hello.HelloService;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The compose file and the Kubernetes manifests, parsed and checked against what the programs expect:
+ * the service's own argument parser, the agent's own option parser, the sidecar's own command line,
+ * the images the samples build, loopback-only ports, the capabilities and mounts each sidecar mode needs.
+ */
+class ManifestsIT {
+
+    static final String HELLO_IMAGE = DockerFleet.IMAGE;
+    static final String DOCKER_SOCKET = "/var/run/docker.sock";
+    static final Pattern LOOPBACK_PORT = Pattern.compile("127\\.0\\.0\\.1:(\\d+)(?:-(\\d+))?:(\\d+)");
+
+    private final SampleFiles files = SampleFiles.locate();
+    private final SidecarCommandLine sidecar = new SidecarCommandLine(files.sidecarJar());
+
+    // ---------------------------------------------------------------- compose
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeFileMatchesTheProgramsItRuns() throws Exception {
+        Path compose = files.home().resolve("samples/compose/docker-compose.yml");
+        Map<String, Object> doc = new Yaml().load(Files.readString(compose));
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) doc.get("services");
+        assertNotNull(services, "compose file has services");
+
+        for (var e : services.entrySet()) {
+            String name = e.getKey();
+            Map<String, Object> svc = e.getValue();
+            String image = (String) svc.get("image");
+            assertTrue(image.equals(HELLO_IMAGE) || image.equals(sidecar.image()),
+                    name + ": image " + image + " is neither " + HELLO_IMAGE + " nor " + sidecar.image());
+            for (Object port : (List<Object>) svc.getOrDefault("ports", List.of())) {
+                assertTrue(LOOPBACK_PORT.matcher(String.valueOf(port)).matches(),
+                        name + ": port " + port + " must be published on 127.0.0.1 only");
+            }
+            if (image.equals(HELLO_IMAGE)) {
+                checkHelloCommand(name, (List<String>) svc.get("command"), services);
+            }
+        }
+
+        // web: the agent's JMX published as 127.0.0.1:N:N (the RMI stub names that port), with a password file
+        Map<String, Object> web = services.get("web");
+        String agentOpts = (String) ((Map<String, Object>) web.get("environment")).get("FAULTLINE_AGENT_OPTS");
+        AgentOptions options = AgentOptions.parse(agentOpts); // the agent's own parser; throws on what it would refuse
+        assertTrue(publishes(web, options.jmxPort()), "web publishes the agent's jmx.port " + options.jmxPort() + " as 127.0.0.1:N:N");
+        assertTrue(options.jmxAuthFile().startsWith("/run/secrets/"), "jmx.auth is a compose secret: " + options.jmxAuthFile());
+        String secret = options.jmxAuthFile().substring("/run/secrets/".length());
+        assertTrue(((List<String>) web.get("secrets")).contains(secret), "web mounts the secret " + secret);
+        Map<String, Object> secretDef = (Map<String, Object>) ((Map<String, Object>) doc.get("secrets")).get(secret);
+        Path secretFile = compose.getParent().resolve((String) secretDef.get("file"));
+        assertTrue(Files.readString(secretFile).strip().matches("\\S+ \\S+"), "password file is '<user> <password>': " + secretFile);
+
+        // node mode: engine socket, host PIDs, the capabilities nsenter and signals need, JMX published
+        Map<String, Object> node = services.get("chaos-node");
+        assertEquals(sidecar.image(), node.get("image"));
+        assertEquals("host", node.get("pid"), "node mode crashes containers by signalling their main process in the host PID namespace");
+        assertTrue(((List<String>) node.get("volumes")).contains(DOCKER_SOCKET + ":" + DOCKER_SOCKET), "node mode mounts the engine socket");
+        assertTrue(((List<String>) node.get("cap_add")).containsAll(List.of("NET_ADMIN", "SYS_ADMIN")), "node mode: NET_ADMIN for tc/iptables, SYS_ADMIN for nsenter");
+        int nodeJmx = sidecar.checkDaemonCommand((List<String>) node.get("command"));
+        assertTrue(publishes(node, nodeJmx), "chaos-node publishes its --jmx-port " + nodeJmx + " as 127.0.0.1:N:N");
+
+        // pod mode: inside web's namespaces, no socket; its JMX port is published by the namespace's owner
+        Map<String, Object> pod = services.get("chaos-pod");
+        assertEquals("service:web", pod.get("network_mode"));
+        assertEquals("service:web", pod.get("pid"));
+        assertFalse(pod.containsKey("volumes"), "pod mode needs no engine socket");
+        assertFalse(pod.containsKey("ports"), "a service in another's network namespace cannot publish ports");
+        assertTrue(((List<String>) pod.get("cap_add")).contains("NET_ADMIN"), "pod mode shapes web's network: NET_ADMIN");
+        int podJmx = sidecar.checkDaemonCommand((List<String>) pod.get("command"));
+        assertTrue(publishes(web, podJmx), "web publishes chaos-pod's --jmx-port " + podJmx);
+        assertTrue(podJmx != options.jmxPort(), "chaos-pod and web's agent share a network namespace: different JMX ports");
+    }
+
+    private void checkHelloCommand(String name, List<String> command, Map<String, Map<String, Object>> services) {
+        HelloService.Options options = HelloService.Options.parse(command.toArray(String[]::new)); // the service's own parser
+        if (options.downstream() != null) {
+            String host = options.downstream().getHost();
+            Map<String, Object> target = services.get(host);
+            assertNotNull(target, name + ": --downstream names service '" + host + "', which the file does not define");
+            @SuppressWarnings("unchecked")
+            HelloService.Options downstream = HelloService.Options.parse(((List<String>) target.get("command")).toArray(String[]::new));
+            assertEquals(downstream.port(), options.downstream().getPort(),
+                    name + ": --downstream port must be the port " + host + " listens on");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean publishes(Map<String, Object> service, int port) {
+        for (Object p : (List<Object>) service.getOrDefault("ports", List.of())) {
+            Matcher m = LOOPBACK_PORT.matcher(String.valueOf(p));
+            if (m.matches() && m.group(2) == null && Integer.parseInt(m.group(1)) == port && Integer.parseInt(m.group(3)) == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- kubernetes
+
+    @Test
+    void daemonSetRunsTheSidecarInNodeMode() throws Exception {
+        Map<String, Object> ds = only(load("sidecar-daemonset.yaml"), "DaemonSet");
+        Map<String, Object> podSpec = podSpec(ds);
+        assertEquals(Boolean.TRUE, podSpec.get("hostPID"), "node mode signals main processes in the host PID namespace");
+        Map<String, Object> c = container(podSpec, sidecar.image());
+        int jmx = sidecar.checkDaemonCommand(strings(c.get("args")));
+        assertTrue(containerPorts(c).contains(jmx), "containerPort matches --jmx-port " + jmx);
+        assertTrue(capabilities(c).containsAll(List.of("NET_ADMIN", "SYS_ADMIN")), "NET_ADMIN and SYS_ADMIN: " + capabilities(c));
+        String volume = mountedAt(c, DOCKER_SOCKET);
+        assertNotNull(volume, "the engine socket is mounted at " + DOCKER_SOCKET);
+        Map<String, Object> hostPath = map(volumeNamed(podSpec, volume).get("hostPath"));
+        assertEquals(DOCKER_SOCKET, hostPath.get("path"));
+        assertEquals("Socket", hostPath.get("type"));
+    }
+
+    @Test
+    void sidecarContainerSharesThePodsNamespacesWithoutASocket() throws Exception {
+        Map<String, Object> deployment = only(load("hello-with-sidecar.yaml"), "Deployment");
+        Map<String, Object> podSpec = podSpec(deployment);
+        assertEquals(Boolean.TRUE, podSpec.get("shareProcessNamespace"), "pod mode signals the service's process");
+        assertFalse(podSpec.containsKey("hostPID"));
+        Map<String, Object> hello = container(podSpec, HELLO_IMAGE);
+        HelloService.Options helloOptions = HelloService.Options.parse(strings(hello.get("args")).toArray(String[]::new));
+        assertTrue(containerPorts(hello).contains(helloOptions.port()));
+        AgentOptions agent = AgentOptions.parse(env(hello, "FAULTLINE_AGENT_OPTS"));
+        assertTrue(containerPorts(hello).contains(agent.jmxPort()), "agent jmx.port " + agent.jmxPort() + " declared");
+        assertEquals("127.0.0.1", agent.jmxHost(), "the agent's JMX stays on the pod's loopback (the sidecar and port-forward reach it)");
+
+        Map<String, Object> side = container(podSpec, sidecar.image());
+        int jmx = sidecar.checkDaemonCommand(strings(side.get("args")));
+        assertTrue(containerPorts(side).contains(jmx));
+        assertTrue(jmx != agent.jmxPort() && jmx != helloOptions.port(), "one network namespace: distinct ports");
+        assertTrue(capabilities(side).contains("NET_ADMIN"));
+        assertFalse(side.containsKey("volumeMounts"), "pod mode needs no engine socket");
+    }
+
+    @Test
+    void helloManifestsPointAtRealPortsAndAHealthEndpointThatAnswers() throws Exception {
+        List<Map<String, Object>> docs = load("hello.yaml");
+        Map<String, Map<String, Object>> servicesByName = new java.util.HashMap<>();
+        for (Map<String, Object> d : docs) {
+            if ("Service".equals(d.get("kind"))) {
+                servicesByName.put((String) map(d.get("metadata")).get("name"), d);
+            }
+        }
+        for (Map<String, Object> d : docs) {
+            if (!"Deployment".equals(d.get("kind"))) {
+                continue;
+            }
+            Map<String, Object> c = container(podSpec(d), HELLO_IMAGE);
+            HelloService.Options options = HelloService.Options.parse(strings(c.get("args")).toArray(String[]::new));
+            assertTrue(containerPorts(c).contains(options.port()));
+            if (options.downstream() != null) {
+                Map<String, Object> svc = servicesByName.get(options.downstream().getHost());
+                assertNotNull(svc, "--downstream host is a Service: " + options.downstream());
+                Map<String, Object> port = map(list(map(svc.get("spec")).get("ports")).get(0));
+                assertEquals(options.downstream().getPort(), port.get("port"));
+            }
+            if (c.containsKey("readinessProbe")) {
+                Map<String, Object> get = map(map(c.get("readinessProbe")).get("httpGet"));
+                assertEquals(options.port(), get.get("port"));
+                // the probe's path, asked of a real hello-service
+                HelloService service = new HelloService(0, null, "probe").start();
+                try {
+                    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + service.port() + get.get("path"))).build(), HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, r.statusCode(), "readinessProbe path " + get.get("path"));
+                } finally {
+                    service.stop();
+                }
+            }
+        }
+        assertEquals(5, map(only(docs.stream().filter(d -> "hello".equals(map(d.get("metadata")).get("name"))).toList(), "Deployment")
+                .get("spec")).get("replicas"), "the classic experiment's five replicas");
+    }
+
+    // ---------------------------------------------------------------- yaml helpers
+
+    private List<Map<String, Object>> load(String name) throws IOException {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object o : new Yaml().loadAll(Files.readString(files.home().resolve("samples/k8s").resolve(name)))) {
+            if (o != null) {
+                docs.add(map(o));
+            }
+        }
+        return docs;
+    }
+
+    private static Map<String, Object> only(List<Map<String, Object>> docs, String kind) {
+        List<Map<String, Object>> found = docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+        assertEquals(1, found.size(), "one " + kind);
+        return found.get(0);
+    }
+
+    private static Map<String, Object> podSpec(Map<String, Object> workload) {
+        return map(map(map(workload.get("spec")).get("template")).get("spec"));
+    }
+
+    private static Map<String, Object> container(Map<String, Object> podSpec, String image) {
+        return list(podSpec.get("containers")).stream().map(ManifestsIT::map)
+                .filter(c -> image.equals(c.get("image"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no container runs " + image));
+    }
+
+    private static List<Integer> containerPorts(Map<String, Object> container) {
+        return list(container.getOrDefault("ports", List.of())).stream().map(p -> (Integer) map(p).get("containerPort")).toList();
+    }
+
+    private static List<String> capabilities(Map<String, Object> container) {
+        Object sc = container.get("securityContext");
+        return sc == null ? List.of() : strings(map(map(sc).get("capabilities")).get("add"));
+    }
+
+    private static String mountedAt(Map<String, Object> container, String path) {
+        return list(container.getOrDefault("volumeMounts", List.of())).stream().map(ManifestsIT::map)
+                .filter(m -> path.equals(m.get("mountPath"))).map(m -> (String) m.get("name")).findFirst().orElse(null);
+    }
+
+    private static Map<String, Object> volumeNamed(Map<String, Object> podSpec, String name) {
+        return list(podSpec.get("volumes")).stream().map(ManifestsIT::map)
+                .filter(v -> name.equals(v.get("name"))).findFirst().orElseThrow();
+    }
+
+    private static String env(Map<String, Object> container, String name) {
+        return list(container.get("env")).stream().map(ManifestsIT::map)
+                .filter(e -> name.equals(e.get("name"))).map(e -> (String) e.get("value")).findFirst()
+                .orElseThrow(() -> new AssertionError("no env " + name));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) Objects.requireNonNull(o);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object o) {
+        return (List<Object>) Objects.requireNonNull(o);
+    }
+
+    static List<String> strings(Object o) {
+        return list(o).stream().map(String::valueOf).toList();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.faultline.samples.manifests;
+
+import dev.faultline.samples.experiments.TestEnvironment;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the built sidecar accepts, asked of the sidecar itself ({@code faultline-sidecar <verb> --help}). */
+final class SidecarCommandLine {
+
+    /** The tag the samples' manifests run; built from sidecar/Dockerfile (see samples/README.md). */
+    static final String IMAGE = "faultline/sidecar:local";
+
+    private final Path jar;
+
+    SidecarCommandLine(Path jar) {
+        this.jar = jar;
+    }
+
+    String image() {
+        return IMAGE;
+    }
+
+    /** Checks a {@code daemon --jmx-port N …} command against the sidecar's own help; returns N. */
+    int checkDaemonCommand(List<String> args) throws IOException, InterruptedException {
+        assertEquals("daemon", args.get(0), "the sidecar runs as a daemon: " + args);
+        int i = args.indexOf("--jmx-port");
+        assertTrue(i > 0 && i + 1 < args.size(), "daemon needs --jmx-port N: " + args);
+        String help = help("daemon");
+        for (String arg : args.subList(1, args.size())) {
+            if (arg.startsWith("--")) {
+                assertTrue(help.contains(arg), "the sidecar's `daemon --help` does not list " + arg + ":\n" + help);
+            }
+        }
+        return Integer.parseInt(args.get(i + 1));
+    }
+
+    String help(String verb) throws IOException, InterruptedException {
+        TestEnvironment.requireFile(jar, "build it with `mvn -B -q -DskipTests package`");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), verb, "--help"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "sidecar help did not finish");
+        assertEquals(0, p.exitValue(), "`faultline-sidecar " + verb + " --help` failed:\n" + out);
+        return out;
+    }
+}
