@@ -4,6 +4,7 @@ import dev.faultline.samples.experiments.ReplicasExperiment;
 import dev.faultline.samples.experiments.SlowDownstreamExperiment;
 import dev.faultline.samples.fleet.Docker;
 import dev.faultline.samples.fleet.DockerFleet;
+import dev.faultline.samples.fleet.Fleet;
 import dev.faultline.samples.fleet.LocalFleet;
 import dev.faultline.samples.fleet.SampleFiles;
 
@@ -21,7 +22,8 @@ import java.util.Optional;
  *   <li>where a Docker engine answers, the replicas experiment (1 replica, then 5, under random crashes by
  *       the sidecar); where none does, why not and how to get one.</li>
  * </ol>
- * Options: {@code --no-docker}, {@code --only replicas|slow-downstream}, {@code --rate N},
+ * Options: {@code --no-docker}, {@code --only replicas|slow-downstream}, {@code --containers} (the
+ * in-process part on containers instead of local JVMs), {@code --rate N},
  * {@code --phase-seconds N}, {@code --chaos-seconds N}, {@code --kill-interval-seconds N}.
  */
 public final class Demo {
@@ -29,6 +31,7 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
         boolean docker = true;
+        boolean containers = false;
         String only = null;
         int rate = 40;
         int phaseSeconds = 5;
@@ -37,13 +40,14 @@ public final class Demo {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--no-docker" -> docker = false;
+                case "--containers" -> containers = true;
                 case "--only" -> only = args[++i];
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--phase-seconds" -> phaseSeconds = Integer.parseInt(args[++i]);
                 case "--chaos-seconds" -> chaosSeconds = Integer.parseInt(args[++i]);
                 case "--kill-interval-seconds" -> killIntervalSeconds = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("unknown option " + args[i] + "; options: --no-docker, --only replicas|slow-downstream, "
+                    System.err.println("unknown option " + args[i] + "; options: --no-docker, --only replicas|slow-downstream, --containers, "
                             + "--rate N, --phase-seconds N, --chaos-seconds N, --kill-interval-seconds N");
                     System.exit(2);
                 }
@@ -55,9 +59,14 @@ public final class Demo {
 
         if (only == null || only.equals("slow-downstream")) {
             out.println();
-            out.println("== In-process faults through JMX: 2 hello-service JVMs with -javaagent:"
-                    + files.home().relativize(files.agentJar()) + ", a gateway, " + rate + " requests/s");
-            try (LocalFleet fleet = LocalFleet.start(files, 2)) {
+            out.println("== In-process faults through JMX: 2 hello-service " + (containers ? "containers" : "JVMs")
+                    + " with -javaagent:" + files.home().relativize(files.agentJar()) + ", a gateway, " + rate + " requests/s");
+            if (containers) {
+                String base = DockerFleet.baseImage();
+                out.println("building " + DockerFleet.IMAGE + " on " + base + " ...");
+                DockerFleet.buildImage(files, base);
+            }
+            try (Fleet fleet = containers ? DockerFleet.start(2, true) : LocalFleet.start(files, 2)) {
                 List<SlowDownstreamExperiment.Outcome> outcomes =
                         new SlowDownstreamExperiment(fleet, rate, Duration.ofSeconds(phaseSeconds), out).run();
                 out.println();
