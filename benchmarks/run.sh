@@ -22,8 +22,8 @@ fi
 if [[ $what == all || $what == startup ]]; then
   echo "## Start-up (hyperfine)"
   hyperfine -N --warmup 3 --runs "${RUNS:-20}" --export-markdown /tmp/faultline-startup.md \
-    "$JAVA -cp $BENCH dev.faultline.bench.HelloService --exit" \
-    "$JAVA -javaagent:$AGENT=log.level=warn -cp $BENCH dev.faultline.bench.HelloService --exit" >/dev/null
+    "$JAVA -cp $BENCH dev.faultline.bench.HelloService --first-request" \
+    "$JAVA -javaagent:$AGENT=log.level=warn -cp $BENCH dev.faultline.bench.HelloService --first-request" >/dev/null
   cat /tmp/faultline-startup.md
 fi
 

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /** Runs in the bootstrap loader: wires the registry, hooks, JMX and metrics. Called once per JVM. */
 public final class AgentStarter {
@@ -61,18 +62,39 @@ public final class AgentStarter {
         ClassFileLocator adviceBytes = new ClassFileLocator.Compound(jarLocator(jarPath), ClassFileLocator.ForClassLoader.ofSystemLoader());
         Extensions.install(faults, inst, adviceBytes, dynamic);
 
-        warmUp(network);
-        NetworkInstrumentation.install(inst, adviceBytes);
-        registry = faults;
-
         List<String> fromFile = readFaultsFile(options.faultsFile(), log);
+        Runnable install = () -> {
+            warmUp(network);
+            NetworkInstrumentation.install(inst, adviceBytes);
+        };
+        if (fromFile.isEmpty()) {
+            // Byte Buddy's first run costs a few hundred ms of a cold JVM: do it beside the service's own
+            // start-up instead of before it; add() waits until the hooks are in place.
+            CountDownLatch installed = new CountDownLatch(1);
+            faults.hooksInstalling(installed);
+            Thread installer = new Thread(() -> {
+                try {
+                    install.run();
+                    log.debug("network hooks installed");
+                } catch (Throwable t) {
+                    log.error("network hooks not installed; network faults cannot act", t);
+                } finally {
+                    installed.countDown();
+                }
+            }, "faultline-install");
+            installer.setDaemon(true);
+            installer.start();
+        } else {
+            install.run(); // faults from the file must act before main() runs
+        }
+        registry = faults;
         for (String spec : fromFile) faults.arm(spec);
 
         Thread control = new Thread(() -> startControlPlane(options, faults, version, log), "faultline-control");
         control.setDaemon(true);
         control.start();
-        log.info("faultline agent {} loaded ({}): network hooks in {} JDK classes{}", version, dynamic ? "attached" : "premain",
-                NetworkInstrumentation.transformedClasses(), fromFile.isEmpty() ? "" : ", " + fromFile.size() + " faults armed from " + options.faultsFile());
+        log.info("faultline agent {} loaded ({}){}", version, dynamic ? "attached" : "premain",
+                fromFile.isEmpty() ? "" : ", " + fromFile.size() + " faults armed from " + options.faultsFile());
     }
 
     private static void startControlPlane(AgentOptions options, FaultRegistry faults, String version, Logger log) {

@@ -8,14 +8,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
-/** The service for whole-process load (wrk) and start-up (hyperfine): JDK HttpServer answering "hello". */
+/** The service for whole-process load (wrk) and start-up to its first answered request (hyperfine): JDK HttpServer answering "hello". */
 public final class HelloService {
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("--exit")) { // start-up measurement: start, answer nothing, exit
-            System.out.println("hello");
-            return;
-        }
-        int port = Integer.parseInt(args[0]);
+        // the JDK server writes headers and body apart: without TCP_NODELAY, Nagle and delayed ACKs cap it at ~25 req/s per connection
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        boolean startupOnly = args[0].equals("--first-request");
+        int port = startupOnly ? 0 : Integer.parseInt(args[0]);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         byte[] body = "hello\n".getBytes(StandardCharsets.US_ASCII);
         server.createContext("/", exchange -> {
@@ -26,6 +25,14 @@ public final class HelloService {
         });
         server.setExecutor(Executors.newFixedThreadPool(2));
         server.start();
+        if (startupOnly) { // start-up measurement: start, answer one real request over loopback, exit
+            java.net.URL url = new java.net.URL("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            try (java.io.InputStream in = url.openStream()) {
+                System.out.print(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+            }
+            server.stop(0);
+            System.exit(0);
+        }
         System.out.println("READY " + port);
     }
 }

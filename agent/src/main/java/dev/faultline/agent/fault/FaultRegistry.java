@@ -40,6 +40,13 @@ public final class FaultRegistry {
         return t;
     });
 
+    /** Opened once the hooks are in place; arm() waits for it so no fault is accepted before it can act. */
+    private volatile java.util.concurrent.CountDownLatch hooksInstalled = new java.util.concurrent.CountDownLatch(0);
+
+    public void hooksInstalling(java.util.concurrent.CountDownLatch latch) {
+        this.hooksInstalled = latch;
+    }
+
     private record Entry(FaultRule rule, FaultHandler handler, ScheduledFuture<?> expiry) {
     }
 
@@ -58,6 +65,7 @@ public final class FaultRegistry {
                 .orElseThrow(() -> new SpecException(spec.action().word()
                         + (spec.hook() != null ? " on=" + spec.hook().word() : "") + ": not supported by this agent"));
         ThrowableFactory exceptions = handler.prepare(spec);
+        awaitHooks();
         lock.lock();
         try {
             String id = "f" + ids.incrementAndGet();
@@ -71,6 +79,17 @@ public final class FaultRegistry {
             return id;
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void awaitHooks() {
+        try {
+            if (!hooksInstalled.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the agent's hooks are still being installed; try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the agent's hooks");
         }
     }
 

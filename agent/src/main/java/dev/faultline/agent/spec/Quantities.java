@@ -7,55 +7,31 @@ public final class Quantities {
     private Quantities() {
     }
 
+    /** Longest suffix first, so "ms" is not read as "s". */
+    private static final String[] DURATION_UNITS = {"ms", "us", "s", "m", "h"};
+    private static final long[] DURATION_NANOS = {1_000_000L, 1_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
+    private static final String[] SIZE_UNITS = {"kb", "mb", "gb", "b"};
+    private static final long[] SIZE_BYTES = {1L << 10, 1L << 20, 1L << 30, 1L};
+
     public static long parseDurationNanos(String key, String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
-        long unit;
-        String number;
-        if (v.endsWith("ms")) {
-            unit = 1_000_000L;
-            number = v.substring(0, v.length() - 2);
-        } else if (v.endsWith("us")) {
-            unit = 1_000L;
-            number = v.substring(0, v.length() - 2);
-        } else if (v.endsWith("s")) {
-            unit = 1_000_000_000L;
-            number = v.substring(0, v.length() - 1);
-        } else if (v.endsWith("m")) {
-            unit = 60_000_000_000L;
-            number = v.substring(0, v.length() - 1);
-        } else if (v.endsWith("h")) {
-            unit = 3_600_000_000_000L;
-            number = v.substring(0, v.length() - 1);
-        } else if (v.equals("0")) {
-            return 0;
-        } else {
-            throw new SpecException(key + "=" + value + ": a duration needs a unit (ms, s, m, h), e.g. " + key + "=200ms");
-        }
-        double amount = parseNonNegative(key, value, number);
-        return Math.round(amount * unit);
+        if (v.equals("0")) return 0;
+        return parse(key, value, v, DURATION_UNITS, DURATION_NANOS, "a duration needs a unit (ms, s, m, h), e.g. " + key + "=200ms");
     }
 
     public static long parseSizeBytes(String key, String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
-        long unit;
-        String number;
-        if (v.endsWith("kb")) {
-            unit = 1L << 10;
-            number = v.substring(0, v.length() - 2);
-        } else if (v.endsWith("mb")) {
-            unit = 1L << 20;
-            number = v.substring(0, v.length() - 2);
-        } else if (v.endsWith("gb")) {
-            unit = 1L << 30;
-            number = v.substring(0, v.length() - 2);
-        } else if (v.endsWith("b")) {
-            unit = 1;
-            number = v.substring(0, v.length() - 1);
-        } else {
-            throw new SpecException(key + "=" + value + ": a size needs a unit (b, kb, mb, gb), e.g. " + key + "=64kb");
+        return parse(key, value, v, SIZE_UNITS, SIZE_BYTES, "a size needs a unit (b, kb, mb, gb), e.g. " + key + "=64kb");
+    }
+
+    private static long parse(String key, String value, String v, String[] suffixes, long[] units, String noUnit) {
+        for (int i = 0; i < suffixes.length; i++) {
+            if (v.endsWith(suffixes[i])) {
+                double amount = parseNonNegative(key, value, v.substring(0, v.length() - suffixes[i].length()));
+                return Math.round(amount * units[i]);
+            }
         }
-        double amount = parseNonNegative(key, value, number);
-        return Math.round(amount * unit);
+        throw new SpecException(key + "=" + value + ": " + noUnit);
     }
 
     private static double parseNonNegative(String key, String value, String number) {

@@ -1,9 +1,5 @@
 package dev.faultline.agent.it;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -13,26 +9,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The agent next to what real services carry: their own Byte Buddy, and another agent (OpenTelemetry). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CoexistenceIT {
+class CoexistenceIT extends LoopbackHttpFixture {
     static final File IT_JARS = new File(System.getProperty("faultline.it.jars", "target/it-jars"));
-    HttpServer server;
-    int port;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        server = TestServers.http();
-        port = server.getAddress().getPort();
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.stop(0);
-    }
-
-    static List<Jdks.Jdk> jdks() {
-        return Jdks.all();
-    }
 
     @ParameterizedTest
     @MethodSource("jdks")

@@ -1,10 +1,6 @@
 package dev.faultline.agent.it;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,25 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The operator's side: remote JMX, the metrics endpoint, the kill switch, gates, the faults file. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ControlPlaneIT {
-    HttpServer server;
-    int port;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        server = TestServers.http();
-        port = server.getAddress().getPort();
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.stop(0);
-    }
-
-    static List<Jdks.Jdk> jdks() {
-        return Jdks.all();
-    }
+class ControlPlaneIT extends LoopbackHttpFixture {
 
     static String scrape(int metricsPort) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
@@ -180,6 +158,19 @@ class ControlPlaneIT {
         try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("jmx.host=0.0.0.0").start()) {
             assertTrue(svc.stderr().contains("jmx.host=0.0.0.0 is not loopback"), svc.stderr());
             assertTrue(new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).ok(), "the service runs without the agent");
+        }
+    }
+
+    @Test
+    void theAgentOpensNoListeningSocketUnlessAsked() throws Exception {
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).withoutRemoteJmx().start()) {
+            assertTrue(svc.stderr().contains("faultline agent"), "the agent is loaded: " + svc.stderr());
+            long pid = svc.process().pid();
+            Process ss = new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();
+            String listening = new String(ss.getInputStream().readAllBytes());
+            ss.waitFor();
+            assertTrue(ss.exitValue() == 0, "ss: " + listening);
+            assertFalse(listening.contains("pid=" + pid + ","), "sockets the service listens on:\n" + listening);
         }
     }
 

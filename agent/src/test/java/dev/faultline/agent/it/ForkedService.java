@@ -60,6 +60,7 @@ public final class ForkedService implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private int jmxPort;
         private String readyLine = "READY";
+        private boolean remoteJmx = true;
 
         private Builder(Jdks.Jdk jdk) {
             this.jdk = jdk;
@@ -68,6 +69,12 @@ public final class ForkedService implements AutoCloseable {
         /** Agent options after {@code =}; {@code jmx.port} is added unless given. */
         public Builder agentArgs(String agentArgs) {
             this.agentArgs = agentArgs;
+            return this;
+        }
+
+        /** The agent without {@code jmx.port}: no remote connector (only local JMX tools reach it). */
+        public Builder withoutRemoteJmx() {
+            this.remoteJmx = false;
             return this;
         }
 
@@ -103,7 +110,8 @@ public final class ForkedService implements AutoCloseable {
             if (agent) {
                 jmxPort = freePort();
                 String opts = (agentArgs == null || agentArgs.isEmpty()) ? "" : agentArgs;
-                if (!opts.contains("jmx.port=")) opts = "jmx.port=" + jmxPort + (opts.isEmpty() ? "" : "," + opts);
+                if (!remoteJmx) jmxPort = 0;
+                else if (!opts.contains("jmx.port=")) opts = "jmx.port=" + jmxPort + (opts.isEmpty() ? "" : "," + opts);
                 else jmxPort = Integer.parseInt(opts.replaceAll(".*jmx\\.port=(\\d+).*", "$1"));
                 cmd.add("-javaagent:" + AGENT_JAR + "=" + opts);
             }

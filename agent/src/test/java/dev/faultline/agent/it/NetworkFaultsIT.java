@@ -1,9 +1,5 @@
 package dev.faultline.agent.it;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,33 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Each network action, through each real client, in a forked service started with the built agent jar, on
  * JDK 17 and 25; armed and cleared over remote JMX as an operator would.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NetworkFaultsIT {
+class NetworkFaultsIT extends LoopbackHttpFixture {
     static final List<String> HTTP_CLIENTS = List.of("jdk-http", "urlconn", "okhttp", "apache");
-    HttpServer server;
-    int port;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        server = TestServers.http();
-        port = server.getAddress().getPort();
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.stop(0);
-    }
-
-    static List<Jdks.Jdk> jdks() {
-        return Jdks.all();
-    }
 
     Answer call(ForkedService svc, String command) throws Exception {
         return new Answer(svc.send(command));
-    }
-
-    String url(String path) {
-        return "http://127.0.0.1:" + port + path;
     }
 
     @ParameterizedTest
