@@ -75,14 +75,18 @@ public final class ReplicasExperiment {
             LoadReport underChaos;
             String command;
             String output;
-            try (SidecarChaos sidecar = SidecarChaos.crashRandomly(sidecarJar, killInterval, fleet.replicaPattern())) {
+            SidecarChaos sidecar = SidecarChaos.crashRandomly(sidecarJar, killInterval, fleet.replicaPattern());
+            try {
                 command = sidecar.commandLine();
                 log.printf("chaos for %d s: %s%n", chaos.toSeconds(), command);
                 underChaos = load.run(chaos);
+            } finally {
                 sidecar.close();
-                output = sidecar.output();
             }
+            output = sidecar.output();
             Instant end = Instant.now();
+            // Restarts counted once every replica is back: the restart policy may still be backing off.
+            fleet.awaitRecovered(Duration.ofSeconds(60));
             int kills = fleet.deaths(start, end).size();
             int restarts = fleet.restarts();
             log.printf("under chaos: %s; %d kills, %d restarts, gateway retries %d%n", underChaos, kills, restarts,

@@ -156,6 +156,13 @@ public final class DockerFleet implements Fleet {
         return DOWNSTREAM_PORT;
     }
 
+    /** Waits until every replica runs and answers /health again (the restart policy brought it back). */
+    public void awaitRecovered(Duration patience) {
+        for (Replica r : replicas) {
+            Ports.awaitHealthy(r.http(), patience, r.name() + " after the chaos");
+        }
+    }
+
     /** Restarts as the engine counts them ({@code RestartCount}), summed over the replicas: Kubernetes' RESTARTS. */
     public int restarts() {
         int total = 0;

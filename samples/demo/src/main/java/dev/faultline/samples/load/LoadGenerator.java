@@ -5,9 +5,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +45,8 @@ public final class LoadGenerator implements AutoCloseable {
     public LoadReport run(Duration duration) {
         long periodNanos = 1_000_000_000L / ratePerSecond;
         long count = duration.toNanos() / periodNanos;
-        ConcurrentLinkedQueue<LoadReport.Sample> samples = new ConcurrentLinkedQueue<>();
-        List<CompletableFuture<?>> inFlight = new java.util.ArrayList<>();
+        List<Long> sentAt = new ArrayList<>();
+        List<CompletableFuture<LoadReport.Sample>> inFlight = new ArrayList<>();
         HttpRequest request = HttpRequest.newBuilder(target).timeout(timeout).GET().build();
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
@@ -56,24 +56,22 @@ public final class LoadGenerator implements AutoCloseable {
                 LockSupport.parkNanos(wait);
             }
             long sent = System.nanoTime();
+            sentAt.add(sent - start);
             inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .handle((response, failure) -> {
-                        boolean ok = failure == null && response.statusCode() == 200;
-                        samples.add(new LoadReport.Sample(sent - start, System.nanoTime() - sent, ok));
-                        return null;
-                    }));
+                    .handle((response, failure) -> new LoadReport.Sample(sent - start, System.nanoTime() - sent,
+                            failure == null && response.statusCode() == 200)));
         }
         try {
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            // Whatever has not answered by now counts as failed, at the full timeout.
+            // Whatever has not answered by now counts as failed, at the full timeout (below).
         }
-        List<LoadReport.Sample> all = new java.util.ArrayList<>(samples);
-        for (int i = all.size(); i < count; i++) {
-            all.add(new LoadReport.Sample(0, timeout.toNanos(), false));
+        List<LoadReport.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < inFlight.size(); i++) {
+            samples.add(inFlight.get(i).getNow(new LoadReport.Sample(sentAt.get(i), timeout.toNanos(), false)));
         }
-        return new LoadReport(all, duration);
+        return new LoadReport(samples, duration);
     }
 
     @Override

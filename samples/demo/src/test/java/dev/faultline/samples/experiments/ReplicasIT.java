@@ -34,11 +34,12 @@ class ReplicasIT {
         for (ReplicasExperiment.Run r : runs) {
             assertTrue(ReplicasExperiment.HYPOTHESIS.heldBy(r.steadyState()),
                     r.replicas() + " replica(s): the steady state must hold before any chaos: " + r.steadyState() + table);
-            assertTrue(r.kills() >= expectedKills - 2 && r.kills() <= expectedKills + 1,
+            // The sidecar may skip a tick whose only match is still restarting, hence the lower bound of half.
+            assertTrue(r.kills() >= expectedKills / 2 && r.kills() <= expectedKills + 1,
                     r.replicas() + " replica(s): a crash every " + KILL_INTERVAL.toSeconds() + " s for " + CHAOS.toSeconds()
                             + " s is ~" + expectedKills + " kills; the engine saw " + r.kills() + table
                             + "\nsidecar: " + r.sidecarCommand() + "\n" + r.sidecarOutput());
-            assertTrue(r.restarts() >= r.kills() - 1,
+            assertTrue(r.restarts() >= r.kills(),
                     r.replicas() + " replica(s): the restart policy must bring crashed replicas back: " + r.kills()
                             + " kills, " + r.restarts() + " restarts" + table);
         }
