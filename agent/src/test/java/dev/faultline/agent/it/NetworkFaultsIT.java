@@ -157,4 +157,30 @@ class NetworkFaultsIT extends LoopbackHttpFixture {
             }
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void serverSideConnectionsAreFaultedByTheirLocalPort(Jdks.Jdk jdk) throws Exception {
+        try (ForkedService svc = ForkedService.builder(jdk).start()) {
+            Answer served = call(svc, "serve");
+            int own = Integer.parseInt(served.detail().substring("port:".length()));
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient(); // the test JVM: no agent
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + own + "/");
+            client.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            svc.add("latency on=write port=" + own + " delay=500ms");
+            long t0 = System.nanoTime();
+            String body = client.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(body.equals("served") && ms >= 500, "the service's own responses are delayed: " + ms + " ms");
+            svc.clear();
+            svc.add("error on=read port=" + own);
+            java.net.http.HttpClient fresh = java.net.http.HttpClient.newHttpClient();
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> fresh.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()),
+                    "the service resets the requests it reads");
+            svc.clear();
+            assertEquals("served", java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        }
+    }
 }

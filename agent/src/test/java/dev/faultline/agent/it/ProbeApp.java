@@ -159,6 +159,19 @@ public final class ProbeApp {
                     return j.ping();
                 }
             }
+            case "serve": { // serve: a JDK HttpServer inside this service (server-side hooks); answers its port
+                com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+                server.createContext("/", exchange -> {
+                    byte[] body = "served".getBytes(StandardCharsets.US_ASCII);
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (OutputStream o = exchange.getResponseBody()) {
+                        o.write(body);
+                    }
+                });
+                server.start();
+                return "port:" + server.getAddress().getPort();
+            }
             case "resolve":
                 return InetAddress.getByName(w.get(1)).getHostAddress();
             case "connect": { // connect HOST PORT TIMEOUT_MS
