@@ -87,13 +87,21 @@ public final class Demo {
                 out.println("Not run: " + files.sidecarJar() + " is missing; build it with `mvn -B -q -DskipTests package`.");
                 failures++;
             } else {
-                String base = DockerFleet.baseImage();
-                out.println("docker " + Docker.version() + "; building " + DockerFleet.IMAGE + " on " + base + " ...");
-                DockerFleet.buildImage(files, base);
-                List<ReplicasExperiment.Run> runs = new ReplicasExperiment(files.sidecarJar(),
-                        Duration.ofSeconds(chaosSeconds), Duration.ofSeconds(killIntervalSeconds), rate, out).run(1, 5);
-                out.println();
-                out.print(ReplicasExperiment.table(runs).render());
+                try {
+                    String base = DockerFleet.baseImage();
+                    out.println("docker " + Docker.version() + "; building " + DockerFleet.IMAGE + " on " + base + " ...");
+                    DockerFleet.buildImage(files, base);
+                    List<ReplicasExperiment.Run> runs = new ReplicasExperiment(files.sidecarJar(),
+                            Duration.ofSeconds(chaosSeconds), Duration.ofSeconds(killIntervalSeconds), rate, out).run(1, 5);
+                    out.println();
+                    out.print(ReplicasExperiment.table(runs).render());
+                } catch (RuntimeException e) {
+                    // Most likely the image build: without a registry, build a local base first (bash .ci/images.sh).
+                    out.println("The replicas experiment failed: " + e.getMessage());
+                    out.println("Without access to a registry, build the local base image first: bash .ci/images.sh "
+                            + "(or pass -Dfaultline.baseImage=<a JRE 17 image you have>).");
+                    failures++;
+                }
             }
         }
         System.exit(failures == 0 ? 0 : 1);

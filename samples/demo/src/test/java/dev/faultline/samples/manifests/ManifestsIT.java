@@ -89,7 +89,7 @@ class ManifestsIT {
         // pod mode: inside web's namespaces, no socket; its JMX port is published by the namespace's owner
         Map<String, Object> pod = services.get("chaos-pod");
         assertEquals("service:web", pod.get("network_mode"));
-        assertEquals("service:web", pod.get("pid"));
+        assertEquals("container:" + web.get("container_name"), pod.get("pid"), "chaos-pod joins web's PID namespace");
         assertFalse(pod.containsKey("volumes"), "pod mode needs no engine socket");
         assertFalse(pod.containsKey("ports"), "a service in another's network namespace cannot publish ports");
         assertTrue(((List<String>) pod.get("cap_add")).contains("NET_ADMIN"), "pod mode shapes web's network: NET_ADMIN");
