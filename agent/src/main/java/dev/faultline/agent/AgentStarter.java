@@ -51,6 +51,8 @@ public final class AgentStarter {
             return;
         }
         configureLogging(options.logLevel());
+        // our (relocated) Byte Buddy needs no sun.misc.Unsafe: without this JDK 24+ warns at start-up
+        setIfAbsent(net.bytebuddy.ByteBuddy.class.getPackageName() + ".safe", "true");
         Logger log = LoggerFactory.getLogger(AgentStarter.class);
         System.setProperty(FaultlineAgent.STARTED_PROPERTY, version);
         Exemption.exemptLocalPort(options.jmxPort());
