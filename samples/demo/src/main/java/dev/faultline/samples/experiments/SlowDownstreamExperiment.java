@@ -30,8 +30,9 @@ public final class SlowDownstreamExperiment {
     public record Phase(String name, String spec, Target target, boolean clears, String why) {}
 
     /** What one phase measured. */
+    /** What one phase measured; {@code cleared} is what {@code clear()} returned before it (0 if not called). */
     public record Outcome(Phase phase, String spec, LoadReport load, long gatewayRetries, long gatewayTimeouts,
-                          long injected, boolean armedDuring) {}
+                          long injected, boolean armedDuring, int cleared) {}
 
     public static final Duration GATEWAY_TIMEOUT = Duration.ofMillis(250);
     /** Added to every downstream connect in the second phase: well under the gateway's timeout. */
@@ -88,9 +89,9 @@ public final class SlowDownstreamExperiment {
             List<Outcome> outcomes = new ArrayList<>();
             Runnable disarmPrevious = () -> { };
             for (Phase phase : phases()) {
+                int cleared = 0;
                 if (phase.clears()) {
                     // The last fault is still armed: the kill switch, clear(), takes it off every replica at once.
-                    int cleared = 0;
                     for (AgentControl a : agents) {
                         cleared += a.clear();
                     }
@@ -100,7 +101,7 @@ public final class SlowDownstreamExperiment {
                 }
                 List<String> ids = new ArrayList<>();
                 List<AgentControl> armedOn = armedOn(phase, agents);
-                outcomes.add(runPhase(phase, armedOn, ids, agents, gateway, load));
+                outcomes.add(runPhase(phase, armedOn, ids, agents, gateway, load, cleared));
                 disarmPrevious = () -> {
                     for (int i = 0; i < ids.size(); i++) {
                         armedOn.get(i).remove(ids.get(i));
@@ -129,7 +130,7 @@ public final class SlowDownstreamExperiment {
     }
 
     private Outcome runPhase(Phase phase, List<AgentControl> armedOn, List<String> ids, List<AgentControl> agents,
-                             RoundRobinGateway gateway, LoadGenerator load) {
+                             RoundRobinGateway gateway, LoadGenerator load, int cleared) {
         String spec = phase.spec() == null ? null : String.format(phase.spec(), fleet.downstreamPort());
         for (AgentControl a : armedOn) {
             ids.add(a.add(spec));
@@ -143,7 +144,7 @@ public final class SlowDownstreamExperiment {
         }
         LoadReport report = load.run(perPhase);
         Outcome outcome = new Outcome(phase, spec, report, gateway.retries() - retriesBefore,
-                gateway.timeouts() - timeoutsBefore, injected(agents) - injectedBefore, armed);
+                gateway.timeouts() - timeoutsBefore, injected(agents) - injectedBefore, armed, cleared);
         log.printf("%-28s %s; gateway retries %d%n", phase.name(), report, outcome.gatewayRetries());
         return outcome;
     }

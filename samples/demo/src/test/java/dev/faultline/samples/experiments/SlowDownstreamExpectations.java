@@ -67,6 +67,7 @@ final class SlowDownstreamExpectations {
                         + load.requests() + table);
 
         // clear(): nothing armed, nothing injected, latency back where it started.
+        assertEquals(2, after.cleared(), "clear() disarms the fault still armed on both replicas, one each" + table);
         assertTrue(!after.armedDuring(), "Armed must be false after clear()" + table);
         assertEquals(0, after.injected(), "no injections after clear()" + table);
         assertTrue(after.load().p50Millis() <= before.load().p50Millis() + 20,
