@@ -1,6 +1,8 @@
 package dev.faultline.agent;
 
 import dev.faultline.agent.fault.FaultRegistry;
+import dev.faultline.agent.method.MethodFaults;
+import dev.faultline.agent.process.ProcessFaults;
 import net.bytebuddy.dynamic.ClassFileLocator;
 
 import java.lang.instrument.Instrumentation;
@@ -11,6 +13,7 @@ final class Extensions {
     }
 
     static void install(FaultRegistry registry, Instrumentation inst, ClassFileLocator adviceBytes, boolean dynamic) {
-        // method and process faults (issue 3) plug in here
+        registry.addHandler(new MethodFaults(inst, adviceBytes));
+        registry.addHandler(new ProcessFaults(() -> registry));
     }
 }

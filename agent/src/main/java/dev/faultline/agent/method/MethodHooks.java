@@ -1,0 +1,25 @@
+package dev.faultline.agent.method;
+
+/**
+ * The static entry points that method advice calls; loaded by the bootstrap class loader so every class can
+ * see them. The path for a rule whose gate does not fire is: one volatile array read, a thread-local depth
+ * counter, and the rule's lock-free gate.
+ */
+public final class MethodHooks {
+    /** Armed method rules by slot; a null entry (rule gone, class not yet restored) makes the advice a no-op. */
+    static volatile MethodRule[] slots = new MethodRule[8];
+
+    private MethodHooks() {
+    }
+
+    /** @return a token for {@link #exit}: the rule whose depth was raised, or null */
+    public static Object enter(int slot, Class<?> owner) throws Throwable {
+        MethodRule[] s = slots;
+        MethodRule rule = slot < s.length ? s[slot] : null;
+        return rule == null ? null : rule.enter(owner);
+    }
+
+    public static void exit(Object token) {
+        if (token != null) ((MethodRule) token).exit();
+    }
+}

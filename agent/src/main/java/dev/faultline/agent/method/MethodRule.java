@@ -1,0 +1,121 @@
+package dev.faultline.agent.method;
+
+import dev.faultline.agent.fault.FaultRule;
+import dev.faultline.agent.fault.Pause;
+import dev.faultline.agent.fault.ThrowableFactory;
+import dev.faultline.agent.spec.Action;
+import dev.faultline.agent.spec.SpecException;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One armed {@code on=method} fault: its slot, its transformer, and what its advice does at a call.
+ * Only the outermost matching call on a thread is considered: {@code execute*} on a JDBC statement goes
+ * through several {@code execute…} methods, and the query must be slowed once, not once per layer.
+ */
+final class MethodRule {
+    private static final Logger log = LoggerFactory.getLogger(MethodRule.class);
+    private static final Object BOOT_LOADER = new Object();
+    private static final AtomicLong INTERNAL_ERRORS = new AtomicLong();
+
+    /** Per thread, per slot: how many calls of that slot's rule are on the stack. */
+    private static final ThreadLocal<int[]> DEPTH = new ThreadLocal<>() {
+        @Override
+        protected int[] initialValue() {
+            return new int[8];
+        }
+    };
+
+    final int slot;
+    final FaultRule rule;
+    final MethodSelector selector;
+    private final Action action;
+    private final ThrowableFactory armedFactory;
+    private final Map<Object, ThrowableFactory> factoriesByLoader = new ConcurrentHashMap<>();
+    final AtomicInteger transformedTypes = new AtomicInteger();
+    final AtomicInteger transformErrors = new AtomicInteger();
+    volatile ResettableClassFileTransformer transformer;
+
+    MethodRule(int slot, FaultRule rule, MethodSelector selector) {
+        this.slot = slot;
+        this.rule = rule;
+        this.selector = selector;
+        this.action = rule.spec().action();
+        this.armedFactory = rule.exceptions();
+    }
+
+    Object enter(Class<?> owner) throws Throwable {
+        int[] depth = DEPTH.get();
+        if (depth.length <= slot) {
+            depth = java.util.Arrays.copyOf(depth, Math.max(slot + 1, depth.length * 2));
+            DEPTH.set(depth);
+        }
+        if (depth[slot]++ > 0) return this; // an inner layer of a call this rule already considered
+        boolean fire;
+        try {
+            fire = rule.fire();
+        } catch (Throwable t) {
+            internalError(t);
+            return this;
+        }
+        if (!fire) return this;
+        switch (action) {
+            case LATENCY -> Pause.delay(rule.delayNanos());
+            case HANG -> Pause.hold(rule, rule.spec().forNanos());
+            case ERROR -> {
+                Throwable injected;
+                try {
+                    injected = exception(owner);
+                } catch (Throwable t) {
+                    internalError(t);
+                    return this;
+                }
+                depth[slot]--; // the method ends here: its exit advice will not run
+                throw injected;
+            }
+            default -> { }
+        }
+        return this;
+    }
+
+    void exit() {
+        int[] depth = DEPTH.get();
+        if (slot < depth.length && depth[slot] > 0) depth[slot]--;
+    }
+
+    /** A new exception per injection, of the class exception= names as seen from the target class's own loader. */
+    private Throwable exception(Class<?> owner) {
+        ClassLoader loader = owner.getClassLoader();
+        ThrowableFactory f = factoriesByLoader.computeIfAbsent(loader == null ? BOOT_LOADER : loader, k -> {
+            try {
+                // declared-exception checks were made when the rule was armed and when each method was matched
+                return ThrowableFactory.forSpec(rule.spec(), loader, Throwable.class);
+            } catch (SpecException e) {
+                return armedFactory; // not visible from that loader: the class resolved at add time
+            }
+        });
+        String text = "injected by faultline " + rule.id() + " into " + owner.getName();
+        if (f.isHookDefault()) return new RuntimeException(f.messageOr(text));
+        return f.create(text);
+    }
+
+    private static void internalError(Throwable t) {
+        if (INTERNAL_ERRORS.getAndIncrement() == 0) {
+            try {
+                log.error("internal error in a method hook; the call proceeded without a fault (logged once)", t);
+            } catch (Throwable ignored) {
+                // logging must not fail the call either
+            }
+        }
+    }
+
+    static long internalErrors() {
+        return INTERNAL_ERRORS.get();
+    }
+}

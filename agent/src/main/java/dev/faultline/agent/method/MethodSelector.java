@@ -1,0 +1,130 @@
+package dev.faultline.agent.method;
+
+import dev.faultline.agent.spec.FaultSpec;
+import dev.faultline.agent.spec.Glob;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code class=} and {@code method=} of a method rule, applied the same way to loaded classes (reflection,
+ * when a rule is checked and armed) and to classes being loaded (Byte Buddy descriptions, in the transformer).
+ * {@code class=X+} means X and every subtype and implementor of X. Constructors, type initialisers, abstract,
+ * native, bridge and synthetic methods are never matched, nor are the agent's own classes.
+ */
+final class MethodSelector {
+    private static final String OWN_PACKAGE = "dev.faultline.agent.";
+
+    final String classPattern;   // as written, with its '+'
+    private final String classGlob; // lower case, without '+'
+    final boolean subtypes;
+    private final String methodGlob;
+    /** Non-null when an error's exception is checked and force=true is not given: names of it and its supertypes. */
+    private final Set<String> checkedExceptionNames;
+
+    MethodSelector(FaultSpec spec, Set<String> checkedExceptionNames) {
+        String c = spec.classPattern();
+        this.classPattern = c;
+        this.subtypes = c.endsWith("+");
+        this.classGlob = (subtypes ? c.substring(0, c.length() - 1) : c).toLowerCase(Locale.ROOT);
+        this.methodGlob = spec.methodPattern().toLowerCase(Locale.ROOT);
+        this.checkedExceptionNames = checkedExceptionNames;
+    }
+
+    /** The base class name when class= names one class exactly (with or without '+'), else null. */
+    String literalClassName() {
+        String base = subtypes ? classPattern.substring(0, classPattern.length() - 1) : classPattern;
+        return Glob.isLiteral(base) ? base : null;
+    }
+
+    // ---- loaded classes (reflection) ----
+
+    boolean matches(Class<?> c) {
+        if (c.isArray() || c.isPrimitive() || c.isSynthetic() || c.isHidden() || isAgentOwn(c.getName(), c.getClassLoader())) return false;
+        if (!subtypes) return Glob.matches(classGlob, c.getName());
+        Deque<Class<?>> todo = new ArrayDeque<>();
+        Set<Class<?>> seen = new HashSet<>();
+        todo.add(c);
+        while (!todo.isEmpty()) {
+            Class<?> t = todo.poll();
+            if (!seen.add(t)) continue;
+            if (Glob.matches(classGlob, t.getName())) return true;
+            if (t.getSuperclass() != null) todo.add(t.getSuperclass());
+            for (Class<?> i : t.getInterfaces()) todo.add(i);
+        }
+        return false;
+    }
+
+    /** A method named like method=, including abstract ones (they say the name exists for implementors). */
+    boolean namedLike(Method m) {
+        return !m.isBridge() && !m.isSynthetic() && Glob.matches(methodGlob, m.getName());
+    }
+
+    static boolean instrumentable(Method m) {
+        return !Modifier.isAbstract(m.getModifiers()) && !Modifier.isNative(m.getModifiers());
+    }
+
+    boolean declaresException(Method m) {
+        if (checkedExceptionNames == null) return true;
+        for (Class<?> declared : m.getExceptionTypes()) {
+            if (checkedExceptionNames.contains(declared.getName())) return true;
+        }
+        return false;
+    }
+
+    // ---- classes being transformed (Byte Buddy) ----
+
+    /** The agent's own classes live in the bootstrap loader; a service's dev.faultline.agent classes are fair game. */
+    private static boolean isAgentOwn(String name, ClassLoader loader) {
+        return loader == null && name.startsWith(OWN_PACKAGE);
+    }
+
+    AgentBuilder.RawMatcher typeMatcher() {
+        return (type, loader, module, redefined, pd) -> {
+            try {
+                if (type.isArray() || type.isPrimitive() || type.isSynthetic() || isAgentOwn(type.getName(), loader)) return false;
+                if (!subtypes) return Glob.matches(classGlob, type.getName());
+                return hasSuperTypeNamedLike(type);
+            } catch (RuntimeException | LinkageError e) {
+                return false; // a super type that cannot be resolved: not ours to instrument
+            }
+        };
+    }
+
+    private boolean hasSuperTypeNamedLike(TypeDescription type) {
+        Deque<TypeDefinition> todo = new ArrayDeque<>();
+        Set<String> seen = new HashSet<>();
+        todo.add(type);
+        while (!todo.isEmpty()) {
+            TypeDescription t = todo.poll().asErasure();
+            if (!seen.add(t.getName())) continue;
+            if (Glob.matches(classGlob, t.getName())) return true;
+            TypeDescription.Generic sup = t.getSuperClass();
+            if (sup != null) todo.add(sup);
+            for (TypeDescription.Generic i : t.getInterfaces()) todo.add(i);
+        }
+        return false;
+    }
+
+    ElementMatcher<MethodDescription> methodMatcher() {
+        return m -> {
+            if (!m.isMethod() || m.isAbstract() || m.isNative() || m.isBridge() || m.isSynthetic()) return false;
+            if (!Glob.matches(methodGlob, m.getInternalName())) return false;
+            if (checkedExceptionNames == null) return true;
+            for (TypeDescription declared : m.getExceptionTypes().asErasures()) {
+                if (checkedExceptionNames.contains(declared.getName())) return true;
+            }
+            return false; // would throw a checked exception the method cannot throw: left alone
+        };
+    }
+}

@@ -1,0 +1,173 @@
+package dev.faultline.agent.method;
+
+import dev.faultline.agent.it.ForkedService;
+import dev.faultline.agent.it.Jdks;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code on=method} faults in a forked service started with the built agent jar, on JDK 17 and 25, driven over
+ * remote JMX; class bytes are read by a second, test-only agent ({@link BytesProbe}) after every transformer.
+ */
+class MethodFaultsIT {
+    static final String PAYMENTS = "dev.faultline.agent.method.fixture.Payments";
+    static final String DECLINED = "dev.faultline.agent.method.fixture.PaymentDeclined";
+    static final String INVENTORY = "dev.faultline.agent.method.fixture.Inventory";
+
+    static List<Jdks.Jdk> jdks() {
+        return Jdks.all();
+    }
+
+    static ForkedService start(Jdks.Jdk jdk, String... jvmArgs) throws Exception {
+        return ForkedService.builder(jdk).jvmArg("-javaagent:" + MethodServiceApp.bytesProbeJar()).jvmArg(jvmArgs)
+                .classpath(byteBuddyForTheProbe())
+                .main(MethodServiceApp.class.getName()).readyLine("READY").start();
+    }
+
+    /** The probe rewrites class bytes canonically with ASM: the service gets the plain (unrelocated) Byte Buddy jar for that. */
+    static String byteBuddyForTheProbe() {
+        return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> e.contains("/net/bytebuddy/byte-buddy/")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("byte-buddy is not on the test class path"));
+    }
+
+    static List<Long> queryMillis(ForkedService svc, int n) throws Exception {
+        String a = svc.send("jdbc " + n);
+        assertTrue(a.startsWith("OK "), "queries against PostgreSQL: " + a);
+        return Arrays.stream(a.substring(4, a.length() - 1).split(",")).map(Long::valueOf).collect(Collectors.toList());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void jdbcLatencySlowsEachQueryOnceAndRemoveRestoresTheOriginalBytes(Jdks.Jdk jdk) throws Exception {
+        try (ForkedService svc = start(jdk)) {
+            queryMillis(svc, 6); // loads the driver's statement classes and warms them up
+            String original = svc.send("statements");
+            assertTrue(original.contains("org.postgresql.jdbc.PgStatement=") && original.contains("org.postgresql.jdbc.PgPreparedStatement="),
+                    "the driver's statement classes are loaded: " + original);
+
+            String id = svc.add("latency on=method class=java.sql.Statement+ method=execute* delay=400ms");
+            String instrumented = svc.send("statements");
+            assertNotEquals(original, instrumented, "the bytes read through the probe show the advice while the rule lives");
+            for (String cls : List.of("PgStatement", "PgPreparedStatement")) {
+                assertNotEquals(digest(original, cls), digest(instrumented, cls), cls + " is instrumented");
+            }
+            List<Long> slow = queryMillis(svc, 6);
+            for (long ms : slow) {
+                // once per query: executeQuery goes through several execute* layers of the driver
+                assertTrue(ms >= 400 && ms < 750, "each query slowed by 400 ms, once: " + slow);
+            }
+
+            assertTrue(svc.remove(id));
+            assertEquals(original, svc.send("statements"), "after remove the statement classes have their original bytes");
+            List<Long> fast = queryMillis(svc, 6);
+            assertTrue(fast.stream().allMatch(ms -> ms < 200), "queries after remove: " + fast);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void errorIsMadeInTheTargetClassLoaderAndClearLeavesNoTrace(Jdks.Jdk jdk) throws Exception {
+        try (ForkedService svc = start(jdk)) {
+            String before = svc.send("digests " + PAYMENTS);
+            assertTrue(before.contains("Payments@payments="), before);
+            svc.add("error on=method class=" + PAYMENTS + " method=charge exception=" + DECLINED + " message=card-network-down");
+            String a = svc.send("charge");
+            assertTrue(a.startsWith("ERR " + DECLINED + " message=card-network-down ownLoader=true systemCopy=false"),
+                    "a PaymentDeclined of Payments' own class loader, not the system loader's copy: " + a);
+            assertTrue(svc.send("refund").startsWith("OK "), "refund is not matched");
+
+            svc.add("error on=method class=" + PAYMENTS + " method=refund");
+            String r = svc.send("refund");
+            assertTrue(r.startsWith("ERR java.lang.RuntimeException message=injected by faultline"), "default method error: " + r);
+            assertEquals(2, svc.clear());
+            assertTrue(svc.send("charge").startsWith("OK charged"), "after clear()");
+            assertEquals(before, svc.send("digests " + PAYMENTS), "after clear() Payments has its original bytes");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void badSpecsAreRefusedWithAMessageAndNothingIsArmed(Jdks.Jdk jdk) throws Exception {
+        try (ForkedService svc = start(jdk)) {
+            MBeanServerConnection jmx = svc.jmx();
+            String before = svc.send("digests " + PAYMENTS);
+            assertRefused(jmx, "latency on=method class=com.example.NoSuchClient method=charge delay=1s", "no class com.example.NoSuchClient");
+            assertRefused(jmx, "error on=method class=" + PAYMENTS + " method=refund exception=" + DECLINED,
+                    "checked exception that " + PAYMENTS + ".refund does not declare");
+            assertRefused(jmx, "error on=method class=" + PAYMENTS + " method=charge exception=java.io.IOException", "does not declare");
+            assertRefused(jmx, "latency on=method class=" + PAYMENTS + " method=nosuch* delay=1s", "method=nosuch*: no method of " + PAYMENTS);
+            assertRefused(jmx, "error on=method class=" + PAYMENTS + " method=charge exception=com.example.NoSuchException", "no such class");
+            assertRefused(jmx, "stress memory=-5mb for=1s", "must not be negative");
+            assertRefused(jmx, "stress cpu=-1 for=1s", "cpu=-1");
+            assertRefused(jmx, "latency on=method class=" + PAYMENTS + " delay=1s", "needs class= and method=");
+            assertEquals(0, svc.list().length, "nothing armed: " + Arrays.toString(svc.list()));
+            assertEquals(Boolean.FALSE, svc.attribute("Armed"));
+            assertEquals(before, svc.send("digests " + PAYMENTS), "no refused spec touched Payments");
+            assertTrue(svc.send("refund").startsWith("OK refunded"));
+
+            // force=true is the operator saying "I know": then it is armed, and thrown from a method that does not declare it
+            svc.add("error on=method class=" + PAYMENTS + " method=refund exception=" + DECLINED + " force=true");
+            assertTrue(svc.send("refund").startsWith("ERR " + DECLINED), "forced checked exception");
+            svc.clear();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aHundredAddRemoveCyclesLeaveMetaspaceAndLoadedClassesFlat(Jdks.Jdk jdk) throws Exception {
+        try (ForkedService svc = start(jdk)) {
+            MBeanServerConnection jmx = svc.jmx();
+            for (int i = 0; i < 30; i++) cycle(svc); // warm-up: every class the cycle needs is loaded
+            long[] before = metaspaceAndClasses(jmx);
+            for (int i = 0; i < 100; i++) cycle(svc);
+            long[] after = metaspaceAndClasses(jmx);
+            String report = "metaspace used " + before[0] + " -> " + after[0] + " bytes, loaded classes " + before[1] + " -> " + after[1];
+            System.out.println("[faultline-it] " + jdk + " 100 method add/remove cycles: " + report);
+            assertTrue(Math.abs(after[0] - before[0]) <= before[0] / 100, "metaspace within 1%: " + report);
+            assertTrue(Math.abs(after[1] - before[1]) <= before[1] / 100, "loaded classes within 1%: " + report);
+        }
+    }
+
+    private static void cycle(ForkedService svc) throws Exception {
+        String id = svc.add("error on=method class=" + INVENTORY + " method=count exception=java.lang.IllegalStateException message=cycle");
+        String a = svc.send("inventory");
+        assertTrue(a.startsWith("ERR java.lang.IllegalStateException message=cycle"), "armed: " + a);
+        assertTrue(svc.remove(id));
+        String b = svc.send("inventory");
+        assertTrue(b.startsWith("OK "), "removed: " + b);
+    }
+
+    static long[] metaspaceAndClasses(MBeanServerConnection jmx) throws Exception {
+        Operator.heapUsedAfterGc(jmx); // a full collection also purges the previous versions of retransformed methods
+        Operator.heapUsedAfterGc(jmx);
+        CompositeData usage = (CompositeData) jmx.getAttribute(new ObjectName(ManagementFactory.MEMORY_POOL_MXBEAN_DOMAIN_TYPE + ",name=Metaspace"), "Usage");
+        long classes = ((Integer) jmx.getAttribute(new ObjectName(ManagementFactory.CLASS_LOADING_MXBEAN_NAME), "LoadedClassCount")).longValue();
+        return new long[]{(Long) usage.get("used"), classes};
+    }
+
+    static void assertRefused(MBeanServerConnection jmx, String spec, String expected) {
+        String message = Operator.refusal(jmx, spec);
+        assertTrue(message != null && message.contains(expected), "'" + spec + "' refused with '" + message + "', expected it to say '" + expected + "'");
+    }
+
+    private static String digest(String statements, String simpleName) {
+        int i = statements.indexOf("org.postgresql.jdbc." + simpleName + "=");
+        assertFalse(i < 0, simpleName + " in " + statements);
+        String rest = statements.substring(i + simpleName.length() + "org.postgresql.jdbc.".length() + 1);
+        return rest.substring(0, 16);
+    }
+}
