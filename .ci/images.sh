@@ -1,3 +1,37 @@
 #!/usr/bin/env bash
-# Local images for the tests (no registry here). Owned by the sidecar work; filled in there.
+# Local images for the tests: no registry is reachable, so they are built here. Idempotent: an image that
+# exists is kept (FAULTLINE_REBUILD_IMAGES=1 rebuilds).
+#   faultline/busybox:local   FROM scratch + Debian's static busybox (httpd, sh, sleep, nc): container targets
+#   faultline/jre-base:local  Debian bookworm minbase + openjdk-17-jre-headless, iproute2, iptables (util-linux
+#                             brings nsenter): the base of the sidecar and sample service images
 set -euo pipefail
+need() { [ "${FAULTLINE_REBUILD_IMAGES:-0}" = 1 ] || ! docker image inspect "$1" >/dev/null 2>&1; }
+
+if need faultline/busybox:local; then
+  dir=$(mktemp -d)
+  cp /bin/busybox "$dir/busybox"
+  cat > "$dir/Dockerfile" <<'DOCKERFILE'
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+ENV PATH=/bin
+CMD ["sh"]
+DOCKERFILE
+  docker build -q -t faultline/busybox:local "$dir" >/dev/null
+  rm -rf "$dir"
+  echo "built faultline/busybox:local"
+fi
+
+if need faultline/jre-base:local; then
+  # the Debian mirror apt already uses (deb822 .sources or one-line .list), else the default
+  mirror=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+           | grep -oE 'https?://[^ ]*debian[^ ]*' | grep -v -- -security | head -1 || true)
+  mirror=${mirror:-http://deb.debian.org/debian}
+  root=$(mktemp -d)
+  debootstrap --variant=minbase --include=openjdk-17-jre-headless,iproute2,iptables bookworm "$root" "$mirror" >/tmp/faultline-debootstrap.log 2>&1 \
+    || { echo "debootstrap failed:"; tail -20 /tmp/faultline-debootstrap.log; exit 1; }
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - faultline/jre-base:local >/dev/null
+  rm -rf "$root"
+  echo "built faultline/jre-base:local"
+fi
