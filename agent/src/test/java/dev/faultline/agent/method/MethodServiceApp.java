@@ -124,6 +124,8 @@ public final class MethodServiceApp {
                     return "ERR " + e.getClass().getName() + " message=" + e.getMessage();
                 }
             }
+            case "classes": // the Class objects the JVM has now (not a load counter)
+                return "OK " + BytesProbe.loaded().length;
             case "echo":
                 return "OK " + String.join(" ", Arrays.asList(w).subList(1, w.length));
             default:
