@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code stress memory=SIZE for=D}: holds SIZE bytes of heap in 1 MiB arrays (zeroed, so really committed)
- * until for=, remove, clear or ttl, then drops them for the next collection to reclaim.
+ * {@code stress memory=SIZE for=D}: holds SIZE bytes of heap in 256 KiB arrays (zeroed, so really committed)
+ * until for=, remove, clear or ttl, then drops them for the next collection to reclaim. 256 KiB stays under
+ * half of G1's smallest region, so no array is "humongous" and the heap holds what was asked, not twice it.
  */
 final class MemoryStress extends ProcessFault {
-    private static final int CHUNK = 1 << 20;
+    private static final int CHUNK = 256 << 10;
     private List<byte[]> held;
 
     MemoryStress(FaultRule rule) {
