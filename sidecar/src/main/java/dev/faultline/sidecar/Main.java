@@ -1,0 +1,30 @@
+package dev.faultline.sidecar;
+
+import dev.faultline.sidecar.command.CliContext;
+import dev.faultline.sidecar.command.Recovery;
+import dev.faultline.sidecar.command.SidecarCli;
+import dev.faultline.sidecar.docker.Engine;
+import dev.faultline.sidecar.journal.Journal;
+
+/** {@code faultline-sidecar …}: see {@link SidecarCli}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        Journal journal = new Journal(Journal.defaultPath());
+        CliContext context = new CliContext(journal);
+        boolean help = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V"));
+        if (!help && Engine.reachable()) {
+            try {
+                Recovery.revertOrphans(journal, context.docker());
+            } catch (RuntimeException e) {
+                System.err.println("warning: journal recovery failed: " + e.getMessage());
+            }
+        }
+        System.exit(SidecarCli.commandLine(context).execute(args));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.faultline.sidecar.chaos;
+
+import dev.faultline.sidecar.target.ContainerTarget;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * A verb on a schedule, Pumba's way: pick the matching containers (one at random with {@code --random}), act,
+ * and repeat every {@code --interval} until {@code --limit} actions or a stop. Every action is one structured
+ * log line: who asked, what, which containers.
+ */
+public final class Experiment implements Runnable {
+    /** What one tick does to the containers chosen; may block (a duration) and must revert when interrupted. */
+    public interface Action {
+        void act(List<ContainerTarget> targets) throws InterruptedException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger("faultline.action");
+
+    private final String id;
+    private final String verb;
+    private final String describe;
+    private final String who;
+    private final Supplier<List<ContainerTarget>> targets;
+    private final Action action;
+    private final boolean random;
+    private final Duration interval;
+    private final int limit;
+    private final boolean dryRun;
+    private final Instant started = Instant.now();
+    private volatile Thread thread;
+    private volatile boolean stopped;
+    private volatile int actions;
+    private volatile long containersAffected;
+    private volatile String lastError;
+
+    public Experiment(String id, String verb, String describe, String who, Supplier<List<ContainerTarget>> targets, Action action,
+                      boolean random, Duration interval, int limit, boolean dryRun) {
+        this.id = id;
+        this.verb = verb;
+        this.describe = describe;
+        this.who = who;
+        this.targets = targets;
+        this.action = action;
+        this.random = random;
+        this.interval = interval;
+        this.limit = limit;
+        this.dryRun = dryRun;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public int actions() {
+        return actions;
+    }
+
+    public long containersAffected() {
+        return containersAffected;
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        try {
+            while (!stopped) {
+                List<ContainerTarget> all = targets.get();
+                List<ContainerTarget> chosen = random ? List.of(all.get(ThreadLocalRandom.current().nextInt(all.size()))) : all;
+                log.info("action={} experiment={} by={} containers={} dry_run={} command=\"{}\"", verb, id, who, chosen, dryRun, describe);
+                if (!dryRun) action.act(chosen);
+                actions++;
+                containersAffected += chosen.size();
+                if (interval == null || (limit > 0 && actions >= limit)) break;
+                Thread.sleep(interval.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            lastError = e.getMessage();
+            log.error("action={} experiment={} by={} failed: {}", verb, id, who, e.getMessage());
+            throw e;
+        } finally {
+            thread = null;
+        }
+    }
+
+    /** Ends the schedule; an action holding a duration is interrupted and reverts before returning. */
+    public void stop() {
+        stopped = true;
+        Thread t = thread;
+        if (t != null) t.interrupt();
+    }
+
+    public boolean running() {
+        return thread != null;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public String summary() {
+        return id + "  " + (running() ? "running" : "ended") + "  actions=" + actions + "  since=" + started + "  " + describe
+                + (lastError != null ? "  error=" + lastError : "");
+    }
+}

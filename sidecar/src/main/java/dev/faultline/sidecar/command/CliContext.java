@@ -1,0 +1,64 @@
+package dev.faultline.sidecar.command;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.docker.Engine;
+import dev.faultline.sidecar.journal.Journal;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The command line: the experiment runs in the foreground; SIGTERM (or Ctrl-C) stops it and waits for its revert. */
+public final class CliContext implements Context {
+    private final Journal journal;
+    private final AtomicLong ids = new AtomicLong();
+    private DockerClient docker;
+
+    public CliContext(Journal journal) {
+        this.journal = journal;
+    }
+
+    @Override
+    public synchronized DockerClient docker() {
+        if (docker == null) docker = Engine.connect();
+        return docker;
+    }
+
+    @Override
+    public Journal journal() {
+        return journal;
+    }
+
+    @Override
+    public String who() {
+        return "cli:" + System.getProperty("user.name");
+    }
+
+    @Override
+    public String newId() {
+        return "c" + ProcessHandle.current().pid() + "-" + ids.incrementAndGet();
+    }
+
+    @Override
+    public int execute(Experiment experiment) {
+        Thread runner = Thread.currentThread();
+        Thread onTerm = new Thread(() -> {
+            experiment.stop();
+            try {
+                runner.join(15_000); // the revert runs in the experiment's finally blocks
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }, "faultline-shutdown");
+        Runtime.getRuntime().addShutdownHook(onTerm);
+        try {
+            experiment.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onTerm);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running (SIGTERM): it waits for us
+            }
+        }
+        return experiment.lastError() == null ? 0 : 1;
+    }
+}

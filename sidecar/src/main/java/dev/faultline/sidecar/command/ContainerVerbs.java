@@ -1,0 +1,149 @@
+package dev.faultline.sidecar.command;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.netem.NetnsExec;
+import dev.faultline.sidecar.target.ContainerTarget;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The container verbs, each one Engine API call (crash: one signal to the main process). */
+final class ContainerVerbs {
+    private ContainerVerbs() {
+    }
+
+    /** A container that went away between selection and action is not an error. */
+    static void tolerateGone(Runnable call) {
+        try {
+            call.run();
+        } catch (NotFoundException | ConflictException e) {
+            // already stopped, paused or removed: nothing left to do
+        }
+    }
+
+    static String signal(String s) {
+        String up = s.toUpperCase(java.util.Locale.ROOT);
+        String name = up.startsWith("SIG") ? up : "SIG" + up;
+        if (!List.of("SIGKILL", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGSTOP", "SIGCONT", "SIGUSR1", "SIGUSR2", "SIGABRT").contains(name)) {
+            throw new IllegalArgumentException("--signal " + s + ": expected a signal name such as SIGKILL or SIGTERM");
+        }
+        return name;
+    }
+
+    @Command(name = "kill", description = "Send a signal to containers through the Engine API (docker kill).", mixinStandardHelpOptions = true)
+    static final class Kill extends TargetedCommand {
+        @ParentCommand SidecarCli cli;
+        @Option(names = {"--signal", "-s"}, defaultValue = "SIGKILL", description = "signal to send (default SIGKILL)") String signal;
+
+        SidecarCli cli() { return cli; }
+        String verb() { return "kill"; }
+        boolean runningOnly() { return true; }
+        String describe() { return "kill --signal " + signal(signal); }
+
+        Experiment.Action action(Context c) {
+            String sig = signal(signal);
+            return ts -> forEach(ts, t -> tolerateGone(() -> c.docker().killContainerCmd(t.id()).withSignal(sig).exec()));
+        }
+    }
+
+    @Command(name = "stop", description = "Stop containers (SIGTERM, then SIGKILL after --time).", mixinStandardHelpOptions = true)
+    static final class Stop extends TargetedCommand {
+        @ParentCommand SidecarCli cli;
+        @Option(names = {"--time", "-t"}, defaultValue = "10", description = "seconds to wait before killing (default 10)") int time;
+
+        SidecarCli cli() { return cli; }
+        String verb() { return "stop"; }
+        boolean runningOnly() { return true; }
+        String describe() { return "stop --time " + time; }
+
+        Experiment.Action action(Context c) {
+            return ts -> forEach(ts, t -> tolerateGone(() -> c.docker().stopContainerCmd(t.id()).withTimeout(time).exec()));
+        }
+    }
+
+    @Command(name = "pause", description = "Pause containers for --duration, then unpause them.", mixinStandardHelpOptions = true)
+    static final class Pause extends TargetedCommand {
+        @ParentCommand SidecarCli cli;
+        @Option(names = {"--duration", "-d"}, required = true, converter = SidecarCli.DurationConverter.class, description = "how long (e.g. 30s)") Duration duration;
+
+        SidecarCli cli() { return cli; }
+        String verb() { return "pause"; }
+        boolean runningOnly() { return true; }
+        String describe() { return "pause --duration " + duration.toMillis() + "ms"; }
+
+        Experiment.Action action(Context c) {
+            return ts -> {
+                DockerClient d = c.docker();
+                try {
+                    forEach(ts, t -> tolerateGone(() -> d.pauseContainerCmd(t.id()).exec()));
+                    Thread.sleep(duration.toMillis());
+                } finally { // also on stop and SIGTERM: nothing stays paused
+                    forEach(ts, t -> tolerateGone(() -> d.unpauseContainerCmd(t.id()).exec()));
+                }
+            };
+        }
+    }
+
+    @Command(name = "restart", description = "Restart containers.", mixinStandardHelpOptions = true)
+    static final class Restart extends TargetedCommand {
+        @ParentCommand SidecarCli cli;
+        @Option(names = {"--time", "-t"}, defaultValue = "10", description = "seconds to wait for a stop before killing (default 10)") int time;
+
+        SidecarCli cli() { return cli; }
+        String verb() { return "restart"; }
+        boolean runningOnly() { return false; }
+        String describe() { return "restart --time " + time; }
+
+        Experiment.Action action(Context c) {
+            return ts -> forEach(ts, t -> tolerateGone(() -> c.docker().restartContainerCmd(t.id()).withTimeout(time).exec()));
+        }
+    }
+
+    @Command(name = "rm", description = "Remove containers.", mixinStandardHelpOptions = true)
+    static final class Remove extends TargetedCommand {
+        @ParentCommand SidecarCli cli;
+        @Option(names = {"--force", "-f"}, description = "remove running containers too (default true)", defaultValue = "true", negatable = true) boolean force;
+        @Option(names = {"--volumes", "-v"}, description = "remove their anonymous volumes too") boolean volumes;
+
+        SidecarCli cli() { return cli; }
+        String verb() { return "rm"; }
+        boolean runningOnly() { return false; }
+        String describe() { return "rm" + (force ? " --force" : "") + (volumes ? " --volumes" : ""); }
+
+        Experiment.Action action(Context c) {
+            return ts -> forEach(ts, t -> tolerateGone(() -> c.docker().removeContainerCmd(t.id()).withForce(force).withRemoveVolumes(volumes).exec()));
+        }
+    }
+
+    /**
+     * Signals the container's main process directly, from the host PID namespace, the way a crash or the OOM
+     * killer ends it. Unlike an Engine-API kill, Docker's restart policy then brings the container back.
+     */
+    @Command(name = "crash", description = "Signal the container's main process directly (restart policies apply, as after a real crash).", mixinStandardHelpOptions = true)
+    static final class Crash extends TargetedCommand {
+        @ParentCommand SidecarCli cli;
+        @Option(names = {"--signal", "-s"}, defaultValue = "SIGKILL", description = "signal to send (default SIGKILL)") String signal;
+
+        SidecarCli cli() { return cli; }
+        String verb() { return "crash"; }
+        boolean runningOnly() { return true; }
+        String describe() { return "crash --signal " + signal(signal); }
+
+        Experiment.Action action(Context c) {
+            String sig = signal(signal).substring(3);
+            return ts -> forEach(ts, t -> {
+                Long pid = c.docker().inspectContainerCmd(t.id()).exec().getState().getPidLong();
+                if (pid == null || pid <= 0) return; // stopped meanwhile
+                NetnsExec.Result r = NetnsExec.run(0, List.of("kill", "-s", sig, pid.toString()));
+                if (!r.ok()) throw new IllegalStateException("cannot signal pid " + pid + " of " + t + " (is the host PID namespace visible? run with --pid host): " + r.output());
+            });
+        }
+    }
+
+}

@@ -1,0 +1,56 @@
+package dev.faultline.sidecar.command;
+
+import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.netem.IptablesRule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.Duration;
+import java.util.List;
+
+/** {@code iptables [--duration D] loss --probability P | --every N [--protocol] [--source] [--destination] [--src-port] [--dst-port] …}. */
+@Command(name = "iptables", description = "Drop packets with iptables inside containers' network namespaces (no sch_netem needed).",
+        mixinStandardHelpOptions = true, subcommands = IptablesCommand.Loss.class)
+final class IptablesCommand {
+    @ParentCommand SidecarCli cli;
+
+    @Option(names = {"--duration", "-d"}, required = true, converter = SidecarCli.DurationConverter.class, description = "how long the rule lasts")
+    Duration duration;
+
+    @Command(name = "loss", description = "Drop incoming (default) or outgoing packets at random or every Nth.", mixinStandardHelpOptions = true)
+    static final class Loss extends TargetedCommand {
+        @ParentCommand IptablesCommand ipt;
+        @Option(names = "--probability", description = "drop with this probability (0-1]") Double probability;
+        @Option(names = "--every", description = "drop every Nth packet") Integer every;
+        @Option(names = {"--protocol", "-p"}, description = "tcp, udp, icmp or all") String protocol;
+        @Option(names = {"--source", "-s"}, description = "source address or CIDR") String source;
+        @Option(names = {"--destination"}, description = "destination address or CIDR") String destination;
+        @Option(names = "--src-port", description = "source port (with --protocol)") Integer sport;
+        @Option(names = "--dst-port", description = "destination port (with --protocol; implies tcp if no protocol)") Integer dport;
+        @Option(names = "--egress", description = "drop outgoing packets (OUTPUT chain) instead of incoming (INPUT)") boolean egress;
+
+        SidecarCli cli() { return ipt.cli; }
+        String verb() { return "iptables"; }
+        boolean runningOnly() { return true; }
+
+        IptablesRule rule(String tag) {
+            String proto = protocol == null && (sport != null || dport != null) ? "tcp" : protocol;
+            return new IptablesRule(egress ? "OUTPUT" : "INPUT", proto, source, destination, sport, dport, probability, every, tag);
+        }
+
+        String describe() {
+            return "iptables --duration " + ipt.duration.toMillis() + "ms loss " + String.join(" ", rule("x").insert().subList(5, rule("x").insert().size() - 6));
+        }
+
+        Experiment.Action action(Context c) {
+            rule("check"); // refuse bad flags before anything runs
+            @SuppressWarnings("unchecked")
+            java.util.function.Function<Long, List<List<String>>[]> plan = pid -> {
+                IptablesRule r = rule(c.newId());
+                return new List[]{List.of(r.insert()), List.of(r.delete())};
+            };
+            return NetworkShaping.action(c, ipt.duration, plan, List.of());
+        }
+    }
+}

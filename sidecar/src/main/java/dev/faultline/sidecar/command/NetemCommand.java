@@ -1,0 +1,133 @@
+package dev.faultline.sidecar.command;
+
+import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.netem.NetemSpec;
+import dev.faultline.sidecar.netem.RateSpec;
+import dev.faultline.sidecar.netem.TcPlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code netem [--duration D] [--interface eth0] [--target CIDR]… [--ingress] delay|loss|duplicate|corrupt|rate …}. */
+@Command(name = "netem", description = "Emulate network conditions inside containers' network namespaces (tc).", mixinStandardHelpOptions = true,
+        subcommands = {NetemCommand.Delay.class, NetemCommand.Loss.class, NetemCommand.Duplicate.class, NetemCommand.Corrupt.class, NetemCommand.Rate.class})
+final class NetemCommand {
+    @ParentCommand SidecarCli cli;
+
+    @Option(names = {"--duration", "-d"}, required = true, converter = SidecarCli.DurationConverter.class, description = "how long the change lasts (e.g. 2m); then it is reverted")
+    Duration duration;
+
+    @Option(names = {"--interface", "-i"}, defaultValue = "eth0", description = "network interface in the container (default eth0)")
+    String iface;
+
+    @Option(names = {"--target", "-t"}, description = "only traffic to this CIDR (IPv4 or IPv6; repeatable); default all")
+    List<String> cidrs = new ArrayList<>();
+
+    @Option(names = "--ingress", description = "shape incoming traffic (ingress qdisc redirected through an IFB device) instead of outgoing")
+    boolean ingress;
+
+    void validate() {
+        if (!iface.matches("[A-Za-z0-9_.-]{1,15}")) throw new IllegalArgumentException("--interface " + iface + ": not an interface name");
+        for (String c : cidrs) {
+            if (!c.matches("[0-9a-fA-F:.]+(/\\d{1,3})?")) throw new IllegalArgumentException("--target " + c + ": not a CIDR");
+        }
+    }
+
+    /** The root must be the kernel's default (handle 0:): the sidecar never replaces a qdisc the target set up. */
+    List<List<String>> precheck() {
+        return List.of(List.of("sh", "-c", "tc qdisc show dev " + iface + " root | grep -Eq ' (0|fa17): ' || { tc qdisc show dev " + iface
+                + " root; echo 'the container has its own root qdisc on " + iface + "; the sidecar never replaces it'; exit 1; }"));
+    }
+
+    abstract static class Effect extends TargetedCommand {
+        @ParentCommand NetemCommand netem;
+
+        SidecarCli cli() { return netem.cli; }
+        boolean runningOnly() { return true; }
+        String verb() { return "netem"; }
+
+        abstract List<String> qdisc();
+
+        String describe() {
+            return "netem --duration " + netem.duration.toMillis() + "ms --interface " + netem.iface
+                    + (netem.ingress ? " --ingress" : "") + netem.cidrs.stream().map(c -> " --target " + c).reduce("", String::concat)
+                    + " " + String.join(" ", qdisc());
+        }
+
+        Experiment.Action action(Context c) {
+            netem.validate();
+            List<String> q = qdisc();
+            @SuppressWarnings("unchecked")
+            java.util.function.Function<Long, List<List<String>>[]> plan = pid -> {
+                TcPlan p = TcPlan.of(netem.iface, q, netem.cidrs, netem.ingress);
+                return new List[]{p.apply(), p.revert()};
+            };
+            return NetworkShaping.action(c, netem.duration, plan, netem.ingress ? List.of() : netem.precheck());
+        }
+    }
+
+    abstract static class NetemEffect extends Effect {
+        @Option(names = "--loss", description = "also drop this percentage of packets (one qdisc)") Double alsoLoss;
+        @Option(names = "--duplicate", description = "also duplicate this percentage (one qdisc)") Double alsoDuplicate;
+        @Option(names = "--corrupt", description = "also corrupt this percentage (one qdisc)") Double alsoCorrupt;
+
+        abstract NetemSpec spec();
+
+        List<String> qdisc() {
+            NetemSpec s = spec();
+            if (alsoLoss != null) s = s.and(NetemSpec.loss(alsoLoss, null));
+            if (alsoDuplicate != null) s = s.and(NetemSpec.duplicate(alsoDuplicate));
+            if (alsoCorrupt != null) s = s.and(NetemSpec.corrupt(alsoCorrupt));
+            List<String> q = new ArrayList<>(List.of("netem"));
+            q.addAll(s.args());
+            return q;
+        }
+    }
+
+    @Command(name = "delay", description = "Delay packets (needs the kernel's sch_netem).", mixinStandardHelpOptions = true)
+    static final class Delay extends NetemEffect {
+        @Option(names = {"--time", "-t"}, defaultValue = "100", description = "delay in ms (default 100)") long time;
+        @Option(names = {"--jitter", "-j"}, defaultValue = "0", description = "jitter in ms") long jitter;
+        @Option(names = {"--correlation", "-c"}, description = "delay correlation in percent") Double correlation;
+        @Option(names = {"--distribution", "-f"}, description = "uniform, normal, pareto or paretonormal") String distribution;
+
+        NetemSpec spec() {
+            if (time < 0 || jitter < 0) throw new IllegalArgumentException("--time and --jitter must not be negative");
+            return NetemSpec.delay(Duration.ofMillis(time), jitter == 0 ? null : Duration.ofMillis(jitter), correlation, distribution);
+        }
+    }
+
+    @Command(name = "loss", description = "Drop a percentage of packets (needs sch_netem; see also iptables loss).", mixinStandardHelpOptions = true)
+    static final class Loss extends NetemEffect {
+        @Option(names = {"--percent", "-p"}, defaultValue = "0", description = "percentage to drop") double percent;
+        @Option(names = {"--correlation", "-c"}, description = "loss correlation in percent") Double correlation;
+
+        NetemSpec spec() { return NetemSpec.loss(percent, correlation); }
+    }
+
+    @Command(name = "duplicate", description = "Duplicate a percentage of packets (needs sch_netem).", mixinStandardHelpOptions = true)
+    static final class Duplicate extends NetemEffect {
+        @Option(names = {"--percent", "-p"}, defaultValue = "0", description = "percentage to duplicate") double percent;
+
+        NetemSpec spec() { return NetemSpec.duplicate(percent); }
+    }
+
+    @Command(name = "corrupt", description = "Corrupt a percentage of packets (needs sch_netem).", mixinStandardHelpOptions = true)
+    static final class Corrupt extends NetemEffect {
+        @Option(names = {"--percent", "-p"}, defaultValue = "0", description = "percentage to corrupt") double percent;
+
+        NetemSpec spec() { return NetemSpec.corrupt(percent); }
+    }
+
+    @Command(name = "rate", description = "Limit bandwidth (tbf: works without sch_netem).", mixinStandardHelpOptions = true)
+    static final class Rate extends Effect {
+        @Option(names = {"--rate", "-r"}, required = true, description = "e.g. 100kbit, 1mbit") String rate;
+
+        List<String> qdisc() { return RateSpec.of(rate).args(); }
+    }
+
+}

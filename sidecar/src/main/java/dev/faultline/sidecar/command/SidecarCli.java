@@ -1,0 +1,65 @@
+package dev.faultline.sidecar.command;
+
+import dev.faultline.sidecar.chaos.Durations;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code faultline-sidecar [--random] [--interval D] [--limit N] [--dry-run] [--label k=v] <verb> …}: Pumba's
+ * words. The same parse serves the CLI and the daemon's JMX {@code run("…")}.
+ */
+@Command(name = "faultline-sidecar", mixinStandardHelpOptions = true, versionProvider = SidecarCli.Version.class,
+        description = "Container chaos on a Docker engine: kill, stop, pause, restart, rm, crash, netem, iptables.",
+        subcommands = {ContainerVerbs.Kill.class, ContainerVerbs.Stop.class, ContainerVerbs.Pause.class, ContainerVerbs.Restart.class,
+                ContainerVerbs.Remove.class, ContainerVerbs.Crash.class, NetemCommand.class, IptablesCommand.class, DaemonCommand.class})
+public final class SidecarCli {
+    final Context context;
+
+    @Option(names = "--random", description = "act on one matching container chosen at random")
+    boolean random;
+
+    @Option(names = "--interval", converter = DurationConverter.class, description = "repeat every interval (e.g. 30s) until --limit or a stop")
+    Duration interval;
+
+    @Option(names = "--limit", description = "stop after this many actions (with --interval); 0 = no limit", defaultValue = "0")
+    int limit;
+
+    @Option(names = "--dry-run", description = "say what would be done, change nothing")
+    boolean dryRun;
+
+    @Option(names = "--label", description = "only containers with this label (key=value); repeatable")
+    Map<String, String> labels;
+
+    public SidecarCli(Context context) {
+        this.context = context;
+    }
+
+    /** A command line that reports errors in one line (no stack traces) and returns 1 for them. */
+    public static CommandLine commandLine(Context context) {
+        CommandLine cl = new CommandLine(new SidecarCli(context));
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("error: " + e.getMessage());
+            return 1;
+        });
+        return cl;
+    }
+
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return Durations.parse(value);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SidecarCli.class.getPackage().getImplementationVersion();
+            return new String[]{"faultline-sidecar " + (v == null ? "dev" : v)};
+        }
+    }
+}

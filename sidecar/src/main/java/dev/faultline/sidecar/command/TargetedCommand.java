@@ -1,0 +1,43 @@
+package dev.faultline.sidecar.command;
+
+import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.target.TargetSelector;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** A verb aimed at containers: selection (never empty, never ourselves) and scheduling are shared here. */
+abstract class TargetedCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "TARGET", arity = "0..*", description = "container names, re2:<regex>, or none with --label")
+    List<String> targets;
+
+    abstract SidecarCli cli();
+
+    abstract String verb();
+
+    /** Verbs that need a live process act on running containers only. */
+    abstract boolean runningOnly();
+
+    abstract Experiment.Action action(Context context);
+
+    /** The words of this command, for the action log and list(). */
+    abstract String describe();
+
+    @Override
+    public Integer call() {
+        SidecarCli cli = cli();
+        Context context = cli.context;
+        TargetSelector selector = new TargetSelector(targets, cli.labels);
+        selector.select(context.docker(), runningOnly()); // refuse an empty selection now, before anything runs
+        Experiment e = new Experiment(context.newId(), verb(), describe() + " " + selector, context.who(),
+                () -> selector.select(context.docker(), runningOnly()), action(context),
+                cli.random, cli.interval, cli.limit, cli.dryRun);
+        return context.execute(e);
+    }
+
+    static void forEach(List<ContainerTarget> targets, java.util.function.Consumer<ContainerTarget> step) {
+        targets.forEach(step);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.faultline.sidecar.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+
+import java.io.File;
+import java.time.Duration;
+
+/** The one Docker client: the engine's socket ({@code DOCKER_HOST} or {@code /var/run/docker.sock}). */
+public final class Engine {
+    private Engine() {
+    }
+
+    public static String host() {
+        String env = System.getenv("DOCKER_HOST");
+        return env != null && !env.isBlank() ? env : "unix:///var/run/docker.sock";
+    }
+
+    /** Node mode needs the socket; without it the sidecar runs in pod mode. */
+    public static boolean reachable() {
+        String host = host();
+        return !host.startsWith("unix://") || new File(host.substring("unix://".length())).exists();
+    }
+
+    public static DockerClient connect() {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host()).build();
+        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(60))
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+}

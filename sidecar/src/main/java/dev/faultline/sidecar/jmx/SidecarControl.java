@@ -1,0 +1,157 @@
+package dev.faultline.sidecar.jmx;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.command.Context;
+import dev.faultline.sidecar.command.SidecarCli;
+import dev.faultline.sidecar.docker.Engine;
+import dev.faultline.sidecar.journal.Journal;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The daemon: JMX {@code run("…")} parses the CLI's words and schedules the experiment in the background. */
+public final class SidecarControl implements SidecarMBean {
+    private final Journal journal;
+    private final DockerClient docker;
+    private final Map<String, Experiment> experiments = new LinkedHashMap<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "faultline-experiment");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong actionsRun = new AtomicLong();
+    private final AtomicLong containersAffected = new AtomicLong();
+
+    public SidecarControl(Journal journal) {
+        this.journal = journal;
+        this.docker = Engine.connect();
+    }
+
+    @Override
+    public String run(String command) {
+        List<String> words = words(command);
+        String[] id = new String[1];
+        Context context = new Context() {
+            public DockerClient docker() { return docker; }
+            public Journal journal() { return journal; }
+            public String who() { return "jmx"; }
+            public String newId() { return "e" + ids.incrementAndGet(); }
+
+            public int execute(Experiment e) {
+                synchronized (experiments) {
+                    experiments.put(e.id(), e);
+                }
+                id[0] = e.id();
+                pool.submit(e);
+                return 0;
+            }
+        };
+        StringWriter err = new StringWriter();
+        var cl = SidecarCli.commandLine(context);
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        if (!words.isEmpty() && words.get(0).equals("daemon")) throw new IllegalArgumentException("run() takes a verb, not daemon");
+        int rc = cl.execute(words.toArray(String[]::new));
+        if (rc != 0 || id[0] == null) {
+            String msg = err.toString().trim();
+            throw new IllegalArgumentException(msg.isEmpty() ? "not an experiment: " + command : msg.lines().findFirst().orElse(msg));
+        }
+        return id[0];
+    }
+
+    @Override
+    public boolean stop(String id) {
+        Experiment e;
+        synchronized (experiments) {
+            e = experiments.remove(id == null ? "" : id.trim());
+        }
+        if (e == null) return false;
+        e.stop();
+        awaitEnd(e);
+        actionsRun.addAndGet(e.actions());
+        containersAffected.addAndGet(e.containersAffected());
+        return true;
+    }
+
+    @Override
+    public int stopAll() {
+        List<String> ids;
+        synchronized (experiments) {
+            ids = new ArrayList<>(experiments.keySet());
+        }
+        int n = 0;
+        for (String id : ids) if (stop(id)) n++;
+        return n;
+    }
+
+    private static void awaitEnd(Experiment e) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (e.running() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String[] list() {
+        synchronized (experiments) {
+            return experiments.values().stream().map(Experiment::summary).toArray(String[]::new);
+        }
+    }
+
+    @Override
+    public long getActionsRun() {
+        synchronized (experiments) {
+            return experiments.values().stream().mapToLong(Experiment::actions).sum() + actionsRun.get();
+        }
+    }
+
+    @Override
+    public long getContainersAffected() {
+        synchronized (experiments) {
+            return experiments.values().stream().mapToLong(Experiment::containersAffected).sum() + containersAffected.get();
+        }
+    }
+
+    @Override
+    public int getRulesActive() {
+        return journal.pending().size();
+    }
+
+    @Override
+    public int getExperimentsRunning() {
+        synchronized (experiments) {
+            return (int) experiments.values().stream().filter(Experiment::running).count();
+        }
+    }
+
+    static List<String> words(String command) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (char c : (command == null ? "" : command.trim()).toCharArray()) {
+            if (c == '"') quoted = !quoted;
+            else if (Character.isWhitespace(c) && !quoted) {
+                if (cur.length() > 0) out.add(cur.toString());
+                cur.setLength(0);
+            } else cur.append(c);
+        }
+        if (cur.length() > 0) out.add(cur.toString());
+        if (out.isEmpty()) throw new IllegalArgumentException("empty command: expected e.g. kill --signal SIGKILL re2:^hello");
+        return out;
+    }
+}

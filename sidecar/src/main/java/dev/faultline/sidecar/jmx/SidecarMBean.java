@@ -1,0 +1,22 @@
+package dev.faultline.sidecar.jmx;
+
+/** {@code dev.faultline:type=Sidecar}, as design.md fixes it; open types only. */
+public interface SidecarMBean {
+    /** Same words as the CLI, e.g. {@code kill --signal SIGKILL re2:^hello}; returns the experiment id. */
+    String run(String command);
+
+    boolean stop(String id);
+
+    /** The kill switch: ends every experiment and reverts its changes. */
+    int stopAll();
+
+    String[] list();
+
+    long getActionsRun();
+
+    long getContainersAffected();
+
+    int getRulesActive();
+
+    int getExperimentsRunning();
+}

@@ -1,0 +1,66 @@
+package dev.faultline.sidecar.netem;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The exact {@code tc}/{@code ip} commands that apply a shaping and the ones that revert it — pure argv, no
+ * side effects, so tests can show them. Everything we add carries our own handle ({@code fa17:}, a child
+ * {@code fa18:}), and reverts name that handle: tc refuses to delete a qdisc that is not ours.
+ */
+public final class TcPlan {
+    public static final String HANDLE = "fa17:";
+    public static final String CHILD = "fa18:";
+    public static final String IFB = "flifb0";
+
+    private final List<List<String>> apply = new ArrayList<>();
+    private final List<List<String>> revert = new ArrayList<>();
+
+    public List<List<String>> apply() {
+        return apply;
+    }
+
+    public List<List<String>> revert() {
+        return revert;
+    }
+
+    /** @param qdisc e.g. {@code netem delay 100ms} or {@code tbf rate 1mbit …}; targets empty = all traffic */
+    public static TcPlan of(String iface, List<String> qdisc, List<String> targets, boolean ingress) {
+        TcPlan p = new TcPlan();
+        String dev = iface;
+        if (ingress) {
+            p.apply.add(List.of("ip", "link", "add", IFB, "type", "ifb"));
+            p.apply.add(List.of("ip", "link", "set", IFB, "up"));
+            p.apply.add(List.of("tc", "qdisc", "add", "dev", iface, "handle", "ffff:", "ingress"));
+            p.apply.add(List.of("tc", "filter", "add", "dev", iface, "parent", "ffff:", "protocol", "all", "u32", "match", "u32", "0", "0",
+                    "action", "mirred", "egress", "redirect", "dev", IFB));
+            dev = IFB;
+        }
+        if (targets.isEmpty()) {
+            p.apply.add(concat(List.of("tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE), qdisc));
+        } else {
+            // prio with a fourth band for the targets; the three usual bands keep the default priomap
+            p.apply.add(List.of("tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE, "prio", "bands", "4",
+                    "priomap", "1", "2", "2", "2", "1", "2", "0", "0", "1", "1", "1", "1", "1", "1", "1", "1"));
+            p.apply.add(concat(List.of("tc", "qdisc", "add", "dev", dev, "parent", "fa17:4", "handle", CHILD), qdisc));
+            String direction = ingress ? "src" : "dst";
+            for (String cidr : targets) {
+                boolean v6 = cidr.contains(":");
+                p.apply.add(List.of("tc", "filter", "add", "dev", dev, "parent", HANDLE, "protocol", v6 ? "ipv6" : "ip", "prio", v6 ? "2" : "1",
+                        "u32", "match", v6 ? "ip6" : "ip", direction, cidr, "flowid", "fa17:4"));
+            }
+        }
+        p.revert.add(List.of("tc", "qdisc", "del", "dev", dev, "root", "handle", HANDLE));
+        if (ingress) {
+            p.revert.add(List.of("tc", "qdisc", "del", "dev", iface, "handle", "ffff:", "ingress"));
+            p.revert.add(List.of("ip", "link", "del", IFB));
+        }
+        return p;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}
