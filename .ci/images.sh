@@ -23,10 +23,8 @@ DOCKERFILE
 fi
 
 if need faultline/jre-base:local; then
-  # the Debian mirror apt already uses (deb822 .sources or one-line .list), else the default
-  mirror=$(cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
-           | grep -oE 'https?://[^ ]*debian[^ ]*' | grep -v -- -security | head -1 || true)
-  mirror=${mirror:-http://deb.debian.org/debian}
+  # deb.debian.org first (what apt uses here); a snapshot mirror serves no current Release file
+  mirror=${FAULTLINE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
   root=$(mktemp -d)
   debootstrap --variant=minbase --include=openjdk-17-jre-headless,iproute2,iptables bookworm "$root" "$mirror" >/tmp/faultline-debootstrap.log 2>&1 \
     || { echo "debootstrap failed:"; tail -20 /tmp/faultline-debootstrap.log; exit 1; }

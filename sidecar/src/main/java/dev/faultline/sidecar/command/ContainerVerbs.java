@@ -108,7 +108,7 @@ final class ContainerVerbs {
     @Command(name = "rm", description = "Remove containers.", mixinStandardHelpOptions = true)
     static final class Remove extends TargetedCommand {
         @ParentCommand SidecarCli cli;
-        @Option(names = {"--force", "-f"}, description = "remove running containers too (default true)", defaultValue = "true", negatable = true) boolean force;
+        @Option(names = {"--force", "-f"}, arity = "0..1", defaultValue = "true", fallbackValue = "true", description = "remove running containers too (default true; --force=false to refuse)") boolean force;
         @Option(names = {"--volumes", "-v"}, description = "remove their anonymous volumes too") boolean volumes;
 
         SidecarCli cli() { return cli; }
@@ -117,7 +117,13 @@ final class ContainerVerbs {
         String describe() { return "rm" + (force ? " --force" : "") + (volumes ? " --volumes" : ""); }
 
         Experiment.Action action(Context c) {
-            return ts -> forEach(ts, t -> tolerateGone(() -> c.docker().removeContainerCmd(t.id()).withForce(force).withRemoveVolumes(volumes).exec()));
+            return ts -> forEach(ts, t -> {
+                try {
+                    c.docker().removeContainerCmd(t.id()).withForce(force).withRemoveVolumes(volumes).exec();
+                } catch (NotFoundException gone) {
+                    // removed meanwhile
+                }
+            });
         }
     }
 

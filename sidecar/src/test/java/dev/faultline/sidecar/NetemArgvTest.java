@@ -1,0 +1,117 @@
+package dev.faultline.sidecar;
+
+import dev.faultline.sidecar.chaos.Durations;
+import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.netem.IptablesRule;
+import dev.faultline.sidecar.netem.NetemSpec;
+import dev.faultline.sidecar.netem.RateSpec;
+import dev.faultline.sidecar.netem.TcPlan;
+import dev.faultline.sidecar.target.TargetSelector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The exact commands the sidecar builds: pure values, no engine needed. */
+class NetemArgvTest {
+    static List<String> netem(NetemSpec s) {
+        List<String> q = new ArrayList<>(List.of("netem"));
+        q.addAll(s.args());
+        return q;
+    }
+
+    @Test
+    void delayBuildsTheExactTcCommand() {
+        TcPlan p = TcPlan.of("eth0", netem(NetemSpec.delay(Duration.ofMillis(300), Duration.ofMillis(50), 25.0, "normal")), List.of(), false);
+        assertEquals(List.of(List.of("tc", "qdisc", "add", "dev", "eth0", "root", "handle", "fa17:", "netem", "delay", "300ms", "50ms", "25%", "distribution", "normal")), p.apply());
+        assertEquals(List.of(List.of("tc", "qdisc", "del", "dev", "eth0", "root", "handle", "fa17:")), p.revert());
+    }
+
+    @Test
+    void aZeroJitterNeverShiftsTheCorrelation() {
+        assertEquals(List.of("delay", "100ms", "0ms", "30%"), NetemSpec.delay(Duration.ofMillis(100), null, 30.0, null).args());
+        assertEquals(List.of("delay", "100ms"), NetemSpec.delay(Duration.ofMillis(100), null, null, null).args());
+        assertEquals(List.of("delay", "0ms", "0ms", "10%"), NetemSpec.delay(Duration.ZERO, Duration.ZERO, 10.0, null).args());
+    }
+
+    @Test
+    void severalEffectsAreOneQdisc() {
+        NetemSpec s = NetemSpec.delay(Duration.ofMillis(100), Duration.ofMillis(10), null, null).and(NetemSpec.loss(20, 5.0)).and(NetemSpec.corrupt(1));
+        assertEquals(List.of("delay", "100ms", "10ms", "loss", "20%", "5%", "corrupt", "1%"), s.args());
+    }
+
+    @Test
+    void targetsGetAPrioBandAndFiltersForV4AndV6() {
+        TcPlan p = TcPlan.of("eth0", RateSpec.of("1mbit").args(), List.of("10.0.0.0/8", "fd00::/8"), false);
+        assertEquals(List.of("tc", "qdisc", "add", "dev", "eth0", "parent", "fa17:4", "handle", "fa18:", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "400ms"), p.apply().get(1));
+        assertEquals(List.of("tc", "filter", "add", "dev", "eth0", "parent", "fa17:", "protocol", "ip", "prio", "1", "u32", "match", "ip", "dst", "10.0.0.0/8", "flowid", "fa17:4"), p.apply().get(2));
+        assertEquals(List.of("tc", "filter", "add", "dev", "eth0", "parent", "fa17:", "protocol", "ipv6", "prio", "2", "u32", "match", "ip6", "dst", "fd00::/8", "flowid", "fa17:4"), p.apply().get(3));
+    }
+
+    @Test
+    void ingressRedirectsThroughIfbAndRevertsAllOfIt() {
+        TcPlan p = TcPlan.of("eth0", RateSpec.of("512kbit").args(), List.of(), true);
+        assertEquals(List.of("ip", "link", "add", "flifb0", "type", "ifb"), p.apply().get(0));
+        assertTrue(p.apply().get(3).containsAll(List.of("mirred", "egress", "redirect", "dev", "flifb0")));
+        assertEquals(List.of("tc", "qdisc", "add", "dev", "flifb0", "root", "handle", "fa17:", "tbf", "rate", "512kbit", "burst", "32kbit", "latency", "400ms"), p.apply().get(4));
+        assertEquals(List.of(List.of("tc", "qdisc", "del", "dev", "flifb0", "root", "handle", "fa17:"),
+                List.of("tc", "qdisc", "del", "dev", "eth0", "handle", "ffff:", "ingress"), List.of("ip", "link", "del", "flifb0")), p.revert());
+    }
+
+    @Test
+    void iptablesRuleIsTaggedAndDeletedExactly() {
+        IptablesRule r = new IptablesRule("INPUT", "tcp", null, null, null, 8080, 0.2, null, "e7");
+        assertEquals(List.of("iptables", "-w", "5", "-I", "INPUT", "-p", "tcp", "--dport", "8080", "-m", "statistic", "--mode", "random",
+                "--probability", "0.2", "-m", "comment", "--comment", "faultline:e7", "-j", "DROP"), r.insert());
+        assertEquals("-D", r.delete().get(3));
+        assertEquals(r.insert().subList(4, r.insert().size()), r.delete().subList(4, r.delete().size()));
+        assertTrue(new IptablesRule("INPUT", null, null, null, null, null, null, 5, "x").insert().containsAll(List.of("--mode", "nth", "--every", "5")));
+    }
+
+    @Test
+    void badValuesAreRefusedByName() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RateSpec.of("fast")).getMessage().contains("--rate fast"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> NetemSpec.loss(120, null)).getMessage().contains("--percent 120"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new IptablesRule("INPUT", null, null, null, null, 80, 0.5, null, "x")).getMessage().contains("--protocol"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new IptablesRule("INPUT", null, null, null, null, null, null, null, "x")).getMessage().contains("--probability or --every"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Durations.parse("5 minutes")).getMessage().contains("5 minutes"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TargetSelector(List.of("re2:(["), Map.of())).getMessage().contains("re2:(["));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TargetSelector(List.of(), Map.of())).getMessage().contains("no targets"));
+    }
+
+    @Test
+    void durationsAndSelectors() {
+        assertEquals(Duration.ofMillis(1500), Durations.parse("1s500ms"));
+        assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
+        TargetSelector s = new TargetSelector(List.of("re2:^hello", "web-1"), Map.of("team", "pay"));
+        assertTrue(s.matches("hello-3", Map.of("team", "pay")));
+        assertTrue(s.matches("web-1", Map.of("team", "pay", "x", "y")));
+        assertFalse(s.matches("hello-3", Map.of()));
+        assertFalse(s.matches("web-10", Map.of("team", "pay")));
+    }
+
+    @Test
+    void journalKeepsWhatIsStillInForce(@TempDir Path dir) {
+        Journal j = new Journal(dir.resolve("journal"));
+        List<List<String>> revert = List.of(List.of("tc", "qdisc", "del", "dev", "eth0", "root", "handle", "fa17:"));
+        j.applying(new Journal.Entry("a", "c1", 1, 0, revert));
+        j.applying(new Journal.Entry("b", "c2", ProcessHandle.current().pid(), 0, revert));
+        j.reverted("a");
+        List<Journal.Entry> open = j.pending();
+        assertEquals(1, open.size());
+        assertEquals("b", open.get(0).id());
+        assertEquals(revert, open.get(0).revert());
+        assertFalse(open.get(0).orphaned(), "owned by a live process");
+        j.compact();
+        assertEquals(1, j.pending().size());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.faultline.sidecar.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each container verb against the real engine, checked through the engine's own view of the container. */
+class ContainerVerbsIT {
+    DockerHost docker;
+    final Sidecar sidecar = new Sidecar();
+
+    @BeforeEach
+    void engine() {
+        docker = DockerHost.require();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        docker.close();
+    }
+
+    String name(String n) {
+        return docker.run + "-" + n;
+    }
+
+    @Test
+    void killStopRestartRemoveAsTheEngineSeesThem() throws Exception {
+        String a = name("a"), b = name("b"), c = name("c"), d = name("d");
+        for (String n : List.of(a, b, c, d)) docker.start(n, List.of(), "sleep", "600");
+
+        Sidecar.Run kill = sidecar.run("kill", "--signal", "SIGKILL", a);
+        assertEquals(0, kill.exitCode(), kill.output());
+        assertEquals("false 137", docker.inspect(a, "{{.State.Running}} {{.State.ExitCode}}"));
+        assertTrue(kill.output().contains("action=kill") && kill.output().contains("by=cli") && kill.output().contains(a), kill.output());
+
+        assertEquals(0, sidecar.run("stop", "--time", "1", b).exitCode());
+        assertEquals("false", docker.inspect(b, "{{.State.Running}}"));
+
+        String startedBefore = docker.inspect(c, "{{.State.StartedAt}}");
+        assertEquals(0, sidecar.run("restart", "--time", "1", c).exitCode());
+        assertEquals("true", docker.inspect(c, "{{.State.Running}}"));
+        assertNotEquals(startedBefore, docker.inspect(c, "{{.State.StartedAt}}"), "restarted");
+
+        assertEquals(0, sidecar.run("rm", "--force", "--volumes", d).exitCode());
+        assertTrue(docker.inspect(d, "{{.Id}}").startsWith("ERR"), "removed");
+    }
+
+    @Test
+    void pauseHoldsForItsDurationThenUnpauses() throws Exception {
+        String a = name("p");
+        docker.start(a, List.of(), "sleep", "600");
+        Process p = sidecar.start("pause", "--duration", "3s", a);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!docker.inspect(a, "{{.State.Paused}}").equals("true") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        assertEquals("true", docker.inspect(a, "{{.State.Paused}}"));
+        assertEquals(0, p.waitFor());
+        assertEquals("false true", docker.inspect(a, "{{.State.Paused}} {{.State.Running}}"));
+    }
+
+    @Test
+    void crashSignalsTheMainProcessSoTheRestartPolicyBringsItBack() throws Exception {
+        String a = name("crash");
+        docker.start(a, List.of("--restart", "always"), "sleep", "600");
+        String pidBefore = docker.inspect(a, "{{.State.Pid}}");
+        Sidecar.Run crash = sidecar.run("crash", "--signal", "SIGKILL", a);
+        assertEquals(0, crash.exitCode(), crash.output());
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!docker.inspect(a, "{{.RestartCount}}").equals("1") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        assertEquals("1", docker.inspect(a, "{{.RestartCount}}"), "Docker restarted it once");
+        while (!docker.inspect(a, "{{.State.Running}}").equals("true") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        assertNotEquals(pidBefore, docker.inspect(a, "{{.State.Pid}}"));
+
+        // the same container under an Engine-API kill stays down: why crash exists
+        assertEquals(0, sidecar.run("kill", a).exitCode());
+        Thread.sleep(1500);
+        assertEquals("false 1", docker.inspect(a, "{{.State.Running}} {{.RestartCount}}"));
+    }
+
+    @Test
+    void randomIntervalSpreadsKillsAcrossMatchesAndDryRunChangesNothing() throws Exception {
+        for (int i = 0; i < 4; i++) docker.start(name("r" + i), List.of(), "sleep", "600");
+        String regex = "re2:^" + docker.run + "-r";
+
+        Sidecar.Run dry = sidecar.run("--dry-run", "--random", "--interval", "200ms", "--limit", "3", "kill", regex);
+        assertEquals(0, dry.exitCode(), dry.output());
+        assertEquals(3, dry.output().split("dry_run=true", -1).length - 1, dry.output());
+        for (int i = 0; i < 4; i++) assertEquals("true", docker.inspect(name("r" + i), "{{.State.Running}}"), "dry run changed nothing");
+
+        Sidecar.Run run = sidecar.run("--random", "--interval", "300ms", "--limit", "3", "kill", regex);
+        assertEquals(0, run.exitCode(), run.output());
+        int down = 0;
+        for (int i = 0; i < 4; i++) if (docker.inspect(name("r" + i), "{{.State.Running}}").equals("false")) down++;
+        assertEquals(3, down, "three kills, each on a different running container:\n" + run.output());
+    }
+
+    @Test
+    void anEmptySelectionIsRefusedAndChangesNothing() throws Exception {
+        String a = name("keep");
+        docker.start(a, List.of(), "sleep", "600");
+        Sidecar.Run r = sidecar.run("kill", "re2:^no-such-container-" + docker.run);
+        assertEquals(1, r.exitCode());
+        assertTrue(r.output().contains("no running container matches"), r.output());
+        Sidecar.Run none = sidecar.run("kill");
+        assertEquals(1, none.exitCode());
+        assertTrue(none.output().contains("no targets"), none.output());
+        Sidecar.Run bad = sidecar.run("kill", "--signal", "SIGWHAT", a);
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.output().contains("--signal SIGWHAT"), bad.output());
+        assertEquals("true", docker.inspect(a, "{{.State.Running}}"));
+    }
+}

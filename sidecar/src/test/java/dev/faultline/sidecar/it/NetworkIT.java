@@ -1,0 +1,211 @@
+package dev.faultline.sidecar.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Network changes in a real container's namespace, measured from the host over a port published on 127.0.0.1
+ * and checked in the target's namespace itself (tc, iptables), not in the journal.
+ */
+class NetworkIT {
+    static final int FILE_KB = 1024;
+    DockerHost docker;
+    final Sidecar sidecar = new Sidecar();
+    String web;
+    int webPort;
+    String echo;
+    int echoPort;
+
+    @BeforeEach
+    void targets() throws Exception {
+        docker = DockerHost.require();
+        web = docker.run + "-web";
+        webPort = freePort();
+        docker.start(web, List.of("-p", "127.0.0.1:" + webPort + ":80"), "sh", "-c",
+                "mkdir -p /www && dd if=/dev/zero of=/www/file bs=1024 count=" + FILE_KB + " 2>/dev/null && httpd -f -p 80 -h /www");
+        echo = docker.run + "-echo";
+        echoPort = freePort();
+        docker.start(echo, List.of("-p", "127.0.0.1:" + echoPort + ":9000"), "nc", "-ll", "-p", "9000", "-e", "cat");
+        awaitHttp();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        docker.close();
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    void awaitHttp() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try {
+                download(Duration.ofSeconds(2));
+                return;
+            } catch (Exception e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("the web container never answered on " + webPort);
+    }
+
+    /** Millis to download the 1 MiB file from the container (its egress). */
+    long download(Duration timeout) throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort + "/file"))
+                .timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(FILE_KB * 1024, r.body().length);
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** Millis to push 256 KiB into the echo container and read it back: bounded by its ingress. */
+    long echoRoundTrip() throws Exception {
+        byte[] data = new byte[256 * 1024];
+        long t0 = System.nanoTime();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", echoPort), 5000);
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            Thread writer = new Thread(() -> {
+                try {
+                    out.write(data);
+                    out.flush();
+                } catch (Exception ignored) {
+                    // the reader reports the failure
+                }
+            });
+            writer.start();
+            int got = 0;
+            byte[] buf = new byte[65536];
+            while (got < data.length) {
+                int n = in.read(buf);
+                if (n < 0) break;
+                got += n;
+            }
+            writer.join();
+            assertEquals(data.length, got);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    String qdiscs(String container) {
+        return docker.inNetns(container, "tc", "qdisc", "show");
+    }
+
+    boolean shaped(String container) {
+        return qdiscs(container).contains("fa17:");
+    }
+
+    void awaitShaped(String container, boolean wanted) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (shaped(container) != wanted && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        assertEquals(wanted, shaped(container), qdiscs(container));
+    }
+
+    @Test
+    void rateLimitsEgressAndIsGoneAfterItsDuration() throws Exception {
+        long before = download(Duration.ofSeconds(10));
+        String qdiscsBefore = qdiscs(web);
+        Process p = sidecar.start("netem", "--duration", "6s", "rate", "--rate", "2mbit", web);
+        awaitShaped(web, true);
+        long limited = download(Duration.ofSeconds(30));
+        // 1 MiB at 2 Mbit/s is about 4 s; unshaped loopback takes milliseconds
+        assertTrue(limited >= 2500, "rate-limited download took " + limited + " ms (unshaped: " + before + " ms)");
+        assertEquals(0, p.waitFor());
+        assertFalse(shaped(web));
+        assertEquals(qdiscsBefore, qdiscs(web), "the target's qdiscs are as they were");
+        assertTrue(download(Duration.ofSeconds(10)) < 2500);
+    }
+
+    @Test
+    void rateLimitsIngressThroughIfb() throws Exception {
+        long before = echoRoundTrip();
+        Process p = sidecar.start("netem", "--duration", "8s", "--ingress", "rate", "--rate", "512kbit", echo);
+        awaitShaped(echo, true);
+        assertTrue(docker.inNetns(echo, "ip", "link", "show").contains("flifb0"));
+        long limited = echoRoundTrip();
+        // 256 KiB in at 512 kbit/s is about 4 s
+        assertTrue(limited >= 2500, "ingress-limited echo took " + limited + " ms (unshaped: " + before + " ms)");
+        assertEquals(0, p.waitFor());
+        assertFalse(shaped(echo));
+        assertFalse(docker.inNetns(echo, "ip", "link", "show").contains("flifb0"), "the IFB device is gone");
+        assertFalse(qdiscs(echo).contains("ingress"));
+    }
+
+    @Test
+    void iptablesLossDropsAndIsGoneAfterItsDuration() throws Exception {
+        Process p = sidecar.start("iptables", "--duration", "6s", "loss", "--probability", "1.0", "--protocol", "tcp", "--dst-port", "80", web);
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!docker.inNetns(web, "iptables", "-S").contains("faultline:") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        assertTrue(docker.inNetns(web, "iptables", "-S").contains("faultline:"));
+        int failed = 0;
+        for (int i = 0; i < 3; i++) {
+            try {
+                download(Duration.ofSeconds(1));
+            } catch (Exception e) {
+                failed++;
+            }
+        }
+        assertEquals(3, failed, "every request to port 80 dropped");
+        assertEquals(0, p.waitFor());
+        assertFalse(docker.inNetns(web, "iptables", "-S").contains("faultline:"), docker.inNetns(web, "iptables", "-S"));
+        download(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void sigtermRevertsAtOnce() throws Exception {
+        Process p = sidecar.start("netem", "--duration", "5m", "rate", "--rate", "1mbit", web);
+        awaitShaped(web, true);
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertFalse(shaped(web), qdiscs(web));
+    }
+
+    @Test
+    void afterSigkillTheNextStartReverts() throws Exception {
+        Process p = sidecar.start("netem", "--duration", "5m", "rate", "--rate", "1mbit", web);
+        awaitShaped(web, true);
+        p.destroyForcibly(); // SIGKILL: no hook runs
+        p.waitFor();
+        Thread.sleep(500);
+        assertTrue(shaped(web), "still shaped after the crash: " + qdiscs(web));
+        Sidecar.Run next = sidecar.run("--dry-run", "kill", web); // any next start of the sidecar
+        assertTrue(next.output().contains("action=recover"), next.output());
+        assertFalse(shaped(web), qdiscs(web));
+    }
+
+    @Test
+    void netemDelayFailsClearlyWithoutSchNetem() throws Exception {
+        boolean hasNetem = !DockerHost.exec(List.of("sh", "-c", "grep -qw sch_netem /proc/modules || modinfo sch_netem")).startsWith("ERR");
+        Sidecar.Run r = sidecar.run("netem", "--duration", "2s", "delay", "--time", "100", "--jitter", "10", web);
+        if (hasNetem) {
+            assertEquals(0, r.exitCode(), r.output());
+        } else {
+            assertEquals(1, r.exitCode());
+            assertTrue(r.output().contains("no sch_netem module"), r.output());
+        }
+        assertFalse(shaped(web), "nothing left behind: " + qdiscs(web));
+    }
+}
