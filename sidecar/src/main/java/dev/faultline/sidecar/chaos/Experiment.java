@@ -74,9 +74,11 @@ public final class Experiment implements Runnable {
                 List<ContainerTarget> all = targets.get();
                 List<ContainerTarget> chosen = random ? List.of(all.get(ThreadLocalRandom.current().nextInt(all.size()))) : all;
                 log.info("action={} experiment={} by={} containers={} dry_run={} command=\"{}\"", verb, id, who, chosen, dryRun, describe);
-                if (!dryRun) action.act(chosen);
-                actions++;
-                containersAffected += chosen.size();
+                actions++; // counted as started: a netem tick holds for its whole duration
+                if (!dryRun) {
+                    containersAffected += chosen.size();
+                    action.act(chosen);
+                }
                 if (interval == null || (limit > 0 && actions >= limit)) break;
                 Thread.sleep(interval.toMillis());
             }

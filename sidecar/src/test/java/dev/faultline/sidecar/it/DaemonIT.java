@@ -1,0 +1,156 @@
+package dev.faultline.sidecar.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The daemon driven over remote JMX, as a host process and as the container image users run. */
+class DaemonIT {
+    static final ObjectName SIDECAR = name();
+    DockerHost docker;
+
+    static ObjectName name() {
+        try {
+            return new ObjectName("dev.faultline:type=Sidecar");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeEach
+    void engine() {
+        docker = DockerHost.require();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        docker.close();
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static JMXConnector connect(int port) throws Exception {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+        for (int i = 0; ; i++) {
+            try {
+                return JMXConnectorFactory.connect(url);
+            } catch (java.io.IOException e) {
+                if (i > 300) throw e;
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    static String run(MBeanServerConnection jmx, String command) throws Exception {
+        return (String) jmx.invoke(SIDECAR, "run", new Object[]{command}, new String[]{String.class.getName()});
+    }
+
+    void awaitStopped(String container) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (docker.inspect(container, "{{.State.Running}}").equals("true") && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertEquals("false", docker.inspect(container, "{{.State.Running}}"));
+    }
+
+    @Test
+    void hostDaemonRunsStopsAllAndRevertsAndExportsMetrics() throws Exception {
+        String target = docker.run + "-t";
+        docker.start(target, List.of(), "sleep", "600");
+        String victim = docker.run + "-v";
+        docker.start(victim, List.of(), "sleep", "600");
+        int jmxPort = freePort();
+        int metricsPort = freePort();
+        Sidecar sidecar = new Sidecar();
+        Process daemon = sidecar.start("daemon", "--jmx-port", Integer.toString(jmxPort), "--metrics-port", Integer.toString(metricsPort));
+        try (JMXConnector c = connect(jmxPort)) {
+            MBeanServerConnection jmx = c.getMBeanServerConnection();
+            String shaping = run(jmx, "netem --duration 5m rate --rate 1mbit " + target);
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!docker.inNetns(target, "tc", "qdisc", "show").contains("fa17:") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+            assertTrue(docker.inNetns(target, "tc", "qdisc", "show").contains("fa17:"));
+            assertEquals(1, jmx.getAttribute(SIDECAR, "RulesActive"));
+            String[] list = (String[]) jmx.invoke(SIDECAR, "list", new Object[0], new String[0]);
+            assertTrue(list.length == 1 && list[0].startsWith(shaping) && list[0].contains("running"), String.join("\n", list));
+
+            run(jmx, "kill " + victim);
+            awaitStopped(victim);
+
+            RuntimeMBeanException empty = assertThrows(RuntimeMBeanException.class, () -> run(jmx, "kill re2:^nothing-" + docker.run));
+            assertTrue(empty.getCause().getMessage().contains("no running container matches"), empty.getCause().getMessage());
+            RuntimeMBeanException bad = assertThrows(RuntimeMBeanException.class, () -> run(jmx, "explode " + target));
+            assertTrue(bad.getCause().getMessage().contains("explode"), bad.getCause().getMessage());
+
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("faultline_sidecar_rules_active 1.0"), metrics);
+            assertTrue(metrics.matches("(?s).*faultline_sidecar_actions_total [2-9].*"), metrics);
+
+            assertEquals(2, jmx.invoke(SIDECAR, "stopAll", new Object[0], new String[0]));
+            assertFalse(docker.inNetns(target, "tc", "qdisc", "show").contains("fa17:"), "stopAll() reverted the shaping");
+            assertEquals(0, jmx.getAttribute(SIDECAR, "RulesActive"));
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theImageBuildsAndItsDaemonKillsATargetAndAnswersJmxFromTheHost() throws Exception {
+        String dir = System.getProperty("faultline.sidecar.dir", ".");
+        String base = System.getProperty("faultline.sidecar.base", "faultline/jre-base:local");
+        if (DockerHost.exec(List.of("docker", "image", "inspect", base)).startsWith("ERR")) {
+            String why = base + " missing (.ci/images.sh builds it)";
+            if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
+            System.out.println("[faultline-sidecar-it] SKIPPED: " + why);
+            org.junit.jupiter.api.Assumptions.abort(why);
+        }
+        String image = "faultline/sidecar:" + docker.run;
+        String build = DockerHost.exec(List.of("docker", "build", "-q", "--build-arg", "BASE_IMAGE=" + base, "-t", image, dir));
+        assertFalse(build.startsWith("ERR"), build);
+        try {
+            String target = docker.run + "-target";
+            docker.start(target, List.of(), "sleep", "600");
+            int port = freePort();
+            String sidecar = docker.run + "-sidecar";
+            // the one port is the same inside and out: the RMI stub names it
+            String out = DockerHost.exec(List.of("docker", "run", "-d", "--name", sidecar, "--label", "dev.faultline.test=" + docker.run,
+                    "-v", "/var/run/docker.sock:/var/run/docker.sock", "--pid", "host", "--cap-add", "NET_ADMIN", "--cap-add", "SYS_ADMIN",
+                    "-p", "127.0.0.1:" + port + ":" + port, image, "daemon", "--jmx-port", Integer.toString(port)));
+            assertFalse(out.startsWith("ERR"), out);
+            try (JMXConnector c = connect(port)) {
+                MBeanServerConnection jmx = c.getMBeanServerConnection();
+                run(jmx, "kill --signal SIGKILL re2:^" + docker.run + "-");
+                awaitStopped(target);
+                assertEquals("true", docker.inspect(sidecar, "{{.State.Running}}"), "it never acts on its own container");
+                String logs = DockerHost.exec(List.of("docker", "logs", sidecar));
+                assertTrue(logs.contains("action=kill") && logs.contains("by=jmx") && logs.contains(target), logs);
+            }
+        } finally {
+            docker.close();
+            DockerHost.exec(List.of("docker", "rmi", "-f", image));
+        }
+    }
+
+}
