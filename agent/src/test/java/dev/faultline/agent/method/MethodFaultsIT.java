@@ -78,6 +78,31 @@ class MethodFaultsIT {
         }
     }
 
+    static long ms(String answer) {
+        return Long.parseLong(answer.substring(answer.lastIndexOf("ms=") + 3).trim());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void presetsReachJdkHttpServerHandlersAndTheJdkHttpClient(Jdks.Jdk jdk) throws Exception {
+        try (ForkedService svc = start(jdk)) {
+            for (int i = 0; i < 3; i++) assertTrue(svc.send("http").startsWith("OK 200:hello"), "warm-up");
+            String handler = svc.add("latency on=method class=com.sun.net.httpserver.HttpHandler+ method=handle delay=500ms");
+            String slow = svc.send("http");
+            assertTrue(slow.startsWith("OK 200:hello") && ms(slow) >= 500 && ms(slow) < 1500, "handler delayed once: " + slow);
+            assertTrue(svc.remove(handler));
+            String fast = svc.send("http");
+            assertTrue(fast.startsWith("OK 200:hello") && ms(fast) < 500, "after remove: " + fast);
+
+            // HttpClient.send: the facade and the implementation both match; the outermost call fails, once
+            svc.add("error on=method class=java.net.http.HttpClient+ method=send exception=java.net.http.HttpTimeoutException message=preset");
+            String failed = svc.send("http");
+            assertTrue(failed.startsWith("ERR java.net.http.HttpTimeoutException message=preset"), "HttpClient.send fails: " + failed);
+            assertEquals(1, svc.clear());
+            assertTrue(svc.send("http").startsWith("OK 200:hello"), "after clear()");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("jdks")
     void errorIsMadeInTheTargetClassLoaderAndClearLeavesNoTrace(Jdks.Jdk jdk) throws Exception {

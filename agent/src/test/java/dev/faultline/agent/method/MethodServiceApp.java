@@ -34,6 +34,7 @@ public final class MethodServiceApp {
     private static Method charge;
     private static Method refund;
     private static final Inventory inventory = new Inventory();
+    private static com.sun.net.httpserver.HttpServer server;
 
     public static void main(String[] args) throws Exception {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -122,6 +123,28 @@ public final class MethodServiceApp {
                     return "OK count=" + n + " ms=" + (System.nanoTime() - t0) / 1_000_000;
                 } catch (RuntimeException e) {
                     return "ERR " + e.getClass().getName() + " message=" + e.getMessage();
+                }
+            }
+            case "http": { // http: a GET through the JDK HttpClient to this service's own JDK HttpServer
+                if (server == null) {
+                    server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+                    server.createContext("/", exchange -> {
+                        byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
+                        exchange.sendResponseHeaders(200, body.length);
+                        exchange.getResponseBody().write(body);
+                        exchange.close();
+                    });
+                    server.start();
+                }
+                java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+                long t0 = System.nanoTime();
+                try {
+                    java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/")).timeout(java.time.Duration.ofSeconds(10)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    return "OK " + r.statusCode() + ":" + r.body() + " ms=" + (System.nanoTime() - t0) / 1_000_000;
+                } catch (java.io.IOException e) {
+                    return "ERR " + e.getClass().getName() + " message=" + e.getMessage() + " ms=" + (System.nanoTime() - t0) / 1_000_000;
                 }
             }
             case "classes": // the Class objects the JVM has now (not a load counter)

@@ -1,0 +1,21 @@
+package dev.faultline.agent.method.bench;
+
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs the method-fault benchmarks in JMH forks started with the built agent:
+ * {@code java -cp <test classpath> dev.faultline.agent.method.bench.BenchMain <faultline-agent.jar> [regex]}.
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) throw new IllegalArgumentException("usage: BenchMain <faultline-agent.jar> [benchmark regex]");
+        new Runner(new OptionsBuilder()
+                .include(args.length > 1 ? args[1] : "dev\\.faultline\\.agent\\.method\\.bench\\..*")
+                .jvmArgsAppend("-javaagent:" + args[0] + "=log.level=warn", "-Xms512m", "-Xmx512m")
+                .build()).run();
+    }
+}
