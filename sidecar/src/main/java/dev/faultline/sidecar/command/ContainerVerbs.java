@@ -27,6 +27,16 @@ final class ContainerVerbs {
         }
     }
 
+    static void signalPid(long pid, String sig, String what) {
+        NetnsExec.Result r = NetnsExec.run(0, List.of("kill", "-s", sig.substring(3), Long.toString(pid)));
+        if (!r.ok()) throw new IllegalStateException("cannot signal pid " + pid + " of " + what + " (is its PID namespace visible? run with --pid host, or share the pod's): " + r.output());
+    }
+
+    /** Pod mode: the targets are processes in the PID namespace we share. */
+    static Experiment.Action signalProcesses(String sig) {
+        return ts -> TargetedCommand.forEach(ts, t -> signalPid(dev.faultline.sidecar.target.PodTargets.pidOf(t), sig, t.toString()));
+    }
+
     static String signal(String s) {
         String up = s.toUpperCase(java.util.Locale.ROOT);
         String name = up.startsWith("SIG") ? up : "SIG" + up;
@@ -46,8 +56,11 @@ final class ContainerVerbs {
         boolean runningOnly() { return true; }
         String describe() { return "kill --signal " + signal(signal); }
 
+        boolean supportsPod() { return true; }
+
         Experiment.Action action(Context c) {
             String sig = signal(signal);
+            if (cli.podMode()) return signalProcesses(sig);
             return ts -> forEach(ts, t -> tolerateGone(() -> c.docker().killContainerCmd(t.id()).withSignal(sig).exec()));
         }
     }
@@ -141,13 +154,15 @@ final class ContainerVerbs {
         boolean runningOnly() { return true; }
         String describe() { return "crash --signal " + signal(signal); }
 
+        boolean supportsPod() { return true; }
+
         Experiment.Action action(Context c) {
-            String sig = signal(signal).substring(3);
+            String sig = signal(signal);
+            if (cli.podMode()) return signalProcesses(sig);
             return ts -> forEach(ts, t -> {
                 Long pid = c.docker().inspectContainerCmd(t.id()).exec().getState().getPidLong();
                 if (pid == null || pid <= 0) return; // stopped meanwhile
-                NetnsExec.Result r = NetnsExec.run(0, List.of("kill", "-s", sig, pid.toString()));
-                if (!r.ok()) throw new IllegalStateException("cannot signal pid " + pid + " of " + t + " (is the host PID namespace visible? run with --pid host): " + r.output());
+                signalPid(pid, sig, t.toString());
             });
         }
     }

@@ -31,6 +31,7 @@ final class IptablesCommand {
         @Option(names = "--egress", description = "drop outgoing packets (OUTPUT chain) instead of incoming (INPUT)") boolean egress;
 
         SidecarCli cli() { return ipt.cli; }
+        boolean supportsPod() { return true; }
         String verb() { return "iptables"; }
         boolean runningOnly() { return true; }
 

@@ -39,8 +39,9 @@ final class NetemCommand {
 
     /** The root must be the kernel's default (handle 0:): the sidecar never replaces a qdisc the target set up. */
     List<List<String>> precheck() {
-        return List.of(List.of("sh", "-c", "tc qdisc show dev " + iface + " root | grep -Eq ' (0|fa17): ' || { tc qdisc show dev " + iface
-                + " root; echo 'the container has its own root qdisc on " + iface + "; the sidecar never replaces it'; exit 1; }"));
+        return List.of(List.of("sh", "-c", "ip link show dev " + iface + " >/dev/null 2>&1 || { echo 'no interface " + iface
+                + " in the target network namespace (see --interface)'; exit 1; }"), List.of("sh", "-c", "tc qdisc show dev " + iface + " root | grep -Eq ' (0|fa17): ' || { tc qdisc show dev " + iface
+                + " root; echo 'the target has its own root qdisc on " + iface + "; the sidecar never replaces it'; exit 1; }"));
     }
 
     abstract static class Effect extends TargetedCommand {
@@ -48,6 +49,7 @@ final class NetemCommand {
 
         SidecarCli cli() { return netem.cli; }
         boolean runningOnly() { return true; }
+        boolean supportsPod() { return true; }
         String verb() { return "netem"; }
 
         abstract List<String> qdisc();

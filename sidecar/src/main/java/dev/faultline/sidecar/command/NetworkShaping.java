@@ -24,7 +24,7 @@ final class NetworkShaping {
                     long pid = pidOf(c, t);
                     for (List<String> check : precheck) NetnsExec.check(pid, check);
                     List<List<String>>[] cmds = plan.apply(pid);
-                    NetworkChange change = new NetworkChange(c.newId() + "-" + t.shortId(), t, pid, cmds[0], cmds[1], c.journal());
+                    NetworkChange change = new NetworkChange(c.newId() + "-" + t.shortId().replace(":", ""), t, pid, cmds[0], cmds[1], c.journal());
                     change.apply(duration);
                     applied.add(change);
                 }
@@ -36,6 +36,8 @@ final class NetworkShaping {
     }
 
     static long pidOf(Context c, ContainerTarget t) {
+        long pod = dev.faultline.sidecar.target.PodTargets.pidOf(t);
+        if (pod >= 0) return pod; // pod mode: our own namespace, or a process's
         Long pid = c.docker().inspectContainerCmd(t.id()).exec().getState().getPidLong();
         if (pid == null || pid <= 0) throw new IllegalStateException(t + " is not running");
         return pid;

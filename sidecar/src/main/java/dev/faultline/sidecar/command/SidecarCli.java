@@ -34,6 +34,14 @@ public final class SidecarCli {
     @Option(names = "--label", description = "only containers with this label (key=value); repeatable")
     Map<String, String> labels;
 
+    @Option(names = "--pod", description = "pod mode: shape our own network namespace (target: self) and signal processes in the "
+            + "shared PID namespace by command line; the default when no engine socket is reachable")
+    boolean pod;
+
+    boolean podMode() {
+        return pod || !dev.faultline.sidecar.docker.Engine.reachable();
+    }
+
     public SidecarCli(Context context) {
         this.context = context;
     }

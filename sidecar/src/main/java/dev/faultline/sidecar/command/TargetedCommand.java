@@ -29,12 +29,30 @@ abstract class TargetedCommand implements Callable<Integer> {
     public Integer call() {
         SidecarCli cli = cli();
         Context context = cli.context;
+        if (cli.podMode()) return context.execute(podExperiment(cli, context));
         TargetSelector selector = new TargetSelector(targets, cli.labels);
         selector.select(context.docker(), runningOnly()); // refuse an empty selection now, before anything runs
         Experiment e = new Experiment(context.newId(), verb(), describe() + " " + selector, context.who(),
                 () -> selector.select(context.docker(), runningOnly()), action(context),
                 cli.random, cli.interval, cli.limit, cli.dryRun);
         return context.execute(e);
+    }
+
+    /** In pod mode a verb acts on our own namespace ({@code self}) or on processes: the ones that support it say so. */
+    boolean supportsPod() {
+        return false;
+    }
+
+    private Experiment podExperiment(SidecarCli cli, Context context) {
+        if (!supportsPod()) throw new IllegalArgumentException(verb() + " needs the engine's socket; in pod mode use crash, kill (both signal a process), netem or iptables");
+        boolean self = targets == null || targets.isEmpty() || targets.equals(List.of(dev.faultline.sidecar.target.PodTargets.SELF));
+        boolean network = verb().equals("netem") || verb().equals("iptables");
+        java.util.function.Supplier<List<ContainerTarget>> chosen = network && self
+                ? () -> List.of(dev.faultline.sidecar.target.PodTargets.self())
+                : () -> dev.faultline.sidecar.target.PodTargets.processes(targets);
+        chosen.get(); // refuse an empty selection now
+        return new Experiment(context.newId(), verb(), describe() + " (pod) " + (targets == null ? "self" : String.join(" ", targets)), context.who(),
+                chosen, action(context), cli.random, cli.interval, cli.limit, cli.dryRun);
     }
 
     static void forEach(List<ContainerTarget> targets, java.util.function.Consumer<ContainerTarget> step) {
