@@ -27,6 +27,11 @@ if [[ $what == all || $what == startup ]]; then
   cat /tmp/faultline-startup.md
 fi
 
+if [[ $what == sidecar ]]; then   # not in "all": needs root and a Docker engine
+  echo "## Sidecar"
+  $JAVA -cp "$BENCH" dev.faultline.bench.SidecarBench sidecar/target/faultline-sidecar.jar "${ROUNDS:-10}"
+fi
+
 if [[ $what == all || $what == load ]]; then
   echo "## Whole-service load (wrk), interleaved rounds"
   faults=$(mktemp); echo "error on=read port=1 ttl=0" > "$faults"

@@ -35,7 +35,10 @@ public final class NetworkChange {
         return id;
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("faultline.action");
+
     public synchronized void apply(Duration duration) {
+        long t0 = System.nanoTime();
         journal.applying(new Journal.Entry(id, target == null ? "self" : target.id(), ProcessHandle.current().pid(), System.currentTimeMillis() + duration.toMillis(), revert));
         active = true;
         try {
@@ -44,6 +47,7 @@ public final class NetworkChange {
             revert(); // undo the part that went in, then report
             throw e;
         }
+        log.info("action=applied change={} container={} apply_ms={}", id, target, String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6));
         watchdog = startWatchdog(duration.plusSeconds(2));
     }
 
@@ -51,9 +55,11 @@ public final class NetworkChange {
     public synchronized void revert() {
         if (!active) return;
         active = false;
+        long t0 = System.nanoTime();
         if (watchdog != null) watchdog.destroy();
         revertCommands(pid, revert);
         journal.reverted(id);
+        log.info("action=reverted change={} container={} revert_ms={}", id, target, String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6));
     }
 
     public static void revertCommands(long pid, List<List<String>> revert) {
