@@ -10,7 +10,6 @@ import dev.faultline.agent.hook.NetworkFaults;
 import dev.faultline.agent.hook.NetworkInstrumentation;
 import dev.faultline.agent.jmx.AgentControl;
 import dev.faultline.agent.jmx.FaultBeans;
-import dev.faultline.agent.jmx.RemoteJmx;
 import dev.faultline.agent.metrics.MetricsEndpoint;
 import dev.faultline.agent.spec.SpecException;
 import dev.faultline.agent.spec.SpecParser;
@@ -111,7 +110,8 @@ public final class AgentStarter {
         }
         if (options.jmxPort() > 0) {
             try {
-                RemoteJmx.start(options, ManagementFactory.getPlatformMBeanServer());
+                dev.faultline.common.RemoteJmx.start(new dev.faultline.common.RemoteJmx.Options(options.jmxHost(), options.jmxPort(), options.jmxHost(),
+                        options.jmxAuthFile(), options.jmxAccessFile(), options.jmxSsl()), ManagementFactory.getPlatformMBeanServer());
                 log.info("JMX: service:jmx:rmi:///jndi/rmi://{}:{}/jmxrmi{}", options.jmxHost(), options.jmxPort(),
                         options.jmxAuthFile() != null ? " (password file)" : "");
             } catch (Exception e) {

@@ -23,8 +23,9 @@ public final class Daemon {
     public static int run(Options o, Journal journal) throws Exception {
         SidecarControl control = new SidecarControl(journal);
         ManagementFactory.getPlatformMBeanServer().registerMBean(new StandardMBean(control, SidecarMBean.class), new ObjectName("dev.faultline:type=Sidecar"));
-        RemoteJmx.start(o.jmxHost(), o.jmxPort(), o.passwordFile(), o.accessFile(), o.ssl(), o.advertise(), ManagementFactory.getPlatformMBeanServer());
-        if (o.metricsPort() > 0) SidecarMetrics.start(o.metricsHost(), o.metricsPort());
+        dev.faultline.common.RemoteJmx.start(new dev.faultline.common.RemoteJmx.Options(o.jmxHost(), o.jmxPort(), o.advertise(),
+                o.passwordFile(), o.accessFile(), o.ssl()), ManagementFactory.getPlatformMBeanServer());
+        if (o.metricsPort() > 0) dev.faultline.common.PrometheusEndpoint.start(o.metricsHost(), o.metricsPort(), SidecarMetrics.CONFIG, "faultline-metrics");
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int n = control.stopAll();

@@ -1,7 +1,5 @@
 package dev.faultline.sidecar.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,19 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each container verb against the real engine, checked through the engine's own view of the container. */
-class ContainerVerbsIT {
-    DockerHost docker;
-    final Sidecar sidecar = new Sidecar();
-
-    @BeforeEach
-    void engine() {
-        docker = DockerHost.require();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        docker.close();
-    }
+class ContainerVerbsIT extends EngineTest {
 
     String name(String n) {
         return docker.run + "-" + n;

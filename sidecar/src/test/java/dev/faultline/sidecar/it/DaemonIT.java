@@ -1,7 +1,5 @@
 package dev.faultline.sidecar.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServerConnection;
@@ -10,7 +8,6 @@ import javax.management.RuntimeMBeanException;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,31 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The daemon driven over remote JMX, as a host process and as the container image users run. */
-class DaemonIT {
+class DaemonIT extends EngineTest {
     static final ObjectName SIDECAR = name();
-    DockerHost docker;
 
     static ObjectName name() {
         try {
             return new ObjectName("dev.faultline:type=Sidecar");
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    @BeforeEach
-    void engine() {
-        docker = DockerHost.require();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        docker.close();
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -1,13 +1,11 @@
 package dev.faultline.sidecar.it;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,10 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Network changes in a real container's namespace, measured from the host over a port published on 127.0.0.1
  * and checked in the target's namespace itself (tc, iptables), not in the journal.
  */
-class NetworkIT {
+class NetworkIT extends EngineTest {
     static final int FILE_KB = 1024;
-    DockerHost docker;
-    final Sidecar sidecar = new Sidecar();
     String web;
     int webPort;
     String echo;
@@ -36,7 +32,6 @@ class NetworkIT {
 
     @BeforeEach
     void targets() throws Exception {
-        docker = DockerHost.require();
         web = docker.run + "-web";
         webPort = freePort();
         docker.start(web, List.of("-p", "127.0.0.1:" + webPort + ":80"), "sh", "-c",
@@ -45,17 +40,6 @@ class NetworkIT {
         echoPort = freePort();
         docker.start(echo, List.of("-p", "127.0.0.1:" + echoPort + ":9000"), "nc", "-ll", "-p", "9000", "-e", "cat");
         awaitHttp();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        docker.close();
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     void awaitHttp() throws Exception {

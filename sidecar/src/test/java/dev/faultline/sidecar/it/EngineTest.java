@@ -1,0 +1,28 @@
+package dev.faultline.sidecar.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.net.ServerSocket;
+
+/** A test against the real engine: skipped (or, under CI, failed) without one; its containers removed after. */
+abstract class EngineTest {
+    DockerHost docker;
+    final Sidecar sidecar = new Sidecar();
+
+    @BeforeEach
+    void engine() {
+        docker = DockerHost.require();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        docker.close();
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
