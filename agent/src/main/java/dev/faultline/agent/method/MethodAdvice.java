@@ -18,7 +18,7 @@ final class MethodAdvice {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class)
-    static void exit(@Advice.Enter Object token) {
-        MethodHooks.exit(token);
+    static void exit(@RuleSlot int slot, @Advice.Enter Object token) {
+        MethodHooks.exit(slot, token);
     }
 }

@@ -248,7 +248,7 @@ public final class MethodFaults implements FaultHandler {
         try {
             for (int i = 0; i < 2; i++) {
                 try {
-                    MethodHooks.exit(mr.enter(MethodFaults.class));
+                    MethodHooks.exit(0, mr.enter(MethodFaults.class));
                 } catch (RuntimeException expected) {
                     // the second call is injected: the exception path is warm too
                 }

@@ -12,14 +12,14 @@ public final class MethodHooks {
     private MethodHooks() {
     }
 
-    /** @return a token for {@link #exit}: the rule whose depth was raised, or null */
+    /** @return a token for {@link #exit}: the thread's depth counters if a rule's depth was raised, else null */
     public static Object enter(int slot, Class<?> owner) throws Throwable {
         MethodRule[] s = slots;
         MethodRule rule = slot < s.length ? s[slot] : null;
         return rule == null ? null : rule.enter(owner);
     }
 
-    public static void exit(Object token) {
-        if (token != null) ((MethodRule) token).exit();
+    public static void exit(int slot, Object token) {
+        if (token != null) MethodRule.exit(slot, (MethodRule.Depth) token);
     }
 }

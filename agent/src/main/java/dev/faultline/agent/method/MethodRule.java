@@ -25,10 +25,14 @@ final class MethodRule {
     private static final AtomicLong INTERNAL_ERRORS = new AtomicLong();
 
     /** Per thread, per slot: how many calls of that slot's rule are on the stack. */
-    private static final ThreadLocal<int[]> DEPTH = new ThreadLocal<>() {
+    static final class Depth {
+        int[] counts = new int[8];
+    }
+
+    private static final ThreadLocal<Depth> DEPTH = new ThreadLocal<>() {
         @Override
-        protected int[] initialValue() {
-            return new int[8];
+        protected Depth initialValue() {
+            return new Depth();
         }
     };
 
@@ -50,21 +54,20 @@ final class MethodRule {
         this.armedFactory = rule.exceptions();
     }
 
+    /** @return the thread's depth counters: the token exit() gets back, so it needs no second thread-local look-up */
     Object enter(Class<?> owner) throws Throwable {
-        int[] depth = DEPTH.get();
-        if (depth.length <= slot) {
-            depth = java.util.Arrays.copyOf(depth, Math.max(slot + 1, depth.length * 2));
-            DEPTH.set(depth);
-        }
-        if (depth[slot]++ > 0) return this; // an inner layer of a call this rule already considered
+        Depth d = DEPTH.get();
+        int[] depth = d.counts;
+        if (depth.length <= slot) depth = d.counts = java.util.Arrays.copyOf(depth, Math.max(slot + 1, depth.length * 2));
+        if (depth[slot]++ > 0) return d; // an inner layer of a call this rule already considered
         boolean fire;
         try {
             fire = rule.fire();
         } catch (Throwable t) {
             internalError(t);
-            return this;
+            return d;
         }
-        if (!fire) return this;
+        if (!fire) return d;
         switch (action) {
             case LATENCY -> Pause.delay(rule.delayNanos());
             case HANG -> Pause.hold(rule, rule.spec().forNanos());
@@ -74,18 +77,18 @@ final class MethodRule {
                     injected = exception(owner);
                 } catch (Throwable t) {
                     internalError(t);
-                    return this;
+                    return d;
                 }
                 depth[slot]--; // the method ends here: its exit advice will not run
                 throw injected;
             }
             default -> { }
         }
-        return this;
+        return d;
     }
 
-    void exit() {
-        int[] depth = DEPTH.get();
+    static void exit(int slot, Depth d) {
+        int[] depth = d.counts;
         if (slot < depth.length && depth[slot] > 0) depth[slot]--;
     }
 
