@@ -58,7 +58,7 @@ public final class ProcessFaults implements FaultHandler {
             }
         }
         if (spec.every() > 0 || spec.limit() > 0) {
-            throw new SpecException((spec.every() > 0 ? "every=" : "limit=") + ": " + spec.action().word()
+            throw new SpecException((spec.every() > 0 ? "every=" + spec.every() : "limit=" + spec.limit()) + ": " + spec.action().word()
                     + " happens once; only after=, probability=, seed= and ttl= gate it");
         }
         return ThrowableFactory.HOOK_DEFAULT;

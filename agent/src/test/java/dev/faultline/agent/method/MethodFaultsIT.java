@@ -138,6 +138,9 @@ class MethodFaultsIT {
             assertRefused(jmx, "error on=method class=" + PAYMENTS + " method=charge exception=com.example.NoSuchException", "no such class");
             assertRefused(jmx, "stress memory=-5mb for=1s", "must not be negative");
             assertRefused(jmx, "stress cpu=-1 for=1s", "cpu=-1");
+            assertRefused(jmx, "stress memory=0mb for=1s", "must be above zero");
+            assertRefused(jmx, "exit code=3 every=2", "every=2: exit happens once");
+            assertRefused(jmx, "halt code=300", "0-255");
             assertRefused(jmx, "latency on=method class=" + PAYMENTS + " delay=1s", "needs class= and method=");
             assertEquals(0, svc.list().length, "nothing armed: " + Arrays.toString(svc.list()));
             assertEquals(Boolean.FALSE, svc.attribute("Armed"));
