@@ -43,6 +43,23 @@ public final class SidecarChaos implements AutoCloseable {
         return new SidecarChaos(p, output, command);
     }
 
+    /**
+     * Whether this process runs as root (uid 0, read from Linux's /proc): the sidecar started from here signals
+     * the containers' main processes in the host PID namespace, which only root may do.
+     */
+    public static boolean runsAsRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[1].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: the engine's processes are not ours to signal
+        }
+        return false;
+    }
+
     public String commandLine() {
         return String.join(" ", command.subList(command.indexOf("-jar") + 1, command.size()))
                 .replaceFirst("^\\S*faultline-sidecar\\.jar", "faultline-sidecar");

@@ -1,5 +1,6 @@
 package dev.faultline.samples.demo;
 
+import dev.faultline.samples.control.SidecarChaos;
 import dev.faultline.samples.experiments.ReplicasExperiment;
 import dev.faultline.samples.experiments.SlowDownstreamExperiment;
 import dev.faultline.samples.fleet.Docker;
@@ -83,6 +84,9 @@ public final class Demo {
                 out.println("To run it: install Docker Engine (https://docs.docker.com/engine/install/), start it "
                         + "(`sudo systemctl start docker`, or `dockerd &`), check with `docker info`, then run this "
                         + "command again or samples/experiments/replicas/run.sh.");
+            } else if (!SidecarChaos.runsAsRoot()) {
+                out.println("Not run: the sidecar's crash verb signals the containers' main processes from this host's "
+                        + "PID namespace, which needs root. Run this command as root (e.g. with sudo).");
             } else if (!Files.isRegularFile(files.sidecarJar())) {
                 out.println("Not run: " + files.sidecarJar() + " is missing; build it with `mvn -B -q -DskipTests package`.");
                 failures++;
@@ -106,4 +110,5 @@ public final class Demo {
         }
         System.exit(failures == 0 ? 0 : 1);
     }
+
 }

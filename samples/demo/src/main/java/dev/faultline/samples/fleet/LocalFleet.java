@@ -33,8 +33,11 @@ public final class LocalFleet implements Fleet {
             for (int i = 1; i <= count; i++) {
                 fleet.startReplica("replica-" + i, agent, hello);
             }
-            for (Replica r : fleet.replicas) {
-                Ports.awaitHealthy(r.http(), Duration.ofSeconds(30), r.name() + " (log: " + fleet.logOf(r.name()) + ")");
+            for (int i = 0; i < fleet.replicas.size(); i++) {
+                Replica r = fleet.replicas.get(i);
+                Process p = fleet.processes.get(i);
+                Ports.awaitHealthy(r.http(), Duration.ofSeconds(30), r.name(), () -> p.isAlive() ? null
+                        : "its JVM exited with " + p.exitValue() + "; its output:\n" + fleet.readLog(r.name()));
             }
             return fleet;
         } catch (RuntimeException | IOException e) {
@@ -58,6 +61,14 @@ public final class LocalFleet implements Fleet {
         pb.redirectErrorStream(true).redirectOutput(logOf(name).toFile());
         processes.add(pb.start());
         replicas.add(new Replica(name, URI.create("http://127.0.0.1:" + httpPort), jmxPort));
+    }
+
+    private String readLog(String replica) {
+        try {
+            return Files.readString(logOf(replica));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     public Path logOf(String replica) {

@@ -33,11 +33,23 @@ public final class Ports {
 
     /** Polls {@code base/health} until it answers 200, or fails with what the last try saw. */
     public static void awaitHealthy(URI base, Duration patience, String what) {
+        awaitHealthy(base, patience, what, () -> null);
+    }
+
+    /**
+     * As above, and gives up at once when {@code death} says why the service cannot come up any more
+     * (e.g. its process exited), instead of waiting out the patience.
+     */
+    public static void awaitHealthy(URI base, Duration patience, String what, java.util.function.Supplier<String> death) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create(base + "/health")).timeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + patience.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
+            String dead = death.get();
+            if (dead != null) {
+                throw new IllegalStateException(what + " at " + base + " will not come up: " + dead);
+            }
             try {
                 HttpResponse<String> r = client.send(health, HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {

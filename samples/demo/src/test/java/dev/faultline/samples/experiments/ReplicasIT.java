@@ -1,5 +1,6 @@
 package dev.faultline.samples.experiments;
 
+import dev.faultline.samples.control.SidecarChaos;
 import dev.faultline.samples.fleet.Docker;
 import dev.faultline.samples.fleet.DockerFleet;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +24,9 @@ class ReplicasIT {
         TestEnvironment.requireDocker();
         TestEnvironment.agentJar();
         var sidecar = TestEnvironment.sidecarJar();
+        if (!SidecarChaos.runsAsRoot()) {
+            TestEnvironment.skipOrFail("the sidecar's crash signals container processes from the host: run as root");
+        }
         DockerFleet.buildImage(TestEnvironment.files(), TestEnvironment.baseImage());
 
         List<ReplicasExperiment.Run> runs = new ReplicasExperiment(sidecar, CHAOS, KILL_INTERVAL, 40, System.out).run(1, 5);
