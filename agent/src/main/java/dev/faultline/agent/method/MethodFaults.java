@@ -40,6 +40,7 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
  */
 public final class MethodFaults implements FaultHandler {
     private static final Logger log = LoggerFactory.getLogger(MethodFaults.class);
+    static final AtomicInteger TRANSFORM_ERRORS = new AtomicInteger();
 
     private final Instrumentation inst;
     private final ClassFileLocator adviceBytes;
@@ -274,6 +275,7 @@ public final class MethodFaults implements FaultHandler {
         @Override
         public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
             rule.transformErrors.incrementAndGet();
+            TRANSFORM_ERRORS.incrementAndGet();
             log.warn("{}: could not instrument {}; that class is left alone: {}", rule.rule.id(), typeName, throwable.toString());
         }
     }
