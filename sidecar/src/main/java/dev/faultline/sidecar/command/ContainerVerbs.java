@@ -27,8 +27,17 @@ final class ContainerVerbs {
         }
     }
 
+    /**
+     * The shell's own {@code kill} builtin: every base image has {@code /bin/sh}, not every one has procps'
+     * {@code /bin/kill} (Debian minbase does not). {@code sig} is one of {@link #signal}'s names and {@code pid} a
+     * number, so nothing user-typed reaches the shell.
+     */
+    static List<String> killArgv(long pid, String sig) {
+        return List.of("/bin/sh", "-c", "kill -s " + sig.substring(3) + " " + pid);
+    }
+
     static void signalPid(long pid, String sig, String what) {
-        NetnsExec.Result r = NetnsExec.run(0, List.of("kill", "-s", sig.substring(3), Long.toString(pid)));
+        NetnsExec.Result r = NetnsExec.run(0, killArgv(pid, sig));
         if (!r.ok()) throw new IllegalStateException("cannot signal pid " + pid + " of " + what + " (is its PID namespace visible? run with --pid host, or share the pod's): " + r.output());
     }
 

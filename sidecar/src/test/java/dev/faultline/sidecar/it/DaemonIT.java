@@ -112,6 +112,8 @@ class DaemonIT extends EngineTest {
         try {
             String target = docker.run + "-target";
             docker.start(target, List.of(), "sleep", "600");
+            String replica = docker.run + "x-replica"; // outside the kill's re2 selection below
+            docker.start(replica, List.of("--restart", "always"), "sleep", "600");
             int port = freePort();
             String sidecar = docker.run + "-sidecar";
             // the one port is the same inside and out: the RMI stub names it
@@ -126,6 +128,13 @@ class DaemonIT extends EngineTest {
                 assertEquals("true", docker.inspect(sidecar, "{{.State.Running}}"), "it never acts on its own container");
                 String logs = DockerHost.exec(List.of("docker", "logs", sidecar));
                 assertTrue(logs.contains("action=kill") && logs.contains("by=jmx") && logs.contains(target), logs);
+
+                // crash from inside the image (--pid host): the main process dies, the restart policy brings it back
+                run(jmx, "crash --signal SIGKILL " + replica);
+                long deadline = System.currentTimeMillis() + 20_000;
+                while (!docker.inspect(replica, "{{.RestartCount}}").equals("1") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+                assertEquals("1", docker.inspect(replica, "{{.RestartCount}}"),
+                        "crash from the sidecar image restarts the replica; logs: " + DockerHost.exec(List.of("docker", "logs", sidecar)));
             }
         } finally {
             docker.close();

@@ -1,0 +1,23 @@
+package dev.faultline.sidecar.command;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SignalTest {
+    @Test
+    void crashSignalsThroughTheShellBuiltinSoNoKillProgramIsNeeded() {
+        assertEquals(List.of("/bin/sh", "-c", "kill -s KILL 4242"), ContainerVerbs.killArgv(4242, ContainerVerbs.signal("SIGKILL")));
+        assertEquals(List.of("/bin/sh", "-c", "kill -s TERM 7"), ContainerVerbs.killArgv(7, ContainerVerbs.signal("term")));
+    }
+
+    @Test
+    void onlyKnownSignalNamesReachTheShell() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ContainerVerbs.signal("KILL; rm -rf /"));
+        assertTrue(e.getMessage().contains("--signal KILL; rm -rf /"), e.getMessage());
+    }
+}
