@@ -37,11 +37,25 @@ final class NetemCommand {
         }
     }
 
-    /** The root must be the kernel's default (handle 0:): the sidecar never replaces a qdisc the target set up. */
+    /**
+     * Nothing we are about to add may exist yet, so a failed or finished change can revert all of its pieces
+     * without touching the target's own: egress needs the kernel's default root (handle 0:; a target's own root
+     * qdisc, or another Faultline change, is refused), ingress needs no ingress qdisc and no IFB device yet.
+     */
     List<List<String>> precheck() {
-        return List.of(List.of("sh", "-c", "ip link show dev " + iface + " >/dev/null 2>&1 || { echo 'no interface " + iface
-                + " in the target network namespace (see --interface)'; exit 1; }"), List.of("sh", "-c", "tc qdisc show dev " + iface + " root | grep -Eq ' (0|fa17): ' || { tc qdisc show dev " + iface
-                + " root; echo 'the target has its own root qdisc on " + iface + "; the sidecar never replaces it'; exit 1; }"));
+        List<List<String>> checks = new ArrayList<>();
+        checks.add(List.of("sh", "-c", "ip link show dev " + iface + " >/dev/null 2>&1 || { echo 'no interface " + iface
+                + " in the target network namespace (see --interface)'; exit 1; }"));
+        if (ingress) {
+            checks.add(List.of("sh", "-c", "! tc qdisc show dev " + iface + " | grep -q 'qdisc ingress ffff:' || { echo '" + iface
+                    + " already has an ingress qdisc (the target own, or another Faultline change); the sidecar never replaces it'; exit 1; }"));
+            checks.add(List.of("sh", "-c", "! ip link show dev " + TcPlan.IFB + " >/dev/null 2>&1 || { echo 'another Faultline ingress change is active here ("
+                    + TcPlan.IFB + " exists); stop it first'; exit 1; }"));
+        } else {
+            checks.add(List.of("sh", "-c", "tc qdisc show dev " + iface + " root | grep -Eq ' 0: ' || { tc qdisc show dev " + iface
+                    + " root; echo 'the root qdisc on " + iface + " is not the kernel default (the target own, or another Faultline change: handle fa17:); the sidecar never replaces it'; exit 1; }"));
+        }
+        return checks;
     }
 
     abstract static class Effect extends TargetedCommand {
@@ -68,7 +82,7 @@ final class NetemCommand {
                 TcPlan p = TcPlan.of(netem.iface, q, netem.cidrs, netem.ingress);
                 return new List[]{p.apply(), p.revert()};
             };
-            return NetworkShaping.action(c, netem.duration, plan, netem.ingress ? List.of() : netem.precheck());
+            return NetworkShaping.action(c, netem.duration, plan, netem.precheck());
         }
     }
 

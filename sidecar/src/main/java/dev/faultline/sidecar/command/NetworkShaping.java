@@ -22,7 +22,10 @@ final class NetworkShaping {
             try {
                 for (ContainerTarget t : targets) {
                     long pid = pidOf(c, t);
-                    for (List<String> check : precheck) NetnsExec.check(pid, check);
+                    for (List<String> check : precheck) {
+                        NetnsExec.Result r = NetnsExec.run(pid, check);
+                        if (!r.ok()) throw new IllegalStateException(t + ": " + r.output());
+                    }
                     List<List<String>>[] cmds = plan.apply(pid);
                     NetworkChange change = new NetworkChange(c.newId() + "-" + t.shortId().replace(":", ""), t, pid, cmds[0], cmds[1], c.journal());
                     change.apply(duration);

@@ -87,6 +87,15 @@ class DaemonIT extends EngineTest {
             assertTrue(metrics.contains("faultline_sidecar_rules_active 1.0"), metrics);
             assertTrue(metrics.matches("(?s).*faultline_sidecar_actions_total [2-9].*"), metrics);
 
+            // stop(id) reverts that one experiment, checked in the target's namespace
+            String dropping = run(jmx, "iptables --duration 5m loss --probability 0.5 --protocol tcp --dst-port 80 " + target);
+            deadline = System.currentTimeMillis() + 20_000;
+            while (!docker.inNetns(target, "iptables", "-S").contains("faultline:") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+            assertTrue(docker.inNetns(target, "iptables", "-S").contains("faultline:"));
+            assertEquals(true, jmx.invoke(SIDECAR, "stop", new Object[]{dropping}, new String[]{String.class.getName()}));
+            assertFalse(docker.inNetns(target, "iptables", "-S").contains("faultline:"), "stop(id) reverted the rule");
+            assertTrue(docker.inNetns(target, "tc", "qdisc", "show").contains("fa17:"), "and only that experiment");
+
             assertEquals(2, jmx.invoke(SIDECAR, "stopAll", new Object[0], new String[0]));
             assertFalse(docker.inNetns(target, "tc", "qdisc", "show").contains("fa17:"), "stopAll() reverted the shaping");
             assertEquals(0, jmx.getAttribute(SIDECAR, "RulesActive"));

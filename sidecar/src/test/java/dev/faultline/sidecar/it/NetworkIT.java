@@ -158,26 +158,98 @@ class NetworkIT extends EngineTest {
         download(Duration.ofSeconds(10));
     }
 
+    String rules(String container) {
+        return docker.inNetns(container, "iptables", "-S");
+    }
+
+    boolean dropping(String container) {
+        return rules(container).contains("faultline:");
+    }
+
+    void awaitDropping(String container, boolean wanted) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (dropping(container) != wanted && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        assertEquals(wanted, dropping(container), rules(container));
+    }
+
+    Process startLoss(String duration) throws Exception {
+        return sidecar.start("iptables", "--duration", duration, "loss", "--probability", "1.0", "--protocol", "tcp", "--dst-port", "80", web);
+    }
+
     @Test
     void sigtermRevertsAtOnce() throws Exception {
-        Process p = sidecar.start("netem", "--duration", "5m", "rate", "--rate", "1mbit", web);
+        Process rate = sidecar.start("netem", "--duration", "5m", "rate", "--rate", "1mbit", web);
+        Process loss = startLoss("5m");
         awaitShaped(web, true);
-        p.destroy(); // SIGTERM
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        awaitDropping(web, true);
+        rate.destroy(); // SIGTERM
+        loss.destroy();
+        assertTrue(rate.waitFor(20, TimeUnit.SECONDS));
+        assertTrue(loss.waitFor(20, TimeUnit.SECONDS));
         assertFalse(shaped(web), qdiscs(web));
+        assertFalse(dropping(web), rules(web));
     }
 
     @Test
     void afterSigkillTheNextStartReverts() throws Exception {
-        Process p = sidecar.start("netem", "--duration", "5m", "rate", "--rate", "1mbit", web);
+        Process rate = sidecar.start("netem", "--duration", "5m", "rate", "--rate", "1mbit", web);
+        Process loss = startLoss("5m");
         awaitShaped(web, true);
-        p.destroyForcibly(); // SIGKILL: no hook runs
-        p.waitFor();
+        awaitDropping(web, true);
+        rate.destroyForcibly(); // SIGKILL: no hook runs
+        loss.destroyForcibly();
+        rate.waitFor();
+        loss.waitFor();
         Thread.sleep(500);
         assertTrue(shaped(web), "still shaped after the crash: " + qdiscs(web));
+        assertTrue(dropping(web), "still dropping after the crash: " + rules(web));
         Sidecar.Run next = sidecar.run("--dry-run", "kill", web); // any next start of the sidecar
         assertTrue(next.output().contains("action=recover"), next.output());
         assertFalse(shaped(web), qdiscs(web));
+        assertFalse(dropping(web), rules(web));
+    }
+
+    @Test
+    void afterSigkillTheWatchdogOutsideTheJvmRevertsAtTheDeadline() throws Exception {
+        Process rate = sidecar.start("netem", "--duration", "2s", "rate", "--rate", "1mbit", web);
+        Process loss = startLoss("2s");
+        awaitShaped(web, true);
+        awaitDropping(web, true);
+        rate.destroyForcibly(); // no hook, no next start: only the detached watchdog is left
+        loss.destroyForcibly();
+        long t0 = System.currentTimeMillis();
+        awaitShaped(web, false);
+        awaitDropping(web, false);
+        assertTrue(System.currentTimeMillis() - t0 < 15_000);
+    }
+
+    @Test
+    void theTargetsOwnQdiscsAndRulesAreLeftByteForByte() throws Exception {
+        // its own root qdisc: refused with a clear error, left as it was
+        assertFalse(docker.inNetns(web, "tc", "qdisc", "add", "dev", "eth0", "root", "handle", "1:", "tbf", "rate", "100mbit",
+                "burst", "32kbit", "latency", "400ms").startsWith("ERR"));
+        String qdiscsBefore = qdiscs(web);
+        Sidecar.Run root = sidecar.run("netem", "--duration", "2s", "rate", "--rate", "1mbit", web);
+        assertEquals(1, root.exitCode(), root.output());
+        assertTrue(root.output().contains("the sidecar never replaces it"), root.output());
+        assertEquals(qdiscsBefore, qdiscs(web));
+
+        // its own ingress qdisc: the same for --ingress
+        assertFalse(docker.inNetns(echo, "tc", "qdisc", "add", "dev", "eth0", "handle", "ffff:", "ingress").startsWith("ERR"));
+        String echoBefore = qdiscs(echo) + docker.inNetns(echo, "ip", "-o", "link", "show");
+        Sidecar.Run in = sidecar.run("netem", "--duration", "2s", "--ingress", "rate", "--rate", "1mbit", echo);
+        assertEquals(1, in.exitCode(), in.output());
+        assertTrue(in.output().contains("already has an ingress qdisc"), in.output());
+        assertEquals(echoBefore, qdiscs(echo) + docker.inNetns(echo, "ip", "-o", "link", "show"));
+
+        // its own iptables rules stay, in place and in order, around ours
+        assertFalse(docker.inNetns(web, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "9", "-j", "ACCEPT").startsWith("ERR"));
+        assertFalse(docker.inNetns(web, "iptables", "-A", "INPUT", "-p", "udp", "--dport", "9", "-j", "DROP").startsWith("ERR"));
+        String rulesBefore = rules(web);
+        Process loss = startLoss("3s");
+        awaitDropping(web, true);
+        assertEquals(0, loss.waitFor());
+        assertEquals(rulesBefore, rules(web));
     }
 
     @Test
