@@ -1,7 +1,9 @@
 package dev.faultline.sidecar.command;
 
 import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.docker.HelperContainer;
 import dev.faultline.sidecar.netem.NetnsExec;
+import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.netem.NetworkChange;
 import dev.faultline.sidecar.target.ContainerTarget;
 
@@ -22,12 +24,14 @@ final class NetworkShaping {
             try {
                 for (ContainerTarget t : targets) {
                     long pid = pidOf(c, t);
+                    NetnsExecutor ns = dev.faultline.sidecar.target.PodTargets.pidOf(t) >= 0
+                            ? NetnsExecutor.nsenter(pid) : HelperContainer.forContainer(c.docker(), t.id(), pid);
                     for (List<String> check : precheck) {
-                        NetnsExec.Result r = NetnsExec.run(pid, check);
+                        NetnsExec.Result r = ns.run(check);
                         if (!r.ok()) throw new IllegalStateException(t + ": " + r.output());
                     }
                     List<List<String>>[] cmds = plan.apply(pid);
-                    NetworkChange change = new NetworkChange(c.newId() + "-" + t.shortId().replace(":", ""), t, pid, cmds[0], cmds[1], c.journal());
+                    NetworkChange change = new NetworkChange(c.newId() + "-" + t.shortId().replace(":", ""), t, ns, cmds[0], cmds[1], c.journal());
                     change.apply(duration);
                     applied.add(change);
                 }

@@ -3,6 +3,8 @@ package dev.faultline.sidecar.command;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.docker.HelperContainer;
+import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.netem.NetworkChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,9 @@ public final class Recovery {
                     pid = -1;
                 }
             }
-            if (pid >= 0) NetworkChange.revertCommands(pid, e.revert()); // a stopped container's namespace is gone already
+            if (pid >= 0) {
+                NetworkChange.revertCommands(pid == 0 ? NetnsExecutor.nsenter(0) : HelperContainer.forContainer(docker, e.containerId(), pid), e.revert());
+            } // a stopped container's namespace is gone already
             journal.reverted(e.id());
             log.info("action=recover change={} container={} reverted={}", e.id(), e.containerId(), pid >= 0);
             n++;

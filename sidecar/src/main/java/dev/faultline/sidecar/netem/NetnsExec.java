@@ -48,7 +48,10 @@ public final class NetnsExec {
 
     /** Runs and fails with a message that names the missing kernel piece where tc says so. */
     public static String check(long pid, List<String> argv) {
-        Result r = run(pid, argv);
+        return checked(run(pid, argv), argv);
+    }
+
+    static String checked(Result r, List<String> argv) {
         if (r.ok()) return r.output();
         if (r.output().contains("Specified qdisc kind is unknown") && argv.contains("netem")) {
             throw new IllegalStateException("this kernel has no sch_netem module (tc: \"Specified qdisc kind is unknown\"): "
