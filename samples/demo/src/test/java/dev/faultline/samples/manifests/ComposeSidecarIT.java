@@ -8,7 +8,6 @@ import dev.faultline.samples.fleet.Replica;
 import dev.faultline.samples.fleet.SampleFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -53,9 +52,6 @@ class ComposeSidecarIT {
 
     /** The host-PID path: {@code pid: host} as composed, and the restart policy bringing the replica back. */
     @Test
-    @Disabled("the sidecar image has no `kill` program (procps is not in its base image), so crash fails inside "
-            + "the container: 'Cannot run program \"kill\"'; enable once sidecar/Dockerfile installs procps or crash "
-            + "signals without it")
     void nodeModeSidecarAsComposedCrashesAReplicaThatComesBack() throws Exception {
         try (DockerFleet fleet = DockerFleet.start(1, false)) {
             Replica replica = fleet.replicas().get(0);
