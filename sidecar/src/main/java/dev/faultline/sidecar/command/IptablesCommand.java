@@ -24,10 +24,10 @@ final class IptablesCommand {
         @Option(names = "--probability", description = "drop with this probability (0-1]") Double probability;
         @Option(names = "--every", description = "drop every Nth packet") Integer every;
         @Option(names = {"--protocol", "-p"}, description = "tcp, udp, icmp or all") String protocol;
-        @Option(names = {"--source", "-s"}, description = "source address or CIDR") String source;
-        @Option(names = {"--destination"}, description = "destination address or CIDR") String destination;
-        @Option(names = "--src-port", description = "source port (with --protocol)") Integer sport;
-        @Option(names = "--dst-port", description = "destination port (with --protocol; implies tcp if no protocol)") Integer dport;
+        @Option(names = {"--source", "--src", "-s"}, description = "source address or CIDR") String source;
+        @Option(names = {"--destination", "--dst", "-d"}, description = "destination address or CIDR") String destination;
+        @Option(names = {"--src-port", "--sport"}, description = "source port (with --protocol)") Integer sport;
+        @Option(names = {"--dst-port", "--dport"}, description = "destination port (with --protocol; implies tcp if no protocol)") Integer dport;
         @Option(names = "--egress", description = "drop outgoing packets (OUTPUT chain) instead of incoming (INPUT)") boolean egress;
 
         SidecarCli cli() { return ipt.cli; }

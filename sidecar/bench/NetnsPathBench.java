@@ -1,0 +1,115 @@
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Apply and revert time of a rate rule by the sidecar running as a container, on both of its paths into a
+ * target's network namespace: nsenter ({@code --pid host}) and the helper container (no {@code --pid host}).
+ * Figures are the sidecar's own {@code apply_ms}/{@code revert_ms} log fields. Run from the repo root as root
+ * after {@code mvn -B -q -DskipTests package} and {@code .ci/images.sh}:
+ * {@code java sidecar/bench/NetnsPathBench.java [rounds]}. Removes everything it starts (label dev.faultline.bench).
+ */
+public class NetnsPathBench {
+    static final String IMAGE = "faultline/sidecar:bench";
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        String run = "flnetns-" + ProcessHandle.current().pid();
+        exec("docker", "build", "-q", "--build-arg", "BASE_IMAGE=faultline/jre-base:local", "-t", IMAGE, "sidecar");
+        try {
+            String target = run + "-target";
+            exec("docker", "run", "-d", "--name", target, "--label", "dev.faultline.bench=" + run, "faultline/busybox:local", "sleep", "3600");
+            System.out.println("| path (sidecar as a container) | apply median | apply p90 | revert median | revert p90 | rounds |");
+            System.out.println("|---|---|---|---|---|---|");
+            for (boolean hostPid : new boolean[]{true, false}) {
+                String name = run + (hostPid ? "-nsenter" : "-helper");
+                int port = freePort();
+                List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--label", "dev.faultline.bench=" + run,
+                        "-v", "/var/run/docker.sock:/var/run/docker.sock", "--cap-add", "NET_ADMIN", "--cap-add", "SYS_ADMIN",
+                        "-p", "127.0.0.1:" + port + ":" + port));
+                if (hostPid) cmd.addAll(List.of("--pid", "host"));
+                cmd.addAll(List.of(IMAGE, "daemon", "--jmx-port", Integer.toString(port)));
+                exec(cmd.toArray(String[]::new));
+                try (JMXConnector c = connect(port)) {
+                    MBeanServerConnection jmx = c.getMBeanServerConnection();
+                    ObjectName sidecar = new ObjectName("dev.faultline:type=Sidecar");
+                    for (int i = 0; i < rounds + 2; i++) { // two warm-up rounds, dropped below
+                        String id = (String) jmx.invoke(sidecar, "run", new Object[]{"netem --duration 300ms rate --rate 1mbit " + target}, new String[]{String.class.getName()});
+                        awaitReverted(name, i + 1);
+                        jmx.invoke(sidecar, "stop", new Object[]{id}, new String[]{String.class.getName()});
+                    }
+                }
+                String logs = exec("docker", "logs", name);
+                List<Double> apply = grab(logs, "apply_ms=([0-9.]+)"), revert = grab(logs, "revert_ms=([0-9.]+)");
+                apply = apply.subList(2, apply.size());
+                revert = revert.subList(2, revert.size());
+                System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %d |%n", hostPid ? "nsenter (--pid host)" : "helper container (no --pid host)",
+                        pct(apply, 50), pct(apply, 90), pct(revert, 50), pct(revert, 90), apply.size());
+            }
+        } finally {
+            String ids = exec("docker", "ps", "-aq", "--filter", "label=dev.faultline.bench=" + run).trim();
+            if (!ids.isEmpty()) {
+                List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f"));
+                rm.addAll(Arrays.asList(ids.split("\\s+")));
+                exec(rm.toArray(String[]::new));
+            }
+            exec("docker", "rmi", "-f", IMAGE);
+        }
+    }
+
+    static void awaitReverted(String container, int n) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (grab(exec("docker", "logs", container), "revert_ms=([0-9.]+)").size() >= n) return;
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no revert logged by " + container + ":\n" + exec("docker", "logs", container));
+    }
+
+    static List<Double> grab(String text, String regex) {
+        List<Double> out = new ArrayList<>();
+        Matcher m = Pattern.compile(regex).matcher(text);
+        while (m.find()) out.add(Double.parseDouble(m.group(1)));
+        return out;
+    }
+
+    static double pct(List<Double> values, int p) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v[Math.min(v.length - 1, (int) Math.ceil(p / 100.0 * v.length) - 1)];
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static JMXConnector connect(int port) throws Exception {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+        for (int i = 0; ; i++) {
+            try {
+                return JMXConnectorFactory.connect(url);
+            } catch (java.io.IOException e) {
+                if (i > 300) throw e;
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    static String exec(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 && !cmd[1].equals("rmi")) throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+        return out;
+    }
+}

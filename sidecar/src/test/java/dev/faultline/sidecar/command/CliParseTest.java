@@ -1,0 +1,35 @@
+package dev.faultline.sidecar.command;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Pumba's spellings parse to the same rule: pure parsing, nothing runs. */
+class CliParseTest {
+    static List<String> iptablesInsert(String... args) {
+        CommandLine.ParseResult r = SidecarCli.commandLine(null).parseArgs(args);
+        CommandLine.ParseResult loss = r.subcommand().subcommand();
+        return ((IptablesCommand.Loss) loss.commandSpec().userObject()).rule("t").insert();
+    }
+
+    @Test
+    void iptablesLossShortAndLongFlagsBuildTheSameRule() {
+        List<String> expected = List.of("iptables", "-w", "5", "-I", "INPUT", "-p", "tcp", "-s", "10.0.0.0/8", "-d", "172.17.0.2",
+                "--sport", "1234", "--dport", "8080", "-m", "statistic", "--mode", "random", "--probability", "0.2",
+                "-m", "comment", "--comment", "faultline:t", "-j", "DROP");
+        assertEquals(expected, iptablesInsert("iptables", "--duration", "1m", "loss", "--probability", "0.2", "--protocol", "tcp",
+                "--source", "10.0.0.0/8", "--destination", "172.17.0.2", "--src-port", "1234", "--dst-port", "8080", "web-1"));
+        assertEquals(expected, iptablesInsert("iptables", "-d", "1m", "loss", "--probability", "0.2", "-p", "tcp",
+                "--src", "10.0.0.0/8", "--dst", "172.17.0.2", "--sport", "1234", "--dport", "8080", "web-1"));
+    }
+
+    @Test
+    void everyNthWithAPortImpliesTcp() {
+        assertEquals(List.of("iptables", "-w", "5", "-I", "INPUT", "-p", "tcp", "--dport", "80", "-m", "statistic", "--mode", "nth",
+                        "--every", "3", "--packet", "0", "-m", "comment", "--comment", "faultline:t", "-j", "DROP"),
+                iptablesInsert("iptables", "--duration", "30s", "loss", "--every", "3", "--dport", "80", "web-1"));
+    }
+}
