@@ -100,4 +100,24 @@ class ContainerVerbsIT extends EngineTest {
         assertTrue(bad.output().contains("--signal SIGWHAT"), bad.output());
         assertEquals("true", docker.inspect(a, "{{.State.Running}}"));
     }
+
+    @Test
+    void labelsSelectAndCombineWithNamesAndRegex() throws Exception {
+        String blue1 = name("blue1"), blue2 = name("blue2"), green = name("green");
+        docker.start(blue1, List.of("--label", "tier=blue"), "sleep", "600");
+        docker.start(blue2, List.of("--label", "tier=blue"), "sleep", "600");
+        docker.start(green, List.of("--label", "tier=green"), "sleep", "600");
+
+        // --label alone selects every container with it (scoped to this run by its own test label)
+        Sidecar.Run byLabel = sidecar.run("--label", "tier=blue", "--label", "dev.faultline.test=" + docker.run, "stop", "--time", "1");
+        assertEquals(0, byLabel.exitCode(), byLabel.output());
+        assertEquals("false false true", docker.inspect(blue1, "{{.State.Running}}") + " " + docker.inspect(blue2, "{{.State.Running}}")
+                + " " + docker.inspect(green, "{{.State.Running}}"));
+
+        // label and regex must both match: green matches the regex but not the label
+        Sidecar.Run none = sidecar.run("--label", "tier=blue", "kill", "re2:^" + docker.run + "-green");
+        assertEquals(1, none.exitCode(), none.output());
+        assertTrue(none.output().contains("no running container matches"), none.output());
+        assertEquals("true", docker.inspect(green, "{{.State.Running}}"));
+    }
 }

@@ -253,6 +253,19 @@ class NetworkIT extends EngineTest {
     }
 
     @Test
+    void dryRunShapesNothing() throws Exception {
+        String qdiscsBefore = qdiscs(web), rulesBefore = rules(web);
+        Sidecar.Run rate = sidecar.run("--dry-run", "netem", "--duration", "1s", "rate", "--rate", "1mbit", web);
+        Sidecar.Run loss = sidecar.run("--dry-run", "iptables", "--duration", "1s", "loss", "--probability", "1.0", web);
+        assertEquals(0, rate.exitCode(), rate.output());
+        assertEquals(0, loss.exitCode(), loss.output());
+        assertTrue(rate.output().contains("dry_run=true") && rate.output().contains("tbf rate 1mbit"), rate.output());
+        assertTrue(loss.output().contains("dry_run=true") && loss.output().contains("--probability 1.0"), loss.output());
+        assertEquals(qdiscsBefore, qdiscs(web));
+        assertEquals(rulesBefore, rules(web));
+    }
+
+    @Test
     void netemDelayFailsClearlyWithoutSchNetem() throws Exception {
         boolean hasNetem = !DockerHost.exec(List.of("sh", "-c", "grep -qw sch_netem /proc/modules || modinfo sch_netem")).startsWith("ERR");
         Sidecar.Run r = sidecar.run("netem", "--duration", "2s", "delay", "--time", "100", "--jitter", "10", web);
