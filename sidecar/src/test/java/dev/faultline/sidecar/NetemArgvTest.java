@@ -50,11 +50,17 @@ class NetemArgvTest {
     }
 
     @Test
-    void targetsGetAPrioBandAndFiltersForV4AndV6() {
+    void targetsGetAnHtbClassAndFiltersForV4AndV6() {
         TcPlan p = TcPlan.of("eth0", RateSpec.of("1mbit").args(), List.of("10.0.0.0/8", "fd00::/8"), false);
-        assertEquals(List.of("tc", "qdisc", "add", "dev", "eth0", "parent", "fa17:4", "handle", "fa18:", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "400ms"), p.apply().get(1));
-        assertEquals(List.of("tc", "filter", "add", "dev", "eth0", "parent", "fa17:", "protocol", "ip", "prio", "1", "u32", "match", "ip", "dst", "10.0.0.0/8", "flowid", "fa17:4"), p.apply().get(2));
-        assertEquals(List.of("tc", "filter", "add", "dev", "eth0", "parent", "fa17:", "protocol", "ipv6", "prio", "2", "u32", "match", "ip6", "dst", "fd00::/8", "flowid", "fa17:4"), p.apply().get(3));
+        assertEquals(List.of(
+                List.of("tc", "qdisc", "add", "dev", "eth0", "root", "handle", "fa17:", "htb", "default", "1"),
+                List.of("tc", "class", "add", "dev", "eth0", "parent", "fa17:", "classid", "fa17:1", "htb", "rate", "10gbit", "quantum", "60000"),
+                List.of("tc", "class", "add", "dev", "eth0", "parent", "fa17:", "classid", "fa17:2", "htb", "rate", "10gbit", "quantum", "60000"),
+                List.of("tc", "qdisc", "add", "dev", "eth0", "parent", "fa17:2", "handle", "fa18:", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "400ms"),
+                List.of("tc", "filter", "add", "dev", "eth0", "parent", "fa17:", "protocol", "ip", "prio", "1", "u32", "match", "ip", "dst", "10.0.0.0/8", "flowid", "fa17:2"),
+                List.of("tc", "filter", "add", "dev", "eth0", "parent", "fa17:", "protocol", "ipv6", "prio", "2", "u32", "match", "ip6", "dst", "fd00::/8", "flowid", "fa17:2")),
+                p.apply());
+        assertEquals(List.of(List.of("tc", "qdisc", "del", "dev", "eth0", "root", "handle", "fa17:")), p.revert());
     }
 
     @Test

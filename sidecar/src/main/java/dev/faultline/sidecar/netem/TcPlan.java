@@ -39,15 +39,17 @@ public final class TcPlan {
         if (targets.isEmpty()) {
             p.apply.add(concat(List.of("tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE), qdisc));
         } else {
-            // prio with a fourth band for the targets; the three usual bands keep the default priomap
-            p.apply.add(List.of("tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE, "prio", "bands", "4",
-                    "priomap", "1", "2", "2", "2", "1", "2", "0", "0", "1", "1", "1", "1", "1", "1", "1", "1"));
-            p.apply.add(concat(List.of("tc", "qdisc", "add", "dev", dev, "parent", "fa17:4", "handle", CHILD), qdisc));
+            // htb (prio is not in every kernel, this one's included): class 1 is the unshaped default, class 2 holds
+            // the effect and gets the traffic the filters pick
+            p.apply.add(List.of("tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE, "htb", "default", "1"));
+            p.apply.add(List.of("tc", "class", "add", "dev", dev, "parent", HANDLE, "classid", "fa17:1", "htb", "rate", "10gbit", "quantum", "60000"));
+            p.apply.add(List.of("tc", "class", "add", "dev", dev, "parent", HANDLE, "classid", "fa17:2", "htb", "rate", "10gbit", "quantum", "60000"));
+            p.apply.add(concat(List.of("tc", "qdisc", "add", "dev", dev, "parent", "fa17:2", "handle", CHILD), qdisc));
             String direction = ingress ? "src" : "dst";
             for (String cidr : targets) {
                 boolean v6 = cidr.contains(":");
                 p.apply.add(List.of("tc", "filter", "add", "dev", dev, "parent", HANDLE, "protocol", v6 ? "ipv6" : "ip", "prio", v6 ? "2" : "1",
-                        "u32", "match", v6 ? "ip6" : "ip", direction, cidr, "flowid", "fa17:4"));
+                        "u32", "match", v6 ? "ip6" : "ip", direction, cidr, "flowid", "fa17:2"));
             }
         }
         p.revert.add(List.of("tc", "qdisc", "del", "dev", dev, "root", "handle", HANDLE));

@@ -106,6 +106,39 @@ class DaemonIT extends EngineTest {
     }
 
     @Test
+    void aPasswordFileKeepsOutClientsWithoutCredentials() throws Exception {
+        java.nio.file.Path pw = java.nio.file.Files.createTempFile("faultline-jmx", ".password");
+        java.nio.file.Files.writeString(pw, "operator s3cret\n");
+        int jmxPort = freePort();
+        Process daemon = new Sidecar().start("daemon", "--jmx-port", Integer.toString(jmxPort), "--jmx-password-file", pw.toString());
+        try {
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+            connect(jmxPort, java.util.Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "s3cret"})).close(); // waits until it listens
+            assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(url));
+            assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(url, java.util.Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "wrong"})));
+            try (JMXConnector c = connect(jmxPort, java.util.Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "s3cret"}))) {
+                assertEquals(0, ((String[]) c.getMBeanServerConnection().invoke(SIDECAR, "list", new Object[0], new String[0])).length);
+            }
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            java.nio.file.Files.deleteIfExists(pw);
+        }
+    }
+
+    static JMXConnector connect(int port, java.util.Map<String, ?> env) throws Exception {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+        for (int i = 0; ; i++) {
+            try {
+                return JMXConnectorFactory.connect(url, env);
+            } catch (java.io.IOException e) {
+                if (i > 300) throw e;
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Test
     void theImageBuildsAndItsDaemonKillsATargetAndAnswersJmxFromTheHost() throws Exception {
         String dir = System.getProperty("faultline.sidecar.dir", ".");
         String base = System.getProperty("faultline.sidecar.base", "faultline/jre-base:local");

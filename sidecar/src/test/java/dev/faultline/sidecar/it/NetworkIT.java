@@ -124,6 +124,27 @@ class NetworkIT extends EngineTest {
     }
 
     @Test
+    void targetCidrsShapeOnlyTrafficToThoseNetworks() throws Exception {
+        // the host reaches the published port through the bridge: the container answers its gateway
+        String gateway = docker.inspect(web, "{{range .NetworkSettings.Networks}}{{.Gateway}}{{end}}");
+        Process elsewhere = sidecar.start("netem", "--duration", "4s", "--target", "10.254.0.0/16", "--target", "fd00:fa17::/32",
+                "rate", "--rate", "2mbit", web);
+        awaitShaped(web, true);
+        assertTrue(qdiscs(web).contains("fa18:"), qdiscs(web));
+        long unaffected = download(Duration.ofSeconds(30));
+        assertTrue(unaffected < 2500, "traffic to the host is not in the --target networks, yet took " + unaffected + " ms");
+        assertEquals(0, elsewhere.waitFor());
+        assertFalse(shaped(web));
+
+        Process toHost = sidecar.start("netem", "--duration", "6s", "--target", gateway + "/32", "rate", "--rate", "2mbit", web);
+        awaitShaped(web, true);
+        long limited = download(Duration.ofSeconds(30));
+        assertTrue(limited >= 2500, "traffic to " + gateway + " is shaped: " + limited + " ms");
+        assertEquals(0, toHost.waitFor());
+        assertFalse(shaped(web));
+    }
+
+    @Test
     void rateLimitsIngressThroughIfb() throws Exception {
         long before = echoRoundTrip();
         Process p = sidecar.start("netem", "--duration", "8s", "--ingress", "rate", "--rate", "512kbit", echo);
