@@ -23,8 +23,11 @@ DOCKERFILE
 fi
 
 if need faultline/jre-base:local; then
-  # deb.debian.org first (what apt uses here); a snapshot mirror serves no current Release file
-  mirror=${FAULTLINE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+  # the Debian mirror apt is configured with (deb822 .sources or a one-line sources.list), else deb.debian.org;
+  # commented snapshot URLs are skipped: a snapshot mirror serves no current Release file
+  apt_mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | sed -n 's|^URIs:[[:space:]]*\(http[^[:space:]]*/debian\)/*[[:space:]]*$|\1|p' | head -1 || true)
+  [ -n "$apt_mirror" ] || apt_mirror=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '$3 ~ /^bookworm$/ && $2 ~ /\/debian\/?$/ {print $2; exit}' || true)
+  mirror=${FAULTLINE_DEBIAN_MIRROR:-${apt_mirror:-http://deb.debian.org/debian}}
   root=$(mktemp -d)
   debootstrap --variant=minbase --include=openjdk-17-jre-headless,iproute2,iptables bookworm "$root" "$mirror" >/tmp/faultline-debootstrap.log 2>&1 \
     || { echo "debootstrap failed:"; tail -20 /tmp/faultline-debootstrap.log; exit 1; }
