@@ -160,6 +160,25 @@ class NetworkIT extends EngineTest {
     }
 
     @Test
+    void ingressTargetsMatchTheSource() throws Exception {
+        String gateway = docker.inspect(echo, "{{range .NetworkSettings.Networks}}{{.Gateway}}{{end}}");
+        Process elsewhere = sidecar.start("netem", "--duration", "4s", "--ingress", "--target", "10.254.0.0/16", "rate", "--rate", "512kbit", echo);
+        awaitShaped(echo, true);
+        long unaffected = echoRoundTrip();
+        assertTrue(unaffected < 2500, "traffic from the host is not from the --target networks, yet took " + unaffected + " ms");
+        assertEquals(0, elsewhere.waitFor());
+        assertFalse(shaped(echo));
+
+        Process fromHost = sidecar.start("netem", "--duration", "8s", "--ingress", "--target", gateway + "/32", "rate", "--rate", "512kbit", echo);
+        awaitShaped(echo, true);
+        long limited = echoRoundTrip();
+        assertTrue(limited >= 2500, "traffic from " + gateway + " is shaped on the way in: " + limited + " ms");
+        assertEquals(0, fromHost.waitFor());
+        assertFalse(shaped(echo));
+        assertFalse(docker.inNetns(echo, "ip", "link", "show").contains("flifb0"));
+    }
+
+    @Test
     void iptablesLossDropsAndIsGoneAfterItsDuration() throws Exception {
         Process p = sidecar.start("iptables", "--duration", "6s", "loss", "--probability", "1.0", "--protocol", "tcp", "--dst-port", "80", web);
         long deadline = System.currentTimeMillis() + 20_000;
