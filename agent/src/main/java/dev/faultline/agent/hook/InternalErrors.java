@@ -13,10 +13,10 @@ public final class InternalErrors {
     private InternalErrors() {
     }
 
-    static void report(Throwable t) {
+    public static void report(Throwable t) {
         if (COUNT.getAndIncrement() == 0) {
             try {
-                log.error("internal error on a hook path; the call proceeded without a fault (logged once)", t);
+                log.error("internal error on a hook path (network or method); the call proceeded without a fault (logged once)", t);
             } catch (Throwable ignored) {
                 // logging must not fail the call either
             }

@@ -4,6 +4,7 @@ import dev.faultline.agent.fault.FaultCounters;
 import dev.faultline.agent.fault.FaultRegistry;
 import dev.faultline.agent.fault.FaultRule;
 import dev.faultline.agent.hook.InternalErrors;
+import dev.faultline.agent.method.MethodHooks;
 import dev.faultline.agent.hook.NetworkInstrumentation;
 import dev.faultline.agent.spec.SpecException;
 
@@ -69,6 +70,6 @@ public final class AgentControl implements AgentMBean {
 
     @Override
     public int getTransformErrors() {
-        return NetworkInstrumentation.transformErrors();
+        return NetworkInstrumentation.transformErrors() + MethodHooks.transformErrors();
     }
 }

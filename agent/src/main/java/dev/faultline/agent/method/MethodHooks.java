@@ -19,11 +19,6 @@ public final class MethodHooks {
         return rule == null ? null : rule.enter(owner);
     }
 
-    /** Errors inside method hooks since start (each made the call proceed without a fault); for the Agent MBean. */
-    public static long internalErrors() {
-        return MethodRule.internalErrors();
-    }
-
     /** Classes a method rule could not instrument since start; for the Agent MBean. */
     public static int transformErrors() {
         return MethodFaults.TRANSFORM_ERRORS.get();

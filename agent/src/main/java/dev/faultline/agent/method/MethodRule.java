@@ -3,16 +3,14 @@ package dev.faultline.agent.method;
 import dev.faultline.agent.fault.FaultRule;
 import dev.faultline.agent.fault.Pause;
 import dev.faultline.agent.fault.ThrowableFactory;
+import dev.faultline.agent.hook.InternalErrors;
 import dev.faultline.agent.spec.Action;
 import dev.faultline.agent.spec.SpecException;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One armed {@code on=method} fault: its slot, its transformer, and what its advice does at a call.
@@ -20,9 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * through several {@code execute…} methods, and the query must be slowed once, not once per layer.
  */
 final class MethodRule {
-    private static final Logger log = LoggerFactory.getLogger(MethodRule.class);
     private static final Object BOOT_LOADER = new Object();
-    private static final AtomicLong INTERNAL_ERRORS = new AtomicLong();
 
     /** Per thread, per slot: how many calls of that slot's rule are on the stack. */
     static final class Depth {
@@ -64,7 +60,7 @@ final class MethodRule {
         try {
             fire = rule.fire();
         } catch (Throwable t) {
-            internalError(t);
+            InternalErrors.report(t);
             return d;
         }
         if (!fire) return d;
@@ -76,7 +72,7 @@ final class MethodRule {
                 try {
                     injected = exception(owner);
                 } catch (Throwable t) {
-                    internalError(t);
+                    InternalErrors.report(t);
                     return d;
                 }
                 depth[slot]--; // the method ends here: its exit advice will not run
@@ -106,19 +102,5 @@ final class MethodRule {
         String text = "injected by faultline " + rule.id() + " into " + owner.getName();
         if (f.isHookDefault()) return new RuntimeException(f.messageOr(text));
         return f.create(text);
-    }
-
-    private static void internalError(Throwable t) {
-        if (INTERNAL_ERRORS.getAndIncrement() == 0) {
-            try {
-                log.error("internal error in a method hook; the call proceeded without a fault (logged once)", t);
-            } catch (Throwable ignored) {
-                // logging must not fail the call either
-            }
-        }
-    }
-
-    static long internalErrors() {
-        return INTERNAL_ERRORS.get();
     }
 }
