@@ -216,7 +216,7 @@ public final class ForkedService implements AutoCloseable {
         return jmx().getAttribute(AGENT, name);
     }
 
-    static ObjectName name(String s) {
+    public static ObjectName name(String s) {
         try {
             return new ObjectName(s);
         } catch (Exception e) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
+import static dev.faultline.agent.it.ForkedService.name;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** What an operator does over a real remote JMX connection, for services whose port the tests pick themselves. */
@@ -70,14 +71,6 @@ public final class Operator implements AutoCloseable {
         ObjectName memory = name(ManagementFactory.MEMORY_MXBEAN_NAME);
         jmx.invoke(memory, "gc", new Object[0], new String[0]);
         return (Long) ((CompositeData) jmx.getAttribute(memory, "HeapMemoryUsage")).get("used");
-    }
-
-    static ObjectName name(String s) {
-        try {
-            return new ObjectName(s);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 
     @Override
