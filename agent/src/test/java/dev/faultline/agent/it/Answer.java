@@ -11,7 +11,21 @@ public record Answer(String line) {
     }
 
     public long millis() {
-        return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)) / 1000;
+        return micros() / 1000;
+    }
+
+    /**
+     * Whether the call took at least {@code ms}, less 1 %. An injected pause is timed by the agent's own clock
+     * readings; on a shared VM a thread that moves between cores has been seen to read the monotonic clock a
+     * fraction of a millisecond differently (a 500 ms hang measured as 499.7 ms), which is not what a test of
+     * "the fault held the call" is about.
+     */
+    public boolean tookAtLeast(long ms) {
+        return micros() >= ms * 990;
+    }
+
+    private long micros() {
+        return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     public String detail() {

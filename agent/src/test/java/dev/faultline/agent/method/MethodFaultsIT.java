@@ -68,7 +68,8 @@ class MethodFaultsIT {
             List<Long> slow = queryMillis(svc, 6);
             for (long ms : slow) {
                 // once per query: executeQuery goes through several execute* layers of the driver
-                assertTrue(ms >= 400 && ms < 750, "each query slowed by 400 ms, once: " + slow);
+                // (less 1 %: the pause is timed by clock readings that can differ by a fraction of a ms across cores)
+                assertTrue(ms >= 396 && ms < 750, "each query slowed by 400 ms, once: " + slow);
             }
 
             assertTrue(svc.remove(id));
