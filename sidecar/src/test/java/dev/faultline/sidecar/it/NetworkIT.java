@@ -216,12 +216,19 @@ class NetworkIT extends EngineTest {
         return sidecar.start("iptables", "--duration", duration, "loss", "--probability", "1.0", "--protocol", "tcp", "--dst-port", "80", web);
     }
 
-    @Test
-    void sigtermRevertsAtOnce() throws Exception {
-        Process rate = sidecar.start("netem", "--duration", "5m", "rate", "--rate", "1mbit", web);
-        Process loss = startLoss("5m");
+    /** Two sidecar processes, a rate and a loss rule on the web container, both seen in force. */
+    Process[] shapeAndDrop(String duration) throws Exception {
+        Process rate = sidecar.start("netem", "--duration", duration, "rate", "--rate", "1mbit", web);
+        Process loss = startLoss(duration);
         awaitShaped(web, true);
         awaitDropping(web, true);
+        return new Process[] {rate, loss};
+    }
+
+    @Test
+    void sigtermRevertsAtOnce() throws Exception {
+        Process[] both = shapeAndDrop("5m");
+        Process rate = both[0], loss = both[1];
         rate.destroy(); // SIGTERM
         loss.destroy();
         assertTrue(rate.waitFor(20, TimeUnit.SECONDS));
@@ -232,10 +239,8 @@ class NetworkIT extends EngineTest {
 
     @Test
     void afterSigkillTheNextStartReverts() throws Exception {
-        Process rate = sidecar.start("netem", "--duration", "5m", "rate", "--rate", "1mbit", web);
-        Process loss = startLoss("5m");
-        awaitShaped(web, true);
-        awaitDropping(web, true);
+        Process[] both = shapeAndDrop("5m");
+        Process rate = both[0], loss = both[1];
         rate.destroyForcibly(); // SIGKILL: no hook runs
         loss.destroyForcibly();
         rate.waitFor();
@@ -251,10 +256,8 @@ class NetworkIT extends EngineTest {
 
     @Test
     void afterSigkillTheWatchdogOutsideTheJvmRevertsAtTheDeadline() throws Exception {
-        Process rate = sidecar.start("netem", "--duration", "2s", "rate", "--rate", "1mbit", web);
-        Process loss = startLoss("2s");
-        awaitShaped(web, true);
-        awaitDropping(web, true);
+        Process[] both = shapeAndDrop("2s");
+        Process rate = both[0], loss = both[1];
         rate.destroyForcibly(); // no hook, no next start: only the detached watchdog is left
         loss.destroyForcibly();
         long t0 = System.currentTimeMillis();
