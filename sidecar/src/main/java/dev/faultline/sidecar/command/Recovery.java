@@ -6,6 +6,7 @@ import dev.faultline.sidecar.journal.Journal;
 import dev.faultline.sidecar.docker.HelperContainer;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.netem.NetworkChange;
+import dev.faultline.sidecar.netem.Watchdogs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ public final class Recovery {
         int n = 0;
         for (Journal.Entry e : journal.pending()) {
             if (!e.orphaned()) continue; // a live sidecar owns it
+            int watchdogs = stopWatchdogs(e.id(), docker); // before the revert: it must not fire on a later change
             long pid = 0;
             if (!e.containerId().equals("self")) {
                 try {
@@ -34,10 +36,21 @@ public final class Recovery {
                 NetworkChange.revertCommands(pid == 0 ? NetnsExecutor.nsenter(0) : HelperContainer.forContainer(docker, e.containerId(), pid), e.revert());
             } // a stopped container's namespace is gone already
             journal.reverted(e.id());
-            log.info("action=recover change={} container={} reverted={}", e.id(), e.containerId(), pid >= 0);
+            log.info("action=recover change={} container={} reverted={} watchdogs_stopped={}", e.id(), e.containerId(), pid >= 0, watchdogs);
             n++;
         }
         journal.compact();
+        return n;
+    }
+
+    /** The crashed sidecar's watchdog: a process where we see host PIDs, else a helper container. */
+    private static int stopWatchdogs(String changeId, DockerClient docker) {
+        int n = Watchdogs.stopAll(changeId);
+        try {
+            n += HelperContainer.removeWatchdogs(docker, changeId);
+        } catch (RuntimeException e) {
+            log.warn("action=recover change={} cannot list watchdog helpers: {}", changeId, e.getMessage());
+        }
         return n;
     }
 }

@@ -6,10 +6,12 @@ import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.netem.Watchdogs;
 import dev.faultline.sidecar.target.TargetSelector;
 
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HelperContainer implements NetnsExecutor {
     public static final String LABEL = "dev.faultline.helper";
+    /** On a watchdog helper: the network change it guards, so a later sidecar can find one a crashed sidecar left. */
+    public static final String WATCHDOG_LABEL = "dev.faultline.watchdog";
     private final DockerClient docker;
     private final String image;
     private final String targetId;
@@ -70,7 +74,7 @@ public final class HelperContainer implements NetnsExecutor {
     }
 
     private NetnsExec.Result runOnce(List<String> argv) {
-        String id = create(argv, false);
+        String id = create(argv, false, Map.of());
         try {
             docker.startContainerCmd(id).exec();
             int code = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(60, TimeUnit.SECONDS);
@@ -94,11 +98,11 @@ public final class HelperContainer implements NetnsExecutor {
 
     /** A detached helper that sleeps, then reverts; it removes itself when done, and a cancel removes it at once. */
     @Override
-    public Runnable watchdog(Duration after, List<List<String>> revert) {
+    public Runnable watchdog(String changeId, Duration after, List<List<String>> revert) {
         boolean interrupted = Thread.interrupted();
         String id = null;
         try {
-            id = create(List.of("sh", "-c", NetnsExecutor.watchdogScript(after, revert)), true);
+            id = create(List.of("sh", "-c", Watchdogs.script(changeId, after, revert)), true, Map.of(WATCHDOG_LABEL, changeId));
             docker.startContainerCmd(id).exec();
         } catch (RuntimeException e) {
             if (id != null) remove(id); // created, never started: not auto-removed
@@ -115,11 +119,21 @@ public final class HelperContainer implements NetnsExecutor {
         return "helper";
     }
 
-    private String create(List<String> argv, boolean autoRemove) {
+    /** Removes the watchdog helpers of a change (a crashed sidecar's); returns how many there were. */
+    public static int removeWatchdogs(DockerClient docker, String changeId) {
+        List<Container> found = docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(WATCHDOG_LABEL, changeId)).exec();
+        found.forEach(c -> remove(docker, c.getId()));
+        return found.size();
+    }
+
+    private String create(List<String> argv, boolean autoRemove, Map<String, String> extraLabels) {
+        Map<String, String> all = new HashMap<>(labels);
+        all.putAll(extraLabels);
         CreateContainerResponse c = docker.createContainerCmd(image)
                 .withEntrypoint(argv.get(0))
                 .withCmd(argv.subList(1, argv.size()))
-                .withLabels(labels)
+                .withLabels(all)
                 .withHostConfig(HostConfig.newHostConfig()
                         .withNetworkMode("container:" + targetId)
                         .withCapAdd(Capability.NET_ADMIN)
@@ -129,6 +143,10 @@ public final class HelperContainer implements NetnsExecutor {
     }
 
     private void remove(String id) {
+        remove(docker, id);
+    }
+
+    private static void remove(DockerClient docker, String id) {
         boolean interrupted = Thread.interrupted();
         try {
             docker.removeContainerCmd(id).withForce(true).exec();

@@ -17,7 +17,7 @@ public interface NetnsExecutor {
      * Starts a process outside the JVM that runs {@code revert} after {@code after}, even if the sidecar is gone.
      * @return how to cancel it (the revert then happens through {@link #run}), never null
      */
-    Runnable watchdog(Duration after, List<List<String>> revert);
+    Runnable watchdog(String changeId, Duration after, List<List<String>> revert);
 
     /** How it reaches the namespace, for the action log: {@code nsenter} or {@code helper}. */
     String how();
@@ -25,13 +25,6 @@ public interface NetnsExecutor {
     /** Runs and fails with a message that names the missing kernel piece where tc says so. */
     default String check(List<String> argv) {
         return NetnsExec.checked(run(argv), argv);
-    }
-
-    /** The watchdog's shell line: sleep, then each revert, ignoring what is already gone. */
-    static String watchdogScript(Duration after, List<List<String>> revert) {
-        List<String> script = new ArrayList<>();
-        for (List<String> cmd : revert) script.add(String.join(" ", cmd) + " >/dev/null 2>&1");
-        return "sleep " + Math.max(1, after.toSeconds()) + "; " + String.join("; ", script);
     }
 
     /** {@code nsenter -t PID -n}; pid 0 = our own namespace (pod mode). */
@@ -42,12 +35,12 @@ public interface NetnsExecutor {
             }
 
             /** A detached process in its own session: survives a SIGKILL of the sidecar. */
-            public Runnable watchdog(Duration after, List<List<String>> revert) {
+            public Runnable watchdog(String changeId, Duration after, List<List<String>> revert) {
                 List<String> cmd = new ArrayList<>(List.of("setsid"));
-                cmd.addAll(NetnsExec.inNamespace(pid, List.of("sh", "-c", watchdogScript(after, revert))));
+                cmd.addAll(NetnsExec.inNamespace(pid, List.of("sh", "-c", Watchdogs.script(changeId, after, revert))));
                 try {
                     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                    return p::destroy;
+                    return () -> Watchdogs.stop(p.toHandle());
                 } catch (IOException e) {
                     return () -> { }; // the JVM's own timer and the journal still revert it
                 }

@@ -46,7 +46,7 @@ public final class NetworkChange {
             throw e;
         }
         log.info("action=applied change={} container={} via={} apply_ms={}", id, target, ns.how(), String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6));
-        cancelWatchdog = ns.watchdog(duration.plusSeconds(2), revert);
+        cancelWatchdog = ns.watchdog(id, duration.plusSeconds(2), revert);
     }
 
     /** Idempotent. Reverts only what carries our handle or tag; absent pieces (already gone) are fine. */

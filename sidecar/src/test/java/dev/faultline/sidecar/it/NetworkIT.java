@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -225,22 +226,54 @@ class NetworkIT extends EngineTest {
         return new Process[] {rate, loss};
     }
 
+    /** The watchdog shells guarding changes in force (found by the mark in their script) and their sleeps. */
+    static List<ProcessHandle> watchdogs() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(": faultline-watchdog=")).orElse(false))
+                .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+                .toList();
+    }
+
+    /** Both changes of shapeAndDrop() are guarded: two shells, each with its sleep. */
+    static List<ProcessHandle> awaitWatchdogs() throws InterruptedException {
+        List<ProcessHandle> found = watchdogs();
+        for (int i = 0; i < 50 && found.size() < 4; i++) {
+            Thread.sleep(100);
+            found = watchdogs();
+        }
+        assertEquals(4, found.size(), "two watchdog shells and their sleeps: " + describe(found));
+        return found;
+    }
+
+    static void assertEnded(List<ProcessHandle> processes, String when) throws InterruptedException {
+        for (int i = 0; i < 50 && processes.stream().anyMatch(ProcessHandle::isAlive); i++) Thread.sleep(100);
+        List<ProcessHandle> alive = processes.stream().filter(ProcessHandle::isAlive).toList();
+        assertTrue(alive.isEmpty(), "watchdog processes left " + when + ": " + describe(alive));
+    }
+
+    static String describe(List<ProcessHandle> ps) {
+        return ps.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList().toString();
+    }
+
     @Test
     void sigtermRevertsAtOnce() throws Exception {
         Process[] both = shapeAndDrop("5m");
         Process rate = both[0], loss = both[1];
+        List<ProcessHandle> guards = awaitWatchdogs();
         rate.destroy(); // SIGTERM
         loss.destroy();
         assertTrue(rate.waitFor(20, TimeUnit.SECONDS));
         assertTrue(loss.waitFor(20, TimeUnit.SECONDS));
         assertFalse(shaped(web), qdiscs(web));
         assertFalse(dropping(web), rules(web));
+        assertEnded(guards, "after a revert on SIGTERM (the sleeps included)");
     }
 
     @Test
     void afterSigkillTheNextStartReverts() throws Exception {
         Process[] both = shapeAndDrop("5m");
         Process rate = both[0], loss = both[1];
+        List<ProcessHandle> guards = awaitWatchdogs();
         rate.destroyForcibly(); // SIGKILL: no hook runs
         loss.destroyForcibly();
         rate.waitFor();
@@ -248,22 +281,28 @@ class NetworkIT extends EngineTest {
         Thread.sleep(500);
         assertTrue(shaped(web), "still shaped after the crash: " + qdiscs(web));
         assertTrue(dropping(web), "still dropping after the crash: " + rules(web));
+        assertTrue(guards.stream().allMatch(ProcessHandle::isAlive), "the crashed sidecars' watchdogs still guard: " + describe(guards));
         Sidecar.Run next = sidecar.run("--dry-run", "kill", web); // any next start of the sidecar
         assertTrue(next.output().contains("action=recover"), next.output());
+        assertTrue(next.output().contains("watchdogs_stopped=1"), next.output());
         assertFalse(shaped(web), qdiscs(web));
         assertFalse(dropping(web), rules(web));
+        // left running, each would sleep out its 5 minutes and then delete whatever carries its tc handle
+        assertEnded(guards, "after the next start recovered the changes");
     }
 
     @Test
     void afterSigkillTheWatchdogOutsideTheJvmRevertsAtTheDeadline() throws Exception {
         Process[] both = shapeAndDrop("2s");
         Process rate = both[0], loss = both[1];
+        List<ProcessHandle> guards = awaitWatchdogs();
         rate.destroyForcibly(); // no hook, no next start: only the detached watchdog is left
         loss.destroyForcibly();
         long t0 = System.currentTimeMillis();
         awaitShaped(web, false);
         awaitDropping(web, false);
         assertTrue(System.currentTimeMillis() - t0 < 15_000);
+        assertEnded(guards, "after they reverted at the deadline");
     }
 
     @Test
