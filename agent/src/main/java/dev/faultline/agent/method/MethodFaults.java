@@ -67,6 +67,11 @@ public final class MethodFaults implements FaultHandler {
             throw new SpecException(spec.action().word() + " on=method: a method fault is latency, error or hang");
         }
         MethodSelector byName = new MethodSelector(spec, null);
+        String refused = byName.protectedPackage();
+        if (refused != null) {
+            throw new SpecException("class=" + spec.classPattern() + ": " + refused + "* is never instrumented: it is the JDK core"
+                    + " the hook runs on or the JMX/RMI path that removes faults (a rule there could lock the operator out)");
+        }
         List<Class<?>> matched = scan(byName);
         String literal = byName.literalClassName();
         if (literal != null && matched.stream().noneMatch(c -> c.getName().equals(literal))) {

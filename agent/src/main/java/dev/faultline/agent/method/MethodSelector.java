@@ -13,6 +13,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -20,10 +21,20 @@ import java.util.Set;
  * {@code class=} and {@code method=} of a method rule, applied the same way to loaded classes (reflection,
  * when a rule is checked and armed) and to classes being loaded (Byte Buddy descriptions, in the transformer).
  * {@code class=X+} means X and every subtype and implementor of X. Constructors, type initialisers, abstract,
- * native, bridge and synthetic methods are never matched, nor are the agent's own classes.
+ * native, bridge and synthetic methods are never matched, nor are the agent's own classes and the {@link #PROTECTED_PACKAGES}.
  */
 final class MethodSelector {
     private static final String OWN_PACKAGE = "dev.faultline.agent.";
+    /**
+     * Never instrumented: the way the operator stops a fault (JMX, RMI and their security checks) and the JDK
+     * core the hook itself runs on (java.lang, atomics, locks). A rule there could lock the operator out until
+     * its ttl, or recurse into itself. A glob such as {@code *} skips these packages; a pattern inside one is refused.
+     */
+    static final List<String> PROTECTED_PACKAGES = List.of(
+            "java.lang.", "java.util.concurrent.atomic.", "java.util.concurrent.locks.", "jdk.internal.misc.",
+            "jdk.internal.reflect.", "jdk.internal.vm.", "jdk.internal.loader.", "jdk.internal.access.", "sun.misc.",
+            "sun.reflect.", "java.security.", "sun.security.", "javax.management.", "com.sun.jmx.", "java.rmi.",
+            "javax.rmi.", "sun.rmi.", "com.sun.proxy.");
 
     final String classPattern;   // as written, with its '+'
     private final String classGlob; // lower case, without '+'
@@ -47,10 +58,32 @@ final class MethodSelector {
         return Glob.isLiteral(base) ? base : null;
     }
 
+    /** The package a pattern cannot reach into, judged by its literal part before the first wildcard; else null. */
+    String protectedPackage() {
+        String base = subtypes ? classPattern.substring(0, classPattern.length() - 1) : classPattern;
+        int wildcard = indexOfWildcard(base);
+        String prefix = wildcard < 0 ? base : base.substring(0, wildcard);
+        for (String p : PROTECTED_PACKAGES) {
+            if (prefix.startsWith(p) || (wildcard < 0 && (base + ".").equals(p))) return p;
+        }
+        return null;
+    }
+
+    private static int indexOfWildcard(String s) {
+        int star = s.indexOf('*');
+        int q = s.indexOf('?');
+        return star < 0 ? q : q < 0 ? star : Math.min(star, q);
+    }
+
+    private static boolean isProtected(String className) {
+        for (String p : PROTECTED_PACKAGES) if (className.startsWith(p)) return true;
+        return false;
+    }
+
     // ---- loaded classes (reflection) ----
 
     boolean matches(Class<?> c) {
-        if (c.isArray() || c.isPrimitive() || c.isSynthetic() || c.isHidden() || isAgentOwn(c.getName(), c.getClassLoader())) return false;
+        if (c.isArray() || c.isPrimitive() || c.isSynthetic() || c.isHidden() || isOffLimits(c.getName(), c.getClassLoader())) return false;
         if (!subtypes) return Glob.matches(classGlob, c.getName());
         Deque<Class<?>> todo = new ArrayDeque<>();
         Set<Class<?>> seen = new HashSet<>();
@@ -84,15 +117,18 @@ final class MethodSelector {
 
     // ---- classes being transformed (Byte Buddy) ----
 
-    /** The agent's own classes live in the bootstrap loader; a service's dev.faultline.agent classes are fair game. */
-    private static boolean isAgentOwn(String name, ClassLoader loader) {
-        return loader == null && name.startsWith(OWN_PACKAGE);
+    /**
+     * The agent's own classes live in the bootstrap loader (a service's dev.faultline.agent classes are fair game),
+     * and so do the protected JDK packages.
+     */
+    private static boolean isOffLimits(String name, ClassLoader loader) {
+        return name.startsWith(OWN_PACKAGE) ? loader == null : isProtected(name);
     }
 
     AgentBuilder.RawMatcher typeMatcher() {
         return (type, loader, module, redefined, pd) -> {
             try {
-                if (type.isArray() || type.isPrimitive() || type.isSynthetic() || isAgentOwn(type.getName(), loader)) return false;
+                if (type.isArray() || type.isPrimitive() || type.isSynthetic() || isOffLimits(type.getName(), loader)) return false;
                 if (!subtypes) return Glob.matches(classGlob, type.getName());
                 return hasSuperTypeNamedLike(type);
             } catch (RuntimeException | LinkageError e) {

@@ -143,6 +143,10 @@ class MethodFaultsIT {
             assertRefused(jmx, "exit code=3 every=2", "every=2: exit happens once");
             assertRefused(jmx, "halt code=300", "0-255");
             assertRefused(jmx, "latency on=method class=" + PAYMENTS + " delay=1s", "needs class= and method=");
+            assertRefused(jmx, "hang on=method class=javax.management.remote.rmi.RMIConnectionImpl method=* ttl=1h",
+                    "javax.management.* is never instrumented");
+            assertRefused(jmx, "latency on=method class=java.lang.Thread+ method=sleep delay=1s", "java.lang.* is never instrumented");
+            assertRefused(jmx, "error on=method class=sun.rmi.* method=*", "sun.rmi.* is never instrumented");
             assertEquals(0, svc.list().length, "nothing armed: " + Arrays.toString(svc.list()));
             assertEquals(Boolean.FALSE, svc.attribute("Armed"));
             assertEquals(before, svc.send("digests " + PAYMENTS), "no refused spec touched Payments");
