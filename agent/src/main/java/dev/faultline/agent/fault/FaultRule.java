@@ -26,6 +26,7 @@ public final class FaultRule {
     private final LongAdder injectedAdder = new LongAdder(); // read by metrics without contending
     private final ThrowableFactory exceptions;
     private volatile boolean active = true;
+    private volatile boolean started; // after= has passed: later calls skip that clock read
 
     public FaultRule(String id, FaultSpec spec, ThrowableFactory exceptions) {
         this.id = id;
@@ -80,13 +81,19 @@ public final class FaultRule {
      */
     public boolean fire() {
         if (!active) return false;
-        long now = System.nanoTime();
-        if (now - startsAtNanos < 0 || isExpired(now)) return false;
+        if (!started) {
+            long now = System.nanoTime();
+            if (now - startsAtNanos < 0 || isExpired(now)) return false;
+            started = true;
+        }
         long n = matched.incrementAndGet();
         long every = spec.every();
         if (every > 0 && n % every != 0) return false;
         double p = spec.probability();
         if (p < 1.0 && unit(n) >= p) return false;
+        // the ttl is read from the clock only for a call about to be injected: a clock read costs more than the
+        // rest of the gate, and calls that every=/probability= let pass need none
+        if (hasTtl && isExpired(System.nanoTime())) return false;
         long limit = spec.limit();
         if (limit > 0) {
             long cur;

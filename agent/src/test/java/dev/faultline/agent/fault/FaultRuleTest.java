@@ -78,6 +78,12 @@ class FaultRuleTest {
         assertTrue(brief.fire());
         Thread.sleep(150);
         assertFalse(brief.fire(), "never injects past its ttl, even before the registry removes it");
+
+        FaultRule gated = rule("error on=read every=2 ttl=100ms"); // the ttl is checked once the gates say yes
+        assertFalse(gated.fire());
+        assertTrue(gated.fire());
+        Thread.sleep(150);
+        for (int i = 0; i < 4; i++) assertFalse(gated.fire(), "call " + i + " past the ttl of a gated rule");
     }
 
     @Test
