@@ -33,30 +33,37 @@ if [[ $what == sidecar ]]; then   # not in "all": needs root and a Docker engine
 fi
 
 if [[ $what == all || $what == load ]]; then
-  echo "## Whole-service load (wrk), interleaved rounds"
+  # Service pinned to CPU 0, wrk to CPU 1, so the two do not steal each other's core; the three configurations
+  # run back to back in each round and each is compared with the no-agent run of its own round (paired
+  # ratios): the machine's drift between rounds cancels out, what is left is the spread shown.
+  echo "## Whole-service load (wrk), interleaved rounds, paired ratios"
   faults=$(mktemp); echo "error on=read port=1 ttl=0" > "$faults"
-  declare -A total=()
+  declare -A rps=()
   configs=("no agent|" "agent, nothing armed|-javaagent:$AGENT=log.level=warn" "agent, non-matching rule|-javaagent:$AGENT=log.level=warn,faults=$faults")
-  for round in $(seq 1 "${ROUNDS:-3}"); do
+  rounds=${ROUNDS:-5}
+  for round in $(seq 1 "$rounds"); do
     for c in "${configs[@]}"; do
       name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
-      $JAVA $opt -cp "$BENCH" dev.faultline.bench.HelloService $port > /tmp/faultline-svc.log 2>&1 &
+      taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.HelloService $port > /tmp/faultline-svc.log 2>&1 &
       pid=$!
       for _ in $(seq 1 100); do grep -q READY /tmp/faultline-svc.log && break; sleep 0.1; done
-      wrk -t2 -c32 -d"${SECONDS_PER_RUN:-3}s" http://127.0.0.1:$port/ > /dev/null   # warm-up
-      rps=$(wrk -t2 -c32 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/ | awk '/Requests\/sec/ {print $2}')
+      taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null
+      r=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/ | awk '/Requests\/sec/ {print $2}')
       kill $pid; wait $pid 2>/dev/null || true
-      echo "round $round, $name: $rps req/s"
-      total[$name]=$(echo "${total[$name]:-0} + $rps" | bc -l)
+      echo "round $round, $name: $r req/s"
+      rps[$name,$round]=$r
     done
   done
-  base=${total["no agent"]}
   echo
-  echo "| configuration | mean req/s | ratio to no agent |"
-  echo "|---|---|---|"
+  echo "| configuration | median req/s | median paired ratio to no agent | min–max ratio over $rounds rounds |"
+  echo "|---|---|---|---|"
   for c in "${configs[@]}"; do
     name=${c%%|*}
-    printf "| %s | %.0f | %.3f |\n" "$name" "$(echo "${total[$name]} / ${ROUNDS:-3}" | bc -l)" "$(echo "${total[$name]} / $base" | bc -l)"
+    vals=$(for round in $(seq 1 "$rounds"); do echo "${rps[$name,$round]}"; done | sort -g)
+    ratios=$(for round in $(seq 1 "$rounds"); do echo "${rps[$name,$round]} / ${rps[no agent,$round]}" | bc -l; done | sort -g)
+    mid=$(( (rounds + 1) / 2 ))
+    printf "| %s | %.0f | %.3f | %.3f–%.3f |\n" "$name" "$(echo "$vals" | sed -n ${mid}p)" "$(echo "$ratios" | sed -n ${mid}p)" \
+      "$(echo "$ratios" | head -1)" "$(echo "$ratios" | tail -1)"
   done
   rm -f "$faults"
 fi
