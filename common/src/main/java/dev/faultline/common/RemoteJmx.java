@@ -2,9 +2,9 @@ package dev.faultline.common;
 
 import javax.management.MBeanServer;
 import javax.management.remote.JMXConnectorServer;
-import javax.management.remote.JMXConnectorServerFactory;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnectorServer;
+import javax.management.remote.rmi.RMIJRMPServerImpl;
 import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.rmi.ssl.SslRMIClientSocketFactory;
@@ -13,6 +13,7 @@ import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
 import java.rmi.server.RMIServerSocketFactory;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,21 +38,25 @@ public final class RemoteJmx {
         }
         RMIServerSocketFactory serverSockets = new BoundServerSocketFactory(o.bindHost(), o.ssl());
         SslRMIClientSocketFactory clientSockets = o.ssl() ? new SslRMIClientSocketFactory() : null;
-        LocateRegistry.createRegistry(o.port(), clientSockets, serverSockets);
+        Registry registry = LocateRegistry.createRegistry(o.port(), clientSockets, serverSockets);
         Map<String, Object> env = new HashMap<>();
-        env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, serverSockets);
-        if (clientSockets != null) {
-            env.put(RMIConnectorServer.RMI_CLIENT_SOCKET_FACTORY_ATTRIBUTE, clientSockets);
-            env.put("com.sun.jndi.rmi.factory.socket", clientSockets);
-        }
         if (o.passwordFile() != null) {
             env.put("jmx.remote.x.password.file", o.passwordFile());
             if (o.accessFile() != null) env.put("jmx.remote.x.access.file", o.accessFile());
         }
+        // The stub goes straight into our own registry object, as the JDK's own jmxremote does: binding through a
+        // JNDI URL would connect to the registry over the network, and with TLS that client would have to trust
+        // our own certificate.
+        RMIJRMPServerImpl rmiServer = new RMIJRMPServerImpl(o.port(), clientSockets, serverSockets, env);
         String at = o.advertise() + ":" + o.port();
-        JMXConnectorServer connector = JMXConnectorServerFactory.newJMXConnectorServer(
-                new JMXServiceURL("service:jmx:rmi://" + at + "/jndi/rmi://" + at + "/jmxrmi"), env, server);
+        RMIConnectorServer connector = new RMIConnectorServer(new JMXServiceURL("service:jmx:rmi://" + at), env, rmiServer, server);
         connector.start();
+        try {
+            registry.bind("jmxrmi", rmiServer.toStub());
+        } catch (java.rmi.AlreadyBoundException e) {
+            connector.stop();
+            throw new IOException("jmxrmi is already bound on port " + o.port(), e);
+        }
         return connector;
     }
 

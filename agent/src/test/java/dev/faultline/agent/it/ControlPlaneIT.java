@@ -154,6 +154,57 @@ class ControlPlaneIT extends LoopbackHttpFixture {
     }
 
     @Test
+    void tlsConnectorAnswersOnlyClientsThatTrustItsCertificate(@TempDir Path dir) throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        Path cert = dir.resolve("server.crt");
+        Path truststore = dir.resolve("trust.p12");
+        keytool("-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-alias", "jmx",
+                "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1", "-validity", "2");
+        keytool("-exportcert", "-keystore", keystore.toString(), "-storepass", "changeit", "-alias", "jmx", "-file", cert.toString());
+        keytool("-importcert", "-noprompt", "-keystore", truststore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
+                "-alias", "jmx", "-file", cert.toString());
+        Path passwords = Files.writeString(dir.resolve("jmx.password"), "operator s3cret\n");
+        Path access = Files.writeString(dir.resolve("jmx.access"), "operator readwrite\n");
+        try (ForkedService svc = ForkedService.builder(Jdks.current())
+                .agentArgs("jmx.auth=" + passwords + ",jmx.access=" + access + ",jmx.ssl=true")
+                .jvmArg("-Djavax.net.ssl.keyStore=" + keystore, "-Djavax.net.ssl.keyStorePassword=changeit").start()) {
+            String trusted = "";
+            for (int i = 0; i < 50 && !trusted.startsWith("OK"); i++) {
+                trusted = tlsClient(svc.jmxPort(), "operator", "s3cret", "-Djavax.net.ssl.trustStore=" + truststore,
+                        "-Djavax.net.ssl.trustStorePassword=changeit");
+                if (!trusted.startsWith("OK")) Thread.sleep(200);
+            }
+            assertEquals("OK 0", trusted, "a TLS client trusting the certificate, with the password; stderr:\n" + svc.stderr());
+            String wrongPassword = tlsClient(svc.jmxPort(), "operator", "wrong", "-Djavax.net.ssl.trustStore=" + truststore,
+                    "-Djavax.net.ssl.trustStorePassword=changeit");
+            assertTrue(wrongPassword.contains("Invalid username or password"), wrongPassword);
+            String untrusting = tlsClient(svc.jmxPort(), "operator", "s3cret");
+            assertTrue(untrusting.startsWith("ERR") && untrusting.contains("certification path"), "a TLS client that does not trust it: " + untrusting);
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + svc.jmxPort() + "/jmxrmi");
+            assertThrows(java.io.IOException.class, () -> JMXConnectorFactory.connect(url,
+                    Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "s3cret"})), "a plain-text client");
+        }
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), "keytool " + String.join(" ", args) + ": " + out);
+    }
+
+    private static String tlsClient(int port, String user, String password, String... jvmArgs) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of(jvmArgs));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), JmxTlsClient.class.getName(), String.valueOf(port), user, password));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "TLS client timed out");
+        return out.lines().filter(l -> l.startsWith("OK") || l.startsWith("ERR")).findFirst().orElse(out);
+    }
+
+    @Test
     void wideBindWithoutPasswordIsRefusedAndTheServiceRunsOn() throws Exception {
         try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("jmx.host=0.0.0.0").start()) {
             assertTrue(svc.stderr().contains("jmx.host=0.0.0.0 is not loopback"), svc.stderr());
