@@ -12,7 +12,20 @@ public final class Pause {
     private Pause() {
     }
 
-    /** Latency: the full delay unless interrupted. */
+    /**
+     * Latency and throttle: the full delay, unless the fault is removed, cleared or expires meanwhile (then the
+     * call goes on at once: no fault outlives its ttl, not even in a call it already slowed) or the thread is
+     * interrupted. Parks in slices to notice those; the last slice ends on the deadline.
+     */
+    public static void delay(FaultRule rule, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        for (long now = System.nanoTime(); deadline - now > 0; now = System.nanoTime()) {
+            if (!rule.isActive() || rule.isExpired(now) || Thread.currentThread().isInterrupted()) return;
+            LockSupport.parkNanos(Math.min(Math.min(deadline - now, HOLD_SLICE_NANOS), rule.remainingNanos(now)));
+        }
+    }
+
+    /** A plain delay, for the agent's own waits: the full delay unless interrupted. */
     public static void delay(long nanos) {
         long deadline = System.nanoTime() + nanos;
         for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {

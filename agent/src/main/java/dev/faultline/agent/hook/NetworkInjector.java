@@ -32,7 +32,7 @@ final class NetworkInjector {
         for (FaultRule rule : rules) {
             if (!decide(rule, remote, 0)) continue;
             switch (rule.spec().action()) {
-                case LATENCY -> Pause.delay(rule.delayNanos());
+                case LATENCY -> Pause.delay(rule, rule.delayNanos());
                 case ERROR -> throw error(rule, new ConnectException(rule.exceptions().messageOr("Connection refused")));
                 case HANG -> hang(rule, timeoutNanos, "Connect timed out");
                 default -> { }
@@ -56,7 +56,7 @@ final class NetworkInjector {
     static void throttle(FaultRule[] rules, InetAddress peer, int peerPort, int localPort, long bytes) {
         if (bytes <= 0) return;
         for (FaultRule rule : rules) {
-            if (decide(rule, peer, peerPort, localPort)) Pause.delay(rule.throttleWaitNanos(bytes));
+            if (decide(rule, peer, peerPort, localPort)) Pause.delay(rule, rule.throttleWaitNanos(bytes));
         }
     }
 
@@ -64,7 +64,7 @@ final class NetworkInjector {
         if (bytes <= 0) return;
         int localPort = local instanceof InetSocketAddress l ? l.getPort() : 0;
         for (FaultRule rule : rules) {
-            if (decide(rule, remote, localPort)) Pause.delay(rule.throttleWaitNanos(bytes));
+            if (decide(rule, remote, localPort)) Pause.delay(rule, rule.throttleWaitNanos(bytes));
         }
     }
 
@@ -86,7 +86,7 @@ final class NetworkInjector {
             }
             if (!fire) continue;
             switch (rule.spec().action()) {
-                case LATENCY -> Pause.delay(rule.delayNanos());
+                case LATENCY -> Pause.delay(rule, rule.delayNanos());
                 case ERROR -> throw (UnknownHostException) error(rule,
                         new UnknownHostException(rule.exceptions().messageOr(host + ": Name or service not known")));
                 case HANG -> {
@@ -101,7 +101,7 @@ final class NetworkInjector {
 
     private static void inject(FaultRule rule, int direction, long timeoutNanos) throws IOException {
         switch (rule.spec().action()) {
-            case LATENCY -> Pause.delay(rule.delayNanos());
+            case LATENCY -> Pause.delay(rule, rule.delayNanos());
             case ERROR -> throw error(rule, new SocketException(rule.exceptions().messageOr("Connection reset")));
             case HANG -> hang(rule, timeoutNanos, direction == READ ? "Read timed out" : "Write timed out");
             default -> { }

@@ -65,7 +65,7 @@ final class MethodRule {
         }
         if (!fire) return d;
         switch (action) {
-            case LATENCY -> Pause.delay(rule.delayNanos());
+            case LATENCY -> Pause.delay(rule, rule.delayNanos());
             case HANG -> Pause.hold(rule, rule.spec().forNanos());
             case ERROR -> {
                 Throwable injected;

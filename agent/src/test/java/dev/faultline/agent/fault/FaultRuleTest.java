@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -116,6 +117,26 @@ class FaultRuleTest {
         remover.start();
         assertFalse(Pause.hold(r, 0), "ended by removal, not by running out its bound");
         assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+    }
+
+    @Test
+    void latencyAndThrottleEndWhenTheFaultIsRemovedOrExpires() {
+        FaultRule slow = rule("latency on=read delay=20m");
+        Thread remover = new Thread(() -> {
+            LockSupport.parkNanos(100_000_000L);
+            slow.deactivate();
+        });
+        long t0 = System.nanoTime();
+        remover.start();
+        Pause.delay(slow, slow.delayNanos());
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "a 20 min delay ends when its fault is removed");
+
+        FaultRule brief = rule("throttle on=read rate=1kb ttl=200ms");
+        brief.throttleWaitNanos(1024 * 600); // a backlog of 10 minutes
+        t0 = System.nanoTime();
+        Pause.delay(brief, brief.throttleWaitNanos(1024));
+        long waited = System.nanoTime() - t0;
+        assertTrue(waited > 100_000_000L && waited < 2_000_000_000L, "a throttle backlog ends with the ttl: " + waited / 1_000_000 + " ms");
     }
 
     @Test
