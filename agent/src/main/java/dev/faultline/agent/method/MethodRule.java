@@ -23,6 +23,15 @@ final class MethodRule {
     /** Per thread, per slot: how many calls of that slot's rule are on the stack. */
     static final class Depth {
         int[] counts = new int[8];
+        /**
+         * The thread serves the way back (the agent's own threads, JMX over RMI): a method fault never acts there,
+         * so a rule on a class the control plane also uses (a HashMap, a stream) cannot stop remove or clear.
+         */
+        final boolean control = isControlThread(Thread.currentThread().getName());
+    }
+
+    static boolean isControlThread(String name) {
+        return name.startsWith("faultline-") || name.startsWith("RMI ") || name.startsWith("JMX ");
     }
 
     private static final ThreadLocal<Depth> DEPTH = new ThreadLocal<>() {
@@ -53,6 +62,7 @@ final class MethodRule {
     /** @return the thread's depth counters: the token exit() gets back, so it needs no second thread-local look-up */
     Object enter(Class<?> owner) throws Throwable {
         Depth d = DEPTH.get();
+        if (d.control) return d; // exit() finds depth 0 for this slot and leaves it so
         int[] depth = d.counts;
         if (depth.length <= slot) depth = d.counts = java.util.Arrays.copyOf(depth, Math.max(slot + 1, depth.length * 2));
         if (depth[slot]++ > 0) return d; // an inner layer of a call this rule already considered

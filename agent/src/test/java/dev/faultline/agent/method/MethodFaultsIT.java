@@ -159,6 +159,20 @@ class MethodFaultsIT {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aRuleOnAClassTheControlPlaneUsesCannotStopRemoveOrClear(Jdks.Jdk jdk) throws Exception {
+        try (ForkedService svc = start(jdk)) {
+            // the registry and RMI use HashMap.remove on the operator's own call; the fault must not act there
+            String id = svc.add("error on=method class=java.util.HashMap method=remove exception=java.lang.IllegalStateException message=chaos");
+            svc.add("latency on=method class=java.util.ArrayList method=add delay=2s");
+            assertEquals(2, svc.list().length, Arrays.toString(svc.list()));
+            assertTrue(svc.remove(id), "remove() over JMX while HashMap.remove is faulted");
+            assertEquals(1, svc.clear(), "clear() over JMX while ArrayList.add is slowed by 2 s");
+            assertEquals(0, svc.list().length);
+        }
+    }
+
     /**
      * Class count: the Class objects the JVM holds ({@code Instrumentation.getAllLoadedClasses}, read by the probe).
      * The ClassLoading MXBean's LoadedClassCount is printed too but not asserted: HotSpot counts the scratch class
