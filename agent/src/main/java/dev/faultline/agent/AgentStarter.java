@@ -89,13 +89,32 @@ public final class AgentStarter {
             install.run(); // faults from the file must act before main() runs
         }
         registry = faults;
-        for (String spec : fromFile) faults.arm(spec);
+        int armedFromFile = armFromFile(faults, fromFile, options.faultsFile(), log);
 
         Thread control = new Thread(() -> startControlPlane(options, faults, version, log), "faultline-control");
         control.setDaemon(true);
         control.start();
         log.info("faultline agent {} loaded ({}){}", version, dynamic ? "attached" : "premain",
-                fromFile.isEmpty() ? "" : ", " + fromFile.size() + " faults armed from " + options.faultsFile());
+                armedFromFile == 0 ? "" : ", " + armedFromFile + " faults armed from " + options.faultsFile());
+    }
+
+    /**
+     * All of the file's faults or none. A line can parse and still fail to arm (a class not loaded, a checked
+     * exception not declared …): then the faults armed before it are removed again, so a half-read file never
+     * leaves, say, a halt armed; the control plane starts either way.
+     */
+    private static int armFromFile(FaultRegistry faults, List<String> specs, String file, Logger log) {
+        List<String> ids = new ArrayList<>();
+        for (String spec : specs) {
+            try {
+                ids.add(faults.arm(spec));
+            } catch (RuntimeException e) {
+                ids.forEach(faults::remove);
+                log.error("faults file {}: '{}' cannot be armed: {}; no fault from this file is armed", file, spec, e.getMessage());
+                return 0;
+            }
+        }
+        return ids.size();
     }
 
     private static void startControlPlane(AgentOptions options, FaultRegistry faults, String version, Logger log) {

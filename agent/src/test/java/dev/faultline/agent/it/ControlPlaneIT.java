@@ -136,6 +136,15 @@ class ControlPlaneIT extends LoopbackHttpFixture {
             assertEquals(0, svc.list().length);
             assertTrue(svc.stderr().contains("line 2") && svc.stderr().contains("delay=fast"), svc.stderr());
         }
+        // parses, but cannot be armed: the halt before it must not stay armed, and JMX must come up
+        Path unarmable = Files.writeString(dir.resolve("unarmable.txt"), "halt code=7 after=3s\n"
+                + "latency on=method class=com.example.NoSuchClient method=charge delay=1s\n");
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("faults=" + unarmable).start()) {
+            assertEquals(0, svc.list().length, "nothing armed from a file with a line that cannot be armed");
+            assertTrue(svc.stderr().contains("no class com.example.NoSuchClient"), svc.stderr());
+            Thread.sleep(3500);
+            assertTrue(svc.process().isAlive(), "the halt from the file's first line was disarmed");
+        }
     }
 
     @Test
