@@ -29,6 +29,11 @@ public final class HostSelector {
             throw new SpecException("host=: empty; give a name, a glob such as *.internal, or a CIDR such as 10.0.0.0/8");
         }
         int slash = v.indexOf('/');
+        if (slash < 0 && v.indexOf(':') >= 0 && Glob.isLiteral(v)) {
+            // an IPv6 literal: Java writes ::1 as 0:0:0:0:0:0:0:1, so compare addresses, not text
+            String bare = v.startsWith("[") && v.endsWith("]") ? v.substring(1, v.length() - 1) : v;
+            return parse(bare + "/128");
+        }
         if (slash < 0) {
             return new HostSelector(v, v.toLowerCase(Locale.ROOT), null, 0);
         }

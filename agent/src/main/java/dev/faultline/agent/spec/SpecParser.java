@@ -51,7 +51,9 @@ public final class SpecParser {
         if (action == Action.THROTTLE && rate <= 0) {
             throw new SpecException("throttle needs rate= above zero, e.g. rate=64kb (bytes per second)");
         }
-        int cpu = (int) v.positiveLong("cpu", 0);
+        long cpuAsked = v.positiveLong("cpu", 0);
+        if (cpuAsked > 10_000) throw new SpecException("cpu=" + kv.get("cpu") + ": at most 10000 threads");
+        int cpu = (int) cpuAsked;
         long memory = v.size("memory", 0);
         long forNanos = v.duration("for", 0);
         if (action == Action.STRESS) {
@@ -65,9 +67,18 @@ public final class SpecParser {
         long limit = v.positiveLong("limit", 0);
         long ttl = kv.containsKey("ttl") ? v.duration("ttl", 0) : FaultSpec.DEFAULT_TTL_NANOS;
         Long seed = kv.containsKey("seed") ? v.anyLong("seed") : null;
-        int code = kv.containsKey("code") ? (int) v.anyLong("code") : (action == Action.HALT ? 137 : 1);
-        if (kv.containsKey("code") && (code < 0 || code > 255)) {
+        long codeAsked = kv.containsKey("code") ? v.anyLong("code") : (action == Action.HALT ? 137 : 1);
+        if (codeAsked < 0 || codeAsked > 255) { // checked before narrowing: 4294967296 must not become 0
             throw new SpecException("code=" + kv.get("code") + ": an exit code is 0-255");
+        }
+        int code = (int) codeAsked;
+        if (kv.containsKey("ttl") && ttl == 0 && !kv.get("ttl").trim().matches("0+(\\.0*)?[a-z]*")) {
+            throw new SpecException("ttl=" + kv.get("ttl") + ": rounds to zero, which means no expiry; write ttl=0 for that");
+        }
+        long after = v.duration("after", 0);
+        if (ttl > 0 && after >= ttl) {
+            throw new SpecException("after=" + kv.get("after") + ": not before the ttl (" + (kv.containsKey("ttl") ? "ttl=" + kv.get("ttl") : "default ttl=10m")
+                    + "), so the fault would never act");
         }
         String message = kv.get("message");
         String exception = kv.get("exception");
@@ -87,7 +98,7 @@ public final class SpecParser {
                 kv.containsKey("host") ? HostSelector.parse(kv.get("host")) : null,
                 kv.containsKey("port") ? PortRange.parse(kv.get("port")) : null,
                 classPattern, methodPattern, delay, jitter, forNanos, rate, exception, message, code, cpu, memory,
-                probability, every, limit, v.duration("after", 0), ttl, seed, v.bool("force"));
+                probability, every, limit, after, ttl, seed, v.bool("force"));
     }
 
     private static Action parseAction(String word) {

@@ -78,6 +78,11 @@ class SpecParserTest {
             "throttle on=read                            | rate=",
             "halt on=read                                | on=read",
             "exit code=300                               | code=300",
+            "exit code=4294967296                        | code=4294967296",
+            "stress cpu=4294967297 for=1s                | cpu=4294967297",
+            "error on=read ttl=0.0001us                  | ttl=0.0001us",
+            "error on=read after=10m                     | after=10m",
+            "error on=read after=2s ttl=1s               | after=2s",
             "stress cpu=2                                | for=",
             "stress memory=-1mb for=1s                   | memory=-1mb",
             "stress memory=0mb for=1s                    | memory=0mb",
@@ -103,6 +108,9 @@ class SpecParserTest {
         assertFalse(HostSelector.parse("fd00::/8").matches(InetAddress.getByName("fe80::1"), null));
         assertTrue(HostSelector.parse("db?.internal").matchesName("db1.internal"));
         assertTrue(HostSelector.parse("0.0.0.0/0").matches(ten, null));
+        assertTrue(HostSelector.parse("::1").matches(InetAddress.getByName("0:0:0:0:0:0:0:1"), null), "an IPv6 literal as written");
+        assertTrue(HostSelector.parse("[fd12::1]").matches(InetAddress.getByName("fd12:0::1"), null));
+        assertFalse(HostSelector.parse("::1").matches(InetAddress.getByName("::2"), null));
     }
 
     @Test
