@@ -87,8 +87,11 @@ final class NetworkInjector {
             if (!fire) continue;
             switch (rule.spec().action()) {
                 case LATENCY -> Pause.delay(rule, rule.delayNanos());
-                case ERROR -> throw (UnknownHostException) error(rule,
-                        new UnknownHostException(rule.exceptions().messageOr(host + ": Name or service not known")));
+                case ERROR -> {
+                    IOException e = error(rule, new UnknownHostException(rule.exceptions().messageOr(host + ": Name or service not known")));
+                    if (e instanceof UnknownHostException unknown) throw unknown;
+                    throw Sneaky.<RuntimeException>raise(e); // another IOException: only with force=true, as asked
+                }
                 case HANG -> {
                     if (Pause.hold(rule, rule.spec().forNanos())) {
                         throw new UnknownHostException(host + ": Temporary failure in name resolution");

@@ -134,6 +134,10 @@ class NetworkFaultsIT extends LoopbackHttpFixture {
             assertTrue(a.failed() && a.line().contains("UnknownHostException: db.internal"), "dns error: " + a);
             assertTrue(call(svc, "resolve localhost").ok(), "other names resolve");
             svc.clear();
+            svc.add("error on=dns host=*.internal exception=java.net.ConnectException message=forced force=true");
+            Answer forced = call(svc, "resolve db.internal");
+            assertTrue(forced.failed() && forced.line().contains("ConnectException: forced"), "another IOException with force=true: " + forced);
+            svc.clear();
             svc.add("latency on=dns host=localhost delay=300ms");
             Answer slow = call(svc, "resolve localhost");
             assertTrue(slow.ok() && slow.tookAtLeast(300), "dns latency: " + slow);
