@@ -119,7 +119,7 @@ final class NetemCommand {
 
     @Command(name = "loss", description = "Drop a percentage of packets (needs sch_netem; see also iptables loss).", mixinStandardHelpOptions = true)
     static final class Loss extends NetemEffect {
-        @Option(names = {"--percent", "-p"}, defaultValue = "0", description = "percentage to drop") double percent;
+        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to drop") double percent;
         @Option(names = {"--correlation", "-c"}, description = "loss correlation in percent") Double correlation;
 
         NetemSpec spec() { return NetemSpec.loss(percent, correlation); }
@@ -127,14 +127,14 @@ final class NetemCommand {
 
     @Command(name = "duplicate", description = "Duplicate a percentage of packets (needs sch_netem).", mixinStandardHelpOptions = true)
     static final class Duplicate extends NetemEffect {
-        @Option(names = {"--percent", "-p"}, defaultValue = "0", description = "percentage to duplicate") double percent;
+        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to duplicate") double percent;
 
         NetemSpec spec() { return NetemSpec.duplicate(percent); }
     }
 
     @Command(name = "corrupt", description = "Corrupt a percentage of packets (needs sch_netem).", mixinStandardHelpOptions = true)
     static final class Corrupt extends NetemEffect {
-        @Option(names = {"--percent", "-p"}, defaultValue = "0", description = "percentage to corrupt") double percent;
+        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to corrupt") double percent;
 
         NetemSpec spec() { return NetemSpec.corrupt(percent); }
     }

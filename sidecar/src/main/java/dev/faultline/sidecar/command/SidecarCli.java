@@ -22,11 +22,25 @@ public final class SidecarCli {
     @Option(names = "--random", description = "act on one matching container chosen at random")
     boolean random;
 
-    @Option(names = "--interval", converter = DurationConverter.class, description = "repeat every interval (e.g. 30s) until --limit or a stop")
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     Duration interval;
 
-    @Option(names = "--limit", description = "stop after this many actions (with --interval); 0 = no limit", defaultValue = "0")
     int limit;
+
+    @Option(names = "--interval", converter = DurationConverter.class, description = "repeat every interval (e.g. 30s, at least 100ms) until --limit or a stop")
+    void interval(Duration d) {
+        // shorter than this is a tight loop against the engine, not an experiment
+        if (d.toMillis() < 100) throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be at least 100ms, got " + d.toMillis() + "ms");
+        interval = d;
+    }
+
+    @Option(names = "--limit", description = "stop after this many actions (with --interval); 0 = no limit", defaultValue = "0")
+    void limit(int n) {
+        if (n < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--limit must not be negative, got " + n);
+        limit = n;
+    }
 
     @Option(names = "--dry-run", description = "say what would be done, change nothing")
     boolean dryRun;

@@ -6,6 +6,8 @@ import picocli.CommandLine;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pumba's spellings parse to the same rule: pure parsing, nothing runs. */
 class CliParseTest {
@@ -31,5 +33,18 @@ class CliParseTest {
         assertEquals(List.of("iptables", "-w", "5", "-I", "INPUT", "-p", "tcp", "--dport", "80", "-m", "statistic", "--mode", "nth",
                         "--every", "3", "--packet", "0", "-m", "comment", "--comment", "faultline:t", "-j", "DROP"),
                 iptablesInsert("iptables", "--duration", "30s", "loss", "--every", "3", "--dport", "80", "web-1"));
+    }
+
+    @Test
+    void badRepeatAndPercentagesAreRefusedNamingTheOption() {
+        assertRefused("--interval must be at least 100ms", "--interval", "0ms", "kill", "web-1");
+        assertRefused("--limit must not be negative", "--interval", "1s", "--limit", "-1", "kill", "web-1");
+        assertRefused("--percent", "netem", "--duration", "1m", "loss", "web-1");
+        assertRefused("--percent", "netem", "--duration", "1m", "duplicate", "web-1");
+    }
+
+    static void assertRefused(String named, String... args) {
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class, () -> SidecarCli.commandLine(null).parseArgs(args));
+        assertTrue(e.getMessage().contains(named), e.getMessage());
     }
 }
