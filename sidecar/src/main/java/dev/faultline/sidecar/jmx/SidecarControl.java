@@ -83,15 +83,24 @@ public final class SidecarControl implements SidecarMBean {
         return true;
     }
 
+    /**
+     * Signals every experiment first, then waits for them together: on SIGTERM the engine's grace period
+     * (10 s by default) must cover all the reverts, not the first one's wait.
+     */
     @Override
     public int stopAll() {
-        List<String> ids;
+        List<Experiment> stopping;
         synchronized (experiments) {
-            ids = new ArrayList<>(experiments.keySet());
+            stopping = new ArrayList<>(experiments.values());
+            experiments.clear();
         }
-        int n = 0;
-        for (String id : ids) if (stop(id)) n++;
-        return n;
+        stopping.forEach(Experiment::stop);
+        for (Experiment e : stopping) {
+            awaitEnd(e);
+            actionsRun.addAndGet(e.actions());
+            containersAffected.addAndGet(e.containersAffected());
+        }
+        return stopping.size();
     }
 
     private static void awaitEnd(Experiment e) {
