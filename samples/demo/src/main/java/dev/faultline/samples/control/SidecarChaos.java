@@ -26,9 +26,12 @@ public final class SidecarChaos implements AutoCloseable {
         this.command = command;
     }
 
-    /** Crashes one random matching container every {@code interval}, until {@link #close()}. */
-    public static SidecarChaos crashRandomly(Path sidecarJar, Duration interval, String targets) throws IOException {
-        List<String> args = List.of("--random", "--interval", interval.toMillis() + "ms",
+    /**
+     * Crashes one random matching container every {@code interval}, until {@link #close()} or {@code limit}
+     * crashes: the bound ends the chaos by itself if this JVM dies without closing it.
+     */
+    public static SidecarChaos crashRandomly(Path sidecarJar, Duration interval, int limit, String targets) throws IOException {
+        List<String> args = List.of("--random", "--interval", interval.toMillis() + "ms", "--limit", String.valueOf(limit),
                 "crash", "--signal", "SIGKILL", targets);
         return start(sidecarJar, args);
     }
@@ -40,6 +43,7 @@ public final class SidecarChaos implements AutoCloseable {
         command.addAll(args);
         Path output = Files.createTempFile("faultline-sidecar", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "faultline-sidecar-stop")); // a SIGTERMed demo stops it too
         return new SidecarChaos(p, output, command);
     }
 

@@ -75,7 +75,8 @@ public final class ReplicasExperiment {
             LoadReport underChaos;
             String command;
             String output;
-            SidecarChaos sidecar = SidecarChaos.crashRandomly(sidecarJar, killInterval, fleet.replicaPattern());
+            SidecarChaos sidecar = SidecarChaos.crashRandomly(sidecarJar, killInterval,
+                    (int) (chaos.toMillis() / killInterval.toMillis()) + 1, fleet.replicaPattern());
             try {
                 command = sidecar.commandLine();
                 log.printf("chaos for %d s: %s%n", chaos.toSeconds(), command);

@@ -66,6 +66,14 @@ public final class DockerFleet implements Fleet {
      */
     public static DockerFleet start(int count, boolean withJmx) {
         DockerFleet fleet = new DockerFleet(UUID.randomUUID().toString().substring(0, 8));
+        // a demo stopped with Ctrl-C or SIGTERM removes its containers too (close() is idempotent)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Docker.removeLabelled(fleet.runId);
+            } catch (RuntimeException e) {
+                System.err.println("could not remove the demo's containers (label " + fleet.runId + "): " + e.getMessage());
+            }
+        }, "faultline-fleet-cleanup"));
         try {
             String network = fleet.prefix + "net";
             Docker.call("network", "create", "--label", label(fleet.runId), network);
