@@ -18,11 +18,7 @@ public final class Pause {
      * interrupted. Parks in slices to notice those; the last slice ends on the deadline.
      */
     public static void delay(FaultRule rule, long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        for (long now = System.nanoTime(); deadline - now > 0; now = System.nanoTime()) {
-            if (!rule.isActive() || rule.isExpired(now) || Thread.currentThread().isInterrupted()) return;
-            LockSupport.parkNanos(Math.min(Math.min(deadline - now, HOLD_SLICE_NANOS), rule.remainingNanos(now)));
-        }
+        if (nanos > 0) hold(rule, nanos); // a hang with a bound of its own is exactly this
     }
 
     /** A plain delay, for the agent's own waits: the full delay unless interrupted. */
