@@ -92,7 +92,7 @@ public final class HelperContainer implements NetnsExecutor {
         } catch (RuntimeException e) {
             return new NetnsExec.Result(-1, "helper container for " + targetId + ": " + e.getMessage());
         } finally {
-            remove(id);
+            remove(docker, id);
         }
     }
 
@@ -105,13 +105,13 @@ public final class HelperContainer implements NetnsExecutor {
             id = create(List.of("sh", "-c", Watchdogs.script(changeId, after, revert)), true, Map.of(WATCHDOG_LABEL, changeId));
             docker.startContainerCmd(id).exec();
         } catch (RuntimeException e) {
-            if (id != null) remove(id); // created, never started: not auto-removed
+            if (id != null) remove(docker, id); // created, never started: not auto-removed
             return () -> { }; // the JVM's own timer and the journal still revert it
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }
         String started = id;
-        return () -> remove(started);
+        return () -> remove(docker, started);
     }
 
     @Override
@@ -140,10 +140,6 @@ public final class HelperContainer implements NetnsExecutor {
                         .withAutoRemove(autoRemove))
                 .exec();
         return c.getId();
-    }
-
-    private void remove(String id) {
-        remove(docker, id);
     }
 
     private static void remove(DockerClient docker, String id) {

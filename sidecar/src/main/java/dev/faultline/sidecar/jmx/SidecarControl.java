@@ -77,9 +77,7 @@ public final class SidecarControl implements SidecarMBean {
         }
         if (e == null) return false;
         e.stop();
-        awaitEnd(e);
-        actionsRun.addAndGet(e.actions());
-        containersAffected.addAndGet(e.containersAffected());
+        finish(e);
         return true;
     }
 
@@ -95,12 +93,15 @@ public final class SidecarControl implements SidecarMBean {
             experiments.clear();
         }
         stopping.forEach(Experiment::stop);
-        for (Experiment e : stopping) {
-            awaitEnd(e);
-            actionsRun.addAndGet(e.actions());
-            containersAffected.addAndGet(e.containersAffected());
-        }
+        stopping.forEach(this::finish);
         return stopping.size();
+    }
+
+    /** Waits for a stopped experiment to end (its reverts done) and adds what it did to the totals. */
+    private void finish(Experiment e) {
+        awaitEnd(e);
+        actionsRun.addAndGet(e.actions());
+        containersAffected.addAndGet(e.containersAffected());
     }
 
     private static void awaitEnd(Experiment e) {
