@@ -3,24 +3,48 @@ package dev.faultline.sidecar;
 import dev.faultline.sidecar.netem.Watchdogs;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The watchdog's argv, and the constant script run by a real {@code sh}: words stay words. */
 class WatchdogScriptTest {
     @Test
-    void marksTheChangeSleepsThenRevertsEachCommandQuietly() {
-        String script = Watchdogs.script("c42-1", Duration.ofMillis(302_500), List.of(
+    void theScriptIsConstantAndEveryWordIsAnArgument() {
+        List<String> argv = Watchdogs.argv("c42-1", Duration.ofMillis(302_500), List.of(
                 List.of("tc", "qdisc", "del", "dev", "eth0", "root", "handle", "fa17:"),
                 List.of("iptables", "-w", "5", "-D", "INPUT", "-j", "DROP")));
-        assertEquals(": faultline-watchdog=c42-1; trap 'kill $! 2>/dev/null; exit 0' TERM; sleep 302 & wait $!; tc qdisc del dev eth0 root handle fa17: >/dev/null 2>&1; "
-                + "iptables -w 5 -D INPUT -j DROP >/dev/null 2>&1", script);
+        assertEquals(List.of("faultline-watchdog", "c42-1", "302", "8", "tc", "qdisc", "del", "dev", "eth0", "root", "handle", "fa17:",
+                "7", "iptables", "-w", "5", "-D", "INPUT", "-j", "DROP"), argv.subList(3, argv.size()));
+        assertEquals(List.of("sh", "-c"), argv.subList(0, 2));
+        assertFalse(argv.get(2).contains("eth0") || argv.get(2).contains("c42-1"), "no data in the script: " + argv.get(2));
     }
 
     @Test
     void sleepsAtLeastASecond() {
-        assertEquals(": faultline-watchdog=c1-1; trap 'kill $! 2>/dev/null; exit 0' TERM; sleep 1 & wait $!; true >/dev/null 2>&1",
-                Watchdogs.script("c1-1", Duration.ofMillis(200), List.of(List.of("true"))));
+        assertEquals("1", Watchdogs.argv("c1-1", Duration.ofMillis(200), List.of(List.of("true"))).get(5));
+    }
+
+    /** Runs the real script: each command gets exactly its words, hostile ones included, and none is parsed. */
+    @Test
+    void aRealShellRunsEachCommandWithExactlyItsWords() throws Exception {
+        Path dir = Files.createTempDirectory("watchdog-script");
+        Path out = dir.resolve("out");
+        Path pwned = dir.resolve("pwned");
+        String hostile = "eth0; touch " + pwned + " $(touch " + pwned + ") `touch " + pwned + "` \"'\n";
+        List<String> argv = Watchdogs.argv("c7-1", Duration.ofSeconds(1), List.of(
+                List.of("sh", "-c", "printf '%s|' \"$@\" >> " + out, "x", "one", hostile),
+                List.of("sh", "-c", "printf '%s|' \"$@\" >> " + out, "x", "two words", ""),
+                List.of("false"),
+                List.of("sh", "-c", "printf 'last|' >> " + out)));
+        Process p = new ProcessBuilder(argv).start();
+        assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("one|" + hostile + "|two words||last|", Files.readString(out), "each command ran once, in order, with its words");
+        assertFalse(Files.exists(pwned), "no word was run by the shell");
     }
 }

@@ -29,11 +29,11 @@ final class ContainerVerbs {
 
     /**
      * The shell's own {@code kill} builtin: every base image has {@code /bin/sh}, not every one has procps'
-     * {@code /bin/kill} (Debian minbase does not). {@code sig} is one of {@link #signal}'s names and {@code pid} a
-     * number, so nothing user-typed reaches the shell.
+     * {@code /bin/kill} (Debian minbase does not). The script is constant: the signal and the pid are its
+     * arguments, never parsed by the shell.
      */
     static List<String> killArgv(long pid, String sig) {
-        return List.of("/bin/sh", "-c", "kill -s " + sig.substring(3) + " " + pid);
+        return List.of("/bin/sh", "-c", "kill -s \"$1\" \"$2\"", "kill", sig.substring(3), Long.toString(pid));
     }
 
     static void signalPid(long pid, String sig, String what) {

@@ -32,9 +32,7 @@ final class NetemCommand {
 
     void validate() {
         if (!iface.matches("[A-Za-z0-9_.-]{1,15}")) throw new IllegalArgumentException("--interface " + iface + ": not an interface name");
-        for (String c : cidrs) {
-            if (!c.matches("[0-9a-fA-F:.]+(/\\d{1,3})?")) throw new IllegalArgumentException("--target " + c + ": not a CIDR");
-        }
+        cidrs.forEach(c -> dev.faultline.sidecar.netem.Cidr.check("--target", c));
     }
 
     /**
@@ -44,16 +42,18 @@ final class NetemCommand {
      */
     List<List<String>> precheck() {
         List<List<String>> checks = new ArrayList<>();
-        checks.add(List.of("sh", "-c", "ip link show dev " + iface + " >/dev/null 2>&1 || { echo 'no interface " + iface
-                + " in the target network namespace (see --interface)'; exit 1; }"));
+        // constant scripts; the interface and the device are arguments ($1, $2), never parsed by the shell
+        checks.add(List.of("sh", "-c", "ip link show dev \"$1\" >/dev/null 2>&1 || { echo \"no interface $1 in the target network namespace (see --interface)\"; exit 1; }",
+                "precheck", iface));
         if (ingress) {
-            checks.add(List.of("sh", "-c", "! tc qdisc show dev " + iface + " | grep -q 'qdisc ingress ffff:' || { echo '" + iface
-                    + " already has an ingress qdisc (the target own, or another Faultline change); the sidecar never replaces it'; exit 1; }"));
-            checks.add(List.of("sh", "-c", "! ip link show dev " + TcPlan.IFB + " >/dev/null 2>&1 || { echo 'another Faultline ingress change is active here ("
-                    + TcPlan.IFB + " exists); stop it first'; exit 1; }"));
+            checks.add(List.of("sh", "-c", "! tc qdisc show dev \"$1\" | grep -q 'qdisc ingress ffff:' || { echo \"$1 already has an ingress qdisc "
+                    + "(the target own, or another Faultline change); the sidecar never replaces it\"; exit 1; }", "precheck", iface));
+            checks.add(List.of("sh", "-c", "! ip link show dev \"$1\" >/dev/null 2>&1 || { echo \"another Faultline ingress change is active here "
+                    + "($1 exists); stop it first\"; exit 1; }", "precheck", TcPlan.IFB));
         } else {
-            checks.add(List.of("sh", "-c", "tc qdisc show dev " + iface + " root | grep -Eq ' 0: ' || { tc qdisc show dev " + iface
-                    + " root; echo 'the root qdisc on " + iface + " is not the kernel default (the target own, or another Faultline change: handle fa17:); the sidecar never replaces it'; exit 1; }"));
+            checks.add(List.of("sh", "-c", "tc qdisc show dev \"$1\" root | grep -Eq ' 0: ' || { tc qdisc show dev \"$1\" root; echo \"the root qdisc on $1 "
+                    + "is not the kernel default (the target own, or another Faultline change: handle fa17:); the sidecar never replaces it\"; exit 1; }",
+                    "precheck", iface));
         }
         return checks;
     }

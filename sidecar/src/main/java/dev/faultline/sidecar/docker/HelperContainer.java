@@ -102,7 +102,7 @@ public final class HelperContainer implements NetnsExecutor {
         boolean interrupted = Thread.interrupted();
         String id = null;
         try {
-            id = create(List.of("sh", "-c", Watchdogs.script(changeId, after, revert)), true, Map.of(WATCHDOG_LABEL, changeId));
+            id = create(Watchdogs.argv(changeId, after, revert), true, Map.of(WATCHDOG_LABEL, changeId));
             docker.startContainerCmd(id).exec();
         } catch (RuntimeException e) {
             if (id != null) remove(docker, id); // created, never started: not auto-removed

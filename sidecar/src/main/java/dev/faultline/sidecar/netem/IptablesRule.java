@@ -19,6 +19,10 @@ public record IptablesRule(String chain, String protocol, String source, String 
             throw new IllegalArgumentException("--sport/--dport need --protocol tcp or udp");
         }
         if (protocol != null && !List.of("tcp", "udp", "icmp", "all").contains(protocol)) throw new IllegalArgumentException("--protocol " + protocol + ": expected tcp, udp, icmp or all");
+        if (source != null) Cidr.check("--source", source);
+        if (destination != null) Cidr.check("--destination", destination);
+        Cidr.port("--src-port", sourcePort);
+        Cidr.port("--dst-port", destinationPort);
     }
 
     public List<String> insert() {

@@ -37,7 +37,7 @@ public interface NetnsExecutor {
             /** A detached process in its own session: survives a SIGKILL of the sidecar. */
             public Runnable watchdog(String changeId, Duration after, List<List<String>> revert) {
                 List<String> cmd = new ArrayList<>(List.of("setsid"));
-                cmd.addAll(NetnsExec.inNamespace(pid, List.of("sh", "-c", Watchdogs.script(changeId, after, revert))));
+                cmd.addAll(NetnsExec.inNamespace(pid, Watchdogs.argv(changeId, after, revert)));
                 try {
                     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                     return () -> Watchdogs.stop(p.toHandle());

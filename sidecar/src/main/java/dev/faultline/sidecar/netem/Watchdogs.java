@@ -6,28 +6,37 @@ import java.util.List;
 
 /**
  * The watchdog of a network change: a shell outside the JVM that sleeps until the change's deadline, then runs
- * its revert commands. Its script carries a mark naming the change, so a later sidecar can find and stop the
- * watchdog a crashed one left behind; otherwise it would sleep on for the whole duration and, at the old
- * deadline, delete whatever then carries the same tc handle.
+ * its revert commands. The script is a constant: the change id, the sleep and every revert command travel as
+ * arguments ({@code sh -c SCRIPT faultline-watchdog <id> <seconds> <n> <word>… <n> <word>…}), so no word that
+ * came from an operator (an interface, a CIDR, a port) is ever parsed by the shell. The arguments carry a mark
+ * naming the change, so a later sidecar can find and stop the watchdog a crashed one left behind; otherwise it
+ * would sleep on for the whole duration and, at the old deadline, delete whatever then carries the same tc handle.
  */
 public final class Watchdogs {
-    private static final String MARK = ": faultline-watchdog=";
+    static final String NAME = "faultline-watchdog";
+
+    /**
+     * The sleep runs in the background so that a SIGTERM interrupts {@code wait} at once and the trap ends the
+     * sleep with the shell: a plain foreground {@code sleep} would outlive a killed shell as an orphan. Each
+     * revert command is {@code n} words after its count: a subshell rebuilds {@code "$@"} from the first
+     * {@code n} and runs it, quietly; then they are shifted off.
+     */
+    static final String SCRIPT = "trap 'kill $! 2>/dev/null; exit 0' TERM; sleep \"$2\" & wait $!; shift 2; "
+            + "while [ \"$#\" -gt 0 ]; do n=$1; shift; "
+            + "( i=0; for w do [ \"$i\" -eq 0 ] && set --; [ \"$i\" -lt \"$n\" ] && set -- \"$@\" \"$w\"; i=$((i+1)); done; \"$@\" ) >/dev/null 2>&1; "
+            + "shift \"$n\"; done";
 
     private Watchdogs() {
     }
 
-    /**
-     * {@code : faultline-watchdog=<id>; trap '…' TERM; sleep N & wait $!; <revert> >/dev/null 2>&1; …}. The sleep
-     * runs in the background so that a SIGTERM interrupts {@code wait} at once and the trap ends the sleep with
-     * the shell: a plain foreground {@code sleep} would outlive a killed shell as an orphan.
-     */
-    public static String script(String changeId, Duration after, List<List<String>> revert) {
-        List<String> script = new ArrayList<>();
-        script.add(MARK + changeId);
-        script.add("trap 'kill $! 2>/dev/null; exit 0' TERM");
-        script.add("sleep " + Math.max(1, after.toSeconds()) + " & wait $!");
-        for (List<String> cmd : revert) script.add(String.join(" ", cmd) + " >/dev/null 2>&1");
-        return String.join("; ", script);
+    /** The watchdog's whole argv, starting with {@code sh}. */
+    public static List<String> argv(String changeId, Duration after, List<List<String>> revert) {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", SCRIPT, NAME, changeId, Long.toString(Math.max(1, after.toSeconds()))));
+        for (List<String> cmd : revert) {
+            argv.add(Integer.toString(cmd.size()));
+            argv.addAll(cmd);
+        }
+        return argv;
     }
 
     /** Ends a watchdog before its deadline: SIGTERM, whose trap ends its sleep too and skips the reverts. */
@@ -35,11 +44,15 @@ public final class Watchdogs {
         watchdog.destroy();
     }
 
+    /** Whether a process's command line is the watchdog of this change. */
+    static boolean isWatchdogOf(String commandLine, String changeId) {
+        return commandLine.contains(" " + NAME + " " + changeId + " ");
+    }
+
     /** Stops every watchdog process of this change that this sidecar can see; returns how many. */
     public static int stopAll(String changeId) {
-        String mark = MARK + changeId + ";";
         List<ProcessHandle> found = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(mark)).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> isWatchdogOf(c, changeId)).orElse(false))
                 .toList();
         found.forEach(Watchdogs::stop);
         return found.size();

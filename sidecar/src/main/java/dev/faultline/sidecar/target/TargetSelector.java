@@ -21,9 +21,28 @@ public final class TargetSelector {
     private final List<Pattern> patterns = new ArrayList<>();
     private final Map<String, String> labels;
 
+    /** Docker's own rule for container names. */
+    private static final Pattern NAME = Pattern.compile("/?[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}");
+    /** Label keys as Docker and Kubernetes write them; values without control characters. */
+    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,252}");
+    private static final Pattern LABEL_VALUE = Pattern.compile("[^\\p{Cntrl}]{0,256}");
+    /** A pattern is run against every container name: long ones are refused rather than risk a slow match. */
+    private static final int MAX_PATTERN = 256;
+
     public TargetSelector(List<String> targets, Map<String, String> labels) {
         this.labels = labels == null ? Map.of() : labels;
+        this.labels.forEach((k, v) -> {
+            if (!LABEL_KEY.matcher(k).matches() || !LABEL_VALUE.matcher(v).matches()) {
+                throw new IllegalArgumentException("--label " + k + "=" + v + ": not a label (key: letters, digits, . _ / -; value: no control characters)");
+            }
+        });
         for (String t : targets == null ? List.<String>of() : targets) {
+            if (t.startsWith("re2:") && t.length() - 4 > MAX_PATTERN) {
+                throw new IllegalArgumentException("'" + t.substring(0, 40) + "…': a re2: pattern of at most " + MAX_PATTERN + " characters");
+            }
+            if (!t.startsWith("re2:") && !NAME.matcher(t).matches()) {
+                throw new IllegalArgumentException("'" + t + "': not a container name (letters, digits, _ . -) nor re2:<regex>");
+            }
             if (t.startsWith("re2:")) {
                 try {
                     patterns.add(Pattern.compile(t.substring(4)));

@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SignalTest {
     @Test
     void crashSignalsThroughTheShellBuiltinSoNoKillProgramIsNeeded() {
-        assertEquals(List.of("/bin/sh", "-c", "kill -s KILL 4242"), ContainerVerbs.killArgv(4242, ContainerVerbs.signal("SIGKILL")));
-        assertEquals(List.of("/bin/sh", "-c", "kill -s TERM 7"), ContainerVerbs.killArgv(7, ContainerVerbs.signal("term")));
+        assertEquals(List.of("/bin/sh", "-c", "kill -s \"$1\" \"$2\"", "kill", "KILL", "4242"), ContainerVerbs.killArgv(4242, ContainerVerbs.signal("SIGKILL")));
+        assertEquals(List.of("/bin/sh", "-c", "kill -s \"$1\" \"$2\"", "kill", "TERM", "7"), ContainerVerbs.killArgv(7, ContainerVerbs.signal("term")));
     }
 
     @Test
