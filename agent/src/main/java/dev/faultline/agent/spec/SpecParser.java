@@ -23,7 +23,13 @@ public final class SpecParser {
         if (spec == null || spec.isBlank()) {
             throw new SpecException("empty spec: expected '<action> key=value …', e.g. 'latency on=connect port=5432 delay=300ms'");
         }
-        List<String> tokens = tokenize(spec.trim());
+        for (int i = 0; i < spec.length(); i++) {
+            char c = spec.charAt(i);
+            if (Character.isISOControl(c) && c != '\t') {
+                throw new SpecException(String.format("control character U+%04X at position %d: a spec is printable text", (int) c, i));
+            }
+        }
+        List<String> tokens = tokenize(spec.strip());
         Action action = parseAction(tokens.get(0));
         Map<String, String> kv = new LinkedHashMap<>();
         for (String token : tokens.subList(1, tokens.size())) {
@@ -38,7 +44,7 @@ public final class SpecParser {
         }
         Hook hook = parseHook(action, kv.get("on"));
         checkKeys(action, hook, kv);
-        return build(spec.trim(), action, hook, kv);
+        return build(spec.strip(), action, hook, kv);
     }
 
     private static FaultSpec build(String text, Action action, Hook hook, Map<String, String> kv) {

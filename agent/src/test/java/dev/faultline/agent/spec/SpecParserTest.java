@@ -96,6 +96,16 @@ class SpecParserTest {
         assertTrue(e.getMessage().contains(named), e.getMessage());
     }
 
+    /** Found by HostileSpecsIT: a lone NUL or ESC was trimmed to nothing and then indexed (IndexOutOfBounds). */
+    @Test
+    void controlCharactersAreRefusedWithTheirPosition() {
+        for (String spec : new String[]{"\u0000", "\u001b", "latency on=read delay=1ms message=a\u0000b", "error\non=read"}) {
+            SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(spec));
+            assertTrue(e.getMessage().startsWith("control character U+00"), e.getMessage());
+        }
+        assertEquals("latency", SpecParser.parse("latency\ton=read\tdelay=1ms").action().word(), "a tab separates like a space");
+    }
+
     @Test
     void hostSelectors() throws Exception {
         InetAddress ten = InetAddress.getByName("10.1.2.3");
