@@ -27,6 +27,11 @@ if [[ $what == all || $what == startup ]]; then
   cat /tmp/faultline-startup.md
 fi
 
+if [[ $what == all || $what == controlplane ]]; then
+  echo "## Control plane: connect + add() with and without authentication"
+  $JAVA -cp "$BENCH" dev.faultline.bench.ControlPlaneBench "$AGENT" "${ROUNDS:-200}"
+fi
+
 if [[ $what == sidecar ]]; then   # not in "all": needs root and a Docker engine
   echo "## Sidecar"
   $JAVA -cp "$BENCH" dev.faultline.bench.SidecarBench sidecar/target/faultline-sidecar.jar "${ROUNDS:-10}"

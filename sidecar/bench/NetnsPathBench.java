@@ -26,6 +26,10 @@ public class NetnsPathBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         String run = "flnetns-" + ProcessHandle.current().pid();
         exec("docker", "build", "-q", "--build-arg", "BASE_IMAGE=faultline/jre-base:local", "-t", IMAGE, "sidecar");
+        // the daemon binds 0.0.0.0 in its container, so it requires a password file: a throwaway one for the run
+        java.nio.file.Path secrets = java.nio.file.Files.createTempDirectory("flnetns");
+        java.nio.file.Files.writeString(secrets.resolve("jmx.password"), "bench " + Long.toHexString(new java.security.SecureRandom().nextLong()) + "\n");
+        String[] credentials = java.nio.file.Files.readString(secrets.resolve("jmx.password")).strip().split(" ");
         try {
             String target = run + "-target";
             exec("docker", "run", "-d", "--name", target, "--label", "dev.faultline.bench=" + run, "faultline/busybox:local", "sleep", "3600");
@@ -36,11 +40,11 @@ public class NetnsPathBench {
                 int port = freePort();
                 List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--label", "dev.faultline.bench=" + run,
                         "-v", "/var/run/docker.sock:/var/run/docker.sock", "--cap-add", "NET_ADMIN", "--cap-add", "SYS_ADMIN",
-                        "-p", "127.0.0.1:" + port + ":" + port));
+                        "-v", secrets + ":/run/secrets/faultline:ro", "-p", "127.0.0.1:" + port + ":" + port));
                 if (hostPid) cmd.addAll(List.of("--pid", "host"));
-                cmd.addAll(List.of(IMAGE, "daemon", "--jmx-port", Integer.toString(port)));
+                cmd.addAll(List.of(IMAGE, "daemon", "--jmx-port", Integer.toString(port), "--jmx-password-file", "/run/secrets/faultline/jmx.password"));
                 exec(cmd.toArray(String[]::new));
-                try (JMXConnector c = connect(port)) {
+                try (JMXConnector c = connect(port, credentials)) {
                     MBeanServerConnection jmx = c.getMBeanServerConnection();
                     ObjectName sidecar = new ObjectName("dev.faultline:type=Sidecar");
                     for (int i = 0; i < rounds + 2; i++) { // two warm-up rounds, dropped below
@@ -94,11 +98,11 @@ public class NetnsPathBench {
         }
     }
 
-    static JMXConnector connect(int port) throws Exception {
+    static JMXConnector connect(int port, String[] credentials) throws Exception {
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
         for (int i = 0; ; i++) {
             try {
-                return JMXConnectorFactory.connect(url);
+                return JMXConnectorFactory.connect(url, java.util.Map.of(JMXConnector.CREDENTIALS, credentials));
             } catch (java.io.IOException e) {
                 if (i > 300) throw e;
                 Thread.sleep(100);

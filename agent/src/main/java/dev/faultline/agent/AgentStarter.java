@@ -13,6 +13,10 @@ import dev.faultline.agent.jmx.FaultBeans;
 import dev.faultline.agent.metrics.MetricsEndpoint;
 import dev.faultline.agent.spec.SpecException;
 import dev.faultline.agent.spec.SpecParser;
+import dev.faultline.common.jmx.ControlPlane;
+import dev.faultline.common.jmx.Credentials;
+import dev.faultline.common.jmx.JmxOptions;
+import dev.faultline.common.jmx.RemoteJmx;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +57,7 @@ public final class AgentStarter {
         setIfAbsent(net.bytebuddy.ByteBuddy.class.getPackageName() + ".safe", "true");
         Logger log = LoggerFactory.getLogger(AgentStarter.class);
         System.setProperty(FaultlineAgent.STARTED_PROPERTY, version);
-        Exemption.exemptLocalPort(options.jmxPort());
+        Exemption.exemptLocalPort(options.jmx().port());
         Exemption.exemptLocalPort(options.metricsPort());
 
         FaultRegistry faults = new FaultRegistry();
@@ -118,8 +121,9 @@ public final class AgentStarter {
     }
 
     private static void startControlPlane(AgentOptions options, FaultRegistry faults, String version, Logger log) {
+        ControlPlane plane = new ControlPlane();
         try {
-            FaultBeans beans = new FaultBeans(ManagementFactory.getPlatformMBeanServer());
+            FaultBeans beans = new FaultBeans(plane);
             beans.registerAgent(new AgentControl(faults, version));
             faults.addListener(beans);
             faults.active().forEach(beans::armed);
@@ -127,14 +131,19 @@ public final class AgentStarter {
             log.error("could not register the Faultline MBeans; faults from the faults file stay armed until their ttl", e);
             return;
         }
-        if (options.jmxPort() > 0) {
+        JmxOptions jmx = options.jmx();
+        if (jmx.port() > 0) {
             try {
-                dev.faultline.common.RemoteJmx.start(new dev.faultline.common.RemoteJmx.Options(options.jmxHost(), options.jmxPort(), options.jmxHost(),
-                        options.jmxAuthFile(), options.jmxAccessFile(), options.jmxSsl()), ManagementFactory.getPlatformMBeanServer());
-                log.info("JMX: service:jmx:rmi:///jndi/rmi://{}:{}/jmxrmi{}", options.jmxHost(), options.jmxPort(),
-                        options.jmxAuthFile() != null ? " (password file)" : "");
+                RemoteJmx.Connector connector = RemoteJmx.start(jmx.requireFiles(JmxOptions.Words.AGENT), plane.remote(), log);
+                if (connector.generatedPasswordFile() != null) {
+                    Path file = connector.generatedPasswordFile();
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(file), "faultline-jmx-credentials"));
+                }
+                log.info("JMX: {} ({})", connector.url(), jmx.authNone() ? "authentication off"
+                        : connector.generatedPasswordFile() != null ? "user " + Credentials.GENERATED_USER + ", generated password in " + connector.generatedPasswordFile()
+                        : "password file " + jmx.passwordFile());
             } catch (Exception e) {
-                log.error("JMX connector on {}:{} not started: {}", options.jmxHost(), options.jmxPort(), e.toString());
+                log.error("JMX connector on {}:{} not started: {}", jmx.bindHost(), jmx.port(), e.toString());
             }
         }
         if (options.metricsPort() > 0) {
@@ -144,6 +153,14 @@ public final class AgentStarter {
             } catch (IOException | RuntimeException e) {
                 log.error("metrics endpoint on {}:{} not started: {}", options.metricsHost(), options.metricsPort(), e.toString());
             }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a stale generated password opens nothing: the next start writes a new one
         }
     }
 

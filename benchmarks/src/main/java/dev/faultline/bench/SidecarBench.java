@@ -1,10 +1,11 @@
 package dev.faultline.bench;
 
+import dev.faultline.common.jmx.Credentials;
+import dev.faultline.common.jmx.JmxClient;
+
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +34,14 @@ public final class SidecarBench {
             port = s.getLocalPort();
         }
         Path journal = Files.createTempDirectory("flbench").resolve("journal");
-        Process daemon = new ProcessBuilder(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar, "daemon", "--jmx-port", Integer.toString(port)))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder pb = new ProcessBuilder(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar, "daemon", "--jmx-port", Integer.toString(port)))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("FAULTLINE_JOURNAL", journal.toString());
+        Process daemon = pb.start();
         try {
-            JMXConnector c = connect(port);
+            Path generated = Credentials.generatedFile(journal.getParent(), port);
+            while (!Files.exists(generated)) Thread.sleep(20);
+            JMXConnector c = JmxClient.await("127.0.0.1", port, Credentials.read(generated), 30_000);
             MBeanServerConnection jmx = c.getMBeanServerConnection();
             ObjectName sidecar = new ObjectName("dev.faultline:type=Sidecar");
             Thread.sleep(5000);
@@ -123,18 +128,6 @@ public final class SidecarBench {
             if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
         }
         return -1;
-    }
-
-    static JMXConnector connect(int port) throws Exception {
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
-        for (int i = 0; ; i++) {
-            try {
-                return JMXConnectorFactory.connect(url);
-            } catch (IOException e) {
-                if (i > 300) throw e;
-                Thread.sleep(100);
-            }
-        }
     }
 
     static String exec(String... cmd) throws Exception {

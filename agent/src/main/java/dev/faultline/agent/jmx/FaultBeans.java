@@ -7,26 +7,29 @@ import dev.faultline.agent.spec.Action;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.management.MBeanServer;
+import dev.faultline.common.jmx.ControlPlane;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 
-/** Registers the Agent MBean, one MBean per action, and one per armed fault (removed when it is disarmed). */
+/**
+ * Registers the Agent MBean, one MBean per action, and one per armed fault (removed when it is disarmed), in the
+ * {@link ControlPlane}: the platform server for local tools, Faultline's own for the remote port.
+ */
 public final class FaultBeans implements FaultRegistry.Listener {
     private static final Logger log = LoggerFactory.getLogger(FaultBeans.class);
     public static final String AGENT = "dev.faultline:type=Agent";
 
-    private final MBeanServer server;
+    private final ControlPlane server;
 
-    public FaultBeans(MBeanServer server) {
+    public FaultBeans(ControlPlane server) {
         this.server = server;
     }
 
     public void registerAgent(AgentControl control) throws Exception {
-        server.registerMBean(new StandardMBean(control, AgentMBean.class), new ObjectName(AGENT));
+        server.register(new StandardMBean(control, AgentMBean.class), new ObjectName(AGENT));
         for (Action action : Action.values()) {
             ActionMBean bean = () -> FaultCounters.byAction(action);
-            server.registerMBean(new StandardMBean(bean, ActionMBean.class), new ObjectName("dev.faultline:type=Action,name=" + action.word()));
+            server.register(new StandardMBean(bean, ActionMBean.class), new ObjectName("dev.faultline:type=Action,name=" + action.word()));
         }
     }
 
@@ -39,7 +42,7 @@ public final class FaultBeans implements FaultRegistry.Listener {
             public long getMatched() { return rule.matchedCount(); }
         };
         try {
-            server.registerMBean(new StandardMBean(bean, FaultMBean.class), name(rule));
+            server.register(new StandardMBean(bean, FaultMBean.class), name(rule));
         } catch (Exception e) {
             log.warn("could not register the MBean of fault {}", rule.id(), e);
         }
@@ -48,7 +51,7 @@ public final class FaultBeans implements FaultRegistry.Listener {
     @Override
     public void disarmed(FaultRule rule, String why) {
         try {
-            server.unregisterMBean(name(rule));
+            server.unregister(name(rule));
         } catch (Exception e) {
             log.debug("MBean of fault {} was not registered", rule.id());
         }

@@ -64,7 +64,7 @@ class AttachIT {
             assertTrue(list.out().contains(pid + "\t" + MethodServiceApp.class.getName() + " " + tag), "list shows the target: " + list);
 
             int port = ForkedService.freePort();
-            Run attach = cli(jdk, "attach", String.valueOf(pid), "jmx.port=" + port);
+            Run attach = cli(jdk, "attach", String.valueOf(pid), "jmx.port=" + port + ",jmx.auth.dir=" + ForkedService.CREDENTIALS_DIR);
             assertEquals(0, attach.code(), attach.toString());
             assertTrue(attach.out().contains("loaded into " + pid), attach.toString());
 

@@ -52,7 +52,7 @@ class ControlPlaneIT extends LoopbackHttpFixture {
             assertTrue(body.contains("faultline_fault_injections_total{action=\"error\",fault=\"f1\",on=\"connect\"}"), body);
 
             // a brand-new JMX connection (new TCP connects and reads) also gets through
-            try (JMXConnector fresh = JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + svc.jmxPort() + "/jmxrmi"))) {
+            try (JMXConnector fresh = svc.connect()) {
                 assertEquals(3, fresh.getMBeanServerConnection().invoke(ForkedService.AGENT, "clear", new Object[0], new String[0]));
             }
             Answer back = new Answer(svc.send("jdk-http http://127.0.0.1:" + port + "/"));

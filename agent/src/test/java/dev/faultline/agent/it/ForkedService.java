@@ -3,8 +3,8 @@ package dev.faultline.agent.it;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
+import dev.faultline.common.jmx.Credentials;
+import dev.faultline.common.jmx.JmxClient;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -12,6 +12,8 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +32,16 @@ import java.util.stream.Collectors;
 public final class ForkedService implements AutoCloseable {
     public static final String AGENT_JAR = System.getProperty("faultline.agent.jar",
             new File("target/faultline-agent.jar").getAbsolutePath());
+    /** Where the forked agents write their generated JMX passwords ({@code jmx.auth.dir}), one for the test run. */
+    public static final Path CREDENTIALS_DIR = tempDir();
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("faultline-jmx-credentials");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private final Process process;
     private final PrintWriter in;
@@ -37,6 +49,9 @@ public final class ForkedService implements AutoCloseable {
     private final StringBuffer err = new StringBuffer();
     private final int jmxPort;
     private JMXConnector connector;
+    private int platformPort;
+    private JMXConnector platformConnector;
+    static final Credentials PLATFORM_OBSERVER = new Credentials("observer", Long.toHexString(new java.security.SecureRandom().nextLong()));
 
     private ForkedService(Process process, int jmxPort) {
         this.process = process;
@@ -61,6 +76,7 @@ public final class ForkedService implements AutoCloseable {
         private int jmxPort;
         private String readyLine = "READY";
         private boolean remoteJmx = true;
+        private int platformPort;
 
         private Builder(Jdks.Jdk jdk) {
             this.jdk = jdk;
@@ -76,6 +92,22 @@ public final class ForkedService implements AutoCloseable {
         public Builder withoutRemoteJmx() {
             this.remoteJmx = false;
             return this;
+        }
+
+        /**
+         * The JDK's own JMX agent as well, on a second port, for a test that must watch the service's platform
+         * MBeans (heap, threads): Faultline's port serves none of them. With a password, like everything here.
+         */
+        public Builder withPlatformJmx() throws IOException {
+            platformPort = freePort();
+            Path dir = Files.createTempDirectory("faultline-platform-jmx");
+            Path passwords = Files.writeString(dir.resolve("jmx.password"), PLATFORM_OBSERVER.user() + " " + PLATFORM_OBSERVER.password() + "\n");
+            Path access = Files.writeString(dir.resolve("jmx.access"), PLATFORM_OBSERVER.user() + " readwrite\n");
+            Files.setPosixFilePermissions(passwords, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(access, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            return jvmArg("-Dcom.sun.management.jmxremote.port=" + platformPort, "-Dcom.sun.management.jmxremote.rmi.port=" + platformPort,
+                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Dcom.sun.management.jmxremote.ssl=false",
+                    "-Dcom.sun.management.jmxremote.password.file=" + passwords, "-Dcom.sun.management.jmxremote.access.file=" + access);
         }
 
         public Builder withoutAgent() {
@@ -113,6 +145,7 @@ public final class ForkedService implements AutoCloseable {
                 if (!remoteJmx) jmxPort = 0;
                 else if (!opts.contains("jmx.port=")) opts = "jmx.port=" + jmxPort + (opts.isEmpty() ? "" : "," + opts);
                 else jmxPort = Integer.parseInt(opts.replaceAll(".*jmx\\.port=(\\d+).*", "$1"));
+                if (!opts.contains("jmx.auth")) opts += (opts.isEmpty() ? "" : ",") + "jmx.auth.dir=" + CREDENTIALS_DIR;
                 cmd.add("-javaagent:" + AGENT_JAR + "=" + opts);
             }
             cmd.addAll(jvmArgs);
@@ -124,6 +157,7 @@ public final class ForkedService implements AutoCloseable {
             cmd.addAll(args);
             Process p = new ProcessBuilder(cmd).start();
             ForkedService s = new ForkedService(p, jmxPort);
+            s.platformPort = platformPort;
             s.awaitLine(readyLine, Duration.ofSeconds(30));
             return s;
         }
@@ -176,22 +210,36 @@ public final class ForkedService implements AutoCloseable {
         return jmxPort;
     }
 
-    /** An operator's JMX session: a real remote RMI connection to the agent's connector. */
+    /** An operator's JMX session: a real remote RMI connection to the agent's connector, with its generated password. */
     public MBeanServerConnection jmx() throws Exception {
-        if (connector == null) {
-            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (true) {
-                try {
-                    connector = JMXConnectorFactory.connect(url);
-                    break;
-                } catch (IOException e) {
-                    if (System.nanoTime() > deadline) throw new AssertionError("JMX never answered on " + jmxPort + "; stderr:\n" + err, e);
-                    Thread.sleep(100);
-                }
-            }
-        }
+        if (connector == null) connector = connect();
         return connector.getMBeanServerConnection();
+    }
+
+    /** The JDK's own connector of a service started {@link Builder#withPlatformJmx()}: its platform MBeans. */
+    public MBeanServerConnection platform() throws Exception {
+        if (platformConnector == null) platformConnector = JmxClient.await("127.0.0.1", platformPort, PLATFORM_OBSERVER, 20_000);
+        return platformConnector.getMBeanServerConnection();
+    }
+
+    /** A new connection, as a second operator would open it. */
+    public JMXConnector connect() throws Exception {
+        try {
+            return JmxClient.await("127.0.0.1", jmxPort, credentials(jmxPort), 20_000);
+        } catch (IOException e) {
+            throw new AssertionError("JMX never answered on " + jmxPort + "; stderr:\n" + err, e);
+        }
+    }
+
+    /** The password an agent on this port generated into {@link #CREDENTIALS_DIR}, once it is there. */
+    public static Credentials credentials(int port) throws Exception {
+        Path file = Credentials.generatedFile(CREDENTIALS_DIR, port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("no generated JMX password at " + file);
+            Thread.sleep(50);
+        }
+        return Credentials.read(file);
     }
 
     public static final ObjectName AGENT = name("dev.faultline:type=Agent");
@@ -228,6 +276,7 @@ public final class ForkedService implements AutoCloseable {
     public void close() {
         try {
             if (connector != null) connector.close();
+            if (platformConnector != null) platformConnector.close();
         } catch (IOException ignored) {
             // the service may already be gone
         }

@@ -174,6 +174,9 @@ public final class ProbeApp {
             }
             case "resolve":
                 return InetAddress.getByName(w.get(1)).getHostAddress();
+            case "platform-mbean": // platform-mbean NAME: what a same-user local tool (jconsole's local attach) finds
+                return java.lang.management.ManagementFactory.getPlatformMBeanServer().isRegistered(new javax.management.ObjectName(w.get(1)))
+                        ? "OK registered" : "ERR not registered";
             case "connect": { // connect HOST PORT TIMEOUT_MS
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress(w.get(1), Integer.parseInt(w.get(2))), Integer.parseInt(w.get(3)));

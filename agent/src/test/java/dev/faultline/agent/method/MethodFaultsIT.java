@@ -188,8 +188,9 @@ class MethodFaultsIT {
     @ParameterizedTest
     @MethodSource("jdks")
     void aHundredAddRemoveCyclesLeaveMetaspaceAndLoadedClassesFlat(Jdks.Jdk jdk) throws Exception {
-        try (ForkedService svc = start(jdk, "-XX:TieredStopAtLevel=1")) {
-            MBeanServerConnection jmx = svc.jmx();
+        try (ForkedService svc = ForkedService.builder(jdk).withPlatformJmx().jvmArg("-javaagent:" + MethodServiceApp.bytesProbeJar())
+                .jvmArg("-XX:TieredStopAtLevel=1").classpath(byteBuddyForTheProbe()).main(MethodServiceApp.class.getName()).readyLine("READY").start()) {
+            MBeanServerConnection jmx = svc.platform(); // metaspace and classes through the JDK's own connector
             long[] before = metaspaceAndClasses(svc, jmx);
             int warmUp = 0;
             while (warmUp < 1500) {

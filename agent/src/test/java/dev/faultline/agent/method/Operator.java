@@ -4,8 +4,8 @@ import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
+import dev.faultline.agent.it.ForkedService;
+import dev.faultline.common.jmx.JmxClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
@@ -24,16 +24,12 @@ public final class Operator implements AutoCloseable {
         this.jmx = connector.getMBeanServerConnection();
     }
 
+    /** An agent on {@code port} that generated its password into {@link ForkedService#CREDENTIALS_DIR}. */
     public static Operator connect(int port) throws Exception {
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                return new Operator(JMXConnectorFactory.connect(url));
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) throw new AssertionError("JMX never answered on " + port, e);
-                Thread.sleep(100);
-            }
+        try {
+            return new Operator(JmxClient.await("127.0.0.1", port, ForkedService.credentials(port), 20_000));
+        } catch (IOException e) {
+            throw new AssertionError("JMX never answered on " + port, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.command;
 
+import dev.faultline.common.jmx.JmxOptions;
 import dev.faultline.sidecar.jmx.Daemon;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,17 +16,21 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--jmx-port", required = true, description = "remote JMX port (RMI registry and connector on this one port)")
     int jmxPort;
 
-    @Option(names = "--jmx-host", description = "bind address (default 127.0.0.1; 0.0.0.0 inside a container, where only the published port reaches it)")
+    @Option(names = "--jmx-host", description = "bind address (default 127.0.0.1; 0.0.0.0 inside a container, which then needs --jmx-password-file)")
     String jmxHost;
 
     @Option(names = "--jmx-advertise", description = "host name clients use to reach the connector (default: the bind address, or 127.0.0.1 for 0.0.0.0)")
     String advertise;
 
-    @Option(names = "--jmx-password-file", description = "JMX password file (required when bound beyond loopback outside a container)")
+    @Option(names = "--jmx-password-file", description = "JMX password file (the JDK's format); without it, on loopback only, a password is generated "
+            + "into jmx-<port>.password beside the journal (mode 0600); required beyond loopback")
     String passwordFile;
 
-    @Option(names = "--jmx-access-file", description = "JMX access file")
+    @Option(names = "--jmx-access-file", description = "JMX access file: <user> readonly|readwrite (readonly may list() and read attributes)")
     String accessFile;
+
+    @Option(names = "--jmx-auth", description = "'none' turns authentication off: loopback only, warned about at every start")
+    String auth;
 
     @Option(names = "--jmx-ssl", description = "TLS for the connector (the JVM's javax.net.ssl key store)")
     boolean ssl;
@@ -38,14 +43,13 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (auth != null && !auth.equals("none")) throw new IllegalArgumentException("--jmx-auth " + auth + ": the only value is none");
         boolean inContainer = dev.faultline.sidecar.target.TargetSelector.ownContainerIdOrNull() != null;
+        // in a container only the published port reaches us, so bind every interface there, and require a password for it
         String host = jmxHost != null ? jmxHost : (inContainer ? "0.0.0.0" : "127.0.0.1");
-        boolean loopback = host.startsWith("127.") || host.equals("localhost") || host.equals("::1");
-        if (!loopback && !inContainer && passwordFile == null) {
-            throw new IllegalArgumentException("--jmx-host " + host + " is not loopback: give --jmx-password-file (and preferably --jmx-ssl)");
-        }
         String adv = advertise != null ? advertise : (host.equals("0.0.0.0") ? "127.0.0.1" : host);
-        return Daemon.run(new Daemon.Options(jmxPort, host, adv, passwordFile, accessFile, ssl, metricsPort,
-                metricsHost != null ? metricsHost : host), cli.context.journal());
+        JmxOptions jmx = new JmxOptions(host, jmxPort, adv, passwordFile, accessFile, auth != null, ssl,
+                cli.context.journal().file().toAbsolutePath().getParent()).check(JmxOptions.Words.SIDECAR).requireFiles(JmxOptions.Words.SIDECAR);
+        return Daemon.run(new Daemon.Options(jmx, metricsPort, metricsHost != null ? metricsHost : host), cli.context.journal());
     }
 }

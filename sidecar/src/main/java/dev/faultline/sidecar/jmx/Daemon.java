@@ -1,12 +1,15 @@
 package dev.faultline.sidecar.jmx;
 
+import dev.faultline.common.jmx.ControlPlane;
+import dev.faultline.common.jmx.Credentials;
+import dev.faultline.common.jmx.JmxOptions;
+import dev.faultline.common.jmx.RemoteJmx;
 import dev.faultline.sidecar.journal.Journal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the Sidecar MBean on a remote JMX port until SIGTERM, which stops every experiment and reverts it. */
@@ -16,26 +19,32 @@ public final class Daemon {
     private Daemon() {
     }
 
-    public record Options(int jmxPort, String jmxHost, String advertise, String passwordFile, String accessFile, boolean ssl,
-                          int metricsPort, String metricsHost) {
+    public record Options(JmxOptions jmx, int metricsPort, String metricsHost) {
     }
 
     public static int run(Options o, Journal journal) throws Exception {
         SidecarControl control = new SidecarControl(journal);
-        ManagementFactory.getPlatformMBeanServer().registerMBean(new StandardMBean(control, SidecarMBean.class), new ObjectName("dev.faultline:type=Sidecar"));
-        dev.faultline.common.RemoteJmx.start(new dev.faultline.common.RemoteJmx.Options(o.jmxHost(), o.jmxPort(), o.advertise(),
-                o.passwordFile(), o.accessFile(), o.ssl()), ManagementFactory.getPlatformMBeanServer());
+        ControlPlane plane = new ControlPlane();
+        plane.register(new StandardMBean(control, SidecarMBean.class), new ObjectName("dev.faultline:type=Sidecar"));
+        RemoteJmx.Connector connector = RemoteJmx.start(o.jmx(), plane.remote(), log);
         if (o.metricsPort() > 0) dev.faultline.common.PrometheusEndpoint.start(o.metricsHost(), o.metricsPort(), SidecarMetrics.CONFIG, "faultline-metrics");
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int n = control.stopAll();
             log.info("action=shutdown stopped={} (their changes reverted)", n);
+            if (connector.generatedPasswordFile() != null) connector.generatedPasswordFile().toFile().delete();
             done.countDown();
         }, "faultline-shutdown"));
-        log.info("action=daemon jmx=service:jmx:rmi:///jndi/rmi://{}:{}/jmxrmi bound={} metrics={} journal={}",
-                o.advertise(), o.jmxPort(), o.jmxHost(), o.metricsPort() > 0 ? o.metricsHost() + ":" + o.metricsPort() : "off", journal.file());
-        System.out.println("READY jmx " + o.jmxPort());
+        log.info("action=daemon jmx={} bound={} auth={} metrics={} journal={}", connector.url(), o.jmx().bindHost(), auth(o.jmx(), connector),
+                o.metricsPort() > 0 ? o.metricsHost() + ":" + o.metricsPort() : "off", journal.file());
+        System.out.println("READY jmx " + o.jmx().port());
         done.await();
         return 0;
+    }
+
+    private static String auth(JmxOptions jmx, RemoteJmx.Connector connector) {
+        if (jmx.authNone()) return "none";
+        if (connector.generatedPasswordFile() != null) return "user=" + Credentials.GENERATED_USER + " password-file=" + connector.generatedPasswordFile();
+        return "password-file=" + jmx.passwordFile() + (jmx.accessFile() != null ? " access-file=" + jmx.accessFile() : "");
     }
 }

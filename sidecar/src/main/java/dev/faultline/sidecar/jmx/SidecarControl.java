@@ -1,6 +1,7 @@
 package dev.faultline.sidecar.jmx;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.faultline.common.words.Printable;
 import dev.faultline.sidecar.chaos.Experiment;
 import dev.faultline.sidecar.command.Context;
 import dev.faultline.sidecar.command.SidecarCli;
@@ -64,7 +65,8 @@ public final class SidecarControl implements SidecarMBean {
         int rc = cl.execute(words.toArray(String[]::new));
         if (rc != 0 || id[0] == null) {
             String msg = err.toString().trim();
-            throw new IllegalArgumentException(msg.isEmpty() ? "not an experiment: " + command : msg.lines().findFirst().orElse(msg));
+            // the words may be hostile: the message echoes them printable and short, on one line
+            throw new IllegalArgumentException(Printable.message(msg.isEmpty() ? "not an experiment: " + command : msg.lines().findFirst().orElse(msg)));
         }
         return id[0];
     }

@@ -1,5 +1,7 @@
 package dev.faultline.sidecar.it;
 
+import dev.faultline.common.jmx.Credentials;
+import dev.faultline.common.jmx.JmxClient;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServerConnection;
@@ -32,16 +34,9 @@ class DaemonIT extends EngineTest {
         }
     }
 
-    static JMXConnector connect(int port) throws Exception {
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
-        for (int i = 0; ; i++) {
-            try {
-                return JMXConnectorFactory.connect(url);
-            } catch (java.io.IOException e) {
-                if (i > 300) throw e;
-                Thread.sleep(100);
-            }
-        }
+    /** Waits until the daemon on {@code port} listens, then logs in. */
+    static JMXConnector connect(int port, Credentials credentials) throws Exception {
+        return JmxClient.await("127.0.0.1", port, credentials, 30_000);
     }
 
     static String run(MBeanServerConnection jmx, String command) throws Exception {
@@ -64,7 +59,7 @@ class DaemonIT extends EngineTest {
         int metricsPort = freePort();
         Sidecar sidecar = new Sidecar();
         Process daemon = sidecar.start("daemon", "--jmx-port", Integer.toString(jmxPort), "--metrics-port", Integer.toString(metricsPort));
-        try (JMXConnector c = connect(jmxPort)) {
+        try (JMXConnector c = connect(jmxPort, sidecar.credentials(jmxPort))) {
             MBeanServerConnection jmx = c.getMBeanServerConnection();
             String shaping = run(jmx, "netem --duration 5m rate --rate 1mbit " + target);
             long deadline = System.currentTimeMillis() + 20_000;
@@ -112,11 +107,11 @@ class DaemonIT extends EngineTest {
         int jmxPort = freePort();
         Process daemon = new Sidecar().start("daemon", "--jmx-port", Integer.toString(jmxPort), "--jmx-password-file", pw.toString());
         try {
-            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-            connect(jmxPort, java.util.Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "s3cret"})).close(); // waits until it listens
+            JMXServiceURL url = JmxClient.url("127.0.0.1", jmxPort);
+            connect(jmxPort, new Credentials("operator", "s3cret")).close(); // waits until it listens
             assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(url));
-            assertThrows(SecurityException.class, () -> JMXConnectorFactory.connect(url, java.util.Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "wrong"})));
-            try (JMXConnector c = connect(jmxPort, java.util.Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "s3cret"}))) {
+            assertThrows(SecurityException.class, () -> JmxClient.connect("127.0.0.1", jmxPort, new Credentials("operator", "wrong")));
+            try (JMXConnector c = connect(jmxPort, new Credentials("operator", "s3cret"))) {
                 assertEquals(0, ((String[]) c.getMBeanServerConnection().invoke(SIDECAR, "list", new Object[0], new String[0])).length);
             }
         } finally {
@@ -126,16 +121,17 @@ class DaemonIT extends EngineTest {
         }
     }
 
-    static JMXConnector connect(int port, java.util.Map<String, ?> env) throws Exception {
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
-        for (int i = 0; ; i++) {
-            try {
-                return JMXConnectorFactory.connect(url, env);
-            } catch (java.io.IOException e) {
-                if (i > 300) throw e;
-                Thread.sleep(100);
-            }
-        }
+    @Test
+    void beyondLoopbackItRefusesToStartWithoutAPasswordFileNamingTheOption() throws Exception {
+        Sidecar.Run open = new Sidecar().run("daemon", "--jmx-port", Integer.toString(freePort()), "--jmx-host", "0.0.0.0");
+        assertEquals(1, open.exitCode(), open.output());
+        assertTrue(open.output().contains("--jmx-host 0.0.0.0 is not loopback: give --jmx-password-file"), open.output());
+        Sidecar.Run none = new Sidecar().run("daemon", "--jmx-port", Integer.toString(freePort()), "--jmx-host", "0.0.0.0", "--jmx-auth", "none");
+        assertEquals(1, none.exitCode(), none.output());
+        assertTrue(none.output().contains("--jmx-auth none is allowed only on loopback"), none.output());
+        Sidecar.Run typo = new Sidecar().run("daemon", "--jmx-port", Integer.toString(freePort()), "--jmx-auth", "off");
+        assertEquals(1, typo.exitCode(), typo.output());
+        assertTrue(typo.output().contains("--jmx-auth off: the only value is none"), typo.output());
     }
 
     @Test
@@ -158,12 +154,20 @@ class DaemonIT extends EngineTest {
             docker.start(replica, List.of("--restart", "always"), "sleep", "600");
             int port = freePort();
             String sidecar = docker.run + "-sidecar";
+            // in a container it binds 0.0.0.0, so it will not start without a password file, and says which option
+            String open = DockerHost.exec(List.of("docker", "run", "--rm", "--label", "dev.faultline.test=" + docker.run,
+                    "-v", "/var/run/docker.sock:/var/run/docker.sock", image, "daemon", "--jmx-port", Integer.toString(port)));
+            assertTrue(open.contains("--jmx-host 0.0.0.0 is not loopback: give --jmx-password-file"), open);
+            java.nio.file.Path secrets = java.nio.file.Files.createTempDirectory("faultline-secrets");
+            java.nio.file.Files.writeString(secrets.resolve("jmx.password"), "operator s3cret\n");
+            Credentials operator = new Credentials("operator", "s3cret");
             // the one port is the same inside and out: the RMI stub names it
             String out = DockerHost.exec(List.of("docker", "run", "-d", "--name", sidecar, "--label", "dev.faultline.test=" + docker.run,
                     "-v", "/var/run/docker.sock:/var/run/docker.sock", "--pid", "host", "--cap-add", "NET_ADMIN", "--cap-add", "SYS_ADMIN",
-                    "-p", "127.0.0.1:" + port + ":" + port, image, "daemon", "--jmx-port", Integer.toString(port)));
+                    "-v", secrets + ":/run/secrets:ro", "-p", "127.0.0.1:" + port + ":" + port, image,
+                    "daemon", "--jmx-port", Integer.toString(port), "--jmx-password-file", "/run/secrets/jmx.password"));
             assertFalse(out.startsWith("ERR"), out);
-            try (JMXConnector c = connect(port)) {
+            try (JMXConnector c = connect(port, operator)) {
                 MBeanServerConnection jmx = c.getMBeanServerConnection();
                 run(jmx, "kill --signal SIGKILL re2:^" + docker.run + "-");
                 awaitStopped(target);
@@ -184,12 +188,12 @@ class DaemonIT extends EngineTest {
             String shaper = docker.run + "-shaper";
             int port2 = freePort();
             out = DockerHost.exec(List.of("docker", "run", "-d", "--name", shaper, "--label", "dev.faultline.test=" + docker.run,
-                    "-v", "/var/run/docker.sock:/var/run/docker.sock", "-p", "127.0.0.1:" + port2 + ":" + port2,
-                    image, "daemon", "--jmx-port", Integer.toString(port2)));
+                    "-v", "/var/run/docker.sock:/var/run/docker.sock", "-v", secrets + ":/run/secrets:ro", "-p", "127.0.0.1:" + port2 + ":" + port2,
+                    image, "daemon", "--jmx-port", Integer.toString(port2), "--jmx-password-file", "/run/secrets/jmx.password"));
             assertFalse(out.startsWith("ERR"), out);
             String web = docker.run + "x-web";
             docker.start(web, List.of(), "sleep", "600");
-            try (JMXConnector c = connect(port2)) {
+            try (JMXConnector c = connect(port2, operator)) {
                 MBeanServerConnection jmx = c.getMBeanServerConnection();
                 run(jmx, "netem --duration 5m rate --rate 1mbit " + web);
                 long deadline = System.currentTimeMillis() + 30_000;

@@ -1,5 +1,7 @@
 package dev.faultline.sidecar.it;
 
+import dev.faultline.common.jmx.Credentials;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +29,17 @@ public final class Sidecar {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("FAULTLINE_JOURNAL", journal.toString());
         return pb.start();
+    }
+
+    /** The password a daemon of this sidecar on {@code port} generated beside its journal, once it is there. */
+    public Credentials credentials(int port) throws Exception {
+        Path file = Credentials.generatedFile(journal.getParent(), port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("no generated JMX password at " + file);
+            Thread.sleep(50);
+        }
+        return Credentials.read(file);
     }
 
     public record Run(int exitCode, String output) {

@@ -36,12 +36,10 @@ public final class AgentControl implements AutoCloseable {
         return "service:jmx:rmi:///jndi/rmi://" + host + ":" + port + "/jmxrmi";
     }
 
-    /** Connects, retrying until {@code patience} runs out (a service that was just started may not listen yet). */
-    public static AgentControl connect(String host, int port, Duration patience) throws IOException {
-        return connect(host, port, null, patience);
-    }
-
-    /** @param credentials {@code {user, password}} for an agent started with {@code jmx.auth}, else null */
+    /**
+     * Connects, retrying until {@code patience} runs out (a service that was just started may not listen yet).
+     * @param credentials {@code {user, password}}: every agent's connector requires them
+     */
     public static AgentControl connect(String host, int port, String[] credentials, Duration patience) throws IOException {
         long deadline = System.nanoTime() + patience.toNanos();
         JMXServiceURL url = new JMXServiceURL(serviceUrl(host, port));

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,11 +27,10 @@ public final class DockerFleet implements Fleet {
 
     /** Where a replica finds the JMX password file the fleet mounts into it. */
     static final String JMX_PASSWORD_FILE = "/etc/faultline/jmx.password";
-    static final String JMX_USER = "operator";
 
     private final String runId;
     private final String prefix;
-    private String jmxPassword;
+    private FleetCredentials credentials;
     private final List<Replica> replicas = new ArrayList<>();
 
     private DockerFleet(String runId) {
@@ -118,27 +116,13 @@ public final class DockerFleet implements Fleet {
 
     /** A password file made for this fleet only (a fresh random password), readable by its owner only. */
     private Path jmxPasswordFile() {
-        try {
-            if (jmxPassword == null) {
-                jmxPassword = UUID.randomUUID().toString().replace("-", "");
-            }
-            Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "faultline-samples-" + runId));
-            Path file = dir.resolve("jmx.password");
-            Files.writeString(file, JMX_USER + " " + jmxPassword + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system: nothing more to restrict
-            }
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        if (credentials == null) credentials = new FleetCredentials(Path.of(System.getProperty("java.io.tmpdir"), "faultline-samples-" + runId));
+        return credentials.file();
     }
 
     @Override
     public String[] jmxCredentials() {
-        return jmxPassword == null ? null : new String[]{JMX_USER, jmxPassword};
+        return credentials == null ? null : credentials.asArray();
     }
 
     private static String label(String runId) {
@@ -200,7 +184,7 @@ public final class DockerFleet implements Fleet {
         Docker.removeLabelled(runId);
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "faultline-samples-" + runId);
         try {
-            Files.deleteIfExists(dir.resolve("jmx.password"));
+            if (credentials != null) credentials.delete();
             Files.deleteIfExists(dir);
         } catch (IOException ignored) {
             // a temp file left behind is harmless

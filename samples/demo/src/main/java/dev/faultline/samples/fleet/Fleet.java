@@ -15,10 +15,8 @@ public interface Fleet extends AutoCloseable {
         return "127.0.0.1";
     }
 
-    /** {@code {user, password}} when the agents' JMX connectors ask for them, else null. */
-    default String[] jmxCredentials() {
-        return null;
-    }
+    /** {@code {user, password}} for the agents' JMX connectors (they always ask). */
+    String[] jmxCredentials();
 
     @Override
     void close();

@@ -19,10 +19,12 @@ public final class LocalFleet implements Fleet {
     private final List<Process> processes = new ArrayList<>();
     private final List<Replica> replicas = new ArrayList<>();
     private final Path logs;
+    private final FleetCredentials credentials;
 
     private LocalFleet(Downstream downstream, Path logs) {
         this.downstream = downstream;
         this.logs = logs;
+        this.credentials = new FleetCredentials(logs);
     }
 
     public static LocalFleet start(SampleFiles files, int count) throws IOException {
@@ -53,7 +55,7 @@ public final class LocalFleet implements Fleet {
         ProcessBuilder pb = new ProcessBuilder(java,
                 // Quick start-up and a small footprint: these are samples, not benchmarks.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
-                "-javaagent:" + agent + "=jmx.port=" + jmxPort,
+                "-javaagent:" + agent + "=jmx.port=" + jmxPort + ",jmx.auth=" + credentials.file(),
                 "-jar", hello.toString(),
                 "--port", String.valueOf(httpPort),
                 "--downstream", "http://127.0.0.1:" + downstream.port() + "/hello",
@@ -81,6 +83,11 @@ public final class LocalFleet implements Fleet {
     }
 
     @Override
+    public String[] jmxCredentials() {
+        return credentials.asArray();
+    }
+
+    @Override
     public int downstreamPort() {
         return downstream.port();
     }
@@ -101,5 +108,6 @@ public final class LocalFleet implements Fleet {
             }
         }
         downstream.close();
+        credentials.delete();
     }
 }

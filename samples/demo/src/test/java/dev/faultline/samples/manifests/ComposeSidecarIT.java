@@ -1,5 +1,7 @@
 package dev.faultline.samples.manifests;
 
+import dev.faultline.common.jmx.Credentials;
+import dev.faultline.common.jmx.JmxClient;
 import dev.faultline.samples.experiments.TestEnvironment;
 import dev.faultline.samples.fleet.Docker;
 import dev.faultline.samples.fleet.DockerFleet;
@@ -14,9 +16,8 @@ import org.yaml.snakeyaml.Yaml;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ class ComposeSidecarIT {
     void nodeModeSidecarAsComposedKillsAReplicaThroughTheEngineSocket() throws Exception {
         try (DockerFleet fleet = DockerFleet.start(1, false)) {
             Replica replica = fleet.replicas().get(0);
-            String id = runOverJmx(startComposedSidecar(fleet), "kill --signal SIGKILL " + replica.name());
+            String id = runOverJmx(startComposedSidecar(fleet), composedCredentials(), "kill --signal SIGKILL " + replica.name());
             String state = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!state.startsWith("exited") && System.nanoTime() < deadline) {
@@ -55,7 +56,7 @@ class ComposeSidecarIT {
     void nodeModeSidecarAsComposedCrashesAReplicaThatComesBack() throws Exception {
         try (DockerFleet fleet = DockerFleet.start(1, false)) {
             Replica replica = fleet.replicas().get(0);
-            String id = runOverJmx(startComposedSidecar(fleet), "crash --signal SIGKILL " + replica.name());
+            String id = runOverJmx(startComposedSidecar(fleet), composedCredentials(), "crash --signal SIGKILL " + replica.name());
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (fleet.restarts() < 1 && System.nanoTime() < deadline) {
                 Thread.sleep(200);
@@ -67,15 +68,29 @@ class ComposeSidecarIT {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> compose() throws Exception {
+        return new Yaml().load(Files.readString(TestEnvironment.files().home().resolve("samples/compose/docker-compose.yml")));
+    }
+
+    /** The compose file's secret named {@code name}, as a file on this host. */
+    @SuppressWarnings("unchecked")
+    private static Path composedSecret(String name) throws Exception {
+        Map<String, Object> secret = ((Map<String, Map<String, Object>>) compose().get("secrets")).get(name);
+        return TestEnvironment.files().home().resolve("samples/compose").resolve((String) secret.get("file"));
+    }
+
+    private static Credentials composedCredentials() throws Exception {
+        return Credentials.read(composedSecret("jmx.password"));
+    }
+
     /**
      * Starts the compose file's chaos-node service as {@code docker run} with its image, PID mode, capabilities,
-     * volumes, ports and command; only the JMX port moves to a free one. Returns that port.
+     * volumes, secrets, ports and command; only the JMX port moves to a free one. Returns that port.
      */
     @SuppressWarnings("unchecked")
     private static int startComposedSidecar(DockerFleet fleet) throws Exception {
-        SampleFiles files = TestEnvironment.files();
-        Map<String, Object> compose = new Yaml().load(Files.readString(files.home().resolve("samples/compose/docker-compose.yml")));
-        Map<String, Object> node = ((Map<String, Map<String, Object>>) compose.get("services")).get("chaos-node");
+        Map<String, Object> node = ((Map<String, Map<String, Object>>) compose().get("services")).get("chaos-node");
         List<String> command = new ArrayList<>((List<String>) node.get("command"));
         int composedPort = Integer.parseInt(command.get(command.indexOf("--jmx-port") + 1));
         int port = Ports.free();
@@ -87,6 +102,9 @@ class ComposeSidecarIT {
         }
         for (String volume : (List<String>) node.get("volumes")) {
             run.addAll(List.of("-v", volume));
+        }
+        for (String secret : (List<String>) node.getOrDefault("secrets", List.of())) {
+            run.addAll(List.of("-v", composedSecret(secret) + ":/run/secrets/" + secret + ":ro"));
         }
         for (Object p : (List<Object>) node.get("ports")) {
             run.addAll(List.of("-p", String.valueOf(p).replace(String.valueOf(composedPort), String.valueOf(port))));
@@ -118,20 +136,11 @@ class ComposeSidecarIT {
                 files.home().resolve("sidecar").toString());
     }
 
-    private static String runOverJmx(int port, String words) throws Exception {
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
-                MBeanServerConnection mbeans = connector.getMBeanServerConnection();
-                return (String) mbeans.invoke(new ObjectName("dev.faultline:type=Sidecar"), "run",
-                        new Object[]{words}, new String[]{String.class.getName()});
-            } catch (java.io.IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(300);
-            }
+    private static String runOverJmx(int port, Credentials credentials, String words) throws Exception {
+        try (JMXConnector connector = JmxClient.await("127.0.0.1", port, credentials, 60_000)) {
+            MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+            return (String) mbeans.invoke(new ObjectName("dev.faultline:type=Sidecar"), "run",
+                    new Object[]{words}, new String[]{String.class.getName()});
         }
     }
 

@@ -83,8 +83,10 @@ class ManifestsIT {
         assertEquals("host", node.get("pid"), "node mode crashes containers by signalling their main process in the host PID namespace");
         assertTrue(((List<String>) node.get("volumes")).contains(DOCKER_SOCKET + ":" + DOCKER_SOCKET), "node mode mounts the engine socket");
         assertTrue(((List<String>) node.get("cap_add")).containsAll(List.of("NET_ADMIN", "SYS_ADMIN")), "node mode: NET_ADMIN for tc/iptables, SYS_ADMIN for nsenter");
-        int nodeJmx = sidecar.checkDaemonCommand((List<String>) node.get("command"));
+        SidecarCommandLine.Daemon nodeDaemon = sidecar.checkDaemonCommand((List<String>) node.get("command"));
+        int nodeJmx = nodeDaemon.jmxPort();
         assertTrue(publishes(node, nodeJmx), "chaos-node publishes its --jmx-port " + nodeJmx + " as 127.0.0.1:N:N");
+        checkComposedPasswordFile("chaos-node", node, nodeDaemon, doc);
 
         // pod mode: inside web's namespaces, no socket; its JMX port is published by the namespace's owner
         Map<String, Object> pod = services.get("chaos-pod");
@@ -93,9 +95,21 @@ class ManifestsIT {
         assertFalse(pod.containsKey("volumes"), "pod mode needs no engine socket");
         assertFalse(pod.containsKey("ports"), "a service in another's network namespace cannot publish ports");
         assertTrue(((List<String>) pod.get("cap_add")).contains("NET_ADMIN"), "pod mode shapes web's network: NET_ADMIN");
-        int podJmx = sidecar.checkDaemonCommand((List<String>) pod.get("command"));
+        SidecarCommandLine.Daemon podDaemon = sidecar.checkDaemonCommand((List<String>) pod.get("command"));
+        int podJmx = podDaemon.jmxPort();
+        checkComposedPasswordFile("chaos-pod", pod, podDaemon, doc);
         assertTrue(publishes(web, podJmx), "web publishes chaos-pod's --jmx-port " + podJmx);
         assertTrue(podJmx != options.jmxPort(), "chaos-pod and web's agent share a network namespace: different JMX ports");
+    }
+
+    /** In a container the daemon binds 0.0.0.0, so it must be given a password file, and that file is a compose secret. */
+    @SuppressWarnings("unchecked")
+    private static void checkComposedPasswordFile(String name, Map<String, Object> service, SidecarCommandLine.Daemon daemon, Map<String, Object> doc) {
+        assertNotNull(daemon.passwordFile(), name + ": a sidecar in a container needs --jmx-password-file");
+        assertTrue(daemon.passwordFile().startsWith("/run/secrets/"), name + ": the password file is a compose secret: " + daemon.passwordFile());
+        String secret = daemon.passwordFile().substring("/run/secrets/".length());
+        assertTrue(((List<String>) service.getOrDefault("secrets", List.of())).contains(secret), name + " mounts the secret " + secret);
+        assertNotNull(((Map<String, Object>) doc.get("secrets")).get(secret), "the secret " + secret + " is defined");
     }
 
     private void checkHelloCommand(String name, List<String> command, Map<String, Map<String, Object>> services) {
@@ -130,8 +144,10 @@ class ManifestsIT {
         Map<String, Object> podSpec = podSpec(ds);
         assertEquals(Boolean.TRUE, podSpec.get("hostPID"), "node mode signals main processes in the host PID namespace");
         Map<String, Object> c = container(podSpec, sidecar.image());
-        int jmx = sidecar.checkDaemonCommand(strings(c.get("args")));
+        SidecarCommandLine.Daemon daemon = sidecar.checkDaemonCommand(strings(c.get("args")));
+        int jmx = daemon.jmxPort();
         assertTrue(containerPorts(c).contains(jmx), "containerPort matches --jmx-port " + jmx);
+        checkCredentialsFromASecret(podSpec, c, daemon);
         assertTrue(capabilities(c).containsAll(List.of("NET_ADMIN", "SYS_ADMIN")), "NET_ADMIN and SYS_ADMIN: " + capabilities(c));
         String volume = mountedAt(c, DOCKER_SOCKET);
         assertNotNull(volume, "the engine socket is mounted at " + DOCKER_SOCKET);
@@ -153,12 +169,17 @@ class ManifestsIT {
         assertTrue(containerPorts(hello).contains(agent.jmxPort()), "agent jmx.port " + agent.jmxPort() + " declared");
         assertEquals("127.0.0.1", agent.jmxHost(), "the agent's JMX stays on the pod's loopback (the sidecar and port-forward reach it)");
 
+        assertTrue(agent.jmxAuthFile() != null && secretMountOf(podSpec, hello, agent.jmxAuthFile()) != null,
+                "the agent's jmx.auth comes from a Secret: " + agent.jmxAuthFile());
         Map<String, Object> side = container(podSpec, sidecar.image());
-        int jmx = sidecar.checkDaemonCommand(strings(side.get("args")));
+        SidecarCommandLine.Daemon daemon = sidecar.checkDaemonCommand(strings(side.get("args")));
+        int jmx = daemon.jmxPort();
+        checkCredentialsFromASecret(podSpec, side, daemon);
         assertTrue(containerPorts(side).contains(jmx));
         assertTrue(jmx != agent.jmxPort() && jmx != helloOptions.port(), "one network namespace: distinct ports");
         assertTrue(capabilities(side).contains("NET_ADMIN"));
-        assertFalse(side.containsKey("volumeMounts"), "pod mode needs no engine socket");
+        assertTrue(list(side.getOrDefault("volumeMounts", List.of())).stream().map(ManifestsIT::map)
+                .noneMatch(m -> DOCKER_SOCKET.equals(m.get("mountPath"))), "pod mode needs no engine socket");
     }
 
     @Test
@@ -236,6 +257,26 @@ class ManifestsIT {
     private static List<String> capabilities(Map<String, Object> container) {
         Object sc = container.get("securityContext");
         return sc == null ? List.of() : strings(map(map(sc).get("capabilities")).get("add"));
+    }
+
+    /**
+     * The sidecar's connector on the pod's loopback (kubectl port-forward reaches it, other pods do not), its
+     * password and access files from a Secret volume.
+     */
+    private static void checkCredentialsFromASecret(Map<String, Object> podSpec, Map<String, Object> c, SidecarCommandLine.Daemon daemon) {
+        assertEquals("127.0.0.1", daemon.jmxHost(), "the sidecar's JMX listens on the pod's loopback only");
+        assertNotNull(daemon.passwordFile(), "--jmx-password-file is given");
+        assertNotNull(secretMountOf(podSpec, c, daemon.passwordFile()), "the password file comes from a Secret: " + daemon.passwordFile());
+        if (daemon.accessFile() != null) assertNotNull(secretMountOf(podSpec, c, daemon.accessFile()), "the access file comes from a Secret");
+    }
+
+    /** The Secret whose volume is mounted over {@code file}'s directory in {@code c}, or null. */
+    private static String secretMountOf(Map<String, Object> podSpec, Map<String, Object> c, String file) {
+        String dir = file.substring(0, file.lastIndexOf('/'));
+        String volume = mountedAt(c, dir);
+        if (volume == null) return null;
+        Object secret = volumeNamed(podSpec, volume).get("secret");
+        return secret == null ? null : (String) map(secret).get("secretName");
     }
 
     private static String mountedAt(Map<String, Object> container, String path) {

@@ -28,8 +28,12 @@ final class SidecarCommandLine {
         return IMAGE;
     }
 
-    /** Checks a {@code daemon --jmx-port N …} command against the sidecar's own help; returns N. */
-    int checkDaemonCommand(List<String> args) throws IOException, InterruptedException {
+    /** What a manifest's daemon command asks of the JMX connector. */
+    record Daemon(int jmxPort, String jmxHost, String passwordFile, String accessFile) {
+    }
+
+    /** Checks a {@code daemon --jmx-port N …} command against the sidecar's own help. */
+    Daemon checkDaemonCommand(List<String> args) throws IOException, InterruptedException {
         assertEquals("daemon", args.get(0), "the sidecar runs as a daemon: " + args);
         int i = args.indexOf("--jmx-port");
         assertTrue(i > 0 && i + 1 < args.size(), "daemon needs --jmx-port N: " + args);
@@ -39,7 +43,12 @@ final class SidecarCommandLine {
                 assertTrue(help.contains(arg), "the sidecar's `daemon --help` does not list " + arg + ":\n" + help);
             }
         }
-        return Integer.parseInt(args.get(i + 1));
+        return new Daemon(Integer.parseInt(args.get(i + 1)), value(args, "--jmx-host"), value(args, "--jmx-password-file"), value(args, "--jmx-access-file"));
+    }
+
+    private static String value(List<String> args, String option) {
+        int i = args.indexOf(option);
+        return i > 0 && i + 1 < args.size() ? args.get(i + 1) : null;
     }
 
     String help(String verb) throws IOException, InterruptedException {
