@@ -34,10 +34,10 @@ public final class SidecarBench {
             port = s.getLocalPort();
         }
         Path journal = Files.createTempDirectory("flbench").resolve("journal");
-        ProcessBuilder pb = new ProcessBuilder(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar, "daemon", "--jmx-port", Integer.toString(port)))
+        ProcessBuilder daemonStart = new ProcessBuilder(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar, "daemon", "--jmx-port", Integer.toString(port)))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("FAULTLINE_JOURNAL", journal.toString());
-        Process daemon = pb.start();
+        daemonStart.environment().put("FAULTLINE_JOURNAL", journal.toString());
+        Process daemon = daemonStart.start();
         try {
             Path generated = Credentials.generatedFile(journal.getParent(), port);
             while (!Files.exists(generated)) Thread.sleep(20);
