@@ -47,8 +47,29 @@ public final class FaultRegistry {
         this.hooksInstalled = latch;
     }
 
-    private record Entry(FaultRule rule, FaultHandler handler, ScheduledFuture<?> expiry) {
+    /**
+     * One armed fault. {@code installed} turns true once its handler has armed it (for a method rule: after the
+     * retransformation); until then only the arming thread may disarm it in the handler.
+     */
+    private static final class Entry {
+        final FaultRule rule;
+        final FaultHandler handler;
+        ScheduledFuture<?> expiry;
+        boolean installed;
+        boolean removed;
+
+        Entry(FaultRule rule, FaultHandler handler) {
+            this.rule = rule;
+            this.handler = handler;
+        }
     }
+
+    /** Restores what clear() disarmed (a method rule's original bytes), so that clear() itself never waits for it. */
+    private final java.util.concurrent.ExecutorService restorer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "faultline-restore");
+        t.setDaemon(true);
+        return t;
+    });
 
     public void addHandler(FaultHandler handler) {
         handlers.add(handler);
@@ -58,7 +79,12 @@ public final class FaultRegistry {
         listeners.add(listener);
     }
 
-    /** Arms a spec; returns its id. Throws {@link SpecException} and changes nothing if the spec is bad. */
+    /**
+     * Arms a spec; returns its id. Throws {@link SpecException} and changes nothing if the spec is bad. The
+     * registry lock is not held while the handler arms (a broad method rule retransforms for seconds): the
+     * entry is visible from the start, so a clear() meanwhile deactivates it at once, and this thread then
+     * undoes what the handler did and reports the fault as cleared.
+     */
     public String arm(String text) {
         FaultSpec spec = SpecParser.parse(text);
         FaultHandler handler = handlers.stream().filter(h -> h.accepts(spec)).findFirst()
@@ -66,20 +92,39 @@ public final class FaultRegistry {
                         + (spec.hook() != null ? " on=" + spec.hook().word() : "") + ": not supported by this agent"));
         ThrowableFactory exceptions = handler.prepare(spec);
         awaitHooks();
+        String id = "f" + ids.incrementAndGet();
+        Entry e = new Entry(new FaultRule(id, spec, exceptions), handler);
         lock.lock();
         try {
-            String id = "f" + ids.incrementAndGet();
-            FaultRule rule = new FaultRule(id, spec, exceptions);
-            handler.arm(rule);
-            ScheduledFuture<?> timer = spec.ttlNanos() > 0
-                    ? expiry.schedule(() -> expire(id), spec.ttlNanos(), TimeUnit.NANOSECONDS) : null;
-            rules.put(id, new Entry(rule, handler, timer));
-            log.info("armed {}: {}", id, spec.canonical());
-            listeners.forEach(l -> l.armed(rule));
-            return id;
+            rules.put(id, e);
         } finally {
             lock.unlock();
         }
+        try {
+            handler.arm(e.rule);
+        } catch (RuntimeException ex) {
+            lock.lock();
+            try {
+                rules.remove(id);
+            } finally {
+                lock.unlock();
+            }
+            throw ex;
+        }
+        lock.lock();
+        try {
+            e.installed = true;
+            if (!e.removed) {
+                e.expiry = spec.ttlNanos() > 0 ? expiry.schedule(() -> expire(id), spec.ttlNanos(), TimeUnit.NANOSECONDS) : null;
+                log.info("armed {}: {}", id, spec.canonical());
+                listeners.forEach(l -> l.armed(e.rule));
+                return id;
+            }
+        } finally {
+            lock.unlock();
+        }
+        restore(e); // disarmed while it was being armed: it never acted (inactive), and now its changes go too
+        throw new IllegalStateException(id + " was cleared or removed while it was being armed; it is not armed");
     }
 
     private void awaitHooks() {
@@ -93,56 +138,68 @@ public final class FaultRegistry {
         }
     }
 
+    /** Disarms one fault, its changes undone before this returns (unless it is still being armed: see arm()). */
     public boolean remove(String id) {
-        return disarm(id, "removed");
+        Entry e = take(id, "removed");
+        if (e == null) return false;
+        if (e.installed) restore(e);
+        return true;
     }
 
     private void expire(String id) {
-        disarm(id, "expired");
+        remove(id);
     }
 
-    private boolean disarm(String id, String why) {
+    /**
+     * The kill switch: every fault stops acting before this returns (one volatile write each, seen by the next
+     * hooked call); their changes (a method rule's bytes) are undone right after on a thread of their own, so
+     * clear() never waits for a retransformation, its own or one in progress.
+     */
+    public int clear() {
+        List<Entry> cleared = new ArrayList<>();
+        lock.lock();
+        try {
+            for (String id : new ArrayList<>(rules.keySet())) cleared.add(take(id, "cleared"));
+        } finally {
+            lock.unlock();
+        }
+        for (Entry e : cleared) {
+            if (e.installed) restorer.execute(() -> restore(e));
+        }
+        return cleared.size();
+    }
+
+    /** Out of the table and inactive at once; returns the entry, or null if there is none. */
+    private Entry take(String id, String why) {
         Entry e;
         lock.lock();
         try {
             e = rules.remove(id);
-            if (e == null) return false;
+            if (e == null) return null;
             e.rule.deactivate();
+            e.removed = true;
             if (e.expiry != null) e.expiry.cancel(false);
-            try {
-                e.handler.disarm(e.rule);
-            } catch (RuntimeException ex) {
-                log.error("disarming {} failed; it is inactive but may not be fully reverted", id, ex);
-            }
         } finally {
             lock.unlock();
         }
         log.info("disarmed {} ({}): injected {} times", id, why, e.rule.injectedCount());
-        listeners.forEach(l -> l.disarmed(e.rule, why));
-        return true;
+        if (e.installed) listeners.forEach(l -> l.disarmed(e.rule, why));
+        return e;
     }
 
-    /** The kill switch. */
-    public int clear() {
-        List<String> ids;
-        lock.lock();
+    private void restore(Entry e) {
         try {
-            ids = new ArrayList<>(rules.keySet());
-        } finally {
-            lock.unlock();
+            e.handler.disarm(e.rule);
+        } catch (RuntimeException ex) {
+            log.error("disarming {} failed; it is inactive but may not be fully reverted", e.rule.id(), ex);
         }
-        int n = 0;
-        for (String id : ids) {
-            if (disarm(id, "cleared")) n++;
-        }
-        return n;
     }
 
     public List<FaultRule> active() {
         lock.lock();
         try {
             List<FaultRule> out = new ArrayList<>();
-            rules.values().forEach(e -> out.add(e.rule));
+            rules.values().stream().filter(e -> e.installed).forEach(e -> out.add(e.rule));
             return out;
         } finally {
             lock.unlock();

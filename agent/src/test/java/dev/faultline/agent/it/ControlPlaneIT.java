@@ -221,6 +221,16 @@ class ControlPlaneIT extends LoopbackHttpFixture {
         }
     }
 
+    /** Found while securing the connector: its RMI export was not a daemon one, so a service's JVM never ended. */
+    @Test
+    void theConnectorNeverKeepsTheJvmAlive() throws Exception {
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).main(ReturningMain.class.getName(), "3000").start()) {
+            assertEquals(0, svc.list().length, "the connector answers while main() runs");
+            assertTrue(svc.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "the JVM ended when main() returned; stderr:\n" + svc.stderr());
+            assertEquals(0, svc.process().exitValue());
+        }
+    }
+
     @Test
     void theAgentOpensNoListeningSocketUnlessAsked() throws Exception {
         try (ForkedService svc = ForkedService.builder(Jdks.current()).withoutRemoteJmx().start()) {

@@ -151,6 +151,12 @@ public final class MethodServiceApp {
                 return "OK " + BytesProbe.loaded().length;
             case "echo":
                 return "OK " + String.join(" ", Arrays.asList(w).subList(1, w.length));
+            case "transforming": { // whether some thread is retransforming classes right now (an agent arming a rule)
+                for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+                    for (StackTraceElement f : stack) if (f.getMethodName().equals("retransformClasses")) return "OK retransforming";
+                }
+                return "OK idle";
+            }
             default:
                 return "ERR unknown command " + w[0];
         }

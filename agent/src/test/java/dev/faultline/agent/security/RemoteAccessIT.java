@@ -80,11 +80,12 @@ class RemoteAccessIT {
         }
     }
 
-    @Test
-    void readonlyMayListAndReadButNotChangeAndNoRoleMayCreateMBeans(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void readonlyMayListAndReadButNotChangeAndNoRoleMayCreateMBeans(Jdks.Jdk jdk, @TempDir Path dir) throws Exception {
         Path passwords = Files.writeString(dir.resolve("jmx.password"), "reader r3ad\noperator s3cret\nstranger str4nge\n");
         Path access = Files.writeString(dir.resolve("jmx.access"), "reader readonly\noperator readwrite\n");
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("jmx.auth=" + passwords + ",jmx.access=" + access).start()) {
+        try (ForkedService svc = ForkedService.builder(jdk).agentArgs("jmx.auth=" + passwords + ",jmx.access=" + access).start()) {
             ObjectName agent = ForkedService.AGENT;
             try (JMXConnector reader = JmxClient.await("127.0.0.1", svc.jmxPort(), new Credentials("reader", "r3ad"), 20_000);
                  JMXConnector operator = JmxClient.connect("127.0.0.1", svc.jmxPort(), new Credentials("operator", "s3cret"));
