@@ -45,7 +45,7 @@ class NetemArgvTest {
 
     @Test
     void severalEffectsAreOneQdisc() {
-        NetemSpec s = NetemSpec.delay(Duration.ofMillis(100), Duration.ofMillis(10), null, null).and(NetemSpec.loss(20, 5.0)).and(NetemSpec.corrupt(1));
+        NetemSpec s = NetemSpec.delay(Duration.ofMillis(100), Duration.ofMillis(10), null, null).and(NetemSpec.loss(20, 5.0)).and(NetemSpec.corrupt(1, null));
         assertEquals(List.of("delay", "100ms", "10ms", "loss", "20%", "5%", "corrupt", "1%"), s.args());
     }
 

@@ -96,8 +96,8 @@ final class NetemCommand {
         List<String> qdisc() {
             NetemSpec s = spec();
             if (alsoLoss != null) s = s.and(NetemSpec.loss(alsoLoss, null));
-            if (alsoDuplicate != null) s = s.and(NetemSpec.duplicate(alsoDuplicate));
-            if (alsoCorrupt != null) s = s.and(NetemSpec.corrupt(alsoCorrupt));
+            if (alsoDuplicate != null) s = s.and(NetemSpec.duplicate(alsoDuplicate, null));
+            if (alsoCorrupt != null) s = s.and(NetemSpec.corrupt(alsoCorrupt, null));
             List<String> q = new ArrayList<>(List.of("netem"));
             q.addAll(s.args());
             return q;
@@ -128,15 +128,17 @@ final class NetemCommand {
     @Command(name = "duplicate", description = "Duplicate a percentage of packets (needs sch_netem).", mixinStandardHelpOptions = true)
     static final class Duplicate extends NetemEffect {
         @Option(names = {"--percent", "-p"}, required = true, description = "percentage to duplicate") double percent;
+        @Option(names = {"--correlation", "-c"}, description = "duplicate correlation in percent") Double correlation;
 
-        NetemSpec spec() { return NetemSpec.duplicate(percent); }
+        NetemSpec spec() { return NetemSpec.duplicate(percent, correlation); }
     }
 
     @Command(name = "corrupt", description = "Corrupt a percentage of packets (needs sch_netem).", mixinStandardHelpOptions = true)
     static final class Corrupt extends NetemEffect {
         @Option(names = {"--percent", "-p"}, required = true, description = "percentage to corrupt") double percent;
+        @Option(names = {"--correlation", "-c"}, description = "corrupt correlation in percent") Double correlation;
 
-        NetemSpec spec() { return NetemSpec.corrupt(percent); }
+        NetemSpec spec() { return NetemSpec.corrupt(percent, correlation); }
     }
 
     @Command(name = "rate", description = "Limit bandwidth (tbf: works without sch_netem).", mixinStandardHelpOptions = true)

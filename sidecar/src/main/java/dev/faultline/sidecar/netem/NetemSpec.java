@@ -9,7 +9,8 @@ import java.util.List;
  * qdisc, and the argv is built from fields, so a zero never shifts another argument's position.
  */
 public record NetemSpec(Duration delay, Duration jitter, Double delayCorrelation, String distribution,
-                        Double lossPercent, Double lossCorrelation, Double duplicatePercent, Double corruptPercent) {
+                        Double lossPercent, Double lossCorrelation, Double duplicatePercent, Double duplicateCorrelation,
+                        Double corruptPercent, Double corruptCorrelation) {
 
     public static NetemSpec delay(Duration delay, Duration jitter, Double correlation, String distribution) {
         if (delay.isNegative() || (jitter != null && jitter.isNegative())) throw new IllegalArgumentException("delay and jitter must not be negative");
@@ -19,26 +20,26 @@ public record NetemSpec(Duration delay, Duration jitter, Double delayCorrelation
         if (distribution != null && (jitter == null || jitter.isZero())) {
             throw new IllegalArgumentException("--distribution needs --jitter above zero");
         }
-        return new NetemSpec(delay, jitter, percent("--correlation", correlation), distribution, null, null, null, null);
+        return new NetemSpec(delay, jitter, percent("--correlation", correlation), distribution, null, null, null, null, null, null);
     }
 
     public static NetemSpec loss(double percent, Double correlation) {
-        return new NetemSpec(null, null, null, null, percent("--percent", percent), percent("--correlation", correlation), null, null);
+        return new NetemSpec(null, null, null, null, percent("--percent", percent), percent("--correlation", correlation), null, null, null, null);
     }
 
-    public static NetemSpec duplicate(double percent) {
-        return new NetemSpec(null, null, null, null, null, null, percent("--percent", percent), null);
+    public static NetemSpec duplicate(double percent, Double correlation) {
+        return new NetemSpec(null, null, null, null, null, null, percent("--percent", percent), percent("--correlation", correlation), null, null);
     }
 
-    public static NetemSpec corrupt(double percent) {
-        return new NetemSpec(null, null, null, null, null, null, null, percent("--percent", percent));
+    public static NetemSpec corrupt(double percent, Double correlation) {
+        return new NetemSpec(null, null, null, null, null, null, null, null, percent("--percent", percent), percent("--correlation", correlation));
     }
 
     /** Several effects in one qdisc. */
     public NetemSpec and(NetemSpec o) {
         return new NetemSpec(or(delay, o.delay), or(jitter, o.jitter), or(delayCorrelation, o.delayCorrelation), or(distribution, o.distribution),
                 or(lossPercent, o.lossPercent), or(lossCorrelation, o.lossCorrelation), or(duplicatePercent, o.duplicatePercent),
-                or(corruptPercent, o.corruptPercent));
+                or(duplicateCorrelation, o.duplicateCorrelation), or(corruptPercent, o.corruptPercent), or(corruptCorrelation, o.corruptCorrelation));
     }
 
     /** The arguments after {@code netem}. */
@@ -63,10 +64,12 @@ public record NetemSpec(Duration delay, Duration jitter, Double delayCorrelation
         if (duplicatePercent != null) {
             a.add("duplicate");
             a.add(pct(duplicatePercent));
+            if (duplicateCorrelation != null) a.add(pct(duplicateCorrelation));
         }
         if (corruptPercent != null) {
             a.add("corrupt");
             a.add(pct(corruptPercent));
+            if (corruptCorrelation != null) a.add(pct(corruptCorrelation));
         }
         if (a.isEmpty()) throw new IllegalArgumentException("netem needs at least one effect");
         return a;

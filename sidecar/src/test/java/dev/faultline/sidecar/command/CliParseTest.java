@@ -43,6 +43,21 @@ class CliParseTest {
         assertRefused("--percent", "netem", "--duration", "1m", "duplicate", "web-1");
     }
 
+    static List<String> netemQdisc(String... args) {
+        CommandLine.ParseResult effect = SidecarCli.commandLine(null).parseArgs(args).subcommand().subcommand();
+        return ((NetemCommand.Effect) effect.commandSpec().userObject()).qdisc();
+    }
+
+    @Test
+    void duplicateAndCorruptTakeACorrelationAsLossDoes() {
+        assertEquals(List.of("netem", "duplicate", "20%", "50%"), netemQdisc("netem", "--duration", "1m", "duplicate", "--percent", "20", "--correlation", "50", "web-1"));
+        assertEquals(List.of("netem", "corrupt", "5%", "25%"), netemQdisc("netem", "-d", "1m", "corrupt", "-p", "5", "-c", "25", "web-1"));
+        assertEquals(List.of("netem", "loss", "30%", "50%"), netemQdisc("netem", "-d", "1m", "loss", "-p", "30", "-c", "50", "web-1"));
+        assertEquals(List.of("netem", "duplicate", "1.5%"), netemQdisc("netem", "-d", "1m", "duplicate", "-p", "1.5", "web-1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> netemQdisc("netem", "-d", "1m", "corrupt", "-p", "5", "-c", "150", "web-1"));
+        assertTrue(e.getMessage().contains("--correlation 150"), e.getMessage());
+    }
+
     static void assertRefused(String named, String... args) {
         CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class, () -> SidecarCli.commandLine(null).parseArgs(args));
         assertTrue(e.getMessage().contains(named), e.getMessage());
