@@ -18,9 +18,9 @@ public final class Main {
         Journal journal = new Journal(Journal.defaultPath());
         CliContext context = new CliContext(journal);
         boolean help = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V"));
-        if (!help && Engine.reachable()) {
-            try {
-                Recovery.revertOrphans(journal, context.docker());
+        if (!help) {
+            try { // in pod mode (no engine) too: a SIGKILLed pod-mode sidecar's changes are in our namespace or a process's
+                Recovery.revertOrphans(journal, Engine.reachable() ? context.docker() : null);
             } catch (RuntimeException e) {
                 System.err.println("warning: journal recovery failed: " + e.getMessage());
             }

@@ -57,8 +57,13 @@ public final class PodTargets {
     }
 
     public static long pidOf(ContainerTarget t) {
-        if (t.id().equals(SELF)) return 0;
-        if (t.id().startsWith("pid:")) return Long.parseLong(t.id().substring(4));
+        return pidOf(t.id());
+    }
+
+    /** 0 for {@code self}, the pid of a {@code pid:N} process target, -1 for a container id. */
+    public static long pidOf(String id) {
+        if (id.equals(SELF)) return 0;
+        if (id.startsWith("pid:")) return Long.parseLong(id.substring(4));
         return -1;
     }
 }

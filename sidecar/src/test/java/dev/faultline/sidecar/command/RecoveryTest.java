@@ -1,0 +1,34 @@
+package dev.faultline.sidecar.command;
+
+import dev.faultline.sidecar.journal.Journal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Next-start recovery without an engine (pod mode): what a SIGKILLed pod-mode sidecar left is reverted too. */
+class RecoveryTest {
+    @Test
+    void podModeRevertsSelfAndEndedProcessesAndKeepsContainersForTheEngine(@TempDir Path dir) throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long deadOwner = gone.pid();
+        Path marker = dir.resolve("reverted");
+        Journal j = new Journal(dir.resolve("journal"));
+        j.applying(new Journal.Entry("self-change", "self", deadOwner, 0, List.of(List.of("sh", "-c", "echo self > " + marker))));
+        j.applying(new Journal.Entry("process-change", "pid:" + deadOwner, deadOwner, 0, List.of(List.of("sh", "-c", "echo process >> " + marker))));
+        j.applying(new Journal.Entry("container-change", "0123456789ab", deadOwner, 0, List.of(List.of("sh", "-c", "echo container >> " + marker))));
+
+        assertEquals(2, Recovery.revertOrphans(j, null));
+
+        assertEquals(List.of("self"), Files.readAllLines(marker), "self is reverted in our namespace; an ended process's namespace is gone");
+        List<Journal.Entry> open = j.pending();
+        assertEquals(1, open.size());
+        assertTrue(open.get(0).id().equals("container-change"), "a container's change waits for a sidecar with the engine");
+    }
+}
