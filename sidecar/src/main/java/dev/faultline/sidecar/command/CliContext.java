@@ -40,11 +40,13 @@ public final class CliContext implements Context {
 
     @Override
     public int execute(Experiment experiment) {
-        Thread runner = Thread.currentThread();
+        // the hook waits for the revert, not for this thread: after a SIGTERM this thread ends in main's
+        // System.exit, which blocks while hooks run, so joining it would hold every stop for the full 15 s
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
         Thread onTerm = new Thread(() -> {
             experiment.stop();
             try {
-                runner.join(15_000); // the revert runs in the experiment's finally blocks
+                finished.await(15, java.util.concurrent.TimeUnit.SECONDS); // the revert runs in the experiment's finally blocks
             } catch (InterruptedException ignored) {
                 // exiting anyway
             }
@@ -53,6 +55,7 @@ public final class CliContext implements Context {
         try {
             experiment.run();
         } finally {
+            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(onTerm);
             } catch (IllegalStateException shuttingDown) {
