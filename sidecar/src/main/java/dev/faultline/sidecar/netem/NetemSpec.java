@@ -56,20 +56,27 @@ public record NetemSpec(Duration delay, Duration jitter, Double delayCorrelation
                 a.add(distribution);
             }
         }
+        // tc sends netem's correlation attribute only when it parsed a delay, loss or corrupt correlation: a
+        // duplicate correlation alone is dropped without a word (iproute2 q_netem.c; seen in the netem guest). A
+        // zero loss or corrupt correlation (the same as none) makes tc carry it.
+        boolean carried = delayCorrelation != null || lossCorrelation != null || corruptCorrelation != null;
+        boolean carry = duplicateCorrelation != null && !carried;
         if (lossPercent != null) {
             a.add("loss");
             a.add(pct(lossPercent));
             if (lossCorrelation != null) a.add(pct(lossCorrelation));
+            else if (carry) a.add("0%");
         }
         if (duplicatePercent != null) {
             a.add("duplicate");
             a.add(pct(duplicatePercent));
             if (duplicateCorrelation != null) a.add(pct(duplicateCorrelation));
         }
-        if (corruptPercent != null) {
+        if (corruptPercent != null || (carry && lossPercent == null)) {
             a.add("corrupt");
-            a.add(pct(corruptPercent));
+            a.add(pct(corruptPercent == null ? 0 : corruptPercent));
             if (corruptCorrelation != null) a.add(pct(corruptCorrelation));
+            else if (carry && lossPercent == null) a.add("0%");
         }
         if (a.isEmpty()) throw new IllegalArgumentException("netem needs at least one effect");
         return a;

@@ -1,8 +1,10 @@
 package dev.faultline.sidecar.command;
 
+import dev.faultline.sidecar.netem.NetemSpec;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +52,11 @@ class CliParseTest {
 
     @Test
     void duplicateAndCorruptTakeACorrelationAsLossDoes() {
-        assertEquals(List.of("netem", "duplicate", "20%", "50%"), netemQdisc("netem", "--duration", "1m", "duplicate", "--percent", "20", "--correlation", "50", "web-1"));
+        // tc drops a duplicate correlation unless another correlation is parsed: a zero corrupt (or loss) one carries it
+        assertEquals(List.of("netem", "duplicate", "20%", "50%", "corrupt", "0%", "0%"), netemQdisc("netem", "--duration", "1m", "duplicate", "--percent", "20", "--correlation", "50", "web-1"));
+        assertEquals(List.of("netem", "loss", "5%", "0%", "duplicate", "20%", "50%"), netemQdisc("netem", "-d", "1m", "duplicate", "-p", "20", "-c", "50", "--loss", "5", "web-1"));
+        assertEquals(List.of("delay", "100ms", "0ms", "10%", "duplicate", "20%", "50%"), // a delay correlation carries it already
+                NetemSpec.delay(Duration.ofMillis(100), null, 10.0, null).and(NetemSpec.duplicate(20, 50.0)).args());
         assertEquals(List.of("netem", "corrupt", "5%", "25%"), netemQdisc("netem", "-d", "1m", "corrupt", "-p", "5", "-c", "25", "web-1"));
         assertEquals(List.of("netem", "loss", "30%", "50%"), netemQdisc("netem", "-d", "1m", "loss", "-p", "30", "-c", "50", "web-1"));
         assertEquals(List.of("netem", "duplicate", "1.5%"), netemQdisc("netem", "-d", "1m", "duplicate", "-p", "1.5", "web-1"));
