@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The netem guest suite: every netem fault measured on a real kernel. Boots .ci/netem-vm.sh (Debian's stock 6.1
+# kernel, which has sch_netem) and runs the dev.faultline.sidecar.guest tests there with plain java and the JUnit
+# console launcher: Maven itself would take ~90 s just to start under emulation. Needs the built jar and test
+# classes (after `mvn -B verify`, or `mvn -B -pl common,sidecar -am package -DskipTests` then `... test-compile`).
+# No docker. Reports: sidecar/target/netem-guest-reports (JUnit XML, the console log, figures.md).
+#
+#   .ci/netem-guest-tests.sh                      the whole suite
+#   .ci/netem-guest-tests.sh NetemDelayGuestIT    one class (the launcher's --select-class)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+t=sidecar/target
+[ -s $t/faultline-sidecar.jar ] && [ -d $t/test-classes/dev/faultline/sidecar/guest ] && [ -s $t/guest.classpath ] || {
+  echo "netem-guest-tests: build first: mvn -B -pl common,sidecar -am package -DskipTests && mvn -B -pl common,sidecar -am test-compile" >&2; exit 2; }
+reports=$root/$t/netem-guest-reports
+rm -rf "$reports"; mkdir -p "$reports"
+select=(--select-package dev.faultline.sidecar.guest)
+[ $# -eq 0 ] || { select=(); for c in "$@"; do select+=(--select-class "dev.faultline.sidecar.guest.$c"); done; }
+start=$(date +%s)
+rc=0
+# the guest only writes into $reports; every namespace, qdisc and process of the tests dies with it
+.ci/netem-vm.sh --rw "$reports" -- java -cp "$root/$t/test-classes:$root/$t/classes:$(cat $t/guest.classpath)" \
+    -Dfaultline.sidecar.jar="$root/$t/faultline-sidecar.jar" \
+    org.junit.platform.console.ConsoleLauncher execute "${select[@]}" --include-classname '.*GuestIT$' --fail-if-no-tests \
+    --reports-dir "$reports" --disable-banner --details=tree 2>&1 | tee "$reports/guest.log" || rc=$?
+{
+  echo "| fault | asked | measured in the guest | command |"
+  echo "|---|---|---|---|"
+  sed -n 's/^FIGURE | \(.*\)$/| \1 |/p' "$reports/guest.log"
+} > "$reports/figures.md"
+echo "netem-guest-tests: exit $rc after $(( $(date +%s) - start )) s; figures in $reports/figures.md" >&2
+exit $rc
