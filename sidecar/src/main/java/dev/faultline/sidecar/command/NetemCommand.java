@@ -87,6 +87,13 @@ final class NetemCommand {
     }
 
     abstract static class NetemEffect extends Effect {
+        /** Refused up front on a kernel without sch_netem: nothing journalled, nothing applied. */
+        @Override
+        Experiment.Action action(Context c) {
+            dev.faultline.sidecar.netem.NetemPreflight.require();
+            return super.action(c);
+        }
+
         @Option(names = "--loss", description = "also drop this percentage of packets (one qdisc)") Double alsoLoss;
         @Option(names = "--duplicate", description = "also duplicate this percentage (one qdisc)") Double alsoDuplicate;
         @Option(names = "--corrupt", description = "also corrupt this percentage (one qdisc)") Double alsoCorrupt;

@@ -151,6 +151,11 @@ public final class SidecarControl implements SidecarMBean {
         }
     }
 
+    @Override
+    public boolean isNetemAvailable() {
+        return dev.faultline.sidecar.netem.NetemPreflight.available();
+    }
+
     static List<String> words(String command) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();

@@ -19,4 +19,7 @@ public interface SidecarMBean {
     int getRulesActive();
 
     int getExperimentsRunning();
+
+    /** Whether this kernel runs netem delay/loss/duplicate/corrupt (probed once); rate and iptables need no netem. */
+    boolean isNetemAvailable();
 }

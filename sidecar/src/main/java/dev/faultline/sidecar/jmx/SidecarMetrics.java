@@ -21,6 +21,10 @@ final class SidecarMetrics {
               - pattern: 'dev.faultline<type=Sidecar><>ExperimentsRunning'
                 name: faultline_sidecar_experiments_running
                 type: GAUGE
+              - pattern: 'dev.faultline<type=Sidecar><>NetemAvailable'
+                name: faultline_sidecar_netem_available
+                type: GAUGE
+                help: 1 when this kernel runs netem delay/loss/duplicate/corrupt, else 0
             """;
 
     private SidecarMetrics() {

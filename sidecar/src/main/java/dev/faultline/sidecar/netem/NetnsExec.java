@@ -53,9 +53,8 @@ public final class NetnsExec {
 
     static String checked(Result r, List<String> argv) {
         if (r.ok()) return r.output();
-        if (r.output().contains("Specified qdisc kind is unknown") && argv.contains("netem")) {
-            throw new IllegalStateException("this kernel has no sch_netem module (tc: \"Specified qdisc kind is unknown\"): "
-                    + "netem delay/loss/duplicate/corrupt cannot run here; netem rate (tbf) and iptables loss do not need it");
+        if (argv.contains("netem") && NetemPreflight.saysMissing(r.output()) != null) {
+            throw new IllegalStateException(NetemPreflight.refusal()); // a kernel the preflight could not ask
         }
         throw new IllegalStateException("`" + String.join(" ", argv) + "` failed (" + r.exitCode() + "): " + r.output());
     }

@@ -347,16 +347,34 @@ class NetworkIT extends EngineTest {
         assertEquals(rulesBefore, rules(web));
     }
 
+    /** Whether this kernel takes a netem qdisc, asked independently of the sidecar (a throwaway namespace). */
+    static boolean kernelHasNetem() {
+        return !DockerHost.exec(List.of("unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms")).startsWith("ERR");
+    }
+
+    /** The preflight: on a kernel without sch_netem every netem verb is refused up front and leaves nothing. */
     @Test
-    void netemDelayFailsClearlyWithoutSchNetem() throws Exception {
-        boolean hasNetem = !DockerHost.exec(List.of("sh", "-c", "grep -qw sch_netem /proc/modules || modinfo sch_netem")).startsWith("ERR");
-        Sidecar.Run r = sidecar.run("netem", "--duration", "2s", "delay", "--time", "100", "--jitter", "10", web);
-        if (hasNetem) {
-            assertEquals(0, r.exitCode(), r.output());
-        } else {
-            assertEquals(1, r.exitCode());
-            assertTrue(r.output().contains("no sch_netem module"), r.output());
+    void netemVerbsAreRefusedUpFrontWithoutSchNetemAndLeaveNothing() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(kernelHasNetem(), "this kernel has netem: the netem guest suite covers it");
+        for (List<String> verb : List.of(List.of("delay", "--time", "100", "--jitter", "10"), List.of("loss", "--percent", "30"),
+                List.of("duplicate", "--percent", "5"), List.of("corrupt", "--percent", "5"))) {
+            for (boolean ingress : new boolean[]{false, true}) {
+                List<String> args = new java.util.ArrayList<>(List.of("netem", "--duration", "30s"));
+                if (ingress) args.add("--ingress");
+                args.addAll(verb);
+                args.add(web);
+                Sidecar.Run r = sidecar.run(args.toArray(String[]::new));
+                assertEquals(1, r.exitCode(), r.output());
+                for (String says : List.of("no sch_netem in this kernel (tc: Specified qdisc kind is unknown)", "kernel-modules-extra",
+                        "linux-modules-extra-$(uname -r)", "netem rate", "iptables loss", "latency on=read|write|connect", "nothing was changed")) {
+                    assertTrue(r.output().contains(says), args + " says '" + says + "': " + r.output());
+                }
+            }
         }
-        assertFalse(shaped(web), "nothing left behind: " + qdiscs(web));
+        assertFalse(shaped(web), "no qdisc left: " + qdiscs(web));
+        assertFalse(docker.inNetns(web, "ip", "link", "show").contains("flifb"), "no IFB device left");
+        assertTrue(new dev.faultline.sidecar.journal.Journal(sidecar.journal).pending().isEmpty(), "no journal entry");
+        Sidecar.Run rate = sidecar.run("--dry-run", "netem", "--duration", "1s", "rate", "--rate", "1mbit", web);
+        assertEquals(0, rate.exitCode(), "rate needs no netem: " + rate.output());
     }
 }
