@@ -18,12 +18,24 @@ rm -rf "$reports"; mkdir -p "$reports"
 select=(--select-package dev.faultline.sidecar.guest)
 [ $# -eq 0 ] || { select=(); for c in "$@"; do select+=(--select-class "dev.faultline.sidecar.guest.$c"); done; }
 start=$(date +%s)
+run_suite() {
+  # the guest only writes into $reports; every namespace, qdisc and process of the tests dies with it
+  .ci/netem-vm.sh --rw "$reports" -- java -cp "$root/$t/test-classes:$root/$t/classes:$(cat $t/guest.classpath)" \
+      -Dfaultline.sidecar.jar="$root/$t/faultline-sidecar.jar" \
+      org.junit.platform.console.ConsoleLauncher execute "${select[@]}" --include-classname '.*GuestIT$' --fail-if-no-tests \
+      --reports-dir "$reports" --disable-banner --details=tree 2>&1 | tee "$reports/guest.log"
+}
 rc=0
-# the guest only writes into $reports; every namespace, qdisc and process of the tests dies with it
-.ci/netem-vm.sh --rw "$reports" -- java -cp "$root/$t/test-classes:$root/$t/classes:$(cat $t/guest.classpath)" \
-    -Dfaultline.sidecar.jar="$root/$t/faultline-sidecar.jar" \
-    org.junit.platform.console.ConsoleLauncher execute "${select[@]}" --include-classname '.*GuestIT$' --fail-if-no-tests \
-    --reports-dir "$reports" --disable-banner --details=tree 2>&1 | tee "$reports/guest.log" || rc=$?
+run_suite || rc=$?
+# The JVM under software emulation has crashed once in its JIT-compiled code (SIGSEGV in C1 code, exit 134, seen
+# once in four runs): an emulator fault, not a test result. Such a crash, and only it, gets one more boot; a failed
+# test never does.
+if [ "$rc" -eq 134 ] && grep -q "A fatal error has been detected by the Java Runtime Environment" "$reports/guest.log"; then
+  echo "netem-guest-tests: the guest's JVM crashed (exit 134, hs_err above); booting the guest once more" >&2
+  mv "$reports/guest.log" "$reports/guest-jvm-crash.log"
+  rc=0
+  run_suite || rc=$?
+fi
 {
   echo "| fault | asked | measured in the guest | command |"
   echo "|---|---|---|---|"

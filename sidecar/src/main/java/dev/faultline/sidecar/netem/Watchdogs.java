@@ -44,6 +44,11 @@ public final class Watchdogs {
         watchdog.destroy();
     }
 
+    /** Whether a process's command line is a watchdog (of any change). */
+    public static boolean isWatchdog(String commandLine) {
+        return commandLine.contains(" " + NAME + " ");
+    }
+
     /** Whether a process's command line is the watchdog of this change. */
     static boolean isWatchdogOf(String commandLine, String changeId) {
         return commandLine.contains(" " + NAME + " " + changeId + " ");

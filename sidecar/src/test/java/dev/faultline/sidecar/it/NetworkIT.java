@@ -229,7 +229,7 @@ class NetworkIT extends EngineTest {
     /** The watchdog shells guarding changes in force (found by the mark in their script) and their sleeps. */
     static List<ProcessHandle> watchdogs() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(" faultline-watchdog ")).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> dev.faultline.sidecar.netem.Watchdogs.isWatchdog(c)).orElse(false))
                 .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
                 .toList();
     }
