@@ -25,6 +25,11 @@ public final class Main {
                 System.err.println("warning: journal recovery failed: " + e.getMessage());
             }
         }
+        if (!help && !Engine.reachable() && ProcessHandle.current().pid() == 1) {
+            // PID 1 of a PID namespace of our own: the watchdog is our child and dies with this container
+            System.err.println("warning: pod mode without a shared PID namespace: a change's watchdog dies with this container, so after a "
+                    + "SIGKILL the change stays until this sidecar starts again and reverts it from its journal (keep the journal on a volume)");
+        }
         System.exit(SidecarCli.commandLine(context).execute(args));
     }
 }

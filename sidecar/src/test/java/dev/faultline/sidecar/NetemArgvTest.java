@@ -109,8 +109,8 @@ class NetemArgvTest {
     void journalKeepsWhatIsStillInForce(@TempDir Path dir) {
         Journal j = new Journal(dir.resolve("journal"));
         List<List<String>> revert = List.of(List.of("tc", "qdisc", "del", "dev", "eth0", "root", "handle", "fa17:"));
-        j.applying(new Journal.Entry("a", "c1", 1, 0, revert));
-        j.applying(new Journal.Entry("b", "c2", ProcessHandle.current().pid(), 0, revert));
+        j.applying(new Journal.Entry("a", "c1", new dev.faultline.sidecar.journal.Owner(1, 0), 0, revert));
+        j.applying(new Journal.Entry("b", "c2", dev.faultline.sidecar.journal.Owner.current(), 0, revert));
         j.reverted("a");
         List<Journal.Entry> open = j.pending();
         assertEquals(1, open.size());
@@ -119,5 +119,29 @@ class NetemArgvTest {
         assertFalse(open.get(0).orphaned(), "owned by a live process");
         j.compact();
         assertEquals(1, j.pending().size());
+    }
+
+    /**
+     * In a container the restarted sidecar is PID 1 again: a change whose owner's PID is alive but belongs to a
+     * process started at another time is orphaned (with a bare PID it looked owned forever).
+     */
+    @Test
+    void aReusedPidDoesNotOwnTheChange(@TempDir Path dir) throws Exception {
+        dev.faultline.sidecar.journal.Owner me = dev.faultline.sidecar.journal.Owner.current();
+        assertTrue(me.startMillis() > 0, "this JVM's start time is known: " + me);
+        assertFalse(me.gone(), "alive, same start");
+        assertTrue(new dev.faultline.sidecar.journal.Owner(me.pid(), me.startMillis() - 60_000).gone(), "the PID is another process now");
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        assertTrue(new dev.faultline.sidecar.journal.Owner(ended.pid(), 0).gone(), "ended");
+        // a journal line from before start times were recorded: the bare PID still reads, as liveness only
+        Path file = dir.resolve("journal");
+        java.nio.file.Files.writeString(file, "APPLY\told\tc1\t" + me.pid() + "\t0\ttc\u001fqdisc\n");
+        Journal.Entry old = new Journal(file).pending().get(0);
+        assertEquals(new dev.faultline.sidecar.journal.Owner(me.pid(), 0), old.owner());
+        assertFalse(old.orphaned(), "a live PID of an old line still owns it");
+        Journal j = new Journal(dir.resolve("journal2"));
+        j.applying(new Journal.Entry("x", "c1", new dev.faultline.sidecar.journal.Owner(me.pid(), me.startMillis() + 5_000), 0, List.of(List.of("true"))));
+        assertTrue(j.pending().get(0).orphaned(), "written and read back with its start time, it is seen as another process's");
     }
 }

@@ -20,10 +20,10 @@ public final class Journal {
     private static final String CMD = "\u001e";
 
     /** A change still in force: what container it is in and the commands that undo it. */
-    public record Entry(String id, String containerId, long ownerPid, long deadlineEpochMillis, List<List<String>> revert) {
-        /** The sidecar that applied it is gone (crashed or SIGKILLed): its change is ours to revert. */
+    public record Entry(String id, String containerId, Owner owner, long deadlineEpochMillis, List<List<String>> revert) {
+        /** The sidecar that applied it is gone (crashed or SIGKILLed, its PID free or reused): its change is ours to revert. */
         public boolean orphaned() {
-            return ProcessHandle.of(ownerPid).map(h -> !h.isAlive()).orElse(true);
+            return owner.gone();
         }
     }
 
@@ -45,7 +45,7 @@ public final class Journal {
     public synchronized void applying(Entry e) {
         List<String> cmds = new ArrayList<>();
         for (List<String> c : e.revert()) cmds.add(String.join(ARG, c));
-        append("APPLY" + FIELD + e.id() + FIELD + e.containerId() + FIELD + e.ownerPid() + FIELD + e.deadlineEpochMillis() + FIELD + String.join(CMD, cmds));
+        append("APPLY" + FIELD + e.id() + FIELD + e.containerId() + FIELD + e.owner() + FIELD + e.deadlineEpochMillis() + FIELD + String.join(CMD, cmds));
     }
 
     public synchronized void reverted(String id) {
@@ -62,7 +62,7 @@ public final class Journal {
                 if (f[0].equals("APPLY") && f.length == 6) {
                     List<List<String>> revert = new ArrayList<>();
                     for (String c : f[5].split(CMD)) revert.add(List.of(c.split(ARG)));
-                    open.put(f[1], new Entry(f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4]), revert));
+                    open.put(f[1], new Entry(f[1], f[2], Owner.parse(f[3]), Long.parseLong(f[4]), revert));
                 } else if (f[0].equals("DONE") && f.length == 2) {
                     open.remove(f[1]);
                 }

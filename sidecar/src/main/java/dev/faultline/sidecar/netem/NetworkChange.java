@@ -37,7 +37,7 @@ public final class NetworkChange {
 
     public synchronized void apply(Duration duration) {
         long t0 = System.nanoTime();
-        journal.applying(new Journal.Entry(id, target == null ? "self" : target.id(), ProcessHandle.current().pid(), System.currentTimeMillis() + duration.toMillis(), revert));
+        journal.applying(new Journal.Entry(id, target == null ? "self" : target.id(), dev.faultline.sidecar.journal.Owner.current(), System.currentTimeMillis() + duration.toMillis(), revert));
         active = true;
         try {
             for (List<String> cmd : apply) ns.check(cmd);

@@ -101,7 +101,10 @@ class ComposeSidecarIT {
             run.addAll(List.of("--cap-add", cap));
         }
         for (String volume : (List<String>) node.get("volumes")) {
-            run.addAll(List.of("-v", volume));
+            // a named volume (the journal) gets this run's name, and is removed with the run's containers
+            String named = volume.startsWith("/") ? volume : "faultline-samples-" + fleet.runId() + "-" + volume;
+            if (!volume.startsWith("/")) VOLUMES.add(named.substring(0, named.indexOf(':')));
+            run.addAll(List.of("-v", named));
         }
         for (String secret : (List<String>) node.getOrDefault("secrets", List.of())) {
             run.addAll(List.of("-v", composedSecret(secret) + ":/run/secrets/" + secret + ":ro"));
@@ -114,6 +117,8 @@ class ComposeSidecarIT {
         Docker.call(run.toArray(String[]::new));
         return port;
     }
+
+    private static final List<String> VOLUMES = new ArrayList<>();
 
     private static String sidecarName(DockerFleet fleet) {
         return "faultline-samples-" + fleet.runId() + "-chaos-node";
@@ -148,6 +153,13 @@ class ComposeSidecarIT {
     static void removeLeftovers() {
         if (Docker.unavailableReason().isEmpty()) {
             Docker.removeLabelled(null);
+            for (String v : VOLUMES) {
+                try {
+                    Docker.run(List.of("volume", "rm", "-f", v), Duration.ofSeconds(30));
+                } catch (java.io.IOException e) {
+                    System.out.println("[compose-sidecar-it] could not remove volume " + v + ": " + e);
+                }
+            }
         }
     }
 }

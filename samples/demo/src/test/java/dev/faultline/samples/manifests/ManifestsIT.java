@@ -35,6 +35,8 @@ class ManifestsIT {
 
     static final String HELLO_IMAGE = DockerFleet.IMAGE;
     static final String DOCKER_SOCKET = "/var/run/docker.sock";
+    /** The image's FAULTLINE_JOURNAL is /var/lib/faultline/journal. */
+    static final String JOURNAL_DIR = "/var/lib/faultline";
     static final Pattern LOOPBACK_PORT = Pattern.compile("127\\.0\\.0\\.1:(\\d+)(?:-(\\d+))?:(\\d+)");
 
     private final SampleFiles files = SampleFiles.locate();
@@ -92,7 +94,11 @@ class ManifestsIT {
         Map<String, Object> pod = services.get("chaos-pod");
         assertEquals("service:web", pod.get("network_mode"));
         assertEquals("container:" + web.get("container_name"), pod.get("pid"), "chaos-pod joins web's PID namespace");
-        assertFalse(pod.containsKey("volumes"), "pod mode needs no engine socket");
+        assertFalse(((List<String>) pod.getOrDefault("volumes", List.of())).stream().anyMatch(v -> v.startsWith(DOCKER_SOCKET)), "pod mode needs no engine socket");
+        for (Map<String, Object> sidecarService : List.of(node, pod)) {
+            assertTrue(((List<String>) sidecarService.get("volumes")).stream().anyMatch(v -> v.endsWith(":" + JOURNAL_DIR)),
+                    "the journal is on a volume, so a restarted sidecar reverts what a killed one left: " + sidecarService.get("volumes"));
+        }
         assertFalse(pod.containsKey("ports"), "a service in another's network namespace cannot publish ports");
         assertTrue(((List<String>) pod.get("cap_add")).contains("NET_ADMIN"), "pod mode shapes web's network: NET_ADMIN");
         SidecarCommandLine.Daemon podDaemon = sidecar.checkDaemonCommand((List<String>) pod.get("command"));
@@ -154,6 +160,7 @@ class ManifestsIT {
         Map<String, Object> hostPath = map(volumeNamed(podSpec, volume).get("hostPath"));
         assertEquals(DOCKER_SOCKET, hostPath.get("path"));
         assertEquals("Socket", hostPath.get("type"));
+        assertEquals(JOURNAL_DIR, map(volumeNamed(podSpec, mountedAt(c, JOURNAL_DIR)).get("hostPath")).get("path"), "the journal on the node");
     }
 
     @Test
@@ -180,6 +187,7 @@ class ManifestsIT {
         assertTrue(capabilities(side).contains("NET_ADMIN"));
         assertTrue(list(side.getOrDefault("volumeMounts", List.of())).stream().map(ManifestsIT::map)
                 .noneMatch(m -> DOCKER_SOCKET.equals(m.get("mountPath"))), "pod mode needs no engine socket");
+        assertNotNull(mountedAt(side, JOURNAL_DIR), "the journal survives the sidecar container's restarts");
     }
 
     @Test
