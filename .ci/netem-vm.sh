@@ -110,7 +110,8 @@ mount -t tmpfs ovl /ovl; mkdir -p /ovl/u /ovl/w
 mount -t overlay overlay -o lowerdir=/host,upperdir=/ovl/u,workdir=/ovl/w /newroot || { echo "netem-vm: overlay failed"; finish; }
 for d in proc sys dev; do mount --rbind /$d /newroot/$d; done
 mkdir -p /newroot/dev/pts /newroot/dev/shm; mount -t devpts devpts /newroot/dev/pts; mount -t tmpfs shm /newroot/dev/shm
-mount -t tmpfs tmp /newroot/tmp; mount -t tmpfs run /newroot/run; mkdir -p /newroot/run/netns /newroot/run/netem-vm
+# no fresh tmpfs on /tmp: the overlay already makes it writable in RAM, and a checkout under /tmp must stay visible
+mount -t tmpfs run /newroot/run; mkdir -p /newroot/run/netns /newroot/run/netem-vm
 mount --bind /xchg /newroot/run/netem-vm
 i=0
 while [ -f /xchg/rw$i ]; do
