@@ -1,22 +1,25 @@
 package dev.faultline.agent.spec;
 
+import dev.faultline.common.words.Durations;
+
 import java.util.Locale;
 
-/** Durations ({@code ms s m h}) and sizes ({@code b kb mb gb}, powers of 1024) as the grammar writes them. */
+/** Durations (the shared grammar of {@link Durations}) and sizes ({@code b kb mb gb}, powers of 1024) as the grammar writes them. */
 public final class Quantities {
     private Quantities() {
     }
 
-    /** Longest suffix first, so "ms" is not read as "s". */
-    private static final String[] DURATION_UNITS = {"ms", "us", "s", "m", "h"};
-    private static final long[] DURATION_NANOS = {1_000_000L, 1_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
+    /** Longest suffix first, so "kb" is not read as "b". */
     private static final String[] SIZE_UNITS = {"kb", "mb", "gb", "b"};
     private static final long[] SIZE_BYTES = {1L << 10, 1L << 20, 1L << 30, 1L};
 
+    /** The grammar both programs share ({@link Durations}: {@code 200ms}, {@code 1m30s} …), the key named in a refusal. */
     public static long parseDurationNanos(String key, String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.equals("0")) return 0;
-        return parse(key, value, v, DURATION_UNITS, DURATION_NANOS, "a duration needs a unit (ms, s, m, h), e.g. " + key + "=200ms");
+        try {
+            return Durations.parseNanos(value);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new SpecException(key + "=" + value + ": " + (e instanceof ArithmeticException ? "too long" : e.getMessage()) + ", e.g. " + key + "=200ms");
+        }
     }
 
     public static long parseSizeBytes(String key, String value) {

@@ -96,6 +96,13 @@ class SpecParserTest {
         assertTrue(e.getMessage().contains(named), e.getMessage());
     }
 
+    /** One duration grammar with the sidecar: ttl=1m30s was refused here while --duration 1m30s worked there. */
+    @Test
+    void compoundDurationsAsInTheSidecar() {
+        assertEquals(90_000_000_000L, SpecParser.parse("error on=read ttl=1m30s").ttlNanos());
+        assertEquals(1_500_000_000L, SpecParser.parse("latency on=read delay=1s500ms").delayNanos());
+    }
+
     /** Found by HostileSpecsIT: a lone NUL or ESC was trimmed to nothing and then indexed (IndexOutOfBounds). */
     @Test
     void controlCharactersAreRefusedWithTheirPosition() {
