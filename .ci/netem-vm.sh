@@ -167,7 +167,9 @@ append="console=ttyS0 panic=-1 i8042.noaux i8042.nokbd i8042.nopnp tsc=reliable 
 [ "${FAULTLINE_VM_VERBOSE:-0}" = 1 ] || append="$append quiet loglevel=1"
 # /dev/kvm here is PVM, which cannot run a stock kernel: TCG unless real vmx/svm KVM is loaded
 if [ -w /dev/kvm ] && [ -d /sys/module/kvm_intel -o -d /sys/module/kvm_amd ]; then accel=(-accel kvm -cpu host)
-else accel=(-accel tcg,thread=multi,tb-size=256 -cpu max); fi
+# Not -cpu max under TCG: the guest's JVMs crashed in JIT-compiled code with it (SIGSEGV, SIGILL: about one run in
+# three), emulating instructions the JIT picks from CPUID; a plain x86-64 with SSE4.2 is what the JIT needs.
+else accel=(-accel tcg,thread=multi,tb-size=256 -cpu "${FAULTLINE_VM_CPU:-qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt}"); fi
 t0=$(date +%s.%N)
 # -no-reboot: a guest panic (panic=-1 reboots) ends qemu instead of looping
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 "${accel[@]}" -m "$MEM" -smp "$SMP" -nodefaults -no-user-config -nic none \
