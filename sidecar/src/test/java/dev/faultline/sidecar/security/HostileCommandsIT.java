@@ -87,8 +87,12 @@ class HostileCommandsIT {
                 System.out.printf("[hostile-commands] %d strings (seed %d): %d refused, %d accepted as data (a dry run, in a sandbox) and stopped; "
                         + "%d process scans; e.g. %s%n", COUNT, seed, refused, accepted, watch.scans(), firstRefusals);
             } finally {
+                daemon.descendants().forEach(ProcessHandle::destroy); // the sidecar itself, PID 1 of the sandbox
                 daemon.destroy();
                 if (!daemon.waitFor(20, TimeUnit.SECONDS)) daemon.destroyForcibly();
+                for (long deadline = System.currentTimeMillis() + 20_000; daemon.descendants().findAny().isPresent()
+                        && System.currentTimeMillis() < deadline; ) Thread.sleep(50);
+                assertTrue(daemon.descendants().findAny().isEmpty(), "the sandboxed sidecar is gone");
             }
         }
     }

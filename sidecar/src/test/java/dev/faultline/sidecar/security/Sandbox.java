@@ -40,9 +40,12 @@ final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** {@code argv} inside the sandbox's network namespace, as PID 1 of a new PID namespace. */
+    /**
+     * {@code argv} inside the sandbox's network namespace, as PID 1 of a new PID namespace; it is killed when the
+     * unshare that forked it ends ({@code --kill-child}), so stopping the returned process stops it.
+     */
     List<String> inside(List<String> argv) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, "unshare", "--pid", "--fork", "--mount-proc"));
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, "unshare", "--pid", "--fork", "--kill-child", "--mount-proc"));
         cmd.addAll(argv);
         return cmd;
     }
