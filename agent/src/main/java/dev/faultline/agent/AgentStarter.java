@@ -14,7 +14,6 @@ import dev.faultline.agent.metrics.MetricsEndpoint;
 import dev.faultline.agent.spec.SpecException;
 import dev.faultline.agent.spec.SpecParser;
 import dev.faultline.common.jmx.ControlPlane;
-import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxOptions;
 import dev.faultline.common.jmx.RemoteJmx;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -135,13 +134,7 @@ public final class AgentStarter {
         if (jmx.port() > 0) {
             try {
                 RemoteJmx.Connector connector = RemoteJmx.start(jmx.requireFiles(JmxOptions.Words.AGENT), plane.remote(), log);
-                if (connector.generatedPasswordFile() != null) {
-                    Path file = connector.generatedPasswordFile();
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(file), "faultline-jmx-credentials"));
-                }
-                log.info("JMX: {} ({})", connector.url(), jmx.authNone() ? "authentication off"
-                        : connector.generatedPasswordFile() != null ? "user " + Credentials.GENERATED_USER + ", generated password in " + connector.generatedPasswordFile()
-                        : "password file " + jmx.passwordFile());
+                log.info("JMX: {} (auth: {})", connector.url(), connector.auth());
             } catch (Exception e) {
                 log.error("JMX connector on {}:{} not started: {}", jmx.bindHost(), jmx.port(), e.toString());
             }
@@ -153,14 +146,6 @@ public final class AgentStarter {
             } catch (IOException | RuntimeException e) {
                 log.error("metrics endpoint on {}:{} not started: {}", options.metricsHost(), options.metricsPort(), e.toString());
             }
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a stale generated password opens nothing: the next start writes a new one
         }
     }
 

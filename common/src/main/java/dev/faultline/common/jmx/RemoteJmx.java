@@ -46,8 +46,14 @@ public final class RemoteJmx {
     private RemoteJmx() {
     }
 
-    /** A running connector, and the generated password file if there is one. */
-    public record Connector(JMXConnectorServer server, String url, Path generatedPasswordFile) {
+    /** A running connector, and the generated password file if there is one (removed when the JVM exits). */
+    public record Connector(JMXConnectorServer server, String url, JmxOptions options, Path generatedPasswordFile) {
+        /** How clients log in, for the start-up log line of either program; never the secret. */
+        public String auth() {
+            if (options.authNone()) return "none";
+            if (generatedPasswordFile != null) return "user=" + Credentials.GENERATED_USER + " password-file=" + generatedPasswordFile + " (generated)";
+            return "password-file=" + options.passwordFile() + (options.accessFile() != null ? " access-file=" + options.accessFile() : "");
+        }
     }
 
     public static Connector start(JmxOptions o, MBeanServer faultlineOnly, Logger log) throws IOException {
@@ -98,7 +104,11 @@ public final class RemoteJmx {
             log.warn("JMX: authentication is OFF (asked for explicitly): any local user who can reach {}:{} controls Faultline here",
                     o.bindHost(), o.port());
         }
-        return new Connector(connector, o.url(), generated);
+        if (generated != null) {
+            Path file = generated; // a stale one would open nothing (the next start writes a new one), but leave no secret behind
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> file.toFile().delete(), "faultline-jmx-credentials"));
+        }
+        return new Connector(connector, o.url(), o, generated);
     }
 
     /** Connections made after login go back to the connector's own class loader (not the login guard). */

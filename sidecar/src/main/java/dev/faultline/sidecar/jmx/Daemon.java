@@ -1,7 +1,6 @@
 package dev.faultline.sidecar.jmx;
 
 import dev.faultline.common.jmx.ControlPlane;
-import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxOptions;
 import dev.faultline.common.jmx.RemoteJmx;
 import dev.faultline.sidecar.journal.Journal;
@@ -32,19 +31,12 @@ public final class Daemon {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int n = control.stopAll();
             log.info("action=shutdown stopped={} (their changes reverted)", n);
-            if (connector.generatedPasswordFile() != null) connector.generatedPasswordFile().toFile().delete();
             done.countDown();
         }, "faultline-shutdown"));
-        log.info("action=daemon jmx={} bound={} auth={} metrics={} journal={}", connector.url(), o.jmx().bindHost(), auth(o.jmx(), connector),
+        log.info("action=daemon jmx={} bound={} auth={} metrics={} journal={}", connector.url(), o.jmx().bindHost(), connector.auth(),
                 o.metricsPort() > 0 ? o.metricsHost() + ":" + o.metricsPort() : "off", journal.file());
         System.out.println("READY jmx " + o.jmx().port());
         done.await();
         return 0;
-    }
-
-    private static String auth(JmxOptions jmx, RemoteJmx.Connector connector) {
-        if (jmx.authNone()) return "none";
-        if (connector.generatedPasswordFile() != null) return "user=" + Credentials.GENERATED_USER + " password-file=" + connector.generatedPasswordFile();
-        return "password-file=" + jmx.passwordFile() + (jmx.accessFile() != null ? " access-file=" + jmx.accessFile() : "");
     }
 }
