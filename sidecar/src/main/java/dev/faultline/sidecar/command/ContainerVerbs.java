@@ -1,8 +1,9 @@
 package dev.faultline.sidecar.command;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.faultline.sidecar.change.Change;
+import dev.faultline.sidecar.change.PauseChange;
 import dev.faultline.sidecar.chaos.Experiment;
 import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.target.ContainerTarget;
@@ -20,11 +21,7 @@ final class ContainerVerbs {
 
     /** A container that went away between selection and action is not an error. */
     static void tolerateGone(Runnable call) {
-        try {
-            call.run();
-        } catch (NotFoundException | ConflictException e) {
-            // already stopped, paused or removed: nothing left to do
-        }
+        dev.faultline.sidecar.docker.Engine.tolerateGone(call);
     }
 
     /**
@@ -99,14 +96,20 @@ final class ContainerVerbs {
         boolean runningOnly() { return true; }
         String describe() { return "pause --duration " + duration.toMillis() + "ms"; }
 
+        /** Journalled and watchdog-guarded like a network change: a SIGKILLed sidecar leaves nothing paused. */
         Experiment.Action action(Context c) {
             return ts -> {
                 DockerClient d = c.docker();
+                List<Change> paused = new java.util.ArrayList<>();
                 try {
-                    forEach(ts, t -> tolerateGone(() -> d.pauseContainerCmd(t.id()).exec()));
+                    for (ContainerTarget t : ts) {
+                        Change p = new PauseChange(c.newId() + "-" + t.shortId(), t, d, c.journal());
+                        p.apply(duration);
+                        paused.add(p);
+                    }
                     Thread.sleep(duration.toMillis());
                 } finally { // also on stop and SIGTERM: nothing stays paused
-                    forEach(ts, t -> tolerateGone(() -> d.unpauseContainerCmd(t.id()).exec()));
+                    NetworkShaping.revertAll(paused);
                 }
             };
         }

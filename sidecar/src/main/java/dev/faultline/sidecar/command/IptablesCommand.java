@@ -46,12 +46,7 @@ final class IptablesCommand {
 
         Experiment.Action action(Context c) {
             rule("check"); // refuse bad flags before anything runs
-            @SuppressWarnings("unchecked")
-            java.util.function.Function<Long, List<List<String>>[]> plan = pid -> {
-                IptablesRule r = rule(c.newId());
-                return new List[]{List.of(r.insert()), List.of(r.delete())};
-            };
-            return NetworkShaping.action(c, ipt.duration, plan, List.of());
+            return NetworkShaping.action(c, ipt.duration, id -> rule(id).plan(), List.of());
         }
     }
 }

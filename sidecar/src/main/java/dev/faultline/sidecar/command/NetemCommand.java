@@ -77,12 +77,7 @@ final class NetemCommand {
         Experiment.Action action(Context c) {
             netem.validate();
             List<String> q = qdisc();
-            @SuppressWarnings("unchecked")
-            java.util.function.Function<Long, List<List<String>>[]> plan = pid -> {
-                TcPlan p = TcPlan.of(netem.iface, q, netem.cidrs, netem.ingress);
-                return new List[]{p.apply(), p.revert()};
-            };
-            return NetworkShaping.action(c, netem.duration, plan, netem.precheck());
+            return NetworkShaping.action(c, netem.duration, id -> TcPlan.of(netem.iface, q, netem.cidrs, netem.ingress).plan(), netem.precheck());
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.faultline.sidecar.command;
 
+import dev.faultline.sidecar.change.Change;
+import dev.faultline.sidecar.change.NetworkChange;
 import dev.faultline.sidecar.chaos.Experiment;
 import dev.faultline.sidecar.docker.HelperContainer;
+import dev.faultline.sidecar.netem.ChangePlan;
 import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.netem.NetnsExecutor;
-import dev.faultline.sidecar.netem.NetworkChange;
 import dev.faultline.sidecar.target.ContainerTarget;
 
 import java.time.Duration;
@@ -17,10 +19,10 @@ final class NetworkShaping {
     private NetworkShaping() {
     }
 
-    /** @param plan for a container's pid and a change id: the apply and revert commands */
-    static Experiment.Action action(Context c, Duration duration, Function<Long, List<List<String>>[]> plan, List<List<String>> precheck) {
+    /** @param plan for a change id: its commands */
+    static Experiment.Action action(Context c, Duration duration, Function<String, ChangePlan> plan, List<List<String>> precheck) {
         return targets -> {
-            List<NetworkChange> applied = new ArrayList<>();
+            List<Change> applied = new ArrayList<>();
             try {
                 for (ContainerTarget t : targets) {
                     long pid = pidOf(c, t);
@@ -30,16 +32,27 @@ final class NetworkShaping {
                         NetnsExec.Result r = ns.run(check);
                         if (!r.ok()) throw new IllegalStateException(t + ": " + r.output());
                     }
-                    List<List<String>>[] cmds = plan.apply(pid);
-                    NetworkChange change = new NetworkChange(c.newId() + "-" + t.shortId().replace(":", ""), t, ns, cmds[0], cmds[1], c.journal());
+                    String id = c.newId() + "-" + t.shortId().replace(":", "");
+                    Change change = new NetworkChange(id, t, ns, plan.apply(id), c.journal());
                     change.apply(duration);
                     applied.add(change);
                 }
                 Thread.sleep(duration.toMillis());
             } finally {
-                applied.forEach(NetworkChange::revert);
+                revertAll(applied);
             }
         };
+    }
+
+    /** Reverts every change (also when one fails); a revert that could not be verified is reported after all were tried. */
+    static void revertAll(List<Change> applied) {
+        List<String> stuck = new ArrayList<>();
+        for (Change change : applied) {
+            if (!change.revert()) stuck.add(change.summary());
+        }
+        if (!stuck.isEmpty()) {
+            throw new IllegalStateException("revert not verified, retrying; the journal keeps it and its watchdog stays armed: " + String.join("; ", stuck));
+        }
     }
 
     static long pidOf(Context c, ContainerTarget t) {

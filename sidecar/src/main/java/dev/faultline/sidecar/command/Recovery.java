@@ -2,16 +2,22 @@ package dev.faultline.sidecar.command;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.change.Change;
+import dev.faultline.sidecar.change.NetworkChange;
+import dev.faultline.sidecar.change.PauseChange;
 import dev.faultline.sidecar.docker.HelperContainer;
+import dev.faultline.sidecar.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
-import dev.faultline.sidecar.netem.NetworkChange;
 import dev.faultline.sidecar.netem.Watchdogs;
 import dev.faultline.sidecar.target.PodTargets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** At start: reverts the changes a crashed or SIGKILLed sidecar left in force, as its journal lists them. */
+/**
+ * At start: undoes the changes a crashed or SIGKILLed sidecar left in force, as its journal lists them. Each is
+ * adopted and reverted like a change of our own: done only once the target is verified clean, else kept (and
+ * retried in the background, and at the next start).
+ */
 public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger("faultline.recovery");
 
@@ -23,34 +29,41 @@ public final class Recovery {
         int n = 0;
         for (Journal.Entry e : journal.pending()) {
             if (!e.orphaned()) continue; // a live sidecar owns it
-            long pid = pidOf(e.containerId(), docker);
-            if (pid == NEEDS_ENGINE) continue; // kept in the journal
+            Change change;
+            try {
+                change = adopt(e, journal, docker);
+            } catch (RuntimeException engineDown) {
+                log.warn("action=recover change={} container={} kept for the next start: {}", e.id(), e.containerId(), engineDown.getMessage());
+                continue;
+            }
+            if (change == null) continue; // kept in the journal for a sidecar with the engine
             int watchdogs = stopWatchdogs(e.id(), docker); // before the revert: it must not fire on a later change
-            if (pid >= 0) {
-                boolean container = PodTargets.pidOf(e.containerId()) < 0;
-                NetworkChange.revertCommands(container ? HelperContainer.forContainer(docker, e.containerId(), pid) : NetnsExecutor.nsenter(pid), e.revert());
-            } // a stopped container's (or an ended process's) namespace is gone already
-            journal.reverted(e.id());
-            log.info("action=recover change={} container={} reverted={} watchdogs_stopped={}", e.id(), e.containerId(), pid >= 0, watchdogs);
+            boolean verified = change.revert();
+            log.info("action=recover change={} container={} kind={} verified={} watchdogs_stopped={}", e.id(), e.containerId(),
+                    e.kind().name().toLowerCase(java.util.Locale.ROOT), verified, watchdogs);
             n++;
         }
         journal.compact();
         return n;
     }
 
-    private static final long NEEDS_ENGINE = -2;
+    /** The change to revert, reaching its target the way it was reached; null when that needs the engine and there is none. */
+    private static Change adopt(Journal.Entry e, Journal journal, DockerClient docker) {
+        if (e.kind() == Journal.Kind.PAUSE) return docker == null ? null : PauseChange.adopt(e, docker, journal);
+        long pod = PodTargets.pidOf(e.containerId());
+        if (pod >= 0) return NetworkChange.adopt(e, NetnsExecutor.nsenter(pod), journal); // self, or a pod-mode process (gone = clean)
+        if (docker == null) return null;
+        long pid = runningPid(e.containerId(), docker);
+        // a stopped or removed container's namespace is gone, and the change with it
+        return NetworkChange.adopt(e, pid > 0 ? HelperContainer.forContainer(docker, e.containerId(), pid) : NetnsExecutor.gone(), journal);
+    }
 
-    /** 0 = our own namespace (pod mode's self), a pid to nsenter, -1 = gone, or NEEDS_ENGINE. */
-    private static long pidOf(String containerId, DockerClient docker) {
-        long pod = PodTargets.pidOf(containerId);
-        if (pod == 0) return 0;
-        if (pod > 0) return ProcessHandle.of(pod).map(ProcessHandle::isAlive).orElse(false) ? pod : -1; // a pod-mode process target
-        if (docker == null) return NEEDS_ENGINE;
+    private static long runningPid(String containerId, DockerClient docker) {
         try {
             InspectContainerResponse c = docker.inspectContainerCmd(containerId).exec();
             Long p = c.getState().getPidLong();
             return Boolean.TRUE.equals(c.getState().getRunning()) && p != null ? p : -1;
-        } catch (RuntimeException gone) {
+        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
             return -1;
         }
     }

@@ -24,6 +24,15 @@ public final class Engine {
         return !host.startsWith("unix://") || new File(host.substring("unix://".length())).exists();
     }
 
+    /** A container that went away, or is already in the state asked for (409: not paused, already paused …), is not an error. */
+    public static void tolerateGone(Runnable call) {
+        try {
+            call.run();
+        } catch (com.github.dockerjava.api.exception.NotFoundException | com.github.dockerjava.api.exception.ConflictException e) {
+            // already stopped, paused, unpaused or removed: nothing left to do
+        }
+    }
+
     public static DockerClient connect() {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host()).build();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()

@@ -34,12 +34,14 @@ public final class HelperContainer implements NetnsExecutor {
     private final DockerClient docker;
     private final String image;
     private final String targetId;
+    private final long targetPid;
     private final Map<String, String> labels;
 
-    public HelperContainer(DockerClient docker, String image, String targetId, Map<String, String> labels) {
+    public HelperContainer(DockerClient docker, String image, String targetId, long targetPid, Map<String, String> labels) {
         this.docker = docker;
         this.image = image;
         this.targetId = targetId;
+        this.targetPid = targetPid;
         this.labels = new HashMap<>(labels);
         this.labels.put(LABEL, targetId);
     }
@@ -56,7 +58,7 @@ public final class HelperContainer implements NetnsExecutor {
         InspectContainerResponse own = docker.inspectContainerCmd(self).exec();
         if (!forceHelper && "host".equals(own.getHostConfig().getPidMode())) return NetnsExecutor.nsenter(targetPid);
         Map<String, String> labels = own.getConfig().getLabels() == null ? Map.of() : own.getConfig().getLabels();
-        return new HelperContainer(docker, own.getImageId(), targetId, labels);
+        return new HelperContainer(docker, own.getImageId(), targetId, targetPid, labels);
     }
 
     /**
@@ -112,6 +114,21 @@ public final class HelperContainer implements NetnsExecutor {
         }
         String started = id;
         return () -> remove(docker, started);
+    }
+
+    /** The target stopped, was removed, or runs with a new main process (a restart: a new namespace). */
+    @Override
+    public boolean namespaceGone() {
+        boolean interrupted = Thread.interrupted();
+        try {
+            InspectContainerResponse c = docker.inspectContainerCmd(targetId).exec();
+            Long pid = c.getState().getPidLong();
+            return !Boolean.TRUE.equals(c.getState().getRunning()) || pid == null || pid != targetPid;
+        } catch (com.github.dockerjava.api.exception.NotFoundException removed) {
+            return true;
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.faultline.sidecar.jmx;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.faultline.common.words.Printable;
+import dev.faultline.sidecar.change.OpenChanges;
 import dev.faultline.sidecar.chaos.Experiment;
 import dev.faultline.sidecar.command.Context;
 import dev.faultline.sidecar.command.SidecarCli;
@@ -120,9 +121,22 @@ public final class SidecarControl implements SidecarMBean {
 
     @Override
     public String[] list() {
+        List<String> lines = new ArrayList<>();
         synchronized (experiments) {
-            return experiments.values().stream().map(Experiment::summary).toArray(String[]::new);
+            experiments.values().forEach(e -> lines.add(e.summary()));
         }
+        OpenChanges.pendingReverts().forEach(c -> lines.add(c.summary()));
+        return lines.toArray(String[]::new);
+    }
+
+    @Override
+    public long getRevertFailures() {
+        return OpenChanges.failedReverts();
+    }
+
+    @Override
+    public int getRevertsPending() {
+        return OpenChanges.pendingReverts().size();
     }
 
     @Override

@@ -20,6 +20,12 @@ public interface SidecarMBean {
 
     int getExperimentsRunning();
 
+    /** Revert attempts that did not leave their target verified clean (each is retried), since start. */
+    long getRevertFailures();
+
+    /** Changes whose revert failed and is being retried (shown by {@link #list()} as {@code revert-pending}). */
+    int getRevertsPending();
+
     /** Whether this kernel runs netem delay/loss/duplicate/corrupt (probed once); rate and iptables need no netem. */
     boolean isNetemAvailable();
 }

@@ -18,6 +18,14 @@ final class SidecarMetrics {
                 name: faultline_sidecar_rules_active
                 type: GAUGE
                 help: Network changes in force (journalled, not yet reverted)
+              - pattern: 'dev.faultline<type=Sidecar><>RevertFailures'
+                name: faultline_sidecar_revert_failures_total
+                type: COUNTER
+                help: Revert attempts that did not leave the target verified clean (each is retried)
+              - pattern: 'dev.faultline<type=Sidecar><>RevertsPending'
+                name: faultline_sidecar_reverts_pending
+                type: GAUGE
+                help: Changes whose revert failed and is being retried
               - pattern: 'dev.faultline<type=Sidecar><>ExperimentsRunning'
                 name: faultline_sidecar_experiments_running
                 type: GAUGE

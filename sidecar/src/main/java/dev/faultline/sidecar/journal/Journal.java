@@ -9,18 +9,37 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
- * Network changes written down before they are applied, and marked done once reverted, so that a sidecar
- * killed in between reverts them on its next start. One line per event, fsynced.
+ * Changes written down before they are applied, and marked done once their revert is verified, so that a sidecar
+ * killed in between reverts them on its next start. One line per event, fsynced. An {@code APPLY2} line ends in
+ * its CRC-32: a line torn by a kill during the write is ignored (the change it announced never started), never
+ * read as a shorter list of revert commands.
  */
 public final class Journal {
     private static final String FIELD = "\t";
     private static final String ARG = "\u001f";
     private static final String CMD = "\u001e";
 
-    /** A change still in force: what container it is in and the commands that undo it. */
-    public record Entry(String id, String containerId, Owner owner, long deadlineEpochMillis, List<List<String>> revert) {
+    /** What a change is, so recovery knows how to undo it. */
+    public enum Kind {
+        /** tc, ip or iptables in a network namespace: the revert and verify lists are commands run there. */
+        NETWORK,
+        /** A container paused through the engine: undone by unpausing it. */
+        PAUSE
+    }
+
+    /**
+     * A change still in force: what container it is in, the commands that undo it and the ones that succeed only once
+     * it is gone (each exits 0 when the target is clean).
+     */
+    public record Entry(String id, String containerId, Owner owner, long deadlineEpochMillis, Kind kind,
+                        List<List<String>> revert, List<List<String>> verify) {
+        public Entry(String id, String containerId, Owner owner, long deadlineEpochMillis, List<List<String>> revert) {
+            this(id, containerId, owner, deadlineEpochMillis, Kind.NETWORK, revert, List.of());
+        }
+
         /** The sidecar that applied it is gone (crashed or SIGKILLed, its PID free or reused): its change is ours to revert. */
         public boolean orphaned() {
             return owner.gone();
@@ -42,10 +61,15 @@ public final class Journal {
         return file;
     }
 
+    /** Written (and fsynced) before the change starts; throws, and so refuses the change, when it cannot be. */
     public synchronized void applying(Entry e) {
-        List<String> cmds = new ArrayList<>();
-        for (List<String> c : e.revert()) cmds.add(String.join(ARG, c));
-        append("APPLY" + FIELD + e.id() + FIELD + e.containerId() + FIELD + e.owner() + FIELD + e.deadlineEpochMillis() + FIELD + String.join(CMD, cmds));
+        String payload = String.join(FIELD, "APPLY2", e.id(), e.containerId(), e.owner().toString(), Long.toString(e.deadlineEpochMillis()),
+                e.kind().name(), commands(e.revert()), commands(e.verify()));
+        try {
+            append(payload + FIELD + crc(payload));
+        } catch (IllegalStateException full) {
+            throw new IllegalStateException(full.getMessage() + " (the change was refused, nothing was changed: free space there or set FAULTLINE_JOURNAL)", full);
+        }
     }
 
     public synchronized void reverted(String id) {
@@ -59,10 +83,10 @@ public final class Journal {
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.split(FIELD, -1);
-                if (f[0].equals("APPLY") && f.length == 6) {
-                    List<List<String>> revert = new ArrayList<>();
-                    for (String c : f[5].split(CMD)) revert.add(List.of(c.split(ARG)));
-                    open.put(f[1], new Entry(f[1], f[2], Owner.parse(f[3]), Long.parseLong(f[4]), revert));
+                if (f[0].equals("APPLY2") && f.length == 9 && crc(line.substring(0, line.lastIndexOf(FIELD))).equals(f[8])) {
+                    open.put(f[1], new Entry(f[1], f[2], Owner.parse(f[3]), Long.parseLong(f[4]), Kind.valueOf(f[5]), parse(f[6]), parse(f[7])));
+                } else if (f[0].equals("APPLY") && f.length == 6) { // written before APPLY2: network changes only
+                    open.put(f[1], new Entry(f[1], f[2], Owner.parse(f[3]), Long.parseLong(f[4]), parse(f[5])));
                 } else if (f[0].equals("DONE") && f.length == 2) {
                     open.remove(f[1]);
                 }
@@ -73,23 +97,56 @@ public final class Journal {
         return new ArrayList<>(open.values());
     }
 
-    /** Rewrites the file with only what is still open. */
+    /** Rewrites the file with only what is still open: into a new file, then renamed over the old one. */
     public synchronized void compact() {
         List<Entry> open = pending();
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Journal rewritten = new Journal(next);
         try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
+            Files.deleteIfExists(next);
+            open.forEach(rewritten::applying);
+            if (open.isEmpty()) Files.deleteIfExists(file);
+            else Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException ignored) {
             // kept as is; pending() still reads it right
-            return;
         }
-        open.forEach(this::applying);
+    }
+
+    private static String commands(List<List<String>> cmds) {
+        List<String> out = new ArrayList<>();
+        for (List<String> c : cmds) out.add(String.join(ARG, c));
+        return String.join(CMD, out);
+    }
+
+    private static List<List<String>> parse(String field) {
+        List<List<String>> cmds = new ArrayList<>();
+        if (field.isEmpty()) return cmds;
+        for (String c : field.split(CMD)) cmds.add(List.of(c.split(ARG, -1)));
+        return cmds;
+    }
+
+    private static String crc(String payload) {
+        CRC32 crc = new CRC32();
+        crc.update(payload.getBytes(StandardCharsets.UTF_8));
+        return Long.toHexString(crc.getValue());
+    }
+
+    private boolean endsTorn() throws IOException {
+        try (var r = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            if (r.length() == 0) return false;
+            r.seek(r.length() - 1);
+            return r.read() != '\n';
+        }
     }
 
     private void append(String line) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                ch.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+                // a line torn by a kill mid-write is closed first, so that it cannot swallow this one
+                String torn = endsTorn() ? "\n" : "";
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap((torn + line + "\n").getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) ch.write(b);
                 ch.force(true);
             }
         } catch (IOException e) {

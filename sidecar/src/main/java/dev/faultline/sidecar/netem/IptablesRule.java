@@ -33,6 +33,15 @@ public record IptablesRule(String chain, String protocol, String source, String 
         return argv("-D");
     }
 
+    /** Exits 0 only once no rule with this change's tag is left in the chain. */
+    public List<String> absent() {
+        return ChangePlan.noIptablesRuleTagged(chain, "faultline:" + tag);
+    }
+
+    public ChangePlan plan() {
+        return new ChangePlan(List.of(insert()), List.of(delete()), List.of(absent()));
+    }
+
     private List<String> argv(String op) {
         List<String> a = new ArrayList<>(List.of("iptables", "-w", "5", op, chain));
         if (protocol != null) a.addAll(List.of("-p", protocol));

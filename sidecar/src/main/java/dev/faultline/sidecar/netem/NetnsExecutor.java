@@ -22,14 +22,48 @@ public interface NetnsExecutor {
     /** How it reaches the namespace, for the action log: {@code nsenter} or {@code helper}. */
     String how();
 
+    /**
+     * The namespace this executor reaches is gone (its process ended, or its PID now belongs to another process):
+     * nothing of a change is left in it. Throws when that cannot be known (the engine does not answer).
+     */
+    boolean namespaceGone();
+
     /** Runs and fails with a message that names the missing kernel piece where tc says so. */
     default String check(List<String> argv) {
         return NetnsExec.checked(run(argv), argv);
     }
 
+    /** A namespace that is gone already (its container stopped or removed): nothing to run, nothing left. */
+    static NetnsExecutor gone() {
+        return new NetnsExecutor() {
+            public NetnsExec.Result run(List<String> argv) {
+                return new NetnsExec.Result(-1, "the target's network namespace is gone");
+            }
+
+            public Runnable watchdog(String changeId, Duration after, List<List<String>> revert) {
+                return () -> { };
+            }
+
+            public String how() {
+                return "none";
+            }
+
+            public boolean namespaceGone() {
+                return true;
+            }
+        };
+    }
+
     /** {@code nsenter -t PID -n}; pid 0 = our own namespace (pod mode). */
     static NetnsExecutor nsenter(long pid) {
+        java.util.Optional<java.time.Instant> started = pid <= 0 ? java.util.Optional.empty()
+                : ProcessHandle.of(pid).flatMap(p -> p.info().startInstant());
         return new NetnsExecutor() {
+            public boolean namespaceGone() {
+                if (pid <= 0) return false; // our own
+                return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> !p.info().startInstant().equals(started)).orElse(true);
+            }
+
             public NetnsExec.Result run(List<String> argv) {
                 return NetnsExec.run(pid, argv);
             }

@@ -15,6 +15,7 @@ public final class TcPlan {
 
     private final List<List<String>> apply = new ArrayList<>();
     private final List<List<String>> revert = new ArrayList<>();
+    private final List<List<String>> verify = new ArrayList<>();
 
     public List<List<String>> apply() {
         return apply;
@@ -22,6 +23,15 @@ public final class TcPlan {
 
     public List<List<String>> revert() {
         return revert;
+    }
+
+    /** Each exits 0 only once nothing of this change is left on the target (see {@link ChangePlan}). */
+    public List<List<String>> verify() {
+        return verify;
+    }
+
+    public ChangePlan plan() {
+        return new ChangePlan(apply, revert, verify);
     }
 
     /** @param qdisc e.g. {@code netem delay 100ms} or {@code tbf rate 1mbit …}; targets empty = all traffic */
@@ -56,6 +66,10 @@ public final class TcPlan {
         if (ingress) {
             p.revert.add(List.of("tc", "qdisc", "del", "dev", iface, "handle", "ffff:", "ingress"));
             p.revert.add(List.of("ip", "link", "del", IFB));
+            p.verify.add(ChangePlan.noQdiscMatching(iface, "qdisc ingress ffff:"));
+            p.verify.add(ChangePlan.noLink(IFB));
+        } else {
+            p.verify.add(ChangePlan.noQdiscMatching(iface, "qdisc [^ ]+ fa1[78]: "));
         }
         return p;
     }

@@ -1,0 +1,66 @@
+package dev.faultline.sidecar.change;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The crash matrix's kill points: with {@code FAULTLINE_TEST_KILL_AT=<step>[:<jitter ms>]} in its environment the
+ * sidecar sends itself SIGKILL when a change reaches that step, at once or after a random delay of up to the jitter
+ * while the change goes on (so the kill lands anywhere inside the next step). Whoever starts a process sets its
+ * environment: this gives nobody a way in. Unset, a step costs one comparison.
+ */
+public final class KillPoints {
+    /** The change is in the journal, nothing applied yet. */
+    public static final String JOURNALLED = "journalled";
+    /** The first command of the change has run (the pause call, for a pause). */
+    public static final String FIRST_COMMAND = "first-command";
+    /** All of it applied, the watchdog not started yet. */
+    public static final String APPLIED = "applied";
+    /** A revert is starting. */
+    public static final String REVERTING = "reverting";
+    public static final List<String> ALL = List.of(JOURNALLED, FIRST_COMMAND, APPLIED, REVERTING);
+
+    private static final String[] AT = parse(System.getenv("FAULTLINE_TEST_KILL_AT"));
+
+    private KillPoints() {
+    }
+
+    static String[] parse(String value) {
+        if (value == null || value.isBlank()) return null;
+        String[] p = value.trim().split(":", 2);
+        if (!ALL.contains(p[0])) throw new IllegalArgumentException("FAULTLINE_TEST_KILL_AT=" + value + ": expected one of " + ALL + " with an optional :<jitter ms>");
+        return new String[]{p[0], p.length == 2 ? p[1] : "0"};
+    }
+
+    public static void reached(String step) {
+        if (AT == null || !AT[0].equals(step)) return;
+        long jitter = Long.parseLong(AT[1]);
+        long delay = jitter <= 0 ? 0 : ThreadLocalRandom.current().nextLong(jitter + 1);
+        System.err.println("faultline-test: kill point " + step + " reached, SIGKILL in " + delay + " ms");
+        if (delay == 0) {
+            sigkill();
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException ignored) {
+                // kill now
+            }
+            sigkill();
+        }, "faultline-test-kill");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** A real SIGKILL (no hook, no finally runs), from the shell's kill builtin; halt only if that failed. */
+    private static void sigkill() {
+        try {
+            new ProcessBuilder("sh", "-c", "kill -s KILL \"$1\"", "kill", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+            Thread.sleep(10_000);
+        } catch (Exception ignored) {
+            // fall through
+        }
+        Runtime.getRuntime().halt(137);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.faultline.sidecar.change;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.faultline.sidecar.docker.Unpause;
+import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.target.ContainerTarget;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A container paused through the engine. Its watchdog is a shell that, at the deadline, runs this jar's
+ * {@link Unpause} (a JVM for a second, only if the sidecar died); the check is the engine's own view, not paused
+ * (or not running, or removed).
+ */
+public final class PauseChange extends Change {
+    private final DockerClient docker;
+
+    public PauseChange(String id, ContainerTarget target, DockerClient docker, Journal journal) {
+        this(id, target.id(), target.toString(), docker, journal);
+    }
+
+    private PauseChange(String id, String containerId, String label, DockerClient docker, Journal journal) {
+        super(id, containerId, label, journal);
+        this.docker = docker;
+    }
+
+    /** A pause read back from a crashed sidecar's journal, to be undone. */
+    public static Change adopt(Journal.Entry e, DockerClient docker, Journal journal) {
+        return new PauseChange(e.id(), e.containerId(), e.containerId(), docker, journal).adopted();
+    }
+
+    @Override
+    protected Journal.Kind kind() {
+        return Journal.Kind.PAUSE;
+    }
+
+    @Override
+    protected List<List<String>> journalledRevert() {
+        return List.of();
+    }
+
+    @Override
+    protected List<List<String>> journalledVerify() {
+        return List.of();
+    }
+
+    @Override
+    protected void make() {
+        dev.faultline.sidecar.docker.Engine.tolerateGone(() -> docker.pauseContainerCmd(targetId()).exec());
+        KillPoints.reached(KillPoints.FIRST_COMMAND);
+    }
+
+    @Override
+    protected void undo() {
+        Unpause.unpause(docker, targetId());
+    }
+
+    @Override
+    protected String leftover() {
+        try {
+            InspectContainerResponse c = docker.inspectContainerCmd(targetId()).exec();
+            return Boolean.TRUE.equals(c.getState().getPaused()) ? "the engine still reports " + targetId() + " paused" : null;
+        } catch (NotFoundException removed) {
+            return null;
+        }
+    }
+
+    @Override
+    protected Runnable watchdog(Duration after) {
+        return NetnsExecutor.nsenter(0).watchdog(id(), after, List.of(Unpause.argv(targetId())));
+    }
+
+    @Override
+    protected String how() {
+        return "engine";
+    }
+}

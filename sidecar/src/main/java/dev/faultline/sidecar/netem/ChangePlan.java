@@ -1,0 +1,33 @@
+package dev.faultline.sidecar.netem;
+
+import java.util.List;
+
+/**
+ * The commands of one network change, run in the target's network namespace: {@code apply} makes it, {@code revert}
+ * undoes it (each command may fail harmlessly when its piece is already gone), and {@code verify} proves it gone:
+ * each exits 0 only when the target no longer holds any piece of it, else prints what is left.
+ */
+public record ChangePlan(List<List<String>> apply, List<List<String>> revert, List<List<String>> verify) {
+    public ChangePlan {
+        apply = List.copyOf(apply);
+        revert = List.copyOf(revert);
+        verify = List.copyOf(verify);
+    }
+
+    /** Constant scripts, the device and the pattern as arguments: nothing an operator typed is parsed by the shell. */
+    static List<String> noQdiscMatching(String dev, String pattern) {
+        return List.of("sh", "-c", "ip link show dev \"$1\" >/dev/null 2>&1 || exit 0; out=$(tc qdisc show dev \"$1\") || exit 2; "
+                + "! printf '%s\\n' \"$out\" | grep -Eq \"$2\" || { echo \"$1 still has: $(printf '%s\\n' \"$out\" | grep -E \"$2\")\"; exit 1; }",
+                "verify", dev, pattern);
+    }
+
+    static List<String> noLink(String dev) {
+        return List.of("sh", "-c", "! ip link show dev \"$1\" >/dev/null 2>&1 || { echo \"device $1 is still there\"; exit 1; }", "verify", dev);
+    }
+
+    static List<String> noIptablesRuleTagged(String chain, String tag) {
+        return List.of("sh", "-c", "out=$(iptables -w 5 -S \"$1\") || exit 2; "
+                + "! printf '%s\\n' \"$out\" | grep -qwF -- \"$2\" || { echo \"chain $1 still has the rule tagged $2\"; exit 1; }",
+                "verify", chain, tag);
+    }
+}
