@@ -24,6 +24,7 @@ public final class Main {
             } catch (RuntimeException e) {
                 System.err.println("warning: journal recovery failed: " + e.getMessage());
             }
+            dev.faultline.sidecar.change.KillPoints.holdAfterRecovery();
         }
         if (!help && !Engine.reachable() && ProcessHandle.current().pid() == 1) {
             // PID 1 of a PID namespace of our own: the watchdog is our child and dies with this container

@@ -36,6 +36,18 @@ class NetemArgvTest {
         assertEquals(List.of(List.of("tc", "qdisc", "del", "dev", "eth0", "root", "handle", "fa17:")), p.revert());
     }
 
+    /** A veth has no transmit queue (ip prints no qlen); a root qdisc makes the kernel give it 1000: the revert puts 0 back. */
+    @Test
+    void theRevertPutsBackTheTransmitQueueLengthARootQdiscChanged() {
+        assertEquals(0, TcPlan.txQueueLen("2: eth0@if3: <BROADCAST,UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default \\    link/ether 02:42"));
+        assertEquals(500, TcPlan.txQueueLen("2: eth0: <BROADCAST,UP> mtu 1500 qdisc fq_codel state UP mode DEFAULT group default qlen 500\\    link/ether"));
+        assertEquals(null, TcPlan.txQueueLen("Device \"eth9\" does not exist."));
+        TcPlan p = TcPlan.of("eth0", RateSpec.of("1mbit").args(), List.of(), false, 0);
+        assertEquals(List.of(List.of("tc", "qdisc", "del", "dev", "eth0", "root", "handle", "fa17:"), List.of("ip", "link", "set", "dev", "eth0", "txqueuelen", "0")), p.revert());
+        assertEquals(2, p.verify().size(), "no qdisc of ours, and the queue length back");
+        assertEquals(1, TcPlan.of("eth0", RateSpec.of("1mbit").args(), List.of(), false).verify().size(), "length unknown: not touched");
+    }
+
     @Test
     void aZeroJitterNeverShiftsTheCorrelation() {
         assertEquals(List.of("delay", "100ms", "0ms", "30%"), NetemSpec.delay(Duration.ofMillis(100), null, 30.0, null).args());

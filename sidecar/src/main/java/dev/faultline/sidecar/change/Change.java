@@ -105,13 +105,19 @@ public abstract class Change {
         try {
             for (int attempt = 0; ; attempt++) {
                 KillPoints.reached(KillPoints.REVERTING);
-                String left;
+                // the check decides, not the revert's own answer: an unpause of a container already running fails, and is fine
+                String undoError = null, left;
                 try {
                     undo();
+                } catch (RuntimeException e) {
+                    undoError = e.getMessage();
+                }
+                try {
                     left = leftover();
                 } catch (RuntimeException e) {
-                    left = "cannot revert or check: " + e.getMessage();
+                    left = "cannot check: " + e.getMessage();
                 }
+                if (left != null && undoError != null) left += " (the revert said: " + undoError.strip() + ")";
                 if (left == null) {
                     done(t0);
                     return true;

@@ -21,6 +21,8 @@ public final class KillPoints {
     public static final List<String> ALL = List.of(JOURNALLED, FIRST_COMMAND, APPLIED, REVERTING);
 
     private static final String[] AT = parse(System.getenv("FAULTLINE_TEST_KILL_AT"));
+    /** Off during the start-up recovery, whose reverts are not the run under test. */
+    private static volatile boolean armed;
 
     private KillPoints() {
     }
@@ -33,7 +35,7 @@ public final class KillPoints {
     }
 
     public static void reached(String step) {
-        if (AT == null || !AT[0].equals(step)) return;
+        if (AT == null || !armed || !AT[0].equals(step)) return;
         long jitter = Long.parseLong(AT[1]);
         long delay = jitter <= 0 ? 0 : ThreadLocalRandom.current().nextLong(jitter + 1);
         System.err.println("faultline-test: kill point " + step + " reached, SIGKILL in " + delay + " ms");
@@ -51,6 +53,23 @@ public final class KillPoints {
         }, "faultline-test-kill");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Called once the start-up recovery is done: kill points count from here. With {@code FAULTLINE_TEST_HOLD_AFTER_RECOVERY=1} the sidecar stops after its start-up recovery until a line
+     * arrives on stdin, so the crash matrix can witness what the recovery left before this start goes on (and is
+     * killed in turn): one JVM per run instead of two.
+     */
+    public static void holdAfterRecovery() {
+        armed = true;
+        if (!"1".equals(System.getenv("FAULTLINE_TEST_HOLD_AFTER_RECOVERY"))) return;
+        System.err.println("faultline-test: recovered, holding");
+        System.err.flush();
+        try {
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+        } catch (java.io.IOException ignored) {
+            // go on
+        }
     }
 
     /** A real SIGKILL (no hook, no finally runs), from the shell's kill builtin; halt only if that failed. */

@@ -12,15 +12,14 @@ import dev.faultline.sidecar.target.ContainerTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /** Applies one network change per chosen container for a duration, then reverts them all (also when stopped). */
 final class NetworkShaping {
     private NetworkShaping() {
     }
 
-    /** @param plan for a change id: its commands */
-    static Experiment.Action action(Context c, Duration duration, Function<String, ChangePlan> plan, List<List<String>> precheck) {
+    /** @param plan for a change id and the target's namespace (to read what must be put back): its commands */
+    static Experiment.Action action(Context c, Duration duration, java.util.function.BiFunction<String, NetnsExecutor, ChangePlan> plan, List<List<String>> precheck) {
         return targets -> {
             List<Change> applied = new ArrayList<>();
             try {
@@ -33,7 +32,7 @@ final class NetworkShaping {
                         if (!r.ok()) throw new IllegalStateException(t + ": " + r.output());
                     }
                     String id = c.newId() + "-" + t.shortId().replace(":", "");
-                    Change change = new NetworkChange(id, t, ns, plan.apply(id), c.journal());
+                    Change change = new NetworkChange(id, t, ns, plan.apply(id, ns), c.journal());
                     change.apply(duration);
                     applied.add(change);
                 }

@@ -21,6 +21,12 @@ public record ChangePlan(List<List<String>> apply, List<List<String>> revert, Li
                 "verify", dev, pattern);
     }
 
+    /** {@code ip} prints no {@code qlen} for a length of 0; sysfs would show the host's devices, not the namespace's. */
+    static List<String> txQueueLen(String dev, int len) {
+        return List.of("sh", "-c", "out=$(ip -o link show dev \"$1\" 2>/dev/null) || exit 0; q=$(printf '%s\\n' \"$out\" | sed -n 's/.* qlen \\([0-9]*\\).*/\\1/p'); "
+                + "[ \"${q:-0}\" = \"$2\" ] || { echo \"$1 has a transmit queue length of ${q:-0}, not its $2\"; exit 1; }", "verify", dev, Integer.toString(len));
+    }
+
     static List<String> noLink(String dev) {
         return List.of("sh", "-c", "! ip link show dev \"$1\" >/dev/null 2>&1 || { echo \"device $1 is still there\"; exit 1; }", "verify", dev);
     }

@@ -36,6 +36,15 @@ public final class TcPlan {
 
     /** @param qdisc e.g. {@code netem delay 100ms} or {@code tbf rate 1mbit …}; targets empty = all traffic */
     public static TcPlan of(String iface, List<String> qdisc, List<String> targets, boolean ingress) {
+        return of(iface, qdisc, targets, ingress, null);
+    }
+
+    /**
+     * @param txQueueLen the interface's transmit queue length before the change, or null if unknown: attaching a root
+     *                   or an ingress qdisc to a device with none (a veth's 0) makes the kernel set it to 1000, so the
+     *                   revert sets it back
+     */
+    public static TcPlan of(String iface, List<String> qdisc, List<String> targets, boolean ingress, Integer txQueueLen) {
         TcPlan p = new TcPlan();
         String dev = iface;
         if (ingress) {
@@ -71,7 +80,18 @@ public final class TcPlan {
         } else {
             p.verify.add(ChangePlan.noQdiscMatching(iface, "qdisc [^ ]+ fa1[78]: "));
         }
+        if (txQueueLen != null) {
+            p.revert.add(List.of("ip", "link", "set", "dev", iface, "txqueuelen", txQueueLen.toString()));
+            p.verify.add(ChangePlan.txQueueLen(iface, txQueueLen));
+        }
         return p;
+    }
+
+    /** The {@code qlen} that {@code ip -o link show} prints for a device (none printed: 0), or null if it says nothing. */
+    public static Integer txQueueLen(String ipLinkShow) {
+        if (!ipLinkShow.contains("mtu")) return null;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" qlen (\\d+)").matcher(ipLinkShow);
+        return m.find() ? Integer.valueOf(m.group(1)) : 0;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -24,11 +24,51 @@ public final class Sidecar {
     }
 
     public Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-XX:TieredStopAtLevel=1", "-jar", JAR));
+        return start(java.util.Map.of(), args);
+    }
+
+    /** With more environment, e.g. {@code FAULTLINE_TEST_KILL_AT} for the crash matrix. */
+    public Process start(java.util.Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(classDataSharing());
+        cmd.addAll(List.of("-jar", JAR));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("FAULTLINE_JOURNAL", journal.toString());
+        pb.environment().putAll(env);
         return pb.start();
+    }
+
+    private static List<String> cds;
+
+    /**
+     * The sidecar's classes archived once per built jar (JDK dynamic CDS), so that the hundreds of starts the crash
+     * matrix makes each cost less; without an archive (it could not be made) the flags are left out.
+     */
+    static synchronized List<String> classDataSharing() {
+        if (cds != null) return cds;
+        File jar = new File(JAR);
+        Path archive = jar.toPath().resolveSibling("sidecar-" + jar.length() + "-" + jar.lastModified() + ".jsa");
+        List<String> use = List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        if (!Files.exists(archive)) {
+            try (var old = Files.newDirectoryStream(archive.getParent(), "sidecar-*.jsa")) {
+                for (Path stale : old) Files.deleteIfExists(stale); // of an earlier build
+            } catch (IOException ignored) {
+                // left
+            }
+            try {
+                Path journal = Files.createTempDirectory("faultline-cds").resolve("journal");
+                ProcessBuilder pb = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-XX:TieredStopAtLevel=1",
+                        "-XX:ArchiveClassesAtExit=" + archive, "-jar", JAR, "--dry-run", "kill", "re2:^faultline-cds-no-such-container$")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                pb.environment().put("FAULTLINE_JOURNAL", journal.toString());
+                pb.start().waitFor(120, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                // run without
+            }
+        }
+        cds = Files.exists(archive) ? use : List.of();
+        return cds;
     }
 
     /** The password a daemon of this sidecar on {@code port} generated beside its journal, once it is there. */
@@ -47,7 +87,11 @@ public final class Sidecar {
 
     /** Runs to the end and returns what it printed. */
     public Run run(String... args) throws Exception {
-        Process p = start(args);
+        return run(java.util.Map.of(), args);
+    }
+
+    public Run run(java.util.Map<String, String> env, String... args) throws Exception {
+        Process p = start(env, args);
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
