@@ -1,0 +1,113 @@
+package dev.faultline.sidecar.runtime;
+
+import dev.faultline.sidecar.runtime.RuntimeEndpoint.Kind;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which container runtime this node has: the first known socket that answers, or the operator's explicit
+ * {@code unix:///path}. A socket that exists but does not answer is an error that names it (within a short deadline),
+ * never a silent fall-through to another runtime: acting on the wrong runtime's containers is worse than refusing.
+ * The one exception is a containerd that answers but has its CRI plugin disabled (Docker's own containerd on a Docker
+ * host): it is skipped with a note, so the Docker socket after it is found.
+ * <p>
+ * The CRI client is only touched when a CRI socket is probed, so the Docker path never loads gRPC.
+ */
+public final class RuntimeEndpoints {
+    /** In the order they are probed: containerd (plain, k3s, microk8s), CRI-O, Docker. */
+    public static final List<Path> KNOWN = List.of(
+            Path.of("/run/containerd/containerd.sock"),
+            Path.of("/run/k3s/containerd/containerd.sock"),
+            Path.of("/var/snap/microk8s/common/run/containerd.sock"),
+            Path.of("/var/run/crio/crio.sock"),
+            Path.of("/var/run/docker.sock"));
+    public static final Duration PROBE_DEADLINE = Duration.ofSeconds(2);
+
+    private static final Pattern DOCKER_API_VERSION = Pattern.compile("(?im)^Api-Version:\\s*(\\S+)");
+
+    /** The endpoint in use and what answered there, for the log and {@code list()}; {@code skipped} says why others were not used. */
+    public record Detected(RuntimeEndpoint endpoint, String runtime, List<String> skipped) {
+        @Override
+        public String toString() {
+            return endpoint + " (" + runtime + ")";
+        }
+    }
+
+    private final List<Path> candidates;
+    private final Duration deadline;
+
+    public RuntimeEndpoints() {
+        this(KNOWN, PROBE_DEADLINE);
+    }
+
+    public RuntimeEndpoints(List<Path> candidates, Duration deadline) {
+        this.candidates = List.copyOf(candidates);
+        this.deadline = deadline;
+    }
+
+    /** The explicit endpoint if one is given ({@code kind} may be null: then the socket's name decides), else {@link #detect()}. */
+    public Detected resolve(String explicitUri, Kind kind) {
+        if (explicitUri == null || explicitUri.isBlank()) return detect();
+        RuntimeEndpoint endpoint = RuntimeEndpoint.parse(explicitUri.trim(), kind);
+        if (!Files.exists(endpoint.socket()))
+            throw new RuntimeEndpointException(endpoint.uri(), "no such socket");
+        String runtime = probe(endpoint)
+                .orElseThrow(() -> new RuntimeEndpointException(endpoint.uri(), "answers, but serves no CRI RuntimeService v1 "
+                        + "(a containerd with its cri plugin disabled? check disabled_plugins in its config.toml)"));
+        return new Detected(endpoint, runtime, List.of());
+    }
+
+    /** The first candidate socket that exists and answers; an error if one exists but does not answer, or none exists. */
+    public Detected detect() {
+        List<String> skipped = new ArrayList<>();
+        for (Path socket : candidates) {
+            if (!Files.exists(socket)) continue;
+            RuntimeEndpoint endpoint = RuntimeEndpoint.parse("unix://" + socket, null);
+            Optional<String> runtime = probe(endpoint);
+            if (runtime.isPresent()) return new Detected(endpoint, runtime.get(), List.copyOf(skipped));
+            skipped.add(endpoint.uri() + ": answers, but serves no CRI (containerd's cri plugin disabled)");
+        }
+        StringBuilder why = new StringBuilder("no container runtime found: probed ");
+        for (Path p : candidates) why.append(p).append(", ");
+        why.setLength(why.length() - 2);
+        for (String s : skipped) why.append("; ").append(s);
+        throw new RuntimeEndpointException(candidates.isEmpty() ? "(none)" : "unix://" + candidates.get(0),
+                why + ". Name one with --runtime-endpoint unix:///path");
+    }
+
+    /**
+     * What answers at {@code endpoint}, e.g. {@code containerd 1.6.20 (CRI v1)}; empty when a CRI socket answers
+     * gRPC without the CRI service. Throws, naming the endpoint, when it is not a socket or does not answer.
+     */
+    public Optional<String> probe(RuntimeEndpoint endpoint) {
+        Path socket = endpoint.socket();
+        try {
+            if (!Files.readAttributes(socket, BasicFileAttributes.class).isOther())
+                throw new RuntimeEndpointException(endpoint.uri(), "exists but is not a unix socket");
+        } catch (java.io.IOException e) {
+            throw new RuntimeEndpointException(endpoint.uri(), "cannot read it: " + e.getMessage(), e);
+        }
+        if (endpoint.kind() == Kind.DOCKER) return Optional.of(probeDocker(endpoint));
+        // a bare connect first: a stale socket gets "connection refused" in words, not a gRPC UNAVAILABLE
+        UnixSocketProbe.exchange(socket, "", 0, deadline);
+        return dev.faultline.sidecar.runtime.cri.CriProbe.version(endpoint.uri(), deadline);
+    }
+
+    private String probeDocker(RuntimeEndpoint endpoint) {
+        String reply = UnixSocketProbe.exchange(endpoint.socket(), "GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n", 4096, deadline);
+        String status = reply.lines().findFirst().orElse("");
+        if (!status.startsWith("HTTP/1.") || !status.contains(" 200"))
+            throw new RuntimeEndpointException(endpoint.uri(), "answers, but not as a Docker engine does to GET /_ping: '"
+                    + (status.isEmpty() ? "(nothing)" : status.strip()) + "'");
+        Matcher api = DOCKER_API_VERSION.matcher(reply);
+        return api.find() ? "Docker Engine API " + api.group(1) : "Docker Engine API";
+    }
+}
