@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the tests and benchmarks use. Idempotent.
 set -euo pipefail
-pkgs=(docker.io postgresql redis-server busybox-static debootstrap iproute2 iptables wrk hyperfine)
+# containerd, runc, containernetworking-plugins: the private CRI runtime of .ci/containerd.sh (curl: its tests reach pods)
+pkgs=(docker.io postgresql redis-server busybox-static debootstrap iproute2 iptables wrk hyperfine
+      containerd runc containernetworking-plugins curl)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

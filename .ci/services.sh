@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start the real servers the tests talk to, on loopback: Docker engine, PostgreSQL, Redis. Idempotent.
+# Start the real servers the tests talk to, on loopback: Docker engine, PostgreSQL, Redis, and a private containerd
+# with CRI (.ci/containerd.sh; .ci/run stops it at exit). Idempotent.
 set -euo pipefail
 
 if ! docker info >/dev/null 2>&1; then
@@ -22,4 +23,5 @@ su postgres -c "psql -qAtc \"select 1 from pg_database where datname='faultline'
 if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
   redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' --appendonly no
 fi
+bash "$(dirname "$0")/containerd.sh" start
 echo "services up: docker $(docker info -f '{{.ServerVersion}}'), postgresql $pgver, redis $(redis-cli -h 127.0.0.1 ping)"
