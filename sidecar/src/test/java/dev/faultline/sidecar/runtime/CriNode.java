@@ -1,0 +1,233 @@
+package dev.faultline.sidecar.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.sidecar.runtime.cri.CriCalls;
+import dev.faultline.sidecar.runtime.cri.v1.*;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Stands in for kubelet on the private containerd of {@code .ci/containerd.sh}: pod sandboxes and containers with the
+ * labels and namespace options kubelet sets, over its own gRPC channel (the runtime's view, independent of the code
+ * under test). {@link #close()} removes every pod it made and checks that nothing is left: sandboxes, network
+ * namespaces, pod cgroups, log directories.
+ */
+final class CriNode implements AutoCloseable {
+    static final String ENDPOINT = System.getProperty("faultline.cri.endpoint", "unix:///run/faultline-cri/containerd.sock");
+    static final String BUSYBOX = "localhost/faultline/busybox:local";
+    /** the pods' cgroup parent; .ci/containerd.sh stop removes what a killed test left under it */
+    static final String CGROUP_TOP = "/faultline-cri";
+    static final Duration DEADLINE = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Pod(String id, PodSandboxConfig config, String netns) {
+        String uid() {
+            return config.getMetadata().getUid();
+        }
+    }
+
+    final String run = "flcri-" + UUID.randomUUID().toString().substring(0, 8);
+    private final ManagedChannel channel = Grpc.newChannelBuilder(ENDPOINT, InsecureChannelCredentials.create()).build();
+    private final List<Pod> pods = new ArrayList<>();
+    private final Path logs;
+
+    private CriNode() {
+        try {
+            logs = Files.createTempDirectory("faultline-cri-logs");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Skips with the reason without root or the private containerd; under CI that is a failure. */
+    static CriNode require() {
+        if (!"0".equals(exec(List.of("id", "-u")).trim())) skip("needs root (pod sandboxes, cgroups, nsenter)");
+        Path socket = Path.of(ENDPOINT.substring("unix://".length()));
+        if (!Files.exists(socket)) skip("no CRI socket at " + ENDPOINT + " (.ci/containerd.sh start runs one)");
+        CriNode node = new CriNode();
+        try {
+            node.call(CriCalls.VERSION, VersionRequest.getDefaultInstance());
+        } catch (RuntimeException e) {
+            node.close();
+            skip("the CRI at " + ENDPOINT + " does not answer: " + e.getMessage());
+        }
+        return node;
+    }
+
+    private static void skip(String why) {
+        if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
+        System.out.println("[faultline-sidecar-it] SKIPPED: " + why);
+        Assumptions.abort(why);
+    }
+
+    /** RunPodSandbox as kubelet does it: io.kubernetes.pod.* labels, its own network namespace, a cgroup parent. */
+    Pod runPod(String namespace, String name, Map<String, String> labels) {
+        String uid = UUID.randomUUID().toString();
+        NamespaceOption ns = NamespaceOption.newBuilder().setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD).build();
+        PodSandboxConfig config = PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace(namespace).setUid(uid))
+                .setHostname(name)
+                .setLogDirectory(logs.resolve(uid).toString())
+                .putAllLabels(labels)
+                .putLabels("io.kubernetes.pod.name", name)
+                .putLabels("io.kubernetes.pod.namespace", namespace)
+                .putLabels("io.kubernetes.pod.uid", uid)
+                .putLabels("dev.faultline.test", run)
+                .setLinux(LinuxPodSandboxConfig.newBuilder()
+                        .setCgroupParent(CGROUP_TOP + "/pod" + uid)
+                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(ns)))
+                .build();
+        try {
+            Files.createDirectories(logs.resolve(uid));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        String id = call(CriCalls.RUN_POD_SANDBOX, RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+        Pod pod = new Pod(id, config, netns(id));
+        pods.add(pod);
+        return pod;
+    }
+
+    /** CreateContainer + StartContainer with kubelet's labels and namespaces (pid=CONTAINER, network=POD, ipc=POD). */
+    String startContainer(Pod pod, String name, String... command) {
+        try {
+            Files.createDirectories(Path.of(pod.config().getLogDirectory(), name)); // kubelet's job: containerd does not
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        NamespaceOption ns = NamespaceOption.newBuilder().setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD).build();
+        Map<String, String> podLabels = pod.config().getLabelsMap();
+        ContainerConfig config = ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .setImage(ImageSpec.newBuilder().setImage(BUSYBOX))
+                .addAllCommand(List.of(command))
+                .setLogPath(name + "/0.log")
+                .putLabels("io.kubernetes.container.name", name)
+                .putLabels("io.kubernetes.pod.name", podLabels.get("io.kubernetes.pod.name"))
+                .putLabels("io.kubernetes.pod.namespace", podLabels.get("io.kubernetes.pod.namespace"))
+                .putLabels("io.kubernetes.pod.uid", podLabels.get("io.kubernetes.pod.uid"))
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(ns)))
+                .build();
+        String id = call(CriCalls.CREATE_CONTAINER, CreateContainerRequest.newBuilder()
+                .setPodSandboxId(pod.id()).setConfig(config).setSandboxConfig(pod.config()).build()).getContainerId();
+        call(CriCalls.START_CONTAINER, StartContainerRequest.newBuilder().setContainerId(id).build());
+        return id;
+    }
+
+    /** What the runtime says of a container, straight from ContainerStatus. */
+    ContainerStatus status(String containerId) {
+        return call(CriCalls.CONTAINER_STATUS, ContainerStatusRequest.newBuilder().setContainerId(containerId).build()).getStatus();
+    }
+
+    /** This run's sandboxes that the runtime still has. */
+    List<PodSandbox> ourSandboxes() {
+        return call(CriCalls.LIST_POD_SANDBOX, ListPodSandboxRequest.newBuilder()
+                .setFilter(PodSandboxFilter.newBuilder().putLabelSelector("dev.faultline.test", run)).build()).getItemsList();
+    }
+
+    /** The sandbox's network namespace, a bind mount under /var/run/netns, from PodSandboxStatus(verbose). */
+    private String netns(String sandboxId) {
+        PodSandboxStatusResponse r = call(CriCalls.POD_SANDBOX_STATUS, PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).setVerbose(true).build());
+        try {
+            for (JsonNode n : JSON.readTree(r.getInfoMap().get("info")).path("runtimeSpec").path("linux").path("namespaces"))
+                if (n.path("type").asText().equals("network")) return n.path("path").asText();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("sandbox " + sandboxId + " has no network namespace path");
+    }
+
+    /** The pod's cgroup directories, in every hierarchy that has them. */
+    static List<Path> podCgroups(Pod pod) {
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : (Iterable<Path>) hierarchies::iterator) {
+                for (Path root : List.of(h, Path.of("/sys/fs/cgroup"))) {
+                    Path d = root.resolve(CGROUP_TOP.substring(1)).resolve("pod" + pod.uid());
+                    if (Files.isDirectory(d) && !out.contains(d)) out.add(d);
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return out;
+    }
+
+    <Q, R> R call(io.grpc.MethodDescriptor<Q, R> method, Q request) {
+        return CriCalls.call(channel, method, request, DEADLINE);
+    }
+
+    /** Stops and removes every pod made here (containers go with it), then asserts that nothing is left. */
+    @Override
+    public void close() {
+        List<String> left = new ArrayList<>();
+        for (Pod pod : pods) {
+            try {
+                call(CriCalls.STOP_POD_SANDBOX, StopPodSandboxRequest.newBuilder().setPodSandboxId(pod.id()).build());
+                call(CriCalls.REMOVE_POD_SANDBOX, RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod.id()).build());
+            } catch (RuntimeException e) {
+                left.add("pod " + pod.id() + ": " + e.getMessage());
+            }
+            // no kubelet: nobody else removes the cgroup parent (containerd removes only the containers' own cgroups)
+            for (Path d : podCgroups(pod)) {
+                try (Stream<Path> tree = Files.walk(d)) {
+                    for (Path p : tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    left.add("cgroup " + d + ": " + e.getMessage());
+                }
+            }
+        }
+        try {
+            if (!pods.isEmpty()) {
+                for (PodSandbox p : ourSandboxes()) left.add("sandbox still listed: " + p.getId());
+                for (Pod pod : pods) {
+                    if (Files.exists(Path.of(pod.netns()))) left.add("network namespace left: " + pod.netns());
+                    for (Path d : podCgroups(pod)) left.add("cgroup left: " + d);
+                }
+            }
+        } finally {
+            pods.clear();
+            exec(List.of("rm", "-rf", logs.toString()));
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!left.isEmpty()) throw new AssertionError("left behind: " + left);
+    }
+
+    /** Runs a host command; its output, or "ERR <code>: output" when it fails. */
+    static String exec(List<String> argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "ERR timeout: " + out;
+            }
+            return p.exitValue() == 0 ? out : "ERR " + p.exitValue() + ": " + out;
+        } catch (IOException e) {
+            return "ERR " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "ERR interrupted";
+        }
+    }
+}
