@@ -23,6 +23,9 @@ public abstract class Change {
     private final String id;
     private final String targetId;
     private final String label;
+    private final Journal.Kind kind;
+    private final List<List<String>> journalledRevert;
+    private final List<List<String>> journalledVerify;
     private final Journal journal;
     private Runnable cancelWatchdog;
     private boolean active;
@@ -30,11 +33,18 @@ public abstract class Change {
     private volatile int failedAttempts;
     private volatile String problem;
 
-    /** @param label how the log names the target, e.g. {@code web(0123456789ab)} */
-    protected Change(String id, String targetId, String label, Journal journal) {
+    /**
+     * @param label  how the log names the target, e.g. {@code web(0123456789ab)}
+     * @param revert what the journal keeps to undo it, for recovery (a network change's commands; none for a pause)
+     * @param verify what the journal keeps to check it is undone
+     */
+    protected Change(String id, String targetId, String label, Journal.Kind kind, List<List<String>> revert, List<List<String>> verify, Journal journal) {
         this.id = id;
         this.targetId = targetId;
         this.label = label;
+        this.kind = kind;
+        this.journalledRevert = revert;
+        this.journalledVerify = verify;
         this.journal = journal;
     }
 
@@ -46,13 +56,6 @@ public abstract class Change {
     public final String targetId() {
         return targetId;
     }
-
-    protected abstract Journal.Kind kind();
-
-    /** The commands the journal keeps to undo it and to check it is undone (a network change's; none for a pause). */
-    protected abstract List<List<String>> journalledRevert();
-
-    protected abstract List<List<String>> journalledVerify();
 
     /** Makes the change; calls {@link KillPoints#reached} with {@code FIRST_COMMAND} after its first step. */
     protected abstract void make();
@@ -71,8 +74,8 @@ public abstract class Change {
 
     public final synchronized void apply(Duration duration) {
         long t0 = System.nanoTime();
-        journal.applying(new Journal.Entry(id, targetId, Owner.current(), System.currentTimeMillis() + duration.toMillis(), kind(),
-                journalledRevert(), journalledVerify()));
+        journal.applying(new Journal.Entry(id, targetId, Owner.current(), System.currentTimeMillis() + duration.toMillis(), kind,
+                journalledRevert, journalledVerify));
         KillPoints.reached(KillPoints.JOURNALLED);
         active = true;
         OpenChanges.opened(this);

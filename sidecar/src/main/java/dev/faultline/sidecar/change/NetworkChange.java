@@ -22,7 +22,7 @@ public final class NetworkChange extends Change {
     }
 
     private NetworkChange(String id, String targetId, String label, NetnsExecutor ns, ChangePlan plan, Journal journal) {
-        super(id, targetId, label, journal);
+        super(id, targetId, label, Journal.Kind.NETWORK, plan.revert(), plan.verify(), journal);
         this.ns = ns;
         this.plan = plan;
     }
@@ -30,21 +30,6 @@ public final class NetworkChange extends Change {
     /** A network change read back from a crashed sidecar's journal, to be reverted. */
     public static Change adopt(Journal.Entry e, NetnsExecutor ns, Journal journal) {
         return new NetworkChange(e.id(), e.containerId(), e.containerId(), ns, new ChangePlan(List.of(), e.revert(), e.verify()), journal).adopted();
-    }
-
-    @Override
-    protected Journal.Kind kind() {
-        return Journal.Kind.NETWORK;
-    }
-
-    @Override
-    protected List<List<String>> journalledRevert() {
-        return plan.revert();
-    }
-
-    @Override
-    protected List<List<String>> journalledVerify() {
-        return plan.verify();
     }
 
     @Override

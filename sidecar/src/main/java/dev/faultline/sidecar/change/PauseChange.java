@@ -24,28 +24,13 @@ public final class PauseChange extends Change {
     }
 
     private PauseChange(String id, String containerId, String label, DockerClient docker, Journal journal) {
-        super(id, containerId, label, journal);
+        super(id, containerId, label, Journal.Kind.PAUSE, List.of(), List.of(), journal);
         this.docker = docker;
     }
 
     /** A pause read back from a crashed sidecar's journal, to be undone. */
     public static Change adopt(Journal.Entry e, DockerClient docker, Journal journal) {
         return new PauseChange(e.id(), e.containerId(), e.containerId(), docker, journal).adopted();
-    }
-
-    @Override
-    protected Journal.Kind kind() {
-        return Journal.Kind.PAUSE;
-    }
-
-    @Override
-    protected List<List<String>> journalledRevert() {
-        return List.of();
-    }
-
-    @Override
-    protected List<List<String>> journalledVerify() {
-        return List.of();
     }
 
     @Override
