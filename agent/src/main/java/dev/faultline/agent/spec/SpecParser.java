@@ -159,26 +159,13 @@ public final class SpecParser {
         };
     }
 
+    /** The words both programs split the same way ({@link dev.faultline.common.words.Tokenizer}). */
     static List<String> tokenize(String spec) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < spec.length(); i++) {
-            char c = spec.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (Character.isWhitespace(c) && !quoted) {
-                if (cur.length() > 0) {
-                    out.add(cur.toString());
-                    cur.setLength(0);
-                }
-            } else {
-                cur.append(c);
-            }
+        try {
+            return dev.faultline.common.words.Tokenizer.words(spec);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(e.getMessage());
         }
-        if (quoted) throw new SpecException("unterminated quote in: " + spec);
-        if (cur.length() > 0) out.add(cur.toString());
-        return out;
     }
 
     /** Typed reads of the key=value map; each error names its token. */

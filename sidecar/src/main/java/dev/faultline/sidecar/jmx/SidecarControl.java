@@ -41,7 +41,12 @@ public final class SidecarControl implements SidecarMBean {
 
     @Override
     public String run(String command) {
-        List<String> words = words(command);
+        List<String> words;
+        try {
+            words = words(command);
+        } catch (IllegalArgumentException e) { // it echoes the command, which may be hostile: printable, short, one line
+            throw new IllegalArgumentException(Printable.message(e.getMessage()));
+        }
         String[] id = new String[1];
         Context context = new Context() {
             public DockerClient docker() { return docker; }
@@ -170,18 +175,9 @@ public final class SidecarControl implements SidecarMBean {
         return dev.faultline.sidecar.netem.NetemPreflight.available();
     }
 
+    /** The CLI's words, split as the agent splits a spec ({@link dev.faultline.common.words.Tokenizer}). */
     static List<String> words(String command) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (char c : (command == null ? "" : command.trim()).toCharArray()) {
-            if (c == '"') quoted = !quoted;
-            else if (Character.isWhitespace(c) && !quoted) {
-                if (cur.length() > 0) out.add(cur.toString());
-                cur.setLength(0);
-            } else cur.append(c);
-        }
-        if (cur.length() > 0) out.add(cur.toString());
+        List<String> out = dev.faultline.common.words.Tokenizer.words(command == null ? "" : command.trim());
         if (out.isEmpty()) throw new IllegalArgumentException("empty command: expected e.g. kill --signal SIGKILL re2:^hello");
         return out;
     }
