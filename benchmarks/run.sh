@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every figure in BENCHMARKS.md (agent section) comes from this script, run from the repo root after
+# Every figure in BENCHMARKS.md comes from this script (one part per section), run from the repo root after
 #   mvn -B -q -DskipTests package
 # Needs wrk and hyperfine (Debian packages; .ci/install.sh installs them). Prints markdown.
 set -euo pipefail
@@ -30,6 +30,16 @@ fi
 if [[ $what == all || $what == controlplane ]]; then
   echo "## Control plane: connect + add() with and without authentication"
   $JAVA -cp "$BENCH" dev.faultline.bench.ControlPlaneBench "$AGENT" "${ROUNDS:-200}"
+fi
+
+if [[ $what == all || $what == method ]]; then
+  echo "## Method faults (JMH, forks with -javaagent)"
+  $JAVA -cp "$BENCH" dev.faultline.bench.method.BenchMain "$PWD/$AGENT" ${BENCH_REGEX:-}
+fi
+
+if [[ $what == netns ]]; then   # not in "all": needs root, a Docker engine and .ci/images.sh
+  echo "## Sidecar as a container: nsenter vs helper container"
+  $JAVA -cp "$BENCH" dev.faultline.bench.NetnsPathBench "${ROUNDS:-10}"
 fi
 
 if [[ $what == sidecar ]]; then   # not in "all": needs root and a Docker engine

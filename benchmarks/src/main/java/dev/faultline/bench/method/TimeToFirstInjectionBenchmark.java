@@ -1,4 +1,4 @@
-package dev.faultline.agent.method.bench;
+package dev.faultline.bench.method;
 
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.modifier.Visibility;

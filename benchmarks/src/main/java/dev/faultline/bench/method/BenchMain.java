@@ -1,11 +1,11 @@
-package dev.faultline.agent.method.bench;
+package dev.faultline.bench.method;
 
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs the method-fault benchmarks in JMH forks started with the built agent:
- * {@code java -cp <test classpath> dev.faultline.agent.method.bench.BenchMain <faultline-agent.jar> [regex]}.
+ * {@code bash benchmarks/run.sh method} (or {@code java -cp benchmarks/target/faultline-benchmarks.jar dev.faultline.bench.method.BenchMain <faultline-agent.jar> [regex]}).
  */
 public final class BenchMain {
     private BenchMain() {

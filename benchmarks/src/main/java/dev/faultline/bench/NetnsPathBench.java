@@ -1,3 +1,5 @@
+package dev.faultline.bench;
+
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -17,7 +19,7 @@ import java.util.regex.Pattern;
  * target's network namespace: nsenter ({@code --pid host}) and the helper container (no {@code --pid host}).
  * Figures are the sidecar's own {@code apply_ms}/{@code revert_ms} log fields. Run from the repo root as root
  * after {@code mvn -B -q -DskipTests package} and {@code .ci/images.sh}:
- * {@code java sidecar/bench/NetnsPathBench.java [rounds]}. Removes everything it starts (label dev.faultline.bench).
+ * {@code bash benchmarks/run.sh netns} (ROUNDS=N). Removes everything it starts (label dev.faultline.bench).
  */
 public class NetnsPathBench {
     static final String IMAGE = "faultline/sidecar:bench";

@@ -1,4 +1,4 @@
-package dev.faultline.agent.method.bench;
+package dev.faultline.bench.method;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

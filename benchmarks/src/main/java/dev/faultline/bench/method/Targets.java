@@ -1,4 +1,4 @@
-package dev.faultline.agent.method.bench;
+package dev.faultline.bench.method;
 
 /** Two identical methods: one the benchmark's rule matches, one no rule ever touches. */
 public final class Targets {

@@ -1,4 +1,4 @@
-package dev.faultline.agent.method.bench;
+package dev.faultline.bench.method;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
