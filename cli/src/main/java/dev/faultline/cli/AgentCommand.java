@@ -1,0 +1,73 @@
+package dev.faultline.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code faultline agent add|remove|list|clear --jmx HOST:PORT …}: the agent's MBean (design §2) on every target given. */
+@Command(name = "agent", description = "Arm, disarm and list faults on agents (dev.faultline:type=Agent).", mixinStandardHelpOptions = true,
+        subcommands = {AgentCommand.Add.class, AgentCommand.Remove.class, AgentCommand.ListFaults.class, AgentCommand.Clear.class})
+public final class AgentCommand {
+    /** The targets and how to reach them, and the one call to make on each. */
+    abstract static class OnAgents implements Callable<Integer> {
+        @Option(names = "--jmx", required = true, paramLabel = "HOST:PORT", description = "an agent's JMX port; repeatable: the same call on each, in parallel")
+        List<String> jmx;
+
+        @Mixin ControlPlaneOptions options;
+
+        @Spec CommandSpec spec;
+
+        abstract Call operation();
+
+        @Override
+        public Integer call() {
+            List<Target> targets = ControlPlaneOptions.targets(jmx, Target.Kind.AGENT);
+            Call call = operation();
+            List<Answer> answers = new Fleet(options.credentials(), options.timeout()).each(targets, t -> call);
+            return AnswerReport.print("agent " + spec.name(), answers, options.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+    }
+
+    @Command(name = "add", description = "Arm a fault: add(spec), e.g. 'latency on=connect port=5432 delay=300ms ttl=5m'.", mixinStandardHelpOptions = true)
+    static final class Add extends OnAgents {
+        @Parameters(arity = "1..*", paramLabel = "SPEC", description = "the fault spec (words may be given separately)")
+        List<String> spec;
+
+        @Override
+        Call operation() {
+            return Call.of("add", String.join(" ", spec));
+        }
+    }
+
+    @Command(name = "remove", description = "Disarm one fault: remove(id).", mixinStandardHelpOptions = true)
+    static final class Remove extends OnAgents {
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        Call operation() {
+            return Call.of("remove", id);
+        }
+    }
+
+    @Command(name = "list", description = "The armed faults: list().", mixinStandardHelpOptions = true)
+    static final class ListFaults extends OnAgents {
+        @Override
+        Call operation() {
+            return Call.of("list");
+        }
+    }
+
+    @Command(name = "clear", description = "Disarm every fault: clear().", mixinStandardHelpOptions = true)
+    static final class Clear extends OnAgents {
+        @Override
+        Call operation() {
+            return Call.of("clear");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.faultline.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code faultline sidecar run|stop|list|stop-all --jmx HOST:PORT …}: the sidecar's MBean (design §3) on every target given. */
+@Command(name = "sidecar", description = "Run, stop and list container experiments on sidecar daemons (dev.faultline:type=Sidecar).",
+        mixinStandardHelpOptions = true,
+        subcommands = {SidecarCommand.Run.class, SidecarCommand.Stop.class, SidecarCommand.ListExperiments.class, SidecarCommand.StopAll.class})
+public final class SidecarCommand {
+    abstract static class OnSidecars implements Callable<Integer> {
+        @Option(names = "--jmx", required = true, paramLabel = "HOST:PORT", description = "a sidecar daemon's JMX port; repeatable")
+        List<String> jmx;
+
+        @Mixin ControlPlaneOptions options;
+
+        @Spec CommandSpec spec;
+
+        abstract Call operation();
+
+        @Override
+        public Integer call() {
+            Call call = operation();
+            List<Answer> answers = new Fleet(options.credentials(), options.timeout()).each(ControlPlaneOptions.targets(jmx, Target.Kind.SIDECAR), t -> call);
+            return AnswerReport.print("sidecar " + spec.name(), answers, options.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+    }
+
+    @Command(name = "run", description = "Start an experiment: run(command), the sidecar's own words, e.g. 'netem --duration 1m rate --rate 1mbit app'.",
+            mixinStandardHelpOptions = true)
+    static final class Run extends OnSidecars {
+        @Parameters(arity = "1..*", paramLabel = "WORDS", description = "the sidecar command; give it after -- when it has options of its own")
+        List<String> words;
+
+        @Override
+        Call operation() {
+            return Call.of("run", String.join(" ", words));
+        }
+    }
+
+    @Command(name = "stop", description = "End one experiment and revert its changes: stop(id).", mixinStandardHelpOptions = true)
+    static final class Stop extends OnSidecars {
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        Call operation() {
+            return Call.of("stop", id);
+        }
+    }
+
+    @Command(name = "list", description = "Running and scheduled experiments: list().", mixinStandardHelpOptions = true)
+    static final class ListExperiments extends OnSidecars {
+        @Override
+        Call operation() {
+            return Call.of("list");
+        }
+    }
+
+    @Command(name = "stop-all", description = "End every experiment: stopAll().", mixinStandardHelpOptions = true)
+    static final class StopAll extends OnSidecars {
+        @Override
+        Call operation() {
+            return Call.of("stopAll");
+        }
+    }
+}
