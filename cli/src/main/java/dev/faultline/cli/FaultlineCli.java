@@ -1,14 +1,16 @@
 package dev.faultline.cli;
 
+import dev.faultline.cli.experiment.ExperimentCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The root command: agents, sidecars, the fleet-wide stop, local JVMs and experiment files. */
 @Command(name = "faultline", mixinStandardHelpOptions = true, versionProvider = FaultlineCli.Version.class,
-        description = "Faultline's operator command line: agents and sidecars over their JMX control plane.",
-        footer = {"", "Exit codes: 0 every target confirmed, 1 a target did not confirm (each is named) "
-                + "2 usage error."},
-        subcommands = {JvmsCommand.class, AttachCommand.class, AgentCommand.class, SidecarCommand.class, HaltAllCommand.class})
+        description = "Faultline's operator command line: agents and sidecars over their JMX control plane, and Chaos Toolkit experiment files.",
+        footer = {"", "Exit codes: 0 every target confirmed (or the file is valid), 1 a target did not confirm (each is named) "
+                + "or the file was refused, 2 usage error."},
+        subcommands = {JvmsCommand.class, AttachCommand.class, AgentCommand.class, SidecarCommand.class, HaltAllCommand.class,
+                ExperimentCommand.class})
 public final class FaultlineCli {
     private FaultlineCli() {
     }
@@ -21,6 +23,26 @@ public final class FaultlineCli {
             return e instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.FAILED;
         });
         return cl;
+    }
+
+    /**
+     * For a {@code process} provider whose path is {@code faultline}: null when the words parse as one of the
+     * commands an experiment may run (agent, sidecar, halt-all), else why not. Parsing runs nothing.
+     */
+    public static String refusalOfArguments(java.util.List<String> words) {
+        if (words.isEmpty()) return "missing: a faultline command, e.g. [\"agent\", \"add\", \"--jmx\", \"HOST:PORT\", \"latency …\"]";
+        if (!java.util.Set.of("agent", "sidecar", "halt-all").contains(words.get(0))) {
+            return "\"" + words.get(0) + "\" is not a command an experiment runs (agent, sidecar or halt-all)";
+        }
+        try {
+            CommandLine.ParseResult parsed = commandLine().parseArgs(words.toArray(String[]::new));
+            CommandLine.ParseResult leaf = parsed;
+            while (leaf.hasSubcommand()) leaf = leaf.subcommand();
+            if (leaf.commandSpec().subcommands().size() > 0) return "\"" + String.join(" ", words) + "\" names no operation (one of " + leaf.commandSpec().subcommands().keySet() + ")";
+            return null;
+        } catch (CommandLine.ParameterException e) {
+            return e.getMessage();
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,0 +1,63 @@
+package dev.faultline.cli.experiment;
+
+import dev.faultline.cli.ExitCode;
+import dev.faultline.cli.FaultlineCli;
+import dev.faultline.cli.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code faultline experiment validate FILE}: Chaos Toolkit experiment files. */
+@Command(name = "experiment", mixinStandardHelpOptions = true, description = "Chaos Toolkit experiment files (JSON or YAML).",
+        subcommands = {ExperimentCommand.Validate.class})
+public final class ExperimentCommand {
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check an experiment file; every refusal names its JSON path. Arms nothing, calls no target. Exit 0 valid, 1 refused.")
+    static final class Validate implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE") Path file;
+
+        @Option(names = "--json", description = "one JSON document: {file, valid, refusals[{path, message}]}")
+        boolean json;
+
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            List<Refusal> refusals;
+            try {
+                refusals = ExperimentCheck.check(ExperimentFile.read(file), System::getenv, FaultlineCli::refusalOfArguments);
+            } catch (IOException e) {
+                refusals = List.of(new Refusal("", "cannot read " + file + ": " + e.getMessage()));
+            } catch (IllegalArgumentException e) {
+                refusals = List.of(new Refusal("", e.getMessage()));
+            }
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("file", file.toString());
+                doc.put("valid", refusals.isEmpty());
+                doc.put("refusals", refusals.stream().map(r -> Map.of("path", r.path(), "message", r.message())).toList());
+                out.println(Json.write(doc));
+            } else if (refusals.isEmpty()) {
+                out.println(file + ": valid");
+            } else {
+                for (Refusal r : refusals) err.println(file + ": " + r);
+                err.println(file + ": refused (" + refusals.size() + (refusals.size() == 1 ? " problem" : " problems") + "); nothing was armed");
+            }
+            out.flush();
+            err.flush();
+            return refusals.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+        }
+    }
+}
