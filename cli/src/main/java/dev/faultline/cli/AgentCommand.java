@@ -27,21 +27,28 @@ public final class AgentCommand {
 
         @Override
         public Integer call() {
-            List<Target> targets = ControlPlaneOptions.targets(jmx, Target.Kind.AGENT);
+            return AnswerReport.print("agent " + spec.name(), answers(), options.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+
+        /** Makes the call on every target; an experiment's runner reads the answers (the ids it armed) from here. */
+        public List<Answer> answers() {
             Call call = operation();
-            List<Answer> answers = new Fleet(options.credentials(), options.timeout()).each(targets, t -> call);
-            return AnswerReport.print("agent " + spec.name(), answers, options.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return new Fleet(options.credentials(), options.timeout()).each(ControlPlaneOptions.targets(jmx, Target.Kind.AGENT), t -> call);
+        }
+
+        public Fleet fleet() {
+            return new Fleet(options.credentials(), options.timeout());
         }
     }
 
     @Command(name = "add", description = "Arm a fault: add(spec), e.g. 'latency on=connect port=5432 delay=300ms ttl=5m'.", mixinStandardHelpOptions = true)
     static final class Add extends OnAgents {
         @Parameters(arity = "1..*", paramLabel = "SPEC", description = "the fault spec (words may be given separately)")
-        List<String> spec;
+        List<String> words;
 
         @Override
         Call operation() {
-            return Call.of("add", String.join(" ", spec));
+            return Call.of("add", String.join(" ", words));
         }
     }
 

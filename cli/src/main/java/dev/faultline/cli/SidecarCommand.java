@@ -27,9 +27,17 @@ public final class SidecarCommand {
 
         @Override
         public Integer call() {
+            return AnswerReport.print("sidecar " + spec.name(), answers(), options.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+
+        /** Makes the call on every target; an experiment's runner reads the answers (the ids it started) from here. */
+        public List<Answer> answers() {
             Call call = operation();
-            List<Answer> answers = new Fleet(options.credentials(), options.timeout()).each(ControlPlaneOptions.targets(jmx, Target.Kind.SIDECAR), t -> call);
-            return AnswerReport.print("sidecar " + spec.name(), answers, options.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return new Fleet(options.credentials(), options.timeout()).each(ControlPlaneOptions.targets(jmx, Target.Kind.SIDECAR), t -> call);
+        }
+
+        public Fleet fleet() {
+            return new Fleet(options.credentials(), options.timeout());
         }
     }
 

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code faultline experiment validate FILE}: Chaos Toolkit experiment files. */
+/** {@code faultline experiment validate|run FILE}: Chaos Toolkit experiment files. */
 @Command(name = "experiment", mixinStandardHelpOptions = true, description = "Chaos Toolkit experiment files (JSON or YAML).",
-        subcommands = {ExperimentCommand.Validate.class})
+        subcommands = {ExperimentCommand.Validate.class, RunCommand.class})
 public final class ExperimentCommand {
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check an experiment file; every refusal names its JSON path. Arms nothing, calls no target. Exit 0 valid, 1 refused.")

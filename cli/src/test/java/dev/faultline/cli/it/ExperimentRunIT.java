@@ -1,0 +1,166 @@
+package dev.faultline.cli.it;
+
+import dev.faultline.cli.experiment.ExperimentFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.management.remote.JMXConnector;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code faultline experiment run} from the built jar against a real service with the real agent: a fault that breaks
+ * the hypothesis aborts a continuously checked run with --fail-fast, and what it armed is gone; a runner killed with
+ * SIGKILL leaves a fault that expires by its lease.
+ */
+class ExperimentRunIT {
+    static Process service;
+    static int jmxPort;
+    static int httpPort;
+    static int downstreamPort;
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("faultline-cli-run");
+        jmxPort = Processes.freePort();
+        String testClasses = new File(ProbedService.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getAbsolutePath();
+        service = new ProcessBuilder(Processes.JAVA, "-javaagent:" + Processes.AGENT_JAR + "=jmx.port=" + jmxPort + ",jmx.auth.dir=" + dir,
+                "-cp", testClasses, ProbedService.class.getName()).redirectError(dir.resolve("service.log").toFile()).start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(service.getInputStream()));
+        String line;
+        do {
+            line = r.readLine();
+        } while (line != null && !line.startsWith("READY "));
+        if (line == null) throw new AssertionError("service did not start: " + Files.readString(dir.resolve("service.log")));
+        String[] w = line.split(" ");
+        httpPort = Integer.parseInt(w[1]);
+        downstreamPort = Integer.parseInt(w[2]);
+        Processes.await(jmxPort, dir).close();
+    }
+
+    @AfterAll
+    static void stop() {
+        service.destroyForcibly();
+    }
+
+    String experiment(double pauseAfter) {
+        return """
+                {"title": "the service answers while its downstream refuses", "description": "a fault that must break the hypothesis",
+                 "steady-state-hypothesis": {"title": "health is 200", "probes": [
+                   {"type": "probe", "name": "health", "tolerance": 200,
+                    "provider": {"type": "http", "url": "http://127.0.0.1:%d/health", "timeout": 2}}]},
+                 "method": [
+                   {"type": "action", "name": "refuse-downstream", "pauses": {"after": %s},
+                    "provider": {"type": "process", "path": "faultline",
+                                 "arguments": ["agent", "add", "--jmx", "127.0.0.1:%d", "--credentials-dir", "%s", "error", "on=connect", "port=%d"]}}],
+                 "rollbacks": [{"type": "action", "name": "say", "provider": {"type": "process", "path": "true"}}]}
+                """.formatted(httpPort, pauseAfter, jmxPort, dir, downstreamPort);
+    }
+
+    String[] agentFaults() throws Exception {
+        try (JMXConnector c = Processes.await(jmxPort, dir)) {
+            return (String[]) Processes.invoke(c, "dev.faultline:type=Agent", "list");
+        }
+    }
+
+    @Test
+    void aDeviationAbortsAContinuouslyCheckedRunWithinTwoProbePeriodsAndWhatItArmedIsGone() throws Exception {
+        Path file = Files.writeString(dir.resolve("abort.json"), experiment(30));
+        Path journalFile = dir.resolve("abort-journal.json");
+        Processes.Run run = Processes.cli("experiment", "run", file.toString(), "--hypothesis-strategy", "continuously", "--hypothesis-frequency", "1s",
+                "--fail-fast", "--journal-path", journalFile.toString());
+        System.out.println(run.out() + run.err());
+        assertEquals(1, run.exit(), run.out() + run.err());
+        Map<?, ?> journal = (Map<?, ?>) ExperimentFile.parse(Files.readString(journalFile));
+        assertEquals("aborted", journal.get("status"));
+        assertEquals(Boolean.TRUE, journal.get("deviated"));
+        Map<?, ?> steady = (Map<?, ?>) journal.get("steady_states");
+        assertEquals(Boolean.TRUE, ((Map<?, ?>) steady.get("before")).get("steady_state_met"));
+        List<?> during = (List<?>) steady.get("during");
+        Map<?, ?> deviating = (Map<?, ?>) during.get(during.size() - 1);
+        Map<?, ?> probe = (Map<?, ?>) ((List<?>) deviating.get("probes")).get(0);
+        assertEquals(503, ((Map<?, ?>) probe.get("output")).get("status"), "the number comes from the probe");
+        Map<?, ?> action = (Map<?, ?>) ((List<?>) journal.get("run")).get(0);
+        String sent = (String) ((Map<?, ?>) action.get("output")).get("sent");
+        assertTrue(sent.matches(".* ttl=\\d+s"), sent);
+        Instant armed = Instant.parse((String) action.get("end"));
+        Instant firstDeviation = Instant.parse((String) journal.get("first_deviation"));
+        Instant end = Instant.parse((String) journal.get("end"));
+        Instant rollback = Instant.parse((String) ((Map<?, ?>) ((List<?>) journal.get("rollbacks")).get(0)).get("start"));
+        long deviationAfterArming = Duration.between(armed, firstDeviation).toMillis();
+        long abortAfterDeviation = Duration.between(firstDeviation, rollback).toMillis();
+        System.out.println("fault armed -> first deviating probe " + deviationAfterArming + " ms; first deviating probe -> rollbacks "
+                + abortAfterDeviation + " ms; run " + journal.get("duration") + " s of a 30 s pause; lease " + sent.replaceAll(".* ttl=", "ttl="));
+        assertTrue(deviationAfterArming <= 2_000 + 2_000, "first deviating probe within one period (+ its own time): " + deviationAfterArming);
+        assertTrue(abortAfterDeviation <= 2_000, "aborted within two probe periods: " + abortAfterDeviation);
+        assertTrue(Duration.between(armed, end).toSeconds() < 10, "the 30 s pause was cut short");
+        List<?> cleanup = (List<?>) journal.get("cleanup");
+        assertEquals(1, cleanup.size(), cleanup.toString());
+        assertEquals(Boolean.TRUE, ((Map<?, ?>) cleanup.get(0)).get("removed"));
+        assertEquals(0, agentFaults().length, "independently over JMX: nothing armed");
+    }
+
+    @Test
+    void aRunnerKilledWithSigkillLeavesAFaultThatExpiresByItsLease() throws Exception {
+        Path file = Files.writeString(dir.resolve("kill.json"), experiment(4));
+        List<String> cmd = new ArrayList<>(List.of(Processes.JAVA, "-jar", Processes.CLI_JAR, "experiment", "run", file.toString(),
+                "--activity-timeout", "2s", "--lease-margin", "2s", "--journal-path", dir.resolve("kill-journal.json").toString()));
+        Process runner = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("runner.log").toFile()).start();
+        long start = System.nanoTime();
+        String[] faults = {};
+        while (faults.length == 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) {
+            Thread.sleep(100);
+            faults = agentFaults();
+        }
+        assertEquals(1, faults.length, Files.readString(dir.resolve("runner.log")));
+        long armedSeen = System.nanoTime();
+        runner.destroyForcibly(); // SIGKILL: no hook runs, nothing is cleaned up
+        runner.waitFor();
+        long killedAt = System.nanoTime();
+        // planned: action 2 s + pause 4 s + hypothesis 2 x 2 s + rollback 2 s = 12 s, + 2 s margin
+        System.out.println("armed by the killed runner: " + faults[0]);
+        while (agentFaults().length > 0 && System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(30)) Thread.sleep(250);
+        long expiredAfter = (System.nanoTime() - armedSeen) / 1_000_000;
+        long ttl = Long.parseLong(faults[0].replaceAll("(?s).* ttl=(\\d+)s.*", "$1"));
+        System.out.println("the killed runner's fault (ttl=" + ttl + "s) expired " + expiredAfter + " ms after it was first seen armed, "
+                + (killedAt - armedSeen) / 1_000_000 + " ms after that the runner was SIGKILLed");
+        assertTrue(ttl <= 14, "lease no longer than the rest of the run plus the margin: " + ttl);
+        assertEquals(0, agentFaults().length, "expired by its lease");
+        assertTrue(expiredAfter <= ttl * 1000 + 1_000, "gone within its lease: " + expiredAfter);
+    }
+
+    @Test
+    void sigtermRunsTheRollbacksAndTheCleanUpThenExits() throws Exception {
+        Path file = Files.writeString(dir.resolve("term.json"), experiment(30));
+        Path journalFile = dir.resolve("term-journal.json");
+        Process runner = new ProcessBuilder(Processes.JAVA, "-jar", Processes.CLI_JAR, "experiment", "run", file.toString(),
+                "--journal-path", journalFile.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("term.log").toFile()).start();
+        long start = System.nanoTime();
+        while (agentFaults().length == 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) Thread.sleep(100);
+        assertEquals(1, agentFaults().length, Files.readString(dir.resolve("term.log")));
+        long signalled = System.nanoTime();
+        runner.destroy(); // SIGTERM
+        assertTrue(runner.waitFor(30, TimeUnit.SECONDS), "the runner exits after its rollbacks");
+        System.out.println("SIGTERM -> rollbacks, clean-up, journal and exit in " + (System.nanoTime() - signalled) / 1_000_000 + " ms (exit "
+                + runner.exitValue() + ")\n" + Files.readString(dir.resolve("term.log")));
+        Map<?, ?> journal = (Map<?, ?>) ExperimentFile.parse(Files.readString(journalFile));
+        assertEquals("interrupted", journal.get("status"));
+        assertEquals(1, ((List<?>) journal.get("rollbacks")).size());
+        assertEquals(Boolean.TRUE, ((Map<?, ?>) ((List<?>) journal.get("cleanup")).get(0)).get("removed"));
+        assertEquals(0, agentFaults().length, "independently over JMX: nothing armed");
+    }
+}
