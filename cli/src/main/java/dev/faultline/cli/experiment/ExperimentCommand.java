@@ -47,7 +47,12 @@ public final class ExperimentCommand {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("file", file.toString());
                 doc.put("valid", refusals.isEmpty());
-                doc.put("refusals", refusals.stream().map(r -> Map.of("path", r.path(), "message", r.message())).toList());
+                doc.put("refusals", refusals.stream().map(r -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("path", r.path());
+                    m.put("message", r.message());
+                    return m;
+                }).toList());
                 out.println(Json.write(doc));
             } else if (refusals.isEmpty()) {
                 out.println(file + ": valid");
