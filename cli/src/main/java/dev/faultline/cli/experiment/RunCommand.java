@@ -30,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE") Path file;
 
     @Option(names = "--hypothesis-strategy", defaultValue = "default",
-            description = "default (before and after), before-method-only, after-method-only, during-method, continuously (before, during, after)")
+            description = "default (before and after), before-method-only, after-method-only, during-method (chaoslib: during-method-only), continuously (before, during, after)")
     String hypothesisStrategy;
 
     @Option(names = "--hypothesis-frequency", defaultValue = "1s", description = "how often the hypothesis runs during the method (seconds, or 500ms, 2s …)")

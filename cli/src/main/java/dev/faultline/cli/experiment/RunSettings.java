@@ -13,6 +13,7 @@ record RunSettings(String hypothesisStrategy, Duration frequency, boolean failFa
     static final Set<String> ROLLBACK = Set.of("default", "always", "never", "deviated");
 
     RunSettings {
+        if (hypothesisStrategy.equals("during-method-only")) hypothesisStrategy = "during-method"; // chaoslib's spelling
         if (!HYPOTHESIS.contains(hypothesisStrategy)) throw new IllegalArgumentException("--hypothesis-strategy " + hypothesisStrategy + ": one of " + HYPOTHESIS);
         if (!ROLLBACK.contains(rollbackStrategy)) throw new IllegalArgumentException("--rollback-strategy " + rollbackStrategy + ": one of " + ROLLBACK);
         if (frequency.toMillis() < 100) throw new IllegalArgumentException("--hypothesis-frequency must be at least 100ms");
