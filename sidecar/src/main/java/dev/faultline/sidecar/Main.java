@@ -3,7 +3,6 @@ package dev.faultline.sidecar;
 import dev.faultline.sidecar.command.CliContext;
 import dev.faultline.sidecar.command.Recovery;
 import dev.faultline.sidecar.command.SidecarCli;
-import dev.faultline.sidecar.docker.Engine;
 import dev.faultline.sidecar.journal.Journal;
 
 /** {@code faultline-sidecar …}: see {@link SidecarCli}. */
@@ -18,19 +17,17 @@ public final class Main {
         Journal journal = new Journal(Journal.defaultPath());
         CliContext context = new CliContext(journal);
         boolean help = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V"));
-        if (!help) {
-            try { // in pod mode (no engine) too: a SIGKILLed pod-mode sidecar's changes are in our namespace or a process's
-                Recovery.revertOrphans(journal, Engine.reachable() ? context.docker() : null);
-            } catch (RuntimeException e) {
-                System.err.println("warning: journal recovery failed: " + e.getMessage());
-            }
-            dev.faultline.sidecar.change.KillPoints.holdAfterRecovery();
-        }
-        if (!help && !Engine.reachable() && ProcessHandle.current().pid() == 1) {
+        var cl = SidecarCli.commandLine(context);
+        // after the parse, so that recovery reaches the containers through the runtime the flags name
+        if (!help) cl.setExecutionStrategy(parsed -> {
+            Recovery.atStart(journal, parsed);
+            return new picocli.CommandLine.RunLast().execute(parsed);
+        });
+        if (!help && !dev.faultline.sidecar.runtime.Runtimes.anyOnThisNode() && ProcessHandle.current().pid() == 1) {
             // PID 1 of a PID namespace of our own: the watchdog is our child and dies with this container
             System.err.println("warning: pod mode without a shared PID namespace: a change's watchdog dies with this container, so after a "
                     + "SIGKILL the change stays until this sidecar starts again and reverts it from its journal (keep the journal on a volume)");
         }
-        System.exit(SidecarCli.commandLine(context).execute(args));
+        System.exit(cl.execute(args));
     }
 }

@@ -164,6 +164,15 @@ public abstract class Change {
         return "revert-pending " + id + "  container=" + targetId + "  failed_attempts=" + failedAttempts + "  left=" + problem;
     }
 
+    /** The first check that fails, in words, or null when all pass: what a journalled verify list says is left. */
+    protected static String firstFailure(dev.faultline.sidecar.netem.NetnsExecutor ns, List<List<String>> checks) {
+        for (List<String> check : checks) {
+            dev.faultline.sidecar.netem.NetnsExec.Result r = ns.run(check);
+            if (!r.ok()) return r.output().isEmpty() ? "`" + String.join(" ", check) + "` failed (" + r.exitCode() + ")" : r.output();
+        }
+        return null;
+    }
+
     private static boolean pause(long millis) {
         try {
             Thread.sleep(millis);

@@ -2,7 +2,6 @@ package dev.faultline.sidecar.change;
 
 import dev.faultline.sidecar.journal.Journal;
 import dev.faultline.sidecar.netem.ChangePlan;
-import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.target.ContainerTarget;
 
@@ -49,11 +48,7 @@ public final class NetworkChange extends Change {
     @Override
     protected String leftover() {
         if (ns.namespaceGone()) return null; // and every piece of the change with it
-        for (List<String> check : plan.verify()) {
-            NetnsExec.Result r = ns.run(check);
-            if (!r.ok()) return r.output().isEmpty() ? "`" + String.join(" ", check) + "` failed (" + r.exitCode() + ")" : r.output();
-        }
-        return null;
+        return firstFailure(ns, plan.verify());
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.faultline.sidecar.command;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.faultline.sidecar.chaos.Experiment;
-import dev.faultline.sidecar.docker.Engine;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
+import dev.faultline.sidecar.runtime.Runtimes;
 import dev.faultline.sidecar.journal.Journal;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,16 +11,25 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CliContext implements Context {
     private final Journal journal;
     private final AtomicLong ids = new AtomicLong();
-    private DockerClient docker;
+    private ContainerRuntime runtime;
+    private RuntimeException unavailable;
 
     public CliContext(Journal journal) {
         this.journal = journal;
     }
 
     @Override
-    public synchronized DockerClient docker() {
-        if (docker == null) docker = Engine.connect();
-        return docker;
+    public synchronized ContainerRuntime runtime(Runtimes.Flags flags) {
+        if (unavailable != null) throw unavailable; // probed once: a silent socket costs its deadline once
+        if (runtime == null) {
+            try {
+                runtime = Runtimes.open(flags);
+            } catch (RuntimeException e) {
+                unavailable = e;
+                throw e;
+            }
+        }
+        return runtime;
     }
 
     @Override

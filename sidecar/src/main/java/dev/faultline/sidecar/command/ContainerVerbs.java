@@ -1,9 +1,6 @@
 package dev.faultline.sidecar.command;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import dev.faultline.sidecar.change.Change;
-import dev.faultline.sidecar.change.PauseChange;
 import dev.faultline.sidecar.chaos.Experiment;
 import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.target.ContainerTarget;
@@ -14,14 +11,12 @@ import picocli.CommandLine.ParentCommand;
 import java.time.Duration;
 import java.util.List;
 
-/** The container verbs, each one Engine API call (crash: one signal to the main process). */
+/**
+ * The container verbs, each one call of the runtime (crash: one signal to the main process). A container that went
+ * away between selection and action is not an error: the runtimes tolerate it.
+ */
 final class ContainerVerbs {
     private ContainerVerbs() {
-    }
-
-    /** A container that went away between selection and action is not an error. */
-    static void tolerateGone(Runnable call) {
-        dev.faultline.sidecar.docker.Engine.tolerateGone(call);
     }
 
     /**
@@ -61,13 +56,14 @@ final class ContainerVerbs {
         String verb() { return "kill"; }
         boolean runningOnly() { return true; }
         String describe() { return "kill --signal " + signal(signal); }
+        String signalName() { return signal(signal); }
 
         boolean supportsPod() { return true; }
 
         Experiment.Action action(Context c) {
             String sig = signal(signal);
             if (cli.podMode()) return signalProcesses(sig);
-            return ts -> forEach(ts, t -> tolerateGone(() -> c.docker().killContainerCmd(t.id()).withSignal(sig).exec()));
+            return ts -> forEach(ts, t -> cli.runtime().kill(t, sig));
         }
     }
 
@@ -82,7 +78,7 @@ final class ContainerVerbs {
         String describe() { return "stop --time " + time; }
 
         Experiment.Action action(Context c) {
-            return ts -> forEach(ts, t -> tolerateGone(() -> c.docker().stopContainerCmd(t.id()).withTimeout(time).exec()));
+            return ts -> forEach(ts, t -> cli.runtime().stop(t, Duration.ofSeconds(time)));
         }
     }
 
@@ -96,14 +92,16 @@ final class ContainerVerbs {
         boolean runningOnly() { return true; }
         String describe() { return "pause --duration " + duration.toMillis() + "ms"; }
 
-        /** Journalled and watchdog-guarded like a network change: a SIGKILLed sidecar leaves nothing paused. */
+        /**
+         * Journalled and watchdog-guarded like a network change: a SIGKILLed sidecar leaves nothing paused. Docker
+         * pauses through the engine; on CRI, which has no pause, the container's cgroup is frozen.
+         */
         Experiment.Action action(Context c) {
             return ts -> {
-                DockerClient d = c.docker();
                 List<Change> paused = new java.util.ArrayList<>();
                 try {
                     for (ContainerTarget t : ts) {
-                        Change p = new PauseChange(c.newId() + "-" + t.shortId(), t, d, c.journal());
+                        Change p = cli.runtime().pause(c.newId() + "-" + t.shortId(), t, c.journal());
                         p.apply(duration);
                         paused.add(p);
                     }
@@ -126,7 +124,7 @@ final class ContainerVerbs {
         String describe() { return "restart --time " + time; }
 
         Experiment.Action action(Context c) {
-            return ts -> forEach(ts, t -> tolerateGone(() -> c.docker().restartContainerCmd(t.id()).withTimeout(time).exec()));
+            return ts -> forEach(ts, t -> cli.runtime().restart(t, Duration.ofSeconds(time)));
         }
     }
 
@@ -142,19 +140,14 @@ final class ContainerVerbs {
         String describe() { return "rm" + (force ? " --force" : "") + (volumes ? " --volumes" : ""); }
 
         Experiment.Action action(Context c) {
-            return ts -> forEach(ts, t -> {
-                try {
-                    c.docker().removeContainerCmd(t.id()).withForce(force).withRemoveVolumes(volumes).exec();
-                } catch (NotFoundException gone) {
-                    // removed meanwhile
-                }
-            });
+            return ts -> forEach(ts, t -> cli.runtime().remove(t, force, volumes));
         }
     }
 
     /**
      * Signals the container's main process directly, from the host PID namespace, the way a crash or the OOM
-     * killer ends it. Unlike an Engine-API kill, Docker's restart policy then brings the container back.
+     * killer ends it. Unlike an Engine-API kill, Docker's restart policy then brings the container back; on CRI,
+     * kubelet's restartPolicy does (the pod's RESTARTS goes up).
      */
     @Command(name = "crash", description = "Signal the container's main process directly (restart policies apply, as after a real crash).", mixinStandardHelpOptions = true)
     static final class Crash extends TargetedCommand {
@@ -165,6 +158,7 @@ final class ContainerVerbs {
         String verb() { return "crash"; }
         boolean runningOnly() { return true; }
         String describe() { return "crash --signal " + signal(signal); }
+        String signalName() { return signal(signal); }
 
         boolean supportsPod() { return true; }
 
@@ -172,8 +166,8 @@ final class ContainerVerbs {
             String sig = signal(signal);
             if (cli.podMode()) return signalProcesses(sig);
             return ts -> forEach(ts, t -> {
-                Long pid = c.docker().inspectContainerCmd(t.id()).exec().getState().getPidLong();
-                if (pid == null || pid <= 0) return; // stopped meanwhile
+                long pid = cli.runtime().hostPid(t);
+                if (pid <= 0) return; // stopped meanwhile
                 signalPid(pid, sig, t.toString());
             });
         }

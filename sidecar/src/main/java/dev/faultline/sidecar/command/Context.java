@@ -1,12 +1,12 @@
 package dev.faultline.sidecar.command;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.faultline.sidecar.chaos.Experiment;
 import dev.faultline.sidecar.journal.Journal;
 
 /** Where a parsed command runs: in the foreground (the CLI) or as a background experiment (the daemon's JMX run()). */
 public interface Context {
-    DockerClient docker();
+    /** The runtime the verbs act through; {@code flags} are the command's --runtime and --runtime-endpoint. */
+    dev.faultline.sidecar.runtime.ContainerRuntime runtime(dev.faultline.sidecar.runtime.Runtimes.Flags flags);
 
     Journal journal();
 

@@ -50,6 +50,7 @@ final class DaemonCommand implements Callable<Integer> {
         String adv = advertise != null ? advertise : (host.equals("0.0.0.0") ? "127.0.0.1" : host);
         JmxOptions jmx = new JmxOptions(host, jmxPort, adv, passwordFile, accessFile, auth != null, ssl,
                 cli.context.journal().file().toAbsolutePath().getParent()).check(JmxOptions.Words.SIDECAR).requireFiles(JmxOptions.Words.SIDECAR);
-        return Daemon.run(new Daemon.Options(jmx, metricsPort, metricsHost != null ? metricsHost : host), cli.context.journal());
+        return Daemon.run(new Daemon.Options(jmx, metricsPort, metricsHost != null ? metricsHost : host), cli.context.journal(),
+                cli.podMode() ? null : cli.runtime());
     }
 }

@@ -46,7 +46,7 @@ final class IptablesCommand {
 
         Experiment.Action action(Context c) {
             rule("check"); // refuse bad flags before anything runs
-            return NetworkShaping.action(c, ipt.duration, (id, ns) -> rule(id).plan(), List.of());
+            return NetworkShaping.action(cli(), ipt.duration, (id, ns) -> rule(id).plan(), List.of());
         }
     }
 }

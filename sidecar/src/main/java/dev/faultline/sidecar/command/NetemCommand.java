@@ -77,7 +77,7 @@ final class NetemCommand {
         Experiment.Action action(Context c) {
             netem.validate();
             List<String> q = qdisc();
-            return NetworkShaping.action(c, netem.duration, (id, ns) -> TcPlan.of(netem.iface, q, netem.cidrs, netem.ingress,
+            return NetworkShaping.action(cli(), netem.duration, (id, ns) -> TcPlan.of(netem.iface, q, netem.cidrs, netem.ingress,
                     TcPlan.txQueueLen(ns.run(List.of("ip", "-o", "link", "show", "dev", netem.iface)).output())).plan(), netem.precheck());
         }
     }

@@ -3,7 +3,6 @@ package dev.faultline.sidecar.command;
 import dev.faultline.sidecar.change.Change;
 import dev.faultline.sidecar.change.NetworkChange;
 import dev.faultline.sidecar.chaos.Experiment;
-import dev.faultline.sidecar.docker.HelperContainer;
 import dev.faultline.sidecar.netem.ChangePlan;
 import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.netem.NetnsExecutor;
@@ -19,14 +18,16 @@ final class NetworkShaping {
     }
 
     /** @param plan for a change id and the target's namespace (to read what must be put back): its commands */
-    static Experiment.Action action(Context c, Duration duration, java.util.function.BiFunction<String, NetnsExecutor, ChangePlan> plan, List<List<String>> precheck) {
+    static Experiment.Action action(SidecarCli cli, Duration duration, java.util.function.BiFunction<String, NetnsExecutor, ChangePlan> plan, List<List<String>> precheck) {
+        Context c = cli.context;
         return targets -> {
             List<Change> applied = new ArrayList<>();
             try {
                 for (ContainerTarget t : targets) {
-                    long pid = pidOf(c, t);
-                    NetnsExecutor ns = dev.faultline.sidecar.target.PodTargets.pidOf(t) >= 0
-                            ? NetnsExecutor.nsenter(pid) : HelperContainer.forContainer(c.docker(), t.id(), pid);
+                    long pod = dev.faultline.sidecar.target.PodTargets.pidOf(t); // pod mode: our own namespace, or a process's
+                    long pid = pod >= 0 ? pod : cli.runtime().hostPid(t);
+                    if (pid < 0) throw new IllegalStateException(t + " is not running");
+                    NetnsExecutor ns = pod >= 0 ? NetnsExecutor.nsenter(pid) : cli.runtime().netns(t, pid);
                     for (List<String> check : precheck) {
                         NetnsExec.Result r = ns.run(check);
                         if (!r.ok()) throw new IllegalStateException(t + ": " + r.output());
@@ -52,13 +53,5 @@ final class NetworkShaping {
         if (!stuck.isEmpty()) {
             throw new IllegalStateException("revert not verified, retrying; the journal keeps it and its watchdog stays armed: " + String.join("; ", stuck));
         }
-    }
-
-    static long pidOf(Context c, ContainerTarget t) {
-        long pod = dev.faultline.sidecar.target.PodTargets.pidOf(t);
-        if (pod >= 0) return pod; // pod mode: our own namespace, or a process's
-        Long pid = c.docker().inspectContainerCmd(t.id()).exec().getState().getPidLong();
-        if (pid == null || pid <= 0) throw new IllegalStateException(t + " is not running");
-        return pid;
     }
 }

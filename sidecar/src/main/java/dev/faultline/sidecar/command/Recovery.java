@@ -1,12 +1,10 @@
 package dev.faultline.sidecar.command;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.faultline.sidecar.change.Change;
+import dev.faultline.sidecar.change.FreezeChange;
 import dev.faultline.sidecar.change.NetworkChange;
-import dev.faultline.sidecar.change.PauseChange;
-import dev.faultline.sidecar.docker.HelperContainer;
 import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.netem.Watchdogs;
 import dev.faultline.sidecar.target.PodTargets;
@@ -24,20 +22,40 @@ public final class Recovery {
     private Recovery() {
     }
 
-    /** @param docker null in pod mode (no engine): changes in containers then wait for a sidecar that has one */
-    public static int revertOrphans(Journal journal, DockerClient docker) {
+    /**
+     * The start of every command: in pod mode too (a SIGKILLed pod-mode sidecar's changes are in our namespace or a
+     * process's). A runtime that cannot be opened leaves container changes for later; the command then says why.
+     */
+    public static void atStart(Journal journal, picocli.CommandLine.ParseResult parsed) {
+        SidecarCli cli = (SidecarCli) parsed.commandSpec().userObject();
+        ContainerRuntime runtime = null;
+        try {
+            if (!cli.podMode()) runtime = cli.runtime();
+        } catch (RuntimeException e) {
+            log.warn("action=recover runtime unavailable, changes in containers kept: {}", e.getMessage());
+        }
+        try {
+            revertOrphans(journal, runtime);
+        } catch (RuntimeException e) {
+            System.err.println("warning: journal recovery failed: " + e.getMessage());
+        }
+        dev.faultline.sidecar.change.KillPoints.holdAfterRecovery();
+    }
+
+    /** @param runtime null in pod mode (no runtime): changes in containers then wait for a sidecar that has one */
+    public static int revertOrphans(Journal journal, ContainerRuntime runtime) {
         int n = 0;
         for (Journal.Entry e : journal.pending()) {
             if (!e.orphaned()) continue; // a live sidecar owns it
             Change change;
             try {
-                change = adopt(e, journal, docker);
+                change = adopt(e, journal, runtime);
             } catch (RuntimeException engineDown) {
                 log.warn("action=recover change={} container={} kept for the next start: {}", e.id(), e.containerId(), engineDown.getMessage());
                 continue;
             }
             if (change == null) continue; // kept in the journal for a sidecar with the engine
-            int watchdogs = stopWatchdogs(e.id(), docker); // before the revert: it must not fire on a later change
+            int watchdogs = stopWatchdogs(e.id(), runtime); // before the revert: it must not fire on a later change
             boolean verified = change.revert();
             log.info("action=recover change={} container={} kind={} verified={} watchdogs_stopped={}", e.id(), e.containerId(),
                     e.kind().name().toLowerCase(java.util.Locale.ROOT), verified, watchdogs);
@@ -47,33 +65,22 @@ public final class Recovery {
         return n;
     }
 
-    /** The change to revert, reaching its target the way it was reached; null when that needs the engine and there is none. */
-    private static Change adopt(Journal.Entry e, Journal journal, DockerClient docker) {
-        if (e.kind() == Journal.Kind.PAUSE) return docker == null ? null : PauseChange.adopt(e, docker, journal);
+    /** The change to revert, reaching its target the way it was reached; null when that needs a runtime and there is none. */
+    private static Change adopt(Journal.Entry e, Journal journal, ContainerRuntime runtime) {
+        if (e.kind() == Journal.Kind.FREEZE) return FreezeChange.adopt(e, journal); // shell on the host's freezer file
+        if (e.kind() == Journal.Kind.PAUSE) return runtime == null ? null : runtime.adoptPause(e, journal);
         long pod = PodTargets.pidOf(e.containerId());
         if (pod >= 0) return NetworkChange.adopt(e, NetnsExecutor.nsenter(pod), journal); // self, or a pod-mode process (gone = clean)
-        if (docker == null) return null;
-        long pid = runningPid(e.containerId(), docker);
-        // a stopped or removed container's namespace is gone, and the change with it
-        return NetworkChange.adopt(e, pid > 0 ? HelperContainer.forContainer(docker, e.containerId(), pid) : NetnsExecutor.gone(), journal);
-    }
-
-    private static long runningPid(String containerId, DockerClient docker) {
-        try {
-            InspectContainerResponse c = docker.inspectContainerCmd(containerId).exec();
-            Long p = c.getState().getPidLong();
-            return Boolean.TRUE.equals(c.getState().getRunning()) && p != null ? p : -1;
-        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
-            return -1;
-        }
+        if (runtime == null) return null;
+        return NetworkChange.adopt(e, runtime.netnsOf(e.containerId()), journal);
     }
 
     /** The crashed sidecar's watchdog: a process where we see host PIDs, else a helper container. */
-    private static int stopWatchdogs(String changeId, DockerClient docker) {
+    private static int stopWatchdogs(String changeId, ContainerRuntime runtime) {
         int n = Watchdogs.stopAll(changeId);
-        if (docker == null) return n;
+        if (runtime == null) return n;
         try {
-            n += HelperContainer.removeWatchdogs(docker, changeId);
+            n += runtime.stopHiddenWatchdogs(changeId);
         } catch (RuntimeException e) {
             log.warn("action=recover change={} cannot list watchdog helpers: {}", changeId, e.getMessage());
         }

@@ -13,7 +13,7 @@ import java.util.Map;
  * words. The same parse serves the CLI and the daemon's JMX {@code run("…")}.
  */
 @Command(name = "faultline-sidecar", mixinStandardHelpOptions = true, versionProvider = SidecarCli.Version.class,
-        description = "Container chaos on a Docker engine: kill, stop, pause, restart, rm, crash, netem, iptables.",
+        description = "Container chaos on a Docker engine or a CRI runtime (containerd, CRI-O): kill, stop, pause, restart, rm, crash, netem, iptables.",
         subcommands = {ContainerVerbs.Kill.class, ContainerVerbs.Stop.class, ContainerVerbs.Pause.class, ContainerVerbs.Restart.class,
                 ContainerVerbs.Remove.class, ContainerVerbs.Crash.class, NetemCommand.class, IptablesCommand.class, DaemonCommand.class})
 public final class SidecarCli {
@@ -45,15 +45,33 @@ public final class SidecarCli {
     @Option(names = "--dry-run", description = "say what would be done, change nothing")
     boolean dryRun;
 
-    @Option(names = "--label", description = "only containers with this label (key=value); repeatable")
+    @Option(names = "--label", description = "only containers with this label (key=value; on CRI the pod's labels); repeatable")
     Map<String, String> labels;
 
+    @Option(names = "--namespace", description = "CRI: only pods in this Kubernetes namespace; repeatable (kube-system only when named)")
+    java.util.List<String> namespaces;
+
+    @Option(names = "--runtime", description = "docker or cri (default: the first runtime socket found on this node)")
+    String runtimeKind;
+
+    @Option(names = "--runtime-endpoint", description = "the runtime's socket, unix:///path (e.g. unix:///run/containerd/containerd.sock)")
+    String runtimeEndpoint;
+
+    dev.faultline.sidecar.runtime.Runtimes.Flags runtimeFlags() {
+        return new dev.faultline.sidecar.runtime.Runtimes.Flags(runtimeKind, runtimeEndpoint);
+    }
+
+    /** The runtime the verbs act through, opened at the first use. */
+    dev.faultline.sidecar.runtime.ContainerRuntime runtime() {
+        return context.runtime(runtimeFlags());
+    }
+
     @Option(names = "--pod", description = "pod mode: shape our own network namespace (target: self) and signal processes in the "
-            + "shared PID namespace by command line; the default when no engine socket is reachable")
+            + "shared PID namespace by command line; the default when no runtime socket is reachable")
     boolean pod;
 
     boolean podMode() {
-        return pod || !dev.faultline.sidecar.docker.Engine.reachable();
+        return pod || (!runtimeFlags().given() && !dev.faultline.sidecar.runtime.Runtimes.anyOnThisNode());
     }
 
     public SidecarCli(Context context) {

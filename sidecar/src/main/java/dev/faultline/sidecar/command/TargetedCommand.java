@@ -1,6 +1,7 @@
 package dev.faultline.sidecar.command;
 
 import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.target.ContainerTarget;
 import dev.faultline.sidecar.target.TargetSelector;
 import picocli.CommandLine.Parameters;
@@ -30,12 +31,19 @@ abstract class TargetedCommand implements Callable<Integer> {
         SidecarCli cli = cli();
         Context context = cli.context;
         if (cli.podMode()) return context.execute(podExperiment(cli, context));
-        TargetSelector selector = new TargetSelector(targets, cli.labels);
-        selector.select(context.docker(), runningOnly()); // refuse an empty selection now, before anything runs
+        TargetSelector selector = new TargetSelector(targets, cli.labels, cli.namespaces);
+        ContainerRuntime runtime = cli.runtime();
+        runtime.refuseUnsupported(verb(), signalName()); // what this runtime cannot do is refused before anything is selected
+        selector.select(runtime, runningOnly()); // refuse an empty selection now, before anything runs
         Experiment e = new Experiment(context.newId(), verb(), describe() + " " + selector, context.who(),
-                () -> selector.select(context.docker(), runningOnly()), action(context),
+                () -> selector.select(runtime, runningOnly()), action(context),
                 cli.random, cli.interval, cli.limit, cli.dryRun);
         return context.execute(e);
+    }
+
+    /** The signal a kill or crash sends, for {@link ContainerRuntime#refuseUnsupported}; null for other verbs. */
+    String signalName() {
+        return null;
     }
 
     /** In pod mode a verb acts on our own namespace ({@code self}) or on processes: the ones that support it say so. */
@@ -44,7 +52,7 @@ abstract class TargetedCommand implements Callable<Integer> {
     }
 
     private Experiment podExperiment(SidecarCli cli, Context context) {
-        if (!supportsPod()) throw new IllegalArgumentException(verb() + " needs the engine's socket; in pod mode use crash, kill (both signal a process), netem or iptables");
+        if (!supportsPod()) throw new IllegalArgumentException(verb() + " needs a runtime's socket (Docker or CRI); in pod mode use crash, kill (both signal a process), netem or iptables");
         boolean self = targets == null || targets.isEmpty() || targets.equals(List.of(dev.faultline.sidecar.target.PodTargets.SELF));
         boolean network = verb().equals("netem") || verb().equals("iptables");
         java.util.function.Supplier<List<ContainerTarget>> chosen = network && self

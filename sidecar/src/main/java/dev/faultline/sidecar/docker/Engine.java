@@ -34,7 +34,12 @@ public final class Engine {
     }
 
     public static DockerClient connect() {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host()).build();
+        return connect(host());
+    }
+
+    /** The engine at {@code unix:///…} (or {@code tcp://…}). */
+    public static DockerClient connect(String host) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .connectionTimeout(Duration.ofSeconds(5))

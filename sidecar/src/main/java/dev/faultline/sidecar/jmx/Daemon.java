@@ -21,8 +21,9 @@ public final class Daemon {
     public record Options(JmxOptions jmx, int metricsPort, String metricsHost) {
     }
 
-    public static int run(Options o, Journal journal) throws Exception {
-        SidecarControl control = new SidecarControl(journal);
+    /** @param runtime null in pod mode */
+    public static int run(Options o, Journal journal, dev.faultline.sidecar.runtime.ContainerRuntime runtime) throws Exception {
+        SidecarControl control = new SidecarControl(journal, runtime);
         ControlPlane plane = new ControlPlane();
         plane.register(new StandardMBean(control, SidecarMBean.class), new ObjectName("dev.faultline:type=Sidecar"));
         RemoteJmx.Connector connector = RemoteJmx.start(o.jmx(), plane.remote(), log);
@@ -33,8 +34,8 @@ public final class Daemon {
             log.info("action=shutdown stopped={} (their changes reverted)", n);
             done.countDown();
         }, "faultline-shutdown"));
-        log.info("action=daemon jmx={} bound={} auth={} metrics={} journal={}", connector.url(), o.jmx().bindHost(), connector.auth(),
-                o.metricsPort() > 0 ? o.metricsHost() + ":" + o.metricsPort() : "off", journal.file());
+        log.info("action=daemon jmx={} bound={} auth={} metrics={} journal={} runtime=\"{}\"", connector.url(), o.jmx().bindHost(), connector.auth(),
+                o.metricsPort() > 0 ? o.metricsHost() + ":" + o.metricsPort() : "off", journal.file(), control.getRuntime());
         System.out.println("READY jmx " + o.jmx().port());
         done.await();
         return 0;

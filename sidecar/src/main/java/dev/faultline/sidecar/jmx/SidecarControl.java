@@ -1,13 +1,13 @@
 package dev.faultline.sidecar.jmx;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.faultline.common.words.Printable;
 import dev.faultline.sidecar.change.OpenChanges;
 import dev.faultline.sidecar.chaos.Experiment;
 import dev.faultline.sidecar.command.Context;
 import dev.faultline.sidecar.command.SidecarCli;
-import dev.faultline.sidecar.docker.Engine;
 import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
+import dev.faultline.sidecar.runtime.Runtimes;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The daemon: JMX {@code run("…")} parses the CLI's words and schedules the experiment in the background. */
 public final class SidecarControl implements SidecarMBean {
     private final Journal journal;
-    private final DockerClient docker;
+    private final ContainerRuntime runtime;
     private final Map<String, Experiment> experiments = new LinkedHashMap<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "faultline-experiment");
@@ -34,9 +34,10 @@ public final class SidecarControl implements SidecarMBean {
     private final AtomicLong actionsRun = new AtomicLong();
     private final AtomicLong containersAffected = new AtomicLong();
 
-    public SidecarControl(Journal journal) {
+    /** @param runtime chosen at the daemon's start; null in pod mode */
+    public SidecarControl(Journal journal, ContainerRuntime runtime) {
         this.journal = journal;
-        this.docker = Engine.connect();
+        this.runtime = runtime;
     }
 
     @Override
@@ -49,7 +50,11 @@ public final class SidecarControl implements SidecarMBean {
         }
         String[] id = new String[1];
         Context context = new Context() {
-            public DockerClient docker() { return docker; }
+            public ContainerRuntime runtime(Runtimes.Flags flags) {
+                if (flags.given()) throw new IllegalArgumentException("--runtime and --runtime-endpoint are the daemon's start-up flags, not run()'s");
+                if (runtime == null) throw new IllegalStateException("no container runtime (pod mode)");
+                return runtime;
+            }
             public Journal journal() { return journal; }
             public String who() { return "jmx"; }
             public String newId() { return "e" + ids.incrementAndGet(); }
@@ -168,6 +173,11 @@ public final class SidecarControl implements SidecarMBean {
         synchronized (experiments) {
             return (int) experiments.values().stream().filter(Experiment::running).count();
         }
+    }
+
+    @Override
+    public String getRuntime() {
+        return runtime == null ? "none (pod mode)" : runtime.describe();
     }
 
     @Override

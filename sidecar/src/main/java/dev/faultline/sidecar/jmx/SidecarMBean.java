@@ -28,4 +28,7 @@ public interface SidecarMBean {
 
     /** Whether this kernel runs netem delay/loss/duplicate/corrupt (probed once); rate and iptables need no netem. */
     boolean isNetemAvailable();
+
+    /** The runtime in use: {@code docker unix:///var/run/docker.sock (Docker Engine API 1.43)}, {@code cri unix:///… (containerd …)}. */
+    String getRuntime();
 }

@@ -27,7 +27,9 @@ public final class Journal {
         /** tc, ip or iptables in a network namespace: the revert and verify lists are commands run there. */
         NETWORK,
         /** A container paused through the engine: undone by unpausing it. */
-        PAUSE
+        PAUSE,
+        /** A CRI container's cgroup frozen: the revert and verify lists are shell commands on the host, no runtime needed. */
+        FREEZE
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.faultline.sidecar.target;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Container;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,15 +13,25 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Which containers a command names: exact names, {@code re2:<regex>} (Java regex, found anywhere in the name,
- * as Pumba's re2 is), and {@code --label key=value} (all must match). Never the sidecar's own container.
+ * as Pumba's re2 is), and {@code --label key=value} (all must match). On CRI a name is
+ * {@code namespace/pod/container}, the labels are the pod's, and {@code --namespace} narrows; {@code kube-system}
+ * only when named. Never the sidecar's own container (or pod): the runtime leaves it out.
  */
 public final class TargetSelector {
     private final List<String> names = new ArrayList<>();
     private final List<Pattern> patterns = new ArrayList<>();
     private final Map<String, String> labels;
+    private final List<String> namespaces;
+
+    /** The namespace the seed warns about: its pods run the cluster. */
+    static final String KUBE_SYSTEM = "kube-system";
+    static final String NAMESPACE_LABEL = "io.kubernetes.pod.namespace";
 
     /** Docker's own rule for container names. */
     private static final Pattern NAME = Pattern.compile("/?[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}");
+    /** Kubernetes' namespace/pod/container: DNS labels and subdomains. */
+    private static final Pattern K8S_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{0,252}/[a-z0-9][a-z0-9.-]{0,252}/[a-z0-9][a-z0-9.-]{0,62}");
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     /** Label keys as Docker and Kubernetes write them; values without control characters. */
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,252}");
     private static final Pattern LABEL_VALUE = Pattern.compile("[^\\p{Cntrl}]{0,256}");
@@ -30,7 +39,15 @@ public final class TargetSelector {
     private static final int MAX_PATTERN = 256;
 
     public TargetSelector(List<String> targets, Map<String, String> labels) {
+        this(targets, labels, List.of());
+    }
+
+    public TargetSelector(List<String> targets, Map<String, String> labels, List<String> namespaces) {
         this.labels = labels == null ? Map.of() : labels;
+        this.namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+        this.namespaces.forEach(n -> {
+            if (!NAMESPACE.matcher(n).matches()) throw new IllegalArgumentException("--namespace " + n + ": not a Kubernetes namespace name");
+        });
         this.labels.forEach((k, v) -> {
             if (!LABEL_KEY.matcher(k).matches() || !LABEL_VALUE.matcher(v).matches()) {
                 throw new IllegalArgumentException("--label " + k + "=" + v + ": not a label (key: letters, digits, . _ / -; value: no control characters)");
@@ -40,8 +57,8 @@ public final class TargetSelector {
             if (t.startsWith("re2:") && t.length() - 4 > MAX_PATTERN) {
                 throw new IllegalArgumentException("'" + t.substring(0, 40) + "…': a re2: pattern of at most " + MAX_PATTERN + " characters");
             }
-            if (!t.startsWith("re2:") && !NAME.matcher(t).matches()) {
-                throw new IllegalArgumentException("'" + t + "': not a container name (letters, digits, _ . -) nor re2:<regex>");
+            if (!t.startsWith("re2:") && !NAME.matcher(t).matches() && !K8S_NAME.matcher(t).matches()) {
+                throw new IllegalArgumentException("'" + t + "': not a container name (letters, digits, _ . -; on CRI namespace/pod/container) nor re2:<regex>");
             }
             if (t.startsWith("re2:")) {
                 try {
@@ -53,8 +70,8 @@ public final class TargetSelector {
                 names.add(t.startsWith("/") ? t.substring(1) : t);
             }
         }
-        if (names.isEmpty() && patterns.isEmpty() && this.labels.isEmpty()) {
-            throw new IllegalArgumentException("no targets: name containers, give re2:<regex>, or --label key=value");
+        if (names.isEmpty() && patterns.isEmpty() && this.labels.isEmpty() && this.namespaces.isEmpty()) {
+            throw new IllegalArgumentException("no targets: name containers, give re2:<regex>, --label key=value or --namespace NS");
         }
     }
 
@@ -62,21 +79,24 @@ public final class TargetSelector {
         boolean byName = (names.isEmpty() && patterns.isEmpty()) || names.contains(name)
                 || patterns.stream().anyMatch(p -> p.matcher(name).find());
         boolean byLabel = labels.entrySet().stream().allMatch(e -> e.getValue().equals(containerLabels.get(e.getKey())));
-        return byName && byLabel;
+        return byName && byLabel && inNamespaces(containerLabels.get(NAMESPACE_LABEL));
+    }
+
+    /** {@code --namespace} narrows; kube-system is never hit unless named by it. A container outside Kubernetes has none. */
+    private boolean inNamespaces(String namespace) {
+        if (!namespaces.isEmpty()) return namespaces.contains(namespace);
+        return !KUBE_SYSTEM.equals(namespace);
     }
 
     /** Matching containers; {@code runningOnly} for verbs that need a live process. Refuses an empty result. */
-    public List<ContainerTarget> select(DockerClient docker, boolean runningOnly) {
-        String self = ownContainerId();
+    public List<ContainerTarget> select(ContainerRuntime runtime, boolean runningOnly) {
+        if (!namespaces.isEmpty() && runtime.kind().equals("docker"))
+            throw new IllegalArgumentException("--namespace is for Kubernetes pods (--runtime cri); Docker containers have none");
         List<ContainerTarget> out = new ArrayList<>();
-        for (Container c : docker.listContainersCmd().withShowAll(true).exec()) {
-            String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].substring(1);
-            Map<String, String> l = c.getLabels() == null ? Map.of() : c.getLabels();
-            if (!matches(name, l)) continue;
-            if (self != null && c.getId().startsWith(self)) continue; // never act on our own container
-            if (l.containsKey("dev.faultline.helper")) continue; // nor on the short-lived helpers that shape a network
-            if (runningOnly && !"running".equals(c.getState())) continue;
-            out.add(new ContainerTarget(c.getId(), name, c.getState(), l));
+        for (ContainerTarget c : runtime.containers()) {
+            if (!matches(c.name(), c.labels())) continue;
+            if (runningOnly && !c.running()) continue;
+            out.add(c);
         }
         if (out.isEmpty()) {
             throw new IllegalStateException("no " + (runningOnly ? "running " : "") + "container matches " + this);
@@ -110,6 +130,7 @@ public final class TargetSelector {
         List<String> parts = new ArrayList<>(names);
         patterns.forEach(p -> parts.add("re2:" + p.pattern()));
         labels.forEach((k, v) -> parts.add("--label " + k + "=" + v));
+        namespaces.forEach(n -> parts.add("--namespace " + n));
         return String.join(" ", parts);
     }
 }

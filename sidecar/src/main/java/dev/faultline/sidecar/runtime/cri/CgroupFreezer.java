@@ -84,6 +84,22 @@ public final class CgroupFreezer {
         await(false, within);
     }
 
+    /**
+     * The thaw as a journalled command for a process outside the JVM (the watchdog's shell, a later start): a constant
+     * script, the file and the value its arguments. A cgroup gone (its container removed) is thawed already.
+     */
+    public List<String> thawArgv() {
+        return List.of("sh", "-c", "[ ! -e \"$1\" ] || echo \"$2\" > \"$1\"", "faultline-thaw",
+                dir.resolve(version == Version.V1 ? "freezer.state" : "cgroup.freeze").toString(), version == Version.V1 ? "THAWED" : "0");
+    }
+
+    /** Succeeds only once the cgroup is thawed (or gone): v1 not FROZEN nor FREEZING, v2 {@code cgroup.freeze} not 1. */
+    public List<String> thawedArgv() {
+        return List.of("sh", "-c", "[ ! -e \"$1\" ] || ! grep -Eqx \"$2\" \"$1\" || { echo \"$1 still says $(cat \"$1\")\"; exit 1; }",
+                "faultline-thawed", dir.resolve(version == Version.V1 ? "freezer.state" : "cgroup.freeze").toString(),
+                version == Version.V1 ? "FROZEN|FREEZING" : "1");
+    }
+
     /** What the kernel says now (v1: FROZEN; v2: {@code frozen 1}). FREEZING is not frozen yet. */
     public boolean frozen() {
         if (version == Version.V1) return read("freezer.state").strip().equals("FROZEN");

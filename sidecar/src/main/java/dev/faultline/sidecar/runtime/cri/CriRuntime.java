@@ -85,10 +85,20 @@ public final class CriRuntime implements AutoCloseable {
 
     /** The container's host PID and cgroup from {@code ContainerStatus(verbose)}; refused when it is not running. */
     public ContainerProcess process(String containerId) {
-        ContainerStatusResponse r = call("ContainerStatus", CriCalls.CONTAINER_STATUS,
-                ContainerStatusRequest.newBuilder().setContainerId(containerId).setVerbose(true).build(), deadline);
-        if (r.getStatus().getState() != ContainerState.CONTAINER_RUNNING)
-            throw new RuntimeEndpointException(endpoint, "container " + containerId + " is not running (" + r.getStatus().getState() + ")");
+        return running(containerId).orElseThrow(() -> new RuntimeEndpointException(endpoint, "container " + containerId + " is not running"));
+    }
+
+    /** As {@link #process}, empty when the container is not running or gone (removed meanwhile is no error). */
+    public java.util.Optional<ContainerProcess> running(String containerId) {
+        ContainerStatusResponse r;
+        try {
+            r = call("ContainerStatus", CriCalls.CONTAINER_STATUS,
+                    ContainerStatusRequest.newBuilder().setContainerId(containerId).setVerbose(true).build(), deadline);
+        } catch (CriCallException e) {
+            if (e.notFound()) return java.util.Optional.empty();
+            throw e;
+        }
+        if (r.getStatus().getState() != ContainerState.CONTAINER_RUNNING) return java.util.Optional.empty();
         // containerd and CRI-O both put a JSON document under "info" with the host pid and the OCI runtime spec
         String info = r.getInfoMap().get("info");
         if (info == null) throw new RuntimeEndpointException(endpoint, "ContainerStatus(verbose) of " + containerId + " carries no 'info'");
@@ -96,7 +106,7 @@ public final class CriRuntime implements AutoCloseable {
             JsonNode doc = JSON.readTree(info);
             long pid = doc.path("pid").asLong(0);
             if (pid <= 0) throw new RuntimeEndpointException(endpoint, "ContainerStatus(verbose) of " + containerId + " has no host pid");
-            return new ContainerProcess(containerId, pid, doc.path("runtimeSpec").path("linux").path("cgroupsPath").asText(""));
+            return java.util.Optional.of(new ContainerProcess(containerId, pid, doc.path("runtimeSpec").path("linux").path("cgroupsPath").asText("")));
         } catch (IOException e) {
             throw new RuntimeEndpointException(endpoint, "ContainerStatus(verbose) of " + containerId + ": its 'info' is no JSON: " + e.getMessage(), e);
         }

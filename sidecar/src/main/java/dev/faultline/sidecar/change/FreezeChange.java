@@ -1,0 +1,85 @@
+package dev.faultline.sidecar.change;
+
+import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.runtime.cri.CgroupFreezer;
+import dev.faultline.sidecar.target.ContainerTarget;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Pause on CRI: the container's cgroup frozen. The journal keeps the thaw and its check as shell commands on the
+ * host's freezer file, so the watchdog's shell and a later start undo it with no runtime and no JVM; this JVM
+ * undoes it the same way, so there is one thaw, not two.
+ */
+public final class FreezeChange extends Change {
+    /** how long the kernel may take to freeze every task (a task in an uninterruptible sleep holds it) */
+    private static final Duration FREEZE_WITHIN = Duration.ofSeconds(5);
+    /** the freezer files are the host's: commands run where we are, no namespace entered */
+    private static final NetnsExecutor HOST = NetnsExecutor.nsenter(0);
+
+    private final CgroupFreezer freezer;
+    private final List<List<String>> revert;
+    private final List<List<String>> verify;
+
+    public FreezeChange(String id, ContainerTarget target, CgroupFreezer freezer, Journal journal) {
+        super(id, target.id(), target.toString(), journal);
+        this.freezer = freezer;
+        this.revert = List.of(freezer.thawArgv());
+        this.verify = List.of(freezer.thawedArgv());
+    }
+
+    private FreezeChange(Journal.Entry e, Journal journal) {
+        super(e.id(), e.containerId(), e.containerId(), journal);
+        this.freezer = null;
+        this.revert = e.revert();
+        this.verify = e.verify();
+    }
+
+    /** A freeze read back from a crashed sidecar's journal, to be thawed. */
+    public static Change adopt(Journal.Entry e, Journal journal) {
+        return new FreezeChange(e, journal).adopted();
+    }
+
+    @Override
+    protected Journal.Kind kind() {
+        return Journal.Kind.FREEZE;
+    }
+
+    @Override
+    protected List<List<String>> journalledRevert() {
+        return revert;
+    }
+
+    @Override
+    protected List<List<String>> journalledVerify() {
+        return verify;
+    }
+
+    @Override
+    protected void make() {
+        freezer.freeze(FREEZE_WITHIN);
+        KillPoints.reached(KillPoints.FIRST_COMMAND);
+    }
+
+    @Override
+    protected void undo() {
+        for (List<String> cmd : revert) HOST.run(cmd);
+    }
+
+    @Override
+    protected String leftover() {
+        return firstFailure(HOST, verify);
+    }
+
+    @Override
+    protected Runnable watchdog(Duration after) {
+        return HOST.watchdog(id(), after, revert);
+    }
+
+    @Override
+    protected String how() {
+        return freezer == null ? "cgroup freezer" : freezer.toString();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.faultline.sidecar.runtime;
+
+import dev.faultline.sidecar.change.Change;
+import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.target.ContainerTarget;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the verbs need of a container runtime, the Docker Engine API or CRI. A method a runtime cannot express throws
+ * {@link Unsupported} with the words for the operator; {@link #refuseUnsupported} says so before anything is selected.
+ */
+public interface ContainerRuntime {
+    /** A verb or option this runtime cannot express; the message says what to use instead. */
+    final class Unsupported extends IllegalArgumentException {
+        public Unsupported(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code docker} or {@code cri}. */
+    String kind();
+
+    /** {@code unix:///…}, as given or detected. */
+    String endpoint();
+
+    /** Every container that may be acted on, in any state: never our own, nor a helper or a pod sandbox. */
+    List<ContainerTarget> containers();
+
+    /** Throws {@link Unsupported} for a verb (and, for kill, a signal) this runtime cannot express; called before selection. */
+    default void refuseUnsupported(String verb, String signal) {
+    }
+
+    /** The container's main process in the host PID namespace, or -1 when it is not running (or gone). */
+    long hostPid(ContainerTarget t);
+
+    /** How to run commands in the container's network namespace, its main process being {@code hostPid}. */
+    NetnsExecutor netns(ContainerTarget t, long hostPid);
+
+    /** The runtime's own kill with this signal name (SIGKILL …). */
+    void kill(ContainerTarget t, String signal);
+
+    void stop(ContainerTarget t, Duration timeout);
+
+    void restart(ContainerTarget t, Duration timeout);
+
+    void remove(ContainerTarget t, boolean force, boolean volumes);
+
+    /** A pause of the container for {@code id}, not yet applied: journalled and watchdog-guarded like any change. */
+    Change pause(String id, ContainerTarget t, Journal journal);
+
+    /** A crashed sidecar's pause, to revert; null when this runtime cannot undo that kind (kept for one that can). */
+    Change adoptPause(Journal.Entry e, Journal journal);
+
+    /** For recovery: the namespace of a journalled container's network change ({@link NetnsExecutor#gone()} if it stopped). */
+    NetnsExecutor netnsOf(String containerId);
+
+    /** Stops watchdogs of a crashed sidecar's change that run outside our sight (Docker's helper containers); how many. */
+    default int stopHiddenWatchdogs(String changeId) {
+        return 0;
+    }
+
+    /** For the log and the daemon's {@code Runtime} attribute: kind, endpoint and what answers there. */
+    String describe();
+}

@@ -1,0 +1,63 @@
+package dev.faultline.sidecar.runtime;
+
+import dev.faultline.sidecar.docker.Engine;
+import dev.faultline.sidecar.runtime.RuntimeEndpoint.Kind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * Opens the runtime the flags name ({@code --runtime docker|cri}, {@code --runtime-endpoint unix:///path}), else the
+ * one this node has. {@code DOCKER_HOST} without flags keeps meaning the Docker engine there, as it always did.
+ */
+public final class Runtimes {
+    private static final Logger log = LoggerFactory.getLogger("faultline.runtime");
+
+    private Runtimes() {
+    }
+
+    /** The two flags as given; both null when neither was. */
+    public record Flags(String runtime, String endpoint) {
+        public static final Flags NONE = new Flags(null, null);
+
+        public Flags {
+            if (runtime != null && !List.of("docker", "cri").contains(runtime))
+                throw new IllegalArgumentException("--runtime " + runtime + ": expected docker or cri");
+        }
+
+        public boolean given() {
+            return runtime != null || endpoint != null;
+        }
+
+        Kind kind() {
+            return runtime == null ? null : runtime.equals("docker") ? Kind.DOCKER : Kind.CRI;
+        }
+    }
+
+    /** Whether any runtime can be reached without flags: else the sidecar is in pod mode. */
+    public static boolean anyOnThisNode() {
+        return Engine.reachable() || RuntimeEndpoints.KNOWN.stream().anyMatch(Files::exists);
+    }
+
+    public static ContainerRuntime open(Flags flags) {
+        ContainerRuntime rt = connect(flags);
+        log.info("action=runtime runtime={} endpoint={} using=\"{}\"", rt.kind(), rt.endpoint(), rt.describe());
+        return rt;
+    }
+
+    private static ContainerRuntime connect(Flags flags) {
+        String dockerHost = System.getenv("DOCKER_HOST");
+        if (flags.endpoint() == null && flags.kind() != Kind.CRI && (flags.kind() == Kind.DOCKER || (dockerHost != null && !dockerHost.isBlank())))
+            return dev.faultline.sidecar.runtime.docker.DockerRuntime.connect(Engine.host(), null);
+        RuntimeEndpoints.Detected d;
+        if (flags.endpoint() != null) d = new RuntimeEndpoints().resolve(flags.endpoint(), flags.kind());
+        else if (flags.kind() == Kind.CRI) d = new RuntimeEndpoints(RuntimeEndpoints.KNOWN.stream()
+                .filter(p -> !p.getFileName().toString().equals("docker.sock")).toList(), RuntimeEndpoints.PROBE_DEADLINE).detect();
+        else d = new RuntimeEndpoints().detect();
+        d.skipped().forEach(s -> log.info("action=runtime skipped=\"{}\"", s));
+        if (d.endpoint().kind() == Kind.DOCKER) return dev.faultline.sidecar.runtime.docker.DockerRuntime.connect(d.endpoint().uri(), d.runtime());
+        return dev.faultline.sidecar.runtime.cri.CriContainers.connect(d.endpoint().uri(), d.runtime());
+    }
+}
