@@ -163,6 +163,67 @@ class ManifestsIT {
         assertEquals(JOURNAL_DIR, map(volumeNamed(podSpec, mountedAt(c, JOURNAL_DIR)).get("hostPath")).get("path"), "the journal on the node");
     }
 
+    /** The sockets the sidecar probes for a CRI runtime (RuntimeEndpoints.KNOWN, less Docker's). */
+    static final List<String> CRI_SOCKETS = List.of("/run/containerd/containerd.sock", "/run/k3s/containerd/containerd.sock",
+            "/var/snap/microk8s/common/run/containerd.sock", "/var/run/crio/crio.sock");
+
+    @Test
+    void criDaemonSetsRunTheSidecarOnTheNodesRuntimeWithoutDocker() throws Exception {
+        for (String file : List.of("sidecar-daemonset-containerd.yaml", "sidecar-daemonset-crio.yaml")) {
+            Map<String, Object> podSpec = podSpec(only(load(file), "DaemonSet"));
+            assertEquals(Boolean.TRUE, podSpec.get("hostPID"), file + ": crash signals host PIDs, netem enters them, pause finds their cgroup");
+            Map<String, Object> c = container(podSpec, sidecar.image());
+            List<String> args = strings(c.get("args"));
+            SidecarCommandLine.Daemon daemon = sidecar.checkDaemonCommand(args);
+            assertTrue(containerPorts(c).contains(daemon.jmxPort()), file + ": containerPort matches --jmx-port");
+            checkCredentialsFromASecret(podSpec, c, daemon);
+            assertTrue(capabilities(c).containsAll(List.of("NET_ADMIN", "SYS_ADMIN", "KILL")), file + ": " + capabilities(c));
+            checkCriNode(file, podSpec, c, args);
+            assertNotNull(mountedAt(c, "/sys/fs/cgroup"), file + ": pause writes the node's freezer files");
+            assertEquals("/sys/fs/cgroup", map(volumeNamed(podSpec, mountedAt(c, "/sys/fs/cgroup")).get("hostPath")).get("path"));
+        }
+        String containerd = Files.readString(files.home().resolve("samples/k8s/sidecar-daemonset-containerd.yaml"));
+        String crio = Files.readString(files.home().resolve("samples/k8s/sidecar-daemonset-crio.yaml"));
+        assertEquals(uncommented(containerd).replace("/run/containerd/containerd.sock", "/var/run/crio/crio.sock"), uncommented(crio),
+                "the CRI-O DaemonSet differs from the containerd one only in the socket");
+    }
+
+    @Test
+    void theSeedsExperimentIsAReadyManifestWhoseArgsTheSidecarParses() throws Exception {
+        Map<String, Object> podSpec = podSpec(only(load("experiment-crash-hello.yaml"), "DaemonSet"));
+        assertEquals(Boolean.TRUE, podSpec.get("hostPID"), "crash signals the container's host PID");
+        Map<String, Object> c = container(podSpec, sidecar.image());
+        List<String> args = strings(c.get("args"));
+        assertEquals(List.of("--random", "--interval", "30s", "crash", "--signal", "SIGKILL", "re2:hello-minikube"), args.subList(2, args.size()),
+                "the seed's experiment, word for word");
+        sidecar.checkVerbCommand(args, "crash");
+        assertTrue(capabilities(c).contains("KILL"), "crash signals another container's process");
+        checkCriNode("experiment-crash-hello.yaml", podSpec, c, args);
+    }
+
+    /** The runtime socket the args name, mounted from the node at the same path; no Docker socket; our own pod's uid. */
+    private static void checkCriNode(String file, Map<String, Object> podSpec, Map<String, Object> c, List<String> args) {
+        String endpoint = SidecarCommandLine.value(args, "--runtime-endpoint");
+        assertNotNull(endpoint, file + ": --runtime-endpoint");
+        String socket = endpoint.substring("unix://".length());
+        assertTrue(endpoint.startsWith("unix:///") && CRI_SOCKETS.contains(socket), file + ": a known CRI socket: " + endpoint);
+        String volume = mountedAt(c, socket);
+        assertNotNull(volume, file + ": the socket is mounted at " + socket);
+        Map<String, Object> hostPath = map(volumeNamed(podSpec, volume).get("hostPath"));
+        assertEquals(socket, hostPath.get("path"));
+        assertEquals("Socket", hostPath.get("type"));
+        assertTrue(list(c.getOrDefault("volumeMounts", List.of())).stream().map(ManifestsIT::map)
+                .noneMatch(m -> DOCKER_SOCKET.equals(m.get("mountPath"))), file + ": no Docker socket on a CRI node");
+        assertEquals(JOURNAL_DIR, map(volumeNamed(podSpec, mountedAt(c, JOURNAL_DIR)).get("hostPath")).get("path"), file + ": the journal on the node");
+        Map<String, Object> uid = list(c.get("env")).stream().map(ManifestsIT::map).filter(e -> "FAULTLINE_POD_UID".equals(e.get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError(file + ": FAULTLINE_POD_UID (our own pod is never a target)"));
+        assertEquals("metadata.uid", map(map(uid.get("valueFrom")).get("fieldRef")).get("fieldPath"));
+    }
+
+    private static String uncommented(String yaml) {
+        return yaml.lines().filter(l -> !l.stripLeading().startsWith("#")).reduce("", (a, b) -> a + b + "\n");
+    }
+
     @Test
     void sidecarContainerSharesThePodsNamespacesWithoutASocket() throws Exception {
         Map<String, Object> deployment = only(load("hello-with-sidecar.yaml"), "Deployment");

@@ -32,9 +32,15 @@ final class SidecarCommandLine {
     record Daemon(int jmxPort, String jmxHost, String passwordFile, String accessFile) {
     }
 
-    /** Checks a {@code daemon --jmx-port N …} command against the sidecar's own help. */
+    /**
+     * Checks a {@code [global flags] daemon --jmx-port N …} command against the sidecar's own help; the global flags
+     * (e.g. {@code --runtime-endpoint}) against its top-level help.
+     */
     Daemon checkDaemonCommand(List<String> args) throws IOException, InterruptedException {
-        assertEquals("daemon", args.get(0), "the sidecar runs as a daemon: " + args);
+        int verb = args.indexOf("daemon");
+        assertTrue(verb >= 0, "the sidecar runs as a daemon: " + args);
+        checkFlags(args.subList(0, verb), help(null));
+        args = args.subList(verb, args.size());
         int i = args.indexOf("--jmx-port");
         assertTrue(i > 0 && i + 1 < args.size(), "daemon needs --jmx-port N: " + args);
         String help = help("daemon");
@@ -46,15 +52,33 @@ final class SidecarCommandLine {
         return new Daemon(Integer.parseInt(args.get(i + 1)), value(args, "--jmx-host"), value(args, "--jmx-password-file"), value(args, "--jmx-access-file"));
     }
 
-    private static String value(List<String> args, String option) {
-        int i = args.indexOf(option);
-        return i > 0 && i + 1 < args.size() ? args.get(i + 1) : null;
+    /** Checks a {@code [global flags] <verb> [verb flags] TARGET…} command: each flag is in the help that owns it. */
+    void checkVerbCommand(List<String> args, String verb) throws IOException, InterruptedException {
+        int v = args.indexOf(verb);
+        assertTrue(v >= 0, verb + " in " + args);
+        checkFlags(args.subList(0, v), help(null));
+        checkFlags(args.subList(v + 1, args.size()), help(verb));
     }
 
+    private static void checkFlags(List<String> args, String help) {
+        for (String arg : args) {
+            if (arg.startsWith("--")) assertTrue(help.contains(arg + " ") || help.contains(arg + "="), "the sidecar's help does not list " + arg + ":\n" + help);
+        }
+    }
+
+    /** The value after {@code option}, or null. */
+    static String value(List<String> args, String option) {
+        int i = args.indexOf(option);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
+    }
+
+    /** {@code <verb> --help}; the top-level help for a null verb. */
     String help(String verb) throws IOException, InterruptedException {
         TestEnvironment.requireFile(jar, "build it with `mvn -B -q -DskipTests package`");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), verb, "--help"));
+                "-jar", jar.toString()));
+        if (verb != null) command.add(verb);
+        command.add("--help");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
