@@ -207,6 +207,9 @@ class CriSidecarIT {
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("via=nsenter"), out);
+        assertFalse(out.contains("revert-failed"), out);
+        System.out.println("[faultline-sidecar-it] netem rate on a CRI pod: " + out.lines().filter(l -> l.contains("apply_ms=") || l.contains("revert_ms="))
+                .map(l -> l.replaceAll(".*((apply|revert)_ms=\\S+).*", "$1")).toList());
         assertFalse(CriNode.exec(tc).contains("fa17:"), "left after the revert: " + CriNode.exec(tc));
     }
 

@@ -31,10 +31,21 @@ public final class CgroupFreezer {
     public static CgroupFreezer of(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid), "cgroup");
         try {
-            return locate(Files.readString(proc), Path.of("/sys/fs/cgroup"));
+            String cgroup = Files.readString(proc);
+            // a pod's own cgroup namespace shows other pods' cgroups as ../..: read them as the host's init sees them
+            // (hostPID makes PID 1 the node's); the DaemonSet mounts the node's /sys/fs/cgroup where they then are
+            if (cgroup.contains("/..")) cgroup = inHostCgroupNamespace(proc);
+            return locate(cgroup, Path.of("/sys/fs/cgroup"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + proc + " (is the process gone, or not in our PID namespace? the sidecar needs hostPID)", e);
         }
+    }
+
+    private static String inHostCgroupNamespace(Path proc) throws IOException {
+        dev.faultline.sidecar.netem.NetnsExec.Result r = dev.faultline.sidecar.netem.NetnsExec.run(0,
+                java.util.List.of("nsenter", "-t", "1", "-C", "--", "cat", proc.toString()));
+        if (!r.ok()) throw new IOException("cannot read " + proc + " in the host's cgroup namespace (nsenter -t 1 -C: " + r.output() + ")");
+        return r.output() + "\n";
     }
 
     /**

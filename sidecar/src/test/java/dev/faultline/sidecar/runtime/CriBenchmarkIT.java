@@ -1,0 +1,104 @@
+package dev.faultline.sidecar.runtime;
+
+import dev.faultline.common.jmx.JmxClient;
+import dev.faultline.sidecar.it.Sidecar;
+import dev.faultline.sidecar.runtime.cri.CriRuntime;
+import dev.faultline.sidecar.runtime.cri.v1.ContainerState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * BENCHMARKS.md's CRI figures, one run: JMX {@code run("crash …")} until CRI reports EXITED against a plain
+ * {@code kill -9} of the host PID; the idle daemon's RSS with the CRI runtime. No kubelet here: each round starts a
+ * fresh container (in one pod) the way kubelet would restart it.
+ */
+class CriBenchmarkIT {
+    static final int ROUNDS = 12;
+    CriNode node;
+    CriRuntime cri;
+
+    @BeforeEach
+    void connect() {
+        node = CriNode.require();
+        cri = CriRuntime.connect(CriNode.ENDPOINT, Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (cri != null) cri.close();
+        if (node != null) node.close();
+    }
+
+    @Test
+    void crashThroughJmxToExitedAgainstAPlainKill() throws Exception {
+        Sidecar sidecar = new Sidecar();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process daemon = sidecar.start("--runtime-endpoint", CriNode.ENDPOINT, "daemon", "--jmx-port", Integer.toString(port));
+        try (JMXConnector c = JmxClient.await("127.0.0.1", port, sidecar.credentials(port), 30_000)) {
+            MBeanServerConnection jmx = c.getMBeanServerConnection();
+            ObjectName name = new ObjectName("dev.faultline:type=Sidecar");
+            String runtime = (String) jmx.getAttribute(name, "Runtime");
+            assertTrue(runtime.startsWith("cri " + CriNode.ENDPOINT + " (containerd"), runtime);
+            Thread.sleep(2000); // idle: started, connected once
+            long rssKb = Files.readAllLines(Path.of("/proc/" + daemon.pid() + "/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
+
+            CriNode.Pod pod = node.runPod("bench", node.run + "-crash", Map.of());
+            List<Double> viaJmx = new ArrayList<>(), plain = new ArrayList<>();
+            for (int i = 0; i < ROUNDS; i++) {
+                String id = node.startContainer(pod, "app-" + i, CriRuntimeIT.TICKER);
+                String target = "bench/" + node.run + "-crash/app-" + i;
+                long t0 = System.nanoTime();
+                jmx.invoke(name, "run", new Object[]{"crash --signal SIGKILL " + target}, new String[]{String.class.getName()});
+                awaitExited(id);
+                viaJmx.add((System.nanoTime() - t0) / 1e6);
+
+                String other = node.startContainer(pod, "kill-" + i, CriRuntimeIT.TICKER);
+                long pid = cri.process(other).pid();
+                long t1 = System.nanoTime();
+                assertEquals("", CriNode.exec(List.of("kill", "-9", Long.toString(pid))).strip());
+                awaitExited(other);
+                plain.add((System.nanoTime() - t1) / 1e6);
+            }
+            System.out.printf("[faultline-sidecar-it] CRI crash via JMX run() -> EXITED: median %.1f ms p90 %.1f ms; plain kill -9 -> EXITED: median %.1f ms p90 %.1f ms (%d rounds)%n",
+                    pct(viaJmx, 50), pct(viaJmx, 90), pct(plain, 50), pct(plain, 90), ROUNDS);
+            System.out.printf("[faultline-sidecar-it] idle daemon RSS with the CRI runtime: %d MiB (%s)%n", rssKb / 1024, runtime);
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private void awaitExited(String id) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (node.status(id).getState() != ContainerState.CONTAINER_EXITED) {
+            if (System.nanoTime() > end) fail(id + " not EXITED");
+            Thread.sleep(1);
+        }
+    }
+
+    private static double pct(List<Double> xs, int p) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.get(Math.min(s.size() - 1, (int) Math.ceil(p / 100.0 * s.size()) - 1));
+    }
+}
