@@ -50,7 +50,11 @@ final class DaemonCommand implements Callable<Integer> {
         String adv = advertise != null ? advertise : (host.equals("0.0.0.0") ? "127.0.0.1" : host);
         JmxOptions jmx = new JmxOptions(host, jmxPort, adv, passwordFile, accessFile, auth != null, ssl,
                 cli.context.journal().file().toAbsolutePath().getParent()).check(JmxOptions.Words.SIDECAR).requireFiles(JmxOptions.Words.SIDECAR);
-        return Daemon.run(new Daemon.Options(jmx, metricsPort, metricsHost != null ? metricsHost : host), cli.context.journal(),
-                cli.podMode() ? null : cli.runtime());
+        boolean pod = cli.podMode();
+        dev.faultline.sidecar.runtime.Runtimes.Flags flags = cli.runtimeFlags();
+        return Daemon.run(new Daemon.Options(jmx, metricsPort, metricsHost != null ? metricsHost : host), cli.context.journal(), () -> {
+            if (pod) throw new IllegalStateException("no container runtime (pod mode)");
+            return dev.faultline.sidecar.runtime.Runtimes.open(flags);
+        });
     }
 }

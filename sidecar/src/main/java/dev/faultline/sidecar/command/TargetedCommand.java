@@ -52,7 +52,7 @@ abstract class TargetedCommand implements Callable<Integer> {
     }
 
     private Experiment podExperiment(SidecarCli cli, Context context) {
-        if (!supportsPod()) throw new IllegalArgumentException(verb() + " needs a runtime's socket (Docker or CRI); in pod mode use crash, kill (both signal a process), netem or iptables");
+        if (!supportsPod()) throw new IllegalArgumentException(verb() + " needs the engine's socket (Docker's, or a CRI runtime's); in pod mode use crash, kill (both signal a process), netem or iptables");
         boolean self = targets == null || targets.isEmpty() || targets.equals(List.of(dev.faultline.sidecar.target.PodTargets.SELF));
         boolean network = verb().equals("netem") || verb().equals("iptables");
         java.util.function.Supplier<List<ContainerTarget>> chosen = network && self

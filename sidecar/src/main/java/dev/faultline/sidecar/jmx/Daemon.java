@@ -21,8 +21,7 @@ public final class Daemon {
     public record Options(JmxOptions jmx, int metricsPort, String metricsHost) {
     }
 
-    /** @param runtime null in pod mode */
-    public static int run(Options o, Journal journal, dev.faultline.sidecar.runtime.ContainerRuntime runtime) throws Exception {
+    public static int run(Options o, Journal journal, java.util.function.Supplier<dev.faultline.sidecar.runtime.ContainerRuntime> runtime) throws Exception {
         SidecarControl control = new SidecarControl(journal, runtime);
         ControlPlane plane = new ControlPlane();
         plane.register(new StandardMBean(control, SidecarMBean.class), new ObjectName("dev.faultline:type=Sidecar"));

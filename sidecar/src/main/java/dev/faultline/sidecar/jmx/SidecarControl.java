@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The daemon: JMX {@code run("…")} parses the CLI's words and schedules the experiment in the background. */
 public final class SidecarControl implements SidecarMBean {
     private final Journal journal;
-    private final ContainerRuntime runtime;
+    private final java.util.function.Supplier<ContainerRuntime> opener;
+    private ContainerRuntime runtime;
     private final Map<String, Experiment> experiments = new LinkedHashMap<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "faultline-experiment");
@@ -34,10 +35,19 @@ public final class SidecarControl implements SidecarMBean {
     private final AtomicLong actionsRun = new AtomicLong();
     private final AtomicLong containersAffected = new AtomicLong();
 
-    /** @param runtime chosen at the daemon's start; null in pod mode */
-    public SidecarControl(Journal journal, ContainerRuntime runtime) {
+    /**
+     * @param opener opens the runtime the daemon's flags name (throws in pod mode); tried at start and, until it
+     *               succeeds, at each use: a runtime down at the daemon's start is an error per run(), not forever
+     */
+    public SidecarControl(Journal journal, java.util.function.Supplier<ContainerRuntime> opener) {
         this.journal = journal;
-        this.runtime = runtime;
+        this.opener = opener;
+    }
+
+    /** The runtime, opened at the first use that succeeds. */
+    public synchronized ContainerRuntime runtime() {
+        if (runtime == null) runtime = opener.get();
+        return runtime;
     }
 
     @Override
@@ -52,8 +62,7 @@ public final class SidecarControl implements SidecarMBean {
         Context context = new Context() {
             public ContainerRuntime runtime(Runtimes.Flags flags) {
                 if (flags.given()) throw new IllegalArgumentException("--runtime and --runtime-endpoint are the daemon's start-up flags, not run()'s");
-                if (runtime == null) throw new IllegalStateException("no container runtime (pod mode)");
-                return runtime;
+                return SidecarControl.this.runtime();
             }
             public Journal journal() { return journal; }
             public String who() { return "jmx"; }
@@ -177,7 +186,11 @@ public final class SidecarControl implements SidecarMBean {
 
     @Override
     public String getRuntime() {
-        return runtime == null ? "none (pod mode)" : runtime.describe();
+        try {
+            return runtime().describe();
+        } catch (RuntimeException e) {
+            return "unavailable: " + e.getMessage();
+        }
     }
 
     @Override

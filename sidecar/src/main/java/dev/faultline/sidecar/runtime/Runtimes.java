@@ -36,9 +36,15 @@ public final class Runtimes {
         }
     }
 
-    /** Whether any runtime can be reached without flags: else the sidecar is in pod mode. */
+    /** Whether any runtime can be reached without flags: else the sidecar is in pod mode. {@code DOCKER_HOST} decides alone. */
     public static boolean anyOnThisNode() {
-        return Engine.reachable() || RuntimeEndpoints.KNOWN.stream().anyMatch(Files::exists);
+        if (dockerHostSet()) return Engine.reachable();
+        return RuntimeEndpoints.KNOWN.stream().anyMatch(Files::exists);
+    }
+
+    private static boolean dockerHostSet() {
+        String env = System.getenv("DOCKER_HOST");
+        return env != null && !env.isBlank();
     }
 
     public static ContainerRuntime open(Flags flags) {
@@ -48,8 +54,7 @@ public final class Runtimes {
     }
 
     private static ContainerRuntime connect(Flags flags) {
-        String dockerHost = System.getenv("DOCKER_HOST");
-        if (flags.endpoint() == null && flags.kind() != Kind.CRI && (flags.kind() == Kind.DOCKER || (dockerHost != null && !dockerHost.isBlank())))
+        if (flags.endpoint() == null && flags.kind() != Kind.CRI && (flags.kind() == Kind.DOCKER || dockerHostSet()))
             return dev.faultline.sidecar.runtime.docker.DockerRuntime.connect(Engine.host(), null);
         RuntimeEndpoints.Detected d;
         if (flags.endpoint() != null) d = new RuntimeEndpoints().resolve(flags.endpoint(), flags.kind());

@@ -31,7 +31,7 @@ public final class DockerRuntime implements ContainerRuntime {
         this.version = version;
     }
 
-    /** The engine at {@code DOCKER_HOST} (or the default socket), as before there was a choice. */
+    /** The engine at {@code endpoint}; {@code version} is what its {@code /_ping} said, or null when not probed. */
     public static DockerRuntime connect(String endpoint, String version) {
         return new DockerRuntime(Engine.connect(endpoint), endpoint, version);
     }
