@@ -24,37 +24,20 @@ public final class FreezeChange extends Change {
     private final List<List<String>> verify;
 
     public FreezeChange(String id, ContainerTarget target, CgroupFreezer freezer, Journal journal) {
-        super(id, target.id(), target.toString(), journal);
-        this.freezer = freezer;
-        this.revert = List.of(freezer.thawArgv());
-        this.verify = List.of(freezer.thawedArgv());
+        this(id, target.id(), target.toString(), freezer, List.of(freezer.thawArgv()), List.of(freezer.thawedArgv()), journal);
     }
 
-    private FreezeChange(Journal.Entry e, Journal journal) {
-        super(e.id(), e.containerId(), e.containerId(), journal);
-        this.freezer = null;
-        this.revert = e.revert();
-        this.verify = e.verify();
+    private FreezeChange(String id, String targetId, String label, CgroupFreezer freezer, List<List<String>> revert,
+                         List<List<String>> verify, Journal journal) {
+        super(id, targetId, label, Journal.Kind.FREEZE, revert, verify, journal);
+        this.freezer = freezer;
+        this.revert = revert;
+        this.verify = verify;
     }
 
     /** A freeze read back from a crashed sidecar's journal, to be thawed. */
     public static Change adopt(Journal.Entry e, Journal journal) {
-        return new FreezeChange(e, journal).adopted();
-    }
-
-    @Override
-    protected Journal.Kind kind() {
-        return Journal.Kind.FREEZE;
-    }
-
-    @Override
-    protected List<List<String>> journalledRevert() {
-        return revert;
-    }
-
-    @Override
-    protected List<List<String>> journalledVerify() {
-        return verify;
+        return new FreezeChange(e.id(), e.containerId(), e.containerId(), null, e.revert(), e.verify(), journal).adopted();
     }
 
     @Override

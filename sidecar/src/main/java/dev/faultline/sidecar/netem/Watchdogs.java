@@ -39,10 +39,25 @@ public final class Watchdogs {
         return argv;
     }
 
-    /** Ends a watchdog before its deadline: SIGTERM, whose trap ends its sleep too and skips the reverts. */
+    /**
+     * Ends a watchdog: SIGTERM, whose trap ends its sleep and skips the reverts. One that woke already (a crashed
+     * sidecar's, found late) is running a revert, and the shell takes the signal only once that command returns: we
+     * wait for it, up to {@link #STOP_WITHIN}, then kill what is left of it. Returns once it is gone.
+     */
     public static void stop(ProcessHandle watchdog) {
+        List<ProcessHandle> tree = java.util.stream.Stream.concat(java.util.stream.Stream.of(watchdog), watchdog.descendants()).toList();
         watchdog.destroy();
+        try {
+            watchdog.onExit().get(STOP_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            tree.forEach(ProcessHandle::destroyForcibly);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
     }
+
+    static final Duration STOP_WITHIN = Duration.ofSeconds(10);
 
     /** Whether a process's command line is a watchdog (of any change). */
     public static boolean isWatchdog(String commandLine) {

@@ -25,6 +25,8 @@ class CrashMatrixIT extends EngineTest {
     static final int RUNS = Integer.getInteger("faultline.crash.runs", 20);
     /** The kill lands up to this long after its step is reached, i.e. anywhere inside the next step. */
     static final int JITTER_MS = Integer.getInteger("faultline.crash.jitter", 40);
+    /** A regex over the case names, to rerun some of them (e.g. {@code -Dfaultline.crash.only=pause}). */
+    static final String ONLY = System.getProperty("faultline.crash.only", ".*");
 
     /** The change each case makes, as an operator types it (the target's name is appended). */
     static final Map<String, List<String>> CASES = new LinkedHashMap<>();
@@ -105,6 +107,7 @@ class CrashMatrixIT extends EngineTest {
         Map<String, Outcome> table = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         for (var c : CASES.entrySet()) {
+            if (!c.getKey().matches(ONLY)) continue;
             String name = targets.get(c.getKey());
             String shortId = docker.inspect(name, "{{.Id}}").substring(0, 12);
             String before = witness(name);
