@@ -45,6 +45,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--journal-path", defaultValue = "journal.json", description = "where the journal goes (default ${DEFAULT-VALUE})")
     Path journalPath;
 
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "also write a self-contained HTML page: every probe's values over time with its tolerance band, the faults' windows, deviations and the abort")
+    Path reportPath;
+
     @Option(names = "--activity-timeout", defaultValue = "30s", description = "bound on an activity without a timeout of its own (default ${DEFAULT-VALUE})")
     String activityTimeout;
 
@@ -90,8 +94,9 @@ final class RunCommand implements Callable<Integer> {
         try {
             Map<String, Object> journal = runner.run();
             Files.writeString(journalPath, Json.write(journal) + "\n", StandardCharsets.UTF_8);
+            if (reportPath != null) Files.writeString(reportPath, Report.html(journal), StandardCharsets.UTF_8);
             out.println("status: " + journal.get("status") + ", deviated: " + journal.get("deviated") + ", duration " + journal.get("duration")
-                    + " s; journal: " + journalPath);
+                    + " s; journal: " + journalPath + (reportPath != null ? "; report: " + reportPath : ""));
             out.flush();
             return "completed".equals(journal.get("status")) ? ExitCode.OK : ExitCode.FAILED;
         } finally {

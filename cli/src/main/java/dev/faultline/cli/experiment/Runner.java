@@ -231,6 +231,7 @@ final class Runner {
             m.put("target", a.target().toString());
             m.put("id", a.id());
             m.put("removed", answer.confirmed());
+            m.put("at", Instant.now().toString());
             if (!answer.confirmed()) m.put("note", answer.error());
             out.add(m);
         }

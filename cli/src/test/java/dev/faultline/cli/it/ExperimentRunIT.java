@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -162,5 +163,36 @@ class ExperimentRunIT {
         assertEquals(1, ((List<?>) journal.get("rollbacks")).size());
         assertEquals(Boolean.TRUE, ((Map<?, ?>) ((List<?>) journal.get("cleanup")).get(0)).get("removed"));
         assertEquals(0, agentFaults().length, "independently over JMX: nothing armed");
+    }
+
+    @Test
+    void theReportOfAnAbortedRunIsOneSelfContainedPageThatHeadlessChromiumRenders() throws Exception {
+        Chromium.require();
+        Path file = Files.writeString(dir.resolve("report.json"), experiment(30));
+        Path report = dir.resolve("report.html");
+        Processes.Run run = Processes.cli("experiment", "run", file.toString(), "--hypothesis-strategy", "continuously", "--hypothesis-frequency", "1s",
+                "--fail-fast", "--journal-path", dir.resolve("report-journal.json").toString(), "--report", report.toString());
+        assertEquals(1, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("report: " + report), run.out());
+        String page = Files.readString(report);
+        for (String fetch : List.of("src=", "href=", "url(", "@import", "<link", "http://", "https://")) {
+            assertFalse(page.contains(fetch), "the page fetches nothing: " + fetch);
+        }
+        String dom = Chromium.dumpDom(report, Files.createDirectories(dir.resolve("chromium-profile")));
+        assertTrue(dom.contains("data-rendered=\"true\""), "its inline script ran in Chromium");
+        assertTrue(dom.contains("<svg class=\"series\" data-probe=\"health\""), "the probe's series");
+        assertTrue(dom.matches("(?s).*<circle class=\"met\" data-phase=\"before\" data-v=\"200\".*"), "the probe's 200 before the method");
+        assertTrue(dom.matches("(?s).*<circle class=\"deviation\" data-phase=\"during\" data-v=\"503\".*"), "the deviating 503, from the probe");
+        assertTrue(dom.contains("class=\"fault-window\""), "the fault's window");
+        assertTrue(dom.contains("class=\"abort\""), "the abort");
+        assertTrue(dom.contains("class=\"band\""), "the tolerance band");
+        assertTrue(dom.contains("id=\"status\" class=\"status-aborted\""), "the status");
+        Path png = dir.resolve("report.png");
+        Chromium.screenshot(report, dir.resolve("chromium-profile"), png);
+        byte[] bytes = Files.readAllBytes(png);
+        assertTrue(bytes.length > 1000, "a screenshot: " + bytes.length + " bytes");
+        assertEquals(0x89, bytes[0] & 0xff);
+        assertEquals("PNG", new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        System.out.println("report " + page.length() + " chars; Chromium's DOM " + dom.length() + " chars; screenshot " + png + " " + bytes.length + " bytes");
     }
 }
