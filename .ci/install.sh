@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the tests and benchmarks use. Idempotent.
 set -euo pipefail
-# chromium: the cli's report test opens the HTML report headless
+# chromium: the cli's report test opens the HTML report headless; prometheus: the cli's Prometheus-probe test scrapes an agent
 # containerd, runc, containernetworking-plugins: the private CRI runtime of .ci/containerd.sh (curl: its tests reach pods)
 pkgs=(docker.io postgresql redis-server busybox-static debootstrap iproute2 iptables wrk hyperfine
-      containerd runc containernetworking-plugins curl chromium)
+      containerd runc containernetworking-plugins curl chromium prometheus)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
