@@ -64,7 +64,8 @@ final class ActivityCheck {
 
     private void http(String at, Map<?, ?> m) {
         check.requireText(m, at, "url");
-        if (m.get("url") instanceof String url && !url.isBlank()) {
+        // a URL with ${name} in it is only known at run time (configuration, secrets): its form is checked then
+        if (m.get("url") instanceof String url && !url.isBlank() && !url.contains("${")) {
             try {
                 URI u = new URI(url);
                 if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {

@@ -33,7 +33,7 @@ class ExperimentCheckTest {
                    "provider": {"type": "python", "module": "chaosprometheus.probes", "func": "query",
                                 "arguments": {"query": "sum(rate(faultline_injections_total[15s]))"}}},
                   {"type": "probe", "name": "body", "tolerance": {"type": "jsonpath", "path": "$.checks[0].status", "expect": "UP", "target": "body"},
-                   "provider": {"type": "http", "url": "http://127.0.0.1:8080/health"}},
+                   "provider": {"type": "http", "url": "${base_url}/health"}},
                   {"type": "probe", "name": "version", "tolerance": {"type": "regex", "pattern": "^1\\\\.", "target": "stdout"},
                    "provider": {"type": "process", "path": "cat", "arguments": ["/etc/hostname"]}},
                   {"type": "probe", "name": "listed", "tolerance": [0, 1],
