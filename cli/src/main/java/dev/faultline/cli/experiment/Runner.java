@@ -85,9 +85,19 @@ final class Runner {
         }
         if (status.equals("completed") && abortedBy == null) {
             methodRan = true;
-            Thread watcher = settings.during() ? watch(during) : null;
+            CountDownLatch methodDone = new CountDownLatch(1);
+            Thread watcher = settings.during() ? watch(during, methodDone) : null;
             method(run);
-            if (watcher != null) watcher.interrupt();
+            methodDone.countDown();
+            if (watcher != null) {
+                // a probe in flight finishes (interrupting it would fail it: a false deviation), and the hypothesis
+                // after the method never overlaps one during it
+                try {
+                    watcher.join(cost(Map.of()).multipliedBy(Math.max(1, probes().size())).plusSeconds(1).toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         if (methodRan && abortedBy == null && settings.after()) {
             Map<String, Object> after = hypothesis("after");
@@ -159,15 +169,14 @@ final class Runner {
         return abortedBy != null;
     }
 
-    private Thread watch(List<Object> during) {
+    private Thread watch(List<Object> during, CountDownLatch methodDone) {
         Thread t = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted() && abortedBy == null) {
+            while (abortedBy == null) {
                 try {
-                    if (abort.await(settings.frequency().toMillis(), TimeUnit.MILLISECONDS)) return;
+                    if (methodDone.await(settings.frequency().toMillis(), TimeUnit.MILLISECONDS) || abortedBy != null) return;
                 } catch (InterruptedException e) {
                     return;
                 }
-                if (Thread.currentThread().isInterrupted()) return;
                 Map<String, Object> h = hypothesis("during");
                 during.add(h);
                 if (!Boolean.TRUE.equals(h.get("steady_state_met"))) {
