@@ -19,10 +19,10 @@ public final class SpecParser {
     private SpecParser() {
     }
 
+    private static final String EMPTY = "empty spec: expected '<action> key=value …', e.g. 'latency on=connect port=5432 delay=300ms'";
+
     public static FaultSpec parse(String spec) {
-        if (spec == null || spec.isBlank()) {
-            throw new SpecException("empty spec: expected '<action> key=value …', e.g. 'latency on=connect port=5432 delay=300ms'");
-        }
+        if (spec == null || spec.isBlank()) throw new SpecException(EMPTY);
         for (int i = 0; i < spec.length(); i++) {
             char c = spec.charAt(i);
             if (Character.isISOControl(c) && c != '\t') {
@@ -30,6 +30,7 @@ public final class SpecParser {
             }
         }
         List<String> tokens = tokenize(spec.strip());
+        if (tokens.isEmpty()) throw new SpecException(EMPTY + " (only quotes: " + spec.strip() + ")"); // "" is no action
         Action action = parseAction(tokens.get(0));
         Map<String, String> kv = new LinkedHashMap<>();
         for (String token : tokens.subList(1, tokens.size())) {

@@ -57,6 +57,8 @@ class SpecParserTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "''                                          | empty spec",
+            "'\"\"'                                        | empty spec",
+            "'\"\" \"\"'                                  | empty spec",
             "explode on=read                             | 'explode'",
             "latency delay=1s                            | needs on=",
             "latency on=connect                          | needs delay=",
