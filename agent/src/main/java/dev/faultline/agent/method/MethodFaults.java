@@ -41,6 +41,14 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 public final class MethodFaults implements FaultHandler {
     private static final Logger log = LoggerFactory.getLogger(MethodFaults.class);
     static final AtomicInteger TRANSFORM_ERRORS = new AtomicInteger();
+    /**
+     * Classes per retransformation. The JVM swaps a batch at one safepoint, every thread stopped: a class=* rule's
+     * thousands of classes in one batch held it for 100-800 ms on a busy 2-core machine, and clear() (the kill
+     * switch) with it. In batches of this size each stop is a few milliseconds.
+     */
+    static final int BATCH = 50;
+    private static final AgentBuilder.RedefinitionStrategy.BatchAllocator BATCHES =
+            AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(BATCH);
 
     private final Instrumentation inst;
     private final ClassFileLocator adviceBytes;
@@ -154,7 +162,8 @@ public final class MethodFaults implements FaultHandler {
             publish(mr.slot, null); // injections stop now; the restore below removes the advice itself
             AtomicInteger failed = new AtomicInteger();
             if (mr.transformer != null) {
-                mr.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION, discovery(mr.selector), new RestoreListener(failed));
+                mr.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION, discovery(mr.selector), BATCHES,
+                        new RestoreListener(failed));
             }
             if (failed.get() > 0) {
                 quarantined.add(mr.slot);
@@ -181,6 +190,7 @@ public final class MethodFaults implements FaultHandler {
         return new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(BATCHES)
                 .with(discovery(selector))
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)

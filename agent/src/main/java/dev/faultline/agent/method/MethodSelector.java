@@ -125,14 +125,25 @@ final class MethodSelector {
         return name.startsWith(OWN_PACKAGE) ? loader == null : isProtected(name);
     }
 
+    /**
+     * The classes to transform: named like class= and declaring a method the advice goes on. A class with no such
+     * method would be rewritten (and, when loaded, redefined at a safepoint) for nothing: a class=* rule names
+     * thousands of classes, of which method= picks a few.
+     */
     AgentBuilder.RawMatcher typeMatcher() {
+        ElementMatcher<MethodDescription> methods = methodMatcher();
         return (type, loader, module, redefined, pd) -> {
             try {
                 if (type.isArray() || type.isPrimitive() || type.isSynthetic() || isOffLimits(type.getName(), loader)) return false;
-                if (!subtypes) return Glob.matches(classGlob, type.getName());
-                return hasSuperTypeNamedLike(type);
+                if (subtypes ? !hasSuperTypeNamedLike(type) : !Glob.matches(classGlob, type.getName())) return false;
             } catch (RuntimeException | LinkageError e) {
                 return false; // a super type that cannot be resolved: not ours to instrument
+            }
+            try {
+                for (MethodDescription m : type.getDeclaredMethods()) if (methods.matches(m)) return true;
+                return false;
+            } catch (RuntimeException | LinkageError e) {
+                return true; // methods this loader cannot describe: let the transformation decide, as it always did
             }
         };
     }

@@ -157,11 +157,14 @@ class MethodFaultsIT {
             int cleared = svc.clear();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("[faultline-it] " + jdk + " clear() during a class=* retransformation returned in " + ms + " ms");
-            // the fix makes it one JMX round trip (27 ms on JDK 17, up to 100 ms on JDK 25 with both cores busy retransforming);
-            // without it clear() waits for the whole retransformation, seconds
-            assertTrue(ms <= 500, "clear() returned in " + ms + " ms, while a class=* rule was being armed");
+            // one JMX round trip: clear() never waits for a retransformation (without that fix it waited seconds), and the
+            // retransformation never holds the JVM at a safepoint for long (RELIABILITY.md has the figures)
+            assertTrue(ms <= 100, "clear() returned in " + ms + " ms, while a class=* rule was being armed");
             assertTrue(cleared >= 1, "the ordinary fault at least");
-            assertTrue(svc.send("inventory").startsWith("OK "), "nothing injected after clear()");
+            for (int i = 0; i < 20; i++) {
+                String answer = svc.send("inventory");
+                assertTrue(answer.startsWith("OK "), "nothing injected after clear(), while the broad rule is still being armed: " + answer);
+            }
             String outcome = broad.get(120, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(outcome.contains("was cleared or removed while it was being armed"), "the half-armed rule is reported cleared: " + outcome);
             assertTrue(svc.send("inventory").startsWith("OK "), "and never acts: " + svc.send("inventory"));
