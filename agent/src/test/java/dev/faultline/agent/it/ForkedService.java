@@ -180,8 +180,13 @@ public final class ForkedService implements AutoCloseable {
 
     /** Sends one command to the {@link ProbeApp} and returns its one-line answer. */
     public String send(String command) throws InterruptedException {
+        return send(command, Duration.ofSeconds(120));
+    }
+
+    /** {@link #send(String)} for a command that runs longer (a load test inside the service). */
+    public String send(String command, Duration timeout) throws InterruptedException {
         in.println(command);
-        String line = out.poll(120, TimeUnit.SECONDS);
+        String line = out.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (line == null) throw new AssertionError("no answer to '" + command + "'; stderr:\n" + err);
         return line;
     }
