@@ -122,7 +122,8 @@ public final class FuzzDriver {
      */
     static boolean namesAToken(String spec, String message) {
         String m = message.toLowerCase(Locale.ROOT);
-        if (spec == null || spec.isBlank() || tokens(spec).isEmpty()) return m.startsWith("empty spec"); // "" is empty too
+        if (spec == null || spec.isBlank()) return m.startsWith("empty spec");
+        if (tokens(spec).isEmpty()) return m.startsWith("empty spec") || m.startsWith("unterminated quote"); // "" and "
         if (m.startsWith("control character u+")) {
             String[] w = m.split(" ");
             int code = Integer.parseInt(w[2].substring(2), 16);
