@@ -15,23 +15,20 @@ public final class Tokenizer {
     public static List<String> words(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
-        boolean quoted = false, inWord = false;
+        boolean quoted = false;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
             if (c == '"') {
                 quoted = !quoted;
-                inWord = true;
             } else if (Character.isWhitespace(c) && !quoted) {
-                if (inWord) out.add(cur.toString());
+                if (cur.length() > 0) out.add(cur.toString());
                 cur.setLength(0);
-                inWord = false;
             } else {
                 cur.append(c);
-                inWord = true;
             }
         }
         if (quoted) throw new IllegalArgumentException("unterminated quote in: " + line);
-        if (inWord) out.add(cur.toString());
+        if (cur.length() > 0) out.add(cur.toString()); // "" is no word: both programs always read it so
         return out;
     }
 }

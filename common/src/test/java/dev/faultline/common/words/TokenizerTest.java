@@ -13,7 +13,7 @@ class TokenizerTest {
     void wordsSplitOnWhitespaceAndQuotesHoldSpaces() {
         assertEquals(List.of("error", "on=read", "message=card network down"), Tokenizer.words("error  on=read\tmessage=\"card network down\""));
         assertEquals(List.of("kill", "--label", "tier=blue green", "re2:^web"), Tokenizer.words(" kill --label \"tier=blue green\" re2:^web "));
-        assertEquals(List.of("a", "", "b"), Tokenizer.words("a \"\" b"), "an empty quoted word is a word");
+        assertEquals(List.of("a", "b"), Tokenizer.words("a \"\" b"), "an empty quoted word is no word");
         assertEquals(List.of(), Tokenizer.words("   "));
     }
 
