@@ -93,6 +93,8 @@ public final class ChurnApp {
         };
     }
 
+    static final int MAX_SETTLE_WINDOWS = 12;
+
     String churn(int cycles, int warmup, int sample, int quiet, int methodEvery) throws Exception {
         StringBuilder out = new StringBuilder("OK");
         List<String> metaspace = new ArrayList<>(), classes = new ArrayList<>(), counted = new ArrayList<>(), progress = new ArrayList<>();
@@ -100,8 +102,11 @@ public final class ChurnApp {
         long t0 = System.nanoTime(), measuredFrom = 0;
         long netNanos = 0, methodNanos = 0, methodCycles = 0; // in add() and remove() of each kind, in the measured cycles
         int methodRules = 0;
-        int settle = warmup + sample; // the baseline: after the warm-up and one window of the measured mix
-        for (int i = 0; i < settle + cycles; i++) {
+        // the baseline: after the warm-up and windows of the measured mix until one moves Metaspace by less than 0.05 %
+        // (the JIT's profiles of the mix's own paths keep growing it for a few thousand cycles on a fast machine)
+        int settle = Integer.MAX_VALUE, windows = 0;
+        long lastMeta = -1;
+        for (int i = 0; i < (settle == Integer.MAX_VALUE ? Integer.MAX_VALUE : settle + cycles); i++) {
             // the warm-up arms a method rule in every cycle: the retransformation path is what needs warming (its
             // Metaspace use levels off after a few hundred retransformations: the JIT's own metadata, not leaks)
             boolean withMethod = i < warmup || (i - warmup) % methodEvery == 0;
@@ -120,6 +125,12 @@ public final class ChurnApp {
                 methodCycles++;
             }
             int done = i + 1;
+            if (settle == Integer.MAX_VALUE && done >= warmup + sample && (done - warmup) % sample == 0) {
+                long meta = afterFullGc()[0];
+                windows++;
+                if ((lastMeta > 0 && Math.abs(meta - lastMeta) * 10_000 < lastMeta * 5) || windows >= MAX_SETTLE_WINDOWS) settle = done;
+                lastMeta = meta;
+            }
             if (done >= settle && (done - settle) % sample == 0) {
                 if (done == settle) measuredFrom = System.nanoTime();
                 long[] m = afterFullGc();
@@ -152,7 +163,7 @@ public final class ChurnApp {
             netFaults += w.netFaults;
             methodFaults += w.methodFaults;
         }
-        out.append(" cycles=").append(cycles).append(" warmup=").append(warmup)
+        out.append(" cycles=").append(cycles).append(" warmup=").append(warmup).append(" settle=").append(settle)
                 .append(" ms=").append(measuredMs).append(" totalMs=").append(totalMs)
                 .append(" metaspace=").append(String.join(",", metaspace))
                 .append(" classes=").append(String.join(",", classes))
