@@ -1,43 +1,26 @@
 package dev.faultline.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code faultline agent add|remove|list|clear --jmx HOST:PORT …}: the agent's MBean (design §2) on every target given. */
 @Command(name = "agent", description = "Arm, disarm and list faults on agents (dev.faultline:type=Agent).", mixinStandardHelpOptions = true,
         subcommands = {AgentCommand.Add.class, AgentCommand.Remove.class, AgentCommand.ListFaults.class, AgentCommand.Clear.class})
 public final class AgentCommand {
     /** The targets and how to reach them, and the one call to make on each. */
-    abstract static class OnAgents implements Callable<Integer> {
+    abstract static class OnAgents extends OnTargets {
         @Option(names = "--jmx", required = true, paramLabel = "HOST:PORT", description = "an agent's JMX port; repeatable: the same call on each, in parallel")
         List<String> jmx;
 
-        @Mixin ControlPlaneOptions options;
-
-        @Spec CommandSpec spec;
-
-        abstract Call operation();
-
-        @Override
-        public Integer call() {
-            return AnswerReport.print("agent " + spec.name(), answers(), options.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        List<String> jmx() {
+            return jmx;
         }
 
-        /** Makes the call on every target; an experiment's runner reads the answers (the ids it armed) from here. */
-        public List<Answer> answers() {
-            Call call = operation();
-            return new Fleet(options.credentials(), options.timeout()).each(ControlPlaneOptions.targets(jmx, Target.Kind.AGENT), t -> call);
-        }
-
-        public Fleet fleet() {
-            return new Fleet(options.credentials(), options.timeout());
+        Target.Kind kind() {
+            return Target.Kind.AGENT;
         }
     }
 

@@ -1,43 +1,26 @@
 package dev.faultline.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code faultline sidecar run|stop|list|stop-all --jmx HOST:PORT …}: the sidecar's MBean (design §3) on every target given. */
 @Command(name = "sidecar", description = "Run, stop and list container experiments on sidecar daemons (dev.faultline:type=Sidecar).",
         mixinStandardHelpOptions = true,
         subcommands = {SidecarCommand.Run.class, SidecarCommand.Stop.class, SidecarCommand.ListExperiments.class, SidecarCommand.StopAll.class})
 public final class SidecarCommand {
-    abstract static class OnSidecars implements Callable<Integer> {
+    abstract static class OnSidecars extends OnTargets {
         @Option(names = "--jmx", required = true, paramLabel = "HOST:PORT", description = "a sidecar daemon's JMX port; repeatable")
         List<String> jmx;
 
-        @Mixin ControlPlaneOptions options;
-
-        @Spec CommandSpec spec;
-
-        abstract Call operation();
-
-        @Override
-        public Integer call() {
-            return AnswerReport.print("sidecar " + spec.name(), answers(), options.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        List<String> jmx() {
+            return jmx;
         }
 
-        /** Makes the call on every target; an experiment's runner reads the answers (the ids it started) from here. */
-        public List<Answer> answers() {
-            Call call = operation();
-            return new Fleet(options.credentials(), options.timeout()).each(ControlPlaneOptions.targets(jmx, Target.Kind.SIDECAR), t -> call);
-        }
-
-        public Fleet fleet() {
-            return new Fleet(options.credentials(), options.timeout());
+        Target.Kind kind() {
+            return Target.Kind.SIDECAR;
         }
     }
 
