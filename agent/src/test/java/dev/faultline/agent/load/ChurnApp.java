@@ -97,7 +97,7 @@ public final class ChurnApp {
 
     String churn(int cycles, int warmup, int sample, int quiet, int methodEvery) throws Exception {
         StringBuilder out = new StringBuilder("OK");
-        List<String> metaspace = new ArrayList<>(), classes = new ArrayList<>(), counted = new ArrayList<>(), progress = new ArrayList<>();
+        List<String> metaspace = new ArrayList<>(), classes = new ArrayList<>(), counted = new ArrayList<>(), bootProfiles = new ArrayList<>(), progress = new ArrayList<>();
         long[] lastCalls = calls();
         long t0 = System.nanoTime(), measuredFrom = 0;
         long netNanos = 0, methodNanos = 0, methodCycles = 0; // in add() and remove() of each kind, in the measured cycles
@@ -134,9 +134,11 @@ public final class ChurnApp {
             if (done >= settle && (done - settle) % sample == 0) {
                 if (done == settle) measuredFrom = System.nanoTime();
                 long[] m = afterFullGc();
+                if (done == settle || done == settle + cycles) metaspaceReport(done == settle ? "baseline" : "end");
                 metaspace.add(Long.toString(m[0]));
                 classes.add(Long.toString(m[1]));
                 counted.add(Long.toString(m[2]));
+                bootProfiles.add(Long.toString(bootNonClassUsed()));
                 long[] now = calls();
                 long least = Long.MAX_VALUE;
                 for (int w = 0; w < WORKERS; w++) least = Math.min(least, now[w] - lastCalls[w]);
@@ -168,6 +170,7 @@ public final class ChurnApp {
                 .append(" metaspace=").append(String.join(",", metaspace))
                 .append(" classes=").append(String.join(",", classes))
                 .append(" loadedCounter=").append(String.join(",", counted))
+                .append(" bootNonClass=").append(String.join(",", bootProfiles))
                 .append(" netUs=").append(netNanos / cycles / 1000)
                 .append(" methodUs=").append(methodCycles == 0 ? 0 : methodNanos / methodCycles / 1000)
                 .append(" methodCycles=").append(methodCycles)
@@ -187,6 +190,38 @@ public final class ChurnApp {
      * redefinition's new class version as a class loaded and never as one unloaded (so it rises by one per
      * retransformation while the classes present stay the same).
      */
+    /** With {@code -Dfaultline.churn.metaspaceReport=true}: the JVM's own account of Metaspace (jcmd VM.metaspace), to attribute a drift. */
+    private static void metaspaceReport(String when) {
+        if (!Boolean.getBoolean("faultline.churn.metaspaceReport")) return;
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "vmMetaspace", new Object[]{new String[]{"show-loaders", "by-spacetype"}}, new String[]{String[].class.getName()});
+            System.err.println("[churn-metaspace " + when + "]\n" + text + "[/churn-metaspace]");
+        } catch (Exception e) {
+            System.err.println("[churn-metaspace " + when + "] unavailable: " + e);
+        }
+    }
+
+    private static final java.util.regex.Pattern BOOT_NON_CLASS = java.util.regex.Pattern.compile(
+            "CLD 0x\\p{XDigit}+: \"<bootstrap>\",[^\\n]*\\n\\s*Non-Class:[^\\n]*?committed,\\s*(\\d+) bytes \\(\\s*[<>]?\\d+%\\) used");
+
+    /**
+     * The boot loader's non-class Metaspace in use (bytes), from the JVM's own report ({@code jcmd VM.metaspace}): with the
+     * class count flat it moves only with the method profiles the JIT keeps for the JDK's and the agent's own methods
+     * (the agent is on the boot class path). Under C1 alone (no profiles) it stays flat while the churn runs.
+     */
+    static long bootNonClassUsed() {
+        try {
+            String report = (String) ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "vmMetaspace", new Object[]{new String[]{"show-loaders", "scale=1"}}, new String[]{String[].class.getName()});
+            java.util.regex.Matcher m = BOOT_NON_CLASS.matcher(report);
+            if (!m.find()) throw new IllegalStateException("no boot loader line in VM.metaspace:\n" + report.substring(0, Math.min(2000, report.length())));
+            return Long.parseLong(m.group(1));
+        } catch (javax.management.JMException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static long[] afterFullGc() {
         for (int i = 0; i < 3; i++) System.gc();
         long used = 0;
