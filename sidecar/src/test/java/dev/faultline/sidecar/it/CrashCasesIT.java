@@ -52,7 +52,7 @@ class CrashCasesIT extends EngineTest {
     void assertNothingLeft(String name, String before, String when) {
         assertEquals(before, network(name), when + ": the target's network as it was");
         assertEquals("running false", docker.inspect(name, "{{.State.Status}} {{.State.Paused}}"), when);
-        assertEquals(List.of(), CrashMatrixIT.watchdogsOf(shortId(docker, name)), when + ": no watchdog left");
+        assertEquals(List.of(), CrashMatrix.watchdogsOf(shortId(docker, name)), when + ": no watchdog left");
         assertEquals(List.of(), new Journal(sidecar.journal).pending(), when + ": nothing open in the journal");
     }
 
@@ -65,8 +65,8 @@ class CrashCasesIT extends EngineTest {
         String before = network(name);
         Process p = sidecar.start("pause", "--duration", "1s", name);
         awaitChanged(name);
-        for (int i = 0; i < 50 && CrashMatrixIT.watchdogsOf(shortId(docker, name)).isEmpty(); i++) Thread.sleep(100);
-        assertTrue(!CrashMatrixIT.watchdogsOf(shortId(docker, name)).isEmpty(), "a watchdog guards the pause");
+        for (int i = 0; i < 50 && CrashMatrix.watchdogsOf(shortId(docker, name)).isEmpty(); i++) Thread.sleep(100);
+        assertTrue(!CrashMatrix.watchdogsOf(shortId(docker, name)).isEmpty(), "a watchdog guards the pause");
         p.destroyForcibly();
         p.waitFor();
         assertEquals("true", docker.inspect(name, "{{.State.Paused}}"), "still paused after the SIGKILL");
@@ -74,8 +74,8 @@ class CrashCasesIT extends EngineTest {
         for (int i = 0; i < 300 && docker.inspect(name, "{{.State.Paused}}").equals("true"); i++) Thread.sleep(100);
         assertEquals("false", docker.inspect(name, "{{.State.Paused}}"), "unpaused by the watchdog");
         System.out.printf("[faultline-crash] pause watchdog unpaused %.1f s after the SIGKILL (deadline 1 s + 2 s)%n", (System.nanoTime() - t0) / 1e9);
-        for (int i = 0; i < 50 && !CrashMatrixIT.watchdogsOf(shortId(docker, name)).isEmpty(); i++) Thread.sleep(100);
-        assertEquals(List.of(), CrashMatrixIT.watchdogsOf(shortId(docker, name)), "the watchdog ended");
+        for (int i = 0; i < 50 && !CrashMatrix.watchdogsOf(shortId(docker, name)).isEmpty(); i++) Thread.sleep(100);
+        assertEquals(List.of(), CrashMatrix.watchdogsOf(shortId(docker, name)), "the watchdog ended");
         assertEquals(before, network(name));
         // the journal still lists it (nobody marked it done): the next start verifies it is undone and closes it
         Sidecar.Run next = sidecar.run("--dry-run", "kill", name);

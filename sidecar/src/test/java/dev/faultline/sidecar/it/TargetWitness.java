@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A container's network and state as seen from outside the sidecar: nsenter with the host's tools, and the engine. */
-final class TargetWitness {
+public final class TargetWitness {
     private TargetWitness() {
     }
 
@@ -22,7 +22,7 @@ final class TargetWitness {
      * first rule in a namespace makes iptables-nft create the filter table, which stays, empty with ACCEPT policies,
      * after the rule is gone (only {@code nft delete table} could remove it, and the sidecar's tools have no nft).
      */
-    static String iptables(String save) {
+    public static String iptables(String save) {
         List<String> kept = new ArrayList<>();
         List<String> table = new ArrayList<>();
         boolean holdsSomething = false;
