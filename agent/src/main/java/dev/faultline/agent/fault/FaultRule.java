@@ -4,7 +4,6 @@ import dev.faultline.agent.spec.FaultSpec;
 import dev.faultline.agent.spec.Quantities;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An armed fault: its spec plus the live state of its gates. Gate decisions are lock-free and allocate
@@ -23,7 +22,6 @@ public final class FaultRule {
     private final AtomicLong matched = new AtomicLong();
     private final AtomicLong injected = new AtomicLong();
     private final AtomicLong throttleNextFreeNanos = new AtomicLong();
-    private final LongAdder injectedAdder = new LongAdder(); // read by metrics without contending
     private final ThrowableFactory exceptions;
     private volatile boolean active = true;
     private volatile boolean started; // after= has passed: later calls skip that clock read
@@ -104,7 +102,6 @@ public final class FaultRule {
         } else {
             injected.incrementAndGet();
         }
-        injectedAdder.increment();
         FaultCounters.injected(spec.action());
         return true;
     }

@@ -2,7 +2,6 @@ package dev.faultline.agent.hook;
 
 import dev.faultline.agent.fault.FaultRule;
 import dev.faultline.agent.fault.Pause;
-import dev.faultline.agent.spec.Action;
 import dev.faultline.agent.spec.FaultSpec;
 
 import java.io.IOException;
@@ -157,9 +156,5 @@ final class NetworkInjector {
         static <T extends Throwable> T raise(Throwable t) throws T {
             throw (T) t;
         }
-    }
-
-    static boolean isNetworkAction(Action a) {
-        return a == Action.LATENCY || a == Action.ERROR || a == Action.HANG || a == Action.THROTTLE;
     }
 }

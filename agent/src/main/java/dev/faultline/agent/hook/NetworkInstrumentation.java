@@ -43,20 +43,19 @@ public final class NetworkInstrumentation {
 
     public static void install(Instrumentation inst, ClassFileLocator adviceBytes) {
         openJavaBaseToHooks(inst);
-        Advice.WithCustomMapping advice = Advice.withCustomMapping();
         AgentBuilder.Transformer socket = (builder, type, loader, module, pd) -> builder
-                .visit(advice(advice, SocketAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(SocketAddress.class, int.class))))
-                .visit(advice(advice, SocketAdvice.Read.class, adviceBytes, named("read").and(takesArguments(byte[].class, int.class, int.class))))
-                .visit(advice(advice, SocketAdvice.Write.class, adviceBytes, named("write").and(takesArguments(byte[].class, int.class, int.class))));
+                .visit(advice(SocketAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(SocketAddress.class, int.class))))
+                .visit(advice(SocketAdvice.Read.class, adviceBytes, named("read").and(takesArguments(byte[].class, int.class, int.class))))
+                .visit(advice(SocketAdvice.Write.class, adviceBytes, named("write").and(takesArguments(byte[].class, int.class, int.class))));
         AgentBuilder.Transformer channel = (builder, type, loader, module, pd) -> builder
-                .visit(advice(advice, ChannelAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(SocketAddress.class))))
-                .visit(advice(advice, ChannelAdvice.TimedConnect.class, adviceBytes, named("blockingConnect").and(takesArguments(SocketAddress.class, long.class))))
-                .visit(advice(advice, ChannelAdvice.Read.class, adviceBytes, named("read").and(takesArguments(ByteBuffer.class).or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
-                .visit(advice(advice, ChannelAdvice.TimedRead.class, adviceBytes, named("blockingRead").and(takesArguments(byte[].class, int.class, int.class, long.class))))
-                .visit(advice(advice, ChannelAdvice.Write.class, adviceBytes, named("write").and(takesArguments(ByteBuffer.class).or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
-                .visit(advice(advice, ChannelAdvice.WriteFully.class, adviceBytes, named("blockingWriteFully").and(takesArguments(byte[].class, int.class, int.class))));
+                .visit(advice(ChannelAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(SocketAddress.class))))
+                .visit(advice(ChannelAdvice.TimedConnect.class, adviceBytes, named("blockingConnect").and(takesArguments(SocketAddress.class, long.class))))
+                .visit(advice(ChannelAdvice.Read.class, adviceBytes, named("read").and(takesArguments(ByteBuffer.class).or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
+                .visit(advice(ChannelAdvice.TimedRead.class, adviceBytes, named("blockingRead").and(takesArguments(byte[].class, int.class, int.class, long.class))))
+                .visit(advice(ChannelAdvice.Write.class, adviceBytes, named("write").and(takesArguments(ByteBuffer.class).or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
+                .visit(advice(ChannelAdvice.WriteFully.class, adviceBytes, named("blockingWriteFully").and(takesArguments(byte[].class, int.class, int.class))));
         AgentBuilder.Transformer resolve = (builder, type, loader, module, pd) -> builder
-                .visit(advice(advice, ResolveAdvice.class, adviceBytes, named("getAllByName").and(isStatic()).and(takesArguments(String.class))));
+                .visit(advice(ResolveAdvice.class, adviceBytes, named("getAllByName").and(isStatic()).and(takesArguments(String.class))));
 
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
@@ -72,9 +71,9 @@ public final class NetworkInstrumentation {
         log.debug("network hooks installed in {} classes ({} errors)", TRANSFORMED.get(), ERRORS.get());
     }
 
-    private static net.bytebuddy.asm.AsmVisitorWrapper advice(Advice.WithCustomMapping mapping, Class<?> adviceClass,
-                                                              ClassFileLocator locator, ElementMatcher<? super MethodDescription> on) {
-        return mapping.to(adviceClass, locator).on(on);
+    private static net.bytebuddy.asm.AsmVisitorWrapper advice(Class<?> adviceClass, ClassFileLocator locator,
+                                                              ElementMatcher<? super MethodDescription> on) {
+        return Advice.to(adviceClass, locator).on(on);
     }
 
     /** Inlined advice in java.base calls Hooks, which lives in the boot loader's unnamed module: java.base must read it. */
