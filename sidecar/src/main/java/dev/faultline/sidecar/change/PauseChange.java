@@ -13,24 +13,27 @@ import java.util.List;
 
 /**
  * A container paused through the engine. Its watchdog is a shell that, at the deadline, runs this jar's
- * {@link Unpause} (a JVM for a second, only if the sidecar died); the check is the engine's own view, not paused
- * (or not running, or removed).
+ * {@link Unpause} on the same engine endpoint (a JVM for a second, only if the sidecar died); the check is the
+ * engine's own view, not paused (or not running, or removed).
  */
 public final class PauseChange extends Change {
     private final DockerClient docker;
+    /** the engine {@code docker} talks to, for the watchdog's {@link Unpause} */
+    private final String endpoint;
 
-    public PauseChange(String id, ContainerTarget target, DockerClient docker, Journal journal) {
-        this(id, target.id(), target.toString(), docker, journal);
+    public PauseChange(String id, ContainerTarget target, DockerClient docker, String endpoint, Journal journal) {
+        this(id, target.id(), target.toString(), docker, endpoint, journal);
     }
 
-    private PauseChange(String id, String containerId, String label, DockerClient docker, Journal journal) {
+    private PauseChange(String id, String containerId, String label, DockerClient docker, String endpoint, Journal journal) {
         super(id, containerId, label, Journal.Kind.PAUSE, List.of(), List.of(), journal);
         this.docker = docker;
+        this.endpoint = endpoint;
     }
 
-    /** A pause read back from a crashed sidecar's journal, to be undone. */
-    public static Change adopt(Journal.Entry e, DockerClient docker, Journal journal) {
-        return new PauseChange(e.id(), e.containerId(), e.containerId(), docker, journal).adopted();
+    /** A pause read back from a crashed sidecar's journal, to be undone (now, by this sidecar: no watchdog). */
+    public static Change adopt(Journal.Entry e, DockerClient docker, String endpoint, Journal journal) {
+        return new PauseChange(e.id(), e.containerId(), e.containerId(), docker, endpoint, journal).adopted();
     }
 
     @Override
@@ -56,7 +59,7 @@ public final class PauseChange extends Change {
 
     @Override
     protected Runnable watchdog(Duration after) {
-        return NetnsExecutor.nsenter(0).watchdog(id(), after, List.of(Unpause.argv(targetId())));
+        return NetnsExecutor.nsenter(0).watchdog(id(), after, List.of(Unpause.argv(targetId(), endpoint)));
     }
 
     @Override

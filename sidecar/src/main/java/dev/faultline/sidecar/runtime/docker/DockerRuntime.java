@@ -100,12 +100,12 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public Change pause(String id, ContainerTarget t, Journal journal) {
-        return new PauseChange(id, t, docker, journal);
+        return new PauseChange(id, t, docker, endpoint, journal);
     }
 
     @Override
     public Change adoptPause(Journal.Entry e, Journal journal) {
-        return PauseChange.adopt(e, docker, journal);
+        return PauseChange.adopt(e, docker, endpoint, journal);
     }
 
     @Override
