@@ -103,6 +103,47 @@ class CriSidecarIT {
         assertTrue(none.output().contains("no running container matches"), none.output());
     }
 
+    /**
+     * {@code --random crash} over three matching pods, again and again: each run exactly one of them EXITED, the rest
+     * running; never the kube-system pod nor our own pod, which match the same pattern (with five candidates a rule
+     * that did not hold would be hit with 2/5 a run). No kubelet restarts the crashed one: a fresh pod takes its place.
+     */
+    @Test
+    void randomCrashHitsExactlyOneMatchingPodAndNeverTheOnesThatAreNeverHit() throws Exception {
+        String p = node.run;
+        String sys = node.startContainer(node.runPod("kube-system", p + "-web-sys", Map.of()), "app", CriRuntimeIT.TICKER);
+        CriNode.Pod self = node.runPod("shop", p + "-web-self", Map.of());
+        String own = node.startContainer(self, "app", CriRuntimeIT.TICKER);
+        Map<String, String> ownPod = Map.of("FAULTLINE_POD_UID", self.uid());
+        Map<String, String> candidates = new java.util.LinkedHashMap<>(); // container id -> its target name
+        int made = 0;
+        for (int round = 0; round < 8; round++) {
+            while (candidates.size() < 3) {
+                String pod = p + "-web-" + made++;
+                candidates.put(ticker("shop", pod), "shop/" + pod + "/app");
+            }
+            Sidecar.Run r = run(ownPod, "--random", "crash", "--signal", "SIGKILL", "re2:" + p + "-web");
+            assertEquals(0, r.exitCode(), r.output());
+            List<String> exited = new java.util.ArrayList<>();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (exited.isEmpty() && System.nanoTime() < end) {
+                for (String id : candidates.keySet())
+                    if (node.status(id).getState() == ContainerState.CONTAINER_EXITED) exited.add(id);
+                if (exited.isEmpty()) Thread.sleep(10);
+            }
+            Thread.sleep(200); // a second kill, had there been one, is as fast as the first
+            exited.clear();
+            for (String id : candidates.keySet())
+                if (node.status(id).getState() == ContainerState.CONTAINER_EXITED) exited.add(id);
+            assertEquals(1, exited.size(), "round " + round + ": exactly one of " + candidates.values() + " hit: " + exited + "\n" + r.output());
+            assertEquals(ContainerState.CONTAINER_RUNNING, node.status(sys).getState(), "round " + round + ": kube-system hit without --namespace");
+            assertEquals(ContainerState.CONTAINER_RUNNING, node.status(own).getState(), "round " + round + ": the sidecar's own pod hit");
+            String name = candidates.remove(exited.get(0));
+            String logged = "containers=[" + name + "(" + exited.get(0).substring(0, 12) + ")]";
+            assertTrue(r.output().contains(logged), "the log names the one it hit and no other, " + logged + ": " + r.output());
+        }
+    }
+
     @Test
     void crashSignalsTheHostPidAndTheRuntimeReportsExited137() throws Exception {
         String id = ticker("shop", node.run + "-crash");
