@@ -1,7 +1,9 @@
 package dev.faultline.sidecar.change;
 
 import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.netem.Batch;
 import dev.faultline.sidecar.netem.ChangePlan;
+import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.target.ContainerTarget;
 
@@ -10,7 +12,8 @@ import java.util.List;
 
 /**
  * tc, ip or iptables commands in one target's network namespace. Reverts delete only what carries our handle or
- * tag; the plan's verify commands, run in the same namespace, prove nothing of it is left.
+ * tag; the plan's verify commands, run in the same namespace, prove nothing of it is left. The journal and the
+ * watchdog keep the commands one by one; here each list runs as one {@link Batch}.
  */
 public final class NetworkChange extends Change {
     private final NetnsExecutor ns;
@@ -39,16 +42,28 @@ public final class NetworkChange extends Change {
         }
     }
 
+    /** what the check right after the last undo found, or null when it has not run (the namespace was gone) */
+    private NetnsExec.Result checkedAfterUndo;
+
+    /**
+     * The revert commands and then the check, in one process (one nsenter, or one helper container): a revert
+     * attempt costs one fork, not one a command. {@link #leftover()} reads what that check found.
+     */
     @Override
     protected void undo() {
+        checkedAfterUndo = null;
         if (ns.namespaceGone()) return;
-        for (List<String> cmd : plan.revert()) ns.run(cmd);
+        checkedAfterUndo = ns.run(Batch.revertThenCheck(plan.revert(), plan.verify()));
     }
 
     @Override
     protected String leftover() {
+        NetnsExec.Result r = checkedAfterUndo;
+        checkedAfterUndo = null;
         if (ns.namespaceGone()) return null; // and every piece of the change with it
-        return firstFailure(ns, plan.verify());
+        if (r == null) r = ns.run(Batch.check(plan.verify()));
+        if (r.ok()) return null;
+        return r.output().isEmpty() ? "the check failed (" + r.exitCode() + ")" : r.output();
     }
 
     @Override

@@ -78,7 +78,7 @@ public final class TcPlan {
             p.verify.add(ChangePlan.noQdiscMatching(iface, "qdisc ingress ffff:"));
             p.verify.add(ChangePlan.noLink(IFB));
         } else {
-            p.verify.add(ChangePlan.noQdiscMatching(iface, "qdisc [^ ]+ fa1[78]: "));
+            p.verify.add(ChangePlan.noQdiscMatching(iface, "qdisc * fa1[78]: "));
         }
         if (txQueueLen != null) {
             p.revert.add(List.of("ip", "link", "set", "dev", iface, "txqueuelen", txQueueLen.toString()));
