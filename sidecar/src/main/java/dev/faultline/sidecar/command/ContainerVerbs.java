@@ -28,7 +28,17 @@ final class ContainerVerbs {
         return List.of("/bin/sh", "-c", "kill -s \"$1\" \"$2\"", "kill", sig.substring(3), Long.toString(pid));
     }
 
+    /**
+     * SIGKILL and SIGTERM straight from this JVM ({@link ProcessHandle#destroyForcibly()} is kill(2) with SIGKILL on
+     * Linux, and it refuses a pid reused since it was looked up); other signals through the shell's builtin.
+     */
     static void signalPid(long pid, String sig, String what) {
+        if (sig.equals("SIGKILL") || sig.equals("SIGTERM")) {
+            java.util.Optional<ProcessHandle> p = ProcessHandle.of(pid);
+            if (p.isPresent() && (sig.equals("SIGKILL") ? p.get().destroyForcibly() : p.get().destroy())) return;
+            if (p.isPresent() && !p.get().isAlive()) return; // ended meanwhile: nothing left to signal
+            if (p.isEmpty()) throw new IllegalStateException("cannot signal pid " + pid + " of " + what + ": no such process (is its PID namespace visible? run with --pid host, or share the pod's)");
+        }
         NetnsExec.Result r = NetnsExec.run(0, killArgv(pid, sig));
         if (!r.ok()) throw new IllegalStateException("cannot signal pid " + pid + " of " + what + " (is its PID namespace visible? run with --pid host, or share the pod's): " + r.output());
     }

@@ -34,9 +34,13 @@ abstract class TargetedCommand implements Callable<Integer> {
         TargetSelector selector = new TargetSelector(targets, cli.labels, cli.namespaces);
         ContainerRuntime runtime = cli.runtime();
         runtime.refuseUnsupported(verb(), signalName()); // what this runtime cannot do is refused before anything is selected
-        selector.select(runtime, runningOnly()); // refuse an empty selection now, before anything runs
-        Experiment e = new Experiment(context.newId(), verb(), describe() + " " + selector, context.who(),
-                () -> selector.select(runtime, runningOnly()), action(context),
+        // refuse an empty selection now, before anything runs; the first tick acts on this one rather than list again
+        java.util.concurrent.atomic.AtomicReference<List<ContainerTarget>> first = new java.util.concurrent.atomic.AtomicReference<>(selector.select(runtime, runningOnly()));
+        java.util.function.Supplier<List<ContainerTarget>> select = () -> {
+            List<ContainerTarget> now = first.getAndSet(null);
+            return now != null ? now : selector.select(runtime, runningOnly());
+        };
+        Experiment e = new Experiment(context.newId(), verb(), describe() + " " + selector, context.who(), select, action(context),
                 cli.random, cli.interval, cli.limit, cli.dryRun);
         return context.execute(e);
     }

@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * BENCHMARKS.md's CRI figures, one run: JMX {@code run("crash …")} until CRI reports EXITED against a plain
- * {@code kill -9} of the host PID; the idle daemon's RSS with the CRI runtime. No kubelet here: each round starts a
- * fresh container (in one pod) the way kubelet would restart it.
+ * {@code kill -9} of the host PID, rounds interleaved; a netem rate's apply and revert on a CRI pod (the daemon's own
+ * {@code apply_ms}/{@code revert_ms}); the idle daemon's RSS with the CRI runtime. No kubelet here: each crash round
+ * starts a fresh container (in one pod) the way kubelet would restart it.
  */
 class CriBenchmarkIT {
     static final int ROUNDS = 12;
@@ -53,6 +54,10 @@ class CriBenchmarkIT {
             port = s.getLocalPort();
         }
         Process daemon = sidecar.start("--runtime-endpoint", CriNode.ENDPOINT, "daemon", "--jmx-port", Integer.toString(port));
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(daemon.getInputStream())).lines().forEach(log::add));
+        reader.setDaemon(true);
+        reader.start();
         try (JMXConnector c = JmxClient.await("127.0.0.1", port, sidecar.credentials(port), 30_000)) {
             MBeanServerConnection jmx = c.getMBeanServerConnection();
             ObjectName name = new ObjectName("dev.faultline:type=Sidecar");
@@ -79,13 +84,46 @@ class CriBenchmarkIT {
                 awaitExited(other);
                 plain.add((System.nanoTime() - t1) / 1e6);
             }
-            System.out.printf("[faultline-sidecar-it] CRI crash via JMX run() -> EXITED: median %.1f ms p90 %.1f ms; plain kill -9 -> EXITED: median %.1f ms p90 %.1f ms (%d rounds)%n",
-                    pct(viaJmx, 50), pct(viaJmx, 90), pct(plain, 50), pct(plain, 90), ROUNDS);
+            System.out.printf("[faultline-sidecar-it] CRI crash via JMX run() -> EXITED: median %.1f ms p90 %.1f ms; plain kill -9 -> EXITED: median %.1f ms p90 %.1f ms; "
+                            + "ratio median %.2fx p90 %.2fx (%d rounds, load %s)%n",
+                    pct(viaJmx, 50), pct(viaJmx, 90), pct(plain, 50), pct(plain, 90), pct(viaJmx, 50) / pct(plain, 50), pct(viaJmx, 90) / pct(plain, 90), ROUNDS,
+                    Files.readString(Path.of("/proc/loadavg")).strip());
+
+            CriNode.Pod shaped = node.runPod("bench", node.run + "-netem", Map.of());
+            node.startContainer(shaped, "app", CriRuntimeIT.TICKER);
+            List<Double> apply = new ArrayList<>(), revert = new ArrayList<>();
+            for (int i = 0; i < ROUNDS; i++) {
+                int seen = log.size();
+                jmx.invoke(name, "run", new Object[]{"netem --duration 200ms rate --rate 1mbit bench/" + node.run + "-netem/app"}, new String[]{String.class.getName()});
+                String reverted = awaitLine(log, seen, "action=reverted");
+                apply.add(field(awaitLine(log, seen, "action=applied"), "apply_ms"));
+                revert.add(field(reverted, "revert_ms"));
+            }
+            System.out.printf("[faultline-sidecar-it] CRI netem rate apply_ms: median %.1f p90 %.1f; revert_ms: median %.1f p90 %.1f (%d rounds)%n",
+                    pct(apply, 50), pct(apply, 90), pct(revert, 50), pct(revert, 90), ROUNDS);
             System.out.printf("[faultline-sidecar-it] idle daemon RSS with the CRI runtime: %d MiB (%s)%n", rssKb / 1024, runtime);
         } finally {
             daemon.destroy();
             daemon.waitFor(20, TimeUnit.SECONDS);
         }
+    }
+
+    /** The first line from {@code from} on that contains {@code word}, once the daemon has written it. */
+    private static String awaitLine(List<String> log, int from, String word) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < end) {
+            synchronized (log) {
+                for (String line : log.subList(from, log.size())) if (line.contains(word)) return line;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the daemon did not say " + word + ": " + log.subList(from, log.size()));
+    }
+
+    private static double field(String line, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(key + "=([0-9.]+)").matcher(line);
+        assertTrue(m.find(), key + " in " + line);
+        return Double.parseDouble(m.group(1));
     }
 
     private void awaitExited(String id) throws InterruptedException {
