@@ -227,15 +227,17 @@ class NetworkIT extends EngineTest {
     }
 
     /** The watchdog shells guarding changes in force (found by the mark in their script) and their sleeps. */
-    static List<ProcessHandle> watchdogs() {
+    /** Watchdogs of changes in our web container (change ids end in its short id): other builds may run theirs beside. */
+    List<ProcessHandle> watchdogs() {
+        String shortId = docker.inspect(web, "{{.Id}}").substring(0, 12);
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> dev.faultline.sidecar.netem.Watchdogs.isWatchdog(c)).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> dev.faultline.sidecar.netem.Watchdogs.isWatchdog(c) && c.contains(shortId)).orElse(false))
                 .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
                 .toList();
     }
 
     /** Both changes of shapeAndDrop() are guarded: two shells, each with its sleep. */
-    static List<ProcessHandle> awaitWatchdogs() throws InterruptedException {
+    List<ProcessHandle> awaitWatchdogs() throws InterruptedException {
         List<ProcessHandle> found = watchdogs();
         for (int i = 0; i < 50 && found.size() < 4; i++) {
             Thread.sleep(100);
