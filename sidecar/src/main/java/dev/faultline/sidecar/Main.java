@@ -14,10 +14,15 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        // the one provider named: slf4j's ServiceLoader scan of this 20,000-entry jar costs a start-up ~0.05 s
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+            if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "WARN"); // its "provider named" note
+        }
         Journal journal = new Journal(Journal.defaultPath());
         CliContext context = new CliContext(journal);
         boolean help = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V"));
-        var cl = SidecarCli.commandLine(context);
+        var cl = SidecarCli.commandLine(context, args);
         // after the parse, so that recovery reaches the containers through the runtime the flags name
         if (!help) cl.setExecutionStrategy(parsed -> {
             Recovery.atStart(journal, parsed);

@@ -13,10 +13,25 @@ import java.util.Map;
  * words. The same parse serves the CLI and the daemon's JMX {@code run("…")}.
  */
 @Command(name = "faultline-sidecar", mixinStandardHelpOptions = true, versionProvider = SidecarCli.Version.class,
-        description = "Container chaos on a Docker engine or a CRI runtime (containerd, CRI-O): kill, stop, pause, restart, rm, crash, netem, iptables.",
-        subcommands = {ContainerVerbs.Kill.class, ContainerVerbs.Stop.class, ContainerVerbs.Pause.class, ContainerVerbs.Restart.class,
-                ContainerVerbs.Remove.class, ContainerVerbs.Crash.class, NetemCommand.class, IptablesCommand.class, DaemonCommand.class})
+        description = "Container chaos on a Docker engine or a CRI runtime (containerd, CRI-O): kill, stop, pause, restart, rm, crash, netem, iptables.")
 public final class SidecarCli {
+    /** The verbs, in the order the help lists them. */
+    private static final Map<String, Class<?>> VERBS = verbs();
+
+    private static Map<String, Class<?>> verbs() {
+        Map<String, Class<?>> v = new java.util.LinkedHashMap<>();
+        v.put("kill", ContainerVerbs.Kill.class);
+        v.put("stop", ContainerVerbs.Stop.class);
+        v.put("pause", ContainerVerbs.Pause.class);
+        v.put("restart", ContainerVerbs.Restart.class);
+        v.put("rm", ContainerVerbs.Remove.class);
+        v.put("crash", ContainerVerbs.Crash.class);
+        v.put("netem", NetemCommand.class);
+        v.put("iptables", IptablesCommand.class);
+        v.put("daemon", DaemonCommand.class);
+        return v;
+    }
+
     final Context context;
 
     @Option(names = "--random", description = "act on one matching container chosen at random")
@@ -78,9 +93,33 @@ public final class SidecarCli {
         this.context = context;
     }
 
-    /** A command line that reports errors in one line (no stack traces) and returns 1 for them. */
+    /** A command line with every verb that reports errors in one line (no stack traces) and returns 1 for them. */
     public static CommandLine commandLine(Context context) {
+        return commandLine(context, VERBS.keySet());
+    }
+
+    /**
+     * The command line for these words: only the verbs they name are modelled (picocli builds a verb's model by
+     * reflection, and picocli's Java 5 classes cannot be archived by CDS: the nine verbs cost a start-up ~0.1 s).
+     * The words are parsed once here; any that the reduced model refuses, or that name no verb (help, a typo), get
+     * the full model, so every message and every help text is the one it always was.
+     */
+    public static CommandLine commandLine(Context context, String[] args) {
+        java.util.Set<String> named = new java.util.LinkedHashSet<>();
+        for (String verb : VERBS.keySet()) if (java.util.Arrays.asList(args).contains(verb)) named.add(verb);
+        if (named.isEmpty()) return commandLine(context);
+        CommandLine reduced = commandLine(context, named);
+        try {
+            reduced.parseArgs(args);
+            return reduced;
+        } catch (CommandLine.ParameterException refused) {
+            return commandLine(context);
+        }
+    }
+
+    private static CommandLine commandLine(Context context, java.util.Set<String> verbs) {
         CommandLine cl = new CommandLine(new SidecarCli(context));
+        for (String v : verbs) cl.addSubcommand(v, VERBS.get(v));
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("error: " + e.getMessage());
             return 1;

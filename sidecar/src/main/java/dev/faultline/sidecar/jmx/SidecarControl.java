@@ -78,7 +78,7 @@ public final class SidecarControl implements SidecarMBean {
             }
         };
         StringWriter err = new StringWriter();
-        var cl = SidecarCli.commandLine(context);
+        var cl = SidecarCli.commandLine(context, words.toArray(String[]::new));
         cl.setErr(new PrintWriter(err));
         cl.setOut(new PrintWriter(new StringWriter()));
         if (!words.isEmpty() && words.get(0).equals("daemon")) throw new IllegalArgumentException("run() takes a verb, not daemon");

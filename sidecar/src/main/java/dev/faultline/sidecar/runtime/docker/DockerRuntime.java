@@ -7,6 +7,8 @@ import com.github.dockerjava.api.model.Container;
 import dev.faultline.sidecar.change.Change;
 import dev.faultline.sidecar.change.PauseChange;
 import dev.faultline.sidecar.docker.Engine;
+import dev.faultline.sidecar.docker.EngineApi;
+import dev.faultline.sidecar.docker.EngineContainers;
 import dev.faultline.sidecar.docker.HelperContainer;
 import dev.faultline.sidecar.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
@@ -19,24 +21,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The Docker Engine API (docker-java): each verb is the engine's own call, as {@code docker kill|stop|…} does it. */
+/**
+ * The Docker Engine API: each verb is the engine's own call, as {@code docker kill|stop|…} does it. On a unix socket
+ * the list, inspect and kill are plain HTTP ({@link EngineApi}); docker-java is created at its first use, by the
+ * other verbs and by tcp:// hosts.
+ */
 public final class DockerRuntime implements ContainerRuntime {
-    private final DockerClient docker;
     private final String endpoint;
     private final String version;
+    private final EngineApi api;
+    private DockerClient docker;
 
-    public DockerRuntime(DockerClient docker, String endpoint, String version) {
-        this.docker = docker;
+    private DockerRuntime(String endpoint, String version) {
         this.endpoint = endpoint;
         this.version = version;
+        this.api = EngineApi.forHost(endpoint);
     }
 
     /** The engine at {@code endpoint}; {@code version} is what its {@code /_ping} said, or null when not probed. */
     public static DockerRuntime connect(String endpoint, String version) {
-        return new DockerRuntime(Engine.connect(endpoint), endpoint, version);
+        return new DockerRuntime(endpoint, version);
     }
 
-    public DockerClient client() {
+    public synchronized DockerClient client() {
+        if (docker == null) docker = Engine.connect(endpoint);
         return docker;
     }
 
@@ -54,11 +62,21 @@ public final class DockerRuntime implements ContainerRuntime {
     public List<ContainerTarget> containers() {
         String self = TargetSelector.ownContainerIdOrNull();
         List<ContainerTarget> out = new ArrayList<>();
-        for (Container c : docker.listContainersCmd().withShowAll(true).exec()) {
+        for (ContainerTarget c : listed()) {
+            if (self != null && c.id().startsWith(self)) continue; // never act on our own container
+            if (c.labels().containsKey(HelperContainer.LABEL)) continue; // nor on the short-lived helpers that shape a network
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** Every container the engine has, as {@code docker ps -a} lists them. */
+    private List<ContainerTarget> listed() {
+        if (api != null) return EngineContainers.list(api);
+        List<ContainerTarget> out = new ArrayList<>();
+        for (Container c : client().listContainersCmd().withShowAll(true).exec()) {
             String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].substring(1);
             Map<String, String> l = c.getLabels() == null ? Map.of() : c.getLabels();
-            if (self != null && c.getId().startsWith(self)) continue; // never act on our own container
-            if (l.containsKey(HelperContainer.LABEL)) continue; // nor on the short-lived helpers that shape a network
             out.add(new ContainerTarget(c.getId(), name, c.getState(), l));
         }
         return out;
@@ -71,28 +89,29 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public NetnsExecutor netns(ContainerTarget t, long hostPid) {
-        return HelperContainer.forContainer(docker, t.id(), hostPid);
+        return HelperContainer.forContainer(client(), t.id(), hostPid);
     }
 
     @Override
     public void kill(ContainerTarget t, String signal) {
-        Engine.tolerateGone(() -> docker.killContainerCmd(t.id()).withSignal(signal).exec());
+        if (api != null) EngineContainers.kill(api, t.id(), signal);
+        else Engine.tolerateGone(() -> client().killContainerCmd(t.id()).withSignal(signal).exec());
     }
 
     @Override
     public void stop(ContainerTarget t, Duration timeout) {
-        Engine.tolerateGone(() -> docker.stopContainerCmd(t.id()).withTimeout((int) timeout.toSeconds()).exec());
+        Engine.tolerateGone(() -> client().stopContainerCmd(t.id()).withTimeout((int) timeout.toSeconds()).exec());
     }
 
     @Override
     public void restart(ContainerTarget t, Duration timeout) {
-        Engine.tolerateGone(() -> docker.restartContainerCmd(t.id()).withTimeout((int) timeout.toSeconds()).exec());
+        Engine.tolerateGone(() -> client().restartContainerCmd(t.id()).withTimeout((int) timeout.toSeconds()).exec());
     }
 
     @Override
     public void remove(ContainerTarget t, boolean force, boolean volumes) {
         try {
-            docker.removeContainerCmd(t.id()).withForce(force).withRemoveVolumes(volumes).exec();
+            client().removeContainerCmd(t.id()).withForce(force).withRemoveVolumes(volumes).exec();
         } catch (NotFoundException gone) {
             // removed meanwhile
         }
@@ -100,24 +119,24 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public Change pause(String id, ContainerTarget t, Journal journal) {
-        return new PauseChange(id, t, docker, endpoint, journal);
+        return new PauseChange(id, t, client(), endpoint, journal);
     }
 
     @Override
     public Change adoptPause(Journal.Entry e, Journal journal) {
-        return PauseChange.adopt(e, docker, endpoint, journal);
+        return PauseChange.adopt(e, client(), endpoint, journal);
     }
 
     @Override
     public NetnsExecutor netnsOf(String containerId) {
         long pid = runningPid(containerId);
         // a stopped or removed container's namespace is gone, and the change with it
-        return pid > 0 ? HelperContainer.forContainer(docker, containerId, pid) : NetnsExecutor.gone();
+        return pid > 0 ? HelperContainer.forContainer(client(), containerId, pid) : NetnsExecutor.gone();
     }
 
     @Override
     public int stopHiddenWatchdogs(String changeId) {
-        return HelperContainer.removeWatchdogs(docker, changeId);
+        return HelperContainer.removeWatchdogs(client(), changeId);
     }
 
     @Override
@@ -126,8 +145,9 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     private long runningPid(String containerId) {
+        if (api != null) return EngineContainers.runningPid(api, containerId);
         try {
-            InspectContainerResponse c = docker.inspectContainerCmd(containerId).exec();
+            InspectContainerResponse c = client().inspectContainerCmd(containerId).exec();
             Long p = c.getState().getPidLong();
             return Boolean.TRUE.equals(c.getState().getRunning()) && p != null && p > 0 ? p : -1;
         } catch (NotFoundException gone) {

@@ -1,0 +1,56 @@
+package dev.faultline.sidecar.docker;
+
+import dev.faultline.sidecar.target.ContainerTarget;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code docker ps -a}, {@code docker inspect} (the PID) and {@code docker kill} through {@link EngineApi}. */
+public final class EngineContainers {
+    private EngineContainers() {
+    }
+
+    public static List<ContainerTarget> list(EngineApi api) {
+        EngineApi.Answer a = api.get("/containers/json?all=1");
+        if (!a.ok()) throw a.failure();
+        return parseList(a.body());
+    }
+
+    /** The answer of {@code GET /containers/json}: id, first name without its slash, state and labels. */
+    static List<ContainerTarget> parseList(String json) {
+        List<ContainerTarget> out = new ArrayList<>();
+        for (Object o : (List<?>) JsonValue.parse(json)) {
+            Map<?, ?> c = (Map<?, ?>) o;
+            String id = (String) c.get("Id");
+            List<?> names = c.get("Names") instanceof List<?> n ? n : List.of();
+            String name = names.isEmpty() ? id : ((String) names.get(0)).substring(1);
+            out.add(new ContainerTarget(id, name, (String) c.get("State"), labels(c.get("Labels"))));
+        }
+        return out;
+    }
+
+    static Map<String, String> labels(Object o) {
+        if (!(o instanceof Map<?, ?> m) || m.isEmpty()) return Map.of();
+        Map<String, String> l = new LinkedHashMap<>();
+        m.forEach((k, v) -> l.put((String) k, v == null ? null : String.valueOf(v)));
+        return l;
+    }
+
+    /** Gone or not running (404, 409) is not an error, as {@link Engine#tolerateGone} has it. */
+    public static void kill(EngineApi api, String id, String signal) {
+        EngineApi.Answer a = api.post("/containers/" + EngineApi.query(id) + "/kill?signal=" + EngineApi.query(signal));
+        if (!a.ok() && !a.gone()) throw a.failure();
+    }
+
+    /** The host PID of a running container; -1 when stopped or gone. */
+    public static long runningPid(EngineApi api, String id) {
+        EngineApi.Answer a = api.get("/containers/" + EngineApi.query(id) + "/json");
+        if (a.status() == 404) return -1;
+        if (!a.ok()) throw a.failure();
+        Map<?, ?> state = (Map<?, ?>) ((Map<?, ?>) JsonValue.parse(a.body())).get("State");
+        if (state == null || !Boolean.TRUE.equals(state.get("Running")) || !(state.get("Pid") instanceof Long p)) return -1;
+        return p > 0 ? p : -1;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.faultline.sidecar.docker;
+
+import dev.faultline.sidecar.target.ContainerTarget;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Engine API's framing and JSON as the engine sends them (the calls themselves: ContainerVerbsIT, DaemonIT). */
+class EngineApiTest {
+    @Test
+    void listsIdNameStateAndLabels() {
+        String json = "[{\"Id\":\"abc123\",\"Names\":[\"/web-1\"],\"State\":\"running\",\"Labels\":{\"app\":\"w\\u00e9b\",\"tier\":\"a\\\"b\"},"
+                + "\"Ports\":[{\"PrivatePort\":80,\"Type\":\"tcp\"}],\"SizeRw\":-1.5e3,\"HostConfig\":{\"NetworkMode\":\"default\"}},"
+                + "{\"Id\":\"def\",\"Names\":null,\"State\":\"exited\",\"Labels\":null}]";
+        List<ContainerTarget> l = EngineContainers.parseList(json);
+        assertEquals(new ContainerTarget("abc123", "web-1", "running", Map.of("app", "wéb", "tier", "a\"b")), l.get(0));
+        assertEquals(new ContainerTarget("def", "def", "exited", Map.of()), l.get(1));
+    }
+
+    @Test
+    void refusesWhatIsNotJson() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> JsonValue.parse("[{\"Id\":\"x\"}"));
+        assertTrue(e.getMessage().startsWith("the engine's answer is not JSON"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> JsonValue.parse("{} x"));
+    }
+
+    @Test
+    void readsPlainAndChunkedBodies() {
+        EngineApi.Answer plain = EngineApi.parse("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\n{\"m\":\"x\"}".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(404, plain.status());
+        assertEquals("{\"m\":\"x\"}", plain.body());
+        assertEquals("Status 404: {\"m\":\"x\"}", plain.failure().getMessage());
+        EngineApi.Answer chunked = EngineApi.parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n[1,\r\na;ext\r\n2]        \r\n0\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("[1,2]        ", chunked.body());
+    }
+
+    @Test
+    void cutsTheEventStreamIntoLinesAcrossChunksAndReads() {
+        List<String> lines = new ArrayList<>();
+        EngineApi.ChunkedLines c = new EngineApi.ChunkedLines(lines::add);
+        byte[] all = ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "6\r\n{\"a\":1\r\n" + "4\r\n}\n{\"\r\n" + "9\r\nb\":\"é\"}\n\r\n").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < all.length; i += 5) { // torn at every fifth byte, headers and sizes included
+            byte[] part = java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + 5));
+            c.feed(part, part.length);
+        }
+        assertEquals(200, c.status());
+        assertEquals(List.of("{\"a\":1}", "{\"b\":\"é\"}"), lines);
+    }
+}
