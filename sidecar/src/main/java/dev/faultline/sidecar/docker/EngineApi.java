@@ -61,7 +61,7 @@ public final class EngineApi {
         return call("POST", path);
     }
 
-    static String query(String value) {
+    public static String query(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 

@@ -44,6 +44,37 @@ public final class EngineContainers {
         if (!a.ok() && !a.gone()) throw a.failure();
     }
 
+    /** {@code docker inspect} as a target: id, name, state and labels; null when gone. */
+    public static ContainerTarget inspect(EngineApi api, String id) {
+        EngineApi.Answer a = api.get("/containers/" + EngineApi.query(id) + "/json");
+        if (a.status() == 404) return null;
+        if (!a.ok()) throw a.failure();
+        return parseInspect(a.body());
+    }
+
+    static ContainerTarget parseInspect(String json) {
+        Map<?, ?> c = (Map<?, ?>) JsonValue.parse(json);
+        String name = c.get("Name") instanceof String n && n.startsWith("/") ? n.substring(1) : (String) c.get("Id");
+        Map<?, ?> state = c.get("State") instanceof Map<?, ?> m ? m : Map.of();
+        Map<?, ?> config = c.get("Config") instanceof Map<?, ?> m ? m : Map.of();
+        return new ContainerTarget((String) c.get("Id"), name, (String) state.get("Status"), labels(config.get("Labels")));
+    }
+
+    /** Actions after which a container's name, state or labels may differ (not exec_*, attach, top …). */
+    private static final java.util.Set<String> CHANGES = java.util.Set.of("create", "start", "restart", "die", "stop", "pause",
+            "unpause", "rename", "destroy", "update", "oom");
+
+    /** A container event of {@code GET /events}: which container, and what happened to it. */
+    public record Event(String id, String action) {
+    }
+
+    /** The event, when it may have changed a container's name, state or labels; else null. */
+    public static Event event(String json) {
+        Object o = JsonValue.parse(json);
+        if (!(o instanceof Map<?, ?> e) || !"container".equals(e.get("Type")) || !CHANGES.contains(String.valueOf(e.get("Action")))) return null;
+        return e.get("Actor") instanceof Map<?, ?> actor && actor.get("ID") instanceof String id ? new Event(id, (String) e.get("Action")) : null;
+    }
+
     /** The host PID of a running container; -1 when stopped or gone. */
     public static long runningPid(EngineApi api, String id) {
         EngineApi.Answer a = api.get("/containers/" + EngineApi.query(id) + "/json");

@@ -46,7 +46,10 @@ public final class SidecarControl implements SidecarMBean {
 
     /** The runtime, opened at the first use that succeeds. */
     public synchronized ContainerRuntime runtime() {
-        if (runtime == null) runtime = opener.get();
+        if (runtime == null) {
+            runtime = opener.get();
+            runtime.keepCurrent();
+        }
         return runtime;
     }
 

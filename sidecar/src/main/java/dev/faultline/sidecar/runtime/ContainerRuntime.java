@@ -58,6 +58,21 @@ public interface ContainerRuntime {
     NetnsExecutor netnsOf(String containerId);
 
     /** Stops watchdogs of a crashed sidecar's change that run outside our sight (Docker's helper containers); how many. */
+    /**
+     * The daemon keeps a picture of the containers, when the runtime can (Docker: its event stream), so that naming
+     * a container costs no list. Called once, by the daemon only: a command line lists, as it always did.
+     */
+    default void keepCurrent() {
+    }
+
+    /**
+     * The containers these exact names are, answered from that picture (never ourselves, never a helper); null when
+     * there is none, or it does not hold every name as asked: then the caller lists.
+     */
+    default List<ContainerTarget> named(List<String> names, boolean runningOnly) {
+        return null;
+    }
+
     default int stopHiddenWatchdogs(String changeId) {
         return 0;
     }

@@ -93,7 +93,9 @@ public final class TargetSelector {
         if (!namespaces.isEmpty() && runtime.kind().equals("docker"))
             throw new IllegalArgumentException("--namespace is for Kubernetes pods (--runtime cri); Docker containers have none");
         List<ContainerTarget> out = new ArrayList<>();
-        for (ContainerTarget c : runtime.containers()) {
+        // names alone: the daemon's picture of the containers may answer (it answers only when it holds them all)
+        List<ContainerTarget> named = patterns.isEmpty() && labels.isEmpty() && namespaces.isEmpty() ? runtime.named(names, runningOnly) : null;
+        for (ContainerTarget c : named != null ? named : runtime.containers()) {
             if (!matches(c.name(), c.labels())) continue;
             if (runningOnly && !c.running()) continue;
             out.add(c);

@@ -55,4 +55,14 @@ class EngineApiTest {
         assertEquals(200, c.status());
         assertEquals(List.of("{\"a\":1}", "{\"b\":\"é\"}"), lines);
     }
+
+    @Test
+    void readsWhichContainerAnEventChangedAndInspectAsATarget() {
+        assertEquals(new EngineContainers.Event("abc", "die"), EngineContainers.event(
+                "{\"status\":\"die\",\"id\":\"abc\",\"Type\":\"container\",\"Action\":\"die\",\"Actor\":{\"ID\":\"abc\",\"Attributes\":{\"name\":\"w\"}}}"));
+        assertEquals(null, EngineContainers.event("{\"Type\":\"container\",\"Action\":\"exec_start: sh\",\"Actor\":{\"ID\":\"abc\"}}"));
+        assertEquals(null, EngineContainers.event("{\"Type\":\"network\",\"Action\":\"connect\",\"Actor\":{\"ID\":\"n\"}}"));
+        assertEquals(new ContainerTarget("abc", "web", "paused", Map.of("k", "v")), EngineContainers.parseInspect(
+                "{\"Id\":\"abc\",\"Name\":\"/web\",\"State\":{\"Status\":\"paused\",\"Running\":true,\"Pid\":42},\"Config\":{\"Labels\":{\"k\":\"v\"}}}"));
+    }
 }

@@ -31,6 +31,7 @@ public final class DockerRuntime implements ContainerRuntime {
     private final String version;
     private final EngineApi api;
     private DockerClient docker;
+    private volatile ContainerCache cache;
 
     private DockerRuntime(String endpoint, String version) {
         this.endpoint = endpoint;
@@ -68,6 +69,25 @@ public final class DockerRuntime implements ContainerRuntime {
             out.add(c);
         }
         return out;
+    }
+
+    @Override
+    public synchronized void keepCurrent() {
+        if (api == null || cache != null) return; // tcp:// hosts: docker-java, listed per action
+        cache = new ContainerCache(api);
+        cache.start();
+    }
+
+    @Override
+    public List<ContainerTarget> named(List<String> names, boolean runningOnly) {
+        ContainerCache c = cache;
+        List<ContainerTarget> hits = c == null ? null : c.named(names, runningOnly);
+        if (hits == null) return null;
+        String self = TargetSelector.ownContainerIdOrNull();
+        for (ContainerTarget t : hits) {
+            if (self != null && t.id().startsWith(self) || t.labels().containsKey(HelperContainer.LABEL)) return null; // the list leaves them out
+        }
+        return hits;
     }
 
     /** Every container the engine has, as {@code docker ps -a} lists them. */

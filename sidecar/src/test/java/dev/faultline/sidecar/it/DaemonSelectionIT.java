@@ -1,0 +1,66 @@
+package dev.faultline.sidecar.it;
+
+import org.junit.jupiter.api.Test;
+
+import javax.management.MBeanServerConnection;
+import javax.management.RuntimeMBeanException;
+import javax.management.remote.JMXConnector;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The daemon names containers from its picture of the engine (kept by the event stream): what the engine did a
+ * moment before run() must count, as a fresh list would have it.
+ */
+class DaemonSelectionIT extends EngineTest {
+    @Test
+    void containersStartedStoppedOrReplacedAMomentAgoAreSelectedAsTheEngineHasThem() throws Exception {
+        int port = freePort();
+        Process daemon = sidecar.start("daemon", "--jmx-port", Integer.toString(port));
+        try (JMXConnector c = DaemonIT.connect(port, sidecar.credentials(port))) {
+            MBeanServerConnection jmx = c.getMBeanServerConnection();
+            for (int i = 0; i < 3; i++) { // started after the daemon: found at once
+                String fresh = docker.run + "-fresh" + i;
+                docker.start(fresh, List.of(), "sleep", "600");
+                DaemonIT.run(jmx, "kill " + fresh);
+                awaitStopped(fresh);
+            }
+
+            String stopped = docker.run + "-stopped";
+            docker.start(stopped, List.of(), "sleep", "600");
+            DockerHost.exec(List.of("docker", "kill", stopped));
+            RuntimeMBeanException none = assertThrows(RuntimeMBeanException.class, () -> DaemonIT.run(jmx, "kill " + stopped));
+            assertTrue(none.getCause().getMessage().contains("no running container matches"), none.getCause().getMessage());
+            DockerHost.exec(List.of("docker", "start", stopped)); // and running again a moment later
+            DaemonIT.run(jmx, "kill " + stopped);
+            awaitStopped(stopped);
+
+            String name = docker.run + "-replaced"; // the same name on a new container: the new one is hit
+            String old = docker.start(name, List.of(), "sleep", "600");
+            DockerHost.exec(List.of("docker", "rm", "-f", name));
+            String now = docker.start(name, List.of(), "sleep", "600");
+            assertTrue(!old.equals(now));
+            DaemonIT.run(jmx, "kill " + name);
+            awaitStopped(name);
+
+            String renamed = docker.run + "-renamed";
+            docker.start(renamed, List.of(), "sleep", "600");
+            DockerHost.exec(List.of("docker", "rename", renamed, renamed + "-2"));
+            DaemonIT.run(jmx, "kill " + renamed + "-2");
+            awaitStopped(renamed + "-2");
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    void awaitStopped(String container) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (docker.inspect(container, "{{.State.Running}}").equals("true") && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        assertEquals("false", docker.inspect(container, "{{.State.Running}}"));
+    }
+}
