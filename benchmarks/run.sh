@@ -47,6 +47,16 @@ if [[ $what == sidecar ]]; then   # not in "all": needs root and a Docker engine
   $JAVA -cp "$BENCH" dev.faultline.bench.SidecarBench sidecar/target/faultline-sidecar.jar "${ROUNDS:-10}"
 fi
 
+if [[ $what == daemon-rss ]]; then   # not in "all": needs root and a Docker engine
+  echo "## Sidecar daemon: resident memory after start and after 1,000 experiments"
+  echo "| JVM flags | idle after start | idle after 1,000 |"
+  echo "|---|---|---|"
+  jsa=sidecar/target/faultline-sidecar.jsa
+  $JAVA -cp "$BENCH" dev.faultline.bench.DaemonRssBench sidecar/target/faultline-sidecar.jar 1000 -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1
+  $JAVA -cp "$BENCH" dev.faultline.bench.DaemonRssBench sidecar/target/faultline-sidecar.jar 1000 -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 \
+    -Xms8m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=16m -XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off
+fi
+
 if [[ $what == all || $what == load ]]; then
   # Service pinned to CPU 0, wrk to CPU 1, so the two do not steal each other's core; the three configurations
   # run back to back in each round and each is compared with the no-agent run of its own round (paired

@@ -27,8 +27,9 @@ public final class Experiment implements Runnable {
     private final String verb;
     private final String describe;
     private final String who;
-    private final Supplier<List<ContainerTarget>> targets;
-    private final Action action;
+    /** Dropped once the experiment ends: they hold the parsed command line, ~50 KB a run() that list() keeps. */
+    private Supplier<List<ContainerTarget>> targets;
+    private Action action;
     private final boolean random;
     private final Duration interval;
     private final int limit;
@@ -69,6 +70,8 @@ public final class Experiment implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
+        Supplier<List<ContainerTarget>> targets = this.targets;
+        Action action = this.action;
         try {
             while (!stopped) {
                 List<ContainerTarget> all = targets.get();
@@ -89,6 +92,8 @@ public final class Experiment implements Runnable {
             log.error("action={} experiment={} by={} failed: {}", verb, id, who, e.getMessage());
             throw e;
         } finally {
+            this.targets = null;
+            this.action = null;
             thread = null;
         }
     }
