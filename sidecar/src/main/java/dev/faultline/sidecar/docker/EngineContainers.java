@@ -64,15 +64,17 @@ public final class EngineContainers {
     private static final java.util.Set<String> CHANGES = java.util.Set.of("create", "start", "restart", "die", "stop", "pause",
             "unpause", "rename", "destroy", "update", "oom");
 
-    /** A container event of {@code GET /events}: which container, and what happened to it. */
-    public record Event(String id, String action) {
+    /** A container event of {@code GET /events}: which container, what happened to it, and its name (after a rename, the new one). */
+    public record Event(String id, String action, String name) {
     }
 
     /** The event, when it may have changed a container's name, state or labels; else null. */
     public static Event event(String json) {
         Object o = JsonValue.parse(json);
         if (!(o instanceof Map<?, ?> e) || !"container".equals(e.get("Type")) || !CHANGES.contains(String.valueOf(e.get("Action")))) return null;
-        return e.get("Actor") instanceof Map<?, ?> actor && actor.get("ID") instanceof String id ? new Event(id, (String) e.get("Action")) : null;
+        if (!(e.get("Actor") instanceof Map<?, ?> actor) || !(actor.get("ID") instanceof String id)) return null;
+        String name = actor.get("Attributes") instanceof Map<?, ?> a && a.get("name") instanceof String n ? n : null;
+        return new Event(id, (String) e.get("Action"), name);
     }
 
     /** The host PID of a running container; -1 when stopped or gone. */

@@ -58,7 +58,7 @@ class EngineApiTest {
 
     @Test
     void readsWhichContainerAnEventChangedAndInspectAsATarget() {
-        assertEquals(new EngineContainers.Event("abc", "die"), EngineContainers.event(
+        assertEquals(new EngineContainers.Event("abc", "die", "w"), EngineContainers.event(
                 "{\"status\":\"die\",\"id\":\"abc\",\"Type\":\"container\",\"Action\":\"die\",\"Actor\":{\"ID\":\"abc\",\"Attributes\":{\"name\":\"w\"}}}"));
         assertEquals(null, EngineContainers.event("{\"Type\":\"container\",\"Action\":\"exec_start: sh\",\"Actor\":{\"ID\":\"abc\"}}"));
         assertEquals(null, EngineContainers.event("{\"Type\":\"network\",\"Action\":\"connect\",\"Actor\":{\"ID\":\"n\"}}"));

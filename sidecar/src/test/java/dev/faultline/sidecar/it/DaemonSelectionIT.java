@@ -19,6 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DaemonSelectionIT extends EngineTest {
     @Test
     void containersStartedStoppedOrReplacedAMomentAgoAreSelectedAsTheEngineHasThem() throws Exception {
+        // these three are in the daemon's first list: what the engine does to them afterwards reaches it as events
+        String stopped = docker.run + "-stopped";
+        docker.start(stopped, List.of(), "sleep", "600");
+        String name = docker.run + "-replaced";
+        String old = docker.start(name, List.of(), "sleep", "600");
+        String renamed = docker.run + "-renamed";
+        docker.start(renamed, List.of(), "sleep", "600");
         int port = freePort();
         Process daemon = sidecar.start("daemon", "--jmx-port", Integer.toString(port));
         try (JMXConnector c = DaemonIT.connect(port, sidecar.credentials(port))) {
@@ -30,8 +37,6 @@ class DaemonSelectionIT extends EngineTest {
                 awaitStopped(fresh);
             }
 
-            String stopped = docker.run + "-stopped";
-            docker.start(stopped, List.of(), "sleep", "600");
             DockerHost.exec(List.of("docker", "kill", stopped));
             RuntimeMBeanException none = assertThrows(RuntimeMBeanException.class, () -> DaemonIT.run(jmx, "kill " + stopped));
             assertTrue(none.getCause().getMessage().contains("no running container matches"), none.getCause().getMessage());
@@ -39,17 +44,16 @@ class DaemonSelectionIT extends EngineTest {
             DaemonIT.run(jmx, "kill " + stopped);
             awaitStopped(stopped);
 
-            String name = docker.run + "-replaced"; // the same name on a new container: the new one is hit
-            String old = docker.start(name, List.of(), "sleep", "600");
+            // the same name on a new container: the new one is hit
             DockerHost.exec(List.of("docker", "rm", "-f", name));
             String now = docker.start(name, List.of(), "sleep", "600");
             assertTrue(!old.equals(now));
             DaemonIT.run(jmx, "kill " + name);
             awaitStopped(name);
 
-            String renamed = docker.run + "-renamed";
-            docker.start(renamed, List.of(), "sleep", "600");
             DockerHost.exec(List.of("docker", "rename", renamed, renamed + "-2"));
+            RuntimeMBeanException gone = assertThrows(RuntimeMBeanException.class, () -> DaemonIT.run(jmx, "kill " + renamed));
+            assertTrue(gone.getCause().getMessage().contains("no running container matches"), gone.getCause().getMessage());
             DaemonIT.run(jmx, "kill " + renamed + "-2");
             awaitStopped(renamed + "-2");
         } finally {

@@ -78,8 +78,8 @@ final class ContainerCache {
     }
 
     /**
-     * State changes are applied from the event itself (no call: the stream must never lag behind a backlog of
-     * inspects); a new container, or one whose name changed, is read once.
+     * State changes and renames are applied from the event itself (no call: the stream must never lag behind a
+     * backlog of inspects); a new container, or one not held, is read once.
      */
     private void onEvent(String json) {
         EngineContainers.Event e = EngineContainers.event(json);
@@ -95,6 +95,8 @@ final class ContainerCache {
             byId.remove(e.id());
         } else if (held != null && state != null) {
             byId.put(e.id(), new ContainerTarget(held.id(), held.name(), state, held.labels()));
+        } else if (held != null && e.action().equals("rename") && e.name() != null) {
+            byId.put(e.id(), new ContainerTarget(held.id(), e.name(), held.state(), held.labels()));
         } else {
             try { // create, rename, update, or a container we do not hold yet
                 ContainerTarget now = EngineContainers.inspect(api, e.id());
