@@ -28,9 +28,9 @@ class PauseWatchdogEndpointIT extends EngineTest {
         String shortId = docker.inspect(name, "{{.Id}}").substring(0, 12);
 
         Process p = sidecar.start(env, "--runtime-endpoint", endpoint, "pause", "--duration", "1s", name);
-        for (int i = 0; i < 200 && CrashMatrixIT.watchdogsOf(shortId).isEmpty(); i++) Thread.sleep(50);
+        for (int i = 0; i < 200 && CrashMatrix.watchdogsOf(shortId).isEmpty(); i++) Thread.sleep(50);
         assertEquals("true", docker.inspect(name, "{{.State.Paused}}"), "paused");
-        List<String> watchdog = CrashMatrixIT.watchdogsOf(shortId).stream().map(h -> h.info().commandLine().orElse("")).toList();
+        List<String> watchdog = CrashMatrix.watchdogsOf(shortId).stream().map(h -> h.info().commandLine().orElse("")).toList();
         assertEquals(1, watchdog.size(), "a watchdog guards the pause");
         p.destroyForcibly(); // SIGKILL: no finally, no shutdown hook
         p.waitFor();
@@ -40,8 +40,8 @@ class PauseWatchdogEndpointIT extends EngineTest {
         for (int i = 0; i < 150 && docker.inspect(name, "{{.State.Paused}}").equals("true"); i++) Thread.sleep(100);
         assertEquals("false", docker.inspect(name, "{{.State.Paused}}"), "the watchdog did not unpause it through " + endpoint + ": " + watchdog);
         System.out.printf("[faultline-sidecar-it] pause watchdog unpaused through %s %.1f s after the SIGKILL%n", endpoint, (System.nanoTime() - t0) / 1e9);
-        for (int i = 0; i < 100 && !CrashMatrixIT.watchdogsOf(shortId).isEmpty(); i++) Thread.sleep(100);
-        assertEquals(List.of(), CrashMatrixIT.watchdogsOf(shortId), "the watchdog ended");
+        for (int i = 0; i < 100 && !CrashMatrix.watchdogsOf(shortId).isEmpty(); i++) Thread.sleep(100);
+        assertEquals(List.of(), CrashMatrix.watchdogsOf(shortId), "the watchdog ended");
 
         Sidecar.Run next = sidecar.run(env, "--runtime-endpoint", endpoint, "--dry-run", "kill", name);
         assertTrue(next.output().contains("kind=pause verified=true"), next.output());
