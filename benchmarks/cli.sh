@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The operator CLI against jmxterm (BENCHMARKS.md, "Operator CLI"): 20 agent JVMs on loopback, then farm-bench
-# pairs, A and B in turn in one call, the ratio taken pair by pair:
+# The operator CLI against jmxterm (BENCHMARKS.md, "Operator CLI"): 20 agent JVMs on loopback, then paired runs of
+# whole processes (A and B in turn, 2 warm-up pairs, /usr/bin/time for CPU and peak RSS), the ratio taken pair by pair:
 #   faultline agent add to 1 agent       vs  jmxterm add() on 1 agent
 #   faultline agent add to 20 agents     vs  jmxterm add() on 1 agent
 #   faultline halt-all over 20 agents    vs  jmxterm clear() on 1 agent
@@ -58,10 +58,38 @@ bin/faultline agent add --jmx 127.0.0.1:$one --credentials-dir "$d" $spec >/dev/
 $JAVA -jar "$JMXTERM" -l 127.0.0.1:$one -u "$user" -p "$pw" -n -v brief -i "$d/add.jmx" 2>&1 | grep -qx 'f[0-9]*' \
   || { echo "jmxterm add() did not answer an id: $(cat "$d/add.jmx")" >&2; exit 1; }
 jmxterm() { echo "$JAVA -jar $JMXTERM -l 127.0.0.1:$one -u $user -p $pw -n -v silent -i $d/$1"; }
+# pair "B command" A command...: RUNS pairs after 2 warm-up pairs, A then B each time; prints medians, min-max and
+# the pair-by-pair ratios of wall and CPU time, and peak RSS
+pair() {
+  local b=$1; shift
+  : > "$d/pairs"
+  for i in $(seq 1 $((RUNS + 2))); do
+    for side in A B; do
+      local t0 t1
+      t0=$(date +%s%N)
+      if [ $side = A ]; then /usr/bin/time -f "%U %S %M" -o "$d/time" "$@" >/dev/null 2>&1
+      else /usr/bin/time -f "%U %S %M" -o "$d/time" $b >/dev/null 2>&1; fi
+      t1=$(date +%s%N)
+      [ "$i" -gt 2 ] && echo "$side $(( (t1 - t0) / 1000 )) $(tail -1 "$d/time")" >> "$d/pairs"
+    done
+  done
+  python3 - "$d/pairs" <<'PY'
+import statistics as st, sys
+rows = [l.split() for l in open(sys.argv[1])]
+a = [r for r in rows if r[0] == "A"]; b = [r for r in rows if r[0] == "B"]
+wall = lambda r: int(r[1]) / 1e6; cpu = lambda r: float(r[2]) + float(r[3]); rss = lambda r: int(r[4]) / 1024
+fmt = lambda xs: "%.3f (%.3f-%.3f)" % (st.median(xs), min(xs), max(xs))
+print("A wall s %s | B wall s %s | A/B wall %.2f | A/B cpu %.2f | peak RSS MiB A %.0f B %.0f" % (
+    fmt([wall(r) for r in a]), fmt([wall(r) for r in b]),
+    st.median([wall(x) / wall(y) for x, y in zip(a, b)]),
+    st.median([cpu(x) / max(cpu(y), 0.001) for x, y in zip(a, b)]),
+    st.median([rss(r) for r in a]), st.median([rss(r) for r in b])))
+PY
+}
 echo "## $N agents up on 127.0.0.1:$((base + 1))..$((base + N)); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "### faultline agent add, 1 agent  vs  jmxterm add(), 1 agent"
-farm-bench -n "$RUNS" --warmup 2 --timeout 600 --vs "$(jmxterm add.jmx)" -- bin/faultline agent add --jmx 127.0.0.1:$one --credentials-dir "$d" $spec
+pair "$(jmxterm add.jmx)" bin/faultline agent add --jmx 127.0.0.1:$one --credentials-dir "$d" $spec
 echo "### faultline agent add, $N agents  vs  jmxterm add(), 1 agent"
-farm-bench -n "$RUNS" --warmup 2 --timeout 600 --vs "$(jmxterm add.jmx)" -- bin/faultline agent add "${all[@]}" --credentials-dir "$d" $spec
+pair "$(jmxterm add.jmx)" bin/faultline agent add "${all[@]}" --credentials-dir "$d" $spec
 echo "### faultline halt-all, $N agents  vs  jmxterm clear(), 1 agent"
-farm-bench -n "$RUNS" --warmup 2 --timeout 600 --vs "$(jmxterm clear.jmx)" -- bin/faultline halt-all "${all[@]}" --credentials-dir "$d"
+pair "$(jmxterm clear.jmx)" bin/faultline halt-all "${all[@]}" --credentials-dir "$d"
