@@ -99,8 +99,10 @@ final class ActivityCheck {
                 if (w instanceof String || w instanceof Number || w instanceof Boolean) words.add(String.valueOf(w));
                 else check.refuse(at + ".arguments[" + i + "]", "a word (string or number)");
             }
+        } else if (args instanceof Map<?, ?> map) {
+            words.addAll(ActivityRunner.words(map)); // Chaos Toolkit's flattening: key, value, …
         } else if (args != null) {
-            check.refuse(at + ".arguments", "a string or a list of words");
+            check.refuse(at + ".arguments", "a string, a list of words, or an object (key, value, … in order)");
             return;
         }
         if (m.containsKey("timeout")) seconds(at + ".timeout", m.get("timeout"));

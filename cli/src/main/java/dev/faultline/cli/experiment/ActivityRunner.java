@@ -47,12 +47,23 @@ final class ActivityRunner {
     }
 
     Map<String, Object> run(Map<?, ?> activity) {
+        return run(activity, null, false);
+    }
+
+    /** A {@code {"type": "probe"}} tolerance, given the probe's output as its argument {@code value} ({@link ProbeTolerance}). */
+    Map<String, Object> runTolerance(Map<?, ?> tolerance, Object probeOutput) {
+        return run(tolerance, probeOutput, true);
+    }
+
+    private Map<String, Object> run(Map<?, ?> activity, Object value, boolean withValue) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("activity", activity);
         Instant start = Instant.now();
         record.put("start", start.toString());
         try {
             Map<?, ?> provider = (Map<?, ?>) Substitution.apply(activity.get("provider"), configuration);
+            // after the substitution: the probe's output is data, a ${name} in it is not to be replaced
+            if (withValue) provider = ProbeTolerance.withValue(provider, value);
             Duration timeout = timeoutOf(activity, defaultTimeout);
             Object output = switch (String.valueOf(provider.get("type"))) {
                 case "http" -> http(provider, timeout);
@@ -78,9 +89,11 @@ final class ActivityRunner {
     private Object http(Map<?, ?> p, Duration timeout) throws IOException, InterruptedException {
         String method = p.get("method") instanceof String m ? m.toUpperCase(java.util.Locale.ROOT) : "GET";
         Object args = p.get("arguments");
-        HttpRequest.BodyPublisher body = args == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(args instanceof String s ? s : dev.faultline.cli.Json.write(args));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create((String) p.get("url"))).timeout(timeout).method(method, body);
+        String url = (String) p.get("url");
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+        if (method.equals("GET") && args instanceof Map<?, ?> params) url = withQuery(url, params); // as Chaos Toolkit: GET's arguments are its params
+        else if (args != null) body = HttpRequest.BodyPublishers.ofString(args instanceof String s ? s : dev.faultline.cli.Json.write(args));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).method(method, body);
         if (p.get("headers") instanceof Map<?, ?> h) h.forEach((k, v) -> b.header(String.valueOf(k), String.valueOf(v)));
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -88,6 +101,18 @@ final class ActivityRunner {
         out.put("headers", r.headers().map());
         out.put("body", r.body());
         return out;
+    }
+
+    static String withQuery(String url, Map<?, ?> params) {
+        StringBuilder q = new StringBuilder(url);
+        char sep = url.contains("?") ? '&' : '?';
+        for (Map.Entry<?, ?> e : params.entrySet()) {
+            if (e.getValue() == null) continue;
+            String v = e.getValue() instanceof String s ? s : dev.faultline.cli.Json.write(e.getValue());
+            q.append(sep).append(URLEncoder.encode(String.valueOf(e.getKey()), StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+            sep = '&';
+        }
+        return q.toString();
     }
 
     private Object process(Map<?, ?> p, Duration timeout) throws IOException, InterruptedException {
@@ -140,10 +165,16 @@ final class ActivityRunner {
         return ExperimentFile.parse(r.body());
     }
 
+    /** A process's words: a string split at spaces, a list as it is, a mapping as Chaos Toolkit flattens one (key, value, …; empty ones left out). */
     static List<String> words(Object args) {
         List<String> w = new ArrayList<>();
         if (args instanceof String s && !s.isBlank()) w.addAll(List.of(s.strip().split("\\s+")));
         else if (args instanceof List<?> l) for (Object o : l) w.add(String.valueOf(o));
+        else if (args instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                for (Object o : new Object[]{e.getKey(), e.getValue()}) if (o != null && !"".equals(o)) w.add(String.valueOf(o));
+            }
+        }
         return w;
     }
 }

@@ -29,9 +29,29 @@ final class Tolerances {
             case "range" -> range(c, at, m);
             case "regex" -> regex(c, at, m);
             case "jsonpath" -> jsonpath(c, at, m);
-            case "probe" -> activities.activity(at, t, true);
+            case "probe" -> probe(c, at, m, activities);
             default -> c.refuse(at + ".type", "unknown tolerance type \"" + type + "\" (range, regex, jsonpath or probe)");
         }
+    }
+
+    /**
+     * A probe that judges the hypothesis probe's output, given to it as the argument {@code value}: so its provider's
+     * {@code arguments}, if any, are an object; it runs a process or an HTTP call (whose answer says met or not).
+     */
+    private static void probe(ExperimentCheck c, String at, Map<?, ?> m, ActivityCheck activities) {
+        if (m.containsKey("ref")) {
+            c.refuse(at + ".ref", "a probe tolerance is written out in full: type, name and provider");
+            return;
+        }
+        activities.activity(at, m, true);
+        if (!(m.get("provider") instanceof Map<?, ?> p)) return;
+        if (p.containsKey("arguments") && !(p.get("arguments") instanceof Map)) {
+            c.refuse(at + ".provider.arguments", "an object: the probe's output is added to it as the argument \"value\"");
+        }
+        if ("python".equals(p.get("type"))) {
+            c.refuse(at + ".provider.type", "a probe tolerance runs a process or an http call here (a python function is not run natively)");
+        }
+        if ("faultline".equals(p.get("path"))) c.refuse(at + ".provider.path", "a tolerance judges a value; faultline arms and clears faults");
     }
 
     private static void range(ExperimentCheck c, String at, Map<?, ?> m) {

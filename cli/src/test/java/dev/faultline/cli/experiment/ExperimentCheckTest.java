@@ -37,7 +37,9 @@ class ExperimentCheckTest {
                   {"type": "probe", "name": "version", "tolerance": {"type": "regex", "pattern": "^1\\\\.", "target": "stdout"},
                    "provider": {"type": "process", "path": "cat", "arguments": ["/etc/hostname"]}},
                   {"type": "probe", "name": "listed", "tolerance": [0, 1],
-                   "provider": {"type": "process", "path": "true"}}
+                   "provider": {"type": "process", "path": "true"}},
+                  {"type": "probe", "name": "judged", "provider": {"type": "process", "path": "true"},
+                   "tolerance": {"type": "probe", "name": "under-half", "provider": {"type": "process", "path": "/usr/local/bin/under", "arguments": {"--limit": "0.5"}}}}
                 ]
               },
               "method": [
@@ -117,6 +119,11 @@ class ExperimentCheckTest {
                 Arguments.of("\"--jmx\", \"127.0.0.1:9010\", \"latency\"", "\"--jmx\", \"127.0.0.1:9010\", \"--bogus\", \"latency\"",
                         "method[0].provider.arguments", "--bogus"),
                 Arguments.of("\"rollbacks\": [", "\"rollbacks\": \"none\", \"x\": [", "rollbacks", "a list of activities"),
+                Arguments.of(", \"provider\": {\"type\": \"process\", \"path\": \"/usr/local/bin/under\", \"arguments\": {\"--limit\": \"0.5\"}}", "",
+                        "steady-state-hypothesis.probes[5].tolerance.provider", "missing"),
+                Arguments.of("\"arguments\": {\"--limit\": \"0.5\"}", "\"arguments\": [\"--limit\", \"0.5\"]",
+                        "steady-state-hypothesis.probes[5].tolerance.provider.arguments", "as the argument \"value\""),
+                Arguments.of("\"name\": \"under-half\",", "\"ref\": \"status\",", "steady-state-hypothesis.probes[5].tolerance.ref", "written out in full"),
                 Arguments.of("\"tags\": [\"replicas\"]", "\"tags\": [1]", "tags[0]", "a string"));
     }
 

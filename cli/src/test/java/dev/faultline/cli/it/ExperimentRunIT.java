@@ -1,5 +1,6 @@
 package dev.faultline.cli.it;
 
+import dev.faultline.cli.Json;
 import dev.faultline.cli.experiment.ExperimentFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,17 +60,21 @@ class ExperimentRunIT {
     }
 
     String experiment(double pauseAfter) {
+        return experiment(pauseAfter, "200");
+    }
+
+    String experiment(double pauseAfter, String tolerance) {
         return """
                 {"title": "the service answers while its downstream refuses", "description": "a fault that must break the hypothesis",
                  "steady-state-hypothesis": {"title": "health is 200", "probes": [
-                   {"type": "probe", "name": "health", "tolerance": 200,
+                   {"type": "probe", "name": "health", "tolerance": %s,
                     "provider": {"type": "http", "url": "http://127.0.0.1:%d/health", "timeout": 2}}]},
                  "method": [
                    {"type": "action", "name": "refuse-downstream", "pauses": {"after": %s},
                     "provider": {"type": "process", "path": "faultline",
                                  "arguments": ["agent", "add", "--jmx", "127.0.0.1:%d", "--credentials-dir", "%s", "error", "on=connect", "port=%d"]}}],
                  "rollbacks": [{"type": "action", "name": "say", "provider": {"type": "process", "path": "true"}}]}
-                """.formatted(httpPort, pauseAfter, jmxPort, dir, downstreamPort);
+                """.formatted(tolerance, httpPort, pauseAfter, jmxPort, dir, downstreamPort);
     }
 
     String[] agentFaults() throws Exception {
@@ -113,6 +118,43 @@ class ExperimentRunIT {
         assertEquals(1, cleanup.size(), cleanup.toString());
         assertEquals(Boolean.TRUE, ((Map<?, ?>) cleanup.get(0)).get("removed"));
         assertEquals(0, agentFaults().length, "independently over JMX: nothing armed");
+    }
+
+    /**
+     * A {@code {"type": "probe"}} tolerance: a real {@code sh} gets the health probe's output as the argument named
+     * {@code value} (Chaos Toolkit flattens the arguments to {@code -c SCRIPT value OUTPUT}), writes down what it got
+     * and exits 0 only for a 200; the 503 under the fault is judged a deviation by its exit status.
+     */
+    @Test
+    void aProbeToleranceGetsTheOutputAsValueAndItsExitStatusDecides() throws Exception {
+        Path seen = dir.resolve("tolerance-seen.txt");
+        String script = "printf '%s\\n' \"$1\" >> " + seen + "; case \"$1\" in '{\"status\":200,'*) exit 0;; esac; exit 1";
+        String tolerance = Json.write(Map.of("type", "probe", "name", "status-is-200",
+                "provider", Map.of("type", "process", "path", "sh", "arguments", new java.util.LinkedHashMap<>(Map.of("-c", script)))));
+        Path file = Files.writeString(dir.resolve("probe-tolerance.json"), experiment(30, tolerance));
+        Path journalFile = dir.resolve("probe-tolerance-journal.json");
+        Processes.Run valid = Processes.cli("experiment", "validate", file.toString());
+        assertEquals(0, valid.exit(), valid.out() + valid.err());
+        Processes.Run run = Processes.cli("experiment", "run", file.toString(), "--hypothesis-strategy", "continuously", "--hypothesis-frequency", "1s",
+                "--fail-fast", "--journal-path", journalFile.toString());
+        System.out.println(run.out() + run.err());
+        assertEquals(1, run.exit(), run.out() + run.err());
+        Map<?, ?> journal = (Map<?, ?>) ExperimentFile.parse(Files.readString(journalFile));
+        assertEquals("aborted", journal.get("status"));
+        Map<?, ?> steady = (Map<?, ?>) journal.get("steady_states");
+        Map<?, ?> before = (Map<?, ?>) ((List<?>) ((Map<?, ?>) steady.get("before")).get("probes")).get(0);
+        assertEquals(Boolean.TRUE, before.get("tolerance_met"));
+        assertEquals(0, ((Map<?, ?>) ((Map<?, ?>) before.get("tolerance_run")).get("output")).get("status"), before.toString());
+        List<?> during = (List<?>) steady.get("during");
+        Map<?, ?> deviating = (Map<?, ?>) ((List<?>) ((Map<?, ?>) during.get(during.size() - 1)).get("probes")).get(0);
+        assertEquals(503, ((Map<?, ?>) deviating.get("output")).get("status"));
+        assertEquals(Boolean.FALSE, deviating.get("tolerance_met"));
+        assertEquals(1, ((Map<?, ?>) ((Map<?, ?>) deviating.get("tolerance_run")).get("output")).get("status"), deviating.toString());
+        List<String> values = Files.readAllLines(seen);
+        System.out.println("the tolerance's process was given: " + values);
+        assertTrue(values.get(0).startsWith("{\"status\":200,"), values.toString());
+        assertTrue(values.get(values.size() - 1).startsWith("{\"status\":503,"), values.toString());
+        assertEquals(0, agentFaults().length, "the run's fault is gone");
     }
 
     @Test
