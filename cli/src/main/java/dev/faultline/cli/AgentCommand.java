@@ -12,11 +12,19 @@ import java.util.List;
 public final class AgentCommand {
     /** The targets and how to reach them, and the one call to make on each. */
     abstract static class OnAgents extends OnTargets {
-        @Option(names = "--jmx", required = true, paramLabel = "HOST:PORT", description = "an agent's JMX port; repeatable: the same call on each, in parallel")
+        @Option(names = "--jmx", paramLabel = "HOST:PORT", description = "an agent's JMX port; repeatable: the same call on each, in parallel")
         List<String> jmx;
+
+        @Option(names = "--docker-label", paramLabel = "KEY=VALUE", description = "the running containers carrying this label (repeatable: all of them) are targets, "
+                + "each at its published JMX port (label dev.faultline.jmx.port=<container port>, or its only published TCP port)")
+        List<String> dockerLabels;
 
         List<String> jmx() {
             return jmx;
+        }
+
+        List<String> dockerLabels() {
+            return dockerLabels;
         }
 
         Target.Kind kind() {

@@ -24,6 +24,7 @@ public final class AnswerReport {
             for (Answer a : answers) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("target", a.target().address());
+                if (a.target().container() != null) m.put("container", a.target().container());
                 m.put("kind", a.target().kind().word);
                 m.put("operation", a.operation());
                 m.put("ok", a.confirmed());
@@ -41,7 +42,7 @@ public final class AnswerReport {
         for (Answer a : failed) err.println("faultline: " + a.target() + ": " + a.operation() + " not confirmed: " + a.error());
         if (!failed.isEmpty()) {
             err.println("faultline: " + failed.size() + " of " + answers.size() + " targets did not confirm: "
-                    + String.join(", ", failed.stream().map(a -> a.target().address()).toList()));
+                    + String.join(", ", failed.stream().map(a -> a.target().shown()).toList()));
         }
         err.flush();
         return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
@@ -54,7 +55,7 @@ public final class AnswerReport {
             List<String> lines = a.confirmed() ? lines(a) : List.of(a.error());
             for (int i = 0; i < lines.size(); i++) {
                 rows.add(i == 0
-                        ? new String[]{a.target().address(), a.target().kind().word, a.confirmed() ? "ok" : "FAILED", Long.toString(a.millis()), lines.get(0)}
+                        ? new String[]{a.target().shown(), a.target().kind().word, a.confirmed() ? "ok" : "FAILED", Long.toString(a.millis()), lines.get(0)}
                         : new String[]{"", "", "", "", lines.get(i)});
             }
         }

@@ -8,6 +8,8 @@ public final class ExitCode {
     public static final int FAILED = 1;
     /** the command line itself is wrong */
     public static final int USAGE = 2;
+    /** no targets: --docker-label matched no running container, a matched container's JMX port is unknown, or no engine answered; nothing was called */
+    public static final int NO_TARGETS = 3;
 
     private ExitCode() {
     }

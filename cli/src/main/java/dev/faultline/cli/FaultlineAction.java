@@ -62,6 +62,9 @@ public final class FaultlineAction {
             } else {
                 code = cl.execute(words.toArray(String[]::new));
             }
+        } catch (DockerTargets.Refused ex) {
+            e.println("faultline: " + ex.getMessage());
+            code = ExitCode.NO_TARGETS;
         } catch (CommandLine.ParameterException | IllegalArgumentException ex) {
             e.println("faultline: " + ex.getMessage());
             code = ExitCode.USAGE;

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "faultline", mixinStandardHelpOptions = true, versionProvider = FaultlineCli.Version.class,
         description = "Faultline's operator command line: agents and sidecars over their JMX control plane, and Chaos Toolkit experiment files.",
         footer = {"", "Exit codes: 0 every target confirmed (or the file is valid), 1 a target did not confirm (each is named) "
-                + "or the file was refused, 2 usage error."},
+                + "or the file was refused, 2 usage error, 3 no targets (--docker-label matched no running container, a matched container's "
+                + "JMX port is unknown, or no Docker engine answered; nothing was called)."},
         subcommands = {JvmsCommand.class, AttachCommand.class, AgentCommand.class, SidecarCommand.class, HaltAllCommand.class,
                 ExperimentCommand.class})
 public final class FaultlineCli {
@@ -20,6 +21,7 @@ public final class FaultlineCli {
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCode.USAGE : ExitCode.FAILED);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("faultline: " + Causes.describe(e));
+            if (e instanceof DockerTargets.Refused) return ExitCode.NO_TARGETS;
             return e instanceof IllegalArgumentException ? ExitCode.USAGE : ExitCode.FAILED;
         });
         return cl;
@@ -39,6 +41,9 @@ public final class FaultlineCli {
             CommandLine.ParseResult leaf = parsed;
             while (leaf.hasSubcommand()) leaf = leaf.subcommand();
             if (leaf.commandSpec().subcommands().size() > 0) return "\"" + String.join(" ", words) + "\" names no operation (one of " + leaf.commandSpec().subcommands().keySet() + ")";
+            Object command = leaf.commandSpec().userObject();
+            if (command instanceof OnTargets t) return t.refusalOfTargets();
+            if (command instanceof HaltAllCommand h) return h.refusalOfTargets();
             return null;
         } catch (CommandLine.ParameterException e) {
             return e.getMessage();

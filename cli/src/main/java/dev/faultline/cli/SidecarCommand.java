@@ -12,11 +12,19 @@ import java.util.List;
         subcommands = {SidecarCommand.Run.class, SidecarCommand.Stop.class, SidecarCommand.ListExperiments.class, SidecarCommand.StopAll.class})
 public final class SidecarCommand {
     abstract static class OnSidecars extends OnTargets {
-        @Option(names = "--jmx", required = true, paramLabel = "HOST:PORT", description = "a sidecar daemon's JMX port; repeatable")
+        @Option(names = "--jmx", paramLabel = "HOST:PORT", description = "a sidecar daemon's JMX port; repeatable")
         List<String> jmx;
+
+        @Option(names = "--docker-label", paramLabel = "KEY=VALUE", description = "the running containers carrying this label (repeatable: all of them) are targets, "
+                + "each at its published JMX port (label dev.faultline.jmx.port=<container port>, or its only published TCP port)")
+        List<String> dockerLabels;
 
         List<String> jmx() {
             return jmx;
+        }
+
+        List<String> dockerLabels() {
+            return dockerLabels;
         }
 
         Target.Kind kind() {

@@ -1,7 +1,14 @@
 package dev.faultline.cli;
 
-/** One control-plane endpoint, {@code HOST:PORT} ({@code [::1]:9010} for IPv6), and what answers there. */
-public record Target(String host, int port, Kind kind) {
+/**
+ * One control-plane endpoint, {@code HOST:PORT} ({@code [::1]:9010} for IPv6), and what answers there;
+ * {@code container} names the Docker container it was found in ({@code --docker-label}), else null.
+ */
+public record Target(String host, int port, Kind kind, String container) {
+    public Target(String host, int port, Kind kind) {
+        this(host, port, kind, null);
+    }
+
     public enum Kind {
         AGENT("agent", "dev.faultline:type=Agent"), SIDECAR("sidecar", "dev.faultline:type=Sidecar");
 
@@ -34,8 +41,13 @@ public record Target(String host, int port, Kind kind) {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
+    /** The address, and the container it was found in. */
+    public String shown() {
+        return container == null ? address() : address() + " (" + container + ")";
+    }
+
     @Override
     public String toString() {
-        return kind.word + " " + address();
+        return kind.word + " " + shown();
     }
 }

@@ -69,12 +69,19 @@ final class Processes {
 
     /** {@code java -jar faultline.jar …} as a separate process, to its end. */
     static Run cli(String... args) throws Exception {
+        return cli(java.util.Map.of(), args);
+    }
+
+    /** The same, with {@code env} added to this JVM's environment. */
+    static Run cli(java.util.Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-jar", CLI_JAR));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("faultline-cli", ".out");
         Path err = Files.createTempFile("faultline-cli", ".err");
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("faultline did not end: " + String.join(" ", args));
