@@ -21,6 +21,23 @@ import java.util.concurrent.Callable;
 @Command(name = "experiment", mixinStandardHelpOptions = true, description = "Chaos Toolkit experiment files (JSON or YAML).",
         subcommands = {ExperimentCommand.Validate.class, RunCommand.class})
 public final class ExperimentCommand {
+    /**
+     * {@code faultline experiment run ARGS…} in this JVM, the file's {@code {"type": "env"}} values read from
+     * {@code env} (what a program that starts the fleet itself, like the samples' demo, gives); returns the exit code.
+     */
+    public static int runInProcess(java.util.function.Function<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        picocli.CommandLine cl = FaultlineCli.commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        RunCommand run = cl.getSubcommands().get("experiment").getSubcommands().get("run").getCommand();
+        run.env = env;
+        String[] all = new String[args.length + 2];
+        all[0] = "experiment";
+        all[1] = "run";
+        System.arraycopy(args, 0, all, 2, args.length);
+        return cl.execute(all);
+    }
+
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check an experiment file; every refusal names its JSON path. Arms nothing, calls no target. Exit 0 valid, 1 refused.")
     static final class Validate implements Callable<Integer> {

@@ -204,11 +204,28 @@ final class Report {
                     Instant gone = removed.getOrDefault(am.get("target") + " " + am.get("id"), end);
                     if (until == null || gone.isAfter(until)) until = gone;
                 }
-                to = until;
+                // a fault whose lease ran out before the clean-up came was gone then: the clean-up found it expired
+                Instant expiry = expiry(out2.get("sent"), from);
+                to = expiry != null && expiry.isBefore(until) ? expiry : until;
             }
             out.add(new Window(name, from, to));
         }
         return out;
+    }
+
+    private static final java.util.regex.Pattern LEASE = java.util.regex.Pattern.compile("(?:^|\\s)(?:ttl=|--duration[ =])(\\S+)");
+
+    /** When what was sent ({@code ttl=} of an agent spec, {@code --duration} of a sidecar command) expires, or null. */
+    static Instant expiry(Object sent, Instant armed) {
+        if (!(sent instanceof String s)) return null;
+        java.util.regex.Matcher m = LEASE.matcher(s);
+        if (!m.find()) return null;
+        try {
+            long nanos = dev.faultline.common.words.Durations.parseNanos(m.group(1));
+            return nanos == 0 ? null : armed.plusNanos(nanos);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The number the tolerance looked at: a Prometheus sample, an HTTP or process status, a bare number. */

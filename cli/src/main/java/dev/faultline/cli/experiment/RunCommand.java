@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** {@code faultline experiment run FILE}: validates, runs, writes the journal; SIGINT/SIGTERM → rollbacks and clean-up, then exit. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -57,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    /** Where {@code {"type": "env"}} values come from: this process's environment, or what an in-process caller gives. */
+    Function<String, String> env = System::getenv;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -68,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
             err.println(file + ": " + e.getMessage() + "; nothing was armed");
             return ExitCode.FAILED;
         }
-        List<Refusal> refusals = ExperimentCheck.check(doc, System::getenv, FaultlineCli::refusalOfArguments);
+        List<Refusal> refusals = ExperimentCheck.check(doc, env, FaultlineCli::refusalOfArguments);
         if (!refusals.isEmpty()) {
             for (Refusal r : refusals) err.println(file + ": " + r);
             err.println(file + ": refused; nothing was armed");
@@ -77,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
         RunSettings settings = new RunSettings(hypothesisStrategy, duration("--hypothesis-frequency", frequency, true), failFast, rollbackStrategy,
                 duration("--activity-timeout", activityTimeout, false), duration("--lease-margin", leaseMargin, false));
         Map<?, ?> experiment = (Map<?, ?>) doc;
-        Runner runner = new Runner(experiment, settings, System::getenv, out);
+        Runner runner = new Runner(experiment, settings, env, out);
         out.println("experiment: " + experiment.get("title") + " (planned at most " + runner.plan().toSeconds() + " s; leases = the rest + "
                 + settings.leaseMargin().toSeconds() + " s)");
         out.flush();
@@ -95,6 +99,8 @@ final class RunCommand implements Callable<Integer> {
             Map<String, Object> journal = runner.run();
             Files.writeString(journalPath, Json.write(journal) + "\n", StandardCharsets.UTF_8);
             if (reportPath != null) Files.writeString(reportPath, Report.html(journal), StandardCharsets.UTF_8);
+            out.println();
+            out.print(JournalTable.render(journal));
             out.println("status: " + journal.get("status") + ", deviated: " + journal.get("deviated") + ", duration " + journal.get("duration")
                     + " s; journal: " + journalPath + (reportPath != null ? "; report: " + reportPath : ""));
             out.flush();
