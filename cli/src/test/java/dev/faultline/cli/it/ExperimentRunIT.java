@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code faultline experiment run} from the built jar against a real service with the real agent: a fault that breaks
  * the hypothesis aborts a continuously checked run with --fail-fast, and what it armed is gone; a runner killed with
- * SIGKILL leaves a fault that expires by its lease.
+ * SIGKILL leaves a fault that expires by its lease. With a real sidecar daemon and a container of the busybox image
+ * (root and Docker; skipped without them): the sidecar changes the run made are gone after an abort, and a killed
+ * runner's are reverted by their lease, both seen with tc and iptables-save in the container's namespace.
  */
 class ExperimentRunIT {
     static Process service;
@@ -75,6 +77,42 @@ class ExperimentRunIT {
                                  "arguments": ["agent", "add", "--jmx", "127.0.0.1:%d", "--credentials-dir", "%s", "error", "on=connect", "port=%d"]}}],
                  "rollbacks": [{"type": "action", "name": "say", "provider": {"type": "process", "path": "true"}}]}
                 """.formatted(tolerance, httpPort, pauseAfter, jmxPort, dir, downstreamPort);
+    }
+
+    /**
+     * The method arms two sidecar changes on {@code target}'s container through its real daemon (a token bucket on
+     * eth0 and an iptables DROP rule; our kernel has no sch_netem), then the agent fault that breaks the hypothesis.
+     */
+    String experimentWithSidecar(SidecarTarget target, double pauseAfter) {
+        String sidecar = "\"sidecar\", \"run\", \"--jmx\", \"127.0.0.1:%d\", \"--credentials-dir\", \"%s\", \"--\"".formatted(target.jmxPort, target.dir);
+        return """
+                {"title": "the service answers while its downstream refuses and a container's network is shaped", "description": "agent and sidecar",
+                 "steady-state-hypothesis": {"title": "health is 200", "probes": [
+                   {"type": "probe", "name": "health", "tolerance": 200,
+                    "provider": {"type": "http", "url": "http://127.0.0.1:%d/health", "timeout": 2}}]},
+                 "method": [
+                   {"type": "action", "name": "shape-container", "pauses": {"after": 0.5},
+                    "provider": {"type": "process", "path": "faultline", "arguments": [%s, "netem", "rate", "--rate", "1mbit", "%s"]}},
+                   {"type": "action", "name": "drop-container-input", "pauses": {"after": 0.5},
+                    "provider": {"type": "process", "path": "faultline", "arguments": [%s, "iptables", "loss", "--probability", "0.5", "--dst-port", "9", "%s"]}},
+                   {"type": "action", "name": "refuse-downstream", "pauses": {"after": %s},
+                    "provider": {"type": "process", "path": "faultline",
+                                 "arguments": ["agent", "add", "--jmx", "127.0.0.1:%d", "--credentials-dir", "%s", "error", "on=connect", "port=%d"]}}],
+                 "rollbacks": [{"type": "action", "name": "say", "provider": {"type": "process", "path": "true"}}]}
+                """.formatted(httpPort, sidecar, target.container, sidecar, target.container, pauseAfter, jmxPort, dir, downstreamPort);
+    }
+
+    /** Polls what the target's network holds until both sidecar changes are there (the tbf with our handle, our rule). */
+    static String awaitShaped(SidecarTarget target, Process runner, Path log) throws Exception {
+        long start = System.nanoTime();
+        String net = target.network();
+        while (!(net.contains("tbf fa17:") && net.contains("faultline:")) && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
+            if (!runner.isAlive()) throw new AssertionError("the runner ended before both changes were seen:\n" + Files.readString(log) + "\n" + target.log());
+            Thread.sleep(50);
+            net = target.network();
+        }
+        assertTrue(net.contains("tbf fa17:") && net.contains("faultline:"), "both changes in the container's namespace:\n" + net + "\n" + Files.readString(log));
+        return net;
     }
 
     String[] agentFaults() throws Exception {
@@ -184,6 +222,115 @@ class ExperimentRunIT {
         assertTrue(ttl <= 14, "lease no longer than the rest of the run plus the margin: " + ttl);
         assertEquals(0, agentFaults().length, "expired by its lease");
         assertTrue(expiredAfter <= ttl * 1000 + 1_000, "gone within its lease: " + expiredAfter);
+    }
+
+    @Test
+    void aDeviationAbortsARunThatAlsoShapedAContainerAndTheSidecarsChangesAreGone() throws Exception {
+        try (SidecarTarget target = SidecarTarget.require()) {
+            String before = target.network();
+            Path file = Files.writeString(dir.resolve("abort-sidecar.json"), experimentWithSidecar(target, 30));
+            Path journalFile = dir.resolve("abort-sidecar-journal.json");
+            Path log = dir.resolve("abort-sidecar.log");
+            Process runner = new ProcessBuilder(Processes.JAVA, "-jar", Processes.CLI_JAR, "experiment", "run", file.toString(),
+                    "--hypothesis-strategy", "continuously", "--hypothesis-frequency", "1s", "--fail-fast", "--journal-path", journalFile.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            String during;
+            try {
+                during = awaitShaped(target, runner, log);
+                assertTrue(runner.waitFor(120, TimeUnit.SECONDS), "the run ends");
+            } finally {
+                runner.destroyForcibly();
+            }
+            System.out.println(Files.readString(log));
+            assertEquals(1, runner.exitValue(), Files.readString(log));
+            Map<?, ?> journal = (Map<?, ?>) ExperimentFile.parse(Files.readString(journalFile));
+            assertEquals("aborted", journal.get("status"));
+            assertEquals(Boolean.TRUE, journal.get("deviated"));
+            List<?> ran = (List<?>) journal.get("run");
+            assertEquals(3, ran.size(), "all three actions ran before the deviation: " + ran);
+            for (int i = 0; i < 2; i++) {
+                String sent = (String) ((Map<?, ?>) ((Map<?, ?>) ran.get(i)).get("output")).get("sent");
+                assertTrue(sent.matches("(netem|iptables) --duration \\d+s .*"), "the sidecar command went out leased: " + sent);
+            }
+            Instant armed = Instant.parse((String) ((Map<?, ?>) ran.get(2)).get("end"));
+            Instant firstDeviation = Instant.parse((String) journal.get("first_deviation"));
+            Instant rollback = Instant.parse((String) ((Map<?, ?>) ((List<?>) journal.get("rollbacks")).get(0)).get("start"));
+            List<?> cleanup = (List<?>) journal.get("cleanup");
+            assertEquals(3, cleanup.size(), cleanup.toString());
+            Instant sidecarUndone = Instant.MIN;
+            for (Object o : cleanup) {
+                Map<?, ?> c = (Map<?, ?>) o;
+                assertEquals(Boolean.TRUE, c.get("removed"), c.toString());
+                if (c.get("target").toString().contains(":" + target.jmxPort)) {
+                    Instant at = Instant.parse((String) c.get("at"));
+                    if (at.isAfter(sidecarUndone)) sidecarUndone = at;
+                }
+            }
+            long abortAfterDeviation = Duration.between(firstDeviation, rollback).toMillis();
+            long revertedAfterDeviation = Duration.between(firstDeviation, sidecarUndone).toMillis();
+            System.out.println("agent fault armed -> first deviating probe " + Duration.between(armed, firstDeviation).toMillis()
+                    + " ms; first deviating probe -> rollbacks " + abortAfterDeviation + " ms; -> both sidecar changes stopped and reverted "
+                    + revertedAfterDeviation + " ms; run " + journal.get("duration") + " s of a 30 s pause");
+            assertTrue(abortAfterDeviation <= 2_000, "aborted within two probe periods: " + abortAfterDeviation);
+            assertTrue(sidecarUndone.isAfter(firstDeviation), "the sidecar's changes were undone by the clean-up after the abort");
+            // from outside the runner and the daemon: the container's namespace exactly as before, nothing listed
+            String after = target.network();
+            System.out.println("container's network before:\n" + before + "while shaped:\n" + during + "after:\n" + after);
+            assertEquals(before, after, "tc and iptables as before the run");
+            assertEquals(0, target.list().length, String.join("\n", target.list()));
+            assertEquals(0, agentFaults().length, "independently over JMX: no agent fault");
+        }
+    }
+
+    @Test
+    void aRunnerKilledWithSigkillLeavesSidecarChangesThatTheirLeaseReverts() throws Exception {
+        try (SidecarTarget target = SidecarTarget.require()) {
+            String before = target.network();
+            Path file = Files.writeString(dir.resolve("kill-sidecar.json"), experimentWithSidecar(target, 4));
+            Path log = dir.resolve("kill-sidecar.log");
+            Process runner = new ProcessBuilder(Processes.JAVA, "-jar", Processes.CLI_JAR, "experiment", "run", file.toString(),
+                    "--activity-timeout", "2s", "--lease-margin", "2s", "--journal-path", dir.resolve("kill-sidecar-journal.json").toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            String[] running;
+            long killedAt;
+            try {
+                String during = awaitShaped(target, runner, log);
+                running = target.list();
+                runner.destroyForcibly(); // SIGKILL: no hook runs, the runner undoes nothing
+                runner.waitFor();
+                killedAt = System.nanoTime();
+                System.out.println("shaped by the runner:\n" + during + "the daemon's list():\n" + String.join("\n", running));
+            } finally {
+                runner.destroyForcibly();
+            }
+            assertEquals(2, running.length, String.join("\n", running));
+            long lease = 0; // seconds, as the daemon runs them (it lists --duration in ms)
+            for (String line : running) {
+                assertTrue(line.contains(" running "), line);
+                lease = Math.max(lease, (Long.parseLong(line.replaceAll("(?s).* --duration (\\d+)ms .*", "$1")) + 999) / 1000);
+            }
+            // the planned run (hypothesis 2 x 2 s, 3 actions x 2 s, pauses 0.5 + 0.5 + 4 s, rollback 2 s = 17 s) less what had
+            // elapsed by the first action, + the 2 s margin
+            assertTrue(lease <= 19, "lease no longer than the rest of the run plus the margin: " + lease);
+            String after = target.network();
+            while (!after.equals(before) && System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(lease + 10)) {
+                Thread.sleep(100);
+                after = target.network();
+            }
+            long revertedAfterKill = (System.nanoTime() - killedAt) / 1_000_000;
+            System.out.println("the killed runner's sidecar changes (lease " + lease + " s) were reverted " + revertedAfterKill
+                    + " ms after the SIGKILL; the daemon's log:\n" + target.log().lines().filter(l -> l.contains("action=reverted")).reduce("", (a, b) -> a + b + "\n"));
+            assertEquals(before, after, "tc and iptables as before the run, by the lease");
+            assertTrue(revertedAfterKill <= lease * 1000 + 2_000, "reverted within its lease: " + revertedAfterKill + " ms");
+            // the daemon keeps an ended experiment in list(); what matters is that none runs and no revert is pending
+            String[] listed = target.list();
+            for (String line : listed) assertTrue(line.contains(" ended ") && !line.contains("revert-pending"), line);
+            assertEquals(0, target.attribute("ExperimentsRunning"), String.join("\n", listed));
+            assertEquals(0, target.attribute("RulesActive"), "no change open in the daemon's journal");
+            long start = System.nanoTime();
+            while (agentFaults().length > 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20)) Thread.sleep(250);
+            assertEquals(0, agentFaults().length, "the agent fault expired by its lease too");
+        }
     }
 
     @Test
