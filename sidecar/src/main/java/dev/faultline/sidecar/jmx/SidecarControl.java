@@ -25,6 +25,8 @@ public final class SidecarControl implements SidecarMBean {
     private final Journal journal;
     private final java.util.function.Supplier<ContainerRuntime> opener;
     private ContainerRuntime runtime;
+    /** How many ended experiments {@code list()} still shows: a daemon that runs for months must not keep them all. */
+    static final int ENDED_KEPT = 100;
     private final Map<String, Experiment> experiments = new LinkedHashMap<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "faultline-experiment");
@@ -74,6 +76,7 @@ public final class SidecarControl implements SidecarMBean {
             public int execute(Experiment e) {
                 synchronized (experiments) {
                     experiments.put(e.id(), e);
+                    forgetOldestEnded();
                 }
                 id[0] = e.id();
                 pool.submit(e);
@@ -122,6 +125,19 @@ public final class SidecarControl implements SidecarMBean {
         return stopping.size();
     }
 
+    /** Drops the oldest ended experiments beyond {@link #ENDED_KEPT}, their counts kept in the totals. */
+    private void forgetOldestEnded() {
+        long ended = experiments.values().stream().filter(x -> !x.running()).count();
+        for (var it = experiments.values().iterator(); ended > ENDED_KEPT && it.hasNext(); ) {
+            Experiment old = it.next();
+            if (old.running()) continue;
+            it.remove();
+            actionsRun.addAndGet(old.actions());
+            containersAffected.addAndGet(old.containersAffected());
+            ended--;
+        }
+    }
+
     /** Waits for a stopped experiment to end (its reverts done) and adds what it did to the totals. */
     private void finish(Experiment e) {
         awaitEnd(e);
@@ -145,6 +161,7 @@ public final class SidecarControl implements SidecarMBean {
     public String[] list() {
         List<String> lines = new ArrayList<>();
         synchronized (experiments) {
+            forgetOldestEnded();
             experiments.values().forEach(e -> lines.add(e.summary()));
         }
         OpenChanges.pendingReverts().forEach(c -> lines.add(c.summary()));

@@ -94,12 +94,14 @@ public final class CrashMatrix {
     /** Every case of this lane, as "lane kind @ point" → outcome. */
     public Map<String, Outcome> run() throws Exception {
         Map<String, Outcome> table = new LinkedHashMap<>();
-        for (var c : CASES.entrySet()) {
-            String name = lane.name() + " " + c.getKey();
-            if (!name.matches(ONLY)) continue;
-            Target t = lane.start(c.getKey());
-            String before = lane.witness(t);
-            for (String point : KillPoints.ALL) table.put(name + " @" + point, atKillPoint(t, c.getValue(), point, before));
+        try (sidecar) {
+            for (var c : CASES.entrySet()) {
+                String name = lane.name() + " " + c.getKey();
+                if (!name.matches(ONLY)) continue;
+                Target t = lane.start(c.getKey());
+                String before = lane.witness(t);
+                for (String point : KillPoints.ALL) table.put(name + " @" + point, atKillPoint(t, c.getValue(), point, before));
+            }
         }
         return table;
     }

@@ -97,6 +97,17 @@ class DaemonIT extends EngineTest {
             assertEquals(2, jmx.invoke(SIDECAR, "stopAll", new Object[0], new String[0]));
             assertFalse(docker.inNetns(target, "tc", "qdisc", "show").contains("fa17:"), "stopAll() reverted the shaping");
             assertEquals(0, jmx.getAttribute(SIDECAR, "RulesActive"));
+
+            // list() keeps the last 100 ended experiments, not every one a long-lived daemon ever ran
+            long actions = (Long) jmx.getAttribute(SIDECAR, "ActionsRun");
+            String last = null;
+            for (int i = 0; i < 105; i++) last = run(jmx, "--dry-run kill " + target);
+            deadline = System.currentTimeMillis() + 30_000;
+            while ((Integer) jmx.getAttribute(SIDECAR, "ExperimentsRunning") > 0 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+            String[] kept = (String[]) jmx.invoke(SIDECAR, "list", new Object[0], new String[0]);
+            assertEquals(100, kept.length, "the last 100 ended experiments");
+            assertTrue(kept[kept.length - 1].startsWith(last), "the newest is kept: " + kept[kept.length - 1]);
+            assertTrue((Long) jmx.getAttribute(SIDECAR, "ActionsRun") >= actions, "the totals keep what the forgotten ones did");
         } finally {
             daemon.destroy();
             daemon.waitFor(20, TimeUnit.SECONDS);

@@ -17,6 +17,7 @@ abstract class EngineTest {
 
     @AfterEach
     void cleanUp() {
+        sidecar.close(); // before the containers go, so that its reverts find them
         docker.close();
     }
 

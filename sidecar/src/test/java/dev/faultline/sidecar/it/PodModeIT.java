@@ -36,6 +36,7 @@ class PodModeIT {
 
     @AfterEach
     void remove() {
+        sidecar.close();
         DockerHost.exec(List.of("ip", "netns", "del", ns));
     }
 

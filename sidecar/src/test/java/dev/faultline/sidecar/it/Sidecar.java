@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The built sidecar jar run as a user runs it: a separate process, with its own journal file. */
-public final class Sidecar {
+public final class Sidecar implements AutoCloseable {
     public static final String JAR = System.getProperty("faultline.sidecar.jar", new File("target/faultline-sidecar.jar").getAbsolutePath());
     public final Path journal;
+    private final List<Process> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Sidecar() {
         try {
@@ -36,7 +37,9 @@ public final class Sidecar {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("FAULTLINE_JOURNAL", journal.toString());
         pb.environment().putAll(env);
-        return pb.start();
+        Process p = pb.start();
+        started.add(p);
+        return p;
     }
 
     private static List<String> cds;
@@ -69,6 +72,28 @@ public final class Sidecar {
         }
         cds = Files.exists(archive) ? use : List.of();
         return cds;
+    }
+
+    /**
+     * Stops every sidecar this one started that still runs (SIGTERM, so that it reverts what it changed; SIGKILL after
+     * 15 s) and removes its journal's directory: a failed assertion must not leave a change in force or a file behind.
+     */
+    @Override
+    public void close() {
+        for (Process p : started) if (p.isAlive()) p.destroy();
+        for (Process p : started) {
+            try {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        started.clear();
+        try (var files = Files.walk(journal.getParent())) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+            // a temp dir left
+        }
     }
 
     /** The password a daemon of this sidecar on {@code port} generated beside its journal, once it is there. */

@@ -48,6 +48,7 @@ class CriNetworkCrashIT {
 
     @AfterEach
     void cleanUp() {
+        if (sidecar != null) sidecar.close();
         if (cri != null) cri.close();
         if (node != null) node.close();
     }

@@ -41,6 +41,7 @@ class CriSidecarIT {
 
     @AfterEach
     void cleanUp() {
+        if (sidecar != null) sidecar.close();
         if (cri != null) cri.close();
         if (node != null) node.close();
     }
