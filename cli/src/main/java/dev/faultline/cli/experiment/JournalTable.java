@@ -24,22 +24,14 @@ public final class JournalTable {
         List<Report.Window> windows = Report.windows(journal, end);
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[]{"at s", "phase", "probe", "value", "tolerance", "met", "actions in effect while it ran"});
-        Map<?, ?> steady = journal.get("steady_states") instanceof Map<?, ?> m ? m : Map.of();
-        for (String phase : List.of("before", "during", "after")) {
-            List<?> hs = steady.get(phase) instanceof List<?> l ? l : steady.get(phase) instanceof Map<?, ?> one ? List.of(one) : List.of();
-            for (Object h : hs) {
-                if (!(h instanceof Map<?, ?> hm) || !(hm.get("probes") instanceof List<?> probes)) continue;
-                for (Object p : probes) {
-                    Map<?, ?> r = (Map<?, ?>) p;
-                    Map<?, ?> activity = (Map<?, ?>) r.get("activity");
-                    Instant at = Instant.parse((String) r.get("start"));
-                    Instant until = r.get("end") instanceof String e ? Instant.parse(e) : at;
-                    Object v = Report.value(r.get("output"), activity.get("tolerance"));
-                    String value = v == null ? "(" + firstLine(r.get("exception")) + ")" : String.valueOf(v).strip();
-                    rows.add(new String[]{seconds(start, at), phase, String.valueOf(activity.get("name")), value, tolerance(activity.get("tolerance")),
-                            Boolean.TRUE.equals(r.get("tolerance_met")) ? "met" : "DEVIATED", armedDuring(windows, at, until)});
-                }
-            }
+        for (Report.ProbeRun pr : Report.probeRuns(journal)) {
+            Map<?, ?> r = pr.run(), activity = pr.activity();
+            Instant at = Instant.parse((String) r.get("start"));
+            Instant until = r.get("end") instanceof String e ? Instant.parse(e) : at;
+            Object v = Report.value(r.get("output"), activity.get("tolerance"));
+            String value = v == null ? "(" + firstLine(r.get("exception")) + ")" : String.valueOf(v).strip();
+            rows.add(new String[]{seconds(start, at), pr.phase(), String.valueOf(activity.get("name")), value, tolerance(activity.get("tolerance")),
+                    Boolean.TRUE.equals(r.get("tolerance_met")) ? "met" : "DEVIATED", armedDuring(windows, at, until)});
         }
         StringBuilder b = new StringBuilder();
         Map<?, ?> experiment = journal.get("experiment") instanceof Map<?, ?> e ? e : Map.of();

@@ -31,12 +31,13 @@ final class Report {
     record Window(String name, Instant from, Instant to) {
     }
 
-    static String html(Map<?, ?> journal) {
-        Instant start = Instant.parse((String) journal.get("start"));
-        Instant end = Instant.parse((String) journal.get("end"));
-        if (!end.isAfter(start)) end = start.plusMillis(1);
-        Map<String, List<Point>> series = new LinkedHashMap<>();
-        Map<String, Object> tolerances = new LinkedHashMap<>();
+    /** One hypothesis probe's run in a journal: its phase (before, during, after), the run and its activity. */
+    record ProbeRun(String phase, Map<?, ?> run, Map<?, ?> activity) {
+    }
+
+    /** Every hypothesis probe run in a journal, phase by phase, in the order they ran. */
+    static List<ProbeRun> probeRuns(Map<?, ?> journal) {
+        List<ProbeRun> out = new ArrayList<>();
         Map<?, ?> steady = journal.get("steady_states") instanceof Map<?, ?> m ? m : Map.of();
         for (String phase : List.of("before", "during", "after")) {
             List<?> hs = steady.get(phase) instanceof List<?> l ? l : steady.get(phase) instanceof Map<?, ?> one ? List.of(one) : List.of();
@@ -44,15 +45,27 @@ final class Report {
                 if (!(h instanceof Map<?, ?> hm) || !(hm.get("probes") instanceof List<?> probes)) continue;
                 for (Object p : probes) {
                     Map<?, ?> r = (Map<?, ?>) p;
-                    Map<?, ?> activity = (Map<?, ?>) r.get("activity");
-                    String name = String.valueOf(activity.get("name"));
-                    tolerances.putIfAbsent(name, activity.get("tolerance"));
-                    Object v = value(r.get("output"), activity.get("tolerance"));
-                    Double d = number(v);
-                    series.computeIfAbsent(name, k -> new ArrayList<>()).add(new Point(Instant.parse((String) r.get("start")), d,
-                            Boolean.TRUE.equals(r.get("tolerance_met")), phase, v == null ? String.valueOf(r.get("exception")) : String.valueOf(v)));
+                    out.add(new ProbeRun(phase, r, (Map<?, ?>) r.get("activity")));
                 }
             }
+        }
+        return out;
+    }
+
+    static String html(Map<?, ?> journal) {
+        Instant start = Instant.parse((String) journal.get("start"));
+        Instant end = Instant.parse((String) journal.get("end"));
+        if (!end.isAfter(start)) end = start.plusMillis(1);
+        Map<String, List<Point>> series = new LinkedHashMap<>();
+        Map<String, Object> tolerances = new LinkedHashMap<>();
+        for (ProbeRun pr : probeRuns(journal)) {
+            Map<?, ?> r = pr.run(), activity = pr.activity();
+            String name = String.valueOf(activity.get("name"));
+            tolerances.putIfAbsent(name, activity.get("tolerance"));
+            Object v = value(r.get("output"), activity.get("tolerance"));
+            Double d = number(v);
+            series.computeIfAbsent(name, k -> new ArrayList<>()).add(new Point(Instant.parse((String) r.get("start")), d,
+                    Boolean.TRUE.equals(r.get("tolerance_met")), pr.phase(), v == null ? String.valueOf(r.get("exception")) : String.valueOf(v)));
         }
         List<Window> windows = windows(journal, end);
         Instant firstDeviation = journal.get("first_deviation") instanceof String s ? Instant.parse(s) : null;
