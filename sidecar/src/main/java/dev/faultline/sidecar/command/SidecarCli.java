@@ -112,7 +112,7 @@ public final class SidecarCli {
         try {
             reduced.parseArgs(args);
             return reduced;
-        } catch (CommandLine.ParameterException refused) {
+        } catch (CommandLine.PicocliException refused) {
             return commandLine(context);
         }
     }
@@ -120,6 +120,8 @@ public final class SidecarCli {
     private static CommandLine commandLine(Context context, java.util.Set<String> verbs) {
         CommandLine cl = new CommandLine(new SidecarCli(context));
         for (String v : verbs) cl.addSubcommand(v, VERBS.get(v));
+        // "@file" stays a word: words arrive over JMX too, and must never make the daemon read a file
+        cl.setExpandAtFiles(false);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("error: " + e.getMessage());
             return 1;

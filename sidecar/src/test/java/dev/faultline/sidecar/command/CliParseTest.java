@@ -31,6 +31,25 @@ class CliParseTest {
     }
 
     @Test
+    void anAtFileIsAWordNeverAFileRead() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("faultline-args", ".txt");
+        try {
+            java.nio.file.Files.writeString(file, "--interval 1s kill other\n");
+            for (String[] words : List.of(new String[]{"kill", "@" + file}, new String[]{"--dry-run", "kill", "@" + file})) {
+                for (CommandLine cl : List.of(SidecarCli.commandLine(null), SidecarCli.commandLine(null, words))) {
+                    CommandLine.ParseResult r = cl.parseArgs(words);
+                    assertEquals(List.of("@" + file), r.subcommand().matchedPositionals().get(0).stringValues(), "read as one word");
+                }
+            }
+            // the reduced model refuses it as a word, with no InitializationException escaping: a missing @file
+            String[] missing = {"--dry-run", "kill", "@/no/such/file\u0000"};
+            assertEquals("@/no/such/file\u0000", SidecarCli.commandLine(null, missing).parseArgs(missing).subcommand().matchedPositionals().get(0).stringValues().get(0));
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void everyNthWithAPortImpliesTcp() {
         assertEquals(List.of("iptables", "-w", "5", "-I", "INPUT", "-p", "tcp", "--dport", "80", "-m", "statistic", "--mode", "nth",
                         "--every", "3", "--packet", "0", "-m", "comment", "--comment", "faultline:t", "-j", "DROP"),
