@@ -13,6 +13,7 @@
 # Environment: FAULTLINE_VM_CACHE (/var/cache/faultline-netem-vm), FAULTLINE_VM_MEM (MiB, 3072),
 # FAULTLINE_VM_SMP (nproc), FAULTLINE_VM_TIMEOUT (s, 1200), FAULTLINE_VM_KPKG (pin e.g. linux-image-6.1.0-57-amd64),
 # FAULTLINE_VM_ENV (more variable names to pass to CMD; PATH HOME LANG JAVA_HOME always go),
+# FAULTLINE_VM_TCG_THREAD (multi: one host thread per vcpu, the default; single: all vcpus on one host thread),
 # FAULTLINE_VM_VERBOSE=1 (kernel messages on the console).
 # Needs root (apt, and 9p export of the whole root) and the Debian mirror on the first run.
 set -euo pipefail
@@ -21,6 +22,8 @@ CACHE=${FAULTLINE_VM_CACHE:-/var/cache/faultline-netem-vm}
 MEM=${FAULTLINE_VM_MEM:-3072}
 SMP=${FAULTLINE_VM_SMP:-$(nproc)}
 TIMEOUT=${FAULTLINE_VM_TIMEOUT:-1200}
+TCG_THREAD=${FAULTLINE_VM_TCG_THREAD:-multi}
+case "$TCG_THREAD" in multi|single) ;; *) echo "netem-vm: FAULTLINE_VM_TCG_THREAD=$TCG_THREAD: expected multi or single" >&2; exit 2 ;; esac
 # What the guest loads; modprobe resolves each one's dependencies from the kernel's own modules.dep.
 MODULES="sch_netem sch_htb sch_tbf sch_ingress cls_u32 cls_matchall act_mirred ifb veth
   nf_tables nft_compat xt_statistic xt_comment ip_tables iptable_filter ip6_tables ip6table_filter
@@ -169,7 +172,10 @@ append="console=ttyS0 panic=-1 i8042.noaux i8042.nokbd i8042.nopnp tsc=reliable 
 if [ -w /dev/kvm ] && [ -d /sys/module/kvm_intel -o -d /sys/module/kvm_amd ]; then accel=(-accel kvm -cpu host)
 # Not -cpu max under TCG: the guest's JVMs crashed in JIT-compiled code with it (SIGSEGV, SIGILL: about one run in
 # three), emulating instructions the JIT picks from CPUID; a plain x86-64 with SSE4.2 is what the JIT needs.
-else accel=(-accel tcg,thread=multi,tb-size=256 -cpu "${FAULTLINE_VM_CPU:-qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt}"); fi
+# thread=single: the JIT patches its own code while other threads run it (C1's patching stubs); multi-threaded TCG
+# has let a guest JVM see a half-patched instruction (SIGILL in C1 code, about one boot in four); one host thread
+# for all vcpus cannot, at the price of speed.
+else accel=(-accel tcg,thread=$TCG_THREAD,tb-size=256 -cpu "${FAULTLINE_VM_CPU:-qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt}"); fi
 t0=$(date +%s.%N)
 # -no-reboot: a guest panic (panic=-1 reboots) ends qemu instead of looping
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 "${accel[@]}" -m "$MEM" -smp "$SMP" -nodefaults -no-user-config -nic none \
