@@ -1,7 +1,7 @@
 package dev.faultline.sidecar;
 
 import dev.faultline.sidecar.command.CliContext;
-import dev.faultline.sidecar.command.Recovery;
+import dev.faultline.sidecar.command.StartupRecovery;
 import dev.faultline.sidecar.command.SidecarCli;
 import dev.faultline.sidecar.journal.Journal;
 
@@ -25,7 +25,7 @@ public final class Main {
         var cl = SidecarCli.commandLine(context, args);
         // after the parse, so that recovery reaches the containers through the runtime the flags name
         if (!help) cl.setExecutionStrategy(parsed -> {
-            Recovery.atStart(journal, parsed);
+            StartupRecovery.atStart(journal, parsed);
             return new picocli.CommandLine.RunLast().execute(parsed);
         });
         if (!help && !dev.faultline.sidecar.runtime.Runtimes.anyOnThisNode() && ProcessHandle.current().pid() == 1) {

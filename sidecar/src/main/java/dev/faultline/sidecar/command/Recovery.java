@@ -14,32 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * At start: undoes the changes a crashed or SIGKILLed sidecar left in force, as its journal lists them. Each is
  * adopted and reverted like a change of our own: done only once the target is verified clean, else kept (and
- * retried in the background, and at the next start).
+ * retried in the background, and at the next start). Called by {@link StartupRecovery} before every command.
  */
 public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger("faultline.recovery");
 
     private Recovery() {
-    }
-
-    /**
-     * The start of every command: in pod mode too (a SIGKILLed pod-mode sidecar's changes are in our namespace or a
-     * process's). A runtime that cannot be opened leaves container changes for later; the command then says why.
-     */
-    public static void atStart(Journal journal, picocli.CommandLine.ParseResult parsed) {
-        SidecarCli cli = (SidecarCli) parsed.commandSpec().userObject();
-        ContainerRuntime runtime = null;
-        try {
-            if (!cli.podMode()) runtime = cli.runtime();
-        } catch (RuntimeException e) {
-            log.warn("action=recover runtime unavailable, changes in containers kept: {}", e.getMessage());
-        }
-        try {
-            revertOrphans(journal, runtime);
-        } catch (RuntimeException e) {
-            System.err.println("warning: journal recovery failed: " + e.getMessage());
-        }
-        dev.faultline.sidecar.change.KillPoints.holdAfterRecovery();
     }
 
     /** @param runtime null in pod mode (no runtime): changes in containers then wait for a sidecar that has one */

@@ -1,0 +1,34 @@
+package dev.faultline.sidecar.command;
+
+import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every command's start: {@link Recovery} of what a crashed sidecar left, through the runtime the parsed flags name. */
+public final class StartupRecovery {
+    private static final Logger log = LoggerFactory.getLogger("faultline.recovery");
+
+    private StartupRecovery() {
+    }
+
+    /**
+     * The start of every command: in pod mode too (a SIGKILLed pod-mode sidecar's changes are in our namespace or a
+     * process's). A runtime that cannot be opened leaves container changes for later; the command then says why.
+     */
+    public static void atStart(Journal journal, picocli.CommandLine.ParseResult parsed) {
+        SidecarCli cli = (SidecarCli) parsed.commandSpec().userObject();
+        ContainerRuntime runtime = null;
+        try {
+            if (!cli.podMode()) runtime = cli.runtime();
+        } catch (RuntimeException e) {
+            log.warn("action=recover runtime unavailable, changes in containers kept: {}", e.getMessage());
+        }
+        try {
+            Recovery.revertOrphans(journal, runtime);
+        } catch (RuntimeException e) {
+            System.err.println("warning: journal recovery failed: " + e.getMessage());
+        }
+        dev.faultline.sidecar.change.KillPoints.holdAfterRecovery();
+    }
+}
