@@ -1,9 +1,9 @@
 package dev.faultline.sidecar;
 
 import dev.faultline.sidecar.command.CliContext;
-import dev.faultline.sidecar.command.StartupRecovery;
 import dev.faultline.sidecar.command.SidecarCli;
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.command.StartupRecovery;
+import dev.faultline.sidecar.experiment.journal.Journal;
 
 /** {@code faultline-sidecar …}: see {@link SidecarCli}. */
 public final class Main {

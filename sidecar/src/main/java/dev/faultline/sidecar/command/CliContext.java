@@ -1,9 +1,9 @@
 package dev.faultline.sidecar.command;
 
-import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.experiment.Experiment;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.Runtimes;
-import dev.faultline.sidecar.journal.Journal;
 
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.command;
 
-import dev.faultline.sidecar.change.Change;
-import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.experiment.Experiment;
+import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.target.ContainerTarget;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.command;
 
-import dev.faultline.sidecar.chaos.Experiment;
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.Experiment;
+import dev.faultline.sidecar.experiment.journal.Journal;
 
 /** Where a parsed command runs: in the foreground (the CLI) or as a background experiment (the daemon's JMX run()). */
 public interface Context {

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.command;
 
-import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.netem.IptablesRule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.command;
 
-import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.netem.NetemSpec;
 import dev.faultline.sidecar.netem.RateSpec;
 import dev.faultline.sidecar.netem.TcPlan;

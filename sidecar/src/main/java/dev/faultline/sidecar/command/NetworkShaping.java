@@ -1,8 +1,8 @@
 package dev.faultline.sidecar.command;
 
-import dev.faultline.sidecar.change.Change;
-import dev.faultline.sidecar.change.NetworkChange;
-import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.experiment.Experiment;
+import dev.faultline.sidecar.experiment.change.Change;
+import dev.faultline.sidecar.experiment.change.NetworkChange;
 import dev.faultline.sidecar.netem.ChangePlan;
 import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.netem.NetnsExecutor;

@@ -1,6 +1,7 @@
 package dev.faultline.sidecar.command;
 
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.Recovery;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,6 @@ public final class StartupRecovery {
         } catch (RuntimeException e) {
             System.err.println("warning: journal recovery failed: " + e.getMessage());
         }
-        dev.faultline.sidecar.change.KillPoints.holdAfterRecovery();
+        dev.faultline.sidecar.experiment.change.KillPoints.holdAfterRecovery();
     }
 }

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.command;
 
-import dev.faultline.sidecar.chaos.Experiment;
+import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.target.ContainerTarget;
 import dev.faultline.sidecar.target.TargetSelector;

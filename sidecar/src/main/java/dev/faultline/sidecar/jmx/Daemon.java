@@ -3,7 +3,7 @@ package dev.faultline.sidecar.jmx;
 import dev.faultline.common.jmx.ControlPlane;
 import dev.faultline.common.jmx.JmxOptions;
 import dev.faultline.common.jmx.RemoteJmx;
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

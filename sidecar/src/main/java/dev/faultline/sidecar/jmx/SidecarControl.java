@@ -1,11 +1,11 @@
 package dev.faultline.sidecar.jmx;
 
 import dev.faultline.common.words.Printable;
-import dev.faultline.sidecar.change.OpenChanges;
-import dev.faultline.sidecar.chaos.Experiment;
 import dev.faultline.sidecar.command.Context;
 import dev.faultline.sidecar.command.SidecarCli;
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.Experiment;
+import dev.faultline.sidecar.experiment.change.OpenChanges;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.Runtimes;
 

@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.runtime;
 
-import dev.faultline.sidecar.change.Change;
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.change.Change;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.target.ContainerTarget;
 

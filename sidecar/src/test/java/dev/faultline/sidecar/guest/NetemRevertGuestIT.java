@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.guest;
 
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.it;
 
-import dev.faultline.sidecar.change.KillPoints;
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.change.KillPoints;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.Watchdogs;
 
 import java.io.BufferedReader;

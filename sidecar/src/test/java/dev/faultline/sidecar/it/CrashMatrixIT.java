@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.it;
 
-import dev.faultline.sidecar.change.KillPoints;
+import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.runtime.CriCrashLane;
 import org.junit.jupiter.api.Test;
 

@@ -375,7 +375,7 @@ class NetworkIT extends EngineTest {
         }
         assertFalse(shaped(web), "no qdisc left: " + qdiscs(web));
         assertFalse(docker.inNetns(web, "ip", "link", "show").contains("flifb"), "no IFB device left");
-        assertTrue(new dev.faultline.sidecar.journal.Journal(sidecar.journal).pending().isEmpty(), "no journal entry");
+        assertTrue(new dev.faultline.sidecar.experiment.journal.Journal(sidecar.journal).pending().isEmpty(), "no journal entry");
         Sidecar.Run rate = sidecar.run("--dry-run", "netem", "--duration", "1s", "rate", "--rate", "1mbit", web);
         assertEquals(0, rate.exitCode(), "rate needs no netem: " + rate.output());
     }

@@ -228,7 +228,7 @@ class CriSidecarIT {
         while (freezer.frozen() && System.nanoTime() < end) Thread.sleep(50);
         assertFalse(freezer.frozen(), "the watchdog did not thaw it");
         System.out.printf("[faultline-sidecar-it] watchdog thawed %d ms after the SIGKILL%n", (System.nanoTime() - t0) / 1_000_000);
-        assertEquals(1, new dev.faultline.sidecar.journal.Journal(sidecar.journal).pending().size(),
+        assertEquals(1, new dev.faultline.sidecar.experiment.journal.Journal(sidecar.journal).pending().size(),
                 "the journal keeps it until a start verifies it");
     }
 

@@ -1,8 +1,8 @@
 package dev.faultline.sidecar.runtime.cri;
 
-import dev.faultline.sidecar.change.Change;
-import dev.faultline.sidecar.change.FreezeChange;
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.change.Change;
+import dev.faultline.sidecar.experiment.change.FreezeChange;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.target.ContainerTarget;
@@ -136,7 +136,7 @@ public final class CriContainers implements ContainerRuntime {
         return new FreezeChange(id, t, cri.freezer(t.id()), journal);
     }
 
-    /** A Docker pause is not ours to undo; a FREEZE needs no runtime ({@link dev.faultline.sidecar.command.Recovery}). */
+    /** A Docker pause is not ours to undo; a FREEZE needs no runtime ({@link dev.faultline.sidecar.experiment.Recovery}). */
     @Override
     public Change adoptPause(Journal.Entry e, Journal journal) {
         return null;

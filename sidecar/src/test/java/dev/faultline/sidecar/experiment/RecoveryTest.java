@@ -1,6 +1,6 @@
-package dev.faultline.sidecar.command;
+package dev.faultline.sidecar.experiment;
 
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,9 +20,9 @@ class RecoveryTest {
         long deadOwner = gone.pid();
         Path marker = dir.resolve("reverted");
         Journal j = new Journal(dir.resolve("journal"));
-        j.applying(new Journal.Entry("self-change", "self", new dev.faultline.sidecar.journal.Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo self > " + marker))));
-        j.applying(new Journal.Entry("process-change", "pid:" + deadOwner, new dev.faultline.sidecar.journal.Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo process >> " + marker))));
-        j.applying(new Journal.Entry("container-change", "0123456789ab", new dev.faultline.sidecar.journal.Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo container >> " + marker))));
+        j.applying(new Journal.Entry("self-change", "self", new dev.faultline.sidecar.experiment.journal.Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo self > " + marker))));
+        j.applying(new Journal.Entry("process-change", "pid:" + deadOwner, new dev.faultline.sidecar.experiment.journal.Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo process >> " + marker))));
+        j.applying(new Journal.Entry("container-change", "0123456789ab", new dev.faultline.sidecar.experiment.journal.Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo container >> " + marker))));
 
         assertEquals(2, Recovery.revertOrphans(j, null));
 

@@ -1,12 +1,12 @@
-package dev.faultline.sidecar.command;
+package dev.faultline.sidecar.experiment;
 
-import dev.faultline.sidecar.change.Change;
-import dev.faultline.sidecar.change.FreezeChange;
-import dev.faultline.sidecar.change.NetworkChange;
-import dev.faultline.sidecar.journal.Journal;
-import dev.faultline.sidecar.runtime.ContainerRuntime;
+import dev.faultline.sidecar.experiment.change.Change;
+import dev.faultline.sidecar.experiment.change.FreezeChange;
+import dev.faultline.sidecar.experiment.change.NetworkChange;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.netem.Watchdogs;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.target.PodTargets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * At start: undoes the changes a crashed or SIGKILLed sidecar left in force, as its journal lists them. Each is
  * adopted and reverted like a change of our own: done only once the target is verified clean, else kept (and
- * retried in the background, and at the next start). Called by {@link StartupRecovery} before every command.
+ * retried in the background, and at the next start). Run before every command (command/StartupRecovery).
  */
 public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger("faultline.recovery");

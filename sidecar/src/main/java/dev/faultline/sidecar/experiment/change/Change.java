@@ -1,7 +1,7 @@
-package dev.faultline.sidecar.change;
+package dev.faultline.sidecar.experiment.change;
 
-import dev.faultline.sidecar.journal.Journal;
-import dev.faultline.sidecar.journal.Owner;
+import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.experiment.journal.Owner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

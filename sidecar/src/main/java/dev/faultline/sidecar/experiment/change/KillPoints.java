@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.change;
+package dev.faultline.sidecar.experiment.change;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.journal;
+package dev.faultline.sidecar.experiment.journal;
 
 /**
  * The sidecar process that applied a change: its PID and when that process started. A PID alone says nothing in

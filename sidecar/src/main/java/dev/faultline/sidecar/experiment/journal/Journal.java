@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.journal;
+package dev.faultline.sidecar.experiment.journal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
-package dev.faultline.sidecar.change;
+package dev.faultline.sidecar.experiment.change;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.faultline.sidecar.docker.Unpause;
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.target.ContainerTarget;
 

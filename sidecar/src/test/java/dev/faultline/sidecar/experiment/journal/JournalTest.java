@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.journal;
+package dev.faultline.sidecar.experiment.journal;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.change;
+package dev.faultline.sidecar.experiment.change;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
-package dev.faultline.sidecar.change;
+package dev.faultline.sidecar.experiment.change;
 
-import dev.faultline.sidecar.journal.Journal;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.runtime.cri.CgroupFreezer;
 import dev.faultline.sidecar.target.ContainerTarget;

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.chaos;
+package dev.faultline.sidecar.experiment;
 
 import dev.faultline.sidecar.target.ContainerTarget;
 import org.slf4j.Logger;
