@@ -1,8 +1,8 @@
 package dev.faultline.sidecar;
 
-import dev.faultline.sidecar.command.CliContext;
-import dev.faultline.sidecar.command.SidecarCli;
-import dev.faultline.sidecar.command.StartupRecovery;
+import dev.faultline.sidecar.cli.CliContext;
+import dev.faultline.sidecar.cli.SidecarCli;
+import dev.faultline.sidecar.cli.StartupRecovery;
 import dev.faultline.sidecar.experiment.journal.Journal;
 
 /** {@code faultline-sidecar …}: see {@link SidecarCli}. */

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar;
 
-import dev.faultline.sidecar.chaos.Durations;
+import dev.faultline.sidecar.cli.Durations;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.IptablesRule;
 import dev.faultline.sidecar.netem.NetemSpec;

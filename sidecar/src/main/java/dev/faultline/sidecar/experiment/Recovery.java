@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * At start: undoes the changes a crashed or SIGKILLed sidecar left in force, as its journal lists them. Each is
  * adopted and reverted like a change of our own: done only once the target is verified clean, else kept (and
- * retried in the background, and at the next start). Run before every command (command/StartupRecovery).
+ * retried in the background, and at the next start). Run before every command (cli/StartupRecovery).
  */
 public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger("faultline.recovery");

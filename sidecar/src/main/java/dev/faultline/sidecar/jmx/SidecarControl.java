@@ -1,8 +1,8 @@
 package dev.faultline.sidecar.jmx;
 
 import dev.faultline.common.words.Printable;
-import dev.faultline.sidecar.command.Context;
-import dev.faultline.sidecar.command.SidecarCli;
+import dev.faultline.sidecar.cli.Context;
+import dev.faultline.sidecar.cli.SidecarCli;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.OpenChanges;
 import dev.faultline.sidecar.experiment.journal.Journal;

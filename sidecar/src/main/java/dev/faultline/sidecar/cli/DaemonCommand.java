@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.command;
+package dev.faultline.sidecar.cli;
 
 import dev.faultline.common.jmx.JmxOptions;
 import dev.faultline.sidecar.jmx.Daemon;

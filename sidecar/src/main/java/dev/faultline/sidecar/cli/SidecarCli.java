@@ -1,6 +1,5 @@
-package dev.faultline.sidecar.command;
+package dev.faultline.sidecar.cli;
 
-import dev.faultline.sidecar.chaos.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

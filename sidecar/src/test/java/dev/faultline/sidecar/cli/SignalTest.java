@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.command;
+package dev.faultline.sidecar.cli;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.chaos;
+package dev.faultline.sidecar.cli;
 
 import java.time.Duration;
 

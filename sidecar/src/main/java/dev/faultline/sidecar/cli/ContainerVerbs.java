@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.command;
+package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.Change;
