@@ -6,7 +6,7 @@ import dev.faultline.sidecar.netem.IptablesRule;
 import dev.faultline.sidecar.netem.NetemSpec;
 import dev.faultline.sidecar.netem.RateSpec;
 import dev.faultline.sidecar.netem.TcPlan;
-import dev.faultline.sidecar.target.TargetSelector;
+import dev.faultline.sidecar.targets.TargetSelector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

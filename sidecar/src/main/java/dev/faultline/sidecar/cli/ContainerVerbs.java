@@ -3,7 +3,7 @@ package dev.faultline.sidecar.cli;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.netem.NetnsExec;
-import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.targets.ContainerTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -45,7 +45,7 @@ final class ContainerVerbs {
 
     /** Pod mode: the targets are processes in the PID namespace we share. */
     static Experiment.Action signalProcesses(String sig) {
-        return ts -> TargetedCommand.forEach(ts, t -> signalPid(dev.faultline.sidecar.target.PodTargets.pidOf(t), sig, t.toString()));
+        return ts -> TargetedCommand.forEach(ts, t -> signalPid(dev.faultline.sidecar.targets.PodTargets.pidOf(t), sig, t.toString()));
     }
 
     static String signal(String s) {

@@ -44,7 +44,7 @@ final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (auth != null && !auth.equals("none")) throw new IllegalArgumentException("--jmx-auth " + auth + ": the only value is none");
-        boolean inContainer = dev.faultline.sidecar.target.TargetSelector.ownContainerIdOrNull() != null;
+        boolean inContainer = dev.faultline.sidecar.targets.TargetSelector.ownContainerIdOrNull() != null;
         // in a container only the published port reaches us, so bind every interface there, and require a password for it
         String host = jmxHost != null ? jmxHost : (inContainer ? "0.0.0.0" : "127.0.0.1");
         String adv = advertise != null ? advertise : (host.equals("0.0.0.0") ? "127.0.0.1" : host);

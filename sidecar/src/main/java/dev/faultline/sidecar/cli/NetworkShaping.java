@@ -6,7 +6,7 @@ import dev.faultline.sidecar.experiment.change.NetworkChange;
 import dev.faultline.sidecar.netem.ChangePlan;
 import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.netem.NetnsExecutor;
-import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ final class NetworkShaping {
             List<Change> applied = new ArrayList<>();
             try {
                 for (ContainerTarget t : targets) {
-                    long pod = dev.faultline.sidecar.target.PodTargets.pidOf(t); // pod mode: our own namespace, or a process's
+                    long pod = dev.faultline.sidecar.targets.PodTargets.pidOf(t); // pod mode: our own namespace, or a process's
                     long pid = pod >= 0 ? pod : cli.runtime().hostPid(t);
                     if (pid < 0) throw new IllegalStateException(t + " is not running");
                     NetnsExecutor ns = pod >= 0 ? NetnsExecutor.nsenter(pid) : cli.runtime().netns(t, pid);

@@ -2,8 +2,8 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
-import dev.faultline.sidecar.target.ContainerTarget;
-import dev.faultline.sidecar.target.TargetSelector;
+import dev.faultline.sidecar.targets.ContainerTarget;
+import dev.faultline.sidecar.targets.TargetSelector;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
@@ -57,11 +57,11 @@ abstract class TargetedCommand implements Callable<Integer> {
 
     private Experiment podExperiment(SidecarCli cli, Context context) {
         if (!supportsPod()) throw new IllegalArgumentException(verb() + " needs the engine's socket (Docker's, or a CRI runtime's); in pod mode use crash, kill (both signal a process), netem or iptables");
-        boolean self = targets == null || targets.isEmpty() || targets.equals(List.of(dev.faultline.sidecar.target.PodTargets.SELF));
+        boolean self = targets == null || targets.isEmpty() || targets.equals(List.of(dev.faultline.sidecar.targets.PodTargets.SELF));
         boolean network = verb().equals("netem") || verb().equals("iptables");
         java.util.function.Supplier<List<ContainerTarget>> chosen = network && self
-                ? () -> List.of(dev.faultline.sidecar.target.PodTargets.self())
-                : () -> dev.faultline.sidecar.target.PodTargets.processes(targets);
+                ? () -> List.of(dev.faultline.sidecar.targets.PodTargets.self())
+                : () -> dev.faultline.sidecar.targets.PodTargets.processes(targets);
         chosen.get(); // refuse an empty selection now
         return new Experiment(context.newId(), verb(), describe() + " (pod) " + (targets == null ? "self" : String.join(" ", targets)), context.who(),
                 chosen, action(context), cli.random, cli.interval, cli.limit, cli.dryRun);

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.docker;
 
-import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -12,7 +12,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.netem.Watchdogs;
-import dev.faultline.sidecar.target.TargetSelector;
+import dev.faultline.sidecar.targets.TargetSelector;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.experiment;
 
-import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.targets.ContainerTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,7 +7,7 @@ import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.netem.Watchdogs;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
-import dev.faultline.sidecar.target.PodTargets;
+import dev.faultline.sidecar.targets.PodTargets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package dev.faultline.sidecar.runtime;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
-import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.docker;
 
-import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.targets.ContainerTarget;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

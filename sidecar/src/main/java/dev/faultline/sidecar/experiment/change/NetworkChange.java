@@ -5,7 +5,7 @@ import dev.faultline.sidecar.netem.Batch;
 import dev.faultline.sidecar.netem.ChangePlan;
 import dev.faultline.sidecar.netem.NetnsExec;
 import dev.faultline.sidecar.netem.NetnsExecutor;
-import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;
 import java.util.List;

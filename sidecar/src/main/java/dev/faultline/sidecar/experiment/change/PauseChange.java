@@ -6,7 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.faultline.sidecar.docker.Unpause;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
-import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;
 import java.util.List;

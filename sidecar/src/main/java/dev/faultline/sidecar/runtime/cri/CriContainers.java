@@ -5,7 +5,7 @@ import dev.faultline.sidecar.experiment.change.FreezeChange;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
-import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.io.IOException;
 import java.nio.file.Files;

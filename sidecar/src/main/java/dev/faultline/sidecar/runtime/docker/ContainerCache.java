@@ -2,7 +2,7 @@ package dev.faultline.sidecar.runtime.docker;
 
 import dev.faultline.sidecar.docker.EngineApi;
 import dev.faultline.sidecar.docker.EngineContainers;
-import dev.faultline.sidecar.target.ContainerTarget;
+import dev.faultline.sidecar.targets.ContainerTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

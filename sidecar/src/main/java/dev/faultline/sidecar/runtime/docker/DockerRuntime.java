@@ -13,8 +13,8 @@ import dev.faultline.sidecar.experiment.change.PauseChange;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.netem.NetnsExecutor;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
-import dev.faultline.sidecar.target.ContainerTarget;
-import dev.faultline.sidecar.target.TargetSelector;
+import dev.faultline.sidecar.targets.ContainerTarget;
+import dev.faultline.sidecar.targets.TargetSelector;
 
 import java.time.Duration;
 import java.util.ArrayList;

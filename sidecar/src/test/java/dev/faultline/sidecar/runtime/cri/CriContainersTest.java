@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.runtime.cri;
 
 import dev.faultline.sidecar.netem.NetnsExec;
-import dev.faultline.sidecar.target.TargetSelector;
+import dev.faultline.sidecar.targets.TargetSelector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.target;
+package dev.faultline.sidecar.targets;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

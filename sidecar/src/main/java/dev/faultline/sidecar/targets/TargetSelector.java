@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.target;
+package dev.faultline.sidecar.targets;
 
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 
