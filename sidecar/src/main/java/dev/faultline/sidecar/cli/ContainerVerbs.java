@@ -2,7 +2,7 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.Change;
-import dev.faultline.sidecar.netem.NetnsExec;
+import dev.faultline.sidecar.network.NetnsExec;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
-import dev.faultline.sidecar.netem.IptablesRule;
+import dev.faultline.sidecar.network.IptablesRule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

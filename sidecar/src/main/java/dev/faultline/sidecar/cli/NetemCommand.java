@@ -1,9 +1,9 @@
 package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
-import dev.faultline.sidecar.netem.NetemSpec;
-import dev.faultline.sidecar.netem.RateSpec;
-import dev.faultline.sidecar.netem.TcPlan;
+import dev.faultline.sidecar.network.NetemSpec;
+import dev.faultline.sidecar.network.RateSpec;
+import dev.faultline.sidecar.network.TcPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -32,7 +32,7 @@ final class NetemCommand {
 
     void validate() {
         if (!iface.matches("[A-Za-z0-9_.-]{1,15}")) throw new IllegalArgumentException("--interface " + iface + ": not an interface name");
-        cidrs.forEach(c -> dev.faultline.sidecar.netem.Cidr.check("--target", c));
+        cidrs.forEach(c -> dev.faultline.sidecar.network.Cidr.check("--target", c));
     }
 
     /**
@@ -86,7 +86,7 @@ final class NetemCommand {
         /** Refused up front on a kernel without sch_netem: nothing journalled, nothing applied. */
         @Override
         Experiment.Action action(Context c) {
-            dev.faultline.sidecar.netem.NetemPreflight.require();
+            dev.faultline.sidecar.network.NetemPreflight.require();
             return super.action(c);
         }
 

@@ -3,9 +3,9 @@ package dev.faultline.sidecar.cli;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.change.NetworkChange;
-import dev.faultline.sidecar.netem.ChangePlan;
-import dev.faultline.sidecar.netem.NetnsExec;
-import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.network.ChangePlan;
+import dev.faultline.sidecar.network.NetnsExec;
+import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;

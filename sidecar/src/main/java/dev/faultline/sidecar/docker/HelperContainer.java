@@ -9,9 +9,9 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import dev.faultline.sidecar.netem.NetnsExec;
-import dev.faultline.sidecar.netem.NetnsExecutor;
-import dev.faultline.sidecar.netem.Watchdogs;
+import dev.faultline.sidecar.network.NetnsExec;
+import dev.faultline.sidecar.network.NetnsExecutor;
+import dev.faultline.sidecar.network.Watchdogs;
 import dev.faultline.sidecar.targets.TargetSelector;
 
 import java.nio.charset.StandardCharsets;

@@ -215,7 +215,7 @@ public final class SidecarControl implements SidecarMBean {
 
     @Override
     public boolean isNetemAvailable() {
-        return dev.faultline.sidecar.netem.NetemPreflight.available();
+        return dev.faultline.sidecar.network.NetemPreflight.available();
     }
 
     /** The CLI's words, split as the agent splits a spec ({@link dev.faultline.common.words.Tokenizer}). */

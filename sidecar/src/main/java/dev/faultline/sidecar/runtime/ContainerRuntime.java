@@ -2,7 +2,7 @@ package dev.faultline.sidecar.runtime;
 
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.cli;
 
-import dev.faultline.sidecar.netem.NetemSpec;
+import dev.faultline.sidecar.network.NetemSpec;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -76,7 +76,7 @@ abstract class GuestTest {
     }
 
     static List<ProcessHandle> watchdogs() {
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> dev.faultline.sidecar.netem.Watchdogs.isWatchdog(c)).orElse(false)).toList();
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> dev.faultline.sidecar.network.Watchdogs.isWatchdog(c)).orElse(false)).toList();
     }
 
     /** The watchdog starts just after the last tc command, so a test that saw the qdisc may be a moment early. */

@@ -2,7 +2,7 @@ package dev.faultline.sidecar.it;
 
 import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.netem.Watchdogs;
+import dev.faultline.sidecar.network.Watchdogs;
 
 import java.io.BufferedReader;
 import java.io.IOException;

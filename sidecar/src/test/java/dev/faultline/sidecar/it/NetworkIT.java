@@ -231,7 +231,7 @@ class NetworkIT extends EngineTest {
     List<ProcessHandle> watchdogs() {
         String shortId = docker.inspect(web, "{{.Id}}").substring(0, 12);
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> dev.faultline.sidecar.netem.Watchdogs.isWatchdog(c) && c.contains(shortId)).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> dev.faultline.sidecar.network.Watchdogs.isWatchdog(c) && c.contains(shortId)).orElse(false))
                 .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
                 .toList();
     }

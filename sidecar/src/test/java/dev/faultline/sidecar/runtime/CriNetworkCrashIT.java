@@ -4,7 +4,7 @@ import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.it.Sidecar;
 import dev.faultline.sidecar.it.TargetWitness;
-import dev.faultline.sidecar.netem.Watchdogs;
+import dev.faultline.sidecar.network.Watchdogs;
 import dev.faultline.sidecar.runtime.cri.CriRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

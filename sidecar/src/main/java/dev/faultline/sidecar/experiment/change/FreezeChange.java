@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.experiment.change;
 
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.runtime.cri.CgroupFreezer;
 import dev.faultline.sidecar.targets.ContainerTarget;
 

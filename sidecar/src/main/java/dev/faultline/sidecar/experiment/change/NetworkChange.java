@@ -1,10 +1,10 @@
 package dev.faultline.sidecar.experiment.change;
 
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.netem.Batch;
-import dev.faultline.sidecar.netem.ChangePlan;
-import dev.faultline.sidecar.netem.NetnsExec;
-import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.network.Batch;
+import dev.faultline.sidecar.network.ChangePlan;
+import dev.faultline.sidecar.network.NetnsExec;
+import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;

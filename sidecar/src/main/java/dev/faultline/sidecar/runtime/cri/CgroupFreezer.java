@@ -42,7 +42,7 @@ public final class CgroupFreezer {
     }
 
     private static String inHostCgroupNamespace(Path proc) throws IOException {
-        dev.faultline.sidecar.netem.NetnsExec.Result r = dev.faultline.sidecar.netem.NetnsExec.run(0,
+        dev.faultline.sidecar.network.NetnsExec.Result r = dev.faultline.sidecar.network.NetnsExec.run(0,
                 java.util.List.of("nsenter", "-t", "1", "-C", "--", "cat", proc.toString()));
         if (!r.ok()) throw new IOException("cannot read " + proc + " in the host's cgroup namespace (nsenter -t 1 -C: " + r.output() + ")");
         return r.output() + "\n";

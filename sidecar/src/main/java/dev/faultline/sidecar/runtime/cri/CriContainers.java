@@ -3,7 +3,7 @@ package dev.faultline.sidecar.runtime.cri;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.change.FreezeChange;
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.ContainerTarget;
 

@@ -11,7 +11,7 @@ import dev.faultline.sidecar.docker.HelperContainer;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.change.PauseChange;
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import dev.faultline.sidecar.targets.TargetSelector;

@@ -1,8 +1,8 @@
 package dev.faultline.sidecar.experiment.change;
 
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.netem.ChangePlan;
-import dev.faultline.sidecar.netem.NetnsExecutor;
+import dev.faultline.sidecar.network.ChangePlan;
+import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.PodTargets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.runtime.cri;
 
-import dev.faultline.sidecar.netem.NetnsExec;
+import dev.faultline.sidecar.network.NetnsExec;
 import dev.faultline.sidecar.targets.TargetSelector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

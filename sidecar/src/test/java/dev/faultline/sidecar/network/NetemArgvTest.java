@@ -1,11 +1,7 @@
-package dev.faultline.sidecar;
+package dev.faultline.sidecar.network;
 
 import dev.faultline.sidecar.cli.Durations;
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.netem.IptablesRule;
-import dev.faultline.sidecar.netem.NetemSpec;
-import dev.faultline.sidecar.netem.RateSpec;
-import dev.faultline.sidecar.netem.TcPlan;
 import dev.faultline.sidecar.targets.TargetSelector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.netem;
+package dev.faultline.sidecar.network;
 
 import java.util.List;
 import java.util.regex.Pattern;

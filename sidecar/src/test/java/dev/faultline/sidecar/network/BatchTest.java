@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.netem;
+package dev.faultline.sidecar.network;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

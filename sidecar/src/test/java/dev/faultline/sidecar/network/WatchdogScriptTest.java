@@ -1,6 +1,5 @@
-package dev.faultline.sidecar;
+package dev.faultline.sidecar.network;
 
-import dev.faultline.sidecar.netem.Watchdogs;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.netem;
+package dev.faultline.sidecar.network;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.netem;
+package dev.faultline.sidecar.network;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
