@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Runs {@code tc}, {@code ip} and {@code iptables} in one target's network namespace: by {@code nsenter} when the
  * sidecar sees host PIDs (the fast path), else through a short-lived helper container joined to the target's
- * network ({@link dev.faultline.sidecar.docker.HelperContainer}).
+ * network ({@link dev.faultline.sidecar.runtime.docker.HelperContainer}).
  */
 public interface NetnsExecutor {
     NetnsExec.Result run(List<String> argv);

@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.runtime;
 
-import dev.faultline.sidecar.docker.Engine;
 import dev.faultline.sidecar.runtime.RuntimeEndpoint.Kind;
+import dev.faultline.sidecar.runtime.docker.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,9 +3,9 @@ package dev.faultline.sidecar.experiment.change;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
-import dev.faultline.sidecar.docker.Unpause;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
+import dev.faultline.sidecar.runtime.docker.Unpause;
 import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;
@@ -38,7 +38,7 @@ public final class PauseChange extends Change {
 
     @Override
     protected void make() {
-        dev.faultline.sidecar.docker.Engine.tolerateGone(() -> docker.pauseContainerCmd(targetId()).exec());
+        dev.faultline.sidecar.runtime.docker.Engine.tolerateGone(() -> docker.pauseContainerCmd(targetId()).exec());
         KillPoints.reached(KillPoints.FIRST_COMMAND);
     }
 

@@ -1,7 +1,5 @@
 package dev.faultline.sidecar.runtime.docker;
 
-import dev.faultline.sidecar.docker.EngineApi;
-import dev.faultline.sidecar.docker.EngineContainers;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

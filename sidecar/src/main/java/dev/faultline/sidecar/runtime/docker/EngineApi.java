@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.docker;
+package dev.faultline.sidecar.runtime.docker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.docker;
+package dev.faultline.sidecar.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.docker;
+package dev.faultline.sidecar.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 
@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Unpauses a container, tolerating one that is not paused or gone. Also a main: a pause's watchdog runs
- * {@code java -cp <this jar> dev.faultline.sidecar.docker.Unpause <id> <endpoint>} at the deadline, from outside the
+ * {@code java -cp <this jar> dev.faultline.sidecar.runtime.docker.Unpause <id> <endpoint>} at the deadline, from outside the
  * JVM that paused it. The endpoint is the engine the pause was made through ({@code --runtime-endpoint}, a detected
  * socket or {@code DOCKER_HOST}): the watchdog's own environment may name another one, or none.
  */

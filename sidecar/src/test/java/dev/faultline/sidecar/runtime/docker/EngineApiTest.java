@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.docker;
+package dev.faultline.sidecar.runtime.docker;
 
 import dev.faultline.sidecar.targets.ContainerTarget;
 import org.junit.jupiter.api.Test;
