@@ -1,6 +1,6 @@
 package dev.faultline.sidecar;
 
-import dev.faultline.sidecar.cli.CliContext;
+import dev.faultline.sidecar.cli.ForegroundRunner;
 import dev.faultline.sidecar.cli.SidecarCli;
 import dev.faultline.sidecar.cli.StartupRecovery;
 import dev.faultline.sidecar.experiment.journal.Journal;
@@ -20,9 +20,9 @@ public final class Main {
             if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "WARN"); // its "provider named" note
         }
         Journal journal = new Journal(Journal.defaultPath());
-        CliContext context = new CliContext(journal);
+        ForegroundRunner runner = new ForegroundRunner(journal);
         boolean help = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V"));
-        var cl = SidecarCli.commandLine(context, args);
+        var cl = SidecarCli.commandLine(runner, args);
         // after the parse, so that recovery reaches the containers through the runtime the flags name
         if (!help) cl.setExecutionStrategy(parsed -> {
             StartupRecovery.atStart(journal, parsed);

@@ -70,7 +70,7 @@ final class ContainerVerbs {
 
         boolean supportsPod() { return true; }
 
-        Experiment.Action action(Context c) {
+        Experiment.Action action(Runner c) {
             String sig = signal(signal);
             if (cli.podMode()) return signalProcesses(sig);
             return ts -> forEach(ts, t -> cli.runtime().kill(t, sig));
@@ -87,7 +87,7 @@ final class ContainerVerbs {
         boolean runningOnly() { return true; }
         String describe() { return "stop --time " + time; }
 
-        Experiment.Action action(Context c) {
+        Experiment.Action action(Runner c) {
             return ts -> forEach(ts, t -> cli.runtime().stop(t, Duration.ofSeconds(time)));
         }
     }
@@ -106,7 +106,7 @@ final class ContainerVerbs {
          * Journalled and watchdog-guarded like a network change: a SIGKILLed sidecar leaves nothing paused. Docker
          * pauses through the engine; on CRI, which has no pause, the container's cgroup is frozen.
          */
-        Experiment.Action action(Context c) {
+        Experiment.Action action(Runner c) {
             return ts -> {
                 List<Change> paused = new java.util.ArrayList<>();
                 try {
@@ -133,7 +133,7 @@ final class ContainerVerbs {
         boolean runningOnly() { return false; }
         String describe() { return "restart --time " + time; }
 
-        Experiment.Action action(Context c) {
+        Experiment.Action action(Runner c) {
             return ts -> forEach(ts, t -> cli.runtime().restart(t, Duration.ofSeconds(time)));
         }
     }
@@ -149,7 +149,7 @@ final class ContainerVerbs {
         boolean runningOnly() { return false; }
         String describe() { return "rm" + (force ? " --force" : "") + (volumes ? " --volumes" : ""); }
 
-        Experiment.Action action(Context c) {
+        Experiment.Action action(Runner c) {
             return ts -> forEach(ts, t -> cli.runtime().remove(t, force, volumes));
         }
     }
@@ -172,7 +172,7 @@ final class ContainerVerbs {
 
         boolean supportsPod() { return true; }
 
-        Experiment.Action action(Context c) {
+        Experiment.Action action(Runner c) {
             String sig = signal(signal);
             if (cli.podMode()) return signalProcesses(sig);
             return ts -> forEach(ts, t -> {

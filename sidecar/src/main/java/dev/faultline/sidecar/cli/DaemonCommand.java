@@ -49,10 +49,10 @@ final class DaemonCommand implements Callable<Integer> {
         String host = jmxHost != null ? jmxHost : (inContainer ? "0.0.0.0" : "127.0.0.1");
         String adv = advertise != null ? advertise : (host.equals("0.0.0.0") ? "127.0.0.1" : host);
         JmxOptions jmx = new JmxOptions(host, jmxPort, adv, passwordFile, accessFile, auth != null, ssl,
-                cli.context.journal().file().toAbsolutePath().getParent()).check(JmxOptions.Words.SIDECAR).requireFiles(JmxOptions.Words.SIDECAR);
+                cli.runner.journal().file().toAbsolutePath().getParent()).check(JmxOptions.Words.SIDECAR).requireFiles(JmxOptions.Words.SIDECAR);
         boolean pod = cli.podMode();
         dev.faultline.sidecar.runtime.Runtimes.Flags flags = cli.runtimeFlags();
-        return Daemon.run(new Daemon.Options(jmx, metricsPort, metricsHost != null ? metricsHost : host), cli.context.journal(), () -> {
+        return Daemon.run(new Daemon.Options(jmx, metricsPort, metricsHost != null ? metricsHost : host), cli.runner.journal(), () -> {
             if (pod) throw new IllegalStateException("no container runtime (pod mode)");
             return dev.faultline.sidecar.runtime.Runtimes.open(flags);
         });

@@ -44,7 +44,7 @@ final class IptablesCommand {
             return "iptables --duration " + ipt.duration.toMillis() + "ms loss " + String.join(" ", rule("x").insert().subList(5, rule("x").insert().size() - 6));
         }
 
-        Experiment.Action action(Context c) {
+        Experiment.Action action(Runner c) {
             rule("check"); // refuse bad flags before anything runs
             return NetworkShaping.action(cli(), ipt.duration, (id, ns) -> rule(id).plan(), List.of());
         }

@@ -74,7 +74,7 @@ final class NetemCommand {
                     + " " + String.join(" ", qdisc());
         }
 
-        Experiment.Action action(Context c) {
+        Experiment.Action action(Runner c) {
             netem.validate();
             List<String> q = qdisc();
             return NetworkShaping.action(cli(), netem.duration, (id, ns) -> TcPlan.of(netem.iface, q, netem.cidrs, netem.ingress,
@@ -85,7 +85,7 @@ final class NetemCommand {
     abstract static class NetemEffect extends Effect {
         /** Refused up front on a kernel without sch_netem: nothing journalled, nothing applied. */
         @Override
-        Experiment.Action action(Context c) {
+        Experiment.Action action(Runner c) {
             dev.faultline.sidecar.network.NetemPreflight.require();
             return super.action(c);
         }

@@ -19,7 +19,7 @@ final class NetworkShaping {
 
     /** @param plan for a change id and the target's namespace (to read what must be put back): its commands */
     static Experiment.Action action(SidecarCli cli, Duration duration, java.util.function.BiFunction<String, NetnsExecutor, ChangePlan> plan, List<List<String>> precheck) {
-        Context c = cli.context;
+        Runner c = cli.runner;
         return targets -> {
             List<Change> applied = new ArrayList<>();
             try {

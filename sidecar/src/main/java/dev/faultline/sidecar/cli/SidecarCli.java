@@ -31,7 +31,7 @@ public final class SidecarCli {
         return v;
     }
 
-    final Context context;
+    final Runner runner;
 
     @Option(names = "--random", description = "act on one matching container chosen at random")
     boolean random;
@@ -77,7 +77,7 @@ public final class SidecarCli {
 
     /** The runtime the verbs act through, opened at the first use. */
     dev.faultline.sidecar.runtime.ContainerRuntime runtime() {
-        return context.runtime(runtimeFlags());
+        return runner.runtime(runtimeFlags());
     }
 
     @Option(names = "--pod", description = "pod mode: shape our own network namespace (target: self) and signal processes in the "
@@ -88,13 +88,13 @@ public final class SidecarCli {
         return pod || (!runtimeFlags().given() && !dev.faultline.sidecar.runtime.Runtimes.anyOnThisNode());
     }
 
-    public SidecarCli(Context context) {
-        this.context = context;
+    public SidecarCli(Runner runner) {
+        this.runner = runner;
     }
 
     /** A command line with every verb that reports errors in one line (no stack traces) and returns 1 for them. */
-    public static CommandLine commandLine(Context context) {
-        return commandLine(context, VERBS.keySet());
+    public static CommandLine commandLine(Runner runner) {
+        return commandLine(runner, VERBS.keySet());
     }
 
     /**
@@ -103,21 +103,21 @@ public final class SidecarCli {
      * The words are parsed once here; any that the reduced model refuses, or that name no verb (help, a typo), get
      * the full model, so every message and every help text is the one it always was.
      */
-    public static CommandLine commandLine(Context context, String[] args) {
+    public static CommandLine commandLine(Runner runner, String[] args) {
         java.util.Set<String> named = new java.util.LinkedHashSet<>();
         for (String verb : VERBS.keySet()) if (java.util.Arrays.asList(args).contains(verb)) named.add(verb);
-        if (named.isEmpty()) return commandLine(context);
-        CommandLine reduced = commandLine(context, named);
+        if (named.isEmpty()) return commandLine(runner);
+        CommandLine reduced = commandLine(runner, named);
         try {
             reduced.parseArgs(args);
             return reduced;
         } catch (CommandLine.PicocliException refused) {
-            return commandLine(context);
+            return commandLine(runner);
         }
     }
 
-    private static CommandLine commandLine(Context context, java.util.Set<String> verbs) {
-        CommandLine cl = new CommandLine(new SidecarCli(context));
+    private static CommandLine commandLine(Runner runner, java.util.Set<String> verbs) {
+        CommandLine cl = new CommandLine(new SidecarCli(runner));
         for (String v : verbs) cl.addSubcommand(v, VERBS.get(v));
         // "@file" stays a word: words arrive over JMX too, and must never make the daemon read a file
         cl.setExpandAtFiles(false);

@@ -21,7 +21,7 @@ abstract class TargetedCommand implements Callable<Integer> {
     /** Verbs that need a live process act on running containers only. */
     abstract boolean runningOnly();
 
-    abstract Experiment.Action action(Context context);
+    abstract Experiment.Action action(Runner runner);
 
     /** The words of this command, for the action log and list(). */
     abstract String describe();
@@ -29,8 +29,8 @@ abstract class TargetedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SidecarCli cli = cli();
-        Context context = cli.context;
-        if (cli.podMode()) return context.execute(podExperiment(cli, context));
+        Runner runner = cli.runner;
+        if (cli.podMode()) return runner.execute(podExperiment(cli, runner));
         TargetSelector selector = new TargetSelector(targets, cli.labels, cli.namespaces);
         ContainerRuntime runtime = cli.runtime();
         runtime.refuseUnsupported(verb(), signalName()); // what this runtime cannot do is refused before anything is selected
@@ -40,9 +40,9 @@ abstract class TargetedCommand implements Callable<Integer> {
             List<ContainerTarget> now = first.getAndSet(null);
             return now != null ? now : selector.select(runtime, runningOnly());
         };
-        Experiment e = new Experiment(context.newId(), verb(), describe() + " " + selector, context.who(), select, action(context),
+        Experiment e = new Experiment(runner.newId(), verb(), describe() + " " + selector, runner.who(), select, action(runner),
                 cli.random, cli.interval, cli.limit, cli.dryRun);
-        return context.execute(e);
+        return runner.execute(e);
     }
 
     /** The signal a kill or crash sends, for {@link ContainerRuntime#refuseUnsupported}; null for other verbs. */
@@ -55,7 +55,7 @@ abstract class TargetedCommand implements Callable<Integer> {
         return false;
     }
 
-    private Experiment podExperiment(SidecarCli cli, Context context) {
+    private Experiment podExperiment(SidecarCli cli, Runner runner) {
         if (!supportsPod()) throw new IllegalArgumentException(verb() + " needs the engine's socket (Docker's, or a CRI runtime's); in pod mode use crash, kill (both signal a process), netem or iptables");
         boolean self = targets == null || targets.isEmpty() || targets.equals(List.of(dev.faultline.sidecar.targets.PodTargets.SELF));
         boolean network = verb().equals("netem") || verb().equals("iptables");
@@ -63,8 +63,8 @@ abstract class TargetedCommand implements Callable<Integer> {
                 ? () -> List.of(dev.faultline.sidecar.targets.PodTargets.self())
                 : () -> dev.faultline.sidecar.targets.PodTargets.processes(targets);
         chosen.get(); // refuse an empty selection now
-        return new Experiment(context.newId(), verb(), describe() + " (pod) " + (targets == null ? "self" : String.join(" ", targets)), context.who(),
-                chosen, action(context), cli.random, cli.interval, cli.limit, cli.dryRun);
+        return new Experiment(runner.newId(), verb(), describe() + " (pod) " + (targets == null ? "self" : String.join(" ", targets)), runner.who(),
+                chosen, action(runner), cli.random, cli.interval, cli.limit, cli.dryRun);
     }
 
     static void forEach(List<ContainerTarget> targets, java.util.function.Consumer<ContainerTarget> step) {

@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.jmx;
 
 import dev.faultline.common.words.Printable;
-import dev.faultline.sidecar.cli.Context;
+import dev.faultline.sidecar.cli.Runner;
 import dev.faultline.sidecar.cli.SidecarCli;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.OpenChanges;
@@ -64,7 +64,7 @@ public final class SidecarControl implements SidecarMBean {
             throw new IllegalArgumentException(Printable.message(e.getMessage()));
         }
         String[] id = new String[1];
-        Context context = new Context() {
+        Runner runner = new Runner() {
             public ContainerRuntime runtime(Runtimes.Flags flags) {
                 if (flags.given()) throw new IllegalArgumentException("--runtime and --runtime-endpoint are the daemon's start-up flags, not run()'s");
                 return SidecarControl.this.runtime();
@@ -84,7 +84,7 @@ public final class SidecarControl implements SidecarMBean {
             }
         };
         StringWriter err = new StringWriter();
-        var cl = SidecarCli.commandLine(context, words.toArray(String[]::new));
+        var cl = SidecarCli.commandLine(runner, words.toArray(String[]::new));
         cl.setErr(new PrintWriter(err));
         cl.setOut(new PrintWriter(new StringWriter()));
         if (!words.isEmpty() && words.get(0).equals("daemon")) throw new IllegalArgumentException("run() takes a verb, not daemon");

@@ -8,13 +8,13 @@ import dev.faultline.sidecar.runtime.Runtimes;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The command line: the experiment runs in the foreground; SIGTERM (or Ctrl-C) stops it and waits for its revert. */
-public final class CliContext implements Context {
+public final class ForegroundRunner implements Runner {
     private final Journal journal;
     private final AtomicLong ids = new AtomicLong();
     private ContainerRuntime runtime;
     private RuntimeException unavailable;
 
-    public CliContext(Journal journal) {
+    public ForegroundRunner(Journal journal) {
         this.journal = journal;
     }
 
