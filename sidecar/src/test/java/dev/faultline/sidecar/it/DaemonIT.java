@@ -80,7 +80,7 @@ class DaemonIT extends EngineTest {
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("faultline_sidecar_rules_active 1.0"), metrics);
-            boolean netem = NetworkIT.kernelHasNetem();
+            boolean netem = DockerHost.kernelHasNetem();
             assertEquals(netem, jmx.getAttribute(SIDECAR, "NetemAvailable"), "the preflight agrees with the kernel");
             assertTrue(metrics.contains("faultline_sidecar_netem_available " + (netem ? "1.0" : "0.0")), metrics);
             assertTrue(metrics.matches("(?s).*faultline_sidecar_actions_total [2-9].*"), metrics);

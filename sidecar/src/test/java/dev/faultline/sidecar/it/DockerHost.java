@@ -60,6 +60,11 @@ public final class DockerHost implements AutoCloseable {
         return exec(cmd);
     }
 
+    /** Whether this kernel takes a netem qdisc, asked independently of the sidecar (a throwaway namespace). */
+    public static boolean kernelHasNetem() {
+        return !exec(List.of("unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms")).startsWith("ERR");
+    }
+
     public static String exec(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

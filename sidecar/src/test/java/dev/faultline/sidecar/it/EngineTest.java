@@ -6,9 +6,9 @@ import org.junit.jupiter.api.BeforeEach;
 import java.net.ServerSocket;
 
 /** A test against the real engine: skipped (or, under CI, failed) without one; its containers removed after. */
-abstract class EngineTest {
-    DockerHost docker;
-    final Sidecar sidecar = new Sidecar();
+public abstract class EngineTest {
+    protected DockerHost docker;
+    protected final Sidecar sidecar = new Sidecar();
 
     @BeforeEach
     void engine() {
@@ -21,7 +21,7 @@ abstract class EngineTest {
         docker.close();
     }
 
-    static int freePort() throws Exception {
+    protected static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -349,15 +349,10 @@ class NetworkIT extends EngineTest {
         assertEquals(rulesBefore, rules(web));
     }
 
-    /** Whether this kernel takes a netem qdisc, asked independently of the sidecar (a throwaway namespace). */
-    static boolean kernelHasNetem() {
-        return !DockerHost.exec(List.of("unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms")).startsWith("ERR");
-    }
-
     /** The preflight: on a kernel without sch_netem every netem verb is refused up front and leaves nothing. */
     @Test
     void netemVerbsAreRefusedUpFrontWithoutSchNetemAndLeaveNothing() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(kernelHasNetem(), "this kernel has netem: the netem guest suite covers it");
+        org.junit.jupiter.api.Assumptions.assumeFalse(DockerHost.kernelHasNetem(), "this kernel has netem: the netem guest suite covers it");
         for (List<String> verb : List.of(List.of("delay", "--time", "100", "--jitter", "10"), List.of("loss", "--percent", "30"),
                 List.of("duplicate", "--percent", "5"), List.of("corrupt", "--percent", "5"))) {
             for (boolean ingress : new boolean[]{false, true}) {
