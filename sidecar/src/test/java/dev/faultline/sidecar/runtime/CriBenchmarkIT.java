@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.runtime;
 
 import dev.faultline.common.jmx.JmxClient;
-import dev.faultline.sidecar.it.Sidecar;
+import dev.faultline.sidecar.Sidecar;
 import dev.faultline.sidecar.runtime.cri.CriRuntime;
 import dev.faultline.sidecar.runtime.cri.v1.ContainerState;
 import org.junit.jupiter.api.AfterEach;

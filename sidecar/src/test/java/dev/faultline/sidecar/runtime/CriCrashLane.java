@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.runtime;
 
-import dev.faultline.sidecar.it.CrashMatrix;
-import dev.faultline.sidecar.it.TargetWitness;
+import dev.faultline.sidecar.experiment.CrashMatrix;
+import dev.faultline.sidecar.experiment.TargetWitness;
 import dev.faultline.sidecar.runtime.cri.CgroupFreezer;
 import dev.faultline.sidecar.runtime.cri.CriRuntime;
 import org.opentest4j.TestAbortedException;

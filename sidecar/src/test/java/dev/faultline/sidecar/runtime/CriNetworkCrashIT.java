@@ -1,9 +1,9 @@
 package dev.faultline.sidecar.runtime;
 
+import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.experiment.TargetWitness;
 import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.it.Sidecar;
-import dev.faultline.sidecar.it.TargetWitness;
 import dev.faultline.sidecar.network.Watchdogs;
 import dev.faultline.sidecar.runtime.cri.CriRuntime;
 import org.junit.jupiter.api.AfterEach;

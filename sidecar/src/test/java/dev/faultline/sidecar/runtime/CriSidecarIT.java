@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.runtime;
 
-import dev.faultline.sidecar.it.Sidecar;
+import dev.faultline.sidecar.Sidecar;
 import dev.faultline.sidecar.runtime.cri.CgroupFreezer;
 import dev.faultline.sidecar.runtime.cri.CriRuntime;
 import dev.faultline.sidecar.runtime.cri.v1.ContainerState;

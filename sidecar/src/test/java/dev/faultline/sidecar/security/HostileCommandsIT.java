@@ -4,7 +4,7 @@ import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxClient;
 import dev.faultline.common.probe.HostileStrings;
 import dev.faultline.common.probe.ProcessWatch;
-import dev.faultline.sidecar.it.Sidecar;
+import dev.faultline.sidecar.Sidecar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.security;
 
-import dev.faultline.sidecar.it.Sidecar;
+import dev.faultline.sidecar.Sidecar;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.runtime.docker;
 
 import org.junit.jupiter.api.Assumptions;
 

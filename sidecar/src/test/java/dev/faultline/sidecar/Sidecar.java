@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar;
 
 import dev.faultline.common.jmx.Credentials;
 

@@ -1,4 +1,7 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.targets;
+
+import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.runtime.docker.DockerHost;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

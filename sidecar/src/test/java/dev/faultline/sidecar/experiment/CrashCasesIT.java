@@ -1,6 +1,9 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.experiment;
 
+import dev.faultline.sidecar.Sidecar;
 import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.runtime.docker.DockerHost;
+import dev.faultline.sidecar.runtime.docker.EngineTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;

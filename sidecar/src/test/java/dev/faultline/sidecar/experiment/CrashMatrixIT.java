@@ -1,7 +1,9 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.experiment;
 
 import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.runtime.CriCrashLane;
+import dev.faultline.sidecar.runtime.docker.DockerHost;
+import dev.faultline.sidecar.runtime.docker.EngineTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

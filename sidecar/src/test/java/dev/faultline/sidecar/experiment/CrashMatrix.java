@@ -1,5 +1,6 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.experiment;
 
+import dev.faultline.sidecar.Sidecar;
 import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.Watchdogs;

@@ -1,6 +1,9 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.experiment.change;
 
+import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.experiment.CrashMatrix;
 import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.runtime.docker.EngineTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

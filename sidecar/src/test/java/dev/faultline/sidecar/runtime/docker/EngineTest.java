@@ -1,4 +1,6 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.runtime.docker;
+
+import dev.faultline.sidecar.Sidecar;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

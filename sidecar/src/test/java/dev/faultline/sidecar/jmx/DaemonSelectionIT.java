@@ -1,4 +1,7 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.jmx;
+
+import dev.faultline.sidecar.runtime.docker.DockerHost;
+import dev.faultline.sidecar.runtime.docker.EngineTest;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,6 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.experiment;
+
+import dev.faultline.sidecar.runtime.docker.DockerHost;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,8 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.network;
+
+import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.runtime.docker.DockerHost;
+import dev.faultline.sidecar.runtime.docker.EngineTest;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,10 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.jmx;
 
 import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxClient;
+import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.runtime.docker.DockerHost;
+import dev.faultline.sidecar.runtime.docker.EngineTest;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServerConnection;

@@ -1,4 +1,7 @@
-package dev.faultline.sidecar.it;
+package dev.faultline.sidecar.cli;
+
+import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.runtime.docker.EngineTest;
 
 import org.junit.jupiter.api.Test;
 
