@@ -45,16 +45,23 @@ public final class Watchdogs {
      * wait for it, up to {@link #STOP_WITHIN}, then kill what is left of it. Returns once it is gone.
      */
     public static void stop(ProcessHandle watchdog) {
-        List<ProcessHandle> tree = java.util.stream.Stream.concat(java.util.stream.Stream.of(watchdog), watchdog.descendants()).toList();
         watchdog.destroy();
         try {
             watchdog.onExit().get(STOP_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            tree.forEach(ProcessHandle::destroyForcibly);
+            killTree(watchdog);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            tree.forEach(ProcessHandle::destroyForcibly);
+            killTree(watchdog);
         }
+    }
+
+    /**
+     * Read only now, not before the SIGTERM: the tree is found by a walk of every process (milliseconds on a busy
+     * node, on every revert), and a watchdog that has not ended is alive, so its children are still its own.
+     */
+    private static void killTree(ProcessHandle watchdog) {
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(watchdog), watchdog.descendants()).toList().forEach(ProcessHandle::destroyForcibly);
     }
 
     static final Duration STOP_WITHIN = Duration.ofSeconds(10);
