@@ -16,7 +16,21 @@ public final class Sidecar implements AutoCloseable {
     public final Path journal;
     private final List<Process> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final String jar;
+    private final boolean archived;
+
     public Sidecar() {
+        this(JAR, true);
+    }
+
+    /** A given build's jar, without the class archive: two builds side by side in a benchmark start alike. */
+    public Sidecar(String jar) {
+        this(jar, false);
+    }
+
+    private Sidecar(String jar, boolean archived) {
+        this.jar = jar;
+        this.archived = archived;
         try {
             journal = Files.createTempDirectory("faultline-journal").resolve("journal");
         } catch (IOException e) {
@@ -31,8 +45,8 @@ public final class Sidecar implements AutoCloseable {
     /** With more environment, e.g. {@code FAULTLINE_TEST_KILL_AT} for the crash matrix. */
     public Process start(java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-XX:TieredStopAtLevel=1"));
-        cmd.addAll(classDataSharing());
-        cmd.addAll(List.of("-jar", JAR));
+        if (archived) cmd.addAll(classDataSharing());
+        cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("FAULTLINE_JOURNAL", journal.toString());

@@ -28,12 +28,18 @@ final class NetworkShaping {
                     long pid = pod >= 0 ? pod : cli.runtime().hostPid(t);
                     if (pid < 0) throw new IllegalStateException(t + " is not running");
                     NetnsExecutor ns = pod >= 0 ? NetnsExecutor.nsenter(pid) : cli.runtime().netns(t, pid);
-                    for (List<String> check : precheck) {
-                        NetnsExec.Result r = ns.run(check);
-                        if (!r.ok()) throw new IllegalStateException(t + ": " + r.output());
+                    Change change;
+                    try {
+                        for (List<String> check : precheck) {
+                            NetnsExec.Result r = ns.run(check);
+                            if (!r.ok()) throw new IllegalStateException(t + ": " + r.output());
+                        }
+                        String id = c.newId() + "-" + t.shortId().replace(":", "");
+                        change = new NetworkChange(id, t, ns, plan.apply(id, ns), c.journal());
+                    } catch (RuntimeException e) {
+                        ns.close(); // no change holds it yet
+                        throw e;
                     }
-                    String id = c.newId() + "-" + t.shortId().replace(":", "");
-                    Change change = new NetworkChange(id, t, ns, plan.apply(id, ns), c.journal());
                     change.apply(duration);
                     applied.add(change);
                 }

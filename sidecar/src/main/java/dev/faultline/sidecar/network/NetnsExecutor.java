@@ -28,6 +28,23 @@ public interface NetnsExecutor {
      */
     boolean namespaceGone();
 
+    /**
+     * The {@code revert} commands whatever their outcome, then the {@code verify} checks up to the first that fails
+     * ({@link Batch#revertThenCheck}): by default one process for all of them (one nsenter, or one helper container).
+     */
+    default NetnsExec.Result revertThenCheck(List<List<String>> revert, List<List<String>> verify) {
+        return run(Batch.revertThenCheck(revert, verify));
+    }
+
+    /** The checks up to the first that fails ({@link Batch#check}). */
+    default NetnsExec.Result checkAll(List<List<String>> verify) {
+        return revertThenCheck(List.of(), verify);
+    }
+
+    /** Ends what it keeps open for the change (the nsenter shell); a later {@link #run} opens it again. */
+    default void close() {
+    }
+
     /** Runs and fails with a message that names the missing kernel piece where tc says so. */
     default String check(List<String> argv) {
         return NetnsExec.checked(run(argv), argv);
@@ -54,10 +71,14 @@ public interface NetnsExecutor {
         };
     }
 
-    /** {@code nsenter -t PID -n}; pid 0 = our own namespace (pod mode). */
+    /**
+     * {@code nsenter -t PID -n}, one {@link NetnsShell} kept open from the first command to {@link #close()}; pid 0 =
+     * our own namespace (pod mode), a process per command.
+     */
     static NetnsExecutor nsenter(long pid) {
         java.util.Optional<java.time.Instant> started = pid <= 0 ? java.util.Optional.empty()
                 : ProcessHandle.of(pid).flatMap(p -> p.info().startInstant());
+        NetnsShell shell = pid <= 0 ? null : new NetnsShell(pid);
         return new NetnsExecutor() {
             public boolean namespaceGone() {
                 if (pid <= 0) return false; // our own
@@ -65,7 +86,15 @@ public interface NetnsExecutor {
             }
 
             public NetnsExec.Result run(List<String> argv) {
-                return NetnsExec.run(pid, argv);
+                return shell == null ? NetnsExec.run(pid, argv) : shell.run(argv);
+            }
+
+            public NetnsExec.Result revertThenCheck(List<List<String>> revert, List<List<String>> verify) {
+                return shell == null ? run(Batch.revertThenCheck(revert, verify)) : shell.runAll(revert, verify);
+            }
+
+            public void close() {
+                if (shell != null) shell.close();
             }
 
             /** A detached process in its own session: survives a SIGKILL of the sidecar. */

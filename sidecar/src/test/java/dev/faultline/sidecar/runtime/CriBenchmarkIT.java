@@ -108,6 +108,47 @@ class CriBenchmarkIT {
         }
     }
 
+    /**
+     * netem rate apply/revert of two builds side by side, one run: {@code -Dfaultline.sidecar.jar.before=<jar>} (e.g.
+     * main's build before a change) against this build's jar, two daemons without the class archive on one pod,
+     * rounds interleaved and the order swapped every round; the daemons' own {@code apply_ms}/{@code revert_ms}.
+     */
+    @Test
+    void netemRateApplyAndRevertOfTwoBuildsSideBySide() throws Exception {
+        String beforeJar = System.getProperty("faultline.sidecar.jar.before");
+        org.junit.jupiter.api.Assumptions.assumeTrue(beforeJar != null && Files.isRegularFile(Path.of(beforeJar)),
+                "skipped: no -Dfaultline.sidecar.jar.before=<jar of the build to compare with> (given: " + beforeJar + ")");
+        CriNode.Pod shaped = node.runPod("bench", node.run + "-pair", Map.of());
+        node.startContainer(shaped, "app", CriRuntimeIT.TICKER);
+        String run = "netem --duration 200ms rate --rate 1mbit bench/" + node.run + "-pair/app";
+        try (Sidecar before = new Sidecar(beforeJar); Sidecar after = new Sidecar(Sidecar.JAR);
+             CriDaemon b = new CriDaemon(before); CriDaemon a = new CriDaemon(after)) {
+            int rounds = 2 * ROUNDS;
+            List<Double> ba = new ArrayList<>(), br = new ArrayList<>(), aa = new ArrayList<>(), ar = new ArrayList<>(), ratio = new ArrayList<>();
+            for (int i = -2; i < rounds; i++) { // two warm-up rounds each, dropped
+                double[] x, y;
+                if ((i & 1) == 0) {
+                    x = b.netem(run);
+                    y = a.netem(run);
+                } else {
+                    y = a.netem(run);
+                    x = b.netem(run);
+                }
+                if (i < 0) continue;
+                ba.add(x[0]);
+                br.add(x[1]);
+                aa.add(y[0]);
+                ar.add(y[1]);
+                ratio.add(y[1] / x[1]);
+            }
+            System.out.printf("[faultline-sidecar-it] CRI netem rate side by side (%d rounds each, interleaved, load %s): "
+                            + "before apply_ms median %.1f p90 %.1f, revert_ms median %.1f p90 %.1f; after apply_ms median %.1f p90 %.1f, revert_ms median %.1f p90 %.1f; "
+                            + "revert after/before paired median %.2f%n",
+                    rounds, Files.readString(Path.of("/proc/loadavg")).strip(), pct(ba, 50), pct(ba, 90), pct(br, 50), pct(br, 90),
+                    pct(aa, 50), pct(aa, 90), pct(ar, 50), pct(ar, 90), pct(ratio, 50));
+        }
+    }
+
     /** The first line from {@code from} on that contains {@code word}, once the daemon has written it. */
     private static String awaitLine(List<String> log, int from, String word) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -72,10 +72,19 @@ public abstract class Change {
     /** How the target was reached, for the action log. */
     protected abstract String how();
 
+    /** Called once the change is verified undone: ends what was kept open for it. */
+    protected void closed() {
+    }
+
     public final synchronized void apply(Duration duration) {
         long t0 = System.nanoTime();
-        journal.applying(new Journal.Entry(id, targetId, Owner.current(), System.currentTimeMillis() + duration.toMillis(), kind,
-                journalledRevert, journalledVerify));
+        try {
+            journal.applying(new Journal.Entry(id, targetId, Owner.current(), System.currentTimeMillis() + duration.toMillis(), kind,
+                    journalledRevert, journalledVerify));
+        } catch (RuntimeException e) {
+            closed(); // refused before anything was changed
+            throw e;
+        }
         KillPoints.reached(KillPoints.JOURNALLED);
         active = true;
         OpenChanges.opened(this);
@@ -151,6 +160,7 @@ public abstract class Change {
         } catch (RuntimeException e) { // the next start reverts it once more, harmlessly, and then marks it
             log.warn("action=reverted change={} but the journal cannot say so: {}", id, e.getMessage());
         }
+        closed();
         log.info("action=reverted change={} container={} revert_ms={}{}", id, label, ms(t0), failedAttempts > 0 ? " after_failed_attempts=" + failedAttempts : "");
     }
 

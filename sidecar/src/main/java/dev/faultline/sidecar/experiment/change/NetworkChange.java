@@ -1,7 +1,6 @@
 package dev.faultline.sidecar.experiment.change;
 
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.network.Batch;
 import dev.faultline.sidecar.network.ChangePlan;
 import dev.faultline.sidecar.network.NetnsExec;
 import dev.faultline.sidecar.network.NetnsExecutor;
@@ -13,7 +12,7 @@ import java.util.List;
 /**
  * tc, ip or iptables commands in one target's network namespace. Reverts delete only what carries our handle or
  * tag; the plan's verify commands, run in the same namespace, prove nothing of it is left. The journal and the
- * watchdog keep the commands one by one; here each list runs as one {@link Batch}.
+ * watchdog keep the commands one by one; here each list runs as one {@link NetnsExecutor#revertThenCheck}.
  */
 public final class NetworkChange extends Change {
     private final NetnsExecutor ns;
@@ -46,14 +45,14 @@ public final class NetworkChange extends Change {
     private NetnsExec.Result checkedAfterUndo;
 
     /**
-     * The revert commands and then the check, in one process (one nsenter, or one helper container): a revert
-     * attempt costs one fork, not one a command. {@link #leftover()} reads what that check found.
+     * The revert commands and then the check in one go ({@link NetnsExecutor#revertThenCheck}: the namespace's open
+     * shell, or one helper container). {@link #leftover()} reads what that check found.
      */
     @Override
     protected void undo() {
         checkedAfterUndo = null;
         if (ns.namespaceGone()) return;
-        checkedAfterUndo = ns.run(Batch.revertThenCheck(plan.revert(), plan.verify()));
+        checkedAfterUndo = ns.revertThenCheck(plan.revert(), plan.verify());
     }
 
     @Override
@@ -61,7 +60,7 @@ public final class NetworkChange extends Change {
         NetnsExec.Result r = checkedAfterUndo;
         checkedAfterUndo = null;
         if (ns.namespaceGone()) return null; // and every piece of the change with it
-        if (r == null) r = ns.run(Batch.check(plan.verify()));
+        if (r == null) r = ns.checkAll(plan.verify());
         if (r.ok()) return null;
         return r.output().isEmpty() ? "the check failed (" + r.exitCode() + ")" : r.output();
     }
@@ -69,6 +68,12 @@ public final class NetworkChange extends Change {
     @Override
     protected Runnable watchdog(Duration after) {
         return ns.watchdog(id(), after, plan.revert());
+    }
+
+    /** The namespace's shell ends with the change, not with the sidecar. */
+    @Override
+    protected void closed() {
+        ns.close();
     }
 
     @Override

@@ -1,0 +1,151 @@
+package dev.faultline.sidecar.network;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code nsenter -t PID -n -- sh -s} kept open for the life of a network change: each command is written to its
+ * stdin and its output read back up to a sentinel line carrying the exit code, so a command costs the fork of that
+ * command only, not a JVM spawn of nsenter and a shell. Every word is single-quoted ({@link #quote}): the shell sees
+ * each as one literal argument, never as code. The shell reads commands from a pipe the JVM holds: when the sidecar
+ * dies, even by SIGKILL, the pipe closes and the shell ends (its command-line mark {@link #MARK} lets tests find it).
+ */
+final class NetnsShell implements AutoCloseable {
+    static final String MARK = "faultline-netns-shell";
+    private static final long TIMEOUT_S = 30;
+    private static final ScheduledThreadPoolExecutor GUARD = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "netns-shell-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static {
+        GUARD.setRemoveOnCancelPolicy(true); // a command answered in time leaves nothing queued
+    }
+
+    private final long pid;
+    private final String sentinel = "faultline-done-" + UUID.randomUUID(); // unguessable: no output can end a reply early
+    private Process shell;
+    private OutputStream in;
+    private BufferedReader out;
+
+    NetnsShell(long pid) {
+        if (pid <= 0) throw new IllegalArgumentException("a netns shell needs a target pid, not " + pid);
+        this.pid = pid;
+    }
+
+    /** The argv that starts the shell: {@code sh -s MARK PID} reads its commands from stdin. */
+    static List<String> argv(long pid) {
+        return List.of("nsenter", "-t", Long.toString(pid), "-n", "--", "sh", "-s", MARK, Long.toString(pid));
+    }
+
+    /** One word for sh: in single quotes nothing is special but the quote itself, which is closed, escaped, reopened. */
+    static String quote(String word) {
+        if (word.indexOf('\0') >= 0) throw new IllegalArgumentException("a NUL byte in a command word");
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * The line written for one command: stdin from /dev/null (it must not eat the shell's), stderr with stdout. A
+     * {@code sh -c SCRIPT NAME ARG…} (the plans' checks) runs in a subshell of this one, its arguments set and its
+     * constant script evaluated as {@code sh -c} would: a fork, no exec of another shell.
+     */
+    String line(List<String> argv) {
+        if (argv.isEmpty()) throw new IllegalArgumentException("an empty command");
+        StringBuilder b = new StringBuilder();
+        if (argv.size() >= 3 && argv.get(0).equals("sh") && argv.get(1).equals("-c")) {
+            b.append("( set --");
+            for (String w : argv.subList(Math.min(4, argv.size()), argv.size())) b.append(' ').append(quote(w));
+            b.append("; eval ").append(quote(argv.get(2))).append(" ) ");
+        } else {
+            for (String w : argv) b.append(quote(w)).append(' ');
+        }
+        return b.append("</dev/null 2>&1; printf '\\n%s %d\\n' ").append(sentinel).append(" \"$?\"\n").toString();
+    }
+
+    /** Runs one command in the namespace; a shell that died or cannot start gives exit -1 with the reason, as a failed spawn does. */
+    synchronized NetnsExec.Result run(List<String> argv) {
+        String line = line(argv);
+        try {
+            if (shell == null || !shell.isAlive()) start();
+            in.write(line.getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            return read(argv);
+        } catch (IOException e) {
+            close();
+            return new NetnsExec.Result(-1, "the netns shell of pid " + pid + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@link Batch#revertThenCheck}'s meaning, one command per request and no batch shell: the {@code quiet} ones
+     * whatever their outcome, then the checks up to the first that fails, which gives exit 1 and what it printed (or
+     * its words and exit code when it printed nothing); exit 0 when all pass.
+     */
+    synchronized NetnsExec.Result runAll(List<List<String>> quiet, List<List<String>> checks) {
+        for (List<String> cmd : quiet) run(cmd);
+        for (List<String> cmd : checks) {
+            NetnsExec.Result r = run(cmd);
+            if (r.ok()) continue;
+            if (r.exitCode() < 0) return r; // the shell itself failed: say so, not a check's words
+            return new NetnsExec.Result(1, r.output().isEmpty() ? "`" + String.join(" ", cmd) + "` failed (" + r.exitCode() + ")" : r.output());
+        }
+        return new NetnsExec.Result(0, "");
+    }
+
+    private void start() throws IOException {
+        shell = new ProcessBuilder(argv(pid)).redirectErrorStream(true).start();
+        in = shell.getOutputStream();
+        out = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private NetnsExec.Result read(List<String> argv) throws IOException {
+        StringBuilder text = new StringBuilder();
+        String prefix = sentinel + " ";
+        Process p = shell;
+        // a blocking read has no timeout: a command stuck for TIMEOUT_S is killed with its shell, which ends the read
+        ScheduledFuture<?> guard = GUARD.schedule(() -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }, TIMEOUT_S, TimeUnit.SECONDS);
+        try {
+            for (String l; (l = out.readLine()) != null; ) {
+                if (l.startsWith(prefix)) return new NetnsExec.Result(Integer.parseInt(l.substring(prefix.length()).strip()), text.toString().trim());
+                text.append(l).append('\n');
+            }
+        } finally {
+            guard.cancel(false);
+        }
+        close();
+        String said = text.toString().trim();
+        return new NetnsExec.Result(-1, "the netns shell of pid " + pid + " ended before `" + String.join(" ", argv) + "` returned"
+                + (said.isEmpty() ? "" : ": " + said));
+    }
+
+    /** Closes its stdin, so the shell ends; killed if it has not within 2 s. Idempotent; a later {@link #run} starts a new one. */
+    @Override
+    public synchronized void close() {
+        Process p = shell;
+        shell = null;
+        if (p == null) return;
+        try {
+            p.getOutputStream().close();
+        } catch (IOException ignored) {
+            // it is gone already
+        }
+        try {
+            if (!p.waitFor(2, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
