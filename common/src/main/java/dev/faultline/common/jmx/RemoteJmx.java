@@ -85,8 +85,11 @@ public final class RemoteJmx {
         RMIConnectorServer connector = new RMIConnectorServer(new JMXServiceURL("service:jmx:rmi://" + o.advertise() + ":" + o.port()),
                 env, rmiServer, faultlineOnly);
         connector.setMBeanServerForwarder(RemoteAccess.forwarder(o.accessFile() == null ? null : AccessFile.read(Path.of(o.accessFile()))));
-        // the login endpoint is exported under the guard, so RMI resolves the login call's argument through it
-        t.setContextClassLoader(new PreAuthenticationGuard(previous));
+        // the login endpoint is exported under the guard, so RMI resolves the login call's argument through it. RMI
+        // keeps the exporting thread's context loader only if it descends from the loader of the exported object's
+        // class (else it dispatches under that class's loader: the agent's own, since the core left the boot
+        // loader), so the guard's parent is that loader; it resolves only String, which every loader sees.
+        t.setContextClassLoader(new PreAuthenticationGuard(GuardedServer.class.getClassLoader()));
         try {
             connector.start();
         } finally {

@@ -1,0 +1,94 @@
+package dev.faultline.agent.bootstrap;
+
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * The static entry points that advice inlined into JDK classes calls. Loaded by the bootstrap class loader.
+ * The fast path is one volatile read of the {@link RuleTable} per call: while nothing is armed for a hook its
+ * array is null and the method returns at once, so the JIT reduces an unarmed hook to two loads and a branch.
+ */
+public final class Hooks {
+    /** The armed rules: replaced whole, never changed in place (one volatile write per arm or disarm). */
+    static volatile RuleTable table = RuleTable.EMPTY;
+
+    private Hooks() {
+    }
+
+    /**
+     * What the hooks see from now on: {@code change} applied to the current table, written back with one volatile
+     * write. Network and method rules are armed from different threads: the lock (never taken by a hook) keeps
+     * one change from undoing another.
+     */
+    public static synchronized void publish(java.util.function.UnaryOperator<RuleTable> change) {
+        table = change.apply(table);
+    }
+
+    public static RuleTable table() {
+        return table;
+    }
+
+    // java.net.Socket (sun.nio.ch.NioSocketImpl)
+
+    public static void socketConnect(SocketAddress remote, int timeoutMillis) throws IOException {
+        FaultRule[] rules = table.connect;
+        if (rules != null) NetworkInjector.connect(rules, remote, timeoutMillis * 1_000_000L);
+    }
+
+    public static void socketRead(InetAddress peer, int peerPort, int localPort, int timeoutMillis) throws IOException {
+        FaultRule[] rules = table.read;
+        if (rules != null) NetworkInjector.transfer(rules, NetworkInjector.READ, peer, peerPort, localPort, timeoutMillis * 1_000_000L);
+    }
+
+    public static void socketReadDone(InetAddress peer, int peerPort, int localPort, long bytes) {
+        FaultRule[] rules = table.readThrottle;
+        if (rules != null) NetworkInjector.throttle(rules, peer, peerPort, localPort, bytes);
+    }
+
+    public static void socketWrite(InetAddress peer, int peerPort, int localPort) throws IOException {
+        FaultRule[] rules = table.write;
+        if (rules != null) NetworkInjector.transfer(rules, NetworkInjector.WRITE, peer, peerPort, localPort, 0);
+    }
+
+    public static void socketWriteDone(InetAddress peer, int peerPort, int localPort, long bytes) {
+        FaultRule[] rules = table.writeThrottle;
+        if (rules != null) NetworkInjector.throttle(rules, peer, peerPort, localPort, bytes);
+    }
+
+    // java.nio.channels.SocketChannel (sun.nio.ch.SocketChannelImpl)
+
+    public static void channelConnect(SocketAddress remote, long timeoutNanos) throws IOException {
+        FaultRule[] rules = table.connect;
+        if (rules != null) NetworkInjector.connect(rules, remote, timeoutNanos);
+    }
+
+    public static void channelRead(SocketAddress remote, SocketAddress local, long timeoutNanos) throws IOException {
+        FaultRule[] rules = table.read;
+        if (rules != null) NetworkInjector.transfer(rules, NetworkInjector.READ, remote, local, timeoutNanos);
+    }
+
+    public static void channelReadDone(SocketAddress remote, SocketAddress local, long bytes) {
+        FaultRule[] rules = table.readThrottle;
+        if (rules != null) NetworkInjector.throttle(rules, remote, local, bytes);
+    }
+
+    public static void channelWrite(SocketAddress remote, SocketAddress local) throws IOException {
+        FaultRule[] rules = table.write;
+        if (rules != null) NetworkInjector.transfer(rules, NetworkInjector.WRITE, remote, local, 0);
+    }
+
+    public static void channelWriteDone(SocketAddress remote, SocketAddress local, long bytes) {
+        FaultRule[] rules = table.writeThrottle;
+        if (rules != null) NetworkInjector.throttle(rules, remote, local, bytes);
+    }
+
+    // java.net.InetAddress
+
+    public static void resolve(String host) throws UnknownHostException {
+        FaultRule[] rules = table.dns;
+        if (rules != null) NetworkInjector.resolve(rules, host);
+    }
+}

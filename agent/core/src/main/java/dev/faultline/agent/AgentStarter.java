@@ -1,0 +1,229 @@
+package dev.faultline.agent;
+
+import dev.faultline.agent.fault.FaultRegistry;
+import dev.faultline.agent.bootstrap.FaultRule;
+import dev.faultline.agent.bootstrap.Pause;
+import dev.faultline.agent.bootstrap.ThrowableFactory;
+import dev.faultline.agent.bootstrap.Exemption;
+import dev.faultline.agent.bootstrap.Hooks;
+import dev.faultline.agent.bootstrap.InternalErrors;
+import dev.faultline.agent.hook.NetworkFaults;
+import dev.faultline.agent.hook.NetworkInstrumentation;
+import dev.faultline.agent.jmx.AgentControl;
+import dev.faultline.agent.jmx.FaultBeans;
+import dev.faultline.agent.metrics.MetricsEndpoint;
+import dev.faultline.agent.spec.SpecException;
+import dev.faultline.agent.spec.SpecParser;
+import dev.faultline.common.jmx.ControlPlane;
+import dev.faultline.common.jmx.JmxOptions;
+import dev.faultline.common.jmx.RemoteJmx;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs in the agent's class loader (loaded from inst/): wires the registry, hooks, JMX and metrics. Called once per JVM. */
+public final class AgentStarter {
+    private static volatile FaultRegistry registry;
+
+    private AgentStarter() {
+    }
+
+    /** The registry of this JVM's agent, for in-process extensions; null before start. */
+    public static FaultRegistry registry() {
+        return registry;
+    }
+
+    public static void start(String args, Instrumentation inst, boolean dynamic, String jarPath, String version) {
+        AgentOptions options;
+        try {
+            options = AgentOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("[faultline] agent not started, bad option: " + e.getMessage());
+            return;
+        }
+        configureLogging(options.logLevel());
+        // our (relocated) Byte Buddy needs no sun.misc.Unsafe: without this JDK 24+ warns at start-up
+        setIfAbsent(net.bytebuddy.ByteBuddy.class.getPackageName() + ".safe", "true");
+        Logger log = LoggerFactory.getLogger(AgentStarter.class);
+        Logger hookLog = LoggerFactory.getLogger(InternalErrors.class);
+        InternalErrors.sink(t -> hookLog.error("internal error on a hook path (network or method); the call proceeded without a fault (logged once)", t));
+        System.setProperty(FaultlineAgent.STARTED_PROPERTY, version);
+        Exemption.exemptLocalPort(options.jmx().port());
+        Exemption.exemptLocalPort(options.metricsPort());
+
+        FaultRegistry faults = new FaultRegistry();
+        NetworkFaults network = new NetworkFaults();
+        faults.addHandler(network);
+        // advice bytes from inst/ through our own loader (the boot search path serves classes, not resources)
+        ClassFileLocator adviceBytes = new ClassFileLocator.Compound(ClassFileLocator.ForClassLoader.of(AgentStarter.class.getClassLoader()),
+                ClassFileLocator.ForClassLoader.ofSystemLoader());
+        Extensions.install(faults, inst, adviceBytes, dynamic);
+
+        preload();
+        List<String> fromFile = readFaultsFile(options.faultsFile(), log);
+        Runnable install = () -> {
+            warmUp(network);
+            NetworkInstrumentation.install(inst, adviceBytes);
+        };
+        if (fromFile.isEmpty()) {
+            // Byte Buddy's first run costs a few hundred ms of a cold JVM: do it beside the service's own
+            // start-up instead of before it; add() waits until the hooks are in place.
+            CountDownLatch installed = new CountDownLatch(1);
+            faults.hooksInstalling(installed);
+            Thread installer = new Thread(() -> {
+                try {
+                    install.run();
+                    log.debug("network hooks installed");
+                } catch (Throwable t) {
+                    log.error("network hooks not installed; network faults cannot act", t);
+                } finally {
+                    installed.countDown();
+                }
+            }, "faultline-install");
+            installer.setDaemon(true);
+            installer.start();
+        } else {
+            install.run(); // faults from the file must act before main() runs
+        }
+        registry = faults;
+        int armedFromFile = armFromFile(faults, fromFile, options.faultsFile(), log);
+
+        Thread control = new Thread(() -> startControlPlane(options, faults, version, log), "faultline-control");
+        control.setDaemon(true);
+        control.start();
+        log.info("faultline agent {} loaded ({}){}", version, dynamic ? "attached" : "premain",
+                armedFromFile == 0 ? "" : ", " + armedFromFile + " faults armed from " + options.faultsFile());
+    }
+
+    /**
+     * All of the file's faults or none. A line can parse and still fail to arm (a class not loaded, a checked
+     * exception not declared …): then the faults armed before it are removed again, so a half-read file never
+     * leaves, say, a halt armed; the control plane starts either way.
+     */
+    private static int armFromFile(FaultRegistry faults, List<String> specs, String file, Logger log) {
+        List<String> ids = new ArrayList<>();
+        for (String spec : specs) {
+            try {
+                ids.add(faults.arm(spec));
+            } catch (RuntimeException e) {
+                ids.forEach(faults::remove);
+                log.error("faults file {}: '{}' cannot be armed: {}; no fault from this file is armed", file, spec, e.getMessage());
+                return 0;
+            }
+        }
+        return ids.size();
+    }
+
+    private static void startControlPlane(AgentOptions options, FaultRegistry faults, String version, Logger log) {
+        ControlPlane plane = new ControlPlane();
+        try {
+            FaultBeans beans = new FaultBeans(plane);
+            beans.registerAgent(new AgentControl(faults, version));
+            faults.addListener(beans);
+            faults.active().forEach(beans::armed);
+        } catch (Exception e) {
+            log.error("could not register the Faultline MBeans; faults from the faults file stay armed until their ttl", e);
+            return;
+        }
+        JmxOptions jmx = options.jmx();
+        if (jmx.port() > 0) {
+            try {
+                RemoteJmx.Connector connector = RemoteJmx.start(jmx.requireFiles(JmxOptions.Words.AGENT), plane.remote(), log);
+                log.info("JMX: {} (auth: {})", connector.url(), connector.auth());
+            } catch (Exception e) {
+                log.error("JMX connector on {}:{} not started: {}", jmx.bindHost(), jmx.port(), e.toString());
+            }
+        }
+        if (options.metricsPort() > 0) {
+            try {
+                MetricsEndpoint.start(options.metricsHost(), options.metricsPort());
+                log.info("metrics: http://{}:{}/metrics", options.metricsHost(), options.metricsPort());
+            } catch (IOException | RuntimeException e) {
+                log.error("metrics endpoint on {}:{} not started: {}", options.metricsHost(), options.metricsPort(), e.toString());
+            }
+        }
+    }
+
+    /** All lines are checked before any is armed: a bad file arms nothing. */
+    private static List<String> readFaultsFile(String file, Logger log) {
+        List<String> specs = new ArrayList<>();
+        if (file == null) return specs;
+        try {
+            List<String> lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).trim();
+                if (line.isEmpty() || line.startsWith("#")) continue;
+                try {
+                    SpecParser.parse(line);
+                } catch (SpecException e) {
+                    log.error("faults file {} line {}: {}; no fault from this file is armed", file, i + 1, e.getMessage());
+                    return List.of();
+                }
+                specs.add(line);
+            }
+        } catch (IOException e) {
+            log.error("faults file {} unreadable ({}); no fault from it is armed", file, e.toString());
+        }
+        return specs;
+    }
+
+    /**
+     * Classes to load before our transformers are registered (OpenTelemetry's {@code AgentInstaller.preloadClasses},
+     * byte-buddy#1666): if one of them is first loaded while a transformer runs, and the transformer's code (loaded
+     * lazily by our class loader, in Java code) needs it too, that thread gets a {@code ClassCircularityError} —
+     * seen in another agent's premain (OpenTelemetry's) running beside our background install.
+     */
+    private static void preload() {
+        for (String name : new String[]{"java.lang.invoke.MethodHandle$1", "java.util.concurrent.ThreadLocalRandom"}) {
+            try {
+                Class.forName(name, false, null);
+            } catch (Throwable ignored) {
+                // not in this JDK: nothing to preload
+            }
+        }
+    }
+
+    /**
+     * Runs the hook path once before any JDK class calls it, so every class it needs is loaded now and not
+     * in the middle of a socket call (where loading could recurse into the hooks).
+     */
+    private static void warmUp(NetworkFaults network) {
+        FaultRule rule = new FaultRule("warm-up", SpecParser.parse("latency on=read host=127.0.0.0/8 port=1 delay=0ms every=2 ttl=1m"),
+                ThrowableFactory.HOOK_DEFAULT);
+        network.arm(rule);
+        try {
+            Hooks.socketRead(InetAddress.getLoopbackAddress(), 1, 2, 0);
+            Hooks.channelRead(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 1), null, 0);
+        } catch (IOException ignored) {
+            // not reached: the gate lets the first call through untouched
+        } finally {
+            network.disarm(rule);
+        }
+        Pause.delay(1_000);
+    }
+
+
+    private static void configureLogging(String level) {
+        String prefix = LoggerFactory.class.getPackageName() + ".simpleLogger.";
+        setIfAbsent(prefix + "defaultLogLevel", level);
+        setIfAbsent(prefix + "logFile", "System.err");
+        setIfAbsent(prefix + "showDateTime", "true");
+        setIfAbsent(prefix + "dateTimeFormat", "HH:mm:ss.SSS");
+        setIfAbsent(prefix + "showShortLogName", "true");
+        setIfAbsent(prefix + "showThreadName", "false");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) System.setProperty(key, value);
+    }
+}

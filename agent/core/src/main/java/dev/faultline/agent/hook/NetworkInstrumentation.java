@@ -1,0 +1,102 @@
+package dev.faultline.agent.hook;
+
+import dev.faultline.agent.bootstrap.Hooks;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.instrument.Instrumentation;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Installs the network hooks once, at start-up, into the three JDK classes every TCP client and server on
+ * JDK 17+ goes through. They are already loaded, so this is a retransformation that adds no members.
+ */
+public final class NetworkInstrumentation {
+    private static final Logger log = LoggerFactory.getLogger(NetworkInstrumentation.class);
+    private static final AtomicInteger TRANSFORMED = new AtomicInteger();
+    private static final AtomicInteger ERRORS = new AtomicInteger();
+
+    private NetworkInstrumentation() {
+    }
+
+    public static int transformedClasses() {
+        return TRANSFORMED.get();
+    }
+
+    public static int transformErrors() {
+        return ERRORS.get();
+    }
+
+    public static void install(Instrumentation inst, ClassFileLocator adviceBytes) {
+        openJavaBaseToHooks(inst);
+        AgentBuilder.Transformer socket = (builder, type, loader, module, pd) -> builder
+                .visit(advice(SocketAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(SocketAddress.class, int.class))))
+                .visit(advice(SocketAdvice.Read.class, adviceBytes, named("read").and(takesArguments(byte[].class, int.class, int.class))))
+                .visit(advice(SocketAdvice.Write.class, adviceBytes, named("write").and(takesArguments(byte[].class, int.class, int.class))));
+        AgentBuilder.Transformer channel = (builder, type, loader, module, pd) -> builder
+                .visit(advice(ChannelAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(SocketAddress.class))))
+                .visit(advice(ChannelAdvice.TimedConnect.class, adviceBytes, named("blockingConnect").and(takesArguments(SocketAddress.class, long.class))))
+                .visit(advice(ChannelAdvice.Read.class, adviceBytes, named("read").and(takesArguments(ByteBuffer.class).or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
+                .visit(advice(ChannelAdvice.TimedRead.class, adviceBytes, named("blockingRead").and(takesArguments(byte[].class, int.class, int.class, long.class))))
+                .visit(advice(ChannelAdvice.Write.class, adviceBytes, named("write").and(takesArguments(ByteBuffer.class).or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
+                .visit(advice(ChannelAdvice.WriteFully.class, adviceBytes, named("blockingWriteFully").and(takesArguments(byte[].class, int.class, int.class))));
+        AgentBuilder.Transformer resolve = (builder, type, loader, module, pd) -> builder
+                .visit(advice(ResolveAdvice.class, adviceBytes, named("getAllByName").and(isStatic()).and(takesArguments(String.class))));
+
+        new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                .with(new CountingListener())
+                .ignore(none())
+                .type(named("sun.nio.ch.NioSocketImpl")).transform(socket)
+                .type(named("sun.nio.ch.SocketChannelImpl")).transform(channel)
+                .type(named("java.net.InetAddress")).transform(resolve)
+                .installOn(inst);
+        log.debug("network hooks installed in {} classes ({} errors)", TRANSFORMED.get(), ERRORS.get());
+    }
+
+    private static net.bytebuddy.asm.AsmVisitorWrapper advice(Class<?> adviceClass, ClassFileLocator locator,
+                                                              ElementMatcher<? super MethodDescription> on) {
+        return Advice.to(adviceClass, locator).on(on);
+    }
+
+    /** Inlined advice in java.base calls Hooks, which lives in the boot loader's unnamed module: java.base must read it. */
+    private static void openJavaBaseToHooks(Instrumentation inst) {
+        Module javaBase = Object.class.getModule();
+        Module hooks = Hooks.class.getModule();
+        if (!javaBase.canRead(hooks)) {
+            inst.redefineModule(javaBase, Set.of(hooks), Map.of(), Map.of(), Set.of(), Map.of());
+        }
+    }
+
+    private static final class CountingListener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onTransformation(net.bytebuddy.description.type.TypeDescription type, ClassLoader loader, JavaModule module,
+                                     boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
+            TRANSFORMED.incrementAndGet();
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
+            ERRORS.incrementAndGet();
+            log.error("could not install the network hook into {}; that hook stays inactive", typeName, throwable);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.faultline.agent.jmx;
+
+import dev.faultline.agent.bootstrap.FaultCounters;
+import dev.faultline.agent.fault.FaultRegistry;
+import dev.faultline.agent.bootstrap.FaultRule;
+import dev.faultline.agent.bootstrap.Action;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.faultline.common.jmx.ControlPlane;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+
+/**
+ * Registers the Agent MBean, one MBean per action, and one per armed fault (removed when it is disarmed), in the
+ * {@link ControlPlane}: the platform server for local tools, Faultline's own for the remote port.
+ */
+public final class FaultBeans implements FaultRegistry.Listener {
+    private static final Logger log = LoggerFactory.getLogger(FaultBeans.class);
+    public static final String AGENT = "dev.faultline:type=Agent";
+
+    private final ControlPlane server;
+
+    public FaultBeans(ControlPlane server) {
+        this.server = server;
+    }
+
+    public void registerAgent(AgentControl control) throws Exception {
+        server.register(new StandardMBean(control, AgentMBean.class), new ObjectName(AGENT));
+        for (Action action : Action.values()) {
+            ActionMBean bean = () -> FaultCounters.byAction(action);
+            server.register(new StandardMBean(bean, ActionMBean.class), new ObjectName("dev.faultline:type=Action,name=" + action.word()));
+        }
+    }
+
+    @Override
+    public void armed(FaultRule rule) {
+        FaultMBean bean = new FaultMBean() {
+            public String getId() { return rule.id(); }
+            public String getSpec() { return rule.spec().canonical(); }
+            public long getInjected() { return rule.injectedCount(); }
+            public long getMatched() { return rule.matchedCount(); }
+        };
+        try {
+            server.register(new StandardMBean(bean, FaultMBean.class), name(rule));
+        } catch (Exception e) {
+            log.warn("could not register the MBean of fault {}", rule.id(), e);
+        }
+    }
+
+    @Override
+    public void disarmed(FaultRule rule, String why) {
+        try {
+            server.unregister(name(rule));
+        } catch (Exception e) {
+            log.debug("MBean of fault {} was not registered", rule.id());
+        }
+    }
+
+    private static ObjectName name(FaultRule rule) throws Exception {
+        String on = rule.spec().hook() == null ? "process" : rule.spec().hook().word();
+        return new ObjectName("dev.faultline:type=Fault,id=" + rule.id() + ",action=" + rule.spec().action().word() + ",on=" + on);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.faultline.agent.spec;
+
+import dev.faultline.agent.bootstrap.Refusal;
+
+/**
+ * A fault spec that cannot be armed; the message names the offending token, made printable (control characters
+ * shown, long tokens shortened: the token may be hostile). Nothing was changed.
+ */
+public final class SpecException extends IllegalArgumentException {
+    public SpecException(String message) {
+        super(dev.faultline.common.words.Printable.message(message));
+    }
+
+    /** Runs a bootstrap check; its {@link Refusal} becomes this exception, with the message made printable. */
+    public static <T> T refusing(java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (Refusal r) {
+            throw new SpecException(r.getMessage());
+        }
+    }
+}
