@@ -1,5 +1,6 @@
 package dev.faultline.agent.hook;
 
+import dev.faultline.agent.Installer;
 import dev.faultline.agent.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -19,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
@@ -58,13 +58,7 @@ public final class NetworkInstrumentation {
         AgentBuilder.Transformer resolve = (builder, type, loader, module, pd) -> builder
                 .visit(advice(ResolveAdvice.class, adviceBytes, named("getAllByName").and(isStatic()).and(takesArguments(String.class))));
 
-        new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                .with(new CountingListener())
-                .ignore(none())
+        Installer.recipe(new CountingListener())
                 .type(named("sun.nio.ch.NioSocketImpl")).transform(socket)
                 .type(named("sun.nio.ch.SocketChannelImpl")).transform(channel)
                 .type(named("java.net.InetAddress")).transform(resolve)

@@ -1,5 +1,6 @@
 package dev.faultline.agent.method;
 
+import dev.faultline.agent.Installer;
 import dev.faultline.agent.bootstrap.Hooks;
 import dev.faultline.agent.bootstrap.MethodHooks;
 import dev.faultline.agent.bootstrap.MethodInjector;
@@ -33,7 +34,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
-import static net.bytebuddy.matcher.ElementMatchers.none;
 
 /**
  * {@code on=method} faults. A rule gets its own Byte Buddy transformer: installing it retransforms the loaded
@@ -190,15 +190,7 @@ public final class MethodFaults implements FaultHandler {
     private AgentBuilder transformer(MethodRule mr) {
         Advice advice = Advice.withCustomMapping().bind(RuleSlot.class, mr.slot).to(MethodAdvice.class, adviceBytes);
         MethodSelector selector = mr.selector;
-        return new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(BATCHES)
-                .with(discovery(selector))
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(new CountingListener(mr))
-                .ignore(none())
+        return Installer.recipe(new CountingListener(mr), discovery(selector), BATCHES)
                 .assureReadEdgeTo(inst, MethodHooks.class)
                 .type(selector.typeMatcher())
                 .transform((builder, type, loader, module, pd) -> builder.visit(advice.on(selector.methodMatcher())));
