@@ -1,77 +1,80 @@
 package dev.faultline.common;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import io.prometheus.jmx.JmxCollector;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * {@code GET /metrics}: the Prometheus JMX exporter's own collector over our MBeans, so what an operator sees
- * over JMX and what Prometheus scrapes are the same numbers. The HTTP side is a few lines over a plain server
- * socket: the agent lives in the bootstrap loader, which cannot see the {@code jdk.httpserver} module.
+ * over JMX and what Prometheus scrapes are the same numbers, served by the JDK's own {@code jdk.httpserver}
+ * (the agent's core is loaded by a loader whose parent is the platform loader, which sees that module).
  */
 public final class PrometheusEndpoint {
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final ServerSocket socket;
+    private final HttpServer server;
 
-    private PrometheusEndpoint(ServerSocket socket, String exporterConfig) throws Exception {
-        this.socket = socket;
+    private PrometheusEndpoint(HttpServer server, String exporterConfig) throws Exception {
+        this.server = server;
         new JmxCollector(exporterConfig).register(registry);
     }
 
-    /** Serves on a daemon thread named {@code threadName}. */
+    /** Serves on daemon threads: requests are answered on one named {@code threadName}. */
     public static PrometheusEndpoint start(String host, int port, String exporterConfig, String threadName) throws IOException {
-        ServerSocket socket = new ServerSocket(port, 50, InetAddress.getByName(host));
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 50);
         PrometheusEndpoint endpoint;
         try {
-            endpoint = new PrometheusEndpoint(socket, exporterConfig);
+            endpoint = new PrometheusEndpoint(server, exporterConfig);
         } catch (Exception e) {
-            socket.close();
+            server.stop(0);
             throw new IOException("metrics collector: " + e.getMessage(), e);
         }
-        Thread t = new Thread(endpoint::serve, threadName);
-        t.setDaemon(true);
-        t.start();
+        ExecutorService answering = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(answering);
+        server.createContext("/", endpoint::answer);
+        // the server's dispatcher thread takes its daemon flag from the thread that starts it: never keep a JVM alive
+        Thread starter = new Thread(server::start, threadName + "-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return endpoint;
     }
 
-    private void serve() {
-        while (!socket.isClosed()) {
-            try (Socket client = socket.accept()) {
-                client.setSoTimeout(5_000);
-                answer(client);
-            } catch (IOException | RuntimeException e) {
-                // one failed scrape; the next one is answered
+    private void answer(HttpExchange exchange) throws IOException {
+        try {
+            String path = exchange.getRequestURI().getPath();
+            if (!exchange.getRequestMethod().equals("GET") || !(path.equals("/metrics") || path.equals("/"))) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
             }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            new PrometheusTextFormatWriter(false).write(body, registry.scrape());
+            exchange.getResponseHeaders().set("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
+            exchange.sendResponseHeaders(200, body.size());
+            try (OutputStream out = exchange.getResponseBody()) {
+                body.writeTo(out);
+            }
+        } catch (IOException | RuntimeException e) {
+            // one failed scrape; the next one is answered
+        } finally {
+            exchange.close();
         }
-    }
-
-    private void answer(Socket client) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
-        String request = in.readLine();
-        for (String header = in.readLine(); header != null && !header.isEmpty(); header = in.readLine()) {
-            // headers are not needed
-        }
-        OutputStream out = client.getOutputStream();
-        String[] parts = request == null ? new String[0] : request.split(" ");
-        if (parts.length < 2 || !parts[0].equals("GET") || !(parts[1].equals("/metrics") || parts[1].equals("/"))) {
-            out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            return;
-        }
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        new PrometheusTextFormatWriter(false).write(body, registry.scrape());
-        out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + PrometheusTextFormatWriter.CONTENT_TYPE + "\r\nContent-Length: " + body.size()
-                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        body.writeTo(out);
-        out.flush();
     }
 }
