@@ -20,11 +20,35 @@ if [[ $what == all || $what == accuracy ]]; then
 fi
 
 if [[ $what == all || $what == startup ]]; then
+  # OLD_AGENT=<another faultline-agent.jar> (e.g. built from an older commit) adds it to the same run, so the two
+  # layouts are compared side by side against the same no-agent baseline.
+  hello="-cp $BENCH dev.faultline.bench.HelloService --first-request"
+  configs=("no agent|$JAVA $hello" "agent|$JAVA -javaagent:$AGENT=log.level=warn $hello")
+  [[ -n ${OLD_AGENT:-} ]] && configs+=("previous agent|$JAVA -javaagent:$OLD_AGENT=log.level=warn $hello")
   echo "## Start-up (hyperfine)"
-  hyperfine -N --warmup 3 --runs "${RUNS:-20}" --export-markdown /tmp/faultline-startup.md \
-    "$JAVA -cp $BENCH dev.faultline.bench.HelloService --first-request" \
-    "$JAVA -javaagent:$AGENT=log.level=warn -cp $BENCH dev.faultline.bench.HelloService --first-request" >/dev/null
+  cmds=(); for c in "${configs[@]}"; do cmds+=("${c#*|}"); done
+  hyperfine -N --warmup 3 --runs "${RUNS:-20}" --export-markdown /tmp/faultline-startup.md "${cmds[@]}" >/dev/null
   cat /tmp/faultline-startup.md
+  # peak RSS (GNU time's maximum resident set size), the configurations interleaved run by run
+  echo
+  echo "## Peak RSS, ${RSS_RUNS:-10} interleaved runs each"
+  declare -A rss=()
+  for run in $(seq 1 "${RSS_RUNS:-10}"); do
+    for c in "${configs[@]}"; do
+      /usr/bin/time -o /tmp/faultline-rss -f '%M' ${c#*|} >/dev/null 2>&1
+      rss[${c%%|*},$run]=$(tail -1 /tmp/faultline-rss)
+    done
+  done
+  echo "| configuration | median peak RSS [MiB] | min–max [MiB] | median added [MiB] |"
+  echo "|---|---|---|---|"
+  base=$(for run in $(seq 1 "${RSS_RUNS:-10}"); do echo "${rss[no agent,$run]}"; done | sort -g | sed -n "$(( (${RSS_RUNS:-10} + 1) / 2 ))p")
+  for c in "${configs[@]}"; do
+    name=${c%%|*}
+    vals=$(for run in $(seq 1 "${RSS_RUNS:-10}"); do echo "${rss[$name,$run]}"; done | sort -g)
+    med=$(echo "$vals" | sed -n "$(( (${RSS_RUNS:-10} + 1) / 2 ))p")
+    printf "| %s | %.1f | %.1f–%.1f | %+.1f |\n" "$name" "$(echo "$med / 1024" | bc -l)" "$(echo "$(echo "$vals" | head -1) / 1024" | bc -l)" \
+      "$(echo "$(echo "$vals" | tail -1) / 1024" | bc -l)" "$(echo "($med - $base) / 1024" | bc -l)"
+  done
 fi
 
 if [[ $what == all || $what == controlplane ]]; then
