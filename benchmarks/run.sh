@@ -25,29 +25,48 @@ if [[ $what == all || $what == startup ]]; then
   hello="-cp $BENCH dev.faultline.bench.HelloService --first-request"
   configs=("no agent|$JAVA $hello" "agent|$JAVA -javaagent:$AGENT=log.level=warn $hello")
   [[ -n ${OLD_AGENT:-} ]] && configs+=("previous agent|$JAVA -javaagent:$OLD_AGENT=log.level=warn $hello")
-  echo "## Start-up (hyperfine)"
-  cmds=(); for c in "${configs[@]}"; do cmds+=("${c#*|}"); done
-  hyperfine -N --warmup 3 --runs "${RUNS:-20}" --export-markdown /tmp/faultline-startup.md "${cmds[@]}" >/dev/null
-  cat /tmp/faultline-startup.md
-  # peak RSS (GNU time's maximum resident set size), the configurations interleaved run by run
-  echo
-  echo "## Peak RSS, ${RSS_RUNS:-10} interleaved runs each"
-  declare -A rss=()
-  for run in $(seq 1 "${RSS_RUNS:-10}"); do
+  # BYTEMAN=<byteman-4.0.24.jar> (mvn dependency:get -Dartifact=org.jboss.byteman:byteman:4.0.24) adds Byteman with no rules
+  [[ -n ${BYTEMAN:-} ]] && configs+=("byteman, no rules|$JAVA -javaagent:$BYTEMAN $hello")
+  # The configurations interleaved run by run (a busy machine's drift hits all of them alike) and paired: each
+  # added figure is the median over runs of (configuration - the no-agent run of the same round). Wall time from
+  # the shell's clock, CPU (user+sys) and peak RSS from GNU time.
+  runs=${RUNS:-30}
+  echo "## Start-up and peak RSS, $runs interleaved rounds"
+  declare -A wall=() cpu=() rss=()
+  for c in "${configs[@]}"; do ${c#*|} >/dev/null 2>&1 || true; done # warm the page cache
+  for run in $(seq 1 "$runs"); do
     for c in "${configs[@]}"; do
-      /usr/bin/time -o /tmp/faultline-rss -f '%M' ${c#*|} >/dev/null 2>&1
-      rss[${c%%|*},$run]=$(tail -1 /tmp/faultline-rss)
+      t0=$(date +%s%N)
+      /usr/bin/time -o /tmp/faultline-time -f '%U %S %M' ${c#*|} >/dev/null 2>&1
+      t1=$(date +%s%N)
+      read -r u sy m < <(tail -1 /tmp/faultline-time)
+      wall[${c%%|*},$run]=$(( (t1 - t0) / 1000000 )); cpu[${c%%|*},$run]=$(echo "($u + $sy) * 1000" | bc); rss[${c%%|*},$run]=$m
     done
   done
-  echo "| configuration | median peak RSS [MiB] | min–max [MiB] | median added [MiB] |"
-  echo "|---|---|---|---|"
-  base=$(for run in $(seq 1 "${RSS_RUNS:-10}"); do echo "${rss[no agent,$run]}"; done | sort -g | sed -n "$(( (${RSS_RUNS:-10} + 1) / 2 ))p")
+  median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+  added() { local -n a=$1; for run in $(seq 1 "$runs"); do echo "$(( ${a[$2,$run]%.*} - ${a[no agent,$run]%.*} ))"; done | median; }
+  echo "| configuration | median wall [ms] | added wall [ms] | added CPU user+sys [ms] | median peak RSS [MiB] | added peak RSS [MiB] |"
+  echo "|---|---|---|---|---|---|"
   for c in "${configs[@]}"; do
-    name=${c%%|*}
-    vals=$(for run in $(seq 1 "${RSS_RUNS:-10}"); do echo "${rss[$name,$run]}"; done | sort -g)
-    med=$(echo "$vals" | sed -n "$(( (${RSS_RUNS:-10} + 1) / 2 ))p")
-    printf "| %s | %.1f | %.1f–%.1f | %+.1f |\n" "$name" "$(echo "$med / 1024" | bc -l)" "$(echo "$(echo "$vals" | head -1) / 1024" | bc -l)" \
-      "$(echo "$(echo "$vals" | tail -1) / 1024" | bc -l)" "$(echo "($med - $base) / 1024" | bc -l)"
+    n=${c%%|*}
+    printf "| %s | %s | %+.0f | %+.0f | %.1f | %+.1f |\n" "$n" "$(for r in $(seq 1 "$runs"); do echo "${wall[$n,$r]}"; done | median)" \
+      "$(added wall "$n")" "$(added cpu "$n")" "$(echo "$(for r in $(seq 1 "$runs"); do echo "${rss[$n,$r]}"; done | median) / 1024" | bc -l)" \
+      "$(echo "$(added rss "$n") / 1024" | bc -l)"
+  done
+fi
+
+if [[ $what == all || $what == firstadd ]]; then
+  # a fresh JVM per run: the first add() (which installs the network hooks) and the second, in ms; OLD_AGENT= as above
+  echo "## First and second add() in a fresh JVM, ${ADD_RUNS:-10} JVMs each (median ms)"
+  echo "| agent | first add | second add |"
+  echo "|---|---|---|"
+  for a in "agent|$AGENT" ${OLD_AGENT:+"previous agent|$OLD_AGENT"}; do
+    out=$(for run in $(seq 1 "${ADD_RUNS:-10}"); do
+      $JAVA -javaagent:"${a#*|}"=log.level=warn -cp "$BENCH" dev.faultline.bench.method.FirstAddBench 1000
+    done)
+    mid=$(( (${ADD_RUNS:-10} + 1) / 2 ))
+    printf "| %s | %s | %s |\n" "${a%%|*}" "$(echo "$out" | awk '{print $1}' | sort -g | sed -n "${mid}p")" \
+      "$(echo "$out" | awk '{print $2}' | sort -g | sed -n "${mid}p")"
   done
 fi
 

@@ -26,9 +26,14 @@ public final class HookCostRunner {
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path faults = Files.createTempFile("faultline-bench", ".faults");
         Files.writeString(faults, "error on=read port=1 ttl=0\nerror on=dns host=never.example ttl=0\n");
+        // the hooks are installed by the first add() (or a faults file): a rule that expires within the first warm-up
+        // second leaves them installed with nothing armed, which is what "nothing armed" measures
+        Path expiring = Files.createTempFile("faultline-bench", ".faults");
+        Files.writeString(expiring, "error on=read port=1 ttl=1s\n");
         String[][] configs = {
                 {"no agent"},
-                {"agent, nothing armed", "-javaagent:" + jar + "=log.level=warn"},
+                {"agent loaded, no add() yet (no hooks)", "-javaagent:" + jar + "=log.level=warn"},
+                {"agent, hooks installed, nothing armed", "-javaagent:" + jar + "=log.level=warn,faults=" + expiring},
                 {"agent, rule for another port/host", "-javaagent:" + jar + "=log.level=warn,faults=" + faults},
         };
         List<String[]> rows = new ArrayList<>();

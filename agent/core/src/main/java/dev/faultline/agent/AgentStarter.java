@@ -11,6 +11,7 @@ import dev.faultline.agent.hook.NetworkFaults;
 import dev.faultline.agent.hook.NetworkInstrumentation;
 import dev.faultline.agent.jmx.AgentControl;
 import dev.faultline.agent.jmx.FaultBeans;
+import dev.faultline.agent.method.MethodFaults;
 import dev.faultline.agent.metrics.MetricsEndpoint;
 import dev.faultline.agent.spec.SpecException;
 import dev.faultline.agent.spec.SpecParser;
@@ -29,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /** Runs in the agent's class loader (loaded from inst/): wires the registry, hooks, JMX and metrics. Called once per JVM. */
 public final class AgentStarter {
@@ -67,33 +67,27 @@ public final class AgentStarter {
         // advice bytes from inst/ through our own loader (the boot search path serves classes, not resources)
         ClassFileLocator adviceBytes = new ClassFileLocator.Compound(ClassFileLocator.ForClassLoader.of(AgentStarter.class.getClassLoader()),
                 ClassFileLocator.ForClassLoader.ofSystemLoader());
-        Extensions.install(faults, inst, adviceBytes, dynamic);
+        MethodFaults methods = Extensions.install(faults, inst, adviceBytes, dynamic);
 
         preload();
         List<String> fromFile = readFaultsFile(options.faultsFile(), log);
         Runnable install = () -> {
-            warmUp(network);
-            NetworkInstrumentation.install(inst, adviceBytes);
+            try {
+                warmUp(network);
+                methods.warmUp();
+                NetworkInstrumentation.install(inst, adviceBytes);
+                log.debug("network hooks installed");
+            } catch (Throwable t) {
+                log.error("network hooks not installed; network faults cannot act", t);
+            }
         };
         if (fromFile.isEmpty()) {
-            // Byte Buddy's first run costs a few hundred ms of a cold JVM: do it beside the service's own
-            // start-up instead of before it; add() waits until the hooks are in place.
-            CountDownLatch installed = new CountDownLatch(1);
-            faults.hooksInstalling(installed);
-            Thread installer = new Thread(() -> {
-                try {
-                    install.run();
-                    log.debug("network hooks installed");
-                } catch (Throwable t) {
-                    log.error("network hooks not installed; network faults cannot act", t);
-                } finally {
-                    installed.countDown();
-                }
-            }, "faultline-install");
-            installer.setDaemon(true);
-            installer.start();
+            // nothing to fault yet: Byte Buddy and the hooks wait for the first add(), which installs them and
+            // then arms (the first add() takes that much longer), instead of competing with the service's start-up
+            faults.installHooksOnFirstArm(install);
         } else {
             install.run(); // faults from the file must act before main() runs
+            faults.hooksInstalled();
         }
         registry = faults;
         int armedFromFile = armFromFile(faults, fromFile, options.faultsFile(), log);

@@ -12,8 +12,11 @@ final class Extensions {
     private Extensions() {
     }
 
-    static void install(FaultRegistry registry, Instrumentation inst, ClassFileLocator adviceBytes, boolean dynamic) {
-        registry.addHandler(new MethodFaults(inst, adviceBytes));
+    /** Returns the method-fault handler, whose hook path the installer warms up. */
+    static MethodFaults install(FaultRegistry registry, Instrumentation inst, ClassFileLocator adviceBytes, boolean dynamic) {
+        MethodFaults methods = new MethodFaults(inst, adviceBytes);
+        registry.addHandler(methods);
         registry.addHandler(new ProcessFaults(() -> registry));
+        return methods;
     }
 }

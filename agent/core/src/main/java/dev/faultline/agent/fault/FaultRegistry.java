@@ -42,11 +42,23 @@ public final class FaultRegistry {
         return t;
     });
 
+    /**
+     * What puts the hooks in place (Byte Buddy's first run: a few hundred ms and ~300 classes of a cold JVM), run
+     * once, on its own thread, when the first fault is armed: a JVM in which no fault is ever armed never pays for
+     * it. Null once it has run, or when the hooks were installed before this registry was used (a faults file).
+     */
+    private Runnable hooksInstaller;
     /** Opened once the hooks are in place; arm() waits for it so no fault is accepted before it can act. */
-    private volatile java.util.concurrent.CountDownLatch hooksInstalled = new java.util.concurrent.CountDownLatch(0);
+    private final java.util.concurrent.CountDownLatch hooksInstalled = new java.util.concurrent.CountDownLatch(1);
 
-    public void hooksInstalling(java.util.concurrent.CountDownLatch latch) {
-        this.hooksInstalled = latch;
+    /** Installs the hooks on the first arm(); see {@link #hooksInstaller}. */
+    public synchronized void installHooksOnFirstArm(Runnable installer) {
+        this.hooksInstaller = installer;
+    }
+
+    /** The hooks are in place already (installed before main() for a faults file). */
+    public void hooksInstalled() {
+        hooksInstalled.countDown();
     }
 
     /**
@@ -130,6 +142,7 @@ public final class FaultRegistry {
     }
 
     private void awaitHooks() {
+        startHooksInstaller();
         try {
             if (!hooksInstalled.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the agent's hooks are still being installed; try again");
@@ -138,6 +151,22 @@ public final class FaultRegistry {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the agent's hooks");
         }
+    }
+
+    private synchronized void startHooksInstaller() {
+        Runnable installer = hooksInstaller;
+        if (installer == null) return;
+        hooksInstaller = null;
+        // a thread of our own: it is exempt from faults, and the arming thread (often an RMI one) only waits
+        Thread t = new Thread(() -> {
+            try {
+                installer.run();
+            } finally {
+                hooksInstalled.countDown();
+            }
+        }, "faultline-install");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Disarms one fault, its changes undone before this returns (unless it is still being armed: see arm()). */

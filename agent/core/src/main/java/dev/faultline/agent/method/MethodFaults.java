@@ -64,7 +64,6 @@ public final class MethodFaults implements FaultHandler {
     public MethodFaults(Instrumentation inst, ClassFileLocator adviceBytes) {
         this.inst = inst;
         this.adviceBytes = adviceBytes;
-        warmUp();
     }
 
     @Override
@@ -254,7 +253,11 @@ public final class MethodFaults implements FaultHandler {
     }
 
     /** Runs the advice path once, so the classes it needs are loaded before any target class calls it. */
-    private void warmUp() {
+    /**
+     * Runs the method hook path once before any rule is armed, so the classes it needs are loaded now and not
+     * inside an instrumented method. Called by the agent's hook installer.
+     */
+    public void warmUp() {
         FaultRule rule = new FaultRule("warm-up", SpecParser.parse("error on=method class=warm.Up method=up every=2 ttl=1m"),
                 ThrowableFactory.forSpec(SpecParser.parse("error on=method class=warm.Up method=up"), null));
         MethodRule mr = new MethodRule(0, rule, new MethodSelector(rule.spec(), null));
