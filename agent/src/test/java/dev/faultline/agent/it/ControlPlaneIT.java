@@ -123,6 +123,20 @@ class ControlPlaneIT extends LoopbackHttpFixture {
         }
     }
 
+    /** Byte Buddy's builder and the network hooks wait for the first add(); that add() still faults its first call. */
+    @Test
+    void theHooksAreInstalledByTheFirstAddAndItsFaultActsAtOnce(@TempDir Path dir) throws Exception {
+        Path classes = dir.resolve("class-load.log");
+        String builder = "dev.faultline.agent.shaded.bytebuddy.agent.builder.AgentBuilder$Default ";
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).jvmArg("-Xlog:class+load=info:file=" + classes).start()) {
+            assertEquals(0, svc.list().length, "the control plane is up");
+            assertFalse(Files.readString(classes).contains(builder), "no Byte Buddy builder before the first add()");
+            svc.add("error on=connect port=" + port);
+            assertTrue(Files.readString(classes).contains(builder), "the first add() installed the hooks");
+            assertTrue(new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).failed(), "the first call after add() is faulted");
+        }
+    }
+
     @Test
     void faultsFileArmsAtStartAndABadFileArmsNothing(@TempDir Path dir) throws Exception {
         Path good = Files.writeString(dir.resolve("faults.txt"), "# armed before main() runs\nerror on=connect port=" + port + "\n\nlatency on=dns host=*.example delay=10ms\n");
