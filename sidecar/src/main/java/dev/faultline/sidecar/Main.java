@@ -1,6 +1,7 @@
 package dev.faultline.sidecar;
 
 import dev.faultline.sidecar.cli.ForegroundRunner;
+import dev.faultline.sidecar.cli.PlainContainerCommand;
 import dev.faultline.sidecar.cli.SidecarCli;
 import dev.faultline.sidecar.cli.StartupRecovery;
 import dev.faultline.sidecar.experiment.journal.Journal;
@@ -21,6 +22,12 @@ public final class Main {
         }
         Journal journal = new Journal(Journal.defaultPath());
         ForegroundRunner runner = new ForegroundRunner(journal);
+        // a plain container verb skips picocli, whose model is most of a kill's start-up; anything else is parsed by it
+        int plain = PlainContainerCommand.runIfPlain(runner, journal, args);
+        System.exit(plain >= 0 ? plain : picocli(runner, journal, args));
+    }
+
+    private static int picocli(ForegroundRunner runner, Journal journal, String[] args) {
         boolean help = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V"));
         var cl = SidecarCli.commandLine(runner, args);
         // after the parse, so that recovery reaches the containers through the runtime the flags name
@@ -28,11 +35,7 @@ public final class Main {
             StartupRecovery.atStart(journal, parsed);
             return new picocli.CommandLine.RunLast().execute(parsed);
         });
-        if (!help && !dev.faultline.sidecar.runtime.Runtimes.anyOnThisNode() && ProcessHandle.current().pid() == 1) {
-            // PID 1 of a PID namespace of our own: the watchdog is our child and dies with this container
-            System.err.println("warning: pod mode without a shared PID namespace: a change's watchdog dies with this container, so after a "
-                    + "SIGKILL the change stays until this sidecar starts again and reverts it from its journal (keep the journal on a volume)");
-        }
-        System.exit(cl.execute(args));
+        if (!help) StartupRecovery.warnIfPodModeAsPid1();
+        return cl.execute(args);
     }
 }

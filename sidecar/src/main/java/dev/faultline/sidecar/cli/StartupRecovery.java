@@ -18,7 +18,19 @@ public final class StartupRecovery {
      * process's). A runtime that cannot be opened leaves container changes for later; the command then says why.
      */
     public static void atStart(Journal journal, picocli.CommandLine.ParseResult parsed) {
-        SidecarCli cli = (SidecarCli) parsed.commandSpec().userObject();
+        atStart(journal, (SidecarCli) parsed.commandSpec().userObject());
+    }
+
+    /** The command line's note before a command runs, on either parse path. */
+    public static void warnIfPodModeAsPid1() {
+        if (!dev.faultline.sidecar.runtime.Runtimes.anyOnThisNode() && ProcessHandle.current().pid() == 1) {
+            // PID 1 of a PID namespace of our own: the watchdog is our child and dies with this container
+            System.err.println("warning: pod mode without a shared PID namespace: a change's watchdog dies with this container, so after a "
+                    + "SIGKILL the change stays until this sidecar starts again and reverts it from its journal (keep the journal on a volume)");
+        }
+    }
+
+    static void atStart(Journal journal, SidecarCli cli) {
         ContainerRuntime runtime = null;
         try {
             if (!cli.podMode()) runtime = cli.runtime();

@@ -33,15 +33,7 @@ class HostileCommandsIT {
      * so 10,000 already take a few minutes; -Dfaultline.sidecar.fuzz.count=100000 runs more.
      */
     static final int COUNT = Integer.getInteger("faultline.sidecar.fuzz.count", 10_000);
-    static final List<String> TEMPLATES = List.of(
-            "--dry-run kill --signal SIGTERM hello",
-            "--dry-run --random --interval 1s --limit 1 crash --signal SIGKILL re2:^hello",
-            "--dry-run --label app=hello stop --time 5",
-            "--dry-run netem --duration 1s --interface eth0 --target 10.0.0.0/8 delay --time 100 --jitter 10 --distribution normal",
-            "--dry-run netem --duration 1s --interface eth0 --ingress rate --rate 1mbit",
-            "--dry-run netem --duration 1s loss --percent 30 --correlation 25",
-            "--dry-run iptables --duration 1s loss --probability 0.5 --protocol tcp --dst-port 80 --source 10.1.0.0/16",
-            "--dry-run pause --duration 1s re2:hello");
+    static final List<String> TEMPLATES = HostileTemplates.TEMPLATES;
 
     @Test
     void hostileStringsThroughRunChangeNothingAndSpawnNothing(@TempDir Path dir) throws Exception {
