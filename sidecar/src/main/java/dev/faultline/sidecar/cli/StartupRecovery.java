@@ -8,7 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /** Every command's start: {@link Recovery} of what a crashed sidecar left, through the runtime the parsed flags name. */
 public final class StartupRecovery {
-    private static final Logger log = LoggerFactory.getLogger("faultline.recovery");
+    /** Made at the first line logged, not at start: slf4j's setup then overlaps the date format's (Main). */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger("faultline.recovery");
+    }
 
     private StartupRecovery() {
     }
@@ -35,7 +38,7 @@ public final class StartupRecovery {
         try {
             if (!cli.podMode()) runtime = cli.runtime();
         } catch (RuntimeException e) {
-            log.warn("action=recover runtime unavailable, changes in containers kept: {}", e.getMessage());
+            Log.log.warn("action=recover runtime unavailable, changes in containers kept: {}", e.getMessage());
         }
         try {
             Recovery.revertOrphans(journal, runtime);

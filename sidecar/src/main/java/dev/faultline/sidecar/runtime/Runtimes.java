@@ -13,7 +13,10 @@ import java.util.List;
  * one this node has. {@code DOCKER_HOST} without flags keeps meaning the Docker engine there, as it always did.
  */
 public final class Runtimes {
-    private static final Logger log = LoggerFactory.getLogger("faultline.runtime");
+    /** Made at the first line logged, not at start: slf4j's setup then overlaps the date format's (Main). */
+    private static final class Log {
+        static final Logger log = LoggerFactory.getLogger("faultline.runtime");
+    }
 
     private Runtimes() {
     }
@@ -49,7 +52,7 @@ public final class Runtimes {
 
     public static ContainerRuntime open(Flags flags) {
         ContainerRuntime rt = connect(flags);
-        log.info("action=runtime runtime={} endpoint={} using=\"{}\"", rt.kind(), rt.endpoint(), rt.describe());
+        Log.log.info("action=runtime runtime={} endpoint={} using=\"{}\"", rt.kind(), rt.endpoint(), rt.describe());
         return rt;
     }
 
@@ -61,7 +64,7 @@ public final class Runtimes {
         else if (flags.kind() == Kind.CRI) d = new RuntimeEndpoints(RuntimeEndpoints.KNOWN.stream()
                 .filter(p -> !p.getFileName().toString().equals("docker.sock")).toList(), RuntimeEndpoints.PROBE_DEADLINE).detect();
         else d = new RuntimeEndpoints().detect();
-        d.skipped().forEach(s -> log.info("action=runtime skipped=\"{}\"", s));
+        d.skipped().forEach(s -> Log.log.info("action=runtime skipped=\"{}\"", s));
         if (d.endpoint().kind() == Kind.DOCKER) return dev.faultline.sidecar.runtime.docker.DockerRuntime.connect(d.endpoint().uri(), d.runtime());
         return dev.faultline.sidecar.runtime.cri.CriContainers.connect(d.endpoint().uri(), d.runtime());
     }
