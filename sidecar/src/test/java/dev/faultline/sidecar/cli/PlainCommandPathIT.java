@@ -22,9 +22,11 @@ class PlainCommandPathIT extends EngineTest {
     }
 
     Outcome run(String container, String... args) throws Exception {
-        Path log = Files.createTempFile("faultline-classes", ".log");
+        // a file that does not exist yet, and no rotation: the JVM would move an existing one aside (file.0)
+        Path dir = Files.createTempDirectory("faultline-classes");
+        Path log = dir.resolve("classes.log");
         try {
-            Sidecar.Run r = sidecar.run(Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=" + log), args);
+            Sidecar.Run r = sidecar.run(Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=" + log + "::filecount=0"), args);
             boolean picocli = Files.readString(log).contains("picocli.CommandLine$Model$CommandSpec ");
             String out = r.output().replaceAll("Picked up JAVA_TOOL_OPTIONS:[^\n]*\n", "")
                     .replaceAll("(?m)^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+[+-]\\d{4} ", "T ") // the log lines' times
@@ -32,7 +34,10 @@ class PlainCommandPathIT extends EngineTest {
                     .replaceAll("_ms=[0-9.]+", "_ms=N");
             return new Outcome(r.exitCode(), out, picocli, docker.inspect(container, "{{.State.Running}} {{.State.ExitCode}}"));
         } finally {
-            Files.deleteIfExists(log);
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
         }
     }
 
