@@ -37,11 +37,26 @@ public final class PlainContainerCommand {
      */
     static int execute(dev.faultline.sidecar.experiment.journal.Journal journal, TargetedCommand verb) {
         StartupRecovery.atStart(journal, verb.cli());
+        return call(verb, new java.io.PrintWriter(System.err, true));
+    }
+
+    /**
+     * The daemon's fast path (JMX {@code run()}): the exit code of the plain container verb these words name, its
+     * error written to {@code err} as picocli's handler writes it; -1 when the words are not plain: let picocli parse.
+     */
+    public static int callIfPlain(Runner runner, String[] args, java.io.PrintWriter err) {
+        Optional<TargetedCommand> verb = parse(runner, args);
+        return verb.isEmpty() ? -1 : call(verb.get(), err);
+    }
+
+    /** {@code verb.call()} as picocli's {@code execute} runs it: an exception is one {@code error: } line and exit code 1 (SidecarCli's handler). */
+    private static int call(TargetedCommand verb, java.io.PrintWriter err) {
         try {
             Integer rc = verb.call();
             return rc == null ? 0 : rc;
         } catch (Exception e) {
-            System.err.println("error: " + e.getMessage());
+            err.println("error: " + e.getMessage());
+            err.flush();
             return 1;
         }
     }
