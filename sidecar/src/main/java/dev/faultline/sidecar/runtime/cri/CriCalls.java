@@ -53,6 +53,12 @@ public final class CriCalls {
                 CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS), request);
     }
 
+    /** The same call, started and not waited for: its answer (or grpc's {@code StatusRuntimeException}) in the future. */
+    public static <Q, R> com.google.common.util.concurrent.ListenableFuture<R> start(Channel channel, MethodDescriptor<Q, R> method, Q request, Duration deadline) {
+        return ClientCalls.futureUnaryCall(channel.newCall(method,
+                CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)), request);
+    }
+
     private static <Q extends Message, R extends Message> MethodDescriptor<Q, R> unary(String rpc, Q request, R response) {
         return MethodDescriptor.<Q, R>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)

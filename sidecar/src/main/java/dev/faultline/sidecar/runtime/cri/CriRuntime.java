@@ -66,11 +66,14 @@ public final class CriRuntime implements AutoCloseable {
 
     /** Every application container, in any state, with its pod's labels. Pod sandboxes are never in it. */
     public List<CriContainer> containers() {
+        // the two lists are independent: both asked at once, one round trip instead of two on a crash's or kill's path
+        var sandboxes = CriCalls.start(channel, CriCalls.LIST_POD_SANDBOX, ListPodSandboxRequest.getDefaultInstance(), deadline);
+        List<Container> listed = call("ListContainers", CriCalls.LIST_CONTAINERS, ListContainersRequest.getDefaultInstance(), deadline).getContainersList();
         Map<String, PodSandbox> pods = new HashMap<>();
-        for (PodSandbox p : call("ListPodSandbox", CriCalls.LIST_POD_SANDBOX, ListPodSandboxRequest.getDefaultInstance(), deadline).getItemsList())
+        for (PodSandbox p : await("ListPodSandbox", sandboxes, deadline).getItemsList())
             pods.put(p.getId(), p);
         List<CriContainer> out = new ArrayList<>();
-        for (Container c : call("ListContainers", CriCalls.LIST_CONTAINERS, ListContainersRequest.getDefaultInstance(), deadline).getContainersList()) {
+        for (Container c : listed) {
             if (isSandbox(c, pods)) continue;
             PodSandbox pod = pods.get(c.getPodSandboxId());
             Map<String, String> labels = c.getLabelsMap();
@@ -151,6 +154,21 @@ public final class CriRuntime implements AutoCloseable {
             return CriCalls.call(channel, method, request, within);
         } catch (StatusRuntimeException e) {
             throw new CriCallException(endpoint, rpc, e.getStatus().getCode() == Status.Code.NOT_FOUND, describe(e.getStatus(), within), e);
+        }
+    }
+
+    /** The answer of a call {@link CriCalls#start started} earlier, its failure named as {@link #call} names it. */
+    private <R> R await(String rpc, com.google.common.util.concurrent.ListenableFuture<R> answer, Duration within) {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CriCallException(endpoint, rpc, false, "interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException sre)
+                throw new CriCallException(endpoint, rpc, sre.getStatus().getCode() == Status.Code.NOT_FOUND, describe(sre.getStatus(), within), sre);
+            throw new CriCallException(endpoint, rpc, false, String.valueOf(e.getCause()), e.getCause());
         }
     }
 
