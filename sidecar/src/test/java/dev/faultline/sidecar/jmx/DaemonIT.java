@@ -77,6 +77,9 @@ class DaemonIT extends EngineTest {
 
             RuntimeMBeanException empty = assertThrows(RuntimeMBeanException.class, () -> run(jmx, "kill re2:^nothing-" + docker.run));
             assertTrue(empty.getCause().getMessage().contains("no running container matches"), empty.getCause().getMessage());
+            // plain words skip picocli (PlainContainerCommand); an --opt=value word makes picocli parse: the same refusal, word for word
+            RuntimeMBeanException viaPicocli = assertThrows(RuntimeMBeanException.class, () -> run(jmx, "kill --signal=SIGKILL re2:^nothing-" + docker.run));
+            assertEquals(empty.getCause().getMessage(), viaPicocli.getCause().getMessage());
             RuntimeMBeanException bad = assertThrows(RuntimeMBeanException.class, () -> run(jmx, "explode " + target));
             assertTrue(bad.getCause().getMessage().contains("explode"), bad.getCause().getMessage());
 
