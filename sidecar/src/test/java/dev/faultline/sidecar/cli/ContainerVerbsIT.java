@@ -62,11 +62,13 @@ class ContainerVerbsIT extends EngineTest {
         long deadline = System.currentTimeMillis() + 15_000;
         while (!docker.inspect(a, "{{.RestartCount}}").equals("1") && System.currentTimeMillis() < deadline) Thread.sleep(100);
         assertEquals("1", docker.inspect(a, "{{.RestartCount}}"), "Docker restarted it once");
-        while (!docker.inspect(a, "{{.State.Running}}").equals("true") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        // Docker reports Running=true during its restart back-off too (Restarting=true): no running container to kill yet
+        while (!docker.inspect(a, "{{.State.Running}} {{.State.Restarting}}").equals("true false") && System.currentTimeMillis() < deadline) Thread.sleep(100);
         assertNotEquals(pidBefore, docker.inspect(a, "{{.State.Pid}}"));
 
         // the same container under an Engine-API kill stays down: why crash exists
-        assertEquals(0, sidecar.run("kill", a).exitCode());
+        Sidecar.Run kill = sidecar.run("kill", a);
+        assertEquals(0, kill.exitCode(), kill.output());
         Thread.sleep(1500);
         assertEquals("false 1", docker.inspect(a, "{{.State.Running}} {{.RestartCount}}"));
     }

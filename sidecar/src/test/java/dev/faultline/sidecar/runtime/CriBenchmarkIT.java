@@ -84,6 +84,9 @@ class CriBenchmarkIT {
                 awaitExited(other);
                 plain.add((System.nanoTime() - t1) / 1e6);
             }
+            StringBuilder rounds = new StringBuilder(); // in order: a slow first round (the daemon's first crash) reads apart from a tail
+            for (int i = 0; i < ROUNDS; i++) rounds.append(String.format(java.util.Locale.ROOT, " %.0f/%.0f", viaJmx.get(i), plain.get(i)));
+            System.out.println("[faultline-sidecar-it] CRI crash rounds in order, ms via JMX/plain:" + rounds);
             System.out.printf("[faultline-sidecar-it] CRI crash via JMX run() -> EXITED: median %.1f ms p90 %.1f ms; plain kill -9 -> EXITED: median %.1f ms p90 %.1f ms; "
                             + "ratio median %.2fx p90 %.2fx (%d rounds, load %s)%n",
                     pct(viaJmx, 50), pct(viaJmx, 90), pct(plain, 50), pct(plain, 90), pct(viaJmx, 50) / pct(plain, 50), pct(viaJmx, 90) / pct(plain, 90), ROUNDS,
