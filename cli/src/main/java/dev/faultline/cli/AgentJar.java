@@ -17,6 +17,7 @@ import java.util.List;
  */
 public final class AgentJar {
     static final String ATTACH_CLI = "dev.faultline.agent.attach.AttachCli";
+    static final String AGENT_LOADER = "dev.faultline.agent.bootstrap.AgentClassLoader";
 
     private AgentJar() {
     }
@@ -40,7 +41,9 @@ public final class AgentJar {
     /** Runs the agent jar's attach command with these words ({@code list}, {@code attach PID options}) and returns its exit code. */
     public static int run(Path jar, String[] words, PrintWriter out, PrintWriter err) throws Exception {
         try (URLClassLoader loader = new URLClassLoader(new URL[]{jar.toUri().toURL()}, ClassLoader.getSystemClassLoader())) {
-            Class<?> cli = Class.forName(ATTACH_CLI, true, loader);
+            // the agent's code sits under inst/ in its jar, read by the agent's own loader (as its java -jar main does)
+            ClassLoader core = (ClassLoader) Class.forName(AGENT_LOADER, true, loader).getConstructor(File.class).newInstance(jar.toFile());
+            Class<?> cli = Class.forName(ATTACH_CLI, true, core);
             PrintStream o = new PrintStream(new WriterStream(out), true);
             PrintStream e = new PrintStream(new WriterStream(err), true);
             int code = (int) cli.getMethod("run", String[].class, PrintStream.class, PrintStream.class).invoke(null, words, o, e);
