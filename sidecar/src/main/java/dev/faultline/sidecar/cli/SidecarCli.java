@@ -31,6 +31,11 @@ public final class SidecarCli {
         return v;
     }
 
+    /** Every verb's name: a word picocli would take as a subcommand. */
+    static java.util.Set<String> verbNames() {
+        return VERBS.keySet();
+    }
+
     final Runner runner;
 
     @Option(names = "--random", description = "act on one matching container chosen at random")

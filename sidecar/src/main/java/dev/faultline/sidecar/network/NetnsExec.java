@@ -19,6 +19,11 @@ public final class NetnsExec {
         public boolean ok() {
             return exitCode == 0;
         }
+
+        /** What a failed check says: what it printed, or its words and exit code when it printed nothing. */
+        public String failure(List<String> argv) {
+            return output.isEmpty() ? "`" + String.join(" ", argv) + "` failed (" + exitCode + ")" : output;
+        }
     }
 
     public static List<String> inNamespace(long pid, List<String> argv) {

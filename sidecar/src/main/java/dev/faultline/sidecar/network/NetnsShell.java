@@ -96,7 +96,7 @@ final class NetnsShell implements AutoCloseable {
             NetnsExec.Result r = run(cmd);
             if (r.ok()) continue;
             if (r.exitCode() < 0) return r; // the shell itself failed: say so, not a check's words
-            return new NetnsExec.Result(1, r.output().isEmpty() ? "`" + String.join(" ", cmd) + "` failed (" + r.exitCode() + ")" : r.output());
+            return new NetnsExec.Result(1, r.failure(cmd));
         }
         return new NetnsExec.Result(0, "");
     }

@@ -178,7 +178,7 @@ public abstract class Change {
     protected static String firstFailure(dev.faultline.sidecar.network.NetnsExecutor ns, List<List<String>> checks) {
         for (List<String> check : checks) {
             dev.faultline.sidecar.network.NetnsExec.Result r = ns.run(check);
-            if (!r.ok()) return r.output().isEmpty() ? "`" + String.join(" ", check) + "` failed (" + r.exitCode() + ")" : r.output();
+            if (!r.ok()) return r.failure(check);
         }
         return null;
     }
