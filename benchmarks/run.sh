@@ -82,7 +82,7 @@ fi
 
 if [[ $what == netns ]]; then   # not in "all": needs root, a Docker engine and .ci/images.sh
   echo "## Sidecar as a container: nsenter vs helper container"
-  $JAVA -cp "$BENCH" dev.faultline.bench.NetnsPathBench "${ROUNDS:-10}"
+  $JAVA -cp "$BENCH" dev.faultline.bench.NetnsPathBench "${ROUNDS:-10}" "${BEFORE_JAR:-}"
 fi
 
 if [[ $what == sidecar ]]; then   # not in "all": needs root and a Docker engine

@@ -27,14 +27,14 @@ final class NetworkShaping {
                     long pod = dev.faultline.sidecar.targets.PodTargets.pidOf(t); // pod mode: our own namespace, or a process's
                     long pid = pod >= 0 ? pod : cli.runtime().hostPid(t);
                     if (pid < 0) throw new IllegalStateException(t + " is not running");
-                    NetnsExecutor ns = pod >= 0 ? NetnsExecutor.nsenter(pid) : cli.runtime().netns(t, pid);
+                    String id = c.newId() + "-" + t.shortId().replace(":", "");
+                    NetnsExecutor ns = pod >= 0 ? NetnsExecutor.nsenter(pid) : cli.runtime().netns(t, pid, id);
                     Change change;
                     try {
                         for (List<String> check : precheck) {
                             NetnsExec.Result r = ns.run(check);
                             if (!r.ok()) throw new IllegalStateException(t + ": " + r.output());
                         }
-                        String id = c.newId() + "-" + t.shortId().replace(":", "");
                         change = new NetworkChange(id, t, ns, plan.apply(id, ns), c.journal());
                     } catch (RuntimeException e) {
                         ns.close(); // no change holds it yet

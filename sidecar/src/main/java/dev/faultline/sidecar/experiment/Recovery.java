@@ -52,7 +52,7 @@ public final class Recovery {
         long pod = PodTargets.pidOf(e.containerId());
         if (pod >= 0) return NetworkChange.adopt(e, NetnsExecutor.nsenter(pod), journal); // self, or a pod-mode process (gone = clean)
         if (runtime == null) return null;
-        return NetworkChange.adopt(e, runtime.netnsOf(e.containerId()), journal);
+        return NetworkChange.adopt(e, runtime.netnsOf(e.containerId(), e.id()), journal);
     }
 
     /** The crashed sidecar's watchdog: a process where we see host PIDs, else a helper container. */

@@ -2,6 +2,7 @@ package dev.faultline.sidecar.network;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +13,16 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code nsenter -t PID -n -- sh -s} kept open for the life of a network change: each command is written to its
- * stdin and its output read back up to a sentinel line carrying the exit code, so a command costs the fork of that
- * command only, not a JVM spawn of nsenter and a shell. Every word is single-quoted ({@link #quote}): the shell sees
- * each as one literal argument, never as code. The shell reads commands from a pipe the JVM holds: when the sidecar
- * dies, even by SIGKILL, the pipe closes and the shell ends (its command-line mark {@link #MARK} lets tests find it).
+ * One {@code sh -s} kept open in a target's network namespace for the life of a network change: each command is
+ * written to its stdin and its output read back up to a sentinel line carrying the exit code, so a command costs the
+ * fork of that command only, not a new process to enter the namespace. Every word is single-quoted ({@link #quote}):
+ * the shell sees each as one literal argument, never as code. The shell is reached through a {@link Channel}:
+ * {@code nsenter -t PID -n -- sh -s} here, or the stdin of a helper container joined to the target's network
+ * (runtime/docker). Either way its stdin is held by the JVM: when the sidecar dies, even by SIGKILL, it closes and the
+ * shell ends (its command-line mark {@link #MARK} lets tests find it).
  */
-final class NetnsShell implements AutoCloseable {
-    static final String MARK = "faultline-netns-shell";
+public final class NetnsShell implements AutoCloseable {
+    public static final String MARK = "faultline-netns-shell";
     private static final long TIMEOUT_S = 30;
     private static final ScheduledThreadPoolExecutor GUARD = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "netns-shell-timeout");
@@ -31,15 +34,82 @@ final class NetnsShell implements AutoCloseable {
         GUARD.setRemoveOnCancelPolicy(true); // a command answered in time leaves nothing queued
     }
 
-    private final long pid;
+    /** A running {@code sh -s}: its stdin, its output (stderr with stdout), and how to end it. */
+    public interface Channel {
+        OutputStream stdin();
+
+        InputStream output();
+
+        boolean alive();
+
+        /** Ends it at once, with whatever runs in it (a command stuck past the timeout). */
+        void kill();
+
+        /** Ends its stdin, so the shell ends; waits up to 2 s for that, then kills it. */
+        void close();
+    }
+
+    /** Starts the shell; called for the first command, and again after one died. */
+    public interface Opener {
+        Channel open() throws IOException;
+    }
+
+    private final String name;
+    private final Opener opener;
     private final String sentinel = "faultline-done-" + UUID.randomUUID(); // unguessable: no output can end a reply early
-    private Process shell;
+    private Channel shell;
     private OutputStream in;
     private BufferedReader out;
 
+    /** {@code nsenter -t pid -n -- sh -s}. */
     NetnsShell(long pid) {
+        this("pid " + pid, processOpener(pid));
+    }
+
+    /** @param name how failures name it, e.g. {@code pid 4711} */
+    public NetnsShell(String name, Opener opener) {
+        this.name = name;
+        this.opener = opener;
+    }
+
+    private static Opener processOpener(long pid) {
         if (pid <= 0) throw new IllegalArgumentException("a netns shell needs a target pid, not " + pid);
-        this.pid = pid;
+        return () -> processChannel(new ProcessBuilder(argv(pid)).redirectErrorStream(true).start());
+    }
+
+    private static Channel processChannel(Process p) {
+        return new Channel() {
+            public OutputStream stdin() {
+                return p.getOutputStream();
+            }
+
+            public InputStream output() {
+                return p.getInputStream();
+            }
+
+            public boolean alive() {
+                return p.isAlive();
+            }
+
+            public void kill() {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+
+            public void close() {
+                try {
+                    p.getOutputStream().close();
+                } catch (IOException ignored) {
+                    // it is gone already
+                }
+                try {
+                    if (!p.waitFor(2, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
     }
 
     /** The argv that starts the shell: {@code sh -s MARK PID} reads its commands from stdin. */
@@ -72,16 +142,42 @@ final class NetnsShell implements AutoCloseable {
     }
 
     /** Runs one command in the namespace; a shell that died or cannot start gives exit -1 with the reason, as a failed spawn does. */
-    synchronized NetnsExec.Result run(List<String> argv) {
-        String line = line(argv);
+    public synchronized NetnsExec.Result run(List<String> argv) {
+        return send(line(argv), argv);
+    }
+
+    /**
+     * Starts {@code argv} in the background of the shell, its stdio on /dev/null, and returns its PID (in the shell's
+     * PID namespace), for {@link #stopSpawned}; null when the shell failed. It outlives the shell: a watchdog.
+     */
+    public synchronized String spawn(List<String> argv) {
+        if (argv.isEmpty()) throw new IllegalArgumentException("an empty command");
+        StringBuilder b = new StringBuilder();
+        for (String w : argv) b.append(quote(w)).append(' ');
+        b.append("</dev/null >/dev/null 2>&1 & printf '%s\\n' \"$!\"; printf '\\n%s %d\\n' ").append(sentinel).append(" 0\n");
+        NetnsExec.Result r = send(b.toString(), argv);
+        return r.ok() && r.output().matches("[0-9]+") ? r.output() : null;
+    }
+
+    /**
+     * Ends what {@link #spawn} started: SIGTERM, then waits for it (its trap ends it at once, or once a revert command
+     * it runs returns; the command timeout bounds that, and then ends the shell with it).
+     */
+    public synchronized void stopSpawned(String pid) {
+        if (pid == null || !pid.matches("[0-9]+")) throw new IllegalArgumentException("not a PID: " + pid);
+        run(List.of("kill", "-TERM", pid));
+        run(List.of("wait", pid));
+    }
+
+    private NetnsExec.Result send(String line, List<String> argv) {
         try {
-            if (shell == null || !shell.isAlive()) start();
+            if (shell == null || !shell.alive()) start();
             in.write(line.getBytes(StandardCharsets.UTF_8));
             in.flush();
             return read(argv);
         } catch (IOException e) {
             close();
-            return new NetnsExec.Result(-1, "the netns shell of pid " + pid + " failed: " + e.getMessage());
+            return new NetnsExec.Result(-1, "the netns shell of " + name + " failed: " + e.getMessage());
         }
     }
 
@@ -90,7 +186,7 @@ final class NetnsShell implements AutoCloseable {
      * whatever their outcome, then the checks up to the first that fails, which gives exit 1 and what it printed (or
      * its words and exit code when it printed nothing); exit 0 when all pass.
      */
-    synchronized NetnsExec.Result runAll(List<List<String>> quiet, List<List<String>> checks) {
+    public synchronized NetnsExec.Result runAll(List<List<String>> quiet, List<List<String>> checks) {
         for (List<String> cmd : quiet) run(cmd);
         for (List<String> cmd : checks) {
             NetnsExec.Result r = run(cmd);
@@ -102,20 +198,17 @@ final class NetnsShell implements AutoCloseable {
     }
 
     private void start() throws IOException {
-        shell = new ProcessBuilder(argv(pid)).redirectErrorStream(true).start();
-        in = shell.getOutputStream();
-        out = new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.UTF_8));
+        shell = opener.open();
+        in = shell.stdin();
+        out = new BufferedReader(new InputStreamReader(shell.output(), StandardCharsets.UTF_8));
     }
 
     private NetnsExec.Result read(List<String> argv) throws IOException {
         StringBuilder text = new StringBuilder();
         String prefix = sentinel + " ";
-        Process p = shell;
+        Channel p = shell;
         // a blocking read has no timeout: a command stuck for TIMEOUT_S is killed with its shell, which ends the read
-        ScheduledFuture<?> guard = GUARD.schedule(() -> {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }, TIMEOUT_S, TimeUnit.SECONDS);
+        ScheduledFuture<?> guard = GUARD.schedule(p::kill, TIMEOUT_S, TimeUnit.SECONDS);
         try {
             for (String l; (l = out.readLine()) != null; ) {
                 if (l.startsWith(prefix)) return new NetnsExec.Result(Integer.parseInt(l.substring(prefix.length()).strip()), text.toString().trim());
@@ -126,26 +219,15 @@ final class NetnsShell implements AutoCloseable {
         }
         close();
         String said = text.toString().trim();
-        return new NetnsExec.Result(-1, "the netns shell of pid " + pid + " ended before `" + String.join(" ", argv) + "` returned"
+        return new NetnsExec.Result(-1, "the netns shell of " + name + " ended before `" + String.join(" ", argv) + "` returned"
                 + (said.isEmpty() ? "" : ": " + said));
     }
 
     /** Closes its stdin, so the shell ends; killed if it has not within 2 s. Idempotent; a later {@link #run} starts a new one. */
     @Override
     public synchronized void close() {
-        Process p = shell;
+        Channel p = shell;
         shell = null;
-        if (p == null) return;
-        try {
-            p.getOutputStream().close();
-        } catch (IOException ignored) {
-            // it is gone already
-        }
-        try {
-            if (!p.waitFor(2, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        if (p != null) p.close();
     }
 }

@@ -17,11 +17,12 @@ public final class Watchdogs {
 
     /**
      * The sleep runs in the background so that a SIGTERM interrupts {@code wait} at once and the trap ends the
-     * sleep with the shell: a plain foreground {@code sleep} would outlive a killed shell as an orphan. Each
+     * sleep with the shell (and reaps it: in a helper container an unreaped one would keep the helper a moment longer):
+     * a plain foreground {@code sleep} would outlive a killed shell as an orphan. Each
      * revert command is {@code n} words after its count: a subshell rebuilds {@code "$@"} from the first
      * {@code n} and runs it, quietly; then they are shifted off.
      */
-    static final String SCRIPT = "trap 'kill $! 2>/dev/null; exit 0' TERM; sleep \"$2\" & wait $!; shift 2; "
+    static final String SCRIPT = "trap 'kill $! 2>/dev/null; wait $! 2>/dev/null; exit 0' TERM; sleep \"$2\" & wait $!; shift 2; "
             + "while [ \"$#\" -gt 0 ]; do n=$1; shift; "
             + "( i=0; for w do [ \"$i\" -eq 0 ] && set --; [ \"$i\" -lt \"$n\" ] && set -- \"$@\" \"$w\"; i=$((i+1)); done; \"$@\" ) >/dev/null 2>&1; "
             + "shift \"$n\"; done";

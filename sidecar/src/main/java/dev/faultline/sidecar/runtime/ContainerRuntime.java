@@ -36,8 +36,8 @@ public interface ContainerRuntime {
     /** The container's main process in the host PID namespace, or -1 when it is not running (or gone). */
     long hostPid(ContainerTarget t);
 
-    /** How to run commands in the container's network namespace, its main process being {@code hostPid}. */
-    NetnsExecutor netns(ContainerTarget t, long hostPid);
+    /** How to run commands in the container's network namespace for the change {@code changeId}, its main process being {@code hostPid}. */
+    NetnsExecutor netns(ContainerTarget t, long hostPid, String changeId);
 
     /** The runtime's own kill with this signal name (SIGKILL …). */
     void kill(ContainerTarget t, String signal);
@@ -55,9 +55,8 @@ public interface ContainerRuntime {
     Change adoptPause(Journal.Entry e, Journal journal);
 
     /** For recovery: the namespace of a journalled container's network change ({@link NetnsExecutor#gone()} if it stopped). */
-    NetnsExecutor netnsOf(String containerId);
+    NetnsExecutor netnsOf(String containerId, String changeId);
 
-    /** Stops watchdogs of a crashed sidecar's change that run outside our sight (Docker's helper containers); how many. */
     /**
      * The daemon keeps a picture of the containers, when the runtime can (Docker: its event stream), so that naming
      * a container costs no list. Called once, by the daemon only: a command line lists, as it always did.
@@ -73,6 +72,7 @@ public interface ContainerRuntime {
         return null;
     }
 
+    /** Stops watchdogs of a crashed sidecar's change that run outside our sight (in Docker's helper containers); how many. */
     default int stopHiddenWatchdogs(String changeId) {
         return 0;
     }

@@ -203,36 +203,7 @@ class DaemonIT extends EngineTest {
                         "crash from the sidecar image restarts the replica; logs: " + DockerHost.exec(List.of("docker", "logs", sidecar)));
             }
 
-            // without --pid host it cannot nsenter: each tc runs in a helper container of its own image joined to the
-            // target's network, and the change is gone after stopAll()
-            String shaper = docker.run + "-shaper";
-            int port2 = freePort();
-            out = DockerHost.exec(List.of("docker", "run", "-d", "--name", shaper, "--label", "dev.faultline.test=" + docker.run,
-                    "-v", "/var/run/docker.sock:/var/run/docker.sock", "-v", secrets + ":/run/secrets:ro", "-p", "127.0.0.1:" + port2 + ":" + port2,
-                    image, "daemon", "--jmx-port", Integer.toString(port2), "--jmx-password-file", "/run/secrets/jmx.password"));
-            assertFalse(out.startsWith("ERR"), out);
-            String web = docker.run + "x-web";
-            docker.start(web, List.of(), "sleep", "600");
-            try (JMXConnector c = connect(port2, operator)) {
-                MBeanServerConnection jmx = c.getMBeanServerConnection();
-                run(jmx, "netem --duration 5m rate --rate 1mbit " + web);
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (!docker.inNetns(web, "tc", "qdisc", "show").contains("fa17:") && System.currentTimeMillis() < deadline) Thread.sleep(100);
-                String logs = "";
-                while (!(logs = DockerHost.exec(List.of("docker", "logs", shaper))).contains("action=applied") && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(100); // the line comes once the last helper is removed
-                }
-                assertTrue(docker.inNetns(web, "tc", "qdisc", "show").contains("fa17:"), logs);
-                assertTrue(logs.contains("via=helper"), logs);
-                assertEquals(1, jmx.invoke(SIDECAR, "stopAll", new Object[0], new String[0]));
-                assertFalse(docker.inNetns(web, "tc", "qdisc", "show").contains("fa17:"), "stopAll() reverted it through a helper");
-                List<String> helpers = List.of("docker", "ps", "-aq", "--filter", "label=dev.faultline.helper", "--filter", "label=dev.faultline.test=" + docker.run);
-                deadline = System.currentTimeMillis() + 15_000; // an auto-removed watchdog may still be being removed
-                while (!DockerHost.exec(helpers).isBlank() && System.currentTimeMillis() < deadline) Thread.sleep(100);
-                assertEquals("", DockerHost.exec(helpers).trim(), DockerHost.exec(List.of("docker", "ps", "-a", "--filter", "label=dev.faultline.helper"))
-                        + DockerHost.exec(List.of("docker", "logs", shaper)) + 
-                        "every helper (and the watchdog helper) is gone");
-            }
+            // without --pid host the image reaches a namespace through a helper container: HelperContainerIT
         } finally {
             docker.close();
             DockerHost.exec(List.of("docker", "rmi", "-f", image));

@@ -124,10 +124,30 @@ class NetnsShellTest {
     }
 
     @Test
+    void aSpawnedProcessOutlivesItsCommandUntilStoppedAndHostileWordsStayWords(@TempDir Path dir) throws Exception {
+        Path pwned = dir.resolve("pwned");
+        try (NetnsShell sh = shell()) {
+            String pid = sh.spawn(List.of("sh", "-c", "trap 'exit 0' TERM; sleep 60 & wait $!", "spawned-by-test", "$(touch " + pwned + ")"));
+            assertNotNull(pid, "the shell names its PID");
+            ProcessHandle spawned = ProcessHandle.of(Long.parseLong(pid)).orElseThrow();
+            long until = System.currentTimeMillis() + 5_000; // the fork may not have exec'd yet
+            while (!spawned.info().commandLine().orElse("").contains("spawned-by-test") && System.currentTimeMillis() < until) Thread.sleep(10);
+            assertTrue(spawned.isAlive() && spawned.info().commandLine().orElse("").contains("spawned-by-test"), spawned.info().toString());
+            assertEquals(new NetnsExec.Result(0, "still"), sh.run(List.of("echo", "still")), "the shell answers while it runs");
+            sh.stopSpawned(pid);
+            assertFalse(spawned.isAlive(), "stopped, and reaped by the shell that started it");
+            assertFalse(Files.exists(pwned), "an argument was parsed by the shell");
+            assertThrows(IllegalArgumentException.class, () -> sh.stopSpawned("1; reboot"));
+        }
+    }
+
+    @Test
     void badInputIsRefusedBeforeAnythingRuns() {
         NetnsShell sh = new NetnsShell(SELF);
         assertThrows(IllegalArgumentException.class, () -> sh.run(List.of()));
         assertThrows(IllegalArgumentException.class, () -> sh.run(List.of("echo", "a\0b")));
+        assertThrows(IllegalArgumentException.class, () -> sh.spawn(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> sh.spawn(List.of("echo", "a\0b")));
         assertThrows(IllegalArgumentException.class, () -> new NetnsShell(0));
         assertEquals(List.of(), shells(), "no shell was started for them");
     }

@@ -55,6 +55,8 @@ class NetnsShellLifeIT {
                 run.get(20, TimeUnit.SECONDS);
                 d.awaitLine(seen, "action=reverted");
                 assertTrue(d.process.isAlive());
+                long until = System.currentTimeMillis() + 3_000; // closed right after that line: within its 2 s bound
+                while (!shellsIn(pid).isEmpty() && System.currentTimeMillis() < until) Thread.sleep(20);
                 assertEquals(List.of(), shellsIn(pid), "the shell ends with the change, not with the daemon");
                 assertFalse(open.get(0).isAlive());
             }

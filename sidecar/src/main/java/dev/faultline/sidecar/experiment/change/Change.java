@@ -160,8 +160,9 @@ public abstract class Change {
         } catch (RuntimeException e) { // the next start reverts it once more, harmlessly, and then marks it
             log.warn("action=reverted change={} but the journal cannot say so: {}", id, e.getMessage());
         }
-        closed();
+        // revert_ms: until the target is verified clean and the journal says so; ending what was kept open follows
         log.info("action=reverted change={} container={} revert_ms={}{}", id, label, ms(t0), failedAttempts > 0 ? " after_failed_attempts=" + failedAttempts : "");
+        closed();
     }
 
     /** Whether a revert has failed and is being retried. */

@@ -105,7 +105,7 @@ public final class CriContainers implements ContainerRuntime {
     }
 
     @Override
-    public NetnsExecutor netns(ContainerTarget t, long hostPid) {
+    public NetnsExecutor netns(ContainerTarget t, long hostPid, String changeId) {
         return NetnsExecutor.nsenter(hostPid);
     }
 
@@ -143,7 +143,7 @@ public final class CriContainers implements ContainerRuntime {
     }
 
     @Override
-    public NetnsExecutor netnsOf(String containerId) {
+    public NetnsExecutor netnsOf(String containerId, String changeId) {
         return cri.running(containerId).map(p -> NetnsExecutor.nsenter(p.pid())).orElse(NetnsExecutor.gone());
     }
 

@@ -61,7 +61,7 @@ public final class DockerRuntime implements ContainerRuntime {
         List<ContainerTarget> out = new ArrayList<>();
         for (ContainerTarget c : listed()) {
             if (self != null && c.id().startsWith(self)) continue; // never act on our own container
-            if (c.labels().containsKey(HelperContainer.LABEL)) continue; // nor on the short-lived helpers that shape a network
+            if (c.labels().containsKey(HelperContainer.LABEL)) continue; // nor on the helpers that shape a network
             out.add(c);
         }
         return out;
@@ -104,8 +104,8 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public NetnsExecutor netns(ContainerTarget t, long hostPid) {
-        return HelperContainer.forContainer(client(), t.id(), hostPid);
+    public NetnsExecutor netns(ContainerTarget t, long hostPid, String changeId) {
+        return HelperContainer.forContainer(api, this::client, t.id(), hostPid, changeId);
     }
 
     @Override
@@ -144,15 +144,15 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public NetnsExecutor netnsOf(String containerId) {
+    public NetnsExecutor netnsOf(String containerId, String changeId) {
         long pid = runningPid(containerId);
         // a stopped or removed container's namespace is gone, and the change with it
-        return pid > 0 ? HelperContainer.forContainer(client(), containerId, pid) : NetnsExecutor.gone();
+        return pid > 0 ? HelperContainer.forContainer(api, this::client, containerId, pid, changeId) : NetnsExecutor.gone();
     }
 
     @Override
     public int stopHiddenWatchdogs(String changeId) {
-        return HelperContainer.removeWatchdogs(client(), changeId);
+        return HelperContainer.removeWatchdogs(api, this::client, changeId);
     }
 
     @Override

@@ -61,11 +61,24 @@ public final class EngineApi {
         return call("POST", path);
     }
 
+    /** {@code POST path} with a JSON body (a container's create). */
+    public Answer post(String path, String json) {
+        return call("POST", path, json);
+    }
+
+    public Answer delete(String path) {
+        return call("DELETE", path);
+    }
+
     public static String query(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private Answer call(String method, String path) {
+        return call(method, path, "");
+    }
+
+    private Answer call(String method, String path, String json) {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX); Selector sel = Selector.open()) {
             ch.configureBlocking(false);
             ch.register(sel, SelectionKey.OP_CONNECT);
@@ -73,9 +86,11 @@ public final class EngineApi {
                 if (sel.select(CONNECT.toMillis()) == 0) throw new IllegalStateException("unix://" + socket + ": no connection within " + CONNECT.toSeconds() + " s");
                 ch.finishConnect();
             }
-            ByteBuffer out = ByteBuffer.wrap((method + " " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: faultline-sidecar\r\n"
-                    + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            while (out.hasRemaining()) ch.write(out); // a few hundred bytes: the socket buffer takes them at once
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer out = ByteBuffer.wrap(concat((method + " " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: faultline-sidecar\r\n"
+                    + (body.length > 0 ? "Content-Type: application/json\r\n" : "")
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII), body));
+            while (out.hasRemaining()) ch.write(out); // a few kilobytes at most: the socket buffer takes them at once
             ch.keyFor(sel).interestOps(SelectionKey.OP_READ);
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             ByteBuffer in = ByteBuffer.allocate(16384);
@@ -93,6 +108,41 @@ public final class EngineApi {
             return parse(all.toByteArray());
         } catch (IOException e) {
             throw new IllegalStateException("unix://" + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /**
+     * {@code POST path} upgraded to a raw stream, as {@code docker attach} does: the engine answers 101 and the
+     * connection then carries the container's stdin one way and its multiplexed stdout and stderr the other.
+     * A blocking channel, so a caller that may be interrupted must clear its flag first (an interrupt closes it).
+     */
+    public AttachStream attach(String path) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ch.write(ByteBuffer.wrap(("POST " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: faultline-sidecar\r\n"
+                    + "Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            ByteBuffer one = ByteBuffer.allocate(1); // byte by byte up to the blank line: what follows is the stream's
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                one.clear();
+                if (ch.read(one) < 0) throw new IOException("POST " + path + ": the engine closed the connection before it answered");
+                head.write(one.array()[0]);
+                if (head.size() > 16384) throw new IOException("POST " + path + ": an answer head of more than 16 KiB");
+            }
+            String status = head.toString(StandardCharsets.ISO_8859_1);
+            int code = status.startsWith("HTTP/1.") && status.length() >= 12 ? Integer.parseInt(status.substring(9, 12)) : -1;
+            if (code != 101 && code != 200) throw new IOException("POST " + path + ": status " + code + " " + status.lines().findFirst().orElse(""));
+            return new AttachStream(ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 

@@ -1,134 +1,162 @@
 package dev.faultline.sidecar.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
-import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
 import dev.faultline.sidecar.network.NetnsExec;
 import dev.faultline.sidecar.network.NetnsExecutor;
+import dev.faultline.sidecar.network.NetnsShell;
 import dev.faultline.sidecar.network.Watchdogs;
 import dev.faultline.sidecar.targets.TargetSelector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * The slow path, for a sidecar container that cannot see host PIDs: each command runs in a short-lived container
- * of the sidecar's own image (it has tc, ip and iptables) joined to the target's network
- * ({@code --network container:<target>}) with {@code NET_ADMIN}. Helpers carry the sidecar container's own labels
- * plus {@code dev.faultline.helper}, and are removed when done.
+ * The way into a target's network namespace for a sidecar container that cannot see host PIDs: one helper container
+ * of the sidecar's own image (it has tc, ip and iptables) per change, joined to the target's network
+ * ({@code --network container:<target>}, {@code NET_ADMIN}), started at the change's first command and kept until its
+ * verified revert. Its stdin is attached to the sidecar: every command goes to the {@link NetnsShell} in it, so a
+ * command costs a fork in the helper, not a container. The change's watchdog is a background process of that shell.
+ * <p>
+ * The helper ends by itself, and is removed by the engine ({@code AutoRemove}): its PID 1 ({@link #ENTRYPOINT}) waits for
+ * the shell, which ends when its stdin does (the revert closes it; a sidecar that dies, SIGKILL included, drops the
+ * connection and the engine closes it), and then for whatever the shell left running: an armed watchdog, which
+ * reverts at the deadline and ends. A later sidecar's recovery removes a crashed one's helper by its labels. Helpers
+ * carry the sidecar container's own labels plus {@code dev.faultline.helper=<target>} and
+ * {@code dev.faultline.watchdog=<change>}, and are never selected as targets.
  */
 public final class HelperContainer implements NetnsExecutor {
+    private static final Logger log = LoggerFactory.getLogger("faultline.action");
     public static final String LABEL = "dev.faultline.helper";
-    /** On a watchdog helper: the network change it guards, so a later sidecar can find one a crashed sidecar left. */
+    /** The network change a helper serves (and guards with its watchdog), so a later sidecar can find one a crashed sidecar left. */
     public static final String WATCHDOG_LABEL = "dev.faultline.watchdog";
-    private final DockerClient docker;
+    /**
+     * PID 1 of a helper: the shell reads the attached stdin (a background job's stdin is /dev/null unless redirected,
+     * hence fd 3); once it has ended, PID 1 stays while any process it left runs (the watchdog, reparented to PID 1,
+     * which reaps it while it waits), then exits: {@code /proc} of the helper's own PID namespace then lists PID 1 alone.
+     */
+    static final String ENTRYPOINT = "exec 3<&0 </dev/null; sh -s " + NetnsShell.MARK + " <&3 3<&- & exec 3<&-; wait $!; "
+            + "while :; do set -- /proc/[0-9]*; [ \"$#\" -le 1 ] && exit 0; sleep 0.2; done";
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "helper-close-timeout");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final EngineApi api;
     private final String image;
     private final String targetId;
     private final long targetPid;
     private final Map<String, String> labels;
+    private final NetnsShell shell;
+    /** The helper the shell runs in now, and whether its stream is still open. */
+    private volatile String current;
+    private volatile AttachStream stream;
 
-    public HelperContainer(DockerClient docker, String image, String targetId, long targetPid, Map<String, String> labels) {
-        this.docker = docker;
+    private HelperContainer(EngineApi api, String image, String targetId, long targetPid, String changeId, Map<String, String> own) {
+        this.api = api;
         this.image = image;
         this.targetId = targetId;
         this.targetPid = targetPid;
-        this.labels = new HashMap<>(labels);
+        this.labels = new LinkedHashMap<>(own);
         this.labels.put(LABEL, targetId);
+        this.labels.put(WATCHDOG_LABEL, changeId);
+        this.shell = new NetnsShell("the helper container for " + targetId, this::open);
+    }
+
+    /** What the sidecar's own container is: its image, its PID mode, its labels. */
+    private record Own(String image, String pidMode, Map<String, String> labels) {
+        static Own of(EngineApi api, DockerClient docker, String self) {
+            if (api == null) {
+                InspectContainerResponse own = docker.inspectContainerCmd(self).exec();
+                Map<String, String> l = own.getConfig().getLabels() == null ? Map.of() : own.getConfig().getLabels();
+                return new Own(own.getImageId(), own.getHostConfig().getPidMode(), l);
+            }
+            EngineApi.Answer a = api.get("/containers/" + EngineApi.query(self) + "/json");
+            if (!a.ok()) throw a.failure();
+            Map<?, ?> c = (Map<?, ?>) JsonValue.parse(a.body());
+            Map<?, ?> host = c.get("HostConfig") instanceof Map<?, ?> m ? m : Map.of();
+            Map<?, ?> config = c.get("Config") instanceof Map<?, ?> m ? m : Map.of();
+            return new Own((String) c.get("Image"), (String) host.get("PidMode"), EngineContainers.labels(config.get("Labels")));
+        }
     }
 
     /**
      * nsenter when host PIDs are visible (a host process, or a container run with {@code --pid host}), else a helper
-     * container of our own image; {@code FAULTLINE_NETNS=helper} forces the helper.
+     * container of our own image; {@code FAULTLINE_NETNS=helper} forces the helper. The helper speaks to the engine's
+     * unix socket ({@code docker attach}); with a {@code tcp://} engine a sidecar container needs {@code --pid host}.
      */
-    public static NetnsExecutor forContainer(DockerClient docker, String targetId, long targetPid) {
+    public static NetnsExecutor forContainer(EngineApi api, Supplier<DockerClient> docker, String targetId, long targetPid, String changeId) {
         String self = TargetSelector.ownContainerIdOrNull();
         boolean forceHelper = "helper".equals(System.getenv("FAULTLINE_NETNS"));
         if (self == null && !forceHelper) return NetnsExecutor.nsenter(targetPid);
         if (self == null) throw new IllegalStateException("FAULTLINE_NETNS=helper needs the sidecar to run in a container (its image is the helper's)");
-        InspectContainerResponse own = docker.inspectContainerCmd(self).exec();
-        if (!forceHelper && "host".equals(own.getHostConfig().getPidMode())) return NetnsExecutor.nsenter(targetPid);
-        Map<String, String> labels = own.getConfig().getLabels() == null ? Map.of() : own.getConfig().getLabels();
-        return new HelperContainer(docker, own.getImageId(), targetId, targetPid, labels);
+        Own own = uninterrupted(() -> Own.of(api, docker.get(), self));
+        if (!forceHelper && "host".equals(own.pidMode())) return NetnsExecutor.nsenter(targetPid);
+        if (api == null) {
+            throw new IllegalStateException("a sidecar container without --pid host reaches " + targetId + " through a helper container attached over the engine's "
+                    + "unix socket, and DOCKER_HOST is not one: mount the engine's socket, or run the sidecar with --pid host");
+        }
+        return new HelperContainer(api, own.image(), targetId, targetPid, changeId, own.labels());
+    }
+
+    @Override
+    public NetnsExec.Result run(List<String> argv) {
+        return uninterrupted(() -> shell.run(argv));
+    }
+
+    @Override
+    public NetnsExec.Result revertThenCheck(List<List<String>> revert, List<List<String>> verify) {
+        return uninterrupted(() -> shell.runAll(revert, verify));
     }
 
     /**
-     * A stop interrupts the experiment's thread; an interrupted thread's Engine API calls may fail half-way and
-     * leave a helper behind, so each helper call runs with the flag cleared and restores it after.
+     * A background process of the helper's shell: it outlives the shell, and the helper waits for it. Cancelled
+     * through the shell; if the shell has since moved to a new helper (the old one's stream broke), by removing the
+     * old helper, which then holds nothing but the watchdog.
      */
     @Override
-    public NetnsExec.Result run(List<String> argv) {
-        boolean interrupted = Thread.interrupted();
-        try {
-            return runOnce(argv);
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
-    }
-
-    private NetnsExec.Result runOnce(List<String> argv) {
-        String id = create(argv, false, Map.of());
-        try {
-            docker.startContainerCmd(id).exec();
-            int code = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(60, TimeUnit.SECONDS);
-            StringBuilder out = new StringBuilder();
-            docker.logContainerCmd(id).withStdOut(true).withStdErr(true).exec(new ResultCallback.Adapter<Frame>() {
-                @Override
-                public void onNext(Frame frame) {
-                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                }
-            }).awaitCompletion(30, TimeUnit.SECONDS);
-            return new NetnsExec.Result(code, out.toString().trim());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new NetnsExec.Result(-1, "interrupted");
-        } catch (RuntimeException e) {
-            return new NetnsExec.Result(-1, "helper container for " + targetId + ": " + e.getMessage());
-        } finally {
-            remove(docker, id);
-        }
-    }
-
-    /** A detached helper that sleeps, then reverts; it removes itself when done, and a cancel removes it at once. */
-    @Override
     public Runnable watchdog(String changeId, Duration after, List<List<String>> revert) {
-        boolean interrupted = Thread.interrupted();
-        String id = null;
-        try {
-            id = create(Watchdogs.argv(changeId, after, revert), true, Map.of(WATCHDOG_LABEL, changeId));
-            docker.startContainerCmd(id).exec();
-        } catch (RuntimeException e) {
-            if (id != null) remove(docker, id); // created, never started: not auto-removed
-            return () -> { }; // the JVM's own timer and the journal still revert it
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
-        String started = id;
-        return () -> remove(docker, started);
+        return uninterrupted(() -> {
+            String pid = shell.spawn(Watchdogs.argv(changeId, after, revert));
+            String in = current;
+            if (pid == null || in == null) return () -> { }; // the JVM's own timer and the journal still revert it
+            return () -> uninterrupted(() -> {
+                AttachStream s = stream;
+                if (in.equals(current) && s != null && s.open()) shell.stopSpawned(pid);
+                else remove(api, in);
+                return null;
+            });
+        });
     }
 
     /** The target stopped, was removed, or runs with a new main process (a restart: a new namespace). */
     @Override
     public boolean namespaceGone() {
-        boolean interrupted = Thread.interrupted();
-        try {
-            InspectContainerResponse c = docker.inspectContainerCmd(targetId).exec();
-            Long pid = c.getState().getPidLong();
-            return !Boolean.TRUE.equals(c.getState().getRunning()) || pid == null || pid != targetPid;
-        } catch (com.github.dockerjava.api.exception.NotFoundException removed) {
-            return true;
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
+        return uninterrupted(() -> EngineContainers.runningPid(api, targetId) != targetPid);
+    }
+
+    /** Ends the helper's stdin: its shell ends, then the helper (nothing is left in it once the change is reverted). */
+    @Override
+    public void close() {
+        uninterrupted(() -> {
+            shell.close();
+            return null;
+        });
     }
 
     @Override
@@ -136,35 +164,124 @@ public final class HelperContainer implements NetnsExecutor {
         return "helper";
     }
 
-    /** Removes the watchdog helpers of a change (a crashed sidecar's); returns how many there were. */
-    public static int removeWatchdogs(DockerClient docker, String changeId) {
-        List<Container> found = docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(WATCHDOG_LABEL, changeId)).exec();
-        found.forEach(c -> remove(docker, c.getId()));
-        return found.size();
+    /** Creates, attaches and starts a helper; the first command of a change (or of a shell that broke) calls it. */
+    private NetnsShell.Channel open() throws IOException {
+        long t0 = System.nanoTime();
+        EngineApi.Answer created = api.post("/containers/create", createBody());
+        if (!created.ok()) throw new IOException("cannot create a helper container: " + created.failure().getMessage());
+        String id = (String) ((Map<?, ?>) JsonValue.parse(created.body())).get("Id");
+        AttachStream s;
+        try {
+            // attached before it starts: the shell's stdin is ours from its first read
+            s = api.attach("/containers/" + id + "/attach?stream=1&stdin=1&stdout=1&stderr=1");
+            EngineApi.Answer started = api.post("/containers/" + id + "/start");
+            if (!started.ok()) {
+                s.close();
+                throw new IOException("cannot start a helper container: " + started.failure().getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            remove(api, id);
+            throw e;
+        }
+        current = id;
+        stream = s;
+        log.info("action=helper-started container={} helper={} start_ms={}", shortId(targetId), shortId(id), ms(t0));
+        return channel(id, s);
     }
 
-    private String create(List<String> argv, boolean autoRemove, Map<String, String> extraLabels) {
-        Map<String, String> all = new HashMap<>(labels);
-        all.putAll(extraLabels);
-        CreateContainerResponse c = docker.createContainerCmd(image)
-                .withEntrypoint(argv.get(0))
-                .withCmd(argv.subList(1, argv.size()))
-                .withLabels(all)
-                .withHostConfig(HostConfig.newHostConfig()
-                        .withNetworkMode("container:" + targetId)
-                        .withCapAdd(Capability.NET_ADMIN)
-                        .withAutoRemove(autoRemove))
-                .exec();
-        return c.getId();
+    private NetnsShell.Channel channel(String id, AttachStream s) {
+        return new NetnsShell.Channel() {
+            public OutputStream stdin() {
+                return s.stdin();
+            }
+
+            public InputStream output() {
+                return s.output();
+            }
+
+            public boolean alive() {
+                return s.open();
+            }
+
+            /** The stream only: a stuck command keeps the helper until it returns, and a watchdog in it lives on. */
+            public void kill() {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closed already
+                }
+            }
+
+            /** The helper's output ends when it does; one not gone within 2 s is removed (the change is over). */
+            public void close() {
+                long t0 = System.nanoTime();
+                ScheduledFuture<?> late = TIMER.schedule(() -> remove(api, id), 2, TimeUnit.SECONDS);
+                try {
+                    s.stdin().close();
+                    s.output().transferTo(OutputStream.nullOutputStream());
+                } catch (IOException ended) {
+                    // removed, or the stream broke: either way it is over
+                } finally {
+                    late.cancel(false);
+                    kill();
+                }
+                log.info("action=helper-ended container={} helper={} end_ms={}", shortId(targetId), shortId(id), ms(t0));
+            }
+        };
     }
 
-    private static void remove(DockerClient docker, String id) {
+    private static String shortId(String id) {
+        return id.substring(0, Math.min(12, id.length()));
+    }
+
+    private static String ms(long t0) {
+        return String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6);
+    }
+
+    private String createBody() {
+        StringBuilder l = new StringBuilder();
+        labels.forEach((k, v) -> l.append(l.length() == 0 ? "" : ",").append(JsonValue.quote(k)).append(':').append(JsonValue.quote(v == null ? "" : v)));
+        return "{\"Image\":" + JsonValue.quote(image)
+                + ",\"Entrypoint\":[\"sh\",\"-c\"," + JsonValue.quote(ENTRYPOINT) + ",\"faultline-helper\"," + JsonValue.quote(targetId) + "]"
+                + ",\"Cmd\":null,\"Labels\":{" + l + "}"
+                + ",\"OpenStdin\":true,\"StdinOnce\":true,\"AttachStdin\":true,\"AttachStdout\":true,\"AttachStderr\":true"
+                + ",\"HostConfig\":{\"NetworkMode\":" + JsonValue.quote("container:" + targetId)
+                + ",\"CapAdd\":[\"NET_ADMIN\"],\"AutoRemove\":true,\"LogConfig\":{\"Type\":\"none\"}}}";
+    }
+
+    /** Removes the helpers of a change (a crashed sidecar's, its watchdog with them); returns how many there were. */
+    public static int removeWatchdogs(EngineApi api, Supplier<DockerClient> docker, String changeId) {
+        return uninterrupted(() -> {
+            if (api == null) {
+                List<Container> found = docker.get().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(WATCHDOG_LABEL, changeId)).exec();
+                found.forEach(c -> Engine.tolerateGone(() -> docker.get().removeContainerCmd(c.getId()).withForce(true).exec()));
+                return found.size();
+            }
+            String filter = "{\"label\":[" + JsonValue.quote(WATCHDOG_LABEL + "=" + changeId) + "]}";
+            EngineApi.Answer a = api.get("/containers/json?all=1&filters=" + EngineApi.query(filter));
+            if (!a.ok()) throw a.failure();
+            List<?> found = (List<?>) JsonValue.parse(a.body());
+            for (Object c : found) remove(api, (String) ((Map<?, ?>) c).get("Id"));
+            return found.size();
+        });
+    }
+
+    private static void remove(EngineApi api, String id) {
+        try {
+            api.delete("/containers/" + EngineApi.query(id) + "?force=1"); // 404: auto-removed already
+        } catch (RuntimeException ignored) {
+            // the engine does not answer: a later recovery finds it by its labels
+        }
+    }
+
+    /**
+     * A stop interrupts the experiment's thread, and an interrupt closes a socket channel mid-call (the helper's
+     * stream with it): each call runs with the flag cleared and restores it after.
+     */
+    private static <T> T uninterrupted(Supplier<T> call) {
         boolean interrupted = Thread.interrupted();
         try {
-            docker.removeContainerCmd(id).withForce(true).exec();
-        } catch (RuntimeException ignored) {
-            // already gone (auto-removed)
+            return call.get();
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }

@@ -17,6 +17,23 @@ final class JsonValue {
         this.s = s;
     }
 
+    /** A JSON string of {@code text}: quotes, backslashes and control characters escaped. */
+    static String quote(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 2).append('"');
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
     static Object parse(String json) {
         JsonValue r = new JsonValue(json);
         Object v = r.value();

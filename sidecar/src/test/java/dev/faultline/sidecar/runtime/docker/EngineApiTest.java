@@ -65,4 +65,56 @@ class EngineApiTest {
         assertEquals(new ContainerTarget("abc", "web", "paused", Map.of("k", "v")), EngineContainers.parseInspect(
                 "{\"Id\":\"abc\",\"Name\":\"/web\",\"State\":{\"Status\":\"paused\",\"Running\":true,\"Pid\":42},\"Config\":{\"Labels\":{\"k\":\"v\"}}}"));
     }
+
+    @Test
+    void quotedStringsReadBackAsGiven() {
+        for (String text : List.of("", "plain", "a\"b", "back\\slash", "line\nbreak", "tab\tand\u0001", "exec 3<&0 </dev/null; [ \"$#\" -le 1 ]", "wéb")) {
+            assertEquals(text, JsonValue.parse(JsonValue.quote(text)), "round trip of " + text);
+        }
+    }
+
+    @Test
+    void attachFramesGiveTheirPayloadsInOrderWhereverTheReadsSplitThem() throws Exception {
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        frame(raw, 1, "hello ");
+        frame(raw, 2, "");
+        frame(raw, 2, "err\n");
+        frame(raw, 1, "x".repeat(20_000));
+        byte[] all = raw.toByteArray();
+        for (int chunk : new int[]{1, 3, 8, 9, 4096, all.length}) {
+            java.io.InputStream trickle = new java.io.InputStream() { // at most `chunk` bytes per read, as a socket may give them
+                int i;
+                public int read() {
+                    return i < all.length ? all[i++] & 0xff : -1;
+                }
+
+                public int read(byte[] b, int off, int len) {
+                    if (i >= all.length) return -1;
+                    int n = Math.min(Math.min(len, chunk), all.length - i);
+                    System.arraycopy(all, i, b, off, n);
+                    i += n;
+                    return n;
+                }
+            };
+            assertEquals("hello err\n" + "x".repeat(20_000), new String(new AttachStream.Frames(trickle).readAllBytes(), StandardCharsets.UTF_8), "reads of " + chunk);
+        }
+    }
+
+    @Test
+    void anAttachStreamThatIsNotFramedOrEndsInsideAFrameIsRefused() {
+        java.io.IOException tty = assertThrows(java.io.IOException.class,
+                () -> new AttachStream.Frames(new java.io.ByteArrayInputStream("hello, a TTY\n".getBytes(StandardCharsets.UTF_8))).readAllBytes());
+        assertTrue(tty.getMessage().contains("not a multiplexed attach stream"), tty.getMessage());
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        frame(raw, 1, "cut short");
+        byte[] cut = java.util.Arrays.copyOf(raw.toByteArray(), 12);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> new AttachStream.Frames(new java.io.ByteArrayInputStream(cut)).readAllBytes());
+        assertTrue(e.getMessage().contains("ended inside a frame"), e.getMessage());
+    }
+
+    private static void frame(java.io.ByteArrayOutputStream out, int stream, String payload) {
+        byte[] p = payload.getBytes(StandardCharsets.UTF_8);
+        out.writeBytes(new byte[]{(byte) stream, 0, 0, 0, (byte) (p.length >>> 24), (byte) (p.length >>> 16), (byte) (p.length >>> 8), (byte) p.length});
+        out.writeBytes(p);
+    }
 }
