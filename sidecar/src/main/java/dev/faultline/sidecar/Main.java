@@ -40,7 +40,8 @@ public final class Main {
 
     private static int picocli(ForegroundRunner runner, Journal journal, String[] args) {
         boolean help = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V"));
-        var cl = SidecarCli.commandLine(runner, args);
+        var cl = SidecarCli.commandLine(runner, (jmx, metricsPort, metricsHost, j, runtime) ->
+                dev.faultline.sidecar.jmx.Daemon.run(new dev.faultline.sidecar.jmx.Daemon.Options(jmx, metricsPort, metricsHost), j, runtime), args);
         // after the parse, so that recovery reaches the containers through the runtime the flags name
         if (!help) cl.setExecutionStrategy(parsed -> {
             StartupRecovery.atStart(journal, parsed);

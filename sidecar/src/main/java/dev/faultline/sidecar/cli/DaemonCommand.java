@@ -1,7 +1,6 @@
 package dev.faultline.sidecar.cli;
 
 import dev.faultline.common.jmx.JmxOptions;
-import dev.faultline.sidecar.jmx.Daemon;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -51,10 +50,11 @@ final class DaemonCommand implements Callable<Integer> {
         JmxOptions jmx = new JmxOptions(host, jmxPort, adv, passwordFile, accessFile, auth != null, ssl,
                 cli.runner.journal().file().toAbsolutePath().getParent()).check(JmxOptions.Words.SIDECAR).requireFiles(JmxOptions.Words.SIDECAR);
         boolean pod = cli.podMode();
-        dev.faultline.sidecar.runtime.Runtimes.Flags flags = cli.runtimeFlags();
-        return Daemon.run(new Daemon.Options(jmx, metricsPort, metricsHost != null ? metricsHost : host), cli.runner.journal(), () -> {
+        dev.faultline.sidecar.runtime.detect.Runtimes.Flags flags = cli.runtimeFlags();
+        if (cli.daemon == null) throw new IllegalArgumentException("the daemon verb is for the command line");
+        return cli.daemon.run(jmx, metricsPort, metricsHost != null ? metricsHost : host, cli.runner.journal(), () -> {
             if (pod) throw new IllegalStateException("no container runtime (pod mode)");
-            return dev.faultline.sidecar.runtime.Runtimes.open(flags);
+            return dev.faultline.sidecar.runtime.detect.Runtimes.open(flags);
         });
     }
 }

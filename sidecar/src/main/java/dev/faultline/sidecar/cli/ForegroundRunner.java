@@ -3,7 +3,7 @@ package dev.faultline.sidecar.cli;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
-import dev.faultline.sidecar.runtime.Runtimes;
+import dev.faultline.sidecar.runtime.detect.Runtimes;
 
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -6,7 +6,7 @@ import dev.faultline.sidecar.experiment.journal.Journal;
 /** Where a parsed command runs: in the foreground (the CLI) or as a background experiment (the daemon's JMX run()). */
 public interface Runner {
     /** The runtime the verbs act through; {@code flags} are the command's --runtime and --runtime-endpoint. */
-    dev.faultline.sidecar.runtime.ContainerRuntime runtime(dev.faultline.sidecar.runtime.Runtimes.Flags flags);
+    dev.faultline.sidecar.runtime.ContainerRuntime runtime(dev.faultline.sidecar.runtime.detect.Runtimes.Flags flags);
 
     Journal journal();
 

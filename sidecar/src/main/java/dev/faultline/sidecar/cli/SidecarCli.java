@@ -76,8 +76,8 @@ public final class SidecarCli {
     @Option(names = "--runtime-endpoint", description = "the runtime's socket, unix:///path (e.g. unix:///run/containerd/containerd.sock)")
     String runtimeEndpoint;
 
-    dev.faultline.sidecar.runtime.Runtimes.Flags runtimeFlags() {
-        return new dev.faultline.sidecar.runtime.Runtimes.Flags(runtimeKind, runtimeEndpoint);
+    dev.faultline.sidecar.runtime.detect.Runtimes.Flags runtimeFlags() {
+        return new dev.faultline.sidecar.runtime.detect.Runtimes.Flags(runtimeKind, runtimeEndpoint);
     }
 
     /** The runtime the verbs act through, opened at the first use. */
@@ -90,16 +90,24 @@ public final class SidecarCli {
     boolean pod;
 
     boolean podMode() {
-        return pod || (!runtimeFlags().given() && !dev.faultline.sidecar.runtime.Runtimes.anyOnThisNode());
+        return pod || (!runtimeFlags().given() && !dev.faultline.sidecar.runtime.detect.Runtimes.anyOnThisNode());
     }
 
+    /** What the daemon verb starts; null where there is none (a parse of JMX {@code run()}'s words). */
+    final DaemonStarter daemon;
+
     public SidecarCli(Runner runner) {
+        this(runner, null);
+    }
+
+    SidecarCli(Runner runner, DaemonStarter daemon) {
         this.runner = runner;
+        this.daemon = daemon;
     }
 
     /** A command line with every verb that reports errors in one line (no stack traces) and returns 1 for them. */
     public static CommandLine commandLine(Runner runner) {
-        return commandLine(runner, VERBS.keySet());
+        return commandLine(runner, null, VERBS.keySet());
     }
 
     /**
@@ -109,20 +117,25 @@ public final class SidecarCli {
      * the full model, so every message and every help text is the one it always was.
      */
     public static CommandLine commandLine(Runner runner, String[] args) {
+        return commandLine(runner, null, args);
+    }
+
+    /** As {@link #commandLine(Runner, String[])}, with what the daemon verb starts (the process's own command line). */
+    public static CommandLine commandLine(Runner runner, DaemonStarter daemon, String[] args) {
         java.util.Set<String> named = new java.util.LinkedHashSet<>();
         for (String verb : VERBS.keySet()) if (java.util.Arrays.asList(args).contains(verb)) named.add(verb);
-        if (named.isEmpty()) return commandLine(runner);
-        CommandLine reduced = commandLine(runner, named);
+        if (named.isEmpty()) return commandLine(runner, daemon, VERBS.keySet());
+        CommandLine reduced = commandLine(runner, daemon, named);
         try {
             reduced.parseArgs(args);
             return reduced;
         } catch (CommandLine.PicocliException refused) {
-            return commandLine(runner);
+            return commandLine(runner, daemon, VERBS.keySet());
         }
     }
 
-    private static CommandLine commandLine(Runner runner, java.util.Set<String> verbs) {
-        CommandLine cl = new CommandLine(new SidecarCli(runner));
+    private static CommandLine commandLine(Runner runner, DaemonStarter daemon, java.util.Set<String> verbs) {
+        CommandLine cl = new CommandLine(new SidecarCli(runner, daemon));
         for (String v : verbs) cl.addSubcommand(v, VERBS.get(v));
         // "@file" stays a word: words arrive over JMX too, and must never make the daemon read a file
         cl.setExpandAtFiles(false);

@@ -26,7 +26,7 @@ public final class StartupRecovery {
 
     /** The command line's note before a command runs, on either parse path. */
     public static void warnIfPodModeAsPid1() {
-        if (!dev.faultline.sidecar.runtime.Runtimes.anyOnThisNode() && ProcessHandle.current().pid() == 1) {
+        if (!dev.faultline.sidecar.runtime.detect.Runtimes.anyOnThisNode() && ProcessHandle.current().pid() == 1) {
             // PID 1 of a PID namespace of our own: the watchdog is our child and dies with this container
             System.err.println("warning: pod mode without a shared PID namespace: a change's watchdog dies with this container, so after a "
                     + "SIGKILL the change stays until this sidecar starts again and reverts it from its journal (keep the journal on a volume)");

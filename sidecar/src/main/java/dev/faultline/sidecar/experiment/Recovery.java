@@ -1,12 +1,12 @@
 package dev.faultline.sidecar.experiment;
 
 import dev.faultline.sidecar.experiment.change.Change;
-import dev.faultline.sidecar.experiment.change.FreezeChange;
 import dev.faultline.sidecar.experiment.change.NetworkChange;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.network.Watchdogs;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
+import dev.faultline.sidecar.runtime.cri.FreezeChange;
 import dev.faultline.sidecar.targets.PodTargets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

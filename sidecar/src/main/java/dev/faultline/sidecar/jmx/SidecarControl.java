@@ -8,7 +8,7 @@ import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.OpenChanges;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
-import dev.faultline.sidecar.runtime.Runtimes;
+import dev.faultline.sidecar.runtime.detect.Runtimes;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,16 +3,16 @@ package dev.faultline.sidecar.runtime;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
+import dev.faultline.sidecar.targets.ContainerInventory;
 import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * What the verbs need of a container runtime, the Docker Engine API or CRI. A method a runtime cannot express throws
  * {@link Unsupported} with the words for the operator; {@link #refuseUnsupported} says so before anything is selected.
  */
-public interface ContainerRuntime {
+public interface ContainerRuntime extends ContainerInventory {
     /** A verb or option this runtime cannot express; the message says what to use instead. */
     final class Unsupported extends IllegalArgumentException {
         public Unsupported(String message) {
@@ -20,14 +20,8 @@ public interface ContainerRuntime {
         }
     }
 
-    /** {@code docker} or {@code cri}. */
-    String kind();
-
     /** {@code unix:///…}, as given or detected. */
     String endpoint();
-
-    /** Every container that may be acted on, in any state: never our own, nor a helper or a pod sandbox. */
-    List<ContainerTarget> containers();
 
     /** Throws {@link Unsupported} for a verb (and, for kill, a signal) this runtime cannot express; called before selection. */
     default void refuseUnsupported(String verb, String signal) {
@@ -62,14 +56,6 @@ public interface ContainerRuntime {
      * a container costs no list. Called once, by the daemon only: a command line lists, as it always did.
      */
     default void keepCurrent() {
-    }
-
-    /**
-     * The containers these exact names are, answered from that picture (never ourselves, never a helper); null when
-     * there is none, or it does not hold every name as asked: then the caller lists.
-     */
-    default List<ContainerTarget> named(List<String> names, boolean runningOnly) {
-        return null;
     }
 
     /** Stops watchdogs of a crashed sidecar's change that run outside our sight (in Docker's helper containers); how many. */

@@ -1,6 +1,5 @@
 package dev.faultline.sidecar.targets;
 
-import dev.faultline.sidecar.runtime.ContainerRuntime;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +88,7 @@ public final class TargetSelector {
     }
 
     /** Matching containers; {@code runningOnly} for verbs that need a live process. Refuses an empty result. */
-    public List<ContainerTarget> select(ContainerRuntime runtime, boolean runningOnly) {
+    public List<ContainerTarget> select(ContainerInventory runtime, boolean runningOnly) {
         if (!namespaces.isEmpty() && runtime.kind().equals("docker"))
             throw new IllegalArgumentException("--namespace is for Kubernetes pods (--runtime cri); Docker containers have none");
         List<ContainerTarget> out = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.faultline.sidecar.runtime;
 
+import dev.faultline.sidecar.runtime.detect.RuntimeEndpoint;
+import dev.faultline.sidecar.runtime.detect.RuntimeEndpoints;
 import dev.faultline.sidecar.runtime.cri.CgroupFreezer;
 import dev.faultline.sidecar.runtime.cri.ContainerProcess;
 import dev.faultline.sidecar.runtime.cri.CriCallException;

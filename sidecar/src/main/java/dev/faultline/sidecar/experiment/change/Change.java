@@ -100,7 +100,7 @@ public abstract class Change {
     }
 
     /** A change a crashed sidecar left, read back from its journal: in force until {@link #revert()} proves otherwise. */
-    final Change adopted() {
+    protected final Change adopted() {
         active = true;
         OpenChanges.opened(this);
         return this;

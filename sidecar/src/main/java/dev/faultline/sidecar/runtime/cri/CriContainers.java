@@ -1,7 +1,6 @@
 package dev.faultline.sidecar.runtime.cri;
 
 import dev.faultline.sidecar.experiment.change.Change;
-import dev.faultline.sidecar.experiment.change.FreezeChange;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.runtime.ContainerRuntime;

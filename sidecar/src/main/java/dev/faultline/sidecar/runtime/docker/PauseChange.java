@@ -1,11 +1,13 @@
-package dev.faultline.sidecar.experiment.change;
+package dev.faultline.sidecar.runtime.docker;
+
+import dev.faultline.sidecar.experiment.change.Change;
+import dev.faultline.sidecar.experiment.change.KillPoints;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
-import dev.faultline.sidecar.runtime.docker.Unpause;
 import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;

@@ -1,4 +1,6 @@
-package dev.faultline.sidecar.runtime;
+package dev.faultline.sidecar.runtime.detect;
+
+import dev.faultline.sidecar.runtime.RuntimeEndpointException;
 
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.runtime;
+package dev.faultline.sidecar.runtime.detect;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,5 @@
-package dev.faultline.sidecar.runtime;
+package dev.faultline.sidecar.runtime.detect;
+
 
 import java.nio.file.Path;
 

@@ -1,8 +1,10 @@
-package dev.faultline.sidecar.experiment.change;
+package dev.faultline.sidecar.runtime.cri;
+
+import dev.faultline.sidecar.experiment.change.Change;
+import dev.faultline.sidecar.experiment.change.KillPoints;
 
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
-import dev.faultline.sidecar.runtime.cri.CgroupFreezer;
 import dev.faultline.sidecar.targets.ContainerTarget;
 
 import java.time.Duration;

@@ -1,6 +1,8 @@
-package dev.faultline.sidecar.runtime;
+package dev.faultline.sidecar.runtime.detect;
 
-import dev.faultline.sidecar.runtime.RuntimeEndpoint.Kind;
+import dev.faultline.sidecar.runtime.RuntimeEndpointException;
+
+import dev.faultline.sidecar.runtime.detect.RuntimeEndpoint.Kind;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

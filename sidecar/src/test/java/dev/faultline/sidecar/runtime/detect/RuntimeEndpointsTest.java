@@ -1,5 +1,6 @@
-package dev.faultline.sidecar.runtime;
+package dev.faultline.sidecar.runtime.detect;
 
+import dev.faultline.sidecar.runtime.RuntimeEndpointException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,7 +104,7 @@ class RuntimeEndpointsTest {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertTrue(out.contains("detected docker unix://" + docker.socket + " (Docker Engine API 1.41)"), out);
-            assertTrue(out.contains("dev.faultline.sidecar.runtime.RuntimeEndpoints "), "class loading is not logged: " + out);
+            assertTrue(out.contains("dev.faultline.sidecar.runtime.detect.RuntimeEndpoints "), "class loading is not logged: " + out);
             List<String> cri = out.lines().filter(l -> l.contains("io.grpc.") || l.contains("com.google.protobuf.") || l.contains(".runtime.cri.")).toList();
             assertEquals(List.of(), cri);
         }

@@ -1,6 +1,8 @@
-package dev.faultline.sidecar.runtime;
+package dev.faultline.sidecar.runtime.detect;
 
-import dev.faultline.sidecar.runtime.RuntimeEndpoint.Kind;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
+
+import dev.faultline.sidecar.runtime.detect.RuntimeEndpoint.Kind;
 import dev.faultline.sidecar.runtime.docker.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
