@@ -6,6 +6,7 @@ import dev.faultline.agent.bootstrap.Pause;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.bootstrap.Exemption;
 import dev.faultline.agent.bootstrap.Hooks;
+import dev.faultline.agent.bootstrap.PlatformServerWatch;
 import dev.faultline.agent.bootstrap.InternalErrors;
 import dev.faultline.agent.hook.NetworkFaults;
 import dev.faultline.agent.hook.NetworkInstrumentation;
@@ -92,7 +93,7 @@ public final class AgentStarter {
         registry = faults;
         int armedFromFile = armFromFile(faults, fromFile, options.faultsFile(), log);
 
-        Thread control = new Thread(() -> startControlPlane(options, faults, version, log), "faultline-control");
+        Thread control = new Thread(() -> startControlPlane(options, faults, version, dynamic, log), "faultline-control");
         control.setDaemon(true);
         control.start();
         log.info("faultline agent {} loaded ({}){}", version, dynamic ? "attached" : "premain",
@@ -118,8 +119,8 @@ public final class AgentStarter {
         return ids.size();
     }
 
-    private static void startControlPlane(AgentOptions options, FaultRegistry faults, String version, Logger log) {
-        ControlPlane plane = new ControlPlane();
+    private static void startControlPlane(AgentOptions options, FaultRegistry faults, String version, boolean dynamic, Logger log) {
+        ControlPlane plane = ControlPlane.lazy();
         try {
             FaultBeans beans = new FaultBeans(plane);
             beans.registerAgent(new AgentControl(faults, version));
@@ -129,6 +130,7 @@ public final class AgentStarter {
             log.error("could not register the Faultline MBeans; faults from the faults file stay armed until their ttl", e);
             return;
         }
+        inPlatformServer(plane, dynamic);
         JmxOptions jmx = options.jmx();
         if (jmx.port() > 0) {
             try {
@@ -145,6 +147,19 @@ public final class AgentStarter {
             } catch (IOException | RuntimeException e) {
                 log.error("metrics endpoint on {}:{} not started: {}", options.metricsHost(), options.metricsPort(), e.toString());
             }
+        }
+    }
+
+    /**
+     * Our MBeans go into the platform server when it is created, not by creating it: JMX would otherwise cost every
+     * service that never uses it ~5 MiB and ~600 classes at start. Attached to a running JVM, or with another
+     * {@code MBeanServerBuilder} set, or when some server exists already (the platform one may be it), at once.
+     */
+    private static void inPlatformServer(ControlPlane plane, boolean dynamic) {
+        boolean watched = !dynamic && PlatformServerWatch.watch(plane::platformAppeared);
+        // after the watch is set: a server created before it is found here, one created after it is seen by it
+        if (!watched || !javax.management.MBeanServerFactory.findMBeanServer(null).isEmpty()) {
+            plane.platformAppeared(java.lang.management.ManagementFactory.getPlatformMBeanServer());
         }
     }
 

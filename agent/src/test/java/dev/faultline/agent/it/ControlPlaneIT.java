@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.RuntimeMBeanException;
 import javax.management.remote.JMXConnector;
@@ -242,6 +243,41 @@ class ControlPlaneIT extends LoopbackHttpFixture {
             assertEquals(0, svc.list().length, "the connector answers while main() runs");
             assertTrue(svc.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "the JVM ended when main() returned; stderr:\n" + svc.stderr());
             assertEquals(0, svc.process().exitValue());
+        }
+    }
+
+    /**
+     * No MBean server is created for our MBeans: they go into the platform server when someone else creates it — a
+     * local tool attaching (jconsole's way: the attach API starts the JDK's local management agent), or the JDK's own
+     * JMX agent from the command line.
+     */
+    @Test
+    void theMBeansWaitForThePlatformServerAndALocalToolAttachingFindsThem(@TempDir Path dir) throws Exception {
+        Path classes = dir.resolve("class-load.log");
+        String server = "com.sun.jmx.mbeanserver.JmxMBeanServer ";
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).withoutRemoteJmx().jvmArg("-Xlog:class+load=info:file=" + classes).start()) {
+            assertTrue(svc.stderr().contains("faultline agent"), "the agent is loaded: " + svc.stderr());
+            Thread.sleep(1000); // its control thread has long registered its MBeans by now, wherever it puts them
+            assertFalse(Files.readString(classes).contains(server), "no MBean server was created before anyone asked");
+            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(svc.process().pid()));
+            try (JMXConnector local = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()))) {
+                MBeanServerConnection platform = local.getMBeanServerConnection();
+                assertTrue(platform.isRegistered(ForkedService.AGENT), "the Agent MBean is in the platform server the tool made");
+                assertTrue(platform.isRegistered(new javax.management.ObjectName("dev.faultline:type=Action,name=latency")));
+                String id = (String) platform.invoke(ForkedService.AGENT, "add", new Object[]{"error on=connect port=" + port},
+                        new String[]{String.class.getName()});
+                assertEquals(1, platform.queryNames(new javax.management.ObjectName("dev.faultline:type=Fault,id=" + id + ",*"), null).size(),
+                        "a fault armed through it gets its MBean there too");
+            } finally {
+                vm.detach();
+            }
+        }
+        try (ForkedService svc = ForkedService.builder(Jdks.current()).withPlatformJmx().start()) {
+            MBeanServerConnection platform = svc.platform(); // the JDK's own JMX agent, from -Dcom.sun.management.jmxremote.port
+            long until = System.currentTimeMillis() + 10_000;
+            while (!platform.isRegistered(ForkedService.AGENT) && System.currentTimeMillis() < until) Thread.sleep(50);
+            assertTrue(platform.isRegistered(ForkedService.AGENT), "the Agent MBean is in the platform server the JDK's agent made");
+            assertEquals(0, svc.list().length, "and on our own port as before");
         }
     }
 

@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.faultline.common.jmx.ControlPlane;
-import javax.management.ObjectName;
 import javax.management.StandardMBean;
 
 /**
@@ -25,11 +24,20 @@ public final class FaultBeans implements FaultRegistry.Listener {
         this.server = server;
     }
 
+    /** Each MBean is made when a server first holds it (the plane may have none yet): JMX's introspection waits too. */
     public void registerAgent(AgentControl control) throws Exception {
-        server.register(new StandardMBean(control, AgentMBean.class), new ObjectName(AGENT));
+        server.register(AGENT, () -> standard(control, AgentMBean.class));
         for (Action action : Action.values()) {
             ActionMBean bean = () -> FaultCounters.byAction(action);
-            server.register(new StandardMBean(bean, ActionMBean.class), new ObjectName("dev.faultline:type=Action,name=" + action.word()));
+            server.register("dev.faultline:type=Action,name=" + action.word(), () -> standard(bean, ActionMBean.class));
+        }
+    }
+
+    private static <T> StandardMBean standard(T impl, Class<T> type) {
+        try {
+            return new StandardMBean(impl, type);
+        } catch (javax.management.NotCompliantMBeanException e) {
+            throw new IllegalStateException(type + " is not an MBean interface", e);
         }
     }
 
@@ -42,7 +50,7 @@ public final class FaultBeans implements FaultRegistry.Listener {
             public long getMatched() { return rule.matchedCount(); }
         };
         try {
-            server.register(new StandardMBean(bean, FaultMBean.class), name(rule));
+            server.register(name(rule), () -> standard(bean, FaultMBean.class));
         } catch (Exception e) {
             log.warn("could not register the MBean of fault {}", rule.id(), e);
         }
@@ -57,8 +65,8 @@ public final class FaultBeans implements FaultRegistry.Listener {
         }
     }
 
-    private static ObjectName name(FaultRule rule) throws Exception {
+    private static String name(FaultRule rule) {
         String on = rule.spec().hook() == null ? "process" : rule.spec().hook().word();
-        return new ObjectName("dev.faultline:type=Fault,id=" + rule.id() + ",action=" + rule.spec().action().word() + ",on=" + on);
+        return "dev.faultline:type=Fault,id=" + rule.id() + ",action=" + rule.spec().action().word() + ",on=" + on;
     }
 }
