@@ -156,17 +156,7 @@ class DaemonIT extends EngineTest {
 
     @Test
     void theImageBuildsAndItsDaemonKillsATargetAndAnswersJmxFromTheHost() throws Exception {
-        String dir = System.getProperty("faultline.sidecar.dir", ".");
-        String base = System.getProperty("faultline.sidecar.base", "faultline/jre-base:local");
-        if (DockerHost.exec(List.of("docker", "image", "inspect", base)).startsWith("ERR")) {
-            String why = base + " missing (.ci/images.sh builds it)";
-            if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
-            System.out.println("[faultline-sidecar-it] SKIPPED: " + why);
-            org.junit.jupiter.api.Assumptions.abort(why);
-        }
-        String image = "faultline/sidecar:" + docker.run;
-        String build = DockerHost.exec(List.of("docker", "build", "-q", "--build-arg", "BASE_IMAGE=" + base, "-t", image, dir));
-        assertFalse(build.startsWith("ERR"), build);
+        String image = DockerHost.buildSidecarImage("faultline/sidecar:" + docker.run);
         try {
             String target = docker.run + "-target";
             docker.start(target, List.of(), "sleep", "600");

@@ -33,17 +33,7 @@ class HelperContainerIT extends EngineTest {
     @BeforeAll
     static void image() throws Exception {
         DockerHost.require();
-        String base = System.getProperty("faultline.sidecar.base", "faultline/jre-base:local");
-        if (DockerHost.exec(List.of("docker", "image", "inspect", base)).startsWith("ERR")) {
-            String why = base + " missing (.ci/images.sh builds it)";
-            if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
-            System.out.println("[faultline-sidecar-it] SKIPPED: " + why);
-            org.junit.jupiter.api.Assumptions.abort(why);
-        }
-        image = "faultline/sidecar:helper-it-" + ProcessHandle.current().pid();
-        String build = DockerHost.exec(List.of("docker", "build", "-q", "--build-arg", "BASE_IMAGE=" + base, "-t", image,
-                System.getProperty("faultline.sidecar.dir", ".")));
-        assertFalse(build.startsWith("ERR"), build);
+        image = DockerHost.buildSidecarImage("faultline/sidecar:helper-it-" + ProcessHandle.current().pid());
         secrets = Files.createTempDirectory("faultline-secrets");
         Files.writeString(secrets.resolve("jmx.password"), "operator s3cret\n");
     }
