@@ -156,11 +156,14 @@ public final class AgentStarter {
      * {@code MBeanServerBuilder} set, or when some server exists already (the platform one may be it), at once.
      */
     private static void inPlatformServer(ControlPlane plane, boolean dynamic) {
-        boolean watched = !dynamic && PlatformServerWatch.watch(plane::platformAppeared);
-        // after the watch is set: a server created before it is found here, one created after it is seen by it
-        if (!watched || !javax.management.MBeanServerFactory.findMBeanServer(null).isEmpty()) {
-            plane.platformAppeared(java.lang.management.ManagementFactory.getPlatformMBeanServer());
+        boolean exists;
+        // getPlatformMBeanServer() is static synchronized: holding its lock, no creation is half-way (one that chose
+        // the JDK's builder but has not listed its server yet): one before is found here, one after sees the watch
+        synchronized (java.lang.management.ManagementFactory.class) {
+            boolean watched = !dynamic && PlatformServerWatch.watch(plane::platformAppeared);
+            exists = !watched || !javax.management.MBeanServerFactory.findMBeanServer(null).isEmpty();
         }
+        if (exists) plane.platformAppeared(java.lang.management.ManagementFactory.getPlatformMBeanServer());
     }
 
     /** All lines are checked before any is armed: a bad file arms nothing. */

@@ -281,6 +281,21 @@ class ControlPlaneIT extends LoopbackHttpFixture {
         }
     }
 
+    /**
+     * A service whose main asks for the platform server at once races the agent's control thread, which sets the
+     * watch: whichever wins, the MBeans end up there (FuzzDriver prints READY only once it sees the Agent MBean).
+     * Half of such starts missed them before the watch and the check were made under the platform server's lock.
+     */
+    @Test
+    void aServiceThatAsksForThePlatformServerAtOnceStillGetsTheMBeans() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("log.level=warn")
+                    .main(dev.faultline.agent.security.FuzzDriver.class.getName()).start()) {
+                assertTrue(svc.process().isAlive(), "start " + i);
+            }
+        }
+    }
+
     @Test
     void theAgentOpensNoListeningSocketUnlessAsked() throws Exception {
         try (ForkedService svc = ForkedService.builder(Jdks.current()).withoutRemoteJmx().start()) {
