@@ -36,24 +36,7 @@ public final class AttachStream implements AutoCloseable {
                 if (ch.isOpen()) ch.shutdownOutput();
             }
         };
-        this.output = new Frames(new InputStream() {
-            private final ByteBuffer one = ByteBuffer.allocate(8192);
-
-            @Override
-            public int read() throws IOException {
-                byte[] b = new byte[1];
-                return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                one.clear().limit(Math.min(len, one.capacity()));
-                int n = ch.read(one);
-                if (n <= 0) return n < 0 ? -1 : 0;
-                System.arraycopy(one.array(), 0, b, off, n);
-                return n;
-            }
-        });
+        this.output = new Frames(java.nio.channels.Channels.newInputStream(ch));
     }
 
     public OutputStream stdin() {
