@@ -45,8 +45,11 @@ class NetemDelayGuestIT extends GuestTest {
         figure("delay, uniform jitter, correlation (nsenter -t pid)", "100 ms ± 20 ms, 75 % correlated",
                 f("p50 +%.1f ms, min +%.1f, max +%.1f, sd %.1f ms, lag-1 autocorrelation %.2f (%d probes)", added, min, max, Stats.stdev(p.replies()), lag1, p.sent()), cmd);
         assertTrue(added > 90 && added < 110, "p50 added " + added + " ms, asked 100: " + p.summary());
-        // uniform within +-20 ms: nothing below 80 ms; above 120 only what a slow emulated CPU adds to a reply
-        assertTrue(min > 78 && max < 135, "outside 100 +- 20 ms: " + p.summary());
+        // uniform within +-20 ms: nothing can come back before 80 ms (a hard bound); above 120 only what a slow
+        // emulated CPU adds to a reply, which is rare but unbounded (one CI run saw a single +169 ms reply among
+        // 200 with p99 at +134), so the upper side is checked on p95, the lower on every reply
+        double p95 = Stats.percentile(p.replies(), 95) - base.p50();
+        assertTrue(min > 78 && p95 < 125, "outside 100 +- 20 ms (min +" + min + ", p95 +" + p95 + "): " + p.summary());
         double sd = Stats.stdev(p.replies());
         assertTrue(sd > 8.5 && sd < 15, "sd " + sd + " for a uniform +-20 ms (11.5): " + p.summary());
         stopAndCheckReverted(s);
