@@ -17,6 +17,16 @@ public final class FaultRule {
     private final long expiresAtNanos;   // Long.MAX_VALUE relative sentinel handled by hasTtl
     private final boolean hasTtl;
     private final long seed;
+    // the spec's parts, read here once: a hooked call reads final fields of the rule, not the records behind them
+    private final Action action;
+    private final Where where;
+    private final long every;
+    private final double probability;
+    private final long limit;
+    private final long delayNanos;
+    private final long jitterNanos;
+    private final long forNanos;
+    private final long rateBytesPerSecond;
     private final AtomicLong matched = new AtomicLong();
     private final AtomicLong injected = new AtomicLong();
     private final AtomicLong throttleNextFreeNanos = new AtomicLong();
@@ -29,10 +39,21 @@ public final class FaultRule {
         this.spec = spec;
         this.exceptions = exceptions;
         this.armedAtNanos = System.nanoTime();
-        this.startsAtNanos = armedAtNanos + spec.afterNanos();
-        this.hasTtl = spec.ttlNanos() > 0;
-        this.expiresAtNanos = hasTtl ? armedAtNanos + spec.ttlNanos() : 0;
-        this.seed = spec.seed() != null ? spec.seed() : System.nanoTime() ^ Thread.currentThread().getId() * GOLDEN;
+        Gates gates = spec.gates();
+        this.startsAtNanos = armedAtNanos + gates.afterNanos();
+        this.hasTtl = gates.ttlNanos() > 0;
+        this.expiresAtNanos = hasTtl ? armedAtNanos + gates.ttlNanos() : 0;
+        this.seed = gates.seed() != null ? gates.seed() : System.nanoTime() ^ Thread.currentThread().getId() * GOLDEN;
+        this.every = gates.every();
+        this.probability = gates.probability();
+        this.limit = gates.limit();
+        this.where = spec.where();
+        Effect effect = spec.effect();
+        this.action = effect.action();
+        this.delayNanos = effect instanceof Effect.Latency l ? l.delayNanos() : 0;
+        this.jitterNanos = effect instanceof Effect.Latency l ? l.jitterNanos() : 0;
+        this.forNanos = effect instanceof Effect.Hang h ? h.forNanos() : effect instanceof Effect.Stress st ? st.forNanos() : 0;
+        this.rateBytesPerSecond = effect instanceof Effect.Throttle t ? t.rateBytesPerSecond() : 0;
     }
 
     public String id() {
@@ -41,6 +62,19 @@ public final class FaultRule {
 
     public FaultSpec spec() {
         return spec;
+    }
+
+    public Action action() {
+        return action;
+    }
+
+    public Where where() {
+        return where;
+    }
+
+    /** hang / stress duration; 0 = until the call's own timeout or the fault ends. */
+    public long forNanos() {
+        return forNanos;
     }
 
     public boolean isActive() {
@@ -83,14 +117,11 @@ public final class FaultRule {
             started = true;
         }
         long n = matched.incrementAndGet();
-        long every = spec.every();
         if (every > 0 && n % every != 0) return false;
-        double p = spec.probability();
-        if (p < 1.0 && unit(n) >= p) return false;
+        if (probability < 1.0 && unit(n) >= probability) return false;
         // the ttl is read from the clock only for a call about to be injected: a clock read costs more than the
         // rest of the gate, and calls that every=/probability= let pass need none
         if (hasTtl && isExpired(System.nanoTime())) return false;
-        long limit = spec.limit();
         if (limit > 0) {
             long cur;
             do {
@@ -100,7 +131,7 @@ public final class FaultRule {
         } else {
             injected.incrementAndGet();
         }
-        FaultCounters.injected(spec.action());
+        FaultCounters.injected(action);
         return true;
     }
 
@@ -111,16 +142,15 @@ public final class FaultRule {
 
     /** The delay for the n-th injection: delay ± uniform jitter. */
     public long delayNanos() {
-        long jitter = spec.jitterNanos();
-        if (jitter == 0) return spec.delayNanos();
+        if (jitterNanos == 0) return delayNanos;
         double u = unit(matched.get() ^ 0x5DEECE66DL);
-        return spec.delayNanos() + Math.round((u * 2 - 1) * jitter);
+        return delayNanos + Math.round((u * 2 - 1) * jitterNanos);
     }
 
     /** Paces bytes through this rule at rate= bytes per second (shared by all connections it matches). */
     public long throttleWaitNanos(long bytes) {
         if (bytes <= 0) return 0;
-        long cost = bytes * 1_000_000_000L / spec.rateBytesPerSecond();
+        long cost = bytes * 1_000_000_000L / rateBytesPerSecond;
         long now = System.nanoTime();
         long prev, start;
         do {
@@ -145,9 +175,9 @@ public final class FaultRule {
         long now = System.nanoTime();
         String expiry = hasTtl ? "expires in " + FaultSpec.formatDuration(Math.max(0, expiresAtNanos - now) / 1_000_000 * 1_000_000)
                 : "no expiry";
-        String limit = spec.limit() > 0 ? "/" + spec.limit() : "";
+        String limitText = limit > 0 ? "/" + limit : "";
         String pending = now - startsAtNanos < 0 ? ", starts in " + FaultSpec.formatDuration((startsAtNanos - now) / 1_000_000 * 1_000_000) : "";
-        return id + "  " + spec.canonical() + "  injected=" + injected.get() + limit + "  matched=" + matched.get()
+        return id + "  " + spec.canonical() + "  injected=" + injected.get() + limitText + "  matched=" + matched.get()
                 + "  " + expiry + pending;
     }
 }

@@ -20,7 +20,7 @@ public final class MethodInjector {
     public MethodInjector(int slot, FaultRule rule) {
         this.slot = slot;
         this.rule = rule;
-        this.action = rule.spec().action();
+        this.action = rule.action();
         this.armedFactory = rule.exceptions();
     }
 
@@ -49,7 +49,7 @@ public final class MethodInjector {
         if (!fire) return d;
         switch (action) {
             case LATENCY -> Pause.delay(rule, rule.delayNanos());
-            case HANG -> Pause.hold(rule, rule.spec().forNanos());
+            case HANG -> Pause.hold(rule, rule.forNanos());
             case ERROR -> {
                 Throwable injected;
                 try {

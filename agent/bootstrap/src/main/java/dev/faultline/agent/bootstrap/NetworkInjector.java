@@ -25,7 +25,7 @@ final class NetworkInjector {
     static void connect(FaultRule[] rules, SocketAddress remote, long timeoutNanos) throws IOException {
         for (FaultRule rule : rules) {
             if (!decide(rule, remote, 0)) continue;
-            switch (rule.spec().action()) {
+            switch (rule.action()) {
                 case LATENCY -> Pause.delay(rule, rule.delayNanos());
                 case ERROR -> throw error(rule, new ConnectException(rule.exceptions().messageOr("Connection refused")));
                 case HANG -> hang(rule, timeoutNanos, "Connect timed out");
@@ -70,8 +70,8 @@ final class NetworkInjector {
             boolean fire;
             depth.resolving = true;
             try {
-                FaultSpec spec = rule.spec();
-                fire = (spec.host() == null || spec.host().matchesName(host)) && !Exemption.isAgentThread() && rule.fire();
+                HostSelector hosts = rule.where().host();
+                fire = (hosts == null || hosts.matchesName(host)) && !Exemption.isAgentThread() && rule.fire();
             } catch (Throwable t) {
                 InternalErrors.report(t);
                 fire = false;
@@ -79,7 +79,7 @@ final class NetworkInjector {
                 depth.resolving = false;
             }
             if (!fire) continue;
-            switch (rule.spec().action()) {
+            switch (rule.action()) {
                 case LATENCY -> Pause.delay(rule, rule.delayNanos());
                 case ERROR -> {
                     IOException e = error(rule, new UnknownHostException(rule.exceptions().messageOr(host + ": Name or service not known")));
@@ -87,7 +87,7 @@ final class NetworkInjector {
                     throw Sneaky.<RuntimeException>raise(e); // another IOException: only with force=true, as asked
                 }
                 case HANG -> {
-                    if (Pause.hold(rule, rule.spec().forNanos())) {
+                    if (Pause.hold(rule, rule.forNanos())) {
                         throw new UnknownHostException(host + ": Temporary failure in name resolution");
                     }
                 }
@@ -97,7 +97,7 @@ final class NetworkInjector {
     }
 
     private static void inject(FaultRule rule, int direction, long timeoutNanos) throws IOException {
-        switch (rule.spec().action()) {
+        switch (rule.action()) {
             case LATENCY -> Pause.delay(rule, rule.delayNanos());
             case ERROR -> throw error(rule, new SocketException(rule.exceptions().messageOr("Connection reset")));
             case HANG -> hang(rule, timeoutNanos, direction == READ ? "Read timed out" : "Write timed out");
@@ -107,7 +107,7 @@ final class NetworkInjector {
 
     /** Blocks until the socket's own timeout (or for=) would fire, then fails as that timeout would. */
     private static void hang(FaultRule rule, long socketTimeoutNanos, String timeoutMessage) throws IOException {
-        long forNanos = rule.spec().forNanos();
+        long forNanos = rule.forNanos();
         long bound = socketTimeoutNanos > 0 && (forNanos == 0 || socketTimeoutNanos < forNanos) ? socketTimeoutNanos : forNanos;
         if (Pause.hold(rule, bound)) throw new SocketTimeoutException(timeoutMessage);
         // the fault was removed, expired, or the thread interrupted: let the call proceed as it would have
@@ -122,10 +122,10 @@ final class NetworkInjector {
 
     private static boolean decide(FaultRule rule, SocketAddress remote, int localPort) {
         try {
-            FaultSpec spec = rule.spec();
+            Where where = rule.where();
             if (!(remote instanceof InetSocketAddress r)) return false;
-            if (spec.port() != null && !spec.port().contains(r.getPort()) && !spec.port().contains(localPort)) return false;
-            if (spec.host() != null && !spec.host().matches(r)) return false;
+            if (where.port() != null && !where.port().contains(r.getPort()) && !where.port().contains(localPort)) return false;
+            if (where.host() != null && !where.host().matches(r)) return false;
             return !Exemption.isExempt(localPort) && rule.fire();
         } catch (Throwable t) {
             InternalErrors.report(t);
@@ -135,9 +135,9 @@ final class NetworkInjector {
 
     private static boolean decide(FaultRule rule, InetAddress peer, int peerPort, int localPort) {
         try {
-            FaultSpec spec = rule.spec();
-            if (spec.port() != null && !spec.port().contains(peerPort) && !spec.port().contains(localPort)) return false;
-            if (spec.host() != null && !spec.host().matches(peer, null)) return false;
+            Where where = rule.where();
+            if (where.port() != null && !where.port().contains(peerPort) && !where.port().contains(localPort)) return false;
+            if (where.host() != null && !where.host().matches(peer, null)) return false;
             return !Exemption.isExempt(localPort) && rule.fire();
         } catch (Throwable t) {
             InternalErrors.report(t);

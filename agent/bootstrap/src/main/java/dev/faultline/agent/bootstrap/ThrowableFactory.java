@@ -23,24 +23,26 @@ public final class ThrowableFactory {
     public static final ThrowableFactory HOOK_DEFAULT = new ThrowableFactory(null, null, null);
 
     public static ThrowableFactory forSpec(FaultSpec spec, ClassLoader loader, Class<?>... allowedChecked) {
-        if (spec.exception() == null) {
-            return spec.message() == null ? HOOK_DEFAULT : new ThrowableFactory(null, null, spec.message());
+        if (!(spec.effect() instanceof Effect.Failure failure)) return HOOK_DEFAULT;
+        String exception = failure.exception();
+        if (exception == null) {
+            return failure.message() == null ? HOOK_DEFAULT : new ThrowableFactory(null, null, failure.message());
         }
         Class<?> type;
         try {
-            type = Class.forName(spec.exception(), false, loader);
+            type = Class.forName(exception, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new Refusal("exception=" + spec.exception() + ": no such class");
+            throw new Refusal("exception=" + exception + ": no such class");
         }
         if (!Throwable.class.isAssignableFrom(type)) {
-            throw new Refusal("exception=" + spec.exception() + ": not a Throwable");
+            throw new Refusal("exception=" + exception + ": not a Throwable");
         }
         boolean unchecked = RuntimeException.class.isAssignableFrom(type) || Error.class.isAssignableFrom(type);
         if (!unchecked && !spec.force()) {
             boolean ok = false;
             for (Class<?> allowed : allowedChecked) ok |= allowed.isAssignableFrom(type);
             if (!ok) {
-                throw new Refusal("exception=" + spec.exception() + ": a checked exception the call cannot throw"
+                throw new Refusal("exception=" + exception + ": a checked exception the call cannot throw"
                         + (allowedChecked.length > 0 ? " (it declares " + allowedChecked[0].getName() + ")" : "")
                         + "; use an unchecked one, or force=true");
             }
@@ -50,9 +52,9 @@ public final class ThrowableFactory {
         Constructor<? extends Throwable> withMessage = constructor(t, String.class);
         Constructor<? extends Throwable> noArgs = constructor(t);
         if (withMessage == null && noArgs == null) {
-            throw new Refusal("exception=" + spec.exception() + ": has no public (String) or () constructor");
+            throw new Refusal("exception=" + exception + ": has no public (String) or () constructor");
         }
-        return new ThrowableFactory(withMessage, noArgs, spec.message());
+        return new ThrowableFactory(withMessage, noArgs, failure.message());
     }
 
     private static Constructor<? extends Throwable> constructor(Class<? extends Throwable> t, Class<?>... params) {

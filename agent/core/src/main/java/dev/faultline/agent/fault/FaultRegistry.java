@@ -103,7 +103,7 @@ public final class FaultRegistry {
         FaultSpec spec = SpecParser.parse(text);
         FaultHandler handler = handlers.stream().filter(h -> h.accepts(spec)).findFirst()
                 .orElseThrow(() -> new SpecException(spec.action().word()
-                        + (spec.hook() != null ? " on=" + spec.hook().word() : "") + ": not supported by this agent"));
+                        + (spec.where().hook() != null ? " on=" + spec.where().hook().word() : "") + ": not supported by this agent"));
         ThrowableFactory exceptions = handler.prepare(spec);
         awaitHooks();
         String id = "f" + ids.incrementAndGet();
@@ -129,7 +129,7 @@ public final class FaultRegistry {
         try {
             e.installed = true;
             if (!e.removed) {
-                e.expiry = spec.ttlNanos() > 0 ? expiry.schedule(() -> expire(id), spec.ttlNanos(), TimeUnit.NANOSECONDS) : null;
+                e.expiry = spec.gates().ttlNanos() > 0 ? expiry.schedule(() -> expire(id), spec.gates().ttlNanos(), TimeUnit.NANOSECONDS) : null;
                 log.info("armed {}: {}", id, spec.canonical());
                 listeners.forEach(l -> l.armed(e.rule));
                 return id;

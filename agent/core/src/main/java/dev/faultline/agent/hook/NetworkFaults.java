@@ -22,12 +22,12 @@ public final class NetworkFaults implements FaultHandler {
 
     @Override
     public boolean accepts(FaultSpec spec) {
-        return spec.hook() != null && spec.hook().isNetwork();
+        return spec.where().hook() != null && spec.where().hook().isNetwork();
     }
 
     @Override
     public ThrowableFactory prepare(FaultSpec spec) {
-        Class<?> declared = spec.hook() == Hook.DNS ? UnknownHostException.class : IOException.class;
+        Class<?> declared = spec.where().hook() == Hook.DNS ? UnknownHostException.class : IOException.class;
         return SpecException.refusing(() -> ThrowableFactory.forSpec(spec, ClassLoader.getSystemClassLoader(), declared));
     }
 
@@ -62,7 +62,7 @@ public final class NetworkFaults implements FaultHandler {
     /** null, not an empty array, when nothing is armed: the hooks' fast path tests for null. */
     private FaultRule[] select(Hook hook, boolean throttle) {
         FaultRule[] out = rules.stream()
-                .filter(r -> r.spec().hook() == hook && (r.spec().action() == Action.THROTTLE) == throttle)
+                .filter(r -> r.where().hook() == hook && (r.action() == Action.THROTTLE) == throttle)
                 .toArray(FaultRule[]::new);
         return out.length == 0 ? null : out;
     }

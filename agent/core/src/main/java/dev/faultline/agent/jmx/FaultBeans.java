@@ -66,7 +66,7 @@ public final class FaultBeans implements FaultRegistry.Listener {
     }
 
     private static String name(FaultRule rule) {
-        String on = rule.spec().hook() == null ? "process" : rule.spec().hook().word();
-        return "dev.faultline:type=Fault,id=" + rule.id() + ",action=" + rule.spec().action().word() + ",on=" + on;
+        String on = rule.where().hook() == null ? "process" : rule.where().hook().word();
+        return "dev.faultline:type=Fault,id=" + rule.id() + ",action=" + rule.action().word() + ",on=" + on;
     }
 }

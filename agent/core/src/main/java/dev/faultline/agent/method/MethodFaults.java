@@ -1,5 +1,6 @@
 package dev.faultline.agent.method;
 
+import dev.faultline.agent.bootstrap.Effect;
 import dev.faultline.agent.Installer;
 import dev.faultline.agent.bootstrap.Hooks;
 import dev.faultline.agent.bootstrap.MethodHooks;
@@ -68,7 +69,7 @@ public final class MethodFaults implements FaultHandler {
 
     @Override
     public boolean accepts(FaultSpec spec) {
-        return spec.hook() == Hook.METHOD;
+        return spec.where().hook() == Hook.METHOD;
     }
 
     @Override
@@ -79,7 +80,7 @@ public final class MethodFaults implements FaultHandler {
         MethodSelector byName = new MethodSelector(spec, null);
         String refused = byName.protectedPackage();
         if (refused != null) {
-            throw new SpecException("class=" + spec.classPattern() + ": " + refused + "* is never instrumented: it is the JDK core"
+            throw new SpecException("class=" + spec.where().classPattern() + ": " + refused + "* is never instrumented: it is the JDK core"
                     + " the hook runs on or the JMX/RMI path that removes faults (a rule there could lock the operator out)");
         }
         List<Class<?>> matched = scan(byName);
@@ -87,7 +88,7 @@ public final class MethodFaults implements FaultHandler {
         if (literal != null && matched.stream().noneMatch(c -> c.getName().equals(literal))) {
             Class<?> loaded = load(literal);
             if (loaded == null) {
-                throw new SpecException("class=" + spec.classPattern() + ": no class " + literal
+                throw new SpecException("class=" + spec.where().classPattern() + ": no class " + literal
                         + " is loaded or loadable from the system class loader; to wait for classes not loaded yet, use a glob (*)");
             }
             if (byName.matches(loaded) && !matched.contains(loaded)) matched.add(loaded);
@@ -102,16 +103,16 @@ public final class MethodFaults implements FaultHandler {
             }
         }
         if (!matched.isEmpty() && named.isEmpty() && !unreadable) {
-            throw new SpecException("method=" + spec.methodPattern() + ": no method of " + describe(matched, spec) + " is named like that");
+            throw new SpecException("method=" + spec.where().methodPattern() + ": no method of " + describe(matched, spec) + " is named like that");
         }
 
         ThrowableFactory factory;
         Set<String> checkedNames = null;
-        if (spec.action() == Action.ERROR && spec.exception() != null) {
+        if (spec.effect() instanceof Effect.Failure failure && failure.exception() != null) {
             ClassLoader loader = named.isEmpty() ? (matched.isEmpty() ? ClassLoader.getSystemClassLoader() : matched.get(0).getClassLoader())
                     : named.get(0).getDeclaringClass().getClassLoader();
             factory = SpecException.refusing(() -> ThrowableFactory.forSpec(spec, loader, Throwable.class)); // existence, Throwable, constructor
-            Class<?> type = exceptionClass(spec.exception(), loader);
+            Class<?> type = exceptionClass(failure.exception(), loader);
             boolean checked = !RuntimeException.class.isAssignableFrom(type) && !Error.class.isAssignableFrom(type);
             if (checked && !spec.force()) {
                 checkedNames = new java.util.HashSet<>();
@@ -119,7 +120,7 @@ public final class MethodFaults implements FaultHandler {
                 MethodSelector check = new MethodSelector(spec, checkedNames);
                 for (Method m : named) {
                     if (!check.declaresException(m)) {
-                        throw new SpecException("exception=" + spec.exception() + ": a checked exception that "
+                        throw new SpecException("exception=" + failure.exception() + ": a checked exception that "
                                 + m.getDeclaringClass().getName() + "." + m.getName() + " does not declare"
                                 + "; use an unchecked exception, narrow method=, or add force=true");
                     }
@@ -144,11 +145,11 @@ public final class MethodFaults implements FaultHandler {
                 mr.transformer = transformer(mr).installOn(inst);
             } catch (RuntimeException | LinkageError e) {
                 publish(mr.slot, null);
-                throw new SpecException("class=" + rule.spec().classPattern() + ": could not instrument: " + e);
+                throw new SpecException("class=" + rule.where().classPattern() + ": could not instrument: " + e);
             }
             armed.put(rule, mr);
             log.info("{}: {} loaded class(es) instrumented for class={} method={}{}", rule.id(), mr.transformedTypes.get(),
-                    rule.spec().classPattern(), rule.spec().methodPattern(),
+                    rule.where().classPattern(), rule.where().methodPattern(),
                     mr.transformErrors.get() > 0 ? " (" + mr.transformErrors.get() + " classes failed)" : "");
         } finally {
             lock.unlock();
@@ -232,7 +233,7 @@ public final class MethodFaults implements FaultHandler {
     }
 
     private static String describe(List<Class<?>> matched, FaultSpec spec) {
-        return matched.size() == 1 ? matched.get(0).getName() : matched.size() + " loaded classes matching class=" + spec.classPattern();
+        return matched.size() == 1 ? matched.get(0).getName() : matched.size() + " loaded classes matching class=" + spec.where().classPattern();
     }
 
     private int freeSlot() {

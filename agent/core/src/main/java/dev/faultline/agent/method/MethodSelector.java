@@ -44,11 +44,11 @@ final class MethodSelector {
     private final Set<String> checkedExceptionNames;
 
     MethodSelector(FaultSpec spec, Set<String> checkedExceptionNames) {
-        String c = spec.classPattern();
+        String c = spec.where().classPattern();
         this.classPattern = c;
         this.subtypes = c.endsWith("+");
         this.classGlob = (subtypes ? c.substring(0, c.length() - 1) : c).toLowerCase(Locale.ROOT);
-        this.methodGlob = spec.methodPattern().toLowerCase(Locale.ROOT);
+        this.methodGlob = spec.where().methodPattern().toLowerCase(Locale.ROOT);
         this.checkedExceptionNames = checkedExceptionNames;
     }
 

@@ -1,19 +1,23 @@
 package dev.faultline.agent.process;
 
+import dev.faultline.agent.bootstrap.Effect;
 import dev.faultline.agent.bootstrap.FaultRule;
 
 /** {@code stress cpu=N for=D}: N busy {@code faultline-} threads, stopped at for=, remove, clear or ttl. */
 final class CpuStress extends ProcessFault {
     private static volatile long sink; // keeps the busy loop from being optimised away
 
-    CpuStress(FaultRule rule) {
+    private final int threads;
+
+    CpuStress(FaultRule rule, Effect.Stress stress) {
         super(rule);
+        this.threads = stress.cpuThreads();
     }
 
     @Override
     void act() throws InterruptedException {
         long deadline = stressDeadline();
-        int n = rule.spec().cpuThreads();
+        int n = threads;
         Thread[] workers = new Thread[n];
         for (int i = 0; i < n; i++) {
             workers[i] = new Thread(() -> spin(deadline), "faultline-stress-cpu-" + rule.id() + "-" + i);

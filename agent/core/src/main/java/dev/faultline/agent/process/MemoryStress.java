@@ -1,5 +1,6 @@
 package dev.faultline.agent.process;
 
+import dev.faultline.agent.bootstrap.Effect;
 import dev.faultline.agent.bootstrap.FaultRule;
 
 import java.util.ArrayList;
@@ -14,13 +15,16 @@ final class MemoryStress extends ProcessFault {
     private static final int CHUNK = 256 << 10;
     private List<byte[]> held;
 
-    MemoryStress(FaultRule rule) {
+    private final long bytes;
+
+    MemoryStress(FaultRule rule, Effect.Stress stress) {
         super(rule);
+        this.bytes = stress.memoryBytes();
     }
 
     @Override
     void act() {
-        long want = rule.spec().memoryBytes();
+        long want = bytes;
         long deadline = stressDeadline();
         held = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, want / CHUNK + 1));
         long got = 0;

@@ -1,18 +1,21 @@
 package dev.faultline.agent.process;
 
 import dev.faultline.agent.bootstrap.FaultRule;
-import dev.faultline.agent.bootstrap.Action;
+import dev.faultline.agent.bootstrap.Effect;
 
 /** {@code exit code=N} (System.exit: shutdown hooks run) and {@code halt code=N} (Runtime.halt: a crash, they don't). */
 final class ProcessEnd extends ProcessFault {
-    ProcessEnd(FaultRule rule) {
+    private final Effect.ProcessEnd end;
+
+    ProcessEnd(FaultRule rule, Effect.ProcessEnd end) {
         super(rule);
+        this.end = end;
     }
 
     @Override
     void act() {
-        int code = rule.spec().code();
-        if (rule.spec().action() == Action.HALT) {
+        int code = end.code();
+        if (end.halt()) {
             log.warn("{}: halting the JVM with code {} (no shutdown hooks)", rule.id(), code);
             System.err.flush();
             Runtime.getRuntime().halt(code);

@@ -23,7 +23,7 @@ abstract class ProcessFault {
             try {
                 if (!waitUntil(rule.startsAtNanos())) return;
                 if (!rule.fire()) {
-                    log.info("{}: its gate did not fire (probability={}); nothing done", rule.id(), rule.spec().probability());
+                    log.info("{}: its gate did not fire (probability={}); nothing done", rule.id(), rule.spec().gates().probability());
                     return;
                 }
                 act();
@@ -60,6 +60,6 @@ abstract class ProcessFault {
     /** The end of a stress: for= from now, and never beyond the rule's ttl. */
     final long stressDeadline() {
         long now = System.nanoTime();
-        return now + Math.min(rule.spec().forNanos(), rule.remainingNanos(now));
+        return now + Math.min(rule.forNanos(), rule.remainingNanos(now));
     }
 }

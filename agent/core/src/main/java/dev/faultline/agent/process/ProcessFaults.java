@@ -1,10 +1,11 @@
 package dev.faultline.agent.process;
 
+import dev.faultline.agent.bootstrap.Gates;
+import dev.faultline.agent.bootstrap.Effect;
 import dev.faultline.agent.fault.FaultHandler;
 import dev.faultline.agent.fault.FaultRegistry;
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
-import dev.faultline.agent.bootstrap.Action;
 import dev.faultline.agent.bootstrap.FaultSpec;
 import dev.faultline.agent.spec.SpecException;
 import org.slf4j.Logger;
@@ -41,24 +42,25 @@ public final class ProcessFaults implements FaultHandler {
 
     @Override
     public ThrowableFactory prepare(FaultSpec spec) {
-        if (spec.action() == Action.STRESS) {
-            if (spec.memoryBytes() > 0 && !spec.force()) {
+        if (spec.effect() instanceof Effect.Stress stress) {
+            if (stress.memoryBytes() > 0 && !spec.force()) {
                 Runtime rt = Runtime.getRuntime();
                 long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-                if (spec.memoryBytes() > free) {
-                    throw new SpecException("memory=" + Sizes.format(spec.memoryBytes()) + ": more than the heap can give (max "
+                if (stress.memoryBytes() > free) {
+                    throw new SpecException("memory=" + Sizes.format(stress.memoryBytes()) + ": more than the heap can give (max "
                             + Sizes.format(rt.maxMemory()) + ", " + Sizes.format(free)
                             + " free now); ask for less, or add force=true to fill the heap and risk OutOfMemoryError");
                 }
             }
             int limit = Runtime.getRuntime().availableProcessors() * MAX_CPU_THREADS_PER_CORE;
-            if (spec.cpuThreads() > limit && !spec.force()) {
-                throw new SpecException("cpu=" + spec.cpuThreads() + ": more than " + limit + " busy threads (" + MAX_CPU_THREADS_PER_CORE
+            if (stress.cpuThreads() > limit && !spec.force()) {
+                throw new SpecException("cpu=" + stress.cpuThreads() + ": more than " + limit + " busy threads (" + MAX_CPU_THREADS_PER_CORE
                         + " per available processor); add force=true to insist");
             }
         }
-        if (spec.every() > 0 || spec.limit() > 0) {
-            throw new SpecException((spec.every() > 0 ? "every=" + spec.every() : "limit=" + spec.limit()) + ": " + spec.action().word()
+        Gates gates = spec.gates();
+        if (gates.every() > 0 || gates.limit() > 0) {
+            throw new SpecException((gates.every() > 0 ? "every=" + gates.every() : "limit=" + gates.limit()) + ": " + spec.action().word()
                     + " happens once; only after=, probability=, seed= and ttl= gate it");
         }
         return ThrowableFactory.HOOK_DEFAULT;
@@ -66,11 +68,11 @@ public final class ProcessFaults implements FaultHandler {
 
     @Override
     public void arm(FaultRule rule) {
-        ProcessFault fault = switch (rule.spec().action()) {
-            case EXIT, HALT -> new ProcessEnd(rule);
-            case STRESS -> rule.spec().cpuThreads() > 0 ? new CpuStress(rule) : new MemoryStress(rule);
-            default -> throw new SpecException(rule.spec().action().word() + " is not a process fault");
-        };
+        Effect effect = rule.spec().effect();
+        ProcessFault fault;
+        if (effect instanceof Effect.ProcessEnd end) fault = new ProcessEnd(rule, end);
+        else if (effect instanceof Effect.Stress stress) fault = stress.cpuThreads() > 0 ? new CpuStress(rule, stress) : new MemoryStress(rule, stress);
+        else throw new SpecException(rule.spec().action().word() + " is not a process fault");
         lock.lock();
         try {
             running.put(rule, fault);

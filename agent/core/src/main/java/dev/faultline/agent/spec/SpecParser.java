@@ -1,11 +1,13 @@
 package dev.faultline.agent.spec;
 
 import dev.faultline.agent.bootstrap.Action;
+import dev.faultline.agent.bootstrap.Effect;
 import dev.faultline.agent.bootstrap.FaultSpec;
+import dev.faultline.agent.bootstrap.Gates;
 import dev.faultline.agent.bootstrap.Hook;
 import dev.faultline.agent.bootstrap.HostSelector;
 import dev.faultline.agent.bootstrap.PortRange;
-import dev.faultline.agent.spec.SpecException;
+import dev.faultline.agent.bootstrap.Where;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,35 +58,27 @@ public final class SpecParser {
 
     private static FaultSpec build(String text, Action action, Hook hook, Map<String, String> kv) {
         Values v = new Values(kv);
-        long delay = v.duration("delay", 0);
-        if (action == Action.LATENCY && !kv.containsKey("delay")) {
-            throw new SpecException("latency needs delay=, e.g. delay=200ms");
+        Effect effect = Effects.parse(action, v);
+        Gates gates = gates(v);
+        String classPattern = kv.get("class");
+        String methodPattern = kv.get("method");
+        if (hook == Hook.METHOD && (classPattern == null || methodPattern == null)) {
+            throw new SpecException("on=method needs class= and method=, e.g. class=com.acme.PaymentClient method=charge");
         }
-        long rate = v.size("rate", 0);
-        if (action == Action.THROTTLE && rate <= 0) {
-            throw new SpecException("throttle needs rate= above zero, e.g. rate=64kb (bytes per second)");
-        }
-        long cpuAsked = v.positiveLong("cpu", 0);
-        if (cpuAsked > 10_000) throw new SpecException("cpu=" + kv.get("cpu") + ": at most 10000 threads");
-        int cpu = (int) cpuAsked;
-        long memory = v.size("memory", 0);
-        long forNanos = v.duration("for", 0);
-        if (action == Action.STRESS) {
-            if (kv.containsKey("memory") && memory == 0) throw new SpecException("memory=" + kv.get("memory") + ": must be above zero");
-            if (cpu == 0 && memory == 0) throw new SpecException("stress needs cpu=<threads> or memory=<size>");
-            if (cpu > 0 && memory > 0) throw new SpecException("stress takes cpu= or memory=, not both: arm two faults");
-            if (forNanos <= 0) throw new SpecException("stress needs for=<duration>, e.g. for=60s");
-        }
+        Where where = new Where(hook,
+                kv.containsKey("host") ? SpecException.refusing(() -> HostSelector.parse(kv.get("host"))) : null,
+                kv.containsKey("port") ? SpecException.refusing(() -> PortRange.parse(kv.get("port"))) : null,
+                classPattern, methodPattern);
+        return new FaultSpec(text, effect, where, gates, v.bool("force"));
+    }
+
+    private static Gates gates(Values v) {
+        Map<String, String> kv = v.kv();
         double probability = v.probability();
         long every = v.positiveLong("every", 0);
         long limit = v.positiveLong("limit", 0);
         long ttl = kv.containsKey("ttl") ? v.duration("ttl", 0) : FaultSpec.DEFAULT_TTL_NANOS;
         Long seed = kv.containsKey("seed") ? v.anyLong("seed") : null;
-        long codeAsked = kv.containsKey("code") ? v.anyLong("code") : (action == Action.HALT ? 137 : 1);
-        if (codeAsked < 0 || codeAsked > 255) { // checked before narrowing: 4294967296 must not become 0
-            throw new SpecException("code=" + kv.get("code") + ": an exit code is 0-255");
-        }
-        int code = (int) codeAsked;
         if (kv.containsKey("ttl") && ttl == 0 && !kv.get("ttl").trim().matches("0+(\\.0*)?[a-z]*")) {
             throw new SpecException("ttl=" + kv.get("ttl") + ": rounds to zero, which means no expiry; write ttl=0 for that");
         }
@@ -93,25 +87,7 @@ public final class SpecParser {
             throw new SpecException("after=" + kv.get("after") + ": not before the ttl (" + (kv.containsKey("ttl") ? "ttl=" + kv.get("ttl") : "default ttl=10m")
                     + "), so the fault would never act");
         }
-        String message = kv.get("message");
-        String exception = kv.get("exception");
-        if (exception != null && !exception.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
-            throw new SpecException("exception=" + exception + ": not a class name");
-        }
-        String classPattern = kv.get("class");
-        String methodPattern = kv.get("method");
-        if (hook == Hook.METHOD && (classPattern == null || methodPattern == null)) {
-            throw new SpecException("on=method needs class= and method=, e.g. class=com.acme.PaymentClient method=charge");
-        }
-        long jitter = v.duration("jitter", 0);
-        if (jitter > delay && action == Action.LATENCY) {
-            throw new SpecException("jitter=" + kv.get("jitter") + ": larger than delay=" + kv.get("delay") + " (jitter is ± around the delay)");
-        }
-        return new FaultSpec(text, action, hook,
-                kv.containsKey("host") ? SpecException.refusing(() -> HostSelector.parse(kv.get("host"))) : null,
-                kv.containsKey("port") ? SpecException.refusing(() -> PortRange.parse(kv.get("port"))) : null,
-                classPattern, methodPattern, delay, jitter, forNanos, rate, exception, message, code, cpu, memory,
-                probability, every, limit, after, ttl, seed, v.bool("force"));
+        return new Gates(probability, every, limit, after, ttl, seed);
     }
 
     private static Action parseAction(String word) {
@@ -156,14 +132,7 @@ public final class SpecParser {
         if (hook == Hook.METHOD && METHOD.contains(key)) return true;
         if (hook == Hook.DNS && (key.equals("on") || key.equals("host"))) return true;
         if (hook != null && hook.isNetwork() && hook != Hook.DNS && NETWORK.contains(key)) return true;
-        return switch (action) {
-            case LATENCY -> key.equals("delay") || key.equals("jitter");
-            case ERROR -> key.equals("exception") || key.equals("message") || key.equals("force");
-            case HANG -> key.equals("for");
-            case THROTTLE -> key.equals("rate");
-            case EXIT, HALT -> key.equals("code");
-            case STRESS -> key.equals("cpu") || key.equals("memory") || key.equals("for") || key.equals("force");
-        };
+        return Effects.takes(action, key);
     }
 
     /** The words both programs split the same way ({@link dev.faultline.common.words.Tokenizer}). */
@@ -176,7 +145,7 @@ public final class SpecParser {
     }
 
     /** Typed reads of the key=value map; each error names its token. */
-    private record Values(Map<String, String> kv) {
+    record Values(Map<String, String> kv) {
         long duration(String key, long dflt) {
             String v = kv.get(key);
             return v == null ? dflt : Quantities.parseDurationNanos(key, v);

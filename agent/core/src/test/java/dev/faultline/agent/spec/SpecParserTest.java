@@ -1,6 +1,7 @@
 package dev.faultline.agent.spec;
 
 import dev.faultline.agent.bootstrap.Action;
+import dev.faultline.agent.bootstrap.Effect;
 import dev.faultline.agent.bootstrap.FaultSpec;
 import dev.faultline.agent.bootstrap.Glob;
 import dev.faultline.agent.bootstrap.Hook;
@@ -24,39 +25,39 @@ class SpecParserTest {
     void designExamplesParse() {
         FaultSpec a = SpecParser.parse("latency on=connect host=db.internal port=5432 delay=300ms jitter=50ms probability=0.5");
         assertEquals(Action.LATENCY, a.action());
-        assertEquals(Hook.CONNECT, a.hook());
-        assertEquals(300_000_000L, a.delayNanos());
-        assertEquals(50_000_000L, a.jitterNanos());
-        assertEquals(0.5, a.probability());
-        assertTrue(a.port().contains(5432) && !a.port().contains(5433));
-        assertEquals(FaultSpec.DEFAULT_TTL_NANOS, a.ttlNanos(), "ttl defaults to 10 minutes");
+        assertEquals(Hook.CONNECT, a.where().hook());
+        assertEquals(300_000_000L, ((Effect.Latency) a.effect()).delayNanos());
+        assertEquals(50_000_000L, ((Effect.Latency) a.effect()).jitterNanos());
+        assertEquals(0.5, a.gates().probability());
+        assertTrue(a.where().port().contains(5432) && !a.where().port().contains(5433));
+        assertEquals(FaultSpec.DEFAULT_TTL_NANOS, a.gates().ttlNanos(), "ttl defaults to 10 minutes");
 
         FaultSpec b = SpecParser.parse("error   on=read port=6379 exception=java.net.SocketTimeoutException every=10 ttl=2m");
-        assertEquals("java.net.SocketTimeoutException", b.exception());
-        assertEquals(10, b.every());
-        assertEquals(120_000_000_000L, b.ttlNanos());
+        assertEquals("java.net.SocketTimeoutException", ((Effect.Failure) b.effect()).exception());
+        assertEquals(10, b.gates().every());
+        assertEquals(120_000_000_000L, b.gates().ttlNanos());
 
         FaultSpec c = SpecParser.parse("error on=method class=com.acme.PaymentClient method=charge exception=java.io.IOException message=boom");
-        assertEquals("com.acme.PaymentClient", c.classPattern());
-        assertEquals("boom", c.message());
+        assertEquals("com.acme.PaymentClient", c.where().classPattern());
+        assertEquals("boom", ((Effect.Failure) c.effect()).message());
 
         FaultSpec d = SpecParser.parse("latency on=method class=java.sql.Statement+ method=execute* delay=1s");
-        assertEquals("java.sql.Statement+", d.classPattern());
+        assertEquals("java.sql.Statement+", d.where().classPattern());
 
         FaultSpec e = SpecParser.parse("halt code=137 after=30s");
-        assertNull(e.hook());
-        assertEquals(137, e.code());
-        assertEquals(30_000_000_000L, e.afterNanos());
+        assertNull(e.where().hook());
+        assertEquals(137, ((Effect.ProcessEnd) e.effect()).code());
+        assertEquals(30_000_000_000L, e.gates().afterNanos());
     }
 
     @Test
     void quotedValuesAndNoExpiry() {
         FaultSpec s = SpecParser.parse("error on=read message=\"card network down\" ttl=0 seed=7 limit=3 port=8000-8099");
-        assertEquals("card network down", s.message());
-        assertEquals(0, s.ttlNanos());
-        assertEquals(7L, s.seed());
-        assertEquals(3, s.limit());
-        assertTrue(s.port().contains(8050));
+        assertEquals("card network down", ((Effect.Failure) s.effect()).message());
+        assertEquals(0, s.gates().ttlNanos());
+        assertEquals(7L, s.gates().seed());
+        assertEquals(3, s.gates().limit());
+        assertTrue(s.where().port().contains(8050));
         assertTrue(s.canonical().contains("message=\"card network down\""), s.canonical());
     }
 
@@ -107,8 +108,8 @@ class SpecParserTest {
     /** One duration grammar with the sidecar: ttl=1m30s was refused here while --duration 1m30s worked there. */
     @Test
     void compoundDurationsAsInTheSidecar() {
-        assertEquals(90_000_000_000L, SpecParser.parse("error on=read ttl=1m30s").ttlNanos());
-        assertEquals(1_500_000_000L, SpecParser.parse("latency on=read delay=1s500ms").delayNanos());
+        assertEquals(90_000_000_000L, SpecParser.parse("error on=read ttl=1m30s").gates().ttlNanos());
+        assertEquals(1_500_000_000L, ((Effect.Latency) SpecParser.parse("latency on=read delay=1s500ms").effect()).delayNanos());
     }
 
     /** Found by HostileSpecsIT: a lone NUL or ESC was trimmed to nothing and then indexed (IndexOutOfBounds). */
