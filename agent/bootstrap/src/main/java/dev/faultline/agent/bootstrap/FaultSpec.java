@@ -3,13 +3,15 @@ package dev.faultline.agent.bootstrap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One parsed fault, exactly as the grammar in design.md describes it. Immutable; built only by
+ * One parsed fault, exactly as the grammar in design.md describes it: what it does ({@link Effect}), which calls
+ * it matches ({@link Where}), which of those it injects and when ({@link Gates}). Immutable; built only by
  * the core's {@code SpecParser}, which refuses anything malformed before a value of this type exists.
  */
 public record FaultSpec(String text, Effect effect, Where where, Gates gates, boolean force) {
 
     public static final long DEFAULT_TTL_NANOS = TimeUnit.MINUTES.toNanos(10);
 
+    /** Derived from the effect; a hooked call reads {@link FaultRule#action()}, fixed when the rule is armed. */
     public Action action() {
         return effect.action();
     }

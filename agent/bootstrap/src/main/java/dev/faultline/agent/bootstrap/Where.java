@@ -8,8 +8,6 @@ public record Where(
         String classPattern,       // on=method only
         String methodPattern) {    // on=method only
 
-    public static final Where PROCESS = new Where(null, null, null, null, null);
-
     void appendCanonical(StringBuilder b) {
         if (hook != null) b.append(" on=").append(hook.word());
         if (host != null) b.append(" host=").append(host);
