@@ -52,7 +52,7 @@ public final class AgentStarter {
             System.err.println("[faultline] agent not started, bad option: " + e.getMessage());
             return;
         }
-        configureLogging(options.logLevel());
+        dev.faultline.agent.log.AgentLog.level(options.logLevel());
         // our (relocated) Byte Buddy needs no sun.misc.Unsafe: without this JDK 24+ warns at start-up
         setIfAbsent(net.bytebuddy.ByteBuddy.class.getPackageName() + ".safe", "true");
         Logger log = LoggerFactory.getLogger(AgentStarter.class);
@@ -224,16 +224,6 @@ public final class AgentStarter {
         Pause.delay(1_000);
     }
 
-
-    private static void configureLogging(String level) {
-        String prefix = LoggerFactory.class.getPackageName() + ".simpleLogger.";
-        setIfAbsent(prefix + "defaultLogLevel", level);
-        setIfAbsent(prefix + "logFile", "System.err");
-        setIfAbsent(prefix + "showDateTime", "true");
-        setIfAbsent(prefix + "dateTimeFormat", "HH:mm:ss.SSS");
-        setIfAbsent(prefix + "showShortLogName", "true");
-        setIfAbsent(prefix + "showThreadName", "false");
-    }
 
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) System.setProperty(key, value);
