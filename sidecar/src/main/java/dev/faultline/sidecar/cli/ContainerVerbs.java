@@ -4,6 +4,7 @@ import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.network.NetnsExec;
 import dev.faultline.sidecar.targets.ContainerTarget;
+import dev.faultline.sidecar.targets.ProcessTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -45,7 +46,10 @@ final class ContainerVerbs {
 
     /** Pod mode: the targets are processes in the PID namespace we share. */
     static Experiment.Action signalProcesses(String sig) {
-        return ts -> TargetedCommand.forEach(ts, t -> signalPid(dev.faultline.sidecar.targets.PodTargets.pidOf(t), sig, t.toString()));
+        return ts -> ts.forEach(t -> {
+            if (!(t instanceof ProcessTarget p)) throw new IllegalStateException(t + " is not a process");
+            signalPid(p.pid(), sig, p.toString());
+        });
     }
 
     static String signal(String s) {
@@ -110,7 +114,7 @@ final class ContainerVerbs {
             return ts -> {
                 List<Change> paused = new java.util.ArrayList<>();
                 try {
-                    for (ContainerTarget t : ts) {
+                    for (ContainerTarget t : TargetedCommand.containers(ts)) {
                         Change p = cli.runtime().pause(c.newId() + "-" + t.shortId(), t, c.journal());
                         p.apply(duration);
                         paused.add(p);

@@ -7,6 +7,9 @@ import dev.faultline.sidecar.network.ChangePlan;
 import dev.faultline.sidecar.network.NetnsExec;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.ContainerTarget;
+import dev.faultline.sidecar.targets.OwnNamespace;
+import dev.faultline.sidecar.targets.ProcessTarget;
+import dev.faultline.sidecar.targets.Target;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,12 +26,17 @@ final class NetworkShaping {
         return targets -> {
             List<Change> applied = new ArrayList<>();
             try {
-                for (ContainerTarget t : targets) {
-                    long pod = dev.faultline.sidecar.targets.PodTargets.pidOf(t); // pod mode: our own namespace, or a process's
-                    long pid = pod >= 0 ? pod : cli.runtime().hostPid(t);
-                    if (pid < 0) throw new IllegalStateException(t + " is not running");
+                for (Target t : targets) {
                     String id = c.newId() + "-" + t.shortId().replace(":", "");
-                    NetnsExecutor ns = pod >= 0 ? NetnsExecutor.nsenter(pid) : cli.runtime().netns(t, pid, id);
+                    NetnsExecutor ns;
+                    if (t instanceof OwnNamespace) ns = NetnsExecutor.nsenter(0); // pod mode: our own namespace, or a process's
+                    else if (t instanceof ProcessTarget p) ns = NetnsExecutor.nsenter(p.pid());
+                    else {
+                        ContainerTarget ct = (ContainerTarget) t;
+                        long pid = cli.runtime().hostPid(ct);
+                        if (pid < 0) throw new IllegalStateException(t + " is not running");
+                        ns = cli.runtime().netns(ct, pid, id);
+                    }
                     Change change;
                     try {
                         for (List<String> check : precheck) {

@@ -3,6 +3,7 @@ package dev.faultline.sidecar.cli;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.ContainerTarget;
+import dev.faultline.sidecar.targets.Target;
 import dev.faultline.sidecar.targets.TargetSelector;
 import picocli.CommandLine.Parameters;
 
@@ -36,7 +37,7 @@ abstract class TargetedCommand implements Callable<Integer> {
         runtime.refuseUnsupported(verb(), signalName()); // what this runtime cannot do is refused before anything is selected
         // refuse an empty selection now, before anything runs; the first tick acts on this one rather than list again
         java.util.concurrent.atomic.AtomicReference<List<ContainerTarget>> first = new java.util.concurrent.atomic.AtomicReference<>(selector.select(runtime, runningOnly()));
-        java.util.function.Supplier<List<ContainerTarget>> select = () -> {
+        java.util.function.Supplier<List<? extends Target>> select = () -> {
             List<ContainerTarget> now = first.getAndSet(null);
             return now != null ? now : selector.select(runtime, runningOnly());
         };
@@ -59,7 +60,7 @@ abstract class TargetedCommand implements Callable<Integer> {
         if (!supportsPod()) throw new IllegalArgumentException(verb() + " needs the engine's socket (Docker's, or a CRI runtime's); in pod mode use crash, kill (both signal a process), netem or iptables");
         boolean self = targets == null || targets.isEmpty() || targets.equals(List.of(dev.faultline.sidecar.targets.PodTargets.SELF));
         boolean network = verb().equals("netem") || verb().equals("iptables");
-        java.util.function.Supplier<List<ContainerTarget>> chosen = network && self
+        java.util.function.Supplier<List<? extends Target>> chosen = network && self
                 ? () -> List.of(dev.faultline.sidecar.targets.PodTargets.self())
                 : () -> dev.faultline.sidecar.targets.PodTargets.processes(targets);
         chosen.get(); // refuse an empty selection now
@@ -67,7 +68,17 @@ abstract class TargetedCommand implements Callable<Integer> {
                 chosen, action(runner), cli.random, cli.interval, cli.limit, cli.dryRun);
     }
 
-    static void forEach(List<ContainerTarget> targets, java.util.function.Consumer<ContainerTarget> step) {
-        targets.forEach(step);
+    /** The container verbs act through the runtime: their selection is of containers only. */
+    static void forEach(List<? extends Target> targets, java.util.function.Consumer<ContainerTarget> step) {
+        containers(targets).forEach(step);
+    }
+
+    static List<ContainerTarget> containers(List<? extends Target> targets) {
+        List<ContainerTarget> out = new java.util.ArrayList<>();
+        for (Target t : targets) {
+            if (!(t instanceof ContainerTarget c)) throw new IllegalStateException(t + " is not a container");
+            out.add(c);
+        }
+        return out;
     }
 }

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.experiment;
 
-import dev.faultline.sidecar.targets.ContainerTarget;
+import dev.faultline.sidecar.targets.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 public final class Experiment implements Runnable {
     /** What one tick does to the containers chosen; may block (a duration) and must revert when interrupted. */
     public interface Action {
-        void act(List<ContainerTarget> targets) throws InterruptedException;
+        void act(List<? extends Target> targets) throws InterruptedException;
     }
 
     private static final Logger log = LoggerFactory.getLogger("faultline.action");
@@ -28,7 +28,7 @@ public final class Experiment implements Runnable {
     private final String describe;
     private final String who;
     /** Dropped once the experiment ends: they hold the parsed command line, ~50 KB a run() that list() keeps. */
-    private Supplier<List<ContainerTarget>> targets;
+    private Supplier<List<? extends Target>> targets;
     private Action action;
     private final boolean random;
     private final Duration interval;
@@ -41,7 +41,7 @@ public final class Experiment implements Runnable {
     private volatile long containersAffected;
     private volatile String lastError;
 
-    public Experiment(String id, String verb, String describe, String who, Supplier<List<ContainerTarget>> targets, Action action,
+    public Experiment(String id, String verb, String describe, String who, Supplier<List<? extends Target>> targets, Action action,
                       boolean random, Duration interval, int limit, boolean dryRun) {
         this.id = id;
         this.verb = verb;
@@ -70,12 +70,12 @@ public final class Experiment implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
-        Supplier<List<ContainerTarget>> targets = this.targets;
+        Supplier<List<? extends Target>> targets = this.targets;
         Action action = this.action;
         try {
             while (!stopped) {
-                List<ContainerTarget> all = targets.get();
-                List<ContainerTarget> chosen = random ? List.of(all.get(ThreadLocalRandom.current().nextInt(all.size()))) : all;
+                List<? extends Target> all = targets.get();
+                List<? extends Target> chosen = random ? List.of(all.get(ThreadLocalRandom.current().nextInt(all.size()))) : all;
                 log.info("action={} experiment={} by={} containers={} dry_run={} command=\"{}\"", verb, id, who, chosen, dryRun, describe);
                 actions++; // counted as started: a netem tick holds for its whole duration
                 if (!dryRun) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -16,24 +15,24 @@ import java.util.stream.Stream;
  * command line in the PID namespace we share with the app.
  */
 public final class PodTargets {
-    public static final String SELF = "self";
+    public static final String SELF = OwnNamespace.ID;
 
     private PodTargets() {
     }
 
-    public static ContainerTarget self() {
-        return new ContainerTarget(SELF, SELF, "running", Map.of());
+    public static OwnNamespace self() {
+        return OwnNamespace.INSTANCE;
     }
 
     /** Processes whose command line matches a name (exact program name) or re2:<regex>; never this JVM. */
-    public static List<ContainerTarget> processes(List<String> targets) {
+    public static List<ProcessTarget> processes(List<String> targets) {
         if (targets == null || targets.isEmpty()) throw new IllegalArgumentException("no targets: name a process or give re2:<regex> of its command line");
         List<Pattern> patterns = new ArrayList<>();
         for (String t : targets) {
             patterns.add(t.startsWith("re2:") ? Pattern.compile(t.substring(4)) : Pattern.compile("(^|/)" + Pattern.quote(t) + "(\\s|$)"));
         }
         long me = ProcessHandle.current().pid();
-        List<ContainerTarget> out = new ArrayList<>();
+        List<ProcessTarget> out = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path p : (Iterable<Path>) procs::iterator) {
                 String name = p.getFileName().toString();
@@ -46,7 +45,7 @@ public final class PodTargets {
                 }
                 if (cmdline.isEmpty()) continue;
                 if (patterns.stream().anyMatch(pt -> pt.matcher(cmdline).find())) {
-                    out.add(new ContainerTarget("pid:" + name, cmdline.length() > 60 ? cmdline.substring(0, 60) : cmdline, "running", Map.of()));
+                    out.add(new ProcessTarget(Long.parseLong(name), cmdline));
                 }
             }
         } catch (IOException e) {
@@ -54,16 +53,5 @@ public final class PodTargets {
         }
         if (out.isEmpty()) throw new IllegalStateException("no process matches " + String.join(" ", targets));
         return out;
-    }
-
-    public static long pidOf(ContainerTarget t) {
-        return pidOf(t.id());
-    }
-
-    /** 0 for {@code self}, the pid of a {@code pid:N} process target, -1 for a container id. */
-    public static long pidOf(String id) {
-        if (id.equals(SELF)) return 0;
-        if (id.startsWith("pid:")) return Long.parseLong(id.substring(4));
-        return -1;
     }
 }

@@ -4,7 +4,7 @@ import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.ChangePlan;
 import dev.faultline.sidecar.network.NetnsExec;
 import dev.faultline.sidecar.network.NetnsExecutor;
-import dev.faultline.sidecar.targets.ContainerTarget;
+import dev.faultline.sidecar.targets.Target;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +18,7 @@ public final class NetworkChange extends Change {
     private final NetnsExecutor ns;
     private final ChangePlan plan;
 
-    public NetworkChange(String id, ContainerTarget target, NetnsExecutor ns, ChangePlan plan, Journal journal) {
+    public NetworkChange(String id, Target target, NetnsExecutor ns, ChangePlan plan, Journal journal) {
         this(id, target.id(), target.toString(), ns, plan, journal);
     }
 
