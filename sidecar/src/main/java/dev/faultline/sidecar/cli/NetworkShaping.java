@@ -6,9 +6,7 @@ import dev.faultline.sidecar.experiment.change.NetworkChange;
 import dev.faultline.sidecar.network.ChangePlan;
 import dev.faultline.sidecar.network.NetnsExec;
 import dev.faultline.sidecar.network.NetnsExecutor;
-import dev.faultline.sidecar.targets.ContainerTarget;
-import dev.faultline.sidecar.targets.OwnNamespace;
-import dev.faultline.sidecar.targets.ProcessTarget;
+import dev.faultline.sidecar.runtime.NamespaceAccess;
 import dev.faultline.sidecar.targets.Target;
 
 import java.time.Duration;
@@ -28,15 +26,7 @@ final class NetworkShaping {
             try {
                 for (Target t : targets) {
                     String id = c.newId() + "-" + t.shortId().replace(":", "");
-                    NetnsExecutor ns;
-                    if (t instanceof OwnNamespace) ns = NetnsExecutor.nsenter(0); // pod mode: our own namespace, or a process's
-                    else if (t instanceof ProcessTarget p) ns = NetnsExecutor.nsenter(p.pid());
-                    else {
-                        ContainerTarget ct = (ContainerTarget) t;
-                        long pid = cli.runtime().hostPid(ct);
-                        if (pid < 0) throw new IllegalStateException(t + " is not running");
-                        ns = cli.runtime().netns(ct, pid, id);
-                    }
+                    NetnsExecutor ns = NamespaceAccess.reach(t, id, cli::runtime);
                     Change change;
                     try {
                         for (List<String> check : precheck) {

@@ -6,9 +6,8 @@ import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.network.Watchdogs;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
+import dev.faultline.sidecar.runtime.NamespaceAccess;
 import dev.faultline.sidecar.runtime.cri.FreezeChange;
-import dev.faultline.sidecar.targets.OwnNamespace;
-import dev.faultline.sidecar.targets.ProcessTarget;
 import dev.faultline.sidecar.targets.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +50,8 @@ public final class Recovery {
     private static Change adopt(Journal.Entry e, Journal journal, ContainerRuntime runtime) {
         if (e.kind() == Journal.Kind.FREEZE) return FreezeChange.adopt(e, journal); // shell on the host's freezer file
         if (e.kind() == Journal.Kind.PAUSE) return runtime == null ? null : runtime.adoptPause(e, journal);
-        Target t = Target.journalled(e.containerId());
-        if (t instanceof OwnNamespace) return NetworkChange.adopt(e, NetnsExecutor.nsenter(0), journal);
-        if (t instanceof ProcessTarget p) return NetworkChange.adopt(e, NetnsExecutor.nsenter(p.pid()), journal); // gone = clean
-        if (runtime == null) return null;
-        return NetworkChange.adopt(e, runtime.netnsOf(e.containerId(), e.id()), journal);
+        NetnsExecutor ns = NamespaceAccess.readopt(Target.journalled(e.containerId()), e.id(), runtime);
+        return ns == null ? null : NetworkChange.adopt(e, ns, journal);
     }
 
     /** The crashed sidecar's watchdog: a process where we see host PIDs, else a helper container. */
