@@ -1,9 +1,7 @@
 package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
-import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.network.NetnsExec;
-import dev.faultline.sidecar.targets.ContainerTarget;
 import dev.faultline.sidecar.targets.ProcessTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,8 +11,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The container verbs, each one call of the runtime (crash: one signal to the main process). A container that went
- * away between selection and action is not an error: the runtimes tolerate it.
+ * The container verbs' words (what each does is a {@link ContainerEffects} value). A container that went away
+ * between selection and action is not an error: the runtimes tolerate it.
  */
 final class ContainerVerbs {
     private ContainerVerbs() {
@@ -69,16 +67,7 @@ final class ContainerVerbs {
         SidecarCli cli() { return cli; }
         String verb() { return "kill"; }
         boolean runningOnly() { return true; }
-        String describe() { return "kill --signal " + signal(signal); }
-        String signalName() { return signal(signal); }
-
-        boolean supportsPod() { return true; }
-
-        Experiment.Action action(Runner c) {
-            String sig = signal(signal);
-            if (cli.podMode()) return signalProcesses(sig);
-            return ts -> forEach(ts, t -> cli.runtime().kill(t, sig));
-        }
+        ExperimentPlan.Effect effect() { return new ContainerEffects.Kill(signal); }
     }
 
     @Command(name = "stop", description = "Stop containers (SIGTERM, then SIGKILL after --time).", mixinStandardHelpOptions = true)
@@ -89,11 +78,7 @@ final class ContainerVerbs {
         SidecarCli cli() { return cli; }
         String verb() { return "stop"; }
         boolean runningOnly() { return true; }
-        String describe() { return "stop --time " + time; }
-
-        Experiment.Action action(Runner c) {
-            return ts -> forEach(ts, t -> cli.runtime().stop(t, Duration.ofSeconds(time)));
-        }
+        ExperimentPlan.Effect effect() { return new ContainerEffects.Stop(time); }
     }
 
     @Command(name = "pause", description = "Pause containers for --duration, then unpause them.", mixinStandardHelpOptions = true)
@@ -104,27 +89,7 @@ final class ContainerVerbs {
         SidecarCli cli() { return cli; }
         String verb() { return "pause"; }
         boolean runningOnly() { return true; }
-        String describe() { return "pause --duration " + duration.toMillis() + "ms"; }
-
-        /**
-         * Journalled and watchdog-guarded like a network change: a SIGKILLed sidecar leaves nothing paused. Docker
-         * pauses through the engine; on CRI, which has no pause, the container's cgroup is frozen.
-         */
-        Experiment.Action action(Runner c) {
-            return ts -> {
-                List<Change> paused = new java.util.ArrayList<>();
-                try {
-                    for (ContainerTarget t : TargetedCommand.containers(ts)) {
-                        Change p = cli.runtime().pause(c.newId() + "-" + t.shortId(), t, c.journal());
-                        p.apply(duration);
-                        paused.add(p);
-                    }
-                    Thread.sleep(duration.toMillis());
-                } finally { // also on stop and SIGTERM: nothing stays paused
-                    NetworkShaping.revertAll(paused);
-                }
-            };
-        }
+        ExperimentPlan.Effect effect() { return new ContainerEffects.Pause(duration); }
     }
 
     @Command(name = "restart", description = "Restart containers.", mixinStandardHelpOptions = true)
@@ -135,11 +100,7 @@ final class ContainerVerbs {
         SidecarCli cli() { return cli; }
         String verb() { return "restart"; }
         boolean runningOnly() { return false; }
-        String describe() { return "restart --time " + time; }
-
-        Experiment.Action action(Runner c) {
-            return ts -> forEach(ts, t -> cli.runtime().restart(t, Duration.ofSeconds(time)));
-        }
+        ExperimentPlan.Effect effect() { return new ContainerEffects.Restart(time); }
     }
 
     @Command(name = "rm", description = "Remove containers.", mixinStandardHelpOptions = true)
@@ -151,11 +112,7 @@ final class ContainerVerbs {
         SidecarCli cli() { return cli; }
         String verb() { return "rm"; }
         boolean runningOnly() { return false; }
-        String describe() { return "rm" + (force ? " --force" : "") + (volumes ? " --volumes" : ""); }
-
-        Experiment.Action action(Runner c) {
-            return ts -> forEach(ts, t -> cli.runtime().remove(t, force, volumes));
-        }
+        ExperimentPlan.Effect effect() { return new ContainerEffects.Remove(force, volumes); }
     }
 
     /**
@@ -171,20 +128,7 @@ final class ContainerVerbs {
         SidecarCli cli() { return cli; }
         String verb() { return "crash"; }
         boolean runningOnly() { return true; }
-        String describe() { return "crash --signal " + signal(signal); }
-        String signalName() { return signal(signal); }
-
-        boolean supportsPod() { return true; }
-
-        Experiment.Action action(Runner c) {
-            String sig = signal(signal);
-            if (cli.podMode()) return signalProcesses(sig);
-            return ts -> forEach(ts, t -> {
-                long pid = cli.runtime().hostPid(t);
-                if (pid <= 0) return; // stopped meanwhile
-                signalPid(pid, sig, t.toString());
-            });
-        }
+        ExperimentPlan.Effect effect() { return new ContainerEffects.Crash(signal); }
     }
 
 }

@@ -19,7 +19,7 @@ final class IptablesCommand {
     Duration duration;
 
     @Command(name = "loss", description = "Drop incoming (default) or outgoing packets at random or every Nth.", mixinStandardHelpOptions = true)
-    static final class Loss extends TargetedCommand {
+    static final class Loss extends TargetedCommand.Shaping {
         @ParentCommand IptablesCommand ipt;
         @Option(names = "--probability", description = "drop with this probability (0-1]") Double probability;
         @Option(names = "--every", description = "drop every Nth packet") Integer every;
@@ -31,7 +31,6 @@ final class IptablesCommand {
         @Option(names = "--egress", description = "drop outgoing packets (OUTPUT chain) instead of incoming (INPUT)") boolean egress;
 
         SidecarCli cli() { return ipt.cli; }
-        boolean supportsPod() { return true; }
         String verb() { return "iptables"; }
         boolean runningOnly() { return true; }
 

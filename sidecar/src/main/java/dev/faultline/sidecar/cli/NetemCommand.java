@@ -58,12 +58,11 @@ final class NetemCommand {
         return checks;
     }
 
-    abstract static class Effect extends TargetedCommand {
+    abstract static class Effect extends TargetedCommand.Shaping {
         @ParentCommand NetemCommand netem;
 
         SidecarCli cli() { return netem.cli; }
         boolean runningOnly() { return true; }
-        boolean supportsPod() { return true; }
         String verb() { return "netem"; }
 
         abstract List<String> qdisc();

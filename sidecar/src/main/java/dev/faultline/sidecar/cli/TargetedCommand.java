@@ -4,13 +4,13 @@ import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import dev.faultline.sidecar.targets.Target;
-import dev.faultline.sidecar.targets.TargetSelector;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
-/** A verb aimed at containers: selection (never empty, never ourselves) and scheduling are shared here. */
+/** A verb aimed at targets: its words become an {@link ExperimentPlan}, which the {@link Scheduler} turns into an experiment. */
 abstract class TargetedCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TARGET", arity = "0..*", description = "container names, re2:<regex>, or none with --label")
     List<String> targets;
@@ -22,50 +22,48 @@ abstract class TargetedCommand implements Callable<Integer> {
     /** Verbs that need a live process act on running containers only. */
     abstract boolean runningOnly();
 
-    abstract Experiment.Action action(Runner runner);
+    /** What the verb does, from its flags (checked when it is scheduled, not here). */
+    abstract ExperimentPlan.Effect effect();
 
-    /** The words of this command, for the action log and list(). */
-    abstract String describe();
+    ExperimentPlan plan() {
+        SidecarCli cli = cli();
+        ExperimentPlan.Selection selection = cli.podMode() ? new ExperimentPlan.Pod(targets)
+                : new ExperimentPlan.Containers(targets, cli.labels, cli.namespaces, runningOnly());
+        return new ExperimentPlan(verb(), selection, effect(), new ExperimentPlan.Schedule(cli.random, cli.interval, cli.limit, cli.dryRun));
+    }
 
     @Override
     public Integer call() {
         SidecarCli cli = cli();
-        Runner runner = cli.runner;
-        if (cli.podMode()) return runner.execute(podExperiment(cli, runner));
-        TargetSelector selector = new TargetSelector(targets, cli.labels, cli.namespaces);
-        ContainerRuntime runtime = cli.runtime();
-        runtime.refuseUnsupported(verb(), signalName()); // what this runtime cannot do is refused before anything is selected
-        // refuse an empty selection now, before anything runs; the first tick acts on this one rather than list again
-        java.util.concurrent.atomic.AtomicReference<List<ContainerTarget>> first = new java.util.concurrent.atomic.AtomicReference<>(selector.select(runtime, runningOnly()));
-        java.util.function.Supplier<List<? extends Target>> select = () -> {
-            List<ContainerTarget> now = first.getAndSet(null);
-            return now != null ? now : selector.select(runtime, runningOnly());
-        };
-        Experiment e = new Experiment(runner.newId(), verb(), describe() + " " + selector, runner.who(), select, action(runner),
-                cli.random, cli.interval, cli.limit, cli.dryRun);
-        return runner.execute(e);
+        return cli.runner.execute(Scheduler.experiment(plan(), cli.runner, cli::runtime));
     }
 
-    /** The signal a kill or crash sends, for {@link ContainerRuntime#refuseUnsupported}; null for other verbs. */
-    String signalName() {
-        return null;
-    }
+    /** netem and iptables: their words and action still come from their picocli fields; they act in pod mode too. */
+    abstract static class Shaping extends TargetedCommand {
+        /** The words of this command, for the action log and list(). */
+        abstract String describe();
 
-    /** In pod mode a verb acts on our own namespace ({@code self}) or on processes: the ones that support it say so. */
-    boolean supportsPod() {
-        return false;
-    }
+        abstract Experiment.Action action(Runner runner);
 
-    private Experiment podExperiment(SidecarCli cli, Runner runner) {
-        if (!supportsPod()) throw new IllegalArgumentException(verb() + " needs the engine's socket (Docker's, or a CRI runtime's); in pod mode use crash, kill (both signal a process), netem or iptables");
-        boolean self = targets == null || targets.isEmpty() || targets.equals(List.of(dev.faultline.sidecar.targets.PodTargets.SELF));
-        boolean network = verb().equals("netem") || verb().equals("iptables");
-        java.util.function.Supplier<List<? extends Target>> chosen = network && self
-                ? () -> List.of(dev.faultline.sidecar.targets.PodTargets.self())
-                : () -> dev.faultline.sidecar.targets.PodTargets.processes(targets);
-        chosen.get(); // refuse an empty selection now
-        return new Experiment(runner.newId(), verb(), describe() + " (pod) " + (targets == null ? "self" : String.join(" ", targets)), runner.who(),
-                chosen, action(runner), cli.random, cli.interval, cli.limit, cli.dryRun);
+        @Override
+        ExperimentPlan.Effect effect() {
+            return new ExperimentPlan.Effect() {
+                @Override
+                public String describe() {
+                    return Shaping.this.describe();
+                }
+
+                @Override
+                public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
+                    return Shaping.this.action(runner);
+                }
+
+                @Override
+                public boolean supportsPod() {
+                    return true;
+                }
+            };
+        }
     }
 
     /** The container verbs act through the runtime: their selection is of containers only. */

@@ -1,0 +1,50 @@
+package dev.faultline.sidecar.cli;
+
+import dev.faultline.sidecar.experiment.Experiment;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
+import dev.faultline.sidecar.targets.PodTargets;
+import dev.faultline.sidecar.targets.Target;
+import dev.faultline.sidecar.targets.TargetSelector;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/** Turns a plan into an experiment: its selection (never empty, never ourselves), its action, its schedule. */
+final class Scheduler {
+    private Scheduler() {
+    }
+
+    /** @param runtime opened at its first use: pod mode has none */
+    static Experiment experiment(ExperimentPlan plan, Runner runner, Supplier<ContainerRuntime> runtime) {
+        if (plan.selection() instanceof ExperimentPlan.Pod pod) return podExperiment(plan, pod, runner, runtime);
+        ExperimentPlan.Containers containers = (ExperimentPlan.Containers) plan.selection();
+        TargetSelector selector = containers.selector();
+        ContainerRuntime rt = runtime.get();
+        rt.refuseUnsupported(plan.verb(), plan.effect().signal()); // what this runtime cannot do is refused before anything is selected
+        // refuse an empty selection now, before anything runs; the first tick acts on this one rather than list again
+        AtomicReference<List<? extends Target>> first = new AtomicReference<>(selector.select(rt, containers.runningOnly()));
+        Supplier<List<? extends Target>> select = () -> {
+            List<? extends Target> now = first.getAndSet(null);
+            return now != null ? now : selector.select(rt, containers.runningOnly());
+        };
+        return experiment(plan, runner, select, runtime, false);
+    }
+
+    private static Experiment podExperiment(ExperimentPlan plan, ExperimentPlan.Pod pod, Runner runner, Supplier<ContainerRuntime> runtime) {
+        if (!plan.effect().supportsPod()) throw new IllegalArgumentException(plan.verb() + " needs the engine's socket (Docker's, or a CRI runtime's); in pod mode use crash, kill (both signal a process), netem or iptables");
+        boolean network = plan.verb().equals("netem") || plan.verb().equals("iptables");
+        Supplier<List<? extends Target>> chosen = network && pod.self()
+                ? () -> List.of(PodTargets.self())
+                : () -> PodTargets.processes(pod.targets());
+        chosen.get(); // refuse an empty selection now
+        return experiment(plan, runner, chosen, runtime, true);
+    }
+
+    /** The words, then the action: a verb's flags are checked in this order, as they always were. */
+    private static Experiment experiment(ExperimentPlan plan, Runner runner, Supplier<List<? extends Target>> targets, Supplier<ContainerRuntime> runtime, boolean pod) {
+        ExperimentPlan.Schedule s = plan.schedule();
+        return new Experiment(runner.newId(), plan.verb(), plan.canonical(), runner.who(), targets, plan.effect().action(runner, runtime, pod),
+                s.random(), s.interval(), s.limit(), s.dryRun());
+    }
+}
