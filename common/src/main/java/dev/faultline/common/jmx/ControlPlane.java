@@ -100,13 +100,21 @@ public final class ControlPlane {
     }
 
     /** The server the remote connector serves: Faultline's MBeans and nothing else; created by the first call. */
-    public synchronized MBeanServer remote() {
-        if (faultlineOnly == null) {
-            MBeanServer s = MBeanServerFactory.newMBeanServer(RemoteAccess.DOMAIN);
-            for (Entry e : entries.values()) registerQuietly(s, e);
-            faultlineOnly = s;
+    public MBeanServer remote() {
+        synchronized (this) {
+            if (faultlineOnly != null) return faultlineOnly;
         }
-        return faultlineOnly;
+        // made outside our lock: JMX makes every server holding the builder's lock, and the platform server's making
+        // calls platformAppeared (our lock) under it; holding ours here while waiting for the builder's deadlocked a
+        // service whose JDK JMX agent started as the agent's control thread did (a CI run of ProcessFaultsIT)
+        MBeanServer s = MBeanServerFactory.newMBeanServer(RemoteAccess.DOMAIN);
+        synchronized (this) {
+            if (faultlineOnly == null) { // a racing caller's server, if any, is dropped unused: newMBeanServer keeps no reference
+                for (Entry e : entries.values()) registerQuietly(s, e);
+                faultlineOnly = s;
+            }
+            return faultlineOnly;
+        }
     }
 
     /**

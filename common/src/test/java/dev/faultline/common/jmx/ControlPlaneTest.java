@@ -66,4 +66,67 @@ class ControlPlaneTest {
         assertEquals(1, remote.queryNames(new ObjectName("dev.faultline:*"), null).size());
         assertEquals(1, made.get(), "the refused one was never made");
     }
+
+    /**
+     * The platform server being made (JMX holds its builder's lock and calls platformAppeared from inside) while
+     * another thread asks for the remote server (which JMX also makes under that lock): both finish. The builder
+     * below stands in for the agent's platform-server watch and waits until the other thread is in remote().
+     */
+    @Test
+    void thePlatformServersCreationAndTheRemoteServersDoNotDeadlock() throws Exception {
+        ControlPlane plane = ControlPlane.lazy();
+        plane.register("dev.faultline:type=Agent", () -> ping(new AtomicInteger()));
+        java.util.concurrent.CountDownLatch inCreation = new java.util.concurrent.CountDownLatch(1);
+        WatchingBuilder.onCreate = server -> {
+            inCreation.countDown();
+            sleepQuietly(300); // the other thread is in remote() by now, waiting for the builder's lock
+            plane.platformAppeared(server);
+        };
+        String was = System.getProperty("javax.management.builder.initial");
+        System.setProperty("javax.management.builder.initial", WatchingBuilder.class.getName());
+        try {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            java.util.concurrent.Future<MBeanServer> platform = pool.submit(() -> MBeanServerFactory.newMBeanServer("platform-like"));
+            java.util.concurrent.Future<MBeanServer> remote = pool.submit(() -> {
+                inCreation.await();
+                return plane.remote();
+            });
+            try {
+                MBeanServer p = platform.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                MBeanServer r = remote.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(plane.inPlatform());
+                assertTrue(p.isRegistered(new ObjectName("dev.faultline:type=Agent")));
+                assertTrue(r.isRegistered(new ObjectName("dev.faultline:type=Agent")));
+            } catch (java.util.concurrent.TimeoutException deadlock) {
+                fail("deadlock: the platform server's creation and remote() wait for each other");
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            WatchingBuilder.onCreate = null;
+            if (was == null) System.clearProperty("javax.management.builder.initial");
+            else System.setProperty("javax.management.builder.initial", was);
+        }
+    }
+
+    /** Calls onCreate for the server named "platform-like" from inside its creation, as the agent's watch does. */
+    public static final class WatchingBuilder extends javax.management.MBeanServerBuilder {
+        static volatile java.util.function.Consumer<MBeanServer> onCreate;
+
+        @Override
+        public MBeanServer newMBeanServer(String domain, MBeanServer outer, javax.management.MBeanServerDelegate delegate) {
+            MBeanServer s = super.newMBeanServer(domain, outer, delegate);
+            java.util.function.Consumer<MBeanServer> c = onCreate;
+            if (c != null && "platform-like".equals(domain)) c.accept(s);
+            return s;
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
