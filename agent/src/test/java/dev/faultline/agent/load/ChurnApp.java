@@ -99,13 +99,18 @@ public final class ChurnApp {
         StringBuilder out = new StringBuilder("OK");
         List<String> metaspace = new ArrayList<>(), classes = new ArrayList<>(), counted = new ArrayList<>(), bootProfiles = new ArrayList<>(), progress = new ArrayList<>();
         long[] lastCalls = calls();
-        bootNonClassUsed(); // the first VM.metaspace call loads its classes (~80): here, not between the first two samples
+        // what each sample does once loads classes the first time (VM.metaspace's report; printf's Formatter, locale and
+        // number formats, ~80 classes): done here, before the baseline, or the first window counts them as growth
+        bootNonClassUsed();
+        System.err.printf("[churn] %d cycles of warm-up, then windows of %d%n", warmup, sample);
         long t0 = System.nanoTime(), measuredFrom = 0;
         long netNanos = 0, methodNanos = 0, methodCycles = 0; // in add() and remove() of each kind, in the measured cycles
         int methodRules = 0;
         // the baseline: after the warm-up and windows of the measured mix until one moves Metaspace by less than 0.05 %
         // (the JIT's profiles of the mix's own paths keep growing it for a few thousand cycles on a fast machine)
         int settle = Integer.MAX_VALUE, windows = 0;
+        java.util.Set<String> baselineNames = java.util.Set.of();
+        java.util.Set<String> firstWindowNames = java.util.Set.of();
         long lastMeta = -1;
         for (int i = 0; i < (settle == Integer.MAX_VALUE ? Integer.MAX_VALUE : settle + cycles); i++) {
             // the warm-up arms a method rule in every cycle: the retransformation path is what needs warming (its
@@ -138,6 +143,9 @@ public final class ChurnApp {
                 if (done == settle || done == settle + cycles) metaspaceReport(done == settle ? "baseline" : "end");
                 metaspace.add(Long.toString(m[0]));
                 classes.add(Long.toString(m[1]));
+                // what the first measured window loaded, by name (a one-time load there reads as growth), reported at the end
+                if (done == settle) baselineNames = ClassCount.names();
+                else if (done == settle + sample) firstWindowNames = ClassCount.names();
                 counted.add(Long.toString(m[2]));
                 bootProfiles.add(Long.toString(bootNonClassUsed()));
                 long[] now = calls();
@@ -149,6 +157,9 @@ public final class ChurnApp {
             }
         }
         long measuredMs = (System.nanoTime() - measuredFrom) / 1_000_000, totalMs = (System.nanoTime() - t0) / 1_000_000;
+        java.util.Set<String> loadedInFirstWindow = new java.util.TreeSet<>(firstWindowNames);
+        loadedInFirstWindow.removeAll(baselineNames);
+        System.err.println("[churn-new-classes] in the first window: " + loadedInFirstWindow.size() + " " + loadedInFirstWindow);
         long injectedAtQuiet = (Long) server.getAttribute(AGENT, "InjectedTotal");
         quietFrom = System.nanoTime();
         long deadline = System.nanoTime() + 30_000_000_000L;

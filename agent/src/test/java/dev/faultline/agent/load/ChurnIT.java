@@ -78,6 +78,7 @@ class ChurnIT {
                     r.get("quietCalls"), r.get("quietFaults"), r.get("injectedAfterRemoval"), r.get("netFaults"), r.get("methodFaults"));
 
             String err = svc.stderr();
+            err.lines().filter(l -> l.startsWith("[churn-new-classes]")).forEach(System.out::println);
             for (int at = err.indexOf("[churn-metaspace"); at >= 0; at = err.indexOf("[churn-metaspace", at + 1)) {
                 int end = err.indexOf("[/churn-metaspace]", at);
                 System.out.println(metaspaceSummary(err.substring(at, end < 0 ? err.length() : end)));

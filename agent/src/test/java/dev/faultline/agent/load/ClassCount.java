@@ -26,6 +26,13 @@ public final class ClassCount {
         return inst == null ? -1 : inst.getAllLoadedClasses().length;
     }
 
+    /** The names of the classes there are now (for a report of what a window loaded). */
+    public static java.util.Set<String> names() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (inst != null) for (Class<?> c : inst.getAllLoadedClasses()) out.add(c.getName());
+        return out;
+    }
+
     /** The agent's jar: a manifest naming this class, loaded from the service's class path. */
     public static String jar() throws Exception {
         File jar = new File(System.getProperty("java.io.tmpdir"), "faultline-class-count-" + ProcessHandle.current().pid() + ".jar");
