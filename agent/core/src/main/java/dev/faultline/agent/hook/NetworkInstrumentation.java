@@ -1,6 +1,6 @@
 package dev.faultline.agent.hook;
 
-import dev.faultline.agent.Installer;
+import dev.faultline.agent.instrument.Installer;
 import dev.faultline.agent.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;

@@ -1,7 +1,7 @@
 package dev.faultline.agent.method;
 
 import dev.faultline.agent.bootstrap.Effect;
-import dev.faultline.agent.Installer;
+import dev.faultline.agent.instrument.Installer;
 import dev.faultline.agent.bootstrap.Hooks;
 import dev.faultline.agent.bootstrap.MethodHooks;
 import dev.faultline.agent.bootstrap.MethodInjector;

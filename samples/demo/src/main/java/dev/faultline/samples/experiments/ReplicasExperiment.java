@@ -1,8 +1,7 @@
 package dev.faultline.samples.experiments;
 
 import dev.faultline.samples.control.SidecarChaos;
-import dev.faultline.samples.experiment.ExperimentTable;
-import dev.faultline.samples.experiment.SteadyStateHypothesis;
+import dev.faultline.samples.report.ExperimentTable;
 import dev.faultline.samples.fleet.DockerFleet;
 import dev.faultline.samples.fleet.Replica;
 import dev.faultline.samples.gateway.RoundRobinGateway;

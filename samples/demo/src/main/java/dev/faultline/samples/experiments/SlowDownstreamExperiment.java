@@ -1,8 +1,7 @@
 package dev.faultline.samples.experiments;
 
 import dev.faultline.samples.control.AgentControl;
-import dev.faultline.samples.experiment.ExperimentTable;
-import dev.faultline.samples.experiment.SteadyStateHypothesis;
+import dev.faultline.samples.report.ExperimentTable;
 import dev.faultline.samples.fleet.Fleet;
 import dev.faultline.samples.fleet.Replica;
 import dev.faultline.samples.gateway.RoundRobinGateway;

@@ -1,6 +1,6 @@
 package dev.faultline.samples.load;
 
-import dev.faultline.samples.experiment.ExperimentTable;
+import dev.faultline.samples.report.ExperimentTable;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.faultline.agent;
+package dev.faultline.agent.instrument;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
 

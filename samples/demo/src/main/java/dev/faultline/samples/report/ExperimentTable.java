@@ -1,4 +1,4 @@
-package dev.faultline.samples.experiment;
+package dev.faultline.samples.report;
 
 import java.util.ArrayList;
 import java.util.Arrays;

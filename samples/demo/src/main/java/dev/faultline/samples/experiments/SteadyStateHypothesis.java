@@ -1,4 +1,4 @@
-package dev.faultline.samples.experiment;
+package dev.faultline.samples.experiments;
 
 import dev.faultline.samples.load.LoadReport;
 
