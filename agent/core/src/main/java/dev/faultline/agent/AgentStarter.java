@@ -68,7 +68,7 @@ public final class AgentStarter {
         // advice bytes from inst/ through our own loader (the boot search path serves classes, not resources)
         ClassFileLocator adviceBytes = new ClassFileLocator.Compound(ClassFileLocator.ForClassLoader.of(AgentStarter.class.getClassLoader()),
                 ClassFileLocator.ForClassLoader.ofSystemLoader());
-        MethodFaults methods = Extensions.install(faults, inst, adviceBytes, dynamic);
+        MethodFaults methods = Extensions.install(faults, inst, adviceBytes);
 
         preload();
         List<String> fromFile = readFaultsFile(options.faultsFile(), log);

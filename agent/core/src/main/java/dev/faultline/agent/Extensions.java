@@ -13,7 +13,7 @@ final class Extensions {
     }
 
     /** Returns the method-fault handler, whose hook path the installer warms up. */
-    static MethodFaults install(FaultRegistry registry, Instrumentation inst, ClassFileLocator adviceBytes, boolean dynamic) {
+    static MethodFaults install(FaultRegistry registry, Instrumentation inst, ClassFileLocator adviceBytes) {
         MethodFaults methods = new MethodFaults(inst, adviceBytes);
         registry.addHandler(methods);
         registry.addHandler(new ProcessFaults(() -> registry));

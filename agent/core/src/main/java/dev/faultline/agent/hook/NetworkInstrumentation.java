@@ -23,8 +23,8 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * Installs the network hooks once, at start-up, into the three JDK classes every TCP client and server on
- * JDK 17+ goes through. They are already loaded, so this is a retransformation that adds no members.
+ * Installs the network hooks once, on the first {@code add()} (FaultRegistry), into the JDK classes every TCP client
+ * and server on JDK 17+ goes through. They are already loaded, so this is a retransformation that adds no members.
  */
 public final class NetworkInstrumentation {
     private static final Logger log = LoggerFactory.getLogger(NetworkInstrumentation.class);

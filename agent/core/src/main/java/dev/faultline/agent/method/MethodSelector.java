@@ -143,7 +143,7 @@ final class MethodSelector {
                 for (MethodDescription m : type.getDeclaredMethods()) if (methods.matches(m)) return true;
                 return false;
             } catch (RuntimeException | LinkageError e) {
-                return true; // methods this loader cannot describe: let the transformation decide, as it always did
+                return true; // methods this loader cannot describe: let the transformation decide
             }
         };
     }
