@@ -29,22 +29,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code apply_ms}/{@code revert_ms}); the idle daemon's RSS with the CRI runtime. No kubelet here: each crash round
  * starts a fresh container (in one pod) the way kubelet would restart it.
  */
-class CriBenchmarkIT {
+class CriBenchmarkIT extends CriTest {
     static final int ROUNDS = 12;
-    CriNode node;
-    CriRuntime cri;
-
-    @BeforeEach
-    void connect() {
-        node = CriNode.require();
-        cri = CriRuntime.connect(CriNode.ENDPOINT, Duration.ofSeconds(5));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (cri != null) cri.close();
-        if (node != null) node.close();
-    }
 
     @Test
     void crashThroughJmxToExitedAgainstAPlainKill() throws Exception {

@@ -29,29 +29,11 @@ import static org.junit.jupiter.api.Assertions.*;
  * the journal is empty once a start has verified it. The kernel here has no sch_netem: a tbf rate and an iptables
  * rule are the changes, as in the Docker crash matrix. Needs root and {@code .ci/containerd.sh start}.
  */
-class CriNetworkCrashIT {
+class CriNetworkCrashIT extends CriTest {
     /** The change each case makes, as an operator types it, with the duration appended in front of the effect. */
     static final Map<String, List<String>> CHANGES = Map.of(
             "rate", List.of("netem", "--duration", "%s", "rate", "--rate", "1mbit"),
             "loss", List.of("iptables", "--duration", "%s", "loss", "--probability", "0.5"));
-
-    CriNode node;
-    CriRuntime cri;
-    Sidecar sidecar;
-
-    @BeforeEach
-    void connect() {
-        node = CriNode.require();
-        cri = CriRuntime.connect(CriNode.ENDPOINT, Duration.ofSeconds(5));
-        sidecar = new Sidecar();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (sidecar != null) sidecar.close();
-        if (cri != null) cri.close();
-        if (node != null) node.close();
-    }
 
     /** Every kill point of the change, then a next start (any command: recovery comes first) that reverts it. */
     @ParameterizedTest

@@ -29,24 +29,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@link CriRuntime} and {@link RuntimeEndpoints} against a real containerd through CRI (the private one of
  * {@code .ci/containerd.sh}), with pods made as kubelet makes them ({@link CriNode}). Needs root.
  */
-class CriRuntimeIT {
+class CriRuntimeIT extends CriTest {
     /** a busybox loop whose counter shows whether it runs, and an httpd on the pod's loopback serving it */
     static final String[] TICKER = {"sh", "-c", "httpd -p 127.0.0.1:8080 -h /tmp; i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 20000; done"};
-
-    CriNode node;
-    CriRuntime cri;
-
-    @BeforeEach
-    void connect() {
-        node = CriNode.require();
-        cri = CriRuntime.connect(CriNode.ENDPOINT, Duration.ofSeconds(5));
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (cri != null) cri.close();
-        if (node != null) node.close(); // asserts that no sandbox, netns, cgroup or log dir is left
-    }
 
     @Test
     void versionNamesTheRuntime() {

@@ -27,25 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * made as kubelet makes them ({@link CriNode}); the effect of each verb is read from the runtime and the host, never
  * from the sidecar's own words. Needs root and {@code .ci/containerd.sh start}.
  */
-class CriSidecarIT {
-    CriNode node;
-    CriRuntime cri;
-    Sidecar sidecar;
-
-    @BeforeEach
-    void connect() {
-        node = CriNode.require();
-        cri = CriRuntime.connect(CriNode.ENDPOINT, Duration.ofSeconds(5));
-        sidecar = new Sidecar();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (sidecar != null) sidecar.close();
-        if (cri != null) cri.close();
-        if (node != null) node.close();
-    }
-
+class CriSidecarIT extends CriTest {
     private Sidecar.Run run(Map<String, String> env, String... args) throws Exception {
         String[] all = new String[args.length + 2];
         all[0] = "--runtime-endpoint";

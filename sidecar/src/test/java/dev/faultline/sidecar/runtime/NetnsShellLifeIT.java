@@ -21,25 +21,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * the daemon (its stdin closes with the JVM), while the change's watchdog outlives it. Needs root and
  * {@code .ci/containerd.sh start}.
  */
-class NetnsShellLifeIT {
-    CriNode node;
-    CriRuntime cri;
-    Sidecar sidecar;
-
-    @BeforeEach
-    void connect() {
-        node = CriNode.require();
-        cri = CriRuntime.connect(CriNode.ENDPOINT, Duration.ofSeconds(5));
-        sidecar = new Sidecar();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (sidecar != null) sidecar.close();
-        if (cri != null) cri.close();
-        if (node != null) node.close();
-    }
-
+class NetnsShellLifeIT extends CriTest {
     @Test
     void oneShellWhileTheChangeIsInForceNoneOnceItIsRevertedWhileTheDaemonRunsOn() throws Exception {
         String pod = node.run + "-shell";
