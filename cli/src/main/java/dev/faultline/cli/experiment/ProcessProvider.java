@@ -100,12 +100,19 @@ record ProcessProvider(Map<?, ?> spec) implements Provider {
     }
 
     /** The command chaoslib runs: the path looked up, then a string through {@code /bin/sh -c}, else the words. */
-    List<String> command() {
-        String path = which(expandUser((String) spec.get("path")));
+    List<String> command() throws IOException {
+        String given = expandUser((String) spec.get("path"));
+        String path = which(given);
         Object args = spec.get("arguments");
-        if (args instanceof String s) return List.of("/bin/sh", "-c", path + " " + s); // subprocess.run(shell=True)
+        if (args instanceof String s) {
+            // a shell would only say "not found" with exit 127: fail as a list's run does (chaoslib refuses it earlier)
+            if (path == null) {
+                throw new IOException("Cannot run program \"" + given + "\": not an executable file found on PATH");
+            }
+            return List.of("/bin/sh", "-c", path + " " + s); // subprocess.run(shell=True)
+        }
         List<String> cmd = new ArrayList<>();
-        cmd.add(path);
+        cmd.add(path != null ? path : given); // not found: starting it fails, naming it
         cmd.addAll(words(args));
         return cmd;
     }
@@ -117,15 +124,19 @@ record ProcessProvider(Map<?, ?> spec) implements Provider {
         return home.replaceAll("/+$", "") + path.substring(1);
     }
 
-    /** {@code shutil.which}: a path with a slash as it is, else the first executable on PATH; else as given. */
+    /** {@code shutil.which}: a path with a slash if it is an executable file, else the first on PATH; else null. */
     static String which(String path) {
-        if (path.contains("/")) return path;
+        if (path.contains("/")) return executable(Path.of(path)) ? path : null;
         String dirs = System.getenv("PATH") != null ? System.getenv("PATH") : ":/bin:/usr/bin";
         for (String dir : dirs.split(":", -1)) {
             Path candidate = dir.isEmpty() ? Path.of(path) : Path.of(dir, path);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return candidate.toString();
+            if (executable(candidate)) return candidate.toString();
         }
-        return path; // not found: running it fails, naming it (chaoslib's validation refuses it)
+        return null;
+    }
+
+    private static boolean executable(Path p) {
+        return Files.isRegularFile(p) && Files.isExecutable(p);
     }
 
     @Override

@@ -129,15 +129,19 @@ class ProcessArgumentsTest {
     }
 
     @Test
-    void thePathIsLookedUpAsShutilWhichOfExpandUser() {
+    void thePathIsLookedUpAsShutilWhichOfExpandUser() throws IOException {
         String home = System.getenv("HOME") != null ? System.getenv("HOME") : System.getProperty("user.home");
         assertEquals(home + "/bin/x", ProcessProvider.expandUser("~/bin/x"));
         assertEquals("~user/x", ProcessProvider.expandUser("~user/x"));
         assertTrue(Path.of(ProcessProvider.which("sh")).isAbsolute());
-        assertEquals("./local", ProcessProvider.which("./local"));
-        assertEquals("no-such-program-here", ProcessProvider.which("no-such-program-here"));
+        assertEquals("/bin/sh", ProcessProvider.which("/bin/sh"));
+        assertEquals(null, ProcessProvider.which("./no-such-program-here"));
+        assertEquals(null, ProcessProvider.which("no-such-program-here"));
         ProcessProvider p = new ProcessProvider(Map.of("type", "process", "path", "sh", "arguments", "-c 'exit 3'"));
         assertEquals(List.of("/bin/sh", "-c", ProcessProvider.which("sh") + " -c 'exit 3'"), p.command());
+        ProcessProvider missing = new ProcessProvider(Map.of("type", "process", "path", "no-such-program", "arguments", "-v"));
+        IOException e = assertThrows(IOException.class, missing::command);
+        assertEquals("Cannot run program \"no-such-program\": not an executable file found on PATH", e.getMessage());
     }
 
     @Test
