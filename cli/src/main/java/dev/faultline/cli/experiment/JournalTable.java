@@ -28,7 +28,7 @@ public final class JournalTable {
             Map<?, ?> r = pr.run(), activity = pr.activity();
             Instant at = Instant.parse((String) r.get("start"));
             Instant until = r.get("end") instanceof String e ? Instant.parse(e) : at;
-            Object v = Report.value(r.get("output"), activity.get("tolerance"));
+            Object v = Report.value(r.get("output"), activity.get("tolerance"), activity.get("provider"));
             String value = v == null ? "(" + firstLine(r.get("exception")) + ")" : String.valueOf(v).strip();
             rows.add(new String[]{seconds(start, at), pr.phase(), String.valueOf(activity.get("name")), value, tolerance(activity.get("tolerance")),
                     Boolean.TRUE.equals(r.get("tolerance_met")) ? "met" : "DEVIATED", armedDuring(windows, at, until)});

@@ -38,13 +38,10 @@ final class ProbeTolerance {
         return value instanceof String s ? s : Json.write(value);
     }
 
-    /** The tolerance's own run record: did it say the probe's output is within tolerance? */
-    static boolean passed(Map<?, ?> run) {
+    /** The tolerance's own run record: did its provider say the probe's output is within tolerance? */
+    static boolean passed(Provider provider, Map<?, ?> run) {
         if (!"succeeded".equals(run.get("status"))) return false;
         if (!(run.get("output") instanceof Map<?, ?> out) || !(out.get("status") instanceof Number status)) return false;
-        if (out.containsKey("stdout")) return status.intValue() == 0; // a process: its exit status
-        Object body = out.get("body");
-        boolean saysFalse = Boolean.FALSE.equals(body) || body instanceof String s && s.strip().equals("false");
-        return status.intValue() < 400 && !saysFalse;
+        return provider.passes(out, status.intValue());
     }
 }

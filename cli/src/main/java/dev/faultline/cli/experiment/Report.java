@@ -62,7 +62,7 @@ final class Report {
             Map<?, ?> r = pr.run(), activity = pr.activity();
             String name = String.valueOf(activity.get("name"));
             tolerances.putIfAbsent(name, activity.get("tolerance"));
-            Object v = value(r.get("output"), activity.get("tolerance"));
+            Object v = value(r.get("output"), activity.get("tolerance"), activity.get("provider"));
             Double d = number(v);
             series.computeIfAbsent(name, k -> new ArrayList<>()).add(new Point(Instant.parse((String) r.get("start")), d,
                     Boolean.TRUE.equals(r.get("tolerance_met")), pr.phase(), v == null ? String.valueOf(r.get("exception")) : String.valueOf(v)));
@@ -241,19 +241,11 @@ final class Report {
         }
     }
 
-    /** The number the tolerance looked at: a Prometheus sample, an HTTP or process status, a bare number. */
-    static Object value(Object output, Object tolerance) {
+    /** The number the tolerance looked at: its target, else what the provider shows (a status, a Prometheus sample). */
+    static Object value(Object output, Object tolerance, Object provider) {
         if (tolerance instanceof Map<?, ?> t && t.get("target") instanceof String target && output instanceof Map<?, ?> o) return o.get(target);
-        if (output instanceof Map<?, ?> o) {
-            if (o.get("data") instanceof Map<?, ?>) {
-                List<Object> v = JsonPath.compile("$.data.result[0].value[1]").select(output);
-                if (!v.isEmpty()) return v.get(0);
-                List<Object> s = JsonPath.compile("$.data.result[1]").select(output);
-                return s.isEmpty() ? null : s.get(0);
-            }
-            if (o.containsKey("status")) return o.get("status");
-        }
-        return output;
+        Provider p = Provider.of(provider);
+        return p != null ? p.shown(output) : Provider.field(output, "status"); // a journal without providers
     }
 
     static double[] band(Object tolerance) {
@@ -271,13 +263,8 @@ final class Report {
     }
 
     private static Double number(Object v) {
-        if (v instanceof Number n) return n.doubleValue();
         if (v instanceof Boolean bo) return bo ? 1.0 : 0.0;
-        try {
-            return v == null ? null : Double.parseDouble(v.toString().strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return ToleranceCheck.number(v);
     }
 
     private static String secs(Instant start, Instant t) {

@@ -214,9 +214,9 @@ final class Runner {
                 } else if (ProbeTolerance.is(tolerance)) {
                     Map<String, Object> judged = activities.runTolerance((Map<?, ?>) tolerance, r.get("output"));
                     r.put("tolerance_run", judged); // Faultline's: what the tolerance's own provider answered
-                    met = ProbeTolerance.passed(judged);
+                    met = ProbeTolerance.passed(Provider.of(((Map<?, ?>) tolerance).get("provider")), judged);
                 } else {
-                    met = ToleranceCheck.met(tolerance, r.get("output"));
+                    met = ToleranceCheck.met(tolerance, Provider.of(probe.get("provider")), r.get("output"));
                 }
             } catch (RuntimeException e) {
                 met = false;

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /** Chaos Toolkit's {@code ${name}} in activity strings, from the configuration and secrets; and their env values. */
 final class Substitution {
-    private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
+    static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
 
     private Substitution() {
     }

@@ -48,10 +48,9 @@ final class Tolerances {
         if (p.containsKey("arguments") && !(p.get("arguments") instanceof Map)) {
             c.refuse(at + ".provider.arguments", "an object: the probe's output is added to it as the argument \"value\"");
         }
-        if ("python".equals(p.get("type"))) {
-            c.refuse(at + ".provider.type", "a probe tolerance runs a process or an http call here (a python function is not run natively)");
-        }
-        if ("faultline".equals(p.get("path"))) c.refuse(at + ".provider.path", "a tolerance judges a value; faultline arms and clears faults");
+        Provider provider = Provider.of(p);
+        Refusal refusal = provider == null ? null : provider.refusalAsTolerance(at);
+        if (refusal != null) c.refuse(refusal.path(), refusal.message());
     }
 
     private static void range(ExperimentCheck c, String at, Map<?, ?> m) {

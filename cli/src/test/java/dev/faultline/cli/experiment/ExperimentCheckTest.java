@@ -124,7 +124,16 @@ class ExperimentCheckTest {
                 Arguments.of("\"arguments\": {\"--limit\": \"0.5\"}", "\"arguments\": [\"--limit\", \"0.5\"]",
                         "steady-state-hypothesis.probes[5].tolerance.provider.arguments", "as the argument \"value\""),
                 Arguments.of("\"name\": \"under-half\",", "\"ref\": \"status\",", "steady-state-hypothesis.probes[5].tolerance.ref", "written out in full"),
-                Arguments.of("\"tags\": [\"replicas\"]", "\"tags\": [1]", "tags[0]", "a string"));
+                Arguments.of("\"tags\": [\"replicas\"]", "\"tags\": [1]", "tags[0]", "a string"),
+                // a faultline string is split as /bin/sh splits it under chaos run; what only a shell means is refused
+                Arguments.of("\"halt-all --jmx 127.0.0.1:9010", "\"halt-all --jmx '127.0.0.1:9010'", null, null),
+                Arguments.of("\"halt-all --jmx 127.0.0.1:9010", "\"halt-all --jmx $JMX", "rollbacks[0].provider.arguments",
+                        "$ in \"halt-all --jmx $JMX"),
+                Arguments.of("\"halt-all --jmx 127.0.0.1:9010", "\"halt-all --jmx '127.0.0.1:9010", "rollbacks[0].provider.arguments",
+                        "unterminated '"),
+                Arguments.of("\"arguments\": [\"/etc/hostname\"]", "\"arguments\": [\"/etc/hostname\", null, \"\"]", null, null),
+                Arguments.of("\"arguments\": {\"--limit\": \"0.5\"}", "\"arguments\": {\"--limit\": [0.5]}",
+                        "steady-state-hypothesis.probes[5].tolerance.provider.arguments.--limit", "a word"));
     }
 
     @ParameterizedTest(name = "{2}: {3}")
