@@ -21,8 +21,6 @@ import java.util.concurrent.TimeoutException;
  * at once instead of waiting for the deadline.
  */
 public final class ExternalCommand {
-    /** SIGTERM first, SIGKILL after this: a hung tc, nsenter or sleep ends at the SIGTERM. */
-    static final Duration KILL_GRACE = Duration.ofSeconds(1);
     /**
      * How long the output may still take once the program ended. All it wrote is in the pipe by then and is read in
      * microseconds; only a process it left running in the background holds the pipe open, and what that prints later
@@ -86,10 +84,10 @@ public final class ExternalCommand {
         try {
             ended = p.waitFor(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            ProcessTree.kill(p.toHandle(), KILL_GRACE);
+            ProcessTree.kill(p.toHandle());
             throw e;
         }
-        if (!ended) ProcessTree.kill(p.toHandle(), KILL_GRACE);
+        if (!ended) ProcessTree.kill(p.toHandle());
         String output = out.text();
         String errors = err == null ? "" : err.text();
         return new Result(argv, ended ? p.exitValue() : -1, output, errors, !ended, deadline);
@@ -124,6 +122,11 @@ public final class ExternalCommand {
         }
     }
 
+    /** "`tc qdisc add dev eth0 …` did not finish within 30s; killed". */
+    public static String timeoutMessage(List<String> argv, Duration deadline) {
+        return "`" + quoted(argv) + "` did not finish within " + words(deadline) + "; killed";
+    }
+
     /** The words of a command as a timeout message quotes them, shortened when long. */
     static String quoted(List<String> argv) {
         String line = String.join(" ", argv);
@@ -154,9 +157,8 @@ public final class ExternalCommand {
             return exitCode == 0 && !timedOut;
         }
 
-        /** "`tc qdisc add dev eth0 …` did not finish within 30s; killed". */
         public String timeoutMessage() {
-            return "`" + quoted(argv) + "` did not finish within " + words(deadline) + "; killed";
+            return ExternalCommand.timeoutMessage(argv, deadline);
         }
     }
 }

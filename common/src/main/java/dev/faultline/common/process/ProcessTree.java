@@ -16,7 +16,15 @@ public final class ProcessTree {
     /** How often the grace checks whether the tree has gone: a SIGTERMed sleep or tc ends within a millisecond. */
     private static final long POLL_MS = 5;
 
+    /** SIGTERM first, SIGKILL after this: a hung tc, nsenter or sleep ends at the SIGTERM. */
+    public static final Duration GRACE = Duration.ofSeconds(1);
+
     private ProcessTree() {
+    }
+
+    /** {@link #kill(ProcessHandle, Duration)} with the {@link #GRACE} of one second. */
+    public static boolean kill(ProcessHandle root) {
+        return kill(root, GRACE);
     }
 
     /**

@@ -71,7 +71,7 @@ class ExternalCommandTest {
         long t0 = System.nanoTime();
         ExternalCommand.Result r = timed(SHORT, "sh", "-c", "trap '' TERM; echo $$; sleep 600 & echo $!; wait");
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        assertTrue(took.compareTo(SHORT.plus(ExternalCommand.KILL_GRACE)) >= 0, "SIGKILL only after the grace: " + took);
+        assertTrue(took.compareTo(SHORT.plus(ProcessTree.GRACE)) >= 0, "SIGKILL only after the grace: " + took);
         assertEquals(2, printed(r).size(), r.output());
         assertEquals(List.of(), running(printed(r)));
     }

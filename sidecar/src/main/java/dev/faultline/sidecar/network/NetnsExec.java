@@ -1,10 +1,12 @@
 package dev.faultline.sidecar.network;
 
+import dev.faultline.common.process.ExternalCommand;
+import dev.faultline.common.words.Durations;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code tc}, {@code ip} and {@code iptables} inside a target's network namespace: {@code nsenter -t PID -n}
@@ -12,7 +14,25 @@ import java.util.concurrent.TimeUnit;
  * own namespace).
  */
 public final class NetnsExec {
+    static final String DEADLINE_PROPERTY = "faultline.sidecar.commandDeadline";
+    /**
+     * How long one command the sidecar runs (tc, ip, iptables, nsenter, unshare, sh) may take before it is killed with
+     * all it started: 30 s, or {@code -D}{@value #DEADLINE_PROPERTY}{@code =<duration>} (the hung-command tests).
+     */
+    public static final Duration DEADLINE = deadline(System.getProperty(DEADLINE_PROPERTY));
+
     private NetnsExec() {
+    }
+
+    static Duration deadline(String property) {
+        if (property == null) return Duration.ofSeconds(30);
+        try {
+            long nanos = Durations.parseNanos(property);
+            if (nanos > 0) return Duration.ofNanos(nanos);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-D" + DEADLINE_PROPERTY + "=" + property + ": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("-D" + DEADLINE_PROPERTY + "=" + property + ": must be more than 0");
     }
 
     public record Result(int exitCode, String output) {
@@ -33,16 +53,12 @@ public final class NetnsExec {
         return cmd;
     }
 
+    /** Runs it to its end, or kills it with all it started at the {@link #DEADLINE}: exit -1 and a message that says so. */
     public static Result run(long pid, List<String> argv) {
         List<String> cmd = inNamespace(pid, argv);
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, "timed out: " + String.join(" ", cmd));
-            }
-            return new Result(p.exitValue(), out);
+            ExternalCommand.Result r = ExternalCommand.of(cmd, DEADLINE).run();
+            return r.timedOut() ? new Result(-1, r.timeoutMessage()) : new Result(r.exitCode(), r.output().trim());
         } catch (IOException e) {
             return new Result(-1, "cannot run " + cmd.get(0) + ": " + e.getMessage());
         } catch (InterruptedException e) {

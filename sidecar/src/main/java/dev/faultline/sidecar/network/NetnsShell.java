@@ -1,5 +1,8 @@
 package dev.faultline.sidecar.network;
 
+import dev.faultline.common.process.ExternalCommand;
+import dev.faultline.common.process.ProcessTree;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One {@code sh -s} kept open in a target's network namespace for the life of a network change: each command is
@@ -23,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetnsShell implements AutoCloseable {
     public static final String MARK = "faultline-netns-shell";
-    private static final long TIMEOUT_S = 30;
     private static final ScheduledThreadPoolExecutor GUARD = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "netns-shell-timeout");
         t.setDaemon(true);
@@ -42,7 +45,7 @@ public final class NetnsShell implements AutoCloseable {
 
         boolean alive();
 
-        /** Ends it at once, with whatever runs in it (a command stuck past the timeout). */
+        /** Ends it at once, with whatever runs in it (a command stuck past its deadline). */
         void kill();
 
         /** Ends its stdin, so the shell ends; waits up to 2 s for that, then kills it. */
@@ -92,8 +95,7 @@ public final class NetnsShell implements AutoCloseable {
             }
 
             public void kill() {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                ProcessTree.kill(p.toHandle());
             }
 
             public void close() {
@@ -161,7 +163,7 @@ public final class NetnsShell implements AutoCloseable {
 
     /**
      * Ends what {@link #spawn} started: SIGTERM, then waits for it (its trap ends it at once, or once a revert command
-     * it runs returns; the command timeout bounds that, and then ends the shell with it).
+     * it runs returns; the command deadline bounds that, and then ends the shell with it).
      */
     public synchronized void stopSpawned(String pid) {
         if (pid == null || !pid.matches("[0-9]+")) throw new IllegalArgumentException("not a PID: " + pid);
@@ -207,8 +209,12 @@ public final class NetnsShell implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         String prefix = sentinel + " ";
         Channel p = shell;
-        // a blocking read has no timeout: a command stuck for TIMEOUT_S is killed with its shell, which ends the read
-        ScheduledFuture<?> guard = GUARD.schedule(p::kill, TIMEOUT_S, TimeUnit.SECONDS);
+        // a blocking read has no timeout: a command stuck past the deadline is killed with its shell, which ends the read
+        AtomicBoolean killed = new AtomicBoolean();
+        ScheduledFuture<?> guard = GUARD.schedule(() -> {
+            killed.set(true);
+            p.kill();
+        }, NetnsExec.DEADLINE.toNanos(), TimeUnit.NANOSECONDS);
         try {
             for (String l; (l = out.readLine()) != null; ) {
                 if (l.startsWith(prefix)) return new NetnsExec.Result(Integer.parseInt(l.substring(prefix.length()).strip()), text.toString().trim());
@@ -219,6 +225,10 @@ public final class NetnsShell implements AutoCloseable {
         }
         close();
         String said = text.toString().trim();
+        if (killed.get()) {
+            return new NetnsExec.Result(-1, ExternalCommand.timeoutMessage(argv, NetnsExec.DEADLINE) + " with the netns shell of " + name
+                    + (said.isEmpty() ? "" : ": " + said));
+        }
         return new NetnsExec.Result(-1, "the netns shell of " + name + " ended before `" + String.join(" ", argv) + "` returned"
                 + (said.isEmpty() ? "" : ": " + said));
     }
