@@ -1,5 +1,8 @@
 package dev.faultline.sidecar.experiment.change;
 
+import dev.faultline.common.process.ExternalCommand;
+import dev.faultline.sidecar.network.NetnsExec;
+
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -74,9 +77,11 @@ public final class KillPoints {
 
     /** A real SIGKILL (no hook, no finally runs), from the shell's kill builtin; halt only if that failed. */
     private static void sigkill() {
+        List<String> kill = List.of("sh", "-c", "kill -s KILL \"$1\"", "kill", Long.toString(ProcessHandle.current().pid()));
         try {
-            new ProcessBuilder("sh", "-c", "kill -s KILL \"$1\"", "kill", Long.toString(ProcessHandle.current().pid())).start().waitFor();
-            Thread.sleep(10_000);
+            ExternalCommand.Result r = ExternalCommand.of(kill, NetnsExec.DEADLINE).run();
+            if (r.timedOut()) System.err.println("faultline-test: " + r.timeoutMessage() + "; halting");
+            else Thread.sleep(10_000);
         } catch (Exception ignored) {
             // fall through
         }
