@@ -18,12 +18,12 @@ import java.util.stream.Stream;
  * test drives the production code path unchanged and then checks that every one of them is gone.
  */
 public final class HungPrograms implements AutoCloseable {
-    static final String SCRIPT = "#!/bin/sh\n"
+    /** Records its PID and its child's in the file named second; the first line names the shell that runs it. */
+    static final String SCRIPT = "#!%s\n"
             + "# a hung program: records its PID and its child's, then waits\n"
-            + "d=$(dirname \"$0\")\n"
-            + "echo $$ >> \"$d/pids\"\n"
+            + "echo $$ >> '%s'\n"
             + "sleep 600 &\n"
-            + "echo $! >> \"$d/pids\"\n"
+            + "echo $! >> '%s'\n"
             + "wait\n";
 
     private final Path dir;
@@ -32,12 +32,17 @@ public final class HungPrograms implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** A directory holding a hung program under each of {@code names}. */
+    /** A directory holding a hung program under each of {@code names}, each a {@code /bin/sh} script. */
     public static HungPrograms named(String... names) throws IOException {
+        return interpretedBy("/bin/sh", names);
+    }
+
+    /** The same, run by {@code shell}: {@code /bin/bash} for a stand-in mounted over {@code /bin/sh} itself. */
+    public static HungPrograms interpretedBy(String shell, String... names) throws IOException {
         Path dir = Files.createTempDirectory("faultline-hung");
         for (String name : names) {
             Path p = dir.resolve(name);
-            Files.writeString(p, SCRIPT);
+            Files.writeString(p, String.format(SCRIPT, shell, dir.resolve("pids"), dir.resolve("pids")));
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         return new HungPrograms(dir);
@@ -76,7 +81,14 @@ public final class HungPrograms implements AutoCloseable {
      * its environment; fails after a minute.
      */
     public Forked java(List<String> jvmOptions, Map<String, String> env, Class<?> main, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return java(List.of(), jvmOptions, env, main, args);
+    }
+
+    /** The same JVM started by {@code launcher}, a command that ends by running the words after it. */
+    public Forked java(List<String> launcher, List<String> jvmOptions, Map<String, String> env, Class<?> main, String... args)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
         cmd.addAll(jvmOptions);
         cmd.add(main.getName());

@@ -46,7 +46,13 @@ public class HungCommandTest {
 
     /** The scenario's result, after checking it took the deadline (not less, not much more) and left nothing. */
     public static String cut(HungPrograms hung, Class<?> main, String scenario, Map<String, String> env) throws Exception {
-        HungPrograms.Forked f = hung.java(List.of("-Dfaultline.sidecar.commandDeadline=" + DEADLINE.toMillis() + "ms"), env, main, scenario);
+        return cut(hung, List.of(), main, scenario, env);
+    }
+
+    /** The same in a JVM started by {@code launcher} ({@link HungPrograms#java(List, List, Map, Class, String...)}). */
+    public static String cut(HungPrograms hung, List<String> launcher, Class<?> main, String scenario, Map<String, String> env)
+            throws Exception {
+        HungPrograms.Forked f = hung.java(launcher, List.of("-Dfaultline.sidecar.commandDeadline=" + DEADLINE.toMillis() + "ms"), env, main, scenario);
         assertEquals(0, f.exitCode(), f.output());
         String line = f.output().lines().filter(l -> l.startsWith("took=")).findFirst().orElseThrow(() -> new AssertionError(f.output()));
         long took = Long.parseLong(line.substring(5, line.indexOf(' ')));
