@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs {@code tc}, {@code ip} and {@code iptables} inside a target's network namespace: {@code nsenter -t PID -n}
- * from the sidecar's own tools (nothing is needed in the target image), or directly in pod mode (pid 0 = our
- * own namespace).
+ * One command, one process, bounded by {@link #DEADLINE}: {@code tc}, {@code ip} and {@code iptables} inside a
+ * target's network namespace by {@code nsenter -t PID -n} from the sidecar's own tools (nothing is needed in the target
+ * image), or directly where the sidecar is (pid 0: pod mode, the netem preflight, the freezer, signals). A network
+ * change reaches its target through a {@link NetnsExecutor} instead, which keeps a {@link NetnsShell} open for a
+ * container's commands and comes here only for pod mode.
  */
 public final class NetnsExec {
     static final String DEADLINE_PROPERTY = "faultline.sidecar.commandDeadline";
