@@ -45,7 +45,9 @@ public final class ExternalCommand {
 
     private ExternalCommand(List<String> argv, Duration deadline, boolean errorsWithOutput) {
         if (argv.isEmpty()) throw new IllegalArgumentException("an empty command");
-        if (deadline.isNegative() || deadline.isZero()) throw new IllegalArgumentException("a deadline must be positive, not " + deadline);
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("a deadline must be positive, not " + deadline);
+        }
         this.argv = List.copyOf(argv);
         this.deadline = deadline;
         this.errorsWithOutput = errorsWithOutput;
@@ -149,10 +151,11 @@ public final class ExternalCommand {
     }
 
     /**
-     * How it ended. {@code exitCode} is -1 when it was killed at the deadline ({@code timedOut}); {@code output} is its
-     * stdout (with stderr unless {@link #errorsApart}), as printed, up to {@link #KEPT_BYTES}.
+     * How it ended. {@code exitCode} is -1 when it was killed at the deadline ({@code timedOut}); {@code output} is
+     * its stdout (with stderr unless {@link #errorsApart}), as printed, up to {@link #KEPT_BYTES}.
      */
-    public record Result(List<String> argv, int exitCode, String output, String errors, boolean timedOut, Duration deadline) {
+    public record Result(List<String> argv, int exitCode, String output, String errors, boolean timedOut,
+                         Duration deadline) {
         public boolean ok() {
             return exitCode == 0 && !timedOut;
         }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Real processes: a hung one cut at its deadline with all it started, output that outgrows a pipe, exit codes kept. */
+/** Real processes: a hung one cut at its deadline with all it started, output beyond a pipe, exit codes kept. */
 class ExternalCommandTest {
     static final Duration SHORT = Duration.ofMillis(300);
 
@@ -54,7 +54,8 @@ class ExternalCommandTest {
         assertEquals(-1, r.exitCode());
         assertFalse(r.ok());
         assertEquals("`sleep 600` did not finish within 300ms; killed", r.timeoutMessage());
-        assertEquals(List.of(), ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList(), "nothing left");
+        List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+        assertEquals(List.of(), left, "nothing left");
     }
 
     @Test
@@ -78,11 +79,12 @@ class ExternalCommandTest {
 
     @Test
     void outputLargerThanAPipeDoesNotBlockIt() throws Exception {
-        ExternalCommand.Result r = run(Duration.ofSeconds(20), "sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' x; echo; echo done");
+        ExternalCommand.Result r = run(Duration.ofSeconds(20), "sh", "-c",
+                "head -c 1000000 /dev/zero | tr '\\0' x; echo; echo done");
         assertTrue(r.ok(), r.timeoutMessage());
         assertEquals("x".repeat(1_000_000) + "\ndone\n", r.output());
-        ExternalCommand.Result apart = ExternalCommand.of(List.of("sh", "-c", "head -c 300000 /dev/zero >&2; echo out"), Duration.ofSeconds(20))
-                .errorsApart().run();
+        List<String> loudErrors = List.of("sh", "-c", "head -c 300000 /dev/zero >&2; echo out");
+        ExternalCommand.Result apart = ExternalCommand.of(loudErrors, Duration.ofSeconds(20)).errorsApart().run();
         assertTrue(apart.ok());
         assertEquals("out\n", apart.output());
         assertEquals(300_000, apart.errors().length(), "stderr is read at the same time as stdout");
@@ -97,10 +99,12 @@ class ExternalCommandTest {
 
     @Test
     void exitCodesAndOutputArePreserved() throws Exception {
-        assertEquals(new ExternalCommand.Result(List.of("sh", "-c", "printf out; printf err >&2; exit 7"), 7, "outerr", "", false, SHORT.multipliedBy(20)),
-                run(SHORT.multipliedBy(20), "sh", "-c", "printf out; printf err >&2; exit 7"));
-        ExternalCommand.Result apart = ExternalCommand.of(List.of("sh", "-c", "printf out; printf err >&2; exit 3"), Duration.ofSeconds(5))
-                .errorsApart().run();
+        List<String> both = List.of("sh", "-c", "printf out; printf err >&2; exit 7");
+        Duration five = Duration.ofSeconds(5);
+        ExternalCommand.Result merged = ExternalCommand.of(both, five).run();
+        assertEquals(new ExternalCommand.Result(both, 7, "outerr", "", false, five), merged);
+        List<String> apartArgv = List.of("sh", "-c", "printf out; printf err >&2; exit 3");
+        ExternalCommand.Result apart = ExternalCommand.of(apartArgv, five).errorsApart().run();
         assertEquals(List.of(3, "out", "err"), List.of(apart.exitCode(), apart.output(), apart.errors()));
         assertTrue(run(Duration.ofSeconds(5), "true").ok());
         assertEquals(0, run(Duration.ofSeconds(5), "cat").exitCode(), "stdin is empty: cat ends at once");
@@ -115,7 +119,8 @@ class ExternalCommandTest {
         try {
             assertTrue(r.ok(), r.toString());
             assertEquals(1, left.size(), "its output up to its end: " + r.output());
-            assertTrue(took.compareTo(ExternalCommand.OUTPUT_AFTER_END.plusSeconds(3)) < 0, "held by the sleep it left: " + took);
+            Duration bound = ExternalCommand.OUTPUT_AFTER_END.plusSeconds(3);
+            assertTrue(took.compareTo(bound) < 0, "held by the sleep it left: " + took);
         } finally {
             left.forEach(ProcessHandle::destroyForcibly);
         }
@@ -133,11 +138,15 @@ class ExternalCommandTest {
         });
         t.start();
         long until = System.currentTimeMillis() + 5_000;
-        while (ProcessHandle.current().children().noneMatch(ExternalCommandTest::isSleep) && System.currentTimeMillis() < until) Thread.sleep(5);
+        while (ProcessHandle.current().children().noneMatch(ExternalCommandTest::isSleep)
+                && System.currentTimeMillis() < until) {
+            Thread.sleep(5);
+        }
         t.interrupt();
         t.join(5_000);
         assertInstanceOf(InterruptedException.class, thrown.get());
-        assertEquals(List.of(), ProcessHandle.current().children().filter(ExternalCommandTest::isSleep).filter(ProcessHandle::isAlive).toList());
+        assertEquals(List.of(), ProcessHandle.current().children()
+                .filter(ExternalCommandTest::isSleep).filter(ProcessHandle::isAlive).toList());
     }
 
     static boolean isSleep(ProcessHandle h) {
@@ -154,10 +163,12 @@ class ExternalCommandTest {
 
     @Test
     void aTimeoutMessageUsesTheDurationWordsAndShortensALongCommand() {
-        assertEquals(List.of("30s", "500ms", "1m30s", "5m", "1s500ms", "2h"), List.of(Duration.ofSeconds(30), Duration.ofMillis(500),
-                Duration.ofSeconds(90), Duration.ofMinutes(5), Duration.ofMillis(1500), Duration.ofHours(2)).stream().map(ExternalCommand::words).toList());
+        List<Duration> durations = List.of(Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(90),
+                Duration.ofMinutes(5), Duration.ofMillis(1500), Duration.ofHours(2));
+        assertEquals(List.of("30s", "500ms", "1m30s", "5m", "1s500ms", "2h"),
+                durations.stream().map(ExternalCommand::words).toList());
         String[] longScript = {"sh", "-c", "x".repeat(1000)};
-        String m = new ExternalCommand.Result(Arrays.asList(longScript), -1, "", "", true, Duration.ofSeconds(30)).timeoutMessage();
+        String m = ExternalCommand.timeoutMessage(Arrays.asList(longScript), Duration.ofSeconds(30));
         assertTrue(m.startsWith("`sh -c xxx") && m.endsWith("…` did not finish within 30s; killed"), m);
         assertTrue(m.length() < ExternalCommand.QUOTED_CHARS + 40, m);
     }

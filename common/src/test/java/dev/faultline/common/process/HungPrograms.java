@@ -55,7 +55,8 @@ public final class HungPrograms implements AutoCloseable {
     /** The PIDs the hung programs recorded: each one's and its sleep's. */
     public List<Long> pids() throws IOException {
         Path f = dir.resolve("pids");
-        return Files.exists(f) ? Files.readAllLines(f).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList() : List.of();
+        if (!Files.exists(f)) return List.of();
+        return Files.readAllLines(f).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
     }
 
     /** Those of {@link #pids()} still running (a zombie is not: it waits only for init to reap it). */
@@ -80,13 +81,14 @@ public final class HungPrograms implements AutoCloseable {
      * Runs {@code main} in a JVM with this JVM's classpath, the hung programs first on its PATH, {@code env} added to
      * its environment; fails after a minute.
      */
-    public Forked java(List<String> jvmOptions, Map<String, String> env, Class<?> main, String... args) throws Exception {
+    public Forked java(List<String> jvmOptions, Map<String, String> env, Class<?> main, String... args)
+            throws Exception {
         return java(List.of(), jvmOptions, env, main, args);
     }
 
     /** The same JVM started by {@code launcher}, a command that ends by running the words after it. */
-    public Forked java(List<String> launcher, List<String> jvmOptions, Map<String, String> env, Class<?> main, String... args)
-            throws Exception {
+    public Forked java(List<String> launcher, List<String> jvmOptions, Map<String, String> env, Class<?> main,
+                       String... args) throws Exception {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));

@@ -10,10 +10,10 @@ import java.util.List;
 
 /**
  * One command, one process, bounded by {@link #DEADLINE}: {@code tc}, {@code ip} and {@code iptables} inside a
- * target's network namespace by {@code nsenter -t PID -n} from the sidecar's own tools (nothing is needed in the target
- * image), or directly where the sidecar is (pid 0: pod mode, the netem preflight, the freezer, signals). A network
- * change reaches its target through a {@link NetnsExecutor} instead, which keeps a {@link NetnsShell} open for a
- * container's commands and comes here only for pod mode.
+ * target's network namespace by {@code nsenter -t PID -n} from the sidecar's own tools (nothing is needed in the
+ * target image), or directly where the sidecar is (pid 0: pod mode, the netem preflight, the freezer, signals). A
+ * network change reaches its target through a {@link NetnsExecutor} instead, which keeps a {@link NetnsShell} open
+ * for a container's commands and comes here only for pod mode.
  */
 public final class NetnsExec {
     static final String DEADLINE_PROPERTY = "faultline.sidecar.commandDeadline";
@@ -55,7 +55,7 @@ public final class NetnsExec {
         return cmd;
     }
 
-    /** Runs it to its end, or kills it with all it started at the {@link #DEADLINE}: exit -1 and a message that says so. */
+    /** Runs it to its end, or kills it and all it started at the {@link #DEADLINE}: exit -1, a message saying so. */
     public static Result run(long pid, List<String> argv) {
         List<String> cmd = inNamespace(pid, argv);
         try {

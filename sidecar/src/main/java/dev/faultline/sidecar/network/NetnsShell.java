@@ -209,7 +209,7 @@ public final class NetnsShell implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         String prefix = sentinel + " ";
         Channel p = shell;
-        // a blocking read has no timeout: a command stuck past the deadline is killed with its shell, which ends the read
+        // a blocking read has no timeout: a command stuck past the deadline is killed with its shell, ending the read
         AtomicBoolean killed = new AtomicBoolean();
         ScheduledFuture<?> guard = GUARD.schedule(() -> {
             killed.set(true);
@@ -226,8 +226,8 @@ public final class NetnsShell implements AutoCloseable {
         close();
         String said = text.toString().trim();
         if (killed.get()) {
-            return new NetnsExec.Result(-1, ExternalCommand.timeoutMessage(argv, NetnsExec.DEADLINE) + " with the netns shell of " + name
-                    + (said.isEmpty() ? "" : ": " + said));
+            String cut = ExternalCommand.timeoutMessage(argv, NetnsExec.DEADLINE) + " with the netns shell of " + name;
+            return new NetnsExec.Result(-1, cut + (said.isEmpty() ? "" : ": " + said));
         }
         return new NetnsExec.Result(-1, "the netns shell of " + name + " ended before `" + String.join(" ", argv) + "` returned"
                 + (said.isEmpty() ? "" : ": " + said));

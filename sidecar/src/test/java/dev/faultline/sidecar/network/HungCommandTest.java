@@ -45,18 +45,22 @@ public class HungCommandTest {
     }
 
     /** The scenario's result, after checking it took the deadline (not less, not much more) and left nothing. */
-    public static String cut(HungPrograms hung, Class<?> main, String scenario, Map<String, String> env) throws Exception {
+    public static String cut(HungPrograms hung, Class<?> main, String scenario, Map<String, String> env)
+            throws Exception {
         return cut(hung, List.of(), main, scenario, env);
     }
 
-    /** The same in a JVM started by {@code launcher} ({@link HungPrograms#java(List, List, Map, Class, String...)}). */
-    public static String cut(HungPrograms hung, List<String> launcher, Class<?> main, String scenario, Map<String, String> env)
-            throws Exception {
-        HungPrograms.Forked f = hung.java(launcher, List.of("-Dfaultline.sidecar.commandDeadline=" + DEADLINE.toMillis() + "ms"), env, main, scenario);
+    /** The same in a JVM started by {@code launcher} (see {@link HungPrograms}). */
+    public static String cut(HungPrograms hung, List<String> launcher, Class<?> main, String scenario,
+                             Map<String, String> env) throws Exception {
+        List<String> deadline = List.of("-Dfaultline.sidecar.commandDeadline=" + DEADLINE.toMillis() + "ms");
+        HungPrograms.Forked f = hung.java(launcher, deadline, env, main, scenario);
         assertEquals(0, f.exitCode(), f.output());
-        String line = f.output().lines().filter(l -> l.startsWith("took=")).findFirst().orElseThrow(() -> new AssertionError(f.output()));
+        String line = f.output().lines().filter(l -> l.startsWith("took=")).findFirst()
+                .orElseThrow(() -> new AssertionError(f.output()));
         long took = Long.parseLong(line.substring(5, line.indexOf(' ')));
-        assertTrue(took >= DEADLINE.toMillis() && took < DEADLINE.toMillis() + 4_000, "cut at " + took + " ms: " + f.output());
+        assertTrue(took >= DEADLINE.toMillis() && took < DEADLINE.toMillis() + 4_000,
+                "cut at " + took + " ms: " + f.output());
         assertFalse(hung.pids().isEmpty(), "the hung program ran: " + f.output());
         assertEquals(List.of(), hung.stillRunning(), "killed with all it started");
         return f.output();
@@ -66,8 +70,8 @@ public class HungCommandTest {
     void podModeTcIsCutAtTheDeadline() throws Exception {
         try (HungPrograms hung = HungPrograms.named("tc")) {
             String out = cut(hung, HungCommandTest.class, "pod-mode", Map.of());
-            assertTrue(out.contains("result=Result[exitCode=-1, output=`tc qdisc replace dev eth0 root netem delay 100ms` "
-                    + "did not finish within 500ms; killed]"), out);
+            assertTrue(out.contains("result=Result[exitCode=-1, output="
+                    + "`tc qdisc replace dev eth0 root netem delay 100ms` did not finish within 500ms; killed]"), out);
         }
     }
 
@@ -75,8 +79,9 @@ public class HungCommandTest {
     void aHungNsenterOfTheNetnsShellIsCutAtTheDeadline() throws Exception {
         try (HungPrograms hung = HungPrograms.named("nsenter")) {
             String out = cut(hung, HungCommandTest.class, "nsenter-shell", Map.of());
-            assertTrue(out.matches("(?s).*result=Result\\[exitCode=-1, output=`tc qdisc replace dev eth0 root netem delay 100ms` "
-                    + "did not finish within 500ms; killed with the netns shell of pid \\d+] then .*"), out);
+            assertTrue(out.matches("(?s).*result=Result\\[exitCode=-1, output="
+                    + "`tc qdisc replace dev eth0 root netem delay 100ms` did not finish within 500ms; "
+                    + "killed with the netns shell of pid \\d+] then .*"), out);
         }
     }
 
@@ -85,8 +90,9 @@ public class HungCommandTest {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "skipped: nsenter needs root");
         try (HungPrograms hung = HungPrograms.named("tc")) {
             String out = cut(hung, HungCommandTest.class, "nsenter-shell", Map.of());
-            assertTrue(out.matches("(?s).*result=Result\\[exitCode=-1, output=`tc qdisc replace dev eth0 root netem delay 100ms` "
-                    + "did not finish within 500ms; killed with the netns shell of pid \\d+] then Result\\[exitCode=0, output=again].*"), out);
+            assertTrue(out.matches("(?s).*result=Result\\[exitCode=-1, output="
+                    + "`tc qdisc replace dev eth0 root netem delay 100ms` did not finish within 500ms; "
+                    + "killed with the netns shell of pid \\d+] then Result\\[exitCode=0, output=again].*"), out);
         }
     }
 
@@ -94,8 +100,9 @@ public class HungCommandTest {
     void aHungNetemPreflightIsCutAndLeavesTheVerdictToTheApply() throws Exception {
         try (HungPrograms hung = HungPrograms.named("unshare")) {
             String out = cut(hung, HungCommandTest.class, "preflight", Map.of());
-            assertTrue(out.contains("netem=unknown (the probe could not run: `unshare --net tc qdisc add dev lo root netem delay 1ms` "
-                    + "did not finish within 500ms; killed); a netem verb will tell at its apply"), out);
+            assertTrue(out.contains("netem=unknown (the probe could not run: "
+                    + "`unshare --net tc qdisc add dev lo root netem delay 1ms` did not finish within 500ms; killed); "
+                    + "a netem verb will tell at its apply"), out);
             assertTrue(out.contains("result=true"), out);
         }
     }
@@ -105,7 +112,8 @@ public class HungCommandTest {
         assertEquals(Duration.ofSeconds(30), NetnsExec.deadline(null));
         assertEquals(Duration.ofMillis(1500), NetnsExec.deadline("1.5s"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetnsExec.deadline("soon"));
-        assertTrue(e.getMessage().startsWith("-Dfaultline.sidecar.commandDeadline=soon: not a duration"), e.getMessage());
+        String said = e.getMessage();
+        assertTrue(said.startsWith("-Dfaultline.sidecar.commandDeadline=soon: not a duration"), said);
         assertThrows(IllegalArgumentException.class, () -> NetnsExec.deadline("0"));
     }
 }

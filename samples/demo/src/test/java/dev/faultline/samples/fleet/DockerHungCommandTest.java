@@ -9,7 +9,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** A hung {@code docker} is cut at the call's timeout with all it started, and the error names the command and the timeout. */
+/** A hung {@code docker} is cut at the call's timeout with all it started; the error names the command and timeout. */
 class DockerHungCommandTest {
     public static void main(String[] args) {
         long t0 = System.nanoTime();
@@ -27,8 +27,8 @@ class DockerHungCommandTest {
         try (HungPrograms hung = HungPrograms.named("docker")) {
             HungPrograms.Forked f = hung.java(List.of(), Map.of(), DockerHungCommandTest.class);
             assertEquals(0, f.exitCode(), f.output());
-            assertTrue(f.output().contains("result=docker ps -aq: java.io.IOException: `docker ps -aq` did not finish within 500ms; killed"),
-                    f.output());
+            assertTrue(f.output().contains("result=docker ps -aq: java.io.IOException: "
+                    + "`docker ps -aq` did not finish within 500ms; killed"), f.output());
             String took = f.output().replaceAll("(?s).*took=(\\d+) .*", "$1");
             assertTrue(Long.parseLong(took) >= 500 && Long.parseLong(took) < 4_500, "cut at " + took + " ms");
             assertFalse(hung.pids().isEmpty(), "the hung docker ran: " + f.output());

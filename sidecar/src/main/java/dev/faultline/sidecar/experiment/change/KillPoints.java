@@ -77,7 +77,8 @@ public final class KillPoints {
 
     /** A real SIGKILL (no hook, no finally runs), from the shell's kill builtin; halt only if that failed. */
     private static void sigkill() {
-        List<String> kill = List.of("sh", "-c", "kill -s KILL \"$1\"", "kill", Long.toString(ProcessHandle.current().pid()));
+        String self = Long.toString(ProcessHandle.current().pid());
+        List<String> kill = List.of("sh", "-c", "kill -s KILL \"$1\"", "kill", self);
         try {
             ExternalCommand.Result r = ExternalCommand.of(kill, NetnsExec.DEADLINE).run();
             if (r.timedOut()) System.err.println("faultline-test: " + r.timeoutMessage() + "; halting");

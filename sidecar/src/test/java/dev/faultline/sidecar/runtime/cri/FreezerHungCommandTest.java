@@ -28,7 +28,8 @@ class FreezerHungCommandTest {
                 }
             }
             case "thaw" -> {
-                CgroupFreezer f = new CgroupFreezer(Files.createTempDirectory("faultline-cgroup"), CgroupFreezer.Version.V2);
+                Path cgroup = Files.createTempDirectory("faultline-cgroup");
+                CgroupFreezer f = new CgroupFreezer(cgroup, CgroupFreezer.Version.V2);
                 yield NetnsExecutor.nsenter(0).run(f.thawArgv()); // FreezeChange's HOST
             }
             default -> throw new IllegalArgumentException(args[0]);
@@ -41,8 +42,9 @@ class FreezerHungCommandTest {
     void aHungNsenterIntoTheHostCgroupNamespaceIsCut() throws Exception {
         try (HungPrograms hung = HungPrograms.named("nsenter")) {
             String out = HungCommandTest.cut(hung, FreezerHungCommandTest.class, "host-cgroup", Map.of());
-            assertTrue(out.contains("result=cannot read /proc/self/cgroup in the host's cgroup namespace (nsenter -t 1 -C: "
-                    + "`nsenter -t 1 -C -- cat /proc/self/cgroup` did not finish within 500ms; killed)"), out);
+            String said = "result=cannot read /proc/self/cgroup in the host's cgroup namespace (nsenter -t 1 -C: "
+                    + "`nsenter -t 1 -C -- cat /proc/self/cgroup` did not finish within 500ms; killed)";
+            assertTrue(out.contains(said), out);
         }
     }
 
@@ -50,8 +52,9 @@ class FreezerHungCommandTest {
     void aHungThawIsCut() throws Exception {
         try (HungPrograms hung = HungPrograms.named("sh")) {
             String out = HungCommandTest.cut(hung, FreezerHungCommandTest.class, "thaw", Map.of());
-            assertTrue(out.matches("(?s).*result=Result\\[exitCode=-1, output=`sh -c \\[ ! -e \"\\$1\" ] \\|\\| echo \"\\$2\" > \"\\$1\" "
-                    + "faultline-thaw /tmp/faultline-cgroup\\d+/cgroup.freeze 0` did not finish within 500ms; killed].*"), out);
+            assertTrue(out.matches("(?s).*result=Result\\[exitCode=-1, output="
+                    + "`sh -c \\[ ! -e \"\\$1\" ] \\|\\| echo \"\\$2\" > \"\\$1\" faultline-thaw "
+                    + "/tmp/faultline-cgroup\\d+/cgroup.freeze 0` did not finish within 500ms; killed].*"), out);
         }
     }
 }
