@@ -144,7 +144,7 @@ public final class NetnsShell implements AutoCloseable {
     }
 
     /** Runs one command in the namespace; a shell that died or cannot start gives exit -1 with the reason, as a failed spawn does. */
-    public synchronized NetnsExec.Result run(List<String> argv) {
+    public synchronized NetnsCommand.Result run(List<String> argv) {
         return send(line(argv), argv);
     }
 
@@ -157,7 +157,7 @@ public final class NetnsShell implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         for (String w : argv) b.append(quote(w)).append(' ');
         b.append("</dev/null >/dev/null 2>&1 & printf '%s\\n' \"$!\"; printf '\\n%s %d\\n' ").append(sentinel).append(" 0\n");
-        NetnsExec.Result r = send(b.toString(), argv);
+        NetnsCommand.Result r = send(b.toString(), argv);
         return r.ok() && r.output().matches("[0-9]+") ? r.output() : null;
     }
 
@@ -171,7 +171,7 @@ public final class NetnsShell implements AutoCloseable {
         run(List.of("wait", pid));
     }
 
-    private NetnsExec.Result send(String line, List<String> argv) {
+    private NetnsCommand.Result send(String line, List<String> argv) {
         try {
             if (shell == null || !shell.alive()) start();
             in.write(line.getBytes(StandardCharsets.UTF_8));
@@ -179,7 +179,7 @@ public final class NetnsShell implements AutoCloseable {
             return read(argv);
         } catch (IOException e) {
             close();
-            return new NetnsExec.Result(-1, "the netns shell of " + name + " failed: " + e.getMessage());
+            return new NetnsCommand.Result(-1, "the netns shell of " + name + " failed: " + e.getMessage());
         }
     }
 
@@ -188,15 +188,15 @@ public final class NetnsShell implements AutoCloseable {
      * whatever their outcome, then the checks up to the first that fails, which gives exit 1 and what it printed (or
      * its words and exit code when it printed nothing); exit 0 when all pass.
      */
-    public synchronized NetnsExec.Result runAll(List<List<String>> quiet, List<List<String>> checks) {
+    public synchronized NetnsCommand.Result runAll(List<List<String>> quiet, List<List<String>> checks) {
         for (List<String> cmd : quiet) run(cmd);
         for (List<String> cmd : checks) {
-            NetnsExec.Result r = run(cmd);
+            NetnsCommand.Result r = run(cmd);
             if (r.ok()) continue;
             if (r.exitCode() < 0) return r; // the shell itself failed: say so, not a check's words
-            return new NetnsExec.Result(1, r.failure(cmd));
+            return new NetnsCommand.Result(1, r.failure(cmd));
         }
-        return new NetnsExec.Result(0, "");
+        return new NetnsCommand.Result(0, "");
     }
 
     private void start() throws IOException {
@@ -205,7 +205,7 @@ public final class NetnsShell implements AutoCloseable {
         out = new BufferedReader(new InputStreamReader(shell.output(), StandardCharsets.UTF_8));
     }
 
-    private NetnsExec.Result read(List<String> argv) throws IOException {
+    private NetnsCommand.Result read(List<String> argv) throws IOException {
         StringBuilder text = new StringBuilder();
         String prefix = sentinel + " ";
         Channel p = shell;
@@ -214,10 +214,10 @@ public final class NetnsShell implements AutoCloseable {
         ScheduledFuture<?> guard = GUARD.schedule(() -> {
             killed.set(true);
             p.kill();
-        }, NetnsExec.DEADLINE.toNanos(), TimeUnit.NANOSECONDS);
+        }, NetnsCommand.DEADLINE.toNanos(), TimeUnit.NANOSECONDS);
         try {
             for (String l; (l = out.readLine()) != null; ) {
-                if (l.startsWith(prefix)) return new NetnsExec.Result(Integer.parseInt(l.substring(prefix.length()).strip()), text.toString().trim());
+                if (l.startsWith(prefix)) return new NetnsCommand.Result(Integer.parseInt(l.substring(prefix.length()).strip()), text.toString().trim());
                 text.append(l).append('\n');
             }
         } finally {
@@ -226,10 +226,10 @@ public final class NetnsShell implements AutoCloseable {
         close();
         String said = text.toString().trim();
         if (killed.get()) {
-            String cut = ExternalCommand.timeoutMessage(argv, NetnsExec.DEADLINE) + " with the netns shell of " + name;
-            return new NetnsExec.Result(-1, cut + (said.isEmpty() ? "" : ": " + said));
+            String cut = ExternalCommand.timeoutMessage(argv, NetnsCommand.DEADLINE) + " with the netns shell of " + name;
+            return new NetnsCommand.Result(-1, cut + (said.isEmpty() ? "" : ": " + said));
         }
-        return new NetnsExec.Result(-1, "the netns shell of " + name + " ended before `" + String.join(" ", argv) + "` returned"
+        return new NetnsCommand.Result(-1, "the netns shell of " + name + " ended before `" + String.join(" ", argv) + "` returned"
                 + (said.isEmpty() ? "" : ": " + said));
     }
 

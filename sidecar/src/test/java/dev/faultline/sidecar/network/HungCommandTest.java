@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * A hung tc, nsenter or unshare is cut at the sidecar's command deadline on each path that runs one, with every
  * process it started: a JVM forked with {@link HungPrograms} first on its PATH and a deadline of 500 ms runs the
- * production code unchanged. Before the fix, pod mode's {@code NetnsExec.run} read the output before its wait and
+ * production code unchanged. Before the fix, pod mode's {@code NetnsCommand.run} read the output before its wait and
  * hung until the command ended.
  */
 public class HungCommandTest {
@@ -29,7 +29,7 @@ public class HungCommandTest {
             case "nsenter-shell" -> () -> {
                 NetnsExecutor ns = NetnsExecutor.nsenter(self);
                 try {
-                    NetnsExec.Result cut = ns.run(TC);
+                    NetnsCommand.Result cut = ns.run(TC);
                     return cut + " then " + ns.run(List.of("echo", "again"));
                 } finally {
                     ns.close();
@@ -109,11 +109,11 @@ public class HungCommandTest {
 
     @Test
     void theDeadlinePropertyIsADuration() {
-        assertEquals(Duration.ofSeconds(30), NetnsExec.deadline(null));
-        assertEquals(Duration.ofMillis(1500), NetnsExec.deadline("1.5s"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetnsExec.deadline("soon"));
+        assertEquals(Duration.ofSeconds(30), NetnsCommand.deadline(null));
+        assertEquals(Duration.ofMillis(1500), NetnsCommand.deadline("1.5s"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetnsCommand.deadline("soon"));
         String said = e.getMessage();
         assertTrue(said.startsWith("-Dfaultline.sidecar.commandDeadline=soon: not a duration"), said);
-        assertThrows(IllegalArgumentException.class, () -> NetnsExec.deadline("0"));
+        assertThrows(IllegalArgumentException.class, () -> NetnsCommand.deadline("0"));
     }
 }

@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.experiment.change;
 
 import dev.faultline.common.process.ExternalCommand;
-import dev.faultline.sidecar.network.NetnsExec;
+import dev.faultline.sidecar.network.NetnsCommand;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -80,7 +80,7 @@ public final class KillPoints {
         String self = Long.toString(ProcessHandle.current().pid());
         List<String> kill = List.of("sh", "-c", "kill -s KILL \"$1\"", "kill", self);
         try {
-            ExternalCommand.Result r = ExternalCommand.of(kill, NetnsExec.DEADLINE).run();
+            ExternalCommand.Result r = ExternalCommand.of(kill, NetnsCommand.DEADLINE).run();
             if (r.timedOut()) System.err.println("faultline-test: " + r.timeoutMessage() + "; halting");
             else Thread.sleep(10_000);
         } catch (Exception ignored) {

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.runtime.cri;
 
-import dev.faultline.sidecar.network.NetnsExec;
+import dev.faultline.sidecar.network.NetnsCommand;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +44,7 @@ public final class CgroupFreezer {
     }
 
     static String inHostCgroupNamespace(Path proc) throws IOException {
-        NetnsExec.Result r = NetnsExec.run(0, List.of("nsenter", "-t", "1", "-C", "--", "cat", proc.toString()));
+        NetnsCommand.Result r = NetnsCommand.run(0, List.of("nsenter", "-t", "1", "-C", "--", "cat", proc.toString()));
         if (!r.ok()) throw new IOException("cannot read " + proc + " in the host's cgroup namespace (nsenter -t 1 -C: " + r.output() + ")");
         return r.output() + "\n";
     }

@@ -15,7 +15,7 @@ import java.util.List;
  * network change reaches its target through a {@link NetnsExecutor} instead, which keeps a {@link NetnsShell} open
  * for a container's commands and comes here only for pod mode.
  */
-public final class NetnsExec {
+public final class NetnsCommand {
     static final String DEADLINE_PROPERTY = "faultline.sidecar.commandDeadline";
     /**
      * How long one command the sidecar runs (tc, ip, iptables, nsenter, unshare, sh) may take before it is killed with
@@ -23,7 +23,7 @@ public final class NetnsExec {
      */
     public static final Duration DEADLINE = deadline(System.getProperty(DEADLINE_PROPERTY));
 
-    private NetnsExec() {
+    private NetnsCommand() {
     }
 
     static Duration deadline(String property) {
