@@ -29,6 +29,7 @@ class FreezerHungCommandTest {
             }
             case "thaw" -> {
                 Path cgroup = Files.createTempDirectory("faultline-cgroup");
+                cgroup.toFile().deleteOnExit(); // empty: the hung thaw wrote nothing
                 CgroupFreezer f = new CgroupFreezer(cgroup, CgroupFreezer.Version.V2);
                 yield NetnsExecutor.nsenter(0).run(f.thawArgv()); // FreezeChange's HOST
             }
