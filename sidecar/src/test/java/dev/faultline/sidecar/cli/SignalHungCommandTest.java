@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,9 @@ class SignalHungCommandTest {
     void aHungShellSendingASignalIsCut() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "skipped: mounting /bin/sh needs root");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "skipped: the stand-in for /bin/sh is bash");
+        Process probe = new ProcessBuilder("unshare", "--mount", "--", "true").redirectErrorStream(true).start();
+        Assumptions.assumeTrue(probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0,
+                "skipped: no mount namespace here: " + new String(probe.getInputStream().readAllBytes()));
         try (HungPrograms hung = HungPrograms.interpretedBy("/bin/bash", "sh")) {
             List<String> launcher = List.of("unshare", "--mount", "--propagation", "private", "--", "/bin/bash", "-c",
                     "mount --bind \"$0\" /bin/sh && exec \"$@\"", hung.dir().resolve("sh").toString());
