@@ -1,7 +1,7 @@
 package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
-import dev.faultline.sidecar.network.NetnsExec;
+import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.targets.ProcessTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +38,7 @@ final class ContainerVerbs {
             if (p.isPresent() && !p.get().isAlive()) return; // ended meanwhile: nothing left to signal
             if (p.isEmpty()) throw new IllegalStateException("cannot signal pid " + pid + " of " + what + ": no such process (is its PID namespace visible? run with --pid host, or share the pod's)");
         }
-        NetnsExec.Result r = NetnsExec.run(0, killArgv(pid, sig));
+        NetnsCommand.Result r = NetnsCommand.run(0, killArgv(pid, sig));
         if (!r.ok()) throw new IllegalStateException("cannot signal pid " + pid + " of " + what + " (is its PID namespace visible? run with --pid host, or share the pod's): " + r.output());
     }
 

@@ -4,7 +4,7 @@ import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.change.NetworkChange;
 import dev.faultline.sidecar.network.ChangePlan;
-import dev.faultline.sidecar.network.NetnsExec;
+import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.runtime.NamespaceAccess;
 import dev.faultline.sidecar.targets.Target;
@@ -30,7 +30,7 @@ final class NetworkShaping {
                     Change change;
                     try {
                         for (List<String> check : precheck) {
-                            NetnsExec.Result r = ns.run(check);
+                            NetnsCommand.Result r = ns.run(check);
                             if (!r.ok()) throw new IllegalStateException(t + ": " + r.output());
                         }
                         change = new NetworkChange(id, t, ns, plan.apply(id, ns), c.journal());

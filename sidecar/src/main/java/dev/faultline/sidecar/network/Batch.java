@@ -12,7 +12,7 @@ public final class Batch {
     /**
      * The first {@code k} commands run quietly, whatever their outcome (a revert's pieces may be gone already); the
      * rest are checks, run in order up to the first that fails, which prints the check's output (or names it with
-     * its exit code when it printed nothing, as {@code NetnsExec.Result.failure} says it) and exits 1. {@code take} rebuilds
+     * its exit code when it printed nothing, as {@code NetnsCommand.Result.failure} says it) and exits 1. {@code take} rebuilds
      * {@code "$@"} from the first {@code n} words of its arguments.
      */
     static final String SCRIPT = "k=$1; shift; j=0; "

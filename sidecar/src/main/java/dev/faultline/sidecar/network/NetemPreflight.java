@@ -32,7 +32,7 @@ public final class NetemPreflight {
     }
 
     private static boolean probe() {
-        NetnsExec.Result r = NetnsExec.run(0, List.of("unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"));
+        NetnsCommand.Result r = NetnsCommand.run(0, List.of("unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"));
         if (r.ok()) return true;
         String said = saysMissing(r.output());
         if (said != null) {

@@ -8,10 +8,11 @@ import java.util.List;
 /**
  * Runs {@code tc}, {@code ip} and {@code iptables} in one target's network namespace: by {@code nsenter} when the
  * sidecar sees host PIDs (the fast path), else through a short-lived helper container joined to the target's
- * network ({@link dev.faultline.sidecar.runtime.docker.HelperContainer}).
+ * network ({@link dev.faultline.sidecar.runtime.docker.HelperContainer}). This is how a change reaches its target;
+ * {@link NetnsCommand} runs one command as one process, {@link NetnsShell} keeps one shell open for many.
  */
 public interface NetnsExecutor {
-    NetnsExec.Result run(List<String> argv);
+    NetnsCommand.Result run(List<String> argv);
 
     /**
      * Starts a process outside the JVM that runs {@code revert} after {@code after}, even if the sidecar is gone.
@@ -32,12 +33,12 @@ public interface NetnsExecutor {
      * The {@code revert} commands whatever their outcome, then the {@code verify} checks up to the first that fails
      * ({@link Batch#revertThenCheck}): by default one process for all of them (one nsenter, or one helper container).
      */
-    default NetnsExec.Result revertThenCheck(List<List<String>> revert, List<List<String>> verify) {
+    default NetnsCommand.Result revertThenCheck(List<List<String>> revert, List<List<String>> verify) {
         return run(Batch.revertThenCheck(revert, verify));
     }
 
     /** The checks up to the first that fails ({@link Batch#check}). */
-    default NetnsExec.Result checkAll(List<List<String>> verify) {
+    default NetnsCommand.Result checkAll(List<List<String>> verify) {
         return revertThenCheck(List.of(), verify);
     }
 
@@ -47,14 +48,14 @@ public interface NetnsExecutor {
 
     /** Runs and fails with a message that names the missing kernel piece where tc says so. */
     default String check(List<String> argv) {
-        return NetnsExec.checked(run(argv), argv);
+        return NetnsCommand.checked(run(argv), argv);
     }
 
     /** A namespace that is gone already (its container stopped or removed): nothing to run, nothing left. */
     static NetnsExecutor gone() {
         return new NetnsExecutor() {
-            public NetnsExec.Result run(List<String> argv) {
-                return new NetnsExec.Result(-1, "the target's network namespace is gone");
+            public NetnsCommand.Result run(List<String> argv) {
+                return new NetnsCommand.Result(-1, "the target's network namespace is gone");
             }
 
             public Runnable watchdog(String changeId, Duration after, List<List<String>> revert) {
@@ -85,11 +86,11 @@ public interface NetnsExecutor {
                 return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> !p.info().startInstant().equals(started)).orElse(true);
             }
 
-            public NetnsExec.Result run(List<String> argv) {
-                return shell == null ? NetnsExec.run(pid, argv) : shell.run(argv);
+            public NetnsCommand.Result run(List<String> argv) {
+                return shell == null ? NetnsCommand.run(pid, argv) : shell.run(argv);
             }
 
-            public NetnsExec.Result revertThenCheck(List<List<String>> revert, List<List<String>> verify) {
+            public NetnsCommand.Result revertThenCheck(List<List<String>> revert, List<List<String>> verify) {
                 return shell == null ? run(Batch.revertThenCheck(revert, verify)) : shell.runAll(revert, verify);
             }
 
@@ -100,7 +101,7 @@ public interface NetnsExecutor {
             /** A detached process in its own session: survives a SIGKILL of the sidecar. */
             public Runnable watchdog(String changeId, Duration after, List<List<String>> revert) {
                 List<String> cmd = new ArrayList<>(List.of("setsid"));
-                cmd.addAll(NetnsExec.inNamespace(pid, Watchdogs.argv(changeId, after, revert)));
+                cmd.addAll(NetnsCommand.inNamespace(pid, Watchdogs.argv(changeId, after, revert)));
                 try {
                     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                     return () -> Watchdogs.stop(p.toHandle());

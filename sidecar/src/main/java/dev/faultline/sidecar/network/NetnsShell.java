@@ -1,5 +1,8 @@
 package dev.faultline.sidecar.network;
 
+import dev.faultline.common.process.ExternalCommand;
+import dev.faultline.common.process.ProcessTree;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One {@code sh -s} kept open in a target's network namespace for the life of a network change: each command is
@@ -23,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetnsShell implements AutoCloseable {
     public static final String MARK = "faultline-netns-shell";
-    private static final long TIMEOUT_S = 30;
     private static final ScheduledThreadPoolExecutor GUARD = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "netns-shell-timeout");
         t.setDaemon(true);
@@ -42,7 +45,7 @@ public final class NetnsShell implements AutoCloseable {
 
         boolean alive();
 
-        /** Ends it at once, with whatever runs in it (a command stuck past the timeout). */
+        /** Ends it at once, with whatever runs in it (a command stuck past its deadline). */
         void kill();
 
         /** Ends its stdin, so the shell ends; waits up to 2 s for that, then kills it. */
@@ -92,8 +95,7 @@ public final class NetnsShell implements AutoCloseable {
             }
 
             public void kill() {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                ProcessTree.kill(p.toHandle());
             }
 
             public void close() {
@@ -142,7 +144,7 @@ public final class NetnsShell implements AutoCloseable {
     }
 
     /** Runs one command in the namespace; a shell that died or cannot start gives exit -1 with the reason, as a failed spawn does. */
-    public synchronized NetnsExec.Result run(List<String> argv) {
+    public synchronized NetnsCommand.Result run(List<String> argv) {
         return send(line(argv), argv);
     }
 
@@ -155,13 +157,13 @@ public final class NetnsShell implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         for (String w : argv) b.append(quote(w)).append(' ');
         b.append("</dev/null >/dev/null 2>&1 & printf '%s\\n' \"$!\"; printf '\\n%s %d\\n' ").append(sentinel).append(" 0\n");
-        NetnsExec.Result r = send(b.toString(), argv);
+        NetnsCommand.Result r = send(b.toString(), argv);
         return r.ok() && r.output().matches("[0-9]+") ? r.output() : null;
     }
 
     /**
      * Ends what {@link #spawn} started: SIGTERM, then waits for it (its trap ends it at once, or once a revert command
-     * it runs returns; the command timeout bounds that, and then ends the shell with it).
+     * it runs returns; the command deadline bounds that, and then ends the shell with it).
      */
     public synchronized void stopSpawned(String pid) {
         if (pid == null || !pid.matches("[0-9]+")) throw new IllegalArgumentException("not a PID: " + pid);
@@ -169,7 +171,7 @@ public final class NetnsShell implements AutoCloseable {
         run(List.of("wait", pid));
     }
 
-    private NetnsExec.Result send(String line, List<String> argv) {
+    private NetnsCommand.Result send(String line, List<String> argv) {
         try {
             if (shell == null || !shell.alive()) start();
             in.write(line.getBytes(StandardCharsets.UTF_8));
@@ -177,7 +179,7 @@ public final class NetnsShell implements AutoCloseable {
             return read(argv);
         } catch (IOException e) {
             close();
-            return new NetnsExec.Result(-1, "the netns shell of " + name + " failed: " + e.getMessage());
+            return new NetnsCommand.Result(-1, "the netns shell of " + name + " failed: " + e.getMessage());
         }
     }
 
@@ -186,15 +188,15 @@ public final class NetnsShell implements AutoCloseable {
      * whatever their outcome, then the checks up to the first that fails, which gives exit 1 and what it printed (or
      * its words and exit code when it printed nothing); exit 0 when all pass.
      */
-    public synchronized NetnsExec.Result runAll(List<List<String>> quiet, List<List<String>> checks) {
+    public synchronized NetnsCommand.Result runAll(List<List<String>> quiet, List<List<String>> checks) {
         for (List<String> cmd : quiet) run(cmd);
         for (List<String> cmd : checks) {
-            NetnsExec.Result r = run(cmd);
+            NetnsCommand.Result r = run(cmd);
             if (r.ok()) continue;
             if (r.exitCode() < 0) return r; // the shell itself failed: say so, not a check's words
-            return new NetnsExec.Result(1, r.failure(cmd));
+            return new NetnsCommand.Result(1, r.failure(cmd));
         }
-        return new NetnsExec.Result(0, "");
+        return new NetnsCommand.Result(0, "");
     }
 
     private void start() throws IOException {
@@ -203,15 +205,19 @@ public final class NetnsShell implements AutoCloseable {
         out = new BufferedReader(new InputStreamReader(shell.output(), StandardCharsets.UTF_8));
     }
 
-    private NetnsExec.Result read(List<String> argv) throws IOException {
+    private NetnsCommand.Result read(List<String> argv) throws IOException {
         StringBuilder text = new StringBuilder();
         String prefix = sentinel + " ";
         Channel p = shell;
-        // a blocking read has no timeout: a command stuck for TIMEOUT_S is killed with its shell, which ends the read
-        ScheduledFuture<?> guard = GUARD.schedule(p::kill, TIMEOUT_S, TimeUnit.SECONDS);
+        // a blocking read has no timeout: a command stuck past the deadline is killed with its shell, ending the read
+        AtomicBoolean killed = new AtomicBoolean();
+        ScheduledFuture<?> guard = GUARD.schedule(() -> {
+            killed.set(true);
+            p.kill();
+        }, NetnsCommand.DEADLINE.toNanos(), TimeUnit.NANOSECONDS);
         try {
             for (String l; (l = out.readLine()) != null; ) {
-                if (l.startsWith(prefix)) return new NetnsExec.Result(Integer.parseInt(l.substring(prefix.length()).strip()), text.toString().trim());
+                if (l.startsWith(prefix)) return new NetnsCommand.Result(Integer.parseInt(l.substring(prefix.length()).strip()), text.toString().trim());
                 text.append(l).append('\n');
             }
         } finally {
@@ -219,7 +225,11 @@ public final class NetnsShell implements AutoCloseable {
         }
         close();
         String said = text.toString().trim();
-        return new NetnsExec.Result(-1, "the netns shell of " + name + " ended before `" + String.join(" ", argv) + "` returned"
+        if (killed.get()) {
+            String cut = ExternalCommand.timeoutMessage(argv, NetnsCommand.DEADLINE) + " with the netns shell of " + name;
+            return new NetnsCommand.Result(-1, cut + (said.isEmpty() ? "" : ": " + said));
+        }
+        return new NetnsCommand.Result(-1, "the netns shell of " + name + " ended before `" + String.join(" ", argv) + "` returned"
                 + (said.isEmpty() ? "" : ": " + said));
     }
 

@@ -32,7 +32,7 @@ class NetnsShellTest {
         try (NetnsShell sh = shell()) {
             List<String> argv = new ArrayList<>(List.of("printf", "<%s>\\n"));
             argv.addAll(hostile);
-            NetnsExec.Result r = sh.run(argv);
+            NetnsCommand.Result r = sh.run(argv);
             assertEquals(0, r.exitCode(), r.output());
             StringBuilder expected = new StringBuilder();
             for (String w : hostile) expected.append('<').append(w).append(">\n");
@@ -46,7 +46,7 @@ class NetnsShellTest {
     void aHostileCommandNameIsOneWordToo(@TempDir Path dir) {
         Path pwned = dir.resolve("pwned");
         try (NetnsShell sh = shell()) {
-            NetnsExec.Result r = sh.run(List.of("true; touch " + pwned));
+            NetnsCommand.Result r = sh.run(List.of("true; touch " + pwned));
             assertEquals(127, r.exitCode(), "not found, as one name: " + r.output());
             assertFalse(Files.exists(pwned));
         }
@@ -55,11 +55,11 @@ class NetnsShellTest {
     @Test
     void eachReplyHasItsOwnOutputAndExitCodeAndRunsInTheNamespace() throws Exception {
         try (NetnsShell sh = shell()) {
-            assertEquals(new NetnsExec.Result(7, "out\nerr"), sh.run(List.of("sh", "-c", "echo out; echo err >&2; exit 7")));
-            assertEquals(new NetnsExec.Result(0, "no newline"), sh.run(List.of("printf", "no newline")));
-            assertEquals(new NetnsExec.Result(0, ""), sh.run(List.of("cat")), "stdin is /dev/null: a command cannot eat the shell's");
+            assertEquals(new NetnsCommand.Result(7, "out\nerr"), sh.run(List.of("sh", "-c", "echo out; echo err >&2; exit 7")));
+            assertEquals(new NetnsCommand.Result(0, "no newline"), sh.run(List.of("printf", "no newline")));
+            assertEquals(new NetnsCommand.Result(0, ""), sh.run(List.of("cat")), "stdin is /dev/null: a command cannot eat the shell's");
             String ours = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
-            assertEquals(new NetnsExec.Result(0, ours), sh.run(List.of("readlink", "/proc/self/ns/net")));
+            assertEquals(new NetnsCommand.Result(0, ours), sh.run(List.of("readlink", "/proc/self/ns/net")));
         }
     }
 
@@ -71,12 +71,12 @@ class NetnsShellTest {
             for (List<String> args : List.of(List.of("eth0", "-n", "", "$(touch " + pwned + ")", "'", "a\nb"), List.of("wlan'0"), List.<String>of())) {
                 List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "verify"));
                 argv.addAll(args);
-                assertEquals(NetnsExec.run(0, argv), sh.run(argv), "as sh -c: " + args);
+                assertEquals(NetnsCommand.run(0, argv), sh.run(argv), "as sh -c: " + args);
             }
-            assertEquals(NetnsExec.run(0, List.of("sh", "-c", "exit 3")), sh.run(List.of("sh", "-c", "exit 3")), "no name, an exit");
-            assertEquals(NetnsExec.run(0, List.of("sh", "-c", "if then")).exitCode(), sh.run(List.of("sh", "-c", "if then")).exitCode(), "a script that does not parse");
-            assertEquals(new NetnsExec.Result(0, "unset"), sh.run(List.of("sh", "-c", "echo \"${x-unset}\"")), "a check's variables stay in its subshell");
-            assertEquals(new NetnsExec.Result(0, System.getProperty("user.dir")), sh.run(List.of("pwd")), "and so does its cd");
+            assertEquals(NetnsCommand.run(0, List.of("sh", "-c", "exit 3")), sh.run(List.of("sh", "-c", "exit 3")), "no name, an exit");
+            assertEquals(NetnsCommand.run(0, List.of("sh", "-c", "if then")).exitCode(), sh.run(List.of("sh", "-c", "if then")).exitCode(), "a script that does not parse");
+            assertEquals(new NetnsCommand.Result(0, "unset"), sh.run(List.of("sh", "-c", "echo \"${x-unset}\"")), "a check's variables stay in its subshell");
+            assertEquals(new NetnsCommand.Result(0, System.getProperty("user.dir")), sh.run(List.of("pwd")), "and so does its cd");
             assertFalse(Files.exists(pwned), "an argument was parsed by the shell");
         }
     }
@@ -84,11 +84,11 @@ class NetnsShellTest {
     @Test
     void runAllKeepsTheBatchsMeaning() {
         try (NetnsShell sh = shell()) {
-            assertEquals(new NetnsExec.Result(0, ""), sh.runAll(List.of(List.of("sh", "-c", "echo noisy; exit 3")), List.of(List.of("true"))),
+            assertEquals(new NetnsCommand.Result(0, ""), sh.runAll(List.of(List.of("sh", "-c", "echo noisy; exit 3")), List.of(List.of("true"))),
                     "a failing revert command is quiet, passing checks say nothing");
-            assertEquals(new NetnsExec.Result(1, "eth0 still has: qdisc tbf fa17:"),
+            assertEquals(new NetnsCommand.Result(1, "eth0 still has: qdisc tbf fa17:"),
                     sh.runAll(List.of(), List.of(List.of("sh", "-c", "echo 'eth0 still has: qdisc tbf fa17:'; exit 1"), List.of("sh", "-c", "echo never"))));
-            assertEquals(new NetnsExec.Result(1, "`sh -c exit 3 quiet` failed (3)"), sh.runAll(List.of(), List.of(List.of("sh", "-c", "exit 3", "quiet"))),
+            assertEquals(new NetnsCommand.Result(1, "`sh -c exit 3 quiet` failed (3)"), sh.runAll(List.of(), List.of(List.of("sh", "-c", "exit 3", "quiet"))),
                     "a silent failure is named with its code, as Batch does");
         }
     }
@@ -116,10 +116,10 @@ class NetnsShellTest {
     @Test
     void aShellThatEndsIsReportedAndReplaced() {
         try (NetnsShell sh = shell()) {
-            NetnsExec.Result r = sh.run(List.of("exit", "0"));
+            NetnsCommand.Result r = sh.run(List.of("exit", "0"));
             assertEquals(-1, r.exitCode());
             assertTrue(r.output().contains("ended before `exit 0` returned"), r.output());
-            assertEquals(new NetnsExec.Result(0, "again"), sh.run(List.of("echo", "again")));
+            assertEquals(new NetnsCommand.Result(0, "again"), sh.run(List.of("echo", "again")));
         }
     }
 
@@ -133,7 +133,7 @@ class NetnsShellTest {
             long until = System.currentTimeMillis() + 5_000; // the fork may not have exec'd yet
             while (!spawned.info().commandLine().orElse("").contains("spawned-by-test") && System.currentTimeMillis() < until) Thread.sleep(10);
             assertTrue(spawned.isAlive() && spawned.info().commandLine().orElse("").contains("spawned-by-test"), spawned.info().toString());
-            assertEquals(new NetnsExec.Result(0, "still"), sh.run(List.of("echo", "still")), "the shell answers while it runs");
+            assertEquals(new NetnsCommand.Result(0, "still"), sh.run(List.of("echo", "still")), "the shell answers while it runs");
             sh.stopSpawned(pid);
             assertFalse(spawned.isAlive(), "stopped, and reaped by the shell that started it");
             assertFalse(Files.exists(pwned), "an argument was parsed by the shell");

@@ -1,14 +1,12 @@
 package dev.faultline.samples.fleet;
 
+import dev.faultline.common.process.ExternalCommand;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** The Docker CLI, as a user would type it: what the samples do to the engine is what the README shows. */
 public final class Docker {
@@ -55,22 +53,16 @@ public final class Docker {
         }
     }
 
+    /** Runs {@code docker args…}; at the timeout it is killed with all it started, and the IOException says so. */
     public static Result run(List<String> args, Duration timeout) throws IOException {
         List<String> command = new ArrayList<>();
         command.add("docker");
         command.addAll(args);
-        Process p = new ProcessBuilder(command).start();
-        p.getOutputStream().close();
-        CompletableFuture<String> out = drain(p.getInputStream());
-        CompletableFuture<String> err = drain(p.getErrorStream());
         try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("timed out after " + timeout.toSeconds() + " s");
-            }
-            return new Result(p.exitValue(), out.join(), err.join());
+            ExternalCommand.Result r = ExternalCommand.of(command, timeout).errorsApart().run();
+            if (r.timedOut()) throw new IOException(r.timeoutMessage());
+            return new Result(r.exitCode(), r.output(), r.errors());
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
@@ -99,22 +91,5 @@ public final class Docker {
             rm.addAll(List.of(networks.split("\\s+")));
             call(rm.toArray(String[]::new));
         }
-    }
-
-    private static final java.util.concurrent.ExecutorService DRAINERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "docker-output");
-        t.setDaemon(true);
-        return t;
-    });
-
-    private static CompletableFuture<String> drain(InputStream in) {
-        // Own threads, not the common pool: on a 2-core machine that has one thread, and both pipes must drain at once.
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            }
-        }, DRAINERS);
     }
 }

@@ -178,7 +178,7 @@ public abstract class Change {
     /** The first check that fails, in words, or null when all pass: what a journalled verify list says is left. */
     protected static String firstFailure(dev.faultline.sidecar.network.NetnsExecutor ns, List<List<String>> checks) {
         for (List<String> check : checks) {
-            dev.faultline.sidecar.network.NetnsExec.Result r = ns.run(check);
+            dev.faultline.sidecar.network.NetnsCommand.Result r = ns.run(check);
             if (!r.ok()) return r.failure(check);
         }
         return null;

@@ -1,5 +1,8 @@
 package dev.faultline.sidecar.experiment.change;
 
+import dev.faultline.common.process.ExternalCommand;
+import dev.faultline.sidecar.network.NetnsCommand;
+
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -74,9 +77,12 @@ public final class KillPoints {
 
     /** A real SIGKILL (no hook, no finally runs), from the shell's kill builtin; halt only if that failed. */
     private static void sigkill() {
+        String self = Long.toString(ProcessHandle.current().pid());
+        List<String> kill = List.of("sh", "-c", "kill -s KILL \"$1\"", "kill", self);
         try {
-            new ProcessBuilder("sh", "-c", "kill -s KILL \"$1\"", "kill", Long.toString(ProcessHandle.current().pid())).start().waitFor();
-            Thread.sleep(10_000);
+            ExternalCommand.Result r = ExternalCommand.of(kill, NetnsCommand.DEADLINE).run();
+            if (r.timedOut()) System.err.println("faultline-test: " + r.timeoutMessage() + "; halting");
+            else Thread.sleep(10_000);
         } catch (Exception ignored) {
             // fall through
         }

@@ -2,7 +2,7 @@ package dev.faultline.sidecar.experiment.change;
 
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.ChangePlan;
-import dev.faultline.sidecar.network.NetnsExec;
+import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.Target;
 
@@ -42,7 +42,7 @@ public final class NetworkChange extends Change {
     }
 
     /** what the check right after the last undo found, or null when it has not run (the namespace was gone) */
-    private NetnsExec.Result checkedAfterUndo;
+    private NetnsCommand.Result checkedAfterUndo;
 
     /**
      * The revert commands and then the check in one go ({@link NetnsExecutor#revertThenCheck}: the namespace's open
@@ -57,7 +57,7 @@ public final class NetworkChange extends Change {
 
     @Override
     protected String leftover() {
-        NetnsExec.Result r = checkedAfterUndo;
+        NetnsCommand.Result r = checkedAfterUndo;
         checkedAfterUndo = null;
         if (ns.namespaceGone()) return null; // and every piece of the change with it
         if (r == null) r = ns.checkAll(plan.verify());

@@ -1,5 +1,7 @@
 package dev.faultline.sidecar.runtime.cri;
 
+import dev.faultline.sidecar.network.NetnsCommand;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,9 +43,8 @@ public final class CgroupFreezer {
         }
     }
 
-    private static String inHostCgroupNamespace(Path proc) throws IOException {
-        dev.faultline.sidecar.network.NetnsExec.Result r = dev.faultline.sidecar.network.NetnsExec.run(0,
-                java.util.List.of("nsenter", "-t", "1", "-C", "--", "cat", proc.toString()));
+    static String inHostCgroupNamespace(Path proc) throws IOException {
+        NetnsCommand.Result r = NetnsCommand.run(0, List.of("nsenter", "-t", "1", "-C", "--", "cat", proc.toString()));
         if (!r.ok()) throw new IOException("cannot read " + proc + " in the host's cgroup namespace (nsenter -t 1 -C: " + r.output() + ")");
         return r.output() + "\n";
     }

@@ -3,7 +3,7 @@ package dev.faultline.sidecar.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
-import dev.faultline.sidecar.network.NetnsExec;
+import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.network.NetnsShell;
 import dev.faultline.sidecar.network.Watchdogs;
@@ -115,12 +115,12 @@ public final class HelperContainer implements NetnsExecutor {
     }
 
     @Override
-    public NetnsExec.Result run(List<String> argv) {
+    public NetnsCommand.Result run(List<String> argv) {
         return uninterrupted(() -> shell.run(argv));
     }
 
     @Override
-    public NetnsExec.Result revertThenCheck(List<List<String>> revert, List<List<String>> verify) {
+    public NetnsCommand.Result revertThenCheck(List<List<String>> revert, List<List<String>> verify) {
         return uninterrupted(() -> shell.runAll(revert, verify));
     }
 

@@ -1,6 +1,6 @@
 package dev.faultline.sidecar.runtime.cri;
 
-import dev.faultline.sidecar.network.NetnsExec;
+import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.targets.TargetSelector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,13 +56,13 @@ class CriContainersTest {
             String file = v == CgroupFreezer.Version.V1 ? "freezer.state" : "cgroup.freeze";
             Files.writeString(cg.resolve(file), v == CgroupFreezer.Version.V1 ? "FROZEN\n" : "1\n");
             CgroupFreezer f = new CgroupFreezer(cg, v);
-            NetnsExec.Result frozen = NetnsExec.run(0, f.thawedArgv());
+            NetnsCommand.Result frozen = NetnsCommand.run(0, f.thawedArgv());
             assertFalse(frozen.ok(), v + ": the check passes on a frozen cgroup");
             assertTrue(frozen.output().contains("still says"), frozen.output());
-            assertTrue(NetnsExec.run(0, f.thawArgv()).ok());
-            assertTrue(NetnsExec.run(0, f.thawedArgv()).ok(), v + ": " + Files.readString(cg.resolve(file)));
+            assertTrue(NetnsCommand.run(0, f.thawArgv()).ok());
+            assertTrue(NetnsCommand.run(0, f.thawedArgv()).ok(), v + ": " + Files.readString(cg.resolve(file)));
             Files.delete(cg.resolve(file));
-            assertTrue(NetnsExec.run(0, f.thawArgv()).ok() && NetnsExec.run(0, f.thawedArgv()).ok(), v + ": a removed container's cgroup is clean");
+            assertTrue(NetnsCommand.run(0, f.thawArgv()).ok() && NetnsCommand.run(0, f.thawedArgv()).ok(), v + ": a removed container's cgroup is clean");
             assertFalse(Files.exists(cg.resolve(file)), "the thaw must not create the file");
         }
     }
