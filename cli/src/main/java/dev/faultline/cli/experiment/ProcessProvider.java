@@ -1,5 +1,7 @@
 package dev.faultline.cli.experiment;
 
+import dev.faultline.common.process.ExternalCommand;
+
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -10,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code {"type": "process", "path": …, "arguments": …, "timeout": …}}, run as chaoslib's
@@ -141,38 +142,14 @@ record ProcessProvider(Map<?, ?> spec) implements Provider {
 
     @Override
     public Object run(Context context, Duration timeout) throws IOException, InterruptedException {
-        List<String> cmd = command();
-        Path out = Files.createTempFile("faultline-activity", ".out");
-        Path err = Files.createTempFile("faultline-activity", ".err");
-        Process proc = null;
-        try {
-            proc = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!proc.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IOException(spec.get("path") + " did not end within " + timeout.toMillis() + " ms (killed)");
-            }
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("status", proc.exitValue());
-            o.put("stdout", Files.readString(out));
-            o.put("stderr", Files.readString(err));
-            return o;
-        } finally {
-            if (proc != null && proc.isAlive()) killTree(proc); // the deadline passed, or this thread was interrupted
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
-    }
-
-    /** Kills the process and every process it started (a shell's children would outlive the shell). */
-    static void killTree(Process proc) {
-        // listed before the parent dies: its orphans are no longer its descendants
-        List<ProcessHandle> tree = proc.descendants().toList();
-        proc.destroyForcibly();
-        tree.forEach(ProcessHandle::destroyForcibly);
-        try {
-            proc.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // output read while it runs; at the deadline or an interrupt it is killed with every process it started
+        ExternalCommand.Result r = ExternalCommand.of(command(), timeout).errorsApart().run();
+        if (r.timedOut()) throw new IOException(spec.get("path") + " did not end within " + timeout.toMillis() + " ms (killed)");
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("status", r.exitCode());
+        o.put("stdout", r.output());
+        o.put("stderr", r.errors());
+        return o;
     }
 
     @Override
