@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
@@ -145,7 +146,11 @@ final class DockerJavaEngineCalls implements EngineCalls {
 
     @Override
     public void unpause(String id) {
-        tolerateGone(() -> docker.unpauseContainerCmd(id).exec());
+        try {
+            tolerateGone(() -> docker.unpauseContainerCmd(id).exec());
+        } catch (InternalServerErrorException e) {
+            if (!EngineCalls.notPaused(e.getMessage())) throw e;
+        }
     }
 
     @Override

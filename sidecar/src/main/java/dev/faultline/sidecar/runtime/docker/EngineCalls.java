@@ -31,6 +31,14 @@ public interface EngineCalls {
         return verify != null && List.of("1", "true").contains(verify.trim().toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Some engines (20.10 among them) answer an unpause of a container that is not paused with 500 "… is not paused":
+     * already in the state asked for all the same (a revert after someone unpaused it by hand).
+     */
+    static boolean notPaused(String engineMessage) {
+        return engineMessage != null && engineMessage.contains("is not paused");
+    }
+
     /** What the sidecar's own container is: its image, its PID mode, its labels. */
     record Own(String image, String pidMode, Map<String, String> labels) {
     }

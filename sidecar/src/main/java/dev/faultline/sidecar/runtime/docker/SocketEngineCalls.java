@@ -155,7 +155,8 @@ final class SocketEngineCalls implements EngineCalls {
 
     @Override
     public void unpause(String id) {
-        tolerant("POST", container(id) + "/unpause", Duration.ZERO);
+        EngineAnswer a = call("POST", container(id) + "/unpause", "", Duration.ZERO);
+        if (!a.ok() && a.status() != 404 && a.status() != 409 && !EngineCalls.notPaused(a.body())) throw failure(a);
     }
 
     @Override
