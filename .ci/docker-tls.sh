@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A second Docker engine that listens on tcp://127.0.0.1:23760 with TLS (--tlsverify), for the sidecar's test of its
 # docker-java path (TlsEngineIT). It runs beside the main engine and shares nothing with it: its own data root, exec
-# root (and so its own managed containerd), pid file, unix socket and config; no bridge and no iptables rules.
+# root (and so its own managed containerd), pid file, unix socket, config and bridge (fl-tls0); no iptables rules.
+# Never --bridge none: a dockerd started so deletes docker0, the main engine's bridge, from the host.
 #   .ci/docker-tls.sh start   idempotent; makes a CA, server and client certificates, starts the engine, loads busybox
 #   .ci/docker-tls.sh stop    removes its containers, stops it, removes its data
 # The client side, as the docker CLI takes it: DOCKER_HOST=tcp://127.0.0.1:23760 DOCKER_TLS_VERIFY=1
@@ -14,6 +15,8 @@ DATA=/var/lib/faultline-docker-tls     # images and containers
 RUN=/run/faultline-docker-tls          # exec root, pid file, unix socket
 SOCK=$RUN/docker.sock
 BUSYBOX=faultline/busybox:local
+BRIDGE=fl-tls0
+SUBNET=10.244.79                       # its containers only; no masquerade, so nothing leaves this machine
 
 up() { [ -S "$SOCK" ] && docker -H "unix://$SOCK" version >/dev/null 2>&1; }
 
@@ -40,11 +43,16 @@ start() {
   if up; then echo "tcp://127.0.0.1:$PORT"; return 0; fi
   certificates
   mkdir -p "$DATA" "$RUN"
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link add "$BRIDGE" type bridge
+    ip addr add "$SUBNET.1/24" dev "$BRIDGE"
+    ip link set "$BRIDGE" up
+  fi
   echo '{}' >"$ETC/daemon.json" # not /etc/docker/daemon.json: its "hosts" or "data-root" belong to the main engine
   nohup dockerd --config-file "$ETC/daemon.json" --data-root "$DATA" --exec-root "$RUN/exec" --pidfile "$RUN/dockerd.pid" \
     -H "unix://$SOCK" -H "tcp://127.0.0.1:$PORT" --tlsverify --tlscacert "$ETC/server/ca.pem" \
     --tlscert "$ETC/server/cert.pem" --tlskey "$ETC/server/key.pem" \
-    --bridge none --iptables=false --ip-masq=false --userland-proxy=false >>"$ETC/dockerd.log" 2>&1 &
+    --bridge "$BRIDGE" --iptables=false --ip-masq=false --userland-proxy=false >>"$ETC/dockerd.log" 2>&1 &
   for _ in $(seq 1 60); do up && break; sleep 1; done
   up || { echo "the TLS dockerd did not answer on $SOCK within 60 s:"; tail -30 "$ETC/dockerd.log"; return 1; }
   docker -H "unix://$SOCK" image inspect "$BUSYBOX" >/dev/null 2>&1 \
@@ -62,6 +70,7 @@ stop() {
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
   fi
+  ip link del "$BRIDGE" 2>/dev/null || true
   rm -rf "$DATA" "$RUN"
 }
 
