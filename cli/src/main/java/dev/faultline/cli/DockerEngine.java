@@ -48,7 +48,7 @@ public final class DockerEngine {
         return engine.endpoint().uri();
     }
 
-    /** The running containers that carry every label given ({@code key=value}), the whole exchange bounded by {@code timeout}. */
+    /** The running containers that carry every label given ({@code key=value}), bounded by {@code timeout}. */
     public List<Container> running(List<String> labels, Duration timeout) throws IOException {
         String filters = JsonWriter.write(Map.of("label", labels, "status", List.of("running")));
         String path = "/containers/json?filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8);
@@ -57,7 +57,8 @@ public final class DockerEngine {
             // a hung engine must not hang the emergency stop
             answer = engine.exchange("GET", path, "", timeout, timeout);
         } catch (SocketTimeoutException e) {
-            throw new IOException("no answer from the Docker engine at " + socket() + " within " + timeout.toMillis() + " ms");
+            throw new IOException("no answer from the Docker engine at " + socket() + " within " + timeout.toMillis()
+                    + " ms");
         } catch (IOException | UnsupportedOperationException e) {
             throw new IOException("no Docker engine at " + socket() + " (DOCKER_HOST): " + e.getMessage(), e);
         }
@@ -92,7 +93,8 @@ public final class DockerEngine {
     static String body(EngineAnswer answer) throws IOException {
         if (answer.status() < 0) throw new IOException("not an HTTP answer from the Docker engine");
         if (answer.status() != 200) {
-            throw new IOException("the Docker engine answered " + answer.statusLine().replaceFirst("^HTTP/\\S+ ", "") + ": " + answer.body().strip());
+            String status = answer.statusLine().replaceFirst("^HTTP/\\S+ ", "");
+            throw new IOException("the Docker engine answered " + status + ": " + answer.body().strip());
         }
         return answer.body();
     }

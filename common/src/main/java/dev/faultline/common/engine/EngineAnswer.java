@@ -17,7 +17,9 @@ public record EngineAnswer(int status, String statusLine, String head, String bo
     public String header(String name) {
         for (String line : head.split("\r\n")) {
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) return line.substring(colon + 1).trim();
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
         }
         return null;
     }
@@ -32,15 +34,22 @@ public record EngineAnswer(int status, String statusLine, String head, String bo
         }
     }
 
+    /** Whether an answer's head says its body is chunked. */
+    static boolean chunked(String head) {
+        return head.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked");
+    }
+
     /** Status line, headers, then the body: as sent, or de-chunked. Text that is not HTTP gets status -1. */
     public static EngineAnswer parse(byte[] raw) {
         String text = new String(raw, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
         String first = text.lines().findFirst().orElse("");
-        if (end < 0 || status(first) < 0) return new EngineAnswer(-1, first, "", new String(raw, StandardCharsets.UTF_8));
+        if (end < 0 || status(first) < 0) {
+            return new EngineAnswer(-1, first, "", new String(raw, StandardCharsets.UTF_8));
+        }
         String head = text.substring(0, end);
         byte[] body = Arrays.copyOfRange(raw, end + 4, raw.length);
-        if (head.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked")) body = ChunkedDecoder.decode(body);
+        if (chunked(head)) body = ChunkedDecoder.decode(body);
         return new EngineAnswer(status(first), first, head, new String(body, StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,6 @@
 package dev.faultline.common.engine;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
@@ -28,14 +29,18 @@ public record EngineEndpoint(String uri, SocketAddress address) {
             int slash = rest.indexOf('/');
             if (slash >= 0) rest = rest.substring(0, slash);
             int colon = rest.lastIndexOf(':');
-            if (colon <= 0 || rest.endsWith("]")) return new EngineEndpoint(host, new InetSocketAddress(unbracket(rest), 2375));
+            if (colon <= 0 || rest.endsWith("]")) return tcp(host, rest, 2375);
             try {
-                return new EngineEndpoint(host, new InetSocketAddress(unbracket(rest.substring(0, colon)), Integer.parseInt(rest.substring(colon + 1))));
+                return tcp(host, rest.substring(0, colon), Integer.parseInt(rest.substring(colon + 1)));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(host + ": not a port number: " + rest.substring(colon + 1));
             }
         }
         throw new IllegalArgumentException(host + ": an engine endpoint is unix:///path or tcp://host:port");
+    }
+
+    private static EngineEndpoint tcp(String uri, String host, int port) {
+        return new EngineEndpoint(uri, new InetSocketAddress(unbracket(host), port));
     }
 
     /** The path of a {@code unix://} host. */
@@ -52,8 +57,9 @@ public record EngineEndpoint(String uri, SocketAddress address) {
     }
 
     ProtocolFamily family() {
-        return unix() ? StandardProtocolFamily.UNIX : ((InetSocketAddress) address).getAddress() instanceof java.net.Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        if (unix()) return StandardProtocolFamily.UNIX;
+        boolean v6 = ((InetSocketAddress) address).getAddress() instanceof Inet6Address;
+        return v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -35,9 +34,11 @@ public final class EngineSocket {
 
     /**
      * {@code method path} with a JSON body (none if empty). The connection must be made within {@code connect} and
-     * the whole answer read within {@code answer} of the start; past either a {@link SocketTimeoutException} says which.
+     * the whole answer read within {@code answer} of the start; past either a {@link SocketTimeoutException} says
+     * which.
      */
-    public EngineAnswer exchange(String method, String path, String json, Duration connect, Duration answer) throws IOException {
+    public EngineAnswer exchange(String method, String path, String json, Duration connect, Duration answer)
+            throws IOException {
         long deadline = System.nanoTime() + answer.toNanos();
         try (SocketChannel ch = SocketChannel.open(endpoint.family()); Selector sel = Selector.open()) {
             connect(ch, sel, connect.compareTo(answer) < 0 ? connect : answer);
@@ -55,7 +56,8 @@ public final class EngineSocket {
             while (true) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0 || sel.select(left) == 0 && System.nanoTime() >= deadline) {
-                    throw new SocketTimeoutException("no answer to " + method + " " + path + " within " + words(answer));
+                    throw new SocketTimeoutException("no answer to " + method + " " + path + " within "
+                            + words(answer));
                 }
                 sel.selectedKeys().clear();
                 if (out.hasRemaining()) {
@@ -100,19 +102,23 @@ public final class EngineSocket {
         try {
             ch.connect(endpoint.address());
             ch.write(ByteBuffer.wrap(("POST " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: " + userAgent + "\r\n"
-                    + "Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+                    + "Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             ByteBuffer one = ByteBuffer.allocate(1); // byte by byte up to the blank line: what follows is the stream's
             while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
                 one.clear();
-                if (ch.read(one) < 0) throw new IOException("POST " + path + ": the engine closed the connection before it answered");
+                if (ch.read(one) < 0) {
+                    throw new IOException("POST " + path + ": the engine closed the connection before it answered");
+                }
                 head.write(one.array()[0]);
                 if (head.size() > 16384) throw new IOException("POST " + path + ": an answer head of more than 16 KiB");
             }
             String status = head.toString(StandardCharsets.ISO_8859_1);
             int code = EngineAnswer.status(status);
             if (code != 101 && code != 200) {
-                throw new IOException("POST " + path + ": status " + code + " " + status.lines().findFirst().orElse(""));
+                String line = status.lines().findFirst().orElse("");
+                throw new IOException("POST " + path + ": status " + code + " " + line);
             }
             return new AttachStream(ch);
         } catch (IOException | RuntimeException e) {
@@ -129,8 +135,8 @@ public final class EngineSocket {
     public void stream(String path, Runnable onOpen, Consumer<String> onLine) throws IOException {
         try (SocketChannel ch = SocketChannel.open(endpoint.family())) {
             ch.connect(endpoint.address());
-            ch.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: " + userAgent + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII)));
+            String request = "GET " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: " + userAgent + "\r\n\r\n";
+            ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
             LineStream lines = new LineStream(path, onOpen, onLine);
             ByteBuffer in = ByteBuffer.allocate(8192);
             while (ch.read(in) >= 0) {
@@ -172,7 +178,7 @@ public final class EngineSocket {
             int status = EngineAnswer.status(h);
             if (status != 200) throw new IOException("GET " + path + ": status " + status);
             body = lines;
-            if (h.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked")) chunks = new ChunkedDecoder(lines);
+            if (EngineAnswer.chunked(h)) chunks = new ChunkedDecoder(lines);
             onOpen.run();
         }
     }

@@ -3,7 +3,9 @@ package dev.faultline.common.json;
 import java.util.Collection;
 import java.util.Map;
 
-/** Writes maps, collections, arrays, strings, numbers, booleans and null as compact JSON; anything else as its string. */
+/**
+ * Writes maps, collections, arrays, strings, numbers, booleans and null as compact JSON; anything else as its string.
+ */
 public final class JsonWriter {
     private JsonWriter() {
     }

@@ -48,15 +48,16 @@ final class UnixSocketProbe {
     private static RuntimeEndpointException failure(EngineSocket s, IOException cause, Duration deadline) {
         String endpoint = s.endpoint().uri();
         if (cause instanceof SocketTimeoutException) {
-            return new RuntimeEndpointException(endpoint, "the socket exists but nothing answered within " + deadline.toMillis()
-                    + " ms (a hung or stopped runtime?)");
+            return new RuntimeEndpointException(endpoint, "the socket exists but nothing answered within "
+                    + deadline.toMillis() + " ms (a hung or stopped runtime?)");
         }
         if (cause instanceof ConnectException || cause.getMessage() != null && cause.getMessage().contains("refused")) {
-            return new RuntimeEndpointException(endpoint, "the socket exists but nothing listens on it (connection refused): "
-                    + "a stale socket of a runtime that is not running?", cause);
+            return new RuntimeEndpointException(endpoint, "the socket exists but nothing listens on it "
+                    + "(connection refused): a stale socket of a runtime that is not running?", cause);
         }
         if (cause instanceof SocketException && String.valueOf(cause.getMessage()).contains("ermission")) {
-            return new RuntimeEndpointException(endpoint, "permission denied (the sidecar needs root or the socket's group)", cause);
+            return new RuntimeEndpointException(endpoint,
+                    "permission denied (the sidecar needs root or the socket's group)", cause);
         }
         return new RuntimeEndpointException(endpoint, "cannot talk to it: " + cause, cause);
     }

@@ -35,7 +35,9 @@ final class DockerJavaEngineCalls implements EngineCalls {
 
     DockerJavaEngineCalls(String host) {
         this.host = host;
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host)
+                .build();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
@@ -45,7 +47,7 @@ final class DockerJavaEngineCalls implements EngineCalls {
         this.docker = DockerClientImpl.getInstance(config, http);
     }
 
-    /** A container that went away, or is already in the state asked for (409: not paused, already paused …; 304: stopped). */
+    /** A container that went away, or is already in the state asked for (409: already paused …; 304: stopped). */
     private static void tolerateGone(Runnable call) {
         try {
             call.run();
@@ -74,7 +76,9 @@ final class DockerJavaEngineCalls implements EngineCalls {
 
     @Override
     public List<String> labelled(String label, String value) {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(label, value)).exec().stream().map(Container::getId).toList();
+        List<Container> found = docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(label, value))
+                .exec();
+        return found.stream().map(Container::getId).toList();
     }
 
     private InspectContainerResponse inspected(String id) {
@@ -90,7 +94,8 @@ final class DockerJavaEngineCalls implements EngineCalls {
         InspectContainerResponse c = inspected(id);
         if (c == null) return null;
         String name = c.getName() != null && c.getName().startsWith("/") ? c.getName().substring(1) : c.getId();
-        Map<String, String> l = c.getConfig() == null || c.getConfig().getLabels() == null ? Map.of() : c.getConfig().getLabels();
+        boolean none = c.getConfig() == null || c.getConfig().getLabels() == null;
+        Map<String, String> l = none ? Map.of() : c.getConfig().getLabels();
         return new ContainerTarget(c.getId(), name, c.getState().getStatus(), l);
     }
 
@@ -155,7 +160,7 @@ final class DockerJavaEngineCalls implements EngineCalls {
 
     @Override
     public void follow(Runnable onOpen, Consumer<EngineContainers.Event> onEvent) throws IOException {
-        ResultCallback.Adapter<Event> events = docker.eventsCmd().withEventTypeFilter(EventType.CONTAINER).exec(new ResultCallback.Adapter<>() {
+        ResultCallback.Adapter<Event> events = new ResultCallback.Adapter<>() {
             @Override
             public void onStart(Closeable stream) {
                 super.onStart(stream);
@@ -166,11 +171,13 @@ final class DockerJavaEngineCalls implements EngineCalls {
             public void onNext(Event e) {
                 if (e.getActor() == null) return;
                 String name = e.getActor().getAttributes() == null ? null : e.getActor().getAttributes().get("name");
-                EngineContainers.Event changed = EngineContainers.event(e.getType() == null ? null : e.getType().getValue(),
-                        e.getAction(), e.getActor().getId(), name);
+                String type = e.getType() == null ? null : e.getType().getValue();
+                String id = e.getActor().getId();
+                EngineContainers.Event changed = EngineContainers.event(type, e.getAction(), id, name);
                 if (changed != null) onEvent.accept(changed);
             }
-        });
+        };
+        docker.eventsCmd().withEventTypeFilter(EventType.CONTAINER).exec(events);
         try {
             events.awaitCompletion();
         } catch (InterruptedException e) {
@@ -188,6 +195,6 @@ final class DockerJavaEngineCalls implements EngineCalls {
 
     @Override
     public Attached createAttachStart(String json) {
-        throw new UnsupportedOperationException("a helper container is attached over the socket client, not docker-java");
+        throw new UnsupportedOperationException("a helper container is attached over the socket client only");
     }
 }

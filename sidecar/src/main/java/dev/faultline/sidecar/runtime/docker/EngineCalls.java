@@ -80,7 +80,7 @@ public interface EngineCalls {
      */
     void follow(Runnable onOpen, Consumer<EngineContainers.Event> onEvent) throws IOException;
 
-    /** Whether {@link #createAttachStart} can be used: a helper container's stdin is attached over the socket client. */
+    /** Whether {@link #createAttachStart} works: a helper's stdin is attached over the socket client only. */
     boolean attaches();
 
     /** A container created from {@code json} ({@code POST /containers/create}), attached, then started. */

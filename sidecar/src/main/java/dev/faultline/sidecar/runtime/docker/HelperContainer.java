@@ -66,7 +66,8 @@ public final class HelperContainer implements NetnsExecutor {
     private volatile String current;
     private volatile AttachStream stream;
 
-    private HelperContainer(EngineCalls engine, String image, String targetId, long targetPid, String changeId, Map<String, String> own) {
+    private HelperContainer(EngineCalls engine, String image, String targetId, long targetPid, String changeId,
+            Map<String, String> own) {
         this.engine = engine;
         this.image = image;
         this.targetId = targetId;

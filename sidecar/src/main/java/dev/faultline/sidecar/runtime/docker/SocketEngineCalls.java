@@ -106,7 +106,8 @@ final class SocketEngineCalls implements EngineCalls {
     @Override
     public long runningPid(String id) {
         Map<?, ?> state = state(id);
-        if (state == null || !Boolean.TRUE.equals(state.get("Running")) || !(state.get("Pid") instanceof Long p)) return -1;
+        if (state == null || !Boolean.TRUE.equals(state.get("Running"))) return -1;
+        if (!(state.get("Pid") instanceof Long p)) return -1;
         return p > 0 ? p : -1;
     }
 
@@ -123,7 +124,8 @@ final class SocketEngineCalls implements EngineCalls {
         Map<?, ?> c = (Map<?, ?>) json(a);
         Map<?, ?> host = c.get("HostConfig") instanceof Map<?, ?> m ? m : Map.of();
         Map<?, ?> config = c.get("Config") instanceof Map<?, ?> m ? m : Map.of();
-        return new Own((String) c.get("Image"), (String) host.get("PidMode"), EngineContainers.labels(config.get("Labels")));
+        Map<String, String> labels = EngineContainers.labels(config.get("Labels"));
+        return new Own((String) c.get("Image"), (String) host.get("PidMode"), labels);
     }
 
     @Override
