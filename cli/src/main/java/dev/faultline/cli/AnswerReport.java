@@ -1,5 +1,7 @@
 package dev.faultline.cli;
 
+import dev.faultline.common.json.JsonWriter;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +36,7 @@ public final class AnswerReport {
                 targets.add(m);
             }
             doc.put("targets", targets);
-            out.println(Json.write(doc));
+            out.println(JsonWriter.write(doc));
         } else {
             table(answers, out);
         }

@@ -1,33 +1,26 @@
 package dev.faultline.cli;
 
-import dev.faultline.cli.experiment.ExperimentFile;
+import dev.faultline.common.engine.EngineAnswer;
+import dev.faultline.common.engine.EngineEndpoint;
+import dev.faultline.common.engine.EngineSocket;
+import dev.faultline.common.json.JsonReader;
+import dev.faultline.common.json.JsonWriter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The Docker engine's container list over its unix socket ({@code DOCKER_HOST=unix://…}, default
- * {@code /var/run/docker.sock}), with the JDK only: one HTTP/1.0 request, so the engine answers with a plain body and
- * closes the connection.
+ * {@code /var/run/docker.sock}), through the JDK-only engine client of {@code common}.
  */
 public final class DockerEngine {
-    public static final String DEFAULT_SOCKET = "/var/run/docker.sock";
-
     /** A running container as {@code GET /containers/json} lists it. */
     public record Container(String name, Map<String, String> labels, List<Port> ports) {
     }
@@ -36,37 +29,53 @@ public final class DockerEngine {
     public record Port(String ip, int privatePort, int publicPort, String type) {
     }
 
-    private final Path socket;
+    private final EngineSocket engine;
 
-    DockerEngine(Path socket) {
-        this.socket = socket;
+    private DockerEngine(String unixHost) {
+        this.engine = new EngineSocket(EngineEndpoint.parse(unixHost), "faultline-cli");
     }
 
     /** The engine {@code DOCKER_HOST} names; only a unix socket is spoken to. */
     public static DockerEngine fromEnvironment(String dockerHost) {
-        if (dockerHost == null || dockerHost.isBlank()) return new DockerEngine(Path.of(DEFAULT_SOCKET));
-        if (!dockerHost.startsWith("unix://")) {
+        String host = EngineEndpoint.host(dockerHost);
+        if (!host.startsWith("unix://")) {
             throw new IllegalArgumentException("DOCKER_HOST=" + dockerHost + ": --docker-label reaches the engine over a unix socket only (unix:///path)");
         }
-        return new DockerEngine(Path.of(dockerHost.substring("unix://".length())));
+        return new DockerEngine(host);
     }
 
     public String socket() {
-        return "unix://" + socket;
+        return engine.endpoint().uri();
     }
 
-    /** The running containers that carry every label given ({@code key=value}), each bounded by {@code timeout}. */
+    /** The running containers that carry every label given ({@code key=value}), bounded by {@code timeout}. */
     public List<Container> running(List<String> labels, Duration timeout) throws IOException {
-        String filters = Json.write(Map.of("label", labels, "status", List.of("running")));
-        String body = get("/containers/json?filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8), timeout);
+        String filters = JsonWriter.write(Map.of("label", labels, "status", List.of("running")));
+        String path = "/containers/json?filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8);
+        EngineAnswer answer;
+        try {
+            // a hung engine must not hang the emergency stop
+            answer = engine.exchange("GET", path, "", timeout, timeout);
+        } catch (SocketTimeoutException e) {
+            throw new IOException("no answer from the Docker engine at " + socket() + " within " + timeout.toMillis()
+                    + " ms");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IOException("no Docker engine at " + socket() + " (DOCKER_HOST): " + e.getMessage(), e);
+        }
+        Object list;
+        try {
+            list = JsonReader.parse(body(answer), "the Docker engine's answer");
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         List<Container> out = new ArrayList<>();
-        for (Object o : (List<?>) ExperimentFile.parse(body)) out.add(container((Map<?, ?>) o));
+        for (Object o : (List<?>) list) out.add(container((Map<?, ?>) o));
         return out;
     }
 
     private static Container container(Map<?, ?> c) {
         String name = c.get("Names") instanceof List<?> n && !n.isEmpty() ? String.valueOf(n.get(0)).replaceFirst("^/", "") : String.valueOf(c.get("Id"));
-        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>();
         if (c.get("Labels") instanceof Map<?, ?> l) l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
         List<Port> ports = new ArrayList<>();
         if (c.get("Ports") instanceof List<?> ps) {
@@ -80,56 +89,13 @@ public final class DockerEngine {
         return new Container(name, labels, ports);
     }
 
-    private String get(String path, Duration timeout) throws IOException {
-        SocketChannel ch;
-        try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        } catch (UnsupportedOperationException e) {
-            throw new IOException("this JVM has no unix sockets", e);
+    /** The body of the engine's answer; a status other than 200 is the engine's refusal. */
+    static String body(EngineAnswer answer) throws IOException {
+        if (answer.status() < 0) throw new IOException("not an HTTP answer from the Docker engine");
+        if (answer.status() != 200) {
+            String status = answer.statusLine().replaceFirst("^HTTP/\\S+ ", "");
+            throw new IOException("the Docker engine answered " + status + ": " + answer.body().strip());
         }
-        // a hung engine must not hang the emergency stop: the exchange as a whole is bounded, the channel closed on expiry
-        CompletableFuture<String> exchange = CompletableFuture.supplyAsync(() -> {
-            try (ch) {
-                ch.connect(UnixDomainSocketAddress.of(socket));
-                ch.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: docker\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
-                ByteArrayOutputStream all = new ByteArrayOutputStream();
-                ByteBuffer buf = ByteBuffer.allocate(16384);
-                while (ch.read(buf) >= 0) {
-                    all.write(buf.array(), 0, buf.position());
-                    buf.clear();
-                }
-                return all.toString(StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        String response;
-        try {
-            response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            ch.close();
-            throw new IOException("no answer from the Docker engine at " + socket() + " within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            ch.close();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
-            throw new IOException("no Docker engine at " + socket() + " (DOCKER_HOST): " + cause.getMessage(), cause);
-        }
-        return body(response);
-    }
-
-    /** The body of an HTTP/1.x response; a status other than 200 is the engine's refusal. */
-    static String body(String response) throws IOException {
-        int end = response.indexOf("\r\n\r\n");
-        if (end < 0 || !response.startsWith("HTTP/")) throw new IOException("not an HTTP answer from the Docker engine");
-        String head = response.substring(0, end);
-        String body = response.substring(end + 4);
-        String status = head.lines().findFirst().orElse("");
-        if (!status.matches("HTTP/\\S+ 200( .*)?")) throw new IOException("the Docker engine answered " + status.replaceFirst("^HTTP/\\S+ ", "") + ": " + body.strip());
-        // HTTP/1.0 is answered with a plain body up to the close: never chunked
-        if (head.toLowerCase(java.util.Locale.ROOT).contains("\r\ntransfer-encoding:")) throw new IOException("the Docker engine answered HTTP/1.0 with a transfer encoding");
-        return body;
+        return answer.body();
     }
 }

@@ -1,8 +1,10 @@
 package dev.faultline.cli;
 
+import dev.faultline.common.engine.EngineAnswer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -76,11 +78,18 @@ class DockerTargetsTest {
 
     @Test
     void theEnginesAnswer() throws IOException {
-        assertEquals("[]", DockerEngine.body("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[]"));
-        IOException e = assertThrows(IOException.class, () -> DockerEngine.body("HTTP/1.0 400 Bad Request\r\n\r\n{\"message\":\"invalid filter\"}"));
+        assertEquals("[]", DockerEngine.body(answer("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[]")));
+        assertEquals("[1]", DockerEngine.body(answer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n[1]\r\n0\r\n\r\n")));
+        IOException e = assertThrows(IOException.class, () -> DockerEngine.body(answer("HTTP/1.0 400 Bad Request\r\n\r\n{\"message\":\"invalid filter\"}")));
         assertEquals("the Docker engine answered 400 Bad Request: {\"message\":\"invalid filter\"}", e.getMessage());
         assertEquals("DOCKER_HOST=tcp://10.0.0.1:2375: --docker-label reaches the engine over a unix socket only (unix:///path)",
                 assertThrows(IllegalArgumentException.class, () -> DockerEngine.fromEnvironment("tcp://10.0.0.1:2375")).getMessage());
         assertEquals("unix:///var/run/docker.sock", DockerEngine.fromEnvironment(null).socket());
+        assertEquals("not an HTTP answer from the Docker engine",
+                assertThrows(IOException.class, () -> DockerEngine.body(answer("SSH-2.0\r\n"))).getMessage());
+    }
+
+    static EngineAnswer answer(String raw) {
+        return EngineAnswer.parse(raw.getBytes(StandardCharsets.ISO_8859_1));
     }
 }

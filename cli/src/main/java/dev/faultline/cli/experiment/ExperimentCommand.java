@@ -2,7 +2,7 @@ package dev.faultline.cli.experiment;
 
 import dev.faultline.cli.ExitCode;
 import dev.faultline.cli.FaultlineCli;
-import dev.faultline.cli.Json;
+import dev.faultline.common.json.JsonWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,7 +70,7 @@ public final class ExperimentCommand {
                     m.put("message", r.message());
                     return m;
                 }).toList());
-                out.println(Json.write(doc));
+                out.println(JsonWriter.write(doc));
             } else if (refusals.isEmpty()) {
                 out.println(file + ": valid");
             } else {

@@ -1,6 +1,6 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.Json;
+import dev.faultline.common.json.JsonWriter;
 
 import java.io.IOException;
 import java.net.URI;
@@ -63,7 +63,7 @@ record HttpProvider(Map<?, ?> spec) implements Provider {
         if (method.equals("GET") && args instanceof Map<?, ?> params) {
             url = withQuery(url, params); // as Chaos Toolkit: GET's arguments are its params
         } else if (args != null) {
-            body = HttpRequest.BodyPublishers.ofString(args instanceof String s ? s : Json.write(args));
+            body = HttpRequest.BodyPublishers.ofString(args instanceof String s ? s : JsonWriter.write(args));
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).method(method, body);
         if (p.get("headers") instanceof Map<?, ?> h) {
@@ -82,7 +82,7 @@ record HttpProvider(Map<?, ?> spec) implements Provider {
         char sep = url.contains("?") ? '&' : '?';
         for (Map.Entry<?, ?> e : params.entrySet()) {
             if (e.getValue() == null) continue;
-            String v = e.getValue() instanceof String s ? s : Json.write(e.getValue());
+            String v = e.getValue() instanceof String s ? s : JsonWriter.write(e.getValue());
             q.append(sep).append(URLEncoder.encode(String.valueOf(e.getKey()), StandardCharsets.UTF_8)).append('=')
                     .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
             sep = '&';

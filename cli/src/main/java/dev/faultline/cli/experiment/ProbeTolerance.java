@@ -1,6 +1,6 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.Json;
+import dev.faultline.common.json.JsonWriter;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +35,7 @@ final class ProbeTolerance {
     }
 
     static String rendered(Object value) {
-        return value instanceof String s ? s : Json.write(value);
+        return value instanceof String s ? s : JsonWriter.write(value);
     }
 
     /** The tolerance's own run record: did its provider say the probe's output is within tolerance? */

@@ -1,5 +1,7 @@
 package dev.faultline.cli.experiment;
 
+import dev.faultline.common.json.JsonWriter;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -140,7 +142,7 @@ final class Report {
         double span = Duration.between(start, end).toNanos();
         java.util.function.ToDoubleFunction<Instant> x = t -> LEFT + (W - LEFT - RIGHT) * Math.max(0, Math.min(1, Duration.between(start, t).toNanos() / span));
         java.util.function.DoubleUnaryOperator y = v -> TOP + (H - TOP - BOTTOM) * (1 - (v - y0) / (y1 - y0));
-        b.append("<h2>").append(esc(name)).append("</h2>\n<div class=\"lbl\">tolerance: ").append(esc(dev.faultline.cli.Json.write(tolerance))).append("</div>\n");
+        b.append("<h2>").append(esc(name)).append("</h2>\n<div class=\"lbl\">tolerance: ").append(esc(JsonWriter.write(tolerance))).append("</div>\n");
         b.append("<svg class=\"series\" data-probe=\"").append(esc(name)).append("\" width=\"").append(W).append("\" height=\"").append(H)
                 .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\">\n");
         for (Window w : windows) {

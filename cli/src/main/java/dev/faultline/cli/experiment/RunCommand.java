@@ -2,7 +2,7 @@ package dev.faultline.cli.experiment;
 
 import dev.faultline.cli.ExitCode;
 import dev.faultline.cli.FaultlineCli;
-import dev.faultline.cli.Json;
+import dev.faultline.common.json.JsonWriter;
 import dev.faultline.common.words.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             Map<String, Object> journal = runner.run();
-            Files.writeString(journalPath, Json.write(journal) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(journalPath, JsonWriter.write(journal) + "\n", StandardCharsets.UTF_8);
             if (reportPath != null) Files.writeString(reportPath, Report.html(journal), StandardCharsets.UTF_8);
             out.println();
             out.print(JournalTable.render(journal));

@@ -1,6 +1,6 @@
 package dev.faultline.cli.it;
 
-import dev.faultline.cli.Json;
+import dev.faultline.common.json.JsonWriter;
 import dev.faultline.cli.experiment.ExperimentFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,7 +167,7 @@ class ExperimentRunIT {
     void aProbeToleranceGetsTheOutputAsValueAndItsExitStatusDecides() throws Exception {
         Path seen = dir.resolve("tolerance-seen.txt");
         String script = "printf '%s\\n' \"$1\" >> " + seen + "; case \"$1\" in '{\"status\":200,'*) exit 0;; esac; exit 1";
-        String tolerance = Json.write(Map.of("type", "probe", "name", "status-is-200",
+        String tolerance = JsonWriter.write(Map.of("type", "probe", "name", "status-is-200",
                 "provider", Map.of("type", "process", "path", "sh", "arguments", new java.util.LinkedHashMap<>(Map.of("-c", script)))));
         Path file = Files.writeString(dir.resolve("probe-tolerance.json"), experiment(30, tolerance));
         Path journalFile = dir.resolve("probe-tolerance-journal.json");

@@ -1,7 +1,6 @@
 package dev.faultline.sidecar.runtime.cri;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.common.json.JsonReader;
 import dev.faultline.sidecar.runtime.RuntimeEndpointException;
 import dev.faultline.sidecar.runtime.cri.v1.*;
 import io.grpc.Grpc;
@@ -11,7 +10,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 public final class CriRuntime implements AutoCloseable {
     /** kubelet's own limit: a busy node's ListContainers is larger than gRPC's default 4 MiB */
     private static final int MAX_MESSAGE = 16 * 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
         // netty warns on every unix-socket connect that SO_KEEPALIVE does not apply to it: noise in the sidecar's log
@@ -105,14 +102,23 @@ public final class CriRuntime implements AutoCloseable {
         // containerd and CRI-O both put a JSON document under "info" with the host pid and the OCI runtime spec
         String info = r.getInfoMap().get("info");
         if (info == null) throw new RuntimeEndpointException(endpoint, "ContainerStatus(verbose) of " + containerId + " carries no 'info'");
+        Map<?, ?> doc;
         try {
-            JsonNode doc = JSON.readTree(info);
-            long pid = doc.path("pid").asLong(0);
-            if (pid <= 0) throw new RuntimeEndpointException(endpoint, "ContainerStatus(verbose) of " + containerId + " has no host pid");
-            return java.util.Optional.of(new ContainerProcess(containerId, pid, doc.path("runtimeSpec").path("linux").path("cgroupsPath").asText("")));
-        } catch (IOException e) {
+            doc = JsonReader.parse(info, "it") instanceof Map<?, ?> m ? m : Map.of();
+        } catch (IllegalStateException e) {
             throw new RuntimeEndpointException(endpoint, "ContainerStatus(verbose) of " + containerId + ": its 'info' is no JSON: " + e.getMessage(), e);
         }
+        long pid = doc.get("pid") instanceof Number n ? n.longValue() : 0;
+        if (pid <= 0) throw new RuntimeEndpointException(endpoint, "ContainerStatus(verbose) of " + containerId + " has no host pid");
+        return java.util.Optional.of(new ContainerProcess(containerId, pid, cgroupsPath(doc)));
+    }
+
+    /** {@code runtimeSpec.linux.cgroupsPath} of a container's verbose status, or "". */
+    private static String cgroupsPath(Map<?, ?> info) {
+        Object spec = info.get("runtimeSpec");
+        Object linux = spec instanceof Map<?, ?> m ? m.get("linux") : null;
+        Object path = linux instanceof Map<?, ?> m ? m.get("cgroupsPath") : null;
+        return path instanceof String p ? p : "";
     }
 
     /** The container's state now (CRI has no paused state: a frozen container is RUNNING). */

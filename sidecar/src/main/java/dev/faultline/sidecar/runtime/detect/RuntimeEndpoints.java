@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.runtime.detect;
 
+import dev.faultline.common.engine.EngineAnswer;
 import dev.faultline.sidecar.runtime.RuntimeEndpointException;
 
 import dev.faultline.sidecar.runtime.detect.RuntimeEndpoint.Kind;
@@ -11,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Which container runtime this node has: the first known socket that answers, or the operator's explicit
@@ -32,8 +31,6 @@ public final class RuntimeEndpoints {
             Path.of("/var/run/crio/crio.sock"),
             Path.of("/var/run/docker.sock"));
     public static final Duration PROBE_DEADLINE = Duration.ofSeconds(2);
-
-    private static final Pattern DOCKER_API_VERSION = Pattern.compile("(?im)^Api-Version:\\s*(\\S+)");
 
     /** The endpoint in use and what answered there, for the log and {@code list()}; {@code skipped} says why others were not used. */
     public record Detected(RuntimeEndpoint endpoint, String runtime, List<String> skipped) {
@@ -99,17 +96,17 @@ public final class RuntimeEndpoints {
         }
         if (endpoint.kind() == Kind.DOCKER) return Optional.of(probeDocker(endpoint));
         // a bare connect first: a stale socket gets "connection refused" in words, not a gRPC UNAVAILABLE
-        UnixSocketProbe.exchange(socket, "", 0, deadline);
+        UnixSocketProbe.connect(socket, deadline);
         return dev.faultline.sidecar.runtime.cri.CriProbe.version(endpoint.uri(), deadline);
     }
 
     private String probeDocker(RuntimeEndpoint endpoint) {
-        String reply = UnixSocketProbe.exchange(endpoint.socket(), "GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n", 4096, deadline);
-        String status = reply.lines().findFirst().orElse("");
-        if (!status.startsWith("HTTP/1.") || !status.contains(" 200"))
+        EngineAnswer reply = UnixSocketProbe.get(endpoint.socket(), "/_ping", deadline);
+        String status = reply.statusLine();
+        if (reply.status() != 200)
             throw new RuntimeEndpointException(endpoint.uri(), "answers, but not as a Docker engine does to GET /_ping: '"
-                    + (status.isEmpty() ? "(nothing)" : status.strip()) + "'");
-        Matcher api = DOCKER_API_VERSION.matcher(reply);
-        return api.find() ? "Docker Engine API " + api.group(1) : "Docker Engine API";
+                    + (status.isBlank() ? "(nothing)" : status.strip()) + "'");
+        String api = reply.header("Api-Version");
+        return api != null && !api.isEmpty() ? "Docker Engine API " + api.split("\\s+")[0] : "Docker Engine API";
     }
 }

@@ -1,9 +1,10 @@
 package dev.faultline.sidecar.runtime.detect;
 
+import dev.faultline.common.engine.EngineEndpoint;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 
 import dev.faultline.sidecar.runtime.detect.RuntimeEndpoint.Kind;
-import dev.faultline.sidecar.runtime.docker.Engine;
+import dev.faultline.sidecar.runtime.docker.DockerRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,14 @@ public final class Runtimes {
 
     /** Whether any runtime can be reached without flags: else the sidecar is in pod mode. {@code DOCKER_HOST} decides alone. */
     public static boolean anyOnThisNode() {
-        if (dockerHostSet()) return Engine.reachable();
+        if (dockerHostSet()) return dockerHostReachable();
         return RuntimeEndpoints.KNOWN.stream().anyMatch(Files::exists);
+    }
+
+    /** Node mode needs the socket; a tcp:// engine is taken as reachable (it answers or fails at the first call). */
+    private static boolean dockerHostReachable() {
+        String host = EngineEndpoint.host();
+        return !host.startsWith("unix://") || Files.exists(EngineEndpoint.socketPath(host));
     }
 
     private static boolean dockerHostSet() {
@@ -60,14 +67,14 @@ public final class Runtimes {
 
     private static ContainerRuntime connect(Flags flags) {
         if (flags.endpoint() == null && flags.kind() != Kind.CRI && (flags.kind() == Kind.DOCKER || dockerHostSet()))
-            return dev.faultline.sidecar.runtime.docker.DockerRuntime.connect(Engine.host(), null);
+            return DockerRuntime.connect(EngineEndpoint.host(), null);
         RuntimeEndpoints.Detected d;
         if (flags.endpoint() != null) d = new RuntimeEndpoints().resolve(flags.endpoint(), flags.kind());
         else if (flags.kind() == Kind.CRI) d = new RuntimeEndpoints(RuntimeEndpoints.KNOWN.stream()
                 .filter(p -> !p.getFileName().toString().equals("docker.sock")).toList(), RuntimeEndpoints.PROBE_DEADLINE).detect();
         else d = new RuntimeEndpoints().detect();
         d.skipped().forEach(s -> Log.log.info("action=runtime skipped=\"{}\"", s));
-        if (d.endpoint().kind() == Kind.DOCKER) return dev.faultline.sidecar.runtime.docker.DockerRuntime.connect(d.endpoint().uri(), d.runtime());
+        if (d.endpoint().kind() == Kind.DOCKER) return DockerRuntime.connect(d.endpoint().uri(), d.runtime());
         return dev.faultline.sidecar.runtime.cri.CriContainers.connect(d.endpoint().uri(), d.runtime());
     }
 }

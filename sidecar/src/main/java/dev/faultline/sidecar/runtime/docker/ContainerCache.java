@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,12 +20,12 @@ final class ContainerCache {
     /** Between attempts to reopen a closed stream: an engine restart takes seconds. */
     private static final long RETRY_MS = 1000;
 
-    private final EngineApi api;
+    private final EngineCalls engine;
     private final Map<String, ContainerTarget> byId = new ConcurrentHashMap<>();
     private volatile boolean current;
 
-    ContainerCache(EngineApi api) {
-        this.api = api;
+    ContainerCache(EngineCalls engine) {
+        this.engine = engine;
     }
 
     void start() {
@@ -52,7 +53,7 @@ final class ContainerCache {
     private void follow() {
         while (true) {
             try {
-                api.stream("/events?filters=" + EngineApi.query("{\"type\":[\"container\"]}"), this::relist, this::onEvent);
+                engine.follow(this::relist, this::onEvent);
                 log.info("action=runtime events=closed, listing again when the engine is back");
             } catch (Exception e) {
                 log.debug("action=runtime events=unavailable: {}", e.getMessage());
@@ -68,8 +69,8 @@ final class ContainerCache {
 
     /** The stream is open: from now on every change comes as an event, so one list makes the picture whole. */
     private void relist() {
-        Map<String, ContainerTarget> all = new java.util.HashMap<>();
-        for (ContainerTarget c : EngineContainers.list(api)) all.put(c.id(), c);
+        Map<String, ContainerTarget> all = new HashMap<>();
+        for (ContainerTarget c : engine.list()) all.put(c.id(), c);
         byId.keySet().retainAll(all.keySet());
         byId.putAll(all);
         current = true;
@@ -79,9 +80,7 @@ final class ContainerCache {
      * State changes and renames are applied from the event itself (no call: the stream must never lag behind a
      * backlog of inspects); a new container, or one not held, is read once.
      */
-    private void onEvent(String json) {
-        EngineContainers.Event e = EngineContainers.event(json);
-        if (e == null) return;
+    private void onEvent(EngineContainers.Event e) {
         ContainerTarget held = byId.get(e.id());
         String state = switch (e.action()) {
             case "start", "restart", "unpause" -> "running";
@@ -97,7 +96,7 @@ final class ContainerCache {
             byId.put(e.id(), new ContainerTarget(held.id(), e.name(), held.state(), held.labels()));
         } else {
             try { // create, rename, update, or a container we do not hold yet
-                ContainerTarget now = EngineContainers.inspect(api, e.id());
+                ContainerTarget now = engine.inspect(e.id());
                 if (now == null) byId.remove(e.id());
                 else byId.put(e.id(), now);
             } catch (RuntimeException failed) {

@@ -1,8 +1,7 @@
 package dev.faultline.sidecar.runtime.docker;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.Container;
+import dev.faultline.common.engine.AttachStream;
+import dev.faultline.common.json.JsonWriter;
 import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.network.NetnsShell;
@@ -57,7 +56,7 @@ public final class HelperContainer implements NetnsExecutor {
         return t;
     });
 
-    private final EngineApi api;
+    private final EngineCalls engine;
     private final String image;
     private final String targetId;
     private final long targetPid;
@@ -67,8 +66,9 @@ public final class HelperContainer implements NetnsExecutor {
     private volatile String current;
     private volatile AttachStream stream;
 
-    private HelperContainer(EngineApi api, String image, String targetId, long targetPid, String changeId, Map<String, String> own) {
-        this.api = api;
+    private HelperContainer(EngineCalls engine, String image, String targetId, long targetPid, String changeId,
+            Map<String, String> own) {
+        this.engine = engine;
         this.image = image;
         this.targetId = targetId;
         this.targetPid = targetPid;
@@ -78,40 +78,23 @@ public final class HelperContainer implements NetnsExecutor {
         this.shell = new NetnsShell("the helper container for " + targetId, this::open);
     }
 
-    /** What the sidecar's own container is: its image, its PID mode, its labels. */
-    private record Own(String image, String pidMode, Map<String, String> labels) {
-        static Own of(EngineApi api, DockerClient docker, String self) {
-            if (api == null) {
-                InspectContainerResponse own = docker.inspectContainerCmd(self).exec();
-                Map<String, String> l = own.getConfig().getLabels() == null ? Map.of() : own.getConfig().getLabels();
-                return new Own(own.getImageId(), own.getHostConfig().getPidMode(), l);
-            }
-            EngineApi.Answer a = api.get("/containers/" + EngineApi.query(self) + "/json");
-            if (!a.ok()) throw a.failure();
-            Map<?, ?> c = (Map<?, ?>) JsonValue.parse(a.body());
-            Map<?, ?> host = c.get("HostConfig") instanceof Map<?, ?> m ? m : Map.of();
-            Map<?, ?> config = c.get("Config") instanceof Map<?, ?> m ? m : Map.of();
-            return new Own((String) c.get("Image"), (String) host.get("PidMode"), EngineContainers.labels(config.get("Labels")));
-        }
-    }
-
     /**
      * nsenter when host PIDs are visible (a host process, or a container run with {@code --pid host}), else a helper
      * container of our own image; {@code FAULTLINE_NETNS=helper} forces the helper. The helper speaks to the engine's
      * unix socket ({@code docker attach}); with a {@code tcp://} engine a sidecar container needs {@code --pid host}.
      */
-    public static NetnsExecutor forContainer(EngineApi api, Supplier<DockerClient> docker, String targetId, long targetPid, String changeId) {
+    public static NetnsExecutor forContainer(EngineCalls engine, String targetId, long targetPid, String changeId) {
         String self = TargetSelector.ownContainerIdOrNull();
         boolean forceHelper = "helper".equals(System.getenv("FAULTLINE_NETNS"));
         if (self == null && !forceHelper) return NetnsExecutor.nsenter(targetPid);
         if (self == null) throw new IllegalStateException("FAULTLINE_NETNS=helper needs the sidecar to run in a container (its image is the helper's)");
-        Own own = uninterrupted(() -> Own.of(api, docker.get(), self));
+        EngineCalls.Own own = uninterrupted(() -> engine.own(self));
         if (!forceHelper && "host".equals(own.pidMode())) return NetnsExecutor.nsenter(targetPid);
-        if (api == null) {
+        if (!engine.attaches()) {
             throw new IllegalStateException("a sidecar container without --pid host reaches " + targetId + " through a helper container attached over the engine's "
                     + "unix socket, and DOCKER_HOST is not one: mount the engine's socket, or run the sidecar with --pid host");
         }
-        return new HelperContainer(api, own.image(), targetId, targetPid, changeId, own.labels());
+        return new HelperContainer(engine, own.image(), targetId, targetPid, changeId, own.labels());
     }
 
     @Override
@@ -138,7 +121,7 @@ public final class HelperContainer implements NetnsExecutor {
             return () -> uninterrupted(() -> {
                 AttachStream s = stream;
                 if (in.equals(current) && s != null && s.open()) shell.stopSpawned(pid);
-                else remove(api, in);
+                else remove(engine, in);
                 return null;
             });
         });
@@ -147,7 +130,7 @@ public final class HelperContainer implements NetnsExecutor {
     /** The target stopped, was removed, or runs with a new main process (a restart: a new namespace). */
     @Override
     public boolean namespaceGone() {
-        return uninterrupted(() -> EngineContainers.runningPid(api, targetId) != targetPid);
+        return uninterrupted(() -> engine.runningPid(targetId) != targetPid);
     }
 
     /** Ends the helper's stdin: its shell ends, then the helper (nothing is left in it once the change is reverted). */
@@ -167,22 +150,9 @@ public final class HelperContainer implements NetnsExecutor {
     /** Creates, attaches and starts a helper; the first command of a change (or of a shell that broke) calls it. */
     private NetnsShell.Channel open() throws IOException {
         long t0 = System.nanoTime();
-        EngineApi.Answer created = api.post("/containers/create", createBody());
-        if (!created.ok()) throw new IOException("cannot create a helper container: " + created.failure().getMessage());
-        String id = (String) ((Map<?, ?>) JsonValue.parse(created.body())).get("Id");
-        AttachStream s;
-        try {
-            // attached before it starts: the shell's stdin is ours from its first read
-            s = api.attach("/containers/" + id + "/attach?stream=1&stdin=1&stdout=1&stderr=1");
-            EngineApi.Answer started = api.post("/containers/" + id + "/start");
-            if (!started.ok()) {
-                s.close();
-                throw new IOException("cannot start a helper container: " + started.failure().getMessage());
-            }
-        } catch (IOException | RuntimeException e) {
-            remove(api, id);
-            throw e;
-        }
+        EngineCalls.Attached helper = engine.createAttachStart(createBody());
+        String id = helper.id();
+        AttachStream s = helper.stream();
         current = id;
         stream = s;
         log.info("action=helper-started container={} helper={} start_ms={}", shortId(targetId), shortId(id), ms(t0));
@@ -215,7 +185,7 @@ public final class HelperContainer implements NetnsExecutor {
             /** The helper's output ends when it does; one not gone within 2 s is removed (the change is over). */
             public void close() {
                 long t0 = System.nanoTime();
-                ScheduledFuture<?> late = TIMER.schedule(() -> remove(api, id), 2, TimeUnit.SECONDS);
+                ScheduledFuture<?> late = TIMER.schedule(() -> remove(engine, id), 2, TimeUnit.SECONDS);
                 try {
                     s.stdin().close();
                     s.output().transferTo(OutputStream.nullOutputStream());
@@ -240,35 +210,28 @@ public final class HelperContainer implements NetnsExecutor {
 
     private String createBody() {
         StringBuilder l = new StringBuilder();
-        labels.forEach((k, v) -> l.append(l.length() == 0 ? "" : ",").append(JsonValue.quote(k)).append(':').append(JsonValue.quote(v == null ? "" : v)));
-        return "{\"Image\":" + JsonValue.quote(image)
-                + ",\"Entrypoint\":[\"sh\",\"-c\"," + JsonValue.quote(ENTRYPOINT) + ",\"faultline-helper\"," + JsonValue.quote(targetId) + "]"
+        labels.forEach((k, v) -> l.append(l.length() == 0 ? "" : ",").append(JsonWriter.quote(k)).append(':').append(JsonWriter.quote(v == null ? "" : v)));
+        return "{\"Image\":" + JsonWriter.quote(image)
+                + ",\"Entrypoint\":[\"sh\",\"-c\"," + JsonWriter.quote(ENTRYPOINT) + ",\"faultline-helper\"," + JsonWriter.quote(targetId) + "]"
                 + ",\"Cmd\":null,\"Labels\":{" + l + "}"
                 + ",\"OpenStdin\":true,\"StdinOnce\":true,\"AttachStdin\":true,\"AttachStdout\":true,\"AttachStderr\":true"
-                + ",\"HostConfig\":{\"NetworkMode\":" + JsonValue.quote("container:" + targetId)
+                + ",\"HostConfig\":{\"NetworkMode\":" + JsonWriter.quote("container:" + targetId)
                 + ",\"CapAdd\":[\"NET_ADMIN\"],\"AutoRemove\":true,\"LogConfig\":{\"Type\":\"none\"}}}";
     }
 
     /** Removes the helpers of a change (a crashed sidecar's, its watchdog with them); returns how many there were. */
-    public static int removeWatchdogs(EngineApi api, Supplier<DockerClient> docker, String changeId) {
+    public static int removeWatchdogs(EngineCalls engine, String changeId) {
         return uninterrupted(() -> {
-            if (api == null) {
-                List<Container> found = docker.get().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(WATCHDOG_LABEL, changeId)).exec();
-                found.forEach(c -> Engine.tolerateGone(() -> docker.get().removeContainerCmd(c.getId()).withForce(true).exec()));
-                return found.size();
-            }
-            String filter = "{\"label\":[" + JsonValue.quote(WATCHDOG_LABEL + "=" + changeId) + "]}";
-            EngineApi.Answer a = api.get("/containers/json?all=1&filters=" + EngineApi.query(filter));
-            if (!a.ok()) throw a.failure();
-            List<?> found = (List<?>) JsonValue.parse(a.body());
-            for (Object c : found) remove(api, (String) ((Map<?, ?>) c).get("Id"));
+            List<String> found = engine.labelled(WATCHDOG_LABEL, changeId);
+            found.forEach(id -> remove(engine, id));
             return found.size();
         });
     }
 
-    private static void remove(EngineApi api, String id) {
+    /** A helper that is over: gone already (auto-removed) or removed now. */
+    private static void remove(EngineCalls engine, String id) {
         try {
-            api.delete("/containers/" + EngineApi.query(id) + "?force=1"); // 404: auto-removed already
+            engine.remove(id, true, false);
         } catch (RuntimeException ignored) {
             // the engine does not answer: a later recovery finds it by its labels
         }

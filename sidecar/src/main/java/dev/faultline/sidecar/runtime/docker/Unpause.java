@@ -1,7 +1,5 @@
 package dev.faultline.sidecar.runtime.docker;
 
-import com.github.dockerjava.api.DockerClient;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,11 +18,7 @@ public final class Unpause {
             System.err.println("usage: Unpause <container id> <engine endpoint: unix:///path or tcp://host:port>");
             System.exit(2);
         }
-        unpause(Engine.connect(args[1]), args[0]);
-    }
-
-    public static void unpause(DockerClient docker, String containerId) {
-        Engine.tolerateGone(() -> docker.unpauseContainerCmd(containerId).exec());
+        EngineCalls.forHost(args[1]).unpause(args[0]);
     }
 
     /** The watchdog's command: this JVM's java and class path, kept small (a JVM that lives a second). */

@@ -1,13 +1,14 @@
-package dev.faultline.sidecar.runtime.docker;
+package dev.faultline.common.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 
 /**
- * One attached container without a TTY ({@link EngineApi#attach}): what is written goes to its stdin; what is read
+ * One attached container without a TTY ({@link EngineSocket#attach}): what is written goes to its stdin; what is read
  * is its stdout and stderr, taken out of the engine's frames (8 bytes: the stream, three zeros, a big-endian
  * length; then that many bytes). Closing {@link #stdin()} ends the container's stdin, as a detaching client does.
  */
@@ -36,7 +37,7 @@ public final class AttachStream implements AutoCloseable {
                 if (ch.isOpen()) ch.shutdownOutput();
             }
         };
-        this.output = new Frames(java.nio.channels.Channels.newInputStream(ch));
+        this.output = new Frames(Channels.newInputStream(ch));
     }
 
     public OutputStream stdin() {
@@ -85,7 +86,8 @@ public final class AttachStream implements AutoCloseable {
                 if (head.length == 0) return -1;
                 if (head.length < 8) throw new IOException("the engine's stream ended inside a frame header");
                 if (head[0] > 2 || head[1] != 0 || head[2] != 0 || head[3] != 0) {
-                    throw new IOException("not a multiplexed attach stream (a container with a TTY?): header byte " + head[0]);
+                    throw new IOException("not a multiplexed attach stream (a container with a TTY?): header byte "
+                            + head[0]);
                 }
                 left = (head[4] & 0xff) << 24 | (head[5] & 0xff) << 16 | (head[6] & 0xff) << 8 | head[7] & 0xff;
                 if (left < 0) throw new IOException("a frame of more than 2 GiB");

@@ -1,16 +1,25 @@
-package dev.faultline.cli;
+package dev.faultline.common.json;
 
 import java.util.Collection;
 import java.util.Map;
 
-/** A small JSON writer for {@code --json} and the journal: maps, collections, arrays, strings, numbers, booleans, null. */
-public final class Json {
-    private Json() {
+/**
+ * Writes maps, collections, arrays, strings, numbers, booleans and null as compact JSON; anything else as its string.
+ */
+public final class JsonWriter {
+    private JsonWriter() {
     }
 
     public static String write(Object v) {
         StringBuilder sb = new StringBuilder();
         write(sb, v);
+        return sb.toString();
+    }
+
+    /** A JSON string of {@code text}: quotes, backslashes and control characters escaped. */
+    public static String quote(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 2);
+        string(sb, text);
         return sb.toString();
     }
 

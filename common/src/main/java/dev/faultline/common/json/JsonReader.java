@@ -1,4 +1,4 @@
-package dev.faultline.sidecar.runtime.docker;
+package dev.faultline.common.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,36 +6,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the Engine API's JSON into maps, lists, strings, numbers (as {@code Long} or {@code Double}), booleans and
- * null. Only what the hot verbs read goes through it; docker-java (and its Jackson) stays for the rest.
+ * Reads JSON into maps (in document order), lists, strings, numbers ({@code Long}, or {@code Double} when the text
+ * has a fraction or an exponent), booleans and null. Small on purpose: a short command's start-up pays for every class.
  */
-final class JsonValue {
+public final class JsonReader {
     private final String s;
+    private final String subject;
     private int i;
 
-    private JsonValue(String s) {
+    private JsonReader(String s, String subject) {
         this.s = s;
+        this.subject = subject;
     }
 
-    /** A JSON string of {@code text}: quotes, backslashes and control characters escaped. */
-    static String quote(String text) {
-        StringBuilder b = new StringBuilder(text.length() + 2).append('"');
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        return b.append('"').toString();
+    /** The value of {@code json}; anything else (trailing text included) is refused. */
+    public static Object parse(String json) {
+        return parse(json, "the text");
     }
 
-    static Object parse(String json) {
-        JsonValue r = new JsonValue(json);
+    /** As {@link #parse(String)}; an error says "{@code subject} is not JSON (what, at which character)". */
+    public static Object parse(String json, String subject) {
+        JsonReader r = new JsonReader(json, subject);
         Object v = r.value();
         r.space();
         if (r.i != r.s.length()) throw r.error("trailing characters");
@@ -63,7 +54,10 @@ final class JsonValue {
         Map<String, Object> m = new LinkedHashMap<>();
         i++;
         space();
-        if (peek() == '}') { i++; return m; }
+        if (peek() == '}') {
+            i++;
+            return m;
+        }
         while (true) {
             space();
             if (peek() != '"') throw error("expected a key");
@@ -72,7 +66,10 @@ final class JsonValue {
             expect(':');
             m.put(k, value());
             space();
-            if (peek() == ',') { i++; continue; }
+            if (peek() == ',') {
+                i++;
+                continue;
+            }
             expect('}');
             return m;
         }
@@ -82,11 +79,17 @@ final class JsonValue {
         List<Object> l = new ArrayList<>();
         i++;
         space();
-        if (peek() == ']') { i++; return l; }
+        if (peek() == ']') {
+            i++;
+            return l;
+        }
         while (true) {
             l.add(value());
             space();
-            if (peek() == ',') { i++; continue; }
+            if (peek() == ',') {
+                i++;
+                continue;
+            }
             expect(']');
             return l;
         }
@@ -99,21 +102,29 @@ final class JsonValue {
             if (i >= s.length()) throw error("unterminated string");
             char c = s.charAt(i++);
             if (c == '"') return b.toString();
-            if (c != '\\') { b.append(c); continue; }
+            if (c != '\\') {
+                b.append(c);
+                continue;
+            }
             if (i >= s.length()) throw error("unterminated escape");
             char e = s.charAt(i++);
             switch (e) {
-                case 'n': b.append('\n'); break;
-                case 't': b.append('\t'); break;
-                case 'r': b.append('\r'); break;
-                case 'b': b.append('\b'); break;
-                case 'f': b.append('\f'); break;
-                case 'u':
+                case 'n' -> b.append('\n');
+                case 't' -> b.append('\t');
+                case 'r' -> b.append('\r');
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'u' -> {
                     if (i + 4 > s.length()) throw error("short \\u escape");
-                    b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                    try {
+                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                    } catch (NumberFormatException bad) {
+                        throw error("bad \\u escape");
+                    }
                     i += 4;
-                    break;
-                default: b.append(e); // \" \\ \/
+                }
+                case '"', '\\', '/' -> b.append(e);
+                default -> throw error("bad escape \\" + e);
             }
         }
     }
@@ -123,7 +134,8 @@ final class JsonValue {
         while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
         String n = s.substring(start, i);
         try {
-            return n.contains(".") || n.contains("e") || n.contains("E") ? (Object) Double.parseDouble(n) : (Object) Long.parseLong(n);
+            boolean whole = n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0;
+            return whole ? (Object) Long.parseLong(n) : (Object) Double.parseDouble(n);
         } catch (NumberFormatException e) {
             throw error("not a number: " + n);
         }
@@ -149,6 +161,6 @@ final class JsonValue {
     }
 
     private IllegalStateException error(String what) {
-        return new IllegalStateException("the engine's answer is not JSON (" + what + " at " + i + ")");
+        return new IllegalStateException(subject + " is not JSON (" + what + " at " + i + ")");
     }
 }
