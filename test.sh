@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The whole test run on a fresh Debian machine, as root: installs and starts what the tests need (Docker engine,
-# PostgreSQL, Redis, a private containerd with CRI, the local test images), runs every test (`mvn -B verify`), then the
+# PostgreSQL, Redis, a private containerd with CRI, the local test images, a second Docker engine with TLS), runs every test (`mvn -B verify`), then the
 # netem suite in a QEMU guest with a stock kernel. CI runs exactly this (.ci/run). With the services already up,
 # `mvn -B verify` alone runs the Maven part.
 set -euo pipefail
 cd "$(dirname "$0")"
 bash .ci/install.sh
-# the private containerd (CRI) is stopped with everything it ran, whatever happens after it started
-trap 'bash .ci/containerd.sh stop' EXIT
+# the private containerd (CRI) and the second, TLS engine are stopped with everything they ran, whatever happens after
+trap 'bash .ci/containerd.sh stop; bash .ci/docker-tls.sh stop' EXIT
 bash .ci/services.sh
 bash .ci/images.sh
+# a second Docker engine on tcp://127.0.0.1 with TLS, for the sidecar's docker-java path (it loads the busybox image)
+bash .ci/docker-tls.sh start
 mvn -B verify
 # netem on a real kernel: this one has no sch_netem, so the netem suite runs in a QEMU guest with Debian's stock kernel
 bash .ci/netem-guest-tests.sh
