@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test run on a fresh Debian machine, as root: installs and starts what the tests need (Docker engine,
-# PostgreSQL, Redis, a private containerd with CRI, the local test images, a second Docker engine with TLS), runs every test (`mvn -B verify`), then the
-# netem suite in a QEMU guest with a stock kernel. CI runs exactly this (.ci/run). With the services already up,
+# PostgreSQL, Redis, a private containerd with CRI, the local test images, a second Docker engine with TLS), runs
+# every test (`mvn -B verify`), then the netem suite in a QEMU guest with a stock kernel. CI runs exactly this (.ci/run). With the services already up,
 # `mvn -B verify` alone runs the Maven part.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -3,8 +3,9 @@
 set -euo pipefail
 # chromium: the cli's report test opens the HTML report headless; prometheus: the cli's Prometheus-probe test scrapes an agent
 # containerd, runc, containernetworking-plugins: the private CRI runtime of .ci/containerd.sh (curl: its tests reach pods)
+# openssl: the certificates of the second, TLS Docker engine (.ci/docker-tls.sh)
 pkgs=(docker.io postgresql redis-server busybox-static debootstrap iproute2 iptables wrk hyperfine
-      containerd runc containernetworking-plugins curl chromium prometheus)
+      containerd runc containernetworking-plugins curl chromium prometheus openssl)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
