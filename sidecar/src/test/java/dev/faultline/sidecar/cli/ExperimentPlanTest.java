@@ -3,6 +3,8 @@ package dev.faultline.sidecar.cli;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,6 +64,27 @@ class ExperimentPlanTest {
         Optional<TargetedCommand> plain = PlainContainerCommand.parse(null, words);
         assertTrue(plain.isPresent(), "a plain kill takes the fast path");
         assertEquals(plan(words), plain.get().plan());
+    }
+
+    /** netem's and iptables' plans are values: the same words make equal plans, with the flags as given. */
+    @Test
+    void networkPlansAreValues() {
+        String[] netem = {"--runtime", "docker", "netem", "-d", "2s", "-i", "eth1", "-t", "10.0.0.0/8",
+                "loss", "-p", "5", "-c", "25", "--duplicate", "1", "web"};
+        assertEquals(plan(netem), plan(netem));
+        NetworkEffects.Also also = new NetworkEffects.Also(null, 1.0, null);
+        assertEquals(new NetworkEffects.Netem(Duration.ofSeconds(2), "eth1", List.of("10.0.0.0/8"), false,
+                new NetworkEffects.Percentage(NetworkEffects.PercentEffect.LOSS, 5, 25.0, also)), plan(netem).effect());
+        assertEquals(new NetworkEffects.Rate("1mbit"),
+                ((NetworkEffects.Netem) plan("--pod", "netem", "-d", "1s", "rate", "-r", "1mbit").effect()).qdisc());
+        assertEquals(new NetworkEffects.Delay(100, 0, null, null, new NetworkEffects.Also(null, null, null)),
+                ((NetworkEffects.Netem) plan("--pod", "netem", "-d", "1s", "delay").effect()).qdisc());
+        String[] iptables = {"--runtime", "docker", "iptables", "-d", "1m",
+                "loss", "--probability", "0.5", "--egress", "--dst", "10.0.0.2", "--dport", "80", "web"};
+        assertEquals(plan(iptables), plan(iptables));
+        NetworkEffects.IptablesLoss loss = new NetworkEffects.IptablesLoss(Duration.ofMinutes(1), true, null, null,
+                "10.0.0.2", null, 80, 0.5, null);
+        assertEquals(loss, plan(iptables).effect());
     }
 
     /** Every netem effect and iptables flag: the words pinned before netem and iptables became values. */
