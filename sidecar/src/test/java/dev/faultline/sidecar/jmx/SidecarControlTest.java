@@ -41,6 +41,9 @@ class SidecarControlTest {
     void refusalsAreOneLineWithTheMessageTheyAlwaysHad() {
         assertRefused("empty command: expected e.g. kill --signal SIGKILL re2:^hello", "  ");
         assertRefused("run() takes a verb, not daemon", "daemon --jmx-port 1");
+        // the daemon verb after a global option is picocli's, and refuses itself
+        assertRefused("error: the daemon verb is for the command line", "--dry-run daemon --jmx-port 5");
+        assertRefused("Missing required option: '--jmx-port=<jmxPort>'", "--pod daemon");
         assertRefused("Unmatched arguments from index 0: 'frobnicate', 'web'", "frobnicate web");
         assertRefused("not an experiment: --version", "--version");
         assertRefused("not an experiment: kill --help", "kill --help");
