@@ -2,6 +2,7 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
+import dev.faultline.sidecar.targets.PodTargets;
 import dev.faultline.sidecar.targets.TargetSelector;
 
 import java.time.Duration;
@@ -29,7 +30,7 @@ record ExperimentPlan(String verb, Selection selection, Effect effect, Schedule 
     /** Pod mode's words: none or {@code self} (our namespace, for a network verb), else process names or re2:; null when none. */
     record Pod(List<String> targets) implements Selection {
         boolean self() {
-            return targets == null || targets.isEmpty() || targets.equals(List.of(dev.faultline.sidecar.targets.PodTargets.SELF));
+            return targets == null || targets.isEmpty() || targets.equals(List.of(PodTargets.SELF));
         }
     }
 

@@ -5,6 +5,8 @@ import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.detect.Runtimes;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The command line: the experiment runs in the foreground; SIGTERM (or Ctrl-C) stops it and waits for its revert. */
@@ -51,11 +53,11 @@ public final class ForegroundRunner implements Runner {
     public int execute(Experiment experiment) {
         // the hook waits for the revert, not for this thread: after a SIGTERM this thread ends in main's
         // System.exit, which blocks while hooks run, so joining it would hold every stop for the full 15 s
-        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
         Thread onTerm = new Thread(() -> {
             experiment.stop();
             try {
-                finished.await(15, java.util.concurrent.TimeUnit.SECONDS); // the revert runs in the experiment's finally blocks
+                finished.await(15, TimeUnit.SECONDS); // the revert runs in the experiment's finally blocks
             } catch (InterruptedException ignored) {
                 // exiting anyway
             }

@@ -1,13 +1,10 @@
 package dev.faultline.sidecar.cli;
 
-import dev.faultline.sidecar.experiment.Experiment;
-import dev.faultline.sidecar.network.IptablesRule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.time.Duration;
-import java.util.List;
 
 /** {@code iptables [--duration D] loss --probability P | --every N [--protocol] [--source] [--destination] [--src-port] [--dst-port] …}. */
 @Command(name = "iptables", description = "Drop packets with iptables inside containers' network namespaces (no sch_netem needed).",
@@ -19,7 +16,7 @@ final class IptablesCommand {
     Duration duration;
 
     @Command(name = "loss", description = "Drop incoming (default) or outgoing packets at random or every Nth.", mixinStandardHelpOptions = true)
-    static final class Loss extends TargetedCommand.Shaping {
+    static final class Loss extends TargetedCommand {
         @ParentCommand IptablesCommand ipt;
         @Option(names = "--probability", description = "drop with this probability (0-1]") Double probability;
         @Option(names = "--every", description = "drop every Nth packet") Integer every;
@@ -34,18 +31,9 @@ final class IptablesCommand {
         String verb() { return "iptables"; }
         boolean runningOnly() { return true; }
 
-        IptablesRule rule(String tag) {
-            String proto = protocol == null && (sport != null || dport != null) ? "tcp" : protocol;
-            return new IptablesRule(egress ? "OUTPUT" : "INPUT", proto, source, destination, sport, dport, probability, every, tag);
-        }
-
-        String describe() {
-            return "iptables --duration " + ipt.duration.toMillis() + "ms loss " + String.join(" ", rule("x").insert().subList(5, rule("x").insert().size() - 6));
-        }
-
-        Experiment.Action action(Runner c) {
-            rule("check"); // refuse bad flags before anything runs
-            return NetworkShaping.action(cli(), ipt.duration, (id, ns) -> rule(id).plan(), List.of());
+        ExperimentPlan.Effect effect() {
+            return new NetworkEffects.IptablesLoss(ipt.duration, egress, protocol, source, destination, sport, dport,
+                    probability, every);
         }
     }
 }

@@ -1,9 +1,6 @@
 package dev.faultline.sidecar.cli;
 
-import dev.faultline.sidecar.experiment.Experiment;
-import dev.faultline.sidecar.network.NetemSpec;
-import dev.faultline.sidecar.network.RateSpec;
-import dev.faultline.sidecar.network.TcPlan;
+import dev.faultline.sidecar.cli.NetworkEffects.PercentEffect;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -30,79 +27,29 @@ final class NetemCommand {
     @Option(names = "--ingress", description = "shape incoming traffic (ingress qdisc redirected through an IFB device) instead of outgoing")
     boolean ingress;
 
-    void validate() {
-        if (!iface.matches("[A-Za-z0-9_.-]{1,15}")) throw new IllegalArgumentException("--interface " + iface + ": not an interface name");
-        cidrs.forEach(c -> dev.faultline.sidecar.network.Cidr.check("--target", c));
-    }
-
-    /**
-     * Nothing we are about to add may exist yet, so a failed or finished change can revert all of its pieces
-     * without touching the target's own: egress needs the kernel's default root (handle 0:; a target's own root
-     * qdisc, or another Faultline change, is refused), ingress needs no ingress qdisc and no IFB device yet.
-     */
-    List<List<String>> precheck() {
-        List<List<String>> checks = new ArrayList<>();
-        // constant scripts; the interface and the device are arguments ($1, $2), never parsed by the shell
-        checks.add(List.of("sh", "-c", "ip link show dev \"$1\" >/dev/null 2>&1 || { echo \"no interface $1 in the target network namespace (see --interface)\"; exit 1; }",
-                "precheck", iface));
-        if (ingress) {
-            checks.add(List.of("sh", "-c", "! tc qdisc show dev \"$1\" | grep -q 'qdisc ingress ffff:' || { echo \"$1 already has an ingress qdisc "
-                    + "(the target own, or another Faultline change); the sidecar never replaces it\"; exit 1; }", "precheck", iface));
-            checks.add(List.of("sh", "-c", "! ip link show dev \"$1\" >/dev/null 2>&1 || { echo \"another Faultline ingress change is active here "
-                    + "($1 exists); stop it first\"; exit 1; }", "precheck", TcPlan.IFB));
-        } else {
-            checks.add(List.of("sh", "-c", "tc qdisc show dev \"$1\" root | grep -Eq ' 0: ' || { tc qdisc show dev \"$1\" root; echo \"the root qdisc on $1 "
-                    + "is not the kernel default (the target own, or another Faultline change: handle fa17:); the sidecar never replaces it\"; exit 1; }",
-                    "precheck", iface));
-        }
-        return checks;
-    }
-
-    abstract static class Effect extends TargetedCommand.Shaping {
+    /** An effect's words: the netem verb's flags, then its own; what they make is a {@link NetworkEffects.Netem}. */
+    abstract static class Effect extends TargetedCommand {
         @ParentCommand NetemCommand netem;
 
         SidecarCli cli() { return netem.cli; }
         boolean runningOnly() { return true; }
         String verb() { return "netem"; }
 
-        abstract List<String> qdisc();
+        abstract NetworkEffects.Qdisc qdisc();
 
-        String describe() {
-            return "netem --duration " + netem.duration.toMillis() + "ms --interface " + netem.iface
-                    + (netem.ingress ? " --ingress" : "") + netem.cidrs.stream().map(c -> " --target " + c).reduce("", String::concat)
-                    + " " + String.join(" ", qdisc());
-        }
-
-        Experiment.Action action(Runner c) {
-            netem.validate();
-            List<String> q = qdisc();
-            return NetworkShaping.action(cli(), netem.duration, (id, ns) -> TcPlan.of(netem.iface, q, netem.cidrs, netem.ingress,
-                    TcPlan.txQueueLen(ns.run(List.of("ip", "-o", "link", "show", "dev", netem.iface)).output())).plan(), netem.precheck());
+        ExperimentPlan.Effect effect() {
+            return new NetworkEffects.Netem(netem.duration, netem.iface, netem.cidrs, netem.ingress, qdisc());
         }
     }
 
+    /** The effects that need sch_netem: each may bring the others along in the same qdisc. */
     abstract static class NetemEffect extends Effect {
-        /** Refused up front on a kernel without sch_netem: nothing journalled, nothing applied. */
-        @Override
-        Experiment.Action action(Runner c) {
-            dev.faultline.sidecar.network.NetemPreflight.require();
-            return super.action(c);
-        }
-
         @Option(names = "--loss", description = "also drop this percentage of packets (one qdisc)") Double alsoLoss;
         @Option(names = "--duplicate", description = "also duplicate this percentage (one qdisc)") Double alsoDuplicate;
         @Option(names = "--corrupt", description = "also corrupt this percentage (one qdisc)") Double alsoCorrupt;
 
-        abstract NetemSpec spec();
-
-        List<String> qdisc() {
-            NetemSpec s = spec();
-            if (alsoLoss != null) s = s.and(NetemSpec.loss(alsoLoss, null));
-            if (alsoDuplicate != null) s = s.and(NetemSpec.duplicate(alsoDuplicate, null));
-            if (alsoCorrupt != null) s = s.and(NetemSpec.corrupt(alsoCorrupt, null));
-            List<String> q = new ArrayList<>(List.of("netem"));
-            q.addAll(s.args());
-            return q;
+        NetworkEffects.Also also() {
+            return new NetworkEffects.Also(alsoLoss, alsoDuplicate, alsoCorrupt);
         }
     }
 
@@ -113,41 +60,59 @@ final class NetemCommand {
         @Option(names = {"--correlation", "-c"}, description = "delay correlation in percent") Double correlation;
         @Option(names = {"--distribution", "-f"}, description = "uniform, normal, pareto or paretonormal") String distribution;
 
-        NetemSpec spec() {
-            if (time < 0 || jitter < 0) throw new IllegalArgumentException("--time and --jitter must not be negative");
-            return NetemSpec.delay(Duration.ofMillis(time), jitter == 0 ? null : Duration.ofMillis(jitter), correlation, distribution);
+        NetworkEffects.Qdisc qdisc() {
+            return new NetworkEffects.Delay(time, jitter, correlation, distribution, also());
+        }
+    }
+
+    /**
+     * {@code loss}, {@code duplicate} and {@code corrupt}: one shape. Each command adds only its words: its name,
+     * its description and what {@code --percent} does (picocli's help reads them from annotations, one class each).
+     */
+    abstract static class PercentCommand extends NetemEffect {
+        private final PercentEffect effect;
+        double percent;
+        @Option(names = {"--correlation", "-c"}, description = "${COMMAND-NAME} correlation in percent")
+        Double correlation;
+
+        PercentCommand(PercentEffect effect) {
+            this.effect = effect;
+        }
+
+        NetworkEffects.Qdisc qdisc() {
+            return new NetworkEffects.Percentage(effect, percent, correlation, also());
         }
     }
 
     @Command(name = "loss", description = "Drop a percentage of packets (needs sch_netem; see also iptables loss).", mixinStandardHelpOptions = true)
-    static final class Loss extends NetemEffect {
-        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to drop") double percent;
-        @Option(names = {"--correlation", "-c"}, description = "loss correlation in percent") Double correlation;
+    static final class Loss extends PercentCommand {
+        Loss() { super(PercentEffect.LOSS); }
 
-        NetemSpec spec() { return NetemSpec.loss(percent, correlation); }
+        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to drop")
+        void percent(double p) { percent = p; }
     }
 
     @Command(name = "duplicate", description = "Duplicate a percentage of packets (needs sch_netem).", mixinStandardHelpOptions = true)
-    static final class Duplicate extends NetemEffect {
-        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to duplicate") double percent;
-        @Option(names = {"--correlation", "-c"}, description = "duplicate correlation in percent") Double correlation;
+    static final class Duplicate extends PercentCommand {
+        Duplicate() { super(PercentEffect.DUPLICATE); }
 
-        NetemSpec spec() { return NetemSpec.duplicate(percent, correlation); }
+        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to duplicate")
+        void percent(double p) { percent = p; }
     }
 
     @Command(name = "corrupt", description = "Corrupt a percentage of packets (needs sch_netem).", mixinStandardHelpOptions = true)
-    static final class Corrupt extends NetemEffect {
-        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to corrupt") double percent;
-        @Option(names = {"--correlation", "-c"}, description = "corrupt correlation in percent") Double correlation;
+    static final class Corrupt extends PercentCommand {
+        Corrupt() { super(PercentEffect.CORRUPT); }
 
-        NetemSpec spec() { return NetemSpec.corrupt(percent, correlation); }
+        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to corrupt")
+        void percent(double p) { percent = p; }
     }
 
     @Command(name = "rate", description = "Limit bandwidth (tbf: works without sch_netem).", mixinStandardHelpOptions = true)
     static final class Rate extends Effect {
         @Option(names = {"--rate", "-r"}, required = true, description = "e.g. 100kbit, 1mbit") String rate;
 
-        List<String> qdisc() { return RateSpec.of(rate).args(); }
+        NetworkEffects.Qdisc qdisc() { return new NetworkEffects.Rate(rate); }
     }
 
 }

@@ -6,27 +6,33 @@ import dev.faultline.sidecar.experiment.change.NetworkChange;
 import dev.faultline.sidecar.network.ChangePlan;
 import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.network.NetnsExecutor;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.NamespaceAccess;
 import dev.faultline.sidecar.targets.Target;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /** Applies one network change per chosen container for a duration, then reverts them all (also when stopped). */
 final class NetworkShaping {
     private NetworkShaping() {
     }
 
-    /** @param plan for a change id and the target's namespace (to read what must be put back): its commands */
-    static Experiment.Action action(SidecarCli cli, Duration duration, java.util.function.BiFunction<String, NetnsExecutor, ChangePlan> plan, List<List<String>> precheck) {
-        Runner c = cli.runner;
+    /**
+     * @param plan     for a change id and the target's namespace (to read what must be put back): its commands
+     * @param precheck run in the target's namespace before anything is changed: each must exit 0
+     */
+    static Experiment.Action action(Runner c, Supplier<ContainerRuntime> runtime, Duration duration,
+                                    BiFunction<String, NetnsExecutor, ChangePlan> plan, List<List<String>> precheck) {
         return targets -> {
             List<Change> applied = new ArrayList<>();
             try {
                 for (Target t : targets) {
                     String id = c.newId() + "-" + t.shortId().replace(":", "");
-                    NetnsExecutor ns = NamespaceAccess.reach(t, id, cli::runtime);
+                    NetnsExecutor ns = NamespaceAccess.reach(t, id, runtime);
                     Change change;
                     try {
                         for (List<String> check : precheck) {

@@ -2,11 +2,13 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
+import dev.faultline.sidecar.runtime.detect.Runtimes;
 
 /** Where a parsed command runs: in the foreground (the CLI) or as a background experiment (the daemon's JMX run()). */
 public interface Runner {
     /** The runtime the verbs act through; {@code flags} are the command's --runtime and --runtime-endpoint. */
-    dev.faultline.sidecar.runtime.ContainerRuntime runtime(dev.faultline.sidecar.runtime.detect.Runtimes.Flags flags);
+    ContainerRuntime runtime(Runtimes.Flags flags);
 
     Journal journal();
 

@@ -1,14 +1,13 @@
 package dev.faultline.sidecar.cli;
 
-import dev.faultline.sidecar.experiment.Experiment;
-import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import dev.faultline.sidecar.targets.Target;
 import picocli.CommandLine.Parameters;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 
 /** A verb aimed at targets: its words become an {@link ExperimentPlan}, which the {@link Scheduler} turns into an experiment. */
 abstract class TargetedCommand implements Callable<Integer> {
@@ -38,41 +37,13 @@ abstract class TargetedCommand implements Callable<Integer> {
         return cli.runner.execute(Scheduler.experiment(plan(), cli.runner, cli::runtime));
     }
 
-    /** netem and iptables: their words and action still come from their picocli fields; they act in pod mode too. */
-    abstract static class Shaping extends TargetedCommand {
-        /** The words of this command, for the action log and list(). */
-        abstract String describe();
-
-        abstract Experiment.Action action(Runner runner);
-
-        @Override
-        ExperimentPlan.Effect effect() {
-            return new ExperimentPlan.Effect() {
-                @Override
-                public String describe() {
-                    return Shaping.this.describe();
-                }
-
-                @Override
-                public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
-                    return Shaping.this.action(runner);
-                }
-
-                @Override
-                public boolean supportsPod() {
-                    return true;
-                }
-            };
-        }
-    }
-
     /** The container verbs act through the runtime: their selection is of containers only. */
-    static void forEach(List<? extends Target> targets, java.util.function.Consumer<ContainerTarget> step) {
+    static void forEach(List<? extends Target> targets, Consumer<ContainerTarget> step) {
         containers(targets).forEach(step);
     }
 
     static List<ContainerTarget> containers(List<? extends Target> targets) {
-        List<ContainerTarget> out = new java.util.ArrayList<>();
+        List<ContainerTarget> out = new ArrayList<>();
         for (Target t : targets) {
             if (!(t instanceof ContainerTarget c)) throw new IllegalStateException(t + " is not a container");
             out.add(c);

@@ -1,12 +1,13 @@
 package dev.faultline.sidecar.jmx;
 
 import dev.faultline.common.words.Printable;
+import dev.faultline.common.words.Tokenizer;
+import dev.faultline.sidecar.cli.ExperimentWords;
 import dev.faultline.sidecar.cli.Runner;
-import dev.faultline.sidecar.cli.PlainContainerCommand;
-import dev.faultline.sidecar.cli.SidecarCli;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.OpenChanges;
 import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.network.NetemPreflight;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.detect.Runtimes;
 
@@ -16,15 +17,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /** The daemon: JMX {@code run("…")} parses the CLI's words and schedules the experiment in the background. */
 public final class SidecarControl implements SidecarMBean {
     private final Journal journal;
-    private final java.util.function.Supplier<ContainerRuntime> opener;
+    private final Supplier<ContainerRuntime> opener;
     private ContainerRuntime runtime;
     /** How many ended experiments {@code list()} still shows: a daemon that runs for months must not keep them all. */
     static final int ENDED_KEPT = 100;
@@ -37,12 +40,13 @@ public final class SidecarControl implements SidecarMBean {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong actionsRun = new AtomicLong();
     private final AtomicLong containersAffected = new AtomicLong();
+    private final Runner runner = new DaemonRunner();
 
     /**
      * @param opener opens the runtime the daemon's flags name (throws in pod mode); tried at start and, until it
      *               succeeds, at each use: a runtime down at the daemon's start is an error per run(), not forever
      */
-    public SidecarControl(Journal journal, java.util.function.Supplier<ContainerRuntime> opener) {
+    public SidecarControl(Journal journal, Supplier<ContainerRuntime> opener) {
         this.journal = journal;
         this.opener = opener;
     }
@@ -64,43 +68,55 @@ public final class SidecarControl implements SidecarMBean {
         } catch (IllegalArgumentException e) { // it echoes the command, which may be hostile: printable, short, one line
             throw new IllegalArgumentException(Printable.message(e.getMessage()));
         }
-        String[] id = new String[1];
-        Runner runner = new Runner() {
-            public ContainerRuntime runtime(Runtimes.Flags flags) {
-                if (flags.given()) throw new IllegalArgumentException("--runtime and --runtime-endpoint are the daemon's start-up flags, not run()'s");
-                return SidecarControl.this.runtime();
-            }
-            public Journal journal() { return journal; }
-            public String who() { return "jmx"; }
-            public String newId() { return "e" + ids.incrementAndGet(); }
-
-            public int execute(Experiment e) {
-                synchronized (experiments) {
-                    experiments.put(e.id(), e);
-                    forgetOldestEnded();
-                }
-                id[0] = e.id();
-                pool.submit(e);
-                return 0;
-            }
-        };
         if (!words.isEmpty() && words.get(0).equals("daemon")) throw new IllegalArgumentException("run() takes a verb, not daemon");
-        String[] args = words.toArray(String[]::new);
         StringWriter err = new StringWriter();
-        // plain container verbs skip picocli's model (~6 ms a call); anything else, and every refusal of a word, is picocli's
-        int rc = PlainContainerCommand.callIfPlain(runner, args, new PrintWriter(err));
-        if (rc < 0) {
-            var cl = SidecarCli.commandLine(runner, args);
-            cl.setErr(new PrintWriter(err));
-            cl.setOut(new PrintWriter(new StringWriter()));
-            rc = cl.execute(args);
-        }
-        if (rc != 0 || id[0] == null) {
+        String[] args = words.toArray(String[]::new);
+        Optional<Experiment> experiment = ExperimentWords.experiment(runner, args, new PrintWriter(err));
+        if (experiment.isEmpty()) {
             String msg = err.toString().trim();
             // the words may be hostile: the message echoes them printable and short, on one line
             throw new IllegalArgumentException(Printable.message(msg.isEmpty() ? "not an experiment: " + command : msg.lines().findFirst().orElse(msg)));
         }
-        return id[0];
+        runner.execute(experiment.get());
+        return experiment.get().id();
+    }
+
+    /** What run()'s experiments act through: the daemon's runtime and journal; each runs in the background. */
+    private final class DaemonRunner implements Runner {
+        @Override
+        public ContainerRuntime runtime(Runtimes.Flags flags) {
+            if (flags.given()) {
+                throw new IllegalArgumentException(
+                        "--runtime and --runtime-endpoint are the daemon's start-up flags, not run()'s");
+            }
+            return SidecarControl.this.runtime();
+        }
+
+        @Override
+        public Journal journal() {
+            return journal;
+        }
+
+        @Override
+        public String who() {
+            return "jmx";
+        }
+
+        @Override
+        public String newId() {
+            return "e" + ids.incrementAndGet();
+        }
+
+        /** Starts it in the background, listed until {@link #stop} or until it is one of the oldest ended. */
+        @Override
+        public int execute(Experiment e) {
+            synchronized (experiments) {
+                experiments.put(e.id(), e);
+                forgetOldestEnded();
+            }
+            pool.submit(e);
+            return 0;
+        }
     }
 
     @Override
@@ -221,12 +237,12 @@ public final class SidecarControl implements SidecarMBean {
 
     @Override
     public boolean isNetemAvailable() {
-        return dev.faultline.sidecar.network.NetemPreflight.available();
+        return NetemPreflight.available();
     }
 
-    /** The CLI's words, split as the agent splits a spec ({@link dev.faultline.common.words.Tokenizer}). */
+    /** The CLI's words, split as the agent splits a spec ({@link Tokenizer}). */
     static List<String> words(String command) {
-        List<String> out = dev.faultline.common.words.Tokenizer.words(command == null ? "" : command.trim());
+        List<String> out = Tokenizer.words(command == null ? "" : command.trim());
         if (out.isEmpty()) throw new IllegalArgumentException("empty command: expected e.g. kill --signal SIGKILL re2:^hello");
         return out;
     }

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One iptables DROP rule with {@code -m statistic} (random probability or every Nth packet), tagged with a
- * comment naming the experiment, so the revert deletes exactly that rule and nothing the target had.
+ * One iptables DROP rule with {@code -m statistic} (random probability or every Nth packet). Each change adds it
+ * tagged with a comment naming the change, so the revert deletes exactly that rule and nothing the target had.
  */
 public record IptablesRule(String chain, String protocol, String source, String destination, Integer sourcePort,
-                           Integer destinationPort, Double probability, Integer every, String tag) {
+                           Integer destinationPort, Double probability, Integer every) {
 
     public IptablesRule {
         if (probability == null && every == null) throw new IllegalArgumentException("iptables loss needs --probability or --every");
@@ -25,25 +25,27 @@ public record IptablesRule(String chain, String protocol, String source, String 
         Cidr.port("--dst-port", destinationPort);
     }
 
-    public List<String> insert() {
-        return argv("-I");
+    public List<String> insert(String tag) {
+        return argv("-I", tag);
     }
 
-    public List<String> delete() {
-        return argv("-D");
+    public List<String> delete(String tag) {
+        return argv("-D", tag);
     }
 
     /** Exits 0 only once no rule with this change's tag is left in the chain. */
-    public List<String> absent() {
+    public List<String> absent(String tag) {
         return ChangePlan.noIptablesRuleTagged(chain, "faultline:" + tag);
     }
 
-    public ChangePlan plan() {
-        return new ChangePlan(List.of(insert()), List.of(delete()), List.of(absent()));
+    /** @param tag the change's id: the comment that names its rule */
+    public ChangePlan plan(String tag) {
+        return new ChangePlan(List.of(insert(tag)), List.of(delete(tag)), List.of(absent(tag)));
     }
 
-    private List<String> argv(String op) {
-        List<String> a = new ArrayList<>(List.of("iptables", "-w", "5", op, chain));
+    /** Which packets it drops: the words between the chain and the tag, as iptables takes them. */
+    public List<String> match() {
+        List<String> a = new ArrayList<>();
         if (protocol != null) a.addAll(List.of("-p", protocol));
         if (source != null) a.addAll(List.of("-s", source));
         if (destination != null) a.addAll(List.of("-d", destination));
@@ -52,6 +54,12 @@ public record IptablesRule(String chain, String protocol, String source, String 
         a.addAll(List.of("-m", "statistic"));
         if (probability != null) a.addAll(List.of("--mode", "random", "--probability", probability.toString()));
         else a.addAll(List.of("--mode", "nth", "--every", every.toString(), "--packet", "0"));
+        return a;
+    }
+
+    private List<String> argv(String op, String tag) {
+        List<String> a = new ArrayList<>(List.of("iptables", "-w", "5", op, chain));
+        a.addAll(match());
         a.addAll(List.of("-m", "comment", "--comment", "faultline:" + tag, "-j", "DROP"));
         return a;
     }

@@ -14,9 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Pumba's spellings parse to the same rule: pure parsing, nothing runs. */
 class CliParseTest {
     static List<String> iptablesInsert(String... args) {
-        CommandLine.ParseResult r = SidecarCli.commandLine(null).parseArgs(args);
-        CommandLine.ParseResult loss = r.subcommand().subcommand();
-        return ((IptablesCommand.Loss) loss.commandSpec().userObject()).rule("t").insert();
+        return ((NetworkEffects.IptablesLoss) ExperimentPlanTest.plan(args).effect()).rule().insert("t");
     }
 
     @Test
@@ -65,8 +63,7 @@ class CliParseTest {
     }
 
     static List<String> netemQdisc(String... args) {
-        CommandLine.ParseResult effect = SidecarCli.commandLine(null).parseArgs(args).subcommand().subcommand();
-        return ((NetemCommand.Effect) effect.commandSpec().userObject()).qdisc();
+        return ((NetworkEffects.Netem) ExperimentPlanTest.plan(args).effect()).qdisc().args();
     }
 
     @Test

@@ -83,20 +83,20 @@ class NetemArgvTest {
 
     @Test
     void iptablesRuleIsTaggedAndDeletedExactly() {
-        IptablesRule r = new IptablesRule("INPUT", "tcp", null, null, null, 8080, 0.2, null, "e7");
+        IptablesRule r = new IptablesRule("INPUT", "tcp", null, null, null, 8080, 0.2, null);
         assertEquals(List.of("iptables", "-w", "5", "-I", "INPUT", "-p", "tcp", "--dport", "8080", "-m", "statistic", "--mode", "random",
-                "--probability", "0.2", "-m", "comment", "--comment", "faultline:e7", "-j", "DROP"), r.insert());
-        assertEquals("-D", r.delete().get(3));
-        assertEquals(r.insert().subList(4, r.insert().size()), r.delete().subList(4, r.delete().size()));
-        assertTrue(new IptablesRule("INPUT", null, null, null, null, null, null, 5, "x").insert().containsAll(List.of("--mode", "nth", "--every", "5")));
+                "--probability", "0.2", "-m", "comment", "--comment", "faultline:e7", "-j", "DROP"), r.insert("e7"));
+        assertEquals("-D", r.delete("e7").get(3));
+        assertEquals(r.insert("e7").subList(4, r.insert("e7").size()), r.delete("e7").subList(4, r.delete("e7").size()));
+        assertTrue(new IptablesRule("INPUT", null, null, null, null, null, null, 5).insert("x").containsAll(List.of("--mode", "nth", "--every", "5")));
     }
 
     @Test
     void badValuesAreRefusedByName() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RateSpec.of("fast")).getMessage().contains("--rate fast"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> NetemSpec.loss(120, null)).getMessage().contains("--percent 120"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new IptablesRule("INPUT", null, null, null, null, 80, 0.5, null, "x")).getMessage().contains("--protocol"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new IptablesRule("INPUT", null, null, null, null, null, null, null, "x")).getMessage().contains("--probability or --every"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new IptablesRule("INPUT", null, null, null, null, 80, 0.5, null)).getMessage().contains("--protocol"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new IptablesRule("INPUT", null, null, null, null, null, null, null)).getMessage().contains("--probability or --every"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Durations.parse("5 minutes")).getMessage().contains("5 minutes"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new TargetSelector(List.of("re2:(["), Map.of())).getMessage().contains("re2:(["));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new TargetSelector(List.of(), Map.of())).getMessage().contains("no targets"));

@@ -1,0 +1,179 @@
+package dev.faultline.sidecar.cli;
+
+import dev.faultline.sidecar.experiment.Experiment;
+import dev.faultline.sidecar.network.Cidr;
+import dev.faultline.sidecar.network.IptablesRule;
+import dev.faultline.sidecar.network.NetemPreflight;
+import dev.faultline.sidecar.network.NetemSpec;
+import dev.faultline.sidecar.network.RateSpec;
+import dev.faultline.sidecar.network.TcPlan;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * What netem and iptables change in a target's network namespace, as values of their flags: the qdisc tc adds, or
+ * the rule iptables inserts, for a duration. As for {@link ContainerEffects}, a flag is checked where picocli's
+ * verbs always checked it: the qdisc's or the rule's values when the effect is described, the rest when it acts.
+ */
+final class NetworkEffects {
+    private NetworkEffects() {
+    }
+
+    /**
+     * {@code netem}: one qdisc on {@code iface}, on outgoing traffic or (with {@code ingress}) incoming traffic
+     * redirected through an IFB device; for all traffic, or only to (from) the {@code targets} CIDRs.
+     */
+    record Netem(Duration duration, String iface, List<String> targets, boolean ingress, Qdisc qdisc)
+            implements ExperimentPlan.Effect {
+        Netem {
+            targets = List.copyOf(targets);
+        }
+
+        public String describe() {
+            return "netem --duration " + duration.toMillis() + "ms --interface " + iface + (ingress ? " --ingress" : "")
+                    + targets.stream().map(c -> " --target " + c).reduce("", String::concat)
+                    + " " + String.join(" ", qdisc.args());
+        }
+
+        public boolean supportsPod() { return true; }
+
+        public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
+            // refused up front on a kernel without sch_netem: nothing journalled, nothing applied
+            if (qdisc.needsNetem()) NetemPreflight.require();
+            if (!iface.matches("[A-Za-z0-9_.-]{1,15}")) {
+                throw new IllegalArgumentException("--interface " + iface + ": not an interface name");
+            }
+            targets.forEach(c -> Cidr.check("--target", c));
+            List<String> q = qdisc.args();
+            return NetworkShaping.action(runner, runtime, duration, (id, ns) -> TcPlan.of(iface, q, targets, ingress,
+                    TcPlan.txQueueLen(ns.run(List.of("ip", "-o", "link", "show", "dev", iface)).output())).plan(),
+                    precheck());
+        }
+
+        /**
+         * Nothing we are about to add may exist yet, so a failed or finished change can revert all of its pieces
+         * without touching the target's own: egress needs the kernel's default root (handle 0:; a target's own root
+         * qdisc, or another Faultline change, is refused), ingress needs no ingress qdisc and no IFB device yet.
+         */
+        List<List<String>> precheck() {
+            List<List<String>> checks = new ArrayList<>();
+            // constant scripts; the interface and the device are arguments ($1, $2), never parsed by the shell
+            checks.add(List.of("sh", "-c", "ip link show dev \"$1\" >/dev/null 2>&1 || "
+                    + "{ echo \"no interface $1 in the target network namespace (see --interface)\"; exit 1; }",
+                    "precheck", iface));
+            if (ingress) {
+                checks.add(List.of("sh", "-c", "! tc qdisc show dev \"$1\" | grep -q 'qdisc ingress ffff:' || "
+                        + "{ echo \"$1 already has an ingress qdisc "
+                        + "(the target own, or another Faultline change); the sidecar never replaces it\"; exit 1; }",
+                        "precheck", iface));
+                checks.add(List.of("sh", "-c", "! ip link show dev \"$1\" >/dev/null 2>&1 || "
+                        + "{ echo \"another Faultline ingress change is active here "
+                        + "($1 exists); stop it first\"; exit 1; }", "precheck", TcPlan.IFB));
+            } else {
+                checks.add(List.of("sh", "-c", "tc qdisc show dev \"$1\" root | grep -Eq ' 0: ' || "
+                        + "{ tc qdisc show dev \"$1\" root; echo \"the root qdisc on $1 is not the kernel default "
+                        + "(the target own, or another Faultline change: handle fa17:); "
+                        + "the sidecar never replaces it\"; exit 1; }",
+                        "precheck", iface));
+            }
+            return checks;
+        }
+    }
+
+    /** The qdisc netem adds, as tc's words: built, and so checked, each time they are asked for. */
+    sealed interface Qdisc permits NetemQdisc, Rate {
+        List<String> args();
+
+        /** Whether it needs the kernel's sch_netem (rate's tbf does not). */
+        boolean needsNetem();
+    }
+
+    /** A netem qdisc: one effect, with the others given alongside ({@code --loss} …) in the same qdisc. */
+    sealed interface NetemQdisc extends Qdisc permits Delay, Percentage {
+        NetemSpec spec();
+
+        Also also();
+
+        default List<String> args() {
+            NetemSpec s = spec();
+            if (also().loss() != null) s = s.and(NetemSpec.loss(also().loss(), null));
+            if (also().duplicate() != null) s = s.and(NetemSpec.duplicate(also().duplicate(), null));
+            if (also().corrupt() != null) s = s.and(NetemSpec.corrupt(also().corrupt(), null));
+            List<String> q = new ArrayList<>(List.of("netem"));
+            q.addAll(s.args());
+            return q;
+        }
+
+        default boolean needsNetem() { return true; }
+    }
+
+    /** {@code --loss}, {@code --duplicate}, {@code --corrupt} given with another netem effect; null when not. */
+    record Also(Double loss, Double duplicate, Double corrupt) {
+    }
+
+    /** {@code delay}: milliseconds as given; a jitter of 0 is none. */
+    record Delay(long time, long jitter, Double correlation, String distribution, Also also) implements NetemQdisc {
+        public NetemSpec spec() {
+            if (time < 0 || jitter < 0) throw new IllegalArgumentException("--time and --jitter must not be negative");
+            Duration j = jitter == 0 ? null : Duration.ofMillis(jitter);
+            return NetemSpec.delay(Duration.ofMillis(time), j, correlation, distribution);
+        }
+    }
+
+    /** The netem effects that act on a percentage of packets, each with its own correlation. */
+    enum PercentEffect {
+        LOSS(NetemSpec::loss), DUPLICATE(NetemSpec::duplicate), CORRUPT(NetemSpec::corrupt);
+
+        private final BiFunction<Double, Double, NetemSpec> spec;
+
+        PercentEffect(BiFunction<Double, Double, NetemSpec> spec) {
+            this.spec = spec;
+        }
+    }
+
+    /** {@code loss}, {@code duplicate}, {@code corrupt}: one shape, told apart by {@code effect}. */
+    record Percentage(PercentEffect effect, double percent, Double correlation, Also also) implements NetemQdisc {
+        public NetemSpec spec() {
+            return effect.spec.apply(percent, correlation);
+        }
+    }
+
+    /** {@code rate}: a token-bucket limit, tc's rate words as given. */
+    record Rate(String rate) implements Qdisc {
+        public List<String> args() { return RateSpec.of(rate).args(); }
+
+        public boolean needsNetem() { return false; }
+    }
+
+    /**
+     * {@code iptables loss}: a DROP rule in INPUT (or OUTPUT with {@code egress}) for a probability or every Nth
+     * packet; a port alone implies tcp.
+     */
+    record IptablesLoss(Duration duration, boolean egress, String protocol, String source, String destination,
+                        Integer sourcePort, Integer destinationPort, Double probability, Integer every)
+            implements ExperimentPlan.Effect {
+        /** The rule, checked: each change adds it tagged with its own id. */
+        IptablesRule rule() {
+            boolean port = sourcePort != null || destinationPort != null;
+            String proto = protocol == null && port ? "tcp" : protocol;
+            return new IptablesRule(egress ? "OUTPUT" : "INPUT", proto, source, destination, sourcePort,
+                    destinationPort, probability, every);
+        }
+
+        public String describe() {
+            return "iptables --duration " + duration.toMillis() + "ms loss " + String.join(" ", rule().match());
+        }
+
+        public boolean supportsPod() { return true; }
+
+        public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
+            IptablesRule rule = rule(); // refuse bad flags before anything runs
+            return NetworkShaping.action(runner, runtime, duration, (id, ns) -> rule.plan(id), List.of());
+        }
+    }
+}
