@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.network.IptablesRule;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class IptablesCommand {
         @Option(names = "--egress", description = "drop outgoing packets (OUTPUT chain) instead of incoming (INPUT)") boolean egress;
 
         SidecarCli cli() { return ipt.cli; }
-        String verb() { return "iptables"; }
+        String verb() { return Verb.IPTABLES.word(); }
         boolean runningOnly() { return true; }
 
         IptablesRule rule(String tag) {

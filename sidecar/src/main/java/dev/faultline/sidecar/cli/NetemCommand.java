@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.network.NetemSpec;
 import dev.faultline.sidecar.network.RateSpec;
@@ -63,7 +64,7 @@ final class NetemCommand {
 
         SidecarCli cli() { return netem.cli; }
         boolean runningOnly() { return true; }
-        String verb() { return "netem"; }
+        String verb() { return Verb.NETEM.word(); }
 
         abstract List<String> qdisc();
 
