@@ -187,6 +187,22 @@ class SidecarGrammarTest {
         }
     }
 
+    /** Where the lease finds no verb, SidecarCli runs none either: nothing goes out unleased. */
+    @Test
+    void wordsWithNoVerbForTheLeaseRunNoVerb() {
+        for (String line : List.of("-- netem --duration 1h rate --rate 1mbit app", "--random -- pause --duration 1h app", "--dry-run")) {
+            List<String> words = split(line);
+            assertEquals(words, SidecarLease.apply(words, LEASE), line);
+            assertEquals(null, SidecarLease.read(words).verb(), line);
+            try {
+                CommandLine.ParseResult parsed = SidecarCli.commandLine(null).parseArgs(words.toArray(String[]::new));
+                assertTrue(!parsed.hasSubcommand(), "SidecarCli runs a verb in " + line);
+            } catch (CommandLine.PicocliException refused) {
+                // refused: nothing runs
+            }
+        }
+    }
+
     /** Leased, then parsed by SidecarCli: the verb and the option before it read as given, its duration at most the lease. */
     static void check(List<String> words, Verb v, String global) {
         List<String> leased = SidecarLease.apply(words, LEASE);
