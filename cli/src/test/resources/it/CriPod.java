@@ -59,8 +59,8 @@ public class CriPod {
                 .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent("/faultline-cri/pod" + uid)
                         .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(ns)))
                 .build();
-        String sandbox = CriCalls.call(channel, CriCalls.RUN_POD_SANDBOX, RunPodSandboxRequest.newBuilder().setConfig(pod).build(), DEADLINE)
-                .getPodSandboxId();
+        String sandbox = CriCalls.call(channel, CriCalls.RUN_POD_SANDBOX,
+                RunPodSandboxRequest.newBuilder().setConfig(pod).build(), DEADLINE).getPodSandboxId();
         try {
             ContainerConfig app = ContainerConfig.newBuilder()
                     .setMetadata(ContainerMetadata.newBuilder().setName("app"))
@@ -68,17 +68,21 @@ public class CriPod {
                     .addAllCommand(List.of("sleep", "3600")).setLogPath("app/0.log")
                     .putLabels("io.kubernetes.container.name", "app").putLabels("io.kubernetes.pod.name", name)
                     .putLabels("io.kubernetes.pod.namespace", namespace).putLabels("io.kubernetes.pod.uid", uid)
-                    .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(ns)))
+                    .setLinux(LinuxContainerConfig.newBuilder()
+                            .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(ns)))
                     .build();
             String id = CriCalls.call(channel, CriCalls.CREATE_CONTAINER, CreateContainerRequest.newBuilder()
                     .setPodSandboxId(sandbox).setConfig(app).setSandboxConfig(pod).build(), DEADLINE).getContainerId();
-            CriCalls.call(channel, CriCalls.START_CONTAINER, StartContainerRequest.newBuilder().setContainerId(id).build(), DEADLINE);
+            CriCalls.call(channel, CriCalls.START_CONTAINER,
+                    StartContainerRequest.newBuilder().setContainerId(id).build(), DEADLINE);
             System.out.println("READY " + netns(channel, sandbox));
             System.out.flush();
             System.in.readAllBytes(); // until the test closes our input, or dies
         } finally {
-            CriCalls.call(channel, CriCalls.STOP_POD_SANDBOX, StopPodSandboxRequest.newBuilder().setPodSandboxId(sandbox).build(), DEADLINE);
-            CriCalls.call(channel, CriCalls.REMOVE_POD_SANDBOX, RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandbox).build(), DEADLINE);
+            CriCalls.call(channel, CriCalls.STOP_POD_SANDBOX,
+                    StopPodSandboxRequest.newBuilder().setPodSandboxId(sandbox).build(), DEADLINE);
+            CriCalls.call(channel, CriCalls.REMOVE_POD_SANDBOX,
+                    RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandbox).build(), DEADLINE);
             removeCgroups(uid); // no kubelet: nobody else removes the cgroup parent
             channel.shutdownNow();
             System.out.println("REMOVED " + sandbox);
@@ -86,8 +90,9 @@ public class CriPod {
     }
 
     static String netns(ManagedChannel channel, String sandbox) throws IOException {
-        String info = CriCalls.call(channel, CriCalls.POD_SANDBOX_STATUS,
-                PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandbox).setVerbose(true).build(), DEADLINE).getInfoMap().get("info");
+        PodSandboxStatusRequest status =
+                PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandbox).setVerbose(true).build();
+        String info = CriCalls.call(channel, CriCalls.POD_SANDBOX_STATUS, status, DEADLINE).getInfoMap().get("info");
         for (JsonNode n : new ObjectMapper().readTree(info).path("runtimeSpec").path("linux").path("namespaces")) {
             if (n.path("type").asText().equals("network")) return n.path("path").asText();
         }
@@ -101,7 +106,9 @@ public class CriPod {
                     Path d = root.resolve("faultline-cri").resolve("pod" + uid);
                     if (!Files.isDirectory(d)) continue;
                     try (Stream<Path> tree = Files.walk(d)) {
-                        for (Path p : tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                        for (Path p : tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
+                        }
                     }
                 }
             }

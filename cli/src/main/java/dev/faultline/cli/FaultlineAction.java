@@ -25,9 +25,11 @@ public final class FaultlineAction {
 
     /**
      * {@code words}: the fault spec or sidecar command as leased and sent; {@code expires}: when what it armed
-     * expires by its lease (its {@code ttl=} or {@code --duration} from when it was armed), null if it armed nothing lasting.
+     * expires by its lease (its {@code ttl=} or {@code --duration} from when it was armed), null if it armed
+     * nothing lasting.
      */
-    public record Outcome(int exitCode, String stdout, String stderr, List<Armed> armed, List<String> words, Instant expires) {
+    public record Outcome(int exitCode, String stdout, String stderr, List<Armed> armed, List<String> words,
+                          Instant expires) {
     }
 
     private FaultlineAction() {
@@ -80,6 +82,7 @@ public final class FaultlineAction {
             e.println("faultline: " + ex.getMessage());
             code = ExitCode.USAGE;
         }
-        return new Outcome(code, out.toString(), err.toString(), armed, used, lasts == null || armed.isEmpty() ? null : Instant.now().plus(lasts));
+        Instant expires = lasts == null || armed.isEmpty() ? null : Instant.now().plus(lasts);
+        return new Outcome(code, out.toString(), err.toString(), armed, used, expires);
     }
 }

@@ -230,15 +230,17 @@ final class Report {
     }
 
     /**
-     * When what the action armed expires by its lease, as the action recorded it ({@code expires}); a journal written
-     * before that was recorded has the words sent: their {@code ttl=} or {@code --duration} from {@code armed}. Null if none.
+     * When what the action armed expires by its lease, as the action recorded it ({@code expires}); a journal
+     * written before that was recorded has the words sent: their {@code ttl=} or {@code --duration} from
+     * {@code armed}. Null if none.
      */
     static Instant expiry(Map<?, ?> output, Instant armed) {
         if (output.get("expires") instanceof String at) return Instant.parse(at);
         if (!(output.get("sent") instanceof String sent)) return null;
         try {
             List<String> words = List.of(sent.split(" "));
-            Duration lasts = words.stream().anyMatch(w -> w.startsWith("ttl=")) ? Leases.ttl(words) : SidecarLease.read(words).lasts();
+            boolean agent = words.stream().anyMatch(w -> w.startsWith("ttl="));
+            Duration lasts = agent ? Leases.ttl(words) : SidecarLease.read(words).lasts();
             return lasts == null ? null : armed.plus(lasts);
         } catch (IllegalArgumentException e) {
             return null;

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * removes the pod.
  */
 final class CriPodTarget implements AutoCloseable {
-    static final String ENDPOINT = System.getProperty("faultline.cri.endpoint", "unix:///run/faultline-cri/containerd.sock");
+    static final String ENDPOINT =
+            System.getProperty("faultline.cri.endpoint", "unix:///run/faultline-cri/containerd.sock");
 
     final String namespace = "shop";
     final String pod = "faultline-cli-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -36,13 +37,18 @@ final class CriPodTarget implements AutoCloseable {
                 .redirectError(dir.resolve("cri-pod.err").toFile()).start();
         Process started = null;
         try {
-            String ready = new BufferedReader(new InputStreamReader(kubelet.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            if (ready == null || !ready.startsWith("READY ")) throw new AssertionError("no pod: " + Files.readString(dir.resolve("cri-pod.err")));
+            InputStreamReader stdout = new InputStreamReader(kubelet.getInputStream(), StandardCharsets.UTF_8);
+            BufferedReader out = new BufferedReader(stdout);
+            String ready = out.readLine();
+            if (ready == null || !ready.startsWith("READY ")) {
+                throw new AssertionError("no pod: " + Files.readString(dir.resolve("cri-pod.err")));
+            }
             netns = ready.substring("READY ".length());
             jmxPort = Processes.freePort();
             // the runtime is the daemon's start-up flag: run()'s words may not choose it
-            ProcessBuilder pb = new ProcessBuilder(Processes.JAVA, "-XX:TieredStopAtLevel=1", "-jar", Processes.SIDECAR_JAR,
-                    "--runtime-endpoint", ENDPOINT, "daemon", "--jmx-port", Integer.toString(jmxPort))
+            ProcessBuilder pb = new ProcessBuilder(Processes.JAVA, "-XX:TieredStopAtLevel=1", "-jar",
+                    Processes.SIDECAR_JAR, "--runtime-endpoint", ENDPOINT, "daemon",
+                    "--jmx-port", Integer.toString(jmxPort))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("sidecar-" + jmxPort + ".log").toFile());
             pb.environment().put("FAULTLINE_JOURNAL", dir.resolve("journal").toString());
             started = pb.start();
@@ -79,7 +85,8 @@ final class CriPodTarget implements AutoCloseable {
     /** The pod's {@code tc qdisc show} and its rules from {@code iptables-save}, as seen from outside. */
     String network() {
         return "tc:\n" + SidecarTarget.exec("nsenter", "--net=" + netns, "--", "tc", "qdisc", "show")
-                + "iptables:\n" + SidecarTarget.rules(SidecarTarget.exec("nsenter", "--net=" + netns, "--", "iptables-save"));
+                + "iptables:\n"
+                + SidecarTarget.rules(SidecarTarget.exec("nsenter", "--net=" + netns, "--", "iptables-save"));
     }
 
     String[] list() throws Exception {

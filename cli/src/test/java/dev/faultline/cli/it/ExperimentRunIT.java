@@ -256,7 +256,7 @@ class ExperimentRunIT {
                 Instant armedAt = Instant.parse((String) ((Map<?, ?>) ran.get(i)).get("end"));
                 long lasts = Long.parseLong(sent.replaceAll("^\\S+ --duration (\\d+)s .*", "$1"));
                 assertTrue(Math.abs(Duration.between(armedAt.plusSeconds(lasts), expires).toMillis()) < 1_000,
-                        "the journal says when it expires: " + expires + ", armed " + armedAt + " for " + lasts + " s");
+                        "the journal says when it expires: " + expires + ", armed " + armedAt + " for " + lasts);
             }
             Instant armed = Instant.parse((String) ((Map<?, ?>) ran.get(2)).get("end"));
             Instant firstDeviation = Instant.parse((String) journal.get("first_deviation"));
@@ -340,17 +340,20 @@ class ExperimentRunIT {
     }
 
     /**
-     * The lease escape of the review: {@code --namespace prod netem --duration 1h …} came back from the lease unchanged
-     * (its copy of the sidecar's grammar stopped at the namespace), so a SIGKILLed runner left an hour of netem. Here
-     * on a CRI pod (--namespace is Kubernetes': Docker refuses it), with a --label before the verb too: the change is
-     * leased, and gone by its lease after the runner is killed.
+     * The lease escape of the review: {@code --namespace prod netem --duration 1h …} came back from the lease
+     * unchanged (its copy of the sidecar's grammar stopped at the namespace), so a SIGKILLed runner left an hour of
+     * netem. Here on a CRI pod (--namespace is Kubernetes': Docker refuses it), with a --label before the verb too:
+     * the change is leased, and gone by its lease after the runner is killed.
      */
     @Test
     void aRunnerKilledWithSigkillLeavesNothingPastItsLeaseOfASidecarCommandNamingANamespace() throws Exception {
         try (CriPodTarget target = CriPodTarget.require()) {
             String before = target.network();
-            String sidecar = String.join(", ", List.of("sidecar", "run", "--jmx", "127.0.0.1:" + target.jmxPort, "--credentials-dir",
-                    target.dir.toString(), "--", "--namespace", target.namespace, "--label", "io.kubernetes.pod.name=" + target.pod, "netem", "--duration", "1h", "rate", "--rate", "1mbit", target.container()).stream().map(w -> "\"" + w + "\"").toList());
+            List<String> words = List.of("sidecar", "run", "--jmx", "127.0.0.1:" + target.jmxPort,
+                    "--credentials-dir", target.dir.toString(), "--", "--namespace", target.namespace,
+                    "--label", "io.kubernetes.pod.name=" + target.pod,
+                    "netem", "--duration", "1h", "rate", "--rate", "1mbit", target.container());
+            String sidecar = String.join(", ", words.stream().map(w -> "\"" + w + "\"").toList());
             String experiment = """
                     {"title": "a pod's network shaped for an hour", "description": "the lease cuts it",
                      "steady-state-hypothesis": {"title": "health is 200", "probes": [
@@ -363,8 +366,9 @@ class ExperimentRunIT {
                     """.formatted(httpPort, sidecar);
             Path file = Files.writeString(dir.resolve("kill-cri.json"), experiment);
             Path log = dir.resolve("kill-cri.log");
-            Process runner = new ProcessBuilder(Processes.JAVA, "-jar", Processes.CLI_JAR, "experiment", "run", file.toString(),
-                    "--activity-timeout", "2s", "--lease-margin", "2s", "--journal-path", dir.resolve("kill-cri-journal.json").toString())
+            Process runner = new ProcessBuilder(Processes.JAVA, "-jar", Processes.CLI_JAR, "experiment", "run",
+                    file.toString(), "--activity-timeout", "2s", "--lease-margin", "2s",
+                    "--journal-path", dir.resolve("kill-cri-journal.json").toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             String[] running;
             long killedAt;
@@ -372,16 +376,21 @@ class ExperimentRunIT {
                 long start = System.nanoTime();
                 String during = target.network();
                 while (!during.contains("tbf fa17:") && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30)) {
-                    if (!runner.isAlive()) throw new AssertionError("the runner ended first:\n" + Files.readString(log) + "\n" + target.log());
+                    if (!runner.isAlive()) {
+                        throw new AssertionError("the runner ended first:\n" + Files.readString(log) + "\n"
+                                + target.log());
+                    }
                     Thread.sleep(50);
                     during = target.network();
                 }
-                assertTrue(during.contains("tbf fa17:"), "the pod's network shaped:\n" + during + "\n" + Files.readString(log) + "\n" + target.log());
+                assertTrue(during.contains("tbf fa17:"),
+                        "the pod's network shaped:\n" + during + "\n" + Files.readString(log) + "\n" + target.log());
                 running = target.list();
                 runner.destroyForcibly(); // SIGKILL: no hook runs, the runner undoes nothing
                 runner.waitFor();
                 killedAt = System.nanoTime();
-                System.out.println("shaped by the runner:\n" + during + "the daemon's list():\n" + String.join("\n", running));
+                System.out.println("shaped by the runner:\n" + during + "the daemon's list():\n"
+                        + String.join("\n", running));
             } finally {
                 runner.destroyForcibly();
             }
@@ -396,11 +405,13 @@ class ExperimentRunIT {
                 after = target.network();
             }
             long revertedAfterKill = (System.nanoTime() - killedAt) / 1_000_000;
-            System.out.println("the killed runner's netem on " + target.container() + " (lease " + lease + " s) was reverted "
-                    + revertedAfterKill + " ms after the SIGKILL");
+            System.out.println("the killed runner's netem on " + target.container() + " (lease " + lease
+                    + " s) was reverted " + revertedAfterKill + " ms after the SIGKILL");
             assertEquals(before, after, "tc and iptables as before the run, by the lease");
-            assertTrue(revertedAfterKill <= lease * 1000 + 2_000, "reverted within its lease: " + revertedAfterKill + " ms");
-            for (String line : target.list()) assertTrue(line.contains(" ended ") && !line.contains("revert-pending"), line);
+            assertTrue(revertedAfterKill <= lease * 1000 + 2_000, "reverted within its lease: " + revertedAfterKill);
+            for (String line : target.list()) {
+                assertTrue(line.contains(" ended ") && !line.contains("revert-pending"), line);
+            }
         }
     }
 

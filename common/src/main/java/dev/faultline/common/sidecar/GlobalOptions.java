@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The sidecar's options before its verb ({@code faultline-sidecar [options] <verb> …}): the names its picocli model
- * declares (these constants), and which of them take a value, so that another program finds the verb as the sidecar does.
+ * declares (these constants), and which of them take a value, so that another program finds the verb as the sidecar
+ * does.
  */
 public final class GlobalOptions {
     public static final String RANDOM = "--random";
@@ -19,8 +20,9 @@ public final class GlobalOptions {
 
     /** Every option before the verb, picocli's standard help and version flags included. */
     public static final List<Option> ALL = List.of(
-            Option.flag(RANDOM), Option.valued(INTERVAL), Option.valued(LIMIT), Option.flag(DRY_RUN), Option.valued(LABEL),
-            Option.valued(NAMESPACE), Option.valued(RUNTIME), Option.valued(RUNTIME_ENDPOINT), Option.flag(POD),
+            Option.flag(RANDOM), Option.valued(INTERVAL), Option.valued(LIMIT), Option.flag(DRY_RUN),
+            Option.valued(LABEL), Option.valued(NAMESPACE), Option.valued(RUNTIME), Option.valued(RUNTIME_ENDPOINT),
+            Option.flag(POD),
             Option.flag("-h", "--help"), Option.flag("-V", "--version"));
 
     private GlobalOptions() {

@@ -19,7 +19,10 @@ public final class SidecarLease {
     private SidecarLease() {
     }
 
-    /** A command as far as a lease reads it; {@code verb} null when the words name none (the sidecar then refuses them). */
+    /**
+     * A command as far as a lease reads it; {@code verb} null when the words name none (the sidecar then runs
+     * none).
+     */
     public record Reading(List<String> words, Set<String> options, Verb verb, int verbAt, Given duration) {
         /** How long its change lasts as given; null for a verb that acts once or a duration not given. */
         public Duration lasts() {
@@ -27,7 +30,10 @@ public final class SidecarLease {
         }
     }
 
-    /** A duration as given: {@code words[at]} is {@code prefix} and then the value ({@code prefix} empty: the value alone). */
+    /**
+     * A duration as given: {@code words[at]} is {@code prefix} and then the value ({@code prefix} empty: the value
+     * alone).
+     */
     public record Given(int at, String prefix, String value) {
         long nanos() {
             try {
@@ -50,7 +56,8 @@ public final class SidecarLease {
     public static List<String> apply(List<String> words, Duration lease) {
         Reading r = read(words);
         if (r.options().contains(GlobalOptions.INTERVAL) && !r.options().contains(GlobalOptions.LIMIT)) {
-            throw new IllegalArgumentException("a repeating sidecar command (--interval) in an experiment needs --limit: the run cannot lease it otherwise");
+            throw new IllegalArgumentException("a repeating sidecar command (--interval) in an experiment needs "
+                    + "--limit: the run cannot lease it otherwise");
         }
         List<String> out = new ArrayList<>(words);
         if (r.verb() == null || !r.verb().lasting()) return out;
@@ -69,14 +76,17 @@ public final class SidecarLease {
         int i = 0;
         while (i < words.size() && words.get(i).startsWith("-") && !words.get(i).equals("--")) {
             Option.Attached a = Option.in(GlobalOptions.ALL, words.get(i));
-            if (a == null) throw new IllegalArgumentException("the sidecar has no option " + words.get(i) + " before its verb");
+            if (a == null) {
+                throw new IllegalArgumentException("the sidecar has no option " + words.get(i) + " before its verb");
+            }
             given.add(a.option().names().get(0));
             i += a.option().valued() && a.prefix() == null ? 2 : 1;
         }
         if (i >= words.size() || words.get(i).equals("--")) return new Reading(words, given, null, -1, null);
         Verb verb = Verb.named(words.get(i));
         if (verb == null) {
-            throw new IllegalArgumentException("the sidecar has no verb " + words.get(i) + " (it has " + String.join(", ", Verb.words()) + ")");
+            throw new IllegalArgumentException("the sidecar has no verb " + words.get(i)
+                    + " (it has " + String.join(", ", Verb.words()) + ")");
         }
         return new Reading(words, given, verb, i, verb.lasting() ? duration(words, verb, i + 1) : null);
     }

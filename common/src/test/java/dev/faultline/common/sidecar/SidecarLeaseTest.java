@@ -21,7 +21,8 @@ class SidecarLeaseTest {
 
     @Test
     void eachSpellingOfAnOptionIsReadAsTheSidecarReadsIt() {
-        assertEquals(new Option.Attached(Option.valued("--duration", "-d"), null, null), Option.in(Verb.PAUSE.options(), "-d"));
+        assertEquals(new Option.Attached(Option.valued("--duration", "-d"), null, null),
+                Option.in(Verb.PAUSE.options(), "-d"));
         assertEquals("1h", Option.in(Verb.PAUSE.options(), "--duration=1h").value());
         assertEquals("1h", Option.in(Verb.PAUSE.options(), "-d1h").value());
         assertEquals("1h", Option.in(Verb.PAUSE.options(), "-d=1h").value());
@@ -32,7 +33,8 @@ class SidecarLeaseTest {
 
     @Test
     void theVerbAndItsDurationAreFoundPastEveryValuedOption() {
-        SidecarLease.Reading r = SidecarLease.read(words("--namespace prod --runtime cri --label=a=b netem -i eth0 -d 1h rate --rate 1mbit app"));
+        String given = "--namespace prod --runtime cri --label=a=b netem -i eth0 -d 1h rate --rate 1mbit app";
+        SidecarLease.Reading r = SidecarLease.read(words(given));
         assertEquals(Verb.NETEM, r.verb());
         assertEquals(Duration.ofHours(1), r.lasts());
         assertEquals(words("--namespace prod --runtime cri --label=a=b netem -i eth0 -d 90s rate --rate 1mbit app"),

@@ -133,7 +133,7 @@ public final class PlainContainerCommand {
         return verb;
     }
 
-    /** The verb's command with picocli's defaults filled in (ContainerVerbs' constants); null for a verb picocli parses. */
+    /** The verb's command with picocli's defaults (ContainerVerbs' constants); null for a verb picocli parses. */
     private static TargetedCommand verb(SidecarCli cli, String word) {
         Verb verb = Verb.named(word);
         if (verb == null) return null;

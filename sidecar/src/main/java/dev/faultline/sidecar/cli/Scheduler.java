@@ -35,7 +35,10 @@ final class Scheduler {
 
     private static Experiment podExperiment(ExperimentPlan plan, ExperimentPlan.Pod pod, Runner runner, Supplier<ContainerRuntime> runtime) {
         Verb verb = Verb.named(plan.verb());
-        if (!verb.runsOn(Backend.POD)) throw new IllegalArgumentException(plan.verb() + " needs the engine's socket (Docker's, or a CRI runtime's); " + POD_VERBS);
+        if (!verb.runsOn(Backend.POD)) {
+            throw new IllegalArgumentException(plan.verb()
+                    + " needs the engine's socket (Docker's, or a CRI runtime's); " + POD_VERBS);
+        }
         Supplier<List<? extends Target>> chosen = ownNetwork(verb) && pod.self()
                 ? () -> List.of(PodTargets.self())
                 : () -> PodTargets.processes(pod.targets());
@@ -43,7 +46,7 @@ final class Scheduler {
         return experiment(plan, runner, chosen, runtime, true);
     }
 
-    /** The pod-mode refusal's advice: names every verb that runs on {@link Backend#POD} (SchedulerTest holds it to them). */
+    /** The pod-mode refusal's advice: every verb that runs on {@link Backend#POD} (SidecarGrammarTest checks). */
     static final String POD_VERBS = "in pod mode use crash, kill (both signal a process), netem or iptables";
 
     /** In pod mode, whether the verb acts on our own network namespace ({@code self}) rather than on processes. */

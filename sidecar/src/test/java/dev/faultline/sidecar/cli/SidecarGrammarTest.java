@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -35,11 +36,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 class SidecarGrammarTest {
     static final Duration LEASE = Duration.ofSeconds(90);
 
-    /** A value picocli takes for each option before the verb; a new one gets "x" (and this test says if picocli refuses it). */
-    static final Map<String, String> SAMPLE = Map.of(GlobalOptions.INTERVAL, "1s", GlobalOptions.LIMIT, "2", GlobalOptions.LABEL, "app=x",
-            GlobalOptions.NAMESPACE, "prod", GlobalOptions.RUNTIME, "cri", GlobalOptions.RUNTIME_ENDPOINT, "unix:///run/containerd/containerd.sock");
+    /** A value picocli takes for each option before the verb; a new one gets "x" (this test fails if refused). */
+    static final Map<String, String> SAMPLE = Map.of(GlobalOptions.INTERVAL, "1s", GlobalOptions.LIMIT, "2",
+            GlobalOptions.LABEL, "app=x", GlobalOptions.NAMESPACE, "prod", GlobalOptions.RUNTIME, "cri",
+            GlobalOptions.RUNTIME_ENDPOINT, "unix:///run/containerd/containerd.sock");
 
-    /** Each verb's words after it; {@code @D} is where a duration goes, if any (a verb with no lines here fails the test). */
+    /** Each verb's words after it; {@code @D} is where a duration goes, if any (a verb with none here fails). */
     static final Map<Verb, List<String>> TAILS = Map.of(
             Verb.KILL, List.of("@D app", "@D --signal SIGTERM re2:^a"),
             Verb.STOP, List.of("@D -t 5 app"),
@@ -49,11 +51,13 @@ class SidecarGrammarTest {
             Verb.CRASH, List.of("@D -s SIGTERM app"),
             Verb.NETEM, List.of("@D rate --rate 1mbit app", "-i eth0 @D -t 10.0.0.0/8 --ingress delay --time 100 app",
                     "-ieth1 @D --target=10.0.0.0/8 delay -t 100 app", "--interface=eth0 @D loss --percent 5 app"),
-            Verb.IPTABLES, List.of("@D loss --probability 0.5 -d 10.0.0.1 app", "@D loss --every 2 --dst-port 9 -s 10.0.0.2 app"),
+            Verb.IPTABLES, List.of("@D loss --probability 0.5 -d 10.0.0.1 app",
+                    "@D loss --every 2 --dst-port 9 -s 10.0.0.2 app"),
             Verb.DAEMON, List.of("@D --jmx-port 9011"));
 
     /** How a duration may be written, longer than the lease; and one shorter than it, which stays. */
-    static final List<String> DURATIONS = List.of("", "--duration 1h", "--duration=1h", "-d 1h", "-d1h", "-d=1h", "-d 10m", "--duration 30s");
+    static final List<String> DURATIONS = List.of("", "--duration 1h", "--duration=1h", "-d 1h", "-d1h", "-d=1h",
+            "-d 10m", "--duration 30s");
 
     static CommandSpec sidecar() {
         return SidecarCli.commandLine(null).getCommandSpec();
@@ -92,14 +96,16 @@ class SidecarGrammarTest {
                 lasting.add(v);
                 assertTrue(duration.required(), v + ": its duration is required");
                 assertEquals(Set.of(Verb.DURATION, Verb.DURATION_SHORT), Set.of(duration.names()), v.word());
-                assertEquals(picocliOptions(spec), modelOptions(v.options()), v + ": its own options, up to its sub-verb");
+                assertEquals(picocliOptions(spec), modelOptions(v.options()), v + ": its own options");
                 assertEquals(new ArrayList<>(spec.subcommands().keySet()), v.subverbs(), v + ": its sub-verbs");
             }
             for (CommandSpec leaf : leaves(spec)) {
-                if (leaf.userObject() instanceof TargetedCommand t) assertEquals(v.word(), t.verb(), leaf.qualifiedName());
+                if (leaf.userObject() instanceof TargetedCommand t) {
+                    assertEquals(v.word(), t.verb(), leaf.qualifiedName());
+                }
             }
         }
-        assertEquals(lasting, Arrays.stream(Verb.values()).filter(Verb::lasting).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(lasting, Arrays.stream(Verb.values()).filter(Verb::lasting).collect(Collectors.toSet()));
     }
 
     static List<CommandSpec> leaves(CommandSpec spec) {
@@ -167,11 +173,12 @@ class SidecarGrammarTest {
     /** The issue's own examples, spelled out. */
     @Test
     void theReviewsExamples() {
-        check(split("--namespace prod netem --duration 1h rate --rate 1mbit app"), Verb.NETEM, GlobalOptions.NAMESPACE);
+        check(split("--namespace prod netem --duration 1h rate --rate 1mbit app"), Verb.NETEM,
+                GlobalOptions.NAMESPACE);
         check(split("netem -d 1h delay --time 100 app"), Verb.NETEM, null);
         check(split("--runtime cri netem rate --rate 1mbit ns/pod/c"), Verb.NETEM, GlobalOptions.RUNTIME);
-        check(split("--runtime-endpoint unix:///run/c.sock --label a=b iptables -d 2h loss -d 10.0.0.1 --every 2 app"), Verb.IPTABLES,
-                GlobalOptions.LABEL);
+        check(split("--runtime-endpoint unix:///run/c.sock --label a=b iptables -d 2h loss -d 10.0.0.1 --every 2 app"),
+                Verb.IPTABLES, GlobalOptions.LABEL);
         assertEquals(split("--namespace prod netem --duration 90s rate --rate 1mbit app"),
                 SidecarLease.apply(split("--namespace prod netem --duration 1h rate --rate 1mbit app"), LEASE));
         assertEquals(split("netem -d 90s delay app"), SidecarLease.apply(split("netem -d 1h delay app"), LEASE));
@@ -180,7 +187,8 @@ class SidecarGrammarTest {
 
     @Test
     void aRepeatingCommandWithoutALimitAndWordsTheGrammarDoesNotKnowAreRefused() {
-        for (String line : List.of("--interval 1s kill app", "--interval=1s pause app", "--random --interval 1s netem rate --rate 1mbit app",
+        for (String line : List.of("--interval 1s kill app", "--interval=1s pause app",
+                "--random --interval 1s netem rate --rate 1mbit app",
                 "--frobnicate netem rate --rate 1mbit app", "stress app", "netem --frobnicate 1 rate --rate 1mbit app",
                 "pause --duration 1x app")) {
             assertThrows(IllegalArgumentException.class, () -> SidecarLease.apply(split(line), LEASE), line);
@@ -190,7 +198,8 @@ class SidecarGrammarTest {
     /** Where the lease finds no verb, SidecarCli runs none either: nothing goes out unleased. */
     @Test
     void wordsWithNoVerbForTheLeaseRunNoVerb() {
-        for (String line : List.of("-- netem --duration 1h rate --rate 1mbit app", "--random -- pause --duration 1h app", "--dry-run")) {
+        for (String line : List.of("-- netem --duration 1h rate --rate 1mbit app",
+                "--random -- pause --duration 1h app", "--dry-run")) {
             List<String> words = split(line);
             assertEquals(words, SidecarLease.apply(words, LEASE), line);
             assertEquals(null, SidecarLease.read(words).verb(), line);
@@ -203,16 +212,19 @@ class SidecarGrammarTest {
         }
     }
 
-    /** Leased, then parsed by SidecarCli: the verb and the option before it read as given, its duration at most the lease. */
+    /** Leased, then parsed by SidecarCli: the verb and the option before it as given, lasting at most the lease. */
     static void check(List<String> words, Verb v, String global) {
         List<String> leased = SidecarLease.apply(words, LEASE);
         CommandLine.ParseResult parsed;
         try {
             parsed = SidecarCli.commandLine(null).parseArgs(leased.toArray(String[]::new));
         } catch (CommandLine.PicocliException e) {
-            throw new AssertionError("SidecarCli refuses " + leased + " (leased from " + words + "): " + e.getMessage(), e);
+            throw new AssertionError("SidecarCli refuses " + leased + " (leased from " + words + "): "
+                    + e.getMessage(), e);
         }
-        if (global != null) assertTrue(parsed.hasMatchedOption(global), global + " read as an option before the verb: " + leased);
+        if (global != null) {
+            assertTrue(parsed.hasMatchedOption(global), global + " read as an option before the verb: " + leased);
+        }
         CommandLine.ParseResult verb = parsed.subcommand();
         assertNotNull(verb, "a verb in " + leased);
         assertEquals(v.word(), verb.commandSpec().name(), String.join(" ", leased));
@@ -224,7 +236,7 @@ class SidecarGrammarTest {
         assertNotNull(d, "a duration on " + leased);
         assertTrue(d.compareTo(LEASE) <= 0, "no longer than the lease: " + d + " in " + leased);
         if (words.contains("30s")) assertEquals(Duration.ofSeconds(30), d, "a shorter duration stays: " + leased);
-        assertEquals(d, SidecarLease.read(leased).lasts(), "what the lease reads back is what the sidecar runs: " + leased);
+        assertEquals(d, SidecarLease.read(leased).lasts(), "the lease reads back what the sidecar runs: " + leased);
     }
 
     static List<String> split(String line) {

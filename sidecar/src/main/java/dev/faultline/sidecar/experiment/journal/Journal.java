@@ -35,10 +35,14 @@ public final class Journal {
         /** A CRI container's cgroup frozen: the revert and verify lists are shell commands on the host, no runtime needed. */
         FREEZE;
 
-        /** What a verb's changes are journalled as: a lasting verb's, one kind per backend's way; none for a verb that acts once. */
+        /**
+         * What a verb's changes are journalled as: a lasting verb's, one kind per backend's way; none for a verb
+         * that acts once.
+         */
         public static Set<Kind> of(Verb verb) {
             return switch (verb) {
-                case PAUSE -> EnumSet.of(PAUSE, FREEZE); // Docker pauses through the engine; CRI has no pause: its cgroup is frozen
+                // Docker pauses through the engine; CRI has no pause: its cgroup is frozen
+                case PAUSE -> EnumSet.of(PAUSE, FREEZE);
                 case NETEM, IPTABLES -> EnumSet.of(NETWORK);
                 case KILL, STOP, RESTART, RM, CRASH, DAEMON -> EnumSet.noneOf(Kind.class);
             };
