@@ -1,10 +1,13 @@
 package dev.faultline.cli;
 
+import dev.faultline.common.sidecar.GlobalOptions;
+import dev.faultline.common.sidecar.SidecarLease;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +23,13 @@ public final class FaultlineAction {
         }
     }
 
-    /** {@code words}: the fault spec or sidecar command as leased and sent. */
-    public record Outcome(int exitCode, String stdout, String stderr, List<Armed> armed, List<String> words) {
+    /**
+     * {@code words}: the fault spec or sidecar command as leased and sent; {@code expires}: when what it armed
+     * expires by its lease (its {@code ttl=} or {@code --duration} from when it was armed), null if it armed
+     * nothing lasting.
+     */
+    public record Outcome(int exitCode, String stdout, String stderr, List<Armed> armed, List<String> words,
+                          Instant expires) {
     }
 
     private FaultlineAction() {
@@ -37,6 +45,7 @@ public final class FaultlineAction {
         cl.setErr(e);
         List<Armed> armed = new ArrayList<>();
         List<String> used = words;
+        Duration lasts = null;
         int code;
         try {
             CommandLine.ParseResult parsed = cl.parseArgs(words.toArray(String[]::new));
@@ -47,12 +56,16 @@ public final class FaultlineAction {
             if (command instanceof AgentCommand.Add add) {
                 add.words = Leases.agentSpec(add.words, lease);
                 used = add.words;
+                lasts = Leases.ttl(add.words);
                 answers = add.answers();
                 name = "agent add";
                 for (Answer a : answers) if (a.confirmed()) armed.add(new Armed(a.target(), (String) a.value(), add.fleet()));
             } else if (command instanceof SidecarCommand.Run run) {
                 run.words = Leases.sidecarCommand(run.words, lease);
                 used = run.words;
+                SidecarLease.Reading sent = SidecarLease.read(run.words);
+                // a repeating one lasts until its last action's change ends: its window runs to the clean-up
+                if (!sent.options().contains(GlobalOptions.INTERVAL)) lasts = sent.lasts();
                 answers = run.answers();
                 name = "sidecar run";
                 for (Answer a : answers) if (a.confirmed()) armed.add(new Armed(a.target(), (String) a.value(), run.fleet()));
@@ -69,6 +82,7 @@ public final class FaultlineAction {
             e.println("faultline: " + ex.getMessage());
             code = ExitCode.USAGE;
         }
-        return new Outcome(code, out.toString(), err.toString(), armed, used);
+        Instant expires = lasts == null || armed.isEmpty() ? null : Instant.now().plus(lasts);
+        return new Outcome(code, out.toString(), err.toString(), armed, used, expires);
     }
 }

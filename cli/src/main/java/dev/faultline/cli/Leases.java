@@ -1,11 +1,11 @@
 package dev.faultline.cli;
 
+import dev.faultline.common.sidecar.SidecarLease;
 import dev.faultline.common.words.Durations;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Every fault an experiment arms carries a lease: an agent spec's {@code ttl=} and a sidecar command's
@@ -14,16 +14,11 @@ import java.util.Set;
  * nothing armed past the lease.
  */
 public final class Leases {
-    /** The sidecar verbs whose change lasts (the others act once). */
-    static final Set<String> LASTING = Set.of("pause", "netem", "iptables");
-    /** The sidecar's options before its verb that take a value. */
-    static final Set<String> VALUED = Set.of("--interval", "--limit", "--label");
-
     private Leases() {
     }
 
     public static String format(Duration d) {
-        return Math.max(1, (d.toMillis() + 999) / 1000) + "s";
+        return SidecarLease.format(d);
     }
 
     /** An agent spec's words with {@code ttl=} at most {@code lease}. */
@@ -43,38 +38,19 @@ public final class Leases {
         return out;
     }
 
+    /** How long an agent spec's fault lasts by its {@code ttl=}; null without one or for 0 (no expiry). */
+    public static Duration ttl(List<String> words) {
+        Duration ttl = null;
+        for (String w : words) if (w.startsWith("ttl=")) ttl = Duration.ofNanos(Durations.parseNanos(w.substring(4)));
+        return ttl == null || ttl.isZero() ? null : ttl;
+    }
+
     /**
-     * A sidecar command's words with {@code --duration} at most {@code lease} on a lasting verb. A repeating schedule
-     * ({@code --interval}) without {@code --limit} has no end the runner could lease, and is refused.
+     * A sidecar command's words with {@code --duration} at most {@code lease} on a lasting verb, read with the
+     * sidecar's own grammar ({@link SidecarLease}). A repeating schedule ({@code --interval}) without {@code --limit}
+     * has no end the runner could lease, and is refused.
      */
     public static List<String> sidecarCommand(List<String> words, Duration lease) {
-        List<String> out = new ArrayList<>(words);
-        int verb = 0;
-        boolean interval = false;
-        boolean limit = false;
-        while (verb < out.size() && out.get(verb).startsWith("--")) {
-            String w = out.get(verb);
-            interval |= w.startsWith("--interval");
-            limit |= w.startsWith("--limit");
-            verb += VALUED.contains(w) ? 2 : 1;
-        }
-        if (interval && !limit) {
-            throw new IllegalArgumentException("a repeating sidecar command (--interval) in an experiment needs --limit: the run cannot lease it otherwise");
-        }
-        if (verb >= out.size() || !LASTING.contains(out.get(verb))) return out;
-        for (int i = verb + 1; i < out.size(); i++) {
-            String w = out.get(i);
-            if (w.equals("--duration") && i + 1 < out.size()) {
-                if (Durations.parseNanos(out.get(i + 1)) > lease.toNanos()) out.set(i + 1, format(lease));
-                return out;
-            }
-            if (w.startsWith("--duration=")) {
-                if (Durations.parseNanos(w.substring("--duration=".length())) > lease.toNanos()) out.set(i, "--duration=" + format(lease));
-                return out;
-            }
-        }
-        out.add(verb + 1, format(lease));
-        out.add(verb + 1, "--duration");
-        return out;
+        return SidecarLease.apply(words, lease);
     }
 }

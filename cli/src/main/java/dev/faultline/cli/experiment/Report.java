@@ -1,5 +1,7 @@
 package dev.faultline.cli.experiment;
 
+import dev.faultline.cli.Leases;
+import dev.faultline.common.sidecar.SidecarLease;
 import dev.faultline.common.json.JsonWriter;
 
 import java.time.Duration;
@@ -220,7 +222,7 @@ final class Report {
                     if (until == null || gone.isAfter(until)) until = gone;
                 }
                 // a fault whose lease ran out before the clean-up came was gone then: the clean-up found it expired
-                Instant expiry = expiry(out2.get("sent"), from);
+                Instant expiry = expiry(out2, from);
                 to = expiry != null && expiry.isBefore(until) ? expiry : until;
             }
             out.add(new Window(name, from, to));
@@ -228,16 +230,19 @@ final class Report {
         return out;
     }
 
-    private static final java.util.regex.Pattern LEASE = java.util.regex.Pattern.compile("(?:^|\\s)(?:ttl=|--duration[ =])(\\S+)");
-
-    /** When what was sent ({@code ttl=} of an agent spec, {@code --duration} of a sidecar command) expires, or null. */
-    static Instant expiry(Object sent, Instant armed) {
-        if (!(sent instanceof String s)) return null;
-        java.util.regex.Matcher m = LEASE.matcher(s);
-        if (!m.find()) return null;
+    /**
+     * When what the action armed expires by its lease, as the action recorded it ({@code expires}); a journal
+     * written before that was recorded has the words sent: their {@code ttl=} or {@code --duration} from
+     * {@code armed}. Null if none.
+     */
+    static Instant expiry(Map<?, ?> output, Instant armed) {
+        if (output.get("expires") instanceof String at) return Instant.parse(at);
+        if (!(output.get("sent") instanceof String sent)) return null;
         try {
-            long nanos = dev.faultline.common.words.Durations.parseNanos(m.group(1));
-            return nanos == 0 ? null : armed.plusNanos(nanos);
+            List<String> words = List.of(sent.split(" "));
+            boolean agent = words.stream().anyMatch(w -> w.startsWith("ttl="));
+            Duration lasts = agent ? Leases.ttl(words) : SidecarLease.read(words).lasts();
+            return lasts == null ? null : armed.plus(lasts);
         } catch (IllegalArgumentException e) {
             return null;
         }

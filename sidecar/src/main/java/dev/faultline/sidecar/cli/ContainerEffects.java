@@ -26,7 +26,6 @@ final class ContainerEffects {
     record Kill(String flag) implements ExperimentPlan.Effect {
         public String describe() { return "kill --signal " + signal(); }
         public String signal() { return ContainerVerbs.signal(flag); }
-        public boolean supportsPod() { return true; }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             String sig = signal();
@@ -87,7 +86,6 @@ final class ContainerEffects {
     record Crash(String flag) implements ExperimentPlan.Effect {
         public String describe() { return "crash --signal " + signal(); }
         public String signal() { return ContainerVerbs.signal(flag); }
-        public boolean supportsPod() { return true; }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             String sig = signal();

@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.targets.ProcessTarget;
@@ -15,6 +16,11 @@ import java.util.List;
  * between selection and action is not an error: the runtimes tolerate it.
  */
 final class ContainerVerbs {
+    /** The options' defaults, which the plain fast path ({@link PlainContainerCommand}) fills in as picocli does. */
+    static final String DEFAULT_SIGNAL = "SIGKILL";
+    static final int DEFAULT_TIME = 10;
+    static final boolean DEFAULT_FORCE = true;
+
     private ContainerVerbs() {
     }
 
@@ -62,10 +68,10 @@ final class ContainerVerbs {
     @Command(name = "kill", description = "Send a signal to containers through the Engine API (docker kill).", mixinStandardHelpOptions = true)
     static final class Kill extends TargetedCommand {
         @ParentCommand SidecarCli cli;
-        @Option(names = {"--signal", "-s"}, defaultValue = "SIGKILL", description = "signal to send (default SIGKILL)") String signal;
+        @Option(names = {"--signal", "-s"}, defaultValue = DEFAULT_SIGNAL, description = "signal to send (default SIGKILL)") String signal;
 
         SidecarCli cli() { return cli; }
-        String verb() { return "kill"; }
+        String verb() { return Verb.KILL.word(); }
         boolean runningOnly() { return true; }
         ExperimentPlan.Effect effect() { return new ContainerEffects.Kill(signal); }
     }
@@ -73,10 +79,10 @@ final class ContainerVerbs {
     @Command(name = "stop", description = "Stop containers (SIGTERM, then SIGKILL after --time).", mixinStandardHelpOptions = true)
     static final class Stop extends TargetedCommand {
         @ParentCommand SidecarCli cli;
-        @Option(names = {"--time", "-t"}, defaultValue = "10", description = "seconds to wait before killing (default 10)") int time;
+        @Option(names = {"--time", "-t"}, defaultValue = "" + DEFAULT_TIME, description = "seconds to wait before killing (default 10)") int time;
 
         SidecarCli cli() { return cli; }
-        String verb() { return "stop"; }
+        String verb() { return Verb.STOP.word(); }
         boolean runningOnly() { return true; }
         ExperimentPlan.Effect effect() { return new ContainerEffects.Stop(time); }
     }
@@ -84,10 +90,10 @@ final class ContainerVerbs {
     @Command(name = "pause", description = "Pause containers for --duration, then unpause them.", mixinStandardHelpOptions = true)
     static final class Pause extends TargetedCommand {
         @ParentCommand SidecarCli cli;
-        @Option(names = {"--duration", "-d"}, required = true, converter = SidecarCli.DurationConverter.class, description = "how long (e.g. 30s)") Duration duration;
+        @Option(names = {Verb.DURATION, Verb.DURATION_SHORT}, required = true, converter = SidecarCli.DurationConverter.class, description = "how long (e.g. 30s)") Duration duration;
 
         SidecarCli cli() { return cli; }
-        String verb() { return "pause"; }
+        String verb() { return Verb.PAUSE.word(); }
         boolean runningOnly() { return true; }
         ExperimentPlan.Effect effect() { return new ContainerEffects.Pause(duration); }
     }
@@ -95,10 +101,10 @@ final class ContainerVerbs {
     @Command(name = "restart", description = "Restart containers.", mixinStandardHelpOptions = true)
     static final class Restart extends TargetedCommand {
         @ParentCommand SidecarCli cli;
-        @Option(names = {"--time", "-t"}, defaultValue = "10", description = "seconds to wait for a stop before killing (default 10)") int time;
+        @Option(names = {"--time", "-t"}, defaultValue = "" + DEFAULT_TIME, description = "seconds to wait for a stop before killing (default 10)") int time;
 
         SidecarCli cli() { return cli; }
-        String verb() { return "restart"; }
+        String verb() { return Verb.RESTART.word(); }
         boolean runningOnly() { return false; }
         ExperimentPlan.Effect effect() { return new ContainerEffects.Restart(time); }
     }
@@ -106,11 +112,11 @@ final class ContainerVerbs {
     @Command(name = "rm", description = "Remove containers.", mixinStandardHelpOptions = true)
     static final class Remove extends TargetedCommand {
         @ParentCommand SidecarCli cli;
-        @Option(names = {"--force", "-f"}, arity = "0..1", defaultValue = "true", fallbackValue = "true", description = "remove running containers too (default true; --force=false to refuse)") boolean force;
+        @Option(names = {"--force", "-f"}, arity = "0..1", defaultValue = "" + DEFAULT_FORCE, fallbackValue = "true", description = "remove running containers too (default true; --force=false to refuse)") boolean force;
         @Option(names = {"--volumes", "-v"}, description = "remove their anonymous volumes too") boolean volumes;
 
         SidecarCli cli() { return cli; }
-        String verb() { return "rm"; }
+        String verb() { return Verb.RM.word(); }
         boolean runningOnly() { return false; }
         ExperimentPlan.Effect effect() { return new ContainerEffects.Remove(force, volumes); }
     }
@@ -123,10 +129,10 @@ final class ContainerVerbs {
     @Command(name = "crash", description = "Signal the container's main process directly (restart policies apply, as after a real crash).", mixinStandardHelpOptions = true)
     static final class Crash extends TargetedCommand {
         @ParentCommand SidecarCli cli;
-        @Option(names = {"--signal", "-s"}, defaultValue = "SIGKILL", description = "signal to send (default SIGKILL)") String signal;
+        @Option(names = {"--signal", "-s"}, defaultValue = DEFAULT_SIGNAL, description = "signal to send (default SIGKILL)") String signal;
 
         SidecarCli cli() { return cli; }
-        String verb() { return "crash"; }
+        String verb() { return Verb.CRASH.word(); }
         boolean runningOnly() { return true; }
         ExperimentPlan.Effect effect() { return new ContainerEffects.Crash(signal); }
     }

@@ -49,11 +49,6 @@ record ExperimentPlan(String verb, Selection selection, Effect effect, Schedule 
         default String signal() {
             return null;
         }
-
-        /** In pod mode a verb acts on our own namespace or on processes: the ones that can say so. */
-        default boolean supportsPod() {
-            return false;
-        }
     }
 
     /** The words the action log and list() show for this plan. */

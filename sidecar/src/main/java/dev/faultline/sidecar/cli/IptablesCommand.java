@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.Verb;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -28,7 +29,7 @@ final class IptablesCommand {
         @Option(names = "--egress", description = "drop outgoing packets (OUTPUT chain) instead of incoming (INPUT)") boolean egress;
 
         SidecarCli cli() { return ipt.cli; }
-        String verb() { return "iptables"; }
+        String verb() { return Verb.IPTABLES.word(); }
         boolean runningOnly() { return true; }
 
         ExperimentPlan.Effect effect() {

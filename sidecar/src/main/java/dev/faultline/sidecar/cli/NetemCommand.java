@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.cli.NetworkEffects.PercentEffect;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ final class NetemCommand {
 
         SidecarCli cli() { return netem.cli; }
         boolean runningOnly() { return true; }
-        String verb() { return "netem"; }
+        String verb() { return Verb.NETEM.word(); }
 
         abstract NetworkEffects.Qdisc qdisc();
 

@@ -40,7 +40,6 @@ final class NetworkEffects {
                     + " " + String.join(" ", qdisc.args());
         }
 
-        public boolean supportsPod() { return true; }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             // refused up front on a kernel without sch_netem: nothing journalled, nothing applied
@@ -169,7 +168,6 @@ final class NetworkEffects {
             return "iptables --duration " + duration.toMillis() + "ms loss " + String.join(" ", rule().match());
         }
 
-        public boolean supportsPod() { return true; }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             IptablesRule rule = rule(); // refuse bad flags before anything runs

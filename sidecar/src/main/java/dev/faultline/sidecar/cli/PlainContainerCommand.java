@@ -1,5 +1,7 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.Verb;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,15 +41,6 @@ public final class PlainContainerCommand {
     static int execute(dev.faultline.sidecar.experiment.journal.Journal journal, TargetedCommand verb) {
         StartupRecovery.atStart(journal, verb.cli());
         return call(verb, new java.io.PrintWriter(System.err, true));
-    }
-
-    /**
-     * The daemon's fast path (JMX {@code run()}): the exit code of the plain container verb these words name, its
-     * error written to {@code err} as picocli's handler writes it; -1 when the words are not plain: let picocli parse.
-     */
-    public static int callIfPlain(Runner runner, String[] args, java.io.PrintWriter err) {
-        Optional<TargetedCommand> verb = parse(runner, args);
-        return verb.isEmpty() ? -1 : call(verb.get(), err);
     }
 
     /** {@code verb.call()} as picocli's {@code execute} runs it: an exception is one {@code error: } line and exit code 1 (SidecarCli's handler). */
@@ -131,47 +124,48 @@ public final class PlainContainerCommand {
         return verb;
     }
 
+    /** The verb's command with picocli's defaults (ContainerVerbs' constants); null for a verb picocli parses. */
     private static TargetedCommand verb(SidecarCli cli, String word) {
-        switch (word) {
-            case "kill" -> {
+        Verb verb = Verb.named(word);
+        if (verb == null) return null;
+        return switch (verb) {
+            case KILL -> {
                 ContainerVerbs.Kill k = new ContainerVerbs.Kill();
                 k.cli = cli;
-                k.signal = "SIGKILL";
-                return k;
+                k.signal = ContainerVerbs.DEFAULT_SIGNAL;
+                yield k;
             }
-            case "crash" -> {
+            case CRASH -> {
                 ContainerVerbs.Crash c = new ContainerVerbs.Crash();
                 c.cli = cli;
-                c.signal = "SIGKILL";
-                return c;
+                c.signal = ContainerVerbs.DEFAULT_SIGNAL;
+                yield c;
             }
-            case "stop" -> {
+            case STOP -> {
                 ContainerVerbs.Stop s = new ContainerVerbs.Stop();
                 s.cli = cli;
-                s.time = 10;
-                return s;
+                s.time = ContainerVerbs.DEFAULT_TIME;
+                yield s;
             }
-            case "restart" -> {
+            case RESTART -> {
                 ContainerVerbs.Restart r = new ContainerVerbs.Restart();
                 r.cli = cli;
-                r.time = 10;
-                return r;
+                r.time = ContainerVerbs.DEFAULT_TIME;
+                yield r;
             }
-            case "pause" -> {
+            case PAUSE -> {
                 ContainerVerbs.Pause p = new ContainerVerbs.Pause();
                 p.cli = cli;
-                return p;
+                yield p;
             }
-            case "rm" -> {
+            case RM -> {
                 ContainerVerbs.Remove r = new ContainerVerbs.Remove();
                 r.cli = cli;
-                r.force = true;
-                return r;
+                r.force = ContainerVerbs.DEFAULT_FORCE;
+                yield r;
             }
-            default -> {
-                return null;
-            }
-        }
+            case NETEM, IPTABLES, DAEMON -> null; // sub-verbs, or no targets: picocli's
+        };
     }
 
     /** The long name of a verb's option, so that {@code -s} after {@code --signal} counts as a repeat. */

@@ -1,5 +1,7 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.Backend;
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.PodTargets;
@@ -32,13 +34,27 @@ final class Scheduler {
     }
 
     private static Experiment podExperiment(ExperimentPlan plan, ExperimentPlan.Pod pod, Runner runner, Supplier<ContainerRuntime> runtime) {
-        if (!plan.effect().supportsPod()) throw new IllegalArgumentException(plan.verb() + " needs the engine's socket (Docker's, or a CRI runtime's); in pod mode use crash, kill (both signal a process), netem or iptables");
-        boolean network = plan.verb().equals("netem") || plan.verb().equals("iptables");
-        Supplier<List<? extends Target>> chosen = network && pod.self()
+        Verb verb = Verb.named(plan.verb());
+        if (!verb.runsOn(Backend.POD)) {
+            throw new IllegalArgumentException(plan.verb()
+                    + " needs the engine's socket (Docker's, or a CRI runtime's); " + POD_VERBS);
+        }
+        Supplier<List<? extends Target>> chosen = ownNetwork(verb) && pod.self()
                 ? () -> List.of(PodTargets.self())
                 : () -> PodTargets.processes(pod.targets());
         chosen.get(); // refuse an empty selection now
         return experiment(plan, runner, chosen, runtime, true);
+    }
+
+    /** The pod-mode refusal's advice: every verb that runs on {@link Backend#POD} (SidecarGrammarTest checks). */
+    static final String POD_VERBS = "in pod mode use crash, kill (both signal a process), netem or iptables";
+
+    /** In pod mode, whether the verb acts on our own network namespace ({@code self}) rather than on processes. */
+    static boolean ownNetwork(Verb verb) {
+        return switch (verb) {
+            case NETEM, IPTABLES -> true;
+            case KILL, CRASH, STOP, PAUSE, RESTART, RM, DAEMON -> false;
+        };
     }
 
     /** The words, then the action: a verb's flags are checked in this order, as they always were. */

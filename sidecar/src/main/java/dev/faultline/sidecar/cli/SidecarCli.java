@@ -1,34 +1,50 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.GlobalOptions;
+import dev.faultline.common.sidecar.Verb;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.StringJoiner;
 import java.util.Map;
 
 /**
  * {@code faultline-sidecar [--random] [--interval D] [--limit N] [--dry-run] [--label k=v] <verb> …}: Pumba's
  * words. The same parse serves the CLI and the daemon's JMX {@code run("…")}.
  */
-@Command(name = "faultline-sidecar", mixinStandardHelpOptions = true, versionProvider = SidecarCli.Version.class,
-        description = "Container chaos on a Docker engine or a CRI runtime (containerd, CRI-O): kill, stop, pause, restart, rm, crash, netem, iptables.")
+@Command(name = "faultline-sidecar", mixinStandardHelpOptions = true, versionProvider = SidecarCli.Version.class)
 public final class SidecarCli {
     /** The verbs, in the order the help lists them. */
     private static final Map<String, Class<?>> VERBS = verbs();
 
     private static Map<String, Class<?>> verbs() {
         Map<String, Class<?>> v = new java.util.LinkedHashMap<>();
-        v.put("kill", ContainerVerbs.Kill.class);
-        v.put("stop", ContainerVerbs.Stop.class);
-        v.put("pause", ContainerVerbs.Pause.class);
-        v.put("restart", ContainerVerbs.Restart.class);
-        v.put("rm", ContainerVerbs.Remove.class);
-        v.put("crash", ContainerVerbs.Crash.class);
-        v.put("netem", NetemCommand.class);
-        v.put("iptables", IptablesCommand.class);
-        v.put("daemon", DaemonCommand.class);
+        for (Verb verb : Verb.values()) v.put(verb.word(), command(verb));
         return v;
+    }
+
+    /** The picocli command of each verb. */
+    private static Class<?> command(Verb verb) {
+        return switch (verb) {
+            case KILL -> ContainerVerbs.Kill.class;
+            case STOP -> ContainerVerbs.Stop.class;
+            case PAUSE -> ContainerVerbs.Pause.class;
+            case RESTART -> ContainerVerbs.Restart.class;
+            case RM -> ContainerVerbs.Remove.class;
+            case CRASH -> ContainerVerbs.Crash.class;
+            case NETEM -> NetemCommand.class;
+            case IPTABLES -> IptablesCommand.class;
+            case DAEMON -> DaemonCommand.class;
+        };
+    }
+
+    /** The help's description: the verbs that act on targets (not the daemon). */
+    private static String description() {
+        StringJoiner verbs = new StringJoiner(", ", "", ".");
+        for (Verb v : Verb.values()) if (!v.backends().isEmpty()) verbs.add(v.word());
+        return "Container chaos on a Docker engine or a CRI runtime (containerd, CRI-O): " + verbs;
     }
 
     /** Every verb's name: a word picocli would take as a subcommand. */
@@ -38,7 +54,7 @@ public final class SidecarCli {
 
     final Runner runner;
 
-    @Option(names = "--random", description = "act on one matching container chosen at random")
+    @Option(names = GlobalOptions.RANDOM, description = "act on one matching container chosen at random")
     boolean random;
 
     @CommandLine.Spec
@@ -48,32 +64,32 @@ public final class SidecarCli {
 
     int limit;
 
-    @Option(names = "--interval", converter = DurationConverter.class, description = "repeat every interval (e.g. 30s, at least 100ms) until --limit or a stop")
+    @Option(names = GlobalOptions.INTERVAL, converter = DurationConverter.class, description = "repeat every interval (e.g. 30s, at least 100ms) until --limit or a stop")
     void interval(Duration d) {
         // shorter than this is a tight loop against the engine, not an experiment
         if (d.toMillis() < 100) throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be at least 100ms, got " + d.toMillis() + "ms");
         interval = d;
     }
 
-    @Option(names = "--limit", description = "stop after this many actions (with --interval); 0 = no limit", defaultValue = "0")
+    @Option(names = GlobalOptions.LIMIT, description = "stop after this many actions (with --interval); 0 = no limit", defaultValue = "0")
     void limit(int n) {
         if (n < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--limit must not be negative, got " + n);
         limit = n;
     }
 
-    @Option(names = "--dry-run", description = "say what would be done, change nothing")
+    @Option(names = GlobalOptions.DRY_RUN, description = "say what would be done, change nothing")
     boolean dryRun;
 
-    @Option(names = "--label", description = "only containers with this label (key=value; on CRI the pod's labels); repeatable")
+    @Option(names = GlobalOptions.LABEL, description = "only containers with this label (key=value; on CRI the pod's labels); repeatable")
     Map<String, String> labels;
 
-    @Option(names = "--namespace", description = "CRI: only pods in this Kubernetes namespace; repeatable (kube-system only when named)")
+    @Option(names = GlobalOptions.NAMESPACE, description = "CRI: only pods in this Kubernetes namespace; repeatable (kube-system only when named)")
     java.util.List<String> namespaces;
 
-    @Option(names = "--runtime", description = "docker or cri (default: the first runtime socket found on this node)")
+    @Option(names = GlobalOptions.RUNTIME, description = "docker or cri (default: the first runtime socket found on this node)")
     String runtimeKind;
 
-    @Option(names = "--runtime-endpoint", description = "the runtime's socket, unix:///path (e.g. unix:///run/containerd/containerd.sock)")
+    @Option(names = GlobalOptions.RUNTIME_ENDPOINT, description = "the runtime's socket, unix:///path (e.g. unix:///run/containerd/containerd.sock)")
     String runtimeEndpoint;
 
     dev.faultline.sidecar.runtime.detect.Runtimes.Flags runtimeFlags() {
@@ -85,7 +101,7 @@ public final class SidecarCli {
         return runner.runtime(runtimeFlags());
     }
 
-    @Option(names = "--pod", description = "pod mode: shape our own network namespace (target: self) and signal processes in the "
+    @Option(names = GlobalOptions.POD, description = "pod mode: shape our own network namespace (target: self) and signal processes in the "
             + "shared PID namespace by command line; the default when no runtime socket is reachable")
     boolean pod;
 
@@ -136,6 +152,7 @@ public final class SidecarCli {
 
     private static CommandLine commandLine(Runner runner, DaemonStarter daemon, java.util.Set<String> verbs) {
         CommandLine cl = new CommandLine(new SidecarCli(runner, daemon));
+        cl.getCommandSpec().usageMessage().description(description());
         for (String v : verbs) cl.addSubcommand(v, VERBS.get(v));
         // "@file" stays a word: words arrive over JMX too, and must never make the daemon read a file
         cl.setExpandAtFiles(false);

@@ -48,10 +48,14 @@ public final class Recovery {
 
     /** The change to revert, reaching its target the way it was reached; null when that needs a runtime and there is none. */
     private static Change adopt(Journal.Entry e, Journal journal, ContainerRuntime runtime) {
-        if (e.kind() == Journal.Kind.FREEZE) return FreezeChange.adopt(e, journal); // shell on the host's freezer file
-        if (e.kind() == Journal.Kind.PAUSE) return runtime == null ? null : runtime.adoptPause(e, journal);
-        NetnsExecutor ns = NamespaceAccess.readopt(Target.journalled(e.containerId()), e.id(), runtime);
-        return ns == null ? null : NetworkChange.adopt(e, ns, journal);
+        return switch (e.kind()) {
+            case FREEZE -> FreezeChange.adopt(e, journal); // shell on the host's freezer file
+            case PAUSE -> runtime == null ? null : runtime.adoptPause(e, journal);
+            case NETWORK -> {
+                NetnsExecutor ns = NamespaceAccess.readopt(Target.journalled(e.containerId()), e.id(), runtime);
+                yield ns == null ? null : NetworkChange.adopt(e, ns, journal);
+            }
+        };
     }
 
     /** The crashed sidecar's watchdog: a process where we see host PIDs, else a helper container. */

@@ -1,14 +1,18 @@
 package dev.faultline.sidecar.experiment.journal;
 
+import dev.faultline.common.sidecar.Verb;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
@@ -29,7 +33,20 @@ public final class Journal {
         /** A container paused through the engine: undone by unpausing it. */
         PAUSE,
         /** A CRI container's cgroup frozen: the revert and verify lists are shell commands on the host, no runtime needed. */
-        FREEZE
+        FREEZE;
+
+        /**
+         * What a verb's changes are journalled as: a lasting verb's, one kind per backend's way; none for a verb
+         * that acts once.
+         */
+        public static Set<Kind> of(Verb verb) {
+            return switch (verb) {
+                // Docker pauses through the engine; CRI has no pause: its cgroup is frozen
+                case PAUSE -> EnumSet.of(PAUSE, FREEZE);
+                case NETEM, IPTABLES -> EnumSet.of(NETWORK);
+                case KILL, STOP, RESTART, RM, CRASH, DAEMON -> EnumSet.noneOf(Kind.class);
+            };
+        }
     }
 
     /**

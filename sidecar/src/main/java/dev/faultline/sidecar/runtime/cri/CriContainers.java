@@ -1,5 +1,7 @@
 package dev.faultline.sidecar.runtime.cri;
 
+import dev.faultline.common.sidecar.Backend;
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
@@ -90,10 +92,12 @@ public final class CriContainers implements ContainerRuntime {
 
     @Override
     public void refuseUnsupported(String verb, String signal) {
-        if (verb.equals("restart"))
+        Verb v = Verb.named(verb);
+        if (v == Verb.RESTART)
             throw new Unsupported("restart: CRI has no restart (kubelet restarts a pod's containers by its restartPolicy); "
                     + "use crash --signal SIGKILL to have kubelet bring it back, or stop");
-        if (verb.equals("kill") && !"SIGKILL".equals(signal))
+        if (v != null && !v.runsOn(Backend.CRI)) throw new Unsupported(verb + ": not on a CRI runtime");
+        if (v == Verb.KILL && !"SIGKILL".equals(signal))
             throw new Unsupported("kill --signal " + signal + ": on CRI, kill is StopContainer with no grace (SIGKILL); "
                     + "to deliver " + signal + " to the container's process use crash --signal " + signal);
     }
@@ -110,7 +114,7 @@ public final class CriContainers implements ContainerRuntime {
 
     @Override
     public void kill(ContainerTarget t, String signal) {
-        refuseUnsupported("kill", signal);
+        refuseUnsupported(Verb.KILL.word(), signal);
         stop(t, Duration.ZERO);
     }
 
@@ -121,7 +125,7 @@ public final class CriContainers implements ContainerRuntime {
 
     @Override
     public void restart(ContainerTarget t, Duration timeout) {
-        refuseUnsupported("restart", null);
+        refuseUnsupported(Verb.RESTART.word(), null);
     }
 
     @Override

@@ -1,0 +1,30 @@
+package dev.faultline.common.sidecar;
+
+import java.util.List;
+
+/**
+ * The sidecar's options before its verb ({@code faultline-sidecar [options] <verb> …}): the names its picocli model
+ * declares (these constants), and which of them take a value, so that another program finds the verb as the sidecar
+ * does.
+ */
+public final class GlobalOptions {
+    public static final String RANDOM = "--random";
+    public static final String INTERVAL = "--interval";
+    public static final String LIMIT = "--limit";
+    public static final String DRY_RUN = "--dry-run";
+    public static final String LABEL = "--label";
+    public static final String NAMESPACE = "--namespace";
+    public static final String RUNTIME = "--runtime";
+    public static final String RUNTIME_ENDPOINT = "--runtime-endpoint";
+    public static final String POD = "--pod";
+
+    /** Every option before the verb, picocli's standard help and version flags included. */
+    public static final List<Option> ALL = List.of(
+            Option.flag(RANDOM), Option.valued(INTERVAL), Option.valued(LIMIT), Option.flag(DRY_RUN),
+            Option.valued(LABEL), Option.valued(NAMESPACE), Option.valued(RUNTIME), Option.valued(RUNTIME_ENDPOINT),
+            Option.flag(POD),
+            Option.flag("-h", "--help"), Option.flag("-V", "--version"));
+
+    private GlobalOptions() {
+    }
+}
