@@ -1,7 +1,8 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.ExitCode;
-import dev.faultline.cli.FaultlineCli;
+import dev.faultline.cli.command.ExitCode;
+import dev.faultline.cli.command.FaultlineCli;
+
 import dev.faultline.common.json.JsonWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +26,13 @@ public final class ExperimentCommand {
      * {@code faultline experiment run ARGS…} in this JVM, the file's {@code {"type": "env"}} values read from
      * {@code env} (what a program that starts the fleet itself, like the samples' demo, gives); returns the exit code.
      */
+    /** {@code faultline} with every command: the operator's, then this one. */
+    public static picocli.CommandLine commandLine() {
+        return FaultlineCli.commandLine(ExperimentCommand.class);
+    }
+
     public static int runInProcess(java.util.function.Function<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-        picocli.CommandLine cl = FaultlineCli.commandLine();
+        picocli.CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
         RunCommand run = cl.getSubcommands().get("experiment").getSubcommands().get("run").getCommand();

@@ -1,6 +1,7 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.FaultlineAction;
+import dev.faultline.cli.command.FaultlineAction;
+
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

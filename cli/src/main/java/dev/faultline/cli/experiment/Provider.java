@@ -1,6 +1,7 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.FaultlineAction;
+import dev.faultline.cli.command.FaultlineAction;
+
 
 import java.net.http.HttpClient;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.Leases;
+import dev.faultline.cli.command.Leases;
+
 import dev.faultline.common.sidecar.SidecarLease;
 import dev.faultline.common.json.JsonWriter;
 

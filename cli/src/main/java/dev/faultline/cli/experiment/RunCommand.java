@@ -1,7 +1,8 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.ExitCode;
-import dev.faultline.cli.FaultlineCli;
+import dev.faultline.cli.command.ExitCode;
+import dev.faultline.cli.command.FaultlineCli;
+
 import dev.faultline.common.json.JsonWriter;
 import dev.faultline.common.words.Durations;
 import picocli.CommandLine.Command;

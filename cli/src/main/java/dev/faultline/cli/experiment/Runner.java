@@ -1,7 +1,8 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.Answer;
-import dev.faultline.cli.FaultlineAction;
+import dev.faultline.cli.command.FaultlineAction;
+import dev.faultline.cli.fleet.Answer;
+
 
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.FaultlineCli;
+import dev.faultline.cli.command.FaultlineCli;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,6 +1,6 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.FaultlineCli;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -20,7 +20,7 @@ class ValidateCommandTest {
     final StringWriter err = new StringWriter();
 
     int run(String... args) {
-        CommandLine cl = FaultlineCli.commandLine();
+        CommandLine cl = ExperimentCommand.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return cl.execute(args);

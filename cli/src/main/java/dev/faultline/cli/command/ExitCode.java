@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.command;
 
 /** The documented exit codes (README, "The operator's command line"). */
 public final class ExitCode {

@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.fleet;
 
 /**
  * One control-plane endpoint, {@code HOST:PORT} ({@code [::1]:9010} for IPv6), and what answers there;

@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.command;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

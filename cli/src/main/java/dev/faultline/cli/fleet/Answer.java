@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.fleet;
 
 /**
  * One target's answer to one call: what it returned ({@code String}, {@code Boolean}, {@code Integer} or

@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.docker;
 
 import dev.faultline.common.engine.EngineAnswer;
 import dev.faultline.common.engine.EngineEndpoint;

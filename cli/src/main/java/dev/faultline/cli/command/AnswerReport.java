@@ -1,4 +1,6 @@
-package dev.faultline.cli;
+package dev.faultline.cli.command;
+
+import dev.faultline.cli.fleet.Answer;
 
 import dev.faultline.common.json.JsonWriter;
 

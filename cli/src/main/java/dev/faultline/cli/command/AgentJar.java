@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.command;
 
 import java.io.File;
 import java.io.PrintStream;

@@ -1,4 +1,7 @@
-package dev.faultline.cli;
+package dev.faultline.cli.command;
+
+import dev.faultline.cli.fleet.CredentialSource;
+import dev.faultline.cli.fleet.Target;
 
 import dev.faultline.common.words.Durations;
 import picocli.CommandLine.Option;

@@ -1,23 +1,34 @@
-package dev.faultline.cli;
+package dev.faultline.cli.command;
 
-import dev.faultline.cli.experiment.ExperimentCommand;
+import dev.faultline.cli.docker.DockerTargets;
+import dev.faultline.cli.fleet.Causes;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The root command: agents, sidecars, the fleet-wide stop, local JVMs and experiment files. */
+/**
+ * The root command: agents, sidecars, the fleet-wide stop and local JVMs; {@code experiment} joins it as a further
+ * subcommand (Main), since an experiment runs these commands and this package must not import it back.
+ */
 @Command(name = "faultline", mixinStandardHelpOptions = true, versionProvider = FaultlineCli.Version.class,
         description = "Faultline's operator command line: agents and sidecars over their JMX control plane, and Chaos Toolkit experiment files.",
         footer = {"", "Exit codes: 0 every target confirmed (or the file is valid), 1 a target did not confirm (each is named) "
                 + "or the file was refused, 2 usage error, 3 no targets (--docker-label matched no running container, a matched container's "
                 + "JMX port is unknown, or no Docker engine answered; nothing was called)."},
-        subcommands = {JvmsCommand.class, AttachCommand.class, AgentCommand.class, SidecarCommand.class, HaltAllCommand.class,
-                ExperimentCommand.class})
+        subcommands = {JvmsCommand.class, AttachCommand.class, AgentCommand.class, SidecarCommand.class, HaltAllCommand.class})
 public final class FaultlineCli {
     private FaultlineCli() {
     }
 
+    /** The operator commands: what an experiment's faultline provider may run. */
     public static CommandLine commandLine() {
+        return commandLine(new Object[0]);
+    }
+
+    /** The operator commands and, after them, these (picocli command classes or objects). */
+    public static CommandLine commandLine(Object... more) {
         CommandLine cl = new CommandLine(new FaultlineCli());
+        for (Object sub : more) cl.addSubcommand(sub);
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCode.USAGE : ExitCode.FAILED);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("faultline: " + Causes.describe(e));

@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.command;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

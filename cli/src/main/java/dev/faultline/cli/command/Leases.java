@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.command;
 
 import dev.faultline.common.sidecar.SidecarLease;
 import dev.faultline.common.words.Durations;

@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.fleet;
 
 import dev.faultline.common.jmx.Credentials;
 

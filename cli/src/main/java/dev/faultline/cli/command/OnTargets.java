@@ -1,4 +1,10 @@
-package dev.faultline.cli;
+package dev.faultline.cli.command;
+
+import dev.faultline.cli.docker.DockerTargets;
+import dev.faultline.cli.fleet.Answer;
+import dev.faultline.cli.fleet.Call;
+import dev.faultline.cli.fleet.Fleet;
+import dev.faultline.cli.fleet.Target;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;

@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.fleet;
 
 import javax.management.InstanceNotFoundException;
 import javax.management.MBeanException;

@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.fleet;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.faultline.cli;
+package dev.faultline.cli.fleet;
 
 /** One operation of the MBean contract (design §2, §3), with its arguments. */
 public record Call(String operation, Object[] args, String[] signature) {

@@ -1,4 +1,7 @@
-package dev.faultline.cli;
+package dev.faultline.cli.command;
+
+import dev.faultline.cli.fleet.Call;
+import dev.faultline.cli.fleet.Target;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

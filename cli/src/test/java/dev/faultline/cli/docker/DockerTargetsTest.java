@@ -1,4 +1,7 @@
-package dev.faultline.cli;
+package dev.faultline.cli.docker;
+
+import dev.faultline.cli.command.FaultlineCli;
+import dev.faultline.cli.fleet.Target;
 
 import dev.faultline.common.engine.EngineAnswer;
 import org.junit.jupiter.api.Test;

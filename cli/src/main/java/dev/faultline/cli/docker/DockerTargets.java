@@ -1,4 +1,6 @@
-package dev.faultline.cli;
+package dev.faultline.cli.docker;
+
+import dev.faultline.cli.fleet.Target;
 
 import java.io.IOException;
 import java.time.Duration;
