@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.io.InputStream;
+import java.net.URL;
 
 /** The service for whole-process load (wrk) and start-up to its first answered request (hyperfine): JDK HttpServer answering "hello". */
 public final class HelloService {
@@ -26,8 +28,8 @@ public final class HelloService {
         server.setExecutor(Executors.newFixedThreadPool(2));
         server.start();
         if (startupOnly) { // start-up measurement: start, answer one real request over loopback, exit
-            java.net.URL url = new java.net.URL("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-            try (java.io.InputStream in = url.openStream()) {
+            URL url = new URL("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            try (InputStream in = url.openStream()) {
                 System.out.print(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
             }
             server.stop(0);

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.Locale;
+import java.net.ConnectException;
 
 /**
  * Run with the agent attached: how exact {@code latency delay=100ms} is over N connects (added p50/p99 against
@@ -49,7 +50,7 @@ public final class LatencyAccuracy {
             for (int i = 0; i < calls; i++) {
                 try (Socket s = new Socket()) {
                     s.connect(target, 5000);
-                } catch (java.net.ConnectException e) {
+                } catch (ConnectException e) {
                     failed++;
                 }
             }

@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.Map;
 
 /**
  * Apply and revert time of a rate rule by the sidecar running as a container, on both of its paths into a
@@ -39,16 +43,16 @@ public class NetnsPathBench {
         exec("docker", "build", "-q", "--build-arg", "BASE_IMAGE=faultline/jre-base:local", "-t", IMAGE, "sidecar");
         java.nio.file.Path context = null;
         if (beforeJar != null) { // the same Dockerfile around the other jar
-            context = java.nio.file.Files.createTempDirectory("flnetns-before");
-            java.nio.file.Files.createDirectories(context.resolve("target"));
-            java.nio.file.Files.copy(java.nio.file.Path.of("sidecar/Dockerfile"), context.resolve("Dockerfile"));
-            java.nio.file.Files.copy(java.nio.file.Path.of(beforeJar), context.resolve("target/faultline-sidecar.jar"));
+            context = Files.createTempDirectory("flnetns-before");
+            Files.createDirectories(context.resolve("target"));
+            Files.copy(java.nio.file.Path.of("sidecar/Dockerfile"), context.resolve("Dockerfile"));
+            Files.copy(java.nio.file.Path.of(beforeJar), context.resolve("target/faultline-sidecar.jar"));
             exec("docker", "build", "-q", "--build-arg", "BASE_IMAGE=faultline/jre-base:local", "-t", BEFORE_IMAGE, context.toString());
         }
         // the daemon binds 0.0.0.0 in its container, so it requires a password file: a throwaway one for the run
-        java.nio.file.Path secrets = java.nio.file.Files.createTempDirectory("flnetns");
-        java.nio.file.Files.writeString(secrets.resolve("jmx.password"), "bench " + Long.toHexString(new java.security.SecureRandom().nextLong()) + "\n");
-        String[] credentials = java.nio.file.Files.readString(secrets.resolve("jmx.password")).strip().split(" ");
+        java.nio.file.Path secrets = Files.createTempDirectory("flnetns");
+        Files.writeString(secrets.resolve("jmx.password"), "bench " + Long.toHexString(new SecureRandom().nextLong()) + "\n");
+        String[] credentials = Files.readString(secrets.resolve("jmx.password")).strip().split(" ");
         List<JMXConnector> connections = new ArrayList<>();
         try {
             String target = run + "-target";
@@ -77,7 +81,7 @@ public class NetnsPathBench {
                 }
             }
             System.out.printf(Locale.ROOT, "## %d rounds; %d cores; load %s; docker %s%n", rounds, Runtime.getRuntime().availableProcessors(),
-                    java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).substring(0, 14), exec("docker", "version", "-f", "{{.Server.Version}}").strip());
+                    Files.readString(java.nio.file.Path.of("/proc/loadavg")).substring(0, 14), exec("docker", "version", "-f", "{{.Server.Version}}").strip());
             System.out.println("| path (sidecar as a container) | apply median | apply p90 | revert median | revert p90 | helper start median (before the apply) | helper end median (after the revert) | rounds |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             for (Path p : paths) {
@@ -99,10 +103,10 @@ public class NetnsPathBench {
             exec("docker", "rmi", "-f", IMAGE);
             if (beforeJar != null) exec("docker", "rmi", "-f", BEFORE_IMAGE);
             if (context != null) {
-                java.nio.file.Files.deleteIfExists(context.resolve("target/faultline-sidecar.jar"));
-                java.nio.file.Files.deleteIfExists(context.resolve("target"));
-                java.nio.file.Files.deleteIfExists(context.resolve("Dockerfile"));
-                java.nio.file.Files.deleteIfExists(context);
+                Files.deleteIfExists(context.resolve("target/faultline-sidecar.jar"));
+                Files.deleteIfExists(context.resolve("target"));
+                Files.deleteIfExists(context.resolve("Dockerfile"));
+                Files.deleteIfExists(context);
             }
         }
     }
@@ -143,8 +147,8 @@ public class NetnsPathBench {
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
         for (int i = 0; ; i++) {
             try {
-                return JMXConnectorFactory.connect(url, java.util.Map.of(JMXConnector.CREDENTIALS, credentials));
-            } catch (java.io.IOException e) {
+                return JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, credentials));
+            } catch (IOException e) {
                 if (i > 300) throw e;
                 Thread.sleep(100);
             }

@@ -5,6 +5,11 @@ import dev.faultline.sidecar.cli.PlainContainerCommand;
 import dev.faultline.sidecar.cli.SidecarCli;
 import dev.faultline.sidecar.cli.StartupRecovery;
 import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.jmx.Daemon;
+import java.text.SimpleDateFormat;
+import java.util.Arrays;
+import java.util.Date;
+import picocli.CommandLine;
 
 /** {@code faultline-sidecar …}: see {@link SidecarCli}. */
 public final class Main {
@@ -14,7 +19,7 @@ public final class Main {
     }
 
     private static void warmDateFormat() {
-        new java.text.SimpleDateFormat(DATE_TIME_FORMAT).format(new java.util.Date());
+        new SimpleDateFormat(DATE_TIME_FORMAT).format(new Date());
     }
 
     public static void main(String[] args) {
@@ -39,13 +44,13 @@ public final class Main {
     }
 
     private static int picocli(ForegroundRunner runner, Journal journal, String[] args) {
-        boolean help = args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V"));
+        boolean help = args.length == 0 || Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V"));
         var cl = SidecarCli.commandLine(runner, (jmx, metricsPort, metricsHost, j, runtime) ->
-                dev.faultline.sidecar.jmx.Daemon.run(new dev.faultline.sidecar.jmx.Daemon.Options(jmx, metricsPort, metricsHost), j, runtime), args);
+                Daemon.run(new Daemon.Options(jmx, metricsPort, metricsHost), j, runtime), args);
         // after the parse, so that recovery reaches the containers through the runtime the flags name
         if (!help) cl.setExecutionStrategy(parsed -> {
             StartupRecovery.atStart(journal, parsed);
-            return new picocli.CommandLine.RunLast().execute(parsed);
+            return new CommandLine.RunLast().execute(parsed);
         });
         if (!help) StartupRecovery.warnIfPodModeAsPid1();
         return cl.execute(args);

@@ -9,12 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The built sidecar jar run as a user runs it: a separate process, with its own journal file. */
 public final class Sidecar implements AutoCloseable {
     public static final String JAR = System.getProperty("faultline.sidecar.jar", new File("target/faultline-sidecar.jar").getAbsolutePath());
     public final Path journal;
-    private final List<Process> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Process> started = new CopyOnWriteArrayList<>();
 
     private final String jar;
     private final boolean archived;
@@ -39,11 +42,11 @@ public final class Sidecar implements AutoCloseable {
     }
 
     public Process start(String... args) throws IOException {
-        return start(java.util.Map.of(), args);
+        return start(Map.of(), args);
     }
 
     /** With more environment, e.g. {@code FAULTLINE_TEST_KILL_AT} for the crash matrix. */
-    public Process start(java.util.Map<String, String> env, String... args) throws IOException {
+    public Process start(Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-XX:TieredStopAtLevel=1"));
         if (archived) cmd.addAll(classDataSharing());
         cmd.addAll(List.of("-jar", jar));
@@ -104,7 +107,7 @@ public final class Sidecar implements AutoCloseable {
         }
         started.clear();
         try (var files = Files.walk(journal.getParent())) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
         } catch (IOException ignored) {
             // a temp dir left
         }
@@ -126,10 +129,10 @@ public final class Sidecar implements AutoCloseable {
 
     /** Runs to the end and returns what it printed. */
     public Run run(String... args) throws Exception {
-        return run(java.util.Map.of(), args);
+        return run(Map.of(), args);
     }
 
-    public Run run(java.util.Map<String, String> env, String... args) throws Exception {
+    public Run run(Map<String, String> env, String... args) throws Exception {
         Process p = start(env, args);
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(180, TimeUnit.SECONDS)) {

@@ -3,6 +3,9 @@ package dev.faultline.agent;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.jar.JarFile;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URISyntaxException;
 
 /**
  * Premain-Class and Agent-Class. Kept tiny and free of logging, JMX and our other classes: it appends the
@@ -33,7 +36,7 @@ public final class FaultlineAgent {
         ClassLoader core = (ClassLoader) Class.forName("dev.faultline.agent.bootstrap.AgentClassLoader")
                 .getConstructor(File.class).newInstance(jar);
         Object code = Class.forName("dev.faultline.agent.attach.AttachCli", true, core)
-                .getMethod("run", String[].class, java.io.PrintStream.class, java.io.PrintStream.class)
+                .getMethod("run", String[].class, PrintStream.class, PrintStream.class)
                 .invoke(null, args, System.out, System.err);
         System.exit((Integer) code);
     }
@@ -56,12 +59,12 @@ public final class FaultlineAgent {
             starter.getMethod("start", String.class, Instrumentation.class, boolean.class, String.class, String.class)
                     .invoke(null, args, inst, dynamic, jar.getAbsolutePath(), version == null ? "dev" : version);
         } catch (Throwable t) {
-            Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : t;
+            Throwable cause = t instanceof InvocationTargetException ite ? ite.getCause() : t;
             System.err.println("[faultline] agent not started; the service runs without it: " + cause);
         }
     }
 
-    private static File ownJar() throws java.net.URISyntaxException {
+    private static File ownJar() throws URISyntaxException {
         return new File(FaultlineAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

@@ -31,6 +31,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.faultline.agent.log.AgentLog;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import javax.management.MBeanServerFactory;
+import net.bytebuddy.ByteBuddy;
 
 /** Runs in the agent's class loader (loaded from inst/): wires the registry, hooks, JMX and metrics. Called once per JVM. */
 public final class AgentStarter {
@@ -52,9 +57,9 @@ public final class AgentStarter {
             System.err.println("[faultline] agent not started, bad option: " + e.getMessage());
             return;
         }
-        dev.faultline.agent.log.AgentLog.level(options.logLevel());
+        AgentLog.level(options.logLevel());
         // our (relocated) Byte Buddy needs no sun.misc.Unsafe: without this JDK 24+ warns at start-up
-        setIfAbsent(net.bytebuddy.ByteBuddy.class.getPackageName() + ".safe", "true");
+        setIfAbsent(ByteBuddy.class.getPackageName() + ".safe", "true");
         Logger log = LoggerFactory.getLogger(AgentStarter.class);
         Logger hookLog = LoggerFactory.getLogger(InternalErrors.class);
         InternalErrors.sink(t -> hookLog.error("internal error on a hook path (network or method); the call proceeded without a fault (logged once)", t));
@@ -159,11 +164,11 @@ public final class AgentStarter {
         boolean exists;
         // getPlatformMBeanServer() is static synchronized: holding its lock, no creation is half-way (one that chose
         // the JDK's builder but has not listed its server yet): one before is found here, one after sees the watch
-        synchronized (java.lang.management.ManagementFactory.class) {
+        synchronized (ManagementFactory.class) {
             boolean watched = !dynamic && PlatformServerWatch.watch(plane::platformAppeared);
-            exists = !watched || !javax.management.MBeanServerFactory.findMBeanServer(null).isEmpty();
+            exists = !watched || !MBeanServerFactory.findMBeanServer(null).isEmpty();
         }
-        if (exists) plane.platformAppeared(java.lang.management.ManagementFactory.getPlatformMBeanServer());
+        if (exists) plane.platformAppeared(ManagementFactory.getPlatformMBeanServer());
     }
 
     /** All lines are checked before any is armed: a bad file arms nothing. */
@@ -215,7 +220,7 @@ public final class AgentStarter {
         network.arm(rule);
         try {
             Hooks.socketRead(InetAddress.getLoopbackAddress(), 1, 2, 0);
-            Hooks.channelRead(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 1), null, 0);
+            Hooks.channelRead(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1), null, 0);
         } catch (IOException ignored) {
             // not reached: the gate lets the first call through untouched
         } finally {

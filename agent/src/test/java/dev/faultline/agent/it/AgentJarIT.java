@@ -13,6 +13,7 @@ import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Collections;
 
 /**
  * The built jar itself: one agent jar, retransform capable. What the premain appends to the boot search path can
@@ -34,7 +35,7 @@ class AgentJarIT {
             assertEquals("true", main.getValue("Can-Retransform-Classes"));
             assertEquals("true", main.getValue("Can-Redefine-Classes"));
             List<String> leaked = new ArrayList<>();
-            for (JarEntry e : java.util.Collections.list(jar.entries())) {
+            for (JarEntry e : Collections.list(jar.entries())) {
                 String n = e.getName();
                 if (n.endsWith(".class") && !n.startsWith("dev/faultline/") && !n.startsWith("inst/dev/faultline/")) leaked.add(n);
             }
@@ -52,7 +53,7 @@ class AgentJarIT {
             List<String> elsewhere = new ArrayList<>();
             List<String> linksOutside = new ArrayList<>();
             boolean premain = false;
-            for (JarEntry e : java.util.Collections.list(jar.entries())) {
+            for (JarEntry e : Collections.list(jar.entries())) {
                 String n = e.getName();
                 if (e.isDirectory() || n.startsWith("inst/") || n.equals("META-INF/MANIFEST.MF")) continue;
                 if (n.equals(PREMAIN)) {

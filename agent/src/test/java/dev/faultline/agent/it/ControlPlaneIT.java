@@ -24,6 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.sun.tools.attach.VirtualMachine;
+import dev.faultline.agent.security.FuzzDriver;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 
 /** The operator's side: remote JMX, the metrics endpoint, the kill switch, gates, the faults file. */
 class ControlPlaneIT extends LoopbackHttpFixture {
@@ -205,13 +210,13 @@ class ControlPlaneIT extends LoopbackHttpFixture {
             String untrusting = tlsClient(svc.jmxPort(), "operator", "s3cret");
             assertTrue(untrusting.startsWith("ERR") && untrusting.contains("certification path"), "a TLS client that does not trust it: " + untrusting);
             JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + svc.jmxPort() + "/jmxrmi");
-            assertThrows(java.io.IOException.class, () -> JMXConnectorFactory.connect(url,
+            assertThrows(IOException.class, () -> JMXConnectorFactory.connect(url,
                     Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "s3cret"})), "a plain-text client");
         }
     }
 
     private static void keytool(String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -219,12 +224,12 @@ class ControlPlaneIT extends LoopbackHttpFixture {
     }
 
     private static String tlsClient(int port, String user, String password, String... jvmArgs) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of(jvmArgs));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), JmxTlsClient.class.getName(), String.valueOf(port), user, password));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "TLS client timed out");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "TLS client timed out");
         return out.lines().filter(l -> l.startsWith("OK") || l.startsWith("ERR")).findFirst().orElse(out);
     }
 
@@ -241,7 +246,7 @@ class ControlPlaneIT extends LoopbackHttpFixture {
     void theConnectorNeverKeepsTheJvmAlive() throws Exception {
         try (ForkedService svc = ForkedService.builder(Jdks.current()).main(ReturningMain.class.getName(), "3000").start()) {
             assertEquals(0, svc.list().length, "the connector answers while main() runs");
-            assertTrue(svc.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "the JVM ended when main() returned; stderr:\n" + svc.stderr());
+            assertTrue(svc.process().waitFor(20, TimeUnit.SECONDS), "the JVM ended when main() returned; stderr:\n" + svc.stderr());
             assertEquals(0, svc.process().exitValue());
         }
     }
@@ -259,14 +264,14 @@ class ControlPlaneIT extends LoopbackHttpFixture {
             assertTrue(svc.stderr().contains("faultline agent"), "the agent is loaded: " + svc.stderr());
             Thread.sleep(1000); // its control thread has long registered its MBeans by now, wherever it puts them
             assertFalse(Files.readString(classes).contains(server), "no MBean server was created before anyone asked");
-            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(svc.process().pid()));
+            VirtualMachine vm = VirtualMachine.attach(Long.toString(svc.process().pid()));
             try (JMXConnector local = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()))) {
                 MBeanServerConnection platform = local.getMBeanServerConnection();
                 assertTrue(platform.isRegistered(ForkedService.AGENT), "the Agent MBean is in the platform server the tool made");
-                assertTrue(platform.isRegistered(new javax.management.ObjectName("dev.faultline:type=Action,name=latency")));
+                assertTrue(platform.isRegistered(new ObjectName("dev.faultline:type=Action,name=latency")));
                 String id = (String) platform.invoke(ForkedService.AGENT, "add", new Object[]{"error on=connect port=" + port},
                         new String[]{String.class.getName()});
-                assertEquals(1, platform.queryNames(new javax.management.ObjectName("dev.faultline:type=Fault,id=" + id + ",*"), null).size(),
+                assertEquals(1, platform.queryNames(new ObjectName("dev.faultline:type=Fault,id=" + id + ",*"), null).size(),
                         "a fault armed through it gets its MBean there too");
             } finally {
                 vm.detach();
@@ -290,7 +295,7 @@ class ControlPlaneIT extends LoopbackHttpFixture {
     void aServiceThatAsksForThePlatformServerAtOnceStillGetsTheMBeans() throws Exception {
         for (int i = 0; i < 8; i++) {
             try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("log.level=warn")
-                    .main(dev.faultline.agent.security.FuzzDriver.class.getName()).start()) {
+                    .main(FuzzDriver.class.getName()).start()) {
                 assertTrue(svc.process().isAlive(), "start " + i);
             }
         }
@@ -313,7 +318,7 @@ class ControlPlaneIT extends LoopbackHttpFixture {
         for (int i = 0; ; i++) {
             try {
                 return JMXConnectorFactory.connect(url, env);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 if (i > 100) throw e;
                 Thread.sleep(100);
             }

@@ -22,6 +22,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.function.Consumer;
 
 /**
  * A JVM forked the way a user starts a service: {@code java -javaagent:<the built jar>=… Main}. The agent's
@@ -51,7 +54,7 @@ public final class ForkedService implements AutoCloseable {
     private JMXConnector connector;
     private int platformPort;
     private JMXConnector platformConnector;
-    static final Credentials PLATFORM_OBSERVER = new Credentials("observer", Long.toHexString(new java.security.SecureRandom().nextLong()));
+    static final Credentials PLATFORM_OBSERVER = new Credentials("observer", Long.toHexString(new SecureRandom().nextLong()));
 
     private ForkedService(Process process, int jmxPort) {
         this.process = process;
@@ -103,8 +106,8 @@ public final class ForkedService implements AutoCloseable {
             Path dir = Files.createTempDirectory("faultline-platform-jmx");
             Path passwords = Files.writeString(dir.resolve("jmx.password"), PLATFORM_OBSERVER.user() + " " + PLATFORM_OBSERVER.password() + "\n");
             Path access = Files.writeString(dir.resolve("jmx.access"), PLATFORM_OBSERVER.user() + " readwrite\n");
-            Files.setPosixFilePermissions(passwords, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            Files.setPosixFilePermissions(access, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(access, PosixFilePermissions.fromString("rw-------"));
             return jvmArg("-Dcom.sun.management.jmxremote.port=" + platformPort, "-Dcom.sun.management.jmxremote.rmi.port=" + platformPort,
                     "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Dcom.sun.management.jmxremote.ssl=false",
                     "-Dcom.sun.management.jmxremote.password.file=" + passwords, "-Dcom.sun.management.jmxremote.access.file=" + access);
@@ -293,7 +296,7 @@ public final class ForkedService implements AutoCloseable {
         }
     }
 
-    private static void pump(BufferedReader reader, java.util.function.Consumer<String> sink, String name) {
+    private static void pump(BufferedReader reader, Consumer<String> sink, String name) {
         Thread t = new Thread(() -> {
             try {
                 for (String line; (line = reader.readLine()) != null; ) sink.accept(line);

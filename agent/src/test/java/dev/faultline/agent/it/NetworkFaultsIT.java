@@ -8,6 +8,12 @@ import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Each network action, through each real client, in a forked service started with the built agent jar, on
@@ -168,23 +174,23 @@ class NetworkFaultsIT extends LoopbackHttpFixture {
         try (ForkedService svc = ForkedService.builder(jdk).start()) {
             Answer served = call(svc, "serve");
             int own = Integer.parseInt(served.detail().substring("port:".length()));
-            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient(); // the test JVM: no agent
-            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + own + "/");
-            client.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            HttpClient client = HttpClient.newHttpClient(); // the test JVM: no agent
+            URI uri = URI.create("http://127.0.0.1:" + own + "/");
+            client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             svc.add("latency on=write port=" + own + " delay=500ms");
             long t0 = System.nanoTime();
-            String body = client.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String body = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(body.equals("served") && ms >= 495, "the service's own responses are delayed: " + ms + " ms");
             svc.clear();
             svc.add("error on=read port=" + own);
-            java.net.http.HttpClient fresh = java.net.http.HttpClient.newHttpClient();
-            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                    () -> fresh.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()),
+            HttpClient fresh = HttpClient.newHttpClient();
+            Assertions.assertThrows(IOException.class,
+                    () -> fresh.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()),
                     "the service resets the requests it reads");
             svc.clear();
-            assertEquals("served", java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals("served", HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
         }
     }
 }

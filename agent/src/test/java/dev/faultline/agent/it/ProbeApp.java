@@ -28,6 +28,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import javax.management.ObjectName;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
 
 /**
  * The service under test in forked JVMs: one command per stdin line, one answer per stdout line. Each
@@ -141,9 +148,9 @@ public final class ProbeApp {
                 }
             }
             case "apache": {
-                try (org.apache.hc.client5.http.impl.classic.CloseableHttpClient client =
-                             org.apache.hc.client5.http.impl.classic.HttpClients.custom().disableAutomaticRetries().build()) {
-                    return client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(w.get(1)),
+                try (CloseableHttpClient client =
+                             HttpClients.custom().disableAutomaticRetries().build()) {
+                    return client.execute(new HttpGet(w.get(1)),
                             r -> r.getCode() + ":" + r.getEntity().getContent().readAllBytes().length);
                 }
             }
@@ -160,7 +167,7 @@ public final class ProbeApp {
                 }
             }
             case "serve": { // serve: a JDK HttpServer inside this service (server-side hooks); answers its port
-                com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                HttpServer server = HttpServer.create(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
                 server.createContext("/", exchange -> {
                     byte[] body = "served".getBytes(StandardCharsets.US_ASCII);
@@ -175,7 +182,7 @@ public final class ProbeApp {
             case "resolve":
                 return InetAddress.getByName(w.get(1)).getHostAddress();
             case "platform-mbean": // platform-mbean NAME: what a same-user local tool (jconsole's local attach) finds
-                return java.lang.management.ManagementFactory.getPlatformMBeanServer().isRegistered(new javax.management.ObjectName(w.get(1)))
+                return ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName(w.get(1)))
                         ? "OK registered" : "ERR not registered";
             case "connect": { // connect HOST PORT TIMEOUT_MS
                 try (Socket s = new Socket()) {
@@ -238,7 +245,7 @@ public final class ProbeApp {
             return "OK " + r + " " + (System.nanoTime() - t0) / 1000;
         } catch (Throwable t) {
             Throwable root = t;
-            while (root.getCause() != null && !(root instanceof java.io.IOException)) root = root.getCause();
+            while (root.getCause() != null && !(root instanceof IOException)) root = root.getCause();
             return "ERR " + root.getClass().getName() + ": " + root.getMessage() + " " + (System.nanoTime() - t0) / 1000;
         }
     }

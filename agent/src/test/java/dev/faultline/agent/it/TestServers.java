@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Assumptions;
 
 /** Real servers on loopback, run in the test JVM (which has no agent). */
 public final class TestServers {
@@ -45,6 +46,6 @@ public final class TestServers {
         String why = what + " is not reachable on " + host + ":" + port + " (.ci/services.sh starts it)";
         if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
         System.out.println("[faultline-it] SKIPPED: " + why);
-        org.junit.jupiter.api.Assumptions.abort(why);
+        Assumptions.abort(why);
     }
 }

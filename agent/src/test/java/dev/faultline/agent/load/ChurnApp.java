@@ -19,6 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.net.SocketTimeoutException;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.JMException;
 
 /**
  * Runs inside a service started with the built agent jar. Eight worker threads loop through the hooked paths (a
@@ -109,8 +116,8 @@ public final class ChurnApp {
         // the baseline: after the warm-up and windows of the measured mix until one moves Metaspace by less than 0.05 %
         // (the JIT's profiles of the mix's own paths keep growing it for a few thousand cycles on a fast machine)
         int settle = Integer.MAX_VALUE, windows = 0;
-        java.util.Set<String> baselineNames = java.util.Set.of();
-        java.util.Set<String> firstWindowNames = java.util.Set.of();
+        Set<String> baselineNames = Set.of();
+        Set<String> firstWindowNames = Set.of();
         long lastMeta = -1;
         for (int i = 0; i < (settle == Integer.MAX_VALUE ? Integer.MAX_VALUE : settle + cycles); i++) {
             // the warm-up arms a method rule in every cycle: the retransformation path is what needs warming (its
@@ -157,7 +164,7 @@ public final class ChurnApp {
             }
         }
         long measuredMs = (System.nanoTime() - measuredFrom) / 1_000_000, totalMs = (System.nanoTime() - t0) / 1_000_000;
-        java.util.Set<String> loadedInFirstWindow = new java.util.TreeSet<>(firstWindowNames);
+        Set<String> loadedInFirstWindow = new TreeSet<>(firstWindowNames);
         loadedInFirstWindow.removeAll(baselineNames);
         System.err.println("[churn-new-classes] in the first window: " + loadedInFirstWindow.size() + " " + loadedInFirstWindow);
         long injectedAtQuiet = (Long) server.getAttribute(AGENT, "InjectedTotal");
@@ -214,7 +221,7 @@ public final class ChurnApp {
         }
     }
 
-    private static final java.util.regex.Pattern BOOT_NON_CLASS = java.util.regex.Pattern.compile(
+    private static final Pattern BOOT_NON_CLASS = Pattern.compile(
             "CLD 0x\\p{XDigit}+: \"<bootstrap>\",[^\\n]*\\n\\s*Non-Class:[^\\n]*?committed,\\s*(\\d+) bytes \\(\\s*[<>]?\\d+%\\) used");
 
     /**
@@ -226,10 +233,10 @@ public final class ChurnApp {
         try {
             String report = (String) ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
                     "vmMetaspace", new Object[]{new String[]{"show-loaders", "scale=1"}}, new String[]{String[].class.getName()});
-            java.util.regex.Matcher m = BOOT_NON_CLASS.matcher(report);
+            Matcher m = BOOT_NON_CLASS.matcher(report);
             if (!m.find()) throw new IllegalStateException("no boot loader line in VM.metaspace:\n" + report.substring(0, Math.min(2000, report.length())));
             return Long.parseLong(m.group(1));
-        } catch (javax.management.JMException e) {
+        } catch (JMException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -285,7 +292,7 @@ public final class ChurnApp {
                     echo();
                 } catch (IOException e) {
                     // an injected error, or a hang run out as a timeout (the echo answers at once otherwise)
-                    boolean injected = INJECTED.equals(e.getMessage()) || e instanceof java.net.SocketTimeoutException;
+                    boolean injected = INJECTED.equals(e.getMessage()) || e instanceof SocketTimeoutException;
                     faulted |= injected;
                     if (injected) netFaults++;
                     close();
@@ -298,7 +305,7 @@ public final class ChurnApp {
                 }
                 calls.incrementAndGet();
                 // a breath between calls: eight threads flat out would leave a 2-core machine no time for the churn itself
-                java.util.concurrent.locks.LockSupport.parkNanos(PAUSE_NANOS);
+                LockSupport.parkNanos(PAUSE_NANOS);
                 if (start - quietFrom > 0) {
                     if (faulted) quietFaults++;
                     quietCalls++;

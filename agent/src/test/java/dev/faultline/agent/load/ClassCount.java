@@ -6,6 +6,8 @@ import java.lang.instrument.Instrumentation;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A second, test-only -javaagent that counts the Class objects the JVM has now: the JVM's loaded-class counter
@@ -27,8 +29,8 @@ public final class ClassCount {
     }
 
     /** The names of the classes there are now (for a report of what a window loaded). */
-    public static java.util.Set<String> names() {
-        java.util.Set<String> out = new java.util.HashSet<>();
+    public static Set<String> names() {
+        Set<String> out = new HashSet<>();
         if (inst != null) for (Class<?> c : inst.getAllLoadedClasses()) out.add(c.getName());
         return out;
     }

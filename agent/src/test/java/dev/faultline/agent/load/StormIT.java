@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code error on=connect}, {@code on=read} and {@code on=write}, 100 %, on every port, for 60 s, while client
@@ -149,7 +150,7 @@ class StormIT {
             String miss;
             try {
                 miss = f.get(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS) ? null : "a wrong answer";
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 f.cancel(true);
                 miss = "no answer within " + ANSWER_WITHIN.toMillis() + " ms";
             } catch (Exception e) {

@@ -6,6 +6,8 @@ import java.security.MessageDigest;
 import java.security.ProtectionDomain;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
 
 /**
  * A tiny second -javaagent for the test services: it reads what a class's bytes are NOW, after every other
@@ -53,8 +55,8 @@ public final class BytesProbe {
      * we compare, in one canonical encoding.
      */
     static byte[] canonical(byte[] bytes) {
-        net.bytebuddy.jar.asm.ClassReader reader = new net.bytebuddy.jar.asm.ClassReader(bytes);
-        net.bytebuddy.jar.asm.ClassWriter writer = new net.bytebuddy.jar.asm.ClassWriter(0);
+        ClassReader reader = new ClassReader(bytes);
+        ClassWriter writer = new ClassWriter(0);
         reader.accept(writer, 0);
         return writer.toByteArray();
     }

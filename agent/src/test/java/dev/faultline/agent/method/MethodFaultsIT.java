@@ -17,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.File;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code on=method} faults in a forked service started with the built agent jar, on JDK 17 and 25, driven over
@@ -39,7 +42,7 @@ class MethodFaultsIT {
 
     /** The probe rewrites class bytes canonically with ASM: the service gets the plain (unrelocated) Byte Buddy jar for that. */
     static String byteBuddyForTheProbe() {
-        return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> e.contains("/net/bytebuddy/byte-buddy/")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("byte-buddy is not on the test class path"));
     }
@@ -141,7 +144,7 @@ class MethodFaultsIT {
         try (ForkedService svc = start(jdk)) {
             assertTrue(svc.send("inventory").startsWith("OK "));
             svc.add("latency on=read port=1 delay=1ms"); // an ordinary fault beside it
-            java.util.concurrent.CompletableFuture<String> broad = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<String> broad = CompletableFuture.supplyAsync(() -> {
                 try (Operator op = Operator.connect(svc.jmxPort())) {
                     return op.add("error on=method class=* method=count exception=java.lang.IllegalStateException message=broad");
                 } catch (Exception e) {
@@ -165,7 +168,7 @@ class MethodFaultsIT {
                 String answer = svc.send("inventory");
                 assertTrue(answer.startsWith("OK "), "nothing injected after clear(), while the broad rule is still being armed: " + answer);
             }
-            String outcome = broad.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            String outcome = broad.get(120, TimeUnit.SECONDS);
             assertTrue(outcome.contains("was cleared or removed while it was being armed"), "the half-armed rule is reported cleared: " + outcome);
             assertTrue(svc.send("inventory").startsWith("OK "), "and never acts: " + svc.send("inventory"));
             assertEquals(0, svc.list().length);

@@ -20,6 +20,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import com.sun.net.httpserver.HttpServer;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /**
  * The service the method- and process-fault tests fork (with or without the agent): one command per stdin
@@ -34,7 +46,7 @@ public final class MethodServiceApp {
     private static Method charge;
     private static Method refund;
     private static final Inventory inventory = new Inventory();
-    private static com.sun.net.httpserver.HttpServer server;
+    private static HttpServer server;
 
     public static void main(String[] args) throws Exception {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -127,7 +139,7 @@ public final class MethodServiceApp {
             }
             case "http": { // http: a GET through the JDK HttpClient to this service's own JDK HttpServer
                 if (server == null) {
-                    server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+                    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
                     server.createContext("/", exchange -> {
                         byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
                         exchange.sendResponseHeaders(200, body.length);
@@ -136,14 +148,14 @@ public final class MethodServiceApp {
                     });
                     server.start();
                 }
-                java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+                HttpClient client = HttpClient.newHttpClient();
                 long t0 = System.nanoTime();
                 try {
-                    java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
-                                    java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/")).timeout(java.time.Duration.ofSeconds(10)).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/")).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
                     return "OK " + r.statusCode() + ":" + r.body() + " ms=" + (System.nanoTime() - t0) / 1_000_000;
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return "ERR " + e.getClass().getName() + " message=" + e.getMessage() + " ms=" + (System.nanoTime() - t0) / 1_000_000;
                 }
             }
@@ -165,11 +177,11 @@ public final class MethodServiceApp {
     /** A manifest-only jar whose Premain-Class is {@link BytesProbe} (found on the service's class path). */
     public static String bytesProbeJar() throws Exception {
         File jar = new File(System.getProperty("java.io.tmpdir"), "faultline-bytes-probe-" + ProcessHandle.current().pid() + ".jar");
-        java.util.jar.Manifest mf = new java.util.jar.Manifest();
-        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         mf.getMainAttributes().putValue("Premain-Class", BytesProbe.class.getName());
         mf.getMainAttributes().putValue("Can-Retransform-Classes", "true");
-        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(new java.io.FileOutputStream(jar), mf)) {
+        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar), mf)) {
             // the manifest is all it needs
         }
         jar.deleteOnExit();

@@ -20,6 +20,7 @@ import static dev.faultline.agent.it.ForkedService.name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.management.openmbean.CompositeData;
 
 /** exit, halt and stress in a forked service started with the built agent, on JDK 17 and 25, over remote JMX. */
 class ProcessFaultsIT {
@@ -148,7 +149,7 @@ class ProcessFaultsIT {
         long[] all = (long[]) jmx.getAttribute(THREADS, "AllThreadIds");
         List<Long> out = new ArrayList<>();
         for (long id : all) {
-            javax.management.openmbean.CompositeData info = (javax.management.openmbean.CompositeData) jmx.invoke(THREADS, "getThreadInfo",
+            CompositeData info = (CompositeData) jmx.invoke(THREADS, "getThreadInfo",
                     new Object[]{id}, new String[]{long.class.getName()});
             if (info != null && ((String) info.get("threadName")).startsWith("faultline-stress-cpu-")) out.add(id);
         }

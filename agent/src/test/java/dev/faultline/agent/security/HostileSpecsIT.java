@@ -17,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.faultline.common.words.Printable;
 
 /**
  * Hostile strings through {@code add()} over the real remote connector: no crash, no process spawned with the
@@ -75,6 +76,6 @@ class HostileSpecsIT {
     }
 
     static String printable(String s) {
-        return dev.faultline.common.words.Printable.message(s);
+        return Printable.message(s);
     }
 }

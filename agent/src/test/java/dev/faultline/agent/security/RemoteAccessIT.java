@@ -26,6 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.HashMap;
+import javax.management.BadAttributeValueExpException;
 
 /**
  * The agent's control plane seen from outside the process: a second OS user, an attacker's pre-login payload,
@@ -121,8 +125,8 @@ class RemoteAccessIT {
         try (ForkedService svc = ForkedService.builder(jdk).start()) {
             svc.list(); // up and answering
             // BadAttributeValueExpException is the classic entry of deserialisation gadget chains
-            for (Object payload : List.of(new java.util.ArrayList<>(List.of("faultline", "x")),
-                    new javax.management.BadAttributeValueExpException("gadget"), new java.util.HashMap<>(Map.of("k", "v")))) {
+            for (Object payload : List.of(new ArrayList<>(List.of("faultline", "x")),
+                    new BadAttributeValueExpException("gadget"), new HashMap<>(Map.of("k", "v")))) {
                 Exception e = assertThrows(Exception.class, () -> JMXConnectorFactory.connect(JmxClient.url("127.0.0.1", svc.jmxPort()),
                         Map.of(JMXConnector.CREDENTIALS, payload)));
                 assertTrue(String.valueOf(e).contains("before authentication") || String.valueOf(e.getCause()).contains("before authentication"),
@@ -173,7 +177,7 @@ class RemoteAccessIT {
     @Test
     void theSecondUsersProbeCannotReadTheCredentialsDirectory() throws Exception {
         OtherUser.ensure();
-        Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(ForkedService.CREDENTIALS_DIR);
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(ForkedService.CREDENTIALS_DIR);
         assertEquals("rwx------", PosixFilePermissions.toString(perms), "the generated password's directory");
     }
 }

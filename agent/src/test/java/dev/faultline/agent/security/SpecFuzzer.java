@@ -5,6 +5,7 @@ import dev.faultline.common.probe.HostileStrings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Locale;
 
 /**
  * A seeded fuzzer built from the spec grammar (README, "Fault specs"): it writes a spec from the grammar, valid or
@@ -142,7 +143,7 @@ final class SpecFuzzer {
             }
             case 3 -> words.set(i, pick(random, ALL_KEYS) + (eq > 0 ? w.substring(eq) : "=" + w)); // another key, same value
             case 4 -> words.set(i, key + "=" + valueFor(random, pick(random, ALL_KEYS)));       // a value of another key
-            case 5 -> words.set(i, random.nextBoolean() ? w.toUpperCase(java.util.Locale.ROOT) : key + (eq > 0 ? "==" + w.substring(eq + 1) : "=")); // case, '=='
+            case 5 -> words.set(i, random.nextBoolean() ? w.toUpperCase(Locale.ROOT) : key + (eq > 0 ? "==" + w.substring(eq + 1) : "=")); // case, '=='
             case 6 -> words.set(i, w.substring(0, random.nextInt(w.length() + 1)));            // truncated
             case 7 -> words.set(i, quoteGame(w));
             case 8 -> words.add(i, pick(random, ALL_KEYS) + "=" + valueFor(random, pick(random, ALL_KEYS))); // a key that may not belong

@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The built agent jar and its own attach command ({@code dev.faultline.agent.attach.AttachCli}), loaded from that
@@ -68,9 +71,9 @@ public final class AgentJar {
     }
 
     /** PrintStream over the command's writer (picocli's out/err), so tests and --help see one stream. */
-    private static final class WriterStream extends java.io.OutputStream {
+    private static final class WriterStream extends OutputStream {
         private final PrintWriter w;
-        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
         WriterStream(PrintWriter w) {
             this.w = w;
@@ -84,7 +87,7 @@ public final class AgentJar {
 
         @Override
         public void flush() {
-            w.print(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+            w.print(line.toString(StandardCharsets.UTF_8));
             line.reset();
             w.flush();
         }

@@ -5,6 +5,8 @@ import dev.faultline.cli.fleet.Causes;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The root command: agents, sidecars, the fleet-wide stop and local JVMs; {@code experiment} joins it as a further
@@ -42,9 +44,9 @@ public final class FaultlineCli {
      * For a {@code process} provider whose path is {@code faultline}: null when the words parse as one of the
      * commands an experiment may run (agent, sidecar, halt-all), else why not. Parsing runs nothing.
      */
-    public static String refusalOfArguments(java.util.List<String> words) {
+    public static String refusalOfArguments(List<String> words) {
         if (words.isEmpty()) return "missing: a faultline command, e.g. [\"agent\", \"add\", \"--jmx\", \"HOST:PORT\", \"latency …\"]";
-        if (!java.util.Set.of("agent", "sidecar", "halt-all").contains(words.get(0))) {
+        if (!Set.of("agent", "sidecar", "halt-all").contains(words.get(0))) {
             return "\"" + words.get(0) + "\" is not a command an experiment runs (agent, sidecar or halt-all)";
         }
         try {

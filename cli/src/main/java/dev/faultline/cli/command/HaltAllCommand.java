@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 
 /**
  * {@code faultline halt-all --jmx … --sidecar-jmx … --docker-label … --sidecar-docker-label …}: the emergency stop. {@code clear()} on every agent and
@@ -43,7 +44,7 @@ public final class HaltAllCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String refusal = refusalOfTargets();
-        if (refusal != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), refusal);
+        if (refusal != null) throw new CommandLine.ParameterException(spec.commandLine(), refusal);
         List<Target> targets = new ArrayList<>(ControlPlaneOptions.targets(agents, Target.Kind.AGENT));
         targets.addAll(ControlPlaneOptions.targets(sidecars, Target.Kind.SIDECAR));
         targets.addAll(DockerTargets.find("--docker-label", agentLabels, Target.Kind.AGENT, options.timeout()));

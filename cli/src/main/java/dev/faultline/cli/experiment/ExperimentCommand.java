@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
 
 /** {@code faultline experiment validate|run FILE}: Chaos Toolkit experiment files. */
 @Command(name = "experiment", mixinStandardHelpOptions = true, description = "Chaos Toolkit experiment files (JSON or YAML).",
@@ -27,12 +29,12 @@ public final class ExperimentCommand {
      * {@code env} (what a program that starts the fleet itself, like the samples' demo, gives); returns the exit code.
      */
     /** {@code faultline} with every command: the operator's, then this one. */
-    public static picocli.CommandLine commandLine() {
+    public static CommandLine commandLine() {
         return FaultlineCli.commandLine(ExperimentCommand.class);
     }
 
-    public static int runInProcess(java.util.function.Function<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-        picocli.CommandLine cl = commandLine();
+    public static int runInProcess(Function<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
         RunCommand run = cl.getSubcommands().get("experiment").getSubcommands().get("run").getCommand();

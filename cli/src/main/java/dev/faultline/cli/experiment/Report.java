@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@code --report report.html}: one self-contained page drawn from the journal alone — for every hypothesis probe a
@@ -143,8 +145,8 @@ final class Report {
         final double y0 = lo - pad;
         final double y1 = hi + pad;
         double span = Duration.between(start, end).toNanos();
-        java.util.function.ToDoubleFunction<Instant> x = t -> LEFT + (W - LEFT - RIGHT) * Math.max(0, Math.min(1, Duration.between(start, t).toNanos() / span));
-        java.util.function.DoubleUnaryOperator y = v -> TOP + (H - TOP - BOTTOM) * (1 - (v - y0) / (y1 - y0));
+        ToDoubleFunction<Instant> x = t -> LEFT + (W - LEFT - RIGHT) * Math.max(0, Math.min(1, Duration.between(start, t).toNanos() / span));
+        DoubleUnaryOperator y = v -> TOP + (H - TOP - BOTTOM) * (1 - (v - y0) / (y1 - y0));
         b.append("<h2>").append(esc(name)).append("</h2>\n<div class=\"lbl\">tolerance: ").append(esc(JsonWriter.write(tolerance))).append("</div>\n");
         b.append("<svg class=\"series\" data-probe=\"").append(esc(name)).append("\" width=\"").append(W).append("\" height=\"").append(H)
                 .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\">\n");

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.net.InetAddress;
 
 /**
  * Runs an experiment: the hypothesis before, during (every {@code frequency}) and after the method as the strategy
@@ -290,7 +291,7 @@ final class Runner {
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
             return "unknown";
         }

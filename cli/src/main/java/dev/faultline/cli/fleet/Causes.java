@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.rmi.ConnectIOException;
 import java.util.concurrent.ExecutionException;
+import java.lang.reflect.InvocationTargetException;
 
 /** Turns what JMX/RMI throws into the cause an operator can act on. */
 public final class Causes {
@@ -18,7 +19,7 @@ public final class Causes {
 
     public static String describe(Throwable t) {
         Throwable e = t;
-        while ((e instanceof ExecutionException || e instanceof java.lang.reflect.InvocationTargetException) && e.getCause() != null) e = e.getCause();
+        while ((e instanceof ExecutionException || e instanceof InvocationTargetException) && e.getCause() != null) e = e.getCause();
         if (e instanceof RuntimeMBeanException r && r.getCause() != null) return "refused: " + message(r.getCause());
         if (e instanceof MBeanException m && m.getCause() != null) return "refused: " + message(m.getCause());
         if (e instanceof ReflectionException r) return "no such operation: " + message(r.getCause() != null ? r.getCause() : r);

@@ -13,6 +13,9 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assertions;
 
 /** {@code experiment validate} as a table: a file (YAML here; JSON is the same tree) and the one refusal it must get. */
 class ExperimentCheckTest {
@@ -141,7 +144,7 @@ class ExperimentCheckTest {
     @MethodSource("refusals")
     void refusesWithThePathAndTheCause(String from, String to, String path, String word) {
         assertTrue(VALID.contains(from), "the table's edit does not apply: " + from);
-        String edited = VALID.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+        String edited = VALID.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to));
         List<Refusal> refusals = check(edited);
         if (path == null) {
             assertEquals(List.of(), refusals);
@@ -160,7 +163,7 @@ class ExperimentCheckTest {
 
     @Test
     void whatDoesNotParseIsNamedByLineAndColumn() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ExperimentFile.parse("{\"title\": \"t\",\n \"method\": [}\n"));
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     }

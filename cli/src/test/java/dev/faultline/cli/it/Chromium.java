@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /** Debian's {@code chromium}, headless: a page's DOM after its scripts ran, and a screenshot. */
 final class Chromium {
@@ -25,7 +26,7 @@ final class Chromium {
         String why = "no headless Chromium (/usr/bin/chromium; .ci/install.sh installs Debian's chromium)";
         if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
         System.out.println("[faultline-it] SKIPPED: " + why);
-        org.junit.jupiter.api.Assumptions.abort(why);
+        Assumptions.abort(why);
         return null;
     }
 

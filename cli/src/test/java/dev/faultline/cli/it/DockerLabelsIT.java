@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * {@code --docker-label} on a real Docker engine: two containers of the local JRE image, each a JVM with the real
@@ -58,7 +59,7 @@ class DockerLabelsIT {
         if (why == null) return;
         if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
         System.out.println("[faultline-it] SKIPPED: " + why);
-        org.junit.jupiter.api.Assumptions.abort(why);
+        Assumptions.abort(why);
     }
 
     @BeforeAll

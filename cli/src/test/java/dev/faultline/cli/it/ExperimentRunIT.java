@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 
 /**
  * {@code faultline experiment run} from the built jar against a real service with the real agent: a fault that breaks
@@ -168,7 +170,7 @@ class ExperimentRunIT {
         Path seen = dir.resolve("tolerance-seen.txt");
         String script = "printf '%s\\n' \"$1\" >> " + seen + "; case \"$1\" in '{\"status\":200,'*) exit 0;; esac; exit 1";
         String tolerance = JsonWriter.write(Map.of("type", "probe", "name", "status-is-200",
-                "provider", Map.of("type", "process", "path", "sh", "arguments", new java.util.LinkedHashMap<>(Map.of("-c", script)))));
+                "provider", Map.of("type", "process", "path", "sh", "arguments", new LinkedHashMap<>(Map.of("-c", script)))));
         Path file = Files.writeString(dir.resolve("probe-tolerance.json"), experiment(30, tolerance));
         Path journalFile = dir.resolve("probe-tolerance-journal.json");
         Processes.Run valid = Processes.cli("experiment", "validate", file.toString());
@@ -463,7 +465,7 @@ class ExperimentRunIT {
         byte[] bytes = Files.readAllBytes(png);
         assertTrue(bytes.length > 1000, "a screenshot: " + bytes.length + " bytes");
         assertEquals(0x89, bytes[0] & 0xff);
-        assertEquals("PNG", new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("PNG", new String(bytes, 1, 3, StandardCharsets.US_ASCII));
         System.out.println("report " + page.length() + " chars; Chromium's DOM " + dom.length() + " chars; screenshot " + png + " " + bytes.length + " bytes");
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.management.ObjectName;
 
 /**
  * Three JVMs with the real agent jar and two real sidecar daemons, each with its generated password; the CLI run
@@ -80,7 +81,7 @@ class HaltAllIT {
         assertEquals(3, count(armed.out(), "\"operation\":\"add\",\"ok\":true"), armed.out());
         for (int port : agentPorts) {
             try (JMXConnector c = Processes.await(port, agentDir)) {
-                assertEquals(Boolean.TRUE, c.getMBeanServerConnection().getAttribute(new javax.management.ObjectName(AGENT), "Armed"));
+                assertEquals(Boolean.TRUE, c.getMBeanServerConnection().getAttribute(new ObjectName(AGENT), "Armed"));
                 assertEquals(1, ((String[]) Processes.invoke(c, AGENT, "list")).length);
             }
         }
@@ -116,7 +117,7 @@ class HaltAllIT {
 
         for (int port : agentPorts) { // independently of the CLI
             try (JMXConnector c = Processes.await(port, agentDir)) {
-                assertEquals(Boolean.FALSE, c.getMBeanServerConnection().getAttribute(new javax.management.ObjectName(AGENT), "Armed"));
+                assertEquals(Boolean.FALSE, c.getMBeanServerConnection().getAttribute(new ObjectName(AGENT), "Armed"));
                 assertEquals(0, ((String[]) Processes.invoke(c, AGENT, "list")).length);
             }
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.InetAddress;
 
 /**
  * A service whose {@code /health} connects to its downstream (a socket in the same JVM) and answers 200, or 503
@@ -17,7 +18,7 @@ public final class ProbedService {
     }
 
     public static void main(String[] args) throws Exception {
-        ServerSocket downstream = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket downstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(() -> {
             while (true) {
                 try {

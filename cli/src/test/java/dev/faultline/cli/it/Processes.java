@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /** Real processes from the built jars: agents in forked JVMs, sidecar daemons, and the CLI itself. */
 final class Processes {
@@ -69,11 +70,11 @@ final class Processes {
 
     /** {@code java -jar faultline.jar …} as a separate process, to its end. */
     static Run cli(String... args) throws Exception {
-        return cli(java.util.Map.of(), args);
+        return cli(Map.of(), args);
     }
 
     /** The same, with {@code env} added to this JVM's environment. */
-    static Run cli(java.util.Map<String, String> env, String... args) throws Exception {
+    static Run cli(Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-jar", CLI_JAR));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("faultline-cli", ".out");

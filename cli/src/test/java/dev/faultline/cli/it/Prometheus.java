@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.io.IOException;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus}) on a free loopback port, its TSDB in a temporary directory,
@@ -34,7 +36,7 @@ final class Prometheus implements AutoCloseable {
         String why = "no prometheus binary (/usr/bin/prometheus; .ci/install.sh installs Debian's prometheus)";
         if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
         System.out.println("[faultline-it] SKIPPED: " + why);
-        org.junit.jupiter.api.Assumptions.abort(why);
+        Assumptions.abort(why);
         return null;
     }
 
@@ -55,7 +57,7 @@ final class Prometheus implements AutoCloseable {
         while (true) {
             try {
                 if (get("/-/ready").statusCode() == 200) break;
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 // starting
             }
             if (!process.isAlive() || System.nanoTime() > deadline) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real sidecar daemon from the built jar and a real target for it: a container of the local busybox image running
@@ -58,7 +59,7 @@ final class SidecarTarget implements AutoCloseable {
         if (why != null) {
             if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
             System.out.println("[faultline-it] SKIPPED: " + why);
-            org.junit.jupiter.api.Assumptions.abort(why);
+            Assumptions.abort(why);
         }
         return new SidecarTarget();
     }

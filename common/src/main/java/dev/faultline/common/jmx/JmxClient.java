@@ -6,6 +6,7 @@ import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.net.MalformedURLException;
 
 /** Connects to an agent's or a sidecar's remote connector as an operator does: with a user and password. */
 public final class JmxClient {
@@ -15,7 +16,7 @@ public final class JmxClient {
     public static JMXServiceURL url(String host, int port) {
         try {
             return new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + host + ":" + port + "/jmxrmi");
-        } catch (java.net.MalformedURLException e) {
+        } catch (MalformedURLException e) {
             throw new IllegalArgumentException(host + ":" + port + ": " + e.getMessage(), e);
         }
     }

@@ -23,6 +23,7 @@ import java.rmi.server.RMIClientSocketFactory;
 import java.rmi.server.RMIServerSocketFactory;
 import java.util.HashMap;
 import java.util.Map;
+import java.rmi.AlreadyBoundException;
 
 /**
  * The remote JMX connector of both programs, as operators expect it: RMI registry and connector on one port,
@@ -99,7 +100,7 @@ public final class RemoteJmx {
             // into our own registry object, as the JDK's jmxremote does: binding through a JNDI URL would connect
             // over the network, and with TLS that client would have to trust our own certificate
             registry.bind("jmxrmi", rmiServer.toStub());
-        } catch (java.rmi.AlreadyBoundException e) {
+        } catch (AlreadyBoundException e) {
             connector.stop();
             throw new IOException("jmxrmi is already bound on port " + o.port(), e);
         }

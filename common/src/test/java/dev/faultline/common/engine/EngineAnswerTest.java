@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.IOException;
+import java.time.Duration;
 
 /** The engine's answers as it frames them: plain, chunked, streamed as lines, and text that is not HTTP. */
 class EngineAnswerTest {
@@ -61,7 +63,7 @@ class EngineAnswerTest {
     void aStreamRefusedByTheEngineSaysItsStatus() {
         EngineSocket.LineStream s = new EngineSocket.LineStream("/events", () -> { }, l -> { });
         byte[] b = bytes("HTTP/1.1 500 Internal Server Error\r\n\r\n");
-        assertEquals("GET /events: status 500", assertThrows(java.io.IOException.class, () -> s.feed(b, b.length)).getMessage());
+        assertEquals("GET /events: status 500", assertThrows(IOException.class, () -> s.feed(b, b.length)).getMessage());
     }
 
     @Test
@@ -75,8 +77,8 @@ class EngineAnswerTest {
         assertEquals("tcp://h:1", EngineEndpoint.host("tcp://h:1"));
         assertEquals("ssh://x: an engine endpoint is unix:///path or tcp://host:port",
                 assertThrows(IllegalArgumentException.class, () -> EngineEndpoint.parse("ssh://x")).getMessage());
-        assertEquals("5 s", EngineSocket.words(java.time.Duration.ofSeconds(5)));
-        assertEquals("2500 ms", EngineSocket.words(java.time.Duration.ofMillis(2500)));
+        assertEquals("5 s", EngineSocket.words(Duration.ofSeconds(5)));
+        assertEquals("2500 ms", EngineSocket.words(Duration.ofMillis(2500)));
     }
 
     static byte[] bytes(String s) {

@@ -10,6 +10,15 @@ import javax.management.StandardMBean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import javax.management.MBeanServerBuilder;
+import javax.management.MBeanServerDelegate;
 
 /** A lazy plane with real in-process MBean servers: what it holds, where, made when, and in which key order. */
 class ControlPlaneTest {
@@ -76,7 +85,7 @@ class ControlPlaneTest {
     void thePlatformServersCreationAndTheRemoteServersDoNotDeadlock() throws Exception {
         ControlPlane plane = ControlPlane.lazy();
         plane.register("dev.faultline:type=Agent", () -> ping(new AtomicInteger()));
-        java.util.concurrent.CountDownLatch inCreation = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch inCreation = new CountDownLatch(1);
         WatchingBuilder.onCreate = server -> {
             inCreation.countDown();
             sleepQuietly(300); // the other thread is in remote() by now, waiting for the builder's lock
@@ -85,19 +94,19 @@ class ControlPlaneTest {
         String was = System.getProperty("javax.management.builder.initial");
         System.setProperty("javax.management.builder.initial", WatchingBuilder.class.getName());
         try {
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-            java.util.concurrent.Future<MBeanServer> platform = pool.submit(() -> MBeanServerFactory.newMBeanServer("platform-like"));
-            java.util.concurrent.Future<MBeanServer> remote = pool.submit(() -> {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Future<MBeanServer> platform = pool.submit(() -> MBeanServerFactory.newMBeanServer("platform-like"));
+            Future<MBeanServer> remote = pool.submit(() -> {
                 inCreation.await();
                 return plane.remote();
             });
             try {
-                MBeanServer p = platform.get(10, java.util.concurrent.TimeUnit.SECONDS);
-                MBeanServer r = remote.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                MBeanServer p = platform.get(10, TimeUnit.SECONDS);
+                MBeanServer r = remote.get(10, TimeUnit.SECONDS);
                 assertTrue(plane.inPlatform());
                 assertTrue(p.isRegistered(new ObjectName("dev.faultline:type=Agent")));
                 assertTrue(r.isRegistered(new ObjectName("dev.faultline:type=Agent")));
-            } catch (java.util.concurrent.TimeoutException deadlock) {
+            } catch (TimeoutException deadlock) {
                 fail("deadlock: the platform server's creation and remote() wait for each other");
             } finally {
                 pool.shutdownNow();
@@ -110,13 +119,13 @@ class ControlPlaneTest {
     }
 
     /** Calls onCreate for the server named "platform-like" from inside its creation, as the agent's watch does. */
-    public static final class WatchingBuilder extends javax.management.MBeanServerBuilder {
-        static volatile java.util.function.Consumer<MBeanServer> onCreate;
+    public static final class WatchingBuilder extends MBeanServerBuilder {
+        static volatile Consumer<MBeanServer> onCreate;
 
         @Override
-        public MBeanServer newMBeanServer(String domain, MBeanServer outer, javax.management.MBeanServerDelegate delegate) {
+        public MBeanServer newMBeanServer(String domain, MBeanServer outer, MBeanServerDelegate delegate) {
             MBeanServer s = super.newMBeanServer(domain, outer, delegate);
-            java.util.function.Consumer<MBeanServer> c = onCreate;
+            Consumer<MBeanServer> c = onCreate;
             if (c != null && "platform-like".equals(domain)) c.accept(s);
             return s;
         }

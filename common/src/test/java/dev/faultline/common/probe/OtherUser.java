@@ -9,6 +9,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.Comparator;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A second, unprivileged OS user on this host, made by the test set-up ({@code useradd}; needs root): the
@@ -27,7 +29,7 @@ public final class OtherUser {
         if (!"root".equals(System.getProperty("user.name"))) {
             String why = "a second OS user needs root to create (useradd); this run is " + System.getProperty("user.name");
             if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
-            org.junit.jupiter.api.Assumptions.abort(why);
+            Assumptions.abort(why);
         }
         if (exec(List.of("id", "-u", NAME), null).code == 0) return;
         Result r = exec(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", NAME), null);
@@ -62,7 +64,7 @@ public final class OtherUser {
             return exec(cmd, login + "\n");
         } finally {
             try (var walk = Files.walk(classes)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
             }
         }
     }

@@ -10,6 +10,8 @@ import picocli.CommandLine.ParentCommand;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The container verbs' words (what each does is a {@link ContainerEffects} value). A container that went away
@@ -39,7 +41,7 @@ final class ContainerVerbs {
      */
     static void signalPid(long pid, String sig, String what) {
         if (sig.equals("SIGKILL") || sig.equals("SIGTERM")) {
-            java.util.Optional<ProcessHandle> p = ProcessHandle.of(pid);
+            Optional<ProcessHandle> p = ProcessHandle.of(pid);
             if (p.isPresent() && (sig.equals("SIGKILL") ? p.get().destroyForcibly() : p.get().destroy())) return;
             if (p.isPresent() && !p.get().isAlive()) return; // ended meanwhile: nothing left to signal
             if (p.isEmpty()) throw new IllegalStateException("cannot signal pid " + pid + " of " + what + ": no such process (is its PID namespace visible? run with --pid host, or share the pod's)");
@@ -57,7 +59,7 @@ final class ContainerVerbs {
     }
 
     static String signal(String s) {
-        String up = s.toUpperCase(java.util.Locale.ROOT);
+        String up = s.toUpperCase(Locale.ROOT);
         String name = up.startsWith("SIG") ? up : "SIG" + up;
         if (!List.of("SIGKILL", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGSTOP", "SIGCONT", "SIGUSR1", "SIGUSR2", "SIGABRT").contains(name)) {
             throw new IllegalArgumentException("--signal " + s + ": expected a signal name such as SIGKILL or SIGTERM");

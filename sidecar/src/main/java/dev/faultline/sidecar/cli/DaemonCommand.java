@@ -6,6 +6,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.util.concurrent.Callable;
+import dev.faultline.sidecar.runtime.detect.Runtimes;
+import dev.faultline.sidecar.targets.TargetSelector;
 
 /** {@code daemon --jmx-port 9011 …}: the MBean {@code dev.faultline:type=Sidecar} on a remote JMX connector. */
 @Command(name = "daemon", description = "Run the dev.faultline:type=Sidecar MBean on a remote JMX port until stopped.", mixinStandardHelpOptions = true)
@@ -43,18 +45,18 @@ final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (auth != null && !auth.equals("none")) throw new IllegalArgumentException("--jmx-auth " + auth + ": the only value is none");
-        boolean inContainer = dev.faultline.sidecar.targets.TargetSelector.ownContainerIdOrNull() != null;
+        boolean inContainer = TargetSelector.ownContainerIdOrNull() != null;
         // in a container only the published port reaches us, so bind every interface there, and require a password for it
         String host = jmxHost != null ? jmxHost : (inContainer ? "0.0.0.0" : "127.0.0.1");
         String adv = advertise != null ? advertise : (host.equals("0.0.0.0") ? "127.0.0.1" : host);
         JmxOptions jmx = new JmxOptions(host, jmxPort, adv, passwordFile, accessFile, auth != null, ssl,
                 cli.runner.journal().file().toAbsolutePath().getParent()).check(JmxOptions.Words.SIDECAR).requireFiles(JmxOptions.Words.SIDECAR);
         boolean pod = cli.podMode();
-        dev.faultline.sidecar.runtime.detect.Runtimes.Flags flags = cli.runtimeFlags();
+        Runtimes.Flags flags = cli.runtimeFlags();
         if (cli.daemon == null) throw new IllegalArgumentException("the daemon verb is for the command line");
         return cli.daemon.run(jmx, metricsPort, metricsHost != null ? metricsHost : host, cli.runner.journal(), () -> {
             if (pod) throw new IllegalStateException("no container runtime (pod mode)");
-            return dev.faultline.sidecar.runtime.detect.Runtimes.open(flags);
+            return Runtimes.open(flags);
         });
     }
 }

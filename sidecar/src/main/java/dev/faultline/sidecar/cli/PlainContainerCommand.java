@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import dev.faultline.sidecar.experiment.journal.Journal;
+import java.io.PrintWriter;
 
 /**
  * The command line's fast path: a plain container verb ({@code kill}, {@code stop}, {@code pause}, {@code restart},
@@ -27,7 +29,7 @@ public final class PlainContainerCommand {
     }
 
     /** Main's fast path: the exit code of the plain container verb these words name, or -1: let picocli parse them. */
-    public static int runIfPlain(Runner runner, dev.faultline.sidecar.experiment.journal.Journal journal, String[] args) {
+    public static int runIfPlain(Runner runner, Journal journal, String[] args) {
         Optional<TargetedCommand> verb = parse(runner, args);
         if (verb.isEmpty()) return -1;
         StartupRecovery.warnIfPodModeAsPid1();
@@ -38,13 +40,13 @@ public final class PlainContainerCommand {
      * Runs the verb as picocli's {@code execute} does under Main's execution strategy: recovery first, then the
      * verb; an exception is one {@code error: } line and exit code 1 (SidecarCli's execution exception handler).
      */
-    static int execute(dev.faultline.sidecar.experiment.journal.Journal journal, TargetedCommand verb) {
+    static int execute(Journal journal, TargetedCommand verb) {
         StartupRecovery.atStart(journal, verb.cli());
-        return call(verb, new java.io.PrintWriter(System.err, true));
+        return call(verb, new PrintWriter(System.err, true));
     }
 
     /** {@code verb.call()} as picocli's {@code execute} runs it: an exception is one {@code error: } line and exit code 1 (SidecarCli's handler). */
-    private static int call(TargetedCommand verb, java.io.PrintWriter err) {
+    private static int call(TargetedCommand verb, PrintWriter err) {
         try {
             Integer rc = verb.call();
             return rc == null ? 0 : rc;

@@ -9,6 +9,13 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.StringJoiner;
 import java.util.Map;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
+import dev.faultline.sidecar.runtime.detect.Runtimes;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * {@code faultline-sidecar [--random] [--interval D] [--limit N] [--dry-run] [--label k=v] <verb> …}: Pumba's
@@ -20,7 +27,7 @@ public final class SidecarCli {
     private static final Map<String, Class<?>> VERBS = verbs();
 
     private static Map<String, Class<?>> verbs() {
-        Map<String, Class<?>> v = new java.util.LinkedHashMap<>();
+        Map<String, Class<?>> v = new LinkedHashMap<>();
         for (Verb verb : Verb.values()) v.put(verb.word(), command(verb));
         return v;
     }
@@ -48,7 +55,7 @@ public final class SidecarCli {
     }
 
     /** Every verb's name: a word picocli would take as a subcommand. */
-    static java.util.Set<String> verbNames() {
+    static Set<String> verbNames() {
         return VERBS.keySet();
     }
 
@@ -84,7 +91,7 @@ public final class SidecarCli {
     Map<String, String> labels;
 
     @Option(names = GlobalOptions.NAMESPACE, description = "CRI: only pods in this Kubernetes namespace; repeatable (kube-system only when named)")
-    java.util.List<String> namespaces;
+    List<String> namespaces;
 
     @Option(names = GlobalOptions.RUNTIME, description = "docker or cri (default: the first runtime socket found on this node)")
     String runtimeKind;
@@ -92,12 +99,12 @@ public final class SidecarCli {
     @Option(names = GlobalOptions.RUNTIME_ENDPOINT, description = "the runtime's socket, unix:///path (e.g. unix:///run/containerd/containerd.sock)")
     String runtimeEndpoint;
 
-    dev.faultline.sidecar.runtime.detect.Runtimes.Flags runtimeFlags() {
-        return new dev.faultline.sidecar.runtime.detect.Runtimes.Flags(runtimeKind, runtimeEndpoint);
+    Runtimes.Flags runtimeFlags() {
+        return new Runtimes.Flags(runtimeKind, runtimeEndpoint);
     }
 
     /** The runtime the verbs act through, opened at the first use. */
-    dev.faultline.sidecar.runtime.ContainerRuntime runtime() {
+    ContainerRuntime runtime() {
         return runner.runtime(runtimeFlags());
     }
 
@@ -106,7 +113,7 @@ public final class SidecarCli {
     boolean pod;
 
     boolean podMode() {
-        return pod || (!runtimeFlags().given() && !dev.faultline.sidecar.runtime.detect.Runtimes.anyOnThisNode());
+        return pod || (!runtimeFlags().given() && !Runtimes.anyOnThisNode());
     }
 
     /** What the daemon verb starts; null where there is none (a parse of JMX {@code run()}'s words). */
@@ -138,8 +145,8 @@ public final class SidecarCli {
 
     /** As {@link #commandLine(Runner, String[])}, with what the daemon verb starts (the process's own command line). */
     public static CommandLine commandLine(Runner runner, DaemonStarter daemon, String[] args) {
-        java.util.Set<String> named = new java.util.LinkedHashSet<>();
-        for (String verb : VERBS.keySet()) if (java.util.Arrays.asList(args).contains(verb)) named.add(verb);
+        Set<String> named = new LinkedHashSet<>();
+        for (String verb : VERBS.keySet()) if (Arrays.asList(args).contains(verb)) named.add(verb);
         if (named.isEmpty()) return commandLine(runner, daemon, VERBS.keySet());
         CommandLine reduced = commandLine(runner, daemon, named);
         try {
@@ -150,7 +157,7 @@ public final class SidecarCli {
         }
     }
 
-    private static CommandLine commandLine(Runner runner, DaemonStarter daemon, java.util.Set<String> verbs) {
+    private static CommandLine commandLine(Runner runner, DaemonStarter daemon, Set<String> verbs) {
         CommandLine cl = new CommandLine(new SidecarCli(runner, daemon));
         cl.getCommandSpec().usageMessage().description(description());
         for (String v : verbs) cl.addSubcommand(v, VERBS.get(v));

@@ -5,6 +5,9 @@ import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.faultline.sidecar.experiment.change.KillPoints;
+import dev.faultline.sidecar.runtime.detect.Runtimes;
+import picocli.CommandLine;
 
 /** Every command's start: {@link Recovery} of what a crashed sidecar left, through the runtime the parsed flags name. */
 public final class StartupRecovery {
@@ -20,13 +23,13 @@ public final class StartupRecovery {
      * The start of every command: in pod mode too (a SIGKILLed pod-mode sidecar's changes are in our namespace or a
      * process's). A runtime that cannot be opened leaves container changes for later; the command then says why.
      */
-    public static void atStart(Journal journal, picocli.CommandLine.ParseResult parsed) {
+    public static void atStart(Journal journal, CommandLine.ParseResult parsed) {
         atStart(journal, (SidecarCli) parsed.commandSpec().userObject());
     }
 
     /** The command line's note before a command runs, on either parse path. */
     public static void warnIfPodModeAsPid1() {
-        if (!dev.faultline.sidecar.runtime.detect.Runtimes.anyOnThisNode() && ProcessHandle.current().pid() == 1) {
+        if (!Runtimes.anyOnThisNode() && ProcessHandle.current().pid() == 1) {
             // PID 1 of a PID namespace of our own: the watchdog is our child and dies with this container
             System.err.println("warning: pod mode without a shared PID namespace: a change's watchdog dies with this container, so after a "
                     + "SIGKILL the change stays until this sidecar starts again and reverts it from its journal (keep the journal on a volume)");
@@ -45,6 +48,6 @@ public final class StartupRecovery {
         } catch (RuntimeException e) {
             System.err.println("warning: journal recovery failed: " + e.getMessage());
         }
-        dev.faultline.sidecar.experiment.change.KillPoints.holdAfterRecovery();
+        KillPoints.holdAfterRecovery();
     }
 }

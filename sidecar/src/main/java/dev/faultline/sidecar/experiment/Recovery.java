@@ -11,6 +11,7 @@ import dev.faultline.sidecar.runtime.cri.FreezeChange;
 import dev.faultline.sidecar.targets.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Locale;
 
 /**
  * At start: undoes the changes a crashed or SIGKILLed sidecar left in force, as its journal lists them. Each is
@@ -39,7 +40,7 @@ public final class Recovery {
             int watchdogs = stopWatchdogs(e.id(), runtime); // before the revert: it must not fire on a later change
             boolean verified = change.revert();
             log.info("action=recover change={} container={} kind={} verified={} watchdogs_stopped={}", e.id(), e.containerId(),
-                    e.kind().name().toLowerCase(java.util.Locale.ROOT), verified, watchdogs);
+                    e.kind().name().toLowerCase(Locale.ROOT), verified, watchdogs);
             n++;
         }
         journal.compact();

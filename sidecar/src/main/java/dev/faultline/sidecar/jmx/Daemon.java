@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import java.util.concurrent.CountDownLatch;
+import dev.faultline.common.PrometheusEndpoint;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
+import java.util.function.Supplier;
 
 /** Runs the Sidecar MBean on a remote JMX port until SIGTERM, which stops every experiment and reverts it. */
 public final class Daemon {
@@ -21,12 +24,12 @@ public final class Daemon {
     public record Options(JmxOptions jmx, int metricsPort, String metricsHost) {
     }
 
-    public static int run(Options o, Journal journal, java.util.function.Supplier<dev.faultline.sidecar.runtime.ContainerRuntime> runtime) throws Exception {
+    public static int run(Options o, Journal journal, Supplier<ContainerRuntime> runtime) throws Exception {
         SidecarControl control = new SidecarControl(journal, runtime);
         ControlPlane plane = new ControlPlane();
         plane.register(new StandardMBean(control, SidecarMBean.class), new ObjectName("dev.faultline:type=Sidecar"));
         RemoteJmx.Connector connector = RemoteJmx.start(o.jmx(), plane.remote(), log);
-        if (o.metricsPort() > 0) dev.faultline.common.PrometheusEndpoint.start(o.metricsHost(), o.metricsPort(), SidecarMetrics.CONFIG, "faultline-metrics");
+        if (o.metricsPort() > 0) PrometheusEndpoint.start(o.metricsHost(), o.metricsPort(), SidecarMetrics.CONFIG, "faultline-metrics");
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int n = control.stopAll();

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.net.Inet6Address;
 
 /**
  * An IPv4 or IPv6 address, with an optional prefix length, checked before it goes into a tc or iptables argv.
@@ -32,7 +33,7 @@ public final class Cidr {
         if (!m6.matches() || !m6.group(1).contains(":")) return false;
         if (m6.group(2) != null && Integer.parseInt(m6.group(2)) > 128) return false;
         try {
-            return InetAddress.getByName(m6.group(1)) instanceof java.net.Inet6Address; // a literal with ':' is parsed, never looked up
+            return InetAddress.getByName(m6.group(1)) instanceof Inet6Address; // a literal with ':' is parsed, never looked up
         } catch (UnknownHostException e) {
             return false;
         }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Runs {@code tc}, {@code ip} and {@code iptables} in one target's network namespace: by {@code nsenter} when the
@@ -77,7 +79,7 @@ public interface NetnsExecutor {
      * our own namespace (pod mode), a process per command.
      */
     static NetnsExecutor nsenter(long pid) {
-        java.util.Optional<java.time.Instant> started = pid <= 0 ? java.util.Optional.empty()
+        Optional<Instant> started = pid <= 0 ? Optional.empty()
                 : ProcessHandle.of(pid).flatMap(p -> p.info().startInstant());
         NetnsShell shell = pid <= 0 ? null : new NetnsShell(pid);
         return new NetnsExecutor() {

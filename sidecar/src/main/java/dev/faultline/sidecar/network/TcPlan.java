@@ -2,6 +2,8 @@ package dev.faultline.sidecar.network;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The exact {@code tc}/{@code ip} commands that apply a shaping and the ones that revert it — pure argv, no
@@ -90,7 +92,7 @@ public final class TcPlan {
     /** The {@code qlen} that {@code ip -o link show} prints for a device (none printed: 0), or null if it says nothing. */
     public static Integer txQueueLen(String ipLinkShow) {
         if (!ipLinkShow.contains("mtu")) return null;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" qlen (\\d+)").matcher(ipLinkShow);
+        Matcher m = Pattern.compile(" qlen (\\d+)").matcher(ipLinkShow);
         return m.find() ? Integer.valueOf(m.group(1)) : 0;
     }
 

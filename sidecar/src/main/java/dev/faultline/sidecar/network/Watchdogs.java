@@ -3,6 +3,10 @@ package dev.faultline.sidecar.network;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * The watchdog of a network change: a shell outside the JVM that sleeps until the change's deadline, then runs
@@ -48,8 +52,8 @@ public final class Watchdogs {
     public static void stop(ProcessHandle watchdog) {
         watchdog.destroy();
         try {
-            watchdog.onExit().get(STOP_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            watchdog.onExit().get(STOP_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
             killTree(watchdog);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -62,7 +66,7 @@ public final class Watchdogs {
      * node, on every revert), and a watchdog that has not ended is alive, so its children are still its own.
      */
     private static void killTree(ProcessHandle watchdog) {
-        java.util.stream.Stream.concat(java.util.stream.Stream.of(watchdog), watchdog.descendants()).toList().forEach(ProcessHandle::destroyForcibly);
+        Stream.concat(Stream.of(watchdog), watchdog.descendants()).toList().forEach(ProcessHandle::destroyForcibly);
     }
 
     static final Duration STOP_WITHIN = Duration.ofSeconds(10);

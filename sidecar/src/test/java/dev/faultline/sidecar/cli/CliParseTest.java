@@ -10,6 +10,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Pumba's spellings parse to the same rule: pure parsing, nothing runs. */
 class CliParseTest {
@@ -30,9 +32,9 @@ class CliParseTest {
 
     @Test
     void anAtFileIsAWordNeverAFileRead() throws Exception {
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("faultline-args", ".txt");
+        Path file = Files.createTempFile("faultline-args", ".txt");
         try {
-            java.nio.file.Files.writeString(file, "--interval 1s kill other\n");
+            Files.writeString(file, "--interval 1s kill other\n");
             for (String[] words : List.of(new String[]{"kill", "@" + file}, new String[]{"--dry-run", "kill", "@" + file})) {
                 for (CommandLine cl : List.of(SidecarCli.commandLine(null), SidecarCli.commandLine(null, words))) {
                     CommandLine.ParseResult r = cl.parseArgs(words);
@@ -43,7 +45,7 @@ class CliParseTest {
             String[] missing = {"--dry-run", "kill", "@/no/such/file\u0000"};
             assertEquals("@/no/such/file\u0000", SidecarCli.commandLine(null, missing).parseArgs(missing).subcommand().matchedPositionals().get(0).stringValues().get(0));
         } finally {
-            java.nio.file.Files.deleteIfExists(file);
+            Files.deleteIfExists(file);
         }
     }
 

@@ -33,10 +33,10 @@ class ExperimentPlanTest {
     @Test
     void theScheduleAndTheSelectionAreValues() {
         ExperimentPlan p = plan("--runtime", "docker", "--random", "--interval", "1s", "--limit", "3", "--dry-run", "crash", "web");
-        assertEquals(new ExperimentPlan.Schedule(true, java.time.Duration.ofSeconds(1), 3, true), p.schedule());
+        assertEquals(new ExperimentPlan.Schedule(true, Duration.ofSeconds(1), 3, true), p.schedule());
         assertEquals("crash", p.verb());
-        assertEquals(new ExperimentPlan.Containers(java.util.List.of("web"), null, null, true), p.selection());
-        assertEquals(new ExperimentPlan.Pod(java.util.List.of("nginx")), plan("--pod", "kill", "nginx").selection());
+        assertEquals(new ExperimentPlan.Containers(List.of("web"), null, null, true), p.selection());
+        assertEquals(new ExperimentPlan.Pod(List.of("nginx")), plan("--pod", "kill", "nginx").selection());
     }
 
     @Test

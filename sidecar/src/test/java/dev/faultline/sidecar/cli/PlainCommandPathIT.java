@@ -11,6 +11,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.faultline.sidecar.runtime.docker.DockerHost;
 
 /**
  * The built jar against the real engine, each command twice: once in plain words (the fast path, no picocli) and once
@@ -55,9 +56,9 @@ class PlainCommandPathIT extends EngineTest {
                 List.of(new String[]{"pause", "--duration", "300ms", c}, new String[]{"pause", "--duration=300ms", c}),
                 List.of(new String[]{"restart", "--time", "1", c}, new String[]{"restart", "--time=1", c}));
         for (List<String[]> pair : pairs) {
-            dev.faultline.sidecar.runtime.docker.DockerHost.exec(List.of("docker", "start", c));
+            DockerHost.exec(List.of("docker", "start", c));
             Outcome plain = run(c, pair.get(0));
-            dev.faultline.sidecar.runtime.docker.DockerHost.exec(List.of("docker", "start", c));
+            DockerHost.exec(List.of("docker", "start", c));
             Outcome picocli = run(c, pair.get(1));
             String words = String.join(" ", pair.get(0));
             assertTrue(!plain.picocli() && picocli.picocli(), words + ": the paths taken (plain, picocli) " + plain.picocli() + " " + picocli.picocli());

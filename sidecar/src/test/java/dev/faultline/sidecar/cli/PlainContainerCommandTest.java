@@ -15,6 +15,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import dev.faultline.sidecar.security.HostileTemplates;
 
 /**
  * The fast path either declines a command line or yields exactly what picocli yields: every field of the parent
@@ -109,7 +110,7 @@ class PlainContainerCommandTest {
     @Test
     void hostileStringsAgreeWithPicocli() {
         long seed = Long.getLong("faultline.fuzz.seed", System.nanoTime());
-        List<String> templates = new ArrayList<>(dev.faultline.sidecar.security.HostileTemplates.TEMPLATES);
+        List<String> templates = new ArrayList<>(HostileTemplates.TEMPLATES);
         HostileStrings strings = new HostileStrings(seed, templates);
         int taken = 0, n = Integer.getInteger("faultline.sidecar.plain.count", 3_000);
         for (int k = 0; k < n; k++) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.file.Files;
 
 /**
  * One runtime's lane of the crash matrix: for each kind of change and each kill point, {@link #RUNS} sidecar starts
@@ -131,7 +132,7 @@ public final class CrashMatrix {
                     s.process.destroyForcibly();
                     s.process.waitFor();
                     lane.restore(t);
-                    java.nio.file.Files.deleteIfExists(sidecar.journal);
+                    Files.deleteIfExists(sidecar.journal);
                     continue;
                 }
             }

@@ -10,6 +10,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.faultline.sidecar.experiment.journal.Owner;
 
 /** Next-start recovery without an engine (pod mode): what a SIGKILLed pod-mode sidecar left is reverted too. */
 class RecoveryTest {
@@ -20,9 +21,9 @@ class RecoveryTest {
         long deadOwner = gone.pid();
         Path marker = dir.resolve("reverted");
         Journal j = new Journal(dir.resolve("journal"));
-        j.applying(new Journal.Entry("self-change", "self", new dev.faultline.sidecar.experiment.journal.Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo self > " + marker))));
-        j.applying(new Journal.Entry("process-change", "pid:" + deadOwner, new dev.faultline.sidecar.experiment.journal.Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo process >> " + marker))));
-        j.applying(new Journal.Entry("container-change", "0123456789ab", new dev.faultline.sidecar.experiment.journal.Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo container >> " + marker))));
+        j.applying(new Journal.Entry("self-change", "self", new Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo self > " + marker))));
+        j.applying(new Journal.Entry("process-change", "pid:" + deadOwner, new Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo process >> " + marker))));
+        j.applying(new Journal.Entry("container-change", "0123456789ab", new Owner(deadOwner, 0), 0, List.of(List.of("sh", "-c", "echo container >> " + marker))));
 
         assertEquals(2, Recovery.revertOrphans(j, null));
 

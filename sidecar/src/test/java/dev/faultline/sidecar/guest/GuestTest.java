@@ -13,6 +13,8 @@ import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.faultline.sidecar.network.Watchdogs;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * One fresh pair of namespaces per test, its prior state recorded, and everything removed after: the sidecars
@@ -26,7 +28,7 @@ abstract class GuestTest {
     private final List<SidecarProcess> sidecars = new ArrayList<>();
 
     @BeforeEach
-    void namespaces(org.junit.jupiter.api.TestInfo test) throws Exception {
+    void namespaces(TestInfo test) throws Exception {
         Steps.start(test.getDisplayName());
         ns = new NetnsPair();
         Steps.log("namespaces up");
@@ -76,7 +78,7 @@ abstract class GuestTest {
     }
 
     static List<ProcessHandle> watchdogs() {
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> dev.faultline.sidecar.network.Watchdogs.isWatchdog(c)).orElse(false)).toList();
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> Watchdogs.isWatchdog(c)).orElse(false)).toList();
     }
 
     /** The watchdog starts just after the last tc command, so a test that saw the qdisc may be a moment early. */

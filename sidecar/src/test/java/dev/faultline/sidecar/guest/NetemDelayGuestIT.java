@@ -3,6 +3,7 @@ package dev.faultline.sidecar.guest;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
 
 /**
  * netem delay, seen by ping RTTs from the app namespace: the delay is applied on the app's egress, so each echo
@@ -39,8 +40,8 @@ class NetemDelayGuestIT extends GuestTest {
         assertTrue(q.matches("(?s).*netem fa17: .*delay 100ms\\s+20ms 75%.*"), "the kernel holds the correlation: " + q);
         Ping p = Ping.probe(ns, NetnsPair.PEER4, 200, 0.02);
         double added = p.p50() - base.p50();
-        double min = java.util.Arrays.stream(p.replies()).min().orElseThrow() - base.p50();
-        double max = java.util.Arrays.stream(p.replies()).max().orElseThrow() - base.p50();
+        double min = Arrays.stream(p.replies()).min().orElseThrow() - base.p50();
+        double max = Arrays.stream(p.replies()).max().orElseThrow() - base.p50();
         double lag1 = Stats.lag1(p.replies());
         figure("delay, uniform jitter, correlation (nsenter -t pid)", "100 ms ± 20 ms, 75 % correlated",
                 f("p50 +%.1f ms, min +%.1f, max +%.1f, sd %.1f ms, lag-1 autocorrelation %.2f (%d probes)", added, min, max, Stats.stdev(p.replies()), lag1, p.sent()), cmd);

@@ -9,6 +9,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The app namespace's qdiscs and links come back byte for byte: when --duration ends, on stop (SIGTERM), and
@@ -52,7 +53,7 @@ class NetemRevertGuestIT extends GuestTest {
         figure("revert after SIGKILL: watchdog", "deadline 6 s + 2 s", f("reverted %.1f s after the qdisc was seen, no sidecar running", after), "netem --duration 6s --ingress delay --time 50; kill -9");
         assertEquals(prior, ns.state(), "the watchdog gave everything back");
         assertTrue(after > 5, "reverted at the deadline, not before: " + after + " s");
-        dogs.get(0).onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        dogs.get(0).onExit().get(30, TimeUnit.SECONDS);
         assertEquals(List.of(), watchdogs(), "the watchdog ends after its revert");
     }
 

@@ -3,6 +3,7 @@ package dev.faultline.sidecar.guest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.io.IOException;
 
 /**
  * Two network namespaces joined by a veth pair, each end named eth0 as in a container: "app" (10.99.0.1,
@@ -88,7 +89,7 @@ final class NetnsPair implements AutoCloseable {
             standInMark = "3600." + Long.toString(System.nanoTime() % 1_000_000);
             try {
                 standInProcess = new ProcessBuilder(inApp("sleep", standInMark)).start();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new AssertionError(e);
             }
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Locale;
 
 /**
  * The independent witness: busybox's ping (the host has no iputils ping) from the app namespace, one reply time
@@ -68,7 +69,7 @@ record Ping(String destination, int sent, int duplicates, double[] rtt) {
 
     String summary() {
         double[] r = replies();
-        return String.format(java.util.Locale.ROOT, "%s: %d sent, %d lost (%.1f%%), %d duplicates (%.1f%%), rtt p50 %.2f p99 %.2f min %.2f max %.2f sd %.2f ms",
+        return String.format(Locale.ROOT, "%s: %d sent, %d lost (%.1f%%), %d duplicates (%.1f%%), rtt p50 %.2f p99 %.2f min %.2f max %.2f sd %.2f ms",
                 destination, sent, lost(), lossPercent(), duplicates, duplicatePercent(), r.length == 0 ? Double.NaN : p50(), r.length == 0 ? Double.NaN : p99(),
                 Arrays.stream(r).min().orElse(Double.NaN), Arrays.stream(r).max().orElse(Double.NaN), Stats.stdev(r));
     }

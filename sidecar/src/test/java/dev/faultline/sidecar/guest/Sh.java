@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /** Runs a command to its end. Guest timeouts are generous: processes start about 20x slower under TCG. */
 final class Sh {
@@ -20,7 +23,7 @@ final class Sh {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             // read on another thread so that the timeout holds even if the command never closes its output
-            var text = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            var text = CompletableFuture.supplyAsync(() -> {
                 try {
                     return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 } catch (IOException e) {
@@ -32,7 +35,7 @@ final class Sh {
                 throw new AssertionError("timed out after " + timeout + ": " + String.join(" ", argv));
             }
             return new Out(p.exitValue(), text.get(10, TimeUnit.SECONDS));
-        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (IOException | ExecutionException | TimeoutException e) {
             throw new AssertionError("cannot run " + String.join(" ", argv) + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

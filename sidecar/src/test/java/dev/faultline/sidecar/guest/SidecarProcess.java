@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.Locale;
 
 /**
  * The built sidecar jar run as a user runs it, in pod mode (the guest has no engine): either inside the app
@@ -84,7 +85,7 @@ final class SidecarProcess implements AutoCloseable {
     }
 
     static String secondsSince(long t0) {
-        return String.format(java.util.Locale.ROOT, "%.1fs", (System.nanoTime() - t0) / 1e9);
+        return String.format(Locale.ROOT, "%.1fs", (System.nanoTime() - t0) / 1e9);
     }
 
     String output() {

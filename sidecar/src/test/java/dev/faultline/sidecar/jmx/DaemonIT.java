@@ -24,6 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** The daemon driven over remote JMX, as a host process and as the container image users run. */
 class DaemonIT extends EngineTest {
@@ -122,8 +124,8 @@ class DaemonIT extends EngineTest {
 
     @Test
     void aPasswordFileKeepsOutClientsWithoutCredentials() throws Exception {
-        java.nio.file.Path pw = java.nio.file.Files.createTempFile("faultline-jmx", ".password");
-        java.nio.file.Files.writeString(pw, "operator s3cret\n");
+        Path pw = Files.createTempFile("faultline-jmx", ".password");
+        Files.writeString(pw, "operator s3cret\n");
         int jmxPort = freePort();
         Process daemon = new Sidecar().start("daemon", "--jmx-port", Integer.toString(jmxPort), "--jmx-password-file", pw.toString());
         try {
@@ -137,7 +139,7 @@ class DaemonIT extends EngineTest {
         } finally {
             daemon.destroy();
             daemon.waitFor(20, TimeUnit.SECONDS);
-            java.nio.file.Files.deleteIfExists(pw);
+            Files.deleteIfExists(pw);
         }
     }
 
@@ -168,8 +170,8 @@ class DaemonIT extends EngineTest {
             String open = DockerHost.exec(List.of("docker", "run", "--rm", "--label", "dev.faultline.test=" + docker.run,
                     "-v", "/var/run/docker.sock:/var/run/docker.sock", image, "daemon", "--jmx-port", Integer.toString(port)));
             assertTrue(open.contains("--jmx-host 0.0.0.0 is not loopback: give --jmx-password-file"), open);
-            java.nio.file.Path secrets = java.nio.file.Files.createTempDirectory("faultline-secrets");
-            java.nio.file.Files.writeString(secrets.resolve("jmx.password"), "operator s3cret\n");
+            Path secrets = Files.createTempDirectory("faultline-secrets");
+            Files.writeString(secrets.resolve("jmx.password"), "operator s3cret\n");
             Credentials operator = new Credentials("operator", "s3cret");
             // the one port is the same inside and out: the RMI stub names it
             String out = DockerHost.exec(List.of("docker", "run", "-d", "--name", sidecar, "--label", "dev.faultline.test=" + docker.run,

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
+import java.io.IOException;
+import java.util.ArrayList;
 
 /** The batch script run by the real shell: every command's words arrive intact, and the check stops at the first failure. */
 class BatchTest {
@@ -63,7 +65,7 @@ class BatchTest {
     }
 
     private static List<String> concat(List<String> a, String b) {
-        List<String> out = new java.util.ArrayList<>(a);
+        List<String> out = new ArrayList<>(a);
         out.add(b);
         return out;
     }
@@ -71,7 +73,7 @@ class BatchTest {
     private static List<String> read(Path p) {
         try {
             return Files.readAllLines(p);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.faultline.sidecar.experiment.journal.Owner;
+import java.nio.file.Files;
 
 /** The exact commands the sidecar builds: pure values, no engine needed. */
 class NetemArgvTest {
@@ -117,8 +119,8 @@ class NetemArgvTest {
     void journalKeepsWhatIsStillInForce(@TempDir Path dir) {
         Journal j = new Journal(dir.resolve("journal"));
         List<List<String>> revert = List.of(List.of("tc", "qdisc", "del", "dev", "eth0", "root", "handle", "fa17:"));
-        j.applying(new Journal.Entry("a", "c1", new dev.faultline.sidecar.experiment.journal.Owner(1, 0), 0, revert));
-        j.applying(new Journal.Entry("b", "c2", dev.faultline.sidecar.experiment.journal.Owner.current(), 0, revert));
+        j.applying(new Journal.Entry("a", "c1", new Owner(1, 0), 0, revert));
+        j.applying(new Journal.Entry("b", "c2", Owner.current(), 0, revert));
         j.reverted("a");
         List<Journal.Entry> open = j.pending();
         assertEquals(1, open.size());
@@ -135,21 +137,21 @@ class NetemArgvTest {
      */
     @Test
     void aReusedPidDoesNotOwnTheChange(@TempDir Path dir) throws Exception {
-        dev.faultline.sidecar.experiment.journal.Owner me = dev.faultline.sidecar.experiment.journal.Owner.current();
+        Owner me = Owner.current();
         assertTrue(me.startMillis() > 0, "this JVM's start time is known: " + me);
         assertFalse(me.gone(), "alive, same start");
-        assertTrue(new dev.faultline.sidecar.experiment.journal.Owner(me.pid(), me.startMillis() - 60_000).gone(), "the PID is another process now");
+        assertTrue(new Owner(me.pid(), me.startMillis() - 60_000).gone(), "the PID is another process now");
         Process ended = new ProcessBuilder("true").start();
         ended.waitFor();
-        assertTrue(new dev.faultline.sidecar.experiment.journal.Owner(ended.pid(), 0).gone(), "ended");
+        assertTrue(new Owner(ended.pid(), 0).gone(), "ended");
         // a journal line from before start times were recorded: the bare PID still reads, as liveness only
         Path file = dir.resolve("journal");
-        java.nio.file.Files.writeString(file, "APPLY\told\tc1\t" + me.pid() + "\t0\ttc\u001fqdisc\n");
+        Files.writeString(file, "APPLY\told\tc1\t" + me.pid() + "\t0\ttc\u001fqdisc\n");
         Journal.Entry old = new Journal(file).pending().get(0);
-        assertEquals(new dev.faultline.sidecar.experiment.journal.Owner(me.pid(), 0), old.owner());
+        assertEquals(new Owner(me.pid(), 0), old.owner());
         assertFalse(old.orphaned(), "a live PID of an old line still owns it");
         Journal j = new Journal(dir.resolve("journal2"));
-        j.applying(new Journal.Entry("x", "c1", new dev.faultline.sidecar.experiment.journal.Owner(me.pid(), me.startMillis() + 5_000), 0, List.of(List.of("true"))));
+        j.applying(new Journal.Entry("x", "c1", new Owner(me.pid(), me.startMillis() + 5_000), 0, List.of(List.of("true"))));
         assertTrue(j.pending().get(0).orphaned(), "written and read back with its start time, it is seen as another process's");
     }
 }

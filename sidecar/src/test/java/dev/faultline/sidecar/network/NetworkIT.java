@@ -23,6 +23,9 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.faultline.sidecar.experiment.journal.Journal;
+import java.util.ArrayList;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Network changes in a real container's namespace, measured from the host over a port published on 127.0.0.1
@@ -235,7 +238,7 @@ class NetworkIT extends EngineTest {
     List<ProcessHandle> watchdogs() {
         String shortId = docker.inspect(web, "{{.Id}}").substring(0, 12);
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> dev.faultline.sidecar.network.Watchdogs.isWatchdog(c) && c.contains(shortId)).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> Watchdogs.isWatchdog(c) && c.contains(shortId)).orElse(false))
                 .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
                 .toList();
     }
@@ -356,11 +359,11 @@ class NetworkIT extends EngineTest {
     /** The preflight: on a kernel without sch_netem every netem verb is refused up front and leaves nothing. */
     @Test
     void netemVerbsAreRefusedUpFrontWithoutSchNetemAndLeaveNothing() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(DockerHost.kernelHasNetem(), "this kernel has netem: the netem guest suite covers it");
+        Assumptions.assumeFalse(DockerHost.kernelHasNetem(), "this kernel has netem: the netem guest suite covers it");
         for (List<String> verb : List.of(List.of("delay", "--time", "100", "--jitter", "10"), List.of("loss", "--percent", "30"),
                 List.of("duplicate", "--percent", "5"), List.of("corrupt", "--percent", "5"))) {
             for (boolean ingress : new boolean[]{false, true}) {
-                List<String> args = new java.util.ArrayList<>(List.of("netem", "--duration", "30s"));
+                List<String> args = new ArrayList<>(List.of("netem", "--duration", "30s"));
                 if (ingress) args.add("--ingress");
                 args.addAll(verb);
                 args.add(web);
@@ -374,7 +377,7 @@ class NetworkIT extends EngineTest {
         }
         assertFalse(shaped(web), "no qdisc left: " + qdiscs(web));
         assertFalse(docker.inNetns(web, "ip", "link", "show").contains("flifb"), "no IFB device left");
-        assertTrue(new dev.faultline.sidecar.experiment.journal.Journal(sidecar.journal).pending().isEmpty(), "no journal entry");
+        assertTrue(new Journal(sidecar.journal).pending().isEmpty(), "no journal entry");
         Sidecar.Run rate = sidecar.run("--dry-run", "netem", "--duration", "1s", "rate", "--rate", "1mbit", web);
         assertEquals(0, rate.exitCode(), "rate needs no netem: " + rate.output());
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.TimeUnit;
 
 /** The watchdog's argv, and the constant script run by a real {@code sh}: words stay words. */
 class WatchdogScriptTest {
@@ -42,7 +43,7 @@ class WatchdogScriptTest {
                 List.of("false"),
                 List.of("sh", "-c", "printf 'last|' >> " + out)));
         Process p = new ProcessBuilder(argv).start();
-        assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertEquals("one|" + hostile + "|two words||last|", Files.readString(out), "each command ran once, in order, with its words");
         assertFalse(Files.exists(pwned), "no word was run by the shell");
     }

@@ -22,6 +22,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * BENCHMARKS.md's CRI figures, one run: JMX {@code run("crash …")} until CRI reports EXITED against a plain
@@ -40,8 +46,8 @@ class CriBenchmarkIT extends CriTest {
             port = s.getLocalPort();
         }
         Process daemon = sidecar.start("--runtime-endpoint", CriNode.ENDPOINT, "daemon", "--jmx-port", Integer.toString(port));
-        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(daemon.getInputStream())).lines().forEach(log::add));
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(daemon.getInputStream())).lines().forEach(log::add));
         reader.setDaemon(true);
         reader.start();
         try (JMXConnector c = JmxClient.await("127.0.0.1", port, sidecar.credentials(port), 30_000)) {
@@ -71,7 +77,7 @@ class CriBenchmarkIT extends CriTest {
                 plain.add((System.nanoTime() - t1) / 1e6);
             }
             StringBuilder rounds = new StringBuilder(); // in order: a slow first round (the daemon's first crash) reads apart from a tail
-            for (int i = 0; i < ROUNDS; i++) rounds.append(String.format(java.util.Locale.ROOT, " %.0f/%.0f", viaJmx.get(i), plain.get(i)));
+            for (int i = 0; i < ROUNDS; i++) rounds.append(String.format(Locale.ROOT, " %.0f/%.0f", viaJmx.get(i), plain.get(i)));
             System.out.println("[faultline-sidecar-it] CRI crash rounds in order, ms via JMX/plain:" + rounds);
             System.out.printf("[faultline-sidecar-it] CRI crash via JMX run() -> EXITED: median %.1f ms p90 %.1f ms; plain kill -9 -> EXITED: median %.1f ms p90 %.1f ms; "
                             + "ratio median %.2fx p90 %.2fx (%d rounds, load %s)%n",
@@ -105,7 +111,7 @@ class CriBenchmarkIT extends CriTest {
     @Test
     void netemRateApplyAndRevertOfTwoBuildsSideBySide() throws Exception {
         String beforeJar = System.getProperty("faultline.sidecar.jar.before");
-        org.junit.jupiter.api.Assumptions.assumeTrue(beforeJar != null && Files.isRegularFile(Path.of(beforeJar)),
+        Assumptions.assumeTrue(beforeJar != null && Files.isRegularFile(Path.of(beforeJar)),
                 "skipped: no -Dfaultline.sidecar.jar.before=<jar of the build to compare with> (given: " + beforeJar + ")");
         CriNode.Pod shaped = node.runPod("bench", node.run + "-pair", Map.of());
         node.startContainer(shaped, "app", CriRuntimeIT.TICKER);
@@ -151,7 +157,7 @@ class CriBenchmarkIT extends CriTest {
     }
 
     private static double field(String line, String key) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(key + "=([0-9.]+)").matcher(line);
+        Matcher m = Pattern.compile(key + "=([0-9.]+)").matcher(line);
         assertTrue(m.find(), key + " in " + line);
         return Double.parseDouble(m.group(1));
     }

@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One sidecar daemon, its log read as it writes it, and its JMX connection. */
 final class CriDaemon implements AutoCloseable {
@@ -24,7 +29,7 @@ final class CriDaemon implements AutoCloseable {
             port = s.getLocalPort();
         }
         process = sidecar.start("--runtime-endpoint", CriNode.ENDPOINT, "daemon", "--jmx-port", Integer.toString(port));
-        Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream())).lines().forEach(log::add));
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(process.getInputStream())).lines().forEach(log::add));
         reader.setDaemon(true);
         reader.start();
         connector = JmxClient.await("127.0.0.1", port, sidecar.credentials(port), 30_000);
@@ -42,7 +47,7 @@ final class CriDaemon implements AutoCloseable {
     public void close() throws Exception {
         try {
             connector.close();
-        } catch (java.io.IOException gone) {
+        } catch (IOException gone) {
             // a daemon a test SIGKILLed
         }
         process.destroy();
@@ -62,7 +67,7 @@ final class CriDaemon implements AutoCloseable {
     }
 
     static double field(String line, String key) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(key + "=([0-9.]+)").matcher(line);
+        Matcher m = Pattern.compile(key + "=([0-9.]+)").matcher(line);
         if (!m.find()) throw new AssertionError(key + " in " + line);
         return Double.parseDouble(m.group(1));
     }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.grpc.MethodDescriptor;
 
 /**
  * Stands in for kubelet on the private containerd of {@code .ci/containerd.sh}: pod sandboxes and containers with the
@@ -168,7 +169,7 @@ final class CriNode implements AutoCloseable {
         return out;
     }
 
-    <Q, R> R call(io.grpc.MethodDescriptor<Q, R> method, Q request) {
+    <Q, R> R call(MethodDescriptor<Q, R> method, Q request) {
         return CriCalls.call(channel, method, request, DEADLINE);
     }
 

@@ -21,6 +21,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
+import dev.faultline.sidecar.experiment.journal.Journal;
+import io.grpc.StatusRuntimeException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 
 /**
  * The built sidecar jar, run as an operator runs it on a containerd node ({@code --runtime-endpoint}), against pods
@@ -43,7 +49,7 @@ class CriSidecarIT extends CriTest {
     }
 
     private Process start(String... args) throws Exception {
-        List<String> all = new java.util.ArrayList<>(List.of("--runtime-endpoint", CriNode.ENDPOINT));
+        List<String> all = new ArrayList<>(List.of("--runtime-endpoint", CriNode.ENDPOINT));
         all.addAll(List.of(args));
         return sidecar.start(all.toArray(String[]::new));
     }
@@ -98,7 +104,7 @@ class CriSidecarIT extends CriTest {
         CriNode.Pod self = node.runPod("shop", p + "-web-self", Map.of());
         String own = node.startContainer(self, "app", CriRuntimeIT.TICKER);
         Map<String, String> ownPod = Map.of("FAULTLINE_POD_UID", self.uid());
-        Map<String, String> candidates = new java.util.LinkedHashMap<>(); // container id -> its target name
+        Map<String, String> candidates = new LinkedHashMap<>(); // container id -> its target name
         int made = 0;
         for (int round = 0; round < 8; round++) {
             while (candidates.size() < 3) {
@@ -107,7 +113,7 @@ class CriSidecarIT extends CriTest {
             }
             Sidecar.Run r = run(ownPod, "--random", "crash", "--signal", "SIGKILL", "re2:" + p + "-web");
             assertEquals(0, r.exitCode(), r.output());
-            List<String> exited = new java.util.ArrayList<>();
+            List<String> exited = new ArrayList<>();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (exited.isEmpty() && System.nanoTime() < end) {
                 for (String id : candidates.keySet())
@@ -148,7 +154,7 @@ class CriSidecarIT extends CriTest {
         assertEquals(0, run("kill", "shop/" + node.run + "-kill/app").exitCode());
         assertEquals(ContainerState.CONTAINER_EXITED, node.status(killed).getState());
         assertEquals(0, run("rm", "shop/" + node.run + "-rm/app").exitCode());
-        assertThrows(io.grpc.StatusRuntimeException.class, () -> node.status(removed), "still listed after rm");
+        assertThrows(StatusRuntimeException.class, () -> node.status(removed), "still listed after rm");
 
         Sidecar.Run restart = run("restart", "re2:" + node.run);
         assertEquals(1, restart.exitCode(), restart.output());
@@ -210,7 +216,7 @@ class CriSidecarIT extends CriTest {
         while (freezer.frozen() && System.nanoTime() < end) Thread.sleep(50);
         assertFalse(freezer.frozen(), "the watchdog did not thaw it");
         System.out.printf("[faultline-sidecar-it] watchdog thawed %d ms after the SIGKILL%n", (System.nanoTime() - t0) / 1_000_000);
-        assertEquals(1, new dev.faultline.sidecar.experiment.journal.Journal(sidecar.journal).pending().size(),
+        assertEquals(1, new Journal(sidecar.journal).pending().size(),
                 "the journal keeps it until a start verifies it");
     }
 
@@ -249,7 +255,7 @@ class CriSidecarIT extends CriTest {
     }
 
     private static void awaitLine(Process p, String word) throws Exception {
-        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+        var lines = new BufferedReader(new InputStreamReader(p.getInputStream()));
         for (String line; (line = lines.readLine()) != null; ) {
             if (line.contains(word)) return;
         }

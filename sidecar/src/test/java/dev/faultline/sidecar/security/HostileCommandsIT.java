@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.faultline.common.probe.OtherUser;
+import dev.faultline.common.words.Printable;
 
 /**
  * Hostile strings through the daemon's {@code run()} over the real remote connector. The daemon runs in a
@@ -37,7 +39,7 @@ class HostileCommandsIT {
 
     @Test
     void hostileStringsThroughRunChangeNothingAndSpawnNothing(@TempDir Path dir) throws Exception {
-        dev.faultline.common.probe.OtherUser.ensure(); // the same need: root, for the namespaces
+        OtherUser.ensure(); // the same need: root, for the namespaces
         long seed = Long.getLong("faultline.fuzz.seed", System.nanoTime());
         HostileStrings strings = new HostileStrings(seed, TEMPLATES);
         Path pwned = Path.of("/tmp", strings.marker());
@@ -90,6 +92,6 @@ class HostileCommandsIT {
     }
 
     static String printable(String s) {
-        return dev.faultline.common.words.Printable.message(s);
+        return Printable.message(s);
     }
 }

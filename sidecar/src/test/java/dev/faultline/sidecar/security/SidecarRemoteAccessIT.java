@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.management.BadAttributeValueExpException;
 
 /**
  * The sidecar daemon runs as root and holds the engine socket: its port must give a neighbour nothing. Seen from
@@ -109,7 +110,7 @@ class SidecarRemoteAccessIT {
             Credentials generated = daemon.sidecar.credentials(port);
             JmxClient.await("127.0.0.1", port, generated, 30_000).close();
             Exception e = assertThrows(Exception.class, () -> JMXConnectorFactory.connect(JmxClient.url("127.0.0.1", port),
-                    Map.of(JMXConnector.CREDENTIALS, new javax.management.BadAttributeValueExpException("gadget"))));
+                    Map.of(JMXConnector.CREDENTIALS, new BadAttributeValueExpException("gadget"))));
             assertTrue(String.valueOf(e).contains("before authentication") || String.valueOf(e.getCause()).contains("before authentication"), "refused: " + e);
             assertTrue(daemon.logged("refused a javax.management.BadAttributeValueExpException sent by 127.0.0.1 before authentication"), daemon.output());
             try (JMXConnector again = JmxClient.connect("127.0.0.1", port, generated)) {

@@ -1,11 +1,14 @@
 package dev.faultline.agent.bootstrap;
 
+import java.util.Locale;
+
+
 /** What a fault does. */
 public enum Action {
     LATENCY, ERROR, HANG, THROTTLE, EXIT, HALT, STRESS;
 
     public String word() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** Process faults act on the whole JVM and take no {@code on=}. */

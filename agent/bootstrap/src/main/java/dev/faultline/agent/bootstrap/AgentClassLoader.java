@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.List;
 
 /**
  * The agent's own class loader (OpenTelemetry's {@code AgentClassLoader}, Elastic's {@code ShadedClassLoader}):
@@ -92,6 +93,6 @@ public final class AgentClassLoader extends ClassLoader {
     @Override
     protected Enumeration<URL> findResources(String name) {
         URL url = findResource(name);
-        return url == null ? Collections.emptyEnumeration() : Collections.enumeration(java.util.List.of(url));
+        return url == null ? Collections.emptyEnumeration() : Collections.enumeration(List.of(url));
     }
 }

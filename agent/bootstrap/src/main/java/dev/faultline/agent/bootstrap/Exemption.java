@@ -1,5 +1,8 @@
 package dev.faultline.agent.bootstrap;
 
+import java.util.Arrays;
+
+
 /**
  * The one exemption policy: the agent's own traffic and control threads are never faulted, so a 100 % error
  * rule cannot lock the operator out. Network hooks skip connections on the agent's listening ports (JMX,
@@ -16,7 +19,7 @@ public final class Exemption {
     public static void exemptLocalPort(int port) {
         if (port <= 0) return;
         int[] old = ports;
-        int[] next = java.util.Arrays.copyOf(old, old.length + 1);
+        int[] next = Arrays.copyOf(old, old.length + 1);
         next[old.length] = port;
         ports = next;
     }

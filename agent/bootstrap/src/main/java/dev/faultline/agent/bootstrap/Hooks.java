@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.function.UnaryOperator;
 
 /**
  * The static entry points that advice inlined into JDK classes calls. Loaded by the bootstrap class loader.
@@ -23,7 +24,7 @@ public final class Hooks {
      * write. Network and method rules are armed from different threads: the lock (never taken by a hook) keeps
      * one change from undoing another.
      */
-    public static synchronized void publish(java.util.function.UnaryOperator<RuleTable> change) {
+    public static synchronized void publish(UnaryOperator<RuleTable> change) {
         table = change.apply(table);
     }
 

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Locale;
+import java.net.UnknownHostException;
 
 /**
  * {@code host=}: a glob over a host name or IP literal ({@code *.internal}, {@code 10.0.*}) or a CIDR block
@@ -50,7 +51,7 @@ public final class HostSelector {
         byte[] bytes;
         try {
             bytes = InetAddress.getByName(ip).getAddress(); // a literal: no name service involved
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new Refusal("host=" + value + ": not an IP address");
         }
         if (bits < 0 || bits > bytes.length * 8) {
@@ -94,7 +95,7 @@ public final class HostSelector {
     private boolean matchesLiteral(String literal) {
         try {
             return inNetwork(InetAddress.getByName(literal));
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }

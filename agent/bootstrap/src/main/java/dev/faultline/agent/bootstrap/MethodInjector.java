@@ -2,6 +2,7 @@ package dev.faultline.agent.bootstrap;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
 
 /**
  * What an armed {@code on=method} fault does at a call: its slot, its gate, and the exception it makes.
@@ -37,7 +38,7 @@ public final class MethodInjector {
         CallDepth d = CallDepth.current();
         if (d.control) return d; // exit() finds depth 0 for this slot and leaves it so
         int[] depth = d.counts;
-        if (depth.length <= slot) depth = d.counts = java.util.Arrays.copyOf(depth, Math.max(slot + 1, depth.length * 2));
+        if (depth.length <= slot) depth = d.counts = Arrays.copyOf(depth, Math.max(slot + 1, depth.length * 2));
         if (depth[slot]++ > 0) return d; // an inner layer of a call this rule already considered
         boolean fire;
         try {

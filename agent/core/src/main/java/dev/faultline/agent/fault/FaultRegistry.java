@@ -19,6 +19,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 
 /** The armed faults: arm, disarm, expire. The control plane (JMX, faults file) goes through here only. */
 public final class FaultRegistry {
@@ -49,7 +51,7 @@ public final class FaultRegistry {
      */
     private Runnable hooksInstaller;
     /** Opened once the hooks are in place; arm() waits for it so no fault is accepted before it can act. */
-    private final java.util.concurrent.CountDownLatch hooksInstalled = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch hooksInstalled = new CountDownLatch(1);
 
     /** Installs the hooks on the first arm(); see {@link #hooksInstaller}. */
     public synchronized void installHooksOnFirstArm(Runnable installer) {
@@ -79,7 +81,7 @@ public final class FaultRegistry {
     }
 
     /** Restores what clear() disarmed (a method rule's original bytes), so that clear() itself never waits for it. */
-    private final java.util.concurrent.ExecutorService restorer = Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService restorer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "faultline-restore");
         t.setDaemon(true);
         return t;

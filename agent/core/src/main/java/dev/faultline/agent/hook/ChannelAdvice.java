@@ -4,6 +4,7 @@ import dev.faultline.agent.bootstrap.Hooks;
 import net.bytebuddy.asm.Advice;
 
 import java.net.SocketAddress;
+import java.io.IOException;
 
 /**
  * Advice inlined into {@code sun.nio.ch.SocketChannelImpl}: NIO clients and servers (JDK HttpClient, Netty,
@@ -16,7 +17,7 @@ public final class ChannelAdvice {
     /** {@code connect(SocketAddress)}: non-blocking or blocking without a timeout of its own. */
     public static final class Connect {
         @Advice.OnMethodEnter
-        static void enter(@Advice.Argument(0) SocketAddress remote) throws java.io.IOException {
+        static void enter(@Advice.Argument(0) SocketAddress remote) throws IOException {
             Hooks.channelConnect(remote, 0);
         }
     }
@@ -24,7 +25,7 @@ public final class ChannelAdvice {
     /** {@code blockingConnect(SocketAddress, long nanos)}: the socket adaptor's timed connect. */
     public static final class TimedConnect {
         @Advice.OnMethodEnter
-        static void enter(@Advice.Argument(0) SocketAddress remote, @Advice.Argument(1) long timeoutNanos) throws java.io.IOException {
+        static void enter(@Advice.Argument(0) SocketAddress remote, @Advice.Argument(1) long timeoutNanos) throws IOException {
             Hooks.channelConnect(remote, timeoutNanos);
         }
     }
@@ -33,7 +34,7 @@ public final class ChannelAdvice {
     public static final class Read {
         @Advice.OnMethodEnter
         static void enter(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                          @Advice.FieldValue("localAddress") SocketAddress local) throws java.io.IOException {
+                          @Advice.FieldValue("localAddress") SocketAddress local) throws IOException {
             Hooks.channelRead(remote, local, 0);
         }
 
@@ -48,7 +49,7 @@ public final class ChannelAdvice {
     public static final class TimedRead {
         @Advice.OnMethodEnter
         static void enter(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                          @Advice.FieldValue("localAddress") SocketAddress local, @Advice.Argument(3) long timeoutNanos) throws java.io.IOException {
+                          @Advice.FieldValue("localAddress") SocketAddress local, @Advice.Argument(3) long timeoutNanos) throws IOException {
             Hooks.channelRead(remote, local, timeoutNanos);
         }
 
@@ -63,7 +64,7 @@ public final class ChannelAdvice {
     public static final class Write {
         @Advice.OnMethodEnter
         static void enter(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                          @Advice.FieldValue("localAddress") SocketAddress local) throws java.io.IOException {
+                          @Advice.FieldValue("localAddress") SocketAddress local) throws IOException {
             Hooks.channelWrite(remote, local);
         }
 
@@ -78,7 +79,7 @@ public final class ChannelAdvice {
     public static final class WriteFully {
         @Advice.OnMethodEnter
         static void enter(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                          @Advice.FieldValue("localAddress") SocketAddress local) throws java.io.IOException {
+                          @Advice.FieldValue("localAddress") SocketAddress local) throws IOException {
             Hooks.channelWrite(remote, local);
         }
 

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
 
 /**
  * Installs the network hooks once, on the first {@code add()} (FaultRegistry), into the JDK classes every TCP client
@@ -66,7 +69,7 @@ public final class NetworkInstrumentation {
         log.debug("network hooks installed in {} classes ({} errors)", TRANSFORMED.get(), ERRORS.get());
     }
 
-    private static net.bytebuddy.asm.AsmVisitorWrapper advice(Class<?> adviceClass, ClassFileLocator locator,
+    private static AsmVisitorWrapper advice(Class<?> adviceClass, ClassFileLocator locator,
                                                               ElementMatcher<? super MethodDescription> on) {
         return Advice.to(adviceClass, locator).on(on);
     }
@@ -82,8 +85,8 @@ public final class NetworkInstrumentation {
 
     private static final class CountingListener extends AgentBuilder.Listener.Adapter {
         @Override
-        public void onTransformation(net.bytebuddy.description.type.TypeDescription type, ClassLoader loader, JavaModule module,
-                                     boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
+                                     boolean loaded, DynamicType dynamicType) {
             TRANSFORMED.incrementAndGet();
         }
 

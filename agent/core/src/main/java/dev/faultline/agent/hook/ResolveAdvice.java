@@ -2,6 +2,7 @@ package dev.faultline.agent.hook;
 
 import dev.faultline.agent.bootstrap.Hooks;
 import net.bytebuddy.asm.Advice;
+import java.net.UnknownHostException;
 
 /** Advice inlined into {@code InetAddress.getAllByName(String)}: every name look-up goes through it. */
 public final class ResolveAdvice {
@@ -9,7 +10,7 @@ public final class ResolveAdvice {
     }
 
     @Advice.OnMethodEnter
-    static void enter(@Advice.Argument(0) String host) throws java.net.UnknownHostException {
+    static void enter(@Advice.Argument(0) String host) throws UnknownHostException {
         Hooks.resolve(host);
     }
 }

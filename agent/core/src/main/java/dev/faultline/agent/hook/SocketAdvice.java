@@ -5,6 +5,7 @@ import net.bytebuddy.asm.Advice;
 
 import java.net.InetAddress;
 import java.net.SocketAddress;
+import java.io.IOException;
 
 /**
  * Advice inlined into {@code sun.nio.ch.NioSocketImpl}, the implementation behind every {@code java.net.Socket}
@@ -17,7 +18,7 @@ public final class SocketAdvice {
 
     public static final class Connect {
         @Advice.OnMethodEnter
-        static void enter(@Advice.Argument(0) SocketAddress remote, @Advice.Argument(1) int timeoutMillis) throws java.io.IOException {
+        static void enter(@Advice.Argument(0) SocketAddress remote, @Advice.Argument(1) int timeoutMillis) throws IOException {
             Hooks.socketConnect(remote, timeoutMillis);
         }
     }
@@ -25,7 +26,7 @@ public final class SocketAdvice {
     public static final class Read {
         @Advice.OnMethodEnter
         static void enter(@Advice.FieldValue("address") InetAddress peer, @Advice.FieldValue("port") int peerPort,
-                          @Advice.FieldValue("localport") int localPort, @Advice.FieldValue("timeout") int timeout) throws java.io.IOException {
+                          @Advice.FieldValue("localport") int localPort, @Advice.FieldValue("timeout") int timeout) throws IOException {
             Hooks.socketRead(peer, peerPort, localPort, timeout);
         }
 
@@ -39,7 +40,7 @@ public final class SocketAdvice {
     public static final class Write {
         @Advice.OnMethodEnter
         static void enter(@Advice.FieldValue("address") InetAddress peer, @Advice.FieldValue("port") int peerPort,
-                          @Advice.FieldValue("localport") int localPort) throws java.io.IOException {
+                          @Advice.FieldValue("localport") int localPort) throws IOException {
             Hooks.socketWrite(peer, peerPort, localPort);
         }
 

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.faultline.common.jmx.ControlPlane;
 import javax.management.StandardMBean;
+import javax.management.NotCompliantMBeanException;
 
 /**
  * Registers the Agent MBean, one MBean per action, and one per armed fault (removed when it is disarmed), in the
@@ -36,7 +37,7 @@ public final class FaultBeans implements FaultRegistry.Listener {
     private static <T> StandardMBean standard(T impl, Class<T> type) {
         try {
             return new StandardMBean(impl, type);
-        } catch (javax.management.NotCompliantMBeanException e) {
+        } catch (NotCompliantMBeanException e) {
             throw new IllegalStateException(type + " is not an MBean interface", e);
         }
     }

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.HashSet;
 
 
 /**
@@ -115,7 +116,7 @@ public final class MethodFaults implements FaultHandler {
             Class<?> type = exceptionClass(failure.exception(), loader);
             boolean checked = !RuntimeException.class.isAssignableFrom(type) && !Error.class.isAssignableFrom(type);
             if (checked && !spec.force()) {
-                checkedNames = new java.util.HashSet<>();
+                checkedNames = new HashSet<>();
                 for (Class<?> t = type; t != null; t = t.getSuperclass()) checkedNames.add(t.getName());
                 MethodSelector check = new MethodSelector(spec, checkedNames);
                 for (Method m : named) {

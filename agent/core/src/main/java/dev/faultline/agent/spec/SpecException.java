@@ -1,6 +1,8 @@
 package dev.faultline.agent.spec;
 
 import dev.faultline.agent.bootstrap.Refusal;
+import dev.faultline.common.words.Printable;
+import java.util.function.Supplier;
 
 /**
  * A fault spec that cannot be armed; the message names the offending token, made printable (control characters
@@ -8,11 +10,11 @@ import dev.faultline.agent.bootstrap.Refusal;
  */
 public final class SpecException extends IllegalArgumentException {
     public SpecException(String message) {
-        super(dev.faultline.common.words.Printable.message(message));
+        super(Printable.message(message));
     }
 
     /** Runs a bootstrap check; its {@link Refusal} becomes this exception, with the message made printable. */
-    public static <T> T refusing(java.util.function.Supplier<T> check) {
+    public static <T> T refusing(Supplier<T> check) {
         try {
             return check.get();
         } catch (Refusal r) {

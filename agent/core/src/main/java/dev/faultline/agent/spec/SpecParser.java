@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import dev.faultline.common.words.Tokenizer;
 
 /**
  * Parses {@code <action> key=value …}. Refuses the whole spec on the first problem, with a message that
@@ -138,7 +139,7 @@ public final class SpecParser {
     /** The words both programs split the same way ({@link dev.faultline.common.words.Tokenizer}). */
     static List<String> tokenize(String spec) {
         try {
-            return dev.faultline.common.words.Tokenizer.words(spec);
+            return Tokenizer.words(spec);
         } catch (IllegalArgumentException e) {
             throw new SpecException(e.getMessage());
         }

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.faultline.agent.spec.SpecException;
 
 /**
  * The network injector's decision, as a table: selectors (port of the peer or of the local end, host) ×
@@ -125,7 +126,7 @@ class NetworkInjectorTest {
     }
 
     private static FaultRule rule(String spec) {
-        return new FaultRule("t", SpecParser.parse(spec), dev.faultline.agent.spec.SpecException.refusing(
+        return new FaultRule("t", SpecParser.parse(spec), SpecException.refusing(
                 () -> ThrowableFactory.forSpec(SpecParser.parse(spec), ClassLoader.getSystemClassLoader(), IOException.class)));
     }
 

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.sql.PreparedStatement;
 
 /** class= / method= matching, on loaded classes (reflection) and on Byte Buddy descriptions (the transformer). */
 class MethodSelectorTest {
@@ -49,7 +50,7 @@ class MethodSelectorTest {
     void plusReachesSubtypesAndImplementorsButAPlainNameOnlyItself() {
         MethodSelector statements = selector("java.sql.Statement+", "execute*");
         assertTrue(statements.matches(Statement.class));
-        assertTrue(statements.matches(java.sql.PreparedStatement.class), "a sub-interface");
+        assertTrue(statements.matches(PreparedStatement.class), "a sub-interface");
         assertFalse(statements.matches(Impl.class));
         assertTrue(selector(Base.class.getName() + "+", "*").matches(Impl.class), "a subclass");
         assertTrue(selector("java.lang.Runnable+", "run").matches(Impl.class), "an implementor");

@@ -8,6 +8,8 @@ import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import javax.management.MBeanException;
+import javax.management.MalformedObjectNameException;
 
 /**
  * An operator's remote JMX connection to one service's Faultline agent ({@code dev.faultline:type=Agent}),
@@ -27,7 +29,7 @@ public final class AgentControl implements AutoCloseable {
         this.mbeans = connector.getMBeanServerConnection();
         try {
             this.agent = new ObjectName(OBJECT_NAME);
-        } catch (javax.management.MalformedObjectNameException e) {
+        } catch (MalformedObjectNameException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -104,7 +106,7 @@ public final class AgentControl implements AutoCloseable {
     private Object mbeansInvoke(String operation, Object[] args, String[] signature) {
         try {
             return mbeans.invoke(agent, operation, args, signature);
-        } catch (javax.management.MBeanException e) {
+        } catch (MBeanException e) {
             // The agent refuses a bad spec with a message naming the bad token: pass that on as is.
             throw new IllegalArgumentException(operation + " refused: " + e.getTargetException().getMessage(), e);
         } catch (Exception e) {

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.io.StringWriter;
+import java.util.HashMap;
 
 /**
  * The README's one command: the samples' experiment files run by the operator CLI's runner, in this JVM, against
@@ -110,7 +112,7 @@ public final class Demo {
      * of the demo: 1 when no journal was written or the runner could not run the file.
      */
     static int run(SampleFiles files, String name, ExperimentFleet fleet, Path journal, PrintStream out) throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(fleet.environment());
         env.putIfAbsent("FAULTLINE_SIDECAR_JAR", files.sidecarJar().toString());
         Path file = files.home().resolve("samples/experiments/" + name + "/experiment.json");
@@ -122,7 +124,7 @@ public final class Demo {
         out.println("faultline experiment run " + files.home().relativize(file) + " " + String.join(" ", RUN_OPTIONS) + " --journal-path " + journal);
         Files.deleteIfExists(journal);
         // the runner's own progress, indented, so the table below stands out
-        java.io.StringWriter progress = new java.io.StringWriter();
+        StringWriter progress = new StringWriter();
         PrintWriter err = new PrintWriter(System.err, true);
         int exit = ExperimentCommand.runInProcess(env::get, new PrintWriter(progress, true), err, args);
         if (!Files.isRegularFile(journal)) {

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What {@code samples/experiments/replicas/experiment.json} runs against: N hello-service replicas as containers
@@ -88,8 +90,8 @@ public final class ExperimentFleet implements AutoCloseable {
     }
 
     /** What the experiment files read from the environment. */
-    public java.util.Map<String, String> environment() throws IOException {
-        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    public Map<String, String> environment() throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("FAULTLINE_FLEET_URL", uri().toString());
         if (fleet instanceof DockerFleet d) {
             env.put("FAULTLINE_REPLICAS_PATTERN", d.replicaPattern());

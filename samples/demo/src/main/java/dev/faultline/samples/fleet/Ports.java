@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Loopback ports for the services the samples start, and waiting for them to answer. */
 public final class Ports {
@@ -40,7 +41,7 @@ public final class Ports {
      * As above, and gives up at once when {@code death} says why the service cannot come up any more
      * (e.g. its process exited), instead of waiting out the patience.
      */
-    public static void awaitHealthy(URI base, Duration patience, String what, java.util.function.Supplier<String> death) {
+    public static void awaitHealthy(URI base, Duration patience, String what, Supplier<String> death) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create(base + "/health")).timeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + patience.toNanos();

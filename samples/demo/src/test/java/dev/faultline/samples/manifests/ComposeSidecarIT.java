@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.IOException;
 
 /**
  * The compose file's node-mode sidecar, run for real: a container started with exactly that service's image,
@@ -156,7 +157,7 @@ class ComposeSidecarIT {
             for (String v : VOLUMES) {
                 try {
                     Docker.run(List.of("volume", "rm", "-f", v), Duration.ofSeconds(30));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     System.out.println("[compose-sidecar-it] could not remove volume " + v + ": " + e);
                 }
             }

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.HashMap;
 
 /**
  * The compose file and the Kubernetes manifests, parsed and checked against what the programs expect:
@@ -254,7 +255,7 @@ class ManifestsIT {
     @Test
     void helloManifestsPointAtRealPortsAndAHealthEndpointThatAnswers() throws Exception {
         List<Map<String, Object>> docs = load("hello.yaml");
-        Map<String, Map<String, Object>> servicesByName = new java.util.HashMap<>();
+        Map<String, Map<String, Object>> servicesByName = new HashMap<>();
         for (Map<String, Object> d : docs) {
             if ("Service".equals(d.get("kind"))) {
                 servicesByName.put((String) map(d.get("metadata")).get("name"), d);

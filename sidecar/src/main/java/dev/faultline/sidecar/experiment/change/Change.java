@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import dev.faultline.sidecar.network.NetnsCommand;
+import dev.faultline.sidecar.network.NetnsExecutor;
 
 /**
  * One change to one target that must not outlive its time: written to the journal before it is made, guarded by a
@@ -176,9 +178,9 @@ public abstract class Change {
     }
 
     /** The first check that fails, in words, or null when all pass: what a journalled verify list says is left. */
-    protected static String firstFailure(dev.faultline.sidecar.network.NetnsExecutor ns, List<List<String>> checks) {
+    protected static String firstFailure(NetnsExecutor ns, List<List<String>> checks) {
         for (List<String> check : checks) {
-            dev.faultline.sidecar.network.NetnsCommand.Result r = ns.run(check);
+            NetnsCommand.Result r = ns.run(check);
             if (!r.ok()) return r.failure(check);
         }
         return null;

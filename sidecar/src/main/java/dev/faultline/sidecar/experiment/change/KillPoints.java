@@ -5,6 +5,9 @@ import dev.faultline.sidecar.network.NetnsCommand;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 
 /**
  * The crash matrix's kill points: with {@code FAULTLINE_TEST_KILL_AT=<step>[:<jitter ms>]} in its environment the
@@ -69,8 +72,8 @@ public final class KillPoints {
         System.err.println("faultline-test: recovered, holding");
         System.err.flush();
         try {
-            new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
-        } catch (java.io.IOException ignored) {
+            new BufferedReader(new InputStreamReader(System.in)).readLine();
+        } catch (IOException ignored) {
             // go on
         }
     }

@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Changes written down before they are applied, and marked done once their revert is verified, so that a sidecar
@@ -125,7 +129,7 @@ public final class Journal {
             Files.deleteIfExists(next);
             open.forEach(rewritten::applying);
             if (open.isEmpty()) Files.deleteIfExists(file);
-            else Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            else Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException ignored) {
             // kept as is; pending() still reads it right
         }
@@ -151,7 +155,7 @@ public final class Journal {
     }
 
     private boolean endsTorn() throws IOException {
-        try (var r = new java.io.RandomAccessFile(file.toFile(), "r")) {
+        try (var r = new RandomAccessFile(file.toFile(), "r")) {
             if (r.length() == 0) return false;
             r.seek(r.length() - 1);
             return r.read() != '\n';
@@ -161,10 +165,10 @@ public final class Journal {
     private void append(String line) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            try (var ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 // a line torn by a kill mid-write is closed first, so that it cannot swallow this one
                 String torn = endsTorn() ? "\n" : "";
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap((torn + line + "\n").getBytes(StandardCharsets.UTF_8));
+                ByteBuffer b = ByteBuffer.wrap((torn + line + "\n").getBytes(StandardCharsets.UTF_8));
                 while (b.hasRemaining()) ch.write(b);
                 ch.force(true);
             }

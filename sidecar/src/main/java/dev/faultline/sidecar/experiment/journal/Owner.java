@@ -1,5 +1,8 @@
 package dev.faultline.sidecar.experiment.journal;
 
+import java.time.Instant;
+
+
 /**
  * The sidecar process that applied a change: its PID and when that process started. A PID alone says nothing in
  * a container, where the restarted sidecar is PID 1 again: with the start time, a change whose owner's PID now
@@ -12,7 +15,7 @@ public record Owner(long pid, long startMillis) {
     }
 
     static Owner of(ProcessHandle p) {
-        return new Owner(p.pid(), p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
+        return new Owner(p.pid(), p.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
     }
 
     /** Gone (crashed or SIGKILLed), or its PID reused by another process. */

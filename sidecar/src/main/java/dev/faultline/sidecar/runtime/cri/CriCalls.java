@@ -10,6 +10,7 @@ import io.grpc.stub.ClientCalls;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import com.google.common.util.concurrent.ListenableFuture;
 
 /**
  * The CRI v1 RPCs, declared by hand: the registry we build from serves no protoc-gen-grpc-java for linux-x86_64, and a
@@ -54,7 +55,7 @@ public final class CriCalls {
     }
 
     /** The same call, started and not waited for: its answer (or grpc's {@code StatusRuntimeException}) in the future. */
-    public static <Q, R> com.google.common.util.concurrent.ListenableFuture<R> start(Channel channel, MethodDescriptor<Q, R> method, Q request, Duration deadline) {
+    public static <Q, R> ListenableFuture<R> start(Channel channel, MethodDescriptor<Q, R> method, Q request, Duration deadline) {
         return ClientCalls.futureUnaryCall(channel.newCall(method,
                 CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)), request);
     }

@@ -2,6 +2,8 @@ package dev.faultline.sidecar.runtime.cri;
 
 import java.time.Duration;
 import java.util.Optional;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 
 /**
  * Does a socket speak CRI? Kept apart from the detection in {@code runtime.RuntimeEndpoints} so that only a CRI
@@ -16,7 +18,7 @@ public final class CriProbe {
         try (CriRuntime cri = CriRuntime.connect(endpoint, deadline)) {
             return Optional.of(cri.version().toString());
         } catch (CriCallException e) {
-            if (e.getCause() instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED)
+            if (e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNIMPLEMENTED)
                 return Optional.empty();
             throw e;
         }

@@ -16,6 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import com.google.common.util.concurrent.ListenableFuture;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A container runtime through CRI v1 (containerd, CRI-O) on its unix socket. Lists the application containers as
@@ -89,16 +92,16 @@ public final class CriRuntime implements AutoCloseable {
     }
 
     /** As {@link #process}, empty when the container is not running or gone (removed meanwhile is no error). */
-    public java.util.Optional<ContainerProcess> running(String containerId) {
+    public Optional<ContainerProcess> running(String containerId) {
         ContainerStatusResponse r;
         try {
             r = call("ContainerStatus", CriCalls.CONTAINER_STATUS,
                     ContainerStatusRequest.newBuilder().setContainerId(containerId).setVerbose(true).build(), deadline);
         } catch (CriCallException e) {
-            if (e.notFound()) return java.util.Optional.empty();
+            if (e.notFound()) return Optional.empty();
             throw e;
         }
-        if (r.getStatus().getState() != ContainerState.CONTAINER_RUNNING) return java.util.Optional.empty();
+        if (r.getStatus().getState() != ContainerState.CONTAINER_RUNNING) return Optional.empty();
         // containerd and CRI-O both put a JSON document under "info" with the host pid and the OCI runtime spec
         String info = r.getInfoMap().get("info");
         if (info == null) throw new RuntimeEndpointException(endpoint, "ContainerStatus(verbose) of " + containerId + " carries no 'info'");
@@ -110,7 +113,7 @@ public final class CriRuntime implements AutoCloseable {
         }
         long pid = doc.get("pid") instanceof Number n ? n.longValue() : 0;
         if (pid <= 0) throw new RuntimeEndpointException(endpoint, "ContainerStatus(verbose) of " + containerId + " has no host pid");
-        return java.util.Optional.of(new ContainerProcess(containerId, pid, cgroupsPath(doc)));
+        return Optional.of(new ContainerProcess(containerId, pid, cgroupsPath(doc)));
     }
 
     /** {@code runtimeSpec.linux.cgroupsPath} of a container's verbose status, or "". */
@@ -164,14 +167,14 @@ public final class CriRuntime implements AutoCloseable {
     }
 
     /** The answer of a call {@link CriCalls#start started} earlier, its failure named as {@link #call} names it. */
-    private <R> R await(String rpc, com.google.common.util.concurrent.ListenableFuture<R> answer, Duration within) {
+    private <R> R await(String rpc, ListenableFuture<R> answer, Duration within) {
         try {
             return answer.get();
         } catch (InterruptedException e) {
             answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new CriCallException(endpoint, rpc, false, "interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof StatusRuntimeException sre)
                 throw new CriCallException(endpoint, rpc, sre.getStatus().getCode() == Status.Code.NOT_FOUND, describe(sre.getStatus(), within), sre);
             throw new CriCallException(endpoint, rpc, false, String.valueOf(e.getCause()), e.getCause());

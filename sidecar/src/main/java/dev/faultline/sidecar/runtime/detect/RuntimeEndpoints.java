@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import dev.faultline.sidecar.runtime.cri.CriProbe;
+import java.io.IOException;
 
 /**
  * Which container runtime this node has: the first known socket that answers, or the operator's explicit
@@ -91,13 +93,13 @@ public final class RuntimeEndpoints {
         try {
             if (!Files.readAttributes(socket, BasicFileAttributes.class).isOther())
                 throw new RuntimeEndpointException(endpoint.uri(), "exists but is not a unix socket");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new RuntimeEndpointException(endpoint.uri(), "cannot read it: " + e.getMessage(), e);
         }
         if (endpoint.kind() == Kind.DOCKER) return Optional.of(probeDocker(endpoint));
         // a bare connect first: a stale socket gets "connection refused" in words, not a gRPC UNAVAILABLE
         UnixSocketProbe.connect(socket, deadline);
-        return dev.faultline.sidecar.runtime.cri.CriProbe.version(endpoint.uri(), deadline);
+        return CriProbe.version(endpoint.uri(), deadline);
     }
 
     private String probeDocker(RuntimeEndpoint endpoint) {

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.util.List;
+import dev.faultline.sidecar.runtime.cri.CriContainers;
 
 /**
  * Opens the runtime the flags name ({@code --runtime docker|cri}, {@code --runtime-endpoint unix:///path}), else the
@@ -75,6 +76,6 @@ public final class Runtimes {
         else d = new RuntimeEndpoints().detect();
         d.skipped().forEach(s -> Log.log.info("action=runtime skipped=\"{}\"", s));
         if (d.endpoint().kind() == Kind.DOCKER) return DockerRuntime.connect(d.endpoint().uri(), d.runtime());
-        return dev.faultline.sidecar.runtime.cri.CriContainers.connect(d.endpoint().uri(), d.runtime());
+        return CriContainers.connect(d.endpoint().uri(), d.runtime());
     }
 }

@@ -17,6 +17,8 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The helper path, from outside: the sidecar's image run as a daemon container without {@code --pid host}, driven over
@@ -88,7 +90,7 @@ class HelperContainerIT extends EngineTest {
 
     /** The change id of the one {@code action=applied} line in the logs. */
     static String appliedChange(String logs) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("action=applied change=(\\S+) .*via=helper").matcher(logs);
+        Matcher m = Pattern.compile("action=applied change=(\\S+) .*via=helper").matcher(logs);
         assertTrue(m.find(), logs);
         return m.group(1);
     }
