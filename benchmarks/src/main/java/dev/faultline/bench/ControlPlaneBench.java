@@ -2,15 +2,14 @@ package dev.faultline.bench;
 
 import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxClient;
-
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
 
 /**
  * What authentication costs an operator: a new remote JMX connection plus one {@code add()}, against an agent
@@ -48,9 +47,14 @@ public final class ControlPlaneBench {
             Arrays.sort(ratio);
             System.out.println("| connect + add() + close | median ms | p90 ms | rounds |");
             System.out.println("|---|---|---|---|");
-            System.out.printf("| password (generated, the default) | %.2f | %.2f | %d |%n", auth[rounds / 2], auth[rounds * 9 / 10], rounds);
-            System.out.printf("| jmx.auth=none | %.2f | %.2f | %d |%n", open[rounds / 2], open[rounds * 9 / 10], rounds);
-            System.out.printf("%nmedian paired ratio (password / none): %.3f (p10 %.3f, p90 %.3f)%n", ratio[rounds / 2], ratio[rounds / 10], ratio[rounds * 9 / 10]);
+            System.out.printf(
+                    "| password (generated, the default) | %.2f | %.2f | %d |%n",
+                    auth[rounds / 2], auth[rounds * 9 / 10], rounds);
+            System.out.printf(
+                    "| jmx.auth=none | %.2f | %.2f | %d |%n", open[rounds / 2], open[rounds * 9 / 10], rounds);
+            System.out.printf(
+                    "%nmedian paired ratio (password / none): %.3f (p10 %.3f, p90 %.3f)%n",
+                    ratio[rounds / 2], ratio[rounds / 10], ratio[rounds * 9 / 10]);
         } finally {
             withAuth.destroy();
             withoutAuth.destroy();
@@ -64,17 +68,28 @@ public final class ControlPlaneBench {
         long t0 = System.nanoTime();
         try (JMXConnector c = JmxClient.connect("127.0.0.1", port, credentials)) {
             MBeanServerConnection jmx = c.getMBeanServerConnection();
-            String id = (String) jmx.invoke(AGENT, "add", new Object[]{"latency on=read port=1 delay=1ms ttl=1m"}, new String[]{String.class.getName()});
+            String id = (String)
+                    jmx.invoke(AGENT, "add", new Object[] {"latency on=read port=1 delay=1ms ttl=1m"}, new String[] {
+                        String.class.getName()
+                    });
             double ms = (System.nanoTime() - t0) / 1e6;
-            jmx.invoke(AGENT, "remove", new Object[]{id}, new String[]{String.class.getName()});
+            jmx.invoke(AGENT, "remove", new Object[] {id}, new String[] {String.class.getName()});
             return ms;
         }
     }
 
     static Process service(String agentJar, String options) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, "-javaagent:" + agentJar + "=log.level=warn," + options, "-cp", System.getProperty("java.class.path"),
-                HelloService.class.getName(), String.valueOf(freePort()))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(List.of(
+                        java,
+                        "-javaagent:" + agentJar + "=log.level=warn," + options,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HelloService.class.getName(),
+                        String.valueOf(freePort())))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
     }
 
     static int freePort() throws Exception {

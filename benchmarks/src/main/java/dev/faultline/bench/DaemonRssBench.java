@@ -2,16 +2,15 @@ package dev.faultline.bench;
 
 import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxClient;
-
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
 
 /**
  * The daemon's resident memory ({@code VmRSS}) 8 s after start and 8 s after N experiments, each a JMX
@@ -34,7 +33,8 @@ public final class DaemonRssBench {
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(flags);
         cmd.addAll(List.of("-jar", jar, "daemon", "--jmx-port", Integer.toString(port)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("FAULTLINE_JOURNAL", journal.toString());
         Process daemon = pb.start();
         try {
@@ -45,7 +45,10 @@ public final class DaemonRssBench {
             try (JMXConnector c = JmxClient.await("127.0.0.1", port, Credentials.read(generated), 30_000)) {
                 MBeanServerConnection jmx = c.getMBeanServerConnection();
                 ObjectName sidecar = new ObjectName("dev.faultline:type=Sidecar");
-                for (int i = 0; i < n; i++) jmx.invoke(sidecar, "run", new Object[]{"--dry-run kill " + target}, new String[]{String.class.getName()});
+                for (int i = 0; i < n; i++)
+                    jmx.invoke(sidecar, "run", new Object[] {"--dry-run kill " + target}, new String[] {
+                        String.class.getName()
+                    });
             }
             Thread.sleep(8000);
             long after = SidecarBench.rssKb(daemon.pid());

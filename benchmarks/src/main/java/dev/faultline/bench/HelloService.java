@@ -1,19 +1,19 @@
 package dev.faultline.bench;
 
 import com.sun.net.httpserver.HttpServer;
-
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import java.io.InputStream;
-import java.net.URL;
 
 /** The service for whole-process load (wrk) and start-up to its first answered request (hyperfine): JDK HttpServer answering "hello". */
 public final class HelloService {
     public static void main(String[] args) throws Exception {
-        // the JDK server writes headers and body apart: without TCP_NODELAY, Nagle and delayed ACKs cap it at ~25 req/s per connection
+        // the JDK server writes headers and body apart: without TCP_NODELAY, Nagle and delayed ACKs cap it at ~25 req/s
+        // per connection
         System.setProperty("sun.net.httpserver.nodelay", "true");
         boolean startupOnly = args[0].equals("--first-request");
         int port = startupOnly ? 0 : Integer.parseInt(args[0]);

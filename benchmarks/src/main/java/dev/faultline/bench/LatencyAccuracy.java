@@ -1,15 +1,15 @@
 package dev.faultline.bench;
 
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.Locale;
-import java.net.ConnectException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * Run with the agent attached: how exact {@code latency delay=100ms} is over N connects (added p50/p99 against
@@ -35,16 +35,31 @@ public final class LatencyAccuracy {
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
             measure(target, 200); // warm-up
             long[] base = measure(target, n);
-            String id = (String) mbs.invoke(agent, "add", new Object[]{"latency on=connect port=" + server.getLocalPort() + " delay=100ms"},
-                    new String[]{String.class.getName()});
+            String id = (String) mbs.invoke(
+                    agent,
+                    "add",
+                    new Object[] {"latency on=connect port=" + server.getLocalPort() + " delay=100ms"},
+                    new String[] {String.class.getName()});
             long[] faulted = measure(target, n);
-            mbs.invoke(agent, "remove", new Object[]{id}, new String[]{String.class.getName()});
+            mbs.invoke(agent, "remove", new Object[] {id}, new String[] {String.class.getName()});
             double addedP50 = (pct(faulted, 50) - pct(base, 50)) / 1e6;
             double addedP99 = (pct(faulted, 99) - pct(base, 99)) / 1e6;
-            System.out.printf(Locale.ROOT, "latency delay=100ms over %d connects: added p50 %.3f ms (error %.3f ms), added p99 %.3f ms (error %.3f ms); baseline p50 %.3f ms p99 %.3f ms%n",
-                    n, addedP50, addedP50 - 100, addedP99, addedP99 - 100, pct(base, 50) / 1e6, pct(base, 99) / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "latency delay=100ms over %d connects: added p50 %.3f ms (error %.3f ms), added p99 %.3f ms (error %.3f ms); baseline p50 %.3f ms p99 %.3f ms%n",
+                    n,
+                    addedP50,
+                    addedP50 - 100,
+                    addedP99,
+                    addedP99 - 100,
+                    pct(base, 50) / 1e6,
+                    pct(base, 99) / 1e6);
 
-            mbs.invoke(agent, "add", new Object[]{"error on=connect port=" + server.getLocalPort() + " probability=0.1"}, new String[]{String.class.getName()});
+            mbs.invoke(
+                    agent,
+                    "add",
+                    new Object[] {"error on=connect port=" + server.getLocalPort() + " probability=0.1"},
+                    new String[] {String.class.getName()});
             int failed = 0;
             int calls = 10_000;
             for (int i = 0; i < calls; i++) {
@@ -55,8 +70,13 @@ public final class LatencyAccuracy {
                 }
             }
             mbs.invoke(agent, "clear", new Object[0], new String[0]);
-            System.out.printf(Locale.ROOT, "probability=0.1 over %d connects: %d injected = %.2f %% (error %+.2f points)%n",
-                    calls, failed, failed * 100.0 / calls, failed * 100.0 / calls - 10);
+            System.out.printf(
+                    Locale.ROOT,
+                    "probability=0.1 over %d connects: %d injected = %.2f %% (error %+.2f points)%n",
+                    calls,
+                    failed,
+                    failed * 100.0 / calls,
+                    failed * 100.0 / calls - 10);
         }
     }
 

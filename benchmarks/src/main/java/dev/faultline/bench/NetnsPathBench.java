@@ -1,22 +1,22 @@
 package dev.faultline.bench;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.security.SecureRandom;
-import java.util.Map;
 
 /**
  * Apply and revert time of a rate rule by the sidecar running as a container, on both of its paths into a
@@ -33,8 +33,7 @@ public class NetnsPathBench {
     static final String IMAGE = "faultline/sidecar:bench";
     static final String BEFORE_IMAGE = "faultline/sidecar:bench-before";
 
-    record Path(String label, String image, boolean hostPid, String name, int port) {
-    }
+    record Path(String label, String image, boolean hostPid, String name, int port) {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -47,26 +46,79 @@ public class NetnsPathBench {
             Files.createDirectories(context.resolve("target"));
             Files.copy(java.nio.file.Path.of("sidecar/Dockerfile"), context.resolve("Dockerfile"));
             Files.copy(java.nio.file.Path.of(beforeJar), context.resolve("target/faultline-sidecar.jar"));
-            exec("docker", "build", "-q", "--build-arg", "BASE_IMAGE=faultline/jre-base:local", "-t", BEFORE_IMAGE, context.toString());
+            exec(
+                    "docker",
+                    "build",
+                    "-q",
+                    "--build-arg",
+                    "BASE_IMAGE=faultline/jre-base:local",
+                    "-t",
+                    BEFORE_IMAGE,
+                    context.toString());
         }
         // the daemon binds 0.0.0.0 in its container, so it requires a password file: a throwaway one for the run
         java.nio.file.Path secrets = Files.createTempDirectory("flnetns");
-        Files.writeString(secrets.resolve("jmx.password"), "bench " + Long.toHexString(new SecureRandom().nextLong()) + "\n");
-        String[] credentials = Files.readString(secrets.resolve("jmx.password")).strip().split(" ");
+        Files.writeString(
+                secrets.resolve("jmx.password"), "bench " + Long.toHexString(new SecureRandom().nextLong()) + "\n");
+        String[] credentials =
+                Files.readString(secrets.resolve("jmx.password")).strip().split(" ");
         List<JMXConnector> connections = new ArrayList<>();
         try {
             String target = run + "-target";
-            exec("docker", "run", "-d", "--name", target, "--label", "dev.faultline.bench=" + run, "faultline/busybox:local", "sleep", "3600");
-            List<Path> paths = new ArrayList<>(List.of(new Path("nsenter (`--pid host`), this build", IMAGE, true, run + "-nsenter", freePort()),
-                    new Path("helper container (no `--pid host`), this build", IMAGE, false, run + "-helper", freePort())));
-            if (beforeJar != null) paths.add(new Path("helper container (no `--pid host`), " + beforeJar, BEFORE_IMAGE, false, run + "-helper-before", freePort()));
+            exec(
+                    "docker",
+                    "run",
+                    "-d",
+                    "--name",
+                    target,
+                    "--label",
+                    "dev.faultline.bench=" + run,
+                    "faultline/busybox:local",
+                    "sleep",
+                    "3600");
+            List<Path> paths = new ArrayList<>(List.of(
+                    new Path("nsenter (`--pid host`), this build", IMAGE, true, run + "-nsenter", freePort()),
+                    new Path(
+                            "helper container (no `--pid host`), this build",
+                            IMAGE,
+                            false,
+                            run + "-helper",
+                            freePort())));
+            if (beforeJar != null)
+                paths.add(new Path(
+                        "helper container (no `--pid host`), " + beforeJar,
+                        BEFORE_IMAGE,
+                        false,
+                        run + "-helper-before",
+                        freePort()));
             List<MBeanServerConnection> jmx = new ArrayList<>();
             for (Path p : paths) {
-                List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", p.name(), "--label", "dev.faultline.bench=" + run,
-                        "-v", "/var/run/docker.sock:/var/run/docker.sock", "--cap-add", "NET_ADMIN", "--cap-add", "SYS_ADMIN",
-                        "-v", secrets + ":/run/secrets/faultline:ro", "-p", "127.0.0.1:" + p.port() + ":" + p.port()));
+                List<String> cmd = new ArrayList<>(List.of(
+                        "docker",
+                        "run",
+                        "-d",
+                        "--name",
+                        p.name(),
+                        "--label",
+                        "dev.faultline.bench=" + run,
+                        "-v",
+                        "/var/run/docker.sock:/var/run/docker.sock",
+                        "--cap-add",
+                        "NET_ADMIN",
+                        "--cap-add",
+                        "SYS_ADMIN",
+                        "-v",
+                        secrets + ":/run/secrets/faultline:ro",
+                        "-p",
+                        "127.0.0.1:" + p.port() + ":" + p.port()));
                 if (p.hostPid()) cmd.addAll(List.of("--pid", "host"));
-                cmd.addAll(List.of(p.image(), "daemon", "--jmx-port", Integer.toString(p.port()), "--jmx-password-file", "/run/secrets/faultline/jmx.password"));
+                cmd.addAll(List.of(
+                        p.image(),
+                        "daemon",
+                        "--jmx-port",
+                        Integer.toString(p.port()),
+                        "--jmx-password-file",
+                        "/run/secrets/faultline/jmx.password"));
                 exec(cmd.toArray(String[]::new));
                 JMXConnector c = connect(p.port(), credentials);
                 connections.add(c);
@@ -75,26 +127,50 @@ public class NetnsPathBench {
             ObjectName sidecar = new ObjectName("dev.faultline:type=Sidecar");
             for (int i = 0; i < rounds + 2; i++) { // two warm-up rounds, dropped below
                 for (int k = 0; k < paths.size(); k++) {
-                    String id = (String) jmx.get(k).invoke(sidecar, "run", new Object[]{"netem --duration 300ms rate --rate 1mbit " + target}, new String[]{String.class.getName()});
+                    String id = (String) jmx.get(k)
+                            .invoke(
+                                    sidecar,
+                                    "run",
+                                    new Object[] {"netem --duration 300ms rate --rate 1mbit " + target},
+                                    new String[] {String.class.getName()});
                     awaitReverted(paths.get(k).name(), i + 1);
-                    jmx.get(k).invoke(sidecar, "stop", new Object[]{id}, new String[]{String.class.getName()});
+                    jmx.get(k).invoke(sidecar, "stop", new Object[] {id}, new String[] {String.class.getName()});
                 }
             }
-            System.out.printf(Locale.ROOT, "## %d rounds; %d cores; load %s; docker %s%n", rounds, Runtime.getRuntime().availableProcessors(),
-                    Files.readString(java.nio.file.Path.of("/proc/loadavg")).substring(0, 14), exec("docker", "version", "-f", "{{.Server.Version}}").strip());
-            System.out.println("| path (sidecar as a container) | apply median | apply p90 | revert median | revert p90 | helper start median (before the apply) | helper end median (after the revert) | rounds |");
+            System.out.printf(
+                    Locale.ROOT,
+                    "## %d rounds; %d cores; load %s; docker %s%n",
+                    rounds,
+                    Runtime.getRuntime().availableProcessors(),
+                    Files.readString(java.nio.file.Path.of("/proc/loadavg")).substring(0, 14),
+                    exec("docker", "version", "-f", "{{.Server.Version}}").strip());
+            System.out.println(
+                    "| path (sidecar as a container) | apply median | apply p90 | revert median | revert p90 | helper start median (before the apply) | helper end median (after the revert) | rounds |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             for (Path p : paths) {
                 String logs = exec("docker", "logs", p.name());
-                List<Double> apply = grab(logs, "apply_ms=([0-9.]+)"), revert = grab(logs, "revert_ms=([0-9.]+)"), start = grab(logs, "start_ms=([0-9.]+)"), end = grab(logs, "end_ms=([0-9.]+)");
+                List<Double> apply = grab(logs, "apply_ms=([0-9.]+)"),
+                        revert = grab(logs, "revert_ms=([0-9.]+)"),
+                        start = grab(logs, "start_ms=([0-9.]+)"),
+                        end = grab(logs, "end_ms=([0-9.]+)");
                 apply = apply.subList(2, apply.size());
                 revert = revert.subList(2, revert.size());
-                System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %s | %d |%n", p.label(),
-                        pct(apply, 50), pct(apply, 90), pct(revert, 50), pct(revert, 90), median(start), median(end), apply.size());
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %s | %d |%n",
+                        p.label(),
+                        pct(apply, 50),
+                        pct(apply, 90),
+                        pct(revert, 50),
+                        pct(revert, 90),
+                        median(start),
+                        median(end),
+                        apply.size());
             }
         } finally {
             for (JMXConnector c : connections) c.close();
-            String ids = exec("docker", "ps", "-aq", "--filter", "label=dev.faultline.bench=" + run).trim();
+            String ids = exec("docker", "ps", "-aq", "--filter", "label=dev.faultline.bench=" + run)
+                    .trim();
             if (!ids.isEmpty()) {
                 List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f"));
                 rm.addAll(Arrays.asList(ids.split("\\s+")));
@@ -158,7 +234,8 @@ public class NetnsPathBench {
     static String exec(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0 && !cmd[1].equals("rmi")) throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+        if (p.waitFor() != 0 && !cmd[1].equals("rmi"))
+            throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
         return out;
     }
 }

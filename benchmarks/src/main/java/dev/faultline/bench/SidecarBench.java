@@ -2,10 +2,6 @@ package dev.faultline.bench;
 
 import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxClient;
-
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
 
 /**
  * Sidecar figures, in one run on one engine: JMX run("kill …") to not-running against {@code docker kill}
@@ -34,8 +33,17 @@ public final class SidecarBench {
             port = s.getLocalPort();
         }
         Path journal = Files.createTempDirectory("flbench").resolve("journal");
-        ProcessBuilder daemonStart = new ProcessBuilder(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar, "daemon", "--jmx-port", Integer.toString(port)))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder daemonStart = new ProcessBuilder(List.of(
+                        "java",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        jar,
+                        "daemon",
+                        "--jmx-port",
+                        Integer.toString(port)))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         daemonStart.environment().put("FAULTLINE_JOURNAL", journal.toString());
         Process daemon = daemonStart.start();
         try {
@@ -54,7 +62,7 @@ public final class SidecarBench {
                 startContainer(run, a);
                 startContainer(run, b);
                 long t0 = System.nanoTime();
-                jmx.invoke(sidecar, "run", new Object[]{"kill " + a}, new String[]{String.class.getName()});
+                jmx.invoke(sidecar, "run", new Object[] {"kill " + a}, new String[] {String.class.getName()});
                 awaitStopped(a);
                 viaJmx[i] = (System.nanoTime() - t0) / 1e6;
                 t0 = System.nanoTime();
@@ -68,7 +76,18 @@ public final class SidecarBench {
             startContainer(run, target);
             List<Double> apply = new ArrayList<>(), revert = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
-                ProcessBuilder pb = new ProcessBuilder("java", "-XX:TieredStopAtLevel=1", "-jar", jar, "netem", "--duration", "200ms", "rate", "--rate", "1mbit", target)
+                ProcessBuilder pb = new ProcessBuilder(
+                                "java",
+                                "-XX:TieredStopAtLevel=1",
+                                "-jar",
+                                jar,
+                                "netem",
+                                "--duration",
+                                "200ms",
+                                "rate",
+                                "--rate",
+                                "1mbit",
+                                target)
                         .redirectErrorStream(true);
                 pb.environment().put("FAULTLINE_JOURNAL", journal.toString());
                 Process p = pb.start();
@@ -81,14 +100,20 @@ public final class SidecarBench {
             System.out.println("|---|---|---|---|");
             row("JMX run(\"kill …\") to not running", viaJmx);
             row("docker kill (CLI) to not running", viaCli);
-            System.out.printf(Locale.ROOT, "| ratio JMX / CLI (medians) | %.2f | | |%n", median(viaJmx) / median(viaCli));
-            row("apply a rate rule (nsenter + tc, journalled)", apply.stream().mapToDouble(Double::doubleValue).toArray());
-            row("revert a rate rule", revert.stream().mapToDouble(Double::doubleValue).toArray());
+            System.out.printf(
+                    Locale.ROOT, "| ratio JMX / CLI (medians) | %.2f | | |%n", median(viaJmx) / median(viaCli));
+            row(
+                    "apply a rate rule (nsenter + tc, journalled)",
+                    apply.stream().mapToDouble(Double::doubleValue).toArray());
+            row(
+                    "revert a rate rule",
+                    revert.stream().mapToDouble(Double::doubleValue).toArray());
             System.out.printf(Locale.ROOT, "| daemon resident memory, idle | %d MiB | | |%n", rssKb / 1024);
         } finally {
             daemon.destroy();
             daemon.waitFor();
-            String ids = exec("docker", "ps", "-aq", "--filter", "label=dev.faultline.bench=" + run).trim();
+            String ids = exec("docker", "ps", "-aq", "--filter", "label=dev.faultline.bench=" + run)
+                    .trim();
             if (!ids.isEmpty()) {
                 List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f"));
                 rm.addAll(Arrays.asList(ids.split("\\s+")));
@@ -100,7 +125,13 @@ public final class SidecarBench {
     static void row(String what, double[] ms) {
         double[] s = ms.clone();
         Arrays.sort(s);
-        System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %d |%n", what, median(s), s[(int) Math.ceil(s.length * 0.9) - 1], s.length);
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %.1f ms | %.1f ms | %d |%n",
+                what,
+                median(s),
+                s[(int) Math.ceil(s.length * 0.9) - 1],
+                s.length);
     }
 
     static double median(double[] v) {
@@ -116,11 +147,23 @@ public final class SidecarBench {
     }
 
     static void startContainer(String run, String name) throws Exception {
-        exec("docker", "run", "-d", "--name", name, "--label", "dev.faultline.bench=" + run, "faultline/busybox:local", "sleep", "600");
+        exec(
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                name,
+                "--label",
+                "dev.faultline.bench=" + run,
+                "faultline/busybox:local",
+                "sleep",
+                "600");
     }
 
     static void awaitStopped(String name) throws Exception {
-        while (!exec("docker", "inspect", "-f", "{{.State.Running}}", name).trim().equals("false")) Thread.sleep(5);
+        while (!exec("docker", "inspect", "-f", "{{.State.Running}}", name)
+                .trim()
+                .equals("false")) Thread.sleep(5);
     }
 
     static long rssKb(long pid) throws IOException {

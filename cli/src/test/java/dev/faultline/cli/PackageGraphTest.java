@@ -1,13 +1,12 @@
 package dev.faultline.cli;
 
-import dev.faultline.common.probe.PackageGraph;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faultline.common.probe.PackageGraph;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The CLI's packages, as jdeps reads its classes: no cycle. */
 class PackageGraphTest {

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.prometheus.jmx.JmxCollector;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,7 +28,8 @@ public final class PrometheusEndpoint {
     }
 
     /** Serves on daemon threads: requests are answered on one named {@code threadName}. */
-    public static PrometheusEndpoint start(String host, int port, String exporterConfig, String threadName) throws IOException {
+    public static PrometheusEndpoint start(String host, int port, String exporterConfig, String threadName)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 50);
         PrometheusEndpoint endpoint;
         try {

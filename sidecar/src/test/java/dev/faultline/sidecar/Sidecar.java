@@ -1,21 +1,21 @@
 package dev.faultline.sidecar;
 
 import dev.faultline.common.jmx.Credentials;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /** The built sidecar jar run as a user runs it: a separate process, with its own journal file. */
 public final class Sidecar implements AutoCloseable {
-    public static final String JAR = System.getProperty("faultline.sidecar.jar", new File("target/faultline-sidecar.jar").getAbsolutePath());
+    public static final String JAR =
+            System.getProperty("faultline.sidecar.jar", new File("target/faultline-sidecar.jar").getAbsolutePath());
     public final Path journal;
     private final List<Process> started = new CopyOnWriteArrayList<>();
 
@@ -47,7 +47,8 @@ public final class Sidecar implements AutoCloseable {
 
     /** With more environment, e.g. {@code FAULTLINE_TEST_KILL_AT} for the crash matrix. */
     public Process start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-XX:TieredStopAtLevel=1"));
+        List<String> cmd =
+                new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-XX:TieredStopAtLevel=1"));
         if (archived) cmd.addAll(classDataSharing());
         cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
@@ -69,7 +70,8 @@ public final class Sidecar implements AutoCloseable {
         if (cds != null) return cds;
         File jar = new File(JAR);
         Path archive = jar.toPath().resolveSibling("sidecar-" + jar.length() + "-" + jar.lastModified() + ".jsa");
-        List<String> use = List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        List<String> use =
+                List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
         if (!Files.exists(archive)) {
             try (var old = Files.newDirectoryStream(archive.getParent(), "sidecar-*.jsa")) {
                 for (Path stale : old) Files.deleteIfExists(stale); // of an earlier build
@@ -78,9 +80,17 @@ public final class Sidecar implements AutoCloseable {
             }
             try {
                 Path journal = Files.createTempDirectory("faultline-cds").resolve("journal");
-                ProcessBuilder pb = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-XX:TieredStopAtLevel=1",
-                        "-XX:ArchiveClassesAtExit=" + archive, "-jar", JAR, "--dry-run", "kill", "re2:^faultline-cds-no-such-container$")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                ProcessBuilder pb = new ProcessBuilder(
+                                System.getProperty("java.home") + "/bin/java",
+                                "-XX:TieredStopAtLevel=1",
+                                "-XX:ArchiveClassesAtExit=" + archive,
+                                "-jar",
+                                JAR,
+                                "--dry-run",
+                                "kill",
+                                "re2:^faultline-cds-no-such-container$")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
                 pb.environment().put("FAULTLINE_JOURNAL", journal.toString());
                 pb.start().waitFor(120, TimeUnit.SECONDS);
             } catch (IOException | InterruptedException e) {
@@ -124,8 +134,7 @@ public final class Sidecar implements AutoCloseable {
         return Credentials.read(file);
     }
 
-    public record Run(int exitCode, String output) {
-    }
+    public record Run(int exitCode, String output) {}
 
     /** Runs to the end and returns what it printed. */
     public Run run(String... args) throws Exception {

@@ -1,11 +1,11 @@
 package dev.faultline.agent;
 
 import java.io.File;
-import java.lang.instrument.Instrumentation;
-import java.util.jar.JarFile;
 import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
+import java.util.jar.JarFile;
 
 /**
  * Premain-Class and Agent-Class. Kept tiny and free of logging, JMX and our other classes: it appends the
@@ -18,8 +18,7 @@ import java.net.URISyntaxException;
 public final class FaultlineAgent {
     static final String STARTED_PROPERTY = "dev.faultline.agent.started";
 
-    private FaultlineAgent() {
-    }
+    private FaultlineAgent() {}
 
     public static void premain(String args, Instrumentation inst) {
         start(args, inst, false);
@@ -34,7 +33,8 @@ public final class FaultlineAgent {
         // the CLI runs in the core too: loaded from inst/ by the agent's class loader, as in the service
         File jar = ownJar();
         ClassLoader core = (ClassLoader) Class.forName("dev.faultline.agent.bootstrap.AgentClassLoader")
-                .getConstructor(File.class).newInstance(jar);
+                .getConstructor(File.class)
+                .newInstance(jar);
         Object code = Class.forName("dev.faultline.agent.attach.AttachCli", true, core)
                 .getMethod("run", String[].class, PrintStream.class, PrintStream.class)
                 .invoke(null, args, System.out, System.err);
@@ -45,7 +45,8 @@ public final class FaultlineAgent {
         try {
             String already = System.getProperty(STARTED_PROPERTY);
             if (already != null) {
-                System.err.println("[faultline] agent " + already + " is already loaded in this JVM; this second load changes nothing");
+                System.err.println("[faultline] agent " + already
+                        + " is already loaded in this JVM; this second load changes nothing");
                 return;
             }
             File jar = ownJar();
@@ -65,6 +66,10 @@ public final class FaultlineAgent {
     }
 
     private static File ownJar() throws URISyntaxException {
-        return new File(FaultlineAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return new File(FaultlineAgent.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
     }
 }

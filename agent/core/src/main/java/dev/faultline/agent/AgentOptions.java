@@ -1,7 +1,6 @@
 package dev.faultline.agent;
 
 import dev.faultline.common.jmx.JmxOptions;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -14,8 +13,17 @@ import java.util.Set;
  */
 public record AgentOptions(JmxOptions jmx, int metricsPort, String metricsHost, String faultsFile, String logLevel) {
 
-    private static final Set<String> KEYS = Set.of("jmx.port", "jmx.host", "jmx.auth", "jmx.access", "jmx.ssl", "jmx.auth.dir",
-            "metrics.port", "metrics.host", "faults", "log.level");
+    private static final Set<String> KEYS = Set.of(
+            "jmx.port",
+            "jmx.host",
+            "jmx.auth",
+            "jmx.access",
+            "jmx.ssl",
+            "jmx.auth.dir",
+            "metrics.port",
+            "metrics.host",
+            "faults",
+            "log.level");
 
     public static AgentOptions parse(String args) {
         Map<String, String> kv = new LinkedHashMap<>();
@@ -27,25 +35,36 @@ public record AgentOptions(JmxOptions jmx, int metricsPort, String metricsHost, 
                 if (eq <= 0) throw new IllegalArgumentException("agent option '" + p + "': expected key=value");
                 String key = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 if (!KEYS.contains(key)) {
-                    throw new IllegalArgumentException("agent option '" + key + "': unknown; known options are " + String.join(", ", KEYS.stream().sorted().toList()));
+                    throw new IllegalArgumentException("agent option '" + key + "': unknown; known options are "
+                            + String.join(", ", KEYS.stream().sorted().toList()));
                 }
                 kv.put(key, p.substring(eq + 1).trim());
             }
         }
         String level = kv.getOrDefault("log.level", "info").toLowerCase(Locale.ROOT);
         if (!Set.of("trace", "debug", "info", "warn", "error", "off").contains(level)) {
-            throw new IllegalArgumentException("log.level=" + level + ": expected trace, debug, info, warn, error or off");
+            throw new IllegalArgumentException(
+                    "log.level=" + level + ": expected trace, debug, info, warn, error or off");
         }
         String ssl = kv.getOrDefault("jmx.ssl", "false");
-        if (!ssl.equals("true") && !ssl.equals("false")) throw new IllegalArgumentException("jmx.ssl=" + ssl + ": expected true or false");
+        if (!ssl.equals("true") && !ssl.equals("false"))
+            throw new IllegalArgumentException("jmx.ssl=" + ssl + ": expected true or false");
         String host = kv.getOrDefault("jmx.host", "127.0.0.1");
         String auth = kv.get("jmx.auth");
         boolean authNone = "none".equals(auth);
         int jmxPort = port(kv, "jmx.port");
-        JmxOptions jmx = new JmxOptions(host, jmxPort, host, authNone ? null : auth, kv.get("jmx.access"), authNone,
-                Boolean.parseBoolean(ssl), credentialsDir(kv.get("jmx.auth.dir")));
+        JmxOptions jmx = new JmxOptions(
+                host,
+                jmxPort,
+                host,
+                authNone ? null : auth,
+                kv.get("jmx.access"),
+                authNone,
+                Boolean.parseBoolean(ssl),
+                credentialsDir(kv.get("jmx.auth.dir")));
         if (jmxPort > 0) jmx.check(JmxOptions.Words.AGENT);
-        return new AgentOptions(jmx, port(kv, "metrics.port"), kv.getOrDefault("metrics.host", "127.0.0.1"), kv.get("faults"), level);
+        return new AgentOptions(
+                jmx, port(kv, "metrics.port"), kv.getOrDefault("metrics.host", "127.0.0.1"), kv.get("faults"), level);
     }
 
     /** Where a generated JMX password goes: {@code jmx.auth.dir}, else {@code ~/.faultline}. */

@@ -1,17 +1,18 @@
 package dev.faultline.agent;
 
-import dev.faultline.agent.fault.FaultRegistry;
-import dev.faultline.agent.bootstrap.FaultRule;
-import dev.faultline.agent.bootstrap.Pause;
-import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.bootstrap.Exemption;
+import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.Hooks;
-import dev.faultline.agent.bootstrap.PlatformServerWatch;
 import dev.faultline.agent.bootstrap.InternalErrors;
+import dev.faultline.agent.bootstrap.Pause;
+import dev.faultline.agent.bootstrap.PlatformServerWatch;
+import dev.faultline.agent.bootstrap.ThrowableFactory;
+import dev.faultline.agent.fault.FaultRegistry;
 import dev.faultline.agent.hook.NetworkFaults;
 import dev.faultline.agent.hook.NetworkInstrumentation;
 import dev.faultline.agent.jmx.AgentControl;
 import dev.faultline.agent.jmx.FaultBeans;
+import dev.faultline.agent.log.AgentLog;
 import dev.faultline.agent.method.MethodFaults;
 import dev.faultline.agent.metrics.MetricsEndpoint;
 import dev.faultline.agent.spec.SpecException;
@@ -19,30 +20,27 @@ import dev.faultline.agent.spec.SpecParser;
 import dev.faultline.common.jmx.ControlPlane;
 import dev.faultline.common.jmx.JmxOptions;
 import dev.faultline.common.jmx.RemoteJmx;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import dev.faultline.agent.log.AgentLog;
-import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import javax.management.MBeanServerFactory;
 import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs in the agent's class loader (loaded from inst/): wires the registry, hooks, JMX and metrics. Called once per JVM. */
 public final class AgentStarter {
     private static volatile FaultRegistry registry;
 
-    private AgentStarter() {
-    }
+    private AgentStarter() {}
 
     /** The registry of this JVM's agent, for in-process extensions; null before start. */
     public static FaultRegistry registry() {
@@ -62,7 +60,9 @@ public final class AgentStarter {
         setIfAbsent(ByteBuddy.class.getPackageName() + ".safe", "true");
         Logger log = LoggerFactory.getLogger(AgentStarter.class);
         Logger hookLog = LoggerFactory.getLogger(InternalErrors.class);
-        InternalErrors.sink(t -> hookLog.error("internal error on a hook path (network or method); the call proceeded without a fault (logged once)", t));
+        InternalErrors.sink(t -> hookLog.error(
+                "internal error on a hook path (network or method); the call proceeded without a fault (logged once)",
+                t));
         System.setProperty(FaultlineAgent.STARTED_PROPERTY, version);
         Exemption.exemptLocalPort(options.jmx().port());
         Exemption.exemptLocalPort(options.metricsPort());
@@ -71,7 +71,8 @@ public final class AgentStarter {
         NetworkFaults network = new NetworkFaults();
         faults.addHandler(network);
         // advice bytes from inst/ through our own loader (the boot search path serves classes, not resources)
-        ClassFileLocator adviceBytes = new ClassFileLocator.Compound(ClassFileLocator.ForClassLoader.of(AgentStarter.class.getClassLoader()),
+        ClassFileLocator adviceBytes = new ClassFileLocator.Compound(
+                ClassFileLocator.ForClassLoader.of(AgentStarter.class.getClassLoader()),
                 ClassFileLocator.ForClassLoader.ofSystemLoader());
         MethodFaults methods = Extensions.install(faults, inst, adviceBytes);
 
@@ -98,10 +99,14 @@ public final class AgentStarter {
         registry = faults;
         int armedFromFile = armFromFile(faults, fromFile, options.faultsFile(), log);
 
-        Thread control = new Thread(() -> startControlPlane(options, faults, version, dynamic, log), "faultline-control");
+        Thread control =
+                new Thread(() -> startControlPlane(options, faults, version, dynamic, log), "faultline-control");
         control.setDaemon(true);
         control.start();
-        log.info("faultline agent {} loaded ({}){}", version, dynamic ? "attached" : "premain",
+        log.info(
+                "faultline agent {} loaded ({}){}",
+                version,
+                dynamic ? "attached" : "premain",
                 armedFromFile == 0 ? "" : ", " + armedFromFile + " faults armed from " + options.faultsFile());
     }
 
@@ -117,14 +122,19 @@ public final class AgentStarter {
                 ids.add(faults.arm(spec));
             } catch (RuntimeException e) {
                 ids.forEach(faults::remove);
-                log.error("faults file {}: '{}' cannot be armed: {}; no fault from this file is armed", file, spec, e.getMessage());
+                log.error(
+                        "faults file {}: '{}' cannot be armed: {}; no fault from this file is armed",
+                        file,
+                        spec,
+                        e.getMessage());
                 return 0;
             }
         }
         return ids.size();
     }
 
-    private static void startControlPlane(AgentOptions options, FaultRegistry faults, String version, boolean dynamic, Logger log) {
+    private static void startControlPlane(
+            AgentOptions options, FaultRegistry faults, String version, boolean dynamic, Logger log) {
         ControlPlane plane = ControlPlane.lazy();
         try {
             FaultBeans beans = new FaultBeans(plane);
@@ -132,14 +142,17 @@ public final class AgentStarter {
             faults.addListener(beans);
             faults.active().forEach(beans::armed);
         } catch (Exception e) {
-            log.error("could not register the Faultline MBeans; faults from the faults file stay armed until their ttl", e);
+            log.error(
+                    "could not register the Faultline MBeans; faults from the faults file stay armed until their ttl",
+                    e);
             return;
         }
         inPlatformServer(plane, dynamic);
         JmxOptions jmx = options.jmx();
         if (jmx.port() > 0) {
             try {
-                RemoteJmx.Connector connector = RemoteJmx.start(jmx.requireFiles(JmxOptions.Words.AGENT), plane.remote(), log);
+                RemoteJmx.Connector connector =
+                        RemoteJmx.start(jmx.requireFiles(JmxOptions.Words.AGENT), plane.remote(), log);
                 log.info("JMX: {} (auth: {})", connector.url(), connector.auth());
             } catch (Exception e) {
                 log.error("JMX connector on {}:{} not started: {}", jmx.bindHost(), jmx.port(), e.toString());
@@ -150,7 +163,11 @@ public final class AgentStarter {
                 MetricsEndpoint.start(options.metricsHost(), options.metricsPort());
                 log.info("metrics: http://{}:{}/metrics", options.metricsHost(), options.metricsPort());
             } catch (IOException | RuntimeException e) {
-                log.error("metrics endpoint on {}:{} not started: {}", options.metricsHost(), options.metricsPort(), e.toString());
+                log.error(
+                        "metrics endpoint on {}:{} not started: {}",
+                        options.metricsHost(),
+                        options.metricsPort(),
+                        e.toString());
             }
         }
     }
@@ -183,7 +200,11 @@ public final class AgentStarter {
                 try {
                     SpecParser.parse(line);
                 } catch (SpecException e) {
-                    log.error("faults file {} line {}: {}; no fault from this file is armed", file, i + 1, e.getMessage());
+                    log.error(
+                            "faults file {} line {}: {}; no fault from this file is armed",
+                            file,
+                            i + 1,
+                            e.getMessage());
                     return List.of();
                 }
                 specs.add(line);
@@ -201,7 +222,7 @@ public final class AgentStarter {
      * seen in another agent's premain (OpenTelemetry's) running beside our background install.
      */
     private static void preload() {
-        for (String name : new String[]{"java.lang.invoke.MethodHandle$1", "java.util.concurrent.ThreadLocalRandom"}) {
+        for (String name : new String[] {"java.lang.invoke.MethodHandle$1", "java.util.concurrent.ThreadLocalRandom"}) {
             try {
                 Class.forName(name, false, null);
             } catch (Throwable ignored) {
@@ -215,7 +236,9 @@ public final class AgentStarter {
      * in the middle of a socket call (where loading could recurse into the hooks).
      */
     private static void warmUp(NetworkFaults network) {
-        FaultRule rule = new FaultRule("warm-up", SpecParser.parse("latency on=read host=127.0.0.0/8 port=1 delay=0ms every=2 ttl=1m"),
+        FaultRule rule = new FaultRule(
+                "warm-up",
+                SpecParser.parse("latency on=read host=127.0.0.0/8 port=1 delay=0ms every=2 ttl=1m"),
                 ThrowableFactory.HOOK_DEFAULT);
         network.arm(rule);
         try {
@@ -228,7 +251,6 @@ public final class AgentStarter {
         }
         Pause.delay(1_000);
     }
-
 
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) System.setProperty(key, value);

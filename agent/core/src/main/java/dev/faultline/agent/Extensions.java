@@ -3,14 +3,12 @@ package dev.faultline.agent;
 import dev.faultline.agent.fault.FaultRegistry;
 import dev.faultline.agent.method.MethodFaults;
 import dev.faultline.agent.process.ProcessFaults;
-import net.bytebuddy.dynamic.ClassFileLocator;
-
 import java.lang.instrument.Instrumentation;
+import net.bytebuddy.dynamic.ClassFileLocator;
 
 /** Fault families beyond the network hooks: method faults and process faults register their handlers here. */
 final class Extensions {
-    private Extensions() {
-    }
+    private Extensions() {}
 
     /** Returns the method-fault handler, whose hook path the installer warms up. */
     static MethodFaults install(FaultRegistry registry, Instrumentation inst, ClassFileLocator adviceBytes) {

@@ -1,13 +1,12 @@
 package dev.faultline.agent;
 
-import dev.faultline.common.probe.PackageGraph;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faultline.common.probe.PackageGraph;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * The agent's packages, bootstrap and core together, as jdeps reads their classes: no cycle, and the bootstrap (what
@@ -23,7 +22,9 @@ class PackageGraphTest {
     @Test
     void thePackagesImportEachOtherWithoutACycle() {
         PackageGraph g = graph();
-        assertTrue(g.edges().containsKey(ROOT + ".hook") && g.edges().containsKey(ROOT + ".bootstrap"), "jdeps saw the packages: " + g.edges());
+        assertTrue(
+                g.edges().containsKey(ROOT + ".hook") && g.edges().containsKey(ROOT + ".bootstrap"),
+                "jdeps saw the packages: " + g.edges());
         assertEquals(List.of(), g.cycle(), "a cycle of package imports");
     }
 

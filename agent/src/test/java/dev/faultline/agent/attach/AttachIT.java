@@ -1,22 +1,21 @@
 package dev.faultline.agent.attach;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
 import dev.faultline.agent.method.MethodServiceApp;
 import dev.faultline.agent.method.Operator;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code java -jar faultline-agent.jar list|attach} against a service started WITHOUT the agent, on JDK 17 and 25
@@ -42,13 +41,19 @@ class AttachIT {
         cmd.addAll(Arrays.asList(args));
         Process p = new ProcessBuilder(cmd).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the CLI finished: " + cmd);
-        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        return new Run(
+                p.exitValue(),
+                new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     static ForkedService target(Jdks.Jdk jdk, String... args) throws Exception {
-        return ForkedService.builder(jdk).withoutAgent().jvmArg("-XX:+EnableDynamicAgentLoading")
-                .main(MethodServiceApp.class.getName(), args).readyLine("READY").start();
+        return ForkedService.builder(jdk)
+                .withoutAgent()
+                .jvmArg("-XX:+EnableDynamicAgentLoading")
+                .main(MethodServiceApp.class.getName(), args)
+                .readyLine("READY")
+                .start();
     }
 
     @ParameterizedTest
@@ -61,30 +66,47 @@ class AttachIT {
 
             Run list = cli(jdk, "list");
             assertEquals(0, list.code(), list.toString());
-            assertTrue(list.out().contains(pid + "\t" + MethodServiceApp.class.getName() + " " + tag), "list shows the target: " + list);
+            assertTrue(
+                    list.out().contains(pid + "\t" + MethodServiceApp.class.getName() + " " + tag),
+                    "list shows the target: " + list);
 
             int port = ForkedService.freePort();
-            Run attach = cli(jdk, "attach", String.valueOf(pid), "jmx.port=" + port + ",jmx.auth.dir=" + ForkedService.CREDENTIALS_DIR);
+            Run attach = cli(
+                    jdk,
+                    "attach",
+                    String.valueOf(pid),
+                    "jmx.port=" + port + ",jmx.auth.dir=" + ForkedService.CREDENTIALS_DIR);
             assertEquals(0, attach.code(), attach.toString());
             assertTrue(attach.out().contains("loaded into " + pid), attach.toString());
 
             try (Operator op = Operator.connect(port)) {
-                String id = op.add("error on=method class=" + INVENTORY + " method=count exception=java.lang.IllegalStateException message=attached");
+                String id = op.add("error on=method class=" + INVENTORY
+                        + " method=count exception=java.lang.IllegalStateException message=attached");
                 assertTrue(id.startsWith("f"), id);
                 String a = svc.send("inventory");
-                assertTrue(a.startsWith("ERR java.lang.IllegalStateException message=attached"), "the method fault works after attach: " + a);
+                assertTrue(
+                        a.startsWith("ERR java.lang.IllegalStateException message=attached"),
+                        "the method fault works after attach: " + a);
                 assertEquals(1, op.clear());
                 assertTrue(svc.send("inventory").startsWith("OK "), "clear() put the method back");
                 assertEquals(0, op.list().length);
             }
 
-            // by a unique part of its name this time: the agent is there already, and the CLI says so and changes nothing
+            // by a unique part of its name this time: the agent is there already, and the CLI says so and changes
+            // nothing
             Run again = cli(jdk, "attach", tag, "jmx.port=" + ForkedService.freePort());
             assertEquals(0, again.code(), again.toString());
-            assertTrue(again.out().contains("already loaded in " + pid) && again.out().contains("nothing changed"), again.toString());
+            assertTrue(
+                    again.out().contains("already loaded in " + pid)
+                            && again.out().contains("nothing changed"),
+                    again.toString());
             assertTrue(svc.process().isAlive());
-            assertFalse(svc.stderr().contains("A Java agent has been loaded dynamically"), "no dynamic-agent warning with the flag: " + svc.stderr());
-            assertTrue(svc.stderr().contains("faultline agent") && svc.stderr().contains("(attached)"), "the target's log says it was attached: " + svc.stderr());
+            assertFalse(
+                    svc.stderr().contains("A Java agent has been loaded dynamically"),
+                    "no dynamic-agent warning with the flag: " + svc.stderr());
+            assertTrue(
+                    svc.stderr().contains("faultline agent") && svc.stderr().contains("(attached)"),
+                    "the target's log says it was attached: " + svc.stderr());
         }
     }
 
@@ -92,11 +114,19 @@ class AttachIT {
     @MethodSource("jdks")
     void unknownPidAndAmbiguousOrUnknownNamesAreClearErrors(Jdks.Jdk jdk) throws Exception {
         String tag = "ambiguous-" + jdk + "-" + System.nanoTime();
-        try (ForkedService one = target(jdk, tag + "-a"); ForkedService two = target(jdk, tag + "-b")) {
+        try (ForkedService one = target(jdk, tag + "-a");
+                ForkedService two = target(jdk, tag + "-b")) {
             Run ambiguous = cli(jdk, "attach", tag);
             assertEquals(1, ambiguous.code(), ambiguous.toString());
-            assertTrue(ambiguous.err().contains("ambiguous") && ambiguous.err().contains(String.valueOf(one.process().pid()))
-                    && ambiguous.err().contains(String.valueOf(two.process().pid())), ambiguous.toString());
+            assertTrue(
+                    ambiguous.err().contains("ambiguous")
+                            && ambiguous
+                                    .err()
+                                    .contains(String.valueOf(one.process().pid()))
+                            && ambiguous
+                                    .err()
+                                    .contains(String.valueOf(two.process().pid())),
+                    ambiguous.toString());
 
             Run none = cli(jdk, "attach", "no-such-service-" + System.nanoTime());
             assertEquals(1, none.code(), none.toString());

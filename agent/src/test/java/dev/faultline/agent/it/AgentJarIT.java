@@ -1,19 +1,18 @@
 package dev.faultline.agent.it;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.Collections;
+import org.junit.jupiter.api.Test;
 
 /**
  * The built jar itself: one agent jar, retransform capable. What the premain appends to the boot search path can
@@ -37,9 +36,12 @@ class AgentJarIT {
             List<String> leaked = new ArrayList<>();
             for (JarEntry e : Collections.list(jar.entries())) {
                 String n = e.getName();
-                if (n.endsWith(".class") && !n.startsWith("dev/faultline/") && !n.startsWith("inst/dev/faultline/")) leaked.add(n);
+                if (n.endsWith(".class") && !n.startsWith("dev/faultline/") && !n.startsWith("inst/dev/faultline/"))
+                    leaked.add(n);
             }
-            assertTrue(leaked.isEmpty(), "classes outside dev/faultline (not relocated): " + leaked.subList(0, Math.min(10, leaked.size())));
+            assertTrue(
+                    leaked.isEmpty(),
+                    "classes outside dev/faultline (not relocated): " + leaked.subList(0, Math.min(10, leaked.size())));
             assertTrue(jar.getEntry("inst/dev/faultline/agent/shaded/bytebuddy/ByteBuddy.class") != null);
             assertTrue(jar.getEntry("inst/dev/faultline/agent/shaded/slf4j/LoggerFactory.class") != null);
             assertTrue(jar.getEntry("inst/dev/faultline/agent/shaded/prometheus/jmx/JmxCollector.class") != null);
@@ -66,14 +68,19 @@ class AgentJarIT {
                 }
                 try (InputStream in = jar.getInputStream(e)) {
                     String constants = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-                    for (String lib : new String[]{"dev/faultline/agent/shaded/", "dev/faultline/common/", "net/bytebuddy/", "org/slf4j/"}) {
+                    for (String lib : new String[] {
+                        "dev/faultline/agent/shaded/", "dev/faultline/common/", "net/bytebuddy/", "org/slf4j/"
+                    }) {
                         if (constants.contains(lib)) linksOutside.add(n + " -> " + lib);
                     }
                 }
             }
             assertTrue(premain, "the premain class at the root");
-            assertTrue(elsewhere.isEmpty(), "at the jar's root only the premain class and " + BOOTSTRAP + ": " + elsewhere);
-            assertTrue(!bootstrap.isEmpty() && bootstrap.size() <= MAX_BOOTSTRAP_CLASSES,
+            assertTrue(
+                    elsewhere.isEmpty(),
+                    "at the jar's root only the premain class and " + BOOTSTRAP + ": " + elsewhere);
+            assertTrue(
+                    !bootstrap.isEmpty() && bootstrap.size() <= MAX_BOOTSTRAP_CLASSES,
                     "the bootstrap package is small (<= " + MAX_BOOTSTRAP_CLASSES + " classes): " + bootstrap.size());
             assertTrue(linksOutside.isEmpty(), "bootstrap classes refer to JDK classes only: " + linksOutside);
             assertTrue(jar.getEntry("inst/dev/faultline/agent/AgentStarter.class") != null, "the core under inst/");

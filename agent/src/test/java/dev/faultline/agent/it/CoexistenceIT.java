@@ -1,12 +1,10 @@
 package dev.faultline.agent.it;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The agent next to what real services carry: their own Byte Buddy, and another agent (OpenTelemetry). */
 class CoexistenceIT extends LoopbackHttpFixture {
@@ -17,9 +15,13 @@ class CoexistenceIT extends LoopbackHttpFixture {
     void aServiceBundlingAnotherByteBuddyKeepsItsOwn(Jdks.Jdk jdk) throws Exception {
         File old = new File(IT_JARS, "byte-buddy-1.14.18.jar");
         assertTrue(old.isFile(), "the dependency plugin copies " + old);
-        try (ForkedService svc = ForkedService.builder(jdk).classpath(old.getAbsolutePath()).start()) {
+        try (ForkedService svc =
+                ForkedService.builder(jdk).classpath(old.getAbsolutePath()).start()) {
             Answer own = new Answer(svc.send("bytebuddy"));
-            assertTrue(own.ok() && own.line().contains("bytebuddy-made=true") && own.line().contains("byte-buddy-1.14.18.jar"),
+            assertTrue(
+                    own.ok()
+                            && own.line().contains("bytebuddy-made=true")
+                            && own.line().contains("byte-buddy-1.14.18.jar"),
                     "the service's Byte Buddy is its own 1.14.18: " + own);
             svc.add("latency on=connect port=" + port + " delay=400ms");
             Answer slow = new Answer(svc.send("jdk-http http://127.0.0.1:" + port + "/"));
@@ -33,16 +35,23 @@ class CoexistenceIT extends LoopbackHttpFixture {
         File otel = new File(IT_JARS, "opentelemetry-javaagent-2.22.0.jar");
         assertTrue(otel.isFile(), "the dependency plugin copies " + otel);
         try (ForkedService svc = ForkedService.builder(jdk)
-                .jvmArg("-javaagent:" + otel.getAbsolutePath(), "-Dotel.traces.exporter=logging", "-Dotel.metrics.exporter=none",
-                        "-Dotel.logs.exporter=none", "-Dotel.service.name=probe", "-Dotel.bsp.schedule.delay=100")
+                .jvmArg(
+                        "-javaagent:" + otel.getAbsolutePath(),
+                        "-Dotel.traces.exporter=logging",
+                        "-Dotel.metrics.exporter=none",
+                        "-Dotel.logs.exporter=none",
+                        "-Dotel.service.name=probe",
+                        "-Dotel.bsp.schedule.delay=100")
                 .start()) {
             svc.add("latency on=connect port=" + port + " delay=400ms");
             Answer slow = new Answer(svc.send("jdk-http http://127.0.0.1:" + port + "/"));
             assertTrue(slow.ok() && slow.tookAtLeast(400), "Faultline's latency: " + slow);
             svc.clear();
             long deadline = System.currentTimeMillis() + 15_000;
-            while (!svc.stderr().contains("LoggingSpanExporter") && System.currentTimeMillis() < deadline) Thread.sleep(200);
-            assertTrue(svc.stderr().contains("LoggingSpanExporter") && svc.stderr().contains("GET"),
+            while (!svc.stderr().contains("LoggingSpanExporter") && System.currentTimeMillis() < deadline)
+                Thread.sleep(200);
+            assertTrue(
+                    svc.stderr().contains("LoggingSpanExporter") && svc.stderr().contains("GET"),
                     "OpenTelemetry's client span for the same call:\n" + svc.stderr());
         }
     }

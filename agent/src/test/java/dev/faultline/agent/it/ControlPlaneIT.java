@@ -1,49 +1,52 @@
 package dev.faultline.agent.it;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.RuntimeMBeanException;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
+import com.sun.tools.attach.VirtualMachine;
+import dev.faultline.agent.security.FuzzDriver;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import com.sun.tools.attach.VirtualMachine;
-import dev.faultline.agent.security.FuzzDriver;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The operator's side: remote JMX, the metrics endpoint, the kill switch, gates, the faults file. */
 class ControlPlaneIT extends LoopbackHttpFixture {
 
     static String scrape(int metricsPort) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @ParameterizedTest
     @MethodSource("jdks")
     void errorsOnEveryPortNeverLockTheOperatorOut(Jdks.Jdk jdk) throws Exception {
         int metrics = ForkedService.freePort();
-        try (ForkedService svc = ForkedService.builder(jdk).agentArgs("metrics.port=" + metrics).start()) {
+        try (ForkedService svc =
+                ForkedService.builder(jdk).agentArgs("metrics.port=" + metrics).start()) {
             svc.jmx(); // the operator is connected before the faults
             svc.add("error on=connect probability=1.0");
             svc.add("error on=read");
@@ -55,11 +58,16 @@ class ControlPlaneIT extends LoopbackHttpFixture {
             String body = scrape(metrics);
             assertTrue(body.contains("faultline_active_faults 3.0"), "metrics still answer:\n" + body);
             assertTrue(body.matches("(?s).*faultline_action_injections_total\\{action=\"error\"} [1-9].*"), body);
-            assertTrue(body.contains("faultline_fault_injections_total{action=\"error\",fault=\"f1\",on=\"connect\"}"), body);
+            assertTrue(
+                    body.contains("faultline_fault_injections_total{action=\"error\",fault=\"f1\",on=\"connect\"}"),
+                    body);
 
             // a brand-new JMX connection (new TCP connects and reads) also gets through
             try (JMXConnector fresh = svc.connect()) {
-                assertEquals(3, fresh.getMBeanServerConnection().invoke(ForkedService.AGENT, "clear", new Object[0], new String[0]));
+                assertEquals(
+                        3,
+                        fresh.getMBeanServerConnection()
+                                .invoke(ForkedService.AGENT, "clear", new Object[0], new String[0]));
             }
             Answer back = new Answer(svc.send("jdk-http http://127.0.0.1:" + port + "/"));
             assertTrue(back.ok(), "clear() recovers the service: " + back);
@@ -83,12 +91,19 @@ class ControlPlaneIT extends LoopbackHttpFixture {
                     "error on=read exception=com.acme.NoSuch", "exception=com.acme.NoSuch",
                     "explode on=read", "explode");
             for (Map.Entry<String, String> e : bad.entrySet()) {
-                RuntimeMBeanException ex = assertThrows(RuntimeMBeanException.class, () -> svc.add(e.getKey()), e.getKey());
+                RuntimeMBeanException ex =
+                        assertThrows(RuntimeMBeanException.class, () -> svc.add(e.getKey()), e.getKey());
                 assertTrue(ex.getCause() instanceof IllegalArgumentException, "a JDK exception type: " + ex.getCause());
-                assertTrue(ex.getCause().getMessage().contains(e.getValue()), "message names '" + e.getValue() + "': " + ex.getCause().getMessage());
+                assertTrue(
+                        ex.getCause().getMessage().contains(e.getValue()),
+                        "message names '" + e.getValue() + "': " + ex.getCause().getMessage());
             }
             assertEquals(0, svc.list().length, "nothing armed");
-            assertEquals(0, svc.jmx().queryNames(new ObjectName("dev.faultline:type=Fault,*"), null).size());
+            assertEquals(
+                    0,
+                    svc.jmx()
+                            .queryNames(new ObjectName("dev.faultline:type=Fault,*"), null)
+                            .size());
         }
     }
 
@@ -134,32 +149,46 @@ class ControlPlaneIT extends LoopbackHttpFixture {
     void theHooksAreInstalledByTheFirstAddAndItsFaultActsAtOnce(@TempDir Path dir) throws Exception {
         Path classes = dir.resolve("class-load.log");
         String builder = "dev.faultline.agent.shaded.bytebuddy.agent.builder.AgentBuilder$Default ";
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).jvmArg("-Xlog:class+load=info:file=" + classes).start()) {
+        try (ForkedService svc = ForkedService.builder(Jdks.current())
+                .jvmArg("-Xlog:class+load=info:file=" + classes)
+                .start()) {
             assertEquals(0, svc.list().length, "the control plane is up");
             assertFalse(Files.readString(classes).contains(builder), "no Byte Buddy builder before the first add()");
             svc.add("error on=connect port=" + port);
             assertTrue(Files.readString(classes).contains(builder), "the first add() installed the hooks");
-            assertTrue(new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).failed(), "the first call after add() is faulted");
+            assertTrue(
+                    new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).failed(),
+                    "the first call after add() is faulted");
         }
     }
 
     @Test
     void faultsFileArmsAtStartAndABadFileArmsNothing(@TempDir Path dir) throws Exception {
-        Path good = Files.writeString(dir.resolve("faults.txt"), "# armed before main() runs\nerror on=connect port=" + port + "\n\nlatency on=dns host=*.example delay=10ms\n");
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("faults=" + good).start()) {
+        Path good = Files.writeString(
+                dir.resolve("faults.txt"),
+                "# armed before main() runs\nerror on=connect port=" + port
+                        + "\n\nlatency on=dns host=*.example delay=10ms\n");
+        try (ForkedService svc = ForkedService.builder(Jdks.current())
+                .agentArgs("faults=" + good)
+                .start()) {
             assertTrue(new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).failed());
             assertEquals(2, svc.list().length);
         }
-        Path bad = Files.writeString(dir.resolve("bad.txt"), "error on=connect port=" + port + "\nlatency on=read delay=fast\n");
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("faults=" + bad).start()) {
+        Path bad = Files.writeString(
+                dir.resolve("bad.txt"), "error on=connect port=" + port + "\nlatency on=read delay=fast\n");
+        try (ForkedService svc =
+                ForkedService.builder(Jdks.current()).agentArgs("faults=" + bad).start()) {
             assertTrue(new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).ok());
             assertEquals(0, svc.list().length);
             assertTrue(svc.stderr().contains("line 2") && svc.stderr().contains("delay=fast"), svc.stderr());
         }
         // parses, but cannot be armed: the halt before it must not stay armed, and JMX must come up
-        Path unarmable = Files.writeString(dir.resolve("unarmable.txt"), "halt code=7 after=3s\n"
-                + "latency on=method class=com.example.NoSuchClient method=charge delay=1s\n");
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("faults=" + unarmable).start()) {
+        Path unarmable = Files.writeString(
+                dir.resolve("unarmable.txt"),
+                "halt code=7 after=3s\n" + "latency on=method class=com.example.NoSuchClient method=charge delay=1s\n");
+        try (ForkedService svc = ForkedService.builder(Jdks.current())
+                .agentArgs("faults=" + unarmable)
+                .start()) {
             assertEquals(0, svc.list().length, "nothing armed from a file with a line that cannot be armed");
             assertTrue(svc.stderr().contains("no class com.example.NoSuchClient"), svc.stderr());
             Thread.sleep(3500);
@@ -171,13 +200,23 @@ class ControlPlaneIT extends LoopbackHttpFixture {
     void passwordFileProtectsTheConnector(@TempDir Path dir) throws Exception {
         Path passwords = Files.writeString(dir.resolve("jmx.password"), "operator s3cret\n");
         Path access = Files.writeString(dir.resolve("jmx.access"), "operator readwrite\n");
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("jmx.auth=" + passwords + ",jmx.access=" + access).start()) {
-            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + svc.jmxPort() + "/jmxrmi");
+        try (ForkedService svc = ForkedService.builder(Jdks.current())
+                .agentArgs("jmx.auth=" + passwords + ",jmx.access=" + access)
+                .start()) {
+            JMXServiceURL url =
+                    new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + svc.jmxPort() + "/jmxrmi");
             Thread.sleep(500);
             assertThrows(SecurityException.class, () -> retryConnect(url, Map.of()));
-            assertThrows(SecurityException.class, () -> retryConnect(url, Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "wrong"})));
-            try (JMXConnector ok = retryConnect(url, Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "s3cret"}))) {
-                assertEquals(0, ((String[]) ok.getMBeanServerConnection().invoke(ForkedService.AGENT, "list", new Object[0], new String[0])).length);
+            assertThrows(
+                    SecurityException.class,
+                    () -> retryConnect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {"operator", "wrong"})));
+            try (JMXConnector ok =
+                    retryConnect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {"operator", "s3cret"}))) {
+                assertEquals(
+                        0,
+                        ((String[]) ok.getMBeanServerConnection()
+                                        .invoke(ForkedService.AGENT, "list", new Object[0], new String[0]))
+                                .length);
             }
         }
     }
@@ -187,36 +226,91 @@ class ControlPlaneIT extends LoopbackHttpFixture {
         Path keystore = dir.resolve("server.p12");
         Path cert = dir.resolve("server.crt");
         Path truststore = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-alias", "jmx",
-                "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1", "-validity", "2");
-        keytool("-exportcert", "-keystore", keystore.toString(), "-storepass", "changeit", "-alias", "jmx", "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-keystore", truststore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-                "-alias", "jmx", "-file", cert.toString());
+        keytool(
+                "-genkeypair",
+                "-keystore",
+                keystore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit",
+                "-alias",
+                "jmx",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "san=ip:127.0.0.1",
+                "-validity",
+                "2");
+        keytool(
+                "-exportcert",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-alias",
+                "jmx",
+                "-file",
+                cert.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-keystore",
+                truststore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit",
+                "-alias",
+                "jmx",
+                "-file",
+                cert.toString());
         Path passwords = Files.writeString(dir.resolve("jmx.password"), "operator s3cret\n");
         Path access = Files.writeString(dir.resolve("jmx.access"), "operator readwrite\n");
         try (ForkedService svc = ForkedService.builder(Jdks.current())
                 .agentArgs("jmx.auth=" + passwords + ",jmx.access=" + access + ",jmx.ssl=true")
-                .jvmArg("-Djavax.net.ssl.keyStore=" + keystore, "-Djavax.net.ssl.keyStorePassword=changeit").start()) {
+                .jvmArg("-Djavax.net.ssl.keyStore=" + keystore, "-Djavax.net.ssl.keyStorePassword=changeit")
+                .start()) {
             String trusted = "";
             for (int i = 0; i < 50 && !trusted.startsWith("OK"); i++) {
-                trusted = tlsClient(svc.jmxPort(), "operator", "s3cret", "-Djavax.net.ssl.trustStore=" + truststore,
+                trusted = tlsClient(
+                        svc.jmxPort(),
+                        "operator",
+                        "s3cret",
+                        "-Djavax.net.ssl.trustStore=" + truststore,
                         "-Djavax.net.ssl.trustStorePassword=changeit");
                 if (!trusted.startsWith("OK")) Thread.sleep(200);
             }
-            assertEquals("OK 0", trusted, "a TLS client trusting the certificate, with the password; stderr:\n" + svc.stderr());
-            String wrongPassword = tlsClient(svc.jmxPort(), "operator", "wrong", "-Djavax.net.ssl.trustStore=" + truststore,
+            assertEquals(
+                    "OK 0",
+                    trusted,
+                    "a TLS client trusting the certificate, with the password; stderr:\n" + svc.stderr());
+            String wrongPassword = tlsClient(
+                    svc.jmxPort(),
+                    "operator",
+                    "wrong",
+                    "-Djavax.net.ssl.trustStore=" + truststore,
                     "-Djavax.net.ssl.trustStorePassword=changeit");
             assertTrue(wrongPassword.contains("Invalid username or password"), wrongPassword);
             String untrusting = tlsClient(svc.jmxPort(), "operator", "s3cret");
-            assertTrue(untrusting.startsWith("ERR") && untrusting.contains("certification path"), "a TLS client that does not trust it: " + untrusting);
-            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + svc.jmxPort() + "/jmxrmi");
-            assertThrows(IOException.class, () -> JMXConnectorFactory.connect(url,
-                    Map.of(JMXConnector.CREDENTIALS, new String[]{"operator", "s3cret"})), "a plain-text client");
+            assertTrue(
+                    untrusting.startsWith("ERR") && untrusting.contains("certification path"),
+                    "a TLS client that does not trust it: " + untrusting);
+            JMXServiceURL url =
+                    new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + svc.jmxPort() + "/jmxrmi");
+            assertThrows(
+                    IOException.class,
+                    () -> JMXConnectorFactory.connect(
+                            url, Map.of(JMXConnector.CREDENTIALS, new String[] {"operator", "s3cret"})),
+                    "a plain-text client");
         }
     }
 
     private static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -224,29 +318,47 @@ class ControlPlaneIT extends LoopbackHttpFixture {
     }
 
     private static String tlsClient(int port, String user, String password, String... jvmArgs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of(jvmArgs));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), JmxTlsClient.class.getName(), String.valueOf(port), user, password));
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                JmxTlsClient.class.getName(),
+                String.valueOf(port),
+                user,
+                password));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "TLS client timed out");
-        return out.lines().filter(l -> l.startsWith("OK") || l.startsWith("ERR")).findFirst().orElse(out);
+        return out.lines()
+                .filter(l -> l.startsWith("OK") || l.startsWith("ERR"))
+                .findFirst()
+                .orElse(out);
     }
 
     @Test
     void wideBindWithoutPasswordIsRefusedAndTheServiceRunsOn() throws Exception {
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("jmx.host=0.0.0.0").start()) {
+        try (ForkedService svc = ForkedService.builder(Jdks.current())
+                .agentArgs("jmx.host=0.0.0.0")
+                .start()) {
             assertTrue(svc.stderr().contains("jmx.host=0.0.0.0 is not loopback"), svc.stderr());
-            assertTrue(new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).ok(), "the service runs without the agent");
+            assertTrue(
+                    new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).ok(),
+                    "the service runs without the agent");
         }
     }
 
     /** Found while securing the connector: its RMI export was not a daemon one, so a service's JVM never ended. */
     @Test
     void theConnectorNeverKeepsTheJvmAlive() throws Exception {
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).main(ReturningMain.class.getName(), "3000").start()) {
+        try (ForkedService svc = ForkedService.builder(Jdks.current())
+                .main(ReturningMain.class.getName(), "3000")
+                .start()) {
             assertEquals(0, svc.list().length, "the connector answers while main() runs");
-            assertTrue(svc.process().waitFor(20, TimeUnit.SECONDS), "the JVM ended when main() returned; stderr:\n" + svc.stderr());
+            assertTrue(
+                    svc.process().waitFor(20, TimeUnit.SECONDS),
+                    "the JVM ended when main() returned; stderr:\n" + svc.stderr());
             assertEquals(0, svc.process().exitValue());
         }
     }
@@ -260,28 +372,43 @@ class ControlPlaneIT extends LoopbackHttpFixture {
     void theMBeansWaitForThePlatformServerAndALocalToolAttachingFindsThem(@TempDir Path dir) throws Exception {
         Path classes = dir.resolve("class-load.log");
         String server = "com.sun.jmx.mbeanserver.JmxMBeanServer ";
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).withoutRemoteJmx().jvmArg("-Xlog:class+load=info:file=" + classes).start()) {
+        try (ForkedService svc = ForkedService.builder(Jdks.current())
+                .withoutRemoteJmx()
+                .jvmArg("-Xlog:class+load=info:file=" + classes)
+                .start()) {
             assertTrue(svc.stderr().contains("faultline agent"), "the agent is loaded: " + svc.stderr());
             Thread.sleep(1000); // its control thread has long registered its MBeans by now, wherever it puts them
             assertFalse(Files.readString(classes).contains(server), "no MBean server was created before anyone asked");
-            VirtualMachine vm = VirtualMachine.attach(Long.toString(svc.process().pid()));
+            VirtualMachine vm =
+                    VirtualMachine.attach(Long.toString(svc.process().pid()));
             try (JMXConnector local = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()))) {
                 MBeanServerConnection platform = local.getMBeanServerConnection();
-                assertTrue(platform.isRegistered(ForkedService.AGENT), "the Agent MBean is in the platform server the tool made");
+                assertTrue(
+                        platform.isRegistered(ForkedService.AGENT),
+                        "the Agent MBean is in the platform server the tool made");
                 assertTrue(platform.isRegistered(new ObjectName("dev.faultline:type=Action,name=latency")));
-                String id = (String) platform.invoke(ForkedService.AGENT, "add", new Object[]{"error on=connect port=" + port},
-                        new String[]{String.class.getName()});
-                assertEquals(1, platform.queryNames(new ObjectName("dev.faultline:type=Fault,id=" + id + ",*"), null).size(),
+                String id = (String) platform.invoke(
+                        ForkedService.AGENT, "add", new Object[] {"error on=connect port=" + port}, new String[] {
+                            String.class.getName()
+                        });
+                assertEquals(
+                        1,
+                        platform.queryNames(new ObjectName("dev.faultline:type=Fault,id=" + id + ",*"), null)
+                                .size(),
                         "a fault armed through it gets its MBean there too");
             } finally {
                 vm.detach();
             }
         }
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).withPlatformJmx().start()) {
-            MBeanServerConnection platform = svc.platform(); // the JDK's own JMX agent, from -Dcom.sun.management.jmxremote.port
+        try (ForkedService svc =
+                ForkedService.builder(Jdks.current()).withPlatformJmx().start()) {
+            MBeanServerConnection platform =
+                    svc.platform(); // the JDK's own JMX agent, from -Dcom.sun.management.jmxremote.port
             long until = System.currentTimeMillis() + 10_000;
             while (!platform.isRegistered(ForkedService.AGENT) && System.currentTimeMillis() < until) Thread.sleep(50);
-            assertTrue(platform.isRegistered(ForkedService.AGENT), "the Agent MBean is in the platform server the JDK's agent made");
+            assertTrue(
+                    platform.isRegistered(ForkedService.AGENT),
+                    "the Agent MBean is in the platform server the JDK's agent made");
             assertEquals(0, svc.list().length, "and on our own port as before");
         }
     }
@@ -294,8 +421,10 @@ class ControlPlaneIT extends LoopbackHttpFixture {
     @Test
     void aServiceThatAsksForThePlatformServerAtOnceStillGetsTheMBeans() throws Exception {
         for (int i = 0; i < 8; i++) {
-            try (ForkedService svc = ForkedService.builder(Jdks.current()).agentArgs("log.level=warn")
-                    .main(FuzzDriver.class.getName()).start()) {
+            try (ForkedService svc = ForkedService.builder(Jdks.current())
+                    .agentArgs("log.level=warn")
+                    .main(FuzzDriver.class.getName())
+                    .start()) {
                 assertTrue(svc.process().isAlive(), "start " + i);
             }
         }
@@ -303,10 +432,12 @@ class ControlPlaneIT extends LoopbackHttpFixture {
 
     @Test
     void theAgentOpensNoListeningSocketUnlessAsked() throws Exception {
-        try (ForkedService svc = ForkedService.builder(Jdks.current()).withoutRemoteJmx().start()) {
+        try (ForkedService svc =
+                ForkedService.builder(Jdks.current()).withoutRemoteJmx().start()) {
             assertTrue(svc.stderr().contains("faultline agent"), "the agent is loaded: " + svc.stderr());
             long pid = svc.process().pid();
-            Process ss = new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();
+            Process ss =
+                    new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();
             String listening = new String(ss.getInputStream().readAllBytes());
             ss.waitFor();
             assertTrue(ss.exitValue() == 0, "ss: " + listening);

@@ -1,8 +1,5 @@
 package dev.faultline.agent.it;
 
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
 import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxClient;
 import java.io.BufferedReader;
@@ -14,6 +11,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,10 +20,11 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
 
 /**
  * A JVM forked the way a user starts a service: {@code java -javaagent:<the built jar>=… Main}. The agent's
@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * remote connector.
  */
 public final class ForkedService implements AutoCloseable {
-    public static final String AGENT_JAR = System.getProperty("faultline.agent.jar",
-            new File("target/faultline-agent.jar").getAbsolutePath());
+    public static final String AGENT_JAR =
+            System.getProperty("faultline.agent.jar", new File("target/faultline-agent.jar").getAbsolutePath());
     /** Where the forked agents write their generated JMX passwords ({@code jmx.auth.dir}), one for the test run. */
     public static final Path CREDENTIALS_DIR = tempDir();
 
@@ -54,14 +54,21 @@ public final class ForkedService implements AutoCloseable {
     private JMXConnector connector;
     private int platformPort;
     private JMXConnector platformConnector;
-    static final Credentials PLATFORM_OBSERVER = new Credentials("observer", Long.toHexString(new SecureRandom().nextLong()));
+    static final Credentials PLATFORM_OBSERVER =
+            new Credentials("observer", Long.toHexString(new SecureRandom().nextLong()));
 
     private ForkedService(Process process, int jmxPort) {
         this.process = process;
         this.jmxPort = jmxPort;
         this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-        pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), out::add, "out");
-        pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), l -> err.append(l).append('\n'), "err");
+        pump(
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+                out::add,
+                "out");
+        pump(
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
+                l -> err.append(l).append('\n'),
+                "err");
     }
 
     public static Builder builder(Jdks.Jdk jdk) {
@@ -104,13 +111,18 @@ public final class ForkedService implements AutoCloseable {
         public Builder withPlatformJmx() throws IOException {
             platformPort = freePort();
             Path dir = Files.createTempDirectory("faultline-platform-jmx");
-            Path passwords = Files.writeString(dir.resolve("jmx.password"), PLATFORM_OBSERVER.user() + " " + PLATFORM_OBSERVER.password() + "\n");
+            Path passwords = Files.writeString(
+                    dir.resolve("jmx.password"), PLATFORM_OBSERVER.user() + " " + PLATFORM_OBSERVER.password() + "\n");
             Path access = Files.writeString(dir.resolve("jmx.access"), PLATFORM_OBSERVER.user() + " readwrite\n");
             Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-------"));
             Files.setPosixFilePermissions(access, PosixFilePermissions.fromString("rw-------"));
-            return jvmArg("-Dcom.sun.management.jmxremote.port=" + platformPort, "-Dcom.sun.management.jmxremote.rmi.port=" + platformPort,
-                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Dcom.sun.management.jmxremote.ssl=false",
-                    "-Dcom.sun.management.jmxremote.password.file=" + passwords, "-Dcom.sun.management.jmxremote.access.file=" + access);
+            return jvmArg(
+                    "-Dcom.sun.management.jmxremote.port=" + platformPort,
+                    "-Dcom.sun.management.jmxremote.rmi.port=" + platformPort,
+                    "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+                    "-Dcom.sun.management.jmxremote.ssl=false",
+                    "-Dcom.sun.management.jmxremote.password.file=" + passwords,
+                    "-Dcom.sun.management.jmxremote.access.file=" + access);
         }
 
         public Builder withoutAgent() {
@@ -169,9 +181,12 @@ public final class ForkedService implements AutoCloseable {
     /** The test classpath minus the agent and the libraries it shades: the service never sees our classes. */
     public static List<String> serviceClasspath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !e.endsWith("/target/classes") && !e.contains("faultline-agent")
-                        && !e.contains("/net/bytebuddy/") && !e.contains("/io/prometheus/")
-                        && !e.contains("/org/yaml/") && !e.contains("/org/slf4j/slf4j-simple"))
+                .filter(e -> !e.endsWith("/target/classes")
+                        && !e.contains("faultline-agent")
+                        && !e.contains("/net/bytebuddy/")
+                        && !e.contains("/io/prometheus/")
+                        && !e.contains("/org/yaml/")
+                        && !e.contains("/org/slf4j/slf4j-simple"))
                 .collect(Collectors.toList());
     }
 
@@ -200,7 +215,8 @@ public final class ForkedService implements AutoCloseable {
             String line = out.poll(100, TimeUnit.MILLISECONDS);
             if (line != null && line.startsWith(prefix)) return line;
             if (line == null && !process.isAlive()) {
-                throw new AssertionError("service exited with " + process.exitValue() + " before '" + prefix + "'; stderr:\n" + err);
+                throw new AssertionError(
+                        "service exited with " + process.exitValue() + " before '" + prefix + "'; stderr:\n" + err);
             }
         }
         throw new AssertionError("no '" + prefix + "' within " + timeout + "; stderr:\n" + err);
@@ -226,7 +242,8 @@ public final class ForkedService implements AutoCloseable {
 
     /** The JDK's own connector of a service started {@link Builder#withPlatformJmx()}: its platform MBeans. */
     public MBeanServerConnection platform() throws Exception {
-        if (platformConnector == null) platformConnector = JmxClient.await("127.0.0.1", platformPort, PLATFORM_OBSERVER, 20_000);
+        if (platformConnector == null)
+            platformConnector = JmxClient.await("127.0.0.1", platformPort, PLATFORM_OBSERVER, 20_000);
         return platformConnector.getMBeanServerConnection();
     }
 
@@ -253,11 +270,11 @@ public final class ForkedService implements AutoCloseable {
     public static final ObjectName AGENT = name("dev.faultline:type=Agent");
 
     public String add(String spec) throws Exception {
-        return (String) jmx().invoke(AGENT, "add", new Object[]{spec}, new String[]{String.class.getName()});
+        return (String) jmx().invoke(AGENT, "add", new Object[] {spec}, new String[] {String.class.getName()});
     }
 
     public boolean remove(String id) throws Exception {
-        return (Boolean) jmx().invoke(AGENT, "remove", new Object[]{id}, new String[]{String.class.getName()});
+        return (Boolean) jmx().invoke(AGENT, "remove", new Object[] {id}, new String[] {String.class.getName()});
     }
 
     public int clear() throws Exception {
@@ -297,13 +314,15 @@ public final class ForkedService implements AutoCloseable {
     }
 
     private static void pump(BufferedReader reader, Consumer<String> sink, String name) {
-        Thread t = new Thread(() -> {
-            try {
-                for (String line; (line = reader.readLine()) != null; ) sink.accept(line);
-            } catch (IOException ignored) {
-                // process ended
-            }
-        }, "forked-" + name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        for (String line; (line = reader.readLine()) != null; ) sink.accept(line);
+                    } catch (IOException ignored) {
+                        // process ended
+                    }
+                },
+                "forked-" + name);
         t.setDaemon(true);
         t.start();
     }

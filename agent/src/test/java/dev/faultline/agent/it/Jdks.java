@@ -9,8 +9,7 @@ import java.util.List;
  * {@code faultline.jdk25.home} property. A missing JDK 25 is said aloud, and is a failure under CI.
  */
 public final class Jdks {
-    private Jdks() {
-    }
+    private Jdks() {}
 
     public record Jdk(String name, String home) {
         public String java() {
@@ -40,7 +39,8 @@ public final class Jdks {
         } else if ("true".equals(System.getenv("CI"))) {
             throw new IllegalStateException("CI: JDK 25 not found at " + home25 + " (set -Dfaultline.jdk25.home)");
         } else {
-            System.out.println("[faultline-it] SKIPPING the JDK 25 runs: no JDK at " + home25 + " (set -Dfaultline.jdk25.home)");
+            System.out.println(
+                    "[faultline-it] SKIPPING the JDK 25 runs: no JDK at " + home25 + " (set -Dfaultline.jdk25.home)");
         }
         return out;
     }

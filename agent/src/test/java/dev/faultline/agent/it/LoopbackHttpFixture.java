@@ -1,11 +1,10 @@
 package dev.faultline.agent.it;
 
 import com.sun.net.httpserver.HttpServer;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-
-import java.util.List;
 
 /** A JDK HttpServer on loopback in the test JVM (no agent there), shared by a test class, on both JDKs. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

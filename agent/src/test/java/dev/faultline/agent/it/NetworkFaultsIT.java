@@ -1,19 +1,18 @@
 package dev.faultline.agent.it;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.List;
-import java.util.Locale;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each network action, through each real client, in a forked service started with the built agent jar, on
@@ -79,13 +78,22 @@ class NetworkFaultsIT extends LoopbackHttpFixture {
         try (ForkedService svc = ForkedService.builder(jdk).start()) {
             svc.add("hang on=read port=" + port);
             Answer a = call(svc, "urlconn " + url("/") + " 600");
-            assertTrue(a.failed() && a.line().contains("SocketTimeoutException") && a.line().contains("Read timed out")
-                    && a.tookAtLeast(600) && a.millis() < 5000, "hang with a 600 ms read timeout: " + a);
+            assertTrue(
+                    a.failed()
+                            && a.line().contains("SocketTimeoutException")
+                            && a.line().contains("Read timed out")
+                            && a.tookAtLeast(600)
+                            && a.millis() < 5000,
+                    "hang with a 600 ms read timeout: " + a);
             svc.clear();
             svc.add("hang on=connect port=" + port);
             Answer c = call(svc, "connect 127.0.0.1 " + port + " 500");
-            assertTrue(c.failed() && c.line().contains("SocketTimeoutException") && c.line().contains("Connect timed out")
-                    && c.tookAtLeast(500), "hang on connect with a 500 ms timeout: " + c);
+            assertTrue(
+                    c.failed()
+                            && c.line().contains("SocketTimeoutException")
+                            && c.line().contains("Connect timed out")
+                            && c.tookAtLeast(500),
+                    "hang on connect with a 500 ms timeout: " + c);
             svc.clear();
             svc.add("hang on=read port=" + port + " for=800ms");
             Answer nio = call(svc, "jdk-http " + url("/"));
@@ -96,7 +104,9 @@ class NetworkFaultsIT extends LoopbackHttpFixture {
             svc.add("throttle on=read port=" + port + " rate=256kb");
             Answer slow = call(svc, "urlconn " + url("/big"));
             // 256 KiB at 256 KiB/s: about a second, against a few ms unthrottled
-            assertTrue(slow.ok() && slow.tookAtLeast(800), "throttled 256 KiB at 256kb/s: " + slow + " (unthrottled: " + fast + ")");
+            assertTrue(
+                    slow.ok() && slow.tookAtLeast(800),
+                    "throttled 256 KiB at 256kb/s: " + slow + " (unthrottled: " + fast + ")");
             svc.clear();
             Answer after = call(svc, "urlconn " + url("/big"));
             assertTrue(after.ok() && after.millis() < 800, "after clear(): " + after);
@@ -142,7 +152,9 @@ class NetworkFaultsIT extends LoopbackHttpFixture {
             svc.clear();
             svc.add("error on=dns host=*.internal exception=java.net.ConnectException message=forced force=true");
             Answer forced = call(svc, "resolve db.internal");
-            assertTrue(forced.failed() && forced.line().contains("ConnectException: forced"), "another IOException with force=true: " + forced);
+            assertTrue(
+                    forced.failed() && forced.line().contains("ConnectException: forced"),
+                    "another IOException with force=true: " + forced);
             svc.clear();
             svc.add("latency on=dns host=localhost delay=300ms");
             Answer slow = call(svc, "resolve localhost");
@@ -156,12 +168,16 @@ class NetworkFaultsIT extends LoopbackHttpFixture {
         try (ForkedService svc = ForkedService.builder(jdk).start()) {
             svc.add("latency on=connect port=" + port + " delay=5s");
             Answer a = call(svc, "interrupt 127.0.0.1 " + port);
-            assertTrue(a.ok() && a.line().contains("interruptKept=true") && a.millis() < 4000, "interrupted during latency: " + a);
+            assertTrue(
+                    a.ok() && a.line().contains("interruptKept=true") && a.millis() < 4000,
+                    "interrupted during latency: " + a);
             svc.clear();
             if (jdk.feature() >= 21) {
                 svc.add("latency on=connect port=" + port + " delay=400ms");
                 Answer v = call(svc, "vthread jdk-http " + url("/"));
-                assertTrue(v.ok() && v.line().contains("virtual=true") && v.tookAtLeast(400), "virtual thread under latency: " + v);
+                assertTrue(
+                        v.ok() && v.line().contains("virtual=true") && v.tookAtLeast(400),
+                        "virtual thread under latency: " + v);
                 Answer par = call(svc, "vthread par 40 20 connect 127.0.0.1 " + port + " 5000");
                 assertTrue(par.ok() && par.line().contains("errors=0"), "40 delayed connects: " + par);
             }
@@ -179,18 +195,23 @@ class NetworkFaultsIT extends LoopbackHttpFixture {
             client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             svc.add("latency on=write port=" + own + " delay=500ms");
             long t0 = System.nanoTime();
-            String body = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String body = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(body.equals("served") && ms >= 495, "the service's own responses are delayed: " + ms + " ms");
             svc.clear();
             svc.add("error on=read port=" + own);
             HttpClient fresh = HttpClient.newHttpClient();
-            Assertions.assertThrows(IOException.class,
+            Assertions.assertThrows(
+                    IOException.class,
                     () -> fresh.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()),
                     "the service resets the requests it reads");
             svc.clear();
-            assertEquals("served", HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals(
+                    "served",
+                    HttpClient.newHttpClient()
+                            .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                            .body());
         }
     }
 }

@@ -1,9 +1,12 @@
 package dev.faultline.agent.it;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,9 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import javax.management.ObjectName;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -74,7 +74,8 @@ public final class ProbeApp {
                     micros.add(Long.parseLong(r.substring(r.lastIndexOf(' ') + 1)));
                 }
                 Collections.sort(micros);
-                return "OK p50=" + micros.get(n / 2) + " p99=" + micros.get((int) Math.ceil(n * 0.99) - 1) + " errors=" + errors + " n=" + n;
+                return "OK p50=" + micros.get(n / 2) + " p99=" + micros.get((int) Math.ceil(n * 0.99) - 1) + " errors="
+                        + errors + " n=" + n;
             }
             case "pattern": { // pattern N <command>: which of N sequential calls failed, as 0/1
                 int n = Integer.parseInt(w.get(1));
@@ -107,7 +108,9 @@ public final class ProbeApp {
                         box[0] = "FAIL " + e;
                     }
                 };
-                Thread t = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null, r);
+                Thread t = (Thread) Thread.class
+                        .getMethod("startVirtualThread", Runnable.class)
+                        .invoke(null, r);
                 t.join();
                 return box[0];
             }
@@ -123,13 +126,19 @@ public final class ProbeApp {
     private static String call(String cmd, List<String> w) throws Exception {
         switch (cmd) {
             case "jdk-http": {
-                HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(w.get(1))).timeout(Duration.ofSeconds(20)).build(),
+                HttpClient client = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build();
+                HttpResponse<String> r = client.send(
+                        HttpRequest.newBuilder(URI.create(w.get(1)))
+                                .timeout(Duration.ofSeconds(20))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 return r.statusCode() + ":" + r.body().length();
             }
             case "urlconn": {
-                HttpURLConnection c = (HttpURLConnection) URI.create(w.get(1)).toURL().openConnection();
+                HttpURLConnection c =
+                        (HttpURLConnection) URI.create(w.get(1)).toURL().openConnection();
                 c.setConnectTimeout(10_000);
                 c.setReadTimeout(w.size() > 2 ? Integer.parseInt(w.get(2)) : 20_000);
                 try (InputStream body = c.getInputStream()) {
@@ -139,8 +148,12 @@ public final class ProbeApp {
                 }
             }
             case "okhttp": {
-                okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder().retryOnConnectionFailure(false).build();
-                try (okhttp3.Response r = client.newCall(new okhttp3.Request.Builder().url(w.get(1)).build()).execute()) {
+                okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder()
+                        .retryOnConnectionFailure(false)
+                        .build();
+                try (okhttp3.Response r = client.newCall(
+                                new okhttp3.Request.Builder().url(w.get(1)).build())
+                        .execute()) {
                     return r.code() + ":" + r.body().bytes().length;
                 } finally {
                     client.connectionPool().evictAll();
@@ -149,26 +162,27 @@ public final class ProbeApp {
             }
             case "apache": {
                 try (CloseableHttpClient client =
-                             HttpClients.custom().disableAutomaticRetries().build()) {
-                    return client.execute(new HttpGet(w.get(1)),
+                        HttpClients.custom().disableAutomaticRetries().build()) {
+                    return client.execute(
+                            new HttpGet(w.get(1)),
                             r -> r.getCode() + ":" + r.getEntity().getContent().readAllBytes().length);
                 }
             }
             case "jdbc": { // jdbc URL USER PASS (runs SELECT 1)
                 try (Connection c = DriverManager.getConnection(w.get(1), w.get(2), w.get(3));
-                     ResultSet rs = c.createStatement().executeQuery("select 1")) {
+                        ResultSet rs = c.createStatement().executeQuery("select 1")) {
                     rs.next();
                     return "rows:" + rs.getInt(1);
                 }
             }
             case "redis": {
-                try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(w.get(1), Integer.parseInt(w.get(2)))) {
+                try (redis.clients.jedis.Jedis j =
+                        new redis.clients.jedis.Jedis(w.get(1), Integer.parseInt(w.get(2)))) {
                     return j.ping();
                 }
             }
             case "serve": { // serve: a JDK HttpServer inside this service (server-side hooks); answers its port
-                HttpServer server = HttpServer.create(
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+                HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
                 server.createContext("/", exchange -> {
                     byte[] body = "served".getBytes(StandardCharsets.US_ASCII);
                     exchange.sendResponseHeaders(200, body.length);
@@ -183,7 +197,8 @@ public final class ProbeApp {
                 return InetAddress.getByName(w.get(1)).getHostAddress();
             case "platform-mbean": // platform-mbean NAME: what a same-user local tool (jconsole's local attach) finds
                 return ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName(w.get(1)))
-                        ? "OK registered" : "ERR not registered";
+                        ? "OK registered"
+                        : "ERR not registered";
             case "connect": { // connect HOST PORT TIMEOUT_MS
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress(w.get(1), Integer.parseInt(w.get(2))), Integer.parseInt(w.get(3)));
@@ -201,7 +216,8 @@ public final class ProbeApp {
                 }
             }
             case "nio": { // nio HOST PORT: HTTP GET over a blocking SocketChannel
-                try (SocketChannel ch = SocketChannel.open(new InetSocketAddress(w.get(1), Integer.parseInt(w.get(2))))) {
+                try (SocketChannel ch =
+                        SocketChannel.open(new InetSocketAddress(w.get(1), Integer.parseInt(w.get(2))))) {
                     ch.write(ByteBuffer.wrap("GET / HTTP/1.0\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
                     ByteBuffer b = ByteBuffer.allocate(1 << 16);
                     long total = 0;
@@ -227,11 +243,16 @@ public final class ProbeApp {
             }
             case "bytebuddy": { // the service's own Byte Buddy, whatever version it bundles
                 Class<?> bb = Class.forName("net.bytebuddy.ByteBuddy");
-                Object builder = bb.getMethod("subclass", Class.class).invoke(bb.getConstructor().newInstance(), Object.class);
+                Object builder = bb.getMethod("subclass", Class.class)
+                        .invoke(bb.getConstructor().newInstance(), Object.class);
                 Object unloaded = builder.getClass().getMethod("make").invoke(builder);
-                Object loaded = unloaded.getClass().getMethod("load", ClassLoader.class).invoke(unloaded, ProbeApp.class.getClassLoader());
-                Class<?> made = (Class<?>) loaded.getClass().getMethod("getLoaded").invoke(loaded);
-                return "bytebuddy-made=" + made.getName().contains("$ByteBuddy$") + " from=" + bb.getProtectionDomain().getCodeSource().getLocation();
+                Object loaded = unloaded.getClass()
+                        .getMethod("load", ClassLoader.class)
+                        .invoke(unloaded, ProbeApp.class.getClassLoader());
+                Class<?> made =
+                        (Class<?>) loaded.getClass().getMethod("getLoaded").invoke(loaded);
+                return "bytebuddy-made=" + made.getName().contains("$ByteBuddy$") + " from="
+                        + bb.getProtectionDomain().getCodeSource().getLocation();
             }
             default:
                 throw new IllegalArgumentException("unknown command " + cmd);
@@ -246,7 +267,8 @@ public final class ProbeApp {
         } catch (Throwable t) {
             Throwable root = t;
             while (root.getCause() != null && !(root instanceof IOException)) root = root.getCause();
-            return "ERR " + root.getClass().getName() + ": " + root.getMessage() + " " + (System.nanoTime() - t0) / 1000;
+            return "ERR " + root.getClass().getName() + ": " + root.getMessage() + " "
+                    + (System.nanoTime() - t0) / 1000;
         }
     }
 }

@@ -2,8 +2,7 @@ package dev.faultline.agent.it;
 
 /** A service whose main() simply returns, as a batch job's does: with the agent's connector up, the JVM must still end. */
 public final class ReturningMain {
-    private ReturningMain() {
-    }
+    private ReturningMain() {}
 
     public static void main(String[] args) throws Exception {
         System.out.println("READY");

@@ -1,7 +1,6 @@
 package dev.faultline.agent.it;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,8 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /** Real servers on loopback, run in the test JVM (which has no agent). */
 public final class TestServers {
-    private TestServers() {
-    }
+    private TestServers() {}
 
     /** A JDK HttpServer: {@code /} answers "hello", {@code /big} answers 256 KiB. */
     public static HttpServer http() throws IOException {

@@ -1,9 +1,6 @@
 package dev.faultline.agent.load;
 
 import dev.faultline.agent.load.target.Ledger;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,17 +12,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.net.SocketTimeoutException;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * Runs inside a service started with the built agent jar. Eight worker threads loop through the hooked paths (a
@@ -43,6 +42,7 @@ public final class ChurnApp {
     static final int WORKERS = 8;
     /** The message of every injected error, to tell it from its consequences (the peer closing a faulted connection). */
     static final String INJECTED = "churn-injected";
+
     static final long PAUSE_NANOS = Long.getLong("churn.pause.us", 200) * 1000;
     private static final String[] STRING = {String.class.getName()};
 
@@ -51,6 +51,7 @@ public final class ChurnApp {
     private final Worker[] workers = new Worker[WORKERS];
     /** System.nanoTime() of the last removal; calls that start after it must see no fault. */
     private volatile long quietFrom = Long.MAX_VALUE;
+
     private volatile boolean running = true;
 
     ChurnApp(ServerSocket echo) {
@@ -65,7 +66,8 @@ public final class ChurnApp {
         acceptor.start();
         ChurnApp app = new ChurnApp(echo);
         for (long deadline = System.nanoTime() + 30_000_000_000L; !app.server.isRegistered(AGENT); Thread.sleep(10)) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("the agent's MBean never appeared in the platform server");
+            if (System.nanoTime() > deadline)
+                throw new IllegalStateException("the agent's MBean never appeared in the platform server");
         }
         for (Worker w : app.workers) w.start();
         System.out.println("READY port=" + app.port);
@@ -73,7 +75,11 @@ public final class ChurnApp {
         for (String line; (line = in.readLine()) != null; ) {
             String[] w = line.trim().split(" ");
             if (w[0].equals("churn")) {
-                System.out.println(app.churn(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]), Integer.parseInt(w[4]),
+                System.out.println(app.churn(
+                        Integer.parseInt(w[1]),
+                        Integer.parseInt(w[2]),
+                        Integer.parseInt(w[3]),
+                        Integer.parseInt(w[4]),
                         Integer.parseInt(w[5])));
             } else {
                 System.out.println("ERR unknown command " + w[0]);
@@ -94,7 +100,9 @@ public final class ChurnApp {
     static String methodRule(int i) {
         String target = "on=method class=" + Ledger.class.getName() + " method=post ttl=1m";
         return switch (i % 3) {
-            case 0 -> "error " + target + " exception=java.lang.IllegalStateException message=" + INJECTED + " probability=0.5";
+            case 0 ->
+                "error " + target + " exception=java.lang.IllegalStateException message=" + INJECTED
+                        + " probability=0.5";
             case 1 -> "latency " + target + " delay=1ms";
             default -> "hang " + target + " for=2s";
         };
@@ -104,14 +112,21 @@ public final class ChurnApp {
 
     String churn(int cycles, int warmup, int sample, int quiet, int methodEvery) throws Exception {
         StringBuilder out = new StringBuilder("OK");
-        List<String> metaspace = new ArrayList<>(), classes = new ArrayList<>(), counted = new ArrayList<>(), bootProfiles = new ArrayList<>(), progress = new ArrayList<>();
+        List<String> metaspace = new ArrayList<>(),
+                classes = new ArrayList<>(),
+                counted = new ArrayList<>(),
+                bootProfiles = new ArrayList<>(),
+                progress = new ArrayList<>();
         long[] lastCalls = calls();
-        // what each sample does once loads classes the first time (VM.metaspace's report; printf's Formatter, locale and
+        // what each sample does once loads classes the first time (VM.metaspace's report; printf's Formatter, locale
+        // and
         // number formats, ~80 classes): done here, before the baseline, or the first window counts them as growth
         bootNonClassUsed();
         System.err.printf("[churn] %d cycles of warm-up, then windows of %d%n", warmup, sample);
         long t0 = System.nanoTime(), measuredFrom = 0;
-        long netNanos = 0, methodNanos = 0, methodCycles = 0; // in add() and remove() of each kind, in the measured cycles
+        long netNanos = 0,
+                methodNanos = 0,
+                methodCycles = 0; // in add() and remove() of each kind, in the measured cycles
         int methodRules = 0;
         // the baseline: after the warm-up and windows of the measured mix until one moves Metaspace by less than 0.05 %
         // (the JIT's profiles of the mix's own paths keep growing it for a few thousand cycles on a fast machine)
@@ -141,7 +156,8 @@ public final class ChurnApp {
             if (settle == Integer.MAX_VALUE && done >= warmup + sample && (done - warmup) % sample == 0) {
                 long meta = afterFullGc()[0];
                 windows++;
-                if ((lastMeta > 0 && Math.abs(meta - lastMeta) * 10_000 < lastMeta * 5) || windows >= MAX_SETTLE_WINDOWS) settle = done;
+                if ((lastMeta > 0 && Math.abs(meta - lastMeta) * 10_000 < lastMeta * 5)
+                        || windows >= MAX_SETTLE_WINDOWS) settle = done;
                 lastMeta = meta;
             }
             if (done >= settle && (done - settle) % sample == 0) {
@@ -150,7 +166,8 @@ public final class ChurnApp {
                 if (done == settle || done == settle + cycles) metaspaceReport(done == settle ? "baseline" : "end");
                 metaspace.add(Long.toString(m[0]));
                 classes.add(Long.toString(m[1]));
-                // what the first measured window loaded, by name (a one-time load there reads as growth), reported at the end
+                // what the first measured window loaded, by name (a one-time load there reads as growth), reported at
+                // the end
                 if (done == settle) baselineNames = ClassCount.names();
                 else if (done == settle + sample) firstWindowNames = ClassCount.names();
                 counted.add(Long.toString(m[2]));
@@ -160,13 +177,17 @@ public final class ChurnApp {
                 for (int w = 0; w < WORKERS; w++) least = Math.min(least, now[w] - lastCalls[w]);
                 progress.add(Long.toString(least)); // the slowest worker's calls in this window: 0 = a stuck thread
                 lastCalls = now;
-                System.err.printf("[churn] %d cycles in %d ms%n", done, (System.nanoTime() - t0) / 1_000_000); // for a run that times out
+                System.err.printf(
+                        "[churn] %d cycles in %d ms%n",
+                        done, (System.nanoTime() - t0) / 1_000_000); // for a run that times out
             }
         }
-        long measuredMs = (System.nanoTime() - measuredFrom) / 1_000_000, totalMs = (System.nanoTime() - t0) / 1_000_000;
+        long measuredMs = (System.nanoTime() - measuredFrom) / 1_000_000,
+                totalMs = (System.nanoTime() - t0) / 1_000_000;
         Set<String> loadedInFirstWindow = new TreeSet<>(firstWindowNames);
         loadedInFirstWindow.removeAll(baselineNames);
-        System.err.println("[churn-new-classes] in the first window: " + loadedInFirstWindow.size() + " " + loadedInFirstWindow);
+        System.err.println(
+                "[churn-new-classes] in the first window: " + loadedInFirstWindow.size() + " " + loadedInFirstWindow);
         long injectedAtQuiet = (Long) server.getAttribute(AGENT, "InjectedTotal");
         quietFrom = System.nanoTime();
         long deadline = System.nanoTime() + 30_000_000_000L;
@@ -184,22 +205,48 @@ public final class ChurnApp {
             netFaults += w.netFaults;
             methodFaults += w.methodFaults;
         }
-        out.append(" cycles=").append(cycles).append(" warmup=").append(warmup).append(" settle=").append(settle)
-                .append(" ms=").append(measuredMs).append(" totalMs=").append(totalMs)
-                .append(" metaspace=").append(String.join(",", metaspace))
-                .append(" classes=").append(String.join(",", classes))
-                .append(" loadedCounter=").append(String.join(",", counted))
-                .append(" bootNonClass=").append(String.join(",", bootProfiles))
-                .append(" netUs=").append(netNanos / cycles / 1000)
-                .append(" methodUs=").append(methodCycles == 0 ? 0 : methodNanos / methodCycles / 1000)
-                .append(" methodCycles=").append(methodCycles)
-                .append(" leastProgress=").append(String.join(",", progress))
-                .append(" minQuietCalls=").append(minQuietCalls()).append(" quietCalls=").append(quietCalls)
-                .append(" quietFaults=").append(quietFaults)
-                .append(" injectedAfterRemoval=").append((Long) server.getAttribute(AGENT, "InjectedTotal") - injectedAtQuiet)
-                .append(" netFaults=").append(netFaults).append(" methodFaults=").append(methodFaults)
-                .append(" workersEnded=").append(allEnded)
-                .append(" active=").append(server.getAttribute(AGENT, "ActiveFaults"));
+        out.append(" cycles=")
+                .append(cycles)
+                .append(" warmup=")
+                .append(warmup)
+                .append(" settle=")
+                .append(settle)
+                .append(" ms=")
+                .append(measuredMs)
+                .append(" totalMs=")
+                .append(totalMs)
+                .append(" metaspace=")
+                .append(String.join(",", metaspace))
+                .append(" classes=")
+                .append(String.join(",", classes))
+                .append(" loadedCounter=")
+                .append(String.join(",", counted))
+                .append(" bootNonClass=")
+                .append(String.join(",", bootProfiles))
+                .append(" netUs=")
+                .append(netNanos / cycles / 1000)
+                .append(" methodUs=")
+                .append(methodCycles == 0 ? 0 : methodNanos / methodCycles / 1000)
+                .append(" methodCycles=")
+                .append(methodCycles)
+                .append(" leastProgress=")
+                .append(String.join(",", progress))
+                .append(" minQuietCalls=")
+                .append(minQuietCalls())
+                .append(" quietCalls=")
+                .append(quietCalls)
+                .append(" quietFaults=")
+                .append(quietFaults)
+                .append(" injectedAfterRemoval=")
+                .append((Long) server.getAttribute(AGENT, "InjectedTotal") - injectedAtQuiet)
+                .append(" netFaults=")
+                .append(netFaults)
+                .append(" methodFaults=")
+                .append(methodFaults)
+                .append(" workersEnded=")
+                .append(allEnded)
+                .append(" active=")
+                .append(server.getAttribute(AGENT, "ActiveFaults"));
         return out.toString();
     }
 
@@ -213,8 +260,12 @@ public final class ChurnApp {
     private static void metaspaceReport(String when) {
         if (!Boolean.getBoolean("faultline.churn.metaspaceReport")) return;
         try {
-            Object text = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "vmMetaspace", new Object[]{new String[]{"show-loaders", "by-spacetype"}}, new String[]{String[].class.getName()});
+            Object text = ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "vmMetaspace",
+                            new Object[] {new String[] {"show-loaders", "by-spacetype"}},
+                            new String[] {String[].class.getName()});
             System.err.println("[churn-metaspace " + when + "]\n" + text + "[/churn-metaspace]");
         } catch (Exception e) {
             System.err.println("[churn-metaspace " + when + "] unavailable: " + e);
@@ -231,10 +282,16 @@ public final class ChurnApp {
      */
     static long bootNonClassUsed() {
         try {
-            String report = (String) ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "vmMetaspace", new Object[]{new String[]{"show-loaders", "scale=1"}}, new String[]{String[].class.getName()});
+            String report = (String) ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "vmMetaspace",
+                            new Object[] {new String[] {"show-loaders", "scale=1"}},
+                            new String[] {String[].class.getName()});
             Matcher m = BOOT_NON_CLASS.matcher(report);
-            if (!m.find()) throw new IllegalStateException("no boot loader line in VM.metaspace:\n" + report.substring(0, Math.min(2000, report.length())));
+            if (!m.find())
+                throw new IllegalStateException("no boot loader line in VM.metaspace:\n"
+                        + report.substring(0, Math.min(2000, report.length())));
             return Long.parseLong(m.group(1));
         } catch (JMException e) {
             throw new IllegalStateException(e);
@@ -247,7 +304,9 @@ public final class ChurnApp {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getName().equals("Metaspace")) used = pool.getUsage().getUsed();
         }
-        return new long[]{used, ClassCount.now(), ManagementFactory.getClassLoadingMXBean().getLoadedClassCount()};
+        return new long[] {
+            used, ClassCount.now(), ManagementFactory.getClassLoadingMXBean().getLoadedClassCount()
+        };
     }
 
     private long[] calls() {
@@ -263,11 +322,11 @@ public final class ChurnApp {
     }
 
     private String add(String spec) throws Exception {
-        return (String) server.invoke(AGENT, "add", new Object[]{spec}, STRING);
+        return (String) server.invoke(AGENT, "add", new Object[] {spec}, STRING);
     }
 
     private void remove(String id) throws Exception {
-        server.invoke(AGENT, "remove", new Object[]{id}, STRING);
+        server.invoke(AGENT, "remove", new Object[] {id}, STRING);
     }
 
     /** One loop through the hooked paths: a 64-byte echo over loopback, then the instrumented method. */
@@ -304,7 +363,8 @@ public final class ChurnApp {
                     methodFaults++;
                 }
                 calls.incrementAndGet();
-                // a breath between calls: eight threads flat out would leave a 2-core machine no time for the churn itself
+                // a breath between calls: eight threads flat out would leave a 2-core machine no time for the churn
+                // itself
                 LockSupport.parkNanos(PAUSE_NANOS);
                 if (start - quietFrom > 0) {
                     if (faulted) quietFaults++;
@@ -344,14 +404,18 @@ public final class ChurnApp {
         while (true) {
             try {
                 Socket s = echo.accept();
-                Thread t = new Thread(() -> {
-                    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                        byte[] b = new byte[64];
-                        for (int n; (n = in.read(b)) > 0; ) out.write(b, 0, n);
-                    } catch (IOException ignored) {
-                        // a faulted connection: the worker reconnects
-                    }
-                }, "echo");
+                Thread t = new Thread(
+                        () -> {
+                            try (s;
+                                    InputStream in = s.getInputStream();
+                                    OutputStream out = s.getOutputStream()) {
+                                byte[] b = new byte[64];
+                                for (int n; (n = in.read(b)) > 0; ) out.write(b, 0, n);
+                            } catch (IOException ignored) {
+                                // a faulted connection: the worker reconnects
+                            }
+                        },
+                        "echo");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {

@@ -3,11 +3,11 @@ package dev.faultline.agent.load;
 import java.io.File;
 import java.io.FileOutputStream;
 import java.lang.instrument.Instrumentation;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * A second, test-only -javaagent that counts the Class objects the JVM has now: the JVM's loaded-class counter
@@ -16,8 +16,7 @@ import java.util.Set;
 public final class ClassCount {
     private static volatile Instrumentation inst;
 
-    private ClassCount() {
-    }
+    private ClassCount() {}
 
     public static void premain(String args, Instrumentation instrumentation) {
         inst = instrumentation;
@@ -37,7 +36,9 @@ public final class ClassCount {
 
     /** The agent's jar: a manifest naming this class, loaded from the service's class path. */
     public static String jar() throws Exception {
-        File jar = new File(System.getProperty("java.io.tmpdir"), "faultline-class-count-" + ProcessHandle.current().pid() + ".jar");
+        File jar = new File(
+                System.getProperty("java.io.tmpdir"),
+                "faultline-class-count-" + ProcessHandle.current().pid() + ".jar");
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         mf.getMainAttributes().putValue("Premain-Class", ClassCount.class.getName());

@@ -73,14 +73,18 @@ public final class StormApp {
         while (true) {
             try {
                 Socket s = echo.accept();
-                Thread t = new Thread(() -> {
-                    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                        byte[] b = new byte[64];
-                        for (int n; (n = in.read(b)) > 0; ) out.write(b, 0, n);
-                    } catch (IOException ignored) {
-                        // a faulted connection
-                    }
-                }, "echo");
+                Thread t = new Thread(
+                        () -> {
+                            try (s;
+                                    InputStream in = s.getInputStream();
+                                    OutputStream out = s.getOutputStream()) {
+                                byte[] b = new byte[64];
+                                for (int n; (n = in.read(b)) > 0; ) out.write(b, 0, n);
+                            } catch (IOException ignored) {
+                                // a faulted connection
+                            }
+                        },
+                        "echo");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {

@@ -1,13 +1,11 @@
 package dev.faultline.agent.load;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
 import dev.faultline.common.jmx.JmxClient;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import javax.management.MBeanServerConnection;
-import javax.management.remote.JMXConnector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +18,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.TimeoutException;
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code error on=connect}, {@code on=read} and {@code on=write}, 100 %, on every port, for 60 s, while client
@@ -40,6 +39,7 @@ class StormIT {
      * came back in 1006-1066 ms (RELIABILITY.md). A locked-out operator is a miss at any bound.
      */
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
+
     static final String[] STORM = {"error on=connect ttl=5m", "error on=read ttl=5m", "error on=write ttl=5m"};
 
     static List<Jdks.Jdk> jdks() {
@@ -57,15 +57,25 @@ class StormIT {
             return t;
         });
         HttpClient http = HttpClient.newBuilder().connectTimeout(ANSWER_WITHIN).build();
-        try (ForkedService svc = ForkedService.builder(jdk).agentArgs("metrics.port=" + metricsPort + ",log.level=warn")
-                .main(StormApp.class.getName()).start()) {
+        try (ForkedService svc = ForkedService.builder(jdk)
+                .agentArgs("metrics.port=" + metricsPort + ",log.level=warn")
+                .main(StormApp.class.getName())
+                .start()) {
             MBeanServerConnection operator = svc.jmx();
-            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).timeout(ANSWER_WITHIN).build();
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                    .timeout(ANSWER_WITHIN)
+                    .build();
             List<Poll> polls = List.of(
-                    new Poll("open JMX connection", () -> (Long) operator.getAttribute(ForkedService.AGENT, "InjectedTotal") >= 0),
+                    new Poll(
+                            "open JMX connection",
+                            () -> (Long) operator.getAttribute(ForkedService.AGENT, "InjectedTotal") >= 0),
                     new Poll("new JMX login", () -> {
-                        try (JMXConnector c = JmxClient.connect("127.0.0.1", svc.jmxPort(), ForkedService.credentials(svc.jmxPort()))) {
-                            return ((String[]) c.getMBeanServerConnection().invoke(ForkedService.AGENT, "list", new Object[0], new String[0])).length == STORM.length;
+                        try (JMXConnector c = JmxClient.connect(
+                                "127.0.0.1", svc.jmxPort(), ForkedService.credentials(svc.jmxPort()))) {
+                            return ((String[]) c.getMBeanServerConnection()
+                                                    .invoke(ForkedService.AGENT, "list", new Object[0], new String[0]))
+                                            .length
+                                    == STORM.length;
                         }
                     }),
                     new Poll("GET /metrics", () -> {
@@ -76,10 +86,16 @@ class StormIT {
             assertEquals("OK", svc.send("load 8"));
             long okBefore = awaitEchoes(svc, 1_000);
             // the first scrape and login load classes on both sides: not what the storm is about
-            http.send(HttpRequest.newBuilder(scrape.uri()).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            http.send(
+                    HttpRequest.newBuilder(scrape.uri())
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             for (Poll p : polls) p.warmUp(pollers);
             for (String spec : STORM) svc.add(spec);
-            Thread.sleep(500); // a read already past its hook when the rules arrived still completes: one echo per client at most
+            Thread.sleep(
+                    500); // a read already past its hook when the rules arrived still completes: one echo per client at
+            // most
             long[] atStart = stats(svc);
             long injectedAtStart = (Long) svc.attribute("InjectedTotal");
 
@@ -94,15 +110,27 @@ class StormIT {
             long injected = (Long) svc.attribute("InjectedTotal") - injectedAtStart;
 
             for (Poll p : polls) {
-                System.out.printf("[storm] %s: %s answered %d of %d polls within %d ms (slowest %d ms, median %d ms)%s%n", jdk, p.name,
-                        p.answered, p.polls, ANSWER_WITHIN.toMillis(), p.slowestMs(), p.medianMs(), p.firstMiss == null ? "" : "; first miss: " + p.firstMiss);
+                System.out.printf(
+                        "[storm] %s: %s answered %d of %d polls within %d ms (slowest %d ms, median %d ms)%s%n",
+                        jdk,
+                        p.name,
+                        p.answered,
+                        p.polls,
+                        ANSWER_WITHIN.toMillis(),
+                        p.slowestMs(),
+                        p.medianMs(),
+                        p.firstMiss == null ? "" : "; first miss: " + p.firstMiss);
             }
-            System.out.printf("[storm] %s: %d s of 100 %% errors on connect, read and write: the service's clients made %d tries, %d echoes"
-                    + " got through (%d before the storm); the agent injected %d faults%n", jdk, seconds, atEnd[1] - atStart[1], atEnd[0] - atStart[0], okBefore, injected);
+            System.out.printf(
+                    "[storm] %s: %d s of 100 %% errors on connect, read and write: the service's clients made %d tries, %d echoes"
+                            + " got through (%d before the storm); the agent injected %d faults%n",
+                    jdk, seconds, atEnd[1] - atStart[1], atEnd[0] - atStart[0], okBefore, injected);
             for (Poll p : polls) assertEquals(0, p.polls - p.answered, p.name + " missed; first: " + p.firstMiss);
             // the storm was real: the service's own traffic failed throughout, and in great numbers
             assertEquals(0, atEnd[0] - atStart[0], "no echo of the service's got through the storm");
-            assertTrue(atEnd[1] - atStart[1] > 1_000 && injected > 1_000, "tries " + (atEnd[1] - atStart[1]) + ", injected " + injected);
+            assertTrue(
+                    atEnd[1] - atStart[1] > 1_000 && injected > 1_000,
+                    "tries " + (atEnd[1] - atStart[1]) + ", injected " + injected);
 
             assertEquals(STORM.length, svc.clear());
             long okAfter = stats(svc)[0];
@@ -116,7 +144,7 @@ class StormIT {
     /** Echoes and failed tries so far. */
     static long[] stats(ForkedService svc) throws Exception {
         String[] w = svc.send("stats").split("[ =]");
-        return new long[]{Long.parseLong(w[2]), Long.parseLong(w[4])};
+        return new long[] {Long.parseLong(w[2]), Long.parseLong(w[4])};
     }
 
     static long awaitEchoes(ForkedService svc, long atLeast) throws Exception {

@@ -17,8 +17,7 @@ import net.bytebuddy.jar.asm.ClassWriter;
 public final class BytesProbe {
     private static volatile Instrumentation inst;
 
-    private BytesProbe() {
-    }
+    private BytesProbe() {}
 
     public static void premain(String args, Instrumentation instrumentation) {
         inst = instrumentation;
@@ -32,7 +31,13 @@ public final class BytesProbe {
         AtomicReference<byte[]> seen = new AtomicReference<>();
         ClassFileTransformer recorder = new ClassFileTransformer() {
             @Override
-            public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain pd, byte[] bytes) {
+            public byte[] transform(
+                    Module module,
+                    ClassLoader loader,
+                    String name,
+                    Class<?> redefined,
+                    ProtectionDomain pd,
+                    byte[] bytes) {
                 if (redefined == type) seen.set(bytes.clone());
                 return null;
             }
@@ -45,7 +50,9 @@ public final class BytesProbe {
         }
         byte[] bytes = seen.get();
         if (bytes == null) throw new IllegalStateException("no bytes seen for " + type.getName());
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical(bytes))).substring(0, 16);
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical(bytes)))
+                .substring(0, 16);
     }
 
     /**

@@ -1,34 +1,33 @@
 package dev.faultline.agent.method;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.faultline.agent.method.fixture.Inventory;
 import dev.faultline.agent.method.fixture.PaymentDeclined;
-
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
-import com.sun.net.httpserver.HttpServer;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -53,8 +52,9 @@ public final class MethodServiceApp {
             System.out.println("HOOK-RAN");
             System.out.flush();
         }));
-        URL classes = MethodServiceApp.class.getProtectionDomain().getCodeSource().getLocation();
-        ClassLoader own = new URLClassLoader("payments", new URL[]{classes}, ClassLoader.getPlatformClassLoader());
+        URL classes =
+                MethodServiceApp.class.getProtectionDomain().getCodeSource().getLocation();
+        ClassLoader own = new URLClassLoader("payments", new URL[] {classes}, ClassLoader.getPlatformClassLoader());
         Class<?> paymentsClass = Class.forName("dev.faultline.agent.method.fixture.Payments", true, own);
         payments = paymentsClass.getConstructor().newInstance();
         charge = paymentsClass.getMethod("charge", int.class);
@@ -83,7 +83,8 @@ public final class MethodServiceApp {
                     for (int i = 0; i < n; i++) {
                         long t0 = System.nanoTime();
                         if (i % 2 == 0) {
-                            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select " + i)) {
+                            try (Statement s = c.createStatement();
+                                    ResultSet rs = s.executeQuery("select " + i)) {
                                 rs.next();
                             }
                         } else {
@@ -105,7 +106,12 @@ public final class MethodServiceApp {
                 TreeMap<String, String> out = new TreeMap<>();
                 for (Class<?> c : BytesProbe.loaded()) {
                     if (c.getName().startsWith(w[1]) && !c.isArray() && !c.isHidden() && !c.isInterface()) {
-                        out.put(c.getName() + "@" + (c.getClassLoader() == null ? "boot" : c.getClassLoader().getName()), BytesProbe.digest(c));
+                        out.put(
+                                c.getName() + "@"
+                                        + (c.getClassLoader() == null
+                                                ? "boot"
+                                                : c.getClassLoader().getName()),
+                                BytesProbe.digest(c));
                     }
                 }
                 return "OK " + out;
@@ -113,7 +119,8 @@ public final class MethodServiceApp {
             case "statements": { // the JDBC statement classes loaded now
                 TreeMap<String, String> out = new TreeMap<>();
                 for (Class<?> c : BytesProbe.loaded()) {
-                    if (Statement.class.isAssignableFrom(c) && !c.isInterface() && !c.isArray()) out.put(c.getName(), BytesProbe.digest(c));
+                    if (Statement.class.isAssignableFrom(c) && !c.isInterface() && !c.isArray())
+                        out.put(c.getName(), BytesProbe.digest(c));
                 }
                 return "OK " + out;
             }
@@ -123,7 +130,8 @@ public final class MethodServiceApp {
                     return "OK " + (w[0].equals("charge") ? charge : refund).invoke(payments, 100);
                 } catch (InvocationTargetException e) {
                     Throwable t = e.getCause();
-                    boolean ownLoader = t.getClass().getClassLoader() == payments.getClass().getClassLoader();
+                    boolean ownLoader =
+                            t.getClass().getClassLoader() == payments.getClass().getClassLoader();
                     return "ERR " + t.getClass().getName() + " message=" + t.getMessage() + " ownLoader=" + ownLoader
                             + " systemCopy=" + (t.getClass() == PaymentDeclined.class);
                 }
@@ -151,12 +159,16 @@ public final class MethodServiceApp {
                 HttpClient client = HttpClient.newHttpClient();
                 long t0 = System.nanoTime();
                 try {
-                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse<String> r = client.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                            + server.getAddress().getPort() + "/"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     return "OK " + r.statusCode() + ":" + r.body() + " ms=" + (System.nanoTime() - t0) / 1_000_000;
                 } catch (IOException e) {
-                    return "ERR " + e.getClass().getName() + " message=" + e.getMessage() + " ms=" + (System.nanoTime() - t0) / 1_000_000;
+                    return "ERR " + e.getClass().getName() + " message=" + e.getMessage() + " ms="
+                            + (System.nanoTime() - t0) / 1_000_000;
                 }
             }
             case "classes": // the Class objects the JVM has now (not a load counter)
@@ -165,7 +177,8 @@ public final class MethodServiceApp {
                 return "OK " + String.join(" ", Arrays.asList(w).subList(1, w.length));
             case "transforming": { // whether some thread is retransforming classes right now (an agent arming a rule)
                 for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
-                    for (StackTraceElement f : stack) if (f.getMethodName().equals("retransformClasses")) return "OK retransforming";
+                    for (StackTraceElement f : stack)
+                        if (f.getMethodName().equals("retransformClasses")) return "OK retransforming";
                 }
                 return "OK idle";
             }
@@ -176,7 +189,9 @@ public final class MethodServiceApp {
 
     /** A manifest-only jar whose Premain-Class is {@link BytesProbe} (found on the service's class path). */
     public static String bytesProbeJar() throws Exception {
-        File jar = new File(System.getProperty("java.io.tmpdir"), "faultline-bytes-probe-" + ProcessHandle.current().pid() + ".jar");
+        File jar = new File(
+                System.getProperty("java.io.tmpdir"),
+                "faultline-bytes-probe-" + ProcessHandle.current().pid() + ".jar");
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         mf.getMainAttributes().putValue("Premain-Class", BytesProbe.class.getName());

@@ -1,17 +1,16 @@
 package dev.faultline.agent.method;
 
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
-import javax.management.remote.JMXConnector;
+import static dev.faultline.agent.it.ForkedService.name;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.common.jmx.JmxClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.util.concurrent.TimeUnit;
-
-import static dev.faultline.agent.it.ForkedService.name;
-import static org.junit.jupiter.api.Assertions.fail;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.remote.JMXConnector;
 
 /** What an operator does over a real remote JMX connection, for services whose port the tests pick themselves. */
 public final class Operator implements AutoCloseable {
@@ -38,7 +37,7 @@ public final class Operator implements AutoCloseable {
     }
 
     public String add(String spec) throws Exception {
-        return (String) jmx.invoke(AGENT, "add", new Object[]{spec}, new String[]{String.class.getName()});
+        return (String) jmx.invoke(AGENT, "add", new Object[] {spec}, new String[] {String.class.getName()});
     }
 
     public int clear() throws Exception {
@@ -52,7 +51,7 @@ public final class Operator implements AutoCloseable {
     /** add() a spec that must be refused: returns the message the operator sees. */
     public static String refusal(MBeanServerConnection jmx, String spec) {
         try {
-            Object id = jmx.invoke(AGENT, "add", new Object[]{spec}, new String[]{String.class.getName()});
+            Object id = jmx.invoke(AGENT, "add", new Object[] {spec}, new String[] {String.class.getName()});
             return fail("'" + spec + "' was armed as " + id + " but should have been refused");
         } catch (Exception e) {
             for (Throwable t = e; t != null; t = t.getCause()) {

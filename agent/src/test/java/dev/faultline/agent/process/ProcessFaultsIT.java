@@ -1,26 +1,25 @@
 package dev.faultline.agent.process;
 
+import static dev.faultline.agent.it.ForkedService.name;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
 import dev.faultline.agent.method.MethodServiceApp;
 import dev.faultline.agent.method.Operator;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static dev.faultline.agent.it.ForkedService.name;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** exit, halt and stress in a forked service started with the built agent, on JDK 17 and 25, over remote JMX. */
 class ProcessFaultsIT {
@@ -31,7 +30,12 @@ class ProcessFaultsIT {
     }
 
     static ForkedService start(Jdks.Jdk jdk, String... jvmArgs) throws Exception {
-        return ForkedService.builder(jdk).withPlatformJmx().jvmArg(jvmArgs).main(MethodServiceApp.class.getName()).readyLine("READY").start();
+        return ForkedService.builder(jdk)
+                .withPlatformJmx()
+                .jvmArg(jvmArgs)
+                .main(MethodServiceApp.class.getName())
+                .readyLine("READY")
+                .start();
     }
 
     @ParameterizedTest
@@ -41,7 +45,10 @@ class ProcessFaultsIT {
             svc.add("halt code=42 after=300ms");
             assertTrue(svc.process().waitFor(20, TimeUnit.SECONDS), "halted");
             assertEquals(42, svc.process().exitValue(), "exit code; stderr:\n" + svc.stderr());
-            assertThrows(AssertionError.class, () -> svc.awaitLine("HOOK-RAN", Duration.ofSeconds(1)), "the shutdown hook must not run");
+            assertThrows(
+                    AssertionError.class,
+                    () -> svc.awaitLine("HOOK-RAN", Duration.ofSeconds(1)),
+                    "the shutdown hook must not run");
             assertTrue(svc.stderr().contains("halting the JVM with code 42"), svc.stderr());
         }
     }
@@ -64,7 +71,10 @@ class ProcessFaultsIT {
             svc.add("halt code=9 probability=0.0 after=200ms");
             Thread.sleep(1500);
             assertTrue(svc.process().isAlive(), "probability=0.0: the dice said no, the service lives");
-            assertEquals(0, svc.list().length, "a process fault whose gate did not fire is done: " + Arrays.toString(svc.list()));
+            assertEquals(
+                    0,
+                    svc.list().length,
+                    "a process fault whose gate did not fire is done: " + Arrays.toString(svc.list()));
             long t0 = System.nanoTime();
             svc.add("halt code=10 after=1500ms");
             assertTrue(svc.process().waitFor(20, TimeUnit.SECONDS));
@@ -98,11 +108,14 @@ class ProcessFaultsIT {
                 Thread.sleep(300);
                 held.add((Operator.heapUsedAfterGc(jmx) - base) / mb);
             }
-            assertTrue(held.stream().allMatch(m -> m >= 195 && m < 260), "heap held (MiB over the baseline, after each GC) during for=4s: " + held);
+            assertTrue(
+                    held.stream().allMatch(m -> m >= 195 && m < 260),
+                    "heap held (MiB over the baseline, after each GC) during for=4s: " + held);
             Thread.sleep(2000); // past for=4s
             long after = (Operator.heapUsedAfterGc(jmx) - base) / mb;
             assertTrue(after < 30, "heap released after for=: " + after + " MiB over the baseline");
-            assertEquals(0, svc.list().length, "the stress is over and gone from list(): " + Arrays.toString(svc.list()));
+            assertEquals(
+                    0, svc.list().length, "the stress is over and gone from list(): " + Arrays.toString(svc.list()));
 
             svc.add("stress memory=150mb for=60s");
             Thread.sleep(1000);
@@ -129,7 +142,8 @@ class ProcessFaultsIT {
             long wall = System.nanoTime() - t0;
             for (int i = 0; i < ids.length; i++) {
                 double share = (cpu1[i] - cpu0[i]) / (double) wall;
-                // this machine's 2 cores are shared with other builds: a busy thread gets a good part of one, an idle one ~0
+                // this machine's 2 cores are shared with other builds: a busy thread gets a good part of one, an idle
+                // one ~0
                 assertTrue(share > 0.25, "stress thread " + ids[i] + " used " + Math.round(share * 100) + "% of a CPU");
             }
             Thread.sleep(2000); // past for=3s
@@ -149,8 +163,8 @@ class ProcessFaultsIT {
         long[] all = (long[]) jmx.getAttribute(THREADS, "AllThreadIds");
         List<Long> out = new ArrayList<>();
         for (long id : all) {
-            CompositeData info = (CompositeData) jmx.invoke(THREADS, "getThreadInfo",
-                    new Object[]{id}, new String[]{long.class.getName()});
+            CompositeData info = (CompositeData)
+                    jmx.invoke(THREADS, "getThreadInfo", new Object[] {id}, new String[] {long.class.getName()});
             if (info != null && ((String) info.get("threadName")).startsWith("faultline-stress-cpu-")) out.add(id);
         }
         return out.stream().mapToLong(Long::longValue).toArray();
@@ -159,7 +173,8 @@ class ProcessFaultsIT {
     static long[] cpuTimes(MBeanServerConnection jmx, long[] ids) throws Exception {
         long[] out = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            out[i] = (Long) jmx.invoke(THREADS, "getThreadCpuTime", new Object[]{ids[i]}, new String[]{long.class.getName()});
+            out[i] = (Long)
+                    jmx.invoke(THREADS, "getThreadCpuTime", new Object[] {ids[i]}, new String[] {long.class.getName()});
         }
         return out;
     }

@@ -1,10 +1,6 @@
 package dev.faultline.agent.security;
 
 import dev.faultline.common.words.Printable;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import javax.management.RuntimeMBeanException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -12,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
 
 /**
  * Runs inside a service started with the built agent jar: calls the agent's real MBean {@code add()} through the
@@ -31,8 +30,11 @@ public final class FuzzDriver {
 
     public static void main(String[] args) throws Exception {
         FuzzDriver driver = new FuzzDriver();
-        for (long deadline = System.nanoTime() + 30_000_000_000L; !driver.server.isRegistered(AGENT); Thread.sleep(10)) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("the agent's MBean never appeared in the platform server");
+        for (long deadline = System.nanoTime() + 30_000_000_000L;
+                !driver.server.isRegistered(AGENT);
+                Thread.sleep(10)) {
+            if (System.nanoTime() > deadline)
+                throw new IllegalStateException("the agent's MBean never appeared in the platform server");
         }
         System.out.println("READY");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -62,10 +64,11 @@ public final class FuzzDriver {
             i++;
             String problem;
             try {
-                Object id = server.invoke(AGENT, "add", new Object[]{spec}, STRING);
+                Object id = server.invoke(AGENT, "add", new Object[] {spec}, STRING);
                 accepted++;
-                server.invoke(AGENT, "remove", new Object[]{id}, STRING); // false when a tiny ttl= expired it first
-                problem = active() != baseActive ? "accepted as " + id + ", removed, but ActiveFaults=" + active() : null;
+                server.invoke(AGENT, "remove", new Object[] {id}, STRING); // false when a tiny ttl= expired it first
+                problem =
+                        active() != baseActive ? "accepted as " + id + ", removed, but ActiveFaults=" + active() : null;
             } catch (RuntimeMBeanException e) {
                 refused++;
                 problem = refusalProblem(spec, e.getCause());
@@ -73,10 +76,13 @@ public final class FuzzDriver {
             } catch (Throwable t) {
                 problem = "not a refusal: " + t + (t.getCause() != null ? " caused by " + t.getCause() : "");
             }
-            if (problem == null && i % 10_000 == 0 && server.queryNames(FAULTS, null).size() != baseFaults) {
+            if (problem == null
+                    && i % 10_000 == 0
+                    && server.queryNames(FAULTS, null).size() != baseFaults) {
                 problem = "per-fault MBeans left behind: " + server.queryNames(FAULTS, null);
             }
-            if (problem != null && violations++ < 5) first += " | #" + i + " " + Printable.message(spec) + " -> " + Printable.message(problem);
+            if (problem != null && violations++ < 5)
+                first += " | #" + i + " " + Printable.message(spec) + " -> " + Printable.message(problem);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return "OK sent=" + count + " accepted=" + accepted + " refused=" + refused + " skipped=" + skipped
@@ -111,7 +117,8 @@ public final class FuzzDriver {
         if (!(why instanceof IllegalArgumentException)) return "not a refusal: " + why;
         String m = why.getMessage();
         if (m == null || m.isBlank()) return "a refusal without a message";
-        if (m.length() >= 400 || m.indexOf('\n') >= 0 || m.indexOf('\r') >= 0) return "a refusal that is not one short line: " + m;
+        if (m.length() >= 400 || m.indexOf('\n') >= 0 || m.indexOf('\r') >= 0)
+            return "a refusal that is not one short line: " + m;
         return namesAToken(spec, m) ? null : "the refusal names no token of the spec: " + m;
     }
 
@@ -123,7 +130,8 @@ public final class FuzzDriver {
     static boolean namesAToken(String spec, String message) {
         String m = message.toLowerCase(Locale.ROOT);
         if (spec == null || spec.isBlank()) return m.startsWith("empty spec");
-        // in the parser's order: the control-character check comes before the tokens, so "\n\"" is refused for its U+000A
+        // in the parser's order: the control-character check comes before the tokens, so "\n\"" is refused for its
+        // U+000A
         if (m.startsWith("control character u+")) {
             String[] w = m.split(" ");
             int code = Integer.parseInt(w[2].substring(2), 16);
@@ -132,7 +140,8 @@ public final class FuzzDriver {
         }
         if (tokens(spec).isEmpty()) return m.startsWith("empty spec") || m.startsWith("unterminated quote"); // "" and "
         List<String> words = new ArrayList<>(tokens(spec));
-        words.addAll(List.of(spec.strip().split("\\s+"))); // as written, quotes and all: "unterminated quote in: <spec>"
+        words.addAll(
+                List.of(spec.strip().split("\\s+"))); // as written, quotes and all: "unterminated quote in: <spec>"
         for (String token : words) {
             List<String> names = new ArrayList<>(List.of(token));
             int eq = token.indexOf('=');

@@ -1,17 +1,16 @@
 package dev.faultline.agent.security;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A million specs from {@link SpecFuzzer} (the grammar, mutated) through the real agent's {@code add()}, in a
@@ -23,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MutatedSpecsIT {
     /** On the default JDK; a quarter of it on the others (the same code on a second JVM version). */
     static final int COUNT = Integer.getInteger("faultline.fuzz.mutated.count", 1_000_000);
-    static final Pattern ANSWER = Pattern.compile("OK sent=(\\d+) accepted=(\\d+) refused=(\\d+) skipped=(\\d+) violations=(\\d+) ms=(\\d+) first=(.*)");
+
+    static final Pattern ANSWER = Pattern.compile(
+            "OK sent=(\\d+) accepted=(\\d+) refused=(\\d+) skipped=(\\d+) violations=(\\d+) ms=(\\d+) first=(.*)");
 
     static List<Jdks.Jdk> jdks() {
         return Jdks.all();
@@ -34,18 +35,33 @@ class MutatedSpecsIT {
     void aMillionMutatedSpecsAreRefusedByNameOrArmedAndRemoved(Jdks.Jdk jdk) throws Exception {
         long seed = Long.getLong("faultline.fuzz.seed", System.nanoTime());
         int count = jdk.equals(Jdks.current()) ? COUNT : COUNT / 4;
-        System.out.printf("[mutated-specs] %s: %d specs, seed %d (-Dfaultline.fuzz.seed=%d reproduces)%n", jdk, count, seed, seed);
-        try (ForkedService svc = ForkedService.builder(jdk).agentArgs("log.level=warn").main(FuzzDriver.class.getName()).start()) {
+        System.out.printf(
+                "[mutated-specs] %s: %d specs, seed %d (-Dfaultline.fuzz.seed=%d reproduces)%n",
+                jdk, count, seed, seed);
+        try (ForkedService svc = ForkedService.builder(jdk)
+                .agentArgs("log.level=warn")
+                .main(FuzzDriver.class.getName())
+                .start()) {
             String[] before = svc.list();
             long t0 = System.nanoTime();
             String answer = svc.send("fuzz " + count + " " + seed);
             long wallMs = (System.nanoTime() - t0) / 1_000_000;
             Matcher m = ANSWER.matcher(answer);
             assertTrue(m.matches(), "the driver's answer: " + answer + "\nstderr:\n" + tail(svc.stderr()));
-            long accepted = Long.parseLong(m.group(2)), refused = Long.parseLong(m.group(3)), violations = Long.parseLong(m.group(5));
-            System.out.printf("[mutated-specs] %s: %d specs in %d ms (%d ms in the driver): %d refused, %d accepted and removed,"
+            long accepted = Long.parseLong(m.group(2)),
+                    refused = Long.parseLong(m.group(3)),
+                    violations = Long.parseLong(m.group(5));
+            System.out.printf(
+                    "[mutated-specs] %s: %d specs in %d ms (%d ms in the driver): %d refused, %d accepted and removed,"
                             + " %d not sent (process faults, method rules off the fuzz's target); %d violations%n",
-                    jdk, count, wallMs, Long.parseLong(m.group(6)), refused, accepted, Long.parseLong(m.group(4)), violations);
+                    jdk,
+                    count,
+                    wallMs,
+                    Long.parseLong(m.group(6)),
+                    refused,
+                    accepted,
+                    Long.parseLong(m.group(4)),
+                    violations);
             assertEquals(0, violations, "seed " + seed + ", the first violations: " + m.group(7));
             assertEquals(count, accepted + refused);
             // a fuzzer that only ever hits the first check of the parser proves little: both outcomes must be common

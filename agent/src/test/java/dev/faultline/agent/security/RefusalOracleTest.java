@@ -1,12 +1,12 @@
 package dev.faultline.agent.security;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.faultline.agent.spec.SpecParser;
 import dev.faultline.common.words.Printable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The fuzz's oracle ({@link FuzzDriver#refusalProblem}) against the parser's real refusals of the specs that sit
@@ -15,10 +15,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class RefusalOracleTest {
     @ParameterizedTest
-    @ValueSource(strings = {"\n\"", "\"", "\"\"", " \n ", "\t", "latency\u0000", "\"\u0007\"", "latency on=connect on=dns", "x=\"",
-            "latency delay=\"3s"})
+    @ValueSource(
+            strings = {
+                "\n\"",
+                "\"",
+                "\"\"",
+                " \n ",
+                "\t",
+                "latency\u0000",
+                "\"\u0007\"",
+                "latency on=connect on=dns",
+                "x=\"",
+                "latency delay=\"3s"
+            })
     void everyRefusalBetweenTheParsersChecksNamesWhatWasWritten(String spec) {
         IllegalArgumentException refusal = assertThrows(IllegalArgumentException.class, () -> SpecParser.parse(spec));
-        assertNull(FuzzDriver.refusalProblem(spec, refusal), () -> "spec " + Printable.message(spec) + " refused with: " + refusal.getMessage());
+        assertNull(
+                FuzzDriver.refusalProblem(spec, refusal),
+                () -> "spec " + Printable.message(spec) + " refused with: " + refusal.getMessage());
     }
 }

@@ -6,6 +6,5 @@ public final class StaticSideEffect {
         System.err.println("STATIC-INITIALISER-RAN " + StaticSideEffect.class.getName());
     }
 
-    private StaticSideEffect() {
-    }
+    private StaticSideEffect() {}
 }

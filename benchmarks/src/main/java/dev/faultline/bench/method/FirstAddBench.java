@@ -8,8 +8,7 @@ package dev.faultline.bench.method;
  * Prints "first-add-ms second-add-ms".
  */
 public final class FirstAddBench {
-    private FirstAddBench() {
-    }
+    private FirstAddBench() {}
 
     public static void main(String[] args) throws Exception {
         long settle = args.length > 0 ? Long.parseLong(args[0]) : 1000;

@@ -1,5 +1,6 @@
 package dev.faultline.bench.method;
 
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -13,8 +14,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The cost of calling a method that an armed {@code on=method} rule instruments while its gate does not fire,
@@ -39,7 +38,8 @@ public class MethodHookBenchmark {
 
     @Setup(Level.Trial)
     public void arm() throws Exception {
-        id = Faultline.add("latency on=method class=" + Targets.Instrumented.class.getName() + " method=work delay=10ms " + gate + " ttl=0");
+        id = Faultline.add("latency on=method class=" + Targets.Instrumented.class.getName()
+                + " method=work delay=10ms " + gate + " ttl=0");
     }
 
     @TearDown(Level.Trial)

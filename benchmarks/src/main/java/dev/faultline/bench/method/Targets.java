@@ -2,8 +2,7 @@ package dev.faultline.bench.method;
 
 /** Two identical methods: one the benchmark's rule matches, one no rule ever touches. */
 public final class Targets {
-    private Targets() {
-    }
+    private Targets() {}
 
     public static final class Instrumented {
         public int work(int x) {

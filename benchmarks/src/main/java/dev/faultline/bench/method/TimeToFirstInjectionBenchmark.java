@@ -1,5 +1,9 @@
 package dev.faultline.bench.method;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.dynamic.DynamicType;
@@ -18,11 +22,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Time from {@code add} to the first injected call, for a rule whose {@code class=X+} matches 1, 100 or 1,000
@@ -49,18 +48,28 @@ public class TimeToFirstInjectionBenchmark {
         String pkg = "dev.faultline.bench.generated.n" + classes;
         marker = pkg + ".Marker";
         Map<String, byte[]> types = new HashMap<>();
-        DynamicType.Unloaded<?> markerType = new ByteBuddy().makeInterface().name(marker).make();
+        DynamicType.Unloaded<?> markerType =
+                new ByteBuddy().makeInterface().name(marker).make();
         types.put(marker, markerType.getBytes());
         for (int i = 0; i < classes; i++) {
             String name = pkg + ".Target" + i;
-            types.put(name, new ByteBuddy().subclass(Object.class).name(name)
-                    .implement(markerType.getTypeDescription()).implement(Callable.class)
-                    .defineMethod("call", Object.class, Visibility.PUBLIC).intercept(FixedValue.value("ok"))
-                    .make().getBytes());
+            types.put(
+                    name,
+                    new ByteBuddy()
+                            .subclass(Object.class)
+                            .name(name)
+                            .implement(markerType.getTypeDescription())
+                            .implement(Callable.class)
+                            .defineMethod("call", Object.class, Visibility.PUBLIC)
+                            .intercept(FixedValue.value("ok"))
+                            .make()
+                            .getBytes());
         }
         ByteArrayClassLoader loader = new ByteArrayClassLoader(getClass().getClassLoader(), types);
         for (int i = 0; i < classes; i++) {
-            Callable<?> c = (Callable<?>) Class.forName(pkg + ".Target" + i, true, loader).getConstructor().newInstance();
+            Callable<?> c = (Callable<?>) Class.forName(pkg + ".Target" + i, true, loader)
+                    .getConstructor()
+                    .newInstance();
             c.call();
             last = c;
         }
@@ -74,7 +83,8 @@ public class TimeToFirstInjectionBenchmark {
 
     @Benchmark
     public int addUntilFirstInjection() throws Exception {
-        id = Faultline.add("error on=method class=" + marker + "+ method=call exception=java.lang.IllegalStateException message=first ttl=0");
+        id = Faultline.add("error on=method class=" + marker
+                + "+ method=call exception=java.lang.IllegalStateException message=first ttl=0");
         for (int calls = 1; ; calls++) {
             try {
                 last.call();

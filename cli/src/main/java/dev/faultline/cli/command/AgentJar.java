@@ -1,17 +1,17 @@
 package dev.faultline.cli.command;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The built agent jar and its own attach command ({@code dev.faultline.agent.attach.AttachCli}), loaded from that
@@ -22,8 +22,7 @@ public final class AgentJar {
     static final String ATTACH_CLI = "dev.faultline.agent.attach.AttachCli";
     static final String AGENT_LOADER = "dev.faultline.agent.bootstrap.AgentClassLoader";
 
-    private AgentJar() {
-    }
+    private AgentJar() {}
 
     public static Path locate(Path given) {
         List<Path> tried = new ArrayList<>();
@@ -33,23 +32,31 @@ public final class AgentJar {
         Path self = ownJar();
         if (self != null) {
             Path dir = self.getParent();
-            for (Path p : List.of(dir.resolve("faultline-agent.jar"), dir.resolve("../../agent/target/faultline-agent.jar"), dir.resolve("../lib/faultline-agent.jar"))) {
+            for (Path p : List.of(
+                    dir.resolve("faultline-agent.jar"),
+                    dir.resolve("../../agent/target/faultline-agent.jar"),
+                    dir.resolve("../lib/faultline-agent.jar"))) {
                 if (Files.isRegularFile(p)) return p.normalize();
                 tried.add(p.normalize());
             }
         }
-        throw new IllegalArgumentException("no agent jar: give --agent-jar or FAULTLINE_AGENT_JAR (looked at " + tried + ")");
+        throw new IllegalArgumentException(
+                "no agent jar: give --agent-jar or FAULTLINE_AGENT_JAR (looked at " + tried + ")");
     }
 
     /** Runs the agent jar's attach command with these words ({@code list}, {@code attach PID options}) and returns its exit code. */
     public static int run(Path jar, String[] words, PrintWriter out, PrintWriter err) throws Exception {
-        try (URLClassLoader loader = new URLClassLoader(new URL[]{jar.toUri().toURL()}, ClassLoader.getSystemClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getSystemClassLoader())) {
             // the agent's code sits under inst/ in its jar, read by the agent's own loader (as its java -jar main does)
-            ClassLoader core = (ClassLoader) Class.forName(AGENT_LOADER, true, loader).getConstructor(File.class).newInstance(jar.toFile());
+            ClassLoader core = (ClassLoader) Class.forName(AGENT_LOADER, true, loader)
+                    .getConstructor(File.class)
+                    .newInstance(jar.toFile());
             Class<?> cli = Class.forName(ATTACH_CLI, true, core);
             PrintStream o = new PrintStream(new WriterStream(out), true);
             PrintStream e = new PrintStream(new WriterStream(err), true);
-            int code = (int) cli.getMethod("run", String[].class, PrintStream.class, PrintStream.class).invoke(null, words, o, e);
+            int code = (int) cli.getMethod("run", String[].class, PrintStream.class, PrintStream.class)
+                    .invoke(null, words, o, e);
             o.flush();
             e.flush();
             return code;
@@ -63,7 +70,11 @@ public final class AgentJar {
 
     private static Path ownJar() {
         try {
-            File f = new File(AgentJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            File f = new File(AgentJar.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return f.isFile() ? f.toPath().toAbsolutePath() : null;
         } catch (Exception e) {
             return null;

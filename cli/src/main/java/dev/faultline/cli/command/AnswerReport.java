@@ -1,9 +1,7 @@
 package dev.faultline.cli.command;
 
 import dev.faultline.cli.fleet.Answer;
-
 import dev.faultline.common.json.JsonWriter;
-
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,8 +13,7 @@ import java.util.Map;
  * that did not confirm, and returns the exit code.
  */
 public final class AnswerReport {
-    private AnswerReport() {
-    }
+    private AnswerReport() {}
 
     public static int print(String command, List<Answer> answers, boolean json, PrintWriter out, PrintWriter err) {
         List<Answer> failed = answers.stream().filter(a -> !a.confirmed()).toList();
@@ -28,7 +25,8 @@ public final class AnswerReport {
             for (Answer a : answers) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("target", a.target().address());
-                if (a.target().container() != null) m.put("container", a.target().container());
+                if (a.target().container() != null)
+                    m.put("container", a.target().container());
                 m.put("kind", a.target().kind().word);
                 m.put("operation", a.operation());
                 m.put("ok", a.confirmed());
@@ -43,10 +41,12 @@ public final class AnswerReport {
             table(answers, out);
         }
         out.flush();
-        for (Answer a : failed) err.println("faultline: " + a.target() + ": " + a.operation() + " not confirmed: " + a.error());
+        for (Answer a : failed)
+            err.println("faultline: " + a.target() + ": " + a.operation() + " not confirmed: " + a.error());
         if (!failed.isEmpty()) {
             err.println("faultline: " + failed.size() + " of " + answers.size() + " targets did not confirm: "
-                    + String.join(", ", failed.stream().map(a -> a.target().shown()).toList()));
+                    + String.join(
+                            ", ", failed.stream().map(a -> a.target().shown()).toList()));
         }
         err.flush();
         return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
@@ -54,13 +54,20 @@ public final class AnswerReport {
 
     private static void table(List<Answer> answers, PrintWriter out) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[]{"TARGET", "KIND", "STATUS", "MS", "ANSWER"});
+        rows.add(new String[] {"TARGET", "KIND", "STATUS", "MS", "ANSWER"});
         for (Answer a : answers) {
             List<String> lines = a.confirmed() ? lines(a) : List.of(a.error());
             for (int i = 0; i < lines.size(); i++) {
-                rows.add(i == 0
-                        ? new String[]{a.target().shown(), a.target().kind().word, a.confirmed() ? "ok" : "FAILED", Long.toString(a.millis()), lines.get(0)}
-                        : new String[]{"", "", "", "", lines.get(i)});
+                rows.add(
+                        i == 0
+                                ? new String[] {
+                                    a.target().shown(),
+                                    a.target().kind().word,
+                                    a.confirmed() ? "ok" : "FAILED",
+                                    Long.toString(a.millis()),
+                                    lines.get(0)
+                                }
+                                : new String[] {"", "", "", "", lines.get(i)});
             }
         }
         int[] width = new int[4];

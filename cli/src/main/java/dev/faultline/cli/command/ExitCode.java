@@ -11,6 +11,5 @@ public final class ExitCode {
     /** no targets: --docker-label matched no running container, a matched container's JMX port is unknown, or no engine answered; nothing was called */
     public static final int NO_TARGETS = 3;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 }

@@ -5,17 +5,15 @@ import dev.faultline.cli.fleet.Answer;
 import dev.faultline.cli.fleet.Call;
 import dev.faultline.cli.fleet.Fleet;
 import dev.faultline.cli.fleet.Target;
-
 import dev.faultline.common.sidecar.GlobalOptions;
 import dev.faultline.common.sidecar.SidecarLease;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 
 /**
  * A {@code process} provider whose path is {@code faultline}, run in-process: the same command line, with every
@@ -25,7 +23,8 @@ public final class FaultlineAction {
     /** One fault or sidecar experiment the run armed: undone by remove(id) or stop(id) on its target. */
     public record Armed(Target target, String id, Fleet fleet) {
         public Answer undo() {
-            return fleet.each(List.of(target), t -> Call.of(t.kind() == Target.Kind.AGENT ? "remove" : "stop", id)).get(0);
+            return fleet.each(List.of(target), t -> Call.of(t.kind() == Target.Kind.AGENT ? "remove" : "stop", id))
+                    .get(0);
         }
     }
 
@@ -34,12 +33,10 @@ public final class FaultlineAction {
      * expires by its lease (its {@code ttl=} or {@code --duration} from when it was armed), null if it armed
      * nothing lasting.
      */
-    public record Outcome(int exitCode, String stdout, String stderr, List<Armed> armed, List<String> words,
-                          Instant expires) {
-    }
+    public record Outcome(
+            int exitCode, String stdout, String stderr, List<Armed> armed, List<String> words, Instant expires) {}
 
-    private FaultlineAction() {
-    }
+    private FaultlineAction() {}
 
     public static Outcome run(List<String> words, Duration lease) {
         StringWriter out = new StringWriter();
@@ -65,7 +62,8 @@ public final class FaultlineAction {
                 lasts = Leases.ttl(add.words);
                 answers = add.answers();
                 name = "agent add";
-                for (Answer a : answers) if (a.confirmed()) armed.add(new Armed(a.target(), (String) a.value(), add.fleet()));
+                for (Answer a : answers)
+                    if (a.confirmed()) armed.add(new Armed(a.target(), (String) a.value(), add.fleet()));
             } else if (command instanceof SidecarCommand.Run run) {
                 run.words = Leases.sidecarCommand(run.words, lease);
                 used = run.words;
@@ -74,7 +72,8 @@ public final class FaultlineAction {
                 if (!sent.options().contains(GlobalOptions.INTERVAL)) lasts = sent.lasts();
                 answers = run.answers();
                 name = "sidecar run";
-                for (Answer a : answers) if (a.confirmed()) armed.add(new Armed(a.target(), (String) a.value(), run.fleet()));
+                for (Answer a : answers)
+                    if (a.confirmed()) armed.add(new Armed(a.target(), (String) a.value(), run.fleet()));
             }
             if (answers != null) {
                 code = AnswerReport.print(name, answers, false, o, e);
@@ -88,7 +87,8 @@ public final class FaultlineAction {
             e.println("faultline: " + ex.getMessage());
             code = ExitCode.USAGE;
         }
-        Instant expires = lasts == null || armed.isEmpty() ? null : Instant.now().plus(lasts);
+        Instant expires =
+                lasts == null || armed.isEmpty() ? null : Instant.now().plus(lasts);
         return new Outcome(code, out.toString(), err.toString(), armed, used, expires);
     }
 }

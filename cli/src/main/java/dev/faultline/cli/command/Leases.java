@@ -2,7 +2,6 @@ package dev.faultline.cli.command;
 
 import dev.faultline.common.sidecar.SidecarLease;
 import dev.faultline.common.words.Durations;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +13,7 @@ import java.util.List;
  * nothing armed past the lease.
  */
 public final class Leases {
-    private Leases() {
-    }
+    private Leases() {}
 
     public static String format(Duration d) {
         return SidecarLease.format(d);

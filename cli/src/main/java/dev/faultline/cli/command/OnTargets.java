@@ -5,21 +5,21 @@ import dev.faultline.cli.fleet.Answer;
 import dev.faultline.cli.fleet.Call;
 import dev.faultline.cli.fleet.Fleet;
 import dev.faultline.cli.fleet.Target;
-
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** A subcommand that makes one call on every target given with {@code --jmx} or found by {@code --docker-label}: agents or sidecars alike. */
 abstract class OnTargets implements Callable<Integer> {
-    @Mixin ControlPlaneOptions options;
+    @Mixin
+    ControlPlaneOptions options;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     /** The {@code --jmx} values (each subclass family declares the option with its own help text). */
     abstract List<String> jmx();
@@ -34,7 +34,12 @@ abstract class OnTargets implements Callable<Integer> {
     @Override
     public Integer call() {
         String command = kind().word + " " + spec.name();
-        return AnswerReport.print(command, answers(), options.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return AnswerReport.print(
+                command,
+                answers(),
+                options.json,
+                spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 
     /** Makes the call on every target; an experiment's runner reads the answers (the ids it armed or started) from here. */
@@ -49,7 +54,8 @@ abstract class OnTargets implements Callable<Integer> {
 
     /** Null when the command names its targets well (parsing alone cannot say: either option will do), else why not. */
     String refusalOfTargets() {
-        if ((jmx() == null || jmx().isEmpty()) && (dockerLabels() == null || dockerLabels().isEmpty())) {
+        if ((jmx() == null || jmx().isEmpty())
+                && (dockerLabels() == null || dockerLabels().isEmpty())) {
             return "name at least one target: --jmx HOST:PORT or --docker-label KEY=VALUE";
         }
         return DockerTargets.refusalOfLabels("--docker-label", dockerLabels());

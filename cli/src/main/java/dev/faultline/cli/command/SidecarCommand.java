@@ -2,24 +2,33 @@ package dev.faultline.cli.command;
 
 import dev.faultline.cli.fleet.Call;
 import dev.faultline.cli.fleet.Target;
-
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.List;
-
 /** {@code faultline sidecar run|stop|list|stop-all --jmx HOST:PORT …}: the sidecar's MBean (design §3) on every target given. */
-@Command(name = "sidecar", description = "Run, stop and list container experiments on sidecar daemons (dev.faultline:type=Sidecar).",
+@Command(
+        name = "sidecar",
+        description = "Run, stop and list container experiments on sidecar daemons (dev.faultline:type=Sidecar).",
         mixinStandardHelpOptions = true,
-        subcommands = {SidecarCommand.Run.class, SidecarCommand.Stop.class, SidecarCommand.ListExperiments.class, SidecarCommand.StopAll.class})
+        subcommands = {
+            SidecarCommand.Run.class,
+            SidecarCommand.Stop.class,
+            SidecarCommand.ListExperiments.class,
+            SidecarCommand.StopAll.class
+        })
 public final class SidecarCommand {
     abstract static class OnSidecars extends OnTargets {
         @Option(names = "--jmx", paramLabel = "HOST:PORT", description = "a sidecar daemon's JMX port; repeatable")
         List<String> jmx;
 
-        @Option(names = "--docker-label", paramLabel = "KEY=VALUE", description = "the running containers carrying this label (repeatable: all of them) are targets, "
-                + "each at its published JMX port (label dev.faultline.jmx.port=<container port>, or its only published TCP port)")
+        @Option(
+                names = "--docker-label",
+                paramLabel = "KEY=VALUE",
+                description =
+                        "the running containers carrying this label (repeatable: all of them) are targets, "
+                                + "each at its published JMX port (label dev.faultline.jmx.port=<container port>, or its only published TCP port)")
         List<String> dockerLabels;
 
         List<String> jmx() {
@@ -35,10 +44,16 @@ public final class SidecarCommand {
         }
     }
 
-    @Command(name = "run", description = "Start an experiment: run(command), the sidecar's own words, e.g. 'netem --duration 1m rate --rate 1mbit app'.",
+    @Command(
+            name = "run",
+            description =
+                    "Start an experiment: run(command), the sidecar's own words, e.g. 'netem --duration 1m rate --rate 1mbit app'.",
             mixinStandardHelpOptions = true)
     static final class Run extends OnSidecars {
-        @Parameters(arity = "1..*", paramLabel = "WORDS", description = "the sidecar command; give it after -- when it has options of its own")
+        @Parameters(
+                arity = "1..*",
+                paramLabel = "WORDS",
+                description = "the sidecar command; give it after -- when it has options of its own")
         List<String> words;
 
         @Override
@@ -47,9 +62,13 @@ public final class SidecarCommand {
         }
     }
 
-    @Command(name = "stop", description = "End one experiment and revert its changes: stop(id).", mixinStandardHelpOptions = true)
+    @Command(
+            name = "stop",
+            description = "End one experiment and revert its changes: stop(id).",
+            mixinStandardHelpOptions = true)
     static final class Stop extends OnSidecars {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID")
+        String id;
 
         @Override
         Call operation() {

@@ -5,7 +5,6 @@ import dev.faultline.common.engine.EngineEndpoint;
 import dev.faultline.common.engine.EngineSocket;
 import dev.faultline.common.json.JsonReader;
 import dev.faultline.common.json.JsonWriter;
-
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
@@ -22,12 +21,10 @@ import java.util.Map;
  */
 public final class DockerEngine {
     /** A running container as {@code GET /containers/json} lists it. */
-    public record Container(String name, Map<String, String> labels, List<Port> ports) {
-    }
+    public record Container(String name, Map<String, String> labels, List<Port> ports) {}
 
     /** One published port: {@code ip:publicPort} on the host for {@code privatePort/type} in the container. */
-    public record Port(String ip, int privatePort, int publicPort, String type) {
-    }
+    public record Port(String ip, int privatePort, int publicPort, String type) {}
 
     private final EngineSocket engine;
 
@@ -39,7 +36,8 @@ public final class DockerEngine {
     public static DockerEngine fromEnvironment(String dockerHost) {
         String host = EngineEndpoint.host(dockerHost);
         if (!host.startsWith("unix://")) {
-            throw new IllegalArgumentException("DOCKER_HOST=" + dockerHost + ": --docker-label reaches the engine over a unix socket only (unix:///path)");
+            throw new IllegalArgumentException("DOCKER_HOST=" + dockerHost
+                    + ": --docker-label reaches the engine over a unix socket only (unix:///path)");
         }
         return new DockerEngine(host);
     }
@@ -57,8 +55,8 @@ public final class DockerEngine {
             // a hung engine must not hang the emergency stop
             answer = engine.exchange("GET", path, "", timeout, timeout);
         } catch (SocketTimeoutException e) {
-            throw new IOException("no answer from the Docker engine at " + socket() + " within " + timeout.toMillis()
-                    + " ms");
+            throw new IOException(
+                    "no answer from the Docker engine at " + socket() + " within " + timeout.toMillis() + " ms");
         } catch (IOException | UnsupportedOperationException e) {
             throw new IOException("no Docker engine at " + socket() + " (DOCKER_HOST): " + e.getMessage(), e);
         }
@@ -74,15 +72,21 @@ public final class DockerEngine {
     }
 
     private static Container container(Map<?, ?> c) {
-        String name = c.get("Names") instanceof List<?> n && !n.isEmpty() ? String.valueOf(n.get(0)).replaceFirst("^/", "") : String.valueOf(c.get("Id"));
+        String name = c.get("Names") instanceof List<?> n && !n.isEmpty()
+                ? String.valueOf(n.get(0)).replaceFirst("^/", "")
+                : String.valueOf(c.get("Id"));
         Map<String, String> labels = new LinkedHashMap<>();
-        if (c.get("Labels") instanceof Map<?, ?> l) l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
+        if (c.get("Labels") instanceof Map<?, ?> l)
+            l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
         List<Port> ports = new ArrayList<>();
         if (c.get("Ports") instanceof List<?> ps) {
             for (Object p : ps) {
                 Map<?, ?> m = (Map<?, ?>) p;
                 int published = m.get("PublicPort") instanceof Number n ? n.intValue() : 0;
-                ports.add(new Port(m.get("IP") == null ? "" : String.valueOf(m.get("IP")), ((Number) m.get("PrivatePort")).intValue(), published,
+                ports.add(new Port(
+                        m.get("IP") == null ? "" : String.valueOf(m.get("IP")),
+                        ((Number) m.get("PrivatePort")).intValue(),
+                        published,
                         String.valueOf(m.get("Type"))));
             }
         }
@@ -94,7 +98,8 @@ public final class DockerEngine {
         if (answer.status() < 0) throw new IOException("not an HTTP answer from the Docker engine");
         if (answer.status() != 200) {
             String status = answer.statusLine().replaceFirst("^HTTP/\\S+ ", "");
-            throw new IOException("the Docker engine answered " + status + ": " + answer.body().strip());
+            throw new IOException("the Docker engine answered " + status + ": "
+                    + answer.body().strip());
         }
         return answer.body();
     }

@@ -1,7 +1,6 @@
 package dev.faultline.cli.docker;
 
 import dev.faultline.cli.fleet.Target;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +24,7 @@ public final class DockerTargets {
         }
     }
 
-    private DockerTargets() {
-    }
+    private DockerTargets() {}
 
     /** Null when every value is {@code KEY=VALUE}, else what is wrong, naming the option and the value. */
     public static String refusalOfLabels(String option, List<String> labels) {
@@ -50,10 +48,11 @@ public final class DockerTargets {
         return targets(option, labels, running, kind);
     }
 
-    static List<Target> targets(String option, List<String> labels, List<DockerEngine.Container> running, Target.Kind kind) {
+    static List<Target> targets(
+            String option, List<String> labels, List<DockerEngine.Container> running, Target.Kind kind) {
         if (running.isEmpty()) {
-            throw new Refused(option + " " + String.join(" ", labels) + ": no running container carries " + (labels.size() > 1 ? "all of these labels" : "this label")
-                    + "; nothing was called");
+            throw new Refused(option + " " + String.join(" ", labels) + ": no running container carries "
+                    + (labels.size() > 1 ? "all of these labels" : "this label") + "; nothing was called");
         }
         List<Target> out = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
@@ -69,7 +68,9 @@ public final class DockerTargets {
     }
 
     static Target target(DockerEngine.Container c, Target.Kind kind) {
-        List<DockerEngine.Port> tcp = c.ports().stream().filter(p -> "tcp".equals(p.type()) && p.publicPort() > 0).toList();
+        List<DockerEngine.Port> tcp = c.ports().stream()
+                .filter(p -> "tcp".equals(p.type()) && p.publicPort() > 0)
+                .toList();
         String label = c.labels().get(JMX_PORT_LABEL);
         List<DockerEngine.Port> candidates;
         if (label != null) {
@@ -77,25 +78,32 @@ public final class DockerTargets {
             try {
                 wanted = Integer.parseInt(label.strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("container " + c.name() + ": label " + JMX_PORT_LABEL + "=\"" + label + "\" is not a port number");
+                throw new IllegalArgumentException("container " + c.name() + ": label " + JMX_PORT_LABEL + "=\"" + label
+                        + "\" is not a port number");
             }
             candidates = tcp.stream().filter(p -> p.privatePort() == wanted).toList();
             if (candidates.isEmpty()) {
-                throw new IllegalArgumentException("container " + c.name() + ": label " + JMX_PORT_LABEL + "=" + wanted + " names a port it does not publish"
-                        + " (published: " + published(tcp) + ")");
+                throw new IllegalArgumentException("container " + c.name() + ": label " + JMX_PORT_LABEL + "=" + wanted
+                        + " names a port it does not publish" + " (published: " + published(tcp) + ")");
             }
         } else {
             Set<Integer> ports = new LinkedHashSet<>();
             for (DockerEngine.Port p : tcp) ports.add(p.privatePort());
-            if (ports.isEmpty()) throw new IllegalArgumentException("container " + c.name() + " publishes no TCP port: publish its agent's JMX port");
+            if (ports.isEmpty())
+                throw new IllegalArgumentException(
+                        "container " + c.name() + " publishes no TCP port: publish its agent's JMX port");
             if (ports.size() > 1) {
-                throw new IllegalArgumentException("container " + c.name() + " publishes " + ports.size() + " TCP ports (" + published(tcp)
-                        + "): label it " + JMX_PORT_LABEL + "=<the container's JMX port>");
+                throw new IllegalArgumentException(
+                        "container " + c.name() + " publishes " + ports.size() + " TCP ports (" + published(tcp)
+                                + "): label it " + JMX_PORT_LABEL + "=<the container's JMX port>");
             }
             candidates = tcp;
         }
         // a port published on both IPv4 and IPv6 is listed twice: the IPv4 binding is the one loopback reaches first
-        DockerEngine.Port p = candidates.stream().filter(x -> !x.ip().contains(":")).findFirst().orElse(candidates.get(0));
+        DockerEngine.Port p = candidates.stream()
+                .filter(x -> !x.ip().contains(":"))
+                .findFirst()
+                .orElse(candidates.get(0));
         return new Target(host(p.ip()), p.publicPort(), kind, c.name());
     }
 

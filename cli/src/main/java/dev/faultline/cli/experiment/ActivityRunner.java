@@ -1,8 +1,6 @@
 package dev.faultline.cli.experiment;
 
 import dev.faultline.cli.command.FaultlineAction;
-
-
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;

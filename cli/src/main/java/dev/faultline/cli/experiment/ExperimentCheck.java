@@ -46,7 +46,9 @@ public final class ExperimentCheck {
         requireText(e, "", "description");
         if (e.containsKey("tags")) {
             if (!(e.get("tags") instanceof List<?> tags)) refuse("tags", "a list of strings");
-            else for (int i = 0; i < tags.size(); i++) if (!(tags.get(i) instanceof String)) refuse("tags[" + i + "]", "a string");
+            else
+                for (int i = 0; i < tags.size(); i++)
+                    if (!(tags.get(i) instanceof String)) refuse("tags[" + i + "]", "a string");
         }
         if (e.containsKey("configuration")) configuration(e.get("configuration"));
         if (e.containsKey("secrets")) secrets(e.get("secrets"));
@@ -54,7 +56,9 @@ public final class ExperimentCheck {
         if (!e.containsKey("method")) refuse("method", "missing (a list of activities, may be empty)");
         else activities("method", e.get("method"), false);
         if (e.containsKey("rollbacks")) activities("rollbacks", e.get("rollbacks"), false);
-        for (Refusal r : refs) if (!names.contains(r.message())) refuse(r.path(), "no activity named \"" + r.message() + "\" in this experiment");
+        for (Refusal r : refs)
+            if (!names.contains(r.message()))
+                refuse(r.path(), "no activity named \"" + r.message() + "\" in this experiment");
     }
 
     /** A {@code ref} to an activity by name, checked once every name is known. */
@@ -93,7 +97,8 @@ public final class ExperimentCheck {
             refuse(path + ".key", "the environment variable's name is missing");
             return;
         }
-        if (env.apply(key) == null && !m.containsKey("default")) refuse(path, "environment variable " + key + " is not set and there is no default");
+        if (env.apply(key) == null && !m.containsKey("default"))
+            refuse(path, "environment variable " + key + " is not set and there is no default");
     }
 
     private void hypothesis(Object h) {
@@ -112,8 +117,10 @@ public final class ExperimentCheck {
             String p = at + ".probes[" + i + "]";
             activities.activity(p, probes.get(i), true);
             if (probes.get(i) instanceof Map<?, ?> probe && !probe.containsKey("ref")) {
-                if (!"probe".equals(probe.get("type")) && probe.containsKey("type")) refuse(p + ".type", "a hypothesis has probes only, not \"" + probe.get("type") + "\"");
-                if (!probe.containsKey("tolerance")) refuse(p + ".tolerance", "missing: every hypothesis probe needs a tolerance");
+                if (!"probe".equals(probe.get("type")) && probe.containsKey("type"))
+                    refuse(p + ".type", "a hypothesis has probes only, not \"" + probe.get("type") + "\"");
+                if (!probe.containsKey("tolerance"))
+                    refuse(p + ".tolerance", "missing: every hypothesis probe needs a tolerance");
                 else Tolerances.check(this, p + ".tolerance", probe.get("tolerance"), activities);
             }
         }

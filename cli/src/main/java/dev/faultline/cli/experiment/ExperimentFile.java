@@ -1,23 +1,21 @@
 package dev.faultline.cli.experiment;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /**
  * A Chaos Toolkit experiment file, JSON or YAML (JSON is read as the YAML it is a subset of), as plain maps,
  * lists, strings, numbers and booleans: nothing in it is ever constructed as an object.
  */
 public final class ExperimentFile {
-    private ExperimentFile() {
-    }
+    private ExperimentFile() {}
 
     public static Object read(Path file) throws IOException {
         return parse(Files.readString(file, StandardCharsets.UTF_8));
@@ -32,8 +30,8 @@ public final class ExperimentFile {
             return new Yaml(new SafeConstructor(options)).load(text);
         } catch (MarkedYAMLException e) {
             var mark = e.getProblemMark();
-            throw new IllegalArgumentException("neither JSON nor YAML at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1)
-                    + ": " + e.getProblem());
+            throw new IllegalArgumentException("neither JSON nor YAML at line " + (mark.getLine() + 1) + ", column "
+                    + (mark.getColumn() + 1) + ": " + e.getProblem());
         } catch (YAMLException e) {
             throw new IllegalArgumentException("neither JSON nor YAML: " + e.getMessage());
         }

@@ -1,8 +1,6 @@
 package dev.faultline.cli.experiment;
 
 import dev.faultline.cli.command.FaultlineAction;
-
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +38,8 @@ record FaultlineProvider(Map<?, ?> spec) implements Provider {
 
     @Override
     public Object run(Context context, Duration timeout) {
-        FaultlineAction.Outcome r = FaultlineAction.run(words(spec.get("arguments")), context.lease().get());
+        FaultlineAction.Outcome r = FaultlineAction.run(
+                words(spec.get("arguments")), context.lease().get());
         context.armed().addAll(r.armed());
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("status", r.exitCode());
@@ -49,7 +48,11 @@ record FaultlineProvider(Map<?, ?> spec) implements Provider {
         o.put("stderr", r.stderr());
         o.put("sent", String.join(" ", r.words()));
         if (r.expires() != null) o.put("expires", r.expires().toString());
-        o.put("armed", r.armed().stream().map(a -> Map.of("target", a.target().toString(), "id", a.id())).toList());
+        o.put(
+                "armed",
+                r.armed().stream()
+                        .map(a -> Map.of("target", a.target().toString(), "id", a.id()))
+                        .toList());
         return o;
     }
 

@@ -1,7 +1,6 @@
 package dev.faultline.cli.experiment;
 
 import dev.faultline.common.json.JsonWriter;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -65,7 +64,8 @@ record HttpProvider(Map<?, ?> spec) implements Provider {
         } else if (args != null) {
             body = HttpRequest.BodyPublishers.ofString(args instanceof String s ? s : JsonWriter.write(args));
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).method(method, body);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(url)).timeout(timeout).method(method, body);
         if (p.get("headers") instanceof Map<?, ?> h) {
             h.forEach((k, v) -> b.header(String.valueOf(k), String.valueOf(v)));
         }
@@ -83,7 +83,9 @@ record HttpProvider(Map<?, ?> spec) implements Provider {
         for (Map.Entry<?, ?> e : params.entrySet()) {
             if (e.getValue() == null) continue;
             String v = e.getValue() instanceof String s ? s : JsonWriter.write(e.getValue());
-            q.append(sep).append(URLEncoder.encode(String.valueOf(e.getKey()), StandardCharsets.UTF_8)).append('=')
+            q.append(sep)
+                    .append(URLEncoder.encode(String.valueOf(e.getKey()), StandardCharsets.UTF_8))
+                    .append('=')
                     .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
             sep = '&';
         }
@@ -99,7 +101,8 @@ record HttpProvider(Map<?, ?> spec) implements Provider {
     @Override
     public boolean passes(Map<?, ?> output, int status) {
         Object body = output.get("body");
-        boolean saysFalse = Boolean.FALSE.equals(body) || body instanceof String s && s.strip().equals("false");
+        boolean saysFalse = Boolean.FALSE.equals(body)
+                || body instanceof String s && s.strip().equals("false");
         return status < 400 && !saysFalse;
     }
 }

@@ -15,38 +15,60 @@ import java.util.Map;
  * rollbacks and clean-up.
  */
 public final class JournalTable {
-    private JournalTable() {
-    }
+    private JournalTable() {}
 
     public static String render(Map<?, ?> journal) {
         Instant start = Instant.parse((String) journal.get("start"));
         Instant end = Instant.parse((String) journal.get("end"));
         List<Report.Window> windows = Report.windows(journal, end);
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[]{"at s", "phase", "probe", "value", "tolerance", "met", "actions in effect while it ran"});
+        rows.add(
+                new String[] {"at s", "phase", "probe", "value", "tolerance", "met", "actions in effect while it ran"});
         for (Report.ProbeRun pr : Report.probeRuns(journal)) {
             Map<?, ?> r = pr.run(), activity = pr.activity();
             Instant at = Instant.parse((String) r.get("start"));
             Instant until = r.get("end") instanceof String e ? Instant.parse(e) : at;
             Object v = Report.value(r.get("output"), activity.get("tolerance"), activity.get("provider"));
-            String value = v == null ? "(" + firstLine(r.get("exception")) + ")" : String.valueOf(v).strip();
-            rows.add(new String[]{seconds(start, at), pr.phase(), String.valueOf(activity.get("name")), value, tolerance(activity.get("tolerance")),
-                    Boolean.TRUE.equals(r.get("tolerance_met")) ? "met" : "DEVIATED", armedDuring(windows, at, until)});
+            String value = v == null
+                    ? "(" + firstLine(r.get("exception")) + ")"
+                    : String.valueOf(v).strip();
+            rows.add(new String[] {
+                seconds(start, at),
+                pr.phase(),
+                String.valueOf(activity.get("name")),
+                value,
+                tolerance(activity.get("tolerance")),
+                Boolean.TRUE.equals(r.get("tolerance_met")) ? "met" : "DEVIATED",
+                armedDuring(windows, at, until)
+            });
         }
         StringBuilder b = new StringBuilder();
         Map<?, ?> experiment = journal.get("experiment") instanceof Map<?, ?> e ? e : Map.of();
         b.append("experiment: ").append(experiment.get("title")).append('\n');
         table(b, rows);
-        b.append("status: ").append(journal.get("status")).append(", deviated: ").append(journal.get("deviated"))
-                .append(", duration ").append(journal.get("duration")).append(" s");
+        b.append("status: ")
+                .append(journal.get("status"))
+                .append(", deviated: ")
+                .append(journal.get("deviated"))
+                .append(", duration ")
+                .append(journal.get("duration"))
+                .append(" s");
         if (journal.get("aborted_by") != null) b.append(", aborted by ").append(journal.get("aborted_by"));
         b.append('\n');
         List<String> rb = new ArrayList<>();
-        if (journal.get("rollbacks") instanceof List<?> l) for (Object o : l) rb.add(((Map<?, ?>) ((Map<?, ?>) o).get("activity")).get("name") + " " + ((Map<?, ?>) o).get("status"));
+        if (journal.get("rollbacks") instanceof List<?> l)
+            for (Object o : l)
+                rb.add(((Map<?, ?>) ((Map<?, ?>) o).get("activity")).get("name") + " " + ((Map<?, ?>) o).get("status"));
         b.append("rollbacks: ").append(rb.isEmpty() ? "none" : String.join(", ", rb));
         if (journal.get("cleanup") instanceof List<?> cl) {
-            long removed = cl.stream().filter(o -> Boolean.TRUE.equals(((Map<?, ?>) o).get("removed"))).count();
-            b.append("; clean-up: ").append(cl.size()).append(" armed by the run, ").append(removed).append(" still there and removed");
+            long removed = cl.stream()
+                    .filter(o -> Boolean.TRUE.equals(((Map<?, ?>) o).get("removed")))
+                    .count();
+            b.append("; clean-up: ")
+                    .append(cl.size())
+                    .append(" armed by the run, ")
+                    .append(removed)
+                    .append(" still there and removed");
         }
         return b.append('\n').toString();
     }
@@ -63,7 +85,8 @@ public final class JournalTable {
             return switch (String.valueOf(m.get("type"))) {
                 case "range" -> "range " + m.get("range");
                 case "regex" -> "regex " + m.get("pattern");
-                case "jsonpath" -> "jsonpath " + m.get("path") + (m.containsKey("expect") ? " = " + m.get("expect") : "");
+                case "jsonpath" ->
+                    "jsonpath " + m.get("path") + (m.containsKey("expect") ? " = " + m.get("expect") : "");
                 case "probe" -> "probe " + m.get("name");
                 default -> String.valueOf(m.get("type"));
             };
@@ -72,7 +95,8 @@ public final class JournalTable {
     }
 
     private static String firstLine(Object exception) {
-        String s = exception instanceof List<?> l && !l.isEmpty() ? String.valueOf(l.get(0)) : String.valueOf(exception);
+        String s =
+                exception instanceof List<?> l && !l.isEmpty() ? String.valueOf(l.get(0)) : String.valueOf(exception);
         return s.lines().findFirst().orElse("").strip();
     }
 
@@ -86,7 +110,11 @@ public final class JournalTable {
         for (int j = 0; j < rows.size(); j++) {
             String[] r = rows.get(j);
             b.append('|');
-            for (int i = 0; i < r.length; i++) b.append(' ').append(r[i]).append(" ".repeat(w[i] - r[i].length())).append(" |");
+            for (int i = 0; i < r.length; i++)
+                b.append(' ')
+                        .append(r[i])
+                        .append(" ".repeat(w[i] - r[i].length()))
+                        .append(" |");
             b.append('\n');
             if (j == 0) {
                 b.append('|');

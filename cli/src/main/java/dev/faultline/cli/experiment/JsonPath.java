@@ -22,7 +22,8 @@ public final class JsonPath {
         while (i < path.length()) {
             char ch = path.charAt(i);
             if (ch == '.') {
-                if (i + 1 < path.length() && path.charAt(i + 1) == '.') throw new IllegalArgumentException("'..' (deep scan) is not supported, at index " + i);
+                if (i + 1 < path.length() && path.charAt(i + 1) == '.')
+                    throw new IllegalArgumentException("'..' (deep scan) is not supported, at index " + i);
                 int end = i + 1;
                 while (end < path.length() && path.charAt(end) != '.' && path.charAt(end) != '[') end++;
                 if (end == i + 1) throw new IllegalArgumentException("a name is missing after '.' at index " + i);
@@ -34,8 +35,12 @@ public final class JsonPath {
                 String in = path.substring(i + 1, end).strip();
                 if (in.equals("*")) steps.add("*");
                 else if (in.matches("\\d+")) steps.add("#" + in);
-                else if (in.length() >= 2 && (in.startsWith("'") && in.endsWith("'") || in.startsWith("\"") && in.endsWith("\""))) steps.add(in.substring(1, in.length() - 1));
-                else throw new IllegalArgumentException("unsupported selector [" + in + "] (a number, * or a quoted name)");
+                else if (in.length() >= 2
+                        && (in.startsWith("'") && in.endsWith("'") || in.startsWith("\"") && in.endsWith("\"")))
+                    steps.add(in.substring(1, in.length() - 1));
+                else
+                    throw new IllegalArgumentException(
+                            "unsupported selector [" + in + "] (a number, * or a quoted name)");
                 i = end + 1;
             } else {
                 throw new IllegalArgumentException("unexpected '" + ch + "' at index " + i);

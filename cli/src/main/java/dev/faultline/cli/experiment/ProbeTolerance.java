@@ -1,7 +1,6 @@
 package dev.faultline.cli.experiment;
 
 import dev.faultline.common.json.JsonWriter;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,8 +15,7 @@ import java.util.Map;
  * out, could not connect) never passes.
  */
 final class ProbeTolerance {
-    private ProbeTolerance() {
-    }
+    private ProbeTolerance() {}
 
     static boolean is(Object tolerance) {
         return tolerance instanceof Map<?, ?> m && "probe".equals(m.get("type"));
@@ -41,7 +39,8 @@ final class ProbeTolerance {
     /** The tolerance's own run record: did its provider say the probe's output is within tolerance? */
     static boolean passed(Provider provider, Map<?, ?> run) {
         if (!"succeeded".equals(run.get("status"))) return false;
-        if (!(run.get("output") instanceof Map<?, ?> out) || !(out.get("status") instanceof Number status)) return false;
+        if (!(run.get("output") instanceof Map<?, ?> out) || !(out.get("status") instanceof Number status))
+            return false;
         return provider.passes(out, status.intValue());
     }
 }

@@ -1,7 +1,6 @@
 package dev.faultline.cli.experiment;
 
 import dev.faultline.common.process.ExternalCommand;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -67,10 +66,11 @@ record ProcessProvider(Map<?, ?> spec) implements Provider {
     static List<String> words(Object args) {
         List<Object> flat = new ArrayList<>();
         if (args instanceof List<?> l) flat.addAll(l);
-        else if (args instanceof Map<?, ?> m) m.forEach((k, v) -> {
-            flat.add(k);
-            flat.add(v);
-        });
+        else if (args instanceof Map<?, ?> m)
+            m.forEach((k, v) -> {
+                flat.add(k);
+                flat.add(v);
+            });
         List<String> w = new ArrayList<>();
         for (Object o : flat) if (o != null && !"".equals(o)) w.add(str(o));
         return w;
@@ -143,8 +143,10 @@ record ProcessProvider(Map<?, ?> spec) implements Provider {
     @Override
     public Object run(Context context, Duration timeout) throws IOException, InterruptedException {
         // output read while it runs; at the deadline or an interrupt it is killed with every process it started
-        ExternalCommand.Result r = ExternalCommand.of(command(), timeout).errorsApart().run();
-        if (r.timedOut()) throw new IOException(spec.get("path") + " did not end within " + timeout.toMillis() + " ms (killed)");
+        ExternalCommand.Result r =
+                ExternalCommand.of(command(), timeout).errorsApart().run();
+        if (r.timedOut())
+            throw new IOException(spec.get("path") + " did not end within " + timeout.toMillis() + " ms (killed)");
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("status", r.exitCode());
         o.put("stdout", r.output());

@@ -1,8 +1,6 @@
 package dev.faultline.cli.experiment;
 
 import dev.faultline.cli.command.FaultlineAction;
-
-
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
@@ -21,18 +19,20 @@ sealed interface Provider permits HttpProvider, ProcessProvider, FaultlineProvid
             new Type("process", ProcessProvider::of),
             new Type("python", PythonProvider::new));
 
-    record Type(String name, Function<Map<?, ?>, Provider> parse) {
-    }
+    record Type(String name, Function<Map<?, ?>, Provider> parse) {}
 
     /** What a run lends its providers: the configuration, one HTTP client, the lease now, what was armed. */
-    record Context(Map<String, Object> configuration, HttpClient http, Supplier<Duration> lease,
-                   List<FaultlineAction.Armed> armed) {
-    }
+    record Context(
+            Map<String, Object> configuration,
+            HttpClient http,
+            Supplier<Duration> lease,
+            List<FaultlineAction.Armed> armed) {}
 
     /** The provider of this {@code provider} object, or null when it is none (not an object, no known type). */
     static Provider of(Object spec) {
         if (!(spec instanceof Map<?, ?> m)) return null;
-        for (Type t : TYPES) if (t.name().equals(m.get("type"))) return t.parse().apply(m);
+        for (Type t : TYPES)
+            if (t.name().equals(m.get("type"))) return t.parse().apply(m);
         return null;
     }
 

@@ -36,7 +36,8 @@ record PythonProvider(Map<?, ?> spec) implements Provider {
 
     @Override
     public Refusal refusalAsTolerance(String at) {
-        return new Refusal(at + ".provider.type",
+        return new Refusal(
+                at + ".provider.type",
                 "a probe tolerance runs a process or an http call here (a python function is not run natively)");
     }
 

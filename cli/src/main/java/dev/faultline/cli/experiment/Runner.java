@@ -2,20 +2,18 @@ package dev.faultline.cli.experiment;
 
 import dev.faultline.cli.command.FaultlineAction;
 import dev.faultline.cli.fleet.Answer;
-
-
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.net.InetAddress;
 
 /**
  * Runs an experiment: the hypothesis before, during (every {@code frequency}) and after the method as the strategy
@@ -38,7 +36,8 @@ final class Runner {
         this.settings = settings;
         this.log = log;
         this.deadline = Instant.now().plus(plan());
-        this.activities = new ActivityRunner(Substitution.values(experiment, env), settings.activityTimeout(), this::lease);
+        this.activities =
+                new ActivityRunner(Substitution.values(experiment, env), settings.activityTimeout(), this::lease);
     }
 
     /** An upper bound of the whole run: every pause, every activity's timeout (or the default bound), every probe. */
@@ -99,7 +98,10 @@ final class Runner {
                 // a probe in flight finishes (interrupting it would fail it: a false deviation), and the hypothesis
                 // after the method never overlaps one during it
                 try {
-                    watcher.join(cost(Map.of()).multipliedBy(Math.max(1, probes().size())).plusSeconds(1).toMillis());
+                    watcher.join(cost(Map.of())
+                            .multipliedBy(Math.max(1, probes().size()))
+                            .plusSeconds(1)
+                            .toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -176,26 +178,29 @@ final class Runner {
     }
 
     private Thread watch(List<Object> during, CountDownLatch methodDone) {
-        Thread t = new Thread(() -> {
-            while (abortedBy == null) {
-                try {
-                    if (methodDone.await(settings.frequency().toMillis(), TimeUnit.MILLISECONDS) || abortedBy != null) return;
-                } catch (InterruptedException e) {
-                    return;
-                }
-                Map<String, Object> h = hypothesis("during");
-                during.add(h);
-                if (!Boolean.TRUE.equals(h.get("steady_state_met"))) {
-                    if (firstDeviation == null) firstDeviation = Instant.now();
-                    deviated = true;
-                    if (settings.failFast() && abortedBy == null) {
-                        log.println("  hypothesis deviated during the method: aborting (--fail-fast)");
-                        log.flush();
-                        interrupt("deviation during the method (--fail-fast)");
+        Thread t = new Thread(
+                () -> {
+                    while (abortedBy == null) {
+                        try {
+                            if (methodDone.await(settings.frequency().toMillis(), TimeUnit.MILLISECONDS)
+                                    || abortedBy != null) return;
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        Map<String, Object> h = hypothesis("during");
+                        during.add(h);
+                        if (!Boolean.TRUE.equals(h.get("steady_state_met"))) {
+                            if (firstDeviation == null) firstDeviation = Instant.now();
+                            deviated = true;
+                            if (settings.failFast() && abortedBy == null) {
+                                log.println("  hypothesis deviated during the method: aborting (--fail-fast)");
+                                log.flush();
+                                interrupt("deviation during the method (--fail-fast)");
+                            }
+                        }
                     }
-                }
-            }
-        }, "faultline-hypothesis");
+                },
+                "faultline-hypothesis");
         t.setDaemon(true);
         t.start();
         return t;
@@ -229,7 +234,8 @@ final class Runner {
             if (!met) h.put("steady_state_met", false);
         }
         h.put("probes", probes);
-        log.println("  hypothesis " + phase + ": " + (Boolean.TRUE.equals(h.get("steady_state_met")) ? "met" : "NOT met"));
+        log.println(
+                "  hypothesis " + phase + ": " + (Boolean.TRUE.equals(h.get("steady_state_met")) ? "met" : "NOT met"));
         log.flush();
         return h;
     }
@@ -266,7 +272,8 @@ final class Runner {
 
     private Map<?, ?> resolve(Map<?, ?> a) {
         if (!(a.get("ref") instanceof String name)) return a;
-        for (String section : List.of("method", "rollbacks")) for (Map<?, ?> x : list(section)) if (name.equals(x.get("name"))) return x;
+        for (String section : List.of("method", "rollbacks"))
+            for (Map<?, ?> x : list(section)) if (name.equals(x.get("name"))) return x;
         for (Map<?, ?> x : probes()) if (name.equals(x.get("name"))) return x;
         throw new IllegalArgumentException("no activity named " + name);
     }
@@ -286,7 +293,9 @@ final class Runner {
 
     @SuppressWarnings("unchecked")
     private List<Map<?, ?>> probes() {
-        return experiment.get("steady-state-hypothesis") instanceof Map<?, ?> h && h.get("probes") instanceof List<?> l ? (List<Map<?, ?>>) l : List.of();
+        return experiment.get("steady-state-hypothesis") instanceof Map<?, ?> h && h.get("probes") instanceof List<?> l
+                ? (List<Map<?, ?>>) l
+                : List.of();
     }
 
     private static String hostName() {

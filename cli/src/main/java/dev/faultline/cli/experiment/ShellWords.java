@@ -17,8 +17,7 @@ final class ShellWords {
     private static final String OPERATORS = "|&;<>()`";
     private static final String GLOBS = "*?[{";
 
-    private ShellWords() {
-    }
+    private ShellWords() {}
 
     static List<String> split(String line) {
         List<String> out = new ArrayList<>();
@@ -98,7 +97,7 @@ final class ShellWords {
     }
 
     private static IllegalArgumentException refused(String line, String what, String why) {
-        return new IllegalArgumentException(what + " in \"" + line + "\": " + why
-                + "; quote it ('…') or give the arguments as a list");
+        return new IllegalArgumentException(
+                what + " in \"" + line + "\": " + why + "; quote it ('…') or give the arguments as a list");
     }
 }

@@ -12,14 +12,15 @@ import java.util.regex.Pattern;
 final class Substitution {
     static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
 
-    private Substitution() {
-    }
+    private Substitution() {}
 
     static Object apply(Object v, Map<String, Object> values) {
         if (v instanceof String s) {
             Matcher m = REF.matcher(s);
             StringBuilder sb = new StringBuilder();
-            while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(String.valueOf(values.getOrDefault(m.group(1), m.group()))));
+            while (m.find())
+                m.appendReplacement(
+                        sb, Matcher.quoteReplacement(String.valueOf(values.getOrDefault(m.group(1), m.group()))));
             m.appendTail(sb);
             return sb.toString();
         }
@@ -39,7 +40,8 @@ final class Substitution {
     /** The configuration and every secret scope's keys, flat, each {@code {"type": "env"}} read from the environment. */
     static Map<String, Object> values(Map<?, ?> experiment, Function<String, String> env) {
         Map<String, Object> out = new LinkedHashMap<>();
-        if (experiment.get("configuration") instanceof Map<?, ?> c) c.forEach((k, v) -> out.put(String.valueOf(k), resolve(v, env)));
+        if (experiment.get("configuration") instanceof Map<?, ?> c)
+            c.forEach((k, v) -> out.put(String.valueOf(k), resolve(v, env)));
         if (experiment.get("secrets") instanceof Map<?, ?> s) {
             s.forEach((scope, keys) -> {
                 if (keys instanceof Map<?, ?> m) m.forEach((k, v) -> out.put(String.valueOf(k), resolve(v, env)));

@@ -11,12 +11,13 @@ import java.util.regex.Pattern;
  * text; for a range, the provider's sample, e.g. a Prometheus query's first sample's value).
  */
 final class ToleranceCheck {
-    private ToleranceCheck() {
-    }
+    private ToleranceCheck() {}
 
     static boolean met(Object tolerance, Provider provider, Object output) {
-        if (tolerance instanceof Boolean || tolerance instanceof Number) return same(tolerance, provider.status(output));
-        if (tolerance instanceof String s) return s.strip().equals(String.valueOf(provider.text(output)).strip());
+        if (tolerance instanceof Boolean || tolerance instanceof Number)
+            return same(tolerance, provider.status(output));
+        if (tolerance instanceof String s)
+            return s.strip().equals(String.valueOf(provider.text(output)).strip());
         if (tolerance instanceof List<?> l) {
             Object v = provider.status(output);
             return l.stream().anyMatch(x -> same(x, v));
@@ -27,19 +28,26 @@ final class ToleranceCheck {
                 case "range" -> {
                     List<?> r = (List<?>) m.get("range");
                     Double v = number(target != null ? target : provider.sample(output));
-                    return v != null && v >= ((Number) r.get(0)).doubleValue() && v <= ((Number) r.get(1)).doubleValue();
+                    return v != null
+                            && v >= ((Number) r.get(0)).doubleValue()
+                            && v <= ((Number) r.get(1)).doubleValue();
                 }
                 case "regex" -> {
-                    return Pattern.compile((String) m.get("pattern")).matcher(String.valueOf(target != null ? target : provider.text(output))).find();
+                    return Pattern.compile((String) m.get("pattern"))
+                            .matcher(String.valueOf(target != null ? target : provider.text(output)))
+                            .find();
                 }
                 case "jsonpath" -> {
                     Object doc = target != null ? target : provider.text(output);
                     if (doc instanceof String s) doc = ExperimentFile.parse(s);
-                    List<Object> values = JsonPath.compile((String) m.get("path")).select(doc);
+                    List<Object> values =
+                            JsonPath.compile((String) m.get("path")).select(doc);
                     if (!m.containsKey("expect")) return !values.isEmpty();
                     return !values.isEmpty() && values.stream().allMatch(v -> same(m.get("expect"), v));
                 }
-                default -> throw new IllegalArgumentException("tolerance type " + m.get("type") + " is not evaluated natively");
+                default ->
+                    throw new IllegalArgumentException(
+                            "tolerance type " + m.get("type") + " is not evaluated natively");
             }
         }
         return false;

@@ -7,8 +7,7 @@ import java.util.regex.PatternSyntaxException;
 
 /** A probe's tolerance: a value (bool, number, string), a list of values, or {@code {type: range|regex|jsonpath|probe}}. */
 final class Tolerances {
-    private Tolerances() {
-    }
+    private Tolerances() {}
 
     static void check(ExperimentCheck c, String at, Object t, ActivityCheck activities) {
         if (t == null) {
@@ -30,7 +29,8 @@ final class Tolerances {
             case "regex" -> regex(c, at, m);
             case "jsonpath" -> jsonpath(c, at, m);
             case "probe" -> probe(c, at, m, activities);
-            default -> c.refuse(at + ".type", "unknown tolerance type \"" + type + "\" (range, regex, jsonpath or probe)");
+            default ->
+                c.refuse(at + ".type", "unknown tolerance type \"" + type + "\" (range, regex, jsonpath or probe)");
         }
     }
 
@@ -46,7 +46,9 @@ final class Tolerances {
         activities.activity(at, m, true);
         if (!(m.get("provider") instanceof Map<?, ?> p)) return;
         if (p.containsKey("arguments") && !(p.get("arguments") instanceof Map)) {
-            c.refuse(at + ".provider.arguments", "an object: the probe's output is added to it as the argument \"value\"");
+            c.refuse(
+                    at + ".provider.arguments",
+                    "an object: the probe's output is added to it as the argument \"value\"");
         }
         Provider provider = Provider.of(p);
         Refusal refusal = provider == null ? null : provider.refusalAsTolerance(at);
@@ -54,11 +56,15 @@ final class Tolerances {
     }
 
     private static void range(ExperimentCheck c, String at, Map<?, ?> m) {
-        if (!(m.get("range") instanceof List<?> r) || r.size() != 2 || !(r.get(0) instanceof Number lo) || !(r.get(1) instanceof Number hi)) {
+        if (!(m.get("range") instanceof List<?> r)
+                || r.size() != 2
+                || !(r.get(0) instanceof Number lo)
+                || !(r.get(1) instanceof Number hi)) {
             c.refuse(at + ".range", "two numbers [lower, upper]");
             return;
         }
-        if (lo.doubleValue() > hi.doubleValue()) c.refuse(at + ".range", "lower bound " + lo + " is above upper bound " + hi);
+        if (lo.doubleValue() > hi.doubleValue())
+            c.refuse(at + ".range", "lower bound " + lo + " is above upper bound " + hi);
         target(c, at, m);
     }
 
@@ -70,7 +76,8 @@ final class Tolerances {
         try {
             Pattern.compile(p);
         } catch (PatternSyntaxException e) {
-            c.refuse(at + ".pattern", "not a regular expression: " + e.getDescription() + " near index " + e.getIndex());
+            c.refuse(
+                    at + ".pattern", "not a regular expression: " + e.getDescription() + " near index " + e.getIndex());
         }
         target(c, at, m);
     }
@@ -89,6 +96,7 @@ final class Tolerances {
     }
 
     private static void target(ExperimentCheck c, String at, Map<?, ?> m) {
-        if (m.containsKey("target") && !(m.get("target") instanceof String)) c.refuse(at + ".target", "the name of a field of the probe's output (status, body …)");
+        if (m.containsKey("target") && !(m.get("target") instanceof String))
+            c.refuse(at + ".target", "the name of a field of the probe's output (status, body …)");
     }
 }

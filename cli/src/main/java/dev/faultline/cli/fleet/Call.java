@@ -7,12 +7,13 @@ public record Call(String operation, Object[] args, String[] signature) {
     }
 
     public static Call of(String operation, String arg) {
-        return new Call(operation, new Object[]{arg}, new String[]{String.class.getName()});
+        return new Call(operation, new Object[] {arg}, new String[] {String.class.getName()});
     }
 
     /** A false from remove/stop means the target did not do it. */
     public String refusal(Object value) {
-        if (Boolean.FALSE.equals(value)) return "no such " + (operation.equals("remove") ? "fault" : "experiment") + " '" + args[0] + "'";
+        if (Boolean.FALSE.equals(value))
+            return "no such " + (operation.equals("remove") ? "fault" : "experiment") + " '" + args[0] + "'";
         return null;
     }
 }

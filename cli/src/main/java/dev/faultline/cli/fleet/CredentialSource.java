@@ -1,7 +1,6 @@
 package dev.faultline.cli.fleet;
 
 import dev.faultline.common.jmx.Credentials;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +23,8 @@ public record CredentialSource(Path passwordFile, String user, List<Path> dirs) 
     }
 
     static Credentials read(Path file, String user) throws IOException {
-        if (!Files.isReadable(file)) throw new IOException("--password-file " + file + ": no such file, or not readable");
+        if (!Files.isReadable(file))
+            throw new IOException("--password-file " + file + ": no such file, or not readable");
         if (user == null) return Credentials.read(file);
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String l = line.strip();

@@ -1,9 +1,6 @@
 package dev.faultline.cli.fleet;
 
 import dev.faultline.common.jmx.JmxClient;
-
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +10,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
 
 /**
  * The same call on many targets at once, each on its own thread, each bounded by the timeout as a whole (connect,
@@ -48,7 +47,11 @@ public final class Fleet {
                     answers.add(futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                 } catch (TimeoutException e) {
                     futures.get(i).cancel(true);
-                    answers.add(Answer.failed(t, op, "no answer within " + timeout.toMillis() + " ms (connect, log in or call)", millisSince(start)));
+                    answers.add(Answer.failed(
+                            t,
+                            op,
+                            "no answer within " + timeout.toMillis() + " ms (connect, log in or call)",
+                            millisSince(start)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     answers.add(Answer.failed(t, op, "interrupted", millisSince(start)));
@@ -65,9 +68,12 @@ public final class Fleet {
     private Answer invoke(Target t, Call call) {
         long start = System.nanoTime();
         try (JMXConnector c = JmxClient.connect(t.host(), t.port(), credentials.forTarget(t))) {
-            Object value = c.getMBeanServerConnection().invoke(new ObjectName(t.kind().objectName), call.operation(), call.args(), call.signature());
+            Object value = c.getMBeanServerConnection()
+                    .invoke(new ObjectName(t.kind().objectName), call.operation(), call.args(), call.signature());
             String refusal = call.refusal(value);
-            return refusal == null ? Answer.ok(t, call.operation(), value, millisSince(start)) : Answer.failed(t, call.operation(), refusal, millisSince(start));
+            return refusal == null
+                    ? Answer.ok(t, call.operation(), value, millisSince(start))
+                    : Answer.failed(t, call.operation(), refusal, millisSince(start));
         } catch (Exception e) {
             return Answer.failed(t, call.operation(), Causes.describe(e), millisSince(start));
         }

@@ -14,8 +14,7 @@ import java.rmi.server.RMISocketFactory;
 public final class ShortConnects {
     static volatile int connectMillis = 5_000;
 
-    private ShortConnects() {
-    }
+    private ShortConnects() {}
 
     public static void install() {
         System.setProperty("sun.rmi.transport.tcp.responseTimeout", "30000");

@@ -10,7 +10,8 @@ public record Target(String host, int port, Kind kind, String container) {
     }
 
     public enum Kind {
-        AGENT("agent", "dev.faultline:type=Agent"), SIDECAR("sidecar", "dev.faultline:type=Sidecar");
+        AGENT("agent", "dev.faultline:type=Agent"),
+        SIDECAR("sidecar", "dev.faultline:type=Sidecar");
 
         public final String word;
         public final String objectName;
@@ -23,7 +24,8 @@ public record Target(String host, int port, Kind kind, String container) {
 
     public static Target parse(String text, Kind kind) {
         int colon = text.lastIndexOf(':');
-        if (colon <= 0 || colon == text.length() - 1) throw new IllegalArgumentException("--jmx " + text + ": give HOST:PORT, e.g. 127.0.0.1:9010");
+        if (colon <= 0 || colon == text.length() - 1)
+            throw new IllegalArgumentException("--jmx " + text + ": give HOST:PORT, e.g. 127.0.0.1:9010");
         String host = text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
         int port;
@@ -32,7 +34,8 @@ public record Target(String host, int port, Kind kind, String container) {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--jmx " + text + ": the port is not a number");
         }
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("--jmx " + text + ": the port must be 1-65535");
+        if (port < 1 || port > 65535)
+            throw new IllegalArgumentException("--jmx " + text + ": the port must be 1-65535");
         return new Target(host, port, kind);
     }
 

@@ -1,21 +1,19 @@
 package dev.faultline.cli.experiment;
 
-import dev.faultline.cli.command.FaultlineCli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faultline.cli.command.FaultlineCli;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assertions;
 
 /** {@code experiment validate} as a table: a file (YAML here; JSON is the same tree) and the one refusal it must get. */
 class ExperimentCheckTest {
@@ -87,57 +85,167 @@ class ExperimentCheckTest {
     /** {what to change in VALID (a literal replace), the path refused, a word of the message} */
     static Stream<Arguments> refusals() {
         return Stream.of(
-                Arguments.of("\"type\": \"process\", \"path\": \"faultline\",\n", "\"type\": \"pyhton\", \"path\": \"faultline\",\n",
-                        "method[0].provider.type", "unknown provider type \"pyhton\""),
+                Arguments.of(
+                        "\"type\": \"process\", \"path\": \"faultline\",\n",
+                        "\"type\": \"pyhton\", \"path\": \"faultline\",\n",
+                        "method[0].provider.type",
+                        "unknown provider type \"pyhton\""),
                 Arguments.of("\"title\": \"five replicas survive random kills\",", "", "title", "missing"),
-                Arguments.of("\"description\": \"the gateway keeps answering\",", "\"description\": \"\",", "description", "non-empty"),
-                Arguments.of("{\"type\": \"probe\", \"name\": \"status\", \"tolerance\": 200,", "{\"type\": \"probe\", \"name\": \"status\",",
-                        "steady-state-hypothesis.probes[0].tolerance", "needs a tolerance"),
-                Arguments.of("\"range\": [0, 0.05]", "\"range\": [1, 0.05]", "steady-state-hypothesis.probes[1].tolerance.range", "above upper bound"),
-                Arguments.of("\"range\": [0, 0.05]", "\"range\": \"0-5\"", "steady-state-hypothesis.probes[1].tolerance.range", "two numbers"),
-                Arguments.of("{\"type\": \"range\",", "{\"type\": \"between\",", "steady-state-hypothesis.probes[1].tolerance.type", "unknown tolerance type"),
-                Arguments.of("\"pattern\": \"^1\\\\.\"", "\"pattern\": \"([\"", "steady-state-hypothesis.probes[3].tolerance.pattern", "not a regular expression"),
-                Arguments.of("\"path\": \"$.checks[0].status\"", "\"path\": \"checks.status\"", "steady-state-hypothesis.probes[2].tolerance.path", "starting with $"),
-                Arguments.of("\"path\": \"$.checks[0].status\"", "\"path\": \"$..status\"", "steady-state-hypothesis.probes[2].tolerance.path", "deep scan"),
-                Arguments.of("\"after\": 2.5", "\"after\": \"2.5 sec\"", "method[0].pauses.after", "a number of seconds"),
+                Arguments.of(
+                        "\"description\": \"the gateway keeps answering\",",
+                        "\"description\": \"\",",
+                        "description",
+                        "non-empty"),
+                Arguments.of(
+                        "{\"type\": \"probe\", \"name\": \"status\", \"tolerance\": 200,",
+                        "{\"type\": \"probe\", \"name\": \"status\",",
+                        "steady-state-hypothesis.probes[0].tolerance",
+                        "needs a tolerance"),
+                Arguments.of(
+                        "\"range\": [0, 0.05]",
+                        "\"range\": [1, 0.05]",
+                        "steady-state-hypothesis.probes[1].tolerance.range",
+                        "above upper bound"),
+                Arguments.of(
+                        "\"range\": [0, 0.05]",
+                        "\"range\": \"0-5\"",
+                        "steady-state-hypothesis.probes[1].tolerance.range",
+                        "two numbers"),
+                Arguments.of(
+                        "{\"type\": \"range\",",
+                        "{\"type\": \"between\",",
+                        "steady-state-hypothesis.probes[1].tolerance.type",
+                        "unknown tolerance type"),
+                Arguments.of(
+                        "\"pattern\": \"^1\\\\.\"",
+                        "\"pattern\": \"([\"",
+                        "steady-state-hypothesis.probes[3].tolerance.pattern",
+                        "not a regular expression"),
+                Arguments.of(
+                        "\"path\": \"$.checks[0].status\"",
+                        "\"path\": \"checks.status\"",
+                        "steady-state-hypothesis.probes[2].tolerance.path",
+                        "starting with $"),
+                Arguments.of(
+                        "\"path\": \"$.checks[0].status\"",
+                        "\"path\": \"$..status\"",
+                        "steady-state-hypothesis.probes[2].tolerance.path",
+                        "deep scan"),
+                Arguments.of(
+                        "\"after\": 2.5", "\"after\": \"2.5 sec\"", "method[0].pauses.after", "a number of seconds"),
                 Arguments.of("\"before\": 0", "\"before\": -1", "method[0].pauses.before", "negative"),
                 Arguments.of("\"before\": 0", "\"during\": 1", "method[0].pauses.during", "unknown pause"),
                 Arguments.of("\"timeout\": 10,", "\"timeout\": \"10s\",", "method[0].timeout", "a number of seconds"),
-                Arguments.of("\"timeout\": [1, 2]", "\"timeout\": [1]", "steady-state-hypothesis.probes[0].provider.timeout", "[connect, read]"),
-                Arguments.of("\"url\": \"http://127.0.0.1:8080/health\", \"timeout\"", "\"url\": \"ftp://x/health\", \"timeout\"",
-                        "steady-state-hypothesis.probes[0].provider.url", "http:// or https://"),
-                Arguments.of("{\"ref\": \"status\"}", "{\"ref\": \"no-such\"}", "method[1].ref", "no activity named \"no-such\""),
-                Arguments.of("{\"type\": \"action\", \"name\": \"slow-db\",", "{\"type\": \"attack\", \"name\": \"slow-db\",", "method[0].type", "unknown activity type"),
-                Arguments.of("{\"type\": \"action\", \"name\": \"slow-db\",", "{\"type\": \"action\",", "method[0].name", "missing"),
-                Arguments.of("{\"type\": \"probe\", \"name\": \"listed\"", "{\"type\": \"action\", \"name\": \"listed\"",
-                        "steady-state-hypothesis.probes[4].type", "probes only"),
-                Arguments.of("\"key\": \"BASE_URL\"", "\"key\": \"UNSET_VAR\"", "configuration.base_url", "UNSET_VAR is not set"),
-                Arguments.of("{\"type\": \"env\", \"key\": \"NOT_SET\", \"default\": \"x\"}", "{\"type\": \"vault\", \"path\": \"x\"}",
-                        "secrets.jmx.password.type", "unknown value type"),
-                Arguments.of("\"func\": \"query\",", "\"func\": \"query\", \"x\": 1,", null, null), // extra provider keys are allowed
-                Arguments.of("\"arguments\": {\"query\": \"sum(rate(faultline_injections_total[15s]))\"}", "\"arguments\": {}",
-                        "steady-state-hypothesis.probes[1].provider.arguments.query", "PromQL"),
-                Arguments.of("\"path\": \"cat\",", "\"path\": \"\",", "steady-state-hypothesis.probes[3].provider.path", "non-empty"),
-                Arguments.of("\"agent\", \"add\", \"--jmx\"", "\"agent\", \"arm\", \"--jmx\"", "method[0].provider.arguments", "arm"),
-                Arguments.of("\"agent\", \"add\", \"--jmx\"", "\"experiment\", \"run\", \"--jmx\"", "method[0].provider.arguments", "not a command an experiment runs"),
-                Arguments.of("\"--jmx\", \"127.0.0.1:9010\", \"latency\"", "\"--jmx\", \"127.0.0.1:9010\", \"--bogus\", \"latency\"",
-                        "method[0].provider.arguments", "--bogus"),
-                Arguments.of("\"rollbacks\": [", "\"rollbacks\": \"none\", \"x\": [", "rollbacks", "a list of activities"),
-                Arguments.of(", \"provider\": {\"type\": \"process\", \"path\": \"/usr/local/bin/under\", \"arguments\": {\"--limit\": \"0.5\"}}", "",
-                        "steady-state-hypothesis.probes[5].tolerance.provider", "missing"),
-                Arguments.of("\"arguments\": {\"--limit\": \"0.5\"}", "\"arguments\": [\"--limit\", \"0.5\"]",
-                        "steady-state-hypothesis.probes[5].tolerance.provider.arguments", "as the argument \"value\""),
-                Arguments.of("\"name\": \"under-half\",", "\"ref\": \"status\",", "steady-state-hypothesis.probes[5].tolerance.ref", "written out in full"),
+                Arguments.of(
+                        "\"timeout\": [1, 2]",
+                        "\"timeout\": [1]",
+                        "steady-state-hypothesis.probes[0].provider.timeout",
+                        "[connect, read]"),
+                Arguments.of(
+                        "\"url\": \"http://127.0.0.1:8080/health\", \"timeout\"",
+                        "\"url\": \"ftp://x/health\", \"timeout\"",
+                        "steady-state-hypothesis.probes[0].provider.url",
+                        "http:// or https://"),
+                Arguments.of(
+                        "{\"ref\": \"status\"}",
+                        "{\"ref\": \"no-such\"}",
+                        "method[1].ref",
+                        "no activity named \"no-such\""),
+                Arguments.of(
+                        "{\"type\": \"action\", \"name\": \"slow-db\",",
+                        "{\"type\": \"attack\", \"name\": \"slow-db\",",
+                        "method[0].type",
+                        "unknown activity type"),
+                Arguments.of(
+                        "{\"type\": \"action\", \"name\": \"slow-db\",",
+                        "{\"type\": \"action\",",
+                        "method[0].name",
+                        "missing"),
+                Arguments.of(
+                        "{\"type\": \"probe\", \"name\": \"listed\"",
+                        "{\"type\": \"action\", \"name\": \"listed\"",
+                        "steady-state-hypothesis.probes[4].type",
+                        "probes only"),
+                Arguments.of(
+                        "\"key\": \"BASE_URL\"",
+                        "\"key\": \"UNSET_VAR\"",
+                        "configuration.base_url",
+                        "UNSET_VAR is not set"),
+                Arguments.of(
+                        "{\"type\": \"env\", \"key\": \"NOT_SET\", \"default\": \"x\"}",
+                        "{\"type\": \"vault\", \"path\": \"x\"}",
+                        "secrets.jmx.password.type",
+                        "unknown value type"),
+                Arguments.of(
+                        "\"func\": \"query\",",
+                        "\"func\": \"query\", \"x\": 1,",
+                        null,
+                        null), // extra provider keys are allowed
+                Arguments.of(
+                        "\"arguments\": {\"query\": \"sum(rate(faultline_injections_total[15s]))\"}",
+                        "\"arguments\": {}",
+                        "steady-state-hypothesis.probes[1].provider.arguments.query",
+                        "PromQL"),
+                Arguments.of(
+                        "\"path\": \"cat\",",
+                        "\"path\": \"\",",
+                        "steady-state-hypothesis.probes[3].provider.path",
+                        "non-empty"),
+                Arguments.of(
+                        "\"agent\", \"add\", \"--jmx\"",
+                        "\"agent\", \"arm\", \"--jmx\"",
+                        "method[0].provider.arguments",
+                        "arm"),
+                Arguments.of(
+                        "\"agent\", \"add\", \"--jmx\"",
+                        "\"experiment\", \"run\", \"--jmx\"",
+                        "method[0].provider.arguments",
+                        "not a command an experiment runs"),
+                Arguments.of(
+                        "\"--jmx\", \"127.0.0.1:9010\", \"latency\"",
+                        "\"--jmx\", \"127.0.0.1:9010\", \"--bogus\", \"latency\"",
+                        "method[0].provider.arguments",
+                        "--bogus"),
+                Arguments.of(
+                        "\"rollbacks\": [", "\"rollbacks\": \"none\", \"x\": [", "rollbacks", "a list of activities"),
+                Arguments.of(
+                        ", \"provider\": {\"type\": \"process\", \"path\": \"/usr/local/bin/under\", \"arguments\": {\"--limit\": \"0.5\"}}",
+                        "",
+                        "steady-state-hypothesis.probes[5].tolerance.provider",
+                        "missing"),
+                Arguments.of(
+                        "\"arguments\": {\"--limit\": \"0.5\"}",
+                        "\"arguments\": [\"--limit\", \"0.5\"]",
+                        "steady-state-hypothesis.probes[5].tolerance.provider.arguments",
+                        "as the argument \"value\""),
+                Arguments.of(
+                        "\"name\": \"under-half\",",
+                        "\"ref\": \"status\",",
+                        "steady-state-hypothesis.probes[5].tolerance.ref",
+                        "written out in full"),
                 Arguments.of("\"tags\": [\"replicas\"]", "\"tags\": [1]", "tags[0]", "a string"),
                 // a faultline string is split as /bin/sh splits it under chaos run; what only a shell means is refused
                 Arguments.of("\"halt-all --jmx 127.0.0.1:9010", "\"halt-all --jmx '127.0.0.1:9010'", null, null),
-                Arguments.of("\"halt-all --jmx 127.0.0.1:9010", "\"halt-all --jmx $JMX", "rollbacks[0].provider.arguments",
+                Arguments.of(
+                        "\"halt-all --jmx 127.0.0.1:9010",
+                        "\"halt-all --jmx $JMX",
+                        "rollbacks[0].provider.arguments",
                         "$ in \"halt-all --jmx $JMX"),
-                Arguments.of("\"halt-all --jmx 127.0.0.1:9010", "\"halt-all --jmx '127.0.0.1:9010", "rollbacks[0].provider.arguments",
+                Arguments.of(
+                        "\"halt-all --jmx 127.0.0.1:9010",
+                        "\"halt-all --jmx '127.0.0.1:9010",
+                        "rollbacks[0].provider.arguments",
                         "unterminated '"),
-                Arguments.of("\"arguments\": [\"/etc/hostname\"]", "\"arguments\": [\"/etc/hostname\", null, \"\"]", null, null),
-                Arguments.of("\"arguments\": {\"--limit\": \"0.5\"}", "\"arguments\": {\"--limit\": [0.5]}",
-                        "steady-state-hypothesis.probes[5].tolerance.provider.arguments.--limit", "a word"));
+                Arguments.of(
+                        "\"arguments\": [\"/etc/hostname\"]",
+                        "\"arguments\": [\"/etc/hostname\", null, \"\"]",
+                        null,
+                        null),
+                Arguments.of(
+                        "\"arguments\": {\"--limit\": \"0.5\"}",
+                        "\"arguments\": {\"--limit\": [0.5]}",
+                        "steady-state-hypothesis.probes[5].tolerance.provider.arguments.--limit",
+                        "a word"));
     }
 
     @ParameterizedTest(name = "{2}: {3}")
@@ -157,27 +265,34 @@ class ExperimentCheckTest {
 
     @Test
     void theExactMessageOfTheBrief() {
-        String three = VALID.replace("{\"ref\": \"status\"}", "{\"ref\": \"status\"},\n{\"type\": \"action\", \"name\": \"x\", \"provider\": {\"type\": \"pyhton\"}}");
-        assertEquals("method[2].provider.type: unknown provider type \"pyhton\" (http, process or python)", check(three).get(0).toString());
+        String three = VALID.replace(
+                "{\"ref\": \"status\"}",
+                "{\"ref\": \"status\"},\n{\"type\": \"action\", \"name\": \"x\", \"provider\": {\"type\": \"pyhton\"}}");
+        assertEquals(
+                "method[2].provider.type: unknown provider type \"pyhton\" (http, process or python)",
+                check(three).get(0).toString());
     }
 
     @Test
     void whatDoesNotParseIsNamedByLineAndColumn() {
-        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
-                () -> ExperimentFile.parse("{\"title\": \"t\",\n \"method\": [}\n"));
+        IllegalArgumentException e = Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ExperimentFile.parse("{\"title\": \"t\",\n \"method\": [}\n"));
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     }
 
     @Test
     void notAnObject() {
-        assertEquals("(file): an experiment is an object with title, description and method", check("[1, 2]").get(0).toString());
+        assertEquals(
+                "(file): an experiment is an object with title, description and method",
+                check("[1, 2]").get(0).toString());
     }
 
     @Test
     void jsonPathSelects() {
         Object doc = ExperimentFile.parse("{\"checks\": [{\"status\": \"UP\"}, {\"status\": \"DOWN\"}], \"a b\": 1}");
         assertEquals(List.of("UP"), JsonPath.compile("$.checks[0].status").select(doc));
-        assertEquals(List.of("UP", "DOWN"), JsonPath.compile("$.checks[*].status").select(doc));
+        assertEquals(
+                List.of("UP", "DOWN"), JsonPath.compile("$.checks[*].status").select(doc));
         assertEquals(List.of(1), JsonPath.compile("$['a b']").select(doc));
         assertEquals(List.of(), JsonPath.compile("$.nothing").select(doc));
     }

@@ -1,10 +1,9 @@
 package dev.faultline.cli.experiment;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The terminal table is the journal's: its probe outputs, its tolerances, its actions' windows (to the clean-up, or the fault's ttl if sooner). */
 class JournalTableTest {
@@ -42,7 +41,6 @@ class JournalTableTest {
                 | 9.0  | after  | health       | (IOException: refused) | 200               | DEVIATED | -                              |
                 status: failed, deviated: true, duration 10.0 s
                 rollbacks: halt-all succeeded; clean-up: 1 armed by the run, 0 still there and removed
-                """,
-                JournalTable.render((Map<?, ?>) ExperimentFile.parse(JOURNAL)));
+                """, JournalTable.render((Map<?, ?>) ExperimentFile.parse(JOURNAL)));
     }
 }

@@ -1,12 +1,9 @@
 package dev.faultline.cli.experiment;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,11 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A process's arguments as chaostoolkit-lib makes them ({@code chaoslib/provider/process.py}, run_process_activity,
@@ -45,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProcessArgumentsTest {
     @TempDir
     static Path dir;
+
     static Path printWords;
 
     @BeforeAll
@@ -60,9 +60,11 @@ class ProcessArgumentsTest {
                 Arguments.of("  spaced \t out  ", List.of("spaced", "out")),
                 Arguments.of("\"a b\" c", List.of("a b", "c")),
                 Arguments.of("'a b' c", List.of("a b", "c")),
-                Arguments.of("error on=connect message=\"card network down\"",
+                Arguments.of(
+                        "error on=connect message=\"card network down\"",
                         List.of("error", "on=connect", "message=card network down")),
-                Arguments.of("--label 'tier=blue green' --jmx 127.0.0.1:9010",
+                Arguments.of(
+                        "--label 'tier=blue green' --jmx 127.0.0.1:9010",
                         List.of("--label", "tier=blue green", "--jmx", "127.0.0.1:9010")),
                 Arguments.of("a\\ b", List.of("a b")),
                 Arguments.of("\"say \\\"hi\\\"\"", List.of("say \"hi\"")),
@@ -70,7 +72,8 @@ class ProcessArgumentsTest {
                 Arguments.of("\"back\\\\slash\" \"keep\\n\" 'raw\\\\'", List.of("back\\slash", "keep\\n", "raw\\\\")),
                 Arguments.of("'' x \"\"", List.of("", "x", "")),
                 Arguments.of("a\"\"b 'c'\"d\"e", List.of("ab", "cde")),
-                Arguments.of("'$HOME' \"\\$HOME\" \\$HOME '*.log' \"a|b\" 'x;y' \"~\"",
+                Arguments.of(
+                        "'$HOME' \"\\$HOME\" \\$HOME '*.log' \"a|b\" 'x;y' \"~\"",
                         List.of("$HOME", "$HOME", "$HOME", "*.log", "a|b", "x;y", "~")),
                 Arguments.of("a#b c=~ d}", List.of("a#b", "c=~", "d}")),
                 Arguments.of("halt-all --jmx 127.0.0.1:9010\n", List.of("halt-all", "--jmx", "127.0.0.1:9010")),
@@ -85,13 +88,19 @@ class ProcessArgumentsTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-            "['a b', '', null, 1, 2.5, true, false, \"'q'\", 1.0e-5, 1.0e+16, 100.0] | <a b>,<1>,<2.5>,<True>,<False>,<'q'>,<1e-05>,<1e+16>,<100.0>",
-            "{--limit: '0.5', -v: '', --none: null, --n: 3, --flag: true, '': x}     | <--limit>,<0.5>,<-v>,<--none>,<--n>,<3>,<--flag>,<True>,<x>",
-            "[]                                                                       | ''"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "['a b', '', null, 1, 2.5, true, false, \"'q'\", 1.0e-5, 1.0e+16, 100.0] | <a b>,<1>,<2.5>,<True>,<False>,<'q'>,<1e-05>,<1e+16>,<100.0>",
+                "{--limit: '0.5', -v: '', --none: null, --n: 3, --flag: true, '': x}     | <--limit>,<0.5>,<-v>,<--none>,<--n>,<3>,<--flag>,<True>,<x>",
+                "[]                                                                       | ''"
+            })
     void aListOrAnObjectIsItsWords(String yaml, String expected) throws Exception {
-        List<String> words = expected.isEmpty() ? List.of()
-                : Stream.of(expected.split(",")).map(w -> w.substring(1, w.length() - 1)).toList();
+        List<String> words = expected.isEmpty()
+                ? List.of()
+                : Stream.of(expected.split(","))
+                        .map(w -> w.substring(1, w.length() - 1))
+                        .toList();
         Object arguments = ExperimentFile.parse(yaml);
         assertEquals(words, ProcessProvider.words(arguments));
         assertEquals(words, printed(arguments), "what the process got");
@@ -139,7 +148,8 @@ class ProcessArgumentsTest {
         assertEquals(null, ProcessProvider.which("no-such-program-here"));
         ProcessProvider p = new ProcessProvider(Map.of("type", "process", "path", "sh", "arguments", "-c 'exit 3'"));
         assertEquals(List.of("/bin/sh", "-c", ProcessProvider.which("sh") + " -c 'exit 3'"), p.command());
-        ProcessProvider missing = new ProcessProvider(Map.of("type", "process", "path", "no-such-program", "arguments", "-v"));
+        ProcessProvider missing =
+                new ProcessProvider(Map.of("type", "process", "path", "no-such-program", "arguments", "-v"));
         IOException e = assertThrows(IOException.class, missing::command);
         assertEquals("Cannot run program \"no-such-program\": not an executable file found on PATH", e.getMessage());
     }
@@ -164,7 +174,8 @@ class ProcessArgumentsTest {
         IOException e = assertThrows(IOException.class, () -> p.run(null, Duration.ofMillis(700)));
         assertEquals("sh did not end within 700 ms (killed)", e.getMessage());
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
-        Optional<ProcessHandle> child = ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()));
+        Optional<ProcessHandle> child =
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()));
         try {
             for (int i = 0; i < 50 && child.map(ProcessHandle::isAlive).orElse(false); i++) Thread.sleep(100);
             assertFalse(child.map(ProcessHandle::isAlive).orElse(false), "the shell's child sleep 60 was killed too");
@@ -180,6 +191,9 @@ class ProcessArgumentsTest {
         spec.put("arguments", arguments);
         Map<?, ?> out = (Map<?, ?>) new ProcessProvider(spec).run(null, Duration.ofSeconds(10));
         assertEquals(0, out.get("status"), String.valueOf(out.get("stderr")));
-        return ((String) out.get("stdout")).lines().map(l -> l.substring(1, l.length() - 1)).toList();
+        return ((String) out.get("stdout"))
+                .lines()
+                .map(l -> l.substring(1, l.length() - 1))
+                .toList();
     }
 }

@@ -1,21 +1,21 @@
 package dev.faultline.cli.experiment;
 
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code faultline experiment validate FILE}: exit 0 and "valid", or exit 1 with every refusal by path on stderr. */
 class ValidateCommandTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
 
@@ -42,7 +42,8 @@ class ValidateCommandTest {
                   {"type": "action", "name": "c", "provider": {"type": "pyhton", "module": "x", "func": "y"}}]}
                 """);
         assertEquals(1, run("experiment", "validate", f.toString()));
-        assertTrue(err.toString().contains("method[2].provider.type: unknown provider type \"pyhton\""), err.toString());
+        assertTrue(
+                err.toString().contains("method[2].provider.type: unknown provider type \"pyhton\""), err.toString());
         assertTrue(err.toString().contains("nothing was armed"), err.toString());
         assertEquals(1, run("experiment", "validate", "--json", f.toString()));
         assertTrue(out.toString().contains("{\"file\":\"" + f + "\",\"valid\":false,\"refusals\":[{"), out.toString());

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Assumptions;
 
 /** Debian's {@code chromium}, headless: a page's DOM after its scripts ran, and a screenshot. */
 final class Chromium {
-    private Chromium() {
-    }
+    private Chromium() {}
 
     static String binary() {
-        for (String p : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) if (new File(p).canExecute()) return p;
+        for (String p : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"))
+            if (new File(p).canExecute()) return p;
         return null;
     }
 
@@ -39,13 +39,22 @@ final class Chromium {
     }
 
     private static String run(Path page, Path profile, String... what) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(require(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--user-data-dir=" + profile));
+        List<String> cmd = new ArrayList<>(List.of(
+                require(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--user-data-dir=" + profile));
         cmd.addAll(List.of(what));
         cmd.add(page.toUri().toString());
         Path out = Files.createTempFile("chromium", ".out");
         Path err = Files.createTempFile("chromium", ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         try {
             if (!p.waitFor(90, TimeUnit.SECONDS)) throw new AssertionError("chromium did not end: " + cmd);
         } finally {
@@ -53,7 +62,8 @@ final class Chromium {
             p.waitFor(10, TimeUnit.SECONDS);
         }
         String stdout = Files.readString(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) throw new AssertionError("chromium exit " + p.exitValue() + ": " + Files.readString(err));
+        if (p.exitValue() != 0)
+            throw new AssertionError("chromium exit " + p.exitValue() + ": " + Files.readString(err));
         Files.deleteIfExists(out);
         Files.deleteIfExists(err);
         return stdout;

@@ -1,8 +1,5 @@
 package dev.faultline.cli.it;
 
-import org.junit.jupiter.api.Assumptions;
-
-import javax.management.remote.JMXConnector;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.management.remote.JMXConnector;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real sidecar daemon from the built jar and a pod on the private containerd of {@code .ci/containerd.sh}, made as
@@ -32,9 +31,12 @@ final class CriPodTarget implements AutoCloseable {
 
     private CriPodTarget() throws Exception {
         dir = Files.createTempDirectory("faultline-cli-cri-target");
-        String helper = Path.of(CriPodTarget.class.getResource("/it/CriPod.java").toURI()).toString();
+        String helper = Path.of(
+                        CriPodTarget.class.getResource("/it/CriPod.java").toURI())
+                .toString();
         kubelet = new ProcessBuilder(Processes.JAVA, "-cp", Processes.SIDECAR_JAR, helper, ENDPOINT, namespace, pod)
-                .redirectError(dir.resolve("cri-pod.err").toFile()).start();
+                .redirectError(dir.resolve("cri-pod.err").toFile())
+                .start();
         Process started = null;
         try {
             InputStreamReader stdout = new InputStreamReader(kubelet.getInputStream(), StandardCharsets.UTF_8);
@@ -46,10 +48,18 @@ final class CriPodTarget implements AutoCloseable {
             netns = ready.substring("READY ".length());
             jmxPort = Processes.freePort();
             // the runtime is the daemon's start-up flag: run()'s words may not choose it
-            ProcessBuilder pb = new ProcessBuilder(Processes.JAVA, "-XX:TieredStopAtLevel=1", "-jar",
-                    Processes.SIDECAR_JAR, "--runtime-endpoint", ENDPOINT, "daemon",
-                    "--jmx-port", Integer.toString(jmxPort))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("sidecar-" + jmxPort + ".log").toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            Processes.JAVA,
+                            "-XX:TieredStopAtLevel=1",
+                            "-jar",
+                            Processes.SIDECAR_JAR,
+                            "--runtime-endpoint",
+                            ENDPOINT,
+                            "daemon",
+                            "--jmx-port",
+                            Integer.toString(jmxPort))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("sidecar-" + jmxPort + ".log").toFile());
             pb.environment().put("FAULTLINE_JOURNAL", dir.resolve("journal").toString());
             started = pb.start();
             daemon = started;

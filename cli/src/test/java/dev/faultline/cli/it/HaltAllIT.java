@@ -1,10 +1,8 @@
 package dev.faultline.cli.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.management.remote.JMXConnector;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -12,11 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Three JVMs with the real agent jar and two real sidecar daemons, each with its generated password; the CLI run
@@ -49,7 +47,8 @@ class HaltAllIT {
             processes.add(Processes.sidecar(port, dir));
         }
         for (int port : agentPorts) Processes.await(port, agentDir).close();
-        for (int i = 0; i < 2; i++) Processes.await(sidecarPorts.get(i), sidecarDirs.get(i)).close();
+        for (int i = 0; i < 2; i++)
+            Processes.await(sidecarPorts.get(i), sidecarDirs.get(i)).close();
     }
 
     @AfterAll
@@ -91,7 +90,8 @@ class HaltAllIT {
             Thread accepter = acceptForever(silent);
             // as a process that died (or hangs) leaves them: its generated password is still there
             Files.writeString(agentDir.resolve("jmx-" + dead + ".password"), "faultline stale\n");
-            Files.writeString(sidecarDirs.get(0).resolve("jmx-" + silent.getLocalPort() + ".password"), "faultline stale\n");
+            Files.writeString(
+                    sidecarDirs.get(0).resolve("jmx-" + silent.getLocalPort() + ".password"), "faultline stale\n");
             List<String> halt = new ArrayList<>(List.of("halt-all"));
             halt.addAll(jmx("--jmx", agentPorts));
             halt.addAll(List.of("--jmx", "127.0.0.1:" + dead));
@@ -100,18 +100,34 @@ class HaltAllIT {
             halt.addAll(credentialArgs());
             Processes.Run run = Processes.cli(halt.toArray(String[]::new));
             accepter.interrupt();
-            System.out.println("halt-all over 3 agents + 2 sidecars + 1 refused port + 1 silent port: exit " + run.exit() + " in " + run.millis()
-                    + " ms (JVM start included; bound per target 5 s)\n" + run.out() + run.err());
+            System.out.println("halt-all over 3 agents + 2 sidecars + 1 refused port + 1 silent port: exit "
+                    + run.exit() + " in " + run.millis() + " ms (JVM start included; bound per target 5 s)\n"
+                    + run.out() + run.err());
             assertEquals(1, run.exit(), run.out() + run.err());
             assertTrue(run.err().contains("127.0.0.1:" + dead) && run.err().contains("connection refused"), run.err());
-            assertTrue(run.err().contains("127.0.0.1:" + silent.getLocalPort()) && run.err().contains("no answer within 5000 ms"), run.err());
+            assertTrue(
+                    run.err().contains("127.0.0.1:" + silent.getLocalPort())
+                            && run.err().contains("no answer within 5000 ms"),
+                    run.err());
             assertTrue(run.err().contains("2 of 7 targets did not confirm"), run.err());
             assertTrue(run.millis() < 12_000, "a silent target must cost the bound, not more: " + run.millis() + " ms");
             for (int port : agentPorts) {
-                assertTrue(run.out().lines().anyMatch(l -> l.startsWith("127.0.0.1:" + port + " ") && l.contains(" ok ") && l.endsWith("cleared 1")), run.out());
+                assertTrue(
+                        run.out()
+                                .lines()
+                                .anyMatch(l -> l.startsWith("127.0.0.1:" + port + " ")
+                                        && l.contains(" ok ")
+                                        && l.endsWith("cleared 1")),
+                        run.out());
             }
             for (int port : sidecarPorts) {
-                assertTrue(run.out().lines().anyMatch(l -> l.startsWith("127.0.0.1:" + port + " ") && l.contains(" ok ") && l.endsWith("stopped 0")), run.out());
+                assertTrue(
+                        run.out()
+                                .lines()
+                                .anyMatch(l -> l.startsWith("127.0.0.1:" + port + " ")
+                                        && l.contains(" ok ")
+                                        && l.endsWith("stopped 0")),
+                        run.out());
             }
         }
 
@@ -132,9 +148,13 @@ class HaltAllIT {
     void wrongPasswordAndWrongKindAreNamedPerTarget() throws Exception {
         Path wrong = Files.createTempFile("faultline-wrong", ".password");
         Files.writeString(wrong, "faultline not-the-password\n");
-        Processes.Run refused = Processes.cli("agent", "list", "--jmx", "127.0.0.1:" + agentPorts.get(0), "--password-file", wrong.toString());
+        Processes.Run refused = Processes.cli(
+                "agent", "list", "--jmx", "127.0.0.1:" + agentPorts.get(0), "--password-file", wrong.toString());
         assertEquals(1, refused.exit(), refused.out() + refused.err());
-        assertTrue(refused.err().contains("agent 127.0.0.1:" + agentPorts.get(0)) && refused.err().contains("authentication refused"), refused.err());
+        assertTrue(
+                refused.err().contains("agent 127.0.0.1:" + agentPorts.get(0))
+                        && refused.err().contains("authentication refused"),
+                refused.err());
 
         List<String> wrongKind = new ArrayList<>(List.of("sidecar", "list", "--jmx", "127.0.0.1:" + agentPorts.get(1)));
         wrongKind.addAll(credentialArgs());

@@ -2,8 +2,7 @@ package dev.faultline.cli.it;
 
 /** A service that does nothing until its stdin closes: what the agent is loaded into. */
 public final class IdleService {
-    private IdleService() {
-    }
+    private IdleService() {}
 
     public static void main(String[] args) throws Exception {
         System.out.println("READY");

@@ -1,12 +1,11 @@
 package dev.faultline.cli.it;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.InetAddress;
 
 /**
  * A service whose {@code /health} connects to its downstream (a socket in the same JVM) and answers 200, or 503
@@ -14,8 +13,7 @@ import java.net.InetAddress;
  * Prints {@code READY <http port> <downstream port>}.
  */
 public final class ProbedService {
-    private ProbedService() {
-    }
+    private ProbedService() {}
 
     public static void main(String[] args) throws Exception {
         ServerSocket downstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

@@ -2,9 +2,6 @@ package dev.faultline.cli.it;
 
 import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxClient;
-
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,31 +10,55 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
 
 /** Real processes from the built jars: agents in forked JVMs, sidecar daemons, and the CLI itself. */
 final class Processes {
     static final String JAVA = System.getProperty("java.home") + "/bin/java";
-    static final String CLI_JAR = System.getProperty("faultline.cli.jar", new File("target/faultline.jar").getAbsolutePath());
-    static final String AGENT_JAR = System.getProperty("faultline.agent.jar", new File("../agent/target/faultline-agent.jar").getAbsolutePath());
-    static final String SIDECAR_JAR = System.getProperty("faultline.sidecar.jar", new File("../sidecar/target/faultline-sidecar.jar").getAbsolutePath());
+    static final String CLI_JAR =
+            System.getProperty("faultline.cli.jar", new File("target/faultline.jar").getAbsolutePath());
+    static final String AGENT_JAR = System.getProperty(
+            "faultline.agent.jar", new File("../agent/target/faultline-agent.jar").getAbsolutePath());
+    static final String SIDECAR_JAR = System.getProperty(
+            "faultline.sidecar.jar", new File("../sidecar/target/faultline-sidecar.jar").getAbsolutePath());
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /** A JVM with the agent on {@code port}, its generated password in {@code dir}. */
     static Process agent(int port, Path dir) throws IOException {
-        String testClasses = new File(IdleService.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getAbsolutePath();
-        return new ProcessBuilder(JAVA, "-XX:TieredStopAtLevel=1", "-javaagent:" + AGENT_JAR + "=jmx.port=" + port + ",jmx.auth.dir=" + dir,
-                "-cp", testClasses, IdleService.class.getName())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("agent-" + port + ".log").toFile()).start();
+        String testClasses = new File(IdleService.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
+                .getAbsolutePath();
+        return new ProcessBuilder(
+                        JAVA,
+                        "-XX:TieredStopAtLevel=1",
+                        "-javaagent:" + AGENT_JAR + "=jmx.port=" + port + ",jmx.auth.dir=" + dir,
+                        "-cp",
+                        testClasses,
+                        IdleService.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent-" + port + ".log").toFile())
+                .start();
     }
 
     /** A sidecar daemon on {@code port}; its journal, and so its generated password, in {@code dir}. */
     static Process sidecar(int port, Path dir) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(JAVA, "-XX:TieredStopAtLevel=1", "-jar", SIDECAR_JAR, "daemon", "--jmx-port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("sidecar-" + port + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        JAVA,
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        SIDECAR_JAR,
+                        "daemon",
+                        "--jmx-port",
+                        Integer.toString(port))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sidecar-" + port + ".log").toFile());
         pb.environment().put("FAULTLINE_JOURNAL", dir.resolve("journal").toString());
         return pb.start();
     }
@@ -56,7 +77,8 @@ final class Processes {
     static String logs(Path dir) throws IOException {
         StringBuilder sb = new StringBuilder();
         try (var files = Files.list(dir)) {
-            for (Path p : files.filter(p -> p.toString().endsWith(".log")).toList()) sb.append("== ").append(p).append('\n').append(Files.readString(p));
+            for (Path p : files.filter(p -> p.toString().endsWith(".log")).toList())
+                sb.append("== ").append(p).append('\n').append(Files.readString(p));
         }
         return sb.toString();
     }
@@ -65,8 +87,7 @@ final class Processes {
         return c.getMBeanServerConnection().invoke(new ObjectName(mbean), op, new Object[0], new String[0]);
     }
 
-    record Run(int exit, String out, String err, long millis) {
-    }
+    record Run(int exit, String out, String err, long millis) {}
 
     /** {@code java -jar faultline.jar …} as a separate process, to its end. */
     static Run cli(String... args) throws Exception {
@@ -88,7 +109,11 @@ final class Processes {
             throw new AssertionError("faultline did not end: " + String.join(" ", args));
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8), millis);
+        return new Run(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8),
+                millis);
     }
 
     static int freePort() throws IOException {

@@ -1,6 +1,7 @@
 package dev.faultline.cli.it;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.io.IOException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -22,10 +22,12 @@ import org.junit.jupiter.api.Assumptions;
 final class Prometheus implements AutoCloseable {
     final int port;
     private final Process process;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static String binary() {
-        for (String p : List.of("/usr/bin/prometheus", "/usr/local/bin/prometheus")) if (new File(p).canExecute()) return p;
+        for (String p : List.of("/usr/bin/prometheus", "/usr/local/bin/prometheus"))
+            if (new File(p).canExecute()) return p;
         return null;
     }
 
@@ -49,10 +51,17 @@ final class Prometheus implements AutoCloseable {
                 scrape_configs:
                   - job_name: faultline-agent
                     static_configs: [{targets: [%s]}]
-                """.formatted(String.join(", ", targets.stream().map(t -> "'" + t + "'").toList())));
-        process = new ProcessBuilder(binary, "--config.file=" + config, "--storage.tsdb.path=" + Files.createDirectories(dir.resolve("tsdb")),
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+                """.formatted(String.join(
+                ", ", targets.stream().map(t -> "'" + t + "'").toList())));
+        process = new ProcessBuilder(
+                        binary,
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + Files.createDirectories(dir.resolve("tsdb")),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("prometheus.log").toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
@@ -62,7 +71,8 @@ final class Prometheus implements AutoCloseable {
             }
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 close();
-                throw new AssertionError("prometheus did not become ready: " + Files.readString(dir.resolve("prometheus.log")));
+                throw new AssertionError(
+                        "prometheus did not become ready: " + Files.readString(dir.resolve("prometheus.log")));
             }
             Thread.sleep(100);
         }
@@ -74,11 +84,16 @@ final class Prometheus implements AutoCloseable {
 
     /** An instant query's raw JSON answer. */
     String query(String promql) throws Exception {
-        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).body();
+        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+                .body();
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -1,7 +1,5 @@
 package dev.faultline.cli.it;
 
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -29,11 +29,22 @@ final class SidecarTarget implements AutoCloseable {
 
     private SidecarTarget() throws Exception {
         dir = Files.createTempDirectory("faultline-cli-sidecar-target");
-        String run = exec("docker", "run", "-d", "--name", container, "--label", "dev.faultline.cli.it=" + container, IMAGE, "sleep", "3600");
+        String run = exec(
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                container,
+                "--label",
+                "dev.faultline.cli.it=" + container,
+                IMAGE,
+                "sleep",
+                "3600");
         if (run.startsWith("ERR")) throw new AssertionError("docker run: " + run);
         Process started = null;
         try {
-            pid = Long.parseLong(exec("docker", "inspect", "-f", "{{.State.Pid}}", container).strip());
+            pid = Long.parseLong(
+                    exec("docker", "inspect", "-f", "{{.State.Pid}}", container).strip());
             jmxPort = Processes.freePort();
             started = Processes.sidecar(jmxPort, dir);
             daemon = started;
@@ -53,7 +64,8 @@ final class SidecarTarget implements AutoCloseable {
         } else {
             String image = exec("docker", "image", "inspect", "--format", "{{.Id}}", IMAGE);
             if (image.startsWith("ERR")) {
-                why = "no Docker engine or no " + IMAGE + " (.ci/services.sh starts dockerd, .ci/images.sh builds the image): " + image.strip();
+                why = "no Docker engine or no " + IMAGE
+                        + " (.ci/services.sh starts dockerd, .ci/images.sh builds the image): " + image.strip();
             }
         }
         if (why != null) {
@@ -99,7 +111,8 @@ final class SidecarTarget implements AutoCloseable {
     static String rules(String save) {
         StringBuilder sb = new StringBuilder();
         for (String line : save.lines().toList()) {
-            if (line.startsWith("-A") || (line.startsWith(":") && !line.matches(":\\S+ ACCEPT .*"))) sb.append(line.replaceAll("\\[\\d+:\\d+\\]", "[*]")).append('\n');
+            if (line.startsWith("-A") || (line.startsWith(":") && !line.matches(":\\S+ ACCEPT .*")))
+                sb.append(line.replaceAll("\\[\\d+:\\d+\\]", "[*]")).append('\n');
         }
         return sb.toString();
     }

@@ -22,7 +22,7 @@ public final class AttachStream implements AutoCloseable {
         this.stdin = new OutputStream() {
             @Override
             public void write(int b) throws IOException {
-                write(new byte[]{(byte) b}, 0, 1);
+                write(new byte[] {(byte) b}, 0, 1);
             }
 
             @Override
@@ -86,8 +86,8 @@ public final class AttachStream implements AutoCloseable {
                 if (head.length == 0) return -1;
                 if (head.length < 8) throw new IOException("the engine's stream ended inside a frame header");
                 if (head[0] > 2 || head[1] != 0 || head[2] != 0 || head[3] != 0) {
-                    throw new IOException("not a multiplexed attach stream (a container with a TTY?): header byte "
-                            + head[0]);
+                    throw new IOException(
+                            "not a multiplexed attach stream (a container with a TTY?): header byte " + head[0]);
                 }
                 left = (head[4] & 0xff) << 24 | (head[5] & 0xff) << 16 | (head[6] & 0xff) << 8 | head[7] & 0xff;
                 if (left < 0) throw new IOException("a frame of more than 2 GiB");

@@ -1,9 +1,9 @@
 package dev.faultline.common.engine;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,6 +15,7 @@ public final class ChunkedDecoder {
     private final ByteArrayOutputStream sizeLine = new ByteArrayOutputStream();
     /** Bytes of the current chunk still to come; -1 while a size line is read, -2 while the CRLF after data is. */
     private long left = -1;
+
     private boolean done;
 
     /** The body's bytes go to {@code out}. */

@@ -40,7 +40,8 @@ public final class EngineSocket {
     public EngineAnswer exchange(String method, String path, String json, Duration connect, Duration answer)
             throws IOException {
         long deadline = System.nanoTime() + answer.toNanos();
-        try (SocketChannel ch = SocketChannel.open(endpoint.family()); Selector sel = Selector.open()) {
+        try (SocketChannel ch = SocketChannel.open(endpoint.family());
+                Selector sel = Selector.open()) {
             connect(ch, sel, connect.compareTo(answer) < 0 ? connect : answer);
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             String head = method + " " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: " + userAgent + "\r\n"
@@ -56,8 +57,8 @@ public final class EngineSocket {
             while (true) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0 || sel.select(left) == 0 && System.nanoTime() >= deadline) {
-                    throw new SocketTimeoutException("no answer to " + method + " " + path + " within "
-                            + words(answer));
+                    throw new SocketTimeoutException(
+                            "no answer to " + method + " " + path + " within " + words(answer));
                 }
                 sel.selectedKeys().clear();
                 if (out.hasRemaining()) {
@@ -76,7 +77,8 @@ public final class EngineSocket {
 
     /** Connects and closes again: whether anything listens, within {@code within}. */
     public void connectOnly(Duration within) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(endpoint.family()); Selector sel = Selector.open()) {
+        try (SocketChannel ch = SocketChannel.open(endpoint.family());
+                Selector sel = Selector.open()) {
             connect(ch, sel, within);
         }
     }
@@ -102,7 +104,7 @@ public final class EngineSocket {
         try {
             ch.connect(endpoint.address());
             ch.write(ByteBuffer.wrap(("POST " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: " + userAgent + "\r\n"
-                    + "Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
+                            + "Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII)));
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             ByteBuffer one = ByteBuffer.allocate(1); // byte by byte up to the blank line: what follows is the stream's
@@ -166,7 +168,8 @@ public final class EngineSocket {
             if (body == null) {
                 while (i < n && body == null) {
                     head.write(b[i++]);
-                    if (head.size() >= 4 && head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) open();
+                    if (head.size() >= 4
+                            && head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) open();
                 }
             }
             if (chunks != null) chunks.feed(b, i, n - i);

@@ -14,8 +14,7 @@ import java.util.Map;
  * even call {@code list()}. {@code create} clauses are ignored: nobody creates MBeans over our port.
  */
 public final class AccessFile {
-    private AccessFile() {
-    }
+    private AccessFile() {}
 
     public static Map<String, Role> read(Path file) {
         try {
@@ -31,11 +30,15 @@ public final class AccessFile {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) continue;
             String[] words = line.split("\\s+");
-            if (words.length < 2) throw new IllegalArgumentException(where + " line " + (i + 1) + ": expected '<user> readonly|readwrite'");
+            if (words.length < 2)
+                throw new IllegalArgumentException(
+                        where + " line " + (i + 1) + ": expected '<user> readonly|readwrite'");
             Role role = switch (words[1]) {
                 case "readonly" -> Role.READONLY;
                 case "readwrite" -> Role.READWRITE;
-                default -> throw new IllegalArgumentException(where + " line " + (i + 1) + ": '" + words[1] + "' is not readonly or readwrite");
+                default ->
+                    throw new IllegalArgumentException(
+                            where + " line " + (i + 1) + ": '" + words[1] + "' is not readonly or readwrite");
             };
             roles.put(words[0], role);
         }

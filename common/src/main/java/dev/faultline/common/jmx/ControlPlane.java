@@ -1,16 +1,16 @@
 package dev.faultline.common.jmx;
 
-import javax.management.InstanceAlreadyExistsException;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.MBeanServerFactory;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
 
 /**
  * Where Faultline's MBeans live: in the platform MBean server, for local tools that attach as the same OS user
@@ -50,8 +50,7 @@ public final class ControlPlane {
         remote();
     }
 
-    private ControlPlane(boolean lazy) {
-    }
+    private ControlPlane(boolean lazy) {}
 
     /** Neither server until one is asked for or appears. */
     public static ControlPlane lazy() {
@@ -65,7 +64,8 @@ public final class ControlPlane {
     /** Registers it in each server there is now, and in each that comes later; {@code make} runs once, when the first does. */
     public synchronized void register(String name, Supplier<?> make) throws JMException {
         ObjectName on = new ObjectName(name);
-        if (!on.getDomain().equals(RemoteAccess.DOMAIN)) throw new IllegalArgumentException(name + " is not in " + RemoteAccess.DOMAIN);
+        if (!on.getDomain().equals(RemoteAccess.DOMAIN))
+            throw new IllegalArgumentException(name + " is not in " + RemoteAccess.DOMAIN);
         if (entries.containsKey(on.getCanonicalName())) throw new InstanceAlreadyExistsException(name);
         Entry e = new Entry(name, make);
         List<MBeanServer> done = new ArrayList<>();
@@ -109,7 +109,8 @@ public final class ControlPlane {
         // service whose JDK JMX agent started as the agent's control thread did (a CI run of ProcessFaultsIT)
         MBeanServer s = MBeanServerFactory.newMBeanServer(RemoteAccess.DOMAIN);
         synchronized (this) {
-            if (faultlineOnly == null) { // a racing caller's server, if any, is dropped unused: newMBeanServer keeps no reference
+            if (faultlineOnly
+                    == null) { // a racing caller's server, if any, is dropped unused: newMBeanServer keeps no reference
                 for (Entry e : entries.values()) registerQuietly(s, e);
                 faultlineOnly = s;
             }

@@ -1,17 +1,16 @@
 package dev.faultline.common.jmx;
 
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.util.HashMap;
+import java.util.Map;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
-import java.net.MalformedURLException;
 
 /** Connects to an agent's or a sidecar's remote connector as an operator does: with a user and password. */
 public final class JmxClient {
-    private JmxClient() {
-    }
+    private JmxClient() {}
 
     public static JMXServiceURL url(String host, int port) {
         try {
@@ -29,7 +28,8 @@ public final class JmxClient {
     }
 
     /** Retries while nothing listens yet (a process still starting), up to {@code waitMillis}. */
-    public static JMXConnector await(String host, int port, Credentials credentials, long waitMillis) throws IOException {
+    public static JMXConnector await(String host, int port, Credentials credentials, long waitMillis)
+            throws IOException {
         long deadline = System.nanoTime() + waitMillis * 1_000_000;
         while (true) {
             try {

@@ -14,20 +14,29 @@ import java.nio.file.Path;
  * @param authNone       authentication explicitly turned off (loopback only)
  * @param credentialsDir where a generated password file goes
  */
-public record JmxOptions(String bindHost, int port, String advertise, String passwordFile, String accessFile,
-                         boolean authNone, boolean ssl, Path credentialsDir) {
+public record JmxOptions(
+        String bindHost,
+        int port,
+        String advertise,
+        String passwordFile,
+        String accessFile,
+        boolean authNone,
+        boolean ssl,
+        Path credentialsDir) {
 
     /** How each program spells the options (with the separator before a value), so a refusal names what the operator typed. */
     public record Words(String host, String passwordFile, String accessFile, String authNone) {
         public static final Words AGENT = new Words("jmx.host=", "jmx.auth=", "jmx.access=", "jmx.auth=none");
-        public static final Words SIDECAR = new Words("--jmx-host ", "--jmx-password-file ", "--jmx-access-file ", "--jmx-auth none");
+        public static final Words SIDECAR =
+                new Words("--jmx-host ", "--jmx-password-file ", "--jmx-access-file ", "--jmx-auth none");
     }
 
     /** Refuses an unsafe or contradictory combination with a message naming the option; returns this. */
     public JmxOptions check(Words w) {
         boolean loopback = isLoopback(bindHost);
         if (authNone && (passwordFile != null || accessFile != null)) {
-            throw new IllegalArgumentException(w.authNone() + " contradicts " + (passwordFile != null ? w.passwordFile() + passwordFile : w.accessFile() + accessFile)
+            throw new IllegalArgumentException(w.authNone() + " contradicts "
+                    + (passwordFile != null ? w.passwordFile() + passwordFile : w.accessFile() + accessFile)
                     + ": give one or the other");
         }
         if (authNone && !loopback) {
@@ -39,7 +48,8 @@ public record JmxOptions(String bindHost, int port, String advertise, String pas
                     + "<password file> (and preferably TLS); a generated password is only for loopback");
         }
         if (accessFile != null && passwordFile == null) {
-            throw new IllegalArgumentException(w.accessFile() + accessFile + " names users of a password file: give " + w.passwordFile() + "<file> too");
+            throw new IllegalArgumentException(w.accessFile() + accessFile + " names users of a password file: give "
+                    + w.passwordFile() + "<file> too");
         }
         return this;
     }

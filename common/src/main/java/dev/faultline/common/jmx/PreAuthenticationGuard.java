@@ -1,10 +1,9 @@
 package dev.faultline.common.jmx;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.rmi.server.RemoteServer;
 import java.rmi.server.ServerNotActiveException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The class loader RMI resolves the login call's argument with (the context loader the connector was exported
@@ -28,8 +27,10 @@ final class PreAuthenticationGuard extends ClassLoader {
         } catch (ServerNotActiveException e) {
             from = "an unknown client";
         }
-        log.warn("JMX: refused a {} sent by {} before authentication: only a user name and password (String[]) are read before login",
-                name, from);
+        log.warn(
+                "JMX: refused a {} sent by {} before authentication: only a user name and password (String[]) are read before login",
+                name,
+                from);
         throw new ClassNotFoundException(name + " is not accepted before authentication");
     }
 }

@@ -1,10 +1,5 @@
 package dev.faultline.common.jmx;
 
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import javax.management.remote.JMXPrincipal;
-import javax.management.remote.MBeanServerForwarder;
-import javax.security.auth.Subject;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -15,6 +10,11 @@ import java.lang.reflect.Proxy;
 import java.security.AccessController;
 import java.util.Map;
 import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.remote.JMXPrincipal;
+import javax.management.remote.MBeanServerForwarder;
+import javax.security.auth.Subject;
 
 /**
  * What a remote client may do on our port, checked in front of the connector's MBean server. The server behind
@@ -24,17 +24,30 @@ import java.util.Set;
  */
 public final class RemoteAccess implements InvocationHandler {
     /** Calls that only read; allowed to every authenticated user. */
-    private static final Set<String> READS = Set.of("getAttribute", "getAttributes", "getMBeanInfo", "getObjectInstance",
-            "isRegistered", "isInstanceOf", "queryNames", "queryMBeans", "getMBeanCount", "getDefaultDomain", "getDomains",
-            "addNotificationListener", "removeNotificationListener");
+    private static final Set<String> READS = Set.of(
+            "getAttribute",
+            "getAttributes",
+            "getMBeanInfo",
+            "getObjectInstance",
+            "isRegistered",
+            "isInstanceOf",
+            "queryNames",
+            "queryMBeans",
+            "getMBeanCount",
+            "getDefaultDomain",
+            "getDomains",
+            "addNotificationListener",
+            "removeNotificationListener");
     /**
      * The connector's own calls to unmarshal a client's parameters with the MBean's class loader; no remote
      * client can make them (they are not in {@code MBeanServerConnection}).
      */
     private static final Set<String> CONNECTOR_INTERNAL = Set.of("getClassLoaderRepository", "getClassLoaderFor");
+
     private static final Set<String> WRITES = Set.of("invoke", "setAttribute", "setAttributes");
     /** Operations of our MBeans that only read (design.md: list() on the Agent and on the Sidecar). */
     private static final Set<String> READ_OPERATIONS = Set.of("list");
+
     static final String DOMAIN = "dev.faultline";
     private static final String DELEGATE_DOMAIN = "JMImplementation";
 
@@ -47,25 +60,35 @@ public final class RemoteAccess implements InvocationHandler {
     }
 
     public static MBeanServerForwarder forwarder(Map<String, Role> roles) {
-        return (MBeanServerForwarder) Proxy.newProxyInstance(MBeanServerForwarder.class.getClassLoader(),
-                new Class<?>[]{MBeanServerForwarder.class}, new RemoteAccess(roles));
+        return (MBeanServerForwarder) Proxy.newProxyInstance(
+                MBeanServerForwarder.class.getClassLoader(),
+                new Class<?>[] {MBeanServerForwarder.class},
+                new RemoteAccess(roles));
     }
 
     @Override
     public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
         String name = m.getName();
         switch (name) {
-            case "getMBeanServer": return target;
-            case "setMBeanServer": target = (MBeanServer) args[0]; return null;
-            case "hashCode": return System.identityHashCode(proxy);
-            case "equals": return proxy == args[0];
-            case "toString": return "RemoteAccess" + (roles == null ? "" : roles.keySet());
-            default: break;
+            case "getMBeanServer":
+                return target;
+            case "setMBeanServer":
+                target = (MBeanServer) args[0];
+                return null;
+            case "hashCode":
+                return System.identityHashCode(proxy);
+            case "equals":
+                return proxy == args[0];
+            case "toString":
+                return "RemoteAccess" + (roles == null ? "" : roles.keySet());
+            default:
+                break;
         }
         if (CONNECTOR_INTERNAL.contains(name)) return call(m, args);
         boolean read = READS.contains(name);
         if (!read && !WRITES.contains(name)) {
-            throw new SecurityException(name + " is not allowed over Faultline's JMX port (only its own MBeans' attributes and operations are)");
+            throw new SecurityException(name
+                    + " is not allowed over Faultline's JMX port (only its own MBeans' attributes and operations are)");
         }
         if (name.endsWith("NotificationListener") && args.length > 1 && args[1] instanceof ObjectName) {
             throw new SecurityException(name + " with an MBean as listener is not allowed over Faultline's JMX port");
@@ -94,11 +117,18 @@ public final class RemoteAccess implements InvocationHandler {
     private void checkRole(boolean writes, String what) {
         if (roles == null) return;
         Subject subject = currentSubject();
-        String user = subject == null ? null
-                : subject.getPrincipals(JMXPrincipal.class).stream().map(JMXPrincipal::getName).findFirst().orElse(null);
+        String user = subject == null
+                ? null
+                : subject.getPrincipals(JMXPrincipal.class).stream()
+                        .map(JMXPrincipal::getName)
+                        .findFirst()
+                        .orElse(null);
         Role role = user == null ? null : roles.get(user);
-        if (role == null) throw new SecurityException(what + ": " + (user == null ? "not authenticated" : user + " is not in the access file"));
-        if (writes && role != Role.READWRITE) throw new SecurityException(what + " needs the readwrite role; " + user + " is readonly");
+        if (role == null)
+            throw new SecurityException(
+                    what + ": " + (user == null ? "not authenticated" : user + " is not in the access file"));
+        if (writes && role != Role.READWRITE)
+            throw new SecurityException(what + " needs the readwrite role; " + user + " is readonly");
     }
 
     /** {@code Subject.current()} where the JDK has it (18+, and the only way on 24+), else the access-control context. */
@@ -106,7 +136,8 @@ public final class RemoteAccess implements InvocationHandler {
 
     private static MethodHandle currentHandle() {
         try {
-            return MethodHandles.publicLookup().findStatic(Subject.class, "current", MethodType.methodType(Subject.class));
+            return MethodHandles.publicLookup()
+                    .findStatic(Subject.class, "current", MethodType.methodType(Subject.class));
         } catch (ReflectiveOperationException e) {
             return null;
         }

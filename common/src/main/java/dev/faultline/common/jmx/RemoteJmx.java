@@ -1,7 +1,17 @@
 package dev.faultline.common.jmx;
 
-import org.slf4j.Logger;
-
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.rmi.AlreadyBoundException;
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.rmi.server.RMIClientSocketFactory;
+import java.rmi.server.RMIServerSocketFactory;
+import java.util.HashMap;
+import java.util.Map;
 import javax.management.MBeanServer;
 import javax.management.remote.JMXConnectorServer;
 import javax.management.remote.JMXServiceURL;
@@ -12,18 +22,7 @@ import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.rmi.ssl.SslRMIClientSocketFactory;
 import javax.security.auth.Subject;
-import java.io.IOException;
-import java.io.Serializable;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.rmi.registry.LocateRegistry;
-import java.rmi.registry.Registry;
-import java.rmi.server.RMIClientSocketFactory;
-import java.rmi.server.RMIServerSocketFactory;
-import java.util.HashMap;
-import java.util.Map;
-import java.rmi.AlreadyBoundException;
+import org.slf4j.Logger;
 
 /**
  * The remote JMX connector of both programs, as operators expect it: RMI registry and connector on one port,
@@ -39,21 +38,24 @@ public final class RemoteJmx {
      * to 1 MiB: a MarshalledObject is one byte array).
      * No query expressions or other objects: our MBeans take Strings only.
      */
-    static final String CALL_FILTER = "maxdepth=20;maxarray=1048576;java.lang.String;java.lang.Number;java.lang.Long;java.lang.Integer;"
-            + "java.lang.Boolean;java.lang.Object;java.rmi.MarshalledObject;javax.management.ObjectName;javax.management.Attribute;"
-            + "javax.management.AttributeList;java.util.ArrayList;java.util.Vector;javax.management.NotificationFilterSupport;"
-            + "javax.management.relation.MBeanServerNotificationFilter;!*";
+    static final String CALL_FILTER =
+            "maxdepth=20;maxarray=1048576;java.lang.String;java.lang.Number;java.lang.Long;java.lang.Integer;"
+                    + "java.lang.Boolean;java.lang.Object;java.rmi.MarshalledObject;javax.management.ObjectName;javax.management.Attribute;"
+                    + "javax.management.AttributeList;java.util.ArrayList;java.util.Vector;javax.management.NotificationFilterSupport;"
+                    + "javax.management.relation.MBeanServerNotificationFilter;!*";
 
-    private RemoteJmx() {
-    }
+    private RemoteJmx() {}
 
     /** A running connector, and the generated password file if there is one (removed when the JVM exits). */
     public record Connector(JMXConnectorServer server, String url, JmxOptions options, Path generatedPasswordFile) {
         /** How clients log in, for the start-up log line of either program; never the secret. */
         public String auth() {
             if (options.authNone()) return "none";
-            if (generatedPasswordFile != null) return "user=" + Credentials.GENERATED_USER + " password-file=" + generatedPasswordFile + " (generated)";
-            return "password-file=" + options.passwordFile() + (options.accessFile() != null ? " access-file=" + options.accessFile() : "");
+            if (generatedPasswordFile != null)
+                return "user=" + Credentials.GENERATED_USER + " password-file=" + generatedPasswordFile
+                        + " (generated)";
+            return "password-file=" + options.passwordFile()
+                    + (options.accessFile() != null ? " access-file=" + options.accessFile() : "");
         }
     }
 
@@ -65,7 +67,9 @@ public final class RemoteJmx {
         RMIServerSocketFactory serverSockets = new BoundServerSocketFactory(o.bindHost(), o.ssl());
         SslRMIClientSocketFactory clientSockets = o.ssl() ? new SslRMIClientSocketFactory() : null;
         Map<String, Object> env = new HashMap<>();
-        env.put("jmx.remote.x.daemon", "true"); // as the JDK's jmxremote: our connector never keeps the service's JVM alive
+        env.put(
+                "jmx.remote.x.daemon",
+                "true"); // as the JDK's jmxremote: our connector never keeps the service's JVM alive
         env.put(RMIConnectorServer.CREDENTIALS_FILTER_PATTERN, CREDENTIALS_FILTER);
         env.put(RMIConnectorServer.SERIAL_FILTER_PATTERN, CALL_FILTER);
         Path generated = null;
@@ -83,9 +87,13 @@ public final class RemoteJmx {
         Thread t = Thread.currentThread();
         ClassLoader previous = t.getContextClassLoader();
         RMIJRMPServerImpl rmiServer = new GuardedServer(o.port(), clientSockets, serverSockets, env, previous);
-        RMIConnectorServer connector = new RMIConnectorServer(new JMXServiceURL("service:jmx:rmi://" + o.advertise() + ":" + o.port()),
-                env, rmiServer, faultlineOnly);
-        connector.setMBeanServerForwarder(RemoteAccess.forwarder(o.accessFile() == null ? null : AccessFile.read(Path.of(o.accessFile()))));
+        RMIConnectorServer connector = new RMIConnectorServer(
+                new JMXServiceURL("service:jmx:rmi://" + o.advertise() + ":" + o.port()),
+                env,
+                rmiServer,
+                faultlineOnly);
+        connector.setMBeanServerForwarder(
+                RemoteAccess.forwarder(o.accessFile() == null ? null : AccessFile.read(Path.of(o.accessFile()))));
         // the login endpoint is exported under the guard, so RMI resolves the login call's argument through it. RMI
         // keeps the exporting thread's context loader only if it descends from the loader of the exported object's
         // class (else it dispatches under that class's loader: the agent's own, since the core left the boot
@@ -105,11 +113,15 @@ public final class RemoteJmx {
             throw new IOException("jmxrmi is already bound on port " + o.port(), e);
         }
         if (o.authNone()) {
-            log.warn("JMX: authentication is OFF (asked for explicitly): any local user who can reach {}:{} controls Faultline here",
-                    o.bindHost(), o.port());
+            log.warn(
+                    "JMX: authentication is OFF (asked for explicitly): any local user who can reach {}:{} controls Faultline here",
+                    o.bindHost(),
+                    o.port());
         }
         if (generated != null) {
-            Path file = generated; // a stale one would open nothing (the next start writes a new one), but leave no secret behind
+            Path file =
+                    generated; // a stale one would open nothing (the next start writes a new one), but leave no secret
+            // behind
             Runtime.getRuntime().addShutdownHook(new Thread(() -> file.toFile().delete(), "faultline-jmx-credentials"));
         }
         return new Connector(connector, o.url(), o, generated);
@@ -119,7 +131,13 @@ public final class RemoteJmx {
     private static final class GuardedServer extends RMIJRMPServerImpl {
         private final ClassLoader connections;
 
-        GuardedServer(int port, RMIClientSocketFactory csf, RMIServerSocketFactory ssf, Map<String, ?> env, ClassLoader connections) throws IOException {
+        GuardedServer(
+                int port,
+                RMIClientSocketFactory csf,
+                RMIServerSocketFactory ssf,
+                Map<String, ?> env,
+                ClassLoader connections)
+                throws IOException {
             super(port, csf, ssf, env);
             this.connections = connections;
         }

@@ -38,12 +38,18 @@ public final class JsonReader {
         if (i >= s.length()) throw error("unexpected end");
         char c = s.charAt(i);
         switch (c) {
-            case '{': return object();
-            case '[': return array();
-            case '"': return string();
-            case 't': return literal("true", Boolean.TRUE);
-            case 'f': return literal("false", Boolean.FALSE);
-            case 'n': return literal("null", null);
+            case '{':
+                return object();
+            case '[':
+                return array();
+            case '"':
+                return string();
+            case 't':
+                return literal("true", Boolean.TRUE);
+            case 'f':
+                return literal("false", Boolean.FALSE);
+            case 'n':
+                return literal("null", null);
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return number();
                 throw error("unexpected '" + c + "'");

@@ -7,8 +7,7 @@ import java.util.Map;
  * Writes maps, collections, arrays, strings, numbers, booleans and null as compact JSON; anything else as its string.
  */
 public final class JsonWriter {
-    private JsonWriter() {
-    }
+    private JsonWriter() {}
 
     public static String write(Object v) {
         StringBuilder sb = new StringBuilder();

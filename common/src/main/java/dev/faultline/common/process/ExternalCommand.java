@@ -32,8 +32,8 @@ public final class ExternalCommand {
     /** Longest command line a timeout message quotes (a batch of reverts is one long {@code sh -c} script). */
     static final int QUOTED_CHARS = 200;
 
-    private static final ExecutorService READERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
+    private static final ExecutorService READERS =
+            new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                 Thread t = new Thread(r, "faultline-command-output");
                 t.setDaemon(true);
                 return t;
@@ -78,7 +78,8 @@ public final class ExternalCommand {
      * @throws InterruptedException when this thread is interrupted while it runs; it is killed first
      */
     public Result run() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(errorsWithOutput).start();
+        Process p =
+                new ProcessBuilder(argv).redirectErrorStream(errorsWithOutput).start();
         p.getOutputStream().close();
         Drain out = new Drain(p.getInputStream());
         Drain err = errorsWithOutput ? null : new Drain(p.getErrorStream());
@@ -154,8 +155,8 @@ public final class ExternalCommand {
      * How it ended. {@code exitCode} is -1 when it was killed at the deadline ({@code timedOut}); {@code output} is
      * its stdout (with stderr unless {@link #errorsApart}), as printed, up to {@link #KEPT_BYTES}.
      */
-    public record Result(List<String> argv, int exitCode, String output, String errors, boolean timedOut,
-                         Duration deadline) {
+    public record Result(
+            List<String> argv, int exitCode, String output, String errors, boolean timedOut, Duration deadline) {
         public boolean ok() {
             return exitCode == 0 && !timedOut;
         }

@@ -19,8 +19,7 @@ public final class ProcessTree {
     /** SIGTERM first, SIGKILL after this: a hung tc, nsenter or sleep ends at the SIGTERM. */
     public static final Duration GRACE = Duration.ofSeconds(1);
 
-    private ProcessTree() {
-    }
+    private ProcessTree() {}
 
     /** {@link #kill(ProcessHandle, Duration)} with the {@link #GRACE} of one second. */
     public static boolean kill(ProcessHandle root) {
@@ -33,11 +32,15 @@ public final class ProcessTree {
      * outlives even SIGKILL for a while). Returns whether all are gone.
      */
     public static boolean kill(ProcessHandle root, Duration grace) {
-        List<ProcessHandle> tree = Stream.concat(Stream.of(root), root.descendants()).toList();
+        List<ProcessHandle> tree =
+                Stream.concat(Stream.of(root), root.descendants()).toList();
         tree.forEach(ProcessHandle::destroy);
         if (awaitGone(tree, grace)) return true;
-        List<ProcessHandle> left = tree.stream().filter(ProcessTree::running)
-                .flatMap(h -> Stream.concat(Stream.of(h), h.descendants())).distinct().toList();
+        List<ProcessHandle> left = tree.stream()
+                .filter(ProcessTree::running)
+                .flatMap(h -> Stream.concat(Stream.of(h), h.descendants()))
+                .distinct()
+                .toList();
         left.forEach(ProcessHandle::destroyForcibly);
         return awaitGone(left, grace);
     }

@@ -20,11 +20,17 @@ public final class GlobalOptions {
 
     /** Every option before the verb, picocli's standard help and version flags included. */
     public static final List<Option> ALL = List.of(
-            Option.flag(RANDOM), Option.valued(INTERVAL), Option.valued(LIMIT), Option.flag(DRY_RUN),
-            Option.valued(LABEL), Option.valued(NAMESPACE), Option.valued(RUNTIME), Option.valued(RUNTIME_ENDPOINT),
+            Option.flag(RANDOM),
+            Option.valued(INTERVAL),
+            Option.valued(LIMIT),
+            Option.flag(DRY_RUN),
+            Option.valued(LABEL),
+            Option.valued(NAMESPACE),
+            Option.valued(RUNTIME),
+            Option.valued(RUNTIME_ENDPOINT),
             Option.flag(POD),
-            Option.flag("-h", "--help"), Option.flag("-V", "--version"));
+            Option.flag("-h", "--help"),
+            Option.flag("-V", "--version"));
 
-    private GlobalOptions() {
-    }
+    private GlobalOptions() {}
 }

@@ -39,6 +39,5 @@ public record Option(List<String> names, boolean valued) {
      * An option in a word: {@code prefix} is the word up to its attached value, null when the value is the next
      * word.
      */
-    record Attached(Option option, String prefix, String value) {
-    }
+    record Attached(Option option, String prefix, String value) {}
 }

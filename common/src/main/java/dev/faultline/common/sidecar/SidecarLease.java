@@ -1,7 +1,6 @@
 package dev.faultline.common.sidecar;
 
 import dev.faultline.common.words.Durations;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,8 +15,7 @@ import java.util.Set;
  * passed on unleased.
  */
 public final class SidecarLease {
-    private SidecarLease() {
-    }
+    private SidecarLease() {}
 
     /**
      * A command as far as a lease reads it; {@code verb} null when the words name none (the sidecar then runs
@@ -85,8 +83,8 @@ public final class SidecarLease {
         if (i >= words.size() || words.get(i).equals("--")) return new Reading(words, given, null, -1, null);
         Verb verb = Verb.named(words.get(i));
         if (verb == null) {
-            throw new IllegalArgumentException("the sidecar has no verb " + words.get(i)
-                    + " (it has " + String.join(", ", Verb.words()) + ")");
+            throw new IllegalArgumentException(
+                    "the sidecar has no verb " + words.get(i) + " (it has " + String.join(", ", Verb.words()) + ")");
         }
         return new Reading(words, given, verb, i, verb.lasting() ? duration(words, verb, i + 1) : null);
     }

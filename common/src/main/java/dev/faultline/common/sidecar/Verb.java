@@ -1,14 +1,14 @@
 package dev.faultline.common.sidecar;
 
+import static dev.faultline.common.sidecar.Backend.CRI;
+import static dev.faultline.common.sidecar.Backend.DOCKER;
+import static dev.faultline.common.sidecar.Backend.POD;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-
-import static dev.faultline.common.sidecar.Backend.CRI;
-import static dev.faultline.common.sidecar.Backend.DOCKER;
-import static dev.faultline.common.sidecar.Backend.POD;
 
 /**
  * The sidecar's verbs, in the order its help lists them: each one's word, the backends it acts through, and for a
@@ -23,15 +23,22 @@ public enum Verb {
     RESTART("restart", EnumSet.of(DOCKER), null),
     RM("rm", EnumSet.of(DOCKER, CRI), null),
     CRASH("crash", EnumSet.of(DOCKER, CRI, POD), null),
-    NETEM("netem", EnumSet.allOf(Backend.class), new Lasting(
-            List.of(Option.valued("--interface", "-i"), Option.valued("--target", "-t"), Option.flag("--ingress")),
-            List.of("delay", "loss", "duplicate", "corrupt", "rate"))),
+    NETEM(
+            "netem",
+            EnumSet.allOf(Backend.class),
+            new Lasting(
+                    List.of(
+                            Option.valued("--interface", "-i"),
+                            Option.valued("--target", "-t"),
+                            Option.flag("--ingress")),
+                    List.of("delay", "loss", "duplicate", "corrupt", "rate"))),
     IPTABLES("iptables", EnumSet.allOf(Backend.class), new Lasting(List.of(), List.of("loss"))),
     /** Runs the JMX daemon: it acts on no target itself. */
     DAEMON("daemon", EnumSet.noneOf(Backend.class), null);
 
     /** A lasting verb's option for how long its change lasts: required, on the verb itself (before a sub-verb). */
     public static final String DURATION = "--duration";
+
     public static final String DURATION_SHORT = "-d";
 
     private final String word;
@@ -90,6 +97,5 @@ public enum Verb {
         return out;
     }
 
-    private record Lasting(List<Option> options, List<String> subverbs) {
-    }
+    private record Lasting(List<Option> options, List<String> subverbs) {}
 }

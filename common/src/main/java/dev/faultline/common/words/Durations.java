@@ -12,8 +12,7 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(us|ms|s|m|h)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Nanoseconds; refuses anything else with the reason (the caller names the option). */
     public static long parseNanos(String text) {
@@ -35,7 +34,8 @@ public final class Durations {
             at = m.end();
         }
         if (at != t.length() || t.isEmpty()) {
-            throw new IllegalArgumentException("not a duration: a number and a unit (us, ms, s, m, h), parts combined as in 1m30s");
+            throw new IllegalArgumentException(
+                    "not a duration: a number and a unit (us, ms, s, m, h), parts combined as in 1m30s");
         }
         return nanos;
     }

@@ -10,8 +10,7 @@ public final class Printable {
     static final int LONG_WORD = 80;
     static final int LONG_MESSAGE = 300;
 
-    private Printable() {
-    }
+    private Printable() {}
 
     public static String message(String message) {
         if (message == null) return null;
@@ -31,7 +30,10 @@ public final class Printable {
         String shown = w.length() <= LONG_WORD ? w : w.substring(0, 60) + "…(" + w.length() + " chars)";
         shown.codePoints().forEach(c -> {
             int type = Character.getType(c);
-            if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.SURROGATE || type == Character.UNASSIGNED) {
+            if (Character.isISOControl(c)
+                    || type == Character.FORMAT
+                    || type == Character.SURROGATE
+                    || type == Character.UNASSIGNED) {
                 out.append(String.format("\\u%04x", c));
             } else {
                 out.appendCodePoint(c);

@@ -9,8 +9,7 @@ import java.util.List;
  * quote is refused: a half-quoted line is a typo, and guessing where it ends would change what runs.
  */
 public final class Tokenizer {
-    private Tokenizer() {
-    }
+    private Tokenizer() {}
 
     public static List<String> words(String line) {
         List<String> out = new ArrayList<>();

@@ -1,23 +1,25 @@
 package dev.faultline.common.engine;
 
-import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
 /** The one chunked decoder: whole, torn at every byte, with extensions, trailers and a body cut short. */
 class ChunkedDecoderTest {
-    static final String BODY = "3\r\n[1,\r\na;ext=1\r\n2]        \r\n10\r\n" + "0123456789abcdef" + "\r\n0\r\nTrailer: x\r\n\r\n";
+    static final String BODY =
+            "3\r\n[1,\r\na;ext=1\r\n2]        \r\n10\r\n" + "0123456789abcdef" + "\r\n0\r\nTrailer: x\r\n\r\n";
 
     @Test
     void decodesAWholeBody() {
-        assertEquals("[1,2]        0123456789abcdef", new String(ChunkedDecoder.decode(bytes(BODY)), StandardCharsets.UTF_8));
+        assertEquals(
+                "[1,2]        0123456789abcdef",
+                new String(ChunkedDecoder.decode(bytes(BODY)), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -44,7 +46,8 @@ class ChunkedDecoderTest {
 
     @Test
     void aBadChunkSizeIsNamed() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ChunkedDecoder.decode(bytes("zz\r\nab\r\n")));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> ChunkedDecoder.decode(bytes("zz\r\nab\r\n")));
         assertEquals("a chunked body with a bad chunk size: 'zz'", e.getMessage());
     }
 

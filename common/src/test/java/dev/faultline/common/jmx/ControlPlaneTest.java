@@ -1,24 +1,23 @@
 package dev.faultline.common.jmx;
 
-import org.junit.jupiter.api.Test;
-
-import javax.management.InstanceAlreadyExistsException;
-import javax.management.MBeanServer;
-import javax.management.MBeanServerFactory;
-import javax.management.ObjectName;
-import javax.management.StandardMBean;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static org.junit.jupiter.api.Assertions.*;
+
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.MBeanServer;
 import javax.management.MBeanServerBuilder;
 import javax.management.MBeanServerDelegate;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import org.junit.jupiter.api.Test;
 
 /** A lazy plane with real in-process MBean servers: what it holds, where, made when, and in which key order. */
 class ControlPlaneTest {
@@ -46,11 +45,17 @@ class ControlPlaneTest {
         MBeanServer remote = plane.remote();
         assertSame(remote, plane.remote(), "one server for the remote connector");
         assertEquals(1, made.get());
-        ObjectName registered = remote.queryNames(new ObjectName("dev.faultline:*"), null).iterator().next();
-        assertEquals("type=Action,name=latency", registered.getKeyPropertyListString(), "the keys in the order given (exporters' patterns match it)");
+        ObjectName registered = remote.queryNames(new ObjectName("dev.faultline:*"), null)
+                .iterator()
+                .next();
+        assertEquals(
+                "type=Action,name=latency",
+                registered.getKeyPropertyListString(),
+                "the keys in the order given (exporters' patterns match it)");
         assertEquals(7, remote.getAttribute(registered, "Pings"));
 
-        MBeanServer platform = MBeanServerFactory.newMBeanServer(); // stands in for the platform server (the JVM has one only)
+        MBeanServer platform =
+                MBeanServerFactory.newMBeanServer(); // stands in for the platform server (the JVM has one only)
         plane.platformAppeared(platform);
         plane.platformAppeared(MBeanServerFactory.newMBeanServer()); // a second call changes nothing
         assertTrue(plane.inPlatform());
@@ -58,9 +63,11 @@ class ControlPlaneTest {
         assertEquals(7, platform.getAttribute(registered, "Pings"));
 
         plane.register("dev.faultline:type=Fault,id=f1", () -> ping(made));
-        assertTrue(platform.isRegistered(new ObjectName("dev.faultline:type=Fault,id=f1")) && remote.isRegistered(new ObjectName("dev.faultline:type=Fault,id=f1")));
+        assertTrue(platform.isRegistered(new ObjectName("dev.faultline:type=Fault,id=f1"))
+                && remote.isRegistered(new ObjectName("dev.faultline:type=Fault,id=f1")));
         plane.unregister("dev.faultline:id=f1,type=Fault"); // any key order names the same MBean
-        assertFalse(platform.isRegistered(new ObjectName("dev.faultline:type=Fault,id=f1")) || remote.isRegistered(new ObjectName("dev.faultline:type=Fault,id=f1")));
+        assertFalse(platform.isRegistered(new ObjectName("dev.faultline:type=Fault,id=f1"))
+                || remote.isRegistered(new ObjectName("dev.faultline:type=Fault,id=f1")));
     }
 
     @Test
@@ -68,11 +75,15 @@ class ControlPlaneTest {
         ControlPlane plane = ControlPlane.lazy();
         MBeanServer remote = plane.remote();
         AtomicInteger made = new AtomicInteger();
-        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> plane.register("java.lang:type=Memory", () -> ping(made)));
+        IllegalArgumentException other = assertThrows(
+                IllegalArgumentException.class, () -> plane.register("java.lang:type=Memory", () -> ping(made)));
         assertTrue(other.getMessage().contains("is not in dev.faultline"), other.getMessage());
         plane.register("dev.faultline:type=Agent", () -> ping(made));
-        assertThrows(InstanceAlreadyExistsException.class, () -> plane.register("dev.faultline:type=Agent", () -> ping(made)));
-        assertEquals(1, remote.queryNames(new ObjectName("dev.faultline:*"), null).size());
+        assertThrows(
+                InstanceAlreadyExistsException.class,
+                () -> plane.register("dev.faultline:type=Agent", () -> ping(made)));
+        assertEquals(
+                1, remote.queryNames(new ObjectName("dev.faultline:*"), null).size());
         assertEquals(1, made.get(), "the refused one was never made");
     }
 

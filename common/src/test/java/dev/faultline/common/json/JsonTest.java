@@ -1,22 +1,22 @@
 package dev.faultline.common.json;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The one JSON reader and writer: what they read and write, and what they refuse. */
 class JsonTest {
     @Test
     void readsEveryKindOfValue() {
-        Object v = JsonReader.parse(" {\"s\":\"w\\u00e9b \\\"q\\\" \\\\ \\/ \\n\\t\\r\\b\\f\",\"n\":-42,\"d\":-1.5e3,\"e\":2E2,"
-                + "\"t\":true,\"f\":false,\"z\":null,\"a\":[1,[],{}],\"o\":{\"k\":\"v\"}} ");
+        Object v = JsonReader.parse(
+                " {\"s\":\"w\\u00e9b \\\"q\\\" \\\\ \\/ \\n\\t\\r\\b\\f\",\"n\":-42,\"d\":-1.5e3,\"e\":2E2,"
+                        + "\"t\":true,\"f\":false,\"z\":null,\"a\":[1,[],{}],\"o\":{\"k\":\"v\"}} ");
         Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("s", "wéb \"q\" \\ / \n\t\r\b\f");
         expected.put("n", -42L);
@@ -33,13 +33,27 @@ class JsonTest {
 
     @Test
     void refusesWhatIsNotJsonNamingTheSubjectAndThePlace() {
-        for (String bad : List.of("[{\"Id\":\"x\"}", "{} x", "", "{\"a\" 1}", "[1,]", "\"open", "tru", "{a:1}", "\"\\x\"", "\"\\u12\"", "--1")) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> JsonReader.parse(bad, "the engine's answer"), bad);
+        for (String bad : List.of(
+                "[{\"Id\":\"x\"}",
+                "{} x",
+                "",
+                "{\"a\" 1}",
+                "[1,]",
+                "\"open",
+                "tru",
+                "{a:1}",
+                "\"\\x\"",
+                "\"\\u12\"",
+                "--1")) {
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> JsonReader.parse(bad, "the engine's answer"), bad);
             assertTrue(e.getMessage().startsWith("the engine's answer is not JSON ("), e.getMessage());
             assertTrue(e.getMessage().matches(".* at \\d+\\)"), e.getMessage());
         }
-        assertEquals("the text is not JSON (trailing characters at 3)", assertThrows(IllegalStateException.class,
-                () -> JsonReader.parse("{} x")).getMessage());
+        assertEquals(
+                "the text is not JSON (trailing characters at 3)",
+                assertThrows(IllegalStateException.class, () -> JsonReader.parse("{} x"))
+                        .getMessage());
     }
 
     @Test
@@ -47,7 +61,7 @@ class JsonTest {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("b", List.of(1, 2.5, true));
         m.put("a", null);
-        m.put("arr", new Object[]{"x", Map.of()});
+        m.put("arr", new Object[] {"x", Map.of()});
         m.put("other", new StringBuilder("sb"));
         assertEquals("{\"b\":[1,2.5,true],\"a\":null,\"arr\":[\"x\",{}],\"other\":\"sb\"}", JsonWriter.write(m));
     }
@@ -60,8 +74,16 @@ class JsonTest {
 
     @Test
     void whatIsWrittenReadsBackAsGiven() {
-        for (String text : List.of("", "plain", "a\"b", "back\\slash", "line\nbreak", "tab\tand\u0001\u001f", "exec 3<&0 </dev/null; [ \"$#\" -le 1 ]",
-                "wéb", "\u2028")) {
+        for (String text : List.of(
+                "",
+                "plain",
+                "a\"b",
+                "back\\slash",
+                "line\nbreak",
+                "tab\tand\u0001\u001f",
+                "exec 3<&0 </dev/null; [ \"$#\" -le 1 ]",
+                "wéb",
+                "\u2028")) {
             assertEquals(text, JsonReader.parse(JsonWriter.quote(text)), "round trip of " + text);
         }
         Object doc = JsonReader.parse("{\"l\":[1,-2,3.25],\"m\":{\"k\":[null,false]}}");

@@ -11,7 +11,8 @@ import java.util.Random;
  * whatever processes exist, and for the file it would create.
  */
 public final class HostileStrings {
-    private static final String NOISE = "abcxyz019 =-_./:;,'\"`$(){}[]<>|&*?!#~^%@+\\\n\r\t\0\u00e9\u4e2d\u202e\ud83d\ude00\u0000\u001b";
+    private static final String NOISE =
+            "abcxyz019 =-_./:;,'\"`$(){}[]<>|&*?!#~^%@+\\\n\r\t\0\u00e9\u4e2d\u202e\ud83d\ude00\u0000\u001b";
     private final Random random;
     private final String marker;
     private final List<String> templates;
@@ -39,9 +40,22 @@ public final class HostileStrings {
 
     private String injection() {
         String touch = "touch /tmp/" + marker;
-        String[] forms = {"; " + touch, "$(" + touch + ")", "`" + touch + "`", "| " + touch, "&& " + touch, "\n" + touch,
-                "'; " + touch + "; '", "\"; " + touch + "; \"", "${IFS}" + touch.replace(' ', '\t'), "\0" + touch, "\"$(" + touch + ")\"",
-                "x=$(" + touch + ")", "--" + touch, "-e " + touch};
+        String[] forms = {
+            "; " + touch,
+            "$(" + touch + ")",
+            "`" + touch + "`",
+            "| " + touch,
+            "&& " + touch,
+            "\n" + touch,
+            "'; " + touch + "; '",
+            "\"; " + touch + "; \"",
+            "${IFS}" + touch.replace(' ', '\t'),
+            "\0" + touch,
+            "\"$(" + touch + ")\"",
+            "x=$(" + touch + ")",
+            "--" + touch,
+            "-e " + touch
+        };
         return forms[random.nextInt(forms.length)];
     }
 
@@ -49,14 +63,18 @@ public final class HostileStrings {
         StringBuilder b = new StringBuilder();
         int n = 1_000 + random.nextInt(60_000);
         char c = NOISE.charAt(random.nextInt(NOISE.length()));
-        for (int i = 0; i < n; i++) b.append(random.nextInt(10) == 0 ? NOISE.charAt(random.nextInt(NOISE.length())) : c);
+        for (int i = 0; i < n; i++)
+            b.append(random.nextInt(10) == 0 ? NOISE.charAt(random.nextInt(NOISE.length())) : c);
         return random.nextBoolean() ? b.toString() : "latency on=read delay=" + b;
     }
 
     private String noise(int n) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            b.append(random.nextInt(4) == 0 ? (char) random.nextInt(0x3000) : NOISE.charAt(random.nextInt(NOISE.length())));
+            b.append(
+                    random.nextInt(4) == 0
+                            ? (char) random.nextInt(0x3000)
+                            : NOISE.charAt(random.nextInt(NOISE.length())));
         }
         return b.toString();
     }

@@ -27,12 +27,15 @@ public final class PackageGraph {
 
     /** The graph of the packages under {@code root} (and accepted by {@code ours}) in these class directories. */
     public static PackageGraph of(String root, Predicate<String> ours, Path... classDirs) {
-        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("this JDK has no jdeps"));
+        ToolProvider jdeps =
+                ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("this JDK has no jdeps"));
         Map<String, Set<String>> g = new TreeMap<>();
         for (Path classes : classDirs) {
-            if (!Files.isDirectory(classes)) throw new AssertionError("no compiled classes at " + classes.toAbsolutePath());
+            if (!Files.isDirectory(classes))
+                throw new AssertionError("no compiled classes at " + classes.toAbsolutePath());
             StringWriter out = new StringWriter();
-            int rc = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:package", "-filter:none", classes.toString());
+            int rc = jdeps.run(
+                    new PrintWriter(out), new PrintWriter(out), "-verbose:package", "-filter:none", classes.toString());
             if (rc != 0) throw new AssertionError("jdeps failed (" + rc + "): " + out);
             for (String line : out.toString().split("\n")) {
                 String[] w = line.trim().split("\\s+");

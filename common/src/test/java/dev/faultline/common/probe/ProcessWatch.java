@@ -30,10 +30,12 @@ public final class ProcessWatch implements AutoCloseable {
 
     private void watch() {
         while (running) {
-            try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            try (DirectoryStream<Path> procs = Files.newDirectoryStream(
+                    Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
                 for (Path p : procs) {
                     try {
-                        String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                        String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                                .replace('\0', ' ');
                         if (cmdline.contains(marker)) seen.add(p.getFileName() + ": " + cmdline);
                     } catch (IOException gone) {
                         // the process ended while we looked

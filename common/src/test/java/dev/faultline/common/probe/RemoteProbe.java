@@ -1,16 +1,16 @@
 package dev.faultline.common.probe;
 
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * What another local user (or an attacker on the port) tries, in a JVM of its own that uses nothing but the JDK:
@@ -19,15 +19,17 @@ import java.util.Map;
  * {@code <ATTEMPT> ok <result>|refused <cause>}.
  */
 public final class RemoteProbe {
-    private RemoteProbe() {
-    }
+    private RemoteProbe() {}
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         attempt("READ-PASSWORD-FILE", () -> Files.readString(Path.of(args[1])).length());
         ObjectName faultline = new ObjectName(args[2]);
         String write = args[3];
-        String[] login = new BufferedReader(new InputStreamReader(System.in)).readLine().strip().split(" ");
+        String[] login = new BufferedReader(new InputStreamReader(System.in))
+                .readLine()
+                .strip()
+                .split(" ");
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
         Map<String, Object> env = new HashMap<>();
         if (login.length == 2) env.put(JMXConnector.CREDENTIALS, login);
@@ -42,9 +44,16 @@ public final class RemoteProbe {
         MBeanServerConnection s = c.getMBeanServerConnection();
         attempt("NAMES", () -> s.queryNames(null, null));
         attempt("MLET", () -> s.createMBean("javax.management.loading.MLet", new ObjectName("probe:type=MLet")));
-        attempt("DIAGNOSTIC-COMMAND", () -> s.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmSystemProperties",
-                new Object[0], new String[0]));
-        attempt("HOTSPOT-DIAGNOSTIC", () -> s.getAttribute(new ObjectName("com.sun.management:type=HotSpotDiagnostic"), "DiagnosticOptions"));
+        attempt(
+                "DIAGNOSTIC-COMMAND",
+                () -> s.invoke(
+                        new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        "vmSystemProperties",
+                        new Object[0],
+                        new String[0]));
+        attempt(
+                "HOTSPOT-DIAGNOSTIC",
+                () -> s.getAttribute(new ObjectName("com.sun.management:type=HotSpotDiagnostic"), "DiagnosticOptions"));
         attempt("THREADING", () -> s.getAttribute(new ObjectName("java.lang:type=Threading"), "ThreadCount"));
         attempt("UNREGISTER", () -> {
             s.unregisterMBean(faultline);
@@ -70,6 +79,7 @@ public final class RemoteProbe {
     private static String cause(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        return root.getClass().getSimpleName() + ": " + String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+        return root.getClass().getSimpleName() + ": "
+                + String.valueOf(root.getMessage()).lines().findFirst().orElse("");
     }
 }

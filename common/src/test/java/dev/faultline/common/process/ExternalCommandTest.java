@@ -1,6 +1,6 @@
 package dev.faultline.common.process;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,8 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Real processes: a hung one cut at its deadline with all it started, output beyond a pipe, exit codes kept. */
 class ExternalCommandTest {
@@ -38,14 +37,16 @@ class ExternalCommandTest {
 
     /** Those still running: in /proc and not a zombie (a killed orphan waits as one until init reaps it). */
     static List<Long> running(List<Long> pids) {
-        return pids.stream().filter(pid -> {
-            try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-            } catch (IOException gone) {
-                return false;
-            }
-        }).toList();
+        return pids.stream()
+                .filter(pid -> {
+                    try {
+                        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                        return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+                    } catch (IOException gone) {
+                        return false;
+                    }
+                })
+                .toList();
     }
 
     @Test
@@ -54,7 +55,10 @@ class ExternalCommandTest {
         assertEquals(-1, r.exitCode());
         assertFalse(r.ok());
         assertEquals("`sleep 600` did not finish within 300ms; killed", r.timeoutMessage());
-        List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+        List<ProcessHandle> left = ProcessHandle.current()
+                .children()
+                .filter(ProcessHandle::isAlive)
+                .toList();
         assertEquals(List.of(), left, "nothing left");
     }
 
@@ -79,12 +83,14 @@ class ExternalCommandTest {
 
     @Test
     void outputLargerThanAPipeDoesNotBlockIt() throws Exception {
-        ExternalCommand.Result r = run(Duration.ofSeconds(20), "sh", "-c",
-                "head -c 1000000 /dev/zero | tr '\\0' x; echo; echo done");
+        ExternalCommand.Result r =
+                run(Duration.ofSeconds(20), "sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' x; echo; echo done");
         assertTrue(r.ok(), r.timeoutMessage());
         assertEquals("x".repeat(1_000_000) + "\ndone\n", r.output());
         List<String> loudErrors = List.of("sh", "-c", "head -c 300000 /dev/zero >&2; echo out");
-        ExternalCommand.Result apart = ExternalCommand.of(loudErrors, Duration.ofSeconds(20)).errorsApart().run();
+        ExternalCommand.Result apart = ExternalCommand.of(loudErrors, Duration.ofSeconds(20))
+                .errorsApart()
+                .run();
         assertTrue(apart.ok());
         assertEquals("out\n", apart.output());
         assertEquals(300_000, apart.errors().length(), "stderr is read at the same time as stdout");
@@ -104,7 +110,8 @@ class ExternalCommandTest {
         ExternalCommand.Result merged = ExternalCommand.of(both, five).run();
         assertEquals(new ExternalCommand.Result(both, 7, "outerr", "", false, five), merged);
         List<String> apartArgv = List.of("sh", "-c", "printf out; printf err >&2; exit 3");
-        ExternalCommand.Result apart = ExternalCommand.of(apartArgv, five).errorsApart().run();
+        ExternalCommand.Result apart =
+                ExternalCommand.of(apartArgv, five).errorsApart().run();
         assertEquals(List.of(3, "out", "err"), List.of(apart.exitCode(), apart.output(), apart.errors()));
         assertTrue(run(Duration.ofSeconds(5), "true").ok());
         assertEquals(0, run(Duration.ofSeconds(5), "cat").exitCode(), "stdin is empty: cat ends at once");
@@ -115,7 +122,10 @@ class ExternalCommandTest {
         long t0 = System.nanoTime();
         ExternalCommand.Result r = run(Duration.ofSeconds(30), "sh", "-c", "sleep 600 & echo $!");
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        List<ProcessHandle> left = printed(r).stream().map(ProcessHandle::of).flatMap(Optional::stream).toList();
+        List<ProcessHandle> left = printed(r).stream()
+                .map(ProcessHandle::of)
+                .flatMap(Optional::stream)
+                .toList();
         try {
             assertTrue(r.ok(), r.toString());
             assertEquals(1, left.size(), "its output up to its end: " + r.output());
@@ -145,8 +155,13 @@ class ExternalCommandTest {
         t.interrupt();
         t.join(5_000);
         assertInstanceOf(InterruptedException.class, thrown.get());
-        assertEquals(List.of(), ProcessHandle.current().children()
-                .filter(ExternalCommandTest::isSleep).filter(ProcessHandle::isAlive).toList());
+        assertEquals(
+                List.of(),
+                ProcessHandle.current()
+                        .children()
+                        .filter(ExternalCommandTest::isSleep)
+                        .filter(ProcessHandle::isAlive)
+                        .toList());
     }
 
     static boolean isSleep(ProcessHandle h) {
@@ -163,9 +178,15 @@ class ExternalCommandTest {
 
     @Test
     void aTimeoutMessageUsesTheDurationWordsAndShortensALongCommand() {
-        List<Duration> durations = List.of(Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(90),
-                Duration.ofMinutes(5), Duration.ofMillis(1500), Duration.ofHours(2));
-        assertEquals(List.of("30s", "500ms", "1m30s", "5m", "1s500ms", "2h"),
+        List<Duration> durations = List.of(
+                Duration.ofSeconds(30),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(90),
+                Duration.ofMinutes(5),
+                Duration.ofMillis(1500),
+                Duration.ofHours(2));
+        assertEquals(
+                List.of("30s", "500ms", "1m30s", "5m", "1s500ms", "2h"),
                 durations.stream().map(ExternalCommand::words).toList());
         String[] longScript = {"sh", "-c", "x".repeat(1000)};
         String m = ExternalCommand.timeoutMessage(Arrays.asList(longScript), Duration.ofSeconds(30));

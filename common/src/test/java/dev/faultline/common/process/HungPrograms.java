@@ -56,7 +56,10 @@ public final class HungPrograms implements AutoCloseable {
     public List<Long> pids() throws IOException {
         Path f = dir.resolve("pids");
         if (!Files.exists(f)) return List.of();
-        return Files.readAllLines(f).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
+        return Files.readAllLines(f).stream()
+                .filter(l -> !l.isBlank())
+                .map(Long::parseLong)
+                .toList();
     }
 
     /** Those of {@link #pids()} still running (a zombie is not: it waits only for init to reap it). */
@@ -74,8 +77,7 @@ public final class HungPrograms implements AutoCloseable {
     }
 
     /** How a forked JVM ended, what it printed (stdout and stderr), and how long it ran. */
-    public record Forked(int exitCode, String output, Duration took) {
-    }
+    public record Forked(int exitCode, String output, Duration took) {}
 
     /**
      * Runs {@code main} in a JVM with this JVM's classpath, the hung programs first on its PATH, {@code env} added to
@@ -87,11 +89,16 @@ public final class HungPrograms implements AutoCloseable {
     }
 
     /** The same JVM started by {@code launcher}, a command that ends by running the words after it. */
-    public Forked java(List<String> launcher, List<String> jvmOptions, Map<String, String> env, Class<?> main,
-                       String... args) throws Exception {
+    public Forked java(
+            List<String> launcher, List<String> jvmOptions, Map<String, String> env, Class<?> main, String... args)
+            throws Exception {
         List<String> cmd = new ArrayList<>(launcher);
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
+        cmd.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path")));
         cmd.addAll(jvmOptions);
         cmd.add(main.getName());
         cmd.addAll(List.of(args));

@@ -1,12 +1,11 @@
 package dev.faultline.common.sidecar;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import org.junit.jupiter.api.Test;
 
 /**
  * How the lease reads the words, without the sidecar (its own test, SidecarGrammarTest, holds the grammar to
@@ -21,7 +20,8 @@ class SidecarLeaseTest {
 
     @Test
     void eachSpellingOfAnOptionIsReadAsTheSidecarReadsIt() {
-        assertEquals(new Option.Attached(Option.valued("--duration", "-d"), null, null),
+        assertEquals(
+                new Option.Attached(Option.valued("--duration", "-d"), null, null),
                 Option.in(Verb.PAUSE.options(), "-d"));
         assertEquals("1h", Option.in(Verb.PAUSE.options(), "--duration=1h").value());
         assertEquals("1h", Option.in(Verb.PAUSE.options(), "-d1h").value());
@@ -37,10 +37,12 @@ class SidecarLeaseTest {
         SidecarLease.Reading r = SidecarLease.read(words(given));
         assertEquals(Verb.NETEM, r.verb());
         assertEquals(Duration.ofHours(1), r.lasts());
-        assertEquals(words("--namespace prod --runtime cri --label=a=b netem -i eth0 -d 90s rate --rate 1mbit app"),
+        assertEquals(
+                words("--namespace prod --runtime cri --label=a=b netem -i eth0 -d 90s rate --rate 1mbit app"),
                 SidecarLease.apply(r.words(), LEASE));
         // iptables loss's own -d is its destination: after the sub-verb, not the duration
-        assertEquals(words("iptables --duration 90s loss -d 10.0.0.1 --every 2 app"),
+        assertEquals(
+                words("iptables --duration 90s loss -d 10.0.0.1 --every 2 app"),
                 SidecarLease.apply(words("iptables loss -d 10.0.0.1 --every 2 app"), LEASE));
         assertNull(SidecarLease.read(words("kill -s TERM app")).lasts());
     }

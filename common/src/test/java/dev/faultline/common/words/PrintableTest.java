@@ -1,14 +1,16 @@
 package dev.faultline.common.words;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class PrintableTest {
     @Test
     void controlAndFormatCharactersAreShownNotSent() {
-        assertEquals("delay=\\u0000x\\u001b[2J: not a duration", Printable.message("delay=\u0000x\u001b[2J: not a duration"));
+        assertEquals(
+                "delay=\\u0000x\\u001b[2J: not a duration",
+                Printable.message("delay=\u0000x\u001b[2J: not a duration"));
         assertEquals("name=\\u202eevil", Printable.message("name=\u202eevil"), "a bidirectional override");
         assertEquals("line\\u000anext", Printable.message("line\nnext"));
     }
@@ -22,7 +24,8 @@ class PrintableTest {
 
     @Test
     void ordinaryMessagesPassUnchanged() {
-        assertEquals("latency on=conect: expected connect, read, write, dns or method; 中文 ok",
+        assertEquals(
+                "latency on=conect: expected connect, read, write, dns or method; 中文 ok",
                 Printable.message("latency on=conect: expected connect, read, write, dns or method; 中文 ok"));
     }
 }

@@ -1,31 +1,34 @@
 package dev.faultline.sidecar.cli;
 
+import static dev.faultline.sidecar.cli.ContainerVerbs.signalPid;
+import static dev.faultline.sidecar.cli.ContainerVerbs.signalProcesses;
+import static dev.faultline.sidecar.cli.TargetedCommand.forEach;
+
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.ContainerTarget;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-
-import static dev.faultline.sidecar.cli.ContainerVerbs.signalPid;
-import static dev.faultline.sidecar.cli.ContainerVerbs.signalProcesses;
-import static dev.faultline.sidecar.cli.TargetedCommand.forEach;
 
 /**
  * What the container verbs do, as values of their flags: each one call of the runtime (crash: one signal to the main
  * process). A flag is checked when the effect is described or acts, where picocli's verbs always checked it.
  */
 final class ContainerEffects {
-    private ContainerEffects() {
-    }
+    private ContainerEffects() {}
 
     /** {@code kill}: the runtime's own kill; in pod mode a signal to each process. {@code flag}: --signal as given. */
     record Kill(String flag) implements ExperimentPlan.Effect {
-        public String describe() { return "kill --signal " + signal(); }
-        public String signal() { return ContainerVerbs.signal(flag); }
+        public String describe() {
+            return "kill --signal " + signal();
+        }
+
+        public String signal() {
+            return ContainerVerbs.signal(flag);
+        }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             String sig = signal();
@@ -35,7 +38,9 @@ final class ContainerEffects {
     }
 
     record Stop(int time) implements ExperimentPlan.Effect {
-        public String describe() { return "stop --time " + time; }
+        public String describe() {
+            return "stop --time " + time;
+        }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             return ts -> forEach(ts, t -> runtime.get().stop(t, Duration.ofSeconds(time)));
@@ -47,7 +52,9 @@ final class ContainerEffects {
      * pauses through the engine; on CRI, which has no pause, the container's cgroup is frozen.
      */
     record Pause(Duration duration) implements ExperimentPlan.Effect {
-        public String describe() { return "pause --duration " + duration.toMillis() + "ms"; }
+        public String describe() {
+            return "pause --duration " + duration.toMillis() + "ms";
+        }
 
         public Experiment.Action action(Runner c, Supplier<ContainerRuntime> runtime, boolean pod) {
             return ts -> {
@@ -67,7 +74,9 @@ final class ContainerEffects {
     }
 
     record Restart(int time) implements ExperimentPlan.Effect {
-        public String describe() { return "restart --time " + time; }
+        public String describe() {
+            return "restart --time " + time;
+        }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             return ts -> forEach(ts, t -> runtime.get().restart(t, Duration.ofSeconds(time)));
@@ -75,7 +84,9 @@ final class ContainerEffects {
     }
 
     record Remove(boolean force, boolean volumes) implements ExperimentPlan.Effect {
-        public String describe() { return "rm" + (force ? " --force" : "") + (volumes ? " --volumes" : ""); }
+        public String describe() {
+            return "rm" + (force ? " --force" : "") + (volumes ? " --volumes" : "");
+        }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             return ts -> forEach(ts, t -> runtime.get().remove(t, force, volumes));
@@ -84,8 +95,13 @@ final class ContainerEffects {
 
     /** {@code crash}: the container's main process signalled from the host PID namespace; in pod mode each process. {@code flag}: --signal as given. */
     record Crash(String flag) implements ExperimentPlan.Effect {
-        public String describe() { return "crash --signal " + signal(); }
-        public String signal() { return ContainerVerbs.signal(flag); }
+        public String describe() {
+            return "crash --signal " + signal();
+        }
+
+        public String signal() {
+            return ContainerVerbs.signal(flag);
+        }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             String sig = signal();

@@ -4,14 +4,13 @@ import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.targets.ProcessTarget;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * The container verbs' words (what each does is a {@link ContainerEffects} value). A container that went away
@@ -20,11 +19,11 @@ import java.util.Optional;
 final class ContainerVerbs {
     /** The options' defaults, which the plain fast path ({@link PlainContainerCommand}) fills in as picocli does. */
     static final String DEFAULT_SIGNAL = "SIGKILL";
+
     static final int DEFAULT_TIME = 10;
     static final boolean DEFAULT_FORCE = true;
 
-    private ContainerVerbs() {
-    }
+    private ContainerVerbs() {}
 
     /**
      * The shell's own {@code kill} builtin: every base image has {@code /bin/sh}, not every one has procps'
@@ -42,12 +41,19 @@ final class ContainerVerbs {
     static void signalPid(long pid, String sig, String what) {
         if (sig.equals("SIGKILL") || sig.equals("SIGTERM")) {
             Optional<ProcessHandle> p = ProcessHandle.of(pid);
-            if (p.isPresent() && (sig.equals("SIGKILL") ? p.get().destroyForcibly() : p.get().destroy())) return;
+            if (p.isPresent()
+                    && (sig.equals("SIGKILL")
+                            ? p.get().destroyForcibly()
+                            : p.get().destroy())) return;
             if (p.isPresent() && !p.get().isAlive()) return; // ended meanwhile: nothing left to signal
-            if (p.isEmpty()) throw new IllegalStateException("cannot signal pid " + pid + " of " + what + ": no such process (is its PID namespace visible? run with --pid host, or share the pod's)");
+            if (p.isEmpty())
+                throw new IllegalStateException("cannot signal pid " + pid + " of " + what
+                        + ": no such process (is its PID namespace visible? run with --pid host, or share the pod's)");
         }
         NetnsCommand.Result r = NetnsCommand.run(0, killArgv(pid, sig));
-        if (!r.ok()) throw new IllegalStateException("cannot signal pid " + pid + " of " + what + " (is its PID namespace visible? run with --pid host, or share the pod's): " + r.output());
+        if (!r.ok())
+            throw new IllegalStateException("cannot signal pid " + pid + " of " + what
+                    + " (is its PID namespace visible? run with --pid host, or share the pod's): " + r.output());
     }
 
     /** Pod mode: the targets are processes in the PID namespace we share. */
@@ -61,66 +67,170 @@ final class ContainerVerbs {
     static String signal(String s) {
         String up = s.toUpperCase(Locale.ROOT);
         String name = up.startsWith("SIG") ? up : "SIG" + up;
-        if (!List.of("SIGKILL", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGSTOP", "SIGCONT", "SIGUSR1", "SIGUSR2", "SIGABRT").contains(name)) {
+        if (!List.of(
+                        "SIGKILL", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGSTOP", "SIGCONT", "SIGUSR1", "SIGUSR2",
+                        "SIGABRT")
+                .contains(name)) {
             throw new IllegalArgumentException("--signal " + s + ": expected a signal name such as SIGKILL or SIGTERM");
         }
         return name;
     }
 
-    @Command(name = "kill", description = "Send a signal to containers through the Engine API (docker kill).", mixinStandardHelpOptions = true)
+    @Command(
+            name = "kill",
+            description = "Send a signal to containers through the Engine API (docker kill).",
+            mixinStandardHelpOptions = true)
     static final class Kill extends TargetedCommand {
-        @ParentCommand SidecarCli cli;
-        @Option(names = {"--signal", "-s"}, defaultValue = DEFAULT_SIGNAL, description = "signal to send (default SIGKILL)") String signal;
+        @ParentCommand
+        SidecarCli cli;
 
-        SidecarCli cli() { return cli; }
-        String verb() { return Verb.KILL.word(); }
-        boolean runningOnly() { return true; }
-        ExperimentPlan.Effect effect() { return new ContainerEffects.Kill(signal); }
+        @Option(
+                names = {"--signal", "-s"},
+                defaultValue = DEFAULT_SIGNAL,
+                description = "signal to send (default SIGKILL)")
+        String signal;
+
+        SidecarCli cli() {
+            return cli;
+        }
+
+        String verb() {
+            return Verb.KILL.word();
+        }
+
+        boolean runningOnly() {
+            return true;
+        }
+
+        ExperimentPlan.Effect effect() {
+            return new ContainerEffects.Kill(signal);
+        }
     }
 
-    @Command(name = "stop", description = "Stop containers (SIGTERM, then SIGKILL after --time).", mixinStandardHelpOptions = true)
+    @Command(
+            name = "stop",
+            description = "Stop containers (SIGTERM, then SIGKILL after --time).",
+            mixinStandardHelpOptions = true)
     static final class Stop extends TargetedCommand {
-        @ParentCommand SidecarCli cli;
-        @Option(names = {"--time", "-t"}, defaultValue = "" + DEFAULT_TIME, description = "seconds to wait before killing (default 10)") int time;
+        @ParentCommand
+        SidecarCli cli;
 
-        SidecarCli cli() { return cli; }
-        String verb() { return Verb.STOP.word(); }
-        boolean runningOnly() { return true; }
-        ExperimentPlan.Effect effect() { return new ContainerEffects.Stop(time); }
+        @Option(
+                names = {"--time", "-t"},
+                defaultValue = "" + DEFAULT_TIME,
+                description = "seconds to wait before killing (default 10)")
+        int time;
+
+        SidecarCli cli() {
+            return cli;
+        }
+
+        String verb() {
+            return Verb.STOP.word();
+        }
+
+        boolean runningOnly() {
+            return true;
+        }
+
+        ExperimentPlan.Effect effect() {
+            return new ContainerEffects.Stop(time);
+        }
     }
 
-    @Command(name = "pause", description = "Pause containers for --duration, then unpause them.", mixinStandardHelpOptions = true)
+    @Command(
+            name = "pause",
+            description = "Pause containers for --duration, then unpause them.",
+            mixinStandardHelpOptions = true)
     static final class Pause extends TargetedCommand {
-        @ParentCommand SidecarCli cli;
-        @Option(names = {Verb.DURATION, Verb.DURATION_SHORT}, required = true, converter = SidecarCli.DurationConverter.class, description = "how long (e.g. 30s)") Duration duration;
+        @ParentCommand
+        SidecarCli cli;
 
-        SidecarCli cli() { return cli; }
-        String verb() { return Verb.PAUSE.word(); }
-        boolean runningOnly() { return true; }
-        ExperimentPlan.Effect effect() { return new ContainerEffects.Pause(duration); }
+        @Option(
+                names = {Verb.DURATION, Verb.DURATION_SHORT},
+                required = true,
+                converter = SidecarCli.DurationConverter.class,
+                description = "how long (e.g. 30s)")
+        Duration duration;
+
+        SidecarCli cli() {
+            return cli;
+        }
+
+        String verb() {
+            return Verb.PAUSE.word();
+        }
+
+        boolean runningOnly() {
+            return true;
+        }
+
+        ExperimentPlan.Effect effect() {
+            return new ContainerEffects.Pause(duration);
+        }
     }
 
     @Command(name = "restart", description = "Restart containers.", mixinStandardHelpOptions = true)
     static final class Restart extends TargetedCommand {
-        @ParentCommand SidecarCli cli;
-        @Option(names = {"--time", "-t"}, defaultValue = "" + DEFAULT_TIME, description = "seconds to wait for a stop before killing (default 10)") int time;
+        @ParentCommand
+        SidecarCli cli;
 
-        SidecarCli cli() { return cli; }
-        String verb() { return Verb.RESTART.word(); }
-        boolean runningOnly() { return false; }
-        ExperimentPlan.Effect effect() { return new ContainerEffects.Restart(time); }
+        @Option(
+                names = {"--time", "-t"},
+                defaultValue = "" + DEFAULT_TIME,
+                description = "seconds to wait for a stop before killing (default 10)")
+        int time;
+
+        SidecarCli cli() {
+            return cli;
+        }
+
+        String verb() {
+            return Verb.RESTART.word();
+        }
+
+        boolean runningOnly() {
+            return false;
+        }
+
+        ExperimentPlan.Effect effect() {
+            return new ContainerEffects.Restart(time);
+        }
     }
 
     @Command(name = "rm", description = "Remove containers.", mixinStandardHelpOptions = true)
     static final class Remove extends TargetedCommand {
-        @ParentCommand SidecarCli cli;
-        @Option(names = {"--force", "-f"}, arity = "0..1", defaultValue = "" + DEFAULT_FORCE, fallbackValue = "true", description = "remove running containers too (default true; --force=false to refuse)") boolean force;
-        @Option(names = {"--volumes", "-v"}, description = "remove their anonymous volumes too") boolean volumes;
+        @ParentCommand
+        SidecarCli cli;
 
-        SidecarCli cli() { return cli; }
-        String verb() { return Verb.RM.word(); }
-        boolean runningOnly() { return false; }
-        ExperimentPlan.Effect effect() { return new ContainerEffects.Remove(force, volumes); }
+        @Option(
+                names = {"--force", "-f"},
+                arity = "0..1",
+                defaultValue = "" + DEFAULT_FORCE,
+                fallbackValue = "true",
+                description = "remove running containers too (default true; --force=false to refuse)")
+        boolean force;
+
+        @Option(
+                names = {"--volumes", "-v"},
+                description = "remove their anonymous volumes too")
+        boolean volumes;
+
+        SidecarCli cli() {
+            return cli;
+        }
+
+        String verb() {
+            return Verb.RM.word();
+        }
+
+        boolean runningOnly() {
+            return false;
+        }
+
+        ExperimentPlan.Effect effect() {
+            return new ContainerEffects.Remove(force, volumes);
+        }
     }
 
     /**
@@ -128,15 +238,35 @@ final class ContainerVerbs {
      * killer ends it. Unlike an Engine-API kill, Docker's restart policy then brings the container back; on CRI,
      * kubelet's restartPolicy does (the pod's RESTARTS goes up).
      */
-    @Command(name = "crash", description = "Signal the container's main process directly (restart policies apply, as after a real crash).", mixinStandardHelpOptions = true)
+    @Command(
+            name = "crash",
+            description =
+                    "Signal the container's main process directly (restart policies apply, as after a real crash).",
+            mixinStandardHelpOptions = true)
     static final class Crash extends TargetedCommand {
-        @ParentCommand SidecarCli cli;
-        @Option(names = {"--signal", "-s"}, defaultValue = DEFAULT_SIGNAL, description = "signal to send (default SIGKILL)") String signal;
+        @ParentCommand
+        SidecarCli cli;
 
-        SidecarCli cli() { return cli; }
-        String verb() { return Verb.CRASH.word(); }
-        boolean runningOnly() { return true; }
-        ExperimentPlan.Effect effect() { return new ContainerEffects.Crash(signal); }
+        @Option(
+                names = {"--signal", "-s"},
+                defaultValue = DEFAULT_SIGNAL,
+                description = "signal to send (default SIGKILL)")
+        String signal;
+
+        SidecarCli cli() {
+            return cli;
+        }
+
+        String verb() {
+            return Verb.CRASH.word();
+        }
+
+        boolean runningOnly() {
+            return true;
+        }
+
+        ExperimentPlan.Effect effect() {
+            return new ContainerEffects.Crash(signal);
+        }
     }
-
 }

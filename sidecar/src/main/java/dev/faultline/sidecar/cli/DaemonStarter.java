@@ -3,7 +3,6 @@ package dev.faultline.sidecar.cli;
 import dev.faultline.common.jmx.JmxOptions;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
-
 import java.util.function.Supplier;
 
 /**
@@ -14,5 +13,6 @@ import java.util.function.Supplier;
 @FunctionalInterface
 public interface DaemonStarter {
     /** Runs until stopped; returns the exit code. */
-    int run(JmxOptions jmx, int metricsPort, String metricsHost, Journal journal, Supplier<ContainerRuntime> runtime) throws Exception;
+    int run(JmxOptions jmx, int metricsPort, String metricsHost, Journal journal, Supplier<ContainerRuntime> runtime)
+            throws Exception;
 }

@@ -4,7 +4,6 @@ import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.PodTargets;
 import dev.faultline.sidecar.targets.TargetSelector;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +16,11 @@ import java.util.function.Supplier;
  */
 record ExperimentPlan(String verb, Selection selection, Effect effect, Schedule schedule) {
     /** Which targets: containers of the runtime, or in pod mode our own namespace or processes. */
-    sealed interface Selection permits Containers, Pod {
-    }
+    sealed interface Selection permits Containers, Pod {}
 
     /** Names, re2:, --label and --namespace as given; {@code runningOnly} for verbs that need a live process. */
-    record Containers(List<String> names, Map<String, String> labels, List<String> namespaces, boolean runningOnly) implements Selection {
+    record Containers(List<String> names, Map<String, String> labels, List<String> namespaces, boolean runningOnly)
+            implements Selection {
         TargetSelector selector() {
             return new TargetSelector(names, labels, namespaces);
         }
@@ -34,8 +33,7 @@ record ExperimentPlan(String verb, Selection selection, Effect effect, Schedule 
         }
     }
 
-    record Schedule(boolean random, Duration interval, int limit, boolean dryRun) {
-    }
+    record Schedule(boolean random, Duration interval, int limit, boolean dryRun) {}
 
     /** What the verb does to each target chosen, with its parameters. */
     interface Effect {
@@ -53,7 +51,8 @@ record ExperimentPlan(String verb, Selection selection, Effect effect, Schedule 
 
     /** The words the action log and list() show for this plan. */
     String canonical() {
-        if (selection instanceof Pod p) return effect.describe() + " (pod) " + (p.targets() == null ? "self" : String.join(" ", p.targets()));
+        if (selection instanceof Pod p)
+            return effect.describe() + " (pod) " + (p.targets() == null ? "self" : String.join(" ", p.targets()));
         return effect.describe() + " " + ((Containers) selection).selector();
     }
 }

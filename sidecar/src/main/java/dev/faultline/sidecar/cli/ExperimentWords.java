@@ -1,20 +1,18 @@
 package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
-import picocli.CommandLine;
-import picocli.CommandLine.ParseResult;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 /**
  * A command's words made into an experiment that has not started: the daemon's JMX {@code run()} starts it and
  * answers with its id. The words parse, and are refused, exactly as the command line's are.
  */
 public final class ExperimentWords {
-    private ExperimentWords() {
-    }
+    private ExperimentWords() {}
 
     /**
      * The experiment these words make, or empty with {@code err} holding why, as the command line writes it:

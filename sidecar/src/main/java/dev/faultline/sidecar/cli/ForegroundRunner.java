@@ -4,7 +4,6 @@ import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.detect.Runtimes;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,14 +53,16 @@ public final class ForegroundRunner implements Runner {
         // the hook waits for the revert, not for this thread: after a SIGTERM this thread ends in main's
         // System.exit, which blocks while hooks run, so joining it would hold every stop for the full 15 s
         CountDownLatch finished = new CountDownLatch(1);
-        Thread onTerm = new Thread(() -> {
-            experiment.stop();
-            try {
-                finished.await(15, TimeUnit.SECONDS); // the revert runs in the experiment's finally blocks
-            } catch (InterruptedException ignored) {
-                // exiting anyway
-            }
-        }, "faultline-shutdown");
+        Thread onTerm = new Thread(
+                () -> {
+                    experiment.stop();
+                    try {
+                        finished.await(15, TimeUnit.SECONDS); // the revert runs in the experiment's finally blocks
+                    } catch (InterruptedException ignored) {
+                        // exiting anyway
+                    }
+                },
+                "faultline-shutdown");
         Runtime.getRuntime().addShutdownHook(onTerm);
         try {
             experiment.run();

@@ -2,39 +2,68 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.cli.NetworkEffects.PercentEffect;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
 /** {@code netem [--duration D] [--interface eth0] [--target CIDR]… [--ingress] delay|loss|duplicate|corrupt|rate …}. */
-@Command(name = "netem", description = "Emulate network conditions inside containers' network namespaces (tc).", mixinStandardHelpOptions = true,
-        subcommands = {NetemCommand.Delay.class, NetemCommand.Loss.class, NetemCommand.Duplicate.class, NetemCommand.Corrupt.class, NetemCommand.Rate.class})
+@Command(
+        name = "netem",
+        description = "Emulate network conditions inside containers' network namespaces (tc).",
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            NetemCommand.Delay.class,
+            NetemCommand.Loss.class,
+            NetemCommand.Duplicate.class,
+            NetemCommand.Corrupt.class,
+            NetemCommand.Rate.class
+        })
 final class NetemCommand {
-    @ParentCommand SidecarCli cli;
+    @ParentCommand
+    SidecarCli cli;
 
-    @Option(names = {"--duration", "-d"}, required = true, converter = SidecarCli.DurationConverter.class, description = "how long the change lasts (e.g. 2m); then it is reverted")
+    @Option(
+            names = {"--duration", "-d"},
+            required = true,
+            converter = SidecarCli.DurationConverter.class,
+            description = "how long the change lasts (e.g. 2m); then it is reverted")
     Duration duration;
 
-    @Option(names = {"--interface", "-i"}, defaultValue = "eth0", description = "network interface in the container (default eth0)")
+    @Option(
+            names = {"--interface", "-i"},
+            defaultValue = "eth0",
+            description = "network interface in the container (default eth0)")
     String iface;
 
-    @Option(names = {"--target", "-t"}, description = "only traffic to this CIDR (IPv4 or IPv6; repeatable); default all")
+    @Option(
+            names = {"--target", "-t"},
+            description = "only traffic to this CIDR (IPv4 or IPv6; repeatable); default all")
     List<String> cidrs = new ArrayList<>();
 
-    @Option(names = "--ingress", description = "shape incoming traffic (ingress qdisc redirected through an IFB device) instead of outgoing")
+    @Option(
+            names = "--ingress",
+            description = "shape incoming traffic (ingress qdisc redirected through an IFB device) instead of outgoing")
     boolean ingress;
 
     /** An effect's words: the netem verb's flags, then its own; what they make is a {@link NetworkEffects.Netem}. */
     abstract static class Effect extends TargetedCommand {
-        @ParentCommand NetemCommand netem;
+        @ParentCommand
+        NetemCommand netem;
 
-        SidecarCli cli() { return netem.cli; }
-        boolean runningOnly() { return true; }
-        String verb() { return Verb.NETEM.word(); }
+        SidecarCli cli() {
+            return netem.cli;
+        }
+
+        boolean runningOnly() {
+            return true;
+        }
+
+        String verb() {
+            return Verb.NETEM.word();
+        }
 
         abstract NetworkEffects.Qdisc qdisc();
 
@@ -45,21 +74,46 @@ final class NetemCommand {
 
     /** The effects that need sch_netem: each may bring the others along in the same qdisc. */
     abstract static class NetemEffect extends Effect {
-        @Option(names = "--loss", description = "also drop this percentage of packets (one qdisc)") Double alsoLoss;
-        @Option(names = "--duplicate", description = "also duplicate this percentage (one qdisc)") Double alsoDuplicate;
-        @Option(names = "--corrupt", description = "also corrupt this percentage (one qdisc)") Double alsoCorrupt;
+        @Option(names = "--loss", description = "also drop this percentage of packets (one qdisc)")
+        Double alsoLoss;
+
+        @Option(names = "--duplicate", description = "also duplicate this percentage (one qdisc)")
+        Double alsoDuplicate;
+
+        @Option(names = "--corrupt", description = "also corrupt this percentage (one qdisc)")
+        Double alsoCorrupt;
 
         NetworkEffects.Also also() {
             return new NetworkEffects.Also(alsoLoss, alsoDuplicate, alsoCorrupt);
         }
     }
 
-    @Command(name = "delay", description = "Delay packets (needs the kernel's sch_netem).", mixinStandardHelpOptions = true)
+    @Command(
+            name = "delay",
+            description = "Delay packets (needs the kernel's sch_netem).",
+            mixinStandardHelpOptions = true)
     static final class Delay extends NetemEffect {
-        @Option(names = {"--time", "-t"}, defaultValue = "100", description = "delay in ms (default 100)") long time;
-        @Option(names = {"--jitter", "-j"}, defaultValue = "0", description = "jitter in ms") long jitter;
-        @Option(names = {"--correlation", "-c"}, description = "delay correlation in percent") Double correlation;
-        @Option(names = {"--distribution", "-f"}, description = "uniform, normal, pareto or paretonormal") String distribution;
+        @Option(
+                names = {"--time", "-t"},
+                defaultValue = "100",
+                description = "delay in ms (default 100)")
+        long time;
+
+        @Option(
+                names = {"--jitter", "-j"},
+                defaultValue = "0",
+                description = "jitter in ms")
+        long jitter;
+
+        @Option(
+                names = {"--correlation", "-c"},
+                description = "delay correlation in percent")
+        Double correlation;
+
+        @Option(
+                names = {"--distribution", "-f"},
+                description = "uniform, normal, pareto or paretonormal")
+        String distribution;
 
         NetworkEffects.Qdisc qdisc() {
             return new NetworkEffects.Delay(time, jitter, correlation, distribution, also());
@@ -73,7 +127,10 @@ final class NetemCommand {
     abstract static class PercentCommand extends NetemEffect {
         private final PercentEffect effect;
         double percent;
-        @Option(names = {"--correlation", "-c"}, description = "${COMMAND-NAME} correlation in percent")
+
+        @Option(
+                names = {"--correlation", "-c"},
+                description = "${COMMAND-NAME} correlation in percent")
         Double correlation;
 
         PercentCommand(PercentEffect effect) {
@@ -85,35 +142,73 @@ final class NetemCommand {
         }
     }
 
-    @Command(name = "loss", description = "Drop a percentage of packets (needs sch_netem; see also iptables loss).", mixinStandardHelpOptions = true)
+    @Command(
+            name = "loss",
+            description = "Drop a percentage of packets (needs sch_netem; see also iptables loss).",
+            mixinStandardHelpOptions = true)
     static final class Loss extends PercentCommand {
-        Loss() { super(PercentEffect.LOSS); }
+        Loss() {
+            super(PercentEffect.LOSS);
+        }
 
-        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to drop")
-        void percent(double p) { percent = p; }
+        @Option(
+                names = {"--percent", "-p"},
+                required = true,
+                description = "percentage to drop")
+        void percent(double p) {
+            percent = p;
+        }
     }
 
-    @Command(name = "duplicate", description = "Duplicate a percentage of packets (needs sch_netem).", mixinStandardHelpOptions = true)
+    @Command(
+            name = "duplicate",
+            description = "Duplicate a percentage of packets (needs sch_netem).",
+            mixinStandardHelpOptions = true)
     static final class Duplicate extends PercentCommand {
-        Duplicate() { super(PercentEffect.DUPLICATE); }
+        Duplicate() {
+            super(PercentEffect.DUPLICATE);
+        }
 
-        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to duplicate")
-        void percent(double p) { percent = p; }
+        @Option(
+                names = {"--percent", "-p"},
+                required = true,
+                description = "percentage to duplicate")
+        void percent(double p) {
+            percent = p;
+        }
     }
 
-    @Command(name = "corrupt", description = "Corrupt a percentage of packets (needs sch_netem).", mixinStandardHelpOptions = true)
+    @Command(
+            name = "corrupt",
+            description = "Corrupt a percentage of packets (needs sch_netem).",
+            mixinStandardHelpOptions = true)
     static final class Corrupt extends PercentCommand {
-        Corrupt() { super(PercentEffect.CORRUPT); }
+        Corrupt() {
+            super(PercentEffect.CORRUPT);
+        }
 
-        @Option(names = {"--percent", "-p"}, required = true, description = "percentage to corrupt")
-        void percent(double p) { percent = p; }
+        @Option(
+                names = {"--percent", "-p"},
+                required = true,
+                description = "percentage to corrupt")
+        void percent(double p) {
+            percent = p;
+        }
     }
 
-    @Command(name = "rate", description = "Limit bandwidth (tbf: works without sch_netem).", mixinStandardHelpOptions = true)
+    @Command(
+            name = "rate",
+            description = "Limit bandwidth (tbf: works without sch_netem).",
+            mixinStandardHelpOptions = true)
     static final class Rate extends Effect {
-        @Option(names = {"--rate", "-r"}, required = true, description = "e.g. 100kbit, 1mbit") String rate;
+        @Option(
+                names = {"--rate", "-r"},
+                required = true,
+                description = "e.g. 100kbit, 1mbit")
+        String rate;
 
-        NetworkEffects.Qdisc qdisc() { return new NetworkEffects.Rate(rate); }
+        NetworkEffects.Qdisc qdisc() {
+            return new NetworkEffects.Rate(rate);
+        }
     }
-
 }

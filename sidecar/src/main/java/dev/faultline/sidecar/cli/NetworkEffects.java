@@ -8,7 +8,6 @@ import dev.faultline.sidecar.network.NetemSpec;
 import dev.faultline.sidecar.network.RateSpec;
 import dev.faultline.sidecar.network.TcPlan;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,7 @@ import java.util.function.Supplier;
  * verbs always checked it: the qdisc's or the rule's values when the effect is described, the rest when it acts.
  */
 final class NetworkEffects {
-    private NetworkEffects() {
-    }
+    private NetworkEffects() {}
 
     /**
      * {@code netem}: one qdisc on {@code iface}, on outgoing traffic or (with {@code ingress}) incoming traffic
@@ -40,7 +38,6 @@ final class NetworkEffects {
                     + " " + String.join(" ", qdisc.args());
         }
 
-
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             // refused up front on a kernel without sch_netem: nothing journalled, nothing applied
             if (qdisc.needsNetem()) NetemPreflight.require();
@@ -49,8 +46,18 @@ final class NetworkEffects {
             }
             targets.forEach(c -> Cidr.check("--target", c));
             List<String> q = qdisc.args();
-            return NetworkShaping.action(runner, runtime, duration, (id, ns) -> TcPlan.of(iface, q, targets, ingress,
-                    TcPlan.txQueueLen(ns.run(List.of("ip", "-o", "link", "show", "dev", iface)).output())).plan(),
+            return NetworkShaping.action(
+                    runner,
+                    runtime,
+                    duration,
+                    (id, ns) -> TcPlan.of(
+                                    iface,
+                                    q,
+                                    targets,
+                                    ingress,
+                                    TcPlan.txQueueLen(ns.run(List.of("ip", "-o", "link", "show", "dev", iface))
+                                            .output()))
+                            .plan(),
                     precheck());
         }
 
@@ -62,23 +69,40 @@ final class NetworkEffects {
         List<List<String>> precheck() {
             List<List<String>> checks = new ArrayList<>();
             // constant scripts; the interface and the device are arguments ($1, $2), never parsed by the shell
-            checks.add(List.of("sh", "-c", "ip link show dev \"$1\" >/dev/null 2>&1 || "
-                    + "{ echo \"no interface $1 in the target network namespace (see --interface)\"; exit 1; }",
-                    "precheck", iface));
+            checks.add(List.of(
+                    "sh",
+                    "-c",
+                    "ip link show dev \"$1\" >/dev/null 2>&1 || "
+                            + "{ echo \"no interface $1 in the target network namespace (see --interface)\"; exit 1; }",
+                    "precheck",
+                    iface));
             if (ingress) {
-                checks.add(List.of("sh", "-c", "! tc qdisc show dev \"$1\" | grep -q 'qdisc ingress ffff:' || "
-                        + "{ echo \"$1 already has an ingress qdisc "
-                        + "(the target own, or another Faultline change); the sidecar never replaces it\"; exit 1; }",
-                        "precheck", iface));
-                checks.add(List.of("sh", "-c", "! ip link show dev \"$1\" >/dev/null 2>&1 || "
-                        + "{ echo \"another Faultline ingress change is active here "
-                        + "($1 exists); stop it first\"; exit 1; }", "precheck", TcPlan.IFB));
+                checks.add(List.of(
+                        "sh",
+                        "-c",
+                        "! tc qdisc show dev \"$1\" | grep -q 'qdisc ingress ffff:' || "
+                                + "{ echo \"$1 already has an ingress qdisc "
+                                + "(the target own, or another Faultline change); the sidecar never replaces it\"; exit 1; }",
+                        "precheck",
+                        iface));
+                checks.add(List.of(
+                        "sh",
+                        "-c",
+                        "! ip link show dev \"$1\" >/dev/null 2>&1 || "
+                                + "{ echo \"another Faultline ingress change is active here "
+                                + "($1 exists); stop it first\"; exit 1; }",
+                        "precheck",
+                        TcPlan.IFB));
             } else {
-                checks.add(List.of("sh", "-c", "tc qdisc show dev \"$1\" root | grep -Eq ' 0: ' || "
-                        + "{ tc qdisc show dev \"$1\" root; echo \"the root qdisc on $1 is not the kernel default "
-                        + "(the target own, or another Faultline change: handle fa17:); "
-                        + "the sidecar never replaces it\"; exit 1; }",
-                        "precheck", iface));
+                checks.add(List.of(
+                        "sh",
+                        "-c",
+                        "tc qdisc show dev \"$1\" root | grep -Eq ' 0: ' || "
+                                + "{ tc qdisc show dev \"$1\" root; echo \"the root qdisc on $1 is not the kernel default "
+                                + "(the target own, or another Faultline change: handle fa17:); "
+                                + "the sidecar never replaces it\"; exit 1; }",
+                        "precheck",
+                        iface));
             }
             return checks;
         }
@@ -108,12 +132,13 @@ final class NetworkEffects {
             return q;
         }
 
-        default boolean needsNetem() { return true; }
+        default boolean needsNetem() {
+            return true;
+        }
     }
 
     /** {@code --loss}, {@code --duplicate}, {@code --corrupt} given with another netem effect; null when not. */
-    record Also(Double loss, Double duplicate, Double corrupt) {
-    }
+    record Also(Double loss, Double duplicate, Double corrupt) {}
 
     /** {@code delay}: milliseconds as given; a jitter of 0 is none. */
     record Delay(long time, long jitter, Double correlation, String distribution, Also also) implements NetemQdisc {
@@ -126,7 +151,9 @@ final class NetworkEffects {
 
     /** The netem effects that act on a percentage of packets, each with its own correlation. */
     enum PercentEffect {
-        LOSS(NetemSpec::loss), DUPLICATE(NetemSpec::duplicate), CORRUPT(NetemSpec::corrupt);
+        LOSS(NetemSpec::loss),
+        DUPLICATE(NetemSpec::duplicate),
+        CORRUPT(NetemSpec::corrupt);
 
         private final BiFunction<Double, Double, NetemSpec> spec;
 
@@ -144,30 +171,48 @@ final class NetworkEffects {
 
     /** {@code rate}: a token-bucket limit, tc's rate words as given. */
     record Rate(String rate) implements Qdisc {
-        public List<String> args() { return RateSpec.of(rate).args(); }
+        public List<String> args() {
+            return RateSpec.of(rate).args();
+        }
 
-        public boolean needsNetem() { return false; }
+        public boolean needsNetem() {
+            return false;
+        }
     }
 
     /**
      * {@code iptables loss}: a DROP rule in INPUT (or OUTPUT with {@code egress}) for a probability or every Nth
      * packet; a port alone implies tcp.
      */
-    record IptablesLoss(Duration duration, boolean egress, String protocol, String source, String destination,
-                        Integer sourcePort, Integer destinationPort, Double probability, Integer every)
+    record IptablesLoss(
+            Duration duration,
+            boolean egress,
+            String protocol,
+            String source,
+            String destination,
+            Integer sourcePort,
+            Integer destinationPort,
+            Double probability,
+            Integer every)
             implements ExperimentPlan.Effect {
         /** The rule, checked: each change adds it tagged with its own id. */
         IptablesRule rule() {
             boolean port = sourcePort != null || destinationPort != null;
             String proto = protocol == null && port ? "tcp" : protocol;
-            return new IptablesRule(egress ? "OUTPUT" : "INPUT", proto, source, destination, sourcePort,
-                    destinationPort, probability, every);
+            return new IptablesRule(
+                    egress ? "OUTPUT" : "INPUT",
+                    proto,
+                    source,
+                    destination,
+                    sourcePort,
+                    destinationPort,
+                    probability,
+                    every);
         }
 
         public String describe() {
             return "iptables --duration " + duration.toMillis() + "ms loss " + String.join(" ", rule().match());
         }
-
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             IptablesRule rule = rule(); // refuse bad flags before anything runs

@@ -9,7 +9,6 @@ import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.NamespaceAccess;
 import dev.faultline.sidecar.targets.Target;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +17,18 @@ import java.util.function.Supplier;
 
 /** Applies one network change per chosen container for a duration, then reverts them all (also when stopped). */
 final class NetworkShaping {
-    private NetworkShaping() {
-    }
+    private NetworkShaping() {}
 
     /**
      * @param plan     for a change id and the target's namespace (to read what must be put back): its commands
      * @param precheck run in the target's namespace before anything is changed: each must exit 0
      */
-    static Experiment.Action action(Runner c, Supplier<ContainerRuntime> runtime, Duration duration,
-                                    BiFunction<String, NetnsExecutor, ChangePlan> plan, List<List<String>> precheck) {
+    static Experiment.Action action(
+            Runner c,
+            Supplier<ContainerRuntime> runtime,
+            Duration duration,
+            BiFunction<String, NetnsExecutor, ChangePlan> plan,
+            List<List<String>> precheck) {
         return targets -> {
             List<Change> applied = new ArrayList<>();
             try {
@@ -61,7 +63,9 @@ final class NetworkShaping {
             if (!change.revert()) stuck.add(change.summary());
         }
         if (!stuck.isEmpty()) {
-            throw new IllegalStateException("revert not verified, retrying; the journal keeps it and its watchdog stays armed: " + String.join("; ", stuck));
+            throw new IllegalStateException(
+                    "revert not verified, retrying; the journal keeps it and its watchdog stays armed: "
+                            + String.join("; ", stuck));
         }
     }
 }

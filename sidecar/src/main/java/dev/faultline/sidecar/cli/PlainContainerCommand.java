@@ -1,7 +1,8 @@
 package dev.faultline.sidecar.cli;
 
 import dev.faultline.common.sidecar.Verb;
-
+import dev.faultline.sidecar.experiment.journal.Journal;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import dev.faultline.sidecar.experiment.journal.Journal;
-import java.io.PrintWriter;
 
 /**
  * The command line's fast path: a plain container verb ({@code kill}, {@code stop}, {@code pause}, {@code restart},
@@ -25,8 +24,7 @@ public final class PlainContainerCommand {
     /** SidecarCli's verbs: as a target word picocli would read one as a subcommand, so such a line is declined. */
     private static final Set<String> ALL_VERBS = SidecarCli.verbNames();
 
-    private PlainContainerCommand() {
-    }
+    private PlainContainerCommand() {}
 
     /** Main's fast path: the exit code of the plain container verb these words name, or -1: let picocli parse them. */
     public static int runIfPlain(Runner runner, Journal journal, String[] args) {
@@ -73,7 +71,8 @@ public final class PlainContainerCommand {
         for (; i < args.length; i++) {
             String w = args[i];
             if (!w.startsWith("-")) break;
-            if (!seen.add(w) && !w.equals("--label") && !w.equals("--namespace")) return null; // picocli refuses a repeat
+            if (!seen.add(w) && !w.equals("--label") && !w.equals("--namespace"))
+                return null; // picocli refuses a repeat
             switch (w) {
                 case "--random" -> cli.random = true;
                 case "--dry-run" -> cli.dryRun = true;
@@ -189,10 +188,12 @@ public final class PlainContainerCommand {
         else if (verb instanceof ContainerVerbs.Crash c && o.equals("--signal")) c.signal = value(args, ++i);
         else if (verb instanceof ContainerVerbs.Stop s && o.equals("--time")) s.time = plainInt(value(args, ++i));
         else if (verb instanceof ContainerVerbs.Restart r && o.equals("--time")) r.time = plainInt(value(args, ++i));
-        else if (verb instanceof ContainerVerbs.Pause p && o.equals("--duration")) p.duration = Durations.parse(value(args, ++i));
+        else if (verb instanceof ContainerVerbs.Pause p && o.equals("--duration"))
+            p.duration = Durations.parse(value(args, ++i));
         else if (verb instanceof ContainerVerbs.Remove r && o.equals("--force")) {
             // arity 0..1: picocli would take a following true/false as the option's value
-            if (i + 1 < args.length && (args[i + 1].equalsIgnoreCase("true") || args[i + 1].equalsIgnoreCase("false"))) return -1;
+            if (i + 1 < args.length && (args[i + 1].equalsIgnoreCase("true") || args[i + 1].equalsIgnoreCase("false")))
+                return -1;
             r.force = true;
         } else if (verb instanceof ContainerVerbs.Remove r && o.equals("--volumes")) r.volumes = true;
         else return -1;
@@ -206,8 +207,12 @@ public final class PlainContainerCommand {
     private static String value(String[] args, int i) {
         if (i >= args.length) throw new IllegalArgumentException("no value");
         String v = args[i];
-        if (v.isEmpty() || v.startsWith("-") || v.startsWith("@") || ALL_VERBS.contains(v) || v.indexOf('"') >= 0 || v.indexOf('\'') >= 0)
-            throw new IllegalArgumentException("not a plain value");
+        if (v.isEmpty()
+                || v.startsWith("-")
+                || v.startsWith("@")
+                || ALL_VERBS.contains(v)
+                || v.indexOf('"') >= 0
+                || v.indexOf('\'') >= 0) throw new IllegalArgumentException("not a plain value");
         return v;
     }
 

@@ -7,15 +7,13 @@ import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.PodTargets;
 import dev.faultline.sidecar.targets.Target;
 import dev.faultline.sidecar.targets.TargetSelector;
-
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** Turns a plan into an experiment: its selection (never empty, never ourselves), its action, its schedule. */
 final class Scheduler {
-    private Scheduler() {
-    }
+    private Scheduler() {}
 
     /** @param runtime opened at its first use: pod mode has none */
     static Experiment experiment(ExperimentPlan plan, Runner runner, Supplier<ContainerRuntime> runtime) {
@@ -23,9 +21,12 @@ final class Scheduler {
         ExperimentPlan.Containers containers = (ExperimentPlan.Containers) plan.selection();
         TargetSelector selector = containers.selector();
         ContainerRuntime rt = runtime.get();
-        rt.refuseUnsupported(plan.verb(), plan.effect().signal()); // what this runtime cannot do is refused before anything is selected
+        rt.refuseUnsupported(
+                plan.verb(),
+                plan.effect().signal()); // what this runtime cannot do is refused before anything is selected
         // refuse an empty selection now, before anything runs; the first tick acts on this one rather than list again
-        AtomicReference<List<? extends Target>> first = new AtomicReference<>(selector.select(rt, containers.runningOnly()));
+        AtomicReference<List<? extends Target>> first =
+                new AtomicReference<>(selector.select(rt, containers.runningOnly()));
         Supplier<List<? extends Target>> select = () -> {
             List<? extends Target> now = first.getAndSet(null);
             return now != null ? now : selector.select(rt, containers.runningOnly());
@@ -33,11 +34,12 @@ final class Scheduler {
         return experiment(plan, runner, select, runtime, false);
     }
 
-    private static Experiment podExperiment(ExperimentPlan plan, ExperimentPlan.Pod pod, Runner runner, Supplier<ContainerRuntime> runtime) {
+    private static Experiment podExperiment(
+            ExperimentPlan plan, ExperimentPlan.Pod pod, Runner runner, Supplier<ContainerRuntime> runtime) {
         Verb verb = Verb.named(plan.verb());
         if (!verb.runsOn(Backend.POD)) {
-            throw new IllegalArgumentException(plan.verb()
-                    + " needs the engine's socket (Docker's, or a CRI runtime's); " + POD_VERBS);
+            throw new IllegalArgumentException(
+                    plan.verb() + " needs the engine's socket (Docker's, or a CRI runtime's); " + POD_VERBS);
         }
         Supplier<List<? extends Target>> chosen = ownNetwork(verb) && pod.self()
                 ? () -> List.of(PodTargets.self())
@@ -58,9 +60,23 @@ final class Scheduler {
     }
 
     /** The words, then the action: a verb's flags are checked in this order, as they always were. */
-    private static Experiment experiment(ExperimentPlan plan, Runner runner, Supplier<List<? extends Target>> targets, Supplier<ContainerRuntime> runtime, boolean pod) {
+    private static Experiment experiment(
+            ExperimentPlan plan,
+            Runner runner,
+            Supplier<List<? extends Target>> targets,
+            Supplier<ContainerRuntime> runtime,
+            boolean pod) {
         ExperimentPlan.Schedule s = plan.schedule();
-        return new Experiment(runner.newId(), plan.verb(), plan.canonical(), runner.who(), targets, plan.effect().action(runner, runtime, pod),
-                s.random(), s.interval(), s.limit(), s.dryRun());
+        return new Experiment(
+                runner.newId(),
+                plan.verb(),
+                plan.canonical(),
+                runner.who(),
+                targets,
+                plan.effect().action(runner, runtime, pod),
+                s.random(),
+                s.interval(),
+                s.limit(),
+                s.dryRun());
     }
 }

@@ -2,20 +2,19 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.common.sidecar.GlobalOptions;
 import dev.faultline.common.sidecar.Verb;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
-import java.time.Duration;
-import java.util.StringJoiner;
-import java.util.Map;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.detect.Runtimes;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code faultline-sidecar [--random] [--interval D] [--limit N] [--dry-run] [--label k=v] <verb> …}: Pumba's
@@ -71,32 +70,49 @@ public final class SidecarCli {
 
     int limit;
 
-    @Option(names = GlobalOptions.INTERVAL, converter = DurationConverter.class, description = "repeat every interval (e.g. 30s, at least 100ms) until --limit or a stop")
+    @Option(
+            names = GlobalOptions.INTERVAL,
+            converter = DurationConverter.class,
+            description = "repeat every interval (e.g. 30s, at least 100ms) until --limit or a stop")
     void interval(Duration d) {
         // shorter than this is a tight loop against the engine, not an experiment
-        if (d.toMillis() < 100) throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be at least 100ms, got " + d.toMillis() + "ms");
+        if (d.toMillis() < 100)
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--interval must be at least 100ms, got " + d.toMillis() + "ms");
         interval = d;
     }
 
-    @Option(names = GlobalOptions.LIMIT, description = "stop after this many actions (with --interval); 0 = no limit", defaultValue = "0")
+    @Option(
+            names = GlobalOptions.LIMIT,
+            description = "stop after this many actions (with --interval); 0 = no limit",
+            defaultValue = "0")
     void limit(int n) {
-        if (n < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--limit must not be negative, got " + n);
+        if (n < 0)
+            throw new CommandLine.ParameterException(spec.commandLine(), "--limit must not be negative, got " + n);
         limit = n;
     }
 
     @Option(names = GlobalOptions.DRY_RUN, description = "say what would be done, change nothing")
     boolean dryRun;
 
-    @Option(names = GlobalOptions.LABEL, description = "only containers with this label (key=value; on CRI the pod's labels); repeatable")
+    @Option(
+            names = GlobalOptions.LABEL,
+            description = "only containers with this label (key=value; on CRI the pod's labels); repeatable")
     Map<String, String> labels;
 
-    @Option(names = GlobalOptions.NAMESPACE, description = "CRI: only pods in this Kubernetes namespace; repeatable (kube-system only when named)")
+    @Option(
+            names = GlobalOptions.NAMESPACE,
+            description = "CRI: only pods in this Kubernetes namespace; repeatable (kube-system only when named)")
     List<String> namespaces;
 
-    @Option(names = GlobalOptions.RUNTIME, description = "docker or cri (default: the first runtime socket found on this node)")
+    @Option(
+            names = GlobalOptions.RUNTIME,
+            description = "docker or cri (default: the first runtime socket found on this node)")
     String runtimeKind;
 
-    @Option(names = GlobalOptions.RUNTIME_ENDPOINT, description = "the runtime's socket, unix:///path (e.g. unix:///run/containerd/containerd.sock)")
+    @Option(
+            names = GlobalOptions.RUNTIME_ENDPOINT,
+            description = "the runtime's socket, unix:///path (e.g. unix:///run/containerd/containerd.sock)")
     String runtimeEndpoint;
 
     Runtimes.Flags runtimeFlags() {
@@ -108,8 +124,10 @@ public final class SidecarCli {
         return runner.runtime(runtimeFlags());
     }
 
-    @Option(names = GlobalOptions.POD, description = "pod mode: shape our own network namespace (target: self) and signal processes in the "
-            + "shared PID namespace by command line; the default when no runtime socket is reachable")
+    @Option(
+            names = GlobalOptions.POD,
+            description = "pod mode: shape our own network namespace (target: self) and signal processes in the "
+                    + "shared PID namespace by command line; the default when no runtime socket is reachable")
     boolean pod;
 
     boolean podMode() {
@@ -181,7 +199,7 @@ public final class SidecarCli {
         @Override
         public String[] getVersion() {
             String v = SidecarCli.class.getPackage().getImplementationVersion();
-            return new String[]{"faultline-sidecar " + (v == null ? "dev" : v)};
+            return new String[] {"faultline-sidecar " + (v == null ? "dev" : v)};
         }
     }
 }

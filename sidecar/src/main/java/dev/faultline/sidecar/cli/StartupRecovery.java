@@ -1,12 +1,12 @@
 package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Recovery;
+import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
+import dev.faultline.sidecar.runtime.detect.Runtimes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.faultline.sidecar.experiment.change.KillPoints;
-import dev.faultline.sidecar.runtime.detect.Runtimes;
 import picocli.CommandLine;
 
 /** Every command's start: {@link Recovery} of what a crashed sidecar left, through the runtime the parsed flags name. */
@@ -16,8 +16,7 @@ public final class StartupRecovery {
         static final Logger log = LoggerFactory.getLogger("faultline.recovery");
     }
 
-    private StartupRecovery() {
-    }
+    private StartupRecovery() {}
 
     /**
      * The start of every command: in pod mode too (a SIGKILLed pod-mode sidecar's changes are in our namespace or a
@@ -31,8 +30,9 @@ public final class StartupRecovery {
     public static void warnIfPodModeAsPid1() {
         if (!Runtimes.anyOnThisNode() && ProcessHandle.current().pid() == 1) {
             // PID 1 of a PID namespace of our own: the watchdog is our child and dies with this container
-            System.err.println("warning: pod mode without a shared PID namespace: a change's watchdog dies with this container, so after a "
-                    + "SIGKILL the change stays until this sidecar starts again and reverts it from its journal (keep the journal on a volume)");
+            System.err.println(
+                    "warning: pod mode without a shared PID namespace: a change's watchdog dies with this container, so after a "
+                            + "SIGKILL the change stays until this sidecar starts again and reverts it from its journal (keep the journal on a volume)");
         }
     }
 

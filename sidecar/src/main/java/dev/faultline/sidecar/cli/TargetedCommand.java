@@ -2,16 +2,18 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.targets.ContainerTarget;
 import dev.faultline.sidecar.targets.Target;
-import picocli.CommandLine.Parameters;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import picocli.CommandLine.Parameters;
 
 /** A verb aimed at targets: its words become an {@link ExperimentPlan}, which the {@link Scheduler} turns into an experiment. */
 abstract class TargetedCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "TARGET", arity = "0..*", description = "container names, re2:<regex>, or none with --label")
+    @Parameters(
+            paramLabel = "TARGET",
+            arity = "0..*",
+            description = "container names, re2:<regex>, or none with --label")
     List<String> targets;
 
     abstract SidecarCli cli();
@@ -26,9 +28,14 @@ abstract class TargetedCommand implements Callable<Integer> {
 
     ExperimentPlan plan() {
         SidecarCli cli = cli();
-        ExperimentPlan.Selection selection = cli.podMode() ? new ExperimentPlan.Pod(targets)
+        ExperimentPlan.Selection selection = cli.podMode()
+                ? new ExperimentPlan.Pod(targets)
                 : new ExperimentPlan.Containers(targets, cli.labels, cli.namespaces, runningOnly());
-        return new ExperimentPlan(verb(), selection, effect(), new ExperimentPlan.Schedule(cli.random, cli.interval, cli.limit, cli.dryRun));
+        return new ExperimentPlan(
+                verb(),
+                selection,
+                effect(),
+                new ExperimentPlan.Schedule(cli.random, cli.interval, cli.limit, cli.dryRun));
     }
 
     @Override

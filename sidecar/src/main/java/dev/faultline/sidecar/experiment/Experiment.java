@@ -1,14 +1,13 @@
 package dev.faultline.sidecar.experiment;
 
 import dev.faultline.sidecar.targets.Target;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A verb on a schedule, Pumba's way: pick the matching containers (one at random with {@code --random}), act,
@@ -29,6 +28,7 @@ public final class Experiment implements Runnable {
     private final String who;
     /** Dropped once the experiment ends: they hold the parsed command line, ~50 KB a run() that list() keeps. */
     private Supplier<List<? extends Target>> targets;
+
     private Action action;
     private final boolean random;
     private final Duration interval;
@@ -41,8 +41,17 @@ public final class Experiment implements Runnable {
     private volatile long containersAffected;
     private volatile String lastError;
 
-    public Experiment(String id, String verb, String describe, String who, Supplier<List<? extends Target>> targets, Action action,
-                      boolean random, Duration interval, int limit, boolean dryRun) {
+    public Experiment(
+            String id,
+            String verb,
+            String describe,
+            String who,
+            Supplier<List<? extends Target>> targets,
+            Action action,
+            boolean random,
+            Duration interval,
+            int limit,
+            boolean dryRun) {
         this.id = id;
         this.verb = verb;
         this.describe = describe;
@@ -75,8 +84,16 @@ public final class Experiment implements Runnable {
         try {
             while (!stopped) {
                 List<? extends Target> all = targets.get();
-                List<? extends Target> chosen = random ? List.of(all.get(ThreadLocalRandom.current().nextInt(all.size()))) : all;
-                log.info("action={} experiment={} by={} containers={} dry_run={} command=\"{}\"", verb, id, who, chosen, dryRun, describe);
+                List<? extends Target> chosen =
+                        random ? List.of(all.get(ThreadLocalRandom.current().nextInt(all.size()))) : all;
+                log.info(
+                        "action={} experiment={} by={} containers={} dry_run={} command=\"{}\"",
+                        verb,
+                        id,
+                        who,
+                        chosen,
+                        dryRun,
+                        describe);
                 actions++; // counted as started: a netem tick holds for its whole duration
                 if (!dryRun) {
                     containersAffected += chosen.size();
@@ -114,7 +131,7 @@ public final class Experiment implements Runnable {
     }
 
     public String summary() {
-        return id + "  " + (running() ? "running" : "ended") + "  actions=" + actions + "  since=" + started + "  " + describe
-                + (lastError != null ? "  error=" + lastError : "");
+        return id + "  " + (running() ? "running" : "ended") + "  actions=" + actions + "  since=" + started + "  "
+                + describe + (lastError != null ? "  error=" + lastError : "");
     }
 }

@@ -9,9 +9,9 @@ import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.NamespaceAccess;
 import dev.faultline.sidecar.runtime.cri.FreezeChange;
 import dev.faultline.sidecar.targets.Target;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Locale;
 
 /**
  * At start: undoes the changes a crashed or SIGKILLed sidecar left in force, as its journal lists them. Each is
@@ -21,8 +21,7 @@ import java.util.Locale;
 public final class Recovery {
     private static final Logger log = LoggerFactory.getLogger("faultline.recovery");
 
-    private Recovery() {
-    }
+    private Recovery() {}
 
     /** @param runtime null in pod mode (no runtime): changes in containers then wait for a sidecar that has one */
     public static int revertOrphans(Journal journal, ContainerRuntime runtime) {
@@ -33,14 +32,23 @@ public final class Recovery {
             try {
                 change = adopt(e, journal, runtime);
             } catch (RuntimeException engineDown) {
-                log.warn("action=recover change={} container={} kept for the next start: {}", e.id(), e.containerId(), engineDown.getMessage());
+                log.warn(
+                        "action=recover change={} container={} kept for the next start: {}",
+                        e.id(),
+                        e.containerId(),
+                        engineDown.getMessage());
                 continue;
             }
             if (change == null) continue; // kept in the journal for a sidecar with the engine
             int watchdogs = stopWatchdogs(e.id(), runtime); // before the revert: it must not fire on a later change
             boolean verified = change.revert();
-            log.info("action=recover change={} container={} kind={} verified={} watchdogs_stopped={}", e.id(), e.containerId(),
-                    e.kind().name().toLowerCase(Locale.ROOT), verified, watchdogs);
+            log.info(
+                    "action=recover change={} container={} kind={} verified={} watchdogs_stopped={}",
+                    e.id(),
+                    e.containerId(),
+                    e.kind().name().toLowerCase(Locale.ROOT),
+                    verified,
+                    watchdogs);
             n++;
         }
         journal.compact();

@@ -10,7 +10,6 @@ import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetemPreflight;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.detect.Runtimes;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -31,6 +30,7 @@ public final class SidecarControl implements SidecarMBean {
     private ContainerRuntime runtime;
     /** How many ended experiments {@code list()} still shows: a daemon that runs for months must not keep them all. */
     static final int ENDED_KEPT = 100;
+
     private final Map<String, Experiment> experiments = new LinkedHashMap<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "faultline-experiment");
@@ -65,17 +65,22 @@ public final class SidecarControl implements SidecarMBean {
         List<String> words;
         try {
             words = words(command);
-        } catch (IllegalArgumentException e) { // it echoes the command, which may be hostile: printable, short, one line
+        } catch (
+                IllegalArgumentException e) { // it echoes the command, which may be hostile: printable, short, one line
             throw new IllegalArgumentException(Printable.message(e.getMessage()));
         }
-        if (!words.isEmpty() && words.get(0).equals("daemon")) throw new IllegalArgumentException("run() takes a verb, not daemon");
+        if (!words.isEmpty() && words.get(0).equals("daemon"))
+            throw new IllegalArgumentException("run() takes a verb, not daemon");
         StringWriter err = new StringWriter();
         String[] args = words.toArray(String[]::new);
         Optional<Experiment> experiment = ExperimentWords.experiment(runner, args, new PrintWriter(err));
         if (experiment.isEmpty()) {
             String msg = err.toString().trim();
             // the words may be hostile: the message echoes them printable and short, on one line
-            throw new IllegalArgumentException(Printable.message(msg.isEmpty() ? "not an experiment: " + command : msg.lines().findFirst().orElse(msg)));
+            throw new IllegalArgumentException(Printable.message(
+                    msg.isEmpty()
+                            ? "not an experiment: " + command
+                            : msg.lines().findFirst().orElse(msg)));
         }
         runner.execute(experiment.get());
         return experiment.get().id();
@@ -210,7 +215,10 @@ public final class SidecarControl implements SidecarMBean {
     @Override
     public long getContainersAffected() {
         synchronized (experiments) {
-            return experiments.values().stream().mapToLong(Experiment::containersAffected).sum() + containersAffected.get();
+            return experiments.values().stream()
+                            .mapToLong(Experiment::containersAffected)
+                            .sum()
+                    + containersAffected.get();
         }
     }
 
@@ -222,7 +230,8 @@ public final class SidecarControl implements SidecarMBean {
     @Override
     public int getExperimentsRunning() {
         synchronized (experiments) {
-            return (int) experiments.values().stream().filter(Experiment::running).count();
+            return (int)
+                    experiments.values().stream().filter(Experiment::running).count();
         }
     }
 
@@ -243,7 +252,8 @@ public final class SidecarControl implements SidecarMBean {
     /** The CLI's words, split as the agent splits a spec ({@link Tokenizer}). */
     static List<String> words(String command) {
         List<String> out = Tokenizer.words(command == null ? "" : command.trim());
-        if (out.isEmpty()) throw new IllegalArgumentException("empty command: expected e.g. kill --signal SIGKILL re2:^hello");
+        if (out.isEmpty())
+            throw new IllegalArgumentException("empty command: expected e.g. kill --signal SIGKILL re2:^hello");
         return out;
     }
 }

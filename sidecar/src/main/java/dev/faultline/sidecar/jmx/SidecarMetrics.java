@@ -35,6 +35,5 @@ final class SidecarMetrics {
                 help: 1 when this kernel runs netem delay/loss/duplicate/corrupt, else 0
             """;
 
-    private SidecarMetrics() {
-    }
+    private SidecarMetrics() {}
 }

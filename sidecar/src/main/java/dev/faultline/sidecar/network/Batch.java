@@ -22,8 +22,7 @@ public final class Batch {
             + "if [ -n \"$out\" ]; then printf '%s\\n' \"$out\"; else echo \"\\`$*\\` failed ($rc)\"; fi; return 1; }; "
             + "while [ \"$#\" -gt 0 ]; do n=$1; take \"$@\" || exit 1; j=$((j + 1)); shift $((n + 1)); done";
 
-    private Batch() {
-    }
+    private Batch() {}
 
     /** Runs every command, whatever each one's outcome (a revert's pieces may be gone already); exits 0. */
     public static List<String> all(List<List<String>> commands) {
@@ -41,7 +40,8 @@ public final class Batch {
     }
 
     private static List<String> argv(List<List<String>> quiet, List<List<String>> checks) {
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", SCRIPT, "faultline-batch", Integer.toString(quiet.size())));
+        List<String> argv =
+                new ArrayList<>(List.of("sh", "-c", SCRIPT, "faultline-batch", Integer.toString(quiet.size())));
         for (List<List<String>> part : List.of(quiet, checks)) {
             for (List<String> cmd : part) {
                 if (cmd.isEmpty()) throw new IllegalArgumentException("an empty command in a batch");

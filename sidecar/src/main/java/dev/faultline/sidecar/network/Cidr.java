@@ -1,26 +1,27 @@
 package dev.faultline.sidecar.network;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.net.Inet6Address;
 
 /**
  * An IPv4 or IPv6 address, with an optional prefix length, checked before it goes into a tc or iptables argv.
  * Only literals: nothing here ever resolves a name.
  */
 public final class Cidr {
-    private static final Pattern V4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?:/(\\d{1,2}))?");
+    private static final Pattern V4 =
+            Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?:/(\\d{1,2}))?");
     private static final Pattern V6 = Pattern.compile("([0-9a-fA-F:.]{2,45})(?:/(\\d{1,3}))?");
 
-    private Cidr() {
-    }
+    private Cidr() {}
 
     /** Returns {@code value} if it is an address or CIDR; else refuses it, naming {@code option}. */
     public static String check(String option, String value) {
         if (value != null && valid(value)) return value;
-        throw new IllegalArgumentException(option + " " + value + ": not an IPv4 or IPv6 address or CIDR (e.g. 10.0.0.0/8, fd00::/8)");
+        throw new IllegalArgumentException(
+                option + " " + value + ": not an IPv4 or IPv6 address or CIDR (e.g. 10.0.0.0/8, fd00::/8)");
     }
 
     static boolean valid(String value) {
@@ -33,7 +34,8 @@ public final class Cidr {
         if (!m6.matches() || !m6.group(1).contains(":")) return false;
         if (m6.group(2) != null && Integer.parseInt(m6.group(2)) > 128) return false;
         try {
-            return InetAddress.getByName(m6.group(1)) instanceof Inet6Address; // a literal with ':' is parsed, never looked up
+            return InetAddress.getByName(m6.group(1))
+                    instanceof Inet6Address; // a literal with ':' is parsed, never looked up
         } catch (UnknownHostException e) {
             return false;
         }

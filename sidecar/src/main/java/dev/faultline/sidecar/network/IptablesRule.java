@@ -7,18 +7,29 @@ import java.util.List;
  * One iptables DROP rule with {@code -m statistic} (random probability or every Nth packet). Each change adds it
  * tagged with a comment naming the change, so the revert deletes exactly that rule and nothing the target had.
  */
-public record IptablesRule(String chain, String protocol, String source, String destination, Integer sourcePort,
-                           Integer destinationPort, Double probability, Integer every) {
+public record IptablesRule(
+        String chain,
+        String protocol,
+        String source,
+        String destination,
+        Integer sourcePort,
+        Integer destinationPort,
+        Double probability,
+        Integer every) {
 
     public IptablesRule {
-        if (probability == null && every == null) throw new IllegalArgumentException("iptables loss needs --probability or --every");
-        if (probability != null && every != null) throw new IllegalArgumentException("give --probability or --every, not both");
-        if (probability != null && (probability <= 0 || probability > 1)) throw new IllegalArgumentException("--probability " + probability + ": expected above 0 and at most 1");
+        if (probability == null && every == null)
+            throw new IllegalArgumentException("iptables loss needs --probability or --every");
+        if (probability != null && every != null)
+            throw new IllegalArgumentException("give --probability or --every, not both");
+        if (probability != null && (probability <= 0 || probability > 1))
+            throw new IllegalArgumentException("--probability " + probability + ": expected above 0 and at most 1");
         if (every != null && every < 1) throw new IllegalArgumentException("--every " + every + ": expected 1 or more");
         if ((sourcePort != null || destinationPort != null) && protocol == null) {
             throw new IllegalArgumentException("--sport/--dport need --protocol tcp or udp");
         }
-        if (protocol != null && !List.of("tcp", "udp", "icmp", "all").contains(protocol)) throw new IllegalArgumentException("--protocol " + protocol + ": expected tcp, udp, icmp or all");
+        if (protocol != null && !List.of("tcp", "udp", "icmp", "all").contains(protocol))
+            throw new IllegalArgumentException("--protocol " + protocol + ": expected tcp, udp, icmp or all");
         if (source != null) Cidr.check("--source", source);
         if (destination != null) Cidr.check("--destination", destination);
         Cidr.port("--src-port", sourcePort);

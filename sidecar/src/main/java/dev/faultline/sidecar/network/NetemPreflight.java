@@ -1,9 +1,8 @@
 package dev.faultline.sidecar.network;
 
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
 
 /**
  * Whether this kernel can run netem at all, asked once: a netem qdisc added in a throwaway network namespace
@@ -15,11 +14,11 @@ public final class NetemPreflight {
     private static final Logger log = LoggerFactory.getLogger("faultline.netem");
     /** What tc says when the kernel has no netem: the first from current iproute2, the second from older ones. */
     static final List<String> KERNEL_SAYS = List.of("Specified qdisc kind is unknown", "Specified qdisc not found");
+
     private static volatile Boolean available;
     private static volatile String kernelSaid = KERNEL_SAYS.get(0);
 
-    private NetemPreflight() {
-    }
+    private NetemPreflight() {}
 
     /** False only when the kernel said so; a probe that cannot run (no CAP_SYS_ADMIN) leaves it to the apply. */
     public static boolean available() {
@@ -32,7 +31,8 @@ public final class NetemPreflight {
     }
 
     private static boolean probe() {
-        NetnsCommand.Result r = NetnsCommand.run(0, List.of("unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"));
+        NetnsCommand.Result r = NetnsCommand.run(
+                0, List.of("unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"));
         if (r.ok()) return true;
         String said = saysMissing(r.output());
         if (said != null) {
@@ -51,7 +51,8 @@ public final class NetemPreflight {
 
     /** One line: what is missing, what to install, what still works. */
     public static String refusal() {
-        return "no sch_netem in this kernel (tc: " + kernelSaid + "): delay/loss/duplicate/corrupt cannot run; install it "
+        return "no sch_netem in this kernel (tc: " + kernelSaid
+                + "): delay/loss/duplicate/corrupt cannot run; install it "
                 + "(RHEL/Fedora: kernel-modules-extra, Ubuntu: linux-modules-extra-$(uname -r)) or use netem rate, iptables loss, "
                 + "or for a JVM the agent's latency on=read|write|connect; nothing was changed";
     }

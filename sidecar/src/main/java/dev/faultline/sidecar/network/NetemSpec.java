@@ -8,38 +8,88 @@ import java.util.List;
  * Every netem effect asked for at once, as one typed value: several effects (delay and loss together) are one
  * qdisc, and the argv is built from fields, so a zero never shifts another argument's position.
  */
-public record NetemSpec(Duration delay, Duration jitter, Double delayCorrelation, String distribution,
-                        Double lossPercent, Double lossCorrelation, Double duplicatePercent, Double duplicateCorrelation,
-                        Double corruptPercent, Double corruptCorrelation) {
+public record NetemSpec(
+        Duration delay,
+        Duration jitter,
+        Double delayCorrelation,
+        String distribution,
+        Double lossPercent,
+        Double lossCorrelation,
+        Double duplicatePercent,
+        Double duplicateCorrelation,
+        Double corruptPercent,
+        Double corruptCorrelation) {
 
     public static NetemSpec delay(Duration delay, Duration jitter, Double correlation, String distribution) {
-        if (delay.isNegative() || (jitter != null && jitter.isNegative())) throw new IllegalArgumentException("delay and jitter must not be negative");
-        if (distribution != null && !List.of("uniform", "normal", "pareto", "paretonormal").contains(distribution)) {
-            throw new IllegalArgumentException("--distribution " + distribution + ": expected uniform, normal, pareto or paretonormal");
+        if (delay.isNegative() || (jitter != null && jitter.isNegative()))
+            throw new IllegalArgumentException("delay and jitter must not be negative");
+        if (distribution != null
+                && !List.of("uniform", "normal", "pareto", "paretonormal").contains(distribution)) {
+            throw new IllegalArgumentException(
+                    "--distribution " + distribution + ": expected uniform, normal, pareto or paretonormal");
         }
         if (distribution != null && (jitter == null || jitter.isZero())) {
             throw new IllegalArgumentException("--distribution needs --jitter above zero");
         }
-        return new NetemSpec(delay, jitter, percent("--correlation", correlation), distribution, null, null, null, null, null, null);
+        return new NetemSpec(
+                delay, jitter, percent("--correlation", correlation), distribution, null, null, null, null, null, null);
     }
 
     public static NetemSpec loss(double percent, Double correlation) {
-        return new NetemSpec(null, null, null, null, percent("--percent", percent), percent("--correlation", correlation), null, null, null, null);
+        return new NetemSpec(
+                null,
+                null,
+                null,
+                null,
+                percent("--percent", percent),
+                percent("--correlation", correlation),
+                null,
+                null,
+                null,
+                null);
     }
 
     public static NetemSpec duplicate(double percent, Double correlation) {
-        return new NetemSpec(null, null, null, null, null, null, percent("--percent", percent), percent("--correlation", correlation), null, null);
+        return new NetemSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                percent("--percent", percent),
+                percent("--correlation", correlation),
+                null,
+                null);
     }
 
     public static NetemSpec corrupt(double percent, Double correlation) {
-        return new NetemSpec(null, null, null, null, null, null, null, null, percent("--percent", percent), percent("--correlation", correlation));
+        return new NetemSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                percent("--percent", percent),
+                percent("--correlation", correlation));
     }
 
     /** Several effects in one qdisc. */
     public NetemSpec and(NetemSpec o) {
-        return new NetemSpec(or(delay, o.delay), or(jitter, o.jitter), or(delayCorrelation, o.delayCorrelation), or(distribution, o.distribution),
-                or(lossPercent, o.lossPercent), or(lossCorrelation, o.lossCorrelation), or(duplicatePercent, o.duplicatePercent),
-                or(duplicateCorrelation, o.duplicateCorrelation), or(corruptPercent, o.corruptPercent), or(corruptCorrelation, o.corruptCorrelation));
+        return new NetemSpec(
+                or(delay, o.delay),
+                or(jitter, o.jitter),
+                or(delayCorrelation, o.delayCorrelation),
+                or(distribution, o.distribution),
+                or(lossPercent, o.lossPercent),
+                or(lossCorrelation, o.lossCorrelation),
+                or(duplicatePercent, o.duplicatePercent),
+                or(duplicateCorrelation, o.duplicateCorrelation),
+                or(corruptPercent, o.corruptPercent),
+                or(corruptCorrelation, o.corruptCorrelation));
     }
 
     /** The arguments after {@code netem}. */
@@ -49,7 +99,8 @@ public record NetemSpec(Duration delay, Duration jitter, Double delayCorrelation
             a.add("delay");
             a.add(ms(delay));
             boolean correlated = delayCorrelation != null;
-            if (jitter != null || correlated) a.add(ms(jitter == null ? Duration.ZERO : jitter)); // keeps the correlation in its place
+            if (jitter != null || correlated)
+                a.add(ms(jitter == null ? Duration.ZERO : jitter)); // keeps the correlation in its place
             if (correlated) a.add(pct(delayCorrelation));
             if (distribution != null) {
                 a.add("distribution");
@@ -83,7 +134,8 @@ public record NetemSpec(Duration delay, Duration jitter, Double delayCorrelation
     }
 
     private static Double percent(String flag, Double v) {
-        if (v != null && (v < 0 || v > 100)) throw new IllegalArgumentException(flag + " " + v + ": a percentage is 0-100");
+        if (v != null && (v < 0 || v > 100))
+            throw new IllegalArgumentException(flag + " " + v + ": a percentage is 0-100");
         return v;
     }
 

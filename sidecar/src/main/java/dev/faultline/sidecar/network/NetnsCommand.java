@@ -2,7 +2,6 @@ package dev.faultline.sidecar.network;
 
 import dev.faultline.common.process.ExternalCommand;
 import dev.faultline.common.words.Durations;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +22,7 @@ public final class NetnsCommand {
      */
     public static final Duration DEADLINE = deadline(System.getProperty(DEADLINE_PROPERTY));
 
-    private NetnsCommand() {
-    }
+    private NetnsCommand() {}
 
     static Duration deadline(String property) {
         if (property == null) return Duration.ofSeconds(30);
@@ -60,7 +58,9 @@ public final class NetnsCommand {
         List<String> cmd = inNamespace(pid, argv);
         try {
             ExternalCommand.Result r = ExternalCommand.of(cmd, DEADLINE).run();
-            return r.timedOut() ? new Result(-1, r.timeoutMessage()) : new Result(r.exitCode(), r.output().trim());
+            return r.timedOut()
+                    ? new Result(-1, r.timeoutMessage())
+                    : new Result(r.exitCode(), r.output().trim());
         } catch (IOException e) {
             return new Result(-1, "cannot run " + cmd.get(0) + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -79,6 +79,7 @@ public final class NetnsCommand {
         if (argv.contains("netem") && NetemPreflight.saysMissing(r.output()) != null) {
             throw new IllegalStateException(NetemPreflight.refusal()); // a kernel the preflight could not ask
         }
-        throw new IllegalStateException("`" + String.join(" ", argv) + "` failed (" + r.exitCode() + "): " + r.output());
+        throw new IllegalStateException(
+                "`" + String.join(" ", argv) + "` failed (" + r.exitCode() + "): " + r.output());
     }
 }

@@ -2,9 +2,9 @@ package dev.faultline.sidecar.network;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -45,8 +45,7 @@ public interface NetnsExecutor {
     }
 
     /** Ends what it keeps open for the change (the nsenter shell); a later {@link #run} opens it again. */
-    default void close() {
-    }
+    default void close() {}
 
     /** Runs and fails with a message that names the missing kernel piece where tc says so. */
     default String check(List<String> argv) {
@@ -61,7 +60,7 @@ public interface NetnsExecutor {
             }
 
             public Runnable watchdog(String changeId, Duration after, List<List<String>> revert) {
-                return () -> { };
+                return () -> {};
             }
 
             public String how() {
@@ -79,13 +78,17 @@ public interface NetnsExecutor {
      * our own namespace (pod mode), a process per command.
      */
     static NetnsExecutor nsenter(long pid) {
-        Optional<Instant> started = pid <= 0 ? Optional.empty()
+        Optional<Instant> started = pid <= 0
+                ? Optional.empty()
                 : ProcessHandle.of(pid).flatMap(p -> p.info().startInstant());
         NetnsShell shell = pid <= 0 ? null : new NetnsShell(pid);
         return new NetnsExecutor() {
             public boolean namespaceGone() {
                 if (pid <= 0) return false; // our own
-                return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> !p.info().startInstant().equals(started)).orElse(true);
+                return ProcessHandle.of(pid)
+                        .filter(ProcessHandle::isAlive)
+                        .map(p -> !p.info().startInstant().equals(started))
+                        .orElse(true);
             }
 
             public NetnsCommand.Result run(List<String> argv) {
@@ -105,10 +108,13 @@ public interface NetnsExecutor {
                 List<String> cmd = new ArrayList<>(List.of("setsid"));
                 cmd.addAll(NetnsCommand.inNamespace(pid, Watchdogs.argv(changeId, after, revert)));
                 try {
-                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    Process p = new ProcessBuilder(cmd)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start();
                     return () -> Watchdogs.stop(p.toHandle());
                 } catch (IOException e) {
-                    return () -> { }; // the JVM's own timer and the journal still revert it
+                    return () -> {}; // the JVM's own timer and the journal still revert it
                 }
             }
 

@@ -2,7 +2,6 @@ package dev.faultline.sidecar.network;
 
 import dev.faultline.common.process.ExternalCommand;
 import dev.faultline.common.process.ProcessTree;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +58,8 @@ public final class NetnsShell implements AutoCloseable {
 
     private final String name;
     private final Opener opener;
-    private final String sentinel = "faultline-done-" + UUID.randomUUID(); // unguessable: no output can end a reply early
+    private final String sentinel =
+            "faultline-done-" + UUID.randomUUID(); // unguessable: no output can end a reply early
     private Channel shell;
     private OutputStream in;
     private BufferedReader out;
@@ -77,7 +77,8 @@ public final class NetnsShell implements AutoCloseable {
 
     private static Opener processOpener(long pid) {
         if (pid <= 0) throw new IllegalArgumentException("a netns shell needs a target pid, not " + pid);
-        return () -> processChannel(new ProcessBuilder(argv(pid)).redirectErrorStream(true).start());
+        return () -> processChannel(
+                new ProcessBuilder(argv(pid)).redirectErrorStream(true).start());
     }
 
     private static Channel processChannel(Process p) {
@@ -135,12 +136,16 @@ public final class NetnsShell implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         if (argv.size() >= 3 && argv.get(0).equals("sh") && argv.get(1).equals("-c")) {
             b.append("( set --");
-            for (String w : argv.subList(Math.min(4, argv.size()), argv.size())) b.append(' ').append(quote(w));
+            for (String w : argv.subList(Math.min(4, argv.size()), argv.size()))
+                b.append(' ').append(quote(w));
             b.append("; eval ").append(quote(argv.get(2))).append(" ) ");
         } else {
             for (String w : argv) b.append(quote(w)).append(' ');
         }
-        return b.append("</dev/null 2>&1; printf '\\n%s %d\\n' ").append(sentinel).append(" \"$?\"\n").toString();
+        return b.append("</dev/null 2>&1; printf '\\n%s %d\\n' ")
+                .append(sentinel)
+                .append(" \"$?\"\n")
+                .toString();
     }
 
     /** Runs one command in the namespace; a shell that died or cannot start gives exit -1 with the reason, as a failed spawn does. */
@@ -156,7 +161,9 @@ public final class NetnsShell implements AutoCloseable {
         if (argv.isEmpty()) throw new IllegalArgumentException("an empty command");
         StringBuilder b = new StringBuilder();
         for (String w : argv) b.append(quote(w)).append(' ');
-        b.append("</dev/null >/dev/null 2>&1 & printf '%s\\n' \"$!\"; printf '\\n%s %d\\n' ").append(sentinel).append(" 0\n");
+        b.append("</dev/null >/dev/null 2>&1 & printf '%s\\n' \"$!\"; printf '\\n%s %d\\n' ")
+                .append(sentinel)
+                .append(" 0\n");
         NetnsCommand.Result r = send(b.toString(), argv);
         return r.ok() && r.output().matches("[0-9]+") ? r.output() : null;
     }
@@ -211,13 +218,19 @@ public final class NetnsShell implements AutoCloseable {
         Channel p = shell;
         // a blocking read has no timeout: a command stuck past the deadline is killed with its shell, ending the read
         AtomicBoolean killed = new AtomicBoolean();
-        ScheduledFuture<?> guard = GUARD.schedule(() -> {
-            killed.set(true);
-            p.kill();
-        }, NetnsCommand.DEADLINE.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> guard = GUARD.schedule(
+                () -> {
+                    killed.set(true);
+                    p.kill();
+                },
+                NetnsCommand.DEADLINE.toNanos(),
+                TimeUnit.NANOSECONDS);
         try {
             for (String l; (l = out.readLine()) != null; ) {
-                if (l.startsWith(prefix)) return new NetnsCommand.Result(Integer.parseInt(l.substring(prefix.length()).strip()), text.toString().trim());
+                if (l.startsWith(prefix))
+                    return new NetnsCommand.Result(
+                            Integer.parseInt(l.substring(prefix.length()).strip()),
+                            text.toString().trim());
                 text.append(l).append('\n');
             }
         } finally {
@@ -226,11 +239,14 @@ public final class NetnsShell implements AutoCloseable {
         close();
         String said = text.toString().trim();
         if (killed.get()) {
-            String cut = ExternalCommand.timeoutMessage(argv, NetnsCommand.DEADLINE) + " with the netns shell of " + name;
+            String cut =
+                    ExternalCommand.timeoutMessage(argv, NetnsCommand.DEADLINE) + " with the netns shell of " + name;
             return new NetnsCommand.Result(-1, cut + (said.isEmpty() ? "" : ": " + said));
         }
-        return new NetnsCommand.Result(-1, "the netns shell of " + name + " ended before `" + String.join(" ", argv) + "` returned"
-                + (said.isEmpty() ? "" : ": " + said));
+        return new NetnsCommand.Result(
+                -1,
+                "the netns shell of " + name + " ended before `" + String.join(" ", argv) + "` returned"
+                        + (said.isEmpty() ? "" : ": " + said));
     }
 
     /** Closes its stdin, so the shell ends; killed if it has not within 2 s. Idempotent; a later {@link #run} starts a new one. */

@@ -9,7 +9,8 @@ public record RateSpec(String rate, String burst, String latency) {
 
     public static RateSpec of(String rate) {
         if (rate == null || !RATE.matcher(rate).matches()) {
-            throw new IllegalArgumentException("--rate " + rate + ": expected a tc rate such as 100kbit, 1mbit, 500kbps");
+            throw new IllegalArgumentException(
+                    "--rate " + rate + ": expected a tc rate such as 100kbit, 1mbit, 500kbps");
         }
         return new RateSpec(rate, "32kbit", "400ms");
     }

@@ -46,15 +46,35 @@ public final class TcPlan {
      *                   or an ingress qdisc to a device with none (a veth's 0) makes the kernel set it to 1000, so the
      *                   revert sets it back
      */
-    public static TcPlan of(String iface, List<String> qdisc, List<String> targets, boolean ingress, Integer txQueueLen) {
+    public static TcPlan of(
+            String iface, List<String> qdisc, List<String> targets, boolean ingress, Integer txQueueLen) {
         TcPlan p = new TcPlan();
         String dev = iface;
         if (ingress) {
             p.apply.add(List.of("ip", "link", "add", IFB, "type", "ifb"));
             p.apply.add(List.of("ip", "link", "set", IFB, "up"));
             p.apply.add(List.of("tc", "qdisc", "add", "dev", iface, "handle", "ffff:", "ingress"));
-            p.apply.add(List.of("tc", "filter", "add", "dev", iface, "parent", "ffff:", "protocol", "all", "u32", "match", "u32", "0", "0",
-                    "action", "mirred", "egress", "redirect", "dev", IFB));
+            p.apply.add(List.of(
+                    "tc",
+                    "filter",
+                    "add",
+                    "dev",
+                    iface,
+                    "parent",
+                    "ffff:",
+                    "protocol",
+                    "all",
+                    "u32",
+                    "match",
+                    "u32",
+                    "0",
+                    "0",
+                    "action",
+                    "mirred",
+                    "egress",
+                    "redirect",
+                    "dev",
+                    IFB));
             dev = IFB;
         }
         if (targets.isEmpty()) {
@@ -63,14 +83,35 @@ public final class TcPlan {
             // htb (prio is not in every kernel, this one's included): class 1 is the unshaped default, class 2 holds
             // the effect and gets the traffic the filters pick
             p.apply.add(List.of("tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE, "htb", "default", "1"));
-            p.apply.add(List.of("tc", "class", "add", "dev", dev, "parent", HANDLE, "classid", "fa17:1", "htb", "rate", "10gbit", "quantum", "60000"));
-            p.apply.add(List.of("tc", "class", "add", "dev", dev, "parent", HANDLE, "classid", "fa17:2", "htb", "rate", "10gbit", "quantum", "60000"));
+            p.apply.add(List.of(
+                    "tc", "class", "add", "dev", dev, "parent", HANDLE, "classid", "fa17:1", "htb", "rate", "10gbit",
+                    "quantum", "60000"));
+            p.apply.add(List.of(
+                    "tc", "class", "add", "dev", dev, "parent", HANDLE, "classid", "fa17:2", "htb", "rate", "10gbit",
+                    "quantum", "60000"));
             p.apply.add(concat(List.of("tc", "qdisc", "add", "dev", dev, "parent", "fa17:2", "handle", CHILD), qdisc));
             String direction = ingress ? "src" : "dst";
             for (String cidr : targets) {
                 boolean v6 = cidr.contains(":");
-                p.apply.add(List.of("tc", "filter", "add", "dev", dev, "parent", HANDLE, "protocol", v6 ? "ipv6" : "ip", "prio", v6 ? "2" : "1",
-                        "u32", "match", v6 ? "ip6" : "ip", direction, cidr, "flowid", "fa17:2"));
+                p.apply.add(List.of(
+                        "tc",
+                        "filter",
+                        "add",
+                        "dev",
+                        dev,
+                        "parent",
+                        HANDLE,
+                        "protocol",
+                        v6 ? "ipv6" : "ip",
+                        "prio",
+                        v6 ? "2" : "1",
+                        "u32",
+                        "match",
+                        v6 ? "ip6" : "ip",
+                        direction,
+                        cidr,
+                        "flowid",
+                        "fa17:2"));
             }
         }
         p.revert.add(List.of("tc", "qdisc", "del", "dev", dev, "root", "handle", HANDLE));

@@ -26,17 +26,18 @@ public final class Watchdogs {
      * revert command is {@code n} words after its count: a subshell rebuilds {@code "$@"} from the first
      * {@code n} and runs it, quietly; then they are shifted off.
      */
-    static final String SCRIPT = "trap 'kill $! 2>/dev/null; wait $! 2>/dev/null; exit 0' TERM; sleep \"$2\" & wait $!; shift 2; "
-            + "while [ \"$#\" -gt 0 ]; do n=$1; shift; "
-            + "( i=0; for w do [ \"$i\" -eq 0 ] && set --; [ \"$i\" -lt \"$n\" ] && set -- \"$@\" \"$w\"; i=$((i+1)); done; \"$@\" ) >/dev/null 2>&1; "
-            + "shift \"$n\"; done";
+    static final String SCRIPT =
+            "trap 'kill $! 2>/dev/null; wait $! 2>/dev/null; exit 0' TERM; sleep \"$2\" & wait $!; shift 2; "
+                    + "while [ \"$#\" -gt 0 ]; do n=$1; shift; "
+                    + "( i=0; for w do [ \"$i\" -eq 0 ] && set --; [ \"$i\" -lt \"$n\" ] && set -- \"$@\" \"$w\"; i=$((i+1)); done; \"$@\" ) >/dev/null 2>&1; "
+                    + "shift \"$n\"; done";
 
-    private Watchdogs() {
-    }
+    private Watchdogs() {}
 
     /** The watchdog's whole argv, starting with {@code sh}. */
     public static List<String> argv(String changeId, Duration after, List<List<String>> revert) {
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", SCRIPT, NAME, changeId, Long.toString(Math.max(1, after.toSeconds()))));
+        List<String> argv = new ArrayList<>(
+                List.of("sh", "-c", SCRIPT, NAME, changeId, Long.toString(Math.max(1, after.toSeconds()))));
         for (List<String> cmd : revert) {
             argv.add(Integer.toString(cmd.size()));
             argv.addAll(cmd);
@@ -84,7 +85,10 @@ public final class Watchdogs {
     /** Stops every watchdog process of this change that this sidecar can see; returns how many. */
     public static int stopAll(String changeId) {
         List<ProcessHandle> found = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> isWatchdogOf(c, changeId)).orElse(false))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> isWatchdogOf(c, changeId))
+                        .orElse(false))
                 .toList();
         found.forEach(Watchdogs::stop);
         return found.size();

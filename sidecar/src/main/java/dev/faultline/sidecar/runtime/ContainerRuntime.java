@@ -5,7 +5,6 @@ import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.ContainerInventory;
 import dev.faultline.sidecar.targets.ContainerTarget;
-
 import java.time.Duration;
 
 /**
@@ -24,8 +23,7 @@ public interface ContainerRuntime extends ContainerInventory {
     String endpoint();
 
     /** Throws {@link Unsupported} for a verb (and, for kill, a signal) this runtime cannot express; called before selection. */
-    default void refuseUnsupported(String verb, String signal) {
-    }
+    default void refuseUnsupported(String verb, String signal) {}
 
     /** The container's main process in the host PID namespace, or -1 when it is not running (or gone). */
     long hostPid(ContainerTarget t);
@@ -55,8 +53,7 @@ public interface ContainerRuntime extends ContainerInventory {
      * The daemon keeps a picture of the containers, when the runtime can (Docker: its event stream), so that naming
      * a container costs no list. Called once, by the daemon only: a command line lists, as it always did.
      */
-    default void keepCurrent() {
-    }
+    default void keepCurrent() {}
 
     /** Stops watchdogs of a crashed sidecar's change that run outside our sight (in Docker's helper containers); how many. */
     default int stopHiddenWatchdogs(String changeId) {

@@ -5,7 +5,6 @@ import dev.faultline.sidecar.targets.ContainerTarget;
 import dev.faultline.sidecar.targets.OwnNamespace;
 import dev.faultline.sidecar.targets.ProcessTarget;
 import dev.faultline.sidecar.targets.Target;
-
 import java.util.function.Supplier;
 
 /**
@@ -13,8 +12,7 @@ import java.util.function.Supplier;
  * from here, a container's as its runtime says (nsenter of its host pid, or a helper container).
  */
 public final class NamespaceAccess {
-    private NamespaceAccess() {
-    }
+    private NamespaceAccess() {}
 
     /** For a change {@code changeId} about to be made; the runtime is asked for only when the target is a container. */
     public static NetnsExecutor reach(Target t, String changeId, Supplier<ContainerRuntime> runtime) {

@@ -17,8 +17,7 @@ import java.util.stream.Stream;
 public final class PodTargets {
     public static final String SELF = OwnNamespace.ID;
 
-    private PodTargets() {
-    }
+    private PodTargets() {}
 
     public static OwnNamespace self() {
         return OwnNamespace.INSTANCE;
@@ -26,10 +25,14 @@ public final class PodTargets {
 
     /** Processes whose command line matches a name (exact program name) or re2:<regex>; never this JVM. */
     public static List<ProcessTarget> processes(List<String> targets) {
-        if (targets == null || targets.isEmpty()) throw new IllegalArgumentException("no targets: name a process or give re2:<regex> of its command line");
+        if (targets == null || targets.isEmpty())
+            throw new IllegalArgumentException("no targets: name a process or give re2:<regex> of its command line");
         List<Pattern> patterns = new ArrayList<>();
         for (String t : targets) {
-            patterns.add(t.startsWith("re2:") ? Pattern.compile(t.substring(4)) : Pattern.compile("(^|/)" + Pattern.quote(t) + "(\\s|$)"));
+            patterns.add(
+                    t.startsWith("re2:")
+                            ? Pattern.compile(t.substring(4))
+                            : Pattern.compile("(^|/)" + Pattern.quote(t) + "(\\s|$)"));
         }
         long me = ProcessHandle.current().pid();
         List<ProcessTarget> out = new ArrayList<>();
@@ -39,7 +42,9 @@ public final class PodTargets {
                 if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == me) continue;
                 String cmdline;
                 try {
-                    cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ').trim();
+                    cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                            .replace('\0', ' ')
+                            .trim();
                 } catch (IOException gone) {
                     continue;
                 }

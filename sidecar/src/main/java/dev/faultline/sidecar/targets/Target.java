@@ -16,7 +16,8 @@ public sealed interface Target permits ContainerTarget, ProcessTarget, OwnNamesp
     /** The target a journal entry names, read back from {@link #id()}; a container is known only by its id then. */
     static Target journalled(String id) {
         if (id.equals(OwnNamespace.ID)) return OwnNamespace.INSTANCE;
-        if (id.startsWith(ProcessTarget.PREFIX)) return new ProcessTarget(Long.parseLong(id.substring(ProcessTarget.PREFIX.length())), id);
+        if (id.startsWith(ProcessTarget.PREFIX))
+            return new ProcessTarget(Long.parseLong(id.substring(ProcessTarget.PREFIX.length())), id);
         return new ContainerTarget(id, id, "unknown", Map.of());
     }
 }

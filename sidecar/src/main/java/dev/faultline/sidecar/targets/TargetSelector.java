@@ -1,6 +1,5 @@
 package dev.faultline.sidecar.targets;
 
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,15 +23,19 @@ public final class TargetSelector {
 
     /** The namespace the seed warns about: its pods run the cluster. */
     static final String KUBE_SYSTEM = "kube-system";
+
     static final String NAMESPACE_LABEL = "io.kubernetes.pod.namespace";
 
     /** Docker's own rule for container names. */
     private static final Pattern NAME = Pattern.compile("/?[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}");
     /** Kubernetes' namespace/pod/container: DNS labels and subdomains. */
-    private static final Pattern K8S_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{0,252}/[a-z0-9][a-z0-9.-]{0,252}/[a-z0-9][a-z0-9.-]{0,62}");
+    private static final Pattern K8S_NAME =
+            Pattern.compile("[a-z0-9][a-z0-9.-]{0,252}/[a-z0-9][a-z0-9.-]{0,252}/[a-z0-9][a-z0-9.-]{0,62}");
+
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     /** Label keys as Docker and Kubernetes write them; values without control characters. */
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,252}");
+
     private static final Pattern LABEL_VALUE = Pattern.compile("[^\\p{Cntrl}]{0,256}");
     /** A pattern is run against every container name: long ones are refused rather than risk a slow match. */
     private static final int MAX_PATTERN = 256;
@@ -45,19 +48,26 @@ public final class TargetSelector {
         this.labels = labels == null ? Map.of() : labels;
         this.namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
         this.namespaces.forEach(n -> {
-            if (!NAMESPACE.matcher(n).matches()) throw new IllegalArgumentException("--namespace " + n + ": not a Kubernetes namespace name");
+            if (!NAMESPACE.matcher(n).matches())
+                throw new IllegalArgumentException("--namespace " + n + ": not a Kubernetes namespace name");
         });
         this.labels.forEach((k, v) -> {
             if (!LABEL_KEY.matcher(k).matches() || !LABEL_VALUE.matcher(v).matches()) {
-                throw new IllegalArgumentException("--label " + k + "=" + v + ": not a label (key: letters, digits, . _ / -; value: no control characters)");
+                throw new IllegalArgumentException("--label " + k + "=" + v
+                        + ": not a label (key: letters, digits, . _ / -; value: no control characters)");
             }
         });
         for (String t : targets == null ? List.<String>of() : targets) {
             if (t.startsWith("re2:") && t.length() - 4 > MAX_PATTERN) {
-                throw new IllegalArgumentException("'" + t.substring(0, 40) + "…': a re2: pattern of at most " + MAX_PATTERN + " characters");
+                throw new IllegalArgumentException(
+                        "'" + t.substring(0, 40) + "…': a re2: pattern of at most " + MAX_PATTERN + " characters");
             }
-            if (!t.startsWith("re2:") && !NAME.matcher(t).matches() && !K8S_NAME.matcher(t).matches()) {
-                throw new IllegalArgumentException("'" + t + "': not a container name (letters, digits, _ . -; on CRI namespace/pod/container) nor re2:<regex>");
+            if (!t.startsWith("re2:")
+                    && !NAME.matcher(t).matches()
+                    && !K8S_NAME.matcher(t).matches()) {
+                throw new IllegalArgumentException(
+                        "'" + t
+                                + "': not a container name (letters, digits, _ . -; on CRI namespace/pod/container) nor re2:<regex>");
             }
             if (t.startsWith("re2:")) {
                 try {
@@ -70,14 +80,17 @@ public final class TargetSelector {
             }
         }
         if (names.isEmpty() && patterns.isEmpty() && this.labels.isEmpty() && this.namespaces.isEmpty()) {
-            throw new IllegalArgumentException("no targets: name containers, give re2:<regex>, --label key=value or --namespace NS");
+            throw new IllegalArgumentException(
+                    "no targets: name containers, give re2:<regex>, --label key=value or --namespace NS");
         }
     }
 
     public boolean matches(String name, Map<String, String> containerLabels) {
-        boolean byName = (names.isEmpty() && patterns.isEmpty()) || names.contains(name)
+        boolean byName = (names.isEmpty() && patterns.isEmpty())
+                || names.contains(name)
                 || patterns.stream().anyMatch(p -> p.matcher(name).find());
-        boolean byLabel = labels.entrySet().stream().allMatch(e -> e.getValue().equals(containerLabels.get(e.getKey())));
+        boolean byLabel =
+                labels.entrySet().stream().allMatch(e -> e.getValue().equals(containerLabels.get(e.getKey())));
         return byName && byLabel && inNamespaces(containerLabels.get(NAMESPACE_LABEL));
     }
 
@@ -90,10 +103,13 @@ public final class TargetSelector {
     /** Matching containers; {@code runningOnly} for verbs that need a live process. Refuses an empty result. */
     public List<ContainerTarget> select(ContainerInventory runtime, boolean runningOnly) {
         if (!namespaces.isEmpty() && runtime.kind().equals("docker"))
-            throw new IllegalArgumentException("--namespace is for Kubernetes pods (--runtime cri); Docker containers have none");
+            throw new IllegalArgumentException(
+                    "--namespace is for Kubernetes pods (--runtime cri); Docker containers have none");
         List<ContainerTarget> out = new ArrayList<>();
         // names alone: the daemon's picture of the containers may answer (it answers only when it holds them all)
-        List<ContainerTarget> named = patterns.isEmpty() && labels.isEmpty() && namespaces.isEmpty() ? runtime.named(names, runningOnly) : null;
+        List<ContainerTarget> named = patterns.isEmpty() && labels.isEmpty() && namespaces.isEmpty()
+                ? runtime.named(names, runningOnly)
+                : null;
         for (ContainerTarget c : named != null ? named : runtime.containers()) {
             if (!matches(c.name(), c.labels())) continue;
             if (runningOnly && !c.running()) continue;

@@ -1,15 +1,13 @@
 package dev.faultline.sidecar.cli;
 
-import dev.faultline.sidecar.Sidecar;
-import dev.faultline.sidecar.runtime.docker.EngineTest;
-
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.runtime.docker.EngineTest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** Each container verb against the real engine, checked through the engine's own view of the container. */
 class ContainerVerbsIT extends EngineTest {
@@ -26,7 +24,11 @@ class ContainerVerbsIT extends EngineTest {
         Sidecar.Run kill = sidecar.run("kill", "--signal", "SIGKILL", a);
         assertEquals(0, kill.exitCode(), kill.output());
         assertEquals("false 137", docker.inspect(a, "{{.State.Running}} {{.State.ExitCode}}"));
-        assertTrue(kill.output().contains("action=kill") && kill.output().contains("by=cli") && kill.output().contains(a), kill.output());
+        assertTrue(
+                kill.output().contains("action=kill")
+                        && kill.output().contains("by=cli")
+                        && kill.output().contains(a),
+                kill.output());
 
         assertEquals(0, sidecar.run("stop", "--time", "1", b).exitCode());
         assertEquals("false", docker.inspect(b, "{{.State.Running}}"));
@@ -46,7 +48,8 @@ class ContainerVerbsIT extends EngineTest {
         docker.start(a, List.of(), "sleep", "600");
         Process p = sidecar.start("pause", "--duration", "3s", a);
         long deadline = System.currentTimeMillis() + 10_000;
-        while (!docker.inspect(a, "{{.State.Paused}}").equals("true") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        while (!docker.inspect(a, "{{.State.Paused}}").equals("true") && System.currentTimeMillis() < deadline)
+            Thread.sleep(100);
         assertEquals("true", docker.inspect(a, "{{.State.Paused}}"));
         assertEquals(0, p.waitFor());
         assertEquals("false true", docker.inspect(a, "{{.State.Paused}} {{.State.Running}}"));
@@ -60,10 +63,13 @@ class ContainerVerbsIT extends EngineTest {
         Sidecar.Run crash = sidecar.run("crash", "--signal", "SIGKILL", a);
         assertEquals(0, crash.exitCode(), crash.output());
         long deadline = System.currentTimeMillis() + 15_000;
-        while (!docker.inspect(a, "{{.RestartCount}}").equals("1") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        while (!docker.inspect(a, "{{.RestartCount}}").equals("1") && System.currentTimeMillis() < deadline)
+            Thread.sleep(100);
         assertEquals("1", docker.inspect(a, "{{.RestartCount}}"), "Docker restarted it once");
-        // Docker reports Running=true during its restart back-off too (Restarting=true): no running container to kill yet
-        while (!docker.inspect(a, "{{.State.Running}} {{.State.Restarting}}").equals("true false") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        // Docker reports Running=true during its restart back-off too (Restarting=true): no running container to kill
+        // yet
+        while (!docker.inspect(a, "{{.State.Running}} {{.State.Restarting}}").equals("true false")
+                && System.currentTimeMillis() < deadline) Thread.sleep(100);
         assertNotEquals(pidBefore, docker.inspect(a, "{{.State.Pid}}"));
 
         // the same container under an Engine-API kill stays down: why crash exists
@@ -81,12 +87,14 @@ class ContainerVerbsIT extends EngineTest {
         Sidecar.Run dry = sidecar.run("--dry-run", "--random", "--interval", "200ms", "--limit", "3", "kill", regex);
         assertEquals(0, dry.exitCode(), dry.output());
         assertEquals(3, dry.output().split("dry_run=true", -1).length - 1, dry.output());
-        for (int i = 0; i < 4; i++) assertEquals("true", docker.inspect(name("r" + i), "{{.State.Running}}"), "dry run changed nothing");
+        for (int i = 0; i < 4; i++)
+            assertEquals("true", docker.inspect(name("r" + i), "{{.State.Running}}"), "dry run changed nothing");
 
         Sidecar.Run run = sidecar.run("--random", "--interval", "300ms", "--limit", "3", "kill", regex);
         assertEquals(0, run.exitCode(), run.output());
         int down = 0;
-        for (int i = 0; i < 4; i++) if (docker.inspect(name("r" + i), "{{.State.Running}}").equals("false")) down++;
+        for (int i = 0; i < 4; i++)
+            if (docker.inspect(name("r" + i), "{{.State.Running}}").equals("false")) down++;
         assertEquals(3, down, "three kills, each on a different running container:\n" + run.output());
     }
 
@@ -114,10 +122,13 @@ class ContainerVerbsIT extends EngineTest {
         docker.start(green, List.of("--label", "tier=green"), "sleep", "600");
 
         // --label alone selects every container with it (scoped to this run by its own test label)
-        Sidecar.Run byLabel = sidecar.run("--label", "tier=blue", "--label", "dev.faultline.test=" + docker.run, "stop", "--time", "1");
+        Sidecar.Run byLabel = sidecar.run(
+                "--label", "tier=blue", "--label", "dev.faultline.test=" + docker.run, "stop", "--time", "1");
         assertEquals(0, byLabel.exitCode(), byLabel.output());
-        assertEquals("false false true", docker.inspect(blue1, "{{.State.Running}}") + " " + docker.inspect(blue2, "{{.State.Running}}")
-                + " " + docker.inspect(green, "{{.State.Running}}"));
+        assertEquals(
+                "false false true",
+                docker.inspect(blue1, "{{.State.Running}}") + " " + docker.inspect(blue2, "{{.State.Running}}") + " "
+                        + docker.inspect(green, "{{.State.Running}}"));
 
         // label and regex must both match: green matches the regex but not the label
         Sidecar.Run none = sidecar.run("--label", "tier=blue", "kill", "re2:^" + docker.run + "-green");

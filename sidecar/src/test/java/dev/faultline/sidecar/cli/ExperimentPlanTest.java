@@ -1,15 +1,14 @@
 package dev.faultline.sidecar.cli;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** A plan's canonical words are the ones the action log and list() always showed: pure parsing, nothing runs. */
 class ExperimentPlanTest {
@@ -21,41 +20,100 @@ class ExperimentPlanTest {
 
     @Test
     void containerVerbs() {
-        assertEquals("kill --signal SIGTERM web-1 db re2:^api", plan("--runtime", "docker", "kill", "--signal", "term", "web-1", "/db", "re2:^api").canonical());
-        assertEquals("stop --time 5 --label app=shop", plan("--runtime", "docker", "--label", "app=shop", "stop", "--time", "5").canonical());
-        assertEquals("pause --duration 1500ms web --namespace shop", plan("--runtime", "cri", "--namespace", "shop", "pause", "--duration", "1500ms", "web").canonical());
-        assertEquals("restart --time 10 web", plan("--runtime", "docker", "restart", "web").canonical());
-        assertEquals("rm --volumes web", plan("--runtime", "docker", "rm", "--force=false", "-v", "web").canonical());
+        assertEquals(
+                "kill --signal SIGTERM web-1 db re2:^api",
+                plan("--runtime", "docker", "kill", "--signal", "term", "web-1", "/db", "re2:^api")
+                        .canonical());
+        assertEquals(
+                "stop --time 5 --label app=shop",
+                plan("--runtime", "docker", "--label", "app=shop", "stop", "--time", "5")
+                        .canonical());
+        assertEquals(
+                "pause --duration 1500ms web --namespace shop",
+                plan("--runtime", "cri", "--namespace", "shop", "pause", "--duration", "1500ms", "web")
+                        .canonical());
+        assertEquals(
+                "restart --time 10 web",
+                plan("--runtime", "docker", "restart", "web").canonical());
+        assertEquals(
+                "rm --volumes web",
+                plan("--runtime", "docker", "rm", "--force=false", "-v", "web").canonical());
         assertEquals("rm --force web", plan("--runtime", "docker", "rm", "web").canonical());
-        assertEquals("crash --signal SIGKILL web", plan("--runtime", "docker", "--random", "--interval", "1s", "--limit", "3", "crash", "web").canonical());
+        assertEquals(
+                "crash --signal SIGKILL web",
+                plan("--runtime", "docker", "--random", "--interval", "1s", "--limit", "3", "crash", "web")
+                        .canonical());
     }
 
     @Test
     void theScheduleAndTheSelectionAreValues() {
-        ExperimentPlan p = plan("--runtime", "docker", "--random", "--interval", "1s", "--limit", "3", "--dry-run", "crash", "web");
+        ExperimentPlan p = plan(
+                "--runtime", "docker", "--random", "--interval", "1s", "--limit", "3", "--dry-run", "crash", "web");
         assertEquals(new ExperimentPlan.Schedule(true, Duration.ofSeconds(1), 3, true), p.schedule());
         assertEquals("crash", p.verb());
         assertEquals(new ExperimentPlan.Containers(List.of("web"), null, null, true), p.selection());
-        assertEquals(new ExperimentPlan.Pod(List.of("nginx")), plan("--pod", "kill", "nginx").selection());
+        assertEquals(
+                new ExperimentPlan.Pod(List.of("nginx")),
+                plan("--pod", "kill", "nginx").selection());
     }
 
     @Test
     void networkVerbs() {
-        assertEquals("netem --duration 2000ms --interface eth1 --target 10.0.0.0/8 netem loss 5% web",
-                plan("--runtime", "docker", "netem", "--duration", "2s", "--interface", "eth1", "--target", "10.0.0.0/8", "loss", "--percent", "5", "web").canonical());
-        assertEquals("netem --duration 1000ms --interface eth0 --ingress tbf rate 1mbit burst 32kbit latency 400ms web",
-                plan("--runtime", "docker", "netem", "--duration", "1s", "--ingress", "rate", "--rate", "1mbit", "web").canonical());
-        assertEquals("iptables --duration 60000ms loss -p tcp --dport 80 -m statistic --mode random --probability 0.5 web",
-                plan("--runtime", "docker", "iptables", "--duration", "1m", "loss", "--probability", "0.5", "--dport", "80", "web").canonical());
+        assertEquals(
+                "netem --duration 2000ms --interface eth1 --target 10.0.0.0/8 netem loss 5% web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "netem",
+                                "--duration",
+                                "2s",
+                                "--interface",
+                                "eth1",
+                                "--target",
+                                "10.0.0.0/8",
+                                "loss",
+                                "--percent",
+                                "5",
+                                "web")
+                        .canonical());
+        assertEquals(
+                "netem --duration 1000ms --interface eth0 --ingress tbf rate 1mbit burst 32kbit latency 400ms web",
+                plan("--runtime", "docker", "netem", "--duration", "1s", "--ingress", "rate", "--rate", "1mbit", "web")
+                        .canonical());
+        assertEquals(
+                "iptables --duration 60000ms loss -p tcp --dport 80 -m statistic --mode random --probability 0.5 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "--duration",
+                                "1m",
+                                "loss",
+                                "--probability",
+                                "0.5",
+                                "--dport",
+                                "80",
+                                "web")
+                        .canonical());
     }
 
     @Test
     void podMode() {
-        assertEquals("kill --signal SIGTERM (pod) nginx re2:worker", plan("--pod", "kill", "--signal", "SIGTERM", "nginx", "re2:worker").canonical());
-        assertEquals("crash --signal SIGKILL (pod) nginx", plan("--pod", "crash", "nginx").canonical());
-        assertEquals("netem --duration 1000ms --interface eth0 netem loss 5% (pod) self", plan("--pod", "netem", "--duration", "1s", "loss", "--percent", "5").canonical());
-        assertEquals("iptables --duration 1000ms loss -m statistic --mode nth --every 3 --packet 0 (pod) self",
-                plan("--pod", "iptables", "--duration", "1s", "loss", "--every", "3", "self").canonical());
+        assertEquals(
+                "kill --signal SIGTERM (pod) nginx re2:worker",
+                plan("--pod", "kill", "--signal", "SIGTERM", "nginx", "re2:worker")
+                        .canonical());
+        assertEquals(
+                "crash --signal SIGKILL (pod) nginx",
+                plan("--pod", "crash", "nginx").canonical());
+        assertEquals(
+                "netem --duration 1000ms --interface eth0 netem loss 5% (pod) self",
+                plan("--pod", "netem", "--duration", "1s", "loss", "--percent", "5")
+                        .canonical());
+        assertEquals(
+                "iptables --duration 1000ms loss -m statistic --mode nth --every 3 --packet 0 (pod) self",
+                plan("--pod", "iptables", "--duration", "1s", "loss", "--every", "3", "self")
+                        .canonical());
     }
 
     @Test
@@ -69,99 +127,165 @@ class ExperimentPlanTest {
     /** netem's and iptables' plans are values: the same words make equal plans, with the flags as given. */
     @Test
     void networkPlansAreValues() {
-        String[] netem = {"--runtime", "docker", "netem", "-d", "2s", "-i", "eth1", "-t", "10.0.0.0/8",
-                "loss", "-p", "5", "-c", "25", "--duplicate", "1", "web"};
+        String[] netem = {
+            "--runtime",
+            "docker",
+            "netem",
+            "-d",
+            "2s",
+            "-i",
+            "eth1",
+            "-t",
+            "10.0.0.0/8",
+            "loss",
+            "-p",
+            "5",
+            "-c",
+            "25",
+            "--duplicate",
+            "1",
+            "web"
+        };
         assertEquals(plan(netem), plan(netem));
         NetworkEffects.Also also = new NetworkEffects.Also(null, 1.0, null);
-        assertEquals(new NetworkEffects.Netem(Duration.ofSeconds(2), "eth1", List.of("10.0.0.0/8"), false,
-                new NetworkEffects.Percentage(NetworkEffects.PercentEffect.LOSS, 5, 25.0, also)), plan(netem).effect());
-        assertEquals(new NetworkEffects.Rate("1mbit"),
-                ((NetworkEffects.Netem) plan("--pod", "netem", "-d", "1s", "rate", "-r", "1mbit").effect()).qdisc());
-        assertEquals(new NetworkEffects.Delay(100, 0, null, null, new NetworkEffects.Also(null, null, null)),
-                ((NetworkEffects.Netem) plan("--pod", "netem", "-d", "1s", "delay").effect()).qdisc());
-        String[] iptables = {"--runtime", "docker", "iptables", "-d", "1m",
-                "loss", "--probability", "0.5", "--egress", "--dst", "10.0.0.2", "--dport", "80", "web"};
+        assertEquals(
+                new NetworkEffects.Netem(
+                        Duration.ofSeconds(2),
+                        "eth1",
+                        List.of("10.0.0.0/8"),
+                        false,
+                        new NetworkEffects.Percentage(NetworkEffects.PercentEffect.LOSS, 5, 25.0, also)),
+                plan(netem).effect());
+        assertEquals(
+                new NetworkEffects.Rate("1mbit"),
+                ((NetworkEffects.Netem) plan("--pod", "netem", "-d", "1s", "rate", "-r", "1mbit")
+                                .effect())
+                        .qdisc());
+        assertEquals(
+                new NetworkEffects.Delay(100, 0, null, null, new NetworkEffects.Also(null, null, null)),
+                ((NetworkEffects.Netem)
+                                plan("--pod", "netem", "-d", "1s", "delay").effect())
+                        .qdisc());
+        String[] iptables = {
+            "--runtime",
+            "docker",
+            "iptables",
+            "-d",
+            "1m",
+            "loss",
+            "--probability",
+            "0.5",
+            "--egress",
+            "--dst",
+            "10.0.0.2",
+            "--dport",
+            "80",
+            "web"
+        };
         assertEquals(plan(iptables), plan(iptables));
-        NetworkEffects.IptablesLoss loss = new NetworkEffects.IptablesLoss(Duration.ofMinutes(1), true, null, null,
-                "10.0.0.2", null, 80, 0.5, null);
+        NetworkEffects.IptablesLoss loss = new NetworkEffects.IptablesLoss(
+                Duration.ofMinutes(1), true, null, null, "10.0.0.2", null, 80, 0.5, null);
         assertEquals(loss, plan(iptables).effect());
     }
 
     /** Every netem effect and iptables flag: the words pinned before netem and iptables became values. */
     @Test
     void networkVerbVariants() {
-        assertCanonical("netem --duration 30000ms --interface eth0 netem delay 100ms web",
+        assertCanonical(
+                "netem --duration 30000ms --interface eth0 netem delay 100ms web",
                 "--runtime docker netem --duration 30s delay web");
-        assertCanonical("netem --duration 60000ms --interface eth0 netem delay 250ms 20ms 25% distribution normal web "
-                + "db",
+        assertCanonical(
+                "netem --duration 60000ms --interface eth0 netem delay 250ms 20ms 25% distribution normal web " + "db",
                 "--runtime docker netem -d 1m delay --time 250 --jitter 20 --correlation 25 --distribution normal "
-                + "web db");
-        assertCanonical("netem --duration 60000ms --interface eth0 netem delay 0ms 0ms 10% loss 5% duplicate 1.5% "
-                + "corrupt 0.1% web",
+                        + "web db");
+        assertCanonical(
+                "netem --duration 60000ms --interface eth0 netem delay 0ms 0ms 10% loss 5% duplicate 1.5% "
+                        + "corrupt 0.1% web",
                 "--runtime docker netem -d 1m delay -t 0 -c 10 --loss 5 --duplicate 1.5 --corrupt 0.1 web");
-        assertCanonical("netem --duration 60000ms --interface eth0 netem loss 12.5% 50% web",
+        assertCanonical(
+                "netem --duration 60000ms --interface eth0 netem loss 12.5% 50% web",
                 "--runtime docker netem -d 1m loss --percent 12.5 --correlation 50 web");
-        assertCanonical("netem --duration 60000ms --interface eth0 netem loss 5% duplicate 20% corrupt 1% web",
+        assertCanonical(
+                "netem --duration 60000ms --interface eth0 netem loss 5% duplicate 20% corrupt 1% web",
                 "--runtime docker netem -d 1m loss -p 5 --duplicate 20 --corrupt 1 web");
-        assertCanonical("netem --duration 90000ms --interface eth0 netem duplicate 20% 50% corrupt 0% 0% web",
+        assertCanonical(
+                "netem --duration 90000ms --interface eth0 netem duplicate 20% 50% corrupt 0% 0% web",
                 "--runtime docker netem -d 90s duplicate --percent 20 --correlation 50 web");
-        assertCanonical("netem --duration 90000ms --interface eth0 netem loss 5% 0% duplicate 20% 50% web",
+        assertCanonical(
+                "netem --duration 90000ms --interface eth0 netem loss 5% 0% duplicate 20% 50% web",
                 "--runtime docker netem -d 90s duplicate -p 20 -c 50 --loss 5 web");
-        assertCanonical("netem --duration 120000ms --interface eth0 netem corrupt 5% re2:^api",
+        assertCanonical(
+                "netem --duration 120000ms --interface eth0 netem corrupt 5% re2:^api",
                 "--runtime docker netem -d 2m corrupt --percent 5 re2:^api");
-        assertCanonical("netem --duration 120000ms --interface eth0 netem loss 1% corrupt 5% 25% web",
+        assertCanonical(
+                "netem --duration 120000ms --interface eth0 netem loss 1% corrupt 5% 25% web",
                 "--runtime docker netem -d 2m corrupt -p 5 -c 25 --loss 1 web");
-        assertCanonical("netem --duration 1000ms --interface eth1 --ingress --target 10.0.0.0/8 --target fd00::/64 "
-                + "netem corrupt 3% --label app=shop",
+        assertCanonical(
+                "netem --duration 1000ms --interface eth1 --ingress --target 10.0.0.0/8 --target fd00::/64 "
+                        + "netem corrupt 3% --label app=shop",
                 "--runtime docker --label app=shop netem -d 1s -i eth1 -t 10.0.0.0/8 --target fd00::/64 --ingress "
-                + "corrupt -p 3");
-        assertCanonical("netem --duration 1000ms --interface ens5 tbf rate 100kbit burst 32kbit latency 400ms web",
+                        + "corrupt -p 3");
+        assertCanonical(
+                "netem --duration 1000ms --interface ens5 tbf rate 100kbit burst 32kbit latency 400ms web",
                 "--runtime docker netem -d 1s --interface ens5 rate --rate 100kbit web");
-        assertCanonical("netem --duration 1500ms --interface eth0 tbf rate 1gbit burst 32kbit latency 400ms web "
-                + "--namespace shop",
+        assertCanonical(
+                "netem --duration 1500ms --interface eth0 tbf rate 1gbit burst 32kbit latency 400ms web "
+                        + "--namespace shop",
                 "--runtime cri --namespace shop netem -d 1500ms rate -r 1gbit web");
-        assertCanonical("netem --duration 1000ms --interface eth0 netem delay 10ms (pod) self",
+        assertCanonical(
+                "netem --duration 1000ms --interface eth0 netem delay 10ms (pod) self",
                 "--pod netem -d 1s delay -t 10 self");
-        assertCanonical("netem --duration 1000ms --interface eth0 --ingress tbf rate 1mbit burst 32kbit latency 400ms "
-                + "(pod) self",
+        assertCanonical(
+                "netem --duration 1000ms --interface eth0 --ingress tbf rate 1mbit burst 32kbit latency 400ms "
+                        + "(pod) self",
                 "--pod netem -d 1s --ingress rate -r 1mbit");
 
-        assertCanonical("iptables --duration 30000ms loss -m statistic --mode random --probability 0.25 web",
+        assertCanonical(
+                "iptables --duration 30000ms loss -m statistic --mode random --probability 0.25 web",
                 "--runtime docker iptables -d 30s loss --probability 0.25 web");
-        assertCanonical("iptables --duration 30000ms loss -m statistic --mode nth --every 10 --packet 0 web",
+        assertCanonical(
+                "iptables --duration 30000ms loss -m statistic --mode nth --every 10 --packet 0 web",
                 "--runtime docker iptables -d 30s loss --every 10 web");
-        assertCanonical("iptables --duration 30000ms loss -p udp -s 10.0.0.0/8 -d 172.17.0.2 --sport 53 --dport 5353 "
-                + "-m statistic --mode nth --every 2 --packet 0 web",
+        assertCanonical(
+                "iptables --duration 30000ms loss -p udp -s 10.0.0.0/8 -d 172.17.0.2 --sport 53 --dport 5353 "
+                        + "-m statistic --mode nth --every 2 --packet 0 web",
                 "--runtime docker iptables -d 30s loss --every 2 --egress --protocol udp --source 10.0.0.0/8 "
-                + "--destination 172.17.0.2 --src-port 53 --dst-port 5353 web");
-        assertCanonical("iptables --duration 30000ms loss -p icmp -s 192.168.1.1 -d fd00::1 -m statistic --mode random "
-                + "--probability 1.0 web",
+                        + "--destination 172.17.0.2 --src-port 53 --dst-port 5353 web");
+        assertCanonical(
+                "iptables --duration 30000ms loss -p icmp -s 192.168.1.1 -d fd00::1 -m statistic --mode random "
+                        + "--probability 1.0 web",
                 "--runtime docker iptables -d 30s loss --probability 1 -p icmp -s 192.168.1.1 -d fd00::1 web");
-        assertCanonical("iptables --duration 30000ms loss -p tcp --sport 1234 -m statistic --mode random --probability "
-                + "0.1 web",
+        assertCanonical(
+                "iptables --duration 30000ms loss -p tcp --sport 1234 -m statistic --mode random --probability "
+                        + "0.1 web",
                 "--runtime docker iptables -d 30s loss --probability 0.1 --sport 1234 web");
-        assertCanonical("iptables --duration 30000ms loss -p all --dport 443 -m statistic --mode nth --every 3 "
-                + "--packet 0 web",
+        assertCanonical(
+                "iptables --duration 30000ms loss -p all --dport 443 -m statistic --mode nth --every 3 "
+                        + "--packet 0 web",
                 "--runtime docker iptables -d 30s loss --every 3 -p all --dport 443 --egress web");
-        assertCanonical("iptables --duration 3600000ms loss -p tcp -s 10.0.0.1 -d 10.0.0.2 -m statistic --mode nth "
-                + "--every 1 --packet 0 --label app=shop",
+        assertCanonical(
+                "iptables --duration 3600000ms loss -p tcp -s 10.0.0.1 -d 10.0.0.2 -m statistic --mode nth "
+                        + "--every 1 --packet 0 --label app=shop",
                 "--runtime docker --label app=shop iptables --duration 1h loss --every 1 --src 10.0.0.1 --dst "
-                + "10.0.0.2 -p tcp");
-        assertCanonical("iptables --duration 1000ms loss -p tcp --dport 80 -m statistic --mode random --probability "
-                + "0.5 (pod) self",
+                        + "10.0.0.2 -p tcp");
+        assertCanonical(
+                "iptables --duration 1000ms loss -p tcp --dport 80 -m statistic --mode random --probability "
+                        + "0.5 (pod) self",
                 "--pod iptables -d 1s loss --probability 0.5 --egress -p tcp --dport 80 self");
     }
 
     /** A bad value is refused when the plan's words are made, with the message it always had. */
     @Test
     void badNetworkValuesAreRefusedWhenDescribed() {
-        assertRefusedWhenDescribed("--percent 150.0: a percentage is 0-100",
-                "--runtime docker netem -d 1s loss -p 150 web");
-        assertRefusedWhenDescribed("--rate fast: expected a tc rate such as 100kbit, 1mbit, 500kbps",
+        assertRefusedWhenDescribed(
+                "--percent 150.0: a percentage is 0-100", "--runtime docker netem -d 1s loss -p 150 web");
+        assertRefusedWhenDescribed(
+                "--rate fast: expected a tc rate such as 100kbit, 1mbit, 500kbps",
                 "--runtime docker netem -d 1s rate -r fast web");
-        assertRefusedWhenDescribed("iptables loss needs --probability or --every",
-                "--runtime docker iptables -d 30s loss web");
-        assertRefusedWhenDescribed("give --probability or --every, not both",
+        assertRefusedWhenDescribed(
+                "iptables loss needs --probability or --every", "--runtime docker iptables -d 30s loss web");
+        assertRefusedWhenDescribed(
+                "give --probability or --every, not both",
                 "--runtime docker iptables -d 30s loss --every 2 --probability 0.5 web");
     }
 
@@ -171,6 +295,8 @@ class ExperimentPlanTest {
 
     static void assertRefusedWhenDescribed(String message, String line) {
         ExperimentPlan p = plan(line.split(" ")); // planning takes any value: the checks run when it is scheduled
-        assertEquals(message, assertThrows(IllegalArgumentException.class, p::canonical, line).getMessage());
+        assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, p::canonical, line).getMessage());
     }
 }

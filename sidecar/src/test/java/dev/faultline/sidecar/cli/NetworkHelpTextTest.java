@@ -1,15 +1,14 @@
 package dev.faultline.sidecar.cli;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * netem's and iptables' help, byte for byte as it was before their effects became values (resources/help/, written
@@ -27,9 +26,13 @@ class NetworkHelpTextTest {
                 assertEquals(expected(name), sub.getValue().getUsageMessage(), name);
             }
         }
-        assertEquals(List.of("delay", "loss", "duplicate", "corrupt", "rate"),
+        assertEquals(
+                List.of("delay", "loss", "duplicate", "corrupt", "rate"),
                 List.copyOf(root.getSubcommands().get("netem").getSubcommands().keySet()));
-        assertEquals(List.of("loss"), List.copyOf(root.getSubcommands().get("iptables").getSubcommands().keySet()));
+        assertEquals(
+                List.of("loss"),
+                List.copyOf(
+                        root.getSubcommands().get("iptables").getSubcommands().keySet()));
     }
 
     private static String expected(String name) throws IOException {

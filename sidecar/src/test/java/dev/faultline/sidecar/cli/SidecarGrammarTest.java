@@ -1,16 +1,17 @@
 package dev.faultline.sidecar.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.faultline.common.sidecar.Backend;
 import dev.faultline.common.sidecar.GlobalOptions;
 import dev.faultline.common.sidecar.Option;
 import dev.faultline.common.sidecar.SidecarLease;
 import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.journal.Journal;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,12 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The grammar common holds for the CLI ({@link GlobalOptions}, {@link Verb}) is SidecarCli's, read from picocli's own
@@ -37,9 +36,19 @@ class SidecarGrammarTest {
     static final Duration LEASE = Duration.ofSeconds(90);
 
     /** A value picocli takes for each option before the verb; a new one gets "x" (this test fails if refused). */
-    static final Map<String, String> SAMPLE = Map.of(GlobalOptions.INTERVAL, "1s", GlobalOptions.LIMIT, "2",
-            GlobalOptions.LABEL, "app=x", GlobalOptions.NAMESPACE, "prod", GlobalOptions.RUNTIME, "cri",
-            GlobalOptions.RUNTIME_ENDPOINT, "unix:///run/containerd/containerd.sock");
+    static final Map<String, String> SAMPLE = Map.of(
+            GlobalOptions.INTERVAL,
+            "1s",
+            GlobalOptions.LIMIT,
+            "2",
+            GlobalOptions.LABEL,
+            "app=x",
+            GlobalOptions.NAMESPACE,
+            "prod",
+            GlobalOptions.RUNTIME,
+            "cri",
+            GlobalOptions.RUNTIME_ENDPOINT,
+            "unix:///run/containerd/containerd.sock");
 
     /** Each verb's words after it; {@code @D} is where a duration goes, if any (a verb with none here fails). */
     static final Map<Verb, List<String>> TAILS = Map.of(
@@ -49,15 +58,21 @@ class SidecarGrammarTest {
             Verb.RESTART, List.of("@D app"),
             Verb.RM, List.of("@D -f app"),
             Verb.CRASH, List.of("@D -s SIGTERM app"),
-            Verb.NETEM, List.of("@D rate --rate 1mbit app", "-i eth0 @D -t 10.0.0.0/8 --ingress delay --time 100 app",
-                    "-ieth1 @D --target=10.0.0.0/8 delay -t 100 app", "--interface=eth0 @D loss --percent 5 app"),
-            Verb.IPTABLES, List.of("@D loss --probability 0.5 -d 10.0.0.1 app",
-                    "@D loss --every 2 --dst-port 9 -s 10.0.0.2 app"),
+            Verb.NETEM,
+                    List.of(
+                            "@D rate --rate 1mbit app",
+                            "-i eth0 @D -t 10.0.0.0/8 --ingress delay --time 100 app",
+                            "-ieth1 @D --target=10.0.0.0/8 delay -t 100 app",
+                            "--interface=eth0 @D loss --percent 5 app"),
+            Verb.IPTABLES,
+                    List.of(
+                            "@D loss --probability 0.5 -d 10.0.0.1 app",
+                            "@D loss --every 2 --dst-port 9 -s 10.0.0.2 app"),
             Verb.DAEMON, List.of("@D --jmx-port 9011"));
 
     /** How a duration may be written, longer than the lease; and one shorter than it, which stays. */
-    static final List<String> DURATIONS = List.of("", "--duration 1h", "--duration=1h", "-d 1h", "-d1h", "-d=1h",
-            "-d 10m", "--duration 30s");
+    static final List<String> DURATIONS =
+            List.of("", "--duration 1h", "--duration=1h", "-d 1h", "-d1h", "-d=1h", "-d 10m", "--duration 30s");
 
     static CommandSpec sidecar() {
         return SidecarCli.commandLine(null).getCommandSpec();
@@ -173,13 +188,16 @@ class SidecarGrammarTest {
     /** The issue's own examples, spelled out. */
     @Test
     void theReviewsExamples() {
-        check(split("--namespace prod netem --duration 1h rate --rate 1mbit app"), Verb.NETEM,
-                GlobalOptions.NAMESPACE);
+        check(split("--namespace prod netem --duration 1h rate --rate 1mbit app"), Verb.NETEM, GlobalOptions.NAMESPACE);
         check(split("netem -d 1h delay --time 100 app"), Verb.NETEM, null);
         check(split("--runtime cri netem rate --rate 1mbit ns/pod/c"), Verb.NETEM, GlobalOptions.RUNTIME);
-        check(split("--runtime-endpoint unix:///run/c.sock --label a=b iptables -d 2h loss -d 10.0.0.1 --every 2 app"),
-                Verb.IPTABLES, GlobalOptions.LABEL);
-        assertEquals(split("--namespace prod netem --duration 90s rate --rate 1mbit app"),
+        check(
+                split(
+                        "--runtime-endpoint unix:///run/c.sock --label a=b iptables -d 2h loss -d 10.0.0.1 --every 2 app"),
+                Verb.IPTABLES,
+                GlobalOptions.LABEL);
+        assertEquals(
+                split("--namespace prod netem --duration 90s rate --rate 1mbit app"),
                 SidecarLease.apply(split("--namespace prod netem --duration 1h rate --rate 1mbit app"), LEASE));
         assertEquals(split("netem -d 90s delay app"), SidecarLease.apply(split("netem -d 1h delay app"), LEASE));
         assertEquals(split("pause --duration 90s app"), SidecarLease.apply(split("pause app"), LEASE));
@@ -187,9 +205,13 @@ class SidecarGrammarTest {
 
     @Test
     void aRepeatingCommandWithoutALimitAndWordsTheGrammarDoesNotKnowAreRefused() {
-        for (String line : List.of("--interval 1s kill app", "--interval=1s pause app",
+        for (String line : List.of(
+                "--interval 1s kill app",
+                "--interval=1s pause app",
                 "--random --interval 1s netem rate --rate 1mbit app",
-                "--frobnicate netem rate --rate 1mbit app", "stress app", "netem --frobnicate 1 rate --rate 1mbit app",
+                "--frobnicate netem rate --rate 1mbit app",
+                "stress app",
+                "netem --frobnicate 1 rate --rate 1mbit app",
                 "pause --duration 1x app")) {
             assertThrows(IllegalArgumentException.class, () -> SidecarLease.apply(split(line), LEASE), line);
         }
@@ -198,8 +220,8 @@ class SidecarGrammarTest {
     /** Where the lease finds no verb, SidecarCli runs none either: nothing goes out unleased. */
     @Test
     void wordsWithNoVerbForTheLeaseRunNoVerb() {
-        for (String line : List.of("-- netem --duration 1h rate --rate 1mbit app",
-                "--random -- pause --duration 1h app", "--dry-run")) {
+        for (String line : List.of(
+                "-- netem --duration 1h rate --rate 1mbit app", "--random -- pause --duration 1h app", "--dry-run")) {
             List<String> words = split(line);
             assertEquals(words, SidecarLease.apply(words, LEASE), line);
             assertEquals(null, SidecarLease.read(words).verb(), line);
@@ -219,8 +241,8 @@ class SidecarGrammarTest {
         try {
             parsed = SidecarCli.commandLine(null).parseArgs(leased.toArray(String[]::new));
         } catch (CommandLine.PicocliException e) {
-            throw new AssertionError("SidecarCli refuses " + leased + " (leased from " + words + "): "
-                    + e.getMessage(), e);
+            throw new AssertionError(
+                    "SidecarCli refuses " + leased + " (leased from " + words + "): " + e.getMessage(), e);
         }
         if (global != null) {
             assertTrue(parsed.hasMatchedOption(global), global + " read as an option before the verb: " + leased);

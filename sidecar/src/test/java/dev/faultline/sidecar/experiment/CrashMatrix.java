@@ -1,21 +1,20 @@
 package dev.faultline.sidecar.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.sidecar.Sidecar;
 import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.Watchdogs;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.nio.file.Files;
 
 /**
  * One runtime's lane of the crash matrix: for each kind of change and each kill point, {@link #RUNS} sidecar starts
@@ -34,15 +33,18 @@ public final class CrashMatrix {
 
     static {
         CASES.put("netem rate", List.of("netem", "--duration", "300ms", "rate", "--rate", "1mbit"));
-        CASES.put("netem --ingress rate", List.of("netem", "--duration", "300ms", "--ingress", "rate", "--rate", "1mbit"));
-        CASES.put("netem --target rate", List.of("netem", "--duration", "300ms", "--target", "10.0.0.0/8", "rate", "--rate", "1mbit"));
+        CASES.put(
+                "netem --ingress rate",
+                List.of("netem", "--duration", "300ms", "--ingress", "rate", "--rate", "1mbit"));
+        CASES.put(
+                "netem --target rate",
+                List.of("netem", "--duration", "300ms", "--target", "10.0.0.0/8", "rate", "--rate", "1mbit"));
         CASES.put("iptables loss", List.of("iptables", "--duration", "300ms", "loss", "--probability", "0.5"));
         CASES.put("pause", List.of("pause", "--duration", "300ms"));
     }
 
     /** A target as the sidecar is told it ({@code selector}) and as its change ids and watchdogs name it. */
-    public record Target(String selector, String shortId) {
-    }
+    public record Target(String selector, String shortId) {}
 
     /** A runtime the matrix runs on. */
     public interface Lane {
@@ -60,8 +62,7 @@ public final class CrashMatrix {
         void restore(Target t);
     }
 
-    public record Outcome(int runs, int killed, int leftovers, List<String> firstLeftovers) {
-    }
+    public record Outcome(int runs, int killed, int leftovers, List<String> firstLeftovers) {}
 
     private final Lane lane;
     private final Sidecar sidecar = new Sidecar(); // a journal of its own: lanes run side by side
@@ -73,7 +74,10 @@ public final class CrashMatrix {
     /** Watchdog shells (and their sleeps) of changes on this target: change ids end in its short id. */
     public static List<ProcessHandle> watchdogsOf(String shortId) {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> Watchdogs.isWatchdog(c) && c.contains(shortId)).orElse(false))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> Watchdogs.isWatchdog(c) && c.contains(shortId))
+                        .orElse(false))
                 .toList();
     }
 
@@ -87,7 +91,11 @@ public final class CrashMatrix {
         String after = lane.witness(t);
         if (!after.equals(before)) left.add("target differs:\n" + after + "\nwas:\n" + before);
         List<ProcessHandle> guards = watchdogsOf(t.shortId());
-        if (!guards.isEmpty()) left.add("watchdogs left: " + guards.stream().map(p -> p.info().commandLine().orElse("?")).toList());
+        if (!guards.isEmpty())
+            left.add("watchdogs left: "
+                    + guards.stream()
+                            .map(p -> p.info().commandLine().orElse("?"))
+                            .toList());
         List<Journal.Entry> open = new Journal(sidecar.journal).pending();
         if (!open.isEmpty()) left.add("journal still open: " + open);
         return left;
@@ -102,7 +110,8 @@ public final class CrashMatrix {
                 if (!name.matches(ONLY)) continue;
                 Target t = lane.start(c.getKey());
                 String before = lane.witness(t);
-                for (String point : KillPoints.ALL) table.put(name + " @" + point, atKillPoint(t, c.getValue(), point, before));
+                for (String point : KillPoints.ALL)
+                    table.put(name + " @" + point, atKillPoint(t, c.getValue(), point, before));
             }
         }
         return table;
@@ -119,16 +128,25 @@ public final class CrashMatrix {
         String lastCrash = "";
         for (int run = 0; run <= RUNS; run++) {
             boolean last = run == RUNS;
-            Starting s = new Starting(last ? sidecar.start(Map.of("FAULTLINE_TEST_HOLD_AFTER_RECOVERY", "1"), dryRun.toArray(String[]::new))
-                    : sidecar.start(Map.of("FAULTLINE_TEST_HOLD_AFTER_RECOVERY", "1", "FAULTLINE_TEST_KILL_AT", point + ":" + jitter(run)),
-                    args.toArray(String[]::new)));
+            Starting s = new Starting(
+                    last
+                            ? sidecar.start(
+                                    Map.of("FAULTLINE_TEST_HOLD_AFTER_RECOVERY", "1"), dryRun.toArray(String[]::new))
+                            : sidecar.start(
+                                    Map.of(
+                                            "FAULTLINE_TEST_HOLD_AFTER_RECOVERY",
+                                            "1",
+                                            "FAULTLINE_TEST_KILL_AT",
+                                            point + ":" + jitter(run)),
+                                    args.toArray(String[]::new)));
             String recovery = s.awaitHold();
             if (run > 0) {
                 List<String> left = leftovers(t, before);
                 if (!left.isEmpty()) {
                     leftovers++;
-                    if (seen.size() < 2) seen.add("run " + (run - 1) + ": " + String.join("; ", left) + "\nits recovery said:\n" + recovery
-                            + "\nthe crashed run said:\n" + lastCrash);
+                    if (seen.size() < 2)
+                        seen.add("run " + (run - 1) + ": " + String.join("; ", left) + "\nits recovery said:\n"
+                                + recovery + "\nthe crashed run said:\n" + lastCrash);
                     s.process.destroyForcibly();
                     s.process.waitFor();
                     lane.restore(t);
@@ -138,7 +156,9 @@ public final class CrashMatrix {
             }
             Sidecar.Run r = s.goOn();
             if (last) break;
-            assertTrue(r.output().contains("kill point " + point + " reached"), lane.name() + " " + String.join(" ", change) + " @" + point + ": " + r.output());
+            assertTrue(
+                    r.output().contains("kill point " + point + " reached"),
+                    lane.name() + " " + String.join(" ", change) + " @" + point + ": " + r.output());
             if (r.exitCode() == 137) killed++;
             lastCrash = r.output();
         }
@@ -177,21 +197,29 @@ public final class CrashMatrix {
         Sidecar.Run goOn() throws Exception {
             process.getOutputStream().write('\n');
             process.getOutputStream().flush();
-            for (String line; (line = out.readLine()) != null; ) said.append(line).append('\n');
+            for (String line; (line = out.readLine()) != null; )
+                said.append(line).append('\n');
             if (!process.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("did not end:\n" + said);
             return new Sidecar.Run(process.exitValue(), said.toString());
         }
     }
 
     public static String print(Map<String, Outcome> table, double seconds) {
-        StringBuilder out = new StringBuilder(String.format("%-44s %5s %7s %10s%n", "lane case @ kill point", "runs", "killed", "leftovers"));
+        StringBuilder out = new StringBuilder(
+                String.format("%-44s %5s %7s %10s%n", "lane case @ kill point", "runs", "killed", "leftovers"));
         int runs = 0, left = 0;
         for (var e : table.entrySet()) {
-            out.append(String.format("%-44s %5d %7d %10d%n", e.getKey(), e.getValue().runs(), e.getValue().killed(), e.getValue().leftovers()));
+            out.append(String.format(
+                    "%-44s %5d %7d %10d%n",
+                    e.getKey(),
+                    e.getValue().runs(),
+                    e.getValue().killed(),
+                    e.getValue().leftovers()));
             runs += e.getValue().runs();
             left += e.getValue().leftovers();
         }
-        out.append(String.format("%-44s %5d %7s %10d   (%.0f s, jitter up to %d ms)%n", "total", runs, "", left, seconds, JITTER_MS));
+        out.append(String.format(
+                "%-44s %5d %7s %10d   (%.0f s, jitter up to %d ms)%n", "total", runs, "", left, seconds, JITTER_MS));
         return out.toString();
     }
 }

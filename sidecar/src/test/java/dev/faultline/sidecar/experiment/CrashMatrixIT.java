@@ -1,11 +1,12 @@
 package dev.faultline.sidecar.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.runtime.CriCrashLane;
 import dev.faultline.sidecar.runtime.docker.DockerHost;
 import dev.faultline.sidecar.runtime.docker.EngineTest;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The crash matrix: the sidecar SIGKILLed at every step of a change (its own kill points, at a random moment inside
@@ -68,7 +67,8 @@ class CrashMatrixIT extends EngineTest {
     @Test
     void everyKillPointOfEveryChangeLeavesTheTargetAsItWas() throws Exception {
         List<CrashMatrix.Lane> lanes = new ArrayList<>(List.of(new DockerLane()));
-        CriCrashLane cri = CriCrashLane.openOrSkip(); // null, with the reason printed, without a CRI (a failure under CI)
+        CriCrashLane cri =
+                CriCrashLane.openOrSkip(); // null, with the reason printed, without a CRI (a failure under CI)
         if (cri != null) lanes.add(cri);
         long t0 = System.nanoTime();
         Map<String, CrashMatrix.Outcome> table = new LinkedHashMap<>();
@@ -84,12 +84,15 @@ class CrashMatrixIT extends EngineTest {
         String printed = CrashMatrix.print(table, (System.nanoTime() - t0) / 1_000_000_000.0);
         System.out.println(printed);
         Files.writeString(Path.of("target", "crash-matrix.txt"), printed);
-        List<String> failures = table.entrySet().stream().filter(e -> e.getValue().leftovers() > 0)
-                .map(e -> e.getKey() + ":\n" + String.join("\n", e.getValue().firstLeftovers())).toList();
+        List<String> failures = table.entrySet().stream()
+                .filter(e -> e.getValue().leftovers() > 0)
+                .map(e -> e.getKey() + ":\n" + String.join("\n", e.getValue().firstLeftovers()))
+                .toList();
         assertEquals(List.of(), failures, printed);
         // a kill point that never killed would test nothing: before the revert the kill always wins the race
         table.forEach((k, o) -> {
-            if (!k.endsWith("@" + KillPoints.REVERTING)) assertEquals(o.runs(), o.killed(), k + " was killed every run");
+            if (!k.endsWith("@" + KillPoints.REVERTING))
+                assertEquals(o.runs(), o.killed(), k + " was killed every run");
             else assertTrue(o.killed() > 0, k + " was killed at least once");
         });
     }

@@ -1,22 +1,24 @@
 package dev.faultline.sidecar.experiment;
 
 import dev.faultline.sidecar.runtime.docker.DockerHost;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** A container's network and state as seen from outside the sidecar: nsenter with the host's tools, and the engine. */
 public final class TargetWitness {
-    private TargetWitness() {
-    }
+    private TargetWitness() {}
 
     /** {@code tc qdisc show}, {@code iptables-save}, links and (with {@code engine}) the engine's view. */
     static String of(DockerHost docker, String name, boolean engine) {
-        String net = String.join("\n",
+        String net = String.join(
+                "\n",
                 "tc: " + docker.inNetns(name, "tc", "qdisc", "show"),
                 "iptables: " + iptables(docker.inNetns(name, "iptables-save")),
                 "links: " + docker.inNetns(name, "ip", "-o", "link", "show"));
-        return engine ? net + "\nengine: " + docker.inspect(name, "{{.State.Status}} paused={{.State.Paused}} pid={{.State.Pid}}") : net;
+        return engine
+                ? net + "\nengine: "
+                        + docker.inspect(name, "{{.State.Status}} paused={{.State.Paused}} pid={{.State.Pid}}")
+                : net;
     }
 
     /**
@@ -32,7 +34,9 @@ public final class TargetWitness {
             if (line.startsWith("#")) continue;
             line = line.replaceAll("\\[\\d+:\\d+\\]", "[*]");
             table.add(line);
-            if (line.startsWith("-A") || (line.startsWith(":") && !line.contains(" ACCEPT ") && !line.endsWith(" - [*]"))) holdsSomething = true;
+            if (line.startsWith("-A")
+                    || (line.startsWith(":") && !line.contains(" ACCEPT ") && !line.endsWith(" - [*]")))
+                holdsSomething = true;
             if (line.equals("COMMIT")) {
                 if (holdsSomething) kept.addAll(table);
                 table.clear();

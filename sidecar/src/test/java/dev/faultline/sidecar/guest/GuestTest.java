@@ -1,19 +1,18 @@
 package dev.faultline.sidecar.guest;
 
-import dev.faultline.sidecar.experiment.journal.Journal;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.network.Watchdogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.faultline.sidecar.network.Watchdogs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 
 /**
@@ -78,7 +77,10 @@ abstract class GuestTest {
     }
 
     static List<ProcessHandle> watchdogs() {
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> Watchdogs.isWatchdog(c)).orElse(false)).toList();
+        return ProcessHandle.allProcesses()
+                .filter(p ->
+                        p.info().commandLine().map(c -> Watchdogs.isWatchdog(c)).orElse(false))
+                .toList();
     }
 
     /** The watchdog starts just after the last tc command, so a test that saw the qdisc may be a moment early. */

@@ -1,9 +1,9 @@
 package dev.faultline.sidecar.guest;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /**
  * netem delay, seen by ping RTTs from the app namespace: the delay is applied on the app's egress, so each echo
@@ -22,8 +22,13 @@ class NetemDelayGuestIT extends GuestTest {
         Ping p = Ping.probe(ns, NetnsPair.PEER4, 200, 0.02);
         double added = p.p50() - base.p50();
         double sd = Stats.stdev(p.replies());
-        figure("delay, normal jitter (pod mode, self)", "100 ms ± 10 ms normal", f("p50 +%.1f ms, p99 +%.1f ms, sd %.1f ms (baseline p50 %.2f ms; %d probes)",
-                added, p.p99() - base.p50(), sd, base.p50(), p.sent()), cmd);
+        figure(
+                "delay, normal jitter (pod mode, self)",
+                "100 ms ± 10 ms normal",
+                f(
+                        "p50 +%.1f ms, p99 +%.1f ms, sd %.1f ms (baseline p50 %.2f ms; %d probes)",
+                        added, p.p99() - base.p50(), sd, base.p50(), p.sent()),
+                cmd);
         assertTrue(added > 90 && added < 110, "p50 added " + added + " ms, asked 100: " + p.summary());
         // a normal spread of sigma 10: a uniform +-10 ms one would have sd 5.8 and no p99 tail above +10 ms
         assertTrue(sd > 7.5 && sd < 13, "sd " + sd + " ms for sigma 10 ms normal: " + p.summary());
@@ -37,14 +42,20 @@ class NetemDelayGuestIT extends GuestTest {
         String cmd = "netem --duration 5m --interface eth0 delay --time 100 --jitter 20 --correlation 75";
         SidecarProcess s = atProcess(cmd.split(" "));
         String q = s.awaitApplied(ns);
-        assertTrue(q.matches("(?s).*netem fa17: .*delay 100ms\\s+20ms 75%.*"), "the kernel holds the correlation: " + q);
+        assertTrue(
+                q.matches("(?s).*netem fa17: .*delay 100ms\\s+20ms 75%.*"), "the kernel holds the correlation: " + q);
         Ping p = Ping.probe(ns, NetnsPair.PEER4, 200, 0.02);
         double added = p.p50() - base.p50();
         double min = Arrays.stream(p.replies()).min().orElseThrow() - base.p50();
         double max = Arrays.stream(p.replies()).max().orElseThrow() - base.p50();
         double lag1 = Stats.lag1(p.replies());
-        figure("delay, uniform jitter, correlation (nsenter -t pid)", "100 ms ± 20 ms, 75 % correlated",
-                f("p50 +%.1f ms, min +%.1f, max +%.1f, sd %.1f ms, lag-1 autocorrelation %.2f (%d probes)", added, min, max, Stats.stdev(p.replies()), lag1, p.sent()), cmd);
+        figure(
+                "delay, uniform jitter, correlation (nsenter -t pid)",
+                "100 ms ± 20 ms, 75 % correlated",
+                f(
+                        "p50 +%.1f ms, min +%.1f, max +%.1f, sd %.1f ms, lag-1 autocorrelation %.2f (%d probes)",
+                        added, min, max, Stats.stdev(p.replies()), lag1, p.sent()),
+                cmd);
         assertTrue(added > 90 && added < 110, "p50 added " + added + " ms, asked 100: " + p.summary());
         // uniform within +-20 ms: nothing can come back before 80 ms (a hard bound); above 120 only what a slow
         // emulated CPU adds to a reply, which is rare but unbounded (one CI run saw a single +169 ms reply among
@@ -66,9 +77,17 @@ class NetemDelayGuestIT extends GuestTest {
         Ping p = Ping.probe(ns, NetnsPair.PEER4, 400, 0.01);
         NetemDraws.Expected e = NetemDraws.of(30, 0, p.sent());
         double added = p.p50() - base.p50();
-        figure("delay + loss, one qdisc", "100 ms, 30 % loss", f("p50 +%.1f ms, loss %.1f %% (%d probes; 4 sigma %.1f-%.1f %%)", added, p.lossPercent(), p.sent(), e.lo(), e.hi()), cmd);
+        figure(
+                "delay + loss, one qdisc",
+                "100 ms, 30 % loss",
+                f(
+                        "p50 +%.1f ms, loss %.1f %% (%d probes; 4 sigma %.1f-%.1f %%)",
+                        added, p.lossPercent(), p.sent(), e.lo(), e.hi()),
+                cmd);
         assertTrue(added > 90 && added < 110, "p50 added " + added + ": " + p.summary());
-        assertTrue(p.lossPercent() >= e.lo() && p.lossPercent() <= e.hi(), "loss " + p.lossPercent() + " % not in " + e + ": " + p.summary());
+        assertTrue(
+                p.lossPercent() >= e.lo() && p.lossPercent() <= e.hi(),
+                "loss " + p.lossPercent() + " % not in " + e + ": " + p.summary());
         stopAndCheckReverted(s);
     }
 }

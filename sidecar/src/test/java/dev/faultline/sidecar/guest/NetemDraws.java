@@ -37,7 +37,8 @@ final class NetemDraws {
         long value = random.nextLong() & 0xFFFFFFFFL;
         if (rho != 0) {
             long r = rho + 1;
-            value = (value * ((1L << 32) - r) + last * r) >>> 32; // < 2^64: the unsigned shift gives the kernel's u64 result
+            value = (value * ((1L << 32) - r) + last * r)
+                    >>> 32; // < 2^64: the unsigned shift gives the kernel's u64 result
             last = value;
         }
         return threshold >= value;

@@ -1,15 +1,14 @@
 package dev.faultline.sidecar.guest;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
 
 /**
  * A test that needs a kernel with sch_netem and root: it runs only inside the QEMU guest that
@@ -28,9 +27,11 @@ public @interface NetemGuest {
 
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            return inGuest() ? ConditionEvaluationResult.enabled("inside the netem guest")
-                    : ConditionEvaluationResult.disabled("needs a kernel with sch_netem: runs in the QEMU guest of .ci/netem-guest-tests.sh "
-                    + "(or -Dfaultline.netem.guest=true where the host kernel has netem)");
+            return inGuest()
+                    ? ConditionEvaluationResult.enabled("inside the netem guest")
+                    : ConditionEvaluationResult.disabled(
+                            "needs a kernel with sch_netem: runs in the QEMU guest of .ci/netem-guest-tests.sh "
+                                    + "(or -Dfaultline.netem.guest=true where the host kernel has netem)");
         }
     }
 }

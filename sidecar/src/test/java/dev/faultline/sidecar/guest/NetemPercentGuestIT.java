@@ -1,12 +1,11 @@
 package dev.faultline.sidecar.guest;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * netem loss, duplicate and corrupt, each with and without a correlation, applied by a sidecar outside the app
@@ -54,8 +53,13 @@ class NetemPercentGuestIT extends GuestTest {
         Ping p = Ping.probe(ns, NetnsPair.PEER4, PROBES, 0.01);
         long dropped = counter(ns.stats(), "netem fa17: [^\\n]*\\n Sent \\d+ bytes \\d+ pkt \\(dropped (\\d+)");
         NetemDraws.Expected e = expected(percent, correlation, p.sent());
-        figure(title("loss", correlation), asked(percent, correlation), f("%.1f %% of %d probes (model %.1f %%, 4 sigma %.1f-%.1f); tc dropped %d",
-                p.lossPercent(), p.sent(), e.percent(), e.lo(), e.hi(), dropped), cmd);
+        figure(
+                title("loss", correlation),
+                asked(percent, correlation),
+                f(
+                        "%.1f %% of %d probes (model %.1f %%, 4 sigma %.1f-%.1f); tc dropped %d",
+                        p.lossPercent(), p.sent(), e.percent(), e.lo(), e.hi(), dropped),
+                cmd);
         assertWithin(e, p.lossPercent(), p);
         // the qdisc's own drop count: the probes, plus at most a few neighbour-discovery packets
         assertTrue(dropped >= p.lost() && dropped <= p.lost() + 5, "tc dropped " + dropped + ", ping lost " + p.lost());
@@ -66,16 +70,25 @@ class NetemPercentGuestIT extends GuestTest {
         String cmd = command("duplicate", percent, correlation);
         SidecarProcess s = atProcess(cmd.split(" "));
         String q = s.awaitApplied(ns);
-        assertTrue(q.contains("duplicate " + percent + "%" + (correlation == null ? "" : " " + correlation + "%")), "the kernel holds what was asked: " + q);
+        assertTrue(
+                q.contains("duplicate " + percent + "%" + (correlation == null ? "" : " " + correlation + "%")),
+                "the kernel holds what was asked: " + q);
         Ping p = Ping.probe(ns, NetnsPair.PEER4, PROBES, 0.01);
         long sentPackets = counter(ns.stats(), "netem fa17: [^\\n]*\\n Sent \\d+ bytes (\\d+) pkt");
         NetemDraws.Expected e = expected(percent, correlation, p.sent());
-        figure(title("duplicate", correlation), asked(percent, correlation), f("%.1f %% of %d probes answered twice (model %.1f %%, 4 sigma %.1f-%.1f); tc sent %d packets",
-                p.duplicatePercent(), p.sent(), e.percent(), e.lo(), e.hi(), sentPackets), cmd);
+        figure(
+                title("duplicate", correlation),
+                asked(percent, correlation),
+                f(
+                        "%.1f %% of %d probes answered twice (model %.1f %%, 4 sigma %.1f-%.1f); tc sent %d packets",
+                        p.duplicatePercent(), p.sent(), e.percent(), e.lo(), e.hi(), sentPackets),
+                cmd);
         assertWithin(e, p.duplicatePercent(), p);
         assertTrue(p.lost() == 0, p.summary());
         // each duplicate leaves the qdisc as a packet of its own
-        assertTrue(sentPackets >= p.sent() + p.duplicates() && sentPackets <= p.sent() + p.duplicates() + 5, "tc sent " + sentPackets + ": " + p.summary());
+        assertTrue(
+                sentPackets >= p.sent() + p.duplicates() && sentPackets <= p.sent() + p.duplicates() + 5,
+                "tc sent " + sentPackets + ": " + p.summary());
         stopAndCheckReverted(s);
     }
 
@@ -90,20 +103,29 @@ class NetemPercentGuestIT extends GuestTest {
         long csum = icmpChecksumErrors() - before;
         NetemDraws.Expected m = expected(percent, correlation, p.sent());
         NetemDraws.Expected e = new NetemDraws.Expected(m.percent() * (1 - 6.0 / 1042), m.sigma());
-        figure(title("corrupt", correlation), asked(percent, correlation), f("%.1f %% of %d probes lost to a bad checksum (model %.1f %%, 4 sigma %.1f-%.1f); peer ICMP InCsumErrors +%d",
-                p.lossPercent(), p.sent(), e.percent(), e.lo(), e.hi(), csum), cmd);
+        figure(
+                title("corrupt", correlation),
+                asked(percent, correlation),
+                f(
+                        "%.1f %% of %d probes lost to a bad checksum (model %.1f %%, 4 sigma %.1f-%.1f); peer ICMP InCsumErrors +%d",
+                        p.lossPercent(), p.sent(), e.percent(), e.lo(), e.hi(), csum),
+                cmd);
         assertWithin(e, p.lossPercent(), p);
         // most flips fall in the ICMP part (1008 of 1042 bytes): the peer's kernel counts them
-        assertTrue(csum > 0 && csum <= p.lost() && csum >= 0.85 * p.lost(), "peer InCsumErrors +" + csum + ", ping lost " + p.lost());
+        assertTrue(
+                csum > 0 && csum <= p.lost() && csum >= 0.85 * p.lost(),
+                "peer InCsumErrors +" + csum + ", ping lost " + p.lost());
         stopAndCheckReverted(s);
     }
 
     static String command(String verb, String percent, String correlation) {
-        return "netem --duration 5m --interface eth0 " + verb + " --percent " + percent + (correlation == null ? "" : " --correlation " + correlation);
+        return "netem --duration 5m --interface eth0 " + verb + " --percent " + percent
+                + (correlation == null ? "" : " --correlation " + correlation);
     }
 
     static NetemDraws.Expected expected(String percent, String correlation, int probes) {
-        return NetemDraws.of(Double.parseDouble(percent), correlation == null ? 0 : Double.parseDouble(correlation), probes);
+        return NetemDraws.of(
+                Double.parseDouble(percent), correlation == null ? 0 : Double.parseDouble(correlation), probes);
     }
 
     static String title(String verb, String correlation) {
@@ -115,7 +137,11 @@ class NetemPercentGuestIT extends GuestTest {
     }
 
     static void assertWithin(NetemDraws.Expected e, double measured, Ping p) {
-        assertTrue(measured >= e.lo() && measured <= e.hi(), f("%.2f %% not within 4 sigma of %.2f %% (%.2f-%.2f): %s", measured, e.percent(), e.lo(), e.hi(), p.summary()));
+        assertTrue(
+                measured >= e.lo() && measured <= e.hi(),
+                f(
+                        "%.2f %% not within 4 sigma of %.2f %% (%.2f-%.2f): %s",
+                        measured, e.percent(), e.lo(), e.hi(), p.summary()));
     }
 
     static long counter(String text, String regex) {
@@ -126,7 +152,10 @@ class NetemPercentGuestIT extends GuestTest {
 
     /** Icmp InCsumErrors in the peer namespace's /proc/net/snmp: echo requests that arrived with a bad checksum. */
     long icmpChecksumErrors() {
-        List<String> icmp = ns.peer("cat", "/proc/net/snmp").lines().filter(l -> l.startsWith("Icmp: ")).toList();
+        List<String> icmp = ns.peer("cat", "/proc/net/snmp")
+                .lines()
+                .filter(l -> l.startsWith("Icmp: "))
+                .toList();
         List<String> names = List.of(icmp.get(0).split(" "));
         return Long.parseLong(icmp.get(1).split(" ")[names.indexOf("InCsumErrors")]);
     }

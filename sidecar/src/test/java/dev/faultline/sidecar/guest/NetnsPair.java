@@ -1,9 +1,9 @@
 package dev.faultline.sidecar.guest;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.io.IOException;
 
 /**
  * Two network namespaces joined by a veth pair, each end named eth0 as in a container: "app" (10.99.0.1,

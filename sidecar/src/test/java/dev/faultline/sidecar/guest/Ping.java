@@ -2,9 +2,9 @@ package dev.faultline.sidecar.guest;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.Locale;
 
 /**
  * The independent witness: busybox's ping (the host has no iputils ping) from the app namespace, one reply time
@@ -17,8 +17,22 @@ record Ping(String destination, int sent, int duplicates, double[] rtt) {
     /** @param size payload bytes; larger probes make a corrupted bit land in a checksummed part almost always */
     static Ping probe(NetnsPair ns, String destination, int count, double intervalSeconds, int size) {
         long t0 = System.nanoTime();
-        String out = Sh.run(Duration.ofSeconds(120 + (long) (count * intervalSeconds * 5)), ns.inApp("busybox", "ping", destination.contains(":") ? "-6" : "-4",
-                "-c", Integer.toString(count), "-i", Double.toString(intervalSeconds), "-W", "2", "-s", Integer.toString(size), destination)).text();
+        String out = Sh.run(
+                        Duration.ofSeconds(120 + (long) (count * intervalSeconds * 5)),
+                        ns.inApp(
+                                "busybox",
+                                "ping",
+                                destination.contains(":") ? "-6" : "-4",
+                                "-c",
+                                Integer.toString(count),
+                                "-i",
+                                Double.toString(intervalSeconds),
+                                "-W",
+                                "2",
+                                "-s",
+                                Integer.toString(size),
+                                destination))
+                .text();
         Matcher s = SENT.matcher(out);
         if (!s.find()) throw new AssertionError("no ping summary: " + out);
         int sent = Integer.parseInt(s.group(1));
@@ -69,8 +83,19 @@ record Ping(String destination, int sent, int duplicates, double[] rtt) {
 
     String summary() {
         double[] r = replies();
-        return String.format(Locale.ROOT, "%s: %d sent, %d lost (%.1f%%), %d duplicates (%.1f%%), rtt p50 %.2f p99 %.2f min %.2f max %.2f sd %.2f ms",
-                destination, sent, lost(), lossPercent(), duplicates, duplicatePercent(), r.length == 0 ? Double.NaN : p50(), r.length == 0 ? Double.NaN : p99(),
-                Arrays.stream(r).min().orElse(Double.NaN), Arrays.stream(r).max().orElse(Double.NaN), Stats.stdev(r));
+        return String.format(
+                Locale.ROOT,
+                "%s: %d sent, %d lost (%.1f%%), %d duplicates (%.1f%%), rtt p50 %.2f p99 %.2f min %.2f max %.2f sd %.2f ms",
+                destination,
+                sent,
+                lost(),
+                lossPercent(),
+                duplicates,
+                duplicatePercent(),
+                r.length == 0 ? Double.NaN : p50(),
+                r.length == 0 ? Double.NaN : p99(),
+                Arrays.stream(r).min().orElse(Double.NaN),
+                Arrays.stream(r).max().orElse(Double.NaN),
+                Stats.stdev(r));
     }
 }

@@ -4,20 +4,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Runs a command to its end. Guest timeouts are generous: processes start about 20x slower under TCG. */
 final class Sh {
     static final Duration DEFAULT = Duration.ofSeconds(120);
 
-    record Out(int code, String text) {
-    }
+    record Out(int code, String text) {}
 
-    private Sh() {
-    }
+    private Sh() {}
 
     static Out run(Duration timeout, List<String> argv) {
         try {
@@ -46,7 +44,8 @@ final class Sh {
     /** Runs and fails the test unless it exits 0. */
     static String ok(String... argv) {
         Out o = run(DEFAULT, List.of(argv));
-        if (o.code() != 0) throw new AssertionError("`" + String.join(" ", argv) + "` exited " + o.code() + ": " + o.text());
+        if (o.code() != 0)
+            throw new AssertionError("`" + String.join(" ", argv) + "` exited " + o.code() + ": " + o.text());
         return o.text();
     }
 }

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.Locale;
 
 /**
  * The built sidecar jar run as a user runs it, in pod mode (the guest has no engine): either inside the app
@@ -17,7 +17,9 @@ import java.util.Locale;
  * blocks on a full pipe.
  */
 final class SidecarProcess implements AutoCloseable {
-    static final String JAR = System.getProperty("faultline.sidecar.jar", Path.of("target/faultline-sidecar.jar").toAbsolutePath().toString());
+    static final String JAR = System.getProperty(
+            "faultline.sidecar.jar",
+            Path.of("target/faultline-sidecar.jar").toAbsolutePath().toString());
     /** The sidecar needs about 8 s to apply under TCG (0.4 s on the host). */
     static final Duration APPLY = Duration.ofSeconds(90);
 
@@ -33,13 +35,22 @@ final class SidecarProcess implements AutoCloseable {
     /** @param namespace the network namespace to run in, or null for the guest's own */
     static SidecarProcess start(String namespace, Path journal, String... args) {
         List<String> cmd = new ArrayList<>();
-        if (namespace != null) cmd.addAll(List.of("ip", "netns", "exec", namespace)); // exec's java: the pid is the JVM's
+        if (namespace != null)
+            cmd.addAll(List.of("ip", "netns", "exec", namespace)); // exec's java: the pid is the JVM's
         // C1 only, serial GC, CDS: a short-lived JVM under TCG starts about twice as fast
-        cmd.addAll(List.of(System.getProperty("java.home") + "/bin/java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", JAR, "--pod"));
+        cmd.addAll(List.of(
+                System.getProperty("java.home") + "/bin/java",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-jar",
+                JAR,
+                "--pod"));
         cmd.addAll(List.of(args));
         try {
             Path log = Files.createTempFile("faultline-sidecar", ".log");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("FAULTLINE_JOURNAL", journal.toString());
             pb.environment().put("DOCKER_HOST", "unix:///nonexistent"); // pod mode, never an engine
             return new SidecarProcess(pb.start(), log);
@@ -53,8 +64,10 @@ final class SidecarProcess implements AutoCloseable {
         long deadline = System.nanoTime() + APPLY.toNanos();
         String q = ns.qdiscs();
         while (!applied.test(q)) {
-            if (!process.isAlive()) throw new AssertionError("the sidecar exited " + process.exitValue() + " before applying: " + output());
-            if (System.nanoTime() > deadline) throw new AssertionError("not applied after " + APPLY + ": " + q + "\n" + output());
+            if (!process.isAlive())
+                throw new AssertionError("the sidecar exited " + process.exitValue() + " before applying: " + output());
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("not applied after " + APPLY + ": " + q + "\n" + output());
             Thread.sleep(100);
             q = ns.qdiscs();
         }
@@ -68,7 +81,8 @@ final class SidecarProcess implements AutoCloseable {
 
     int awaitExit(Duration max) throws InterruptedException {
         long t0 = System.nanoTime();
-        if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError("the sidecar is still running after " + max + ": " + output());
+        if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS))
+            throw new AssertionError("the sidecar is still running after " + max + ": " + output());
         Steps.log("sidecar exited " + process.exitValue() + " after " + secondsSince(t0) + " of waiting");
         return process.exitValue();
     }

@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Sample statistics for the witnesses. */
 final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     static double percentile(double[] xs, double p) {
         if (xs.length == 0) throw new AssertionError("no samples");

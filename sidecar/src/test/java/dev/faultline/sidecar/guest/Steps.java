@@ -7,8 +7,7 @@ final class Steps {
     private static long t0 = System.nanoTime();
     private static String test = "";
 
-    private Steps() {
-    }
+    private Steps() {}
 
     static synchronized void start(String name) {
         t0 = System.nanoTime();

@@ -1,19 +1,17 @@
 package dev.faultline.sidecar.jmx;
 
-import dev.faultline.sidecar.runtime.docker.DockerHost;
-import dev.faultline.sidecar.runtime.docker.EngineTest;
-
-import org.junit.jupiter.api.Test;
-
-import javax.management.MBeanServerConnection;
-import javax.management.RuntimeMBeanException;
-import javax.management.remote.JMXConnector;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faultline.sidecar.runtime.docker.DockerHost;
+import dev.faultline.sidecar.runtime.docker.EngineTest;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServerConnection;
+import javax.management.RuntimeMBeanException;
+import javax.management.remote.JMXConnector;
+import org.junit.jupiter.api.Test;
 
 /**
  * The daemon names containers from its picture of the engine (kept by the event stream): what the engine did a
@@ -41,8 +39,11 @@ class DaemonSelectionIT extends EngineTest {
             }
 
             DockerHost.exec(List.of("docker", "kill", stopped));
-            RuntimeMBeanException none = assertThrows(RuntimeMBeanException.class, () -> DaemonIT.run(jmx, "kill " + stopped));
-            assertTrue(none.getCause().getMessage().contains("no running container matches"), none.getCause().getMessage());
+            RuntimeMBeanException none =
+                    assertThrows(RuntimeMBeanException.class, () -> DaemonIT.run(jmx, "kill " + stopped));
+            assertTrue(
+                    none.getCause().getMessage().contains("no running container matches"),
+                    none.getCause().getMessage());
             DockerHost.exec(List.of("docker", "start", stopped)); // and running again a moment later
             DaemonIT.run(jmx, "kill " + stopped);
             awaitStopped(stopped);
@@ -55,8 +56,11 @@ class DaemonSelectionIT extends EngineTest {
             awaitStopped(name);
 
             DockerHost.exec(List.of("docker", "rename", renamed, renamed + "-2"));
-            RuntimeMBeanException gone = assertThrows(RuntimeMBeanException.class, () -> DaemonIT.run(jmx, "kill " + renamed));
-            assertTrue(gone.getCause().getMessage().contains("no running container matches"), gone.getCause().getMessage());
+            RuntimeMBeanException gone =
+                    assertThrows(RuntimeMBeanException.class, () -> DaemonIT.run(jmx, "kill " + renamed));
+            assertTrue(
+                    gone.getCause().getMessage().contains("no running container matches"),
+                    gone.getCause().getMessage());
             DaemonIT.run(jmx, "kill " + renamed + "-2");
             awaitStopped(renamed + "-2");
         } finally {
@@ -67,7 +71,8 @@ class DaemonSelectionIT extends EngineTest {
 
     void awaitStopped(String container) throws Exception {
         long deadline = System.currentTimeMillis() + 20_000;
-        while (docker.inspect(container, "{{.State.Running}}").equals("true") && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        while (docker.inspect(container, "{{.State.Running}}").equals("true") && System.currentTimeMillis() < deadline)
+            Thread.sleep(50);
         assertEquals("false", docker.inspect(container, "{{.State.Running}}"));
     }
 }

@@ -1,20 +1,19 @@
 package dev.faultline.sidecar.jmx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.common.words.Printable;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetemPreflight;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * JMX {@code run()}: an experiment's id back, or the one-line message picocli, a check or the scheduler gave, as it
@@ -23,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SidecarControlTest {
     @TempDir
     Path dir;
+
     SidecarControl control;
 
     @BeforeEach
@@ -51,17 +51,21 @@ class SidecarControlTest {
         assertRefused("Missing required subcommand", "netem -d 1s");
         assertRefused("Missing required subcommand", "iptables -d 1s");
         assertRefused("Missing required option: '--percent=<percent>'", "--pod netem -d 1s loss");
-        assertRefused("option '--every' (<every>) should be specified only once",
+        assertRefused(
+                "option '--every' (<every>) should be specified only once",
                 "--pod iptables -d 1s loss --every 3 --every 4");
         assertRefused("error: iptables loss needs --probability or --every", "--pod iptables -d 1s loss");
         assertRefused("error: --every 0: expected 1 or more", "--pod iptables -d 1s loss --every 0");
         assertRefused("error: --interface bad!: not an interface name", "--pod netem -d 1s -i bad! rate -r 1mbit");
         // the words are checked before the interface
-        assertRefused("error: --rate fast: expected a tc rate such as 100kbit, 1mbit, 500kbps",
+        assertRefused(
+                "error: --rate fast: expected a tc rate such as 100kbit, 1mbit, 500kbps",
                 "--pod netem -d 1s -i bad! rate -r fast");
         assertRefused("error: --percent 150.0: a percentage is 0-100", "--pod netem -d 1s -i bad! loss -p 150");
         // a kernel without sch_netem is named before the interface is checked (the message cut to its printable length)
-        assertRefused(NetemPreflight.available() ? "error: --interface bad!: not an interface name"
+        assertRefused(
+                NetemPreflight.available()
+                        ? "error: --interface bad!: not an interface name"
                         : Printable.message("error: " + NetemPreflight.refusal()),
                 "--pod netem -d 1s -i bad! loss -p 5");
         assertRefused("error: no targets: name a process or give re2:<regex> of its command line", "--pod kill");
@@ -76,16 +80,22 @@ class SidecarControlTest {
     void anExperimentsIdIsWhatRunReturns() throws InterruptedException {
         String iptables = control.run("--pod --dry-run iptables -d 1s loss --every 3");
         String netem = control.run("--pod --dry-run netem -d 1s rate -r 1mbit self");
-        assertTrue(iptables.matches("e\\d+") && netem.matches("e\\d+") && !iptables.equals(netem),
-                iptables + " " + netem);
+        assertTrue(
+                iptables.matches("e\\d+") && netem.matches("e\\d+") && !iptables.equals(netem), iptables + " " + netem);
         Thread.sleep(200); // a dry run logs and ends
         List<String> list = Arrays.asList(control.list());
         assertEquals(2, list.size(), list.toString());
-        assertTrue(list.get(0).startsWith(iptables + "  ") && list.get(0).endsWith(
-                "iptables --duration 1000ms loss -m statistic --mode nth --every 3 --packet 0 (pod) self"),
+        assertTrue(
+                list.get(0).startsWith(iptables + "  ")
+                        && list.get(0)
+                                .endsWith(
+                                        "iptables --duration 1000ms loss -m statistic --mode nth --every 3 --packet 0 (pod) self"),
                 list.get(0));
-        assertTrue(list.get(1).startsWith(netem + "  ") && list.get(1).endsWith(
-                "netem --duration 1000ms --interface eth0 tbf rate 1mbit burst 32kbit latency 400ms (pod) self"),
+        assertTrue(
+                list.get(1).startsWith(netem + "  ")
+                        && list.get(1)
+                                .endsWith(
+                                        "netem --duration 1000ms --interface eth0 tbf rate 1mbit burst 32kbit latency 400ms (pod) self"),
                 list.get(1));
         assertTrue(control.stop(iptables));
     }

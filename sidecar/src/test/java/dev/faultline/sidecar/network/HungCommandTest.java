@@ -1,15 +1,14 @@
 package dev.faultline.sidecar.network;
 
-import dev.faultline.common.process.HungPrograms;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
+import dev.faultline.common.process.HungPrograms;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * A hung tc, nsenter or unshare is cut at the sidecar's command deadline on each path that runs one, with every
@@ -26,15 +25,16 @@ public class HungCommandTest {
         long self = ProcessHandle.current().pid();
         Callable<Object> scenario = switch (args[0]) {
             case "pod-mode" -> () -> NetnsExecutor.nsenter(0).run(TC);
-            case "nsenter-shell" -> () -> {
-                NetnsExecutor ns = NetnsExecutor.nsenter(self);
-                try {
-                    NetnsCommand.Result cut = ns.run(TC);
-                    return cut + " then " + ns.run(List.of("echo", "again"));
-                } finally {
-                    ns.close();
-                }
-            };
+            case "nsenter-shell" ->
+                () -> {
+                    NetnsExecutor ns = NetnsExecutor.nsenter(self);
+                    try {
+                        NetnsCommand.Result cut = ns.run(TC);
+                        return cut + " then " + ns.run(List.of("echo", "again"));
+                    } finally {
+                        ns.close();
+                    }
+                };
             case "preflight" -> NetemPreflight::available;
             default -> throw new IllegalArgumentException(args[0]);
         };
@@ -51,15 +51,20 @@ public class HungCommandTest {
     }
 
     /** The same in a JVM started by {@code launcher} (see {@link HungPrograms}). */
-    public static String cut(HungPrograms hung, List<String> launcher, Class<?> main, String scenario,
-                             Map<String, String> env) throws Exception {
+    public static String cut(
+            HungPrograms hung, List<String> launcher, Class<?> main, String scenario, Map<String, String> env)
+            throws Exception {
         List<String> deadline = List.of("-Dfaultline.sidecar.commandDeadline=" + DEADLINE.toMillis() + "ms");
         HungPrograms.Forked f = hung.java(launcher, deadline, env, main, scenario);
         assertEquals(0, f.exitCode(), f.output());
-        String line = f.output().lines().filter(l -> l.startsWith("took=")).findFirst()
+        String line = f.output()
+                .lines()
+                .filter(l -> l.startsWith("took="))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(f.output()));
         long took = Long.parseLong(line.substring(5, line.indexOf(' ')));
-        assertTrue(took >= DEADLINE.toMillis() && took < DEADLINE.toMillis() + 4_000,
+        assertTrue(
+                took >= DEADLINE.toMillis() && took < DEADLINE.toMillis() + 4_000,
                 "cut at " + took + " ms: " + f.output());
         assertFalse(hung.pids().isEmpty(), "the hung program ran: " + f.output());
         assertEquals(List.of(), hung.stillRunning(), "killed with all it started");
@@ -70,8 +75,11 @@ public class HungCommandTest {
     void podModeTcIsCutAtTheDeadline() throws Exception {
         try (HungPrograms hung = HungPrograms.named("tc")) {
             String out = cut(hung, HungCommandTest.class, "pod-mode", Map.of());
-            assertTrue(out.contains("result=Result[exitCode=-1, output="
-                    + "`tc qdisc replace dev eth0 root netem delay 100ms` did not finish within 500ms; killed]"), out);
+            assertTrue(
+                    out.contains(
+                            "result=Result[exitCode=-1, output="
+                                    + "`tc qdisc replace dev eth0 root netem delay 100ms` did not finish within 500ms; killed]"),
+                    out);
         }
     }
 
@@ -79,9 +87,11 @@ public class HungCommandTest {
     void aHungNsenterOfTheNetnsShellIsCutAtTheDeadline() throws Exception {
         try (HungPrograms hung = HungPrograms.named("nsenter")) {
             String out = cut(hung, HungCommandTest.class, "nsenter-shell", Map.of());
-            assertTrue(out.matches("(?s).*result=Result\\[exitCode=-1, output="
-                    + "`tc qdisc replace dev eth0 root netem delay 100ms` did not finish within 500ms; "
-                    + "killed with the netns shell of pid \\d+] then .*"), out);
+            assertTrue(
+                    out.matches("(?s).*result=Result\\[exitCode=-1, output="
+                            + "`tc qdisc replace dev eth0 root netem delay 100ms` did not finish within 500ms; "
+                            + "killed with the netns shell of pid \\d+] then .*"),
+                    out);
         }
     }
 
@@ -90,9 +100,11 @@ public class HungCommandTest {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "skipped: nsenter needs root");
         try (HungPrograms hung = HungPrograms.named("tc")) {
             String out = cut(hung, HungCommandTest.class, "nsenter-shell", Map.of());
-            assertTrue(out.matches("(?s).*result=Result\\[exitCode=-1, output="
-                    + "`tc qdisc replace dev eth0 root netem delay 100ms` did not finish within 500ms; "
-                    + "killed with the netns shell of pid \\d+] then Result\\[exitCode=0, output=again].*"), out);
+            assertTrue(
+                    out.matches("(?s).*result=Result\\[exitCode=-1, output="
+                            + "`tc qdisc replace dev eth0 root netem delay 100ms` did not finish within 500ms; "
+                            + "killed with the netns shell of pid \\d+] then Result\\[exitCode=0, output=again].*"),
+                    out);
         }
     }
 
@@ -100,9 +112,11 @@ public class HungCommandTest {
     void aHungNetemPreflightIsCutAndLeavesTheVerdictToTheApply() throws Exception {
         try (HungPrograms hung = HungPrograms.named("unshare")) {
             String out = cut(hung, HungCommandTest.class, "preflight", Map.of());
-            assertTrue(out.contains("netem=unknown (the probe could not run: "
-                    + "`unshare --net tc qdisc add dev lo root netem delay 1ms` did not finish within 500ms; killed); "
-                    + "a netem verb will tell at its apply"), out);
+            assertTrue(
+                    out.contains("netem=unknown (the probe could not run: "
+                            + "`unshare --net tc qdisc add dev lo root netem delay 1ms` did not finish within 500ms; killed); "
+                            + "a netem verb will tell at its apply"),
+                    out);
             assertTrue(out.contains("result=true"), out);
         }
     }

@@ -1,15 +1,14 @@
 package dev.faultline.sidecar.network;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The long-lived nsenter shell, real: nsenter into this JVM's own network namespace (root needed, as for every
@@ -20,15 +19,34 @@ class NetnsShellTest {
     static final long SELF = ProcessHandle.current().pid();
 
     static NetnsShell shell() {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "skipped: nsenter needs root, this runs as " + System.getProperty("user.name"));
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")),
+                "skipped: nsenter needs root, this runs as " + System.getProperty("user.name"));
         return new NetnsShell(SELF);
     }
 
     @Test
     void hostileWordsArriveAsLiteralArgumentsAndRunNothing(@TempDir Path dir) {
         Path pwned = dir.resolve("pwned");
-        List<String> hostile = List.of("$(touch " + pwned + ")", "`touch " + pwned + "`", "'; touch " + pwned + "; '", "\"$HOME\"",
-                "a\nb; touch " + pwned, "\\", "*", "", "--", "-n", "${IFS}", "x' 'y", "'", "''", "faultline-done-0 0", "; exit 0", "&& reboot", "\t");
+        List<String> hostile = List.of(
+                "$(touch " + pwned + ")",
+                "`touch " + pwned + "`",
+                "'; touch " + pwned + "; '",
+                "\"$HOME\"",
+                "a\nb; touch " + pwned,
+                "\\",
+                "*",
+                "",
+                "--",
+                "-n",
+                "${IFS}",
+                "x' 'y",
+                "'",
+                "''",
+                "faultline-done-0 0",
+                "; exit 0",
+                "&& reboot",
+                "\t");
         try (NetnsShell sh = shell()) {
             List<String> argv = new ArrayList<>(List.of("printf", "<%s>\\n"));
             argv.addAll(hostile);
@@ -55,9 +73,14 @@ class NetnsShellTest {
     @Test
     void eachReplyHasItsOwnOutputAndExitCodeAndRunsInTheNamespace() throws Exception {
         try (NetnsShell sh = shell()) {
-            assertEquals(new NetnsCommand.Result(7, "out\nerr"), sh.run(List.of("sh", "-c", "echo out; echo err >&2; exit 7")));
+            assertEquals(
+                    new NetnsCommand.Result(7, "out\nerr"),
+                    sh.run(List.of("sh", "-c", "echo out; echo err >&2; exit 7")));
             assertEquals(new NetnsCommand.Result(0, "no newline"), sh.run(List.of("printf", "no newline")));
-            assertEquals(new NetnsCommand.Result(0, ""), sh.run(List.of("cat")), "stdin is /dev/null: a command cannot eat the shell's");
+            assertEquals(
+                    new NetnsCommand.Result(0, ""),
+                    sh.run(List.of("cat")),
+                    "stdin is /dev/null: a command cannot eat the shell's");
             String ours = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
             assertEquals(new NetnsCommand.Result(0, ours), sh.run(List.of("readlink", "/proc/self/ns/net")));
         }
@@ -66,17 +89,33 @@ class NetnsShellTest {
     @Test
     void aShDashCCheckRunsInASubshellExactlyAsShDashCWould(@TempDir Path dir) {
         Path pwned = dir.resolve("pwned");
-        String script = "printf '[%s]' \"$#\" \"$@\"; x=changed; cd /; [ \"$1\" = eth0 ] || { echo \"$1 is not eth0\" >&2; exit 4; }";
+        String script =
+                "printf '[%s]' \"$#\" \"$@\"; x=changed; cd /; [ \"$1\" = eth0 ] || { echo \"$1 is not eth0\" >&2; exit 4; }";
         try (NetnsShell sh = shell()) {
-            for (List<String> args : List.of(List.of("eth0", "-n", "", "$(touch " + pwned + ")", "'", "a\nb"), List.of("wlan'0"), List.<String>of())) {
+            for (List<String> args : List.of(
+                    List.of("eth0", "-n", "", "$(touch " + pwned + ")", "'", "a\nb"),
+                    List.of("wlan'0"),
+                    List.<String>of())) {
                 List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "verify"));
                 argv.addAll(args);
                 assertEquals(NetnsCommand.run(0, argv), sh.run(argv), "as sh -c: " + args);
             }
-            assertEquals(NetnsCommand.run(0, List.of("sh", "-c", "exit 3")), sh.run(List.of("sh", "-c", "exit 3")), "no name, an exit");
-            assertEquals(NetnsCommand.run(0, List.of("sh", "-c", "if then")).exitCode(), sh.run(List.of("sh", "-c", "if then")).exitCode(), "a script that does not parse");
-            assertEquals(new NetnsCommand.Result(0, "unset"), sh.run(List.of("sh", "-c", "echo \"${x-unset}\"")), "a check's variables stay in its subshell");
-            assertEquals(new NetnsCommand.Result(0, System.getProperty("user.dir")), sh.run(List.of("pwd")), "and so does its cd");
+            assertEquals(
+                    NetnsCommand.run(0, List.of("sh", "-c", "exit 3")),
+                    sh.run(List.of("sh", "-c", "exit 3")),
+                    "no name, an exit");
+            assertEquals(
+                    NetnsCommand.run(0, List.of("sh", "-c", "if then")).exitCode(),
+                    sh.run(List.of("sh", "-c", "if then")).exitCode(),
+                    "a script that does not parse");
+            assertEquals(
+                    new NetnsCommand.Result(0, "unset"),
+                    sh.run(List.of("sh", "-c", "echo \"${x-unset}\"")),
+                    "a check's variables stay in its subshell");
+            assertEquals(
+                    new NetnsCommand.Result(0, System.getProperty("user.dir")),
+                    sh.run(List.of("pwd")),
+                    "and so does its cd");
             assertFalse(Files.exists(pwned), "an argument was parsed by the shell");
         }
     }
@@ -84,11 +123,20 @@ class NetnsShellTest {
     @Test
     void runAllKeepsTheBatchsMeaning() {
         try (NetnsShell sh = shell()) {
-            assertEquals(new NetnsCommand.Result(0, ""), sh.runAll(List.of(List.of("sh", "-c", "echo noisy; exit 3")), List.of(List.of("true"))),
+            assertEquals(
+                    new NetnsCommand.Result(0, ""),
+                    sh.runAll(List.of(List.of("sh", "-c", "echo noisy; exit 3")), List.of(List.of("true"))),
                     "a failing revert command is quiet, passing checks say nothing");
-            assertEquals(new NetnsCommand.Result(1, "eth0 still has: qdisc tbf fa17:"),
-                    sh.runAll(List.of(), List.of(List.of("sh", "-c", "echo 'eth0 still has: qdisc tbf fa17:'; exit 1"), List.of("sh", "-c", "echo never"))));
-            assertEquals(new NetnsCommand.Result(1, "`sh -c exit 3 quiet` failed (3)"), sh.runAll(List.of(), List.of(List.of("sh", "-c", "exit 3", "quiet"))),
+            assertEquals(
+                    new NetnsCommand.Result(1, "eth0 still has: qdisc tbf fa17:"),
+                    sh.runAll(
+                            List.of(),
+                            List.of(
+                                    List.of("sh", "-c", "echo 'eth0 still has: qdisc tbf fa17:'; exit 1"),
+                                    List.of("sh", "-c", "echo never"))));
+            assertEquals(
+                    new NetnsCommand.Result(1, "`sh -c exit 3 quiet` failed (3)"),
+                    sh.runAll(List.of(), List.of(List.of("sh", "-c", "exit 3", "quiet"))),
                     "a silent failure is named with its code, as Batch does");
         }
     }
@@ -127,13 +175,20 @@ class NetnsShellTest {
     void aSpawnedProcessOutlivesItsCommandUntilStoppedAndHostileWordsStayWords(@TempDir Path dir) throws Exception {
         Path pwned = dir.resolve("pwned");
         try (NetnsShell sh = shell()) {
-            String pid = sh.spawn(List.of("sh", "-c", "trap 'exit 0' TERM; sleep 60 & wait $!", "spawned-by-test", "$(touch " + pwned + ")"));
+            String pid = sh.spawn(List.of(
+                    "sh", "-c", "trap 'exit 0' TERM; sleep 60 & wait $!", "spawned-by-test", "$(touch " + pwned + ")"));
             assertNotNull(pid, "the shell names its PID");
             ProcessHandle spawned = ProcessHandle.of(Long.parseLong(pid)).orElseThrow();
             long until = System.currentTimeMillis() + 5_000; // the fork may not have exec'd yet
-            while (!spawned.info().commandLine().orElse("").contains("spawned-by-test") && System.currentTimeMillis() < until) Thread.sleep(10);
-            assertTrue(spawned.isAlive() && spawned.info().commandLine().orElse("").contains("spawned-by-test"), spawned.info().toString());
-            assertEquals(new NetnsCommand.Result(0, "still"), sh.run(List.of("echo", "still")), "the shell answers while it runs");
+            while (!spawned.info().commandLine().orElse("").contains("spawned-by-test")
+                    && System.currentTimeMillis() < until) Thread.sleep(10);
+            assertTrue(
+                    spawned.isAlive() && spawned.info().commandLine().orElse("").contains("spawned-by-test"),
+                    spawned.info().toString());
+            assertEquals(
+                    new NetnsCommand.Result(0, "still"),
+                    sh.run(List.of("echo", "still")),
+                    "the shell answers while it runs");
             sh.stopSpawned(pid);
             assertFalse(spawned.isAlive(), "stopped, and reaped by the shell that started it");
             assertFalse(Files.exists(pwned), "an argument was parsed by the shell");
@@ -154,7 +209,9 @@ class NetnsShellTest {
 
     /** This JVM's netns shells. */
     static List<ProcessHandle> shells() {
-        return ProcessHandle.current().children()
-                .filter(h -> h.info().commandLine().orElse("").contains(NetnsShell.MARK + " " + SELF)).toList();
+        return ProcessHandle.current()
+                .children()
+                .filter(h -> h.info().commandLine().orElse("").contains(NetnsShell.MARK + " " + SELF))
+                .toList();
     }
 }

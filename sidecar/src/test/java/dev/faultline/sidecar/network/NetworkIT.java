@@ -1,12 +1,13 @@
 package dev.faultline.sidecar.network;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.docker.DockerHost;
 import dev.faultline.sidecar.runtime.docker.EngineTest;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,16 +17,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.faultline.sidecar.experiment.journal.Journal;
-import java.util.ArrayList;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Network changes in a real container's namespace, measured from the host over a port published on 127.0.0.1
@@ -42,8 +40,13 @@ class NetworkIT extends EngineTest {
     void targets() throws Exception {
         web = docker.run + "-web";
         webPort = freePort();
-        docker.start(web, List.of("-p", "127.0.0.1:" + webPort + ":80"), "sh", "-c",
-                "mkdir -p /www && dd if=/dev/zero of=/www/file bs=1024 count=" + FILE_KB + " 2>/dev/null && httpd -f -p 80 -h /www");
+        docker.start(
+                web,
+                List.of("-p", "127.0.0.1:" + webPort + ":80"),
+                "sh",
+                "-c",
+                "mkdir -p /www && dd if=/dev/zero of=/www/file bs=1024 count=" + FILE_KB
+                        + " 2>/dev/null && httpd -f -p 80 -h /www");
         echo = docker.run + "-echo";
         echoPort = freePort();
         docker.start(echo, List.of("-p", "127.0.0.1:" + echoPort + ":9000"), "nc", "-ll", "-p", "9000", "-e", "cat");
@@ -65,8 +68,12 @@ class NetworkIT extends EngineTest {
     /** Millis to download the 1 MiB file from the container (its egress). */
     long download(Duration timeout) throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort + "/file"))
-                .timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort + "/file"))
+                                .timeout(timeout)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(FILE_KB * 1024, r.body().length);
         return (System.nanoTime() - t0) / 1_000_000;
     }
@@ -135,16 +142,29 @@ class NetworkIT extends EngineTest {
     void targetCidrsShapeOnlyTrafficToThoseNetworks() throws Exception {
         // the host reaches the published port through the bridge: the container answers its gateway
         String gateway = docker.inspect(web, "{{range .NetworkSettings.Networks}}{{.Gateway}}{{end}}");
-        Process elsewhere = sidecar.start("netem", "--duration", "4s", "--target", "10.254.0.0/16", "--target", "fd00:fa17::/32",
-                "rate", "--rate", "2mbit", web);
+        Process elsewhere = sidecar.start(
+                "netem",
+                "--duration",
+                "4s",
+                "--target",
+                "10.254.0.0/16",
+                "--target",
+                "fd00:fa17::/32",
+                "rate",
+                "--rate",
+                "2mbit",
+                web);
         awaitShaped(web, true);
         assertTrue(qdiscs(web).contains("fa18:"), qdiscs(web));
         long unaffected = download(Duration.ofSeconds(30));
-        assertTrue(unaffected < 2500, "traffic to the host is not in the --target networks, yet took " + unaffected + " ms");
+        assertTrue(
+                unaffected < 2500,
+                "traffic to the host is not in the --target networks, yet took " + unaffected + " ms");
         assertEquals(0, elsewhere.waitFor());
         assertFalse(shaped(web));
 
-        Process toHost = sidecar.start("netem", "--duration", "6s", "--target", gateway + "/32", "rate", "--rate", "2mbit", web);
+        Process toHost =
+                sidecar.start("netem", "--duration", "6s", "--target", gateway + "/32", "rate", "--rate", "2mbit", web);
         awaitShaped(web, true);
         long limited = download(Duration.ofSeconds(30));
         assertTrue(limited >= 2500, "traffic to " + gateway + " is shaped: " + limited + " ms");
@@ -170,14 +190,36 @@ class NetworkIT extends EngineTest {
     @Test
     void ingressTargetsMatchTheSource() throws Exception {
         String gateway = docker.inspect(echo, "{{range .NetworkSettings.Networks}}{{.Gateway}}{{end}}");
-        Process elsewhere = sidecar.start("netem", "--duration", "4s", "--ingress", "--target", "10.254.0.0/16", "rate", "--rate", "512kbit", echo);
+        Process elsewhere = sidecar.start(
+                "netem",
+                "--duration",
+                "4s",
+                "--ingress",
+                "--target",
+                "10.254.0.0/16",
+                "rate",
+                "--rate",
+                "512kbit",
+                echo);
         awaitShaped(echo, true);
         long unaffected = echoRoundTrip();
-        assertTrue(unaffected < 2500, "traffic from the host is not from the --target networks, yet took " + unaffected + " ms");
+        assertTrue(
+                unaffected < 2500,
+                "traffic from the host is not from the --target networks, yet took " + unaffected + " ms");
         assertEquals(0, elsewhere.waitFor());
         assertFalse(shaped(echo));
 
-        Process fromHost = sidecar.start("netem", "--duration", "8s", "--ingress", "--target", gateway + "/32", "rate", "--rate", "512kbit", echo);
+        Process fromHost = sidecar.start(
+                "netem",
+                "--duration",
+                "8s",
+                "--ingress",
+                "--target",
+                gateway + "/32",
+                "rate",
+                "--rate",
+                "512kbit",
+                echo);
         awaitShaped(echo, true);
         long limited = echoRoundTrip();
         assertTrue(limited >= 2500, "traffic from " + gateway + " is shaped on the way in: " + limited + " ms");
@@ -188,9 +230,21 @@ class NetworkIT extends EngineTest {
 
     @Test
     void iptablesLossDropsAndIsGoneAfterItsDuration() throws Exception {
-        Process p = sidecar.start("iptables", "--duration", "6s", "loss", "--probability", "1.0", "--protocol", "tcp", "--dst-port", "80", web);
+        Process p = sidecar.start(
+                "iptables",
+                "--duration",
+                "6s",
+                "loss",
+                "--probability",
+                "1.0",
+                "--protocol",
+                "tcp",
+                "--dst-port",
+                "80",
+                web);
         long deadline = System.currentTimeMillis() + 20_000;
-        while (!docker.inNetns(web, "iptables", "-S").contains("faultline:") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        while (!docker.inNetns(web, "iptables", "-S").contains("faultline:") && System.currentTimeMillis() < deadline)
+            Thread.sleep(100);
         assertTrue(docker.inNetns(web, "iptables", "-S").contains("faultline:"));
         int failed = 0;
         for (int i = 0; i < 3; i++) {
@@ -202,7 +256,8 @@ class NetworkIT extends EngineTest {
         }
         assertEquals(3, failed, "every request to port 80 dropped");
         assertEquals(0, p.waitFor());
-        assertFalse(docker.inNetns(web, "iptables", "-S").contains("faultline:"), docker.inNetns(web, "iptables", "-S"));
+        assertFalse(
+                docker.inNetns(web, "iptables", "-S").contains("faultline:"), docker.inNetns(web, "iptables", "-S"));
         download(Duration.ofSeconds(10));
     }
 
@@ -221,7 +276,18 @@ class NetworkIT extends EngineTest {
     }
 
     Process startLoss(String duration) throws Exception {
-        return sidecar.start("iptables", "--duration", duration, "loss", "--probability", "1.0", "--protocol", "tcp", "--dst-port", "80", web);
+        return sidecar.start(
+                "iptables",
+                "--duration",
+                duration,
+                "loss",
+                "--probability",
+                "1.0",
+                "--protocol",
+                "tcp",
+                "--dst-port",
+                "80",
+                web);
     }
 
     /** Two sidecar processes, a rate and a loss rule on the web container, both seen in force. */
@@ -238,7 +304,10 @@ class NetworkIT extends EngineTest {
     List<ProcessHandle> watchdogs() {
         String shortId = docker.inspect(web, "{{.Id}}").substring(0, 12);
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> Watchdogs.isWatchdog(c) && c.contains(shortId)).orElse(false))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> Watchdogs.isWatchdog(c) && c.contains(shortId))
+                        .orElse(false))
                 .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
                 .toList();
     }
@@ -256,12 +325,16 @@ class NetworkIT extends EngineTest {
 
     static void assertEnded(List<ProcessHandle> processes, String when) throws InterruptedException {
         for (int i = 0; i < 50 && processes.stream().anyMatch(ProcessHandle::isAlive); i++) Thread.sleep(100);
-        List<ProcessHandle> alive = processes.stream().filter(ProcessHandle::isAlive).toList();
+        List<ProcessHandle> alive =
+                processes.stream().filter(ProcessHandle::isAlive).toList();
         assertTrue(alive.isEmpty(), "watchdog processes left " + when + ": " + describe(alive));
     }
 
     static String describe(List<ProcessHandle> ps) {
-        return ps.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList().toString();
+        return ps.stream()
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                .toList()
+                .toString();
     }
 
     @Test
@@ -290,7 +363,9 @@ class NetworkIT extends EngineTest {
         Thread.sleep(500);
         assertTrue(shaped(web), "still shaped after the crash: " + qdiscs(web));
         assertTrue(dropping(web), "still dropping after the crash: " + rules(web));
-        assertTrue(guards.stream().allMatch(ProcessHandle::isAlive), "the crashed sidecars' watchdogs still guard: " + describe(guards));
+        assertTrue(
+                guards.stream().allMatch(ProcessHandle::isAlive),
+                "the crashed sidecars' watchdogs still guard: " + describe(guards));
         Sidecar.Run next = sidecar.run("--dry-run", "kill", web); // any next start of the sidecar
         assertTrue(next.output().contains("action=recover"), next.output());
         assertTrue(next.output().contains("watchdogs_stopped=1"), next.output());
@@ -317,8 +392,10 @@ class NetworkIT extends EngineTest {
     @Test
     void theTargetsOwnQdiscsAndRulesAreLeftByteForByte() throws Exception {
         // its own root qdisc: refused with a clear error, left as it was
-        assertFalse(docker.inNetns(web, "tc", "qdisc", "add", "dev", "eth0", "root", "handle", "1:", "tbf", "rate", "100mbit",
-                "burst", "32kbit", "latency", "400ms").startsWith("ERR"));
+        assertFalse(docker.inNetns(
+                        web, "tc", "qdisc", "add", "dev", "eth0", "root", "handle", "1:", "tbf", "rate", "100mbit",
+                        "burst", "32kbit", "latency", "400ms")
+                .startsWith("ERR"));
         String qdiscsBefore = qdiscs(web);
         Sidecar.Run root = sidecar.run("netem", "--duration", "2s", "rate", "--rate", "1mbit", web);
         assertEquals(1, root.exitCode(), root.output());
@@ -326,7 +403,8 @@ class NetworkIT extends EngineTest {
         assertEquals(qdiscsBefore, qdiscs(web));
 
         // its own ingress qdisc: the same for --ingress
-        assertFalse(docker.inNetns(echo, "tc", "qdisc", "add", "dev", "eth0", "handle", "ffff:", "ingress").startsWith("ERR"));
+        assertFalse(docker.inNetns(echo, "tc", "qdisc", "add", "dev", "eth0", "handle", "ffff:", "ingress")
+                .startsWith("ERR"));
         String echoBefore = qdiscs(echo) + docker.inNetns(echo, "ip", "-o", "link", "show");
         Sidecar.Run in = sidecar.run("netem", "--duration", "2s", "--ingress", "rate", "--rate", "1mbit", echo);
         assertEquals(1, in.exitCode(), in.output());
@@ -334,8 +412,10 @@ class NetworkIT extends EngineTest {
         assertEquals(echoBefore, qdiscs(echo) + docker.inNetns(echo, "ip", "-o", "link", "show"));
 
         // its own iptables rules stay, in place and in order, around ours
-        assertFalse(docker.inNetns(web, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "9", "-j", "ACCEPT").startsWith("ERR"));
-        assertFalse(docker.inNetns(web, "iptables", "-A", "INPUT", "-p", "udp", "--dport", "9", "-j", "DROP").startsWith("ERR"));
+        assertFalse(docker.inNetns(web, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "9", "-j", "ACCEPT")
+                .startsWith("ERR"));
+        assertFalse(docker.inNetns(web, "iptables", "-A", "INPUT", "-p", "udp", "--dport", "9", "-j", "DROP")
+                .startsWith("ERR"));
         String rulesBefore = rules(web);
         Process loss = startLoss("3s");
         awaitDropping(web, true);
@@ -347,11 +427,13 @@ class NetworkIT extends EngineTest {
     void dryRunShapesNothing() throws Exception {
         String qdiscsBefore = qdiscs(web), rulesBefore = rules(web);
         Sidecar.Run rate = sidecar.run("--dry-run", "netem", "--duration", "1s", "rate", "--rate", "1mbit", web);
-        Sidecar.Run loss = sidecar.run("--dry-run", "iptables", "--duration", "1s", "loss", "--probability", "1.0", web);
+        Sidecar.Run loss =
+                sidecar.run("--dry-run", "iptables", "--duration", "1s", "loss", "--probability", "1.0", web);
         assertEquals(0, rate.exitCode(), rate.output());
         assertEquals(0, loss.exitCode(), loss.output());
         assertTrue(rate.output().contains("dry_run=true") && rate.output().contains("tbf rate 1mbit"), rate.output());
-        assertTrue(loss.output().contains("dry_run=true") && loss.output().contains("--probability 1.0"), loss.output());
+        assertTrue(
+                loss.output().contains("dry_run=true") && loss.output().contains("--probability 1.0"), loss.output());
         assertEquals(qdiscsBefore, qdiscs(web));
         assertEquals(rulesBefore, rules(web));
     }
@@ -360,17 +442,26 @@ class NetworkIT extends EngineTest {
     @Test
     void netemVerbsAreRefusedUpFrontWithoutSchNetemAndLeaveNothing() throws Exception {
         Assumptions.assumeFalse(DockerHost.kernelHasNetem(), "this kernel has netem: the netem guest suite covers it");
-        for (List<String> verb : List.of(List.of("delay", "--time", "100", "--jitter", "10"), List.of("loss", "--percent", "30"),
-                List.of("duplicate", "--percent", "5"), List.of("corrupt", "--percent", "5"))) {
-            for (boolean ingress : new boolean[]{false, true}) {
+        for (List<String> verb : List.of(
+                List.of("delay", "--time", "100", "--jitter", "10"),
+                List.of("loss", "--percent", "30"),
+                List.of("duplicate", "--percent", "5"),
+                List.of("corrupt", "--percent", "5"))) {
+            for (boolean ingress : new boolean[] {false, true}) {
                 List<String> args = new ArrayList<>(List.of("netem", "--duration", "30s"));
                 if (ingress) args.add("--ingress");
                 args.addAll(verb);
                 args.add(web);
                 Sidecar.Run r = sidecar.run(args.toArray(String[]::new));
                 assertEquals(1, r.exitCode(), r.output());
-                for (String says : List.of("no sch_netem in this kernel (tc: Specified qdisc kind is unknown)", "kernel-modules-extra",
-                        "linux-modules-extra-$(uname -r)", "netem rate", "iptables loss", "latency on=read|write|connect", "nothing was changed")) {
+                for (String says : List.of(
+                        "no sch_netem in this kernel (tc: Specified qdisc kind is unknown)",
+                        "kernel-modules-extra",
+                        "linux-modules-extra-$(uname -r)",
+                        "netem rate",
+                        "iptables loss",
+                        "latency on=read|write|connect",
+                        "nothing was changed")) {
                     assertTrue(r.output().contains(says), args + " says '" + says + "': " + r.output());
                 }
             }

@@ -4,13 +4,12 @@ import dev.faultline.sidecar.experiment.CrashMatrix;
 import dev.faultline.sidecar.experiment.TargetWitness;
 import dev.faultline.sidecar.runtime.cri.CgroupFreezer;
 import dev.faultline.sidecar.runtime.cri.CriRuntime;
-import org.opentest4j.TestAbortedException;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The crash matrix on containerd through CRI: targets are pods made as kubelet makes them, named
@@ -67,11 +66,13 @@ public final class CriCrashLane implements CrashMatrix.Lane, AutoCloseable {
     @Override
     public String witness(CrashMatrix.Target t) {
         long pid = pid(t);
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "tc: " + inNetns(pid, "tc", "qdisc", "show"),
                 "iptables: " + TargetWitness.iptables(inNetns(pid, "iptables-save")),
                 "links: " + inNetns(pid, "ip", "-o", "link", "show"),
-                "runtime: " + node.status(containerIds.get(t.selector())).getState() + " pid=" + pid + " frozen=" + CgroupFreezer.of(pid).frozen());
+                "runtime: " + node.status(containerIds.get(t.selector())).getState() + " pid=" + pid + " frozen="
+                        + CgroupFreezer.of(pid).frozen());
     }
 
     @Override

@@ -2,19 +2,18 @@ package dev.faultline.sidecar.runtime;
 
 import dev.faultline.common.jmx.JmxClient;
 import dev.faultline.sidecar.Sidecar;
-
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
 
 /** One sidecar daemon, its log read as it writes it, and its JMX connection. */
 final class CriDaemon implements AutoCloseable {
@@ -29,7 +28,9 @@ final class CriDaemon implements AutoCloseable {
             port = s.getLocalPort();
         }
         process = sidecar.start("--runtime-endpoint", CriNode.ENDPOINT, "daemon", "--jmx-port", Integer.toString(port));
-        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(process.getInputStream())).lines().forEach(log::add));
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(process.getInputStream()))
+                .lines()
+                .forEach(log::add));
         reader.setDaemon(true);
         reader.start();
         connector = JmxClient.await("127.0.0.1", port, sidecar.credentials(port), 30_000);
@@ -38,9 +39,11 @@ final class CriDaemon implements AutoCloseable {
     /** One netem run: its apply_ms and revert_ms. */
     double[] netem(String words) throws Exception {
         int seen = log.size();
-        connector.getMBeanServerConnection().invoke(name, "run", new Object[]{words}, new String[]{String.class.getName()});
+        connector
+                .getMBeanServerConnection()
+                .invoke(name, "run", new Object[] {words}, new String[] {String.class.getName()});
         String reverted = awaitLine(seen, "action=reverted");
-        return new double[]{field(awaitLine(seen, "action=applied"), "apply_ms"), field(reverted, "revert_ms")};
+        return new double[] {field(awaitLine(seen, "action=applied"), "apply_ms"), field(reverted, "revert_ms")};
     }
 
     @Override

@@ -1,25 +1,20 @@
 package dev.faultline.sidecar.runtime;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.faultline.sidecar.Sidecar;
 import dev.faultline.sidecar.experiment.TargetWitness;
 import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.Watchdogs;
-import dev.faultline.sidecar.runtime.cri.CriRuntime;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The built sidecar SIGKILLed during a network change on a CRI pod: by its own kill points (at each step of the
@@ -51,14 +46,18 @@ class CriNetworkCrashIT extends CriTest {
             assertEquals(137, crashed.exitCode(), kind + " @" + point + " was not killed: " + crashed.output());
             assertEquals(1, journal().pending().size(), kind + " @" + point + ": the journal holds the change");
             String during = witness(pid);
-            if (point.equals(KillPoints.JOURNALLED)) assertEquals(before, during, "nothing applied before the first command");
+            if (point.equals(KillPoints.JOURNALLED))
+                assertEquals(before, during, "nothing applied before the first command");
             else assertNotEquals(before, during, kind + " @" + point + ": the change is in force after the kill");
 
             Sidecar.Run next = run(Map.of(), "--dry-run", "kill", target);
             assertEquals(0, next.exitCode(), next.output());
-            assertTrue(next.output().contains("action=recover") && next.output().contains("kind=network verified=true"), next.output());
+            assertTrue(
+                    next.output().contains("action=recover") && next.output().contains("kind=network verified=true"),
+                    next.output());
             assertEquals(before, witness(pid), kind + " @" + point + ": the next start left the pod's network changed");
-            assertEquals(List.of(), watchdogsOf(id), kind + " @" + point + ": the crashed sidecar's watchdog is stopped");
+            assertEquals(
+                    List.of(), watchdogsOf(id), kind + " @" + point + ": the crashed sidecar's watchdog is stopped");
             assertEquals(List.of(), journal().pending(), kind + " @" + point + ": the journal is empty");
         }
     }
@@ -89,7 +88,9 @@ class CriNetworkCrashIT extends CriTest {
             now = witness(pid);
         }
         assertEquals(before, now, "the watchdog did not revert the " + kind + " change");
-        System.out.printf("[faultline-sidecar-it] %s on a CRI pod: the watchdog reverted it %d ms after the SIGKILL%n", kind, (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf(
+                "[faultline-sidecar-it] %s on a CRI pod: the watchdog reverted it %d ms after the SIGKILL%n",
+                kind, (System.nanoTime() - t0) / 1_000_000);
         long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!watchdogsOf(id).isEmpty() && System.nanoTime() < gone) Thread.sleep(50);
         assertEquals(List.of(), watchdogsOf(id), "the watchdog ends after its revert");
@@ -123,7 +124,8 @@ class CriNetworkCrashIT extends CriTest {
     /** The pod's network namespace as the host's own tools show it. */
     static String witness(long pid) {
         List<String> ns = List.of("nsenter", "-t", Long.toString(pid), "-n", "--");
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "tc: " + CriNode.exec(concat(ns, "tc", "qdisc", "show")),
                 "iptables: " + TargetWitness.iptables(CriNode.exec(concat(ns, "iptables-save"))),
                 "links: " + CriNode.exec(concat(ns, "ip", "-o", "link", "show")));
@@ -138,8 +140,10 @@ class CriNetworkCrashIT extends CriTest {
     /** Watchdog shells of changes in this container: change ids end in its short id. */
     static List<String> watchdogsOf(String containerId) {
         String shortId = containerId.substring(0, 12);
-        return ProcessHandle.allProcesses().map(h -> h.info().commandLine().orElse(""))
-                .filter(c -> Watchdogs.isWatchdog(c) && c.contains(shortId)).toList();
+        return ProcessHandle.allProcesses()
+                .map(h -> h.info().commandLine().orElse(""))
+                .filter(c -> Watchdogs.isWatchdog(c) && c.contains(shortId))
+                .toList();
     }
 
     private static String awaitLine(Process p, String word) throws Exception {

@@ -7,8 +7,7 @@ import dev.faultline.sidecar.runtime.cri.v1.*;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import org.junit.jupiter.api.Assumptions;
-
+import io.grpc.MethodDescriptor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import io.grpc.MethodDescriptor;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Stands in for kubelet on the private containerd of {@code .ci/containerd.sh}: pod sandboxes and containers with the
@@ -29,10 +28,12 @@ import io.grpc.MethodDescriptor;
  * namespaces, pod cgroups, log directories.
  */
 final class CriNode implements AutoCloseable {
-    static final String ENDPOINT = System.getProperty("faultline.cri.endpoint", "unix:///run/faultline-cri/containerd.sock");
+    static final String ENDPOINT =
+            System.getProperty("faultline.cri.endpoint", "unix:///run/faultline-cri/containerd.sock");
     static final String BUSYBOX = "localhost/faultline/busybox:local";
     /** the pods' cgroup parent; .ci/containerd.sh stop removes what a killed test left under it */
     static final String CGROUP_TOP = "/faultline-cri";
+
     static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,7 +44,8 @@ final class CriNode implements AutoCloseable {
     }
 
     final String run = "flcri-" + UUID.randomUUID().toString().substring(0, 8);
-    private final ManagedChannel channel = Grpc.newChannelBuilder(ENDPOINT, InsecureChannelCredentials.create()).build();
+    private final ManagedChannel channel = Grpc.newChannelBuilder(ENDPOINT, InsecureChannelCredentials.create())
+            .build();
     private final List<Pod> pods = new ArrayList<>();
     private final Path logs;
 
@@ -79,9 +81,16 @@ final class CriNode implements AutoCloseable {
     /** RunPodSandbox as kubelet does it: io.kubernetes.pod.* labels, its own network namespace, a cgroup parent. */
     Pod runPod(String namespace, String name, Map<String, String> labels) {
         String uid = UUID.randomUUID().toString();
-        NamespaceOption ns = NamespaceOption.newBuilder().setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD).build();
+        NamespaceOption ns = NamespaceOption.newBuilder()
+                .setNetwork(NamespaceMode.POD)
+                .setPid(NamespaceMode.CONTAINER)
+                .setIpc(NamespaceMode.POD)
+                .build();
         PodSandboxConfig config = PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace(namespace).setUid(uid))
+                .setMetadata(PodSandboxMetadata.newBuilder()
+                        .setName(name)
+                        .setNamespace(namespace)
+                        .setUid(uid))
                 .setHostname(name)
                 .setLogDirectory(logs.resolve(uid).toString())
                 .putAllLabels(labels)
@@ -91,14 +100,18 @@ final class CriNode implements AutoCloseable {
                 .putLabels("dev.faultline.test", run)
                 .setLinux(LinuxPodSandboxConfig.newBuilder()
                         .setCgroupParent(CGROUP_TOP + "/pod" + uid)
-                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(ns)))
+                        .setSecurityContext(
+                                LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(ns)))
                 .build();
         try {
             Files.createDirectories(logs.resolve(uid));
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        String id = call(CriCalls.RUN_POD_SANDBOX, RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+        String id = call(
+                        CriCalls.RUN_POD_SANDBOX,
+                        RunPodSandboxRequest.newBuilder().setConfig(config).build())
+                .getPodSandboxId();
         Pod pod = new Pod(id, config, netns(id));
         pods.add(pod);
         return pod;
@@ -107,11 +120,16 @@ final class CriNode implements AutoCloseable {
     /** CreateContainer + StartContainer with kubelet's labels and namespaces (pid=CONTAINER, network=POD, ipc=POD). */
     String startContainer(Pod pod, String name, String... command) {
         try {
-            Files.createDirectories(Path.of(pod.config().getLogDirectory(), name)); // kubelet's job: containerd does not
+            Files.createDirectories(
+                    Path.of(pod.config().getLogDirectory(), name)); // kubelet's job: containerd does not
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        NamespaceOption ns = NamespaceOption.newBuilder().setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD).build();
+        NamespaceOption ns = NamespaceOption.newBuilder()
+                .setNetwork(NamespaceMode.POD)
+                .setPid(NamespaceMode.CONTAINER)
+                .setIpc(NamespaceMode.POD)
+                .build();
         Map<String, String> podLabels = pod.config().getLabelsMap();
         ContainerConfig config = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName(name))
@@ -122,31 +140,59 @@ final class CriNode implements AutoCloseable {
                 .putLabels("io.kubernetes.pod.name", podLabels.get("io.kubernetes.pod.name"))
                 .putLabels("io.kubernetes.pod.namespace", podLabels.get("io.kubernetes.pod.namespace"))
                 .putLabels("io.kubernetes.pod.uid", podLabels.get("io.kubernetes.pod.uid"))
-                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(ns)))
+                .setLinux(LinuxContainerConfig.newBuilder()
+                        .setSecurityContext(
+                                LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(ns)))
                 .build();
-        String id = call(CriCalls.CREATE_CONTAINER, CreateContainerRequest.newBuilder()
-                .setPodSandboxId(pod.id()).setConfig(config).setSandboxConfig(pod.config()).build()).getContainerId();
-        call(CriCalls.START_CONTAINER, StartContainerRequest.newBuilder().setContainerId(id).build());
+        String id = call(
+                        CriCalls.CREATE_CONTAINER,
+                        CreateContainerRequest.newBuilder()
+                                .setPodSandboxId(pod.id())
+                                .setConfig(config)
+                                .setSandboxConfig(pod.config())
+                                .build())
+                .getContainerId();
+        call(
+                CriCalls.START_CONTAINER,
+                StartContainerRequest.newBuilder().setContainerId(id).build());
         return id;
     }
 
     /** What the runtime says of a container, straight from ContainerStatus. */
     ContainerStatus status(String containerId) {
-        return call(CriCalls.CONTAINER_STATUS, ContainerStatusRequest.newBuilder().setContainerId(containerId).build()).getStatus();
+        return call(
+                        CriCalls.CONTAINER_STATUS,
+                        ContainerStatusRequest.newBuilder()
+                                .setContainerId(containerId)
+                                .build())
+                .getStatus();
     }
 
     /** This run's sandboxes that the runtime still has. */
     List<PodSandbox> ourSandboxes() {
-        return call(CriCalls.LIST_POD_SANDBOX, ListPodSandboxRequest.newBuilder()
-                .setFilter(PodSandboxFilter.newBuilder().putLabelSelector("dev.faultline.test", run)).build()).getItemsList();
+        return call(
+                        CriCalls.LIST_POD_SANDBOX,
+                        ListPodSandboxRequest.newBuilder()
+                                .setFilter(PodSandboxFilter.newBuilder().putLabelSelector("dev.faultline.test", run))
+                                .build())
+                .getItemsList();
     }
 
     /** The sandbox's network namespace, a bind mount under /var/run/netns, from PodSandboxStatus(verbose). */
     private String netns(String sandboxId) {
-        PodSandboxStatusResponse r = call(CriCalls.POD_SANDBOX_STATUS, PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).setVerbose(true).build());
+        PodSandboxStatusResponse r = call(
+                CriCalls.POD_SANDBOX_STATUS,
+                PodSandboxStatusRequest.newBuilder()
+                        .setPodSandboxId(sandboxId)
+                        .setVerbose(true)
+                        .build());
         try {
-            for (JsonNode n : JSON.readTree(r.getInfoMap().get("info")).path("runtimeSpec").path("linux").path("namespaces"))
-                if (n.path("type").asText().equals("network")) return n.path("path").asText();
+            for (JsonNode n : JSON.readTree(r.getInfoMap().get("info"))
+                    .path("runtimeSpec")
+                    .path("linux")
+                    .path("namespaces"))
+                if (n.path("type").asText().equals("network"))
+                    return n.path("path").asText();
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -179,15 +225,25 @@ final class CriNode implements AutoCloseable {
         List<String> left = new ArrayList<>();
         for (Pod pod : pods) {
             try {
-                call(CriCalls.STOP_POD_SANDBOX, StopPodSandboxRequest.newBuilder().setPodSandboxId(pod.id()).build());
-                call(CriCalls.REMOVE_POD_SANDBOX, RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod.id()).build());
+                call(
+                        CriCalls.STOP_POD_SANDBOX,
+                        StopPodSandboxRequest.newBuilder()
+                                .setPodSandboxId(pod.id())
+                                .build());
+                call(
+                        CriCalls.REMOVE_POD_SANDBOX,
+                        RemovePodSandboxRequest.newBuilder()
+                                .setPodSandboxId(pod.id())
+                                .build());
             } catch (RuntimeException e) {
                 left.add("pod " + pod.id() + ": " + e.getMessage());
             }
             // no kubelet: nobody else removes the cgroup parent (containerd removes only the containers' own cgroups)
             for (Path d : podCgroups(pod)) {
                 try (Stream<Path> tree = Files.walk(d)) {
-                    for (Path p : tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                    for (Path p : tree.filter(Files::isDirectory)
+                            .sorted(Comparator.reverseOrder())
+                            .toList()) Files.deleteIfExists(p);
                 } catch (IOException e) {
                     left.add("cgroup " + d + ": " + e.getMessage());
                 }

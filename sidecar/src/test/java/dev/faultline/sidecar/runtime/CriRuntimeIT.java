@@ -1,18 +1,15 @@
 package dev.faultline.sidecar.runtime;
 
-import dev.faultline.sidecar.runtime.detect.RuntimeEndpoint;
-import dev.faultline.sidecar.runtime.detect.RuntimeEndpoints;
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.faultline.sidecar.runtime.cri.CgroupFreezer;
 import dev.faultline.sidecar.runtime.cri.ContainerProcess;
 import dev.faultline.sidecar.runtime.cri.CriCallException;
 import dev.faultline.sidecar.runtime.cri.CriContainer;
 import dev.faultline.sidecar.runtime.cri.CriRuntime;
 import dev.faultline.sidecar.runtime.cri.v1.ContainerState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.faultline.sidecar.runtime.detect.RuntimeEndpoint;
+import dev.faultline.sidecar.runtime.detect.RuntimeEndpoints;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -22,8 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link CriRuntime} and {@link RuntimeEndpoints} against a real containerd through CRI (the private one of
@@ -31,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class CriRuntimeIT extends CriTest {
     /** a busybox loop whose counter shows whether it runs, and an httpd on the pod's loopback serving it */
-    static final String[] TICKER = {"sh", "-c", "httpd -p 127.0.0.1:8080 -h /tmp; i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 20000; done"};
+    static final String[] TICKER = {
+        "sh", "-c", "httpd -p 127.0.0.1:8080 -h /tmp; i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 20000; done"
+    };
 
     @Test
     void versionNamesTheRuntime() {
@@ -44,14 +43,18 @@ class CriRuntimeIT extends CriTest {
         CriNode.Pod pod = node.runPod("shop", "web-1", Map.of("app", "web"));
         String id = node.startContainer(pod, "httpd", TICKER);
         List<CriContainer> all = cri.containers();
-        CriContainer c = all.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow(() -> new AssertionError("not listed: " + all));
+        CriContainer c = all.stream()
+                .filter(x -> x.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("not listed: " + all));
         assertEquals("shop/web-1/httpd", c.target());
         assertEquals(CriContainer.State.RUNNING, c.state());
         assertEquals(pod.id(), c.podSandboxId());
         assertEquals("web", c.podLabels().get("app"));
         assertTrue(c.image().contains("faultline/busybox"), c.image());
         assertTrue(all.stream().noneMatch(x -> x.id().equals(pod.id())), "the sandbox is listed: " + all);
-        assertEquals(1, all.stream().filter(x -> x.podSandboxId().equals(pod.id())).count(), all.toString());
+        assertEquals(
+                1, all.stream().filter(x -> x.podSandboxId().equals(pod.id())).count(), all.toString());
     }
 
     @Test
@@ -62,12 +65,17 @@ class CriRuntimeIT extends CriTest {
         assertTrue(Files.exists(Path.of("/proc/" + p.pid())), "pid " + p.pid() + " is not alive");
         assertTrue(Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).contains("usleep"), "not our process");
         assertTrue(p.cgroupsPath().contains(id), p.cgroupsPath());
-        assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")), Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/ns/net")),
+        assertNotEquals(
+                Files.readSymbolicLink(Path.of("/proc/self/ns/net")),
+                Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/ns/net")),
                 "the container is in the host's network namespace");
-        String addr = CriNode.exec(List.of("nsenter", "-t", Long.toString(p.pid()), "-n", "ip", "-o", "-4", "addr", "show", "dev", "eth0"));
+        String addr = CriNode.exec(List.of(
+                "nsenter", "-t", Long.toString(p.pid()), "-n", "ip", "-o", "-4", "addr", "show", "dev", "eth0"));
         assertTrue(addr.contains("inet 10.244.78."), "no pod address on eth0 in the container's netns: " + addr);
         // pid=CONTAINER, as kubelet sets it: its own PID namespace, not the sandbox's
-        assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")), Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/ns/pid")));
+        assertNotEquals(
+                Files.readSymbolicLink(Path.of("/proc/self/ns/pid")),
+                Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/ns/pid")));
     }
 
     @Test
@@ -77,7 +85,9 @@ class CriRuntimeIT extends CriTest {
         ContainerProcess p = cri.process(id);
         Path counter = Path.of("/proc/" + p.pid() + "/root/tmp/n");
         awaitAdvancing(counter);
-        assertTrue(answersWithin(p.pid(), Duration.ofSeconds(5)), "httpd does not answer before the freeze: " + fetch(p.pid()));
+        assertTrue(
+                answersWithin(p.pid(), Duration.ofSeconds(5)),
+                "httpd does not answer before the freeze: " + fetch(p.pid()));
 
         CgroupFreezer freezer = cri.freezer(id);
         long t0 = System.nanoTime();
@@ -89,14 +99,19 @@ class CriRuntimeIT extends CriTest {
         Thread.sleep(300);
         assertEquals(before, Files.readString(counter), "the counter advanced while frozen");
         assertFalse(answers(p.pid()), "httpd answered while frozen");
-        assertEquals(ContainerState.CONTAINER_RUNNING, node.status(id).getState(), "CRI has no paused state: it still says RUNNING");
+        assertEquals(
+                ContainerState.CONTAINER_RUNNING,
+                node.status(id).getState(),
+                "CRI has no paused state: it still says RUNNING");
 
         t0 = System.nanoTime();
         freezer.thaw(Duration.ofSeconds(5));
         long thawMs = (System.nanoTime() - t0) / 1_000_000;
         assertFalse(freezer.frozen());
         awaitAdvancing(counter);
-        assertTrue(answersWithin(p.pid(), Duration.ofSeconds(5)), "httpd does not answer after the thaw: " + fetch(p.pid()));
+        assertTrue(
+                answersWithin(p.pid(), Duration.ofSeconds(5)),
+                "httpd does not answer after the thaw: " + fetch(p.pid()));
         System.out.printf("[faultline-sidecar-it] CRI freeze %d ms, thaw %d ms (%s)%n", freezeMs, thawMs, freezer);
     }
 
@@ -121,14 +136,18 @@ class CriRuntimeIT extends CriTest {
         assertTrue(cri.containers().stream().noneMatch(c -> c.id().equals(id)), "still listed after RemoveContainer");
         CriCallException gone = assertThrows(CriCallException.class, () -> cri.state(id));
         assertTrue(gone.notFound(), gone.getMessage());
-        assertTrue(gone.getMessage().startsWith(CriNode.ENDPOINT + ": CRI ContainerStatus failed: "), gone.getMessage());
-        System.out.printf("[faultline-sidecar-it] CRI StopContainer(timeout 1s) %d ms, RemoveContainer %d ms%n", stopMs, removeMs);
+        assertTrue(
+                gone.getMessage().startsWith(CriNode.ENDPOINT + ": CRI ContainerStatus failed: "), gone.getMessage());
+        System.out.printf(
+                "[faultline-sidecar-it] CRI StopContainer(timeout 1s) %d ms, RemoveContainer %d ms%n",
+                stopMs, removeMs);
     }
 
     @Test
     void detectionFindsTheSocketAndTheOverrideWins() {
         Path socket = Path.of(CriNode.ENDPOINT.substring("unix://".length()));
-        RuntimeEndpoints endpoints = new RuntimeEndpoints(List.of(Path.of("/nonexistent/containerd.sock"), socket), RuntimeEndpoints.PROBE_DEADLINE);
+        RuntimeEndpoints endpoints = new RuntimeEndpoints(
+                List.of(Path.of("/nonexistent/containerd.sock"), socket), RuntimeEndpoints.PROBE_DEADLINE);
         long t0 = System.nanoTime();
         RuntimeEndpoints.Detected found = endpoints.detect();
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -136,7 +155,8 @@ class CriRuntimeIT extends CriTest {
         assertTrue(found.runtime().startsWith("containerd "), found.runtime());
         assertEquals("cri " + CriNode.ENDPOINT + " (" + found.runtime() + ")", found.toString());
         // an explicit endpoint is used even when detection would pick another
-        RuntimeEndpoints.Detected explicit = new RuntimeEndpoints(List.of(), RuntimeEndpoints.PROBE_DEADLINE).resolve(CriNode.ENDPOINT, null);
+        RuntimeEndpoints.Detected explicit =
+                new RuntimeEndpoints(List.of(), RuntimeEndpoints.PROBE_DEADLINE).resolve(CriNode.ENDPOINT, null);
         assertEquals(RuntimeEndpoint.Kind.CRI, explicit.endpoint().kind());
         System.out.printf("[faultline-sidecar-it] detection of %s: %d ms%n", found, ms);
     }
@@ -146,7 +166,9 @@ class CriRuntimeIT extends CriTest {
         Path socket = Path.of(CriNode.ENDPOINT.substring("unix://".length()));
         // a socket file left by a runtime that is gone: bound, then closed
         Path stale = dir.resolve("containerd.sock");
-        ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(stale)).close();
+        ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                .bind(UnixDomainSocketAddress.of(stale))
+                .close();
         RuntimeEndpoints endpoints = new RuntimeEndpoints(List.of(stale, socket), Duration.ofMillis(500));
         RuntimeEndpointException e = assertThrows(RuntimeEndpointException.class, endpoints::detect);
         assertEquals("unix://" + stale, e.endpoint());
@@ -156,7 +178,8 @@ class CriRuntimeIT extends CriTest {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(silent));
             long t0 = System.nanoTime();
-            RuntimeEndpointException hung = assertThrows(RuntimeEndpointException.class,
+            RuntimeEndpointException hung = assertThrows(
+                    RuntimeEndpointException.class,
                     () -> new RuntimeEndpoints(List.of(silent, socket), Duration.ofMillis(500)).detect());
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals("unix://" + silent, hung.endpoint());
@@ -198,6 +221,7 @@ class CriRuntimeIT extends CriTest {
     }
 
     private static String fetch(long pid) {
-        return CriNode.exec(List.of("nsenter", "-t", Long.toString(pid), "-n", "curl", "-sS", "-m", "1", "http://127.0.0.1:8080/n"));
+        return CriNode.exec(List.of(
+                "nsenter", "-t", Long.toString(pid), "-n", "curl", "-sS", "-m", "1", "http://127.0.0.1:8080/n"));
     }
 }

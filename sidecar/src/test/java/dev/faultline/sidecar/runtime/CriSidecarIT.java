@@ -1,32 +1,27 @@
 package dev.faultline.sidecar.runtime;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.cri.CgroupFreezer;
-import dev.faultline.sidecar.runtime.cri.CriRuntime;
 import dev.faultline.sidecar.runtime.cri.v1.ContainerState;
 import dev.faultline.sidecar.runtime.cri.v1.ContainerStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.grpc.StatusRuntimeException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
-import dev.faultline.sidecar.experiment.journal.Journal;
-import io.grpc.StatusRuntimeException;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built sidecar jar, run as an operator runs it on a containerd node ({@code --runtime-endpoint}), against pods
@@ -40,7 +35,9 @@ class CriSidecarIT extends CriTest {
         all[1] = CriNode.ENDPOINT;
         System.arraycopy(args, 0, all, 2, args.length);
         Sidecar.Run r = sidecar.run(env, all);
-        System.out.printf("[faultline-sidecar-it] %s -> %d%n%s%n", String.join(" ", args), r.exitCode(), r.output().strip());
+        System.out.printf(
+                "[faultline-sidecar-it] %s -> %d%n%s%n",
+                String.join(" ", args), r.exitCode(), r.output().strip());
         return r;
     }
 
@@ -65,27 +62,37 @@ class CriSidecarIT extends CriTest {
         node.startContainer(web1, "app", CriRuntimeIT.TICKER);
         node.startContainer(node.runPod("shop", p + "-web-2", Map.of("app", "api")), "app", CriRuntimeIT.TICKER);
         node.startContainer(node.runPod("other", p + "-web-3", Map.of("app", "web")), "app", CriRuntimeIT.TICKER);
-        node.startContainer(node.runPod("kube-system", p + "-web-sys", Map.of("app", "web")), "app", CriRuntimeIT.TICKER);
+        node.startContainer(
+                node.runPod("kube-system", p + "-web-sys", Map.of("app", "web")), "app", CriRuntimeIT.TICKER);
         CriNode.Pod self = node.runPod("shop", p + "-web-self", Map.of("app", "web"));
         node.startContainer(self, "app", CriRuntimeIT.TICKER);
         Map<String, String> ownPod = Map.of("FAULTLINE_POD_UID", self.uid()); // as the DaemonSet's downward API sets it
 
         Sidecar.Run all = run(ownPod, "--dry-run", "kill", "re2:" + p + "-web");
         assertEquals(0, all.exitCode(), all.output());
-        assertTrue(all.output().contains("runtime=cri endpoint=" + CriNode.ENDPOINT), "the log names runtime and endpoint: " + all.output());
-        for (String hit : List.of("shop/" + p + "-web-1/app(", "shop/" + p + "-web-2/app(", "other/" + p + "-web-3/app("))
+        assertTrue(
+                all.output().contains("runtime=cri endpoint=" + CriNode.ENDPOINT),
+                "the log names runtime and endpoint: " + all.output());
+        for (String hit :
+                List.of("shop/" + p + "-web-1/app(", "shop/" + p + "-web-2/app(", "other/" + p + "-web-3/app("))
             assertTrue(all.output().contains(hit), hit + " not selected: " + all.output());
         assertFalse(all.output().contains(p + "-web-sys"), "kube-system selected without --namespace kube-system");
         assertFalse(all.output().contains(p + "-web-self"), "the sidecar's own pod selected");
         assertFalse(all.output().contains(web1.id().substring(0, 12)), "a sandbox selected");
 
-        String ns = run(ownPod, "--dry-run", "--namespace", "other", "kill", "re2:" + p).output();
+        String ns = run(ownPod, "--dry-run", "--namespace", "other", "kill", "re2:" + p)
+                .output();
         assertTrue(ns.contains("other/" + p + "-web-3/app(") && !ns.contains("shop/"), ns);
-        String label = run(ownPod, "--dry-run", "--label", "app=api", "kill", "re2:" + p).output();
-        assertTrue(label.contains("shop/" + p + "-web-2/app(") && !label.contains("-web-1/") && !label.contains("-web-3/"), label);
-        String sys = run(ownPod, "--dry-run", "--namespace", "kube-system", "kill", "re2:" + p).output();
+        String label = run(ownPod, "--dry-run", "--label", "app=api", "kill", "re2:" + p)
+                .output();
+        assertTrue(
+                label.contains("shop/" + p + "-web-2/app(") && !label.contains("-web-1/") && !label.contains("-web-3/"),
+                label);
+        String sys = run(ownPod, "--dry-run", "--namespace", "kube-system", "kill", "re2:" + p)
+                .output();
         assertTrue(sys.contains("kube-system/" + p + "-web-sys/app("), "kube-system when named: " + sys);
-        String exact = run(ownPod, "--dry-run", "stop", "shop/" + p + "-web-1/app").output();
+        String exact =
+                run(ownPod, "--dry-run", "stop", "shop/" + p + "-web-1/app").output();
         assertTrue(exact.contains("shop/" + p + "-web-1/app(") && !exact.contains("-web-2/"), exact);
         Sidecar.Run none = run(ownPod, "--dry-run", "kill", "shop/" + p + "-web-self/app");
         assertEquals(1, none.exitCode(), "our own pod by name is an empty selection: " + none.output());
@@ -100,7 +107,8 @@ class CriSidecarIT extends CriTest {
     @Test
     void randomCrashHitsExactlyOneMatchingPodAndNeverTheOnesThatAreNeverHit() throws Exception {
         String p = node.run;
-        String sys = node.startContainer(node.runPod("kube-system", p + "-web-sys", Map.of()), "app", CriRuntimeIT.TICKER);
+        String sys =
+                node.startContainer(node.runPod("kube-system", p + "-web-sys", Map.of()), "app", CriRuntimeIT.TICKER);
         CriNode.Pod self = node.runPod("shop", p + "-web-self", Map.of());
         String own = node.startContainer(self, "app", CriRuntimeIT.TICKER);
         Map<String, String> ownPod = Map.of("FAULTLINE_POD_UID", self.uid());
@@ -124,12 +132,24 @@ class CriSidecarIT extends CriTest {
             exited.clear();
             for (String id : candidates.keySet())
                 if (node.status(id).getState() == ContainerState.CONTAINER_EXITED) exited.add(id);
-            assertEquals(1, exited.size(), "round " + round + ": exactly one of " + candidates.values() + " hit: " + exited + "\n" + r.output());
-            assertEquals(ContainerState.CONTAINER_RUNNING, node.status(sys).getState(), "round " + round + ": kube-system hit without --namespace");
-            assertEquals(ContainerState.CONTAINER_RUNNING, node.status(own).getState(), "round " + round + ": the sidecar's own pod hit");
+            assertEquals(
+                    1,
+                    exited.size(),
+                    "round " + round + ": exactly one of " + candidates.values() + " hit: " + exited + "\n"
+                            + r.output());
+            assertEquals(
+                    ContainerState.CONTAINER_RUNNING,
+                    node.status(sys).getState(),
+                    "round " + round + ": kube-system hit without --namespace");
+            assertEquals(
+                    ContainerState.CONTAINER_RUNNING,
+                    node.status(own).getState(),
+                    "round " + round + ": the sidecar's own pod hit");
             String name = candidates.remove(exited.get(0));
             String logged = "containers=[" + name + "(" + exited.get(0).substring(0, 12) + ")]";
-            assertTrue(r.output().contains(logged), "the log names the one it hit and no other, " + logged + ": " + r.output());
+            assertTrue(
+                    r.output().contains(logged),
+                    "the log names the one it hit and no other, " + logged + ": " + r.output());
         }
     }
 
@@ -149,7 +169,8 @@ class CriSidecarIT extends CriTest {
         String stopped = ticker("shop", node.run + "-stop");
         String killed = ticker("shop", node.run + "-kill");
         String removed = ticker("shop", node.run + "-rm");
-        assertEquals(0, run("stop", "--time", "1", "shop/" + node.run + "-stop/app").exitCode());
+        assertEquals(
+                0, run("stop", "--time", "1", "shop/" + node.run + "-stop/app").exitCode());
         assertEquals(ContainerState.CONTAINER_EXITED, node.status(stopped).getState());
         assertEquals(0, run("kill", "shop/" + node.run + "-kill/app").exitCode());
         assertEquals(ContainerState.CONTAINER_EXITED, node.status(killed).getState());
@@ -175,7 +196,10 @@ class CriSidecarIT extends CriTest {
         Process p = start("pause", "--duration", "2s", "shop/" + node.run + "-pause/app");
         awaitFrozen(freezer, true, p);
         awaitAdvancing(counter, false);
-        assertEquals(ContainerState.CONTAINER_RUNNING, node.status(id).getState(), "CRI still reports RUNNING: it has no pause");
+        assertEquals(
+                ContainerState.CONTAINER_RUNNING,
+                node.status(id).getState(),
+                "CRI still reports RUNNING: it has no pause");
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "pause did not end");
         System.out.printf("[faultline-sidecar-it] pause 2s ended after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
@@ -197,7 +221,9 @@ class CriSidecarIT extends CriTest {
         assertTrue(freezer.frozen(), "frozen until something thaws it");
         assertEquals(1, watchdogsOf(freezer), "its watchdog outlives the sidecar");
         Sidecar.Run next = run("--dry-run", "kill", "re2:" + node.run + "-frozen"); // any start recovers first
-        assertTrue(next.output().contains("action=recover") && next.output().contains("kind=freeze verified=true"), next.output());
+        assertTrue(
+                next.output().contains("action=recover") && next.output().contains("kind=freeze verified=true"),
+                next.output());
         assertFalse(freezer.frozen(), "the next start did not thaw it");
         assertEquals(0, watchdogsOf(freezer), "the crashed sidecar's watchdog is stopped by the recovery");
         awaitAdvancing(Path.of("/proc/" + pid + "/root/tmp/n"), true);
@@ -215,9 +241,11 @@ class CriSidecarIT extends CriTest {
         long end = t0 + TimeUnit.SECONDS.toNanos(15); // the watchdog's deadline is the duration plus 2 s
         while (freezer.frozen() && System.nanoTime() < end) Thread.sleep(50);
         assertFalse(freezer.frozen(), "the watchdog did not thaw it");
-        System.out.printf("[faultline-sidecar-it] watchdog thawed %d ms after the SIGKILL%n", (System.nanoTime() - t0) / 1_000_000);
-        assertEquals(1, new Journal(sidecar.journal).pending().size(),
-                "the journal keeps it until a start verifies it");
+        System.out.printf(
+                "[faultline-sidecar-it] watchdog thawed %d ms after the SIGKILL%n",
+                (System.nanoTime() - t0) / 1_000_000);
+        assertEquals(
+                1, new Journal(sidecar.journal).pending().size(), "the journal keeps it until a start verifies it");
     }
 
     @Test
@@ -232,14 +260,19 @@ class CriSidecarIT extends CriTest {
             Thread.sleep(20);
             during = CriNode.exec(tc);
         }
-        assertTrue(during.contains("fa17:") && during.contains("rate 1Mbit"), "no rate qdisc in the pod's netns: " + during);
+        assertTrue(
+                during.contains("fa17:") && during.contains("rate 1Mbit"),
+                "no rate qdisc in the pod's netns: " + during);
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("via=nsenter"), out);
         assertFalse(out.contains("revert-failed"), out);
-        System.out.println("[faultline-sidecar-it] netem rate on a CRI pod: " + out.lines().filter(l -> l.contains("apply_ms=") || l.contains("revert_ms="))
-                .map(l -> l.replaceAll(".*((apply|revert)_ms=\\S+).*", "$1")).toList());
+        System.out.println("[faultline-sidecar-it] netem rate on a CRI pod: "
+                + out.lines()
+                        .filter(l -> l.contains("apply_ms=") || l.contains("revert_ms="))
+                        .map(l -> l.replaceAll(".*((apply|revert)_ms=\\S+).*", "$1"))
+                        .toList());
         assertFalse(CriNode.exec(tc).contains("fa17:"), "left after the revert: " + CriNode.exec(tc));
     }
 
@@ -250,7 +283,9 @@ class CriSidecarIT extends CriTest {
             server.bind(UnixDomainSocketAddress.of(silent));
             Sidecar.Run r = sidecar.run("--runtime-endpoint", "unix://" + silent, "--dry-run", "kill", "shop/web/app");
             assertNotEquals(0, r.exitCode(), r.output());
-            assertTrue(r.output().contains("error: unix://" + silent) && r.output().contains("no answer within"), r.output());
+            assertTrue(
+                    r.output().contains("error: unix://" + silent) && r.output().contains("no answer within"),
+                    r.output());
         }
     }
 
@@ -263,8 +298,13 @@ class CriSidecarIT extends CriTest {
     }
 
     private static long watchdogsOf(CgroupFreezer freezer) {
-        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
-                .map(c -> c.contains("faultline-watchdog") && c.contains(freezer.dir().toString())).orElse(false)).count();
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info()
+                        .commandLine()
+                        .map(c -> c.contains("faultline-watchdog")
+                                && c.contains(freezer.dir().toString()))
+                        .orElse(false))
+                .count();
     }
 
     private ContainerStatus awaitExited(String id) throws InterruptedException {
@@ -281,7 +321,8 @@ class CriSidecarIT extends CriTest {
     private static void awaitFrozen(CgroupFreezer f, boolean frozen, Process sidecar) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (f.frozen() != frozen) {
-            if (!sidecar.isAlive()) fail("sidecar ended: " + new String(sidecar.getInputStream().readAllBytes()));
+            if (!sidecar.isAlive())
+                fail("sidecar ended: " + new String(sidecar.getInputStream().readAllBytes()));
             if (System.nanoTime() > end) fail(f + " not " + (frozen ? "frozen" : "thawed"));
             Thread.sleep(10);
         }

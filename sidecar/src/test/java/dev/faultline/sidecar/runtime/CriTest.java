@@ -2,10 +2,9 @@ package dev.faultline.sidecar.runtime;
 
 import dev.faultline.sidecar.Sidecar;
 import dev.faultline.sidecar.runtime.cri.CriRuntime;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-
-import java.time.Duration;
 
 /**
  * What every CRI test starts from: the private containerd's node ({@link CriNode}: skipped with the reason when there

@@ -1,19 +1,14 @@
 package dev.faultline.sidecar.runtime;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import dev.faultline.sidecar.Sidecar;
 import dev.faultline.sidecar.experiment.journal.Journal;
-import dev.faultline.sidecar.runtime.cri.CriRuntime;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * The nsenter shell a network change keeps open in a CRI pod's namespace ({@code sh -s faultline-netns-shell PID}):
@@ -25,15 +20,20 @@ class NetnsShellLifeIT extends CriTest {
     @Test
     void oneShellWhileTheChangeIsInForceNoneOnceItIsRevertedWhileTheDaemonRunsOn() throws Exception {
         String pod = node.run + "-shell";
-        long pid = cri.process(node.startContainer(node.runPod("shop", pod, Map.of()), "app", CriRuntimeIT.TICKER)).pid();
+        long pid = cri.process(node.startContainer(node.runPod("shop", pod, Map.of()), "app", CriRuntimeIT.TICKER))
+                .pid();
         try (CriDaemon d = new CriDaemon(sidecar)) {
             for (int round = 0; round < 2; round++) { // a second change gets a shell of its own, and loses it too
                 int seen = d.log.size();
-                CompletableFuture<Object> run = CompletableFuture.supplyAsync(() -> invoke(d, "netem --duration 1s rate --rate 1mbit shop/" + pod + "/app"));
+                CompletableFuture<Object> run = CompletableFuture.supplyAsync(
+                        () -> invoke(d, "netem --duration 1s rate --rate 1mbit shop/" + pod + "/app"));
                 d.awaitLine(seen, "action=applied");
                 List<ProcessHandle> open = shellsIn(pid);
                 assertEquals(1, open.size(), "one shell while the change is in force: " + open);
-                assertEquals(d.process.pid(), open.get(0).parent().map(ProcessHandle::pid).orElse(-1L), "the daemon's own child");
+                assertEquals(
+                        d.process.pid(),
+                        open.get(0).parent().map(ProcessHandle::pid).orElse(-1L),
+                        "the daemon's own child");
                 run.get(20, TimeUnit.SECONDS);
                 d.awaitLine(seen, "action=reverted");
                 assertTrue(d.process.isAlive());
@@ -66,11 +66,13 @@ class NetnsShellLifeIT extends CriTest {
             assertFalse(open.get(0).isAlive(), "the shell outlived the SIGKILLed daemon");
             assertEquals(List.of(), shellsIn(pid));
             assertEquals(1, CriNetworkCrashIT.watchdogsOf(id).size(), "the watchdog outlives the daemon");
-            assertNotEquals(before, CriNetworkCrashIT.witness(pid), "still in force: only a watchdog or a start reverts it");
+            assertNotEquals(
+                    before, CriNetworkCrashIT.witness(pid), "still in force: only a watchdog or a start reverts it");
         } finally {
             d.close();
         }
-        Sidecar.Run next = sidecar.run("--runtime-endpoint", CriNode.ENDPOINT, "--dry-run", "kill", "shop/" + pod + "/app");
+        Sidecar.Run next =
+                sidecar.run("--runtime-endpoint", CriNode.ENDPOINT, "--dry-run", "kill", "shop/" + pod + "/app");
         assertTrue(next.output().contains("kind=network verified=true"), next.output());
         assertEquals(List.of(), new Journal(sidecar.journal).pending());
         assertEquals(before, CriNetworkCrashIT.witness(pid));
@@ -80,7 +82,9 @@ class NetnsShellLifeIT extends CriTest {
 
     private static Object invoke(CriDaemon d, String words) {
         try {
-            return d.connector.getMBeanServerConnection().invoke(d.name, "run", new Object[]{words}, new String[]{String.class.getName()});
+            return d.connector
+                    .getMBeanServerConnection()
+                    .invoke(d.name, "run", new Object[] {words}, new String[] {String.class.getName()});
         } catch (Exception e) {
             return e; // the SIGKILL case ends the call this way
         }
@@ -88,6 +92,8 @@ class NetnsShellLifeIT extends CriTest {
 
     /** Every netns shell into this process's namespace, whoever its parent is now. */
     static List<ProcessHandle> shellsIn(long pid) {
-        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").endsWith("faultline-netns-shell " + pid)).toList();
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").endsWith("faultline-netns-shell " + pid))
+                .toList();
     }
 }

@@ -4,8 +4,7 @@ import java.util.List;
 
 /** Valid sidecar commands that {@link dev.faultline.common.probe.HostileStrings} mutates: shared by the daemon's and the parsers' tests. */
 public final class HostileTemplates {
-    private HostileTemplates() {
-    }
+    private HostileTemplates() {}
 
     public static final List<String> TEMPLATES = List.of(
             "--dry-run kill --signal SIGTERM hello",

@@ -1,7 +1,6 @@
 package dev.faultline.sidecar.security;
 
 import dev.faultline.sidecar.Sidecar;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,13 +16,17 @@ final class RunningDaemon implements AutoCloseable {
 
     RunningDaemon(List<String> args) throws IOException {
         process = sidecar.start(args.toArray(String[]::new));
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) output.append(line).append('\n');
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "daemon-output");
+        Thread pump = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; )
+                            output.append(line).append('\n');
+                    } catch (IOException ignored) {
+                        // the process ended
+                    }
+                },
+                "daemon-output");
         pump.setDaemon(true);
         pump.start();
     }

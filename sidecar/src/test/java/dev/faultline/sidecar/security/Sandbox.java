@@ -45,7 +45,8 @@ final class Sandbox implements AutoCloseable {
      * unshare that forked it ends ({@code --kill-child}), so stopping the returned process stops it.
      */
     List<String> inside(List<String> argv) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, "unshare", "--pid", "--fork", "--kill-child", "--mount-proc"));
+        List<String> cmd = new ArrayList<>(
+                List.of("ip", "netns", "exec", netns, "unshare", "--pid", "--fork", "--kill-child", "--mount-proc"));
         cmd.addAll(argv);
         return cmd;
     }
@@ -55,7 +56,8 @@ final class Sandbox implements AutoCloseable {
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException(String.join(" ", cmd) + ": " + out);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0)
+            throw new IOException(String.join(" ", cmd) + ": " + out);
         return out;
     }
 

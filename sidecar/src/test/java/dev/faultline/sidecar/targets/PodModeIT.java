@@ -1,20 +1,18 @@
 package dev.faultline.sidecar.targets;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.sidecar.Sidecar;
 import dev.faultline.sidecar.runtime.docker.DockerHost;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Pod mode, without any engine socket: the sidecar inside a network namespace this test makes (as it would
@@ -33,7 +31,8 @@ class PodModeIT {
             System.out.println("[faultline-sidecar-it] SKIPPED: " + why);
             org.junit.jupiter.api.Assumptions.abort(why);
         }
-        DockerHost.exec(List.of("ip", "netns", "exec", ns, "ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth1"));
+        DockerHost.exec(List.of(
+                "ip", "netns", "exec", ns, "ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth1"));
         DockerHost.exec(List.of("ip", "netns", "exec", ns, "ip", "link", "set", "eth0", "up"));
     }
 
@@ -48,8 +47,17 @@ class PodModeIT {
     }
 
     Process inPod(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env", "DOCKER_HOST=unix:///nonexistent",
-                "FAULTLINE_JOURNAL=" + sidecar.journal, System.getProperty("java.home") + "/bin/java", "-jar", Sidecar.JAR));
+        List<String> cmd = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "env",
+                "DOCKER_HOST=unix:///nonexistent",
+                "FAULTLINE_JOURNAL=" + sidecar.journal,
+                System.getProperty("java.home") + "/bin/java",
+                "-jar",
+                Sidecar.JAR));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }

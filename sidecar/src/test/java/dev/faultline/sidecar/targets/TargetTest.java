@@ -1,10 +1,9 @@
 package dev.faultline.sidecar.targets;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The logs and the journal name each kind of target as they did when all three were container strings. */
 class TargetTest {
@@ -14,7 +13,8 @@ class TargetTest {
         assertEquals("sleep 300(pid:123)", new ProcessTarget(123, "sleep 300").toString());
         String longLine = "java -jar /app/app.jar --server.port=8080 --spring.profiles.active=prod --x=1";
         assertEquals(longLine.substring(0, 60) + "(pid:4194304)", new ProcessTarget(4194304, longLine).toString());
-        assertEquals("web(0123456789ab)", new ContainerTarget("0123456789abcdef", "web", "running", Map.of()).toString());
+        assertEquals(
+                "web(0123456789ab)", new ContainerTarget("0123456789abcdef", "web", "running", Map.of()).toString());
     }
 
     @Test

@@ -2,10 +2,15 @@ package dev.faultline.agent.bootstrap;
 
 import java.util.Locale;
 
-
 /** What a fault does. */
 public enum Action {
-    LATENCY, ERROR, HANG, THROTTLE, EXIT, HALT, STRESS;
+    LATENCY,
+    ERROR,
+    HANG,
+    THROTTLE,
+    EXIT,
+    HALT,
+    STRESS;
 
     public String word() {
         return name().toLowerCase(Locale.ROOT);

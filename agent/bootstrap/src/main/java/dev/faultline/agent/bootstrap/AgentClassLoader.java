@@ -10,9 +10,9 @@ import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.List;
 
 /**
  * The agent's own class loader (OpenTelemetry's {@code AgentClassLoader}, Elastic's {@code ShadedClassLoader}):

@@ -11,12 +11,13 @@ import java.lang.instrument.Instrumentation;
 public final class AgentInitializer {
     static final String STARTER = "dev.faultline.agent.AgentStarter";
 
-    private AgentInitializer() {
-    }
+    private AgentInitializer() {}
 
-    public static void start(String args, Instrumentation inst, boolean dynamic, String jarPath, String version) throws Exception {
+    public static void start(String args, Instrumentation inst, boolean dynamic, String jarPath, String version)
+            throws Exception {
         if (AgentInitializer.class.getClassLoader() != null) {
-            throw new IllegalStateException("the bootstrap part must be loaded by the boot loader, not " + AgentInitializer.class.getClassLoader());
+            throw new IllegalStateException("the bootstrap part must be loaded by the boot loader, not "
+                    + AgentInitializer.class.getClassLoader());
         }
         ClassLoader core = new AgentClassLoader(new File(jarPath));
         Class.forName(STARTER, true, core)

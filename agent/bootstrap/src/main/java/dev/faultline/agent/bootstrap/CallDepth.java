@@ -18,8 +18,7 @@ public final class CallDepth {
     boolean resolving;
     final boolean control = Exemption.isControlThread(Thread.currentThread().getName());
 
-    private CallDepth() {
-    }
+    private CallDepth() {}
 
     static CallDepth current() {
         return CURRENT.get();

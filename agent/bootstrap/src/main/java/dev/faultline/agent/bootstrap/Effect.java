@@ -4,7 +4,8 @@ package dev.faultline.agent.bootstrap;
  * What a fault does, with the values only that kind takes. Each kind names its action and writes its part of
  * the canonical form (between the selectors and the gates); the core's {@code Effects} owns its keys and checks.
  */
-public sealed interface Effect permits Effect.Latency, Effect.Failure, Effect.Hang, Effect.Throttle, Effect.ProcessEnd, Effect.Stress {
+public sealed interface Effect
+        permits Effect.Latency, Effect.Failure, Effect.Hang, Effect.Throttle, Effect.ProcessEnd, Effect.Stress {
     Action action();
 
     void appendCanonical(StringBuilder b);
@@ -29,7 +30,8 @@ public sealed interface Effect permits Effect.Latency, Effect.Failure, Effect.Ha
 
         public void appendCanonical(StringBuilder b) {
             if (exception != null) b.append(" exception=").append(exception);
-            if (message != null) b.append(" message=").append(message.indexOf(' ') >= 0 ? '"' + message + '"' : message);
+            if (message != null)
+                b.append(" message=").append(message.indexOf(' ') >= 0 ? '"' + message + '"' : message);
         }
     }
 

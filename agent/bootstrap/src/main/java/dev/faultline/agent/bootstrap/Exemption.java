@@ -2,7 +2,6 @@ package dev.faultline.agent.bootstrap;
 
 import java.util.Arrays;
 
-
 /**
  * The one exemption policy: the agent's own traffic and control threads are never faulted, so a 100 % error
  * rule cannot lock the operator out. Network hooks skip connections on the agent's listening ports (JMX,
@@ -13,8 +12,7 @@ import java.util.Arrays;
 public final class Exemption {
     private static volatile int[] ports = new int[0];
 
-    private Exemption() {
-    }
+    private Exemption() {}
 
     public static void exemptLocalPort(int port) {
         if (port <= 0) return;

@@ -1,6 +1,5 @@
 package dev.faultline.agent.bootstrap;
 
-
 import java.util.concurrent.atomic.LongAdder;
 
 /** Injections since start, in total and per action: what JMX and the metrics endpoint report. */
@@ -12,8 +11,7 @@ public final class FaultCounters {
         for (int i = 0; i < BY_ACTION.length; i++) BY_ACTION[i] = new LongAdder();
     }
 
-    private FaultCounters() {
-    }
+    private FaultCounters() {}
 
     public static void injected(Action action) {
         TOTAL.increment();

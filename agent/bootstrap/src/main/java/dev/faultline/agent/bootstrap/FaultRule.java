@@ -1,6 +1,5 @@
 package dev.faultline.agent.bootstrap;
 
-
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,7 +13,7 @@ public final class FaultRule {
     private final FaultSpec spec;
     private final long armedAtNanos;
     private final long startsAtNanos;
-    private final long expiresAtNanos;   // Long.MAX_VALUE relative sentinel handled by hasTtl
+    private final long expiresAtNanos; // Long.MAX_VALUE relative sentinel handled by hasTtl
     private final boolean hasTtl;
     private final long seed;
     // the spec's parts, read here once: a hooked call reads final fields of the rule, not the records behind them
@@ -43,7 +42,9 @@ public final class FaultRule {
         this.startsAtNanos = armedAtNanos + gates.afterNanos();
         this.hasTtl = gates.ttlNanos() > 0;
         this.expiresAtNanos = hasTtl ? armedAtNanos + gates.ttlNanos() : 0;
-        this.seed = gates.seed() != null ? gates.seed() : System.nanoTime() ^ Thread.currentThread().getId() * GOLDEN;
+        this.seed = gates.seed() != null
+                ? gates.seed()
+                : System.nanoTime() ^ Thread.currentThread().getId() * GOLDEN;
         this.every = gates.every();
         this.probability = gates.probability();
         this.limit = gates.limit();
@@ -52,7 +53,8 @@ public final class FaultRule {
         this.action = effect.action();
         this.delayNanos = effect instanceof Effect.Latency l ? l.delayNanos() : 0;
         this.jitterNanos = effect instanceof Effect.Latency l ? l.jitterNanos() : 0;
-        this.forNanos = effect instanceof Effect.Hang h ? h.forNanos() : effect instanceof Effect.Stress st ? st.forNanos() : 0;
+        this.forNanos =
+                effect instanceof Effect.Hang h ? h.forNanos() : effect instanceof Effect.Stress st ? st.forNanos() : 0;
         this.rateBytesPerSecond = effect instanceof Effect.Throttle t ? t.rateBytesPerSecond() : 0;
     }
 
@@ -173,10 +175,13 @@ public final class FaultRule {
     /** One line for list(): id, spec, injected count, expiry. */
     public String describe() {
         long now = System.nanoTime();
-        String expiry = hasTtl ? "expires in " + FaultSpec.formatDuration(Math.max(0, expiresAtNanos - now) / 1_000_000 * 1_000_000)
+        String expiry = hasTtl
+                ? "expires in " + FaultSpec.formatDuration(Math.max(0, expiresAtNanos - now) / 1_000_000 * 1_000_000)
                 : "no expiry";
         String limitText = limit > 0 ? "/" + limit : "";
-        String pending = now - startsAtNanos < 0 ? ", starts in " + FaultSpec.formatDuration((startsAtNanos - now) / 1_000_000 * 1_000_000) : "";
+        String pending = now - startsAtNanos < 0
+                ? ", starts in " + FaultSpec.formatDuration((startsAtNanos - now) / 1_000_000 * 1_000_000)
+                : "";
         return id + "  " + spec.canonical() + "  injected=" + injected.get() + limitText + "  matched=" + matched.get()
                 + "  " + expiry + pending;
     }

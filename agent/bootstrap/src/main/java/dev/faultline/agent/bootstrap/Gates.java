@@ -3,11 +3,11 @@ package dev.faultline.agent.bootstrap;
 /** Which of the matching calls are injected, and when the fault acts: {@link FaultRule} keeps their live state. */
 public record Gates(
         double probability,
-        long every,                // 0 = every matching call
-        long limit,                // 0 = unlimited
+        long every, // 0 = every matching call
+        long limit, // 0 = unlimited
         long afterNanos,
-        long ttlNanos,             // 0 = no expiry
-        Long seed) {               // null = fresh randomness
+        long ttlNanos, // 0 = no expiry
+        Long seed) { // null = fresh randomness
 
     void appendCanonical(StringBuilder b) {
         if (probability < 1.0) b.append(" probability=").append(probability);

@@ -2,8 +2,7 @@ package dev.faultline.agent.bootstrap;
 
 /** {@code *} and {@code ?} globs, case-insensitive, without regex or allocation (it runs on hook paths). */
 public final class Glob {
-    private Glob() {
-    }
+    private Glob() {}
 
     /** @param pattern already lower case */
     public static boolean matches(String pattern, String text) {

@@ -1,6 +1,5 @@
 package dev.faultline.agent.bootstrap;
 
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketAddress;
@@ -16,8 +15,7 @@ public final class Hooks {
     /** The armed rules: replaced whole, never changed in place (one volatile write per arm or disarm). */
     static volatile RuleTable table = RuleTable.EMPTY;
 
-    private Hooks() {
-    }
+    private Hooks() {}
 
     /**
      * What the hooks see from now on: {@code change} applied to the current table, written back with one volatile
@@ -41,7 +39,9 @@ public final class Hooks {
 
     public static void socketRead(InetAddress peer, int peerPort, int localPort, int timeoutMillis) throws IOException {
         FaultRule[] rules = table.read;
-        if (rules != null) NetworkInjector.transfer(rules, NetworkInjector.READ, peer, peerPort, localPort, timeoutMillis * 1_000_000L);
+        if (rules != null)
+            NetworkInjector.transfer(
+                    rules, NetworkInjector.READ, peer, peerPort, localPort, timeoutMillis * 1_000_000L);
     }
 
     public static void socketReadDone(InetAddress peer, int peerPort, int localPort, long bytes) {

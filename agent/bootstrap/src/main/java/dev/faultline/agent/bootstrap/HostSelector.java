@@ -3,8 +3,8 @@ package dev.faultline.agent.bootstrap;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Locale;
 import java.net.UnknownHostException;
+import java.util.Locale;
 
 /**
  * {@code host=}: a glob over a host name or IP literal ({@code *.internal}, {@code 10.0.*}) or a CIDR block
@@ -13,8 +13,8 @@ import java.net.UnknownHostException;
  */
 public final class HostSelector {
     private final String text;
-    private final String glob;      // lower case, null for CIDR
-    private final byte[] network;   // CIDR network bytes, null for a glob
+    private final String glob; // lower case, null for CIDR
+    private final byte[] network; // CIDR network bytes, null for a glob
     private final int prefixBits;
 
     private HostSelector(String text, String glob, byte[] network, int prefixBits) {
@@ -109,7 +109,10 @@ public final class HostSelector {
     private boolean inNetwork(InetAddress address) {
         if (network.length == 4 && address instanceof Inet4Address) {
             int bits = address.hashCode(); // Inet4Address.hashCode() is its address: no allocation on this path
-            int net = ((network[0] & 0xff) << 24) | ((network[1] & 0xff) << 16) | ((network[2] & 0xff) << 8) | (network[3] & 0xff);
+            int net = ((network[0] & 0xff) << 24)
+                    | ((network[1] & 0xff) << 16)
+                    | ((network[2] & 0xff) << 8)
+                    | (network[3] & 0xff);
             int mask = prefixBits == 0 ? 0 : -1 << (32 - prefixBits);
             return (bits & mask) == (net & mask);
         }

@@ -9,10 +9,10 @@ import java.util.function.Consumer;
  */
 public final class InternalErrors {
     private static final AtomicLong COUNT = new AtomicLong();
-    private static volatile Consumer<Throwable> sink = t -> System.err.println("[faultline] internal error on a hook path: " + t);
+    private static volatile Consumer<Throwable> sink =
+            t -> System.err.println("[faultline] internal error on a hook path: " + t);
 
-    private InternalErrors() {
-    }
+    private InternalErrors() {}
 
     /** Set once by the core at start: where the first internal error is reported. */
     public static void sink(Consumer<Throwable> errorSink) {

@@ -6,8 +6,7 @@ package dev.faultline.agent.bootstrap;
  * thread's {@link CallDepth}, and the rule's lock-free gate.
  */
 public final class MethodHooks {
-    private MethodHooks() {
-    }
+    private MethodHooks() {}
 
     /** @return a token for {@link #exit}: the thread's depth counters if a rule's depth was raised, else null */
     public static Object enter(int slot, Class<?> owner) throws Throwable {

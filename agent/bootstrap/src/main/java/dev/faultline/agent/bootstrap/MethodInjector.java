@@ -1,8 +1,8 @@
 package dev.faultline.agent.bootstrap;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Arrays;
 
 /**
  * What an armed {@code on=method} fault does at a call: its slot, its gate, and the exception it makes.
@@ -62,7 +62,7 @@ public final class MethodInjector {
                 depth[slot]--; // the method ends here: its exit advice will not run
                 throw injected;
             }
-            default -> { }
+            default -> {}
         }
         return d;
     }

@@ -1,6 +1,5 @@
 package dev.faultline.agent.bootstrap;
 
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -19,28 +18,31 @@ final class NetworkInjector {
     static final int READ = 0;
     static final int WRITE = 1;
 
-    private NetworkInjector() {
-    }
+    private NetworkInjector() {}
 
     static void connect(FaultRule[] rules, SocketAddress remote, long timeoutNanos) throws IOException {
         for (FaultRule rule : rules) {
             if (!decide(rule, remote, 0)) continue;
             switch (rule.action()) {
                 case LATENCY -> Pause.delay(rule, rule.delayNanos());
-                case ERROR -> throw error(rule, new ConnectException(rule.exceptions().messageOr("Connection refused")));
+                case ERROR ->
+                    throw error(rule, new ConnectException(rule.exceptions().messageOr("Connection refused")));
                 case HANG -> hang(rule, timeoutNanos, "Connect timed out");
-                default -> { }
+                default -> {}
             }
         }
     }
 
-    static void transfer(FaultRule[] rules, int direction, InetAddress peer, int peerPort, int localPort, long timeoutNanos) throws IOException {
+    static void transfer(
+            FaultRule[] rules, int direction, InetAddress peer, int peerPort, int localPort, long timeoutNanos)
+            throws IOException {
         for (FaultRule rule : rules) {
             if (decide(rule, peer, peerPort, localPort)) inject(rule, direction, timeoutNanos);
         }
     }
 
-    static void transfer(FaultRule[] rules, int direction, SocketAddress remote, SocketAddress local, long timeoutNanos) throws IOException {
+    static void transfer(FaultRule[] rules, int direction, SocketAddress remote, SocketAddress local, long timeoutNanos)
+            throws IOException {
         int localPort = local instanceof InetSocketAddress l ? l.getPort() : 0;
         for (FaultRule rule : rules) {
             if (decide(rule, remote, localPort)) inject(rule, direction, timeoutNanos);
@@ -82,7 +84,10 @@ final class NetworkInjector {
             switch (rule.action()) {
                 case LATENCY -> Pause.delay(rule, rule.delayNanos());
                 case ERROR -> {
-                    IOException e = error(rule, new UnknownHostException(rule.exceptions().messageOr(host + ": Name or service not known")));
+                    IOException e = error(
+                            rule,
+                            new UnknownHostException(
+                                    rule.exceptions().messageOr(host + ": Name or service not known")));
                     if (e instanceof UnknownHostException unknown) throw unknown;
                     throw Sneaky.<RuntimeException>raise(e); // another IOException: only with force=true, as asked
                 }
@@ -91,7 +96,7 @@ final class NetworkInjector {
                         throw new UnknownHostException(host + ": Temporary failure in name resolution");
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
     }
@@ -99,16 +104,19 @@ final class NetworkInjector {
     private static void inject(FaultRule rule, int direction, long timeoutNanos) throws IOException {
         switch (rule.action()) {
             case LATENCY -> Pause.delay(rule, rule.delayNanos());
-            case ERROR -> throw error(rule, new SocketException(rule.exceptions().messageOr("Connection reset")));
+            case ERROR ->
+                throw error(rule, new SocketException(rule.exceptions().messageOr("Connection reset")));
             case HANG -> hang(rule, timeoutNanos, direction == READ ? "Read timed out" : "Write timed out");
-            default -> { }
+            default -> {}
         }
     }
 
     /** Blocks until the socket's own timeout (or for=) would fire, then fails as that timeout would. */
     private static void hang(FaultRule rule, long socketTimeoutNanos, String timeoutMessage) throws IOException {
         long forNanos = rule.forNanos();
-        long bound = socketTimeoutNanos > 0 && (forNanos == 0 || socketTimeoutNanos < forNanos) ? socketTimeoutNanos : forNanos;
+        long bound = socketTimeoutNanos > 0 && (forNanos == 0 || socketTimeoutNanos < forNanos)
+                ? socketTimeoutNanos
+                : forNanos;
         if (Pause.hold(rule, bound)) throw new SocketTimeoutException(timeoutMessage);
         // the fault was removed, expired, or the thread interrupted: let the call proceed as it would have
     }
@@ -124,7 +132,9 @@ final class NetworkInjector {
         try {
             Where where = rule.where();
             if (!(remote instanceof InetSocketAddress r)) return false;
-            if (where.port() != null && !where.port().contains(r.getPort()) && !where.port().contains(localPort)) return false;
+            if (where.port() != null
+                    && !where.port().contains(r.getPort())
+                    && !where.port().contains(localPort)) return false;
             if (where.host() != null && !where.host().matches(r)) return false;
             return !Exemption.isExempt(localPort) && rule.fire();
         } catch (Throwable t) {
@@ -136,7 +146,9 @@ final class NetworkInjector {
     private static boolean decide(FaultRule rule, InetAddress peer, int peerPort, int localPort) {
         try {
             Where where = rule.where();
-            if (where.port() != null && !where.port().contains(peerPort) && !where.port().contains(localPort)) return false;
+            if (where.port() != null
+                    && !where.port().contains(peerPort)
+                    && !where.port().contains(localPort)) return false;
             if (where.host() != null && !where.host().matches(peer, null)) return false;
             return !Exemption.isExempt(localPort) && rule.fire();
         } catch (Throwable t) {
@@ -152,5 +164,4 @@ final class NetworkInjector {
             throw (T) t;
         }
     }
-
 }

@@ -9,8 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class Pause {
     private static final long HOLD_SLICE_NANOS = 20_000_000L;
 
-    private Pause() {
-    }
+    private Pause() {}
 
     /**
      * Latency and throttle: the full delay, unless the fault is removed, cleared or expires meanwhile (then the
@@ -39,7 +38,9 @@ public final class Pause {
         while (true) {
             long now = System.nanoTime();
             if (nanos > 0 && now - start >= nanos) return true;
-            if (!rule.isActive() || rule.isExpired(now) || Thread.currentThread().isInterrupted()) return false;
+            if (!rule.isActive()
+                    || rule.isExpired(now)
+                    || Thread.currentThread().isInterrupted()) return false;
             long slice = nanos > 0 ? Math.min(HOLD_SLICE_NANOS, start + nanos - now) : HOLD_SLICE_NANOS;
             LockSupport.parkNanos(Math.min(slice, rule.remainingNanos(now)));
         }

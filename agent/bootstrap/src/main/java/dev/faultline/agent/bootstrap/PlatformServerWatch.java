@@ -1,9 +1,9 @@
 package dev.faultline.agent.bootstrap;
 
+import java.util.function.Consumer;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerBuilder;
 import javax.management.MBeanServerDelegate;
-import java.util.function.Consumer;
 
 /**
  * Tells the agent when the platform MBean server is created, so that it registers its MBeans there only once someone
@@ -17,8 +17,7 @@ public final class PlatformServerWatch extends MBeanServerBuilder {
     private static volatile Consumer<MBeanServer> listener;
 
     /** Instantiated by JMX. */
-    public PlatformServerWatch() {
-    }
+    public PlatformServerWatch() {}
 
     /**
      * Watches for the platform server's creation; false when another builder is set (an application server's own),
@@ -48,7 +47,8 @@ public final class PlatformServerWatch extends MBeanServerBuilder {
 
     /** Whether this creation is {@code ManagementFactory.getPlatformMBeanServer()}'s (its first call). */
     private static boolean forPlatform() {
-        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f ->
-                f.getClassName().equals("java.lang.management.ManagementFactory") && f.getMethodName().equals("getPlatformMBeanServer")));
+        return StackWalker.getInstance()
+                .walk(frames -> frames.anyMatch(f -> f.getClassName().equals("java.lang.management.ManagementFactory")
+                        && f.getMethodName().equals("getPlatformMBeanServer")));
     }
 }

@@ -16,8 +16,14 @@ public final class RuleTable {
     final FaultRule[] dns;
     final MethodInjector[] methods;
 
-    public RuleTable(FaultRule[] connect, FaultRule[] read, FaultRule[] readThrottle, FaultRule[] write, FaultRule[] writeThrottle,
-                     FaultRule[] dns, MethodInjector[] methods) {
+    public RuleTable(
+            FaultRule[] connect,
+            FaultRule[] read,
+            FaultRule[] readThrottle,
+            FaultRule[] write,
+            FaultRule[] writeThrottle,
+            FaultRule[] dns,
+            MethodInjector[] methods) {
         this.connect = connect;
         this.read = read;
         this.readThrottle = readThrottle;
@@ -33,8 +39,13 @@ public final class RuleTable {
     }
 
     /** The same method slots with these network rules (null for none). */
-    public RuleTable withNetwork(FaultRule[] connect, FaultRule[] read, FaultRule[] readThrottle, FaultRule[] write,
-                                 FaultRule[] writeThrottle, FaultRule[] dns) {
+    public RuleTable withNetwork(
+            FaultRule[] connect,
+            FaultRule[] read,
+            FaultRule[] readThrottle,
+            FaultRule[] write,
+            FaultRule[] writeThrottle,
+            FaultRule[] dns) {
         return new RuleTable(connect, read, readThrottle, write, writeThrottle, dns, methods);
     }
 

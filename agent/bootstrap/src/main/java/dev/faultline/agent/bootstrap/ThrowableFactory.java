@@ -1,6 +1,5 @@
 package dev.faultline.agent.bootstrap;
 
-
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 
@@ -13,7 +12,8 @@ public final class ThrowableFactory {
     private final Constructor<? extends Throwable> noArgs;
     private final String message;
 
-    private ThrowableFactory(Constructor<? extends Throwable> withMessage, Constructor<? extends Throwable> noArgs, String message) {
+    private ThrowableFactory(
+            Constructor<? extends Throwable> withMessage, Constructor<? extends Throwable> noArgs, String message) {
         this.withMessage = withMessage;
         this.noArgs = noArgs;
         this.message = message;
@@ -79,7 +79,12 @@ public final class ThrowableFactory {
             if (withMessage != null) return withMessage.newInstance(messageOr(hookDefaultMessage));
             return noArgs.newInstance();
         } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
-            return new IllegalStateException("faultline: could not create " + (withMessage != null ? withMessage : noArgs).getDeclaringClass().getName(), e);
+            return new IllegalStateException(
+                    "faultline: could not create "
+                            + (withMessage != null ? withMessage : noArgs)
+                                    .getDeclaringClass()
+                                    .getName(),
+                    e);
         }
     }
 }

@@ -5,7 +5,6 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,6 +23,7 @@ import java.util.stream.Collectors;
 public final class AttachCli {
     /** Set by the agent in the JVM it runs in (FaultlineAgent.STARTED_PROPERTY), to its version. */
     static final String STARTED_PROPERTY = "dev.faultline.agent.started";
+
     static final String USAGE = """
             usage: java -jar faultline-agent.jar list
                    java -jar faultline-agent.jar attach <pid|name> [key=value,...]
@@ -32,8 +32,7 @@ public final class AttachCli {
                        options are the -javaagent ones, e.g. jmx.port=9010,metrics.port=9404
               (a JDK 21+ target warns about dynamically loaded agents unless started with -XX:+EnableDynamicAgentLoading)""";
 
-    private AttachCli() {
-    }
+    private AttachCli() {}
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
@@ -52,7 +51,8 @@ public final class AttachCli {
                     return usage(err, "unknown command '" + args[0] + "'");
             }
         } catch (NoClassDefFoundError e) {
-            err.println("faultline: this Java runtime has no attach API (module jdk.attach); run the command with a JDK's java");
+            err.println(
+                    "faultline: this Java runtime has no attach API (module jdk.attach); run the command with a JDK's java");
             return 1;
         }
     }
@@ -88,14 +88,17 @@ public final class AttachCli {
         } else {
             String needle = target.toLowerCase(Locale.ROOT);
             List<VirtualMachineDescriptor> hits = VirtualMachine.list().stream()
-                    .filter(d -> !d.id().equals(self) && d.displayName().toLowerCase(Locale.ROOT).contains(needle))
+                    .filter(d -> !d.id().equals(self)
+                            && d.displayName().toLowerCase(Locale.ROOT).contains(needle))
                     .collect(Collectors.toList());
             if (hits.isEmpty()) {
-                err.println("faultline: no JVM whose name contains '" + target + "' (see: java -jar faultline-agent.jar list)");
+                err.println("faultline: no JVM whose name contains '" + target
+                        + "' (see: java -jar faultline-agent.jar list)");
                 return 1;
             }
             if (hits.size() > 1) {
-                err.println("faultline: '" + target + "' is ambiguous, it matches " + hits.size() + " JVMs; give a pid or a longer name:");
+                err.println("faultline: '" + target + "' is ambiguous, it matches " + hits.size()
+                        + " JVMs; give a pid or a longer name:");
                 hits.forEach(d -> err.println("  " + d.id() + "\t" + d.displayName()));
                 return 1;
             }
@@ -103,7 +106,11 @@ public final class AttachCli {
         }
         File jar;
         try {
-            jar = new File(AttachCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            jar = new File(AttachCli.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException | RuntimeException e) {
             err.println("faultline: cannot tell where the agent jar is: " + e);
             return 1;
@@ -116,7 +123,8 @@ public final class AttachCli {
         try {
             vm = VirtualMachine.attach(pid);
         } catch (AttachNotSupportedException | IOException e) {
-            err.println("faultline: cannot attach to " + pid + " (not a JVM, another user's, or started with -XX:+DisableAttachMechanism): " + e.getMessage());
+            err.println("faultline: cannot attach to " + pid
+                    + " (not a JVM, another user's, or started with -XX:+DisableAttachMechanism): " + e.getMessage());
             return 1;
         }
         try {
@@ -128,7 +136,8 @@ public final class AttachCli {
             try {
                 vm.loadAgent(jar.getAbsolutePath(), options.isEmpty() ? null : options);
             } catch (AgentInitializationException e) {
-                err.println("faultline: the agent failed to start in " + pid + " (code " + e.returnValue() + "); see that JVM's stderr");
+                err.println("faultline: the agent failed to start in " + pid + " (code " + e.returnValue()
+                        + "); see that JVM's stderr");
                 return 1;
             } catch (AgentLoadException e) {
                 err.println("faultline: " + pid + " could not load the agent: " + e.getMessage());
@@ -136,10 +145,12 @@ public final class AttachCli {
             }
             String started = startedVersion(vm);
             if (started == null) {
-                err.println("faultline: the agent was loaded into " + pid + " but did not start; see that JVM's stderr (bad option?)");
+                err.println("faultline: the agent was loaded into " + pid
+                        + " but did not start; see that JVM's stderr (bad option?)");
                 return 1;
             }
-            out.println("faultline agent " + started + " loaded into " + pid + (options.isEmpty() ? "" : " with " + options));
+            out.println("faultline agent " + started + " loaded into " + pid
+                    + (options.isEmpty() ? "" : " with " + options));
             return 0;
         } catch (IOException e) {
             err.println("faultline: attach to " + pid + " failed: " + e.getMessage());

@@ -1,8 +1,8 @@
 package dev.faultline.agent.fault;
 
 import dev.faultline.agent.bootstrap.FaultRule;
-import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.bootstrap.FaultSpec;
+import dev.faultline.agent.bootstrap.ThrowableFactory;
 
 /**
  * A family of faults (network hooks, method faults, process faults). The registry validates a spec with

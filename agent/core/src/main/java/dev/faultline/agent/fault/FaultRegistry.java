@@ -1,26 +1,25 @@
 package dev.faultline.agent.fault;
 
 import dev.faultline.agent.bootstrap.FaultRule;
-import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.bootstrap.FaultSpec;
+import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.spec.SpecException;
 import dev.faultline.agent.spec.SpecParser;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The armed faults: arm, disarm, expire. The control plane (JMX, faults file) goes through here only. */
 public final class FaultRegistry {
@@ -103,9 +102,13 @@ public final class FaultRegistry {
      */
     public String arm(String text) {
         FaultSpec spec = SpecParser.parse(text);
-        FaultHandler handler = handlers.stream().filter(h -> h.accepts(spec)).findFirst()
+        FaultHandler handler = handlers.stream()
+                .filter(h -> h.accepts(spec))
+                .findFirst()
                 .orElseThrow(() -> new SpecException(spec.action().word()
-                        + (spec.where().hook() != null ? " on=" + spec.where().hook().word() : "") + ": not supported by this agent"));
+                        + (spec.where().hook() != null
+                                ? " on=" + spec.where().hook().word()
+                                : "") + ": not supported by this agent"));
         ThrowableFactory exceptions = handler.prepare(spec);
         awaitHooks();
         String id = "f" + ids.incrementAndGet();
@@ -131,7 +134,9 @@ public final class FaultRegistry {
         try {
             e.installed = true;
             if (!e.removed) {
-                e.expiry = spec.gates().ttlNanos() > 0 ? expiry.schedule(() -> expire(id), spec.gates().ttlNanos(), TimeUnit.NANOSECONDS) : null;
+                e.expiry = spec.gates().ttlNanos() > 0
+                        ? expiry.schedule(() -> expire(id), spec.gates().ttlNanos(), TimeUnit.NANOSECONDS)
+                        : null;
                 log.info("armed {}: {}", id, spec.canonical());
                 listeners.forEach(l -> l.armed(e.rule));
                 return id;
@@ -160,13 +165,15 @@ public final class FaultRegistry {
         if (installer == null) return;
         hooksInstaller = null;
         // a thread of our own: it is exempt from faults, and the arming thread (often an RMI one) only waits
-        Thread t = new Thread(() -> {
-            try {
-                installer.run();
-            } finally {
-                hooksInstalled.countDown();
-            }
-        }, "faultline-install");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        installer.run();
+                    } finally {
+                        hooksInstalled.countDown();
+                    }
+                },
+                "faultline-install");
         t.setDaemon(true);
         t.start();
     }

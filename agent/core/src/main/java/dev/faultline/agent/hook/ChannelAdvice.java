@@ -1,18 +1,16 @@
 package dev.faultline.agent.hook;
 
 import dev.faultline.agent.bootstrap.Hooks;
-import net.bytebuddy.asm.Advice;
-
-import java.net.SocketAddress;
 import java.io.IOException;
+import java.net.SocketAddress;
+import net.bytebuddy.asm.Advice;
 
 /**
  * Advice inlined into {@code sun.nio.ch.SocketChannelImpl}: NIO clients and servers (JDK HttpClient, Netty,
  * the JDK HttpServer …) and the blocking socket adaptor of a channel.
  */
 public final class ChannelAdvice {
-    private ChannelAdvice() {
-    }
+    private ChannelAdvice() {}
 
     /** {@code connect(SocketAddress)}: non-blocking or blocking without a timeout of its own. */
     public static final class Connect {
@@ -25,7 +23,8 @@ public final class ChannelAdvice {
     /** {@code blockingConnect(SocketAddress, long nanos)}: the socket adaptor's timed connect. */
     public static final class TimedConnect {
         @Advice.OnMethodEnter
-        static void enter(@Advice.Argument(0) SocketAddress remote, @Advice.Argument(1) long timeoutNanos) throws IOException {
+        static void enter(@Advice.Argument(0) SocketAddress remote, @Advice.Argument(1) long timeoutNanos)
+                throws IOException {
             Hooks.channelConnect(remote, timeoutNanos);
         }
     }
@@ -33,14 +32,18 @@ public final class ChannelAdvice {
     /** {@code read(ByteBuffer)} and {@code read(ByteBuffer[], int, int)}. */
     public static final class Read {
         @Advice.OnMethodEnter
-        static void enter(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                          @Advice.FieldValue("localAddress") SocketAddress local) throws IOException {
+        static void enter(
+                @Advice.FieldValue("remoteAddress") SocketAddress remote,
+                @Advice.FieldValue("localAddress") SocketAddress local)
+                throws IOException {
             Hooks.channelRead(remote, local, 0);
         }
 
         @Advice.OnMethodExit
-        static void exit(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                         @Advice.FieldValue("localAddress") SocketAddress local, @Advice.Return long bytes) {
+        static void exit(
+                @Advice.FieldValue("remoteAddress") SocketAddress remote,
+                @Advice.FieldValue("localAddress") SocketAddress local,
+                @Advice.Return long bytes) {
             Hooks.channelReadDone(remote, local, bytes);
         }
     }
@@ -48,14 +51,19 @@ public final class ChannelAdvice {
     /** {@code blockingRead(byte[], int, int, long nanos)}: the socket adaptor's input stream. */
     public static final class TimedRead {
         @Advice.OnMethodEnter
-        static void enter(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                          @Advice.FieldValue("localAddress") SocketAddress local, @Advice.Argument(3) long timeoutNanos) throws IOException {
+        static void enter(
+                @Advice.FieldValue("remoteAddress") SocketAddress remote,
+                @Advice.FieldValue("localAddress") SocketAddress local,
+                @Advice.Argument(3) long timeoutNanos)
+                throws IOException {
             Hooks.channelRead(remote, local, timeoutNanos);
         }
 
         @Advice.OnMethodExit
-        static void exit(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                         @Advice.FieldValue("localAddress") SocketAddress local, @Advice.Return int bytes) {
+        static void exit(
+                @Advice.FieldValue("remoteAddress") SocketAddress remote,
+                @Advice.FieldValue("localAddress") SocketAddress local,
+                @Advice.Return int bytes) {
             Hooks.channelReadDone(remote, local, bytes);
         }
     }
@@ -63,14 +71,18 @@ public final class ChannelAdvice {
     /** {@code write(ByteBuffer)} and {@code write(ByteBuffer[], int, int)}. */
     public static final class Write {
         @Advice.OnMethodEnter
-        static void enter(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                          @Advice.FieldValue("localAddress") SocketAddress local) throws IOException {
+        static void enter(
+                @Advice.FieldValue("remoteAddress") SocketAddress remote,
+                @Advice.FieldValue("localAddress") SocketAddress local)
+                throws IOException {
             Hooks.channelWrite(remote, local);
         }
 
         @Advice.OnMethodExit
-        static void exit(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                         @Advice.FieldValue("localAddress") SocketAddress local, @Advice.Return long bytes) {
+        static void exit(
+                @Advice.FieldValue("remoteAddress") SocketAddress remote,
+                @Advice.FieldValue("localAddress") SocketAddress local,
+                @Advice.Return long bytes) {
             Hooks.channelWriteDone(remote, local, bytes);
         }
     }
@@ -78,14 +90,18 @@ public final class ChannelAdvice {
     /** {@code blockingWriteFully(byte[], int, int)}: the socket adaptor's output stream. */
     public static final class WriteFully {
         @Advice.OnMethodEnter
-        static void enter(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                          @Advice.FieldValue("localAddress") SocketAddress local) throws IOException {
+        static void enter(
+                @Advice.FieldValue("remoteAddress") SocketAddress remote,
+                @Advice.FieldValue("localAddress") SocketAddress local)
+                throws IOException {
             Hooks.channelWrite(remote, local);
         }
 
         @Advice.OnMethodExit
-        static void exit(@Advice.FieldValue("remoteAddress") SocketAddress remote,
-                         @Advice.FieldValue("localAddress") SocketAddress local, @Advice.Argument(2) int length) {
+        static void exit(
+                @Advice.FieldValue("remoteAddress") SocketAddress remote,
+                @Advice.FieldValue("localAddress") SocketAddress local,
+                @Advice.Argument(2) int length) {
             Hooks.channelWriteDone(remote, local, length);
         }
     }

@@ -1,14 +1,13 @@
 package dev.faultline.agent.hook;
 
-import dev.faultline.agent.bootstrap.Hooks;
-import dev.faultline.agent.spec.SpecException;
-import dev.faultline.agent.fault.FaultHandler;
-import dev.faultline.agent.bootstrap.FaultRule;
-import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.bootstrap.Action;
+import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.FaultSpec;
 import dev.faultline.agent.bootstrap.Hook;
-
+import dev.faultline.agent.bootstrap.Hooks;
+import dev.faultline.agent.bootstrap.ThrowableFactory;
+import dev.faultline.agent.fault.FaultHandler;
+import dev.faultline.agent.spec.SpecException;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -28,7 +27,8 @@ public final class NetworkFaults implements FaultHandler {
     @Override
     public ThrowableFactory prepare(FaultSpec spec) {
         Class<?> declared = spec.where().hook() == Hook.DNS ? UnknownHostException.class : IOException.class;
-        return SpecException.refusing(() -> ThrowableFactory.forSpec(spec, ClassLoader.getSystemClassLoader(), declared));
+        return SpecException.refusing(
+                () -> ThrowableFactory.forSpec(spec, ClassLoader.getSystemClassLoader(), declared));
     }
 
     @Override
@@ -54,8 +54,12 @@ public final class NetworkFaults implements FaultHandler {
     }
 
     private void publish() {
-        FaultRule[] connect = select(Hook.CONNECT, false), read = select(Hook.READ, false), readThrottle = select(Hook.READ, true),
-                write = select(Hook.WRITE, false), writeThrottle = select(Hook.WRITE, true), dns = select(Hook.DNS, false);
+        FaultRule[] connect = select(Hook.CONNECT, false),
+                read = select(Hook.READ, false),
+                readThrottle = select(Hook.READ, true),
+                write = select(Hook.WRITE, false),
+                writeThrottle = select(Hook.WRITE, true),
+                dns = select(Hook.DNS, false);
         Hooks.publish(table -> table.withNetwork(connect, read, readThrottle, write, writeThrottle, dns));
     }
 

@@ -1,29 +1,28 @@
 package dev.faultline.agent.hook;
 
-import dev.faultline.agent.instrument.Installer;
-import dev.faultline.agent.bootstrap.Hooks;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.faultline.agent.bootstrap.Hooks;
+import dev.faultline.agent.instrument.Installer;
 import java.lang.instrument.Instrumentation;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Installs the network hooks once, on the first {@code add()} (FaultRegistry), into the JDK classes every TCP client
@@ -34,8 +33,7 @@ public final class NetworkInstrumentation {
     private static final AtomicInteger TRANSFORMED = new AtomicInteger();
     private static final AtomicInteger ERRORS = new AtomicInteger();
 
-    private NetworkInstrumentation() {
-    }
+    private NetworkInstrumentation() {}
 
     public static int transformedClasses() {
         return TRANSFORMED.get();
@@ -47,30 +45,64 @@ public final class NetworkInstrumentation {
 
     public static void install(Instrumentation inst, ClassFileLocator adviceBytes) {
         openJavaBaseToHooks(inst);
-        AgentBuilder.Transformer socket = (builder, type, loader, module, pd) -> builder
-                .visit(advice(SocketAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(SocketAddress.class, int.class))))
-                .visit(advice(SocketAdvice.Read.class, adviceBytes, named("read").and(takesArguments(byte[].class, int.class, int.class))))
-                .visit(advice(SocketAdvice.Write.class, adviceBytes, named("write").and(takesArguments(byte[].class, int.class, int.class))));
-        AgentBuilder.Transformer channel = (builder, type, loader, module, pd) -> builder
-                .visit(advice(ChannelAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(SocketAddress.class))))
-                .visit(advice(ChannelAdvice.TimedConnect.class, adviceBytes, named("blockingConnect").and(takesArguments(SocketAddress.class, long.class))))
-                .visit(advice(ChannelAdvice.Read.class, adviceBytes, named("read").and(takesArguments(ByteBuffer.class).or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
-                .visit(advice(ChannelAdvice.TimedRead.class, adviceBytes, named("blockingRead").and(takesArguments(byte[].class, int.class, int.class, long.class))))
-                .visit(advice(ChannelAdvice.Write.class, adviceBytes, named("write").and(takesArguments(ByteBuffer.class).or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
-                .visit(advice(ChannelAdvice.WriteFully.class, adviceBytes, named("blockingWriteFully").and(takesArguments(byte[].class, int.class, int.class))));
-        AgentBuilder.Transformer resolve = (builder, type, loader, module, pd) -> builder
-                .visit(advice(ResolveAdvice.class, adviceBytes, named("getAllByName").and(isStatic()).and(takesArguments(String.class))));
+        AgentBuilder.Transformer socket = (builder, type, loader, module, pd) -> builder.visit(advice(
+                        SocketAdvice.Connect.class,
+                        adviceBytes,
+                        named("connect").and(takesArguments(SocketAddress.class, int.class))))
+                .visit(advice(
+                        SocketAdvice.Read.class,
+                        adviceBytes,
+                        named("read").and(takesArguments(byte[].class, int.class, int.class))))
+                .visit(advice(
+                        SocketAdvice.Write.class,
+                        adviceBytes,
+                        named("write").and(takesArguments(byte[].class, int.class, int.class))));
+        AgentBuilder.Transformer channel = (builder, type, loader, module, pd) -> builder.visit(advice(
+                        ChannelAdvice.Connect.class,
+                        adviceBytes,
+                        named("connect").and(takesArguments(SocketAddress.class))))
+                .visit(advice(
+                        ChannelAdvice.TimedConnect.class,
+                        adviceBytes,
+                        named("blockingConnect").and(takesArguments(SocketAddress.class, long.class))))
+                .visit(advice(
+                        ChannelAdvice.Read.class,
+                        adviceBytes,
+                        named("read")
+                                .and(takesArguments(ByteBuffer.class)
+                                        .or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
+                .visit(advice(
+                        ChannelAdvice.TimedRead.class,
+                        adviceBytes,
+                        named("blockingRead").and(takesArguments(byte[].class, int.class, int.class, long.class))))
+                .visit(advice(
+                        ChannelAdvice.Write.class,
+                        adviceBytes,
+                        named("write")
+                                .and(takesArguments(ByteBuffer.class)
+                                        .or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
+                .visit(advice(
+                        ChannelAdvice.WriteFully.class,
+                        adviceBytes,
+                        named("blockingWriteFully").and(takesArguments(byte[].class, int.class, int.class))));
+        AgentBuilder.Transformer resolve = (builder, type, loader, module, pd) -> builder.visit(advice(
+                ResolveAdvice.class,
+                adviceBytes,
+                named("getAllByName").and(isStatic()).and(takesArguments(String.class))));
 
         Installer.recipe(new CountingListener())
-                .type(named("sun.nio.ch.NioSocketImpl")).transform(socket)
-                .type(named("sun.nio.ch.SocketChannelImpl")).transform(channel)
-                .type(named("java.net.InetAddress")).transform(resolve)
+                .type(named("sun.nio.ch.NioSocketImpl"))
+                .transform(socket)
+                .type(named("sun.nio.ch.SocketChannelImpl"))
+                .transform(channel)
+                .type(named("java.net.InetAddress"))
+                .transform(resolve)
                 .installOn(inst);
         log.debug("network hooks installed in {} classes ({} errors)", TRANSFORMED.get(), ERRORS.get());
     }
 
-    private static AsmVisitorWrapper advice(Class<?> adviceClass, ClassFileLocator locator,
-                                                              ElementMatcher<? super MethodDescription> on) {
+    private static AsmVisitorWrapper advice(
+            Class<?> adviceClass, ClassFileLocator locator, ElementMatcher<? super MethodDescription> on) {
         return Advice.to(adviceClass, locator).on(on);
     }
 
@@ -85,13 +117,14 @@ public final class NetworkInstrumentation {
 
     private static final class CountingListener extends AgentBuilder.Listener.Adapter {
         @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-                                     boolean loaded, DynamicType dynamicType) {
+        public void onTransformation(
+                TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
             TRANSFORMED.incrementAndGet();
         }
 
         @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
+        public void onError(
+                String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
             ERRORS.incrementAndGet();
             log.error("could not install the network hook into {}; that hook stays inactive", typeName, throwable);
         }

@@ -1,8 +1,8 @@
 package dev.faultline.agent.instrument;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
-
 import static net.bytebuddy.matcher.ElementMatchers.none;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * The one {@link AgentBuilder} recipe of the agent, for the network hooks and every method rule alike: advice
@@ -12,11 +12,12 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
  * is only what is matched, the listener, and for method rules the discovery of candidate classes.
  */
 public final class Installer {
-    private Installer() {
-    }
+    private Installer() {}
 
     public static AgentBuilder recipe(AgentBuilder.Listener listener) {
-        return recipe(listener, AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE,
+        return recipe(
+                listener,
+                AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE,
                 AgentBuilder.RedefinitionStrategy.BatchAllocator.ForTotal.INSTANCE);
     }
 
@@ -24,8 +25,10 @@ public final class Installer {
      * {@code discovery}: which loaded classes are candidates for retransformation (all of them by default);
      * {@code batches}: how many are swapped per safepoint (all at once by default).
      */
-    public static AgentBuilder recipe(AgentBuilder.Listener listener, AgentBuilder.RedefinitionStrategy.DiscoveryStrategy discovery,
-                                      AgentBuilder.RedefinitionStrategy.BatchAllocator batches) {
+    public static AgentBuilder recipe(
+            AgentBuilder.Listener listener,
+            AgentBuilder.RedefinitionStrategy.DiscoveryStrategy discovery,
+            AgentBuilder.RedefinitionStrategy.BatchAllocator batches) {
         return new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)

@@ -1,11 +1,11 @@
 package dev.faultline.agent.jmx;
 
 import dev.faultline.agent.bootstrap.FaultCounters;
-import dev.faultline.agent.fault.FaultRegistry;
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.InternalErrors;
-import dev.faultline.agent.method.MethodFaults;
+import dev.faultline.agent.fault.FaultRegistry;
 import dev.faultline.agent.hook.NetworkInstrumentation;
+import dev.faultline.agent.method.MethodFaults;
 import dev.faultline.agent.spec.SpecException;
 
 /** The Agent MBean: the control plane's only door into the registry. */

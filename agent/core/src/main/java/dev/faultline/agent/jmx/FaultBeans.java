@@ -1,15 +1,14 @@
 package dev.faultline.agent.jmx;
 
-import dev.faultline.agent.bootstrap.FaultCounters;
-import dev.faultline.agent.fault.FaultRegistry;
-import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.Action;
+import dev.faultline.agent.bootstrap.FaultCounters;
+import dev.faultline.agent.bootstrap.FaultRule;
+import dev.faultline.agent.fault.FaultRegistry;
+import dev.faultline.common.jmx.ControlPlane;
+import javax.management.NotCompliantMBeanException;
+import javax.management.StandardMBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.faultline.common.jmx.ControlPlane;
-import javax.management.StandardMBean;
-import javax.management.NotCompliantMBeanException;
 
 /**
  * Registers the Agent MBean, one MBean per action, and one per armed fault (removed when it is disarmed), in the
@@ -45,10 +44,21 @@ public final class FaultBeans implements FaultRegistry.Listener {
     @Override
     public void armed(FaultRule rule) {
         FaultMBean bean = new FaultMBean() {
-            public String getId() { return rule.id(); }
-            public String getSpec() { return rule.spec().canonical(); }
-            public long getInjected() { return rule.injectedCount(); }
-            public long getMatched() { return rule.matchedCount(); }
+            public String getId() {
+                return rule.id();
+            }
+
+            public String getSpec() {
+                return rule.spec().canonical();
+            }
+
+            public long getInjected() {
+                return rule.injectedCount();
+            }
+
+            public long getMatched() {
+                return rule.matchedCount();
+            }
         };
         try {
             server.register(name(rule), () -> standard(bean, FaultMBean.class));
@@ -67,7 +77,9 @@ public final class FaultBeans implements FaultRegistry.Listener {
     }
 
     private static String name(FaultRule rule) {
-        String on = rule.where().hook() == null ? "process" : rule.where().hook().word();
-        return "dev.faultline:type=Fault,id=" + rule.id() + ",action=" + rule.action().word() + ",on=" + on;
+        String on =
+                rule.where().hook() == null ? "process" : rule.where().hook().word();
+        return "dev.faultline:type=Fault,id=" + rule.id() + ",action="
+                + rule.action().word() + ",on=" + on;
     }
 }

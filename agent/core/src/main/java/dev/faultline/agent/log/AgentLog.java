@@ -1,5 +1,8 @@
 package dev.faultline.agent.log;
 
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
@@ -8,10 +11,6 @@ import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.helpers.NOPMDCAdapter;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
-
-import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * The agent's own slf4j provider (relocated with slf4j, so the service's logging never sees it), in place of
@@ -28,7 +27,9 @@ public final class AgentLog implements SLF4JServiceProvider, ILoggerFactory {
 
     /** The {@code log.level=} option: trace, debug, info, warn, error or off (checked by the option parser). */
     public static void level(String level) {
-        threshold = level.equalsIgnoreCase("off") ? OFF : Level.valueOf(level.toUpperCase(Locale.ROOT)).toInt();
+        threshold = level.equalsIgnoreCase("off")
+                ? OFF
+                : Level.valueOf(level.toUpperCase(Locale.ROOT)).toInt();
     }
 
     static boolean enabled(Level level) {
@@ -61,6 +62,5 @@ public final class AgentLog implements SLF4JServiceProvider, ILoggerFactory {
     }
 
     @Override
-    public void initialize() {
-    }
+    public void initialize() {}
 }

@@ -1,12 +1,11 @@
 package dev.faultline.agent.log;
 
+import java.io.PrintStream;
+import java.util.TimeZone;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
-
-import java.io.PrintStream;
-import java.util.TimeZone;
 
 /** One named logger of {@link AgentLog}: formats a line and prints it to the stderr of the moment. */
 final class AgentLogger extends LegacyAbstractLogger {
@@ -52,7 +51,11 @@ final class AgentLogger extends LegacyAbstractLogger {
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable t) {
         StringBuilder line = new StringBuilder(96);
         clock(System.currentTimeMillis(), line);
-        line.append(' ').append(level.name()).append(' ').append(shortName).append(" - ")
+        line.append(' ')
+                .append(level.name())
+                .append(' ')
+                .append(shortName)
+                .append(" - ")
                 .append(MessageFormatter.basicArrayFormat(pattern, args));
         PrintStream err = System.err; // looked up per line, as slf4j-simple's System.err choice does
         synchronized (err) {

@@ -10,8 +10,7 @@ import net.bytebuddy.asm.Advice;
  * made in its class loader. Nothing here suppresses exceptions: an injected one must reach the caller.
  */
 final class MethodAdvice {
-    private MethodAdvice() {
-    }
+    private MethodAdvice() {}
 
     @Advice.OnMethodEnter
     static Object enter(@RuleSlot int slot, @Advice.Origin Class<?> owner) throws Throwable {

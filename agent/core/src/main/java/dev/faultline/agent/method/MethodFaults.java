@@ -1,18 +1,31 @@
 package dev.faultline.agent.method;
 
+import dev.faultline.agent.bootstrap.Action;
 import dev.faultline.agent.bootstrap.Effect;
-import dev.faultline.agent.instrument.Installer;
+import dev.faultline.agent.bootstrap.FaultRule;
+import dev.faultline.agent.bootstrap.FaultSpec;
+import dev.faultline.agent.bootstrap.Hook;
 import dev.faultline.agent.bootstrap.Hooks;
 import dev.faultline.agent.bootstrap.MethodHooks;
 import dev.faultline.agent.bootstrap.MethodInjector;
-import dev.faultline.agent.fault.FaultHandler;
-import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
-import dev.faultline.agent.bootstrap.Action;
-import dev.faultline.agent.bootstrap.FaultSpec;
-import dev.faultline.agent.bootstrap.Hook;
+import dev.faultline.agent.fault.FaultHandler;
+import dev.faultline.agent.instrument.Installer;
 import dev.faultline.agent.spec.SpecException;
 import dev.faultline.agent.spec.SpecParser;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -21,21 +34,6 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.HashSet;
-
 
 /**
  * {@code on=method} faults. A rule gets its own Byte Buddy transformer: installing it retransforms the loaded
@@ -52,6 +50,7 @@ public final class MethodFaults implements FaultHandler {
      * switch) with it. In batches of this size each stop is a few milliseconds.
      */
     static final int BATCH = 50;
+
     private static final AgentBuilder.RedefinitionStrategy.BatchAllocator BATCHES =
             AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(BATCH);
 
@@ -81,16 +80,19 @@ public final class MethodFaults implements FaultHandler {
         MethodSelector byName = new MethodSelector(spec, null);
         String refused = byName.protectedPackage();
         if (refused != null) {
-            throw new SpecException("class=" + spec.where().classPattern() + ": " + refused + "* is never instrumented: it is the JDK core"
-                    + " the hook runs on or the JMX/RMI path that removes faults (a rule there could lock the operator out)");
+            throw new SpecException(
+                    "class=" + spec.where().classPattern() + ": " + refused
+                            + "* is never instrumented: it is the JDK core"
+                            + " the hook runs on or the JMX/RMI path that removes faults (a rule there could lock the operator out)");
         }
         List<Class<?>> matched = scan(byName);
         String literal = byName.literalClassName();
         if (literal != null && matched.stream().noneMatch(c -> c.getName().equals(literal))) {
             Class<?> loaded = load(literal);
             if (loaded == null) {
-                throw new SpecException("class=" + spec.where().classPattern() + ": no class " + literal
-                        + " is loaded or loadable from the system class loader; to wait for classes not loaded yet, use a glob (*)");
+                throw new SpecException(
+                        "class=" + spec.where().classPattern() + ": no class " + literal
+                                + " is loaded or loadable from the system class loader; to wait for classes not loaded yet, use a glob (*)");
             }
             if (byName.matches(loaded) && !matched.contains(loaded)) matched.add(loaded);
         }
@@ -104,15 +106,20 @@ public final class MethodFaults implements FaultHandler {
             }
         }
         if (!matched.isEmpty() && named.isEmpty() && !unreadable) {
-            throw new SpecException("method=" + spec.where().methodPattern() + ": no method of " + describe(matched, spec) + " is named like that");
+            throw new SpecException("method=" + spec.where().methodPattern() + ": no method of "
+                    + describe(matched, spec) + " is named like that");
         }
 
         ThrowableFactory factory;
         Set<String> checkedNames = null;
         if (spec.effect() instanceof Effect.Failure failure && failure.exception() != null) {
-            ClassLoader loader = named.isEmpty() ? (matched.isEmpty() ? ClassLoader.getSystemClassLoader() : matched.get(0).getClassLoader())
+            ClassLoader loader = named.isEmpty()
+                    ? (matched.isEmpty()
+                            ? ClassLoader.getSystemClassLoader()
+                            : matched.get(0).getClassLoader())
                     : named.get(0).getDeclaringClass().getClassLoader();
-            factory = SpecException.refusing(() -> ThrowableFactory.forSpec(spec, loader, Throwable.class)); // existence, Throwable, constructor
+            factory = SpecException.refusing(
+                    () -> ThrowableFactory.forSpec(spec, loader, Throwable.class)); // existence, Throwable, constructor
             Class<?> type = exceptionClass(failure.exception(), loader);
             boolean checked = !RuntimeException.class.isAssignableFrom(type) && !Error.class.isAssignableFrom(type);
             if (checked && !spec.force()) {
@@ -149,8 +156,12 @@ public final class MethodFaults implements FaultHandler {
                 throw new SpecException("class=" + rule.where().classPattern() + ": could not instrument: " + e);
             }
             armed.put(rule, mr);
-            log.info("{}: {} loaded class(es) instrumented for class={} method={}{}", rule.id(), mr.transformedTypes.get(),
-                    rule.where().classPattern(), rule.where().methodPattern(),
+            log.info(
+                    "{}: {} loaded class(es) instrumented for class={} method={}{}",
+                    rule.id(),
+                    mr.transformedTypes.get(),
+                    rule.where().classPattern(),
+                    rule.where().methodPattern(),
                     mr.transformErrors.get() > 0 ? " (" + mr.transformErrors.get() + " classes failed)" : "");
         } finally {
             lock.unlock();
@@ -166,12 +177,19 @@ public final class MethodFaults implements FaultHandler {
             publish(mr.slot, null); // injections stop now; the restore below removes the advice itself
             AtomicInteger failed = new AtomicInteger();
             if (mr.transformer != null) {
-                mr.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION, discovery(mr.selector), BATCHES,
+                mr.transformer.reset(
+                        inst,
+                        AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
+                        discovery(mr.selector),
+                        BATCHES,
                         new RestoreListener(failed));
             }
             if (failed.get() > 0) {
                 quarantined.add(mr.slot);
-                log.warn("{}: {} batch(es) of classes could not be restored to their original bytes; their advice stays, inert", rule.id(), failed.get());
+                log.warn(
+                        "{}: {} batch(es) of classes could not be restored to their original bytes; their advice stays, inert",
+                        rule.id(),
+                        failed.get());
             }
         } finally {
             lock.unlock();
@@ -182,7 +200,10 @@ public final class MethodFaults implements FaultHandler {
     public int transformedTypes(String ruleId) {
         lock.lock();
         try {
-            return armed.values().stream().filter(m -> m.rule.id().equals(ruleId)).mapToInt(m -> m.transformedTypes.get()).sum();
+            return armed.values().stream()
+                    .filter(m -> m.rule.id().equals(ruleId))
+                    .mapToInt(m -> m.transformedTypes.get())
+                    .sum();
         } finally {
             lock.unlock();
         }
@@ -215,7 +236,9 @@ public final class MethodFaults implements FaultHandler {
     }
 
     private static Class<?> load(String name) {
-        for (ClassLoader loader : new ClassLoader[]{ClassLoader.getSystemClassLoader(), Thread.currentThread().getContextClassLoader()}) {
+        for (ClassLoader loader : new ClassLoader[] {
+            ClassLoader.getSystemClassLoader(), Thread.currentThread().getContextClassLoader()
+        }) {
             try {
                 return Class.forName(name, false, loader);
             } catch (ClassNotFoundException | LinkageError | SecurityException e) {
@@ -234,7 +257,10 @@ public final class MethodFaults implements FaultHandler {
     }
 
     private static String describe(List<Class<?>> matched, FaultSpec spec) {
-        return matched.size() == 1 ? matched.get(0).getName() : matched.size() + " loaded classes matching class=" + spec.where().classPattern();
+        return matched.size() == 1
+                ? matched.get(0).getName()
+                : matched.size() + " loaded classes matching class="
+                        + spec.where().classPattern();
     }
 
     private int freeSlot() {
@@ -260,7 +286,9 @@ public final class MethodFaults implements FaultHandler {
      * inside an instrumented method. Called by the agent's hook installer.
      */
     public void warmUp() {
-        FaultRule rule = new FaultRule("warm-up", SpecParser.parse("error on=method class=warm.Up method=up every=2 ttl=1m"),
+        FaultRule rule = new FaultRule(
+                "warm-up",
+                SpecParser.parse("error on=method class=warm.Up method=up every=2 ttl=1m"),
                 ThrowableFactory.forSpec(SpecParser.parse("error on=method class=warm.Up method=up"), null));
         MethodRule mr = new MethodRule(0, rule, new MethodSelector(rule.spec(), null));
         try {
@@ -284,16 +312,22 @@ public final class MethodFaults implements FaultHandler {
         }
 
         @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
+        public void onTransformation(
+                TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
             rule.transformedTypes.incrementAndGet();
             log.debug("{}: instrumented {}", rule.rule.id(), type.getName());
         }
 
         @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
+        public void onError(
+                String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
             rule.transformErrors.incrementAndGet();
             TRANSFORM_ERRORS.incrementAndGet();
-            log.warn("{}: could not instrument {}; that class is left alone: {}", rule.rule.id(), typeName, throwable.toString());
+            log.warn(
+                    "{}: could not instrument {}; that class is left alone: {}",
+                    rule.rule.id(),
+                    typeName,
+                    throwable.toString());
         }
     }
 
@@ -305,18 +339,17 @@ public final class MethodFaults implements FaultHandler {
         }
 
         @Override
-        public void onBatch(int index, List<Class<?>> batch, List<Class<?>> types) {
-        }
+        public void onBatch(int index, List<Class<?>> batch, List<Class<?>> types) {}
 
         @Override
-        public Iterable<? extends List<Class<?>>> onError(int index, List<Class<?>> batch, Throwable throwable, List<Class<?>> types) {
+        public Iterable<? extends List<Class<?>>> onError(
+                int index, List<Class<?>> batch, Throwable throwable, List<Class<?>> types) {
             failed.incrementAndGet();
             log.error("could not restore {} class(es) to their original bytes", batch.size(), throwable);
             return Collections.emptyList();
         }
 
         @Override
-        public void onComplete(int amount, List<Class<?>> types, Map<List<Class<?>>, Throwable> failures) {
-        }
+        public void onComplete(int amount, List<Class<?>> types, Map<List<Class<?>>, Throwable> failures) {}
     }
 }

@@ -2,9 +2,8 @@ package dev.faultline.agent.method;
 
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.MethodInjector;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-
 import java.util.concurrent.atomic.AtomicInteger;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 /**
  * One armed {@code on=method} fault as the core sees it: its selector and transformer, beside the

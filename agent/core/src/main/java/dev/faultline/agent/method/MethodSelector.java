@@ -2,12 +2,6 @@ package dev.faultline.agent.method;
 
 import dev.faultline.agent.bootstrap.FaultSpec;
 import dev.faultline.agent.bootstrap.Glob;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
-
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
@@ -16,6 +10,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code class=} and {@code method=} of a method rule, applied the same way to loaded classes (reflection,
@@ -31,12 +30,26 @@ final class MethodSelector {
      * its ttl, or recurse into itself. A glob such as {@code *} skips these packages; a pattern inside one is refused.
      */
     static final List<String> PROTECTED_PACKAGES = List.of(
-            "java.lang.", "java.util.concurrent.atomic.", "java.util.concurrent.locks.", "jdk.internal.misc.",
-            "jdk.internal.reflect.", "jdk.internal.vm.", "jdk.internal.loader.", "jdk.internal.access.", "sun.misc.",
-            "sun.reflect.", "java.security.", "sun.security.", "javax.management.", "com.sun.jmx.", "java.rmi.",
-            "javax.rmi.", "sun.rmi.", "com.sun.proxy.");
+            "java.lang.",
+            "java.util.concurrent.atomic.",
+            "java.util.concurrent.locks.",
+            "jdk.internal.misc.",
+            "jdk.internal.reflect.",
+            "jdk.internal.vm.",
+            "jdk.internal.loader.",
+            "jdk.internal.access.",
+            "sun.misc.",
+            "sun.reflect.",
+            "java.security.",
+            "sun.security.",
+            "javax.management.",
+            "com.sun.jmx.",
+            "java.rmi.",
+            "javax.rmi.",
+            "sun.rmi.",
+            "com.sun.proxy.");
 
-    final String classPattern;   // as written, with its '+'
+    final String classPattern; // as written, with its '+'
     private final String classGlob; // lower case, without '+'
     final boolean subtypes;
     private final String methodGlob;
@@ -83,7 +96,11 @@ final class MethodSelector {
     // ---- loaded classes (reflection) ----
 
     boolean matches(Class<?> c) {
-        if (c.isArray() || c.isPrimitive() || c.isSynthetic() || c.isHidden() || isOffLimits(c.getName(), c.getClassLoader())) return false;
+        if (c.isArray()
+                || c.isPrimitive()
+                || c.isSynthetic()
+                || c.isHidden()
+                || isOffLimits(c.getName(), c.getClassLoader())) return false;
         if (!subtypes) return Glob.matches(classGlob, c.getName());
         Deque<Class<?>> todo = new ArrayDeque<>();
         Set<Class<?>> seen = new HashSet<>();
@@ -134,7 +151,8 @@ final class MethodSelector {
         ElementMatcher<MethodDescription> methods = methodMatcher();
         return (type, loader, module, redefined, pd) -> {
             try {
-                if (type.isArray() || type.isPrimitive() || type.isSynthetic() || isOffLimits(type.getName(), loader)) return false;
+                if (type.isArray() || type.isPrimitive() || type.isSynthetic() || isOffLimits(type.getName(), loader))
+                    return false;
                 if (subtypes ? !hasSuperTypeNamedLike(type) : !Glob.matches(classGlob, type.getName())) return false;
             } catch (RuntimeException | LinkageError e) {
                 return false; // a super type that cannot be resolved: not ours to instrument

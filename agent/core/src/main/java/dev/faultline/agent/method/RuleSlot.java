@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Binds the slot of the armed method rule into {@link MethodAdvice} as an int constant. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
-@interface RuleSlot {
-}
+@interface RuleSlot {}

@@ -1,7 +1,6 @@
 package dev.faultline.agent.metrics;
 
 import dev.faultline.common.PrometheusEndpoint;
-
 import java.io.IOException;
 
 /** The agent's Prometheus endpoint on {@code metrics.port}: what the exporter's collector reads from our MBeans. */
@@ -33,8 +32,7 @@ public final class MetricsEndpoint {
                 type: GAUGE
             """;
 
-    private MetricsEndpoint() {
-    }
+    private MetricsEndpoint() {}
 
     public static PrometheusEndpoint start(String host, int port) throws IOException {
         return PrometheusEndpoint.start(host, port, CONFIG, "faultline-metrics");

@@ -2,7 +2,6 @@ package dev.faultline.agent.process;
 
 import dev.faultline.agent.bootstrap.Effect;
 import dev.faultline.agent.bootstrap.FaultRule;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.faultline.agent.process;
 
-import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.Effect;
+import dev.faultline.agent.bootstrap.FaultRule;
 
 /** {@code exit code=N} (System.exit: shutdown hooks run) and {@code halt code=N} (Runtime.halt: a crash, they don't). */
 final class ProcessEnd extends ProcessFault {

@@ -1,10 +1,9 @@
 package dev.faultline.agent.process;
 
 import dev.faultline.agent.bootstrap.FaultRule;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.locks.LockSupport;
 
 /** One armed process fault and the {@code faultline-} thread that carries it out. */
 abstract class ProcessFault {
@@ -19,20 +18,25 @@ abstract class ProcessFault {
     }
 
     final void start(Runnable onDone) {
-        Thread t = new Thread(() -> {
-            try {
-                if (!waitUntil(rule.startsAtNanos())) return;
-                if (!rule.fire()) {
-                    log.info("{}: its gate did not fire (probability={}); nothing done", rule.id(), rule.spec().gates().probability());
-                    return;
-                }
-                act();
-            } catch (Throwable e) {
-                log.error("{}: process fault failed", rule.id(), e);
-            } finally {
-                onDone.run();
-            }
-        }, "faultline-" + rule.spec().action().word() + "-" + rule.id());
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        if (!waitUntil(rule.startsAtNanos())) return;
+                        if (!rule.fire()) {
+                            log.info(
+                                    "{}: its gate did not fire (probability={}); nothing done",
+                                    rule.id(),
+                                    rule.spec().gates().probability());
+                            return;
+                        }
+                        act();
+                    } catch (Throwable e) {
+                        log.error("{}: process fault failed", rule.id(), e);
+                    } finally {
+                        onDone.run();
+                    }
+                },
+                "faultline-" + rule.spec().action().word() + "-" + rule.id());
         t.setDaemon(true);
         thread = t;
         t.start();

@@ -1,20 +1,19 @@
 package dev.faultline.agent.process;
 
-import dev.faultline.agent.bootstrap.Gates;
 import dev.faultline.agent.bootstrap.Effect;
+import dev.faultline.agent.bootstrap.FaultRule;
+import dev.faultline.agent.bootstrap.FaultSpec;
+import dev.faultline.agent.bootstrap.Gates;
+import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.fault.FaultHandler;
 import dev.faultline.agent.fault.FaultRegistry;
-import dev.faultline.agent.bootstrap.FaultRule;
-import dev.faultline.agent.bootstrap.ThrowableFactory;
-import dev.faultline.agent.bootstrap.FaultSpec;
 import dev.faultline.agent.spec.SpecException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Process faults: {@code exit}, {@code halt} and {@code stress}. Each runs on its own {@code faultline-}
@@ -47,21 +46,22 @@ public final class ProcessFaults implements FaultHandler {
                 Runtime rt = Runtime.getRuntime();
                 long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
                 if (stress.memoryBytes() > free) {
-                    throw new SpecException("memory=" + Sizes.format(stress.memoryBytes()) + ": more than the heap can give (max "
-                            + Sizes.format(rt.maxMemory()) + ", " + Sizes.format(free)
-                            + " free now); ask for less, or add force=true to fill the heap and risk OutOfMemoryError");
+                    throw new SpecException(
+                            "memory=" + Sizes.format(stress.memoryBytes()) + ": more than the heap can give (max "
+                                    + Sizes.format(rt.maxMemory()) + ", " + Sizes.format(free)
+                                    + " free now); ask for less, or add force=true to fill the heap and risk OutOfMemoryError");
                 }
             }
             int limit = Runtime.getRuntime().availableProcessors() * MAX_CPU_THREADS_PER_CORE;
             if (stress.cpuThreads() > limit && !spec.force()) {
-                throw new SpecException("cpu=" + stress.cpuThreads() + ": more than " + limit + " busy threads (" + MAX_CPU_THREADS_PER_CORE
-                        + " per available processor); add force=true to insist");
+                throw new SpecException("cpu=" + stress.cpuThreads() + ": more than " + limit + " busy threads ("
+                        + MAX_CPU_THREADS_PER_CORE + " per available processor); add force=true to insist");
             }
         }
         Gates gates = spec.gates();
         if (gates.every() > 0 || gates.limit() > 0) {
-            throw new SpecException((gates.every() > 0 ? "every=" + gates.every() : "limit=" + gates.limit()) + ": " + spec.action().word()
-                    + " happens once; only after=, probability=, seed= and ttl= gate it");
+            throw new SpecException((gates.every() > 0 ? "every=" + gates.every() : "limit=" + gates.limit()) + ": "
+                    + spec.action().word() + " happens once; only after=, probability=, seed= and ttl= gate it");
         }
         return ThrowableFactory.HOOK_DEFAULT;
     }
@@ -71,7 +71,8 @@ public final class ProcessFaults implements FaultHandler {
         Effect effect = rule.spec().effect();
         ProcessFault fault;
         if (effect instanceof Effect.ProcessEnd end) fault = new ProcessEnd(rule, end);
-        else if (effect instanceof Effect.Stress stress) fault = stress.cpuThreads() > 0 ? new CpuStress(rule, stress) : new MemoryStress(rule, stress);
+        else if (effect instanceof Effect.Stress stress)
+            fault = stress.cpuThreads() > 0 ? new CpuStress(rule, stress) : new MemoryStress(rule, stress);
         else throw new SpecException(rule.spec().action().word() + " is not a process fault");
         lock.lock();
         try {

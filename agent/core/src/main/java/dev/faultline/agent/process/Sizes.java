@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** Sizes in messages, the way the grammar writes them. */
 final class Sizes {
-    private Sizes() {
-    }
+    private Sizes() {}
 
     static String format(long bytes) {
         if (bytes >= 1L << 30) return String.format(Locale.ROOT, "%.1fgb", bytes / (double) (1L << 30));

@@ -10,8 +10,7 @@ import java.util.Set;
  * ({@link Effect}). The selectors' and gates' keys are {@link SpecParser}'s.
  */
 final class Effects {
-    private Effects() {
-    }
+    private Effects() {}
 
     private static final Map<Action, Set<String>> KEYS = Map.of(
             Action.LATENCY, Set.of("delay", "jitter"),
@@ -44,7 +43,8 @@ final class Effects {
         if (!kv.containsKey("delay")) throw new SpecException("latency needs delay=, e.g. delay=200ms");
         long jitter = v.duration("jitter", 0);
         if (jitter > delay) {
-            throw new SpecException("jitter=" + kv.get("jitter") + ": larger than delay=" + kv.get("delay") + " (jitter is ± around the delay)");
+            throw new SpecException("jitter=" + kv.get("jitter") + ": larger than delay=" + kv.get("delay")
+                    + " (jitter is ± around the delay)");
         }
         return new Effect.Latency(delay, jitter);
     }
@@ -77,7 +77,8 @@ final class Effects {
         if (cpu > 10_000) throw new SpecException("cpu=" + kv.get("cpu") + ": at most 10000 threads");
         long memory = v.size("memory", 0);
         long forNanos = v.duration("for", 0);
-        if (kv.containsKey("memory") && memory == 0) throw new SpecException("memory=" + kv.get("memory") + ": must be above zero");
+        if (kv.containsKey("memory") && memory == 0)
+            throw new SpecException("memory=" + kv.get("memory") + ": must be above zero");
         if (cpu == 0 && memory == 0) throw new SpecException("stress needs cpu=<threads> or memory=<size>");
         if (cpu > 0 && memory > 0) throw new SpecException("stress takes cpu= or memory=, not both: arm two faults");
         if (forNanos <= 0) throw new SpecException("stress needs for=<duration>, e.g. for=60s");

@@ -8,13 +8,12 @@ import dev.faultline.agent.bootstrap.Hook;
 import dev.faultline.agent.bootstrap.HostSelector;
 import dev.faultline.agent.bootstrap.PortRange;
 import dev.faultline.agent.bootstrap.Where;
-import java.util.ArrayList;
+import dev.faultline.common.words.Tokenizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import dev.faultline.common.words.Tokenizer;
 
 /**
  * Parses {@code <action> key=value …}. Refuses the whole spec on the first problem, with a message that
@@ -25,21 +24,23 @@ public final class SpecParser {
     private static final Set<String> NETWORK = Set.of("on", "host", "port");
     private static final Set<String> METHOD = Set.of("on", "class", "method");
 
-    private SpecParser() {
-    }
+    private SpecParser() {}
 
-    private static final String EMPTY = "empty spec: expected '<action> key=value …', e.g. 'latency on=connect port=5432 delay=300ms'";
+    private static final String EMPTY =
+            "empty spec: expected '<action> key=value …', e.g. 'latency on=connect port=5432 delay=300ms'";
 
     public static FaultSpec parse(String spec) {
         if (spec == null || spec.isBlank()) throw new SpecException(EMPTY);
         for (int i = 0; i < spec.length(); i++) {
             char c = spec.charAt(i);
             if (Character.isISOControl(c) && c != '\t') {
-                throw new SpecException(String.format("control character U+%04X at position %d: a spec is printable text", (int) c, i));
+                throw new SpecException(
+                        String.format("control character U+%04X at position %d: a spec is printable text", (int) c, i));
             }
         }
         List<String> tokens = tokenize(spec.strip());
-        if (tokens.isEmpty()) throw new SpecException(EMPTY + " (only quotes: " + spec.strip() + ")"); // "" is no action
+        if (tokens.isEmpty())
+            throw new SpecException(EMPTY + " (only quotes: " + spec.strip() + ")"); // "" is no action
         Action action = parseAction(tokens.get(0));
         Map<String, String> kv = new LinkedHashMap<>();
         for (String token : tokens.subList(1, tokens.size())) {
@@ -64,12 +65,15 @@ public final class SpecParser {
         String classPattern = kv.get("class");
         String methodPattern = kv.get("method");
         if (hook == Hook.METHOD && (classPattern == null || methodPattern == null)) {
-            throw new SpecException("on=method needs class= and method=, e.g. class=com.acme.PaymentClient method=charge");
+            throw new SpecException(
+                    "on=method needs class= and method=, e.g. class=com.acme.PaymentClient method=charge");
         }
-        Where where = new Where(hook,
+        Where where = new Where(
+                hook,
                 kv.containsKey("host") ? SpecException.refusing(() -> HostSelector.parse(kv.get("host"))) : null,
                 kv.containsKey("port") ? SpecException.refusing(() -> PortRange.parse(kv.get("port"))) : null,
-                classPattern, methodPattern);
+                classPattern,
+                methodPattern);
         return new FaultSpec(text, effect, where, gates, v.bool("force"));
     }
 
@@ -81,11 +85,13 @@ public final class SpecParser {
         long ttl = kv.containsKey("ttl") ? v.duration("ttl", 0) : FaultSpec.DEFAULT_TTL_NANOS;
         Long seed = kv.containsKey("seed") ? v.anyLong("seed") : null;
         if (kv.containsKey("ttl") && ttl == 0 && !kv.get("ttl").trim().matches("0+(\\.0*)?[a-z]*")) {
-            throw new SpecException("ttl=" + kv.get("ttl") + ": rounds to zero, which means no expiry; write ttl=0 for that");
+            throw new SpecException(
+                    "ttl=" + kv.get("ttl") + ": rounds to zero, which means no expiry; write ttl=0 for that");
         }
         long after = v.duration("after", 0);
         if (ttl > 0 && after >= ttl) {
-            throw new SpecException("after=" + kv.get("after") + ": not before the ttl (" + (kv.containsKey("ttl") ? "ttl=" + kv.get("ttl") : "default ttl=10m")
+            throw new SpecException("after=" + kv.get("after") + ": not before the ttl ("
+                    + (kv.containsKey("ttl") ? "ttl=" + kv.get("ttl") : "default ttl=10m")
                     + "), so the fault would never act");
         }
         return new Gates(probability, every, limit, after, ttl, seed);
@@ -95,13 +101,16 @@ public final class SpecParser {
         try {
             return Action.valueOf(word.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new SpecException("'" + word + "': unknown action; expected one of latency, error, hang, throttle, exit, halt, stress");
+            throw new SpecException("'" + word
+                    + "': unknown action; expected one of latency, error, hang, throttle, exit, halt, stress");
         }
     }
 
     private static Hook parseHook(Action action, String on) {
         if (action.isProcessFault()) {
-            if (on != null) throw new SpecException("on=" + on + ": " + action.word() + " acts on the whole process and takes no on=");
+            if (on != null)
+                throw new SpecException(
+                        "on=" + on + ": " + action.word() + " acts on the whole process and takes no on=");
             return null;
         }
         if (on == null) {

@@ -1,23 +1,24 @@
 package dev.faultline.agent.attach;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The CLI's argument handling; the attach itself is covered by AttachIT against real JVMs. */
 class AttachCliTest {
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = AttachCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = AttachCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -26,7 +27,10 @@ class AttachCliTest {
         assertEquals(2, run().code());
         Result unknown = run("frob");
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("unknown command 'frob'") && unknown.err().contains("usage:"), unknown.err());
+        assertTrue(
+                unknown.err().contains("unknown command 'frob'")
+                        && unknown.err().contains("usage:"),
+                unknown.err());
         Result noTarget = run("attach");
         assertEquals(2, noTarget.code());
         assertTrue(noTarget.err().contains("attach needs a pid or a name"), noTarget.err());

@@ -1,21 +1,20 @@
 package dev.faultline.agent.fault;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.Pause;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.spec.SpecParser;
-import org.junit.jupiter.api.Test;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The gates are pure logic: tested here exactly, and end to end in the forked-JVM ITs. */
 class FaultRuleTest {
@@ -139,7 +138,9 @@ class FaultRuleTest {
         t0 = System.nanoTime();
         Pause.delay(brief, brief.throttleWaitNanos(1024));
         long waited = System.nanoTime() - t0;
-        assertTrue(waited > 100_000_000L && waited < 2_000_000_000L, "a throttle backlog ends with the ttl: " + waited / 1_000_000 + " ms");
+        assertTrue(
+                waited > 100_000_000L && waited < 2_000_000_000L,
+                "a throttle backlog ends with the ttl: " + waited / 1_000_000 + " ms");
     }
 
     @Test

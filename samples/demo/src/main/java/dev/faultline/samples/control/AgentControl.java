@@ -1,15 +1,15 @@
 package dev.faultline.samples.control;
 
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import javax.management.MBeanException;
+import javax.management.MBeanServerConnection;
 import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * An operator's remote JMX connection to one service's Faultline agent ({@code dev.faultline:type=Agent}),
@@ -42,14 +42,15 @@ public final class AgentControl implements AutoCloseable {
      * Connects, retrying until {@code patience} runs out (a service that was just started may not listen yet).
      * @param credentials {@code {user, password}}: every agent's connector requires them
      */
-    public static AgentControl connect(String host, int port, String[] credentials, Duration patience) throws IOException {
+    public static AgentControl connect(String host, int port, String[] credentials, Duration patience)
+            throws IOException {
         long deadline = System.nanoTime() + patience.toNanos();
         JMXServiceURL url = new JMXServiceURL(serviceUrl(host, port));
         while (true) {
             JMXConnector connector = null;
             try {
-                connector = JMXConnectorFactory.connect(url,
-                        credentials == null ? Map.of() : Map.of(JMXConnector.CREDENTIALS, credentials));
+                connector = JMXConnectorFactory.connect(
+                        url, credentials == null ? Map.of() : Map.of(JMXConnector.CREDENTIALS, credentials));
                 AgentControl control = new AgentControl(connector);
                 control.version(); // the agent's MBean is registered, not just the connector
                 return control;
@@ -100,7 +101,7 @@ public final class AgentControl implements AutoCloseable {
     }
 
     private Object invoke(String operation, String arg) {
-        return mbeansInvoke(operation, new Object[]{arg}, STRING_ARG);
+        return mbeansInvoke(operation, new Object[] {arg}, STRING_ARG);
     }
 
     private Object mbeansInvoke(String operation, Object[] args, String[] signature) {
@@ -108,7 +109,8 @@ public final class AgentControl implements AutoCloseable {
             return mbeans.invoke(agent, operation, args, signature);
         } catch (MBeanException e) {
             // The agent refuses a bad spec with a message naming the bad token: pass that on as is.
-            throw new IllegalArgumentException(operation + " refused: " + e.getTargetException().getMessage(), e);
+            throw new IllegalArgumentException(
+                    operation + " refused: " + e.getTargetException().getMessage(), e);
         } catch (Exception e) {
             throw new IllegalStateException(operation + " failed: " + e, e);
         }

@@ -30,9 +30,18 @@ public final class SidecarChaos implements AutoCloseable {
      * Crashes one random matching container every {@code interval}, until {@link #close()} or {@code limit}
      * crashes: the bound ends the chaos by itself if this JVM dies without closing it.
      */
-    public static SidecarChaos crashRandomly(Path sidecarJar, Duration interval, int limit, String targets) throws IOException {
-        List<String> args = List.of("--random", "--interval", interval.toMillis() + "ms", "--limit", String.valueOf(limit),
-                "crash", "--signal", "SIGKILL", targets);
+    public static SidecarChaos crashRandomly(Path sidecarJar, Duration interval, int limit, String targets)
+            throws IOException {
+        List<String> args = List.of(
+                "--random",
+                "--interval",
+                interval.toMillis() + "ms",
+                "--limit",
+                String.valueOf(limit),
+                "crash",
+                "--signal",
+                "SIGKILL",
+                targets);
         return start(sidecarJar, args);
     }
 
@@ -42,8 +51,12 @@ public final class SidecarChaos implements AutoCloseable {
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", sidecarJar.toString()));
         command.addAll(args);
         Path output = Files.createTempFile("faultline-sidecar", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "faultline-sidecar-stop")); // a SIGTERMed demo stops it too
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(p::destroy, "faultline-sidecar-stop")); // a SIGTERMed demo stops it too
         return new SidecarChaos(p, output, command);
     }
 

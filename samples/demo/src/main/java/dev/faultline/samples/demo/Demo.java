@@ -8,16 +8,15 @@ import dev.faultline.samples.experiments.ExperimentFleet;
 import dev.faultline.samples.fleet.Docker;
 import dev.faultline.samples.fleet.DockerFleet;
 import dev.faultline.samples.fleet.SampleFiles;
-
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.io.StringWriter;
-import java.util.HashMap;
 
 /**
  * The README's one command: the samples' experiment files run by the operator CLI's runner, in this JVM, against
@@ -48,20 +47,24 @@ public final class Demo {
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--journal-dir" -> journals = Path.of(args[++i]);
                 default -> {
-                    System.err.println("unknown option " + args[i] + "; options: --no-docker, --only replicas|slow-downstream, --rate N, --journal-dir DIR");
+                    System.err.println("unknown option " + args[i]
+                            + "; options: --no-docker, --only replicas|slow-downstream, --rate N, --journal-dir DIR");
                     System.exit(2);
                 }
             }
         }
         SampleFiles files = SampleFiles.locate();
-        journals = journals != null ? Files.createDirectories(journals) : Files.createTempDirectory("faultline-demo-journals");
+        journals = journals != null
+                ? Files.createDirectories(journals)
+                : Files.createTempDirectory("faultline-demo-journals");
         out.println("Faultline demo (checkout " + files.home() + "); journals in " + journals);
         int failures = 0;
 
         if (only == null || only.equals("slow-downstream")) {
             out.println();
             out.println("== samples/experiments/slow-downstream/experiment.json: 2 hello-service JVMs with -javaagent:"
-                    + files.home().relativize(files.agentJar()) + ", a gateway, " + rate + " requests/s; faults armed through JMX");
+                    + files.home().relativize(files.agentJar()) + ", a gateway, " + rate
+                    + " requests/s; faults armed through JMX");
             try (ExperimentFleet fleet = ExperimentFleet.startLocal(2, rate)) {
                 failures += run(files, "slow-downstream", fleet, journals.resolve("slow-downstream-journal.json"), out);
             }
@@ -69,7 +72,8 @@ public final class Demo {
 
         if (only == null || only.equals("replicas")) {
             out.println();
-            out.println("== samples/experiments/replicas/experiment.json: replicas under random crashes (needs a Docker engine)");
+            out.println(
+                    "== samples/experiments/replicas/experiment.json: replicas under random crashes (needs a Docker engine)");
             Optional<String> noDocker = docker ? Docker.unavailableReason() : Optional.of("skipped (--no-docker)");
             if (noDocker.isPresent()) {
                 out.println("Not run: " + noDocker.get());
@@ -80,18 +84,25 @@ public final class Demo {
                 out.println("Not run: the sidecar's crash verb signals the containers' main processes from this host's "
                         + "PID namespace, which needs root. Run this command as root (e.g. with sudo).");
             } else if (!Files.isRegularFile(files.sidecarJar())) {
-                out.println("Not run: " + files.sidecarJar() + " is missing; build it with `mvn -B -q -DskipTests package`.");
+                out.println("Not run: " + files.sidecarJar()
+                        + " is missing; build it with `mvn -B -q -DskipTests package`.");
                 failures++;
             } else {
                 try {
                     String base = DockerFleet.baseImage();
-                    out.println("docker " + Docker.version() + "; building " + DockerFleet.IMAGE + " on " + base + " ...");
+                    out.println(
+                            "docker " + Docker.version() + "; building " + DockerFleet.IMAGE + " on " + base + " ...");
                     DockerFleet.buildImage(files, base);
-                    for (int replicas : new int[]{1, 5}) {
+                    for (int replicas : new int[] {1, 5}) {
                         out.println();
                         out.println("-- " + replicas + " replica" + (replicas == 1 ? "" : "s"));
                         try (ExperimentFleet fleet = ExperimentFleet.start(replicas, rate)) {
-                            failures += run(files, "replicas", fleet, journals.resolve("replicas-" + replicas + "-journal.json"), out);
+                            failures += run(
+                                    files,
+                                    "replicas",
+                                    fleet,
+                                    journals.resolve("replicas-" + replicas + "-journal.json"),
+                                    out);
                         }
                     }
                 } catch (RuntimeException e) {
@@ -111,7 +122,8 @@ public final class Demo {
      * the file's environment, then prints the table of the journal it wrote. A deviation is a finding, not a failure
      * of the demo: 1 when no journal was written or the runner could not run the file.
      */
-    static int run(SampleFiles files, String name, ExperimentFleet fleet, Path journal, PrintStream out) throws Exception {
+    static int run(SampleFiles files, String name, ExperimentFleet fleet, Path journal, PrintStream out)
+            throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(fleet.environment());
         env.putIfAbsent("FAULTLINE_SIDECAR_JAR", files.sidecarJar().toString());
@@ -121,7 +133,8 @@ public final class Demo {
         System.arraycopy(RUN_OPTIONS, 0, args, 1, RUN_OPTIONS.length);
         args[args.length - 2] = "--journal-path";
         args[args.length - 1] = journal.toString();
-        out.println("faultline experiment run " + files.home().relativize(file) + " " + String.join(" ", RUN_OPTIONS) + " --journal-path " + journal);
+        out.println("faultline experiment run " + files.home().relativize(file) + " " + String.join(" ", RUN_OPTIONS)
+                + " --journal-path " + journal);
         Files.deleteIfExists(journal);
         // the runner's own progress, indented, so the table below stands out
         StringWriter progress = new StringWriter();

@@ -10,7 +10,6 @@ import dev.faultline.samples.fleet.SampleFiles;
 import dev.faultline.samples.gateway.RoundRobinGateway;
 import dev.faultline.samples.load.LoadGenerator;
 import dev.faultline.samples.load.LoadReport;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -19,8 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -58,14 +57,19 @@ public final class ExperimentFleet implements AutoCloseable {
 
     /** Replicas as local JVMs with the agent (only a JDK), the gateway's timeout that of the slow-downstream tour. */
     public static ExperimentFleet startLocal(int replicas, int ratePerSecond) throws IOException {
-        return start(LocalFleet.start(SampleFiles.locate(), replicas), SlowDownstreamExperiment.GATEWAY_TIMEOUT, ratePerSecond);
+        return start(
+                LocalFleet.start(SampleFiles.locate(), replicas),
+                SlowDownstreamExperiment.GATEWAY_TIMEOUT,
+                ratePerSecond);
     }
 
     private static ExperimentFleet start(Fleet fleet, Duration gatewayTimeout, int ratePerSecond) throws IOException {
         RoundRobinGateway gateway = null;
         try {
-            gateway = new RoundRobinGateway(fleet.replicas().stream().map(Replica::http).toList(), gatewayTimeout);
-            LoadGenerator load = new LoadGenerator(URI.create(gateway.uri() + "/hello?name=experiment"), ratePerSecond, Duration.ofSeconds(3));
+            gateway = new RoundRobinGateway(
+                    fleet.replicas().stream().map(Replica::http).toList(), gatewayTimeout);
+            LoadGenerator load = new LoadGenerator(
+                    URI.create(gateway.uri() + "/hello?name=experiment"), ratePerSecond, Duration.ofSeconds(3));
             load.run(Duration.ofSeconds(1)); // warm-up, not measured
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             ExperimentFleet f = new ExperimentFleet(fleet, gateway, load, http);
@@ -98,7 +102,9 @@ public final class ExperimentFleet implements AutoCloseable {
             env.put("FAULTLINE_SIDECAR_JAR", SampleFiles.locate().sidecarJar().toString());
         } else {
             for (int i = 0; i < fleet.replicas().size(); i++) {
-                env.put("FAULTLINE_JMX_" + (i + 1), fleet.jmxHost() + ":" + fleet.replicas().get(i).jmxPort());
+                env.put(
+                        "FAULTLINE_JMX_" + (i + 1),
+                        fleet.jmxHost() + ":" + fleet.replicas().get(i).jmxPort());
             }
             env.put("FAULTLINE_PASSWORD_FILE", passwordFile().toString());
             env.put("FAULTLINE_DOWNSTREAM_PORT", Integer.toString(fleet.downstreamPort()));
@@ -110,7 +116,9 @@ public final class ExperimentFleet implements AutoCloseable {
     private synchronized Path passwordFile() throws IOException {
         if (passwordFile == null) {
             String[] c = fleet.jmxCredentials();
-            Path dir = Files.createTempDirectory("faultline-experiment-fleet", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path dir = Files.createTempDirectory(
+                    "faultline-experiment-fleet",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             passwordFile = Files.writeString(dir.resolve("jmx.password"), c[0] + " " + c[1] + "\n");
         }
         return passwordFile;

@@ -1,7 +1,6 @@
 package dev.faultline.samples.fleet;
 
 import dev.faultline.common.process.ExternalCommand;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +16,8 @@ public final class Docker {
     public record Result(int exitCode, String out, String err) {
         public String outOrFail(List<String> args) {
             if (exitCode != 0) {
-                throw new IllegalStateException("docker " + String.join(" ", args) + " exited " + exitCode + ": " + err.strip());
+                throw new IllegalStateException(
+                        "docker " + String.join(" ", args) + " exited " + exitCode + ": " + err.strip());
             }
             return out.strip();
         }
@@ -30,7 +30,8 @@ public final class Docker {
             if (info.exitCode() == 0 && !info.out().isBlank()) {
                 return Optional.empty();
             }
-            return Optional.of("`docker info` could not reach a Docker engine: " + info.err().strip());
+            return Optional.of("`docker info` could not reach a Docker engine: "
+                    + info.err().strip());
         } catch (IOException e) {
             return Optional.of("no `docker` command on this machine (" + e.getMessage() + ")");
         }
@@ -59,7 +60,8 @@ public final class Docker {
         command.add("docker");
         command.addAll(args);
         try {
-            ExternalCommand.Result r = ExternalCommand.of(command, timeout).errorsApart().run();
+            ExternalCommand.Result r =
+                    ExternalCommand.of(command, timeout).errorsApart().run();
             if (r.timedOut()) throw new IOException(r.timeoutMessage());
             return new Result(r.exitCode(), r.output(), r.errors());
         } catch (InterruptedException e) {
@@ -70,7 +72,9 @@ public final class Docker {
 
     public static boolean imageExists(String image) {
         try {
-            return run(List.of("image", "inspect", "--format", "{{.Id}}", image), Duration.ofSeconds(30)).exitCode() == 0;
+            return run(List.of("image", "inspect", "--format", "{{.Id}}", image), Duration.ofSeconds(30))
+                            .exitCode()
+                    == 0;
         } catch (IOException e) {
             return false;
         }

@@ -1,7 +1,6 @@
 package dev.faultline.samples.fleet;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,14 @@ public final class DockerFleet implements Fleet {
     public static void buildImage(SampleFiles files, String baseImage) {
         SampleFiles.requireBuilt(files.helloServiceDir().resolve("target/hello-service.jar"));
         SampleFiles.requireBuilt(files.helloServiceDir().resolve("target/faultline-agent.jar"));
-        Docker.call(Duration.ofMinutes(10), "build", "-q", "-t", IMAGE, "--build-arg", "BASE_IMAGE=" + baseImage,
+        Docker.call(
+                Duration.ofMinutes(10),
+                "build",
+                "-q",
+                "-t",
+                IMAGE,
+                "--build-arg",
+                "BASE_IMAGE=" + baseImage,
                 files.helloServiceDir().toString());
     }
 
@@ -65,33 +71,70 @@ public final class DockerFleet implements Fleet {
     public static DockerFleet start(int count, boolean withJmx) {
         DockerFleet fleet = new DockerFleet(UUID.randomUUID().toString().substring(0, 8));
         // a demo stopped with Ctrl-C or SIGTERM removes its containers too (close() is idempotent)
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                Docker.removeLabelled(fleet.runId);
-            } catch (RuntimeException e) {
-                System.err.println("could not remove the demo's containers (label " + fleet.runId + "): " + e.getMessage());
-            }
-        }, "faultline-fleet-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                Docker.removeLabelled(fleet.runId);
+                            } catch (RuntimeException e) {
+                                System.err.println("could not remove the demo's containers (label " + fleet.runId
+                                        + "): " + e.getMessage());
+                            }
+                        },
+                        "faultline-fleet-cleanup"));
         try {
             String network = fleet.prefix + "net";
             Docker.call("network", "create", "--label", label(fleet.runId), network);
-            Docker.call("run", "-d", "--name", fleet.prefix + "downstream", "--network", network,
-                    "--network-alias", "downstream", "--label", label(fleet.runId),
-                    IMAGE, "--port", String.valueOf(DOWNSTREAM_PORT), "--name", "downstream");
+            Docker.call(
+                    "run",
+                    "-d",
+                    "--name",
+                    fleet.prefix + "downstream",
+                    "--network",
+                    network,
+                    "--network-alias",
+                    "downstream",
+                    "--label",
+                    label(fleet.runId),
+                    IMAGE,
+                    "--port",
+                    String.valueOf(DOWNSTREAM_PORT),
+                    "--name",
+                    "downstream");
             for (int i = 1; i <= count; i++) {
                 String name = fleet.prefix + "replica-" + i;
                 int httpPort = Ports.free();
                 int jmxPort = withJmx ? Ports.free() : -1;
-                List<String> run = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", network,
-                        "--restart", "always", "--label", label(fleet.runId),
-                        "-p", "127.0.0.1:" + httpPort + ":" + SERVICE_PORT));
+                List<String> run = new ArrayList<>(List.of(
+                        "run",
+                        "-d",
+                        "--name",
+                        name,
+                        "--network",
+                        network,
+                        "--restart",
+                        "always",
+                        "--label",
+                        label(fleet.runId),
+                        "-p",
+                        "127.0.0.1:" + httpPort + ":" + SERVICE_PORT));
                 if (withJmx) {
-                    run.addAll(List.of("-p", "127.0.0.1:" + jmxPort + ":" + jmxPort,
-                            "-v", fleet.jmxPasswordFile() + ":" + JMX_PASSWORD_FILE + ":ro",
-                            "-e", "FAULTLINE_AGENT_OPTS=" + containerAgentOptions(jmxPort)));
+                    run.addAll(List.of(
+                            "-p",
+                            "127.0.0.1:" + jmxPort + ":" + jmxPort,
+                            "-v",
+                            fleet.jmxPasswordFile() + ":" + JMX_PASSWORD_FILE + ":ro",
+                            "-e",
+                            "FAULTLINE_AGENT_OPTS=" + containerAgentOptions(jmxPort)));
                 }
-                run.addAll(List.of(IMAGE, "--port", String.valueOf(SERVICE_PORT),
-                        "--downstream", "http://downstream:" + DOWNSTREAM_PORT + "/hello", "--name", "replica-" + i));
+                run.addAll(List.of(
+                        IMAGE,
+                        "--port",
+                        String.valueOf(SERVICE_PORT),
+                        "--downstream",
+                        "http://downstream:" + DOWNSTREAM_PORT + "/hello",
+                        "--name",
+                        "replica-" + i));
                 Docker.call(run.toArray(String[]::new));
                 fleet.replicas.add(new Replica(name, URI.create("http://127.0.0.1:" + httpPort), jmxPort));
             }
@@ -116,7 +159,9 @@ public final class DockerFleet implements Fleet {
 
     /** A password file made for this fleet only (a fresh random password), readable by its owner only. */
     private Path jmxPasswordFile() {
-        if (credentials == null) credentials = new FleetCredentials(Path.of(System.getProperty("java.io.tmpdir"), "faultline-samples-" + runId));
+        if (credentials == null)
+            credentials =
+                    new FleetCredentials(Path.of(System.getProperty("java.io.tmpdir"), "faultline-samples-" + runId));
         return credentials.file();
     }
 
@@ -159,17 +204,26 @@ public final class DockerFleet implements Fleet {
     public int restarts() {
         int total = 0;
         for (Replica r : replicas) {
-            total += Integer.parseInt(Docker.call("inspect", "--format", "{{.RestartCount}}", r.name()).strip());
+            total += Integer.parseInt(Docker.call("inspect", "--format", "{{.RestartCount}}", r.name())
+                    .strip());
         }
         return total;
     }
 
     /** Replica containers that died between the two instants, one entry per death, as the engine's events tell. */
     public List<String> deaths(Instant since, Instant until) {
-        String out = Docker.call("events", "--since", String.valueOf(since.getEpochSecond()),
-                "--until", String.valueOf(until.getEpochSecond() + 1),
-                "--filter", "label=" + label(runId), "--filter", "event=die",
-                "--format", "{{.Actor.Attributes.name}} exitCode={{.Actor.Attributes.exitCode}}");
+        String out = Docker.call(
+                "events",
+                "--since",
+                String.valueOf(since.getEpochSecond()),
+                "--until",
+                String.valueOf(until.getEpochSecond() + 1),
+                "--filter",
+                "label=" + label(runId),
+                "--filter",
+                "event=die",
+                "--format",
+                "{{.Actor.Attributes.name}} exitCode={{.Actor.Attributes.exitCode}}");
         List<String> deaths = new ArrayList<>();
         for (String line : out.split("\n")) {
             if (line.startsWith(prefix + "replica-")) {

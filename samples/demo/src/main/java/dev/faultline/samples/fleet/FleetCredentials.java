@@ -23,7 +23,8 @@ final class FleetCredentials {
             file = dir.resolve("jmx.password");
             Files.deleteIfExists(file);
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException notPosix) {
                 Files.createFile(file);
             }
@@ -38,7 +39,7 @@ final class FleetCredentials {
     }
 
     String[] asArray() {
-        return new String[]{USER, password};
+        return new String[] {USER, password};
     }
 
     void delete() {

@@ -38,8 +38,13 @@ public final class LocalFleet implements Fleet {
             for (int i = 0; i < fleet.replicas.size(); i++) {
                 Replica r = fleet.replicas.get(i);
                 Process p = fleet.processes.get(i);
-                Ports.awaitHealthy(r.http(), Duration.ofSeconds(30), r.name(), () -> p.isAlive() ? null
-                        : "its JVM exited with " + p.exitValue() + "; its output:\n" + fleet.readLog(r.name()));
+                Ports.awaitHealthy(
+                        r.http(),
+                        Duration.ofSeconds(30),
+                        r.name(),
+                        () -> p.isAlive()
+                                ? null
+                                : "its JVM exited with " + p.exitValue() + "; its output:\n" + fleet.readLog(r.name()));
             }
             return fleet;
         } catch (RuntimeException | IOException e) {
@@ -52,14 +57,21 @@ public final class LocalFleet implements Fleet {
         int httpPort = Ports.free();
         int jmxPort = Ports.free();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java,
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
                 // Quick start-up and a small footprint: these are samples, not benchmarks.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx128m",
                 "-javaagent:" + agent + "=jmx.port=" + jmxPort + ",jmx.auth=" + credentials.file(),
-                "-jar", hello.toString(),
-                "--port", String.valueOf(httpPort),
-                "--downstream", "http://127.0.0.1:" + downstream.port() + "/hello",
-                "--name", name);
+                "-jar",
+                hello.toString(),
+                "--port",
+                String.valueOf(httpPort),
+                "--downstream",
+                "http://127.0.0.1:" + downstream.port() + "/hello",
+                "--name",
+                name);
         pb.redirectErrorStream(true).redirectOutput(logOf(name).toFile());
         processes.add(pb.start());
         replicas.add(new Replica(name, URI.create("http://127.0.0.1:" + httpPort), jmxPort));

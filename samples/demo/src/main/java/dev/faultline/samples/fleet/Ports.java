@@ -15,8 +15,7 @@ import java.util.function.Supplier;
 /** Loopback ports for the services the samples start, and waiting for them to answer. */
 public final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /**
      * A port free right now. Ports are fixed up front rather than left to the service (or to Docker)
@@ -42,8 +41,11 @@ public final class Ports {
      * (e.g. its process exited), instead of waiting out the patience.
      */
     public static void awaitHealthy(URI base, Duration patience, String what, Supplier<String> death) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create(base + "/health")).timeout(Duration.ofSeconds(1)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(base + "/health"))
+                .timeout(Duration.ofSeconds(1))
+                .build();
         long deadline = System.nanoTime() + patience.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
@@ -70,6 +72,7 @@ public final class Ports {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        throw new IllegalStateException(what + " at " + base + " not healthy after " + patience.toSeconds() + " s: " + last);
+        throw new IllegalStateException(
+                what + " at " + base + " not healthy after " + patience.toSeconds() + " s: " + last);
     }
 }

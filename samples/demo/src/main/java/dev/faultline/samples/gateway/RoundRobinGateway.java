@@ -2,7 +2,6 @@ package dev.faultline.samples.gateway;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -49,7 +48,10 @@ public final class RoundRobinGateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder().executor(handlers).connectTimeout(timeout).build();
+        this.client = HttpClient.newBuilder()
+                .executor(handlers)
+                .connectTimeout(timeout)
+                .build();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         server.setExecutor(handlers);
         server.createContext("/", this::forward);
@@ -80,7 +82,9 @@ public final class RoundRobinGateway implements AutoCloseable {
 
     private void forward(HttpExchange ex) throws IOException {
         String pathAndQuery = ex.getRequestURI().getRawPath()
-                + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
+                + (ex.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + ex.getRequestURI().getRawQuery());
         int first = Math.floorMod(next.getAndIncrement(), replicas.size());
         Attempt a = attempt(first, pathAndQuery);
         if (!a.ok()) {
@@ -102,8 +106,7 @@ public final class RoundRobinGateway implements AutoCloseable {
         URI uri = URI.create(replicas.get(replica) + pathAndQuery);
         try {
             HttpResponse<String> response = client.send(
-                    HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             return new Attempt(response.statusCode(), response.body());
         } catch (HttpTimeoutException e) {
             timeouts.incrementAndGet();

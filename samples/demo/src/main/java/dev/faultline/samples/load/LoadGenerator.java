@@ -38,7 +38,10 @@ public final class LoadGenerator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder().executor(callbacks).connectTimeout(timeout).build();
+        this.client = HttpClient.newBuilder()
+                .executor(callbacks)
+                .connectTimeout(timeout)
+                .build();
     }
 
     /** Runs for {@code duration}, then waits (at most the timeout) for the last answers. */
@@ -47,7 +50,8 @@ public final class LoadGenerator implements AutoCloseable {
         long count = duration.toNanos() / periodNanos;
         List<Long> sentAt = new ArrayList<>();
         List<CompletableFuture<LoadReport.Sample>> inFlight = new ArrayList<>();
-        HttpRequest request = HttpRequest.newBuilder(target).timeout(timeout).GET().build();
+        HttpRequest request =
+                HttpRequest.newBuilder(target).timeout(timeout).GET().build();
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
             long due = start + i * periodNanos;
@@ -58,8 +62,8 @@ public final class LoadGenerator implements AutoCloseable {
             long sent = System.nanoTime();
             sentAt.add(sent - start);
             inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .handle((response, failure) -> new LoadReport.Sample(sent - start, System.nanoTime() - sent,
-                            failure == null && response.statusCode() == 200)));
+                    .handle((response, failure) -> new LoadReport.Sample(
+                            sent - start, System.nanoTime() - sent, failure == null && response.statusCode() == 200)));
         }
         try {
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))

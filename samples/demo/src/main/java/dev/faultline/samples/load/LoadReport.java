@@ -1,7 +1,6 @@
 package dev.faultline.samples.load;
 
 import dev.faultline.samples.report.ExperimentTable;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,27 +61,35 @@ public final class LoadReport {
     public List<Second> perSecond() {
         TreeMap<Integer, List<Sample>> bySecond = new TreeMap<>();
         for (Sample s : samples) {
-            bySecond.computeIfAbsent((int) (s.sentAtNanos() / 1_000_000_000L), k -> new ArrayList<>()).add(s);
+            bySecond.computeIfAbsent((int) (s.sentAtNanos() / 1_000_000_000L), k -> new ArrayList<>())
+                    .add(s);
         }
         List<Second> seconds = new ArrayList<>();
         bySecond.forEach((second, list) -> {
             int ok = (int) list.stream().filter(Sample::success).count();
-            seconds.add(new Second(second, list.size(), ok, list.size() - ok,
-                    percentileMillis(list, 50), percentileMillis(list, 99)));
+            seconds.add(new Second(
+                    second, list.size(), ok, list.size() - ok, percentileMillis(list, 50), percentileMillis(list, 99)));
         });
         return seconds;
     }
 
     /** The per-second view, as a table. */
     public ExperimentTable perSecondTable(String title) {
-        var table = new ExperimentTable(title,
-                "second", "requests", "successes", "errors", "p50 ms", "p99 ms");
+        var table = new ExperimentTable(title, "second", "requests", "successes", "errors", "p50 ms", "p99 ms");
         for (Second s : perSecond()) {
-            table.row(s.second(), s.requests(), s.successes(), s.errors(),
+            table.row(
+                    s.second(),
+                    s.requests(),
+                    s.successes(),
+                    s.errors(),
                     ExperimentTable.ms(s.p50Millis()),
                     ExperimentTable.ms(s.p99Millis()));
         }
-        return table.row("total", requests(), successes(), errors(),
+        return table.row(
+                "total",
+                requests(),
+                successes(),
+                errors(),
                 ExperimentTable.ms(p50Millis()),
                 ExperimentTable.ms(p99Millis()));
     }
@@ -100,7 +107,8 @@ public final class LoadReport {
 
     @Override
     public String toString() {
-        return String.format("%d requests, %d ok, %d errors (%.2f%% success), p50 %.1f ms, p99 %.1f ms",
+        return String.format(
+                "%d requests, %d ok, %d errors (%.2f%% success), p50 %.1f ms, p99 %.1f ms",
                 requests(), successes(), errors(), successRate() * 100, p50Millis(), p99Millis());
     }
 }

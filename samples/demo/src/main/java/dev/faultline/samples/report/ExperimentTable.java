@@ -55,7 +55,10 @@ public final class ExperimentTable {
     private static void line(StringBuilder out, List<String> cells, int[] width) {
         out.append('|');
         for (int c = 0; c < width.length; c++) {
-            out.append(' ').append(cells.get(c)).append(" ".repeat(width[c] - cells.get(c).length())).append(" |");
+            out.append(' ')
+                    .append(cells.get(c))
+                    .append(" ".repeat(width[c] - cells.get(c).length()))
+                    .append(" |");
         }
         out.append('\n');
     }

@@ -1,9 +1,7 @@
 package dev.faultline.samples.experiments;
 
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The README's main command, run as a newcomer would (java -jar), without the Docker part: it runs the slow-downstream
@@ -27,21 +26,33 @@ class DemoIT {
     void demoRunsTheExperimentFileAndPrintsTheTableOfItsJournal() throws Exception {
         TestEnvironment.agentJar();
         Path home = TestEnvironment.files().home();
-        Path demo = TestEnvironment.requireFile(home.resolve("samples/demo/target/faultline-demo.jar"), "run `mvn -B -q -DskipTests package`");
+        Path demo = TestEnvironment.requireFile(
+                home.resolve("samples/demo/target/faultline-demo.jar"), "run `mvn -B -q -DskipTests package`");
         TestEnvironment.requireFile(home.resolve("cli/target/faultline.jar"), "run `mvn -B -q -DskipTests package`");
         Path journals = Files.createTempDirectory("faultline-demo-it");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", demo.toString(), "--no-docker", "--journal-dir", journals.toString())
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        demo.toString(),
+                        "--no-docker",
+                        "--journal-dir",
+                        journals.toString())
                 .directory(home.toFile())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().close();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(3, TimeUnit.MINUTES), "demo did not finish:\n" + output);
         System.out.print(output);
         assertEquals(0, p.exitValue(), "demo failed:\n" + output);
-        for (String expected : new String[]{"faultline experiment run samples/experiments/slow-downstream/experiment.json",
-                "| at s | phase  | probe", "latency-100ms-all-replicas", "rollbacks: halt-all succeeded",
-                "Not run: skipped (--no-docker)", "install Docker Engine"}) {
+        for (String expected : new String[] {
+            "faultline experiment run samples/experiments/slow-downstream/experiment.json",
+            "| at s | phase  | probe",
+            "latency-100ms-all-replicas",
+            "rollbacks: halt-all succeeded",
+            "Not run: skipped (--no-docker)",
+            "install Docker Engine"
+        }) {
             assertTrue(output.contains(expected), "demo output lacks '" + expected + "':\n" + output);
         }
 
@@ -55,14 +66,18 @@ class DemoIT {
         if (steady.get("after") != null) hypotheses.add(steady.get("after"));
         for (Object h : hypotheses) {
             for (Object probe : (List<?>) ((Map<?, ?>) h).get("probes")) {
-                inJournal.add(String.valueOf(((Map<?, ?>) ((Map<?, ?>) probe).get("output")).get("body")).strip());
+                inJournal.add(String.valueOf(((Map<?, ?>) ((Map<?, ?>) probe).get("output")).get("body"))
+                        .strip());
             }
         }
-        List<String> printed = output.lines().filter(l -> l.startsWith("| ") && l.contains(" success-rate "))
-                .map(l -> l.split("\\|")[4].strip()).toList();
+        List<String> printed = output.lines()
+                .filter(l -> l.startsWith("| ") && l.contains(" success-rate "))
+                .map(l -> l.split("\\|")[4].strip())
+                .toList();
         System.out.println("success rates: printed " + printed + ", in the journal's probe outputs " + inJournal);
         assertTrue(inJournal.size() >= 3, "before, during and after: " + inJournal);
         assertEquals(inJournal, printed, "the table's numbers are the journal's");
-        assertTrue(output.contains("status: " + journal.get("status") + ", deviated: " + journal.get("deviated")), output);
+        assertTrue(
+                output.contains("status: " + journal.get("status") + ", deviated: " + journal.get("deviated")), output);
     }
 }

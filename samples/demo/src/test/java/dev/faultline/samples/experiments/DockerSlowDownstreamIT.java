@@ -2,10 +2,9 @@ package dev.faultline.samples.experiments;
 
 import dev.faultline.samples.fleet.Docker;
 import dev.faultline.samples.fleet.DockerFleet;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
 
 /**
  * The slow-downstream experiment on containers of the sample image: the agent inside each container, its

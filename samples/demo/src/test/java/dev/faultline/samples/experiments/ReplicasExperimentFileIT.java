@@ -1,14 +1,11 @@
 package dev.faultline.samples.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.samples.control.SidecarChaos;
 import dev.faultline.samples.fleet.Docker;
 import dev.faultline.samples.fleet.DockerFleet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * {@code samples/experiments/replicas/experiment.json} run by {@code faultline experiment run} (the built CLI jar)
@@ -31,7 +30,8 @@ class ReplicasExperimentFileIT {
     void oneReplicaDeviatesAndRollsBackFiveComplete() throws Exception {
         TestEnvironment.requireDocker();
         Path sidecar = TestEnvironment.sidecarJar();
-        Path cli = TestEnvironment.requireFile(TestEnvironment.files().home().resolve("cli/target/faultline.jar"),
+        Path cli = TestEnvironment.requireFile(
+                TestEnvironment.files().home().resolve("cli/target/faultline.jar"),
                 "build it with `mvn -B -q -DskipTests package`");
         if (!SidecarChaos.runsAsRoot()) {
             TestEnvironment.skipOrFail("the sidecar's crash signals container processes from the host: run as root");
@@ -52,7 +52,9 @@ class ReplicasExperimentFileIT {
         assertEquals("completed", five.get("status"));
         assertEquals(Boolean.FALSE, five.get("deviated"));
         List<Double> fiveRates = rates(five);
-        assertTrue(fiveRates.size() >= 3 && fiveRates.stream().allMatch(r -> r >= 0.95), "every probe at or over 95% with 5: " + fiveRates);
+        assertTrue(
+                fiveRates.size() >= 3 && fiveRates.stream().allMatch(r -> r >= 0.95),
+                "every probe at or over 95% with 5: " + fiveRates);
         System.out.println("replicas experiment file: 1 replica, success rates measured by the probes " + oneRates
                 + " -> deviated, rollback ran; 5 replicas " + fiveRates + " -> completed");
     }
@@ -62,10 +64,24 @@ class ReplicasExperimentFileIT {
         try (ExperimentFleet fleet = ExperimentFleet.start(replicas, 40)) {
             Path dir = Files.createTempDirectory("faultline-replicas-" + replicas);
             Path journal = dir.resolve("journal.json");
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", cli.toString(),
-                    "experiment", "run", file.toString(), "--hypothesis-strategy", "continuously", "--hypothesis-frequency", "1s",
-                    "--journal-path", journal.toString(), "--report", dir.resolve("report.html").toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile());
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    cli.toString(),
+                    "experiment",
+                    "run",
+                    file.toString(),
+                    "--hypothesis-strategy",
+                    "continuously",
+                    "--hypothesis-frequency",
+                    "1s",
+                    "--journal-path",
+                    journal.toString(),
+                    "--report",
+                    dir.resolve("report.html").toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("run.log").toFile());
             pb.environment().putAll(fleet.environment());
             pb.environment().put("FAULTLINE_SIDECAR_JAR", sidecar.toString());
             Process p = pb.start();
@@ -76,7 +92,8 @@ class ReplicasExperimentFileIT {
             String log = Files.readString(dir.resolve("run.log"));
             System.out.println("== " + replicas + " replica(s), exit " + p.exitValue() + "\n" + log);
             assertTrue(Files.exists(journal), log);
-            return (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(journal, StandardCharsets.UTF_8));
+            return (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions()))
+                    .load(Files.readString(journal, StandardCharsets.UTF_8));
         }
     }
 
@@ -90,7 +107,8 @@ class ReplicasExperimentFileIT {
         if (steady.get("after") != null) hypotheses.add(steady.get("after"));
         for (Object h : hypotheses) {
             for (Object p : (List<?>) ((Map<?, ?>) h).get("probes")) {
-                if (((Map<?, ?>) p).get("output") instanceof Map<?, ?> o) out.add(Double.parseDouble(String.valueOf(o.get("body")).strip()));
+                if (((Map<?, ?>) p).get("output") instanceof Map<?, ?> o)
+                    out.add(Double.parseDouble(String.valueOf(o.get("body")).strip()));
             }
         }
         return out;

@@ -1,17 +1,16 @@
 package dev.faultline.samples.experiments;
 
-import dev.faultline.samples.control.SidecarChaos;
-import dev.faultline.samples.fleet.Docker;
-import dev.faultline.samples.fleet.DockerFleet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faultline.samples.control.SidecarChaos;
+import dev.faultline.samples.fleet.Docker;
+import dev.faultline.samples.fleet.DockerFleet;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /** The classic experiment on a real Docker engine: 1 replica under random crashes breaks the hypothesis, 5 hold it. */
 class ReplicasIT {
@@ -29,27 +28,36 @@ class ReplicasIT {
         }
         DockerFleet.buildImage(TestEnvironment.files(), TestEnvironment.baseImage());
 
-        List<ReplicasExperiment.Run> runs = new ReplicasExperiment(sidecar, CHAOS, KILL_INTERVAL, 40, System.out).run(1, 5);
+        List<ReplicasExperiment.Run> runs =
+                new ReplicasExperiment(sidecar, CHAOS, KILL_INTERVAL, 40, System.out).run(1, 5);
         String table = "\n" + ReplicasExperiment.table(runs).render();
         System.out.print(table);
         ReplicasExperiment.Run one = runs.get(0), five = runs.get(1);
         int expectedKills = (int) (CHAOS.toMillis() / KILL_INTERVAL.toMillis());
 
         for (ReplicasExperiment.Run r : runs) {
-            assertTrue(ReplicasExperiment.HYPOTHESIS.heldBy(r.steadyState()),
-                    r.replicas() + " replica(s): the steady state must hold before any chaos: " + r.steadyState() + table);
+            assertTrue(
+                    ReplicasExperiment.HYPOTHESIS.heldBy(r.steadyState()),
+                    r.replicas() + " replica(s): the steady state must hold before any chaos: " + r.steadyState()
+                            + table);
             // The sidecar may skip a tick whose only match is still restarting, hence the lower bound of half.
-            assertTrue(r.kills() >= expectedKills / 2 && r.kills() <= expectedKills + 1,
-                    r.replicas() + " replica(s): a crash every " + KILL_INTERVAL.toSeconds() + " s for " + CHAOS.toSeconds()
+            assertTrue(
+                    r.kills() >= expectedKills / 2 && r.kills() <= expectedKills + 1,
+                    r.replicas() + " replica(s): a crash every " + KILL_INTERVAL.toSeconds() + " s for "
+                            + CHAOS.toSeconds()
                             + " s is ~" + expectedKills + " kills; the engine saw " + r.kills() + table
                             + "\nsidecar: " + r.sidecarCommand() + "\n" + r.sidecarOutput());
-            assertTrue(r.restarts() >= r.kills(),
+            assertTrue(
+                    r.restarts() >= r.kills(),
                     r.replicas() + " replica(s): the restart policy must bring crashed replicas back: " + r.kills()
                             + " kills, " + r.restarts() + " restarts" + table);
         }
         assertEquals(1, one.replicas());
-        assertFalse(one.held(), "1 replica under crashes should break the hypothesis; measured " + one.underChaos() + table);
-        assertTrue(one.underChaos().successRate() < 0.95,
+        assertFalse(
+                one.held(),
+                "1 replica under crashes should break the hypothesis; measured " + one.underChaos() + table);
+        assertTrue(
+                one.underChaos().successRate() < 0.95,
                 "1 replica is down for part of every crash: expected well under 99% success, measured "
                         + one.underChaos() + table);
         assertTrue(five.held(), "5 replicas should hold the hypothesis; measured " + five.underChaos() + table);

@@ -1,9 +1,8 @@
 package dev.faultline.samples.experiments;
 
 import dev.faultline.samples.fleet.LocalFleet;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** The slow-downstream experiment on local JVMs started with the built agent jar, driven over remote JMX. */
 class SlowDownstreamIT {

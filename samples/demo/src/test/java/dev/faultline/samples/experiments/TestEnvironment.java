@@ -2,12 +2,11 @@ package dev.faultline.samples.experiments;
 
 import dev.faultline.samples.fleet.Docker;
 import dev.faultline.samples.fleet.SampleFiles;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * What the experiments need from the machine. Missing on a developer's machine: the test is skipped and
@@ -15,8 +14,7 @@ import java.util.Optional;
  */
 public final class TestEnvironment {
 
-    private TestEnvironment() {
-    }
+    private TestEnvironment() {}
 
     public static boolean ci() {
         return "true".equalsIgnoreCase(System.getenv("CI"));

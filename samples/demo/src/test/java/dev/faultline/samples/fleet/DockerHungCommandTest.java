@@ -1,13 +1,12 @@
 package dev.faultline.samples.fleet;
 
-import dev.faultline.common.process.HungPrograms;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
+import dev.faultline.common.process.HungPrograms;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** A hung {@code docker} is cut at the call's timeout with all it started; the error names the command and timeout. */
 class DockerHungCommandTest {
@@ -27,8 +26,11 @@ class DockerHungCommandTest {
         try (HungPrograms hung = HungPrograms.named("docker")) {
             HungPrograms.Forked f = hung.java(List.of(), Map.of(), DockerHungCommandTest.class);
             assertEquals(0, f.exitCode(), f.output());
-            assertTrue(f.output().contains("result=docker ps -aq: java.io.IOException: "
-                    + "`docker ps -aq` did not finish within 500ms; killed"), f.output());
+            assertTrue(
+                    f.output()
+                            .contains("result=docker ps -aq: java.io.IOException: "
+                                    + "`docker ps -aq` did not finish within 500ms; killed"),
+                    f.output());
             String took = f.output().replaceAll("(?s).*took=(\\d+) .*", "$1");
             assertTrue(Long.parseLong(took) >= 500 && Long.parseLong(took) < 4_500, "cut at " + took + " ms");
             assertFalse(hung.pids().isEmpty(), "the hung docker ran: " + f.output());

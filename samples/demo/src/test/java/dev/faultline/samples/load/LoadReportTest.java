@@ -1,12 +1,11 @@
 package dev.faultline.samples.load;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class LoadReportTest {
 
@@ -31,15 +30,16 @@ class LoadReportTest {
 
     @Test
     void perSecondRowsGroupRequestsBySendTime() {
-        LoadReport report = new LoadReport(List.of(
-                sample(0.1, 10, true), sample(0.9, 30, false),
-                sample(1.5, 20, true),
-                sample(3.2, 40, true)), Duration.ofSeconds(4));
+        LoadReport report = new LoadReport(
+                List.of(sample(0.1, 10, true), sample(0.9, 30, false), sample(1.5, 20, true), sample(3.2, 40, true)),
+                Duration.ofSeconds(4));
         List<LoadReport.Second> seconds = report.perSecond();
-        assertEquals(List.of(
-                new LoadReport.Second(0, 2, 1, 1, 10.0, 30.0),
-                new LoadReport.Second(1, 1, 1, 0, 20.0, 20.0),
-                new LoadReport.Second(3, 1, 1, 0, 40.0, 40.0)), seconds);
+        assertEquals(
+                List.of(
+                        new LoadReport.Second(0, 2, 1, 1, 10.0, 30.0),
+                        new LoadReport.Second(1, 1, 1, 0, 20.0, 20.0),
+                        new LoadReport.Second(3, 1, 1, 0, 40.0, 40.0)),
+                seconds);
     }
 
     @Test

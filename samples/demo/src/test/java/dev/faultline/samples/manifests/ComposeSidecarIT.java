@@ -1,5 +1,7 @@
 package dev.faultline.samples.manifests;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxClient;
 import dev.faultline.samples.experiments.TestEnvironment;
@@ -8,23 +10,20 @@ import dev.faultline.samples.fleet.DockerFleet;
 import dev.faultline.samples.fleet.Ports;
 import dev.faultline.samples.fleet.Replica;
 import dev.faultline.samples.fleet.SampleFiles;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.io.IOException;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The compose file's node-mode sidecar, run for real: a container started with exactly that service's image,
@@ -38,17 +37,25 @@ class ComposeSidecarIT {
     void nodeModeSidecarAsComposedKillsAReplicaThroughTheEngineSocket() throws Exception {
         try (DockerFleet fleet = DockerFleet.start(1, false)) {
             Replica replica = fleet.replicas().get(0);
-            String id = runOverJmx(startComposedSidecar(fleet), composedCredentials(), "kill --signal SIGKILL " + replica.name());
+            String id = runOverJmx(
+                    startComposedSidecar(fleet), composedCredentials(), "kill --signal SIGKILL " + replica.name());
             String state = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!state.startsWith("exited") && System.nanoTime() < deadline) {
                 Thread.sleep(200);
-                state = Docker.call("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}", replica.name());
+                state = Docker.call(
+                        "inspect",
+                        "--format",
+                        "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}",
+                        replica.name());
             }
             // Docker's restart policy ignores an Engine-API kill: exited with 137, never restarted.
-            assertTrue(state.equals("exited 137 0"), "run(\"kill --signal SIGKILL …\") (id " + id
-                    + ") through the composed sidecar should leave " + replica.name() + " exited 137, not restarted; state "
-                    + state + "\nsidecar log:\n" + sidecarLog(fleet));
+            assertTrue(
+                    state.equals("exited 137 0"),
+                    "run(\"kill --signal SIGKILL …\") (id " + id
+                            + ") through the composed sidecar should leave " + replica.name()
+                            + " exited 137, not restarted; state "
+                            + state + "\nsidecar log:\n" + sidecarLog(fleet));
         }
     }
 
@@ -57,27 +64,32 @@ class ComposeSidecarIT {
     void nodeModeSidecarAsComposedCrashesAReplicaThatComesBack() throws Exception {
         try (DockerFleet fleet = DockerFleet.start(1, false)) {
             Replica replica = fleet.replicas().get(0);
-            String id = runOverJmx(startComposedSidecar(fleet), composedCredentials(), "crash --signal SIGKILL " + replica.name());
+            String id = runOverJmx(
+                    startComposedSidecar(fleet), composedCredentials(), "crash --signal SIGKILL " + replica.name());
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (fleet.restarts() < 1 && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-            assertTrue(fleet.restarts() >= 1, "run(\"crash …\") (id " + id + ") through the composed sidecar should crash "
-                    + replica.name() + " and its restart policy restart it; RestartCount " + fleet.restarts()
-                    + "\nsidecar log:\n" + sidecarLog(fleet));
+            assertTrue(
+                    fleet.restarts() >= 1,
+                    "run(\"crash …\") (id " + id + ") through the composed sidecar should crash "
+                            + replica.name() + " and its restart policy restart it; RestartCount " + fleet.restarts()
+                            + "\nsidecar log:\n" + sidecarLog(fleet));
             fleet.awaitRecovered(Duration.ofSeconds(60));
         }
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> compose() throws Exception {
-        return new Yaml().load(Files.readString(TestEnvironment.files().home().resolve("samples/compose/docker-compose.yml")));
+        return new Yaml()
+                .load(Files.readString(TestEnvironment.files().home().resolve("samples/compose/docker-compose.yml")));
     }
 
     /** The compose file's secret named {@code name}, as a file on this host. */
     @SuppressWarnings("unchecked")
     private static Path composedSecret(String name) throws Exception {
-        Map<String, Object> secret = ((Map<String, Map<String, Object>>) compose().get("secrets")).get(name);
+        Map<String, Object> secret =
+                ((Map<String, Map<String, Object>>) compose().get("secrets")).get(name);
         return TestEnvironment.files().home().resolve("samples/compose").resolve((String) secret.get("file"));
     }
 
@@ -96,8 +108,15 @@ class ComposeSidecarIT {
         int composedPort = Integer.parseInt(command.get(command.indexOf("--jmx-port") + 1));
         int port = Ports.free();
         command.set(command.indexOf("--jmx-port") + 1, String.valueOf(port));
-        List<String> run = new ArrayList<>(List.of("run", "-d", "--name", sidecarName(fleet),
-                "--label", Docker.LABEL + "=" + fleet.runId(), "--pid", (String) node.get("pid")));
+        List<String> run = new ArrayList<>(List.of(
+                "run",
+                "-d",
+                "--name",
+                sidecarName(fleet),
+                "--label",
+                Docker.LABEL + "=" + fleet.runId(),
+                "--pid",
+                (String) node.get("pid")));
         for (String cap : (List<String>) node.get("cap_add")) {
             run.addAll(List.of("--cap-add", cap));
         }
@@ -138,15 +157,24 @@ class ComposeSidecarIT {
         String base = TestEnvironment.baseImage();
         SampleFiles files = TestEnvironment.files();
         DockerFleet.buildImage(files, base);
-        Docker.call(Duration.ofMinutes(10), "build", "-q", "-t", SidecarCommandLine.IMAGE, "--build-arg", "BASE_IMAGE=" + base,
+        Docker.call(
+                Duration.ofMinutes(10),
+                "build",
+                "-q",
+                "-t",
+                SidecarCommandLine.IMAGE,
+                "--build-arg",
+                "BASE_IMAGE=" + base,
                 files.home().resolve("sidecar").toString());
     }
 
     private static String runOverJmx(int port, Credentials credentials, String words) throws Exception {
         try (JMXConnector connector = JmxClient.await("127.0.0.1", port, credentials, 60_000)) {
             MBeanServerConnection mbeans = connector.getMBeanServerConnection();
-            return (String) mbeans.invoke(new ObjectName("dev.faultline:type=Sidecar"), "run",
-                    new Object[]{words}, new String[]{String.class.getName()});
+            return (String) mbeans.invoke(
+                    new ObjectName("dev.faultline:type=Sidecar"), "run", new Object[] {words}, new String[] {
+                        String.class.getName()
+                    });
         }
     }
 

@@ -1,16 +1,15 @@
 package dev.faultline.samples.manifests;
 
-import dev.faultline.samples.experiments.TestEnvironment;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faultline.samples.experiments.TestEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the built sidecar accepts, asked of the sidecar itself ({@code faultline-sidecar <verb> --help}). */
 final class SidecarCommandLine {
@@ -29,8 +28,7 @@ final class SidecarCommandLine {
     }
 
     /** What a manifest's daemon command asks of the JMX connector. */
-    record Daemon(int jmxPort, String jmxHost, String passwordFile, String accessFile) {
-    }
+    record Daemon(int jmxPort, String jmxHost, String passwordFile, String accessFile) {}
 
     /**
      * Checks a {@code [global flags] daemon --jmx-port N …} command against the sidecar's own help; the global flags
@@ -49,7 +47,11 @@ final class SidecarCommandLine {
                 assertTrue(help.contains(arg), "the sidecar's `daemon --help` does not list " + arg + ":\n" + help);
             }
         }
-        return new Daemon(Integer.parseInt(args.get(i + 1)), value(args, "--jmx-host"), value(args, "--jmx-password-file"), value(args, "--jmx-access-file"));
+        return new Daemon(
+                Integer.parseInt(args.get(i + 1)),
+                value(args, "--jmx-host"),
+                value(args, "--jmx-password-file"),
+                value(args, "--jmx-access-file"));
     }
 
     /** Checks a {@code [global flags] <verb> [verb flags] TARGET…} command: each flag is in the help that owns it. */
@@ -62,7 +64,10 @@ final class SidecarCommandLine {
 
     private static void checkFlags(List<String> args, String help) {
         for (String arg : args) {
-            if (arg.startsWith("--")) assertTrue(help.contains(arg + " ") || help.contains(arg + "="), "the sidecar's help does not list " + arg + ":\n" + help);
+            if (arg.startsWith("--"))
+                assertTrue(
+                        help.contains(arg + " ") || help.contains(arg + "="),
+                        "the sidecar's help does not list " + arg + ":\n" + help);
         }
     }
 
@@ -75,8 +80,8 @@ final class SidecarCommandLine {
     /** {@code <verb> --help}; the top-level help for a null verb. */
     String help(String verb) throws IOException, InterruptedException {
         TestEnvironment.requireFile(jar, "build it with `mvn -B -q -DskipTests package`");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         if (verb != null) command.add(verb);
         command.add("--help");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

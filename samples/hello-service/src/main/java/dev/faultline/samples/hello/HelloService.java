@@ -2,7 +2,6 @@ package dev.faultline.samples.hello;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +26,7 @@ public final class HelloService {
 
     /** Downstream timeouts: longer than the samples' gateway timeout, so a slow downstream shows up there. */
     static final int CONNECT_TIMEOUT_MS = 2_000;
+
     static final int READ_TIMEOUT_MS = 3_000;
 
     private final String name;
@@ -128,7 +128,8 @@ public final class HelloService {
     /** The command line: what the samples' manifests pass, checked by the same parser the service uses. */
     public record Options(int port, URI downstream, String name) {
 
-        public static final String USAGE = "usage: hello-service [--port 8080] [--downstream http://host:port/hello] [--name n]";
+        public static final String USAGE =
+                "usage: hello-service [--port 8080] [--downstream http://host:port/hello] [--name n]";
 
         public static Options parse(String... args) {
             int port = 8080;

@@ -2,14 +2,13 @@ package dev.faultline.sidecar.experiment.change;
 
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.experiment.journal.Owner;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.faultline.sidecar.network.NetnsCommand;
+import dev.faultline.sidecar.network.NetnsExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import dev.faultline.sidecar.network.NetnsCommand;
-import dev.faultline.sidecar.network.NetnsExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One change to one target that must not outlive its time: written to the journal before it is made, guarded by a
@@ -40,7 +39,14 @@ public abstract class Change {
      * @param revert what the journal keeps to undo it, for recovery (a network change's commands; none for a pause)
      * @param verify what the journal keeps to check it is undone
      */
-    protected Change(String id, String targetId, String label, Journal.Kind kind, List<List<String>> revert, List<List<String>> verify, Journal journal) {
+    protected Change(
+            String id,
+            String targetId,
+            String label,
+            Journal.Kind kind,
+            List<List<String>> revert,
+            List<List<String>> verify,
+            Journal journal) {
         this.id = id;
         this.targetId = targetId;
         this.label = label;
@@ -75,14 +81,19 @@ public abstract class Change {
     protected abstract String how();
 
     /** Called once the change is verified undone: ends what was kept open for it. */
-    protected void closed() {
-    }
+    protected void closed() {}
 
     public final synchronized void apply(Duration duration) {
         long t0 = System.nanoTime();
         try {
-            journal.applying(new Journal.Entry(id, targetId, Owner.current(), System.currentTimeMillis() + duration.toMillis(), kind,
-                    journalledRevert, journalledVerify));
+            journal.applying(new Journal.Entry(
+                    id,
+                    targetId,
+                    Owner.current(),
+                    System.currentTimeMillis() + duration.toMillis(),
+                    kind,
+                    journalledRevert,
+                    journalledVerify));
         } catch (RuntimeException e) {
             closed(); // refused before anything was changed
             throw e;
@@ -93,7 +104,12 @@ public abstract class Change {
         try {
             make();
         } catch (RuntimeException e) {
-            if (!revert()) log.error("action=apply-failed change={} container={} and its revert is not verified: {}", id, label, problem);
+            if (!revert())
+                log.error(
+                        "action=apply-failed change={} container={} and its revert is not verified: {}",
+                        id,
+                        label,
+                        problem);
             throw e;
         }
         KillPoints.reached(KillPoints.APPLIED);
@@ -119,7 +135,8 @@ public abstract class Change {
         try {
             for (int attempt = 0; ; attempt++) {
                 KillPoints.reached(KillPoints.REVERTING);
-                // the check decides, not the revert's own answer: an unpause of a container already running fails, and is fine
+                // the check decides, not the revert's own answer: an unpause of a container already running fails, and
+                // is fine
                 String undoError = null, left;
                 try {
                     undo();
@@ -139,7 +156,12 @@ public abstract class Change {
                 failedAttempts++;
                 problem = left;
                 OpenChanges.revertFailed();
-                log.warn("action=revert-failed change={} container={} attempt={} left=\"{}\"", id, label, failedAttempts, left);
+                log.warn(
+                        "action=revert-failed change={} container={} attempt={} left=\"{}\"",
+                        id,
+                        label,
+                        failedAttempts,
+                        left);
                 if (attempt >= PAUSES_MS.length) break;
                 interrupted |= pause(PAUSES_MS[attempt]);
             }
@@ -163,7 +185,12 @@ public abstract class Change {
             log.warn("action=reverted change={} but the journal cannot say so: {}", id, e.getMessage());
         }
         // revert_ms: until the target is verified clean and the journal says so; ending what was kept open follows
-        log.info("action=reverted change={} container={} revert_ms={}{}", id, label, ms(t0), failedAttempts > 0 ? " after_failed_attempts=" + failedAttempts : "");
+        log.info(
+                "action=reverted change={} container={} revert_ms={}{}",
+                id,
+                label,
+                ms(t0),
+                failedAttempts > 0 ? " after_failed_attempts=" + failedAttempts : "");
         closed();
     }
 
@@ -174,7 +201,8 @@ public abstract class Change {
 
     /** For {@code list()}: a change whose revert is being retried, and why. */
     public final String summary() {
-        return "revert-pending " + id + "  container=" + targetId + "  failed_attempts=" + failedAttempts + "  left=" + problem;
+        return "revert-pending " + id + "  container=" + targetId + "  failed_attempts=" + failedAttempts + "  left="
+                + problem;
     }
 
     /** The first check that fails, in words, or null when all pass: what a journalled verify list says is left. */

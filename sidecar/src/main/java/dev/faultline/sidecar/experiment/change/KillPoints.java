@@ -2,12 +2,11 @@ package dev.faultline.sidecar.experiment.change;
 
 import dev.faultline.common.process.ExternalCommand;
 import dev.faultline.sidecar.network.NetnsCommand;
-
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The crash matrix's kill points: with {@code FAULTLINE_TEST_KILL_AT=<step>[:<jitter ms>]} in its environment the
@@ -24,20 +23,22 @@ public final class KillPoints {
     public static final String APPLIED = "applied";
     /** A revert is starting. */
     public static final String REVERTING = "reverting";
+
     public static final List<String> ALL = List.of(JOURNALLED, FIRST_COMMAND, APPLIED, REVERTING);
 
     private static final String[] AT = parse(System.getenv("FAULTLINE_TEST_KILL_AT"));
     /** Off during the start-up recovery, whose reverts are not the run under test. */
     private static volatile boolean armed;
 
-    private KillPoints() {
-    }
+    private KillPoints() {}
 
     static String[] parse(String value) {
         if (value == null || value.isBlank()) return null;
         String[] p = value.trim().split(":", 2);
-        if (!ALL.contains(p[0])) throw new IllegalArgumentException("FAULTLINE_TEST_KILL_AT=" + value + ": expected one of " + ALL + " with an optional :<jitter ms>");
-        return new String[]{p[0], p.length == 2 ? p[1] : "0"};
+        if (!ALL.contains(p[0]))
+            throw new IllegalArgumentException(
+                    "FAULTLINE_TEST_KILL_AT=" + value + ": expected one of " + ALL + " with an optional :<jitter ms>");
+        return new String[] {p[0], p.length == 2 ? p[1] : "0"};
     }
 
     public static void reached(String step) {
@@ -49,14 +50,16 @@ public final class KillPoints {
             sigkill();
             return;
         }
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException ignored) {
-                // kill now
-            }
-            sigkill();
-        }, "faultline-test-kill");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(delay);
+                    } catch (InterruptedException ignored) {
+                        // kill now
+                    }
+                    sigkill();
+                },
+                "faultline-test-kill");
         t.setDaemon(true);
         t.start();
     }
@@ -83,7 +86,8 @@ public final class KillPoints {
         String self = Long.toString(ProcessHandle.current().pid());
         List<String> kill = List.of("sh", "-c", "kill -s KILL \"$1\"", "kill", self);
         try {
-            ExternalCommand.Result r = ExternalCommand.of(kill, NetnsCommand.DEADLINE).run();
+            ExternalCommand.Result r =
+                    ExternalCommand.of(kill, NetnsCommand.DEADLINE).run();
             if (r.timedOut()) System.err.println("faultline-test: " + r.timeoutMessage() + "; halting");
             else Thread.sleep(10_000);
         } catch (Exception ignored) {

@@ -5,7 +5,6 @@ import dev.faultline.sidecar.network.ChangePlan;
 import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.Target;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -22,7 +21,8 @@ public final class NetworkChange extends Change {
         this(id, target.id(), target.toString(), ns, plan, journal);
     }
 
-    private NetworkChange(String id, String targetId, String label, NetnsExecutor ns, ChangePlan plan, Journal journal) {
+    private NetworkChange(
+            String id, String targetId, String label, NetnsExecutor ns, ChangePlan plan, Journal journal) {
         super(id, targetId, label, Journal.Kind.NETWORK, plan.revert(), plan.verify(), journal);
         this.ns = ns;
         this.plan = plan;
@@ -30,7 +30,14 @@ public final class NetworkChange extends Change {
 
     /** A network change read back from a crashed sidecar's journal, to be reverted. */
     public static Change adopt(Journal.Entry e, NetnsExecutor ns, Journal journal) {
-        return new NetworkChange(e.id(), e.containerId(), e.containerId(), ns, new ChangePlan(List.of(), e.revert(), e.verify()), journal).adopted();
+        return new NetworkChange(
+                        e.id(),
+                        e.containerId(),
+                        e.containerId(),
+                        ns,
+                        new ChangePlan(List.of(), e.revert(), e.verify()),
+                        journal)
+                .adopted();
     }
 
     @Override

@@ -15,8 +15,7 @@ public final class OpenChanges {
     private static final AtomicLong FAILED_REVERTS = new AtomicLong();
     static final long MAX_PAUSE_MS = 30_000;
 
-    private OpenChanges() {
-    }
+    private OpenChanges() {}
 
     static void opened(Change c) {
         OPEN.add(c);
@@ -42,17 +41,19 @@ public final class OpenChanges {
 
     /** One thread per stuck change, only while it is stuck: nothing idles when every revert succeeds. */
     static void retryInBackground(Change c) {
-        Thread t = new Thread(() -> {
-            long pause = 1_000;
-            while (!c.revert()) {
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                pause = Math.min(MAX_PAUSE_MS, pause * 2);
-            }
-        }, "faultline-revert-retry-" + c.id());
+        Thread t = new Thread(
+                () -> {
+                    long pause = 1_000;
+                    while (!c.revert()) {
+                        try {
+                            Thread.sleep(pause);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        pause = Math.min(MAX_PAUSE_MS, pause * 2);
+                    }
+                },
+                "faultline-revert-retry-" + c.id());
         t.setDaemon(true);
         t.start();
     }

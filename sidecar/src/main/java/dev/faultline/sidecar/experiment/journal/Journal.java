@@ -1,11 +1,14 @@
 package dev.faultline.sidecar.experiment.journal;
 
 import dev.faultline.common.sidecar.Verb;
-
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -14,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32;
-import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Changes written down before they are applied, and marked done once their revert is verified, so that a sidecar
@@ -57,8 +56,14 @@ public final class Journal {
      * A change still in force: what container it is in, the commands that undo it and the ones that succeed only once
      * it is gone (each exits 0 when the target is clean).
      */
-    public record Entry(String id, String containerId, Owner owner, long deadlineEpochMillis, Kind kind,
-                        List<List<String>> revert, List<List<String>> verify) {
+    public record Entry(
+            String id,
+            String containerId,
+            Owner owner,
+            long deadlineEpochMillis,
+            Kind kind,
+            List<List<String>> revert,
+            List<List<String>> verify) {
         public Entry(String id, String containerId, Owner owner, long deadlineEpochMillis, List<List<String>> revert) {
             this(id, containerId, owner, deadlineEpochMillis, Kind.NETWORK, revert, List.of());
         }
@@ -86,12 +91,23 @@ public final class Journal {
 
     /** Written (and fsynced) before the change starts; throws, and so refuses the change, when it cannot be. */
     public synchronized void applying(Entry e) {
-        String payload = String.join(FIELD, "APPLY2", e.id(), e.containerId(), e.owner().toString(), Long.toString(e.deadlineEpochMillis()),
-                e.kind().name(), commands(e.revert()), commands(e.verify()));
+        String payload = String.join(
+                FIELD,
+                "APPLY2",
+                e.id(),
+                e.containerId(),
+                e.owner().toString(),
+                Long.toString(e.deadlineEpochMillis()),
+                e.kind().name(),
+                commands(e.revert()),
+                commands(e.verify()));
         try {
             append(payload + FIELD + crc(payload));
         } catch (IllegalStateException full) {
-            throw new IllegalStateException(full.getMessage() + " (the change was refused, nothing was changed: free space there or set FAULTLINE_JOURNAL)", full);
+            throw new IllegalStateException(
+                    full.getMessage()
+                            + " (the change was refused, nothing was changed: free space there or set FAULTLINE_JOURNAL)",
+                    full);
         }
     }
 
@@ -106,8 +122,19 @@ public final class Journal {
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.split(FIELD, -1);
-                if (f[0].equals("APPLY2") && f.length == 9 && crc(line.substring(0, line.lastIndexOf(FIELD))).equals(f[8])) {
-                    open.put(f[1], new Entry(f[1], f[2], Owner.parse(f[3]), Long.parseLong(f[4]), Kind.valueOf(f[5]), parse(f[6]), parse(f[7])));
+                if (f[0].equals("APPLY2")
+                        && f.length == 9
+                        && crc(line.substring(0, line.lastIndexOf(FIELD))).equals(f[8])) {
+                    open.put(
+                            f[1],
+                            new Entry(
+                                    f[1],
+                                    f[2],
+                                    Owner.parse(f[3]),
+                                    Long.parseLong(f[4]),
+                                    Kind.valueOf(f[5]),
+                                    parse(f[6]),
+                                    parse(f[7])));
                 } else if (f[0].equals("APPLY") && f.length == 6) { // written before APPLY2: network changes only
                     open.put(f[1], new Entry(f[1], f[2], Owner.parse(f[3]), Long.parseLong(f[4]), parse(f[5])));
                 } else if (f[0].equals("DONE") && f.length == 2) {
@@ -165,7 +192,8 @@ public final class Journal {
     private void append(String line) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (var ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            try (var ch = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 // a line torn by a kill mid-write is closed first, so that it cannot swallow this one
                 String torn = endsTorn() ? "\n" : "";
                 ByteBuffer b = ByteBuffer.wrap((torn + line + "\n").getBytes(StandardCharsets.UTF_8));

@@ -1,7 +1,6 @@
 package dev.faultline.sidecar.runtime.cri;
 
 import dev.faultline.sidecar.network.NetnsCommand;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +18,10 @@ import java.util.List;
  * cgroupfs and the systemd drivers alike.
  */
 public final class CgroupFreezer {
-    public enum Version { V1, V2 }
+    public enum Version {
+        V1,
+        V2
+    }
 
     private final Path dir;
     private final Version version;
@@ -39,13 +41,18 @@ public final class CgroupFreezer {
             if (cgroup.contains("/..")) cgroup = inHostCgroupNamespace(proc);
             return locate(cgroup, Path.of("/sys/fs/cgroup"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + proc + " (is the process gone, or not in our PID namespace? the sidecar needs hostPID)", e);
+            throw new UncheckedIOException(
+                    "cannot read " + proc
+                            + " (is the process gone, or not in our PID namespace? the sidecar needs hostPID)",
+                    e);
         }
     }
 
     static String inHostCgroupNamespace(Path proc) throws IOException {
         NetnsCommand.Result r = NetnsCommand.run(0, List.of("nsenter", "-t", "1", "-C", "--", "cat", proc.toString()));
-        if (!r.ok()) throw new IOException("cannot read " + proc + " in the host's cgroup namespace (nsenter -t 1 -C: " + r.output() + ")");
+        if (!r.ok())
+            throw new IOException(
+                    "cannot read " + proc + " in the host's cgroup namespace (nsenter -t 1 -C: " + r.output() + ")");
         return r.output() + "\n";
     }
 
@@ -59,11 +66,15 @@ public final class CgroupFreezer {
         for (String line : procCgroup.split("\n")) {
             String[] f = line.split(":", 3);
             if (f.length < 3) continue;
-            if (List.of(f[1].split(",")).contains("freezer")) return new CgroupFreezer(under(cgroupRoot.resolve("freezer"), f[2]), Version.V1);
+            if (List.of(f[1].split(",")).contains("freezer"))
+                return new CgroupFreezer(under(cgroupRoot.resolve("freezer"), f[2]), Version.V1);
             if (f[0].equals("0") && f[1].isEmpty()) v2 = f[2];
         }
-        if (v2 == null) throw new IllegalStateException("no freezer: neither a v1 freezer nor a v2 line in /proc/<pid>/cgroup:\n" + procCgroup);
-        Path unified = Files.exists(cgroupRoot.resolve("cgroup.controllers")) ? cgroupRoot : cgroupRoot.resolve("unified");
+        if (v2 == null)
+            throw new IllegalStateException(
+                    "no freezer: neither a v1 freezer nor a v2 line in /proc/<pid>/cgroup:\n" + procCgroup);
+        Path unified =
+                Files.exists(cgroupRoot.resolve("cgroup.controllers")) ? cgroupRoot : cgroupRoot.resolve("unified");
         return new CgroupFreezer(under(unified, v2), Version.V2);
     }
 
@@ -71,8 +82,9 @@ public final class CgroupFreezer {
         String rel = cgroup.strip();
         // "/" is the root (or our cgroup namespace's root); ".." means a cgroup namespace hides the real path
         if (rel.equals("/") || rel.isEmpty() || rel.contains(".."))
-            throw new IllegalStateException("refusing to freeze cgroup '" + rel + "' in " + hierarchy
-                    + ": a root cgroup, or one outside our cgroup namespace (run the sidecar with the host's cgroup namespace)");
+            throw new IllegalStateException(
+                    "refusing to freeze cgroup '" + rel + "' in " + hierarchy
+                            + ": a root cgroup, or one outside our cgroup namespace (run the sidecar with the host's cgroup namespace)");
         return hierarchy.resolve(rel.substring(1));
     }
 
@@ -101,14 +113,25 @@ public final class CgroupFreezer {
      * script, the file and the value its arguments. A cgroup gone (its container removed) is thawed already.
      */
     public List<String> thawArgv() {
-        return List.of("sh", "-c", "[ ! -e \"$1\" ] || echo \"$2\" > \"$1\"", "faultline-thaw",
-                dir.resolve(version == Version.V1 ? "freezer.state" : "cgroup.freeze").toString(), version == Version.V1 ? "THAWED" : "0");
+        return List.of(
+                "sh",
+                "-c",
+                "[ ! -e \"$1\" ] || echo \"$2\" > \"$1\"",
+                "faultline-thaw",
+                dir.resolve(version == Version.V1 ? "freezer.state" : "cgroup.freeze")
+                        .toString(),
+                version == Version.V1 ? "THAWED" : "0");
     }
 
     /** Succeeds only once the cgroup is thawed (or gone): v1 not FROZEN nor FREEZING, v2 {@code cgroup.freeze} not 1. */
     public List<String> thawedArgv() {
-        return List.of("sh", "-c", "[ ! -e \"$1\" ] || ! grep -Eqx \"$2\" \"$1\" || { echo \"$1 still says $(cat \"$1\")\"; exit 1; }",
-                "faultline-thawed", dir.resolve(version == Version.V1 ? "freezer.state" : "cgroup.freeze").toString(),
+        return List.of(
+                "sh",
+                "-c",
+                "[ ! -e \"$1\" ] || ! grep -Eqx \"$2\" \"$1\" || { echo \"$1 still says $(cat \"$1\")\"; exit 1; }",
+                "faultline-thawed",
+                dir.resolve(version == Version.V1 ? "freezer.state" : "cgroup.freeze")
+                        .toString(),
                 version == Version.V1 ? "FROZEN|FREEZING" : "1");
     }
 
@@ -122,8 +145,13 @@ public final class CgroupFreezer {
         long end = System.nanoTime() + within.toNanos();
         while (frozen() != frozen) {
             if (System.nanoTime() > end)
-                throw new IllegalStateException((frozen ? "freezing " : "thawing ") + dir + " did not take effect within "
-                        + within.toMillis() + " ms (" + (version == Version.V1 ? "freezer.state: " + read("freezer.state").strip() : "cgroup.events: " + read("cgroup.events").strip().replace('\n', ' ')) + ")");
+                throw new IllegalStateException((frozen ? "freezing " : "thawing ") + dir
+                        + " did not take effect within " + within.toMillis() + " ms ("
+                        + (version == Version.V1
+                                ? "freezer.state: " + read("freezer.state").strip()
+                                : "cgroup.events: "
+                                        + read("cgroup.events").strip().replace('\n', ' '))
+                        + ")");
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {

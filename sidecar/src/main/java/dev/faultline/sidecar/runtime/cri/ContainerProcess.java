@@ -5,5 +5,4 @@ package dev.faultline.sidecar.runtime.cri;
  * PID namespace (signal it, nsenter into it) and the cgroup path the runtime gave it ({@code cgroupsPath} of the OCI
  * spec: {@code /kubepods/...} with cgroupfs, {@code kubepods-…slice:cri-containerd:<id>} with systemd).
  */
-public record ContainerProcess(String containerId, long pid, String cgroupsPath) {
-}
+public record ContainerProcess(String containerId, long pid, String cgroupsPath) {}

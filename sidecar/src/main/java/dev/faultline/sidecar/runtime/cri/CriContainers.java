@@ -7,7 +7,6 @@ import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.ContainerTarget;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +27,7 @@ import java.util.Set;
 public final class CriContainers implements ContainerRuntime {
     /** The label kubelet puts on pods and containers, and the one that names our own pod. */
     public static final String NAMESPACE = "io.kubernetes.pod.namespace";
+
     public static final String POD_UID = "io.kubernetes.pod.uid";
     /** The downward API's {@code metadata.uid}, set by the DaemonSet: our own pod, found without guessing. */
     public static final String OWN_POD_UID_ENV = "FAULTLINE_POD_UID";
@@ -76,7 +76,10 @@ public final class CriContainers implements ContainerRuntime {
         Set<String> pods = new HashSet<>();
         for (CriContainer c : all) {
             String uid = c.podLabels().getOrDefault(POD_UID, "");
-            boolean byUid = !uid.isEmpty() && (uid.equals(ownUid) || ownCgroup.contains("pod" + uid) || ownCgroup.contains("pod" + uid.replace('-', '_')));
+            boolean byUid = !uid.isEmpty()
+                    && (uid.equals(ownUid)
+                            || ownCgroup.contains("pod" + uid)
+                            || ownCgroup.contains("pod" + uid.replace('-', '_')));
             if (byUid || ownCgroup.contains(c.id())) pods.add(c.podSandboxId());
         }
         return pods;
@@ -94,12 +97,14 @@ public final class CriContainers implements ContainerRuntime {
     public void refuseUnsupported(String verb, String signal) {
         Verb v = Verb.named(verb);
         if (v == Verb.RESTART)
-            throw new Unsupported("restart: CRI has no restart (kubelet restarts a pod's containers by its restartPolicy); "
-                    + "use crash --signal SIGKILL to have kubelet bring it back, or stop");
+            throw new Unsupported(
+                    "restart: CRI has no restart (kubelet restarts a pod's containers by its restartPolicy); "
+                            + "use crash --signal SIGKILL to have kubelet bring it back, or stop");
         if (v != null && !v.runsOn(Backend.CRI)) throw new Unsupported(verb + ": not on a CRI runtime");
         if (v == Verb.KILL && !"SIGKILL".equals(signal))
-            throw new Unsupported("kill --signal " + signal + ": on CRI, kill is StopContainer with no grace (SIGKILL); "
-                    + "to deliver " + signal + " to the container's process use crash --signal " + signal);
+            throw new Unsupported(
+                    "kill --signal " + signal + ": on CRI, kill is StopContainer with no grace (SIGKILL); "
+                            + "to deliver " + signal + " to the container's process use crash --signal " + signal);
     }
 
     @Override

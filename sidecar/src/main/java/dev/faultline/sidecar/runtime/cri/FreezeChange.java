@@ -2,11 +2,9 @@ package dev.faultline.sidecar.runtime.cri;
 
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.change.KillPoints;
-
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.ContainerTarget;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -26,11 +24,24 @@ public final class FreezeChange extends Change {
     private final List<List<String>> verify;
 
     public FreezeChange(String id, ContainerTarget target, CgroupFreezer freezer, Journal journal) {
-        this(id, target.id(), target.toString(), freezer, List.of(freezer.thawArgv()), List.of(freezer.thawedArgv()), journal);
+        this(
+                id,
+                target.id(),
+                target.toString(),
+                freezer,
+                List.of(freezer.thawArgv()),
+                List.of(freezer.thawedArgv()),
+                journal);
     }
 
-    private FreezeChange(String id, String targetId, String label, CgroupFreezer freezer, List<List<String>> revert,
-                         List<List<String>> verify, Journal journal) {
+    private FreezeChange(
+            String id,
+            String targetId,
+            String label,
+            CgroupFreezer freezer,
+            List<List<String>> revert,
+            List<List<String>> verify,
+            Journal journal) {
         super(id, targetId, label, Journal.Kind.FREEZE, revert, verify, journal);
         this.freezer = freezer;
         this.revert = revert;
@@ -39,7 +50,8 @@ public final class FreezeChange extends Change {
 
     /** A freeze read back from a crashed sidecar's journal, to be thawed. */
     public static Change adopt(Journal.Entry e, Journal journal) {
-        return new FreezeChange(e.id(), e.containerId(), e.containerId(), null, e.revert(), e.verify(), journal).adopted();
+        return new FreezeChange(e.id(), e.containerId(), e.containerId(), null, e.revert(), e.verify(), journal)
+                .adopted();
     }
 
     @Override

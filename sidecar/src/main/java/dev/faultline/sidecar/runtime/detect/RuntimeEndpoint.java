@@ -1,6 +1,5 @@
 package dev.faultline.sidecar.runtime.detect;
 
-
 import java.nio.file.Path;
 
 /** Which API the sidecar speaks and on which unix socket. */
@@ -13,7 +12,8 @@ public record RuntimeEndpoint(Kind kind, Path socket) {
     }
 
     public RuntimeEndpoint {
-        if (!socket.isAbsolute()) throw new IllegalArgumentException("a runtime socket must be an absolute path: " + socket);
+        if (!socket.isAbsolute())
+            throw new IllegalArgumentException("a runtime socket must be an absolute path: " + socket);
     }
 
     /**
@@ -22,9 +22,14 @@ public record RuntimeEndpoint(Kind kind, Path socket) {
      */
     public static RuntimeEndpoint parse(String uri, Kind kind) {
         if (uri == null || !uri.startsWith("unix://") || !uri.startsWith("/", "unix://".length()))
-            throw new IllegalArgumentException("a runtime endpoint is unix:///absolute/path/to.sock, not '" + uri + "'");
+            throw new IllegalArgumentException(
+                    "a runtime endpoint is unix:///absolute/path/to.sock, not '" + uri + "'");
         Path socket = Path.of(uri.substring("unix://".length())).normalize();
-        if (kind == null) kind = socket.getFileName() != null && socket.getFileName().toString().equals("docker.sock") ? Kind.DOCKER : Kind.CRI;
+        if (kind == null)
+            kind = socket.getFileName() != null
+                            && socket.getFileName().toString().equals("docker.sock")
+                    ? Kind.DOCKER
+                    : Kind.CRI;
         return new RuntimeEndpoint(kind, socket);
     }
 

@@ -2,9 +2,9 @@ package dev.faultline.sidecar.runtime.detect;
 
 import dev.faultline.common.engine.EngineAnswer;
 import dev.faultline.sidecar.runtime.RuntimeEndpointException;
-
+import dev.faultline.sidecar.runtime.cri.CriProbe;
 import dev.faultline.sidecar.runtime.detect.RuntimeEndpoint.Kind;
-
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.faultline.sidecar.runtime.cri.CriProbe;
-import java.io.IOException;
 
 /**
  * Which container runtime this node has: the first known socket that answers, or the operator's explicit
@@ -32,6 +30,7 @@ public final class RuntimeEndpoints {
             Path.of("/var/snap/microk8s/common/run/containerd.sock"),
             Path.of("/var/run/crio/crio.sock"),
             Path.of("/var/run/docker.sock"));
+
     public static final Duration PROBE_DEADLINE = Duration.ofSeconds(2);
 
     /** The endpoint in use and what answered there, for the log and {@code list()}; {@code skipped} says why others were not used. */
@@ -58,11 +57,13 @@ public final class RuntimeEndpoints {
     public Detected resolve(String explicitUri, Kind kind) {
         if (explicitUri == null || explicitUri.isBlank()) return detect();
         RuntimeEndpoint endpoint = RuntimeEndpoint.parse(explicitUri.trim(), kind);
-        if (!Files.exists(endpoint.socket()))
-            throw new RuntimeEndpointException(endpoint.uri(), "no such socket");
+        if (!Files.exists(endpoint.socket())) throw new RuntimeEndpointException(endpoint.uri(), "no such socket");
         String runtime = probe(endpoint)
-                .orElseThrow(() -> new RuntimeEndpointException(endpoint.uri(), "answers, but serves no CRI RuntimeService v1 "
-                        + "(a containerd with its cri plugin disabled? check disabled_plugins in its config.toml)"));
+                .orElseThrow(
+                        () -> new RuntimeEndpointException(
+                                endpoint.uri(),
+                                "answers, but serves no CRI RuntimeService v1 "
+                                        + "(a containerd with its cri plugin disabled? check disabled_plugins in its config.toml)"));
         return new Detected(endpoint, runtime, List.of());
     }
 
@@ -80,7 +81,8 @@ public final class RuntimeEndpoints {
         for (Path p : candidates) why.append(p).append(", ");
         why.setLength(why.length() - 2);
         for (String s : skipped) why.append("; ").append(s);
-        throw new RuntimeEndpointException(candidates.isEmpty() ? "(none)" : "unix://" + candidates.get(0),
+        throw new RuntimeEndpointException(
+                candidates.isEmpty() ? "(none)" : "unix://" + candidates.get(0),
                 why + ". Name one with --runtime-endpoint unix:///path");
     }
 
@@ -106,8 +108,10 @@ public final class RuntimeEndpoints {
         EngineAnswer reply = UnixSocketProbe.get(endpoint.socket(), "/_ping", deadline);
         String status = reply.statusLine();
         if (reply.status() != 200)
-            throw new RuntimeEndpointException(endpoint.uri(), "answers, but not as a Docker engine does to GET /_ping: '"
-                    + (status.isBlank() ? "(nothing)" : status.strip()) + "'");
+            throw new RuntimeEndpointException(
+                    endpoint.uri(),
+                    "answers, but not as a Docker engine does to GET /_ping: '"
+                            + (status.isBlank() ? "(nothing)" : status.strip()) + "'");
         String api = reply.header("Api-Version");
         return api != null && !api.isEmpty() ? "Docker Engine API " + api.split("\\s+")[0] : "Docker Engine API";
     }

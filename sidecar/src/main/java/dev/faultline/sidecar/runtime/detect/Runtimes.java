@@ -2,15 +2,13 @@ package dev.faultline.sidecar.runtime.detect;
 
 import dev.faultline.common.engine.EngineEndpoint;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
-
+import dev.faultline.sidecar.runtime.cri.CriContainers;
 import dev.faultline.sidecar.runtime.detect.RuntimeEndpoint.Kind;
 import dev.faultline.sidecar.runtime.docker.DockerRuntime;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.util.List;
-import dev.faultline.sidecar.runtime.cri.CriContainers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the runtime the flags name ({@code --runtime docker|cri}, {@code --runtime-endpoint unix:///path}), else the
@@ -22,8 +20,7 @@ public final class Runtimes {
         static final Logger log = LoggerFactory.getLogger("faultline.runtime");
     }
 
-    private Runtimes() {
-    }
+    private Runtimes() {}
 
     /** The two flags as given; both null when neither was. */
     public record Flags(String runtime, String endpoint) {
@@ -71,11 +68,17 @@ public final class Runtimes {
             return DockerRuntime.connect(EngineEndpoint.host(), null);
         RuntimeEndpoints.Detected d;
         if (flags.endpoint() != null) d = new RuntimeEndpoints().resolve(flags.endpoint(), flags.kind());
-        else if (flags.kind() == Kind.CRI) d = new RuntimeEndpoints(RuntimeEndpoints.KNOWN.stream()
-                .filter(p -> !p.getFileName().toString().equals("docker.sock")).toList(), RuntimeEndpoints.PROBE_DEADLINE).detect();
+        else if (flags.kind() == Kind.CRI)
+            d = new RuntimeEndpoints(
+                            RuntimeEndpoints.KNOWN.stream()
+                                    .filter(p -> !p.getFileName().toString().equals("docker.sock"))
+                                    .toList(),
+                            RuntimeEndpoints.PROBE_DEADLINE)
+                    .detect();
         else d = new RuntimeEndpoints().detect();
         d.skipped().forEach(s -> Log.log.info("action=runtime skipped=\"{}\"", s));
-        if (d.endpoint().kind() == Kind.DOCKER) return DockerRuntime.connect(d.endpoint().uri(), d.runtime());
+        if (d.endpoint().kind() == Kind.DOCKER)
+            return DockerRuntime.connect(d.endpoint().uri(), d.runtime());
         return CriContainers.connect(d.endpoint().uri(), d.runtime());
     }
 }

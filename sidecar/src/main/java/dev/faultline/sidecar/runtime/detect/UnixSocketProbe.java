@@ -4,7 +4,6 @@ import dev.faultline.common.engine.EngineAnswer;
 import dev.faultline.common.engine.EngineEndpoint;
 import dev.faultline.common.engine.EngineSocket;
 import dev.faultline.sidecar.runtime.RuntimeEndpointException;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -18,8 +17,7 @@ import java.time.Duration;
  * operator acts on.
  */
 final class UnixSocketProbe {
-    private UnixSocketProbe() {
-    }
+    private UnixSocketProbe() {}
 
     /** Whether anything listens there: a connect, closed again. */
     static void connect(Path socket, Duration deadline) {
@@ -48,16 +46,23 @@ final class UnixSocketProbe {
     private static RuntimeEndpointException failure(EngineSocket s, IOException cause, Duration deadline) {
         String endpoint = s.endpoint().uri();
         if (cause instanceof SocketTimeoutException) {
-            return new RuntimeEndpointException(endpoint, "the socket exists but nothing answered within "
-                    + deadline.toMillis() + " ms (a hung or stopped runtime?)");
+            return new RuntimeEndpointException(
+                    endpoint,
+                    "the socket exists but nothing answered within " + deadline.toMillis()
+                            + " ms (a hung or stopped runtime?)");
         }
-        if (cause instanceof ConnectException || cause.getMessage() != null && cause.getMessage().contains("refused")) {
-            return new RuntimeEndpointException(endpoint, "the socket exists but nothing listens on it "
-                    + "(connection refused): a stale socket of a runtime that is not running?", cause);
+        if (cause instanceof ConnectException
+                || cause.getMessage() != null && cause.getMessage().contains("refused")) {
+            return new RuntimeEndpointException(
+                    endpoint,
+                    "the socket exists but nothing listens on it "
+                            + "(connection refused): a stale socket of a runtime that is not running?",
+                    cause);
         }
-        if (cause instanceof SocketException && String.valueOf(cause.getMessage()).contains("ermission")) {
-            return new RuntimeEndpointException(endpoint,
-                    "permission denied (the sidecar needs root or the socket's group)", cause);
+        if (cause instanceof SocketException
+                && String.valueOf(cause.getMessage()).contains("ermission")) {
+            return new RuntimeEndpointException(
+                    endpoint, "permission denied (the sidecar needs root or the socket's group)", cause);
         }
         return new RuntimeEndpointException(endpoint, "cannot talk to it: " + cause, cause);
     }

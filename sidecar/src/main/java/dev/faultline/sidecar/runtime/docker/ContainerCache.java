@@ -1,14 +1,13 @@
 package dev.faultline.sidecar.runtime.docker;
 
 import dev.faultline.sidecar.targets.ContainerTarget;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's picture of the engine's containers, kept current by its event stream ({@code GET /events}): filled by

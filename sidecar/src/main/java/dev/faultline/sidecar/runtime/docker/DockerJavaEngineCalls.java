@@ -14,7 +14,6 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.faultline.sidecar.targets.ContainerTarget;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -76,7 +75,9 @@ final class DockerJavaEngineCalls implements EngineCalls {
 
     @Override
     public List<String> labelled(String label, String value) {
-        List<Container> found = docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(label, value))
+        List<Container> found = docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(label, value))
                 .exec();
         return found.stream().map(Container::getId).toList();
     }
@@ -93,7 +94,8 @@ final class DockerJavaEngineCalls implements EngineCalls {
     public ContainerTarget inspect(String id) {
         InspectContainerResponse c = inspected(id);
         if (c == null) return null;
-        String name = c.getName() != null && c.getName().startsWith("/") ? c.getName().substring(1) : c.getId();
+        String name =
+                c.getName() != null && c.getName().startsWith("/") ? c.getName().substring(1) : c.getId();
         boolean none = c.getConfig() == null || c.getConfig().getLabels() == null;
         Map<String, String> l = none ? Map.of() : c.getConfig().getLabels();
         return new ContainerTarget(c.getId(), name, c.getState().getStatus(), l);
@@ -116,7 +118,8 @@ final class DockerJavaEngineCalls implements EngineCalls {
     @Override
     public Own own(String id) {
         InspectContainerResponse own = docker.inspectContainerCmd(id).exec();
-        Map<String, String> l = own.getConfig().getLabels() == null ? Map.of() : own.getConfig().getLabels();
+        Map<String, String> l =
+                own.getConfig().getLabels() == null ? Map.of() : own.getConfig().getLabels();
         return new Own(own.getImageId(), own.getHostConfig().getPidMode(), l);
     }
 
@@ -127,18 +130,25 @@ final class DockerJavaEngineCalls implements EngineCalls {
 
     @Override
     public void stop(String id, Duration timeout) {
-        tolerateGone(() -> docker.stopContainerCmd(id).withTimeout((int) timeout.toSeconds()).exec());
+        tolerateGone(() -> docker.stopContainerCmd(id)
+                .withTimeout((int) timeout.toSeconds())
+                .exec());
     }
 
     @Override
     public void restart(String id, Duration timeout) {
-        tolerateGone(() -> docker.restartContainerCmd(id).withTimeout((int) timeout.toSeconds()).exec());
+        tolerateGone(() -> docker.restartContainerCmd(id)
+                .withTimeout((int) timeout.toSeconds())
+                .exec());
     }
 
     @Override
     public void remove(String id, boolean force, boolean volumes) {
         try {
-            docker.removeContainerCmd(id).withForce(force).withRemoveVolumes(volumes).exec();
+            docker.removeContainerCmd(id)
+                    .withForce(force)
+                    .withRemoveVolumes(volumes)
+                    .exec();
         } catch (NotFoundException gone) {
             // removed meanwhile
         }
@@ -170,7 +180,9 @@ final class DockerJavaEngineCalls implements EngineCalls {
             @Override
             public void onNext(Event e) {
                 if (e.getActor() == null) return;
-                String name = e.getActor().getAttributes() == null ? null : e.getActor().getAttributes().get("name");
+                String name = e.getActor().getAttributes() == null
+                        ? null
+                        : e.getActor().getAttributes().get("name");
                 String type = e.getType() == null ? null : e.getType().getValue();
                 String id = e.getActor().getId();
                 EngineContainers.Event changed = EngineContainers.event(type, e.getAction(), id, name);

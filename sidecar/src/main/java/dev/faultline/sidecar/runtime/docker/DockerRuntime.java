@@ -6,7 +6,6 @@ import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import dev.faultline.sidecar.targets.TargetSelector;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +67,8 @@ public final class DockerRuntime implements ContainerRuntime {
         if (hits == null) return null;
         String self = TargetSelector.ownContainerIdOrNull();
         for (ContainerTarget t : hits) {
-            if (self != null && t.id().startsWith(self) || t.labels().containsKey(HelperContainer.LABEL)) return null; // the list leaves them out
+            if (self != null && t.id().startsWith(self) || t.labels().containsKey(HelperContainer.LABEL))
+                return null; // the list leaves them out
         }
         return hits;
     }

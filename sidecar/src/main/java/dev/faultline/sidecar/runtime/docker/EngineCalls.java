@@ -2,7 +2,6 @@ package dev.faultline.sidecar.runtime.docker;
 
 import dev.faultline.common.engine.AttachStream;
 import dev.faultline.sidecar.targets.ContainerTarget;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +22,8 @@ public interface EngineCalls {
      */
     static EngineCalls forHost(String host) {
         return host.startsWith("tcp://") && tls(System.getenv("DOCKER_TLS_VERIFY"))
-                ? new DockerJavaEngineCalls(host) : new SocketEngineCalls(host);
+                ? new DockerJavaEngineCalls(host)
+                : new SocketEngineCalls(host);
     }
 
     /** docker-java's reading of {@code DOCKER_TLS_VERIFY}. */
@@ -40,8 +40,7 @@ public interface EngineCalls {
     }
 
     /** What the sidecar's own container is: its image, its PID mode, its labels. */
-    record Own(String image, String pidMode, Map<String, String> labels) {
-    }
+    record Own(String image, String pidMode, Map<String, String> labels) {}
 
     String endpoint();
 
@@ -87,6 +86,5 @@ public interface EngineCalls {
     Attached createAttachStart(String json) throws IOException;
 
     /** A created container and its attached stream. */
-    record Attached(String id, AttachStream stream) {
-    }
+    record Attached(String id, AttachStream stream) {}
 }

@@ -7,9 +7,6 @@ import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.network.NetnsShell;
 import dev.faultline.sidecar.network.Watchdogs;
 import dev.faultline.sidecar.targets.TargetSelector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The way into a target's network namespace for a sidecar container that cannot see host PIDs: one helper container
@@ -48,8 +47,10 @@ public final class HelperContainer implements NetnsExecutor {
      * hence fd 3); once it has ended, PID 1 stays while any process it left runs (the watchdog, reparented to PID 1,
      * which reaps it while it waits), then exits: {@code /proc} of the helper's own PID namespace then lists PID 1 alone.
      */
-    static final String ENTRYPOINT = "exec 3<&0 </dev/null; sh -s " + NetnsShell.MARK + " <&3 3<&- & exec 3<&-; wait $!; "
-            + "while :; do set -- /proc/[0-9]*; [ \"$#\" -le 1 ] && exit 0; sleep 0.2; done";
+    static final String ENTRYPOINT =
+            "exec 3<&0 </dev/null; sh -s " + NetnsShell.MARK + " <&3 3<&- & exec 3<&-; wait $!; "
+                    + "while :; do set -- /proc/[0-9]*; [ \"$#\" -le 1 ] && exit 0; sleep 0.2; done";
+
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "helper-close-timeout");
         t.setDaemon(true);
@@ -64,9 +65,15 @@ public final class HelperContainer implements NetnsExecutor {
     private final NetnsShell shell;
     /** The helper the shell runs in now, and whether its stream is still open. */
     private volatile String current;
+
     private volatile AttachStream stream;
 
-    private HelperContainer(EngineCalls engine, String image, String targetId, long targetPid, String changeId,
+    private HelperContainer(
+            EngineCalls engine,
+            String image,
+            String targetId,
+            long targetPid,
+            String changeId,
             Map<String, String> own) {
         this.engine = engine;
         this.image = image;
@@ -87,12 +94,16 @@ public final class HelperContainer implements NetnsExecutor {
         String self = TargetSelector.ownContainerIdOrNull();
         boolean forceHelper = "helper".equals(System.getenv("FAULTLINE_NETNS"));
         if (self == null && !forceHelper) return NetnsExecutor.nsenter(targetPid);
-        if (self == null) throw new IllegalStateException("FAULTLINE_NETNS=helper needs the sidecar to run in a container (its image is the helper's)");
+        if (self == null)
+            throw new IllegalStateException(
+                    "FAULTLINE_NETNS=helper needs the sidecar to run in a container (its image is the helper's)");
         EngineCalls.Own own = uninterrupted(() -> engine.own(self));
         if (!forceHelper && "host".equals(own.pidMode())) return NetnsExecutor.nsenter(targetPid);
         if (!engine.attaches()) {
-            throw new IllegalStateException("a sidecar container without --pid host reaches " + targetId + " through a helper container attached over the engine's "
-                    + "unix socket, and DOCKER_HOST is not one: mount the engine's socket, or run the sidecar with --pid host");
+            throw new IllegalStateException(
+                    "a sidecar container without --pid host reaches " + targetId
+                            + " through a helper container attached over the engine's "
+                            + "unix socket, and DOCKER_HOST is not one: mount the engine's socket, or run the sidecar with --pid host");
         }
         return new HelperContainer(engine, own.image(), targetId, targetPid, changeId, own.labels());
     }
@@ -117,7 +128,7 @@ public final class HelperContainer implements NetnsExecutor {
         return uninterrupted(() -> {
             String pid = shell.spawn(Watchdogs.argv(changeId, after, revert));
             String in = current;
-            if (pid == null || in == null) return () -> { }; // the JVM's own timer and the journal still revert it
+            if (pid == null || in == null) return () -> {}; // the JVM's own timer and the journal still revert it
             return () -> uninterrupted(() -> {
                 AttachStream s = stream;
                 if (in.equals(current) && s != null && s.open()) shell.stopSpawned(pid);
@@ -195,7 +206,8 @@ public final class HelperContainer implements NetnsExecutor {
                     late.cancel(false);
                     kill();
                 }
-                log.info("action=helper-ended container={} helper={} end_ms={}", shortId(targetId), shortId(id), ms(t0));
+                log.info(
+                        "action=helper-ended container={} helper={} end_ms={}", shortId(targetId), shortId(id), ms(t0));
             }
         };
     }
@@ -210,9 +222,13 @@ public final class HelperContainer implements NetnsExecutor {
 
     private String createBody() {
         StringBuilder l = new StringBuilder();
-        labels.forEach((k, v) -> l.append(l.length() == 0 ? "" : ",").append(JsonWriter.quote(k)).append(':').append(JsonWriter.quote(v == null ? "" : v)));
+        labels.forEach((k, v) -> l.append(l.length() == 0 ? "" : ",")
+                .append(JsonWriter.quote(k))
+                .append(':')
+                .append(JsonWriter.quote(v == null ? "" : v)));
         return "{\"Image\":" + JsonWriter.quote(image)
-                + ",\"Entrypoint\":[\"sh\",\"-c\"," + JsonWriter.quote(ENTRYPOINT) + ",\"faultline-helper\"," + JsonWriter.quote(targetId) + "]"
+                + ",\"Entrypoint\":[\"sh\",\"-c\"," + JsonWriter.quote(ENTRYPOINT) + ",\"faultline-helper\","
+                + JsonWriter.quote(targetId) + "]"
                 + ",\"Cmd\":null,\"Labels\":{" + l + "}"
                 + ",\"OpenStdin\":true,\"StdinOnce\":true,\"AttachStdin\":true,\"AttachStdout\":true,\"AttachStderr\":true"
                 + ",\"HostConfig\":{\"NetworkMode\":" + JsonWriter.quote("container:" + targetId)

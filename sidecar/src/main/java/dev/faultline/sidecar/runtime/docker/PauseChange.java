@@ -5,7 +5,6 @@ import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.ContainerTarget;
-
 import java.time.Duration;
 import java.util.List;
 

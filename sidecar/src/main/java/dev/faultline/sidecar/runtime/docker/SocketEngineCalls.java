@@ -7,7 +7,6 @@ import dev.faultline.common.engine.EngineSocket;
 import dev.faultline.common.json.JsonReader;
 import dev.faultline.common.json.JsonWriter;
 import dev.faultline.sidecar.targets.ContainerTarget;
-
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +20,7 @@ import java.util.function.Consumer;
 final class SocketEngineCalls implements EngineCalls {
     /** docker-java's bounds: a connect within 5 s, an answer within 60 s. */
     private static final Duration CONNECT = Duration.ofSeconds(5);
+
     private static final Duration ANSWER = Duration.ofSeconds(60);
 
     private final EngineSocket socket;
@@ -50,7 +50,8 @@ final class SocketEngineCalls implements EngineCalls {
 
     /** The engine's own message, as docker-java reports it. */
     private static RuntimeException failure(EngineAnswer a) {
-        return new IllegalStateException("Status " + a.status() + ": " + a.body().strip());
+        return new IllegalStateException(
+                "Status " + a.status() + ": " + a.body().strip());
     }
 
     /** A call whose container may be gone or already in the state asked for (404, 409; 304 for stop). */
@@ -177,7 +178,9 @@ final class SocketEngineCalls implements EngineCalls {
     @Override
     public Attached createAttachStart(String json) throws IOException {
         EngineAnswer created = call("POST", "/containers/create", json, Duration.ZERO);
-        if (!created.ok()) throw new IOException("cannot create a helper container: " + failure(created).getMessage());
+        if (!created.ok())
+            throw new IOException(
+                    "cannot create a helper container: " + failure(created).getMessage());
         String id = (String) ((Map<?, ?>) json(created)).get("Id");
         try {
             // attached before it starts: the shell's stdin is ours from its first read
@@ -185,7 +188,8 @@ final class SocketEngineCalls implements EngineCalls {
             EngineAnswer started = call("POST", container(id) + "/start", "", Duration.ZERO);
             if (!started.ok()) {
                 s.close();
-                throw new IOException("cannot start a helper container: " + failure(started).getMessage());
+                throw new IOException(
+                        "cannot start a helper container: " + failure(started).getMessage());
             }
             return new Attached(id, s);
         } catch (IOException | RuntimeException e) {

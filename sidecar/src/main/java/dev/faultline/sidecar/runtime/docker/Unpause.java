@@ -10,8 +10,7 @@ import java.util.List;
  * socket or {@code DOCKER_HOST}): the watchdog's own environment may name another one, or none.
  */
 public final class Unpause {
-    private Unpause() {
-    }
+    private Unpause() {}
 
     public static void main(String[] args) {
         if (args.length != 2 || !args[0].matches("[0-9a-f]{12,64}") || !args[1].matches("(unix|tcp)://\\S+")) {
@@ -24,8 +23,17 @@ public final class Unpause {
     /** The watchdog's command: this JVM's java and class path, kept small (a JVM that lives a second). */
     public static List<String> argv(String containerId, String endpoint) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        List<String> argv = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
-                "-cp", System.getProperty("java.class.path"), Unpause.class.getName(), containerId, endpoint));
+        List<String> argv = new ArrayList<>(List.of(
+                java,
+                "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Unpause.class.getName(),
+                containerId,
+                endpoint));
         return argv;
     }
 }

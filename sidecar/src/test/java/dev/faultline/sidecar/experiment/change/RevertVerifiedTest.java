@@ -1,20 +1,19 @@
 package dev.faultline.sidecar.experiment.change;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.ChangePlan;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.PodTargets;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A revert counts only once the target is verified clean: run with real shell commands in our own namespace (pod
@@ -25,16 +24,28 @@ class RevertVerifiedTest {
     static ChangePlan plan(Path leftover, Path calls, int worksFrom) {
         return new ChangePlan(
                 List.of(List.of("sh", "-c", "touch \"$1\"", "apply", leftover.toString())),
-                List.of(List.of("sh", "-c", "echo x >> \"$2\"; [ $(wc -l < \"$2\") -ge \"$3\" ] && rm -f \"$1\"; exit 0", "revert",
-                        leftover.toString(), calls.toString(), Integer.toString(worksFrom))),
-                List.of(List.of("sh", "-c", "[ ! -e \"$1\" ] || { echo \"$1 is still there\"; exit 1; }", "verify", leftover.toString())));
+                List.of(List.of(
+                        "sh",
+                        "-c",
+                        "echo x >> \"$2\"; [ $(wc -l < \"$2\") -ge \"$3\" ] && rm -f \"$1\"; exit 0",
+                        "revert",
+                        leftover.toString(),
+                        calls.toString(),
+                        Integer.toString(worksFrom))),
+                List.of(List.of(
+                        "sh",
+                        "-c",
+                        "[ ! -e \"$1\" ] || { echo \"$1 is still there\"; exit 1; }",
+                        "verify",
+                        leftover.toString())));
     }
 
     @Test
     void aRevertThatDidNotTakeIsRetriedAndOnlyThenMarkedDone(@TempDir Path dir) throws Exception {
         Path leftover = dir.resolve("qdisc"), calls = dir.resolve("calls");
         Journal journal = new Journal(dir.resolve("journal"));
-        Change change = new NetworkChange("t1", PodTargets.self(), NetnsExecutor.nsenter(0), plan(leftover, calls, 3), journal);
+        Change change =
+                new NetworkChange("t1", PodTargets.self(), NetnsExecutor.nsenter(0), plan(leftover, calls, 3), journal);
         long failedBefore = OpenChanges.failedReverts();
         change.apply(Duration.ofMinutes(5));
         assertTrue(Files.exists(leftover));
@@ -51,13 +62,17 @@ class RevertVerifiedTest {
     void aRevertThatKeepsFailingStaysOpenVisibleAndIsRetriedInTheBackground(@TempDir Path dir) throws Exception {
         Path leftover = dir.resolve("qdisc"), calls = dir.resolve("calls");
         Journal journal = new Journal(dir.resolve("journal"));
-        Change change = new NetworkChange("t2", PodTargets.self(), NetnsExecutor.nsenter(0), plan(leftover, calls, 6), journal);
+        Change change =
+                new NetworkChange("t2", PodTargets.self(), NetnsExecutor.nsenter(0), plan(leftover, calls, 6), journal);
         change.apply(Duration.ofMinutes(5));
 
         assertFalse(change.revert(), "three attempts, none verified");
         assertEquals(1, journal.pending().size(), "the journal keeps it: the next start tries again");
         assertTrue(OpenChanges.pendingReverts().contains(change));
-        assertTrue(change.summary().contains("revert-pending t2") && change.summary().contains("is still there"), change.summary());
+        assertTrue(
+                change.summary().contains("revert-pending t2")
+                        && change.summary().contains("is still there"),
+                change.summary());
 
         // the background retry gets there (attempts 4-6, after 1 s, 2 s …) and closes it
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -71,7 +86,8 @@ class RevertVerifiedTest {
     void anInterruptedRevertStillRunsToTheEndAndKeepsTheInterrupt(@TempDir Path dir) throws Exception {
         Path leftover = dir.resolve("qdisc"), calls = dir.resolve("calls");
         Journal journal = new Journal(dir.resolve("journal"));
-        Change change = new NetworkChange("t3", PodTargets.self(), NetnsExecutor.nsenter(0), plan(leftover, calls, 2), journal);
+        Change change =
+                new NetworkChange("t3", PodTargets.self(), NetnsExecutor.nsenter(0), plan(leftover, calls, 2), journal);
         change.apply(Duration.ofMinutes(5));
         Thread.currentThread().interrupt(); // a stop() interrupts the experiment thread that reverts
         boolean verified = change.revert();

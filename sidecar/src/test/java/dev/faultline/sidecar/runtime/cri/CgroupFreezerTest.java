@@ -1,13 +1,12 @@
 package dev.faultline.sidecar.runtime.cri;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which freezer a container's /proc/PID/cgroup leads to, and the check that a freeze took effect. */
 class CgroupFreezerTest {
@@ -28,7 +27,8 @@ class CgroupFreezerTest {
     @Test
     void aPureV2HostUsesCgroupFreezeAtTheRoot(@TempDir Path root) throws Exception {
         Files.writeString(root.resolve("cgroup.controllers"), "cpu memory pids");
-        CgroupFreezer f = CgroupFreezer.locate("0::/kubepods.slice/kubepods-burstable.slice/cri-containerd-abc.scope\n", root);
+        CgroupFreezer f =
+                CgroupFreezer.locate("0::/kubepods.slice/kubepods-burstable.slice/cri-containerd-abc.scope\n", root);
         assertEquals(CgroupFreezer.Version.V2, f.version());
         assertEquals(root.resolve("kubepods.slice/kubepods-burstable.slice/cri-containerd-abc.scope"), f.dir());
     }
@@ -41,9 +41,11 @@ class CgroupFreezerTest {
 
     @Test
     void neverARootCgroupNorOneOutsideOurCgroupNamespace() {
-        IllegalStateException root = assertThrows(IllegalStateException.class, () -> CgroupFreezer.locate("0::/\n", Path.of("/sys/fs/cgroup")));
+        IllegalStateException root = assertThrows(
+                IllegalStateException.class, () -> CgroupFreezer.locate("0::/\n", Path.of("/sys/fs/cgroup")));
         assertTrue(root.getMessage().contains("refusing to freeze cgroup '/'"), root.getMessage());
-        IllegalStateException outside = assertThrows(IllegalStateException.class,
+        IllegalStateException outside = assertThrows(
+                IllegalStateException.class,
                 () -> CgroupFreezer.locate("0::/../../kubepods.slice/x.scope\n", Path.of("/sys/fs/cgroup")));
         assertTrue(outside.getMessage().contains("host's cgroup namespace"), outside.getMessage());
         assertThrows(IllegalStateException.class, () -> CgroupFreezer.locate("", Path.of("/sys/fs/cgroup")));

@@ -1,16 +1,15 @@
 package dev.faultline.sidecar.runtime.cri;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.common.process.HungPrograms;
 import dev.faultline.sidecar.network.HungCommandTest;
 import dev.faultline.sidecar.network.NetnsExecutor;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The freezer's commands cut at the sidecar's command deadline ({@link HungCommandTest}): the nsenter that reads a
@@ -53,9 +52,11 @@ class FreezerHungCommandTest {
     void aHungThawIsCut() throws Exception {
         try (HungPrograms hung = HungPrograms.named("sh")) {
             String out = HungCommandTest.cut(hung, FreezerHungCommandTest.class, "thaw", Map.of());
-            assertTrue(out.matches("(?s).*result=Result\\[exitCode=-1, output="
-                    + "`sh -c \\[ ! -e \"\\$1\" ] \\|\\| echo \"\\$2\" > \"\\$1\" faultline-thaw "
-                    + "/tmp/faultline-cgroup\\d+/cgroup.freeze 0` did not finish within 500ms; killed].*"), out);
+            assertTrue(
+                    out.matches("(?s).*result=Result\\[exitCode=-1, output="
+                            + "`sh -c \\[ ! -e \"\\$1\" ] \\|\\| echo \"\\$2\" > \"\\$1\" faultline-thaw "
+                            + "/tmp/faultline-cgroup\\d+/cgroup.freeze 0` did not finish within 500ms; killed].*"),
+                    out);
         }
     }
 }

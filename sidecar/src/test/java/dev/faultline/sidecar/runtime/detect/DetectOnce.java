@@ -7,6 +7,7 @@ import java.util.Arrays;
 /** {@code DetectOnce SOCKET…}: detection over these candidates in a JVM of its own, for the class-loading check. */
 public final class DetectOnce {
     public static void main(String[] args) {
-        System.out.println("detected " + new RuntimeEndpoints(Arrays.stream(args).map(Path::of).toList(), Duration.ofSeconds(2)).detect());
+        System.out.println("detected "
+                + new RuntimeEndpoints(Arrays.stream(args).map(Path::of).toList(), Duration.ofSeconds(2)).detect());
     }
 }

@@ -1,13 +1,12 @@
 package dev.faultline.sidecar.runtime.docker;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real Docker engine, through its own CLI (the engine's view, independent of the code under test).
@@ -36,7 +35,8 @@ public final class DockerHost implements AutoCloseable {
 
     /** Starts a labelled container; {@code options} go before the image, {@code command} after it. */
     public String start(String name, List<String> options, String... command) {
-        List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--label", "dev.faultline.test=" + run));
+        List<String> cmd =
+                new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--label", "dev.faultline.test=" + run));
         cmd.addAll(options);
         cmd.add(BUSYBOX);
         cmd.addAll(List.of(command));
@@ -57,7 +57,15 @@ public final class DockerHost implements AutoCloseable {
             System.out.println("[faultline-sidecar-it] SKIPPED: " + why);
             Assumptions.abort(why);
         }
-        String build = exec(List.of("docker", "build", "-q", "--build-arg", "BASE_IMAGE=" + base, "-t", tag, System.getProperty("faultline.sidecar.dir", ".")));
+        String build = exec(List.of(
+                "docker",
+                "build",
+                "-q",
+                "--build-arg",
+                "BASE_IMAGE=" + base,
+                "-t",
+                tag,
+                System.getProperty("faultline.sidecar.dir", ".")));
         if (build.startsWith("ERR")) throw new AssertionError("docker build failed: " + build);
         return tag;
     }
@@ -79,7 +87,8 @@ public final class DockerHost implements AutoCloseable {
 
     /** Whether this kernel takes a netem qdisc, asked independently of the sidecar (a throwaway namespace). */
     public static boolean kernelHasNetem() {
-        return !exec(List.of("unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms")).startsWith("ERR");
+        return !exec(List.of("unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"))
+                .startsWith("ERR");
     }
 
     public static String exec(List<String> cmd) {
@@ -101,7 +110,8 @@ public final class DockerHost implements AutoCloseable {
 
     @Override
     public void close() {
-        String ids = exec(List.of("docker", "ps", "-aq", "--filter", "label=dev.faultline.test=" + run)).trim();
+        String ids = exec(List.of("docker", "ps", "-aq", "--filter", "label=dev.faultline.test=" + run))
+                .trim();
         if (!ids.isEmpty() && !ids.startsWith("ERR")) {
             List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f"));
             rm.addAll(List.of(ids.split("\\s+")));

@@ -1,11 +1,9 @@
 package dev.faultline.sidecar.runtime.docker;
 
 import dev.faultline.sidecar.Sidecar;
-
+import java.net.ServerSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-
-import java.net.ServerSocket;
 
 /** A test against the real engine: skipped (or, under CI, failed) without one; its containers removed after. */
 public abstract class EngineTest {

@@ -1,24 +1,23 @@
 package dev.faultline.sidecar.runtime.docker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.common.jmx.Credentials;
 import dev.faultline.common.jmx.JmxClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The helper path, from outside: the sidecar's image run as a daemon container without {@code --pid host}, driven over
@@ -35,7 +34,8 @@ class HelperContainerIT extends EngineTest {
     @BeforeAll
     static void image() throws Exception {
         DockerHost.require();
-        image = DockerHost.buildSidecarImage("faultline/sidecar:helper-it-" + ProcessHandle.current().pid());
+        image = DockerHost.buildSidecarImage(
+                "faultline/sidecar:helper-it-" + ProcessHandle.current().pid());
         secrets = Files.createTempDirectory("faultline-secrets");
         Files.writeString(secrets.resolve("jmx.password"), "operator s3cret\n");
     }
@@ -52,21 +52,50 @@ class HelperContainerIT extends EngineTest {
     /** A daemon container of the image without host PIDs; returns its JMX port. */
     int daemon(String name) throws Exception {
         int port = freePort();
-        String out = DockerHost.exec(List.of("docker", "run", "-d", "--name", name, "--label", "dev.faultline.test=" + docker.run,
-                "-v", "/var/run/docker.sock:/var/run/docker.sock", "-v", secrets + ":/run/secrets:ro", "-p", "127.0.0.1:" + port + ":" + port,
-                image, "daemon", "--jmx-port", Integer.toString(port), "--jmx-password-file", "/run/secrets/jmx.password"));
+        String out = DockerHost.exec(List.of(
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                name,
+                "--label",
+                "dev.faultline.test=" + docker.run,
+                "-v",
+                "/var/run/docker.sock:/var/run/docker.sock",
+                "-v",
+                secrets + ":/run/secrets:ro",
+                "-p",
+                "127.0.0.1:" + port + ":" + port,
+                image,
+                "daemon",
+                "--jmx-port",
+                Integer.toString(port),
+                "--jmx-password-file",
+                "/run/secrets/jmx.password"));
         assertFalse(out.startsWith("ERR"), out);
         return port;
     }
 
     static String run(MBeanServerConnection jmx, String command) throws Exception {
-        return (String) jmx.invoke(new ObjectName("dev.faultline:type=Sidecar"), "run", new Object[]{command}, new String[]{String.class.getName()});
+        return (String)
+                jmx.invoke(new ObjectName("dev.faultline:type=Sidecar"), "run", new Object[] {command}, new String[] {
+                    String.class.getName()
+                });
     }
 
     /** The helpers of this test's containers, as the engine lists them: {@code id label-of-target label-of-change}. */
     List<String> helpers() {
-        String out = DockerHost.exec(List.of("docker", "ps", "-a", "--filter", "label=" + HelperContainer.LABEL, "--filter", "label=dev.faultline.test=" + docker.run,
-                "--format", "{{.ID}} {{.Label \"" + HelperContainer.LABEL + "\"}} {{.Label \"" + HelperContainer.WATCHDOG_LABEL + "\"}} {{.State}}"));
+        String out = DockerHost.exec(List.of(
+                "docker",
+                "ps",
+                "-a",
+                "--filter",
+                "label=" + HelperContainer.LABEL,
+                "--filter",
+                "label=dev.faultline.test=" + docker.run,
+                "--format",
+                "{{.ID}} {{.Label \"" + HelperContainer.LABEL + "\"}} {{.Label \"" + HelperContainer.WATCHDOG_LABEL
+                        + "\"}} {{.State}}"));
         assertFalse(out.startsWith("ERR"), out);
         return out.lines().filter(l -> !l.isBlank()).toList();
     }
@@ -107,16 +136,27 @@ class HelperContainerIT extends EngineTest {
             assertTrue(shaped(web), logs(shaper));
             String change = appliedChange(logs(shaper));
             List<String> open = helpers();
-            assertEquals(List.of(open.get(0).split(" ")[0] + " " + webId + " " + change + " running"), open, "one helper, for this target and change");
+            assertEquals(
+                    List.of(open.get(0).split(" ")[0] + " " + webId + " " + change + " running"),
+                    open,
+                    "one helper, for this target and change");
             String top = DockerHost.exec(List.of("docker", "top", open.get(0).split(" ")[0], "-o", "pid,args"));
             assertTrue(top.contains("faultline-watchdog " + change + " "), "the watchdog runs in the helper: " + top);
-            assertEquals(1, logs(shaper).split("action=helper-started", -1).length - 1, "one helper started for the precheck, the reads and the apply: " + logs(shaper));
+            assertEquals(
+                    1,
+                    logs(shaper).split("action=helper-started", -1).length - 1,
+                    "one helper started for the precheck, the reads and the apply: " + logs(shaper));
 
-            assertEquals(1, jmx.invoke(new ObjectName("dev.faultline:type=Sidecar"), "stopAll", new Object[0], new String[0]));
+            assertEquals(
+                    1,
+                    jmx.invoke(new ObjectName("dev.faultline:type=Sidecar"), "stopAll", new Object[0], new String[0]));
             assertFalse(shaped(web), "stopAll() reverted it through the helper");
             assertTrue(logs(shaper).contains("action=reverted change=" + change), logs(shaper));
             assertTrue(await(5_000, () -> helpers().isEmpty()), "the helper is gone with the change: " + helpers());
-            assertEquals(1, logs(shaper).split("action=helper-started", -1).length - 1, "the revert and its check went through the same helper: " + logs(shaper));
+            assertEquals(
+                    1,
+                    logs(shaper).split("action=helper-started", -1).length - 1,
+                    "the revert and its check went through the same helper: " + logs(shaper));
         }
     }
 
@@ -130,7 +170,8 @@ class HelperContainerIT extends EngineTest {
             assertTrue(await(30_000, () -> logs(shaper).contains("action=applied")), logs(shaper));
         }
         long applied = System.currentTimeMillis();
-        assertFalse(DockerHost.exec(List.of("docker", "kill", "-s", "KILL", shaper)).startsWith("ERR"));
+        assertFalse(
+                DockerHost.exec(List.of("docker", "kill", "-s", "KILL", shaper)).startsWith("ERR"));
         assertTrue(shaped(web), "still in force: the sidecar died before its deadline");
         assertEquals(1, helpers().size(), "the helper outlives its sidecar, its watchdog armed: " + helpers());
         // the watchdog sleeps the duration + 2 s, rounded to whole seconds, then reverts
@@ -152,16 +193,22 @@ class HelperContainerIT extends EngineTest {
             assertTrue(await(30_000, () -> logs(shaper).contains("action=applied")), logs(shaper));
             change = appliedChange(logs(shaper));
         }
-        assertFalse(DockerHost.exec(List.of("docker", "kill", "-s", "KILL", shaper)).startsWith("ERR"));
+        assertFalse(
+                DockerHost.exec(List.of("docker", "kill", "-s", "KILL", shaper)).startsWith("ERR"));
         String crashed = helpers().get(0).split(" ")[0];
         assertTrue(shaped(web));
         // the same container again: its journal (in the container's own file system) says the change's owner is gone
         assertFalse(DockerHost.exec(List.of("docker", "start", shaper)).startsWith("ERR"));
         assertTrue(await(60_000, () -> logs(shaper).contains("action=recover change=" + change)), logs(shaper));
         String logs = logs(shaper);
-        assertTrue(logs.contains("action=recover change=" + change) && logs.contains("verified=true watchdogs_stopped=1"), logs);
+        assertTrue(
+                logs.contains("action=recover change=" + change) && logs.contains("verified=true watchdogs_stopped=1"),
+                logs);
         assertEquals(before, docker.inNetns(web, "tc", "qdisc", "show"), "the target exactly as before");
-        assertTrue(await(5_000, () -> helpers().isEmpty()), "the crashed sidecar's helper and recovery's own are gone: " + helpers());
-        assertTrue(DockerHost.exec(List.of("docker", "inspect", crashed)).startsWith("ERR"), "removed, not just stopped");
+        assertTrue(
+                await(5_000, () -> helpers().isEmpty()),
+                "the crashed sidecar's helper and recovery's own are gone: " + helpers());
+        assertTrue(
+                DockerHost.exec(List.of("docker", "inspect", crashed)).startsWith("ERR"), "removed, not just stopped");
     }
 }

@@ -1,14 +1,14 @@
 package dev.faultline.sidecar.runtime.docker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.faultline.common.engine.AttachStream;
 import dev.faultline.sidecar.Sidecar;
 import dev.faultline.sidecar.targets.ContainerTarget;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,12 +30,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Both {@link EngineCalls} against a real engine that listens on {@code tcp://127.0.0.1} with TLS (a second dockerd,
@@ -48,7 +47,8 @@ class TlsEngineIT {
     static final String HOST = "tcp://127.0.0.1:23760";
     static final Path CERTS = Path.of("/tmp/faultline-docker-tls/client");
     static final Path SOCKET = Path.of("/run/faultline-docker-tls/docker.sock");
-    static final Map<String, String> TLS_ENV = Map.of("DOCKER_HOST", HOST, "DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", CERTS.toString());
+    static final Map<String, String> TLS_ENV =
+            Map.of("DOCKER_HOST", HOST, "DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", CERTS.toString());
 
     static Relay relay;
     final String run = "fltls-" + UUID.randomUUID().toString().substring(0, 8);
@@ -57,9 +57,12 @@ class TlsEngineIT {
     @BeforeAll
     static void engine() throws IOException {
         String why = null;
-        if (!Files.exists(CERTS.resolve("key.pem"))) why = "no TLS engine: " + CERTS + " missing (.ci/docker-tls.sh start makes it)";
-        else if (cli("version", "--format", "{{.Server.Version}}").startsWith("ERR")) why = "the TLS engine at " + HOST + " does not answer (.ci/docker-tls.sh start)";
-        else if (cli("image", "inspect", DockerHost.BUSYBOX).startsWith("ERR")) why = DockerHost.BUSYBOX + " missing in the TLS engine (.ci/docker-tls.sh start loads it)";
+        if (!Files.exists(CERTS.resolve("key.pem")))
+            why = "no TLS engine: " + CERTS + " missing (.ci/docker-tls.sh start makes it)";
+        else if (cli("version", "--format", "{{.Server.Version}}").startsWith("ERR"))
+            why = "the TLS engine at " + HOST + " does not answer (.ci/docker-tls.sh start)";
+        else if (cli("image", "inspect", DockerHost.BUSYBOX).startsWith("ERR"))
+            why = DockerHost.BUSYBOX + " missing in the TLS engine (.ci/docker-tls.sh start loads it)";
         if (why != null) {
             if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
             System.out.println("[faultline-sidecar-it] SKIPPED: " + why);
@@ -81,7 +84,8 @@ class TlsEngineIT {
     @AfterEach
     void cleanUp() {
         sidecar.close();
-        String ids = cli("ps", "-aq", "--filter", "label=dev.faultline.test=" + run).trim();
+        String ids =
+                cli("ps", "-aq", "--filter", "label=dev.faultline.test=" + run).trim();
         if (!ids.isEmpty() && !ids.startsWith("ERR")) {
             List<String> rm = new ArrayList<>(List.of("rm", "-f"));
             rm.addAll(List.of(ids.split("\\s+")));
@@ -91,14 +95,31 @@ class TlsEngineIT {
 
     /** The TLS engine's own CLI: the view independent of the code under test. */
     static String cli(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("docker", "--host", HOST, "--tlsverify", "--tlscacert", CERTS.resolve("ca.pem").toString(),
-                "--tlscert", CERTS.resolve("cert.pem").toString(), "--tlskey", CERTS.resolve("key.pem").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "docker",
+                "--host",
+                HOST,
+                "--tlsverify",
+                "--tlscacert",
+                CERTS.resolve("ca.pem").toString(),
+                "--tlscert",
+                CERTS.resolve("cert.pem").toString(),
+                "--tlskey",
+                CERTS.resolve("key.pem").toString()));
         cmd.addAll(List.of(args));
         return DockerHost.exec(cmd);
     }
 
     String start(String name, String... command) {
-        List<String> cmd = new ArrayList<>(List.of("run", "-d", "--network", "none", "--name", name, "--label", "dev.faultline.test=" + run,
+        List<String> cmd = new ArrayList<>(List.of(
+                "run",
+                "-d",
+                "--network",
+                "none",
+                "--name",
+                name,
+                "--label",
+                "dev.faultline.test=" + run,
                 DockerHost.BUSYBOX));
         cmd.addAll(List.of(command));
         String out = cli(cmd.toArray(String[]::new));
@@ -138,7 +159,10 @@ class TlsEngineIT {
         String name = run + "-a";
         String id = start(name, "sleep", "600");
 
-        ContainerTarget listed = engine.list().stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow();
+        ContainerTarget listed = engine.list().stream()
+                .filter(t -> t.id().equals(id))
+                .findFirst()
+                .orElseThrow();
         assertEquals(new ContainerTarget(id, name, "running", Map.of("dev.faultline.test", run)), listed);
         assertEquals(List.of(id), engine.labelled("dev.faultline.test", run));
         assertEquals(listed, engine.inspect(id));
@@ -150,15 +174,17 @@ class TlsEngineIT {
 
         BlockingQueue<EngineContainers.Event> events = new LinkedBlockingQueue<>();
         CountDownLatch open = new CountDownLatch(1);
-        Thread follower = new Thread(() -> {
-            try {
-                engine.follow(open::countDown, e -> {
-                    if (e.id().equals(id)) events.add(e);
-                });
-            } catch (IOException | RuntimeException ended) {
-                // interrupted at the end of the test
-            }
-        }, "follow-" + run);
+        Thread follower = new Thread(
+                () -> {
+                    try {
+                        engine.follow(open::countDown, e -> {
+                            if (e.id().equals(id)) events.add(e);
+                        });
+                    } catch (IOException | RuntimeException ended) {
+                        // interrupted at the end of the test
+                    }
+                },
+                "follow-" + run);
         follower.setDaemon(true);
         follower.start();
         try {
@@ -212,7 +238,8 @@ class TlsEngineIT {
 
     /** Create, attach and start, as a helper container is made: what goes to its stdin comes back on its output. */
     void attachesAHelper(EngineCalls engine) throws Exception {
-        String json = "{\"Image\":\"" + DockerHost.BUSYBOX + "\",\"Cmd\":[\"cat\"],\"Labels\":{\"dev.faultline.test\":\"" + run + "\"},"
+        String json = "{\"Image\":\"" + DockerHost.BUSYBOX
+                + "\",\"Cmd\":[\"cat\"],\"Labels\":{\"dev.faultline.test\":\"" + run + "\"},"
                 + "\"OpenStdin\":true,\"StdinOnce\":true,\"AttachStdin\":true,\"AttachStdout\":true,\"AttachStderr\":true,"
                 + "\"HostConfig\":{\"NetworkMode\":\"none\"}}";
         EngineCalls.Attached a = engine.createAttachStart(json);
@@ -252,7 +279,8 @@ class TlsEngineIT {
 
         Process pause = sidecar.start(TLS_ENV, "pause", "--duration", "3s", p);
         long deadline = System.currentTimeMillis() + 15_000;
-        while (!inspect(p, "{{.State.Paused}}").equals("true") && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        while (!inspect(p, "{{.State.Paused}}").equals("true") && System.currentTimeMillis() < deadline)
+            Thread.sleep(100);
         assertEquals("true", inspect(p, "{{.State.Paused}}"));
         assertTrue(pause.waitFor(30, TimeUnit.SECONDS));
         String out = new String(pause.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -284,18 +312,20 @@ class TlsEngineIT {
 
         Relay(Path socket) throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread accept = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket client = server.accept();
-                        SocketChannel engine = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-                        pump(client.getInputStream(), toChannel(engine), () -> engine.shutdownOutput());
-                        pump(fromChannel(engine), client.getOutputStream(), client::shutdownOutput);
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "tcp-relay");
+            Thread accept = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try {
+                                Socket client = server.accept();
+                                SocketChannel engine = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+                                pump(client.getInputStream(), toChannel(engine), () -> engine.shutdownOutput());
+                                pump(fromChannel(engine), client.getOutputStream(), client::shutdownOutput);
+                            } catch (IOException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "tcp-relay");
             accept.setDaemon(true);
             accept.start();
         }
@@ -305,7 +335,7 @@ class TlsEngineIT {
             return new OutputStream() {
                 @Override
                 public void write(int b) throws IOException {
-                    write(new byte[]{(byte) b}, 0, 1);
+                    write(new byte[] {(byte) b}, 0, 1);
                 }
 
                 @Override
@@ -336,15 +366,17 @@ class TlsEngineIT {
         }
 
         private static void pump(InputStream in, OutputStream out, HalfClose done) {
-            Thread t = new Thread(() -> {
-                try {
-                    in.transferTo(out);
-                    out.flush();
-                    done.run();
-                } catch (IOException ended) {
-                    // one side closed
-                }
-            }, "tcp-relay-pump");
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            in.transferTo(out);
+                            out.flush();
+                            done.run();
+                        } catch (IOException ended) {
+                            // one side closed
+                        }
+                    },
+                    "tcp-relay-pump");
             t.setDaemon(true);
             t.start();
         }
