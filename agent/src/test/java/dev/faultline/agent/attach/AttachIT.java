@@ -10,6 +10,7 @@ import dev.faultline.agent.method.MethodServiceApp;
 import dev.faultline.agent.method.Operator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -105,7 +106,8 @@ class AttachIT {
                     svc.stderr().contains("A Java agent has been loaded dynamically"),
                     "no dynamic-agent warning with the flag: " + svc.stderr());
             assertTrue(
-                    svc.stderr().contains("faultline agent") && svc.stderr().contains("(attached)"),
+                    svc.stderrShows("(attached)", Duration.ofSeconds(10))
+                            && svc.stderr().contains("faultline agent"),
                     "the target's log says it was attached: " + svc.stderr());
         }
     }

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -376,7 +377,8 @@ class ControlPlaneIT extends LoopbackHttpFixture {
                 .withoutRemoteJmx()
                 .jvmArg("-Xlog:class+load=info:file=" + classes)
                 .start()) {
-            assertTrue(svc.stderr().contains("faultline agent"), "the agent is loaded: " + svc.stderr());
+            assertTrue(
+                    svc.stderrShows("faultline agent", Duration.ofSeconds(10)), "the agent is loaded: " + svc.stderr());
             Thread.sleep(1000); // its control thread has long registered its MBeans by now, wherever it puts them
             assertFalse(Files.readString(classes).contains(server), "no MBean server was created before anyone asked");
             VirtualMachine vm =
@@ -434,7 +436,8 @@ class ControlPlaneIT extends LoopbackHttpFixture {
     void theAgentOpensNoListeningSocketUnlessAsked() throws Exception {
         try (ForkedService svc =
                 ForkedService.builder(Jdks.current()).withoutRemoteJmx().start()) {
-            assertTrue(svc.stderr().contains("faultline agent"), "the agent is loaded: " + svc.stderr());
+            assertTrue(
+                    svc.stderrShows("faultline agent", Duration.ofSeconds(10)), "the agent is loaded: " + svc.stderr());
             long pid = svc.process().pid();
             Process ss =
                     new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();

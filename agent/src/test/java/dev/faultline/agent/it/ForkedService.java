@@ -226,6 +226,16 @@ public final class ForkedService implements AutoCloseable {
         return err.toString();
     }
 
+    /**
+     * Whether stderr shows {@code text} within {@code timeout}. It is read on a thread of its own: a line the service
+     * printed before its ready line may not have been read yet when {@link Builder#start()} returns.
+     */
+    public boolean stderrShows(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!err.toString().contains(text) && System.nanoTime() < deadline) Thread.sleep(20);
+        return err.toString().contains(text);
+    }
+
     public Process process() {
         return process;
     }
