@@ -5,8 +5,8 @@ import dev.faultline.cli.fleet.Answer;
 import dev.faultline.cli.fleet.Call;
 import dev.faultline.cli.fleet.Fleet;
 import dev.faultline.cli.fleet.Target;
-import dev.faultline.common.sidecar.GlobalOptions;
 import dev.faultline.common.sidecar.SidecarLease;
+import dev.faultline.common.words.Tokenizer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -65,11 +65,13 @@ public final class FaultlineAction {
                 for (Answer a : answers)
                     if (a.confirmed()) armed.add(new Armed(a.target(), (String) a.value(), add.fleet()));
             } else if (command instanceof SidecarCommand.Run run) {
-                run.words = Leases.sidecarCommand(run.words, lease);
+                // leased as the daemon will read them: it joins the words and splits the line again, so a word
+                // holding spaces ("--label", "a=b netem --duration 1h …") cannot hide a verb from the lease
+                List<String> leased = Leases.sidecarCommand(Tokenizer.words(String.join(" ", run.words)), lease);
+                run.words = leased.stream().map(FaultlineAction::quoted).toList();
                 used = run.words;
-                SidecarLease.Reading sent = SidecarLease.read(run.words);
-                // a repeating one lasts until its last action's change ends: its window runs to the clean-up
-                if (!sent.options().contains(GlobalOptions.INTERVAL)) lasts = sent.lasts();
+                // a repeating one lasts until its last action's change ends
+                lasts = SidecarLease.read(leased).until();
                 answers = run.answers();
                 name = "sidecar run";
                 for (Answer a : answers)
@@ -90,5 +92,10 @@ public final class FaultlineAction {
         Instant expires =
                 lasts == null || armed.isEmpty() ? null : Instant.now().plus(lasts);
         return new Outcome(code, out.toString(), err.toString(), armed, used, expires);
+    }
+
+    /** A word as the daemon's tokenizer gives it back: double quotes around one that holds whitespace. */
+    private static String quoted(String word) {
+        return word.chars().anyMatch(Character::isWhitespace) ? '"' + word + '"' : word;
     }
 }

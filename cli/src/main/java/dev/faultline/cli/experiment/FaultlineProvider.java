@@ -47,7 +47,7 @@ record FaultlineProvider(Map<?, ?> spec) implements Provider {
         o.put("stdout", r.stdout());
         o.put("stderr", r.stderr());
         o.put("sent", String.join(" ", r.words()));
-        if (r.expires() != null) o.put("expires", r.expires().toString());
+        o.put("expires", r.expires() == null ? null : r.expires().toString());
         o.put(
                 "armed",
                 r.armed().stream()

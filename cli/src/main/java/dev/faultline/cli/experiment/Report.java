@@ -360,7 +360,8 @@ final class Report {
      * {@code armed}. Null if none.
      */
     static Instant expiry(Map<?, ?> output, Instant armed) {
-        if (output.get("expires") instanceof String at) return Instant.parse(at);
+        // recorded since the lease moved into the journal: null for what does not expire (a one-shot verb)
+        if (output.containsKey("expires")) return output.get("expires") instanceof String at ? Instant.parse(at) : null;
         if (!(output.get("sent") instanceof String sent)) return null;
         try {
             List<String> words = List.of(sent.split(" "));

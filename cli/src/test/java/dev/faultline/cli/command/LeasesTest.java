@@ -45,7 +45,9 @@ class LeasesTest {
                 "--runtime=cri --label=a=b pause -d1h app          | --runtime=cri --label=a=b pause -d90s app",
                 "pause app --duration 2h                           | pause app --duration 90s",
                 "iptables -d 1h loss -d 10.0.0.1 --every 2 app     | iptables -d 90s loss -d 10.0.0.1 --every 2 app",
-                "--interval=1s --limit=3 netem --duration=5m rate x | --interval=1s --limit=3 netem --duration=90s rate x",
+                "--interval=1s --limit=3 netem --duration=5m rate x | --interval=1s --limit=3 netem --duration=88s rate x",
+                "--interval 20s --limit 3 netem -d 1h rate -r 1 x   | --interval 20s --limit 3 netem -d 50s rate -r 1 x",
+                "--interval 20s --limit 3 pause app                 | --interval 20s --limit 3 pause --duration 50s app",
                 "netem -i eth0 -d5m rate -r 1 x                    | netem -i eth0 -d90s rate -r 1 x"
             })
     void sidecarCommands(String given, String leased) {
@@ -60,6 +62,48 @@ class LeasesTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> Leases.sidecarCommand(List.of("--interval=1s", "kill", "app"), LEASE));
+    }
+
+    /** --limit 0 repeats without end; a last action past the lease would outlive a runner killed before it. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--interval 10s --limit 0 kill app     | --limit of at least 1 (0 repeats without end)",
+                "--interval=10s --limit=-1 kill app    | --limit of at least 1 (-1 repeats without end)",
+                "--interval 1h --limit 3 kill app      | the last action would come 7200s after the first, past the run's lease of 90s",
+                "--interval 45s --limit 3 pause app    | the last action would come 90s after the first",
+                "--interval 10s --limit x kill app     | --limit x: not a whole number"
+            })
+    void aRepeatingScheduleWhoseLastActionIsNotWithinTheLeaseIsRefused(String given, String message) {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Leases.sidecarCommand(List.of(given.split(" ")), LEASE));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    /**
+     * The daemon joins the words it is sent and splits the line again: a word holding spaces must not hide a verb
+     * from the lease (the action is leased as the daemon reads it; nothing answers on port 9, so nothing is armed).
+     */
+    @Test
+    void aVerbInsideOneWordIsLeasedAsTheDaemonReadsIt() {
+        FaultlineAction.Outcome r = FaultlineAction.run(
+                List.of(
+                        "sidecar",
+                        "run",
+                        "--jmx",
+                        "127.0.0.1:9",
+                        "--",
+                        "--label",
+                        "app=web netem --duration 1h delay --time 100 web"),
+                LEASE);
+        assertEquals(
+                List.of("--label", "app=web", "netem", "--duration", "90s", "delay", "--time", "100", "web"),
+                r.words(),
+                r.stderr());
+        FaultlineAction.Outcome quoted = FaultlineAction.run(
+                List.of("sidecar", "run", "--jmx", "127.0.0.1:9", "pause --duration 1h \"my app\""), LEASE);
+        assertEquals(List.of("pause", "--duration", "90s", "\"my app\""), quoted.words(), quoted.stderr());
     }
 
     /** An option or verb the sidecar's grammar does not have is refused, never passed on unleased. */

@@ -21,6 +21,14 @@ class ReportExpiryTest {
     }
 
     @Test
+    void aRecordedNullIsNoExpiryNotAReasonToReadTheWords() {
+        java.util.HashMap<String, Object> output = new java.util.HashMap<>();
+        output.put("sent", "--interval 10s --limit 3 netem --duration 5s rate --rate 1mbit app");
+        output.put("expires", null);
+        assertNull(Report.expiry(output, ARMED));
+    }
+
+    @Test
     void anOlderJournalsSentWordsAreReadWithTheirGrammars() {
         assertEquals(ARMED.plusSeconds(2), Report.expiry(Map.of("sent", "error on=connect port=1 ttl=2s"), ARMED));
         assertEquals(

@@ -3,8 +3,9 @@ package dev.faultline.common.sidecar;
 import dev.faultline.common.words.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,10 +22,52 @@ public final class SidecarLease {
      * A command as far as a lease reads it; {@code verb} null when the words name none (the sidecar then runs
      * none).
      */
-    public record Reading(List<String> words, Set<String> options, Verb verb, int verbAt, Given duration) {
+    public record Reading(List<String> words, Map<String, String> globals, Verb verb, int verbAt, Given duration) {
+        /** The global options given, by their first name. */
+        public Set<String> options() {
+            return globals.keySet();
+        }
+
         /** How long its change lasts as given; null for a verb that acts once or a duration not given. */
         public Duration lasts() {
             return duration == null ? null : Duration.ofNanos(duration.nanos());
+        }
+
+        /**
+         * How long after the first action the last one comes: {@code (limit - 1) × interval}; zero for a command
+         * that acts once. A repeating schedule without a positive {@code --limit} has no last action a lease could
+         * bound, and is refused.
+         */
+        public Duration lastAction() {
+            if (!globals.containsKey(GlobalOptions.INTERVAL)) return Duration.ZERO;
+            String limit = globals.get(GlobalOptions.LIMIT);
+            if (limit == null) {
+                throw new IllegalArgumentException("a repeating sidecar command (--interval) in an experiment needs "
+                        + "--limit: the run cannot lease it otherwise");
+            }
+            long n;
+            try {
+                n = Long.parseLong(limit);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(GlobalOptions.LIMIT + " " + limit + ": not a whole number");
+            }
+            if (n < 1) {
+                throw new IllegalArgumentException(
+                        "a repeating sidecar command (--interval) in an experiment needs " + "--limit of at least 1 ("
+                                + limit + " repeats without end): the run cannot lease it otherwise");
+            }
+            String interval = globals.get(GlobalOptions.INTERVAL);
+            try {
+                return Duration.ofNanos(Durations.parseNanos(interval)).multipliedBy(n - 1);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(GlobalOptions.INTERVAL + " " + interval + ": " + e.getMessage());
+            }
+        }
+
+        /** When, after the first action, the last change ends; null when nothing lasts. */
+        public Duration until() {
+            Duration lasts = lasts();
+            return lasts == null ? null : lastAction().plus(lasts);
         }
     }
 
@@ -48,36 +91,45 @@ public final class SidecarLease {
     }
 
     /**
-     * The words with a lasting verb's duration at most {@code lease}. A repeating schedule ({@code --interval})
-     * without {@code --limit} has no end a lease could bound, and is refused.
+     * The words with a lasting verb's change ending within {@code lease}: its duration at most the lease less
+     * the time to its last action. A repeating schedule ({@code --interval}) needs a positive {@code --limit}
+     * whose last action comes before the lease ends; otherwise it is refused.
      */
     public static List<String> apply(List<String> words, Duration lease) {
         Reading r = read(words);
-        if (r.options().contains(GlobalOptions.INTERVAL) && !r.options().contains(GlobalOptions.LIMIT)) {
-            throw new IllegalArgumentException("a repeating sidecar command (--interval) in an experiment needs "
-                    + "--limit: the run cannot lease it otherwise");
+        Duration last = r.lastAction();
+        if (last.compareTo(lease) >= 0) {
+            throw new IllegalArgumentException(GlobalOptions.INTERVAL + " "
+                    + r.globals().get(GlobalOptions.INTERVAL)
+                    + " " + GlobalOptions.LIMIT + " " + r.globals().get(GlobalOptions.LIMIT)
+                    + ": the last action would come " + format(last) + " after the first, past the run's lease of "
+                    + format(lease));
         }
+        Duration room = lease.minus(last);
         List<String> out = new ArrayList<>(words);
         if (r.verb() == null || !r.verb().lasting()) return out;
         Given d = r.duration();
         if (d == null) {
-            out.add(r.verbAt() + 1, format(lease));
+            out.add(r.verbAt() + 1, format(room));
             out.add(r.verbAt() + 1, Verb.DURATION);
-        } else if (d.nanos() > lease.toNanos()) {
-            out.set(d.at(), d.prefix() + format(lease));
+        } else if (d.nanos() > room.toNanos()) {
+            out.set(d.at(), d.prefix() + format(room));
         }
         return out;
     }
 
     public static Reading read(List<String> words) {
-        Set<String> given = new HashSet<>();
+        Map<String, String> given = new HashMap<>();
         int i = 0;
         while (i < words.size() && words.get(i).startsWith("-") && !words.get(i).equals("--")) {
             Option.Attached a = Option.in(GlobalOptions.ALL, words.get(i));
             if (a == null) {
                 throw new IllegalArgumentException("the sidecar has no option " + words.get(i) + " before its verb");
             }
-            given.add(a.option().names().get(0));
+            String value = !a.option().valued()
+                    ? ""
+                    : a.prefix() != null ? a.value() : i + 1 < words.size() ? words.get(i + 1) : "";
+            given.put(a.option().names().get(0), value);
             i += a.option().valued() && a.prefix() == null ? 2 : 1;
         }
         if (i >= words.size() || words.get(i).equals("--")) return new Reading(words, given, null, -1, null);
