@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash .ci/install.sh
 # the private containerd (CRI) and the second, TLS engine are stopped with everything they ran, whatever happens after
-trap 'bash .ci/containerd.sh stop; bash .ci/docker-tls.sh stop' EXIT
+trap 'bash .ci/containerd.sh stop || true; bash .ci/docker-tls.sh stop || true' EXIT
 bash .ci/services.sh
 bash .ci/images.sh
 # a second Docker engine on tcp://127.0.0.1 with TLS, for the sidecar's docker-java path (it loads the busybox image)

@@ -6,13 +6,16 @@
 #   .ci/docker-tls.sh start   idempotent; makes a CA, server and client certificates, starts the engine, loads busybox
 #   .ci/docker-tls.sh stop    removes its containers, stops it, removes its data
 # The client side, as the docker CLI takes it: DOCKER_HOST=tcp://127.0.0.1:23760 DOCKER_TLS_VERIFY=1
-# DOCKER_CERT_PATH=/tmp/faultline-docker-tls/client (ca.pem, cert.pem, key.pem).
+# DOCKER_CERT_PATH=/run/faultline-docker-tls/etc/client (ca.pem, cert.pem, key.pem).
+# Keys, CA and log live under /run in a directory only root can enter (made here, mode 0700, refused if it exists
+# owned by anyone else): a CA someone else could plant or read would give root over the engine's port.
 set -euo pipefail
+umask 077
 
 PORT=23760
-ETC=/tmp/faultline-docker-tls          # certificates, config, log
-DATA=/var/lib/faultline-docker-tls     # images and containers
 RUN=/run/faultline-docker-tls          # exec root, pid file, unix socket
+ETC=$RUN/etc                           # certificates, config, log
+DATA=/var/lib/faultline-docker-tls     # images and containers
 SOCK=$RUN/docker.sock
 BUSYBOX=faultline/busybox:local
 BRIDGE=fl-tls0
@@ -20,7 +23,15 @@ SUBNET=10.244.79                       # its containers only; no masquerade, so 
 
 up() { [ -S "$SOCK" ] && docker -H "unix://$SOCK" version >/dev/null 2>&1; }
 
+private_dir() { # $1 made by us for root alone, or refused
+  [ -e "$1" ] || mkdir -m 700 "$1"
+  [ -d "$1" ] && [ ! -L "$1" ] && [ "$(stat -c %u "$1")" = 0 ] || { echo "$1 is not a directory of root's own" >&2; exit 1; }
+  chmod 700 "$1"
+}
+
 certificates() {
+  private_dir "$RUN"
+  private_dir "$ETC"
   [ -f "$ETC/client/key.pem" ] && return 0
   mkdir -p "$ETC/server" "$ETC/client"
   cd "$ETC"
@@ -42,7 +53,7 @@ certificates() {
 start() {
   if up; then echo "tcp://127.0.0.1:$PORT"; return 0; fi
   certificates
-  mkdir -p "$DATA" "$RUN"
+  mkdir -p "$DATA"
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add "$BRIDGE" type bridge
     ip addr add "$SUBNET.1/24" dev "$BRIDGE"

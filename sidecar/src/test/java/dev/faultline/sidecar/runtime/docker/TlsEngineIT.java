@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 class TlsEngineIT {
     static final String HOST = "tcp://127.0.0.1:23760";
-    static final Path CERTS = Path.of("/tmp/faultline-docker-tls/client");
+    static final Path CERTS = Path.of("/run/faultline-docker-tls/etc/client");
     static final Path SOCKET = Path.of("/run/faultline-docker-tls/docker.sock");
     static final Map<String, String> TLS_ENV =
             Map.of("DOCKER_HOST", HOST, "DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", CERTS.toString());
