@@ -35,30 +35,30 @@ final class ShellWords {
             }
             if (c == '\n') {
                 if (!line.substring(i).isBlank()) {
-                    throw refused(line, "a newline", "a shell would run what follows as another command");
+                    throw refused(i, "a newline", "a shell would run what follows as another command");
                 }
                 break;
             }
-            if (c == '#' && !inWord) throw refused(line, "#", "a shell would take the rest of the line as a comment");
-            if (c == '~' && !inWord) throw refused(line, "~", "a shell would replace it with a home directory");
+            if (c == '#' && !inWord) throw refused(i, "#", "a shell would take the rest of the line as a comment");
+            if (c == '~' && !inWord) throw refused(i, "~", "a shell would replace it with a home directory");
             inWord = true;
             if (c == '\'') {
                 int end = line.indexOf('\'', i + 1);
-                if (end < 0) throw new IllegalArgumentException("unterminated ' in: " + line);
+                if (end < 0) throw new IllegalArgumentException("unterminated ' (opened at character " + (i + 1) + ")");
                 word.append(line, i + 1, end);
                 i = end + 1;
             } else if (c == '"') {
                 i = doubleQuoted(line, i + 1, word);
             } else if (c == '\\') {
-                if (i + 1 == line.length()) throw refused(line, "\\ at the end", "it escapes nothing");
+                if (i + 1 == line.length()) throw refused(i, "\\ at the end", "it escapes nothing");
                 if (line.charAt(i + 1) != '\n') word.append(line.charAt(i + 1)); // backslash-newline joins lines
                 i += 2;
             } else if (c == '$') {
                 i = placeholder(line, i, word);
             } else if (OPERATORS.indexOf(c) >= 0) {
-                throw refused(line, String.valueOf(c), "a shell would read it as an operator");
+                throw refused(i, String.valueOf(c), "a shell would read it as an operator");
             } else if (GLOBS.indexOf(c) >= 0) {
-                throw refused(line, String.valueOf(c), "a shell would expand it (file names, braces)");
+                throw refused(i, String.valueOf(c), "a shell would expand it (file names, braces)");
             } else {
                 word.append(c);
                 i++;
@@ -70,6 +70,7 @@ final class ShellWords {
 
     /** From just after an opening {@code "} to just after its closing one. */
     private static int doubleQuoted(String line, int i, StringBuilder word) {
+        int opened = i;
         while (i < line.length()) {
             char c = line.charAt(i);
             if (c == '"') return i + 1;
@@ -79,25 +80,26 @@ final class ShellWords {
             } else if (c == '$') {
                 i = placeholder(line, i, word);
             } else if (c == '`') {
-                throw refused(line, "`", "a shell would run a command there");
+                throw refused(i, "`", "a shell would run a command there");
             } else {
                 word.append(c);
                 i++;
             }
         }
-        throw new IllegalArgumentException("unterminated \" in: " + line);
+        throw new IllegalArgumentException("unterminated \" (opened at character " + opened + ")");
     }
 
     /** A {@code ${name}} of the configuration, kept; any other {@code $} is the shell's and refused. */
     private static int placeholder(String line, int i, StringBuilder word) {
         Matcher m = Substitution.REF.matcher(line).region(i, line.length());
-        if (!m.lookingAt()) throw refused(line, "$", "a shell would expand it");
+        if (!m.lookingAt()) throw refused(i, "$", "a shell would expand it");
         word.append(m.group());
         return m.end();
     }
 
-    private static IllegalArgumentException refused(String line, String what, String why) {
-        return new IllegalArgumentException(
-                what + " in \"" + line + "\": " + why + "; quote it ('…') or give the arguments as a list");
+    /** Names the place, never the line: at run time it holds the configuration's values, secrets included. */
+    private static IllegalArgumentException refused(int at, String what, String why) {
+        return new IllegalArgumentException(what + " at character " + (at + 1) + " of the arguments: " + why
+                + "; quote it ('…') or give the arguments as a list");
     }
 }

@@ -230,7 +230,7 @@ class ExperimentCheckTest {
                         "\"halt-all --jmx 127.0.0.1:9010",
                         "\"halt-all --jmx $JMX",
                         "rollbacks[0].provider.arguments",
-                        "$ in \"halt-all --jmx $JMX"),
+                        "$ at character 16 of the arguments"),
                 Arguments.of(
                         "\"halt-all --jmx 127.0.0.1:9010",
                         "\"halt-all --jmx '127.0.0.1:9010",

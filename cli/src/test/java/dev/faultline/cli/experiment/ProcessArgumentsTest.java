@@ -109,19 +109,22 @@ class ProcessArgumentsTest {
 
     static Stream<Arguments> refused() {
         return Stream.of(
-                Arguments.of("a | b", "| in \"a | b\": a shell would read it as an operator"),
+                Arguments.of("a | b", "| at character 3 of the arguments: a shell would read it as an operator"),
                 Arguments.of("a;b", ";"),
                 Arguments.of("a > out", ">"),
-                Arguments.of("$HOME", "$ in \"$HOME\": a shell would expand it"),
+                Arguments.of("$HOME", "$ at character 1 of the arguments: a shell would expand it"),
                 Arguments.of("\"$(id)\"", "$"),
                 Arguments.of("\"`id`\"", "`"),
-                Arguments.of("*.log", "* in \"*.log\": a shell would expand it"),
+                Arguments.of("*.log", "* at character 1 of the arguments: a shell would expand it"),
                 Arguments.of("a{b,c}", "{"),
-                Arguments.of("~/x", "~ in \"~/x\": a shell would replace it with a home directory"),
-                Arguments.of("a #b", "# in \"a #b\": a shell would take the rest of the line as a comment"),
-                Arguments.of("agent list\nrm -rf x", "a newline in"),
-                Arguments.of("'open", "unterminated ' in: 'open"),
-                Arguments.of("\"open", "unterminated \" in: \"open"),
+                Arguments.of(
+                        "~/x", "~ at character 1 of the arguments: a shell would replace it with a home directory"),
+                Arguments.of(
+                        "a #b",
+                        "# at character 3 of the arguments: a shell would take the rest of the line as a comment"),
+                Arguments.of("agent list\nrm -rf x", "a newline at character 11"),
+                Arguments.of("'open", "unterminated ' (opened at character 1)"),
+                Arguments.of("\"open", "unterminated \" (opened at character 1)"),
                 Arguments.of("x\\", "\\ at the end"));
     }
 
