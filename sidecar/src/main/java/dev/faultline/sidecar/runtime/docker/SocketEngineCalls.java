@@ -187,7 +187,13 @@ final class SocketEngineCalls implements EngineCalls {
             // attached before it starts: the shell's stdin is ours from its first read
             String attach = container(id) + "/attach?stream=1&stdin=1&stdout=1&stderr=1";
             AttachStream s = socket.attach(attach, CONNECT, ANSWER);
-            EngineAnswer started = call("POST", container(id) + "/start", "", Duration.ZERO);
+            EngineAnswer started;
+            try {
+                started = call("POST", container(id) + "/start", "", Duration.ZERO);
+            } catch (RuntimeException e) {
+                s.close(); // the start failed outright: the attached stream's descriptor goes with it
+                throw e;
+            }
             if (!started.ok()) {
                 s.close();
                 throw new IOException(
