@@ -2,6 +2,7 @@ package dev.faultline.common.engine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -35,7 +36,7 @@ public final class EngineSocket {
     /**
      * {@code method path} with a JSON body (none if empty). The connection must be made within {@code connect} and
      * the whole answer read within {@code answer} of the start; past either a {@link SocketTimeoutException} says
-     * which.
+     * which. An interrupt ends the call with an {@link InterruptedIOException} (the thread's flag set again).
      */
     public EngineAnswer exchange(String method, String path, String json, Duration connect, Duration answer)
             throws IOException {
@@ -55,12 +56,7 @@ public final class EngineSocket {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             ByteBuffer in = ByteBuffer.allocate(16384);
             while (true) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0 || sel.select(left) == 0 && System.nanoTime() >= deadline) {
-                    throw new SocketTimeoutException(
-                            "no answer to " + method + " " + path + " within " + words(answer));
-                }
-                sel.selectedKeys().clear();
+                await(sel, deadline, "no answer to " + method + " " + path + " within " + words(answer));
                 if (out.hasRemaining()) {
                     ch.write(out);
                     if (!out.hasRemaining()) ch.keyFor(sel).interestOps(SelectionKey.OP_READ);
@@ -88,35 +84,82 @@ public final class EngineSocket {
         ch.register(sel, SelectionKey.OP_CONNECT);
         if (ch.connect(endpoint.address())) return;
         // a unix socket with a full backlog (a hung engine) never completes: the deadline decides
-        if (sel.select(within.toMillis()) == 0 || !ch.finishConnect()) {
-            throw new SocketTimeoutException("no connection within " + words(within));
-        }
-        sel.selectedKeys().clear();
+        long deadline = System.nanoTime() + within.toNanos();
+        String late = "no connection within " + words(within);
+        do await(sel, deadline, late);
+        while (!ch.finishConnect());
     }
 
     /**
-     * {@code POST path} upgraded to a raw stream, as {@code docker attach} does: the engine answers 101 and the
-     * connection then carries the container's stdin one way and its multiplexed stdout and stderr the other.
-     * A blocking channel, so a caller that may be interrupted must clear its flag first (an interrupt closes it).
+     * Waits for the selector's key within the deadline. An interrupted thread's {@code select} returns at once, so
+     * the interrupt is checked here, or the caller would spin on non-blocking reads until the deadline.
      */
-    public AttachStream attach(String path) throws IOException {
-        SocketChannel ch = SocketChannel.open(endpoint.family());
-        try {
-            ch.connect(endpoint.address());
-            ch.write(ByteBuffer.wrap(("POST " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: " + userAgent + "\r\n"
-                            + "Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII)));
+    private static void await(Selector sel, long deadline, String late) throws IOException {
+        while (true) {
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) throw new SocketTimeoutException(late);
+            int ready = sel.select(left);
+            sel.selectedKeys().clear();
+            if (ready > 0) return;
+        }
+    }
+
+    /**
+     * Connects and sends {@code request}, then reads the answer's head (up to its blank line, nothing past it) under
+     * the same deadlines as {@link #exchange}; the channel is left blocking for the caller's stream.
+     */
+    private String head(SocketChannel ch, String request, Duration connect, Duration answer) throws IOException {
+        long deadline = System.nanoTime() + answer.toNanos();
+        String what = request.substring(0, request.indexOf(" HTTP/1.1"));
+        try (Selector sel = Selector.open()) {
+            connect(ch, sel, connect.compareTo(answer) < 0 ? connect : answer);
+            String late = "no answer to " + what + " within " + words(answer);
+            ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+            ch.keyFor(sel).interestOps(SelectionKey.OP_WRITE);
+            while (out.hasRemaining()) {
+                await(sel, deadline, late);
+                ch.write(out);
+            }
+            ch.keyFor(sel).interestOps(SelectionKey.OP_READ);
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             ByteBuffer one = ByteBuffer.allocate(1); // byte by byte up to the blank line: what follows is the stream's
             while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
                 one.clear();
-                if (ch.read(one) < 0) {
-                    throw new IOException("POST " + path + ": the engine closed the connection before it answered");
+                int n = ch.read(one);
+                if (n < 0) throw new IOException(what + ": the engine closed the connection before it answered");
+                if (n == 0) {
+                    await(sel, deadline, late);
+                    continue;
                 }
                 head.write(one.array()[0]);
-                if (head.size() > 16384) throw new IOException("POST " + path + ": an answer head of more than 16 KiB");
+                if (head.size() > 16384) throw new IOException(what + ": an answer head of more than 16 KiB");
             }
-            String status = head.toString(StandardCharsets.ISO_8859_1);
+            ch.keyFor(sel).cancel();
+            sel.selectNow(); // deregisters the key, which configureBlocking requires
+            ch.configureBlocking(true);
+            return head.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * {@code POST path} upgraded to a raw stream, as {@code docker attach} does: the engine answers 101 and the
+     * connection then carries the container's stdin one way and its multiplexed stdout and stderr the other. The
+     * connection and the answer's head come within {@code connect} and {@code answer}, as for {@link #exchange}.
+     * A blocking channel, so a caller that may be interrupted must clear its flag first (an interrupt closes it).
+     */
+    public AttachStream attach(String path, Duration connect, Duration answer) throws IOException {
+        SocketChannel ch = SocketChannel.open(endpoint.family());
+        try {
+            String status = head(
+                    ch,
+                    "POST " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: " + userAgent + "\r\n"
+                            + "Content-Length: 0\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n",
+                    connect,
+                    answer);
             int code = EngineAnswer.status(status);
             if (code != 101 && code != 200) {
                 String line = status.lines().findFirst().orElse("");
@@ -131,15 +174,17 @@ public final class EngineSocket {
 
     /**
      * Reads {@code GET path} as a stream of JSON lines (the event stream) until the engine closes it or the thread
-     * is interrupted; each complete line goes to {@code onLine}. {@code onOpen} runs once the engine has answered.
-     * Returns normally when the stream ends; throws when it could not be opened.
+     * is interrupted; each complete line goes to {@code onLine}. {@code onOpen} runs once the engine has answered,
+     * which it must within {@code connect} and {@code answer} as for {@link #exchange}; the stream itself has no
+     * deadline. Returns normally when the stream ends; throws when it could not be opened.
      */
-    public void stream(String path, Runnable onOpen, Consumer<String> onLine) throws IOException {
+    public void stream(String path, Duration connect, Duration answer, Runnable onOpen, Consumer<String> onLine)
+            throws IOException {
         try (SocketChannel ch = SocketChannel.open(endpoint.family())) {
-            ch.connect(endpoint.address());
             String request = "GET " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: " + userAgent + "\r\n\r\n";
-            ch.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+            byte[] head = head(ch, request, connect, answer).getBytes(StandardCharsets.ISO_8859_1);
             LineStream lines = new LineStream(path, onOpen, onLine);
+            lines.feed(head, head.length);
             ByteBuffer in = ByteBuffer.allocate(8192);
             while (ch.read(in) >= 0) {
                 lines.feed(in.array(), in.position());

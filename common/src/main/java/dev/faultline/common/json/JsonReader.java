@@ -1,18 +1,24 @@
 package dev.faultline.common.json;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads JSON into maps (in document order), lists, strings, numbers ({@code Long}, or {@code Double} when the text
- * has a fraction or an exponent), booleans and null. Small on purpose: a short command's start-up pays for every class.
+ * Reads JSON into maps (in document order), lists, strings, numbers ({@code Long}; {@code BigInteger} for a whole
+ * number beyond it, as OCI specs' unlimited rlimits; {@code Double} when the text has a fraction or an exponent),
+ * booleans and null. Small on purpose: a short command's start-up pays for every class.
  */
 public final class JsonReader {
+    /** Objects and arrays nested deeper are refused: the reader recurses, and a stack overflow is no error message. */
+    static final int MAX_DEPTH = 512;
+
     private final String s;
     private final String subject;
     private int i;
+    private int depth;
 
     private JsonReader(String s, String subject) {
         this.s = s;
@@ -39,9 +45,11 @@ public final class JsonReader {
         char c = s.charAt(i);
         switch (c) {
             case '{':
-                return object();
             case '[':
-                return array();
+                if (++depth > MAX_DEPTH) throw error("nested deeper than " + MAX_DEPTH);
+                Object nested = c == '{' ? object() : array();
+                depth--;
+                return nested;
             case '"':
                 return string();
             case 't':
@@ -141,10 +149,16 @@ public final class JsonReader {
         String n = s.substring(start, i);
         try {
             boolean whole = n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0;
-            return whole ? (Object) Long.parseLong(n) : (Object) Double.parseDouble(n);
+            if (!whole) return Double.parseDouble(n);
+            return n.length() < 19 ? (Object) Long.parseLong(n) : whole(n);
         } catch (NumberFormatException e) {
             throw error("not a number: " + n);
         }
+    }
+
+    private static Object whole(String n) {
+        BigInteger big = new BigInteger(n);
+        return big.bitLength() < 64 ? (Object) big.longValue() : big;
     }
 
     private Object literal(String word, Object v) {

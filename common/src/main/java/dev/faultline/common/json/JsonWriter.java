@@ -40,6 +40,8 @@ public final class JsonWriter {
             array(sb, c.toArray());
         } else if (v instanceof Object[] a) {
             array(sb, a);
+        } else if (v instanceof Double d && !Double.isFinite(d) || v instanceof Float f && !Float.isFinite(f)) {
+            sb.append("null"); // JSON has no NaN or infinity
         } else if (v instanceof Number || v instanceof Boolean) {
             sb.append(v);
         } else {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,5 +91,47 @@ class JsonTest {
         assertEquals(doc, JsonReader.parse(JsonWriter.write(doc)));
         assertEquals("[1,-2,3.25]", JsonWriter.write(JsonReader.parse("[1, -2, 3.25]")));
         assertEquals(Arrays.asList(1L, null), JsonReader.parse("[1,null]"));
+    }
+
+    @Test
+    void readsWholeNumbersBeyondLongAsBigInteger() {
+        // CRI-O's info carries OCI rlimits of 2^64-1 for "unlimited"
+        Object v = JsonReader.parse("{\"hard\":18446744073709551615,\"soft\":-9223372036854775809,"
+                + "\"max\":9223372036854775807,\"min\":-9223372036854775808,\"d\":1e400}");
+        Map<?, ?> m = (Map<?, ?>) v;
+        assertEquals(new BigInteger("18446744073709551615"), m.get("hard"));
+        assertEquals(new BigInteger("-9223372036854775809"), m.get("soft"));
+        assertEquals(Long.MAX_VALUE, m.get("max"));
+        assertEquals(Long.MIN_VALUE, m.get("min"));
+        assertEquals(Double.POSITIVE_INFINITY, m.get("d"));
+        assertEquals("[18446744073709551615,12]", JsonWriter.write(JsonReader.parse("[18446744073709551615, 12]")));
+        assertEquals(
+                "the text is not JSON (not a number: 1-2 at 3)",
+                assertThrows(IllegalStateException.class, () -> JsonReader.parse("1-2"))
+                        .getMessage());
+    }
+
+    @Test
+    void refusesNestingDeeperThanTheLimitWithItsOwnError() {
+        int limit = JsonReader.MAX_DEPTH;
+        String deepest = "[".repeat(limit) + "]".repeat(limit);
+        assertTrue(JsonReader.parse(deepest) instanceof List<?>);
+        String mixed = "{\"a\":[".repeat(limit / 2) + "1" + "]}".repeat(limit / 2);
+        assertTrue(JsonReader.parse(mixed) instanceof Map<?, ?>);
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> JsonReader.parse("[".repeat(limit + 1) + "]".repeat(limit + 1)));
+        assertEquals("the text is not JSON (nested deeper than 512 at " + limit + ")", e.getMessage());
+        // far past any stack: still the reader's error, not a StackOverflowError
+        assertThrows(IllegalStateException.class, () -> JsonReader.parse("[".repeat(1_000_000)));
+        assertThrows(IllegalStateException.class, () -> JsonReader.parse("{\"a\":".repeat(1_000_000)));
+    }
+
+    @Test
+    void writesNonFiniteNumbersAsNull() {
+        assertEquals(
+                "[null,null,null,null,1.5]",
+                JsonWriter.write(
+                        List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Float.NaN, 1.5)));
+        assertEquals(Arrays.asList(null, 1.5), JsonReader.parse(JsonWriter.write(List.of(Double.NaN, 1.5))));
     }
 }

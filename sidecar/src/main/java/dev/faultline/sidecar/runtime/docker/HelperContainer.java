@@ -100,10 +100,9 @@ public final class HelperContainer implements NetnsExecutor {
         EngineCalls.Own own = uninterrupted(() -> engine.own(self));
         if (!forceHelper && "host".equals(own.pidMode())) return NetnsExecutor.nsenter(targetPid);
         if (!engine.attaches()) {
-            throw new IllegalStateException(
-                    "a sidecar container without --pid host reaches " + targetId
-                            + " through a helper container attached over the engine's "
-                            + "unix socket, and DOCKER_HOST is not one: mount the engine's socket, or run the sidecar with --pid host");
+            throw new IllegalStateException("a sidecar container without --pid host reaches " + targetId
+                    + " through a helper container attached over the engine's socket, which a TLS tcp:// "
+                    + "DOCKER_HOST cannot do: mount the engine's unix socket, or run the sidecar with --pid host");
         }
         return new HelperContainer(engine, own.image(), targetId, targetPid, changeId, own.labels());
     }

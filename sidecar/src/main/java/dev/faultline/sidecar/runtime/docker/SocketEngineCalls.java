@@ -164,7 +164,8 @@ final class SocketEngineCalls implements EngineCalls {
 
     @Override
     public void follow(Runnable onOpen, Consumer<EngineContainers.Event> onEvent) throws IOException {
-        socket.stream("/events?filters=" + query("{\"type\":[\"container\"]}"), onOpen, line -> {
+        String events = "/events?filters=" + query("{\"type\":[\"container\"]}");
+        socket.stream(events, CONNECT, ANSWER, onOpen, line -> {
             EngineContainers.Event e = EngineContainers.event(line);
             if (e != null) onEvent.accept(e);
         });
@@ -184,8 +185,15 @@ final class SocketEngineCalls implements EngineCalls {
         String id = (String) ((Map<?, ?>) json(created)).get("Id");
         try {
             // attached before it starts: the shell's stdin is ours from its first read
-            AttachStream s = socket.attach(container(id) + "/attach?stream=1&stdin=1&stdout=1&stderr=1");
-            EngineAnswer started = call("POST", container(id) + "/start", "", Duration.ZERO);
+            String attach = container(id) + "/attach?stream=1&stdin=1&stdout=1&stderr=1";
+            AttachStream s = socket.attach(attach, CONNECT, ANSWER);
+            EngineAnswer started;
+            try {
+                started = call("POST", container(id) + "/start", "", Duration.ZERO);
+            } catch (RuntimeException e) {
+                s.close(); // the start failed outright: the attached stream's descriptor goes with it
+                throw e;
+            }
             if (!started.ok()) {
                 s.close();
                 throw new IOException(
