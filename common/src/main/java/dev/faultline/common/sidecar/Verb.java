@@ -16,25 +16,44 @@ import java.util.Set;
  * and recovery to these by exhaustive switches; the CLI leases a command by them ({@link SidecarLease}).
  */
 public enum Verb {
-    KILL("kill", EnumSet.of(DOCKER, CRI, POD), null),
-    STOP("stop", EnumSet.of(DOCKER, CRI), null),
-    PAUSE("pause", EnumSet.of(DOCKER, CRI), new Lasting(List.of(), List.of())),
+    KILL(Verb.KILL_WORD, EnumSet.of(DOCKER, CRI, POD), null),
+    STOP(Verb.STOP_WORD, EnumSet.of(DOCKER, CRI), null),
+    PAUSE(Verb.PAUSE_WORD, EnumSet.of(DOCKER, CRI), new Lasting(List.of(), List.of())),
     /** CRI has no restart: kubelet restarts a pod's containers by its restartPolicy. */
-    RESTART("restart", EnumSet.of(DOCKER), null),
-    RM("rm", EnumSet.of(DOCKER, CRI), null),
-    CRASH("crash", EnumSet.of(DOCKER, CRI, POD), null),
+    RESTART(Verb.RESTART_WORD, EnumSet.of(DOCKER), null),
+    RM(Verb.RM_WORD, EnumSet.of(DOCKER, CRI), null),
+    CRASH(Verb.CRASH_WORD, EnumSet.of(DOCKER, CRI, POD), null),
     NETEM(
-            "netem",
+            Verb.NETEM_WORD,
             EnumSet.allOf(Backend.class),
             new Lasting(
                     List.of(
                             Option.valued("--interface", "-i"),
                             Option.valued("--target", "-t"),
                             Option.flag("--ingress")),
-                    List.of("delay", "loss", "duplicate", "corrupt", "rate"))),
-    IPTABLES("iptables", EnumSet.allOf(Backend.class), new Lasting(List.of(), List.of("loss"))),
+                    List.of(Verb.DELAY_WORD, Verb.LOSS_WORD, Verb.DUPLICATE_WORD, Verb.CORRUPT_WORD, Verb.RATE_WORD))),
+    IPTABLES(Verb.IPTABLES_WORD, EnumSet.allOf(Backend.class), new Lasting(List.of(), List.of(Verb.LOSS_WORD))),
     /** Runs the JMX daemon: it acts on no target itself. */
-    DAEMON("daemon", EnumSet.noneOf(Backend.class), null);
+    DAEMON(Verb.DAEMON_WORD, EnumSet.noneOf(Backend.class), null);
+
+    // Each word, written once: picocli's @Command names need compile-time constants, so the enum and the
+    // annotations share these (the enum's arguments name them qualified: a forward reference otherwise).
+    public static final String KILL_WORD = "kill";
+    public static final String STOP_WORD = "stop";
+    public static final String PAUSE_WORD = "pause";
+    public static final String RESTART_WORD = "restart";
+    public static final String RM_WORD = "rm";
+    public static final String CRASH_WORD = "crash";
+    public static final String NETEM_WORD = "netem";
+    public static final String IPTABLES_WORD = "iptables";
+    public static final String DAEMON_WORD = "daemon";
+
+    // the sub-verbs' words: netem's, and iptables' loss (the same word as netem's)
+    public static final String DELAY_WORD = "delay";
+    public static final String LOSS_WORD = "loss";
+    public static final String DUPLICATE_WORD = "duplicate";
+    public static final String CORRUPT_WORD = "corrupt";
+    public static final String RATE_WORD = "rate";
 
     /** A lasting verb's option for how long its change lasts: required, on the verb itself (before a sub-verb). */
     public static final String DURATION = "--duration";

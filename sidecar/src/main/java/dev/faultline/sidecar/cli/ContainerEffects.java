@@ -4,6 +4,7 @@ import static dev.faultline.sidecar.cli.ContainerVerbs.signalPid;
 import static dev.faultline.sidecar.cli.ContainerVerbs.signalProcesses;
 import static dev.faultline.sidecar.cli.TargetedCommand.forEach;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
@@ -23,7 +24,7 @@ final class ContainerEffects {
     /** {@code kill}: the runtime's own kill; in pod mode a signal to each process. {@code flag}: --signal as given. */
     record Kill(String flag) implements ExperimentPlan.Effect {
         public String describe() {
-            return "kill --signal " + signal();
+            return Verb.KILL.word() + " --signal " + signal();
         }
 
         public String signal() {
@@ -39,7 +40,7 @@ final class ContainerEffects {
 
     record Stop(int time) implements ExperimentPlan.Effect {
         public String describe() {
-            return "stop --time " + time;
+            return Verb.STOP.word() + " --time " + time;
         }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
@@ -53,7 +54,7 @@ final class ContainerEffects {
      */
     record Pause(Duration duration) implements ExperimentPlan.Effect {
         public String describe() {
-            return "pause --duration " + duration.toMillis() + "ms";
+            return Verb.PAUSE.word() + " --duration " + duration.toMillis() + "ms";
         }
 
         public Experiment.Action action(Runner c, Supplier<ContainerRuntime> runtime, boolean pod) {
@@ -75,7 +76,7 @@ final class ContainerEffects {
 
     record Restart(int time) implements ExperimentPlan.Effect {
         public String describe() {
-            return "restart --time " + time;
+            return Verb.RESTART.word() + " --time " + time;
         }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
@@ -85,7 +86,7 @@ final class ContainerEffects {
 
     record Remove(boolean force, boolean volumes) implements ExperimentPlan.Effect {
         public String describe() {
-            return "rm" + (force ? " --force" : "") + (volumes ? " --volumes" : "");
+            return Verb.RM.word() + (force ? " --force" : "") + (volumes ? " --volumes" : "");
         }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
@@ -96,7 +97,7 @@ final class ContainerEffects {
     /** {@code crash}: the container's main process signalled from the host PID namespace; in pod mode each process. {@code flag}: --signal as given. */
     record Crash(String flag) implements ExperimentPlan.Effect {
         public String describe() {
-            return "crash --signal " + signal();
+            return Verb.CRASH.word() + " --signal " + signal();
         }
 
         public String signal() {

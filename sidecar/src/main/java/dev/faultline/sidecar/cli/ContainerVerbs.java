@@ -77,7 +77,7 @@ final class ContainerVerbs {
     }
 
     @Command(
-            name = "kill",
+            name = Verb.KILL_WORD,
             description = "Send a signal to containers through the Engine API (docker kill).",
             mixinStandardHelpOptions = true)
     static final class Kill extends TargetedCommand {
@@ -94,8 +94,8 @@ final class ContainerVerbs {
             return cli;
         }
 
-        String verb() {
-            return Verb.KILL.word();
+        Verb verb() {
+            return Verb.KILL;
         }
 
         boolean runningOnly() {
@@ -108,7 +108,7 @@ final class ContainerVerbs {
     }
 
     @Command(
-            name = "stop",
+            name = Verb.STOP_WORD,
             description = "Stop containers (SIGTERM, then SIGKILL after --time).",
             mixinStandardHelpOptions = true)
     static final class Stop extends TargetedCommand {
@@ -125,8 +125,8 @@ final class ContainerVerbs {
             return cli;
         }
 
-        String verb() {
-            return Verb.STOP.word();
+        Verb verb() {
+            return Verb.STOP;
         }
 
         boolean runningOnly() {
@@ -139,7 +139,7 @@ final class ContainerVerbs {
     }
 
     @Command(
-            name = "pause",
+            name = Verb.PAUSE_WORD,
             description = "Pause containers for --duration, then unpause them.",
             mixinStandardHelpOptions = true)
     static final class Pause extends TargetedCommand {
@@ -157,8 +157,8 @@ final class ContainerVerbs {
             return cli;
         }
 
-        String verb() {
-            return Verb.PAUSE.word();
+        Verb verb() {
+            return Verb.PAUSE;
         }
 
         boolean runningOnly() {
@@ -170,7 +170,7 @@ final class ContainerVerbs {
         }
     }
 
-    @Command(name = "restart", description = "Restart containers.", mixinStandardHelpOptions = true)
+    @Command(name = Verb.RESTART_WORD, description = "Restart containers.", mixinStandardHelpOptions = true)
     static final class Restart extends TargetedCommand {
         @ParentCommand
         SidecarCli cli;
@@ -185,8 +185,8 @@ final class ContainerVerbs {
             return cli;
         }
 
-        String verb() {
-            return Verb.RESTART.word();
+        Verb verb() {
+            return Verb.RESTART;
         }
 
         boolean runningOnly() {
@@ -198,7 +198,7 @@ final class ContainerVerbs {
         }
     }
 
-    @Command(name = "rm", description = "Remove containers.", mixinStandardHelpOptions = true)
+    @Command(name = Verb.RM_WORD, description = "Remove containers.", mixinStandardHelpOptions = true)
     static final class Remove extends TargetedCommand {
         @ParentCommand
         SidecarCli cli;
@@ -220,8 +220,8 @@ final class ContainerVerbs {
             return cli;
         }
 
-        String verb() {
-            return Verb.RM.word();
+        Verb verb() {
+            return Verb.RM;
         }
 
         boolean runningOnly() {
@@ -239,7 +239,7 @@ final class ContainerVerbs {
      * kubelet's restartPolicy does (the pod's RESTARTS goes up).
      */
     @Command(
-            name = "crash",
+            name = Verb.CRASH_WORD,
             description =
                     "Signal the container's main process directly (restart policies apply, as after a real crash).",
             mixinStandardHelpOptions = true)
@@ -257,8 +257,8 @@ final class ContainerVerbs {
             return cli;
         }
 
-        String verb() {
-            return Verb.CRASH.word();
+        Verb verb() {
+            return Verb.CRASH;
         }
 
         boolean runningOnly() {

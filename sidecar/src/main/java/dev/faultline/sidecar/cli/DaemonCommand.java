@@ -1,6 +1,7 @@
 package dev.faultline.sidecar.cli;
 
 import dev.faultline.common.jmx.JmxOptions;
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.runtime.detect.Runtimes;
 import dev.faultline.sidecar.targets.TargetSelector;
 import java.util.concurrent.Callable;
@@ -10,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code daemon --jmx-port 9011 …}: the MBean {@code dev.faultline:type=Sidecar} on a remote JMX connector. */
 @Command(
-        name = "daemon",
+        name = Verb.DAEMON_WORD,
         description = "Run the dev.faultline:type=Sidecar MBean on a remote JMX port until stopped.",
         mixinStandardHelpOptions = true)
 final class DaemonCommand implements Callable<Integer> {

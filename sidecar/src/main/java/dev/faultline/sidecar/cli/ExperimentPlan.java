@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.PodTargets;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  * plain fast path) fills it; {@link Scheduler} turns it into an experiment. Nothing is checked here: the checks run
  * in the order they always did, when it is scheduled.
  */
-record ExperimentPlan(String verb, Selection selection, Effect effect, Schedule schedule) {
+record ExperimentPlan(Verb verb, Selection selection, Effect effect, Schedule schedule) {
     /** Which targets: containers of the runtime, or in pod mode our own namespace or processes. */
     sealed interface Selection permits Containers, Pod {}
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code iptables [--duration D] loss --probability P | --every N [--protocol] [--source] [--destination] [--src-port] [--dst-port] …}. */
 @Command(
-        name = "iptables",
+        name = Verb.IPTABLES_WORD,
         description = "Drop packets with iptables inside containers' network namespaces (no sch_netem needed).",
         mixinStandardHelpOptions = true,
         subcommands = IptablesCommand.Loss.class)
@@ -24,7 +24,7 @@ final class IptablesCommand {
     Duration duration;
 
     @Command(
-            name = "loss",
+            name = Verb.LOSS_WORD,
             description = "Drop incoming (default) or outgoing packets at random or every Nth.",
             mixinStandardHelpOptions = true)
     static final class Loss extends TargetedCommand {
@@ -69,8 +69,8 @@ final class IptablesCommand {
             return ipt.cli;
         }
 
-        String verb() {
-            return Verb.IPTABLES.word();
+        Verb verb() {
+            return Verb.IPTABLES;
         }
 
         boolean runningOnly() {

@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code netem [--duration D] [--interface eth0] [--target CIDR]… [--ingress] delay|loss|duplicate|corrupt|rate …}. */
 @Command(
-        name = "netem",
+        name = Verb.NETEM_WORD,
         description = "Emulate network conditions inside containers' network namespaces (tc).",
         mixinStandardHelpOptions = true,
         subcommands = {
@@ -61,8 +61,8 @@ final class NetemCommand {
             return true;
         }
 
-        String verb() {
-            return Verb.NETEM.word();
+        Verb verb() {
+            return Verb.NETEM;
         }
 
         abstract NetworkEffects.Qdisc qdisc();
@@ -89,7 +89,7 @@ final class NetemCommand {
     }
 
     @Command(
-            name = "delay",
+            name = Verb.DELAY_WORD,
             description = "Delay packets (needs the kernel's sch_netem).",
             mixinStandardHelpOptions = true)
     static final class Delay extends NetemEffect {
@@ -143,7 +143,7 @@ final class NetemCommand {
     }
 
     @Command(
-            name = "loss",
+            name = Verb.LOSS_WORD,
             description = "Drop a percentage of packets (needs sch_netem; see also iptables loss).",
             mixinStandardHelpOptions = true)
     static final class Loss extends PercentCommand {
@@ -161,7 +161,7 @@ final class NetemCommand {
     }
 
     @Command(
-            name = "duplicate",
+            name = Verb.DUPLICATE_WORD,
             description = "Duplicate a percentage of packets (needs sch_netem).",
             mixinStandardHelpOptions = true)
     static final class Duplicate extends PercentCommand {
@@ -179,7 +179,7 @@ final class NetemCommand {
     }
 
     @Command(
-            name = "corrupt",
+            name = Verb.CORRUPT_WORD,
             description = "Corrupt a percentage of packets (needs sch_netem).",
             mixinStandardHelpOptions = true)
     static final class Corrupt extends PercentCommand {
@@ -197,7 +197,7 @@ final class NetemCommand {
     }
 
     @Command(
-            name = "rate",
+            name = Verb.RATE_WORD,
             description = "Limit bandwidth (tbf: works without sch_netem).",
             mixinStandardHelpOptions = true)
     static final class Rate extends Effect {

@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.network.Cidr;
 import dev.faultline.sidecar.network.IptablesRule;
@@ -33,7 +34,8 @@ final class NetworkEffects {
         }
 
         public String describe() {
-            return "netem --duration " + duration.toMillis() + "ms --interface " + iface + (ingress ? " --ingress" : "")
+            return Verb.NETEM.word() + " --duration " + duration.toMillis() + "ms --interface " + iface
+                    + (ingress ? " --ingress" : "")
                     + targets.stream().map(c -> " --target " + c).reduce("", String::concat)
                     + " " + String.join(" ", qdisc.args());
         }
@@ -211,7 +213,8 @@ final class NetworkEffects {
         }
 
         public String describe() {
-            return "iptables --duration " + duration.toMillis() + "ms loss " + String.join(" ", rule().match());
+            return Verb.IPTABLES.word() + " --duration " + duration.toMillis() + "ms " + Verb.LOSS_WORD + " "
+                    + String.join(" ", rule().match());
         }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {

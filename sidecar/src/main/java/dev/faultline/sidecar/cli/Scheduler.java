@@ -7,6 +7,8 @@ import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.PodTargets;
 import dev.faultline.sidecar.targets.Target;
 import dev.faultline.sidecar.targets.TargetSelector;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -36,10 +38,10 @@ final class Scheduler {
 
     private static Experiment podExperiment(
             ExperimentPlan plan, ExperimentPlan.Pod pod, Runner runner, Supplier<ContainerRuntime> runtime) {
-        Verb verb = Verb.named(plan.verb());
+        Verb verb = plan.verb();
         if (!verb.runsOn(Backend.POD)) {
             throw new IllegalArgumentException(
-                    plan.verb() + " needs the engine's socket (Docker's, or a CRI runtime's); " + POD_VERBS);
+                    verb.word() + " needs the engine's socket (Docker's, or a CRI runtime's); " + POD_VERBS);
         }
         Supplier<List<? extends Target>> chosen = ownNetwork(verb) && pod.self()
                 ? () -> List.of(PodTargets.self())
@@ -49,7 +51,19 @@ final class Scheduler {
     }
 
     /** The pod-mode refusal's advice: every verb that runs on {@link Backend#POD} (SidecarGrammarTest checks). */
-    static final String POD_VERBS = "in pod mode use crash, kill (both signal a process), netem or iptables";
+    static final String POD_VERBS = podVerbs();
+
+    /** Verbs that signal a process in word order (crash first, as the advice always read), then network ones. */
+    private static String podVerbs() {
+        List<String> signal = new ArrayList<>();
+        List<String> network = new ArrayList<>();
+        for (Verb v : Verb.values()) {
+            if (v.runsOn(Backend.POD)) (ownNetwork(v) ? network : signal).add(v.word());
+        }
+        Collections.sort(signal);
+        return "in pod mode use " + String.join(", ", signal) + " (" + (signal.size() == 2 ? "both" : "all")
+                + " signal a process), " + String.join(" or ", network);
+    }
 
     /** In pod mode, whether the verb acts on our own network namespace ({@code self}) rather than on processes. */
     static boolean ownNetwork(Verb verb) {

@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.cli;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import dev.faultline.sidecar.targets.Target;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ abstract class TargetedCommand implements Callable<Integer> {
 
     abstract SidecarCli cli();
 
-    abstract String verb();
+    abstract Verb verb();
 
     /** Verbs that need a live process act on running containers only. */
     abstract boolean runningOnly();

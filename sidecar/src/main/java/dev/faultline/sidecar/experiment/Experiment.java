@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.experiment;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.targets.Target;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ public final class Experiment implements Runnable {
     private static final Logger log = LoggerFactory.getLogger("faultline.action");
 
     private final String id;
-    private final String verb;
+    private final Verb verb;
     private final String describe;
     private final String who;
     /** Dropped once the experiment ends: they hold the parsed command line, ~50 KB a run() that list() keeps. */
@@ -43,7 +44,7 @@ public final class Experiment implements Runnable {
 
     public Experiment(
             String id,
-            String verb,
+            Verb verb,
             String describe,
             String who,
             Supplier<List<? extends Target>> targets,
@@ -88,7 +89,7 @@ public final class Experiment implements Runnable {
                         random ? List.of(all.get(ThreadLocalRandom.current().nextInt(all.size()))) : all;
                 log.info(
                         "action={} experiment={} by={} containers={} dry_run={} command=\"{}\"",
-                        verb,
+                        verb.word(),
                         id,
                         who,
                         chosen,
@@ -106,7 +107,7 @@ public final class Experiment implements Runnable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             lastError = e.getMessage();
-            log.error("action={} experiment={} by={} failed: {}", verb, id, who, e.getMessage());
+            log.error("action={} experiment={} by={} failed: {}", verb.word(), id, who, e.getMessage());
             throw e;
         } finally {
             this.targets = null;

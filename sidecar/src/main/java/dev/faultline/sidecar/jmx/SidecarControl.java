@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.jmx;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.common.words.Printable;
 import dev.faultline.common.words.Tokenizer;
 import dev.faultline.sidecar.cli.ExperimentWords;
@@ -69,7 +70,7 @@ public final class SidecarControl implements SidecarMBean {
                 IllegalArgumentException e) { // it echoes the command, which may be hostile: printable, short, one line
             throw new IllegalArgumentException(Printable.message(e.getMessage()));
         }
-        if (!words.isEmpty() && words.get(0).equals("daemon"))
+        if (!words.isEmpty() && words.get(0).equals(Verb.DAEMON.word()))
             throw new IllegalArgumentException("run() takes a verb, not daemon");
         StringWriter err = new StringWriter();
         String[] args = words.toArray(String[]::new);

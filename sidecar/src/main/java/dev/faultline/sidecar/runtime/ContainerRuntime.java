@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.runtime;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
@@ -23,7 +24,7 @@ public interface ContainerRuntime extends ContainerInventory {
     String endpoint();
 
     /** Throws {@link Unsupported} for a verb (and, for kill, a signal) this runtime cannot express; called before selection. */
-    default void refuseUnsupported(String verb, String signal) {}
+    default void refuseUnsupported(Verb verb, String signal) {}
 
     /** The container's main process in the host PID namespace, or -1 when it is not running (or gone). */
     long hostPid(ContainerTarget t);

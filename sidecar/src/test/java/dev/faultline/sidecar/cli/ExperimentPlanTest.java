@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faultline.common.sidecar.Verb;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +51,7 @@ class ExperimentPlanTest {
         ExperimentPlan p = plan(
                 "--runtime", "docker", "--random", "--interval", "1s", "--limit", "3", "--dry-run", "crash", "web");
         assertEquals(new ExperimentPlan.Schedule(true, Duration.ofSeconds(1), 3, true), p.schedule());
-        assertEquals("crash", p.verb());
+        assertEquals(Verb.CRASH, p.verb());
         assertEquals(new ExperimentPlan.Containers(List.of("web"), null, null, true), p.selection());
         assertEquals(
                 new ExperimentPlan.Pod(List.of("nginx")),

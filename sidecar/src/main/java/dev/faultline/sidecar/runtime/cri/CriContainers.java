@@ -94,13 +94,12 @@ public final class CriContainers implements ContainerRuntime {
     }
 
     @Override
-    public void refuseUnsupported(String verb, String signal) {
-        Verb v = Verb.named(verb);
+    public void refuseUnsupported(Verb v, String signal) {
         if (v == Verb.RESTART)
             throw new Unsupported(
                     "restart: CRI has no restart (kubelet restarts a pod's containers by its restartPolicy); "
                             + "use crash --signal SIGKILL to have kubelet bring it back, or stop");
-        if (v != null && !v.runsOn(Backend.CRI)) throw new Unsupported(verb + ": not on a CRI runtime");
+        if (!v.runsOn(Backend.CRI)) throw new Unsupported(v.word() + ": not on a CRI runtime");
         if (v == Verb.KILL && !"SIGKILL".equals(signal))
             throw new Unsupported(
                     "kill --signal " + signal + ": on CRI, kill is StopContainer with no grace (SIGKILL); "
@@ -119,7 +118,7 @@ public final class CriContainers implements ContainerRuntime {
 
     @Override
     public void kill(ContainerTarget t, String signal) {
-        refuseUnsupported(Verb.KILL.word(), signal);
+        refuseUnsupported(Verb.KILL, signal);
         stop(t, Duration.ZERO);
     }
 
@@ -130,7 +129,7 @@ public final class CriContainers implements ContainerRuntime {
 
     @Override
     public void restart(ContainerTarget t, Duration timeout) {
-        refuseUnsupported(Verb.RESTART.word(), null);
+        refuseUnsupported(Verb.RESTART, null);
     }
 
     @Override
