@@ -170,12 +170,21 @@ class NettyHooksIT {
         Probe held = rt(svc, t, portA, 1);
         assertTrue(held.ok() && held.first >= 396_000, t + " read held 400 ms, then delivered: " + held);
         svc.clear();
+        svc.add("hang on=write port=" + portA + " for=400ms");
+        Probe heldWrite = rt(svc, t, portA, 1);
+        assertTrue(heldWrite.ok() && heldWrite.first >= 396_000, t + " write held 400 ms, then sent: " + heldWrite);
+        svc.clear();
 
         // 15-byte echoes at 150 b/s: each read paced about 100 ms after the one before
         String throttle = svc.add("throttle on=read port=" + portA + " rate=150b");
         Probe paced = rt(svc, t, portA, 4);
         assertTrue(paced.ok() && paced.first >= 60_000, t + " read throttled to 150 b/s: " + paced);
         assertCounted(svc, throttle, 4, t + " throttle");
+        svc.clear();
+        String writeThrottle = svc.add("throttle on=write port=" + portA + " rate=150b");
+        Probe pacedWrites = rt(svc, t, portA, 4);
+        assertTrue(pacedWrites.ok() && pacedWrites.first >= 60_000, t + " write throttled to 150 b/s: " + pacedWrites);
+        assertCounted(svc, writeThrottle, 4, t + " write throttle");
         svc.clear();
     }
 
@@ -195,7 +204,9 @@ class NettyHooksIT {
     }
 
     private static Probe probe(ForkedService svc, String command) throws Exception {
-        return new Probe(command, svc.send(command));
+        Probe p = new Probe(command, svc.send(command));
+        System.out.println("[nettyhook] " + p);
+        return p;
     }
 
     /** The rule's line in list() shows exactly {@code n} matched and injected calls. */

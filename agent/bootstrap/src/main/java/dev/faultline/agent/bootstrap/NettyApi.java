@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -52,7 +53,8 @@ final class NettyApi {
     private final MethodHandle readableBytes;
     private final MethodHandle release;
     private final MethodHandle outboundIsEmpty;
-    private final MethodHandle totalPendingWriteBytes;
+    private final MethodHandle nioBuffers;
+    private final MethodHandle nioBufferSize;
     private final MethodHandle unsafeConnect;
     private final MethodHandle unsafeFlush;
     private final MethodHandle unsafeClose;
@@ -110,7 +112,8 @@ final class NettyApi {
             readableBytes = virtual(byteBuf, "readableBytes", int.class);
             release = virtual(referenceCounted, "release", boolean.class);
             outboundIsEmpty = virtual(outbound, "isEmpty", boolean.class);
-            totalPendingWriteBytes = virtual(outbound, "totalPendingWriteBytes", long.class);
+            nioBuffers = virtual(outbound, "nioBuffers", ByteBuffer[].class);
+            nioBufferSize = virtual(outbound, "nioBufferSize", long.class);
             unsafeConnect =
                     virtual(channelUnsafe, "connect", void.class, SocketAddress.class, SocketAddress.class, promise);
             unsafeFlush = virtual(channelUnsafe, "flush", void.class);
@@ -277,8 +280,13 @@ final class NettyApi {
         return (Boolean) (Object) outboundIsEmpty.invokeExact(outbound);
     }
 
-    long totalPendingWriteBytes(Object outbound) throws Throwable {
-        return (Long) (Object) totalPendingWriteBytes.invokeExact(outbound);
+    /**
+     * The bytes the next {@code doWrite} will try to write: what {@code nioBuffers()} gathers, as NIO's own
+     * {@code doWrite} asks it ({@code totalPendingWriteBytes()} would add Netty's per-message overhead).
+     */
+    long flushedBytes(Object outbound) throws Throwable {
+        Object ignored = (Object) nioBuffers.invokeExact(outbound);
+        return (Long) (Object) nioBufferSize.invokeExact(outbound);
     }
 
     Object unsafe(Object channel) throws Throwable {

@@ -27,6 +27,14 @@ final class NettyFaults {
     private static final long SLICE_NANOS = 20_000_000L;
 
     private static final Map<Object, Held> HELD = new ConcurrentHashMap<>();
+    /** TCP only, as the JDK hooks: Netty's datagram channels are left alone. */
+    private static final ClassValue<Boolean> STREAM = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> channelType) {
+            return !channelType.getName().contains("Datagram");
+        }
+    };
+
     private static final AtomicInteger HOLDING = new AtomicInteger();
 
     private NettyFaults() {}
@@ -54,7 +62,9 @@ final class NettyFaults {
             long now = System.nanoTime();
             long due = now;
             FaultRule by = null;
-            if (api.isByteBuf(msg) && api.remoteAddress(channel) instanceof InetSocketAddress remote) {
+            if (api.isByteBuf(msg)
+                    && STREAM.get(channel.getClass())
+                    && api.remoteAddress(channel) instanceof InetSocketAddress remote) {
                 int localPort = localPort(api, channel);
                 if (table.read != null) {
                     for (FaultRule rule : table.read) {
@@ -139,6 +149,7 @@ final class NettyFaults {
                 if (held.writeHeld) return true; // written, in order, by the flush already scheduled
             }
             if (table.write == null && table.writeThrottle == null) return false;
+            if (!STREAM.get(channel.getClass())) return false;
             NettyApi api = NettyApi.of(channel);
             if (api.outboundIsEmpty(outbound) || !api.isActive(channel)) return false; // flush0's own cases
             if (!(api.remoteAddress(channel) instanceof InetSocketAddress remote)) return false;
@@ -175,7 +186,7 @@ final class NettyFaults {
                 }
             }
             if (table.writeThrottle != null && due != Long.MAX_VALUE) {
-                long bytes = api.totalPendingWriteBytes(outbound);
+                long bytes = api.flushedBytes(outbound);
                 for (FaultRule rule : table.writeThrottle) {
                     if (bytes <= 0 || !NetworkInjector.decide(rule, remote, localPort)) continue;
                     long until = now + rule.throttleWaitNanos(bytes);
@@ -206,6 +217,7 @@ final class NettyFaults {
             if (!(remote instanceof InetSocketAddress)) return false;
             NettyApi api = NettyApi.of(context);
             Object channel = api.contextChannel(context);
+            if (!STREAM.get(channel.getClass())) return false;
             long now = System.nanoTime();
             long due = now;
             FaultRule by = null;
