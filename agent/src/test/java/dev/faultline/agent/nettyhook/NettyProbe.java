@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -26,30 +27,39 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
- * The forked client: plain Netty 4.2 on NIO or epoll, one event loop of one thread per transport (so every
+ * The forked client: plain Netty 4.2 on NIO, epoll or io_uring, one event loop of one thread per transport (so every
  * channel of a transport shares it), driven one command per stdin line. Each answer is what the client itself
  * measured or saw: {@code OK <µs>…}, or {@code ERR <exception class>|<message>} as its handler or promise got it.
  *
  * <ul>
- *   <li>{@code connect <nio|epoll> <port>}: one connect, timed to its promise;
- *   <li>{@code rt <nio|epoll> <port> <n>}: n echo round trips on one connection, each timed, p50 and max;
- *   <li>{@code pair <nio|epoll> <slowPort> <otherPort> <n>}: two connections on the one loop; n round trips on
+ *   <li>{@code missing}: the transports that cannot run here, {@code name=reason} each;
+ *   <li>{@code connect <nio|epoll|uring> <port>}: one connect, timed to its promise;
+ *   <li>{@code rt <nio|epoll|uring> <port> <n>}: n echo round trips on one connection, each timed, p50 and max;
+ *   <li>{@code pair <nio|epoll|uring> <slowPort> <otherPort> <n>}: two connections on the one loop; n round trips on
  *       the first while the second runs round trips back to back; the p50 of each.
  * </ul>
  */
 public final class NettyProbe {
     private static final byte[] PING = "ping-0123456789".getBytes(StandardCharsets.US_ASCII);
+    private static final String URING = "io.netty.channel.uring.";
     private static final Map<String, EventLoopGroup> LOOPS = new HashMap<>();
+    /** Transports that cannot run here, with the reason. */
+    private static final Map<String, String> MISSING = new TreeMap<>();
 
     public static void main(String[] args) throws Exception {
-        if (!Epoll.isAvailable()) System.err.println("no epoll: " + Epoll.unavailabilityCause());
         LOOPS.put("nio", new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
-        if (Epoll.isAvailable()) LOOPS.put("epoll", new MultiThreadIoEventLoopGroup(1, factory("epoll")));
+        if (Epoll.isAvailable()) LOOPS.put("epoll", new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory()));
+        else MISSING.put("epoll", String.valueOf(Epoll.unavailabilityCause()));
+        String uring = uringUnavailability();
+        if (uring == null) LOOPS.put("uring", new MultiThreadIoEventLoopGroup(1, uringFactory()));
+        else MISSING.put("uring", uring);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY java=" + Runtime.version().feature());
         for (String line; (line = in.readLine()) != null; ) {
@@ -66,11 +76,49 @@ public final class NettyProbe {
         System.exit(0);
     }
 
-    private static IoHandlerFactory factory(String transport) {
-        return transport.equals("epoll") ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    /**
+     * io_uring is reached by name: its jars are on the classpath only when a module of the build adds them (the
+     * kernel may also refuse it); null when it can run here, else why not.
+     */
+    private static String uringUnavailability() {
+        try {
+            Class<?> ioUring = Class.forName(URING + "IoUring");
+            if ((Boolean) ioUring.getMethod("isAvailable").invoke(null)) return null;
+            return "io_uring refused: "
+                    + ioUring.getMethod("unavailabilityCause").invoke(null);
+        } catch (ClassNotFoundException e) {
+            return "netty-transport-native-io_uring is not on the test classpath";
+        } catch (ReflectiveOperationException e) {
+            return e.toString();
+        }
+    }
+
+    private static IoHandlerFactory uringFactory() throws ReflectiveOperationException {
+        return (IoHandlerFactory) Class.forName(URING + "IoUringIoHandler")
+                .getMethod("newFactory")
+                .invoke(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<? extends Channel> channelType(String transport) {
+        try {
+            return switch (transport) {
+                case "epoll" -> EpollSocketChannel.class;
+                case "uring" -> (Class<? extends Channel>) Class.forName(URING + "IoUringSocketChannel");
+                default -> NioSocketChannel.class;
+            };
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String run(String[] cmd) throws Exception {
+        if (cmd[0].equals("missing")) {
+            return "OK "
+                    + MISSING.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue().replace(' ', '_'))
+                            .collect(Collectors.joining(" "));
+        }
         String transport = cmd[1];
         int port = Integer.parseInt(cmd[2]);
         return switch (cmd[0]) {
@@ -86,7 +134,7 @@ public final class NettyProbe {
         if (loop == null) throw new IllegalStateException("no " + transport + " event loop");
         return new Bootstrap()
                 .group(loop)
-                .channel(transport.equals("epoll") ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(channelType(transport))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1_000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -149,10 +197,14 @@ public final class NettyProbe {
         Echoes echoes = ch.pipeline().get(Echoes.class);
         CompletableFuture<Long> done = new CompletableFuture<>();
         echoes.expect(done, PING.length);
-        long start = System.nanoTime();
-        ch.writeAndFlush(Unpooled.wrappedBuffer(PING)).addListener(w -> {
+        // the listener is on the promise before the write is handed to the loop: a failed write is seen before the
+        // close that follows it
+        ChannelPromise written = ch.newPromise();
+        written.addListener(w -> {
             if (!w.isSuccess()) done.completeExceptionally(w.cause());
         });
+        long start = System.nanoTime();
+        ch.writeAndFlush(Unpooled.wrappedBuffer(PING), written);
         done.get(30, TimeUnit.SECONDS);
         return (System.nanoTime() - start) / 1000;
     }

@@ -236,9 +236,12 @@ final class NettyFaults {
                         by = rule;
                     }
                     case ERROR -> {
-                        Object unsafe = api.unsafe(channel);
                         Throwable cause = NetworkInjector.failure(rule, api.connectionRefused(channel));
-                        api.tryFailure(promise, api.annotateConnectException(unsafe, cause, remote));
+                        // NIO and epoll annotate a failed connect with the address; io_uring's completion does not
+                        if (NettyApi.transport(channel) != NettyApi.Transport.IO_URING) {
+                            cause = api.annotateConnectException(api.unsafe(channel), cause, remote);
+                        }
+                        api.tryFailure(promise, cause);
                         return true;
                     }
                     default -> {}
@@ -434,9 +437,10 @@ final class NettyFaults {
                     api.connect(api.unsafe(channel), remote, local, promise);
                 } else if (timeoutAt != 0 && now - timeoutAt >= 0) {
                     // as the transport's own connect timeout: fail the promise, then close the channel
-                    api.tryFailure(
-                            promise,
-                            api.connectTimeout("connection timed out after " + timeoutMillis + " ms: " + remote));
+                    String message = NettyApi.transport(channel) == NettyApi.Transport.IO_URING
+                            ? "connection timed out: " + remote
+                            : "connection timed out after " + timeoutMillis + " ms: " + remote;
+                    api.tryFailure(promise, api.connectTimeout(message));
                     api.close(api.unsafe(channel));
                 } else {
                     schedule(now);
