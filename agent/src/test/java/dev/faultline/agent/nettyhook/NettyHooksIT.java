@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
+import dev.faultline.agent.method.Operator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -102,6 +103,54 @@ class NettyHooksIT {
                 errors(svc, transport);
                 hangAndThrottle(svc, transport);
                 oneSlowPeerLeavesTheLoopFree(svc, transport);
+            }
+        }
+    }
+
+    /**
+     * A service started without the agent, its channels connected; the agent attached later reaches them: the hooked
+     * Netty classes are retransformed, and these methods are entered anew for every read.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void attachedLaterReachesChannelsThatAlreadyExist(Jdks.Jdk jdk) throws Exception {
+        try (ForkedService svc = ForkedService.builder(jdk)
+                .withoutAgent()
+                .jvmArg("-XX:+EnableDynamicAgentLoading")
+                .main(NettyProbe.class.getName())
+                .start()) {
+            List<String> transports = List.of("epoll", "nio");
+            for (String t : transports) {
+                assertTrue(probe(svc, "open " + t + " " + portA).ok(), t + " connected");
+                assertTrue(probe(svc, "rt-open " + t + " 3").first < 100_000, t + " round trips before the agent");
+            }
+            int jmxPort = ForkedService.freePort();
+            Process attach = new ProcessBuilder(
+                            jdk.java(),
+                            "-jar",
+                            ForkedService.AGENT_JAR,
+                            "attach",
+                            String.valueOf(svc.process().pid()),
+                            "jmx.port=" + jmxPort + ",jmx.auth.dir=" + ForkedService.CREDENTIALS_DIR)
+                    .redirectErrorStream(true)
+                    .start();
+            String attachOut = new String(attach.getInputStream().readAllBytes());
+            assertTrue(attach.waitFor(60, TimeUnit.SECONDS) && attach.exitValue() == 0, "attach: " + attachOut);
+            try (Operator op = Operator.connect(jmxPort)) {
+                String id = op.add("latency on=read port=" + portA + " delay=200ms");
+                for (String t : transports) {
+                    Probe slow = probe(svc, "rt-open " + t + " 3");
+                    assertTrue(slow.ok() && slow.first >= 198_000, t + " existing channel after attach: " + slow);
+                }
+                String line = Arrays.stream(op.list())
+                        .filter(l -> l.startsWith(id + " "))
+                        .collect(Collectors.joining());
+                assertTrue(line.contains("matched=6 "), "3 reads on each existing channel, each counted once: " + line);
+                assertEquals(1, op.clear());
+                for (String t : transports) {
+                    Probe after = probe(svc, "rt-open " + t + " 3");
+                    assertTrue(after.ok() && after.first < 100_000, t + " after clear(): " + after);
+                }
             }
         }
     }

@@ -42,6 +42,8 @@ import java.util.stream.Collectors;
  *   <li>{@code missing}: the transports that cannot run here, {@code name=reason} each;
  *   <li>{@code connect <nio|epoll|uring> <port>}: one connect, timed to its promise;
  *   <li>{@code rt <nio|epoll|uring> <port> <n>}: n echo round trips on one connection, each timed, p50 and max;
+ *   <li>{@code open <nio|epoll|uring> <port>}, then {@code rt-open <nio|epoll|uring> <n>}: the same on a connection
+ *       kept open between commands (made before the agent is attached);
  *   <li>{@code pair <nio|epoll|uring> <slowPort> <otherPort> <n>}: two connections on the one loop; n round trips on
  *       the first while the second runs round trips back to back; the p50 of each.
  * </ul>
@@ -50,6 +52,8 @@ public final class NettyProbe {
     private static final byte[] PING = "ping-0123456789".getBytes(StandardCharsets.US_ASCII);
     private static final String URING = "io.netty.channel.uring.";
     private static final Map<String, EventLoopGroup> LOOPS = new HashMap<>();
+    /** Connections kept open across commands ({@code open}, {@code rt-open}), one per transport. */
+    private static final Map<String, Channel> OPEN = new HashMap<>();
     /** Transports that cannot run here, with the reason. */
     private static final Map<String, String> MISSING = new TreeMap<>();
 
@@ -120,8 +124,15 @@ public final class NettyProbe {
                             .collect(Collectors.joining(" "));
         }
         String transport = cmd[1];
+        if (cmd[0].equals("rt-open")) return roundTrips(OPEN.get(transport), Integer.parseInt(cmd[2]));
         int port = Integer.parseInt(cmd[2]);
         return switch (cmd[0]) {
+            case "open" -> {
+                OPEN.put(
+                        transport,
+                        bootstrap(transport).connect("127.0.0.1", port).sync().channel());
+                yield "OK 0";
+            }
             case "connect" -> connect(transport, port);
             case "rt" -> roundTrips(transport, port, Integer.parseInt(cmd[3]));
             case "pair" -> pair(transport, port, Integer.parseInt(cmd[3]), Integer.parseInt(cmd[4]));
@@ -158,13 +169,19 @@ public final class NettyProbe {
         if (!f.isSuccess()) return err(f.cause());
         Channel ch = f.channel();
         try {
+            return roundTrips(ch, n);
+        } finally {
+            ch.close().await();
+        }
+    }
+
+    private static String roundTrips(Channel ch, int n) throws Exception {
+        try {
             List<Long> times = new ArrayList<>();
             for (int i = 0; i < n; i++) times.add(roundTrip(ch));
             return "OK " + p50(times) + " " + Collections.max(times);
         } catch (ExecutionException e) {
             return err(e.getCause());
-        } finally {
-            ch.close().await();
         }
     }
 

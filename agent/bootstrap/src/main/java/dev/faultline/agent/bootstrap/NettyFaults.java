@@ -50,7 +50,7 @@ final class NettyFaults {
         try {
             NettyApi api = NettyApi.of(pipeline);
             Object channel = api.pipelineChannel(pipeline);
-            Held held = HELD.get(channel);
+            Held held = held(channel);
             if (held != null) {
                 if (held.delivering) return false;
                 if (held.pipeline == null) held.pipeline = pipeline;
@@ -118,13 +118,13 @@ final class NettyFaults {
     private static void failRead(NettyApi api, Object channel, Object pipeline, Object msg, FaultRule rule)
             throws Throwable {
         Throwable failure = NetworkInjector.failure(rule, api.connectionReset(channel, true));
-        Held held = HELD.get(channel);
+        Held held = held(channel);
         if (held == null) held = hold(channel, api, pipeline);
         held.readFailed = true;
         api.release(msg);
         Held failing = held;
         // after the read loop in progress ends (Netty fires readComplete, then the exception, then closes)
-        api.eventLoop(channel).execute(() -> {
+        failing.execute(() -> {
             try {
                 for (HeldRead r; (r = failing.reads.poll()) != null; ) api.release(r.msg);
                 api.fireExceptionCaught(pipeline, failure);
@@ -143,7 +143,7 @@ final class NettyFaults {
     static boolean flush(RuleTable table, Object channel, Object unsafe, Object outbound) {
         try {
             if (channel == null || outbound == null) return false;
-            Held held = HELD.get(channel);
+            Held held = held(channel);
             if (held != null) {
                 if (held.flushing) return false;
                 if (held.writeHeld) return true; // written, in order, by the flush already scheduled
@@ -259,6 +259,11 @@ final class NettyFaults {
         }
     }
 
+    /** The channel's held state; no map look-up while nothing is held anywhere (a rule for another peer). */
+    private static Held held(Object channel) {
+        return HOLDING.get() == 0 ? null : HELD.get(channel);
+    }
+
     private static int localPort(NettyApi api, Object channel) throws Throwable {
         return api.localAddress(channel) instanceof InetSocketAddress l ? l.getPort() : 0;
     }
@@ -368,6 +373,17 @@ final class NettyFaults {
                 flushing = false;
             }
             retireIfIdle();
+        }
+
+        /** A task on the loop; if the loop is shutting down, the failure is moot: nothing stays held. */
+        void execute(Runnable task) {
+            try {
+                loop.execute(task);
+            } catch (RejectedExecutionException shutDown) {
+                readFailed = false;
+                for (HeldRead r; (r = reads.poll()) != null; ) api.release(r.msg);
+                retireIfIdle();
+            }
         }
 
         boolean schedule(Runnable task, long nanos) {
