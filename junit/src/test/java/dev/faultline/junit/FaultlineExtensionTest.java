@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -50,6 +51,12 @@ class FaultlineExtensionTest {
     @Test
     void aClassFaultActsInEachTestOfTheClass() {
         ScenarioRun.tests(ClassFault.class).assertStatistics(s -> s.started(2).succeeded(2));
+        assertEquals(0, InProcessAgent.connect().activeFaults());
+    }
+
+    @Test
+    void aClassFaultActsInItsNestedClassesToo() {
+        ScenarioRun.tests(Outer.class).assertStatistics(s -> s.started(1).succeeded(1));
         assertEquals(0, InProcessAgent.connect().activeFaults());
     }
 
@@ -189,6 +196,17 @@ class FaultlineExtensionTest {
         @Test
         void second() {
             assertThrows(IOException.class, () -> Greeter.greet("b"));
+        }
+    }
+
+    @Fault(METHOD_FAULT)
+    static class Outer {
+        @Nested
+        class Inner {
+            @Test
+            void seesTheOuterClassFault() {
+                assertThrows(IOException.class, () -> Greeter.greet("n"));
+            }
         }
     }
 
