@@ -13,13 +13,15 @@ import org.junit.platform.testkit.engine.EngineTestKit;
  * extension's arm and remove through the platform MBean server. Not a test: run by hand (BENCHMARKS.md).
  */
 public final class ArmRemoveBenchmark {
-    static final int TESTS = 2_000;
+    static final int TESTS = 200;
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         for (Class<?> faulted : new Class<?>[] {NetworkFault.class, MethodFault.class}) {
+            long warm = System.nanoTime();
             run(Plain.class, 2); // warm-up: the engine, the JIT, the agent's hooks (first arm installs them)
             run(faulted, 2);
+            System.out.printf("%s: warm-up %d ms%n", faulted.getSimpleName(), (System.nanoTime() - warm) / 1_000_000);
             double[] perTest = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 long plain = run(Plain.class, 1);
