@@ -1,6 +1,7 @@
 package dev.faultline.sidecar.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.sidecar.Sidecar;
@@ -70,7 +71,7 @@ class ContainerdApiIT extends EngineTest {
     }
 
     @Test
-    void killAndPauseAContainerDockerStartedThroughItsMobyNamespace() throws Exception {
+    void killPauseAndIptablesOnAContainerDockerStartedThroughItsMobyNamespace() throws Exception {
         String a = docker.start(docker.run + "-a", List.of(), "sleep", "600");
         String b = docker.start(docker.run + "-b", List.of(), "sleep", "600");
 
@@ -80,6 +81,15 @@ class ContainerdApiIT extends EngineTest {
         assertEquals(0, pause.waitFor());
         assertEquals("RUNNING", taskStatus(b));
         assertEquals("false true", docker.inspect(b, "{{.State.Paused}} {{.State.Running}}"));
+
+        // the network namespace is reached through the task's PID (Tasks.Get)
+        Process loss = sidecar.start(args("iptables", "--duration", "3s", "loss", "--probability", "1.0", b));
+        long ruled = System.currentTimeMillis() + 15_000;
+        while (!docker.inNetns(b, "iptables", "-S").contains("faultline:") && System.currentTimeMillis() < ruled)
+            Thread.sleep(100);
+        assertTrue(docker.inNetns(b, "iptables", "-S").contains("faultline:"), docker.inNetns(b, "iptables", "-S"));
+        assertEquals(0, loss.waitFor());
+        assertFalse(docker.inNetns(b, "iptables", "-S").contains("faultline:"), docker.inNetns(b, "iptables", "-S"));
 
         Sidecar.Run kill = sidecar.run(args("kill", a));
         assertEquals(0, kill.exitCode(), kill.output());
@@ -111,9 +121,14 @@ class ContainerdApiIT extends EngineTest {
     }
 
     @Test
-    void restartIsRefusedNamingWhy() throws Exception {
+    void restartAndKubernetesNamespacesAreRefusedNamingWhy() throws Exception {
         Sidecar.Run r = sidecar.run(args("restart", docker.run + "-probe"));
         assertEquals(1, r.exitCode(), r.output());
         assertTrue(r.output().contains("containerd has no restart"), r.output());
+        List<String> withNamespace = new ArrayList<>(List.of("--namespace", "default"));
+        withNamespace.addAll(List.of(args("kill", docker.run + "-probe")));
+        Sidecar.Run ns = sidecar.run(withNamespace.toArray(String[]::new));
+        assertEquals(1, ns.exitCode(), ns.output());
+        assertTrue(ns.output().contains("containerd's own namespace is --containerd-namespace"), ns.output());
     }
 }
