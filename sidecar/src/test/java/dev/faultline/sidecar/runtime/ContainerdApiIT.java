@@ -71,9 +71,10 @@ class ContainerdApiIT extends EngineTest {
     }
 
     @Test
-    void killPauseAndIptablesOnAContainerDockerStartedThroughItsMobyNamespace() throws Exception {
+    void killStopPauseAndIptablesOnContainersDockerStartedThroughItsMobyNamespace() throws Exception {
         String a = docker.start(docker.run + "-a", List.of(), "sleep", "600");
         String b = docker.start(docker.run + "-b", List.of(), "sleep", "600");
+        String c = docker.start(docker.run + "-c", List.of(), "sleep", "600");
 
         Process pause = sidecar.start(args("pause", "--duration", "3s", b));
         awaitPaused(b);
@@ -101,6 +102,14 @@ class ContainerdApiIT extends EngineTest {
         while (!docker.inspect(a, "{{.State.Running}}").equals("false") && System.currentTimeMillis() < deadline)
             Thread.sleep(100);
         assertEquals("false 137", docker.inspect(a, "{{.State.Running}} {{.State.ExitCode}}"));
+
+        // sleep as PID 1 ignores SIGTERM: stop's SIGKILL after --time ends it
+        Sidecar.Run stop = sidecar.run(args("stop", "--time", "1", c));
+        assertEquals(0, stop.exitCode(), stop.output());
+        deadline = System.currentTimeMillis() + 10_000;
+        while (!docker.inspect(c, "{{.State.Running}}").equals("false") && System.currentTimeMillis() < deadline)
+            Thread.sleep(100);
+        assertEquals("false 137", docker.inspect(c, "{{.State.Running}} {{.State.ExitCode}}"));
     }
 
     @Test

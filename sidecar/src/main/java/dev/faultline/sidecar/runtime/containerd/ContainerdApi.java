@@ -194,10 +194,16 @@ public final class ContainerdApi implements AutoCloseable {
     /** A containerd call that failed: the status in words, and whether the container or task is gone. */
     public static final class ContainerdCallException extends RuntimeEndpointException {
         private final Status.Code code;
+        private final boolean timedOut;
 
         ContainerdCallException(String endpoint, String rpc, Status s, Duration within, Throwable source) {
             super(endpoint, "containerd " + rpc + " failed: " + describe(s, within), source);
             this.code = s.getCode();
+            // containerd passes our deadline on to the shim and answers its expiry as UNKNOWN "context deadline
+            // exceeded" when the shim's call ends first (seen with 1.6.20 on Tasks.Wait)
+            this.timedOut = code == Status.Code.DEADLINE_EXCEEDED
+                    || code == Status.Code.UNKNOWN
+                            && String.valueOf(s.getDescription()).contains("context deadline exceeded");
         }
 
         public boolean notFound() {
@@ -210,7 +216,7 @@ public final class ContainerdApi implements AutoCloseable {
         }
 
         boolean timedOut() {
-            return code == Status.Code.DEADLINE_EXCEEDED;
+            return timedOut;
         }
 
         private static String describe(Status s, Duration within) {
