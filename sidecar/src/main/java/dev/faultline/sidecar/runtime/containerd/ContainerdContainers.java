@@ -42,7 +42,7 @@ public final class ContainerdContainers implements ContainerRuntime {
         return new ContainerdContainers(ContainerdApi.connect(endpoint, namespace, Duration.ofSeconds(10)), answers);
     }
 
-    /** What containerd answers at {@code endpoint}, e.g. {@code containerd 1.6.20}; throws, naming it, when nothing does. */
+    /** What answers at {@code endpoint}, e.g. {@code containerd 1.6.20}; throws, naming it, when nothing does. */
     public static String probe(String endpoint, Duration deadline) {
         try (ContainerdApi api = ContainerdApi.connect(endpoint, "default", deadline)) {
             return api.version();
@@ -154,7 +154,7 @@ public final class ContainerdContainers implements ContainerRuntime {
         return new TaskPause(id, t, api, journal);
     }
 
-    /** A crashed sidecar's pause, resumed in this runtime's namespace (the one it was made in, given the same flags). */
+    /** A crashed sidecar's pause, resumed in this runtime's namespace: the pause's own, given the same flags. */
     @Override
     public Change adoptPause(Journal.Entry e, Journal journal) {
         return TaskPause.adopt(e, api, journal);

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens the runtime the flags name ({@code --runtime docker|cri|containerd|podman}, {@code --runtime-endpoint
- * unix:///path}, {@code --containerd-address}, {@code --containerd-namespace}), else the one this node has. {@code DOCKER_HOST} without flags keeps meaning the Docker engine there, as it always did.
+ * unix:///path}, {@code --containerd-address}, {@code --containerd-namespace}), else the one this node has.
+ * {@code DOCKER_HOST} without flags keeps meaning the Docker engine there, as it always did.
  */
 public final class Runtimes {
     /** Made at the first line logged, not at start: slf4j's setup then overlaps the date format's (Main). */
@@ -33,7 +34,7 @@ public final class Runtimes {
      */
     public record Flags(String runtime, String endpoint, String containerdAddress, String containerdNamespace) {
         public static final Flags NONE = new Flags(null, null);
-        /** Pumba's default: Kubernetes' namespace. Docker's containers are in {@code moby}, nerdctl's in {@code default}. */
+        /** Pumba's default, Kubernetes' namespace. */
         public static final String DEFAULT_CONTAINERD_NAMESPACE = "k8s.io";
 
         public Flags {

@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Docker Engine API (Docker, or Podman's compatible service): each verb is the engine's own call, as {@code docker kill|stop|…} does it, through the
- * {@link EngineCalls} chosen once for the endpoint (plain HTTP on a socket; docker-java for a TLS engine).
+ * The Docker Engine API (Docker, or Podman's compatible service): each verb is the engine's own call, as
+ * {@code docker kill|stop|…} does it, through the {@link EngineCalls} chosen once for the endpoint (plain HTTP on a
+ * socket; docker-java for a TLS engine).
  */
 public final class DockerRuntime implements ContainerRuntime {
     private final String kind;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * or rootful Podman, which is what the sidecar runs with.
  */
 public final class Podman {
-    /** Where rootful Podman's API service listens ({@code podman.socket}, or {@code podman system service} given it). */
+    /** Where rootful Podman's API service listens ({@code podman.socket}, or {@code podman system service}). */
     public static final Path SOCKET = Path.of("/run/podman/podman.sock");
 
     private Podman() {}
