@@ -6,10 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash .ci/install.sh
-# the private containerd (CRI) and the second, TLS engine are stopped with everything they ran, whatever happens after
-trap 'bash .ci/containerd.sh stop || true; bash .ci/docker-tls.sh stop || true' EXIT
+# the private containerd (CRI), Podman's API service and the second, TLS engine are stopped with everything they ran, whatever happens after
+trap 'bash .ci/containerd.sh stop || true; bash .ci/podman.sh stop || true; bash .ci/docker-tls.sh stop || true' EXIT
 bash .ci/services.sh
 bash .ci/images.sh
+# Podman's Docker-compatible API, with the busybox image loaded into it (after images.sh: it is Docker's image)
+bash .ci/podman.sh start
 # a second Docker engine on tcp://127.0.0.1 with TLS, for the sidecar's docker-java path (it loads the busybox image)
 bash .ci/docker-tls.sh start
 mvn -B verify

@@ -16,6 +16,10 @@ public final class GlobalOptions {
     public static final String NAMESPACE = "--namespace";
     public static final String RUNTIME = "--runtime";
     public static final String RUNTIME_ENDPOINT = "--runtime-endpoint";
+    /** Pumba's words for {@code --runtime containerd}: its socket and the namespace of the containers. */
+    public static final String CONTAINERD_ADDRESS = "--containerd-address";
+
+    public static final String CONTAINERD_NAMESPACE = "--containerd-namespace";
     public static final String POD = "--pod";
 
     /** Every option before the verb, picocli's standard help and version flags included. */
@@ -28,6 +32,8 @@ public final class GlobalOptions {
             Option.valued(NAMESPACE),
             Option.valued(RUNTIME),
             Option.valued(RUNTIME_ENDPOINT),
+            Option.valued(CONTAINERD_ADDRESS),
+            Option.valued(CONTAINERD_NAMESPACE),
             Option.flag(POD),
             Option.flag("-h", "--help"),
             Option.flag("-V", "--version"));

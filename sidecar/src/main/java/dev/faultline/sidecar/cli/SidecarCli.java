@@ -107,7 +107,7 @@ public final class SidecarCli {
 
     @Option(
             names = GlobalOptions.RUNTIME,
-            description = "docker or cri (default: the first runtime socket found on this node)")
+            description = "docker, cri, containerd or podman (default: the first runtime socket found on this node)")
     String runtimeKind;
 
     @Option(
@@ -115,8 +115,19 @@ public final class SidecarCli {
             description = "the runtime's socket, unix:///path (e.g. unix:///run/containerd/containerd.sock)")
     String runtimeEndpoint;
 
+    @Option(
+            names = GlobalOptions.CONTAINERD_ADDRESS,
+            description = "--runtime containerd: its socket (default: /run/containerd/containerd.sock, else Docker's)")
+    String containerdAddress;
+
+    @Option(
+            names = GlobalOptions.CONTAINERD_NAMESPACE,
+            description = "--runtime containerd: the namespace of the containers (default: k8s.io; Docker's: moby, "
+                    + "nerdctl's: default)")
+    String containerdNamespace;
+
     Runtimes.Flags runtimeFlags() {
-        return new Runtimes.Flags(runtimeKind, runtimeEndpoint);
+        return new Runtimes.Flags(runtimeKind, runtimeEndpoint, containerdAddress, containerdNamespace);
     }
 
     /** The runtime the verbs act through, opened at the first use. */

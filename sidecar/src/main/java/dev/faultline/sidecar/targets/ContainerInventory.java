@@ -7,7 +7,7 @@ import java.util.List;
  * keeps a picture of them. {@code runtime.ContainerRuntime} is one; this package names only this part of it.
  */
 public interface ContainerInventory {
-    /** {@code docker} or {@code cri}. */
+    /** {@code docker}, {@code cri}, {@code containerd} or {@code podman}. */
     String kind();
 
     /** Every container that may be acted on, in any state: never our own, nor a helper or a pod sandbox. */

@@ -102,9 +102,11 @@ public final class TargetSelector {
 
     /** Matching containers; {@code runningOnly} for verbs that need a live process. Refuses an empty result. */
     public List<ContainerTarget> select(ContainerInventory runtime, boolean runningOnly) {
-        if (!namespaces.isEmpty() && runtime.kind().equals("docker"))
-            throw new IllegalArgumentException(
-                    "--namespace is for Kubernetes pods (--runtime cri); Docker containers have none");
+        if (!namespaces.isEmpty() && !runtime.kind().equals("cri"))
+            throw new IllegalArgumentException("--namespace is for Kubernetes pods (--runtime cri); "
+                    + (runtime.kind().equals("containerd")
+                            ? "containerd's own namespace is --containerd-namespace"
+                            : runtime.kind() + " containers have none"));
         List<ContainerTarget> out = new ArrayList<>();
         // names alone: the daemon's picture of the containers may answer (it answers only when it holds them all)
         List<ContainerTarget> named = patterns.isEmpty() && labels.isEmpty() && namespaces.isEmpty()

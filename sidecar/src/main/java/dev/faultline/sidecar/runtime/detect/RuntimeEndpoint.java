@@ -8,7 +8,11 @@ public record RuntimeEndpoint(Kind kind, Path socket) {
         /** the Docker Engine API (docker-java) */
         DOCKER,
         /** the Kubernetes Container Runtime Interface v1 over gRPC: containerd, CRI-O */
-        CRI
+        CRI,
+        /** Podman's Docker-compatible API ({@code podman system service}), through the Docker engine client */
+        PODMAN,
+        /** containerd's own API over gRPC, in one of its namespaces (not CRI) */
+        CONTAINERD
     }
 
     public RuntimeEndpoint {
@@ -18,18 +22,18 @@ public record RuntimeEndpoint(Kind kind, Path socket) {
 
     /**
      * {@code unix:///path}, as kubelet's {@code --container-runtime-endpoint} takes it. Without a kind, a socket
-     * named {@code docker.sock} is Docker and any other is CRI (cri-dockerd's socket too).
+     * named {@code docker.sock} is Docker, {@code podman.sock} Podman, and any other is CRI (cri-dockerd's socket too).
      */
     public static RuntimeEndpoint parse(String uri, Kind kind) {
         if (uri == null || !uri.startsWith("unix://") || !uri.startsWith("/", "unix://".length()))
             throw new IllegalArgumentException(
                     "a runtime endpoint is unix:///absolute/path/to.sock, not '" + uri + "'");
         Path socket = Path.of(uri.substring("unix://".length())).normalize();
-        if (kind == null)
-            kind = socket.getFileName() != null
-                            && socket.getFileName().toString().equals("docker.sock")
-                    ? Kind.DOCKER
-                    : Kind.CRI;
+        if (kind == null) {
+            String name =
+                    socket.getFileName() == null ? "" : socket.getFileName().toString();
+            kind = name.equals("docker.sock") ? Kind.DOCKER : name.equals("podman.sock") ? Kind.PODMAN : Kind.CRI;
+        }
         return new RuntimeEndpoint(kind, socket);
     }
 

@@ -2,8 +2,10 @@ package dev.faultline.sidecar.runtime.detect;
 
 import dev.faultline.common.engine.EngineAnswer;
 import dev.faultline.sidecar.runtime.RuntimeEndpointException;
+import dev.faultline.sidecar.runtime.containerd.ContainerdContainers;
 import dev.faultline.sidecar.runtime.cri.CriProbe;
 import dev.faultline.sidecar.runtime.detect.RuntimeEndpoint.Kind;
+import dev.faultline.sidecar.runtime.podman.Podman;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +25,14 @@ import java.util.Optional;
  * The CRI client is only touched when a CRI socket is probed, so the Docker path never loads gRPC.
  */
 public final class RuntimeEndpoints {
-    /** In the order they are probed: containerd (plain, k3s, microk8s), CRI-O, Docker. */
+    /** In the order they are probed: containerd (plain, k3s, microk8s), CRI-O, Docker, Podman. */
     public static final List<Path> KNOWN = List.of(
             Path.of("/run/containerd/containerd.sock"),
             Path.of("/run/k3s/containerd/containerd.sock"),
             Path.of("/var/snap/microk8s/common/run/containerd.sock"),
             Path.of("/var/run/crio/crio.sock"),
-            Path.of("/var/run/docker.sock"));
+            Path.of("/var/run/docker.sock"),
+            Podman.SOCKET);
 
     public static final Duration PROBE_DEADLINE = Duration.ofSeconds(2);
 
@@ -98,9 +101,11 @@ public final class RuntimeEndpoints {
         } catch (IOException e) {
             throw new RuntimeEndpointException(endpoint.uri(), "cannot read it: " + e.getMessage(), e);
         }
-        if (endpoint.kind() == Kind.DOCKER) return Optional.of(probeDocker(endpoint));
+        if (endpoint.kind() == Kind.DOCKER || endpoint.kind() == Kind.PODMAN) return Optional.of(probeDocker(endpoint));
         // a bare connect first: a stale socket gets "connection refused" in words, not a gRPC UNAVAILABLE
         UnixSocketProbe.connect(socket, deadline);
+        if (endpoint.kind() == Kind.CONTAINERD)
+            return Optional.of(ContainerdContainers.probe(endpoint.uri(), deadline));
         return CriProbe.version(endpoint.uri(), deadline);
     }
 
@@ -113,6 +118,9 @@ public final class RuntimeEndpoints {
                     "answers, but not as a Docker engine does to GET /_ping: '"
                             + (status.isBlank() ? "(nothing)" : status.strip()) + "'");
         String api = reply.header("Api-Version");
-        return api != null && !api.isEmpty() ? "Docker Engine API " + api.split("\\s+")[0] : "Docker Engine API";
+        String libpod = reply.header("Libpod-Api-Version");
+        String which = libpod != null && !libpod.isEmpty() ? "Podman " + libpod.strip() + ", " : "";
+        return which
+                + (api != null && !api.isEmpty() ? "Docker Engine API " + api.split("\\s+")[0] : "Docker Engine API");
     }
 }

@@ -11,16 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Docker Engine API: each verb is the engine's own call, as {@code docker kill|stop|…} does it, through the
- * {@link EngineCalls} chosen once for the endpoint (plain HTTP on a socket; docker-java for a TLS engine).
+ * The Docker Engine API (Docker, or Podman's compatible service): each verb is the engine's own call, as
+ * {@code docker kill|stop|…} does it, through the {@link EngineCalls} chosen once for the endpoint (plain HTTP on a
+ * socket; docker-java for a TLS engine).
  */
 public final class DockerRuntime implements ContainerRuntime {
+    private final String kind;
     private final String endpoint;
     private final String version;
     private final EngineCalls engine;
     private volatile ContainerCache cache;
 
-    private DockerRuntime(String endpoint, String version) {
+    private DockerRuntime(String kind, String endpoint, String version) {
+        this.kind = kind;
         this.endpoint = endpoint;
         this.version = version;
         this.engine = EngineCalls.forHost(endpoint);
@@ -28,12 +31,17 @@ public final class DockerRuntime implements ContainerRuntime {
 
     /** The engine at {@code endpoint}; {@code version} is what its {@code /_ping} said, or null when not probed. */
     public static DockerRuntime connect(String endpoint, String version) {
-        return new DockerRuntime(endpoint, version);
+        return connect("docker", endpoint, version);
+    }
+
+    /** The same client for another engine with Docker's API ({@code podman}'s service): {@code kind} names it. */
+    public static DockerRuntime connect(String kind, String endpoint, String version) {
+        return new DockerRuntime(kind, endpoint, version);
     }
 
     @Override
     public String kind() {
-        return "docker";
+        return kind;
     }
 
     @Override
@@ -127,7 +135,7 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public String describe() {
-        return "docker " + endpoint + (version == null ? "" : " (" + version + ")");
+        return kind + " " + endpoint + (version == null ? "" : " (" + version + ")");
     }
 
     private long runningPid(String containerId) {

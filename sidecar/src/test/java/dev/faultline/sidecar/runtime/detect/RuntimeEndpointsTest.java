@@ -29,7 +29,8 @@ class RuntimeEndpointsTest {
                         "/run/k3s/containerd/containerd.sock",
                         "/var/snap/microk8s/common/run/containerd.sock",
                         "/var/run/crio/crio.sock",
-                        "/var/run/docker.sock"),
+                        "/var/run/docker.sock",
+                        "/run/podman/podman.sock"),
                 RuntimeEndpoints.KNOWN.stream().map(Path::toString).toList());
     }
 
@@ -44,6 +45,9 @@ class RuntimeEndpointsTest {
         assertEquals(
                 RuntimeEndpoint.Kind.CRI,
                 RuntimeEndpoint.parse("unix:///var/run/cri-dockerd.sock", null).kind());
+        assertEquals(
+                RuntimeEndpoint.Kind.PODMAN,
+                RuntimeEndpoint.parse("unix:///run/podman/podman.sock", null).kind());
         assertEquals(
                 RuntimeEndpoint.Kind.CRI,
                 RuntimeEndpoint.parse("unix:///var/run/docker.sock", RuntimeEndpoint.Kind.CRI)

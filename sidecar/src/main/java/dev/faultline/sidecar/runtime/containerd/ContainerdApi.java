@@ -1,0 +1,232 @@
+package dev.faultline.sidecar.runtime.containerd;
+
+import dev.faultline.sidecar.runtime.RuntimeEndpointException;
+import dev.faultline.sidecar.runtime.containerd.v1.*;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * containerd's own API on its unix socket, in one namespace (the {@code containerd-namespace} header every call
+ * carries, as containerd's Go client sends it). Every failure names the endpoint, the call and the cause; a container
+ * or task that is gone is {@link ContainerdCallException#notFound()}.
+ */
+public final class ContainerdApi implements AutoCloseable {
+    private static final Metadata.Key<String> NAMESPACE_HEADER =
+            Metadata.Key.of("containerd-namespace", Metadata.ASCII_STRING_MARSHALLER);
+    /** a node with many containers answers List with more than gRPC's default 4 MiB */
+    private static final int MAX_MESSAGE = 16 * 1024 * 1024;
+
+    static {
+        // as for CRI: netty warns on every unix-socket connect that SO_KEEPALIVE does not apply to it
+        String quiet = "org.slf4j.simpleLogger.log.io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap";
+        if (System.getProperty(quiet) == null) System.setProperty(quiet, "error");
+    }
+
+    private final String endpoint;
+    private final String namespace;
+    private final Duration deadline;
+    private final ManagedChannel channel;
+    private final Channel calls;
+
+    private ContainerdApi(String endpoint, String namespace, Duration deadline) {
+        this.endpoint = endpoint;
+        this.namespace = namespace;
+        this.deadline = deadline;
+        this.channel = Grpc.newChannelBuilder(endpoint, InsecureChannelCredentials.create())
+                .maxInboundMessageSize(MAX_MESSAGE)
+                .directExecutor()
+                .build();
+        Metadata header = new Metadata();
+        header.put(NAMESPACE_HEADER, namespace);
+        this.calls = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(header));
+    }
+
+    /** A client for {@code unix:///path} in {@code namespace}; nothing is sent until the first call. */
+    public static ContainerdApi connect(String endpoint, String namespace, Duration deadline) {
+        if (namespace == null || namespace.isBlank())
+            throw new IllegalArgumentException("a containerd namespace must not be empty");
+        return new ContainerdApi(endpoint, namespace, deadline);
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** e.g. {@code containerd 1.6.20~ds1}. */
+    public String version() {
+        VersionResponse v = call("Version", ContainerdCalls.VERSION, Empty.getDefaultInstance(), deadline);
+        return "containerd " + v.getVersion();
+    }
+
+    public List<Container> containers() {
+        return call(
+                        "Containers.List",
+                        ContainerdCalls.LIST_CONTAINERS,
+                        ListContainersRequest.getDefaultInstance(),
+                        deadline)
+                .getContainersList();
+    }
+
+    public List<Task> tasks() {
+        return call("Tasks.List", ContainerdCalls.LIST_TASKS, ListTasksRequest.getDefaultInstance(), deadline)
+                .getTasksList();
+    }
+
+    /** The container's task (its main process); empty when it has none (never started, or exited and deleted). */
+    public Optional<Task> task(String containerId) {
+        try {
+            return Optional.of(call(
+                            "Tasks.Get",
+                            ContainerdCalls.GET_TASK,
+                            GetTaskRequest.newBuilder()
+                                    .setContainerId(containerId)
+                                    .build(),
+                            deadline)
+                    .getProcess());
+        } catch (ContainerdCallException e) {
+            if (e.notFound()) return Optional.empty();
+            throw e;
+        }
+    }
+
+    /** {@code signal} to the task's main process ({@code all}: to every process in it). */
+    public void kill(String containerId, int signal, boolean all) {
+        call(
+                "Tasks.Kill",
+                ContainerdCalls.KILL,
+                KillRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .setSignal(signal)
+                        .setAll(all)
+                        .build(),
+                deadline);
+    }
+
+    public void pause(String containerId) {
+        call(
+                "Tasks.Pause",
+                ContainerdCalls.PAUSE,
+                PauseTaskRequest.newBuilder().setContainerId(containerId).build(),
+                deadline);
+    }
+
+    public void resume(String containerId) {
+        call(
+                "Tasks.Resume",
+                ContainerdCalls.RESUME,
+                ResumeTaskRequest.newBuilder().setContainerId(containerId).build(),
+                deadline);
+    }
+
+    /** Whether the task exited within {@code within} (a task that is gone has). */
+    public boolean awaitExit(String containerId, Duration within) {
+        try {
+            call(
+                    "Tasks.Wait",
+                    ContainerdCalls.WAIT,
+                    WaitRequest.newBuilder().setContainerId(containerId).build(),
+                    within);
+            return true;
+        } catch (ContainerdCallException e) {
+            if (e.notFound()) return true;
+            if (e.timedOut()) return false;
+            throw e;
+        }
+    }
+
+    public void deleteTask(String containerId) {
+        call(
+                "Tasks.Delete",
+                ContainerdCalls.DELETE_TASK,
+                DeleteTaskRequest.newBuilder().setContainerId(containerId).build(),
+                deadline);
+    }
+
+    public void deleteContainer(String containerId) {
+        call(
+                "Containers.Delete",
+                ContainerdCalls.DELETE_CONTAINER,
+                DeleteContainerRequest.newBuilder().setId(containerId).build(),
+                deadline);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private <Q, R> R call(String rpc, MethodDescriptor<Q, R> method, Q request, Duration within) {
+        try {
+            return ClientCalls.blockingUnaryCall(
+                    calls,
+                    method,
+                    CallOptions.DEFAULT.withDeadlineAfter(within.toMillis(), TimeUnit.MILLISECONDS),
+                    request);
+        } catch (StatusRuntimeException e) {
+            throw new ContainerdCallException(
+                    endpoint, rpc + " (namespace " + namespace + ")", e.getStatus(), within, e);
+        }
+    }
+
+    /** A containerd call that failed: the status in words, and whether the container or task is gone. */
+    public static final class ContainerdCallException extends RuntimeEndpointException {
+        private final Status.Code code;
+        private final boolean timedOut;
+
+        ContainerdCallException(String endpoint, String rpc, Status s, Duration within, Throwable source) {
+            super(endpoint, "containerd " + rpc + " failed: " + describe(s, within), source);
+            this.code = s.getCode();
+            // containerd passes our deadline on to the shim and answers its expiry as UNKNOWN "context deadline
+            // exceeded" when the shim's call ends first (seen with 1.6.20 on Tasks.Wait)
+            this.timedOut = code == Status.Code.DEADLINE_EXCEEDED
+                    || code == Status.Code.UNKNOWN
+                            && String.valueOf(s.getDescription()).contains("context deadline exceeded");
+        }
+
+        public boolean notFound() {
+            return code == Status.Code.NOT_FOUND;
+        }
+
+        /** containerd's answer to an action on a task in the wrong state (not running, already paused …). */
+        public boolean failedPrecondition() {
+            return code == Status.Code.FAILED_PRECONDITION;
+        }
+
+        boolean timedOut() {
+            return timedOut;
+        }
+
+        private static String describe(Status s, Duration within) {
+            return switch (s.getCode()) {
+                case DEADLINE_EXCEEDED -> "no answer within " + within.toMillis() + " ms";
+                case UNIMPLEMENTED -> "the socket serves no containerd API (" + s.getDescription() + ")";
+                case UNAVAILABLE ->
+                    "unavailable: " + (s.getCause() != null ? s.getCause().getMessage() : s.getDescription());
+                default -> s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+            };
+        }
+    }
+}
