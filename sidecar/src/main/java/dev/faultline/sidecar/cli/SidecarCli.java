@@ -84,7 +84,8 @@ public final class SidecarCli {
 
     @Option(
             names = GlobalOptions.LIMIT,
-            description = "stop after this many actions (with --interval); 0 = no limit",
+            description =
+                    "stop after this many ticks (with --interval; a tick that finds nothing counts); 0 = no limit",
             defaultValue = "0")
     void limit(int n) {
         if (n < 0)

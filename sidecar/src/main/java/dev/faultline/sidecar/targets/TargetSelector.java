@@ -100,7 +100,10 @@ public final class TargetSelector {
         return !KUBE_SYSTEM.equals(namespace);
     }
 
-    /** Matching containers; {@code runningOnly} for verbs that need a live process. Refuses an empty result. */
+    /**
+     * Matching containers; {@code runningOnly} for verbs that need a live process. Empty when none matches: as in
+     * Pumba, that is no error (the experiment logs "no containers found" and, with {@code --interval}, goes on).
+     */
     public List<ContainerTarget> select(ContainerInventory runtime, boolean runningOnly) {
         if (!namespaces.isEmpty() && runtime.kind().equals("docker"))
             throw new IllegalArgumentException(
@@ -114,9 +117,6 @@ public final class TargetSelector {
             if (!matches(c.name(), c.labels())) continue;
             if (runningOnly && !c.running()) continue;
             out.add(c);
-        }
-        if (out.isEmpty()) {
-            throw new IllegalStateException("no " + (runningOnly ? "running " : "") + "container matches " + this);
         }
         return out;
     }

@@ -1,0 +1,106 @@
+package dev.faultline.sidecar.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.runtime.docker.DockerHost;
+import dev.faultline.sidecar.runtime.docker.EngineTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pumba's words with Pumba's meaning, against the real engine (issue 25): what its bats suite runs, checked through
+ * the engine's own view of the containers.
+ */
+class PumbaWordsIT extends EngineTest {
+
+    String name(String n) {
+        return docker.run + "-" + n;
+    }
+
+    /**
+     * The seed's experiment ({@code --random --interval … kill re2:…} against one replica that is down and
+     * restarting): a tick that finds nothing logs Pumba's "no containers found" and the run goes on; the next tick
+     * that finds the replica running kills it, each time it is back.
+     */
+    @Test
+    void aRepeatingKillGoesOnThroughTicksThatFindNothing() throws Exception {
+        String replica = name("hello");
+        Process run = sidecar.start("--random", "--interval", "500ms", "kill", "re2:^" + replica + "$");
+        Output out = Output.of(run);
+        try {
+            await(() -> out.count("no containers found") >= 2, 20_000, "ticks before the replica exists", out);
+            assertTrue(run.isAlive(), "an empty tick ends nothing:\n" + out);
+
+            docker.start(replica, List.of(), "sleep", "600");
+            await(() -> docker.inspect(replica, "{{.State.Running}}").equals("false"), 20_000, "first kill", out);
+            int emptyBefore = out.count("no containers found");
+            await(() -> out.count("no containers found") >= emptyBefore + 2, 20_000, "ticks while it is down", out);
+            assertTrue(run.isAlive(), "the run goes on while the replica is down:\n" + out);
+
+            DockerHost.exec(List.of("docker", "start", replica)); // back, as its restart would bring it
+            await(() -> out.count("action=kill") >= 2, 20_000, "the kill of the replica once back", out);
+            await(() -> docker.inspect(replica, "{{.State.Running}}").equals("false"), 20_000, "second kill", out);
+            assertTrue(run.isAlive(), "still injecting:\n" + out);
+            assertEquals("false 137", docker.inspect(replica, "{{.State.Running}} {{.State.ExitCode}}"));
+        } finally {
+            run.destroy();
+            run.waitFor();
+        }
+        assertTrue(!out.toString().contains(" failed: "), "no tick failed:\n" + out);
+    }
+
+    /** Pumba: a selection that matches nothing is no error, it says so and exits 0. */
+    @Test
+    void anEmptySelectionSaysNoContainersFoundAndExitsZero() throws Exception {
+        Sidecar.Run r = sidecar.run("kill", "re2:^no-such-container-" + docker.run);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("no containers found"), r.output());
+    }
+
+    static void await(BooleanSupplier done, long millis, String what, Output out) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!done.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline)
+                throw new AssertionError("timed out waiting for " + what + ":\n" + out);
+            Thread.sleep(100);
+        }
+    }
+
+    /** A running process's output, read as it comes. */
+    static final class Output {
+        private final StringBuffer text = new StringBuffer();
+
+        static Output of(Process p) {
+            Output o = new Output();
+            Thread t = new Thread(() -> o.read(p.getInputStream()), "sidecar-output");
+            t.setDaemon(true);
+            t.start();
+            return o;
+        }
+
+        private void read(InputStream in) {
+            byte[] buf = new byte[4096];
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) text.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            } catch (IOException ended) {
+                // the process is gone
+            }
+        }
+
+        int count(String s) {
+            return text.toString().split(Pattern.quote(s), -1).length - 1;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+}
