@@ -14,7 +14,7 @@ abstract class TargetedCommand implements Callable<Integer> {
     @Parameters(
             paramLabel = "TARGET",
             arity = "0..*",
-            description = "container names, re2:<regex>, or none with --label")
+            description = "container names or IDs (full, or 12+ hex digits), re2:<regex>, or none with --label")
     List<String> targets;
 
     abstract SidecarCli cli();

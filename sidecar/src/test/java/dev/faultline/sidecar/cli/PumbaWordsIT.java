@@ -64,6 +64,26 @@ class PumbaWordsIT extends EngineTest {
         assertTrue(r.output().contains("no containers found"), r.output());
     }
 
+    /** Pumba matches a target word against the container's name or its ID; Docker's 12-digit short ID works too. */
+    @Test
+    void containerIdsAreTargets() throws Exception {
+        String full = name("byid"), shortened = name("byshortid"), other = name("other");
+        String fullId = docker.start(full, List.of(), "sleep", "600");
+        String shortId = docker.start(shortened, List.of(), "sleep", "600").substring(0, 12);
+        docker.start(other, List.of(), "sleep", "600");
+
+        Sidecar.Run byFull = sidecar.run("kill", fullId);
+        assertEquals(0, byFull.exitCode(), byFull.output());
+        Sidecar.Run byShort = sidecar.run("stop", "--time", "1", shortId);
+        assertEquals(0, byShort.exitCode(), byShort.output());
+        assertEquals("false false true", running(full) + " " + running(shortened) + " " + running(other));
+        assertTrue(byShort.output().contains(shortened + "(" + shortId + ")"), byShort.output());
+    }
+
+    String running(String container) {
+        return docker.inspect(container, "{{.State.Running}}");
+    }
+
     static void await(BooleanSupplier done, long millis, String what, Output out) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (!done.getAsBoolean()) {

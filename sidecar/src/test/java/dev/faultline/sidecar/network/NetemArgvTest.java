@@ -252,6 +252,15 @@ class NetemArgvTest {
         assertTrue(s.matches("web-1", Map.of("team", "pay", "x", "y")));
         assertFalse(s.matches("hello-3", Map.of()));
         assertFalse(s.matches("web-10", Map.of("team", "pay")));
+
+        // container IDs, as Docker takes them: the whole ID or a prefix of at least 12 hex digits
+        String id = "4f2c9a7b1d3e" + "0".repeat(52);
+        TargetSelector byId = new TargetSelector(List.of("4f2c9a7b1d3e"), Map.of());
+        assertTrue(byId.matches("web-1", id, Map.of()));
+        assertTrue(new TargetSelector(List.of(id), Map.of()).matches("web-1", id, Map.of()));
+        assertFalse(new TargetSelector(List.of("4f2c9a7b1d3"), Map.of()).matches("web-1", id, Map.of()), "11 digits");
+        assertFalse(byId.matches("web-1", "5" + id.substring(1), Map.of()));
+        assertFalse(byId.matches("web-1", Map.of()), "a name alone is not an ID");
     }
 
     @Test
