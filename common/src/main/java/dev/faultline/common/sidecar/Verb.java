@@ -18,7 +18,8 @@ import java.util.Set;
 public enum Verb {
     KILL(Verb.KILL_WORD, EnumSet.of(DOCKER, CRI, POD), null),
     STOP(Verb.STOP_WORD, EnumSet.of(DOCKER, CRI), null),
-    PAUSE(Verb.PAUSE_WORD, EnumSet.of(DOCKER, CRI), new Lasting(List.of(), List.of())),
+    /** Its {@code --limit} is Pumba's: at most that many of the matches (the global one counts ticks). */
+    PAUSE(Verb.PAUSE_WORD, EnumSet.of(DOCKER, CRI), new Lasting(List.of(Option.valued("--limit", "-l")), List.of())),
     /** CRI has no restart: kubelet restarts a pod's containers by its restartPolicy. */
     RESTART(Verb.RESTART_WORD, EnumSet.of(DOCKER), null),
     RM(Verb.RM_WORD, EnumSet.of(DOCKER, CRI), null),

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -24,6 +25,21 @@ final class ContainerVerbs {
     static final boolean DEFAULT_FORCE = true;
 
     private ContainerVerbs() {}
+
+    /** A verb's {@code --limit}: a whole number, not negative. */
+    static final class AtMost implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n;
+            try {
+                n = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("--limit " + value + ": not a whole number");
+            }
+            if (n < 0) throw new CommandLine.TypeConversionException("--limit must not be negative, got " + n);
+            return n;
+        }
+    }
 
     /**
      * The shell's own {@code kill} builtin: every base image has {@code /bin/sh}, not every one has procps'
@@ -85,6 +101,18 @@ final class ContainerVerbs {
         SidecarCli cli;
 
         @Option(
+                names = {"--limit", "-l"},
+                defaultValue = "0",
+                converter = AtMost.class,
+                description =
+                        "act on at most this many of the matches, chosen at random (Pumba's; 0, the default: all)")
+        int limit;
+
+        int atMost() {
+            return limit;
+        }
+
+        @Option(
                 names = {"--signal", "-s"},
                 defaultValue = DEFAULT_SIGNAL,
                 description = "signal to send (default SIGKILL)")
@@ -114,6 +142,18 @@ final class ContainerVerbs {
     static final class Stop extends TargetedCommand {
         @ParentCommand
         SidecarCli cli;
+
+        @Option(
+                names = {"--limit", "-l"},
+                defaultValue = "0",
+                converter = AtMost.class,
+                description =
+                        "act on at most this many of the matches, chosen at random (Pumba's; 0, the default: all)")
+        int limit;
+
+        int atMost() {
+            return limit;
+        }
 
         @Option(
                 names = {"--time", "-t"},
@@ -147,6 +187,18 @@ final class ContainerVerbs {
         SidecarCli cli;
 
         @Option(
+                names = {"--limit", "-l"},
+                defaultValue = "0",
+                converter = AtMost.class,
+                description =
+                        "act on at most this many of the matches, chosen at random (Pumba's; 0, the default: all)")
+        int limit;
+
+        int atMost() {
+            return limit;
+        }
+
+        @Option(
                 names = {Verb.DURATION, Verb.DURATION_SHORT},
                 required = true,
                 converter = SidecarCli.DurationConverter.class,
@@ -176,6 +228,18 @@ final class ContainerVerbs {
         SidecarCli cli;
 
         @Option(
+                names = {"--limit", "-l"},
+                defaultValue = "0",
+                converter = AtMost.class,
+                description =
+                        "act on at most this many of the matches, chosen at random (Pumba's; 0, the default: all)")
+        int limit;
+
+        int atMost() {
+            return limit;
+        }
+
+        @Option(
                 names = {"--time", "-t"},
                 defaultValue = "" + DEFAULT_TIME,
                 description = "seconds to wait for a stop before killing (default 10)")
@@ -202,6 +266,18 @@ final class ContainerVerbs {
     static final class Remove extends TargetedCommand {
         @ParentCommand
         SidecarCli cli;
+
+        @Option(
+                names = {"--limit", "-l"},
+                defaultValue = "0",
+                converter = AtMost.class,
+                description =
+                        "act on at most this many of the matches, chosen at random (Pumba's; 0, the default: all)")
+        int limit;
+
+        int atMost() {
+            return limit;
+        }
 
         @Option(
                 names = {"--force", "-f"},

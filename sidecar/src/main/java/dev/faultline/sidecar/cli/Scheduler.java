@@ -77,6 +77,14 @@ final class Scheduler {
         };
     }
 
+    /** Pumba's per-verb {@code --limit}: at most {@code n} of the matches, a random few when there are more. */
+    static List<? extends Target> atMost(int n, List<? extends Target> all) {
+        if (all.size() <= n) return all;
+        List<Target> shuffled = new ArrayList<>(all);
+        Collections.shuffle(shuffled);
+        return List.copyOf(shuffled.subList(0, n));
+    }
+
     /** The words, then the action: a verb's flags are checked in this order, as they always were. */
     private static Experiment experiment(
             ExperimentPlan plan,
@@ -90,7 +98,7 @@ final class Scheduler {
                 plan.verb(),
                 plan.canonical(),
                 runner.who(),
-                targets,
+                s.atMost() > 0 ? () -> atMost(s.atMost(), targets.get()) : targets,
                 plan.effect().action(runner, runtime, pod),
                 s.random(),
                 s.interval(),

@@ -19,6 +19,11 @@ abstract class TargetedCommand implements Callable<Integer> {
 
     abstract SidecarCli cli();
 
+    /** Pumba's per-verb {@code --limit}: act on at most this many of the matches (0: all); verbs without it act on all. */
+    int atMost() {
+        return 0;
+    }
+
     abstract Verb verb();
 
     /** Verbs that need a live process act on running containers only. */
@@ -36,7 +41,7 @@ abstract class TargetedCommand implements Callable<Integer> {
                 verb(),
                 selection,
                 effect(),
-                new ExperimentPlan.Schedule(cli.random, cli.interval, cli.limit, cli.dryRun));
+                new ExperimentPlan.Schedule(cli.random, cli.interval, cli.limit, cli.dryRun, atMost()));
     }
 
     @Override

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.common.sidecar.Verb;
+import dev.faultline.sidecar.targets.PodTargets;
+import dev.faultline.sidecar.targets.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -50,12 +52,41 @@ class ExperimentPlanTest {
     void theScheduleAndTheSelectionAreValues() {
         ExperimentPlan p = plan(
                 "--runtime", "docker", "--random", "--interval", "1s", "--limit", "3", "--dry-run", "crash", "web");
-        assertEquals(new ExperimentPlan.Schedule(true, Duration.ofSeconds(1), 3, true), p.schedule());
+        assertEquals(new ExperimentPlan.Schedule(true, Duration.ofSeconds(1), 3, true, 0), p.schedule());
         assertEquals(Verb.CRASH, p.verb());
         assertEquals(new ExperimentPlan.Containers(List.of("web"), null, null, true), p.selection());
         assertEquals(
                 new ExperimentPlan.Pod(List.of("nginx")),
                 plan("--pod", "kill", "nginx").selection());
+    }
+
+    /** Pumba's per-verb --limit beside the sidecar's global one: each keeps its meaning. */
+    @Test
+    void aVerbsLimitIsHowManyOfTheMatchesTheGlobalOneHowManyTicks() {
+        ExperimentPlan p =
+                plan("--runtime", "docker", "--interval", "1s", "--limit", "3", "kill", "--limit", "2", "re2:^w");
+        assertEquals(new ExperimentPlan.Schedule(false, Duration.ofSeconds(1), 3, false, 2), p.schedule());
+        assertEquals("kill --signal SIGKILL --limit 2 re2:^w", p.canonical());
+        for (String verb : List.of("stop", "restart", "rm"))
+            assertEquals(
+                    1,
+                    plan("--runtime", "docker", verb, "-l", "1", "web")
+                            .schedule()
+                            .atMost(),
+                    verb);
+        assertEquals(
+                4,
+                plan("--runtime", "docker", "pause", "--duration", "1s", "--limit", "4", "web")
+                        .schedule()
+                        .atMost());
+        assertEquals(0, plan("--runtime", "docker", "crash", "web").schedule().atMost());
+        assertThrows(
+                CommandLine.ParameterException.class,
+                () -> plan("--runtime", "docker", "kill", "--limit", "-1", "web"));
+
+        List<Target> three = List.of(PodTargets.self(), PodTargets.self(), PodTargets.self());
+        assertEquals(2, Scheduler.atMost(2, three).size());
+        assertEquals(3, Scheduler.atMost(5, three).size());
     }
 
     @Test

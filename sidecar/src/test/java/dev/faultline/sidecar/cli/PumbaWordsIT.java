@@ -80,6 +80,43 @@ class PumbaWordsIT extends EngineTest {
         assertTrue(byShort.output().contains(shortened + "(" + shortId + ")"), byShort.output());
     }
 
+    /** Pumba's kill.bats and restart.bats: a verb's --limit 1 over two matches acts on exactly one. */
+    @Test
+    void aVerbsLimitActsOnAtMostThatManyOfTheMatches() throws Exception {
+        String k1 = name("kill_victim_1"), k2 = name("kill_victim_2");
+        docker.start(k1, List.of(), "sleep", "600");
+        docker.start(k2, List.of(), "sleep", "600");
+        Sidecar.Run kill = sidecar.run("kill", "--limit", "1", "re2:^" + docker.run + "-kill_victim_.*");
+        assertEquals(0, kill.exitCode(), kill.output());
+        assertEquals(1, countOf("true", running(k1), running(k2)), kill.output());
+
+        String r1 = name("restart_test_1"), r2 = name("restart_test_2");
+        docker.start(r1, List.of(), "sleep", "600");
+        docker.start(r2, List.of(), "sleep", "600");
+        String s1 = docker.inspect(r1, "{{.State.StartedAt}}"), s2 = docker.inspect(r2, "{{.State.StartedAt}}");
+        Sidecar.Run restart =
+                sidecar.run("restart", "-l", "1", "--time", "1", "re2:^" + docker.run + "-restart_test_.*");
+        assertEquals(0, restart.exitCode(), restart.output());
+        int restarted = (s1.equals(docker.inspect(r1, "{{.State.StartedAt}}")) ? 0 : 1)
+                + (s2.equals(docker.inspect(r2, "{{.State.StartedAt}}")) ? 0 : 1);
+        assertEquals(1, restarted, restart.output());
+
+        // the global --limit keeps its meaning beside it: two ticks, each killing one of the two
+        String g1 = name("g1"), g2 = name("g2");
+        docker.start(g1, List.of(), "sleep", "600");
+        docker.start(g2, List.of(), "sleep", "600");
+        Sidecar.Run both = sidecar.run(
+                "--interval", "200ms", "--limit", "2", "kill", "--limit", "1", "re2:^" + docker.run + "-g[12]$");
+        assertEquals(0, both.exitCode(), both.output());
+        assertEquals("false false", running(g1) + " " + running(g2), both.output());
+    }
+
+    static int countOf(String value, String... values) {
+        int n = 0;
+        for (String v : values) if (v.equals(value)) n++;
+        return n;
+    }
+
     String running(String container) {
         return docker.inspect(container, "{{.State.Running}}");
     }

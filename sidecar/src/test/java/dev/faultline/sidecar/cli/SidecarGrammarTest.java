@@ -52,11 +52,11 @@ class SidecarGrammarTest {
 
     /** Each verb's words after it; {@code @D} is where a duration goes, if any (a verb with none here fails). */
     static final Map<Verb, List<String>> TAILS = Map.of(
-            Verb.KILL, List.of("@D app", "@D --signal SIGTERM re2:^a"),
-            Verb.STOP, List.of("@D -t 5 app"),
-            Verb.PAUSE, List.of("@D app", "app @D", "@D -- app"),
-            Verb.RESTART, List.of("@D app"),
-            Verb.RM, List.of("@D -f app"),
+            Verb.KILL, List.of("@D app", "@D --signal SIGTERM re2:^a", "@D --limit 1 re2:^a"),
+            Verb.STOP, List.of("@D -t 5 app", "@D -l 2 app"),
+            Verb.PAUSE, List.of("@D app", "app @D", "@D -- app", "--limit 1 @D re2:^a", "@D -l 2 app", "-l=1 @D app"),
+            Verb.RESTART, List.of("@D app", "@D --limit 1 app"),
+            Verb.RM, List.of("@D -f app", "@D --limit 1 -f app"),
             Verb.CRASH, List.of("@D -s SIGTERM app"),
             Verb.NETEM,
                     List.of(
