@@ -26,6 +26,19 @@ final class ContainerVerbs {
 
     private ContainerVerbs() {}
 
+    /**
+     * Restart's wait: a duration as Pumba writes it ({@code 3s}, {@code 500ms}: whole seconds, rounded up, as the
+     * engine takes them) or plain seconds as the sidecar always took them ({@code 3}).
+     */
+    static final class Seconds implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) return Integer.parseInt(value);
+            Duration d = Durations.parse(value);
+            return (int) Math.min(Integer.MAX_VALUE, (d.toMillis() + 999) / 1000);
+        }
+    }
+
     /** A verb's {@code --limit}: a whole number, not negative. */
     static final class AtMost implements CommandLine.ITypeConverter<Integer> {
         @Override
@@ -222,7 +235,14 @@ final class ContainerVerbs {
         }
     }
 
-    @Command(name = Verb.RESTART_WORD, description = "Restart containers.", mixinStandardHelpOptions = true)
+    /**
+     * Restarts running containers; a stopped one is left stopped, as Pumba leaves it (its restart lists running
+     * containers only).
+     */
+    @Command(
+            name = Verb.RESTART_WORD,
+            description = "Restart running containers (a stopped one stays stopped).",
+            mixinStandardHelpOptions = true)
     static final class Restart extends TargetedCommand {
         @ParentCommand
         SidecarCli cli;
@@ -240,9 +260,11 @@ final class ContainerVerbs {
         }
 
         @Option(
-                names = {"--time", "-t"},
+                names = {"--timeout", "--time", "-t"},
                 defaultValue = "" + DEFAULT_TIME,
-                description = "seconds to wait for a stop before killing (default 10)")
+                converter = Seconds.class,
+                description = "how long to wait for a stop before killing: a duration (Pumba's --timeout 3s) or "
+                        + "seconds (--time 3); default 10s")
         int time;
 
         SidecarCli cli() {
@@ -254,7 +276,7 @@ final class ContainerVerbs {
         }
 
         boolean runningOnly() {
-            return false;
+            return true;
         }
 
         ExperimentPlan.Effect effect() {

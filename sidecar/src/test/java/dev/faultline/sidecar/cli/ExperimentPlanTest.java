@@ -89,6 +89,30 @@ class ExperimentPlanTest {
         assertEquals(3, Scheduler.atMost(5, three).size());
     }
 
+    /** Pumba's restart --timeout (a duration) and the sidecar's --time (seconds): one option, whole seconds. */
+    @Test
+    void restartsWaitIsPumbasTimeoutOrTheSidecarsSeconds() {
+        assertEquals(
+                "restart --time 3 web",
+                plan("--runtime", "docker", "restart", "--timeout", "3s", "web").canonical());
+        assertEquals(
+                "restart --time 1 web",
+                plan("--runtime", "docker", "restart", "-t", "500ms", "web").canonical());
+        assertEquals(
+                "restart --time 7 web",
+                plan("--runtime", "docker", "restart", "--time", "7", "web").canonical());
+        assertEquals(
+                "restart --time 10 web",
+                plan("--runtime", "docker", "restart", "web").canonical());
+        assertEquals(
+                new ExperimentPlan.Containers(List.of("web"), null, null, true),
+                plan("--runtime", "docker", "restart", "web").selection(),
+                "running containers only: a stopped one stays stopped");
+        assertThrows(
+                CommandLine.ParameterException.class,
+                () -> plan("--runtime", "docker", "restart", "--timeout", "3 s", "web"));
+    }
+
     @Test
     void networkVerbs() {
         assertEquals(

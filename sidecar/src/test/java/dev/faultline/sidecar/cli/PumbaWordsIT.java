@@ -111,6 +111,27 @@ class PumbaWordsIT extends EngineTest {
         assertEquals("false false", running(g1) + " " + running(g2), both.output());
     }
 
+    /** Pumba's restart.bats: --timeout 3s restarts a running container; a stopped one is skipped and stays stopped. */
+    @Test
+    void restartTakesATimeoutAndLeavesAStoppedContainerStopped() throws Exception {
+        String up = name("restart_up"), down = name("restart_down");
+        docker.start(up, List.of(), "sleep", "600");
+        docker.start(down, List.of(), "sleep", "600");
+        DockerHost.exec(List.of("docker", "stop", "-t", "1", down));
+        assertEquals("exited", docker.inspect(down, "{{.State.Status}}"));
+
+        String startedBefore = docker.inspect(up, "{{.State.StartedAt}}");
+        Sidecar.Run timeout = sidecar.run("restart", "--timeout", "3s", up);
+        assertEquals(0, timeout.exitCode(), timeout.output());
+        assertEquals("running", docker.inspect(up, "{{.State.Status}}"));
+        assertTrue(!startedBefore.equals(docker.inspect(up, "{{.State.StartedAt}}")), "restarted");
+
+        Sidecar.Run skipped = sidecar.run("restart", down);
+        assertEquals(0, skipped.exitCode(), skipped.output());
+        assertTrue(skipped.output().contains("no containers found"), skipped.output());
+        assertEquals("exited", docker.inspect(down, "{{.State.Status}}"));
+    }
+
     static int countOf(String value, String... values) {
         int n = 0;
         for (String v : values) if (v.equals(value)) n++;
