@@ -69,7 +69,6 @@ class SidecarControlTest {
                         : Printable.message("error: " + NetemPreflight.refusal()),
                 "--pod netem -d 1s -i bad! loss -p 5");
         assertRefused("error: no targets: name a process or give re2:<regex> of its command line", "--pod kill");
-        assertRefused("error: no process matches re2:^no-such-process-here", "--pod kill re2:^no-such-process-here");
         String startUpFlags = "error: --runtime and --runtime-endpoint are the daemon's start-up flags, not run()'s";
         assertRefused(startUpFlags, "--runtime docker kill web"); // the plain path
         assertRefused(startUpFlags, "--runtime docker netem -d 1s rate -r 1mbit web");
@@ -98,6 +97,23 @@ class SidecarControlTest {
                                         "netem --duration 1000ms --interface eth0 tbf rate 1mbit burst 32kbit latency 400ms (pod) self"),
                 list.get(1));
         assertTrue(control.stop(iptables));
+    }
+
+    /** As in Pumba, a selection of nothing is no refusal: the experiment ends saying "no containers found". */
+    @Test
+    void aSelectionOfNothingIsAnExperimentThatFoundNothing() throws InterruptedException {
+        String id = control.run("--pod kill re2:^no-such-process-here");
+        long deadline = System.currentTimeMillis() + 10_000;
+        String line = "";
+        while (System.currentTimeMillis() < deadline) {
+            line = Arrays.stream(control.list())
+                    .filter(l -> l.startsWith(id + "  "))
+                    .findFirst()
+                    .orElse("");
+            if (line.contains("ended")) break;
+            Thread.sleep(20);
+        }
+        assertTrue(line.contains("ended") && line.contains("actions=0") && line.contains("no containers found"), line);
     }
 
     void assertRefused(String message, String command) {
