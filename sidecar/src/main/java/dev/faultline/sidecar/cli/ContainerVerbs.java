@@ -213,9 +213,8 @@ final class ContainerVerbs {
 
         @Option(
                 names = {Verb.DURATION, Verb.DURATION_SHORT},
-                required = true,
                 converter = SidecarCli.DurationConverter.class,
-                description = "how long (e.g. 30s)")
+                description = "how long (e.g. 30s; required)")
         Duration duration;
 
         SidecarCli cli() {
@@ -231,7 +230,7 @@ final class ContainerVerbs {
         }
 
         ExperimentPlan.Effect effect() {
-            return new ContainerEffects.Pause(duration);
+            return new ContainerEffects.Pause(Durations.required(duration));
         }
     }
 

@@ -18,9 +18,8 @@ final class IptablesCommand {
 
     @Option(
             names = {"--duration", "-d"},
-            required = true,
             converter = SidecarCli.DurationConverter.class,
-            description = "how long the rule lasts")
+            description = "how long the rule lasts (e.g. 2m; required)")
     Duration duration;
 
     @Command(
@@ -79,7 +78,15 @@ final class IptablesCommand {
 
         ExperimentPlan.Effect effect() {
             return new NetworkEffects.IptablesLoss(
-                    ipt.duration, egress, protocol, source, destination, sport, dport, probability, every);
+                    Durations.required(ipt.duration),
+                    egress,
+                    protocol,
+                    source,
+                    destination,
+                    sport,
+                    dport,
+                    probability,
+                    every);
         }
     }
 }

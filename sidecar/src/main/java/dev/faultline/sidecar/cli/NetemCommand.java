@@ -27,9 +27,8 @@ final class NetemCommand {
 
     @Option(
             names = {"--duration", "-d"},
-            required = true,
             converter = SidecarCli.DurationConverter.class,
-            description = "how long the change lasts (e.g. 2m); then it is reverted")
+            description = "how long the change lasts (e.g. 2m; required); then it is reverted")
     Duration duration;
 
     @Option(
@@ -68,7 +67,8 @@ final class NetemCommand {
         abstract NetworkEffects.Qdisc qdisc();
 
         ExperimentPlan.Effect effect() {
-            return new NetworkEffects.Netem(netem.duration, netem.iface, netem.cidrs, netem.ingress, qdisc());
+            return new NetworkEffects.Netem(
+                    Durations.required(netem.duration), netem.iface, netem.cidrs, netem.ingress, qdisc());
         }
     }
 

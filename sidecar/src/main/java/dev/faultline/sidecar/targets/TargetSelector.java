@@ -21,6 +21,10 @@ public final class TargetSelector {
     private final Map<String, String> labels;
     private final List<String> namespaces;
 
+    /** Pumba's words for a verb without targets, then what else the sidecar takes. */
+    public static final String NO_TARGETS = "container name, list of names, or RE2 regex is required (no targets: name "
+            + "containers or IDs, give re2:<regex>, --label key=value or --namespace NS)";
+
     /** The namespace the seed warns about: its pods run the cluster. */
     static final String KUBE_SYSTEM = "kube-system";
 
@@ -82,8 +86,7 @@ public final class TargetSelector {
             }
         }
         if (names.isEmpty() && patterns.isEmpty() && this.labels.isEmpty() && this.namespaces.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "no targets: name containers, give re2:<regex>, --label key=value or --namespace NS");
+            throw new IllegalArgumentException(NO_TARGETS);
         }
     }
 

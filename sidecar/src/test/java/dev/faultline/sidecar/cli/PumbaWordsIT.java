@@ -132,6 +132,51 @@ class PumbaWordsIT extends EngineTest {
         assertEquals("exited", docker.inspect(down, "{{.State.Status}}"));
     }
 
+    /**
+     * The texts and exit codes Pumba's global.bats and error_handling.bats match, from the built jar: help sections,
+     * help as a command, a sub-verb's help despite its parent's required duration, the version, an unknown flag, a
+     * verb without targets, a lasting verb without a duration.
+     */
+    @Test
+    void pumbasTextsAndExitCodes() throws Exception {
+        for (List<String> help : List.of(
+                List.of("--help"),
+                List.of("help"),
+                List.of("netem", "delay", "--help"),
+                List.of("iptables", "loss", "--help"),
+                List.of("help", "netem", "rate"))) {
+            Sidecar.Run r = sidecar.run(help.toArray(String[]::new));
+            assertEquals(0, r.exitCode(), help + ": " + r.output());
+            assertTrue(
+                    r.output().contains("USAGE:") && !r.output().contains("Missing required"),
+                    help + ": " + r.output());
+            if (help.size() == 1) assertTrue(r.output().contains("COMMANDS:"), r.output());
+        }
+        Sidecar.Run version = sidecar.run("--version");
+        assertEquals(0, version.exitCode());
+        assertTrue(version.output().startsWith("faultline-sidecar version "), version.output());
+
+        Sidecar.Run unknown = sidecar.run("--invalid-param", "kill");
+        assertTrue(unknown.exitCode() != 0, unknown.output());
+        assertTrue(unknown.output().contains("flag provided but not defined: -invalid-param"), unknown.output());
+
+        for (String verb : List.of("kill", "stop", "rm")) {
+            Sidecar.Run none = sidecar.run(verb);
+            assertTrue(none.exitCode() != 0, none.output());
+            assertTrue(
+                    none.output().contains("container name, list of names, or RE2 regex is required"), none.output());
+        }
+        String target = name("error_target");
+        docker.start(target, List.of(), "sleep", "600");
+        for (List<String> noDuration :
+                List.of(List.of("pause", target), List.of("netem", "delay", "--time", "100", target))) {
+            Sidecar.Run r = sidecar.run(noDuration.toArray(String[]::new));
+            assertTrue(r.exitCode() != 0, r.output());
+            assertTrue(r.output().contains("unset or invalid duration value"), r.output());
+        }
+        assertEquals("running false", docker.inspect(target, "{{.State.Status}} {{.State.Paused}}"));
+    }
+
     static int countOf(String value, String... values) {
         int n = 0;
         for (String v : values) if (v.equals(value)) n++;

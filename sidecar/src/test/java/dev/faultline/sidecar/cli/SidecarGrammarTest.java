@@ -109,7 +109,9 @@ class SidecarGrammarTest {
             OptionSpec duration = spec.findOption(Verb.DURATION);
             if (duration != null) {
                 lasting.add(v);
-                assertTrue(duration.required(), v + ": its duration is required");
+                // required where the plan is made (Durations.required), not by picocli, which would refuse a
+                // sub-verb's --help for it; theDurationIsRequiredWhereTheChangeLasts checks the refusal
+                assertTrue(!duration.required(), v + ": its duration is checked when planned");
                 assertEquals(Set.of(Verb.DURATION, Verb.DURATION_SHORT), Set.of(duration.names()), v.word());
                 assertEquals(picocliOptions(spec), modelOptions(v.options()), v + ": its own options");
                 assertEquals(new ArrayList<>(spec.subcommands().keySet()), v.subverbs(), v + ": its sub-verbs");
@@ -121,6 +123,29 @@ class SidecarGrammarTest {
             }
         }
         assertEquals(lasting, Arrays.stream(Verb.values()).filter(Verb::lasting).collect(Collectors.toSet()));
+    }
+
+    /** A lasting verb without its duration is refused with Pumba's words; its help is help. */
+    @Test
+    void theDurationIsRequiredWhereTheChangeLastsAndHelpIsHelp() {
+        for (String line : List.of(
+                "--runtime docker pause app",
+                "--runtime docker netem delay --time 100 app",
+                "--runtime docker netem rate --rate 1mbit app",
+                "--runtime docker iptables loss --probability 0.5 app")) {
+            IllegalArgumentException refused = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> ExperimentPlanTest.plan(split(line).toArray(String[]::new)),
+                    line);
+            assertEquals(Durations.MISSING, refused.getMessage(), line);
+            assertTrue(refused.getMessage().startsWith("unset or invalid duration value"), "Pumba's words");
+        }
+        for (String line : List.of("netem delay --help", "iptables loss --help", "pause --help", "netem --help")) {
+            CommandLine.ParseResult r =
+                    SidecarCli.commandLine(null).parseArgs(split(line).toArray(String[]::new));
+            while (r.hasSubcommand()) r = r.subcommand();
+            assertTrue(r.isUsageHelpRequested(), line);
+        }
     }
 
     static List<CommandSpec> leaves(CommandSpec spec) {
