@@ -47,12 +47,13 @@ class DaemonIT extends EngineTest {
         return (String) jmx.invoke(SIDECAR, "run", new Object[] {command}, new String[] {String.class.getName()});
     }
 
-    /** The list() line of experiment {@code id} once it has ended. */
-    static String awaitEnded(MBeanServerConnection jmx, String id) throws Exception {
+    /** The list() line of experiment {@code id} once its tick has found nothing and it has ended. */
+    static String awaitFoundNothing(MBeanServerConnection jmx, String id) throws Exception {
         long deadline = System.currentTimeMillis() + 20_000;
         while (true) {
             String[] list = (String[]) jmx.invoke(SIDECAR, "list", new Object[0], new String[0]);
-            for (String line : list) if (line.startsWith(id + "  ended")) return line;
+            for (String line : list)
+                if (line.startsWith(id + "  ended") && line.contains("no containers found")) return line;
             if (System.currentTimeMillis() > deadline)
                 throw new AssertionError(id + " did not end: " + String.join("\n", list));
             Thread.sleep(50);
@@ -94,11 +95,11 @@ class DaemonIT extends EngineTest {
             awaitStopped(victim);
 
             // as in Pumba, a selection of nothing is no error: the experiment says "no containers found"
-            String empty = awaitEnded(jmx, run(jmx, "kill re2:^nothing-" + docker.run));
+            String empty = awaitFoundNothing(jmx, run(jmx, "kill re2:^nothing-" + docker.run));
             assertTrue(empty.contains("no containers found") && !empty.contains("error="), empty);
             // plain words skip picocli (PlainContainerCommand); an --opt=value word makes picocli parse: the same
             // outcome
-            String viaPicocli = awaitEnded(jmx, run(jmx, "kill --signal=SIGKILL re2:^nothing-" + docker.run));
+            String viaPicocli = awaitFoundNothing(jmx, run(jmx, "kill --signal=SIGKILL re2:^nothing-" + docker.run));
             assertTrue(viaPicocli.contains("no containers found") && !viaPicocli.contains("error="), viaPicocli);
             RuntimeMBeanException bad = assertThrows(RuntimeMBeanException.class, () -> run(jmx, "explode " + target));
             assertTrue(

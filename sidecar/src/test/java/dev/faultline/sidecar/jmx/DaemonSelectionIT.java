@@ -37,7 +37,7 @@ class DaemonSelectionIT extends EngineTest {
             }
 
             DockerHost.exec(List.of("docker", "kill", stopped));
-            String none = DaemonIT.awaitEnded(jmx, DaemonIT.run(jmx, "kill " + stopped));
+            String none = DaemonIT.awaitFoundNothing(jmx, DaemonIT.run(jmx, "kill " + stopped));
             assertTrue(none.contains("no containers found") && none.contains("actions=0"), none);
             DockerHost.exec(List.of("docker", "start", stopped)); // and running again a moment later
             DaemonIT.run(jmx, "kill " + stopped);
@@ -51,7 +51,7 @@ class DaemonSelectionIT extends EngineTest {
             awaitStopped(name);
 
             DockerHost.exec(List.of("docker", "rename", renamed, renamed + "-2"));
-            String gone = DaemonIT.awaitEnded(jmx, DaemonIT.run(jmx, "kill " + renamed));
+            String gone = DaemonIT.awaitFoundNothing(jmx, DaemonIT.run(jmx, "kill " + renamed));
             assertTrue(gone.contains("no containers found") && gone.contains("actions=0"), gone);
             DaemonIT.run(jmx, "kill " + renamed + "-2");
             awaitStopped(renamed + "-2");
