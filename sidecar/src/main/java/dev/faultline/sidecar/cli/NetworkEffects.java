@@ -172,9 +172,10 @@ final class NetworkEffects {
     }
 
     /** {@code rate}: a token-bucket limit, tc's rate words as given. */
-    record Rate(String rate) implements Qdisc {
+    /** {@code netem}: shaped with netem's own rate (sch_netem present), else with tbf. */
+    record Rate(String rate, boolean netem) implements Qdisc {
         public List<String> args() {
-            return RateSpec.of(rate).args();
+            return RateSpec.of(rate, netem).args();
         }
 
         public boolean needsNetem() {

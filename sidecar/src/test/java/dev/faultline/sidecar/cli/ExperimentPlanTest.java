@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.common.sidecar.Verb;
+import dev.faultline.sidecar.network.NetemPreflight;
 import dev.faultline.sidecar.targets.PodTargets;
 import dev.faultline.sidecar.targets.Target;
 import java.time.Duration;
@@ -19,6 +20,19 @@ class ExperimentPlanTest {
         CommandLine.ParseResult r = SidecarCli.commandLine(null).parseArgs(args);
         while (r.hasSubcommand()) r = r.subcommand();
         return ((TargetedCommand) r.commandSpec().userObject()).plan();
+    }
+
+    /** netem rate's words: netem's own rate where this kernel has sch_netem, else tbf. */
+    static String rate(String rate) {
+        return NetemPreflight.proven() ? "netem rate " + rate : "tbf rate " + rate + " burst 32kbit latency 400ms";
+    }
+
+    /** Pumba's netem rate without --rate: 100kbit. */
+    @Test
+    void rateDefaultsToPumbas100kbit() {
+        assertEquals(
+                "netem --duration 1000ms --interface eth0 " + rate("100kbit") + " web",
+                plan("--runtime", "docker", "netem", "-d", "1s", "rate", "web").canonical());
     }
 
     @Test
@@ -133,7 +147,7 @@ class ExperimentPlanTest {
                                 "web")
                         .canonical());
         assertEquals(
-                "netem --duration 1000ms --interface eth0 --ingress tbf rate 1mbit burst 32kbit latency 400ms web",
+                "netem --duration 1000ms --interface eth0 --ingress " + rate("1mbit") + " web",
                 plan("--runtime", "docker", "netem", "--duration", "1s", "--ingress", "rate", "--rate", "1mbit", "web")
                         .canonical());
         assertEquals(
@@ -213,7 +227,7 @@ class ExperimentPlanTest {
                         new NetworkEffects.Percentage(NetworkEffects.PercentEffect.LOSS, 5, 25.0, also)),
                 plan(netem).effect());
         assertEquals(
-                new NetworkEffects.Rate("1mbit"),
+                new NetworkEffects.Rate("1mbit", NetemPreflight.proven()),
                 ((NetworkEffects.Netem) plan("--pod", "netem", "-d", "1s", "rate", "-r", "1mbit")
                                 .effect())
                         .qdisc());
@@ -282,18 +296,16 @@ class ExperimentPlanTest {
                 "--runtime docker --label app=shop netem -d 1s -i eth1 -t 10.0.0.0/8 --target fd00::/64 --ingress "
                         + "corrupt -p 3");
         assertCanonical(
-                "netem --duration 1000ms --interface ens5 tbf rate 100kbit burst 32kbit latency 400ms web",
+                "netem --duration 1000ms --interface ens5 " + rate("100kbit") + " web",
                 "--runtime docker netem -d 1s --interface ens5 rate --rate 100kbit web");
         assertCanonical(
-                "netem --duration 1500ms --interface eth0 tbf rate 1gbit burst 32kbit latency 400ms web "
-                        + "--namespace shop",
+                "netem --duration 1500ms --interface eth0 " + rate("1gbit") + " web " + "--namespace shop",
                 "--runtime cri --namespace shop netem -d 1500ms rate -r 1gbit web");
         assertCanonical(
                 "netem --duration 1000ms --interface eth0 netem delay 10ms (pod) self",
                 "--pod netem -d 1s delay -t 10 self");
         assertCanonical(
-                "netem --duration 1000ms --interface eth0 --ingress tbf rate 1mbit burst 32kbit latency 400ms "
-                        + "(pod) self",
+                "netem --duration 1000ms --interface eth0 --ingress " + rate("1mbit") + " " + "(pod) self",
                 "--pod netem -d 1s --ingress rate -r 1mbit");
 
         assertCanonical(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.network.NetemPreflight;
 import dev.faultline.sidecar.runtime.docker.DockerHost;
 import dev.faultline.sidecar.runtime.docker.EngineTest;
 import java.io.IOException;
@@ -175,6 +176,28 @@ class PumbaWordsIT extends EngineTest {
             assertTrue(r.output().contains("unset or invalid duration value"), r.output());
         }
         assertEquals("running false", docker.inspect(target, "{{.State.Status}} {{.State.Paused}}"));
+    }
+
+    /**
+     * Pumba's netem rate without --rate shapes at 100kbit: with netem's own rate where this kernel has sch_netem, else
+     * with tbf; the log says which. Reverted at its duration.
+     */
+    @Test
+    void netemRateDefaultsTo100kbitAndSaysHowItShapes() throws Exception {
+        String web = name("rate");
+        docker.start(web, List.of(), "sleep", "600");
+        boolean netem = NetemPreflight.proven();
+        Process p = sidecar.start("netem", "--duration", "3s", "rate", web);
+        Output out = Output.of(p);
+        String kind = netem ? "netem fa17:" : "tbf fa17:";
+        await(() -> docker.inNetns(web, "tc", "qdisc", "show", "dev", "eth0").contains(kind), 20_000, kind, out);
+        String q = docker.inNetns(web, "tc", "qdisc", "show", "dev", "eth0");
+        assertTrue(q.contains("rate 100Kbit"), q);
+        assertEquals(0, p.waitFor(), out.toString());
+        assertTrue(
+                out.toString().contains("netem rate 100kbit shaped with " + (netem ? "netem's rate" : "tbf")),
+                out.toString());
+        assertTrue(!docker.inNetns(web, "tc", "qdisc", "show", "dev", "eth0").contains("fa17:"), "reverted");
     }
 
     static int countOf(String value, String... values) {

@@ -243,6 +243,23 @@ class NetemArgvTest {
                 .contains("no targets"));
     }
 
+    /** netem rate: netem's own rate where the kernel has sch_netem, tbf where it has not; Pumba's default 100kbit. */
+    @Test
+    void rateIsNetemsRateOrTbf() {
+        assertEquals(
+                List.of("netem", "rate", "100kbit"),
+                RateSpec.of(RateSpec.DEFAULT, true).args());
+        assertEquals(
+                List.of("tbf", "rate", "100kbit", "burst", "32kbit", "latency", "400ms"),
+                RateSpec.of(RateSpec.DEFAULT, false).args());
+        assertEquals(
+                List.of("tc", "qdisc", "add", "dev", "eth0", "root", "handle", "fa17:", "netem", "rate", "1mbit"),
+                TcPlan.of("eth0", RateSpec.of("1mbit", true).args(), List.of(), false)
+                        .apply()
+                        .get(0));
+        assertThrows(IllegalArgumentException.class, () -> RateSpec.of("fast", true));
+    }
+
     @Test
     void durationsAndSelectors() {
         assertEquals(Duration.ofMillis(1500), Durations.parse("1s500ms"));
