@@ -9,6 +9,7 @@ import dev.faultline.sidecar.network.NetemPreflight;
 import dev.faultline.sidecar.targets.PodTargets;
 import dev.faultline.sidecar.targets.Target;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,121 @@ class ExperimentPlanTest {
     /** netem rate's words: netem's own rate where this kernel has sch_netem, else tbf. */
     static String rate(String rate) {
         return NetemPreflight.proven() ? "netem rate " + rate : "tbf rate " + rate + " burst 32kbit latency 400ms";
+    }
+
+    /** Pumba's iptables filters on iptables, the sidecar's on loss; --mode, --packet, port lists, protocol any. */
+    @Test
+    void iptablesFiltersInEitherPlaceAndPumbasLossModes() {
+        assertEquals(
+                "iptables --duration 10000ms loss -s 127.0.0.1/32 -m statistic --mode random --probability 1.0 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "--duration",
+                                "10s",
+                                "--source",
+                                "127.0.0.1/32",
+                                "loss",
+                                "--mode",
+                                "random",
+                                "--probability",
+                                "1.0",
+                                "web")
+                        .canonical());
+        assertEquals(
+                "iptables --duration 10000ms loss -p tcp -m multiport --dports 80,443 -m statistic --mode random "
+                        + "--probability 0.5 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "--duration",
+                                "10s",
+                                "--protocol",
+                                "tcp",
+                                "--dst-port",
+                                "80,443",
+                                "loss",
+                                "--mode",
+                                "random",
+                                "--probability",
+                                "0.5",
+                                "web")
+                        .canonical());
+        assertEquals(
+                "iptables --duration 10000ms loss -m statistic --mode nth --every 3 --packet 2 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "-d",
+                                "10s",
+                                "loss",
+                                "--mode",
+                                "nth",
+                                "--every",
+                                "3",
+                                "--packet",
+                                "2",
+                                "web")
+                        .canonical());
+        assertEquals(
+                "iptables --duration 1000ms loss -i eth0 -d 10.0.0.1,10.0.0.2 -m statistic --mode nth --every 2 "
+                        + "--packet 0 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "-d",
+                                "1s",
+                                "--dest",
+                                "10.0.0.1",
+                                "--destination",
+                                "10.0.0.2",
+                                "-i",
+                                "eth0",
+                                "-p",
+                                "any",
+                                "loss",
+                                "--every",
+                                "2",
+                                "web")
+                        .canonical());
+        assertEquals(
+                "iptables --duration 1000ms loss -d 10.0.0.9 -m statistic --mode nth --every 2 --packet 0 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "-d",
+                                "1s",
+                                "--dest",
+                                "10.0.0.1",
+                                "loss",
+                                "--every",
+                                "2",
+                                "--dest",
+                                "10.0.0.9",
+                                "web")
+                        .canonical(),
+                "the loss word wins");
+        for (String[] bad : List.of(
+                new String[] {"loss", "--mode", "nth", "web"},
+                new String[] {"loss", "--mode", "random", "--every", "5", "web"},
+                new String[] {"loss", "--mode", "sometimes", "--every", "5", "web"},
+                new String[] {"loss", "--every", "3", "--packet", "3", "web"},
+                new String[] {"loss", "--probability", "2.5", "web"})) {
+            List<String> words = new ArrayList<>(List.of("--runtime", "docker", "iptables", "-d", "1s"));
+            words.addAll(List.of(bad));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> ((NetworkEffects.IptablesLoss)
+                                    plan(words.toArray(String[]::new)).effect())
+                            .rule(),
+                    words.toString());
+            assertTrue(e.getMessage().matches("(?s).*(every|nth|mode|packet|probability).*"), e.getMessage());
+        }
     }
 
     /** Pumba's netem rate without --rate: 100kbit. */
@@ -254,7 +370,7 @@ class ExperimentPlanTest {
         };
         assertEquals(plan(iptables), plan(iptables));
         NetworkEffects.IptablesLoss loss = new NetworkEffects.IptablesLoss(
-                Duration.ofMinutes(1), true, null, null, "10.0.0.2", null, 80, 0.5, null);
+                Duration.ofMinutes(1), true, null, null, null, "10.0.0.2", null, "80", 0.5, null, 0);
         assertEquals(loss, plan(iptables).effect());
     }
 

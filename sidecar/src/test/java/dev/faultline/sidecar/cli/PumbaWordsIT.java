@@ -200,6 +200,69 @@ class PumbaWordsIT extends EngineTest {
         assertTrue(!docker.inNetns(web, "tc", "qdisc", "show", "dev", "eth0").contains("fa17:"), "reverted");
     }
 
+    /**
+     * Pumba's iptables.bats placements: filters on {@code iptables}, {@code loss --mode random|nth}, a port list;
+     * each rule seen in the target's namespace while it lasts and gone after.
+     */
+    @Test
+    void iptablesTakesPumbasFiltersAndModes() throws Exception {
+        String target = name("iptables_target");
+        docker.start(target, List.of(), "sleep", "600");
+        List<List<String>> runs = List.of(
+                List.of(
+                        "iptables",
+                        "--duration",
+                        "3s",
+                        "--source",
+                        "127.0.0.1/32",
+                        "loss",
+                        "--mode",
+                        "random",
+                        "--probability",
+                        "1.0",
+                        target),
+                List.of(
+                        "iptables",
+                        "--duration",
+                        "3s",
+                        "--protocol",
+                        "tcp",
+                        "--dst-port",
+                        "80,443",
+                        "loss",
+                        "--mode",
+                        "random",
+                        "--probability",
+                        "0.5",
+                        target),
+                List.of(
+                        "iptables",
+                        "--duration",
+                        "3s",
+                        "--destination",
+                        "127.0.0.1/32",
+                        "loss",
+                        "--mode",
+                        "nth",
+                        "--every",
+                        "3",
+                        "--packet",
+                        "0",
+                        target));
+        List<String> expected = List.of(
+                "-s 127.0.0.1/32 -m statistic --mode random --probability 1.00000000000",
+                "-p tcp -m multiport --dports 80,443 -m statistic --mode random --probability 0.50000000000",
+                "-d 127.0.0.1/32 -m statistic --mode nth --every 3");
+        for (int i = 0; i < runs.size(); i++) {
+            Process p = sidecar.start(runs.get(i).toArray(String[]::new));
+            Output out = Output.of(p);
+            String want = expected.get(i);
+            await(() -> docker.inNetns(target, "iptables", "-S", "INPUT").contains(want), 20_000, want, out);
+            assertEquals(0, p.waitFor(), out.toString());
+            assertTrue(!docker.inNetns(target, "iptables", "-S").contains("faultline:"), "reverted: " + out);
+        }
+    }
+
     static int countOf(String value, String... values) {
         int n = 0;
         for (String v : values) if (v.equals(value)) n++;

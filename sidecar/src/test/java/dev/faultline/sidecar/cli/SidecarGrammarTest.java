@@ -67,7 +67,11 @@ class SidecarGrammarTest {
             Verb.IPTABLES,
                     List.of(
                             "@D loss --probability 0.5 -d 10.0.0.1 app",
-                            "@D loss --every 2 --dst-port 9 -s 10.0.0.2 app"),
+                            "@D loss --every 2 --dst-port 9 -s 10.0.0.2 app",
+                            "--source 10.0.0.1 @D --dest 10.0.0.2 loss --mode random --probability 1.0 app",
+                            "-i eth0 -p tcp @D --dst-port 80,443 loss --mode nth --every 3 --packet 1 app",
+                            "--src 10.0.0.0/8 -s 10.1.0.0/16 --sport=53 -pudp @D loss --every 2 app",
+                            "--destination=10.0.0.9 @D --interface=eth1 loss --every 2 --dest 10.0.0.8 app"),
             Verb.DAEMON, List.of("@D --jmx-port 9011"));
 
     /** How a duration may be written, longer than the lease; and one shorter than it, which stays. */
