@@ -119,6 +119,33 @@ class SidecarControlTest {
         assertTrue(line.contains("ended") && line.contains("actions=0") && line.contains("no containers found"), line);
     }
 
+    /** run() takes Pumba's words as the command line does (#25): iptables' filters and modes, a verb's --limit. */
+    @Test
+    void pumbasWordsThroughRun() throws InterruptedException {
+        String id =
+                control.run("--pod --dry-run iptables -d 1s --source 10.0.0.1 loss --mode nth --every 3 --packet 1");
+        String limited = control.run("--pod --dry-run kill --limit 1 re2:^no-such-process-here");
+        long deadline = System.currentTimeMillis() + 10_000;
+        List<String> list = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            list = Arrays.asList(control.list());
+            if (list.stream().anyMatch(l -> l.startsWith(limited + "  ") && l.contains("no containers found"))) break;
+            Thread.sleep(20);
+        }
+        assertTrue(
+                list.stream()
+                        .anyMatch(l -> l.startsWith(id + "  ")
+                                && l.endsWith("iptables --duration 1000ms loss -s 10.0.0.1 -m statistic --mode nth "
+                                        + "--every 3 --packet 1 (pod) self")),
+                list.toString());
+        assertTrue(
+                list.stream()
+                        .anyMatch(l -> l.startsWith(limited + "  ")
+                                && l.contains("kill --signal SIGKILL --limit 1 (pod) re2:^no-such-process-here")),
+                list.toString());
+        assertRefused("error: --mode nth needs --every N (required)", "--pod iptables -d 1s loss --mode nth");
+    }
+
     void assertRefused(String message, String command) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> control.run(command), command);
         assertEquals(message, e.getMessage(), command);
