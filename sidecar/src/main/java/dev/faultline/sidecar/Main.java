@@ -44,7 +44,8 @@ public final class Main {
         System.exit(plain >= 0 ? plain : picocli(runner, journal, args));
     }
 
-    private static int picocli(ForegroundRunner runner, Journal journal, String[] args) {
+    private static int picocli(ForegroundRunner runner, Journal journal, String[] words) {
+        String[] args = SidecarCli.helpAsFlag(words);
         boolean help = args.length == 0
                 || Arrays.stream(args)
                         .anyMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V"));

@@ -18,7 +18,8 @@ import java.util.Set;
 public enum Verb {
     KILL(Verb.KILL_WORD, EnumSet.of(DOCKER, CRI, POD), null),
     STOP(Verb.STOP_WORD, EnumSet.of(DOCKER, CRI), null),
-    PAUSE(Verb.PAUSE_WORD, EnumSet.of(DOCKER, CRI), new Lasting(List.of(), List.of())),
+    /** Its {@code --limit} is Pumba's: at most that many of the matches (the global one counts ticks). */
+    PAUSE(Verb.PAUSE_WORD, EnumSet.of(DOCKER, CRI), new Lasting(List.of(Option.valued("--limit", "-l")), List.of())),
     /** CRI has no restart: kubelet restarts a pod's containers by its restartPolicy. */
     RESTART(Verb.RESTART_WORD, EnumSet.of(DOCKER), null),
     RM(Verb.RM_WORD, EnumSet.of(DOCKER, CRI), null),
@@ -32,7 +33,19 @@ public enum Verb {
                             Option.valued("--target", "-t"),
                             Option.flag("--ingress")),
                     List.of(Verb.DELAY_WORD, Verb.LOSS_WORD, Verb.DUPLICATE_WORD, Verb.CORRUPT_WORD, Verb.RATE_WORD))),
-    IPTABLES(Verb.IPTABLES_WORD, EnumSet.allOf(Backend.class), new Lasting(List.of(), List.of(Verb.LOSS_WORD))),
+    /** Its filters are Pumba's on the verb (the sidecar's on {@code loss} too: after the sub-verb, not read here). */
+    IPTABLES(
+            Verb.IPTABLES_WORD,
+            EnumSet.allOf(Backend.class),
+            new Lasting(
+                    List.of(
+                            Option.valued("--interface", "-i"),
+                            Option.valued("--protocol", "-p"),
+                            Option.valued("--source", "--src", "-s"),
+                            Option.valued("--destination", "--dest"),
+                            Option.valued("--src-port", "--sport"),
+                            Option.valued("--dst-port", "--dport")),
+                    List.of(Verb.LOSS_WORD))),
     /** Runs the JMX daemon: it acts on no target itself. */
     DAEMON(Verb.DAEMON_WORD, EnumSet.noneOf(Backend.class), null);
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -24,6 +25,34 @@ final class ContainerVerbs {
     static final boolean DEFAULT_FORCE = true;
 
     private ContainerVerbs() {}
+
+    /**
+     * Restart's wait: a duration as Pumba writes it ({@code 3s}, {@code 500ms}: whole seconds, rounded up, as the
+     * engine takes them) or plain seconds as the sidecar always took them ({@code 3}).
+     */
+    static final class Seconds implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) return Integer.parseInt(value);
+            Duration d = Durations.parse(value);
+            return (int) Math.min(Integer.MAX_VALUE, (d.toMillis() + 999) / 1000);
+        }
+    }
+
+    /** A verb's {@code --limit}: a whole number, not negative. */
+    static final class AtMost implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n;
+            try {
+                n = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("--limit " + value + ": not a whole number");
+            }
+            if (n < 0) throw new CommandLine.TypeConversionException("--limit must not be negative, got " + n);
+            return n;
+        }
+    }
 
     /**
      * The shell's own {@code kill} builtin: every base image has {@code /bin/sh}, not every one has procps'
@@ -85,6 +114,18 @@ final class ContainerVerbs {
         SidecarCli cli;
 
         @Option(
+                names = {"--limit", "-l"},
+                defaultValue = "0",
+                converter = AtMost.class,
+                description =
+                        "act on at most this many of the matches, chosen at random (Pumba's; 0, the default: all)")
+        int limit;
+
+        int atMost() {
+            return limit;
+        }
+
+        @Option(
                 names = {"--signal", "-s"},
                 defaultValue = DEFAULT_SIGNAL,
                 description = "signal to send (default SIGKILL)")
@@ -114,6 +155,18 @@ final class ContainerVerbs {
     static final class Stop extends TargetedCommand {
         @ParentCommand
         SidecarCli cli;
+
+        @Option(
+                names = {"--limit", "-l"},
+                defaultValue = "0",
+                converter = AtMost.class,
+                description =
+                        "act on at most this many of the matches, chosen at random (Pumba's; 0, the default: all)")
+        int limit;
+
+        int atMost() {
+            return limit;
+        }
 
         @Option(
                 names = {"--time", "-t"},
@@ -147,10 +200,21 @@ final class ContainerVerbs {
         SidecarCli cli;
 
         @Option(
+                names = {"--limit", "-l"},
+                defaultValue = "0",
+                converter = AtMost.class,
+                description =
+                        "act on at most this many of the matches, chosen at random (Pumba's; 0, the default: all)")
+        int limit;
+
+        int atMost() {
+            return limit;
+        }
+
+        @Option(
                 names = {Verb.DURATION, Verb.DURATION_SHORT},
-                required = true,
                 converter = SidecarCli.DurationConverter.class,
-                description = "how long (e.g. 30s)")
+                description = "how long (e.g. 30s; required)")
         Duration duration;
 
         SidecarCli cli() {
@@ -166,19 +230,40 @@ final class ContainerVerbs {
         }
 
         ExperimentPlan.Effect effect() {
-            return new ContainerEffects.Pause(duration);
+            return new ContainerEffects.Pause(Durations.required(duration));
         }
     }
 
-    @Command(name = Verb.RESTART_WORD, description = "Restart containers.", mixinStandardHelpOptions = true)
+    /**
+     * Restarts running containers; a stopped one is left stopped, as Pumba leaves it (its restart lists running
+     * containers only).
+     */
+    @Command(
+            name = Verb.RESTART_WORD,
+            description = "Restart running containers (a stopped one stays stopped).",
+            mixinStandardHelpOptions = true)
     static final class Restart extends TargetedCommand {
         @ParentCommand
         SidecarCli cli;
 
         @Option(
-                names = {"--time", "-t"},
+                names = {"--limit", "-l"},
+                defaultValue = "0",
+                converter = AtMost.class,
+                description =
+                        "act on at most this many of the matches, chosen at random (Pumba's; 0, the default: all)")
+        int limit;
+
+        int atMost() {
+            return limit;
+        }
+
+        @Option(
+                names = {"--timeout", "--time", "-t"},
                 defaultValue = "" + DEFAULT_TIME,
-                description = "seconds to wait for a stop before killing (default 10)")
+                converter = Seconds.class,
+                description = "how long to wait for a stop before killing: a duration (Pumba's --timeout 3s) or "
+                        + "seconds (--time 3); default 10s")
         int time;
 
         SidecarCli cli() {
@@ -190,7 +275,7 @@ final class ContainerVerbs {
         }
 
         boolean runningOnly() {
-            return false;
+            return true;
         }
 
         ExperimentPlan.Effect effect() {
@@ -202,6 +287,18 @@ final class ContainerVerbs {
     static final class Remove extends TargetedCommand {
         @ParentCommand
         SidecarCli cli;
+
+        @Option(
+                names = {"--limit", "-l"},
+                defaultValue = "0",
+                converter = AtMost.class,
+                description =
+                        "act on at most this many of the matches, chosen at random (Pumba's; 0, the default: all)")
+        int limit;
+
+        int atMost() {
+            return limit;
+        }
 
         @Option(
                 names = {"--force", "-f"},

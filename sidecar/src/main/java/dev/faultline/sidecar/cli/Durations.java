@@ -6,6 +6,18 @@ import java.time.Duration;
 public final class Durations {
     private Durations() {}
 
+    /** Pumba's refusal of a lasting verb without its duration, then the sidecar's advice. */
+    static final String MISSING = "unset or invalid duration value: --duration is required (e.g. --duration 30s)";
+
+    /**
+     * A lasting verb's duration, checked when its plan is made rather than by picocli's {@code required}: picocli
+     * checks a required option before it reads a sub-verb's {@code --help}, so {@code netem delay --help} was refused.
+     */
+    static Duration required(Duration d) {
+        if (d == null) throw new IllegalArgumentException(MISSING);
+        return d;
+    }
+
     public static Duration parse(String text) {
         try {
             return Duration.ofNanos(dev.faultline.common.words.Durations.parseNanos(text));

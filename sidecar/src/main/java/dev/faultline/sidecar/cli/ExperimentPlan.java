@@ -34,7 +34,11 @@ record ExperimentPlan(Verb verb, Selection selection, Effect effect, Schedule sc
         }
     }
 
-    record Schedule(boolean random, Duration interval, int limit, boolean dryRun) {}
+    /**
+     * {@code limit}: the global {@code --limit}, how many ticks; {@code atMost}: a verb's own {@code --limit} (Pumba's),
+     * how many of the matches each tick acts on (a random few of them; 0: all).
+     */
+    record Schedule(boolean random, Duration interval, int limit, boolean dryRun, int atMost) {}
 
     /** What the verb does to each target chosen, with its parameters. */
     interface Effect {
@@ -52,8 +56,9 @@ record ExperimentPlan(Verb verb, Selection selection, Effect effect, Schedule sc
 
     /** The words the action log and list() show for this plan. */
     String canonical() {
+        String words = effect.describe() + (schedule.atMost() > 0 ? " --limit " + schedule.atMost() : "");
         if (selection instanceof Pod p)
-            return effect.describe() + " (pod) " + (p.targets() == null ? "self" : String.join(" ", p.targets()));
-        return effect.describe() + " " + ((Containers) selection).selector();
+            return words + " (pod) " + (p.targets() == null ? "self" : String.join(" ", p.targets()));
+        return words + " " + ((Containers) selection).selector();
     }
 }

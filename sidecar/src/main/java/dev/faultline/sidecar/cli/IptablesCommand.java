@@ -2,11 +2,17 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.common.sidecar.Verb;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code iptables [--duration D] loss --probability P | --every N [--protocol] [--source] [--destination] [--src-port] [--dst-port] …}. */
+/**
+ * {@code iptables [--duration D] [filters] loss [--mode random|nth] --probability P | --every N [--packet K] [filters]}.
+ * The filters are Pumba's on {@code iptables} and the sidecar's on {@code loss}: both placements are read; a filter
+ * given on {@code loss} wins.
+ */
 @Command(
         name = Verb.IPTABLES_WORD,
         description = "Drop packets with iptables inside containers' network namespaces (no sch_netem needed).",
@@ -18,10 +24,39 @@ final class IptablesCommand {
 
     @Option(
             names = {"--duration", "-d"},
-            required = true,
             converter = SidecarCli.DurationConverter.class,
-            description = "how long the rule lasts")
+            description = "how long the rule lasts (e.g. 2m; required)")
     Duration duration;
+
+    @Option(
+            names = {"--interface", "-i"},
+            description = "only packets on this interface (default: every interface)")
+    String iface;
+
+    @Option(
+            names = {"--protocol", "-p"},
+            description = "any (the default), tcp, udp or icmp")
+    String protocol;
+
+    @Option(
+            names = {"--source", "--src", "-s"},
+            description = "source IP or CIDR (repeatable)")
+    List<String> sources = new ArrayList<>();
+
+    @Option(
+            names = {"--destination", "--dest"},
+            description = "destination IP or CIDR (repeatable)")
+    List<String> destinations = new ArrayList<>();
+
+    @Option(
+            names = {"--src-port", "--sport"},
+            description = "source port, or ports: 80,443 (tcp or udp)")
+    String sport;
+
+    @Option(
+            names = {"--dst-port", "--dport"},
+            description = "destination port, or ports: 80,443 (tcp or udp; tcp if no protocol)")
+    String dport;
 
     @Command(
             name = Verb.LOSS_WORD,
@@ -31,11 +66,19 @@ final class IptablesCommand {
         @ParentCommand
         IptablesCommand ipt;
 
+        @Option(
+                names = "--mode",
+                description = "random (with --probability) or nth (with --every); default: as the value given")
+        String mode;
+
         @Option(names = "--probability", description = "drop with this probability (0-1]")
         Double probability;
 
         @Option(names = "--every", description = "drop every Nth packet")
         Integer every;
+
+        @Option(names = "--packet", description = "nth mode: the counter's start, 0 to every-1 (default 0)")
+        Integer packet;
 
         @Option(
                 names = {"--protocol", "-p"},
@@ -48,19 +91,19 @@ final class IptablesCommand {
         String source;
 
         @Option(
-                names = {"--destination", "--dst", "-d"},
+                names = {"--destination", "--dst", "--dest", "-d"},
                 description = "destination address or CIDR")
         String destination;
 
         @Option(
                 names = {"--src-port", "--sport"},
-                description = "source port (with --protocol)")
-        Integer sport;
+                description = "source port, or ports: 80,443 (with --protocol)")
+        String sport;
 
         @Option(
                 names = {"--dst-port", "--dport"},
-                description = "destination port (with --protocol; implies tcp if no protocol)")
-        Integer dport;
+                description = "destination port, or ports: 80,443 (with --protocol; implies tcp if no protocol)")
+        String dport;
 
         @Option(names = "--egress", description = "drop outgoing packets (OUTPUT chain) instead of incoming (INPUT)")
         boolean egress;
@@ -78,8 +121,42 @@ final class IptablesCommand {
         }
 
         ExperimentPlan.Effect effect() {
+            Duration d = Durations.required(ipt.duration);
+            if (mode != null) {
+                switch (mode) {
+                    case "random" -> {
+                        if (probability == null)
+                            throw new IllegalArgumentException("--mode random needs --probability");
+                        if (every != null || packet != null)
+                            throw new IllegalArgumentException("--every and --packet are for --mode nth");
+                    }
+                    case "nth" -> {
+                        if (every == null) throw new IllegalArgumentException("--mode nth needs --every N (required)");
+                        if (probability != null)
+                            throw new IllegalArgumentException("--probability is for --mode random");
+                    }
+                    default ->
+                        throw new IllegalArgumentException(
+                                "invalid loss mode: must be either random or nth (--mode " + mode + ")");
+                }
+            }
             return new NetworkEffects.IptablesLoss(
-                    ipt.duration, egress, protocol, source, destination, sport, dport, probability, every);
+                    d,
+                    egress,
+                    ipt.iface,
+                    protocol != null ? protocol : ipt.protocol,
+                    source != null ? source : joined(ipt.sources),
+                    destination != null ? destination : joined(ipt.destinations),
+                    sport != null ? sport : ipt.sport,
+                    dport != null ? dport : ipt.dport,
+                    probability,
+                    every,
+                    packet == null ? 0 : packet);
+        }
+
+        /** Pumba's repeated --source/--destination: iptables takes them comma-separated, one rule each. */
+        private static String joined(List<String> values) {
+            return values.isEmpty() ? null : String.join(",", values);
         }
     }
 }

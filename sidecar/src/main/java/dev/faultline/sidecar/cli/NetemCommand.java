@@ -2,9 +2,13 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.cli.NetworkEffects.PercentEffect;
+import dev.faultline.sidecar.network.NetemPreflight;
+import dev.faultline.sidecar.network.RateSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,9 +31,8 @@ final class NetemCommand {
 
     @Option(
             names = {"--duration", "-d"},
-            required = true,
             converter = SidecarCli.DurationConverter.class,
-            description = "how long the change lasts (e.g. 2m); then it is reverted")
+            description = "how long the change lasts (e.g. 2m; required); then it is reverted")
     Duration duration;
 
     @Option(
@@ -68,7 +71,8 @@ final class NetemCommand {
         abstract NetworkEffects.Qdisc qdisc();
 
         ExperimentPlan.Effect effect() {
-            return new NetworkEffects.Netem(netem.duration, netem.iface, netem.cidrs, netem.ingress, qdisc());
+            return new NetworkEffects.Netem(
+                    Durations.required(netem.duration), netem.iface, netem.cidrs, netem.ingress, qdisc());
         }
     }
 
@@ -198,17 +202,24 @@ final class NetemCommand {
 
     @Command(
             name = Verb.RATE_WORD,
-            description = "Limit bandwidth (tbf: works without sch_netem).",
+            description = "Limit bandwidth: netem's rate where the kernel has sch_netem, else tbf (works without it).",
             mixinStandardHelpOptions = true)
     static final class Rate extends Effect {
+        private static final Logger log = LoggerFactory.getLogger("faultline.netem");
+
         @Option(
                 names = {"--rate", "-r"},
-                required = true,
-                description = "e.g. 100kbit, 1mbit")
+                defaultValue = RateSpec.DEFAULT,
+                description = "e.g. 100kbit, 1mbit (default 100kbit, as Pumba's)")
         String rate;
 
         NetworkEffects.Qdisc qdisc() {
-            return new NetworkEffects.Rate(rate);
+            boolean netem = NetemPreflight.proven();
+            log.info(
+                    "netem rate {} shaped with {}",
+                    rate,
+                    netem ? "netem's rate (sch_netem present)" : "tbf (no sch_netem known in this kernel)");
+            return new NetworkEffects.Rate(rate, netem);
         }
     }
 }

@@ -172,9 +172,10 @@ final class NetworkEffects {
     }
 
     /** {@code rate}: a token-bucket limit, tc's rate words as given. */
-    record Rate(String rate) implements Qdisc {
+    /** {@code netem}: shaped with netem's own rate (sch_netem present), else with tbf. */
+    record Rate(String rate, boolean netem) implements Qdisc {
         public List<String> args() {
-            return RateSpec.of(rate).args();
+            return RateSpec.of(rate, netem).args();
         }
 
         public boolean needsNetem() {
@@ -186,30 +187,40 @@ final class NetworkEffects {
      * {@code iptables loss}: a DROP rule in INPUT (or OUTPUT with {@code egress}) for a probability or every Nth
      * packet; a port alone implies tcp.
      */
+    /**
+     * {@code iptables … loss}: its filters as given on {@code iptables} (Pumba's placement) or on {@code loss} (the
+     * sidecar's; the loss word wins where both are given); ports one or Pumba's comma list; protocol {@code any} is
+     * none.
+     */
     record IptablesLoss(
             Duration duration,
             boolean egress,
+            String iface,
             String protocol,
             String source,
             String destination,
-            Integer sourcePort,
-            Integer destinationPort,
+            String sourcePorts,
+            String destinationPorts,
             Double probability,
-            Integer every)
+            Integer every,
+            int packet)
             implements ExperimentPlan.Effect {
         /** The rule, checked: each change adds it tagged with its own id. */
         IptablesRule rule() {
-            boolean port = sourcePort != null || destinationPort != null;
-            String proto = protocol == null && port ? "tcp" : protocol;
+            boolean port = sourcePorts != null || destinationPorts != null;
+            String given = "any".equals(protocol) ? null : protocol;
+            String proto = given == null && port ? "tcp" : given;
             return new IptablesRule(
                     egress ? "OUTPUT" : "INPUT",
+                    iface,
                     proto,
                     source,
                     destination,
-                    sourcePort,
-                    destinationPort,
+                    sourcePorts,
+                    destinationPorts,
                     probability,
-                    every);
+                    every,
+                    packet);
         }
 
         public String describe() {

@@ -120,7 +120,8 @@ public final class PlainContainerCommand {
             i = option(verb, w, args, i);
             if (i < 0) return null;
         }
-        if (verb instanceof ContainerVerbs.Pause p && p.duration == null) return null; // required: picocli names it
+        if (verb instanceof ContainerVerbs.Pause p && p.duration == null)
+            return null; // picocli parses; the plan refuses
         verb.targets = targets.isEmpty() ? null : targets;
         return verb;
     }

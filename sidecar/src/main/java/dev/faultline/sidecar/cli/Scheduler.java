@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-/** Turns a plan into an experiment: its selection (never empty, never ourselves), its action, its schedule. */
+/**
+ * Turns a plan into an experiment: its selection (never ourselves; empty is no error, as in Pumba), its action, its
+ * schedule.
+ */
 final class Scheduler {
     private Scheduler() {}
 
@@ -26,7 +29,8 @@ final class Scheduler {
         rt.refuseUnsupported(
                 plan.verb(),
                 plan.effect().signal()); // what this runtime cannot do is refused before anything is selected
-        // refuse an empty selection now, before anything runs; the first tick acts on this one rather than list again
+        // select now: a selection refused (--namespace on Docker) refuses the command before anything runs; the first
+        // tick acts on this one rather than list again
         AtomicReference<List<? extends Target>> first =
                 new AtomicReference<>(selector.select(rt, containers.runningOnly()));
         Supplier<List<? extends Target>> select = () -> {
@@ -46,7 +50,7 @@ final class Scheduler {
         Supplier<List<? extends Target>> chosen = ownNetwork(verb) && pod.self()
                 ? () -> List.of(PodTargets.self())
                 : () -> PodTargets.processes(pod.targets());
-        chosen.get(); // refuse an empty selection now
+        chosen.get(); // a selection refused (no targets) refuses the command now
         return experiment(plan, runner, chosen, runtime, true);
     }
 
@@ -73,6 +77,14 @@ final class Scheduler {
         };
     }
 
+    /** Pumba's per-verb {@code --limit}: at most {@code n} of the matches, a random few when there are more. */
+    static List<? extends Target> atMost(int n, List<? extends Target> all) {
+        if (all.size() <= n) return all;
+        List<Target> shuffled = new ArrayList<>(all);
+        Collections.shuffle(shuffled);
+        return List.copyOf(shuffled.subList(0, n));
+    }
+
     /** The words, then the action: a verb's flags are checked in this order, as they always were. */
     private static Experiment experiment(
             ExperimentPlan plan,
@@ -86,7 +98,7 @@ final class Scheduler {
                 plan.verb(),
                 plan.canonical(),
                 runner.who(),
-                targets,
+                s.atMost() > 0 ? () -> atMost(s.atMost(), targets.get()) : targets,
                 plan.effect().action(runner, runtime, pod),
                 s.random(),
                 s.interval(),

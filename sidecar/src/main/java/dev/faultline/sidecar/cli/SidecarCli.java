@@ -84,7 +84,8 @@ public final class SidecarCli {
 
     @Option(
             names = GlobalOptions.LIMIT,
-            description = "stop after this many actions (with --interval); 0 = no limit",
+            description =
+                    "stop after this many ticks (with --interval; a tick that finds nothing counts); 0 = no limit",
             defaultValue = "0")
     void limit(int n) {
         if (n < 0)
@@ -190,6 +191,13 @@ public final class SidecarCli {
         CommandLine cl = new CommandLine(new SidecarCli(runner, daemon));
         cl.getCommandSpec().usageMessage().description(description());
         for (String v : verbs) cl.addSubcommand(v, VERBS.get(v));
+        pumbasHeadings(cl);
+        CommandLine.IParameterExceptionHandler standard = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((refused, args) -> {
+            String pumba = pumbasRefusal(refused);
+            if (pumba != null) refused.getCommandLine().getErr().println(pumba);
+            return standard.handleParseException(refused, args);
+        });
         // "@file" stays a word: words arrive over JMX too, and must never make the daemon read a file
         cl.setExpandAtFiles(false);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -197,6 +205,42 @@ public final class SidecarCli {
             return 1;
         });
         return cl;
+    }
+
+    /** The help's section headings as Pumba's (urfave/cli) help writes them, which scripts look for. */
+    private static void pumbasHeadings(CommandLine cl) {
+        CommandLine.Model.UsageMessageSpec u = cl.getCommandSpec().usageMessage();
+        u.synopsisHeading("USAGE:%n  ");
+        u.optionListHeading("%nOPTIONS:%n");
+        u.commandListHeading("%nCOMMANDS:%n");
+        for (CommandLine sub : cl.getSubcommands().values()) pumbasHeadings(sub);
+    }
+
+    /**
+     * Pumba's words for an unknown flag (Go's flag package: {@code flag provided but not defined: -name}), printed
+     * before picocli's own refusal; null for another refusal.
+     */
+    static String pumbasRefusal(CommandLine.ParameterException refused) {
+        if (refused instanceof CommandLine.UnmatchedArgumentException u && u.isUnknownOption()) {
+            for (String word : u.getUnmatched()) {
+                if (!word.startsWith("-")) continue;
+                String name = word.replaceFirst("^--?", "");
+                int eq = name.indexOf('=');
+                return "Incorrect Usage. flag provided but not defined: -" + (eq > 0 ? name.substring(0, eq) : name);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code help} as a command, as in Pumba: {@code help} is {@code --help}, {@code help netem delay} is
+     * {@code netem delay --help}. Other words are left as they are.
+     */
+    public static String[] helpAsFlag(String[] args) {
+        if (args.length == 0 || !args[0].equals("help")) return args;
+        String[] out = Arrays.copyOf(Arrays.copyOfRange(args, 1, args.length), args.length);
+        out[args.length - 1] = "--help";
+        return out;
     }
 
     public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
@@ -210,7 +254,8 @@ public final class SidecarCli {
         @Override
         public String[] getVersion() {
             String v = SidecarCli.class.getPackage().getImplementationVersion();
-            return new String[] {"faultline-sidecar " + (v == null ? "dev" : v)};
+            // Pumba's words ("pumba version v…"), which scripts match
+            return new String[] {"faultline-sidecar version " + (v == null ? "dev" : v)};
         }
     }
 }

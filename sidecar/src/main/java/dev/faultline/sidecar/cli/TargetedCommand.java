@@ -14,10 +14,15 @@ abstract class TargetedCommand implements Callable<Integer> {
     @Parameters(
             paramLabel = "TARGET",
             arity = "0..*",
-            description = "container names, re2:<regex>, or none with --label")
+            description = "container names or IDs (full, or 12+ hex digits), re2:<regex>, or none with --label")
     List<String> targets;
 
     abstract SidecarCli cli();
+
+    /** Pumba's per-verb {@code --limit}: act on at most this many of the matches (0: all); verbs without it act on all. */
+    int atMost() {
+        return 0;
+    }
 
     abstract Verb verb();
 
@@ -36,7 +41,7 @@ abstract class TargetedCommand implements Callable<Integer> {
                 verb(),
                 selection,
                 effect(),
-                new ExperimentPlan.Schedule(cli.random, cli.interval, cli.limit, cli.dryRun));
+                new ExperimentPlan.Schedule(cli.random, cli.interval, cli.limit, cli.dryRun, atMost()));
     }
 
     @Override

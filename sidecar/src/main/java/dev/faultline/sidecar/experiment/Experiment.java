@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A verb on a schedule, Pumba's way: pick the matching containers (one at random with {@code --random}), act,
- * and repeat every {@code --interval} until {@code --limit} actions or a stop. Every action is one structured
- * log line: who asked, what, which containers.
+ * and repeat every {@code --interval} until {@code --limit} ticks or a stop. Every action is one structured
+ * log line: who asked, what, which containers. A tick that finds nothing is no error (Pumba's meaning): it logs
+ * {@value #NOTHING_FOUND} and the schedule goes on, so a target that is down at one tick is hit at the next one that
+ * finds it running. It counts toward {@code --limit}: the last tick comes when a lease expects it.
  */
 public final class Experiment implements Runnable {
     /** What one tick does to the containers chosen; may block (a duration) and must revert when interrupted. */
@@ -22,6 +24,9 @@ public final class Experiment implements Runnable {
     }
 
     private static final Logger log = LoggerFactory.getLogger("faultline.action");
+
+    /** Pumba's words for a tick whose selection is empty (its runner.go logs them as a warning). */
+    public static final String NOTHING_FOUND = "no containers found";
 
     private final String id;
     private final Verb verb;
@@ -39,6 +44,8 @@ public final class Experiment implements Runnable {
     private volatile Thread thread;
     private volatile boolean stopped;
     private volatile int actions;
+    private volatile int ticks;
+    private volatile boolean lastFoundNothing;
     private volatile long containersAffected;
     private volatile String lastError;
 
@@ -85,6 +92,20 @@ public final class Experiment implements Runnable {
         try {
             while (!stopped) {
                 List<? extends Target> all = targets.get();
+                ticks++;
+                lastFoundNothing = all.isEmpty();
+                if (all.isEmpty()) {
+                    log.warn(
+                            "action={} experiment={} by={} {} command=\"{}\"",
+                            verb.word(),
+                            id,
+                            who,
+                            NOTHING_FOUND,
+                            describe);
+                    if (interval == null || (limit > 0 && ticks >= limit)) break;
+                    Thread.sleep(interval.toMillis());
+                    continue;
+                }
                 List<? extends Target> chosen =
                         random ? List.of(all.get(ThreadLocalRandom.current().nextInt(all.size()))) : all;
                 log.info(
@@ -100,7 +121,7 @@ public final class Experiment implements Runnable {
                     containersAffected += chosen.size();
                     action.act(chosen);
                 }
-                if (interval == null || (limit > 0 && actions >= limit)) break;
+                if (interval == null || (limit > 0 && ticks >= limit)) break;
                 Thread.sleep(interval.toMillis());
             }
         } catch (InterruptedException e) {
@@ -133,6 +154,7 @@ public final class Experiment implements Runnable {
 
     public String summary() {
         return id + "  " + (running() ? "running" : "ended") + "  actions=" + actions + "  since=" + started + "  "
-                + describe + (lastError != null ? "  error=" + lastError : "");
+                + describe + (lastFoundNothing ? "  " + NOTHING_FOUND : "")
+                + (lastError != null ? "  error=" + lastError : "");
     }
 }

@@ -16,6 +16,9 @@ public final class NetemPreflight {
     static final List<String> KERNEL_SAYS = List.of("Specified qdisc kind is unknown", "Specified qdisc not found");
 
     private static volatile Boolean available;
+    /** Whether the probe ran and the kernel took a netem qdisc: more than {@link #available()}, which assumes so. */
+    private static volatile boolean proven;
+
     private static volatile String kernelSaid = KERNEL_SAYS.get(0);
 
     private NetemPreflight() {}
@@ -33,7 +36,10 @@ public final class NetemPreflight {
     private static boolean probe() {
         NetnsCommand.Result r = NetnsCommand.run(
                 0, List.of("unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"));
-        if (r.ok()) return true;
+        if (r.ok()) {
+            proven = true;
+            return true;
+        }
         String said = saysMissing(r.output());
         if (said != null) {
             kernelSaid = said;
@@ -42,6 +48,15 @@ public final class NetemPreflight {
         }
         log.info("netem=unknown (the probe could not run: {}); a netem verb will tell at its apply", r.output());
         return true;
+    }
+
+    /**
+     * Whether this kernel is known to take a netem qdisc (the probe ran and succeeded): netem rate then shapes with
+     * netem's own {@code rate}; where it is missing or unknown, with {@code tbf}, which needs no sch_netem.
+     */
+    public static boolean proven() {
+        available();
+        return proven;
     }
 
     /** The kernel message in tc's output that means "no netem here", or null. */

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Which containers a command names: exact names, {@code re2:<regex>} (Java regex, found anywhere in the name,
- * as Pumba's re2 is), and {@code --label key=value} (all must match). On CRI a name is
+ * Which containers a command names: exact names, container IDs (the full ID, or a prefix of at least 12 hex digits,
+ * as {@code docker ps} prints it), {@code re2:<regex>} (Java regex, found anywhere in the name, as Pumba's re2 is), and {@code --label key=value} (all must match). On CRI a name is
  * {@code namespace/pod/container}, the labels are the pod's, and {@code --namespace} narrows; {@code kube-system}
  * only when named. Never the sidecar's own container (or pod): the runtime leaves it out.
  */
@@ -20,6 +20,10 @@ public final class TargetSelector {
     private final List<Pattern> patterns = new ArrayList<>();
     private final Map<String, String> labels;
     private final List<String> namespaces;
+
+    /** Pumba's words for a verb without targets, then what else the sidecar takes. */
+    public static final String NO_TARGETS = "container name, list of names, or RE2 regex is required (no targets: name "
+            + "containers or IDs, give re2:<regex>, --label key=value or --namespace NS)";
 
     /** The namespace the seed warns about: its pods run the cluster. */
     static final String KUBE_SYSTEM = "kube-system";
@@ -37,6 +41,8 @@ public final class TargetSelector {
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,252}");
 
     private static final Pattern LABEL_VALUE = Pattern.compile("[^\\p{Cntrl}]{0,256}");
+    /** A container ID as Docker and CRI print it: 64 hex digits, or a prefix of 12 or more. */
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{12,64}");
     /** A pattern is run against every container name: long ones are refused rather than risk a slow match. */
     private static final int MAX_PATTERN = 256;
 
@@ -80,18 +86,28 @@ public final class TargetSelector {
             }
         }
         if (names.isEmpty() && patterns.isEmpty() && this.labels.isEmpty() && this.namespaces.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "no targets: name containers, give re2:<regex>, --label key=value or --namespace NS");
+            throw new IllegalArgumentException(NO_TARGETS);
         }
     }
 
     public boolean matches(String name, Map<String, String> containerLabels) {
+        return matches(name, "", containerLabels);
+    }
+
+    /** Whether the container of this name and ID is selected: by name, by its ID (or a prefix), by re2:, by label. */
+    public boolean matches(String name, String id, Map<String, String> containerLabels) {
         boolean byName = (names.isEmpty() && patterns.isEmpty())
                 || names.contains(name)
+                || names.stream().anyMatch(n -> isIdOf(n, id))
                 || patterns.stream().anyMatch(p -> p.matcher(name).find());
         boolean byLabel =
                 labels.entrySet().stream().allMatch(e -> e.getValue().equals(containerLabels.get(e.getKey())));
         return byName && byLabel && inNamespaces(containerLabels.get(NAMESPACE_LABEL));
+    }
+
+    /** Whether a target word is this container's ID: the whole ID or a prefix of at least 12 hex digits. */
+    static boolean isIdOf(String word, String id) {
+        return ID.matcher(word).matches() && id.startsWith(word);
     }
 
     /** {@code --namespace} narrows; kube-system is never hit unless named by it. A container outside Kubernetes has none. */
@@ -100,7 +116,10 @@ public final class TargetSelector {
         return !KUBE_SYSTEM.equals(namespace);
     }
 
-    /** Matching containers; {@code runningOnly} for verbs that need a live process. Refuses an empty result. */
+    /**
+     * Matching containers; {@code runningOnly} for verbs that need a live process. Empty when none matches: as in
+     * Pumba, that is no error (the experiment logs "no containers found" and, with {@code --interval}, goes on).
+     */
     public List<ContainerTarget> select(ContainerInventory runtime, boolean runningOnly) {
         if (!namespaces.isEmpty() && !runtime.kind().equals("cri"))
             throw new IllegalArgumentException("--namespace is for Kubernetes pods (--runtime cri); "
@@ -113,12 +132,9 @@ public final class TargetSelector {
                 ? runtime.named(names, runningOnly)
                 : null;
         for (ContainerTarget c : named != null ? named : runtime.containers()) {
-            if (!matches(c.name(), c.labels())) continue;
+            if (!matches(c.name(), c.id(), c.labels())) continue;
             if (runningOnly && !c.running()) continue;
             out.add(c);
-        }
-        if (out.isEmpty()) {
-            throw new IllegalStateException("no " + (runningOnly ? "running " : "") + "container matches " + this);
         }
         return out;
     }

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.common.sidecar.Verb;
+import dev.faultline.sidecar.network.NetemPreflight;
+import dev.faultline.sidecar.targets.PodTargets;
+import dev.faultline.sidecar.targets.Target;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -17,6 +21,134 @@ class ExperimentPlanTest {
         CommandLine.ParseResult r = SidecarCli.commandLine(null).parseArgs(args);
         while (r.hasSubcommand()) r = r.subcommand();
         return ((TargetedCommand) r.commandSpec().userObject()).plan();
+    }
+
+    /** netem rate's words: netem's own rate where this kernel has sch_netem, else tbf. */
+    static String rate(String rate) {
+        return NetemPreflight.proven() ? "netem rate " + rate : "tbf rate " + rate + " burst 32kbit latency 400ms";
+    }
+
+    /** Pumba's iptables filters on iptables, the sidecar's on loss; --mode, --packet, port lists, protocol any. */
+    @Test
+    void iptablesFiltersInEitherPlaceAndPumbasLossModes() {
+        assertEquals(
+                "iptables --duration 10000ms loss -s 127.0.0.1/32 -m statistic --mode random --probability 1.0 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "--duration",
+                                "10s",
+                                "--source",
+                                "127.0.0.1/32",
+                                "loss",
+                                "--mode",
+                                "random",
+                                "--probability",
+                                "1.0",
+                                "web")
+                        .canonical());
+        assertEquals(
+                "iptables --duration 10000ms loss -p tcp -m multiport --dports 80,443 -m statistic --mode random "
+                        + "--probability 0.5 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "--duration",
+                                "10s",
+                                "--protocol",
+                                "tcp",
+                                "--dst-port",
+                                "80,443",
+                                "loss",
+                                "--mode",
+                                "random",
+                                "--probability",
+                                "0.5",
+                                "web")
+                        .canonical());
+        assertEquals(
+                "iptables --duration 10000ms loss -m statistic --mode nth --every 3 --packet 2 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "-d",
+                                "10s",
+                                "loss",
+                                "--mode",
+                                "nth",
+                                "--every",
+                                "3",
+                                "--packet",
+                                "2",
+                                "web")
+                        .canonical());
+        assertEquals(
+                "iptables --duration 1000ms loss -i eth0 -d 10.0.0.1,10.0.0.2 -m statistic --mode nth --every 2 "
+                        + "--packet 0 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "-d",
+                                "1s",
+                                "--dest",
+                                "10.0.0.1",
+                                "--destination",
+                                "10.0.0.2",
+                                "-i",
+                                "eth0",
+                                "-p",
+                                "any",
+                                "loss",
+                                "--every",
+                                "2",
+                                "web")
+                        .canonical());
+        assertEquals(
+                "iptables --duration 1000ms loss -d 10.0.0.9 -m statistic --mode nth --every 2 --packet 0 web",
+                plan(
+                                "--runtime",
+                                "docker",
+                                "iptables",
+                                "-d",
+                                "1s",
+                                "--dest",
+                                "10.0.0.1",
+                                "loss",
+                                "--every",
+                                "2",
+                                "--dest",
+                                "10.0.0.9",
+                                "web")
+                        .canonical(),
+                "the loss word wins");
+        for (String[] bad : List.of(
+                new String[] {"loss", "--mode", "nth", "web"},
+                new String[] {"loss", "--mode", "random", "--every", "5", "web"},
+                new String[] {"loss", "--mode", "sometimes", "--every", "5", "web"},
+                new String[] {"loss", "--every", "3", "--packet", "3", "web"},
+                new String[] {"loss", "--probability", "2.5", "web"})) {
+            List<String> words = new ArrayList<>(List.of("--runtime", "docker", "iptables", "-d", "1s"));
+            words.addAll(List.of(bad));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> ((NetworkEffects.IptablesLoss)
+                                    plan(words.toArray(String[]::new)).effect())
+                            .rule(),
+                    words.toString());
+            assertTrue(e.getMessage().matches("(?s).*(every|nth|mode|packet|probability).*"), e.getMessage());
+        }
+    }
+
+    /** Pumba's netem rate without --rate: 100kbit. */
+    @Test
+    void rateDefaultsToPumbas100kbit() {
+        assertEquals(
+                "netem --duration 1000ms --interface eth0 " + rate("100kbit") + " web",
+                plan("--runtime", "docker", "netem", "-d", "1s", "rate", "web").canonical());
     }
 
     @Test
@@ -50,12 +182,65 @@ class ExperimentPlanTest {
     void theScheduleAndTheSelectionAreValues() {
         ExperimentPlan p = plan(
                 "--runtime", "docker", "--random", "--interval", "1s", "--limit", "3", "--dry-run", "crash", "web");
-        assertEquals(new ExperimentPlan.Schedule(true, Duration.ofSeconds(1), 3, true), p.schedule());
+        assertEquals(new ExperimentPlan.Schedule(true, Duration.ofSeconds(1), 3, true, 0), p.schedule());
         assertEquals(Verb.CRASH, p.verb());
         assertEquals(new ExperimentPlan.Containers(List.of("web"), null, null, true), p.selection());
         assertEquals(
                 new ExperimentPlan.Pod(List.of("nginx")),
                 plan("--pod", "kill", "nginx").selection());
+    }
+
+    /** Pumba's per-verb --limit beside the sidecar's global one: each keeps its meaning. */
+    @Test
+    void aVerbsLimitIsHowManyOfTheMatchesTheGlobalOneHowManyTicks() {
+        ExperimentPlan p =
+                plan("--runtime", "docker", "--interval", "1s", "--limit", "3", "kill", "--limit", "2", "re2:^w");
+        assertEquals(new ExperimentPlan.Schedule(false, Duration.ofSeconds(1), 3, false, 2), p.schedule());
+        assertEquals("kill --signal SIGKILL --limit 2 re2:^w", p.canonical());
+        for (String verb : List.of("stop", "restart", "rm"))
+            assertEquals(
+                    1,
+                    plan("--runtime", "docker", verb, "-l", "1", "web")
+                            .schedule()
+                            .atMost(),
+                    verb);
+        assertEquals(
+                4,
+                plan("--runtime", "docker", "pause", "--duration", "1s", "--limit", "4", "web")
+                        .schedule()
+                        .atMost());
+        assertEquals(0, plan("--runtime", "docker", "crash", "web").schedule().atMost());
+        assertThrows(
+                CommandLine.ParameterException.class,
+                () -> plan("--runtime", "docker", "kill", "--limit", "-1", "web"));
+
+        List<Target> three = List.of(PodTargets.self(), PodTargets.self(), PodTargets.self());
+        assertEquals(2, Scheduler.atMost(2, three).size());
+        assertEquals(3, Scheduler.atMost(5, three).size());
+    }
+
+    /** Pumba's restart --timeout (a duration) and the sidecar's --time (seconds): one option, whole seconds. */
+    @Test
+    void restartsWaitIsPumbasTimeoutOrTheSidecarsSeconds() {
+        assertEquals(
+                "restart --time 3 web",
+                plan("--runtime", "docker", "restart", "--timeout", "3s", "web").canonical());
+        assertEquals(
+                "restart --time 1 web",
+                plan("--runtime", "docker", "restart", "-t", "500ms", "web").canonical());
+        assertEquals(
+                "restart --time 7 web",
+                plan("--runtime", "docker", "restart", "--time", "7", "web").canonical());
+        assertEquals(
+                "restart --time 10 web",
+                plan("--runtime", "docker", "restart", "web").canonical());
+        assertEquals(
+                new ExperimentPlan.Containers(List.of("web"), null, null, true),
+                plan("--runtime", "docker", "restart", "web").selection(),
+                "running containers only: a stopped one stays stopped");
+        assertThrows(
+                CommandLine.ParameterException.class,
+                () -> plan("--runtime", "docker", "restart", "--timeout", "3 s", "web"));
     }
 
     @Test
@@ -78,7 +263,7 @@ class ExperimentPlanTest {
                                 "web")
                         .canonical());
         assertEquals(
-                "netem --duration 1000ms --interface eth0 --ingress tbf rate 1mbit burst 32kbit latency 400ms web",
+                "netem --duration 1000ms --interface eth0 --ingress " + rate("1mbit") + " web",
                 plan("--runtime", "docker", "netem", "--duration", "1s", "--ingress", "rate", "--rate", "1mbit", "web")
                         .canonical());
         assertEquals(
@@ -158,7 +343,7 @@ class ExperimentPlanTest {
                         new NetworkEffects.Percentage(NetworkEffects.PercentEffect.LOSS, 5, 25.0, also)),
                 plan(netem).effect());
         assertEquals(
-                new NetworkEffects.Rate("1mbit"),
+                new NetworkEffects.Rate("1mbit", NetemPreflight.proven()),
                 ((NetworkEffects.Netem) plan("--pod", "netem", "-d", "1s", "rate", "-r", "1mbit")
                                 .effect())
                         .qdisc());
@@ -185,7 +370,7 @@ class ExperimentPlanTest {
         };
         assertEquals(plan(iptables), plan(iptables));
         NetworkEffects.IptablesLoss loss = new NetworkEffects.IptablesLoss(
-                Duration.ofMinutes(1), true, null, null, "10.0.0.2", null, 80, 0.5, null);
+                Duration.ofMinutes(1), true, null, null, null, "10.0.0.2", null, "80", 0.5, null, 0);
         assertEquals(loss, plan(iptables).effect());
     }
 
@@ -227,18 +412,16 @@ class ExperimentPlanTest {
                 "--runtime docker --label app=shop netem -d 1s -i eth1 -t 10.0.0.0/8 --target fd00::/64 --ingress "
                         + "corrupt -p 3");
         assertCanonical(
-                "netem --duration 1000ms --interface ens5 tbf rate 100kbit burst 32kbit latency 400ms web",
+                "netem --duration 1000ms --interface ens5 " + rate("100kbit") + " web",
                 "--runtime docker netem -d 1s --interface ens5 rate --rate 100kbit web");
         assertCanonical(
-                "netem --duration 1500ms --interface eth0 tbf rate 1gbit burst 32kbit latency 400ms web "
-                        + "--namespace shop",
+                "netem --duration 1500ms --interface eth0 " + rate("1gbit") + " web " + "--namespace shop",
                 "--runtime cri --namespace shop netem -d 1500ms rate -r 1gbit web");
         assertCanonical(
                 "netem --duration 1000ms --interface eth0 netem delay 10ms (pod) self",
                 "--pod netem -d 1s delay -t 10 self");
         assertCanonical(
-                "netem --duration 1000ms --interface eth0 --ingress tbf rate 1mbit burst 32kbit latency 400ms "
-                        + "(pod) self",
+                "netem --duration 1000ms --interface eth0 --ingress " + rate("1mbit") + " " + "(pod) self",
                 "--pod netem -d 1s --ingress rate -r 1mbit");
 
         assertCanonical(

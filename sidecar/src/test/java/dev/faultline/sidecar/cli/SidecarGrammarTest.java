@@ -52,11 +52,11 @@ class SidecarGrammarTest {
 
     /** Each verb's words after it; {@code @D} is where a duration goes, if any (a verb with none here fails). */
     static final Map<Verb, List<String>> TAILS = Map.of(
-            Verb.KILL, List.of("@D app", "@D --signal SIGTERM re2:^a"),
-            Verb.STOP, List.of("@D -t 5 app"),
-            Verb.PAUSE, List.of("@D app", "app @D", "@D -- app"),
-            Verb.RESTART, List.of("@D app"),
-            Verb.RM, List.of("@D -f app"),
+            Verb.KILL, List.of("@D app", "@D --signal SIGTERM re2:^a", "@D --limit 1 re2:^a"),
+            Verb.STOP, List.of("@D -t 5 app", "@D -l 2 app"),
+            Verb.PAUSE, List.of("@D app", "app @D", "@D -- app", "--limit 1 @D re2:^a", "@D -l 2 app", "-l=1 @D app"),
+            Verb.RESTART, List.of("@D app", "@D --limit 1 app"),
+            Verb.RM, List.of("@D -f app", "@D --limit 1 -f app"),
             Verb.CRASH, List.of("@D -s SIGTERM app"),
             Verb.NETEM,
                     List.of(
@@ -67,7 +67,11 @@ class SidecarGrammarTest {
             Verb.IPTABLES,
                     List.of(
                             "@D loss --probability 0.5 -d 10.0.0.1 app",
-                            "@D loss --every 2 --dst-port 9 -s 10.0.0.2 app"),
+                            "@D loss --every 2 --dst-port 9 -s 10.0.0.2 app",
+                            "--source 10.0.0.1 @D --dest 10.0.0.2 loss --mode random --probability 1.0 app",
+                            "-i eth0 -p tcp @D --dst-port 80,443 loss --mode nth --every 3 --packet 1 app",
+                            "--src 10.0.0.0/8 -s 10.1.0.0/16 --sport=53 -pudp @D loss --every 2 app",
+                            "--destination=10.0.0.9 @D --interface=eth1 loss --every 2 --dest 10.0.0.8 app"),
             Verb.DAEMON, List.of("@D --jmx-port 9011"));
 
     /** How a duration may be written, longer than the lease; and one shorter than it, which stays. */
@@ -109,7 +113,9 @@ class SidecarGrammarTest {
             OptionSpec duration = spec.findOption(Verb.DURATION);
             if (duration != null) {
                 lasting.add(v);
-                assertTrue(duration.required(), v + ": its duration is required");
+                // required where the plan is made (Durations.required), not by picocli, which would refuse a
+                // sub-verb's --help for it; theDurationIsRequiredWhereTheChangeLasts checks the refusal
+                assertTrue(!duration.required(), v + ": its duration is checked when planned");
                 assertEquals(Set.of(Verb.DURATION, Verb.DURATION_SHORT), Set.of(duration.names()), v.word());
                 assertEquals(picocliOptions(spec), modelOptions(v.options()), v + ": its own options");
                 assertEquals(new ArrayList<>(spec.subcommands().keySet()), v.subverbs(), v + ": its sub-verbs");
@@ -121,6 +127,29 @@ class SidecarGrammarTest {
             }
         }
         assertEquals(lasting, Arrays.stream(Verb.values()).filter(Verb::lasting).collect(Collectors.toSet()));
+    }
+
+    /** A lasting verb without its duration is refused with Pumba's words; its help is help. */
+    @Test
+    void theDurationIsRequiredWhereTheChangeLastsAndHelpIsHelp() {
+        for (String line : List.of(
+                "--runtime docker pause app",
+                "--runtime docker netem delay --time 100 app",
+                "--runtime docker netem rate --rate 1mbit app",
+                "--runtime docker iptables loss --probability 0.5 app")) {
+            IllegalArgumentException refused = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> ExperimentPlanTest.plan(split(line).toArray(String[]::new)),
+                    line);
+            assertEquals(Durations.MISSING, refused.getMessage(), line);
+            assertTrue(refused.getMessage().startsWith("unset or invalid duration value"), "Pumba's words");
+        }
+        for (String line : List.of("netem delay --help", "iptables loss --help", "pause --help", "netem --help")) {
+            CommandLine.ParseResult r =
+                    SidecarCli.commandLine(null).parseArgs(split(line).toArray(String[]::new));
+            while (r.hasSubcommand()) r = r.subcommand();
+            assertTrue(r.isUsageHelpRequested(), line);
+        }
     }
 
     static List<CommandSpec> leaves(CommandSpec spec) {

@@ -6,7 +6,10 @@ import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** netem rate (tbf), --target CIDRs (v4 and v6) and --ingress (IFB), each against its witness. */
+/**
+ * netem rate (netem's own rate: the guest's kernel has sch_netem), --target CIDRs (v4 and v6) and --ingress (IFB), each
+ * against its witness.
+ */
 class NetemShapingGuestIT extends GuestTest {
 
     @Test
@@ -16,10 +19,10 @@ class NetemShapingGuestIT extends GuestTest {
         String cmd = "netem --duration 5m --interface eth0 rate --rate 1mbit";
         SidecarProcess s = atProcess(cmd.split(" "));
         String q = s.awaitApplied(ns);
-        assertTrue(q.contains("tbf fa17:") && q.contains("rate 1Mbit"), q);
+        assertTrue(q.contains("netem fa17:") && q.contains("rate 1Mbit"), q);
         double shaped = tcpMbit(bytes);
         figure(
-                "rate (tbf, nsenter -t pid)",
+                "rate (netem rate, nsenter -t pid)",
                 "1 mbit/s",
                 f("%.3f Mbit/s TCP goodput over %d KiB (unshaped %.0f Mbit/s)", shaped, bytes / 1024, base),
                 cmd);

@@ -69,7 +69,6 @@ class SidecarControlTest {
                         : Printable.message("error: " + NetemPreflight.refusal()),
                 "--pod netem -d 1s -i bad! loss -p 5");
         assertRefused("error: no targets: name a process or give re2:<regex> of its command line", "--pod kill");
-        assertRefused("error: no process matches re2:^no-such-process-here", "--pod kill re2:^no-such-process-here");
         String startUpFlags = "error: --runtime and --runtime-endpoint are the daemon's start-up flags, not run()'s";
         assertRefused(startUpFlags, "--runtime docker kill web"); // the plain path
         assertRefused(startUpFlags, "--runtime docker netem -d 1s rate -r 1mbit web");
@@ -94,10 +93,57 @@ class SidecarControlTest {
         assertTrue(
                 list.get(1).startsWith(netem + "  ")
                         && list.get(1)
-                                .endsWith(
-                                        "netem --duration 1000ms --interface eth0 tbf rate 1mbit burst 32kbit latency 400ms (pod) self"),
+                                .endsWith("netem --duration 1000ms --interface eth0 "
+                                        + (NetemPreflight.proven()
+                                                ? "netem rate 1mbit"
+                                                : "tbf rate 1mbit burst 32kbit latency 400ms")
+                                        + " (pod) self"),
                 list.get(1));
         assertTrue(control.stop(iptables));
+    }
+
+    /** As in Pumba, a selection of nothing is no refusal: the experiment ends saying "no containers found". */
+    @Test
+    void aSelectionOfNothingIsAnExperimentThatFoundNothing() throws InterruptedException {
+        String id = control.run("--pod kill re2:^no-such-process-here");
+        long deadline = System.currentTimeMillis() + 10_000;
+        String line = "";
+        while (System.currentTimeMillis() < deadline) {
+            line = Arrays.stream(control.list())
+                    .filter(l -> l.startsWith(id + "  "))
+                    .findFirst()
+                    .orElse("");
+            if (line.contains("no containers found")) break; // "ended" shows before it starts too
+            Thread.sleep(20);
+        }
+        assertTrue(line.contains("ended") && line.contains("actions=0") && line.contains("no containers found"), line);
+    }
+
+    /** run() takes Pumba's words as the command line does (#25): iptables' filters and modes, a verb's --limit. */
+    @Test
+    void pumbasWordsThroughRun() throws InterruptedException {
+        String id =
+                control.run("--pod --dry-run iptables -d 1s --source 10.0.0.1 loss --mode nth --every 3 --packet 1");
+        String limited = control.run("--pod --dry-run kill --limit 1 re2:^no-such-process-here");
+        long deadline = System.currentTimeMillis() + 10_000;
+        List<String> list = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            list = Arrays.asList(control.list());
+            if (list.stream().anyMatch(l -> l.startsWith(limited + "  ") && l.contains("no containers found"))) break;
+            Thread.sleep(20);
+        }
+        assertTrue(
+                list.stream()
+                        .anyMatch(l -> l.startsWith(id + "  ")
+                                && l.endsWith("iptables --duration 1000ms loss -s 10.0.0.1 -m statistic --mode nth "
+                                        + "--every 3 --packet 1 (pod) self")),
+                list.toString());
+        assertTrue(
+                list.stream()
+                        .anyMatch(l -> l.startsWith(limited + "  ")
+                                && l.contains("kill --signal SIGKILL --limit 1 (pod) re2:^no-such-process-here")),
+                list.toString());
+        assertRefused("error: --mode nth needs --every N (required)", "--pod iptables -d 1s loss --mode nth");
     }
 
     void assertRefused(String message, String command) {

@@ -243,6 +243,23 @@ class NetemArgvTest {
                 .contains("no targets"));
     }
 
+    /** netem rate: netem's own rate where the kernel has sch_netem, tbf where it has not; Pumba's default 100kbit. */
+    @Test
+    void rateIsNetemsRateOrTbf() {
+        assertEquals(
+                List.of("netem", "rate", "100kbit"),
+                RateSpec.of(RateSpec.DEFAULT, true).args());
+        assertEquals(
+                List.of("tbf", "rate", "100kbit", "burst", "32kbit", "latency", "400ms"),
+                RateSpec.of(RateSpec.DEFAULT, false).args());
+        assertEquals(
+                List.of("tc", "qdisc", "add", "dev", "eth0", "root", "handle", "fa17:", "netem", "rate", "1mbit"),
+                TcPlan.of("eth0", RateSpec.of("1mbit", true).args(), List.of(), false)
+                        .apply()
+                        .get(0));
+        assertThrows(IllegalArgumentException.class, () -> RateSpec.of("fast", true));
+    }
+
     @Test
     void durationsAndSelectors() {
         assertEquals(Duration.ofMillis(1500), Durations.parse("1s500ms"));
@@ -252,6 +269,15 @@ class NetemArgvTest {
         assertTrue(s.matches("web-1", Map.of("team", "pay", "x", "y")));
         assertFalse(s.matches("hello-3", Map.of()));
         assertFalse(s.matches("web-10", Map.of("team", "pay")));
+
+        // container IDs, as Docker takes them: the whole ID or a prefix of at least 12 hex digits
+        String id = "4f2c9a7b1d3e" + "0".repeat(52);
+        TargetSelector byId = new TargetSelector(List.of("4f2c9a7b1d3e"), Map.of());
+        assertTrue(byId.matches("web-1", id, Map.of()));
+        assertTrue(new TargetSelector(List.of(id), Map.of()).matches("web-1", id, Map.of()));
+        assertFalse(new TargetSelector(List.of("4f2c9a7b1d3"), Map.of()).matches("web-1", id, Map.of()), "11 digits");
+        assertFalse(byId.matches("web-1", "5" + id.substring(1), Map.of()));
+        assertFalse(byId.matches("web-1", Map.of()), "a name alone is not an ID");
     }
 
     @Test

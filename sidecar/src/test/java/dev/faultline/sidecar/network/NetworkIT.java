@@ -431,7 +431,10 @@ class NetworkIT extends EngineTest {
                 sidecar.run("--dry-run", "iptables", "--duration", "1s", "loss", "--probability", "1.0", web);
         assertEquals(0, rate.exitCode(), rate.output());
         assertEquals(0, loss.exitCode(), loss.output());
-        assertTrue(rate.output().contains("dry_run=true") && rate.output().contains("tbf rate 1mbit"), rate.output());
+        assertTrue(
+                rate.output().contains("dry_run=true")
+                        && rate.output().contains(NetemPreflight.proven() ? "netem rate 1mbit" : "tbf rate 1mbit"),
+                rate.output());
         assertTrue(
                 loss.output().contains("dry_run=true") && loss.output().contains("--probability 1.0"), loss.output());
         assertEquals(qdiscsBefore, qdiscs(web));
