@@ -23,7 +23,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,6 +60,7 @@ final class GrpcPeer {
             .build();
 
     private static EventLoopGroup nio;
+    private static final Map<String, ManagedChannel> OPEN = new ConcurrentHashMap<>();
 
     private GrpcPeer() {}
 
@@ -90,6 +93,26 @@ final class GrpcPeer {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** A default channel kept open under a name, for calls made on it later (after an attach). */
+    static String open(String name, String host, int port) {
+        OPEN.put(
+                name,
+                Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
+                        .build());
+        return "opened " + name;
+    }
+
+    /** A call on a channel {@link #open}ed before; {@code ready} waits for the channel to (re)connect first. */
+    static String callOn(String name, long deadlineMillis, boolean ready) {
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+        byte[] answer = ClientCalls.blockingUnaryCall(
+                OPEN.get(name),
+                ECHO,
+                ready ? options.withWaitForReady() : options,
+                "ping".getBytes(StandardCharsets.US_ASCII));
+        return new String(answer, StandardCharsets.US_ASCII);
     }
 
     /** A call on a default channel, then {@code inspect} while that channel is still open. */

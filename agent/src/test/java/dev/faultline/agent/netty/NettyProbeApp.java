@@ -6,10 +6,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.NettyCustomizer;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -17,7 +15,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import java.io.BufferedReader;
@@ -34,6 +31,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.management.ObjectName;
@@ -48,9 +50,10 @@ import reactor.netty.resources.ConnectionProvider;
  */
 public final class NettyProbeApp {
     private static final Map<String, EventLoopGroup> LOOPS = new ConcurrentHashMap<>();
-    private static final Map<String, RedisClient> REDIS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicReference<String>> REDIS_CHANNEL = new ConcurrentHashMap<>();
+    private static final AtomicReference<RedisClient> REDIS = new AtomicReference<>();
+    private static final AtomicReference<String> LETTUCE_CHANNEL = new AtomicReference<>();
     private static final List<Server> SERVERS = new ArrayList<>();
+    static final long CALL_LIMIT_SECONDS = 30;
 
     private NettyProbeApp() {}
 
@@ -73,26 +76,10 @@ public final class NettyProbeApp {
     static String run(String line) throws Exception {
         List<String> w = Arrays.asList(line.split(" "));
         switch (w.get(0)) {
-            case "times": { // times N <command>: N sequential calls: p50, errors, the first error
-                int n = Integer.parseInt(w.get(1));
-                String sub = String.join(" ", w.subList(2, w.size()));
-                List<Long> micros = new ArrayList<>();
-                int errors = 0;
-                String firstError = "-";
-                for (int i = 0; i < n; i++) {
-                    String r = run(sub);
-                    if (!r.startsWith("OK")) {
-                        if (errors++ == 0) firstError = r.substring(0, r.lastIndexOf(' '));
-                    }
-                    micros.add(Long.parseLong(r.substring(r.lastIndexOf(' ') + 1)));
-                }
-                Collections.sort(micros);
-                return "OK errors=" + errors + " n=" + n + " p50=" + micros.get(n / 2) + " first=" + firstError + " 0";
-            }
             case "loop":
                 return sharedLoop(w.get(1), w.get(2), w.get(3), Long.parseLong(w.get(4)));
             default:
-                return timed(() -> call(w));
+                return timedWithLimit(() -> call(w));
         }
     }
 
@@ -100,10 +87,17 @@ public final class NettyProbeApp {
         switch (w.get(0)) {
             case "http": // http TRANSPORT URL TIMEOUT_MS
                 return http(w.get(1), w.get(2), Long.parseLong(w.get(3)));
-            case "lettuce": // lettuce TRANSPORT HOST PORT TIMEOUT_MS
-                return lettuce(w.get(1), w.get(2), Integer.parseInt(w.get(3)), Long.parseLong(w.get(4)));
+            case "lettuce": // lettuce HOST PORT TIMEOUT_MS
+                return lettuce(w.get(1), Integer.parseInt(w.get(2)), Long.parseLong(w.get(3)));
             case "grpc": // grpc TRANSPORT HOST PORT DEADLINE_MS
                 return GrpcPeer.call(w.get(1), w.get(2), Integer.parseInt(w.get(3)), Long.parseLong(w.get(4)));
+            case "grpc-open": // grpc-open NAME HOST PORT: a default channel that stays open
+                return GrpcPeer.open(w.get(1), w.get(2), Integer.parseInt(w.get(3)));
+            case "grpc-on": // grpc-on NAME DEADLINE_MS [ready]: a call on that channel
+                return GrpcPeer.callOn(
+                        w.get(1),
+                        Long.parseLong(w.get(2)),
+                        w.size() > 3 && w.get(3).equals("ready"));
             case "grpc-transport": { // grpc-transport HOST PORT: which channel classes a default gRPC channel made
                 long epoll = liveInstances(GrpcPeer.SHADED + "epoll.EpollSocketChannel");
                 long nio = liveInstances(GrpcPeer.SHADED + "socket.nio.NioSocketChannel");
@@ -162,28 +156,23 @@ public final class NettyProbeApp {
     }
 
     /**
-     * Lettuce with its defaults (epoll when the native library is on the class path) or forced onto NIO by a
-     * {@link NettyCustomizer}, as a user would; each call opens a connection, PINGs and closes it. No auto-reconnect:
-     * the test is about what one call sees, not Lettuce's retry of a broken connection.
+     * Lettuce as the JVM's options leave it: epoll when the native library is on the class path, NIO under
+     * {@code -Dio.lettuce.core.epoll=false -Dio.lettuce.core.iouring=false} (a JVM-wide switch, read once); each call
+     * opens a connection, PINGs and closes it. No auto-reconnect: the test is about what one call sees, not Lettuce's
+     * retry of a broken connection.
      */
-    private static String lettuce(String transport, String host, int port, long timeoutMillis) {
-        AtomicReference<String> channel = REDIS_CHANNEL.computeIfAbsent(transport, t -> new AtomicReference<>());
-        RedisClient client = REDIS.computeIfAbsent(transport, t -> {
-            NettyCustomizer customizer = new NettyCustomizer() {
-                @Override
-                public void afterBootstrapInitialized(Bootstrap bootstrap) {
-                    if (t.equals("nio")) bootstrap.group(loop("lettuce", "nio")).channel(NioSocketChannel.class);
-                }
-
-                @Override
-                public void afterChannelInitialized(Channel ch) {
-                    channel.set(ch.getClass().getSimpleName());
-                }
-            };
-            ClientResources resources =
-                    DefaultClientResources.builder().nettyCustomizer(customizer).build();
-            return RedisClient.create(resources);
-        });
+    private static String lettuce(String host, int port, long timeoutMillis) {
+        AtomicReference<String> channel = LETTUCE_CHANNEL;
+        RedisClient client = REDIS.updateAndGet(c -> c != null
+                ? c
+                : RedisClient.create(DefaultClientResources.builder()
+                        .nettyCustomizer(new NettyCustomizer() {
+                            @Override
+                            public void afterChannelInitialized(Channel ch) {
+                                channel.set(ch.getClass().getSimpleName());
+                            }
+                        })
+                        .build()));
         channel.set("none");
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(false)
@@ -281,6 +270,28 @@ public final class NettyProbeApp {
             if (cols.length >= 4 && cols[3].equals(className)) return Long.parseLong(cols[1]);
         }
         return 0;
+    }
+
+    /**
+     * {@link #timed(Callable)} on a thread of its own, given up after {@link #CALL_LIMIT_SECONDS}: a call whose event
+     * loop a fault stalled for good still gets an answer, so the next command's answer stays the next one read.
+     */
+    private static String timedWithLimit(Callable<String> call) throws InterruptedException {
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "probe-call");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return thread.submit(() -> timed(call)).get(CALL_LIMIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return "ERR probe: the call did not end within " + CALL_LIMIT_SECONDS + " s (stuck) "
+                    + CALL_LIMIT_SECONDS * 1_000_000;
+        } catch (ExecutionException e) {
+            return "FAIL " + e.getCause();
+        } finally {
+            thread.shutdownNow();
+        }
     }
 
     /** {@code OK <detail> <µs>}, or what the caller saw failing: the exception, its causes, whether it is an I/O one. */
