@@ -76,10 +76,13 @@ public final class NettyProbeApp {
     static String run(String line) throws Exception {
         List<String> w = Arrays.asList(line.split(" "));
         switch (w.get(0)) {
+            case "grpc": // grpc TRANSPORT HOST PORT DEADLINE_MS
+                return limited(() ->
+                        GrpcPeer.timedCall(w.get(1), w.get(2), Integer.parseInt(w.get(3)), Long.parseLong(w.get(4))));
             case "loop":
                 return sharedLoop(w.get(1), w.get(2), w.get(3), Long.parseLong(w.get(4)));
             default:
-                return timedWithLimit(() -> call(w));
+                return limited(() -> timed(() -> call(w)));
         }
     }
 
@@ -89,8 +92,6 @@ public final class NettyProbeApp {
                 return http(w.get(1), w.get(2), Long.parseLong(w.get(3)));
             case "lettuce": // lettuce HOST PORT TIMEOUT_MS
                 return lettuce(w.get(1), Integer.parseInt(w.get(2)), Long.parseLong(w.get(3)));
-            case "grpc": // grpc TRANSPORT HOST PORT DEADLINE_MS
-                return GrpcPeer.call(w.get(1), w.get(2), Integer.parseInt(w.get(3)), Long.parseLong(w.get(4)));
             case "grpc-open": // grpc-open NAME HOST PORT: a default channel that stays open
                 return GrpcPeer.open(w.get(1), w.get(2), Integer.parseInt(w.get(3)));
             case "grpc-on": // grpc-on NAME DEADLINE_MS [ready]: a call on that channel
@@ -273,17 +274,18 @@ public final class NettyProbeApp {
     }
 
     /**
-     * {@link #timed(Callable)} on a thread of its own, given up after {@link #CALL_LIMIT_SECONDS}: a call whose event
-     * loop a fault stalled for good still gets an answer, so the next command's answer stays the next one read.
+     * A call that answers its own line, on a thread of its own, given up after {@link #CALL_LIMIT_SECONDS}: a call
+     * whose event loop a fault stalled for good still gets an answer, so the next command's answer stays the next one
+     * read.
      */
-    private static String timedWithLimit(Callable<String> call) throws InterruptedException {
+    private static String limited(Callable<String> answer) throws InterruptedException {
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "probe-call");
             t.setDaemon(true);
             return t;
         });
         try {
-            return thread.submit(() -> timed(call)).get(CALL_LIMIT_SECONDS, TimeUnit.SECONDS);
+            return thread.submit(answer).get(CALL_LIMIT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             return "ERR probe: the call did not end within " + CALL_LIMIT_SECONDS + " s (stuck) "
                     + CALL_LIMIT_SECONDS * 1_000_000;
