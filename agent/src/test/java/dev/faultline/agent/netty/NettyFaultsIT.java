@@ -58,6 +58,8 @@ class NettyFaultsIT {
     Server grpcA;
     Server grpcB;
     final Map<String, Service> services = new HashMap<>();
+    /** The fault armed last, named in the failures of checks made inside a call. */
+    volatile String armed = "nothing";
 
     /** A forked service and its agent's metrics port. */
     record Service(ForkedService fork, int metricsPort) {}
@@ -165,7 +167,7 @@ class NettyFaultsIT {
     }
 
     /** A gRPC server in the forked service, called from here (no agent): what its own clients see. */
-    static Peer grpcServerPeer(ForkedService fork, String transport, String expectedChannel) throws Exception {
+    Peer grpcServerPeer(ForkedService fork, String transport, String expectedChannel) throws Exception {
         Answer served = new Answer(fork.send("grpc-serve " + transport));
         assertTrue(served.ok(), "gRPC server (" + transport + ") started: " + served);
         assertTrue(served.detail().contains(expectedChannel), "gRPC server (" + transport + ") transport: " + served);
@@ -298,7 +300,7 @@ class NettyFaultsIT {
         String command = "loop " + transport + " " + httpA.url() + " " + httpB.url() + " 1500";
         Answer base = new Answer(fork.send(command));
         assertTrue(base.ok(), "baseline: " + base);
-        String id = fork.add("latency on=read port=" + httpA.port() + " delay=" + LOOP_DELAY + "ms");
+        String id = arm(fork, "latency on=read port=" + httpA.port() + " delay=" + LOOP_DELAY + "ms");
         Answer faulted = new Answer(fork.send(command));
         assertTrue(faulted.ok(), "under latency: " + faulted);
         long injected = injected(fork, id);
@@ -334,7 +336,7 @@ class NettyFaultsIT {
         assertTrue(other.call(5000).ok(), other.name() + " baseline");
         int calls = 2;
         for (String on : List.of("connect", "read", "write")) {
-            String id = fork.add("latency on=" + on + " port=" + peer.port() + " delay=" + DELAY + "ms");
+            String id = arm(fork, "latency on=" + on + " port=" + peer.port() + " delay=" + DELAY + "ms");
             for (int i = 0; i < calls; i++) {
                 Answer a = peer.call(10_000);
                 assertTrue(a.ok() && a.tookAtLeast(DELAY), peer.name() + " under latency on=" + on + ": " + a);
@@ -350,7 +352,7 @@ class NettyFaultsIT {
             restoredByClear(fork, peer, "latency on=" + on);
         }
         for (String on : List.of("connect", "read", "write")) {
-            String id = fork.add("error on=" + on + " port=" + peer.port());
+            String id = arm(fork, "error on=" + on + " port=" + peer.port());
             for (int i = 0; i < calls; i++) {
                 Answer e = peer.call(10_000);
                 assertTrue(e.failed(), peer.name() + " under error on=" + on + ": " + e);
@@ -365,7 +367,7 @@ class NettyFaultsIT {
             restoredByClear(fork, peer, "error on=" + on);
         }
         for (String on : List.of("connect", "read", "write")) {
-            String id = fork.add("hang on=" + on + " port=" + peer.port());
+            String id = arm(fork, "hang on=" + on + " port=" + peer.port());
             Answer h = peer.call(HANG_TIMEOUT);
             assertTrue(
                     h.failed()
@@ -386,7 +388,7 @@ class NettyFaultsIT {
         ForkedService fork = s.fork();
         assertTrue(server.call(5000).ok(), server.name() + " baseline");
         for (String on : List.of("read", "write")) {
-            String id = fork.add("latency on=" + on + " port=" + server.port() + " delay=" + DELAY + "ms");
+            String id = arm(fork, "latency on=" + on + " port=" + server.port() + " delay=" + DELAY + "ms");
             Answer a = server.call(10_000);
             assertTrue(a.ok() && a.tookAtLeast(DELAY), server.name() + " under latency on=" + on + ": " + a);
             untouched(other, server, "latency on=" + on);
@@ -395,7 +397,7 @@ class NettyFaultsIT {
             assertEquals(injected, metric(s, id), server.name() + ": list() and /metrics agree");
             restoredByClear(fork, server, "latency on=" + on);
 
-            id = fork.add("error on=" + on + " port=" + server.port());
+            id = arm(fork, "error on=" + on + " port=" + server.port());
             Answer e = server.call(10_000);
             assertTrue(e.failed() && server.brokenMatches(e), server.name() + " under error on=" + on + ": " + e);
             untouched(other, server, "error on=" + on);
@@ -404,7 +406,7 @@ class NettyFaultsIT {
             assertEquals(injected, metric(s, id), server.name() + ": list() and /metrics agree");
             restoredByClear(fork, server, "error on=" + on);
 
-            id = fork.add("hang on=" + on + " port=" + server.port());
+            id = arm(fork, "hang on=" + on + " port=" + server.port());
             Answer h = server.call(HANG_TIMEOUT);
             assertTrue(
                     h.failed() && h.line().contains("DEADLINE_EXCEEDED") && h.tookAtLeast(HANG_TIMEOUT),
@@ -416,9 +418,14 @@ class NettyFaultsIT {
     }
 
     /** A gRPC answer whose channel also closed: a fault must never keep a client from closing its connection. */
-    static Answer closedCleanly(Answer a) {
-        assertFalse(a.line().contains(GrpcPeer.NOT_TERMINATED), "the channel closes: " + a);
+    Answer closedCleanly(Answer a) {
+        assertFalse(a.line().contains(GrpcPeer.NOT_TERMINATED), "the channel closes (armed: " + armed + "): " + a);
         return a;
+    }
+
+    String arm(ForkedService fork, String spec) throws Exception {
+        armed = spec;
+        return fork.add(spec);
     }
 
     static void untouched(Peer other, Peer faulted, String fault) throws Exception {
@@ -429,8 +436,9 @@ class NettyFaultsIT {
                         + ": " + o);
     }
 
-    static void restoredByClear(ForkedService fork, Peer peer, String fault) throws Exception {
+    void restoredByClear(ForkedService fork, Peer peer, String fault) throws Exception {
         assertEquals(1, fork.clear(), "one fault armed");
+        armed = "nothing (cleared " + fault + ")";
         Answer back = peer.call(5000);
         assertTrue(back.ok() && back.millis() < DELAY, peer.name() + " after clear() of " + fault + ": " + back);
     }
