@@ -45,6 +45,12 @@ class NettyFaultsIT {
     static final long DELAY = 500;
 
     static final long HANG_TIMEOUT = 600;
+
+    /**
+     * A hang holds what it caught until clear() or its for=: a held write also holds an HTTP/2 client's graceful
+     * close (its GOAWAY waits for the flush, as behind a full socket buffer), so the channel closes once it ends.
+     */
+    static final String HANG_FOR = " for=3s";
     /**
      * What a gRPC client sees when the server's read or write fails: UNAVAILABLE, or the server's GOAWAY (INTERNAL,
      * with the transport's reset in its debug data) when the server's handler still reaches the client before it closes
@@ -367,7 +373,7 @@ class NettyFaultsIT {
             restoredByClear(fork, peer, "error on=" + on);
         }
         for (String on : List.of("connect", "read", "write")) {
-            String id = arm(fork, "hang on=" + on + " port=" + peer.port());
+            String id = arm(fork, "hang on=" + on + " port=" + peer.port() + HANG_FOR);
             Answer h = peer.call(HANG_TIMEOUT);
             assertTrue(
                     h.failed()
@@ -406,7 +412,7 @@ class NettyFaultsIT {
             assertEquals(injected, metric(s, id), server.name() + ": list() and /metrics agree");
             restoredByClear(fork, server, "error on=" + on);
 
-            id = arm(fork, "hang on=" + on + " port=" + server.port());
+            id = arm(fork, "hang on=" + on + " port=" + server.port() + HANG_FOR);
             Answer h = server.call(HANG_TIMEOUT);
             assertTrue(
                     h.failed() && h.line().contains("DEADLINE_EXCEEDED") && h.tookAtLeast(HANG_TIMEOUT),
