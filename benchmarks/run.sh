@@ -135,3 +135,73 @@ if [[ $what == all || $what == load ]]; then
   done
   rm -f "$faults"
 fi
+
+# Netty (issue 22). Whole-process parts: the configurations run back to back in each round and each is divided by the
+# no-agent run of its own round (paired ratios, as in "load"); "idle" is the hooks installed by a faults file whose
+# only rule expires after 1 s, within the warm-up.
+netty_configs() {
+  idle=$(mktemp); echo "error on=read port=1 ttl=1s" > "$idle"
+  other=$(mktemp); printf 'latency on=read port=1 delay=1s ttl=0\nlatency on=write port=1 delay=1s ttl=0\n' > "$other"
+  configs=("no agent|" "agent idle (hooks installed, nothing armed)|-javaagent:$AGENT=log.level=warn,faults=$idle"
+           "agent, rule for another port|-javaagent:$AGENT=log.level=warn,faults=$other")
+}
+# paired_table UNIT: prints the table of score[config,round] (rounds, configs set by the caller)
+paired_table() {
+  echo
+  echo "| configuration | median $1 | median paired ratio to no agent | min–max ratio over $rounds rounds |"
+  echo "|---|---|---|---|"
+  local mid=$(( (rounds + 1) / 2 ))
+  for c in "${configs[@]}"; do
+    local name=${c%%|*}
+    local vals ratios
+    vals=$(for round in $(seq 1 "$rounds"); do echo "${score[$name,$round]}"; done | sort -g)
+    ratios=$(for round in $(seq 1 "$rounds"); do echo "${score[$name,$round]} / ${score[no agent,$round]}" | bc -l; done | sort -g)
+    printf "| %s | %.0f | %.3f | %.3f–%.3f |\n" "$name" "$(echo "$vals" | sed -n ${mid}p)" "$(echo "$ratios" | sed -n ${mid}p)" \
+      "$(echo "$ratios" | head -1)" "$(echo "$ratios" | tail -1)"
+  done
+}
+
+if [[ $what == all || $what == netty-hooks ]]; then
+  echo "## Netty: cost per read/write (JMH, NettyIoBenchmark), ${ROUNDS:-3} interleaved rounds"
+  $JAVA -cp "$BENCH" dev.faultline.bench.netty.NettyHookCostRunner "$AGENT" "${ROUNDS:-3}" "${ITERATIONS:-3}" 2>&1 \
+    | sed -n '/^| call/,$p'
+fi
+
+if [[ $what == all || $what == netty-grpc ]]; then
+  # one JVM: gRPC server and client on grpc-netty-shaded (epoll), unary echo in a loop; both sides carry the agent
+  netty_configs; rounds=${ROUNDS:-5}; declare -A score=()
+  echo "## Netty: gRPC unary loop (grpc-netty-shaded, epoll), $rounds interleaved rounds, paired ratios"
+  for round in $(seq 1 "$rounds"); do
+    for c in "${configs[@]}"; do
+      name=${c%%|*}; opt=${c#*|}
+      r=$($JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.GrpcUnaryLoop "${WARMUP_SECONDS:-5}" "${SECONDS_PER_RUN:-10}" \
+        "${CLIENT_THREADS:-4}" 2>/dev/null | awk '/^calls\/s/ {print $2}')
+      echo "round $round, $name: $r calls/s"
+      score[$name,$round]=$r
+    done
+  done
+  paired_table calls/s
+  rm -f "$idle" "$other"
+fi
+
+if [[ $what == all || $what == netty-http ]]; then
+  # Reactor Netty HTTP server (epoll) pinned to CPU 0, wrk pinned to CPU 1, as in "load"
+  netty_configs; rounds=${ROUNDS:-5}; declare -A score=()
+  echo "## Netty: Reactor Netty HTTP server (epoll) under wrk, $rounds interleaved rounds, paired ratios"
+  for round in $(seq 1 "$rounds"); do
+    for c in "${configs[@]}"; do
+      name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
+      taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.ReactorHelloServer $port > /tmp/faultline-svc.log 2>&1 &
+      pid=$!
+      for _ in $(seq 1 100); do grep -q READY /tmp/faultline-svc.log && break; sleep 0.1; done
+      grep -q 'READY.*transport=epoll' /tmp/faultline-svc.log || { cat /tmp/faultline-svc.log; kill $pid; exit 1; }
+      taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null
+      r=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/ | awk '/Requests\/sec/ {print $2}')
+      kill $pid; wait $pid 2>/dev/null || true
+      echo "round $round, $name: $r req/s"
+      score[$name,$round]=$r
+    done
+  done
+  paired_table req/s
+  rm -f "$idle" "$other"
+fi
