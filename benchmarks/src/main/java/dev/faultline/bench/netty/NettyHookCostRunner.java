@@ -19,7 +19,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs {@link NettyIoBenchmark} in three configurations, interleaved round by round (one JMH fork of each
  * configuration per round, so a busy machine's drift hits all three alike), and prints one table: per transport and
  * call the median ns/op, the median over rounds of the difference to the no-agent fork of the same round (with its
- * min–max), and bytes allocated per op (JMH's gc profiler, all threads: the event loop's included). Usage:
+ * min–max), the same for the CPU time of all threads per op ({@link ThreadCpuProfiler}: on a shared machine the
+ * figure to read), and bytes allocated per op (JMH's gc profiler, all threads: the event loop's included). Usage:
  * {@code java -cp benchmarks.jar dev.faultline.bench.netty.NettyHookCostRunner <agent jar> [rounds] [iterations]}.
  */
 public final class NettyHookCostRunner {
@@ -59,6 +60,7 @@ public final class NettyHookCostRunner {
                         .measurementIterations(iterations)
                         .measurementTime(TimeValue.seconds(1))
                         .addProfiler("gc")
+                        .addProfiler(ThreadCpuProfiler.class)
                         .jvmArgsAppend(config.getValue());
                 for (RunResult r : new Runner(o.build()).run()) {
                     String call = r.getParams().getBenchmark().replaceAll(".*\\.", "") + " "
@@ -73,36 +75,50 @@ public final class NettyHookCostRunner {
             }
         }
         System.out.println();
-        System.out.println("| call | transport | configuration | median ns/op | added ns/op, median of " + rounds
-                + " paired rounds (min – max) | B/op | added B/op |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| call | transport | configuration | wall ns/op | added wall ns/op (min – max) | CPU ns/op"
+                + " | added CPU ns/op (min – max) | B/op | added B/op |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         Map<String, List<double[]>> base = scores.get("no agent");
         for (String call : base.keySet()) {
             for (String config : configs.keySet()) {
                 List<double[]> s = scores.get(config).get(call);
-                double[] ns = column(s, 0);
-                double[] bytes = column(s, 1);
-                double[] addedNs = new double[s.size()];
-                double[] addedBytes = new double[s.size()];
-                for (int i = 0; i < s.size(); i++) {
-                    addedNs[i] = s.get(i)[0] - base.get(call).get(i)[0];
-                    addedBytes[i] = s.get(i)[1] - base.get(call).get(i)[1];
-                }
+                List<double[]> b = base.get(call);
                 String[] names = call.split(" ");
                 System.out.printf(
                         Locale.ROOT,
-                        "| %s | %s | %s | %.1f | %+.1f (%+.1f – %+.1f) | %.2f | %+.2f |%n",
+                        "| %s | %s | %s | %s | %s | %.2f | %+.2f |%n",
                         names[0],
                         names[1],
                         config,
-                        median(ns),
-                        median(addedNs),
-                        min(addedNs),
-                        max(addedNs),
-                        median(bytes),
-                        median(addedBytes));
+                        figures(s, b, 0),
+                        figures(s, b, 1),
+                        median(column(s, 2)),
+                        median(added(s, b, 2)));
             }
         }
+    }
+
+    /** Median of one figure over the rounds | median of its paired differences (their min – max). */
+    private static String figures(List<double[]> rows, List<double[]> base, int i) {
+        double[] added = added(rows, base, i);
+        return String.format(
+                Locale.ROOT,
+                "%.1f | %+.1f (%+.1f – %+.1f)",
+                median(column(rows, i)),
+                median(added),
+                min(added),
+                max(added));
+    }
+
+    private static double[] added(List<double[]> rows, List<double[]> base, int i) {
+        double[] d = new double[rows.size()];
+        for (int r = 0; r < d.length; r++) d[r] = rows.get(r)[i] - base.get(r)[i];
+        return d;
+    }
+
+    private static double secondary(RunResult r, String label) {
+        Result<?> result = r.getSecondaryResults().get(label);
+        return result == null ? Double.NaN : result.getScore();
     }
 
     private static double[] column(List<double[]> rows, int i) {
