@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Whole process: a gRPC server and client in one JVM on grpc-netty-shaded's defaults (epoll on Linux), a unary echo
  * of 16 bytes called in a loop by a few client threads over one channel. Prints the calls per second of the measured
- * window. Usage: {@code GrpcUnaryLoop [warm-up seconds] [measured seconds] [client threads]}.
+ * window and the CPU time of its Java threads per call in it (both sides; on a shared machine the steadier figure).
+ * Usage: {@code GrpcUnaryLoop [warm-up seconds] [measured seconds] [client threads]}.
  */
 public final class GrpcUnaryLoop {
     private GrpcUnaryLoop() {}
@@ -73,22 +74,36 @@ public final class GrpcUnaryLoop {
                 .build();
         byte[] payload = new byte[16];
         LongAdder calls = new LongAdder();
-        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
-        long end = warmupEnd + TimeUnit.SECONDS.toNanos(measured);
+        long start = System.nanoTime();
+        // the clients outlast the measured window by a second: a thread that ended would take its CPU time with it
+        long end = start + TimeUnit.SECONDS.toNanos(warmup + measured + 1);
         List<Thread> clients = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread client = new Thread(() -> {
-                for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+                while (System.nanoTime() < end) {
                     ClientCalls.blockingUnaryCall(channel, ECHO, CallOptions.DEFAULT, payload);
-                    if (now >= warmupEnd) calls.increment();
+                    calls.increment();
                 }
             });
             client.start();
             clients.add(client);
         }
+        // the measured window: calls answered and the CPU time of the Java threads (both sides, the agent's) within it
+        TimeUnit.SECONDS.sleep(warmup);
+        long calls0 = calls.sum();
+        ThreadCpu cpu0 = ThreadCpu.now();
+        long t0 = System.nanoTime();
+        TimeUnit.SECONDS.sleep(measured);
+        long answered = calls.sum() - calls0;
+        long cpu = ThreadCpu.now().nanosSince(cpu0);
+        double seconds = (System.nanoTime() - t0) / 1e9;
         for (Thread client : clients) client.join();
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        System.out.printf(Locale.ROOT, "calls/s %.0f transport=epoll%n", calls.sum() / (double) measured);
+        System.out.printf(
+                Locale.ROOT,
+                "calls/s %.0f cpu-us/call %.2f transport=epoll%n",
+                answered / seconds,
+                cpu / 1e3 / answered);
     }
 }

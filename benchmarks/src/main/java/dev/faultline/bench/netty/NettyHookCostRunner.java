@@ -65,11 +65,12 @@ public final class NettyHookCostRunner {
                 for (RunResult r : new Runner(o.build()).run()) {
                     String call = r.getParams().getBenchmark().replaceAll(".*\\.", "") + " "
                             + r.getParams().getParam("transport");
-                    Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
                     scores.computeIfAbsent(config.getKey(), k -> new LinkedHashMap<>())
                             .computeIfAbsent(call, k -> new ArrayList<>())
                             .add(new double[] {
-                                r.getPrimaryResult().getScore(), alloc == null ? Double.NaN : alloc.getScore()
+                                r.getPrimaryResult().getScore(),
+                                secondary(r, "cpu.time.norm"),
+                                secondary(r, "gc.alloc.rate.norm")
                             });
                 }
             }
