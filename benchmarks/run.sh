@@ -167,7 +167,7 @@ netty_table() {
 
 if [[ $what == all || $what == netty-hooks ]]; then
   echo "## Netty: cost per read/write (JMH, NettyIoBenchmark), ${ROUNDS:-3} interleaved rounds"
-  $JAVA -cp "$BENCH" dev.faultline.bench.netty.NettyHookCostRunner "$AGENT" "${ROUNDS:-3}" "${ITERATIONS:-3}" 2>&1 \
+  $JAVA -cp "$BENCH" dev.faultline.bench.netty.NettyHookCostRunner "$AGENT" "${ROUNDS:-3}" "${ITERATIONS:-3}" "${WARMUPS:-3}" 2>&1 \
     | sed -n '/^| call/,$p'
 fi
 

@@ -21,7 +21,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * call the median ns/op, the median over rounds of the difference to the no-agent fork of the same round (with its
  * min–max), the same for the CPU time of all threads per op ({@link ThreadCpuProfiler}: on a shared machine the
  * figure to read), and bytes allocated per op (JMH's gc profiler, all threads: the event loop's included). Usage:
- * {@code java -cp benchmarks.jar dev.faultline.bench.netty.NettyHookCostRunner <agent jar> [rounds] [iterations]}.
+ * {@code java -cp benchmarks.jar dev.faultline.bench.netty.NettyHookCostRunner <agent jar> [rounds] [iterations] [warm-up iterations]}
+ * (iterations of 1 s; the expiring rule of "nothing armed" needs a warm-up of 2 s or more).
  */
 public final class NettyHookCostRunner {
     private NettyHookCostRunner() {}
@@ -29,10 +30,11 @@ public final class NettyHookCostRunner {
     public static void main(String[] args) throws Exception {
         if (args.length < 1)
             throw new IllegalArgumentException(
-                    "usage: NettyHookCostRunner <faultline-agent.jar> [rounds] [iterations]");
+                    "usage: NettyHookCostRunner <faultline-agent.jar> [rounds] [iterations] [warm-up iterations]");
         String jar = new File(args[0]).getAbsolutePath();
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int warmups = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         // a faults file installs the hooks before main; a rule that expires within the first warm-up second leaves
         // them installed with nothing armed
         Path expiring = Files.createTempFile("faultline-bench", ".faults");
@@ -55,7 +57,7 @@ public final class NettyHookCostRunner {
                 OptionsBuilder o = new OptionsBuilder();
                 o.include(NettyIoBenchmark.class.getName())
                         .forks(1)
-                        .warmupIterations(3)
+                        .warmupIterations(warmups)
                         .warmupTime(TimeValue.seconds(1))
                         .measurementIterations(iterations)
                         .measurementTime(TimeValue.seconds(1))
