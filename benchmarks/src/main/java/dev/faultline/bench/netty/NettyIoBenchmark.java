@@ -23,10 +23,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -47,40 +43,39 @@ import org.openjdk.jmh.annotations.TearDown;
  * What the network hooks cost a Netty channel, on a real loopback connection between a client and a server channel
  * served by one event loop of one thread (as in the issue's fidelity case). Run in the configurations of
  * {@link NettyHookCostRunner}: without the agent, with the agent's hooks installed and nothing armed, with a rule
- * armed for another port.
+ * armed for another port. Each benchmark runs {@value #CALLS} calls per invocation on the event loop thread (the
+ * hand-off to the loop and back is paid once per {@value #CALLS}).
  *
- * <p>{@code writeFlush}: on the event loop thread, a 1-byte {@code write} and {@code flush} of the client channel,
- * {@value #WRITES} times per invocation: each is one pass through the channel's real write path down to one
- * {@code write(2)} (the hand-off to the loop and back is paid once per {@value #WRITES} writes). The server channel
- * reads what arrives on the same loop, in between invocations.
+ * <p>{@code writeFlush}: a 1-byte {@code write} and {@code flush} of the client channel: one pass through the
+ * channel's whole write path down to one {@code write(2)}. The server channel reads what arrives on the same loop, in
+ * between invocations; the trial fails unless it read every byte.
  *
- * <p>{@code readNothing}: the client channel's own {@code doReadBytes} with nothing waiting, the cheapest read a
- * channel makes (one {@code read(2)} that finds nothing), as {@code HookCostBenchmark.readNothing} is for a JDK
- * socket; called from the benchmark thread through a method handle (the channel has auto-read off, so its loop
- * never reads it).
+ * <p>{@code flushNothing}: {@code flush} of the client channel with nothing pending: the write path's entry
+ * ({@code AbstractUnsafe.flush0}, where a write is held or failed) without a system call, the finer figure for writes.
+ *
+ * <p>{@code fireRead}: the server channel's {@code pipeline().fireChannelRead} of a 1-byte buffer, as the transport
+ * calls it after a read, without the system call: the read path's hooked entry, the finer figure for reads.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class NettyIoBenchmark {
-    static final int WRITES = 100;
+    static final int CALLS = 100;
 
     @Param({"epoll", "nio"})
     public String transport;
 
     private Channel server;
     private Channel client;
-    private MethodHandle readBytes; // (Channel, ByteBuf) int: the channel's own doReadBytes
+    private volatile Channel accepted; // the server's end of the connection
     private EventLoop loop;
     // one byte, never released by the write: its reader index is put back after each write, so nothing is allocated
     private final ByteBuf oneByte =
             Unpooled.unreleasableBuffer(Unpooled.directBuffer(1).writeByte('x'));
-    private final ByteBuf readInto = Unpooled.directBuffer(64);
     private volatile boolean batchDone;
     private volatile Thread waiting;
     private long written; // bytes, counted on the loop
     private volatile long received; // bytes the server channel read, counted on the loop
-    private final Runnable batch = this::writeBatch;
 
     @Setup(Level.Trial)
     public void connect() throws Exception {
@@ -105,6 +100,7 @@ public class NettyIoBenchmark {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        accepted = ch;
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -126,8 +122,8 @@ public class NettyIoBenchmark {
                 .connect(server.localAddress())
                 .sync()
                 .channel();
-        readBytes = channelRead(client.getClass());
         loop = client.eventLoop();
+        while (accepted == null) Thread.onSpinWait();
     }
 
     @TearDown(Level.Trial)
@@ -141,20 +137,33 @@ public class NettyIoBenchmark {
         server.close().sync();
     }
 
-    private void writeBatch() {
-        for (int i = 0; i < WRITES; i++) {
+    private final Runnable writes = () -> {
+        for (int i = 0; i < CALLS; i++) {
             oneByte.readerIndex(0);
             client.write(oneByte, client.voidPromise());
             client.flush();
         }
-        written += WRITES;
+        written += CALLS;
+        done();
+    };
+
+    private final Runnable flushes = () -> {
+        for (int i = 0; i < CALLS; i++) client.flush();
+        done();
+    };
+
+    private final Runnable reads = () -> {
+        for (int i = 0; i < CALLS; i++) accepted.pipeline().fireChannelRead(oneByte);
+        written += CALLS; // the server's handler counts these bytes as read too
+        done();
+    };
+
+    private void done() {
         batchDone = true;
         LockSupport.unpark(waiting);
     }
 
-    @Benchmark
-    @OperationsPerInvocation(WRITES)
-    public void writeFlush() {
+    private void onLoop(Runnable batch) {
         batchDone = false;
         waiting = Thread.currentThread();
         loop.execute(batch);
@@ -163,24 +172,20 @@ public class NettyIoBenchmark {
     }
 
     @Benchmark
-    public int readNothing() throws Throwable {
-        readInto.clear();
-        return (int) readBytes.invokeExact(client, readInto);
+    @OperationsPerInvocation(CALLS)
+    public void writeFlush() {
+        onLoop(writes);
     }
 
-    /** The transport's {@code doReadBytes(ByteBuf)}, protected (and its channel classes final): opened by reflection. */
-    private static MethodHandle channelRead(Class<?> channel) throws ReflectiveOperationException {
-        for (Class<?> c = channel; c != null; c = c.getSuperclass()) {
-            try {
-                Method m = c.getDeclaredMethod("doReadBytes", ByteBuf.class);
-                m.setAccessible(true);
-                return MethodHandles.lookup()
-                        .unreflect(m)
-                        .asType(MethodType.methodType(int.class, Channel.class, ByteBuf.class));
-            } catch (NoSuchMethodException notHere) {
-                // declared further up
-            }
-        }
-        throw new NoSuchMethodException(channel.getName() + ".doReadBytes(ByteBuf)");
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public void flushNothing() {
+        onLoop(flushes);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public void fireRead() {
+        onLoop(reads);
     }
 }
