@@ -204,8 +204,10 @@ if [[ $what == all || $what == netty-http ]]; then
       name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
       taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.ReactorHelloServer $port > /tmp/faultline-svc.log 2>&1 &
       pid=$!
-      for _ in $(seq 1 100); do grep -q READY /tmp/faultline-svc.log && break; sleep 0.1; done
-      grep -q 'READY.*transport=epoll' /tmp/faultline-svc.log || { cat /tmp/faultline-svc.log; kill $pid; exit 1; }
+      # up to 60 s: on a loaded machine a JVM with the agent and a faults file took more than 10 s to bind
+      for _ in $(seq 1 600); do grep -q READY /tmp/faultline-svc.log && break; sleep 0.1; done
+      grep -q 'READY.*transport=epoll' /tmp/faultline-svc.log \
+        || { echo "$name: the server did not report an epoll channel bound within 60 s:"; cat /tmp/faultline-svc.log; kill $pid; exit 1; }
       taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null
       t0=$(ticks $pid)
       out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/)
