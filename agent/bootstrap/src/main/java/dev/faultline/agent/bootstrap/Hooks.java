@@ -63,27 +63,65 @@ public final class Hooks {
 
     public static void channelConnect(SocketAddress remote, long timeoutNanos) throws IOException {
         FaultRule[] rules = table.connect;
-        if (rules != null) NetworkInjector.connect(rules, remote, timeoutNanos);
+        if (rules != null && !CallDepth.current().nettyIo) NetworkInjector.connect(rules, remote, timeoutNanos);
     }
 
     public static void channelRead(SocketAddress remote, SocketAddress local, long timeoutNanos) throws IOException {
         FaultRule[] rules = table.read;
-        if (rules != null) NetworkInjector.transfer(rules, NetworkInjector.READ, remote, local, timeoutNanos);
+        if (rules != null && !CallDepth.current().nettyIo)
+            NetworkInjector.transfer(rules, NetworkInjector.READ, remote, local, timeoutNanos);
     }
 
     public static void channelReadDone(SocketAddress remote, SocketAddress local, long bytes) {
         FaultRule[] rules = table.readThrottle;
-        if (rules != null) NetworkInjector.throttle(rules, remote, local, bytes);
+        if (rules != null && !CallDepth.current().nettyIo) NetworkInjector.throttle(rules, remote, local, bytes);
     }
 
     public static void channelWrite(SocketAddress remote, SocketAddress local) throws IOException {
         FaultRule[] rules = table.write;
-        if (rules != null) NetworkInjector.transfer(rules, NetworkInjector.WRITE, remote, local, 0);
+        if (rules != null && !CallDepth.current().nettyIo)
+            NetworkInjector.transfer(rules, NetworkInjector.WRITE, remote, local, 0);
     }
 
     public static void channelWriteDone(SocketAddress remote, SocketAddress local, long bytes) {
         FaultRule[] rules = table.writeThrottle;
-        if (rules != null) NetworkInjector.throttle(rules, remote, local, bytes);
+        if (rules != null && !CallDepth.current().nettyIo) NetworkInjector.throttle(rules, remote, local, bytes);
+    }
+
+    // Netty, any transport and any relocated copy (NettyFaults): true = the call was taken over, skip the original
+
+    /** {@code DefaultChannelPipeline.fireChannelRead(msg)}: every transport's read loop hands its bytes here. */
+    public static boolean nettyRead(Object pipeline, Object msg) {
+        RuleTable t = table;
+        if (t.read == null && t.readThrottle == null && NettyFaults.idle()) return false;
+        return NettyFaults.read(t, pipeline, msg);
+    }
+
+    /** {@code AbstractChannel.AbstractUnsafe.flush0()}: the one caller of every transport's {@code doWrite}. */
+    public static boolean nettyFlush(Object channel, Object unsafe, Object outbound) {
+        RuleTable t = table;
+        if (t.write == null && t.writeThrottle == null && NettyFaults.idle()) return false;
+        return NettyFaults.flush(t, channel, unsafe, outbound);
+    }
+
+    /** {@code DefaultChannelPipeline.HeadContext.connect(ctx, remote, local, promise)}: before the transport's. */
+    public static boolean nettyConnect(Object ctx, SocketAddress remote, SocketAddress local, Object promise) {
+        FaultRule[] rules = table.connect;
+        if (rules == null) return false;
+        return NettyFaults.connect(rules, ctx, remote, local, promise);
+    }
+
+    /** Around Netty's NIO socket calls while rules are armed: they reach SocketChannelImpl already faulted. */
+    public static boolean nettyIoEnter() {
+        if (!table.network) return false;
+        CallDepth depth = CallDepth.current();
+        if (depth.nettyIo) return false;
+        depth.nettyIo = true;
+        return true;
+    }
+
+    public static void nettyIoExit(boolean entered) {
+        if (entered) CallDepth.current().nettyIo = false;
     }
 
     // java.net.InetAddress

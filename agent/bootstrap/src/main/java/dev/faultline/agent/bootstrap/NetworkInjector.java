@@ -122,13 +122,19 @@ final class NetworkInjector {
     }
 
     private static IOException error(FaultRule rule, IOException hookDefault) {
-        if (rule.exceptions().isHookDefault()) return hookDefault;
-        Throwable t = rule.exceptions().create(null);
+        Throwable t = failure(rule, hookDefault);
         if (t instanceof IOException io) return io;
         throw Sneaky.<RuntimeException>raise(t); // unchecked (RuntimeException or Error) as configured
     }
 
-    private static boolean decide(FaultRule rule, SocketAddress remote, int localPort) {
+    /** What an error rule raises: the hook's own exception, or the configured one. */
+    static Throwable failure(FaultRule rule, IOException hookDefault) {
+        return rule.exceptions().isHookDefault()
+                ? hookDefault
+                : rule.exceptions().create(null);
+    }
+
+    static boolean decide(FaultRule rule, SocketAddress remote, int localPort) {
         try {
             Where where = rule.where();
             if (!(remote instanceof InetSocketAddress r)) return false;

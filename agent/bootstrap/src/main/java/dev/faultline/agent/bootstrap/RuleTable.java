@@ -15,6 +15,8 @@ public final class RuleTable {
     final FaultRule[] writeThrottle;
     final FaultRule[] dns;
     final MethodInjector[] methods;
+    /** Some connect, read or write rule is armed (throttles included): Netty's NIO calls mark themselves. */
+    final boolean network;
 
     public RuleTable(
             FaultRule[] connect,
@@ -31,6 +33,8 @@ public final class RuleTable {
         this.writeThrottle = writeThrottle;
         this.dns = dns;
         this.methods = methods;
+        this.network =
+                connect != null || read != null || readThrottle != null || write != null || writeThrottle != null;
     }
 
     /** The same network rules with {@code methods} as the method slots. */

@@ -1,7 +1,9 @@
 package dev.faultline.agent.hook;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.faultline.agent.bootstrap.Hooks;
@@ -26,7 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Installs the network hooks once, on the first {@code add()} (FaultRegistry), into the JDK classes every TCP client
- * and server on JDK 17+ goes through. They are already loaded, so this is a retransformation that adds no members.
+ * and server on JDK 17+ goes through, and into Netty's transport-independent points (docs/netty.md), which also
+ * covers its native transports. Loaded classes are retransformed, later ones transformed as they load; no members
+ * are added.
  */
 public final class NetworkInstrumentation {
     private static final Logger log = LoggerFactory.getLogger(NetworkInstrumentation.class);
@@ -90,7 +94,28 @@ public final class NetworkInstrumentation {
                 adviceBytes,
                 named("getAllByName").and(isStatic()).and(takesArguments(String.class))));
 
+        // Netty: matched by the end of the name, so relocated copies (io.grpc.netty.shaded.io.netty…) match too,
+        // in whichever loader and whenever they load (the recipe's transformer stays registered)
+        AgentBuilder.Transformer nettyRead = (builder, type, loader, module, pd) -> builder.visit(advice(
+                NettyAdvice.Read.class, adviceBytes, named("fireChannelRead").and(takesArguments(Object.class))));
+        AgentBuilder.Transformer nettyConnect = (builder, type, loader, module, pd) -> builder.visit(
+                advice(NettyAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(4))));
+        AgentBuilder.Transformer nettyFlush = (builder, type, loader, module, pd) -> builder.visit(
+                advice(NettyAdvice.Flush.class, adviceBytes, named("flush0").and(takesArguments(0))));
+        AgentBuilder.Transformer nettyNio = (builder, type, loader, module, pd) -> builder.visit(advice(
+                NettyAdvice.NioIo.class,
+                adviceBytes,
+                namedOneOf("doReadBytes", "doWrite", "doConnect", "doFinishConnect")));
+
         Installer.recipe(new CountingListener())
+                .type(nameEndsWith("io.netty.channel.DefaultChannelPipeline"))
+                .transform(nettyRead)
+                .type(nameEndsWith("io.netty.channel.DefaultChannelPipeline$HeadContext"))
+                .transform(nettyConnect)
+                .type(nameEndsWith("io.netty.channel.AbstractChannel$AbstractUnsafe"))
+                .transform(nettyFlush)
+                .type(nameEndsWith("io.netty.channel.socket.nio.NioSocketChannel"))
+                .transform(nettyNio)
                 .type(named("sun.nio.ch.NioSocketImpl"))
                 .transform(socket)
                 .type(named("sun.nio.ch.SocketChannelImpl"))

@@ -1,0 +1,469 @@
+package dev.faultline.agent.bootstrap;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The network rules applied to Netty channels, on the channel's own event loop. An event loop serves many
+ * channels, so a delay never parks it: a delayed read is queued and handed to the pipeline later by a task on that
+ * loop, a delayed write stays in the channel's outbound buffer until a task flushes it, a delayed connect is
+ * started by a task. Errors take the transport's own path (exception through the pipeline then close; Netty's
+ * write-error path; the connect promise failed with the annotated exception), with the exception the transport
+ * raises (Netty's native one on epoll and io_uring). Rules, selectors, gates and counters are the JDK hooks' own
+ * ({@link NetworkInjector#decide}).
+ *
+ * <p>All state of one channel is touched on its event loop only (reads, flushes and the tasks all run there);
+ * the map holds the channels with something held back, and is empty, checked with one read, otherwise.
+ */
+final class NettyFaults {
+    /** How often a held call looks whether its rule was removed or expired (as {@link Pause} does). */
+    private static final long SLICE_NANOS = 20_000_000L;
+
+    private static final Map<Object, Held> HELD = new ConcurrentHashMap<>();
+    /** TCP only, as the JDK hooks: Netty's datagram channels are left alone. */
+    private static final ClassValue<Boolean> STREAM = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> channelType) {
+            return !channelType.getName().contains("Datagram");
+        }
+    };
+
+    private static final AtomicInteger HOLDING = new AtomicInteger();
+
+    private NettyFaults() {}
+
+    /** Nothing held back on any channel: with no rule armed, the hooks return at once. */
+    static boolean idle() {
+        return HOLDING.get() == 0;
+    }
+
+    // read
+
+    static boolean read(RuleTable table, Object pipeline, Object msg) {
+        try {
+            NettyApi api = NettyApi.of(pipeline);
+            Object channel = api.pipelineChannel(pipeline);
+            Held held = held(channel);
+            if (held != null) {
+                if (held.delivering) return false;
+                if (held.pipeline == null) held.pipeline = pipeline;
+                if (held.readFailed) {
+                    api.release(msg); // the connection is failing: what followed the reset never arrived
+                    return true;
+                }
+            }
+            long now = System.nanoTime();
+            long due = now;
+            FaultRule by = null;
+            if (api.isByteBuf(msg)
+                    && STREAM.get(channel.getClass())
+                    && api.remoteAddress(channel) instanceof InetSocketAddress remote) {
+                int localPort = localPort(api, channel);
+                if (table.read != null) {
+                    for (FaultRule rule : table.read) {
+                        if (!NetworkInjector.decide(rule, remote, localPort)) continue;
+                        switch (rule.action()) {
+                            case LATENCY -> {
+                                long until = now + rule.delayNanos();
+                                if (until - due > 0) {
+                                    due = until;
+                                    by = rule;
+                                }
+                            }
+                            case HANG -> {
+                                due = rule.forNanos() > 0 ? now + rule.forNanos() : Long.MAX_VALUE;
+                                by = rule;
+                            }
+                            case ERROR -> {
+                                failRead(api, channel, pipeline, msg, rule);
+                                return true;
+                            }
+                            default -> {}
+                        }
+                        if (due == Long.MAX_VALUE) break;
+                    }
+                }
+                if (table.readThrottle != null && due != Long.MAX_VALUE) {
+                    int bytes = api.readableBytes(msg);
+                    for (FaultRule rule : table.readThrottle) {
+                        if (bytes <= 0 || !NetworkInjector.decide(rule, remote, localPort)) continue;
+                        long until = now + rule.throttleWaitNanos(bytes);
+                        if (until - due > 0) {
+                            due = until;
+                            by = rule;
+                        }
+                    }
+                }
+            }
+            boolean queued = held != null && !held.reads.isEmpty();
+            if (due == now && !queued) return false;
+            if (held == null) held = hold(channel, api, pipeline);
+            held.reads.add(new HeldRead(msg, due, by));
+            held.scheduleDrain(now);
+            return true;
+        } catch (Throwable t) {
+            InternalErrors.report(t);
+            return false;
+        }
+    }
+
+    /** As the transport's read loop does on an IOException: the exception through the pipeline, then close. */
+    private static void failRead(NettyApi api, Object channel, Object pipeline, Object msg, FaultRule rule)
+            throws Throwable {
+        Throwable failure = NetworkInjector.failure(rule, api.connectionReset(channel, true));
+        Held held = held(channel);
+        if (held == null) held = hold(channel, api, pipeline);
+        held.readFailed = true;
+        api.release(msg);
+        Held failing = held;
+        // after the read loop in progress ends (Netty fires readComplete, then the exception, then closes)
+        failing.execute(() -> {
+            try {
+                for (HeldRead r; (r = failing.reads.poll()) != null; ) api.release(r.msg);
+                api.fireExceptionCaught(pipeline, failure);
+                api.close(api.unsafe(channel));
+            } catch (Throwable t) {
+                InternalErrors.report(t);
+            } finally {
+                failing.readFailed = false;
+                failing.retireIfIdle();
+            }
+        });
+    }
+
+    // write
+
+    static boolean flush(RuleTable table, Object channel, Object unsafe, Object outbound) {
+        try {
+            if (channel == null || outbound == null) return false;
+            Held held = held(channel);
+            if (held != null) {
+                if (held.flushing) return false;
+                if (held.writeHeld) return true; // written, in order, by the flush already scheduled
+            }
+            if (table.write == null && table.writeThrottle == null) return false;
+            if (!STREAM.get(channel.getClass())) return false;
+            NettyApi api = NettyApi.of(channel);
+            if (api.outboundIsEmpty(outbound) || !api.isActive(channel)) return false; // flush0's own cases
+            if (!(api.remoteAddress(channel) instanceof InetSocketAddress remote)) return false;
+            int localPort = localPort(api, channel);
+            long now = System.nanoTime();
+            long due = now;
+            FaultRule by = null;
+            if (table.write != null) {
+                for (FaultRule rule : table.write) {
+                    if (!NetworkInjector.decide(rule, remote, localPort)) continue;
+                    switch (rule.action()) {
+                        case LATENCY -> {
+                            long until = now + rule.delayNanos();
+                            if (until - due > 0) {
+                                due = until;
+                                by = rule;
+                            }
+                        }
+                        case HANG -> {
+                            due = rule.forNanos() > 0 ? now + rule.forNanos() : Long.MAX_VALUE;
+                            by = rule;
+                        }
+                        case ERROR -> {
+                            Throwable failure = NetworkInjector.failure(rule, api.connectionReset(channel, false));
+                            if (!api.handleWriteError(unsafe, failure)) {
+                                api.fireExceptionCaught(api.pipelineOf(channel), failure);
+                                api.close(unsafe);
+                            }
+                            return true;
+                        }
+                        default -> {}
+                    }
+                    if (due == Long.MAX_VALUE) break;
+                }
+            }
+            if (table.writeThrottle != null && due != Long.MAX_VALUE) {
+                long bytes = api.flushedBytes(outbound);
+                for (FaultRule rule : table.writeThrottle) {
+                    if (bytes <= 0 || !NetworkInjector.decide(rule, remote, localPort)) continue;
+                    long until = now + rule.throttleWaitNanos(bytes);
+                    if (until - due > 0) {
+                        due = until;
+                        by = rule;
+                    }
+                }
+            }
+            if (due == now) return false;
+            if (held == null) held = hold(channel, api, null);
+            held.writeHeld = true;
+            held.writeDue = due;
+            held.writeBy = by;
+            held.scheduleWrite(now);
+            return true;
+        } catch (Throwable t) {
+            InternalErrors.report(t);
+            return false;
+        }
+    }
+
+    // connect
+
+    static boolean connect(
+            FaultRule[] rules, Object context, SocketAddress remote, SocketAddress local, Object promise) {
+        try {
+            if (!(remote instanceof InetSocketAddress)) return false;
+            NettyApi api = NettyApi.of(context);
+            Object channel = api.contextChannel(context);
+            if (!STREAM.get(channel.getClass())) return false;
+            long now = System.nanoTime();
+            long due = now;
+            FaultRule by = null;
+            for (FaultRule rule : rules) {
+                if (!NetworkInjector.decide(rule, remote, 0)) continue; // as the JDK connect hooks: no local port yet
+                switch (rule.action()) {
+                    case LATENCY -> {
+                        long until = now + rule.delayNanos();
+                        if (until - due > 0) {
+                            due = until;
+                            by = rule;
+                        }
+                    }
+                    case HANG -> {
+                        due = rule.forNanos() > 0 ? now + rule.forNanos() : Long.MAX_VALUE;
+                        by = rule;
+                    }
+                    case ERROR -> {
+                        Throwable cause = NetworkInjector.failure(rule, api.connectionRefused(channel));
+                        // NIO and epoll annotate a failed connect with the address; io_uring's completion does not
+                        if (NettyApi.transport(channel) != NettyApi.Transport.IO_URING) {
+                            cause = api.annotateConnectException(api.unsafe(channel), cause, remote);
+                        }
+                        api.tryFailure(promise, cause);
+                        return true;
+                    }
+                    default -> {}
+                }
+                if (due == Long.MAX_VALUE) break;
+            }
+            if (due == now) return false;
+            int timeoutMillis = api.connectTimeoutMillis(channel);
+            long timeoutAt = timeoutMillis > 0 ? now + timeoutMillis * 1_000_000L : 0;
+            new HeldConnect(api, channel, remote, local, promise, due, by, timeoutMillis, timeoutAt).schedule(now);
+            return true;
+        } catch (Throwable t) {
+            InternalErrors.report(t);
+            return false;
+        }
+    }
+
+    /** The channel's held state; no map look-up while nothing is held anywhere (a rule for another peer). */
+    private static Held held(Object channel) {
+        return HOLDING.get() == 0 ? null : HELD.get(channel);
+    }
+
+    private static int localPort(NettyApi api, Object channel) throws Throwable {
+        return api.localAddress(channel) instanceof InetSocketAddress l ? l.getPort() : 0;
+    }
+
+    private static Held hold(Object channel, NettyApi api, Object pipeline) throws Throwable {
+        Held held = new Held(channel, api, pipeline, api.eventLoop(channel));
+        HELD.put(channel, held);
+        HOLDING.incrementAndGet();
+        return held;
+    }
+
+    /** Ready when due, or when the rule that held it was removed or expired (no fault outlives its ttl). */
+    private static boolean ready(long due, FaultRule by, long now) {
+        return now - due >= 0 || (by != null && (!by.isActive() || by.isExpired(now)));
+    }
+
+    /** When to look again: at the due time, and every slice while a rule could end earlier. */
+    private static long untilDue(long due, FaultRule by, long now) {
+        long left = due == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, due - now);
+        return by != null ? Math.min(left, SLICE_NANOS) : left;
+    }
+
+    private record HeldRead(Object msg, long due, FaultRule by) {}
+
+    /** What one channel has held back: its reads in arrival order, and whether its writes wait for a flush. */
+    private static final class Held {
+        final Object channel;
+        final NettyApi api;
+        Object pipeline;
+        final ScheduledExecutorService loop;
+        final ArrayDeque<HeldRead> reads = new ArrayDeque<>();
+        boolean drainScheduled;
+        boolean delivering;
+        boolean readFailed;
+        boolean writeHeld;
+        long writeDue;
+        FaultRule writeBy;
+        boolean flushing;
+
+        Held(Object channel, NettyApi api, Object pipeline, ScheduledExecutorService loop) {
+            this.channel = channel;
+            this.api = api;
+            this.pipeline = pipeline;
+            this.loop = loop;
+        }
+
+        void scheduleDrain(long now) {
+            if (drainScheduled || reads.isEmpty()) return;
+            HeldRead head = reads.peek();
+            drainScheduled = true;
+            if (!schedule(this::drain, untilDue(head.due, head.by, now))) {
+                for (HeldRead r; (r = reads.poll()) != null; ) api.release(r.msg);
+                drainScheduled = false;
+                retireIfIdle();
+            }
+        }
+
+        /** Hands every read that is due to the pipeline, in order, then readComplete, as a read loop does. */
+        void drain() {
+            drainScheduled = false;
+            long now = System.nanoTime();
+            boolean delivered = false;
+            try {
+                while (!reads.isEmpty() && ready(reads.peek().due, reads.peek().by, now)) {
+                    Object msg = reads.poll().msg;
+                    if (!api.isActive(channel)) {
+                        api.release(msg); // closed meanwhile: the pipeline has seen channelInactive
+                        continue;
+                    }
+                    delivering = true;
+                    try {
+                        api.fireChannelRead(pipeline, msg);
+                    } finally {
+                        delivering = false;
+                    }
+                    delivered = true;
+                }
+                if (delivered) api.fireChannelReadComplete(pipeline);
+            } catch (Throwable t) {
+                InternalErrors.report(t);
+            }
+            if (reads.isEmpty()) retireIfIdle();
+            else scheduleDrain(System.nanoTime());
+        }
+
+        void scheduleWrite(long now) {
+            if (!schedule(this::releaseWrite, untilDue(writeDue, writeBy, now))) {
+                writeHeld = false;
+                retireIfIdle();
+            }
+        }
+
+        void releaseWrite() {
+            long now = System.nanoTime();
+            if (!ready(writeDue, writeBy, now)) {
+                scheduleWrite(now);
+                return;
+            }
+            writeHeld = false;
+            writeBy = null;
+            flushing = true;
+            try {
+                api.flush(api.unsafe(channel));
+            } catch (Throwable t) {
+                InternalErrors.report(t);
+            } finally {
+                flushing = false;
+            }
+            retireIfIdle();
+        }
+
+        /** A task on the loop; if the loop is shutting down, the failure is moot: nothing stays held. */
+        void execute(Runnable task) {
+            try {
+                loop.execute(task);
+            } catch (RejectedExecutionException shutDown) {
+                readFailed = false;
+                for (HeldRead r; (r = reads.poll()) != null; ) api.release(r.msg);
+                retireIfIdle();
+            }
+        }
+
+        boolean schedule(Runnable task, long nanos) {
+            try {
+                loop.schedule(task, nanos, TimeUnit.NANOSECONDS);
+                return true;
+            } catch (RejectedExecutionException shutDown) {
+                return false;
+            }
+        }
+
+        void retireIfIdle() {
+            if (reads.isEmpty() && !drainScheduled && !writeHeld && !readFailed && HELD.remove(channel, this)) {
+                HOLDING.decrementAndGet();
+            }
+        }
+    }
+
+    /** A connect that starts late; the channel's connect timeout runs from the caller's connect, as Netty's does. */
+    private static final class HeldConnect implements Runnable {
+        final NettyApi api;
+        final Object channel;
+        final SocketAddress remote;
+        final SocketAddress local;
+        final Object promise;
+        final long due;
+        final FaultRule by;
+        final int timeoutMillis;
+        final long timeoutAt;
+        final ScheduledExecutorService loop;
+
+        HeldConnect(
+                NettyApi api,
+                Object channel,
+                SocketAddress remote,
+                SocketAddress local,
+                Object promise,
+                long due,
+                FaultRule by,
+                int timeoutMillis,
+                long timeoutAt)
+                throws Throwable {
+            this.api = api;
+            this.channel = channel;
+            this.remote = remote;
+            this.local = local;
+            this.promise = promise;
+            this.due = due;
+            this.by = by;
+            this.timeoutMillis = timeoutMillis;
+            this.timeoutAt = timeoutAt;
+            this.loop = api.eventLoop(channel);
+        }
+
+        void schedule(long now) {
+            long wait = untilDue(due, by, now);
+            if (timeoutAt != 0) wait = Math.min(wait, Math.max(0, timeoutAt - now));
+            loop.schedule(this, wait, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (api.isDone(promise)) return; // cancelled meanwhile
+                long now = System.nanoTime();
+                if (ready(due, by, now)) {
+                    api.connect(api.unsafe(channel), remote, local, promise);
+                } else if (timeoutAt != 0 && now - timeoutAt >= 0) {
+                    // as the transport's own connect timeout: fail the promise, then close the channel
+                    String message = NettyApi.transport(channel) == NettyApi.Transport.IO_URING
+                            ? "connection timed out: " + remote
+                            : "connection timed out after " + timeoutMillis + " ms: " + remote;
+                    api.tryFailure(promise, api.connectTimeout(message));
+                    api.close(api.unsafe(channel));
+                } else {
+                    schedule(now);
+                }
+            } catch (Throwable t) {
+                InternalErrors.report(t);
+            }
+        }
+    }
+}

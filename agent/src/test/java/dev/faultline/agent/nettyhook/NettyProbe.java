@@ -1,0 +1,267 @@
+package dev.faultline.agent.nettyhook;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The forked client: plain Netty 4.2 on NIO, epoll or io_uring, one event loop of one thread per transport (so every
+ * channel of a transport shares it), driven one command per stdin line. Each answer is what the client itself
+ * measured or saw: {@code OK <µs>…}, or {@code ERR <exception class>|<message>} as its handler or promise got it.
+ *
+ * <ul>
+ *   <li>{@code missing}: the transports that cannot run here, {@code name=reason} each;
+ *   <li>{@code connect <nio|epoll|uring> <port>}: one connect, timed to its promise;
+ *   <li>{@code rt <nio|epoll|uring> <port> <n>}: n echo round trips on one connection, each timed, p50 and max;
+ *   <li>{@code open <nio|epoll|uring> <port>}, then {@code rt-open <nio|epoll|uring> <n>}: the same on a connection
+ *       kept open between commands (made before the agent is attached);
+ *   <li>{@code pair <nio|epoll|uring> <slowPort> <otherPort> <n>}: two connections on the one loop; n round trips on
+ *       the first while the second runs round trips back to back; the p50 of each.
+ * </ul>
+ */
+public final class NettyProbe {
+    private static final byte[] PING = "ping-0123456789".getBytes(StandardCharsets.US_ASCII);
+    private static final String URING = "io.netty.channel.uring.";
+    private static final Map<String, EventLoopGroup> LOOPS = new HashMap<>();
+    /** Connections kept open across commands ({@code open}, {@code rt-open}), one per transport. */
+    private static final Map<String, Channel> OPEN = new HashMap<>();
+    /** Transports that cannot run here, with the reason. */
+    private static final Map<String, String> MISSING = new TreeMap<>();
+
+    public static void main(String[] args) throws Exception {
+        LOOPS.put("nio", new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
+        if (Epoll.isAvailable()) LOOPS.put("epoll", new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory()));
+        else MISSING.put("epoll", String.valueOf(Epoll.unavailabilityCause()));
+        String uring = uringUnavailability();
+        if (uring == null) LOOPS.put("uring", new MultiThreadIoEventLoopGroup(1, uringFactory()));
+        else MISSING.put("uring", uring);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("READY java=" + Runtime.version().feature());
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.equals("exit")) break;
+            String answer;
+            try {
+                answer = run(line.trim().split(" "));
+            } catch (Throwable t) {
+                answer = "FAIL " + t;
+            }
+            System.out.println(answer);
+        }
+        for (EventLoopGroup g : LOOPS.values()) g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        System.exit(0);
+    }
+
+    /**
+     * io_uring is reached by name: its jars are on the classpath only when a module of the build adds them (the
+     * kernel may also refuse it); null when it can run here, else why not.
+     */
+    private static String uringUnavailability() {
+        try {
+            Class<?> ioUring = Class.forName(URING + "IoUring");
+            if ((Boolean) ioUring.getMethod("isAvailable").invoke(null)) return null;
+            return "io_uring refused: "
+                    + ioUring.getMethod("unavailabilityCause").invoke(null);
+        } catch (ClassNotFoundException e) {
+            return "netty-transport-native-io_uring is not on the test classpath";
+        } catch (ReflectiveOperationException e) {
+            return e.toString();
+        }
+    }
+
+    private static IoHandlerFactory uringFactory() throws ReflectiveOperationException {
+        return (IoHandlerFactory) Class.forName(URING + "IoUringIoHandler")
+                .getMethod("newFactory")
+                .invoke(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<? extends Channel> channelType(String transport) {
+        try {
+            return switch (transport) {
+                case "epoll" -> EpollSocketChannel.class;
+                case "uring" -> (Class<? extends Channel>) Class.forName(URING + "IoUringSocketChannel");
+                default -> NioSocketChannel.class;
+            };
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String run(String[] cmd) throws Exception {
+        if (cmd[0].equals("missing")) {
+            return "OK "
+                    + MISSING.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue().replace(' ', '_'))
+                            .collect(Collectors.joining(" "));
+        }
+        String transport = cmd[1];
+        if (cmd[0].equals("rt-open")) return roundTrips(OPEN.get(transport), Integer.parseInt(cmd[2]));
+        int port = Integer.parseInt(cmd[2]);
+        return switch (cmd[0]) {
+            case "open" -> {
+                OPEN.put(
+                        transport,
+                        bootstrap(transport).connect("127.0.0.1", port).sync().channel());
+                yield "OK 0";
+            }
+            case "connect" -> connect(transport, port);
+            case "rt" -> roundTrips(transport, port, Integer.parseInt(cmd[3]));
+            case "pair" -> pair(transport, port, Integer.parseInt(cmd[3]), Integer.parseInt(cmd[4]));
+            default -> "FAIL unknown command " + cmd[0];
+        };
+    }
+
+    private static Bootstrap bootstrap(String transport) {
+        EventLoopGroup loop = LOOPS.get(transport);
+        if (loop == null) throw new IllegalStateException("no " + transport + " event loop");
+        return new Bootstrap()
+                .group(loop)
+                .channel(channelType(transport))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1_000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new Echoes());
+                    }
+                });
+    }
+
+    private static String connect(String transport, int port) throws Exception {
+        long start = System.nanoTime();
+        ChannelFuture f = bootstrap(transport).connect("127.0.0.1", port).await();
+        long micros = (System.nanoTime() - start) / 1000;
+        if (!f.isSuccess()) return err(f.cause());
+        f.channel().close().sync();
+        return "OK " + micros;
+    }
+
+    private static String roundTrips(String transport, int port, int n) throws Exception {
+        ChannelFuture f = bootstrap(transport).connect("127.0.0.1", port).await();
+        if (!f.isSuccess()) return err(f.cause());
+        Channel ch = f.channel();
+        try {
+            return roundTrips(ch, n);
+        } finally {
+            ch.close().await();
+        }
+    }
+
+    private static String roundTrips(Channel ch, int n) throws Exception {
+        try {
+            List<Long> times = new ArrayList<>();
+            for (int i = 0; i < n; i++) times.add(roundTrip(ch));
+            return "OK " + p50(times) + " " + Collections.max(times);
+        } catch (ExecutionException e) {
+            return err(e.getCause());
+        }
+    }
+
+    private static String pair(String transport, int slowPort, int otherPort, int n) throws Exception {
+        Bootstrap b = bootstrap(transport);
+        Channel slow = b.connect("127.0.0.1", slowPort).sync().channel();
+        Channel other = b.connect("127.0.0.1", otherPort).sync().channel();
+        if (slow.eventLoop() != other.eventLoop()) return "FAIL the two channels are on different loops";
+        try {
+            List<Long> otherTimes = Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<List<Long>> slowTimes = CompletableFuture.supplyAsync(() -> {
+                List<Long> times = new ArrayList<>();
+                try {
+                    for (int i = 0; i < n; i++) times.add(roundTrip(slow));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return times;
+            });
+            while (!slowTimes.isDone()) otherTimes.add(roundTrip(other));
+            return "OK " + p50(slowTimes.get()) + " " + p50(otherTimes) + " " + otherTimes.size();
+        } finally {
+            slow.close().await();
+            other.close().await();
+        }
+    }
+
+    /** One echo round trip, µs from the write to the whole echo in the handler; fails as the client would. */
+    private static long roundTrip(Channel ch) throws Exception {
+        Echoes echoes = ch.pipeline().get(Echoes.class);
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        echoes.expect(done, PING.length);
+        // the listener is on the promise before the write is handed to the loop: a failed write is seen before the
+        // close that follows it
+        ChannelPromise written = ch.newPromise();
+        written.addListener(w -> {
+            if (!w.isSuccess()) done.completeExceptionally(w.cause());
+        });
+        long start = System.nanoTime();
+        ch.writeAndFlush(Unpooled.wrappedBuffer(PING), written);
+        done.get(30, TimeUnit.SECONDS);
+        return (System.nanoTime() - start) / 1000;
+    }
+
+    private static String err(Throwable t) {
+        return "ERR " + t.getClass().getName() + "|" + t.getMessage();
+    }
+
+    private static long p50(List<Long> times) {
+        List<Long> sorted = new ArrayList<>(times);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** Counts echoed bytes for the round trip in flight; an exception or a close fails it as the client sees it. */
+    static final class Echoes extends ChannelInboundHandlerAdapter {
+        private volatile CompletableFuture<Long> pending;
+        private int missing;
+
+        void expect(CompletableFuture<Long> done, int bytes) {
+            missing = bytes;
+            pending = done;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf buf = (ByteBuf) msg;
+            missing -= buf.readableBytes();
+            buf.release();
+            if (missing <= 0 && pending != null) pending.complete(0L);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (pending != null) pending.completeExceptionally(cause);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (pending != null) pending.completeExceptionally(new IllegalStateException("closed"));
+        }
+    }
+}
