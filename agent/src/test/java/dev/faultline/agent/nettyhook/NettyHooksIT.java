@@ -16,7 +16,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,6 +106,7 @@ class NettyHooksIT {
                 errors(svc, transport);
                 hangAndThrottle(svc, transport);
                 oneSlowPeerLeavesTheLoopFree(svc, transport);
+                server(svc, transport);
             }
         }
     }
@@ -254,6 +258,43 @@ class NettyHooksIT {
         long slowP50 = pair.first, otherP50 = pair.second;
         assertTrue(slowP50 >= 297_000 && slowP50 < 400_000, t + " the faulted peer's p50: " + pair);
         assertTrue(otherP50 < 20_000, t + " the other peer on the same loop stays fast: " + pair);
+    }
+
+    /** A Netty server's accepted channels, selected by its own port: a plain socket here measures the echo. */
+    private void server(ForkedService svc, String t) throws Exception {
+        int port = (int) probe(svc, "serve " + t).first;
+        assertTrue(port > 0, t + " server started");
+        long base = socketRoundTripMicros(port);
+        String id = svc.add("latency on=read port=" + port + " delay=200ms");
+        long slow = socketRoundTripMicros(port);
+        assertTrue(
+                slow >= 198_000, t + " server's read latency, seen by its client: " + slow + " us (base " + base + ")");
+        assertCounted(svc, id, 1, t + " server read");
+        svc.clear();
+        svc.add("error on=read port=" + port);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(PING_BYTES);
+            // the server's channel failed its read and closed: its client sees the end of the stream
+            assertEquals(-1, s.getInputStream().read(), t + " server closed after an injected read error");
+        }
+        svc.clear();
+        long after = socketRoundTripMicros(port);
+        assertTrue(after < 100_000, t + " server after clear(): " + after + " us");
+    }
+
+    private static final byte[] PING_BYTES = "ping".getBytes(StandardCharsets.US_ASCII);
+
+    /** One echo round trip through a plain blocking socket in this JVM (no agent here), µs. */
+    private static long socketRoundTripMicros(int port) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            s.getOutputStream().write(PING_BYTES);
+            byte[] echo = s.getInputStream().readNBytes(PING_BYTES.length);
+            assertEquals("ping", new String(echo, StandardCharsets.US_ASCII));
+            return (System.nanoTime() - start) / 1000;
+        }
     }
 
     private static Probe rt(ForkedService svc, String t, int port, int n) throws Exception {

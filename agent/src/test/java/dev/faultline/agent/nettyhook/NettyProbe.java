@@ -1,6 +1,7 @@
 package dev.faultline.agent.nettyhook;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -13,14 +14,18 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +47,7 @@ import java.util.stream.Collectors;
  *   <li>{@code missing}: the transports that cannot run here, {@code name=reason} each;
  *   <li>{@code connect <nio|epoll|uring> <port>}: one connect, timed to its promise;
  *   <li>{@code rt <nio|epoll|uring> <port> <n>}: n echo round trips on one connection, each timed, p50 and max;
+ *   <li>{@code serve <nio|epoll|uring>}: an echo server on that loop, answers its port;
  *   <li>{@code open <nio|epoll|uring> <port>}, then {@code rt-open <nio|epoll|uring> <n>}: the same on a connection
  *       kept open between commands (made before the agent is attached);
  *   <li>{@code pair <nio|epoll|uring> <slowPort> <otherPort> <n>}: two connections on the one loop; n round trips on
@@ -124,6 +130,7 @@ public final class NettyProbe {
                             .collect(Collectors.joining(" "));
         }
         String transport = cmd[1];
+        if (cmd[0].equals("serve")) return "OK " + serve(transport);
         if (cmd[0].equals("rt-open")) return roundTrips(OPEN.get(transport), Integer.parseInt(cmd[2]));
         int port = Integer.parseInt(cmd[2]);
         return switch (cmd[0]) {
@@ -153,6 +160,48 @@ public final class NettyProbe {
                         ch.pipeline().addLast(new Echoes());
                     }
                 });
+    }
+
+    /** An echo server on the transport's one loop thread (the faulted side is then this server's channels). */
+    private static int serve(String transport) throws InterruptedException {
+        EventLoopGroup loop = LOOPS.get(transport);
+        if (loop == null) throw new IllegalStateException("no " + transport + " event loop");
+        Channel server = new ServerBootstrap()
+                .group(loop)
+                .channel(serverChannelType(transport))
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public boolean isSharable() {
+                        return true;
+                    }
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ctx.writeAndFlush(msg);
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        ctx.close();
+                    }
+                })
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<? extends ServerChannel> serverChannelType(String transport) {
+        try {
+            return switch (transport) {
+                case "epoll" -> EpollServerSocketChannel.class;
+                case "uring" -> (Class<? extends ServerChannel>) Class.forName(URING + "IoUringServerSocketChannel");
+                default -> NioServerSocketChannel.class;
+            };
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String connect(String transport, int port) throws Exception {

@@ -6,8 +6,9 @@ import java.net.SocketAddress;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Advice inlined into {@code sun.nio.ch.SocketChannelImpl}: NIO clients and servers (JDK HttpClient, Netty,
- * the JDK HttpServer …) and the blocking socket adaptor of a channel.
+ * Advice inlined into {@code sun.nio.ch.SocketChannelImpl}: NIO clients and servers (JDK HttpClient, the JDK
+ * HttpServer …) and the blocking socket adaptor of a channel. Netty's own NIO calls pass: {@link NettyAdvice}
+ * faults them once, at the Netty layer.
  */
 public final class ChannelAdvice {
     private ChannelAdvice() {}
