@@ -135,3 +135,90 @@ if [[ $what == all || $what == load ]]; then
   done
   rm -f "$faults"
 fi
+
+# Netty (issue 22). Whole-process parts: the configurations run back to back in each round and each is divided by the
+# no-agent run of its own round (paired ratios, as in "load"); "idle" is the hooks installed by a faults file whose
+# only rule expires after 1 s, within the warm-up. Besides the throughput, the CPU time the process spent per call in
+# the measured window: it does not count the waits for a core, so on a shared machine its ratio is the steadier one.
+netty_configs() {
+  idle=$(mktemp); echo "error on=read port=1 ttl=1s" > "$idle"
+  other=$(mktemp); printf 'latency on=read port=1 delay=1s ttl=0\nlatency on=write port=1 delay=1s ttl=0\n' > "$other"
+  configs=("no agent|" "agent idle (hooks installed, nothing armed)|-javaagent:$AGENT=log.level=warn,faults=$idle"
+           "agent, rule for another port|-javaagent:$AGENT=log.level=warn,faults=$other")
+}
+# netty_table RATE-UNIT CALL: the table of rate[config,round] and cpu[config,round] (rounds, configs set by the caller)
+netty_table() {
+  netty_median() { sort -g | sed -n "$(( (rounds + 1) / 2 ))p"; }
+  echo
+  echo "| configuration | median $1 | paired ratio to no agent, median (min–max) | median CPU µs/$2 | paired CPU ratio, median (min–max) |"
+  echo "|---|---|---|---|---|"
+  for c in "${configs[@]}"; do
+    local n=${c%%|*} r
+    local rates cpus
+    rates=$(for r in $(seq 1 "$rounds"); do echo "${rate[$n,$r]} / ${rate[no agent,$r]}" | bc -l; done | sort -g)
+    cpus=$(for r in $(seq 1 "$rounds"); do echo "${cpu[$n,$r]} / ${cpu[no agent,$r]}" | bc -l; done | sort -g)
+    printf "| %s | %.0f | %.3f (%.3f–%.3f) | %.2f | %.3f (%.3f–%.3f) |\n" "$n" \
+      "$(for r in $(seq 1 "$rounds"); do echo "${rate[$n,$r]}"; done | netty_median)" \
+      "$(echo "$rates" | netty_median)" "$(echo "$rates" | head -1)" "$(echo "$rates" | tail -1)" \
+      "$(for r in $(seq 1 "$rounds"); do echo "${cpu[$n,$r]}"; done | netty_median)" \
+      "$(echo "$cpus" | netty_median)" "$(echo "$cpus" | head -1)" "$(echo "$cpus" | tail -1)"
+  done
+}
+
+if [[ $what == all || $what == netty-hooks ]]; then
+  echo "## Netty: cost per read/write (JMH, NettyIoBenchmark), ${ROUNDS:-3} interleaved rounds"
+  $JAVA -cp "$BENCH" dev.faultline.bench.netty.NettyHookCostRunner "$AGENT" "${ROUNDS:-3}" "${ITERATIONS:-3}" "${WARMUPS:-3}" 2>&1 \
+    | sed -n '/^| call/,$p'
+fi
+
+if [[ $what == all || $what == netty-grpc ]]; then
+  # one JVM: gRPC server and client on grpc-netty-shaded (epoll), unary echo in a loop; both sides carry the agent
+  netty_configs; rounds=${ROUNDS:-5}; declare -A rate=() cpu=()
+  echo "## Netty: gRPC unary loop (grpc-netty-shaded, epoll), $rounds interleaved rounds, paired ratios"
+  for round in $(seq 1 "$rounds"); do
+    for c in "${configs[@]}"; do
+      name=${c%%|*}; opt=${c#*|}
+      out=$($JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.GrpcUnaryLoop "${WARMUP_SECONDS:-5}" "${SECONDS_PER_RUN:-10}" \
+        "${CLIENT_THREADS:-4}" 2>/dev/null | grep '^calls/s')
+      rate[$name,$round]=$(echo "$out" | awk '{print $2}'); cpu[$name,$round]=$(echo "$out" | awk '{print $4}')
+      echo "round $round, $name: $out"
+    done
+  done
+  netty_table calls/s call
+  rm -f "$idle" "$other"
+fi
+
+if [[ $what == all || $what == netty-http ]]; then
+  # Reactor Netty HTTP server (epoll) pinned to CPU 0, wrk pinned to CPU 1, as in "load"; the CPU time of the
+  # server's threads but the JIT compiler's and the GC's (utime + stime from /proc, clock ticks) over the measured wrk
+  # run, per request
+  netty_configs; rounds=${ROUNDS:-5}; declare -A rate=() cpu=()
+  tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+  ticks() {
+    for t in /proc/$1/task/*; do grep -qE '^(C[12] CompilerThre|GC Thread|G1 )' "$t/comm" || cat "$t/stat"; done \
+      | sed 's/.*) //' | awk '{sum += $12 + $13} END {print sum}'
+  }
+  echo "## Netty: Reactor Netty HTTP server (epoll) under wrk, $rounds interleaved rounds, paired ratios"
+  for round in $(seq 1 "$rounds"); do
+    for c in "${configs[@]}"; do
+      name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
+      taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.ReactorHelloServer $port > /tmp/faultline-svc.log 2>&1 &
+      pid=$!
+      # up to 60 s: on a loaded machine a JVM with the agent and a faults file took more than 10 s to bind
+      for _ in $(seq 1 600); do grep -q READY /tmp/faultline-svc.log && break; sleep 0.1; done
+      grep -q 'READY.*transport=epoll' /tmp/faultline-svc.log \
+        || { echo "$name: the server did not report an epoll channel bound within 60 s:"; cat /tmp/faultline-svc.log; kill $pid; exit 1; }
+      taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null
+      t0=$(ticks $pid)
+      out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/)
+      t1=$(ticks $pid)
+      kill $pid; wait $pid 2>/dev/null || true
+      rate[$name,$round]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+      requests=$(echo "$out" | awk '/requests in/ {print $1}')
+      cpu[$name,$round]=$(echo "($t1 - $t0) * $tick_us / $requests" | bc -l)
+      printf "round %s, %s: %s req/s, %.2f CPU µs/request\n" "$round" "$name" "${rate[$name,$round]}" "${cpu[$name,$round]}"
+    done
+  done
+  netty_table req/s request
+  rm -f "$idle" "$other"
+fi
