@@ -59,8 +59,8 @@ final class NettyFaults {
                     return true;
                 }
             }
-            long now = System.nanoTime();
-            long due = now;
+            // how long to hold, relative: the clock is read only once a rule matched (it costs more than the rest)
+            long wait = 0;
             FaultRule by = null;
             if (api.isByteBuf(msg)
                     && STREAM.get(channel.getClass())
@@ -71,14 +71,13 @@ final class NettyFaults {
                         if (!NetworkInjector.decide(rule, remote, localPort)) continue;
                         switch (rule.action()) {
                             case LATENCY -> {
-                                long until = now + rule.delayNanos();
-                                if (until - due > 0) {
-                                    due = until;
+                                if (rule.delayNanos() > wait) {
+                                    wait = rule.delayNanos();
                                     by = rule;
                                 }
                             }
                             case HANG -> {
-                                due = rule.forNanos() > 0 ? now + rule.forNanos() : Long.MAX_VALUE;
+                                wait = rule.forNanos() > 0 ? rule.forNanos() : Long.MAX_VALUE;
                                 by = rule;
                             }
                             case ERROR -> {
@@ -87,23 +86,25 @@ final class NettyFaults {
                             }
                             default -> {}
                         }
-                        if (due == Long.MAX_VALUE) break;
+                        if (wait == Long.MAX_VALUE) break;
                     }
                 }
-                if (table.readThrottle != null && due != Long.MAX_VALUE) {
+                if (table.readThrottle != null && wait != Long.MAX_VALUE) {
                     int bytes = api.readableBytes(msg);
                     for (FaultRule rule : table.readThrottle) {
                         if (bytes <= 0 || !NetworkInjector.decide(rule, remote, localPort)) continue;
-                        long until = now + rule.throttleWaitNanos(bytes);
-                        if (until - due > 0) {
-                            due = until;
+                        long throttled = rule.throttleWaitNanos(bytes);
+                        if (throttled > wait) {
+                            wait = throttled;
                             by = rule;
                         }
                     }
                 }
             }
             boolean queued = held != null && !held.reads.isEmpty();
-            if (due == now && !queued) return false;
+            if (wait == 0 && !queued) return false;
+            long now = System.nanoTime();
+            long due = due(now, wait);
             if (held == null) held = hold(channel, api, pipeline);
             held.reads.add(new HeldRead(msg, due, by));
             held.scheduleDrain(now);
@@ -154,22 +155,20 @@ final class NettyFaults {
             if (api.outboundIsEmpty(outbound) || !api.isActive(channel)) return false; // flush0's own cases
             if (!(api.remoteAddress(channel) instanceof InetSocketAddress remote)) return false;
             int localPort = localPort(api, channel);
-            long now = System.nanoTime();
-            long due = now;
+            long wait = 0; // relative, as for reads: the clock is read only once a rule matched
             FaultRule by = null;
             if (table.write != null) {
                 for (FaultRule rule : table.write) {
                     if (!NetworkInjector.decide(rule, remote, localPort)) continue;
                     switch (rule.action()) {
                         case LATENCY -> {
-                            long until = now + rule.delayNanos();
-                            if (until - due > 0) {
-                                due = until;
+                            if (rule.delayNanos() > wait) {
+                                wait = rule.delayNanos();
                                 by = rule;
                             }
                         }
                         case HANG -> {
-                            due = rule.forNanos() > 0 ? now + rule.forNanos() : Long.MAX_VALUE;
+                            wait = rule.forNanos() > 0 ? rule.forNanos() : Long.MAX_VALUE;
                             by = rule;
                         }
                         case ERROR -> {
@@ -182,24 +181,25 @@ final class NettyFaults {
                         }
                         default -> {}
                     }
-                    if (due == Long.MAX_VALUE) break;
+                    if (wait == Long.MAX_VALUE) break;
                 }
             }
-            if (table.writeThrottle != null && due != Long.MAX_VALUE) {
+            if (table.writeThrottle != null && wait != Long.MAX_VALUE) {
                 long bytes = api.flushedBytes(outbound);
                 for (FaultRule rule : table.writeThrottle) {
                     if (bytes <= 0 || !NetworkInjector.decide(rule, remote, localPort)) continue;
-                    long until = now + rule.throttleWaitNanos(bytes);
-                    if (until - due > 0) {
-                        due = until;
+                    long throttled = rule.throttleWaitNanos(bytes);
+                    if (throttled > wait) {
+                        wait = throttled;
                         by = rule;
                     }
                 }
             }
-            if (due == now) return false;
+            if (wait == 0) return false;
+            long now = System.nanoTime();
             if (held == null) held = hold(channel, api, null);
             held.writeHeld = true;
-            held.writeDue = due;
+            held.writeDue = due(now, wait);
             held.writeBy = by;
             held.scheduleWrite(now);
             return true;
@@ -257,6 +257,11 @@ final class NettyFaults {
             InternalErrors.report(t);
             return false;
         }
+    }
+
+    /** When a hold of {@code wait} nanoseconds from {@code now} ends; {@code Long.MAX_VALUE}: never by itself. */
+    private static long due(long now, long wait) {
+        return wait == Long.MAX_VALUE ? Long.MAX_VALUE : now + wait;
     }
 
     /** The channel's held state; no map look-up while nothing is held anywhere (a rule for another peer). */
