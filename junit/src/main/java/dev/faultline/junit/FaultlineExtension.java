@@ -84,7 +84,8 @@ public final class FaultlineExtension implements BeforeEachCallback, AfterEachCa
         for (Optional<ExtensionContext> c = Optional.of(context);
                 c.isPresent();
                 c = c.get().getParent()) {
-            c.get().getElement().ifPresent(elements::addFirst);
+            // a repeated or parameterized test's invocation and its template both name the method: once only
+            c.get().getElement().filter(e -> !elements.contains(e)).ifPresent(elements::addFirst);
         }
         List<Fault> faults = new ArrayList<>();
         for (AnnotatedElement e : elements) faults.addAll(AnnotationSupport.findRepeatableAnnotations(e, Fault.class));

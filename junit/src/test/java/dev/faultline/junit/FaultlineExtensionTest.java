@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,6 +58,13 @@ class FaultlineExtensionTest {
     @Test
     void aClassFaultActsInItsNestedClassesToo() {
         ScenarioRun.tests(Outer.class).assertStatistics(s -> s.started(1).succeeded(1));
+        assertEquals(0, InProcessAgent.connect().activeFaults());
+    }
+
+    @Test
+    void aFaultOnARepeatedTestIsArmedOncePerRepetition() {
+        ScenarioRun.tests(RepeatedWithFault.class)
+                .assertStatistics(s -> s.started(2).succeeded(2));
         assertEquals(0, InProcessAgent.connect().activeFaults());
     }
 
@@ -207,6 +215,14 @@ class FaultlineExtensionTest {
             void seesTheOuterClassFault() {
                 assertThrows(IOException.class, () -> Greeter.greet("n"));
             }
+        }
+    }
+
+    static class RepeatedWithFault {
+        @RepeatedTest(2)
+        @Fault(METHOD_FAULT)
+        void armedOnce() {
+            assertEquals(1, InProcessAgent.connect().activeFaults(), "one @Fault, one fault armed");
         }
     }
 
