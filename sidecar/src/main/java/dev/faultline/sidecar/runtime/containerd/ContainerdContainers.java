@@ -10,6 +10,7 @@ import dev.faultline.sidecar.runtime.containerd.ContainerdApi.ContainerdCallExce
 import dev.faultline.sidecar.runtime.containerd.v1.Container;
 import dev.faultline.sidecar.runtime.containerd.v1.Task;
 import dev.faultline.sidecar.runtime.containerd.v1.TaskStatus;
+import dev.faultline.sidecar.runtime.cri.CriContainers;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import dev.faultline.sidecar.targets.TargetSelector;
 import java.time.Duration;
@@ -28,6 +29,10 @@ import java.util.Map;
 public final class ContainerdContainers implements ContainerRuntime {
     /** The label nerdctl names its containers by. */
     public static final String NAME_LABEL = "nerdctl/name";
+    /** containerd's CRI plugin marks each container as {@code sandbox} (a pod's pause container) or {@code container}. */
+    static final String KIND_LABEL = "io.cri-containerd.kind";
+
+    private static final String SANDBOX = "sandbox";
 
     private final ContainerdApi api;
     private final String answers;
@@ -66,13 +71,24 @@ public final class ContainerdContainers implements ContainerRuntime {
         for (Task p : api.tasks()) tasks.put(p.getContainerId().isEmpty() ? p.getId() : p.getContainerId(), p);
         String self = TargetSelector.ownContainerIdOrNull();
         List<ContainerTarget> out = new ArrayList<>();
+        String ownPodUid = System.getenv(CriContainers.OWN_POD_UID_ENV);
         for (Container c : api.containers()) {
-            if (self != null && c.getId().startsWith(self)) continue; // never act on our own container
+            if (!selectable(c.getId(), c.getLabelsMap(), self, ownPodUid)) continue;
             Task task = tasks.get(c.getId());
             String name = c.getLabelsMap().getOrDefault(NAME_LABEL, c.getId());
             out.add(new ContainerTarget(c.getId(), name, state(task), c.getLabelsMap()));
         }
         return out;
+    }
+
+    /**
+     * Never our own container, nor a container of our own pod, nor a pod sandbox (the pause container: in namespace
+     * {@code k8s.io} it carries the pod's labels, so {@code --label app=web} would otherwise take the pod down).
+     */
+    static boolean selectable(String id, Map<String, String> labels, String self, String ownPodUid) {
+        if (self != null && id.startsWith(self)) return false;
+        if (SANDBOX.equals(labels.get(KIND_LABEL))) return false;
+        return ownPodUid == null || ownPodUid.isEmpty() || !ownPodUid.equals(labels.get(CriContainers.POD_UID));
     }
 
     /** Docker's words for a container's state, as the selection reads them. */
