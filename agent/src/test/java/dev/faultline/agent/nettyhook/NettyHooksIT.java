@@ -105,6 +105,7 @@ class NettyHooksIT {
                 latency(svc, transport);
                 errors(svc, transport);
                 hangAndThrottle(svc, transport);
+                aClosedChannelEndsItsHold(svc, transport);
                 oneSlowPeerLeavesTheLoopFree(svc, transport);
                 server(svc, transport);
             }
@@ -247,6 +248,15 @@ class NettyHooksIT {
         assertTrue(pacedWrites.ok() && pacedWrites.first >= 60_000, t + " write throttled to 150 b/s: " + pacedWrites);
         assertCounted(svc, writeThrottle, 4, t + " write throttle");
         svc.clear();
+    }
+
+    /** A hang with no end of its own: the application closing the channel ends it, not clear() or a ttl. */
+    private void aClosedChannelEndsItsHold(ForkedService svc, String t) throws Exception {
+        svc.add("hang on=connect port=" + portA);
+        Probe closed = probe(svc, "close-held-connect " + t + " " + portA);
+        svc.clear();
+        assertTrue(
+                closed.ok() && closed.first < 1_000_000, t + " a held connect ends when its channel closes: " + closed);
     }
 
     private void oneSlowPeerLeavesTheLoopFree(ForkedService svc, String t) throws Exception {

@@ -141,6 +141,7 @@ public final class NettyProbe {
                 yield "OK 0";
             }
             case "connect" -> connect(transport, port);
+            case "close-held-connect" -> closeHeldConnect(transport, port);
             case "rt" -> roundTrips(transport, port, Integer.parseInt(cmd[3]));
             case "pair" -> pair(transport, port, Integer.parseInt(cmd[3]), Integer.parseInt(cmd[4]));
             default -> "FAIL unknown command " + cmd[0];
@@ -210,6 +211,24 @@ public final class NettyProbe {
         long micros = (System.nanoTime() - start) / 1000;
         if (!f.isSuccess()) return err(f.cause());
         f.channel().close().sync();
+        return "OK " + micros;
+    }
+
+    /**
+     * A connect without a connect timeout (only the agent can end a hang), its channel closed 200 ms later by the
+     * application: "OK <µs from the close until the connect ended>", the connect failed as one on a closed channel.
+     */
+    private static String closeHeldConnect(String transport, int port) throws Exception {
+        ChannelFuture f = bootstrap(transport)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
+                .connect("127.0.0.1", port);
+        Thread.sleep(200);
+        if (f.isDone()) return "FAIL the connect ended before its channel was closed: " + f.cause();
+        long start = System.nanoTime();
+        f.channel().close();
+        if (!f.await(5, TimeUnit.SECONDS)) return "FAIL the connect had not ended 5 s after its channel was closed";
+        long micros = (System.nanoTime() - start) / 1000;
+        if (f.isSuccess()) return "FAIL connected after its channel was closed";
         return "OK " + micros;
     }
 

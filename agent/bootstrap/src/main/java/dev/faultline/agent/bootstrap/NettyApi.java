@@ -44,6 +44,7 @@ final class NettyApi {
     private final MethodHandle localAddress;
     private final MethodHandle eventLoop;
     private final MethodHandle isActive;
+    private final MethodHandle isOpen;
     private final MethodHandle pipeline;
     private final MethodHandle unsafe;
     private final MethodHandle connectTimeoutMillis;
@@ -102,6 +103,7 @@ final class NettyApi {
             localAddress = virtual(channel, "localAddress", SocketAddress.class);
             eventLoop = virtual(channel, "eventLoop", eventLoopType);
             isActive = virtual(channel, "isActive", boolean.class);
+            isOpen = virtual(channel, "isOpen", boolean.class);
             this.pipeline = virtual(channel, "pipeline", pipeline);
             unsafe = virtual(channel, "unsafe", channelUnsafe);
             connectTimeoutMillis = MethodHandles.filterReturnValue(
@@ -235,6 +237,10 @@ final class NettyApi {
 
     boolean isActive(Object channel) throws Throwable {
         return (Boolean) (Object) isActive.invokeExact(channel);
+    }
+
+    boolean isOpen(Object channel) throws Throwable {
+        return (Boolean) (Object) isOpen.invokeExact(channel);
     }
 
     Object pipelineOf(Object channel) throws Throwable {

@@ -332,7 +332,8 @@ final class NettyFaults {
             long now = System.nanoTime();
             boolean delivered = false;
             try {
-                while (!reads.isEmpty() && ready(reads.peek().due, reads.peek().by, now)) {
+                // a closed channel's held reads go at once (released below), whatever holds them
+                while (!reads.isEmpty() && (ready(reads.peek().due, reads.peek().by, now) || !api.isActive(channel))) {
                     Object msg = reads.poll().msg;
                     if (!api.isActive(channel)) {
                         api.release(msg); // closed meanwhile: the pipeline has seen channelInactive
@@ -363,9 +364,14 @@ final class NettyFaults {
 
         void releaseWrite() {
             long now = System.nanoTime();
-            if (!ready(writeDue, writeBy, now)) {
-                scheduleWrite(now);
-                return;
+            try {
+                // a closed channel's hold ends at once: its outbound buffer has failed the writes already
+                if (!ready(writeDue, writeBy, now) && api.isActive(channel)) {
+                    scheduleWrite(now);
+                    return;
+                }
+            } catch (Throwable t) {
+                InternalErrors.report(t);
             }
             writeHeld = false;
             writeBy = null;
@@ -454,7 +460,9 @@ final class NettyFaults {
             try {
                 if (api.isDone(promise)) return; // cancelled meanwhile
                 long now = System.nanoTime();
-                if (ready(due, by, now)) {
+                // closed meanwhile: the transport's connect fails the promise as it fails any connect of a closed
+                // channel
+                if (ready(due, by, now) || !api.isOpen(channel)) {
                     api.connect(api.unsafe(channel), remote, local, promise);
                 } else if (timeoutAt != 0 && now - timeoutAt >= 0) {
                     // as the transport's own connect timeout: fail the promise, then close the channel
