@@ -91,10 +91,10 @@ public final class Hooks {
     // Netty, any transport and any relocated copy (NettyFaults): true = the call was taken over, skip the original
 
     /** {@code DefaultChannelPipeline.fireChannelRead(msg)}: every transport's read loop hands its bytes here. */
-    public static boolean nettyRead(Object pipeline, Object msg) {
+    public static boolean nettyRead(Object pipeline, Object channel, Object msg) {
         RuleTable t = table;
         if (t.read == null && t.readThrottle == null && NettyFaults.idle()) return false;
-        return NettyFaults.read(t, pipeline, msg);
+        return NettyFaults.read(t, pipeline, channel, msg);
     }
 
     /** {@code AbstractChannel.AbstractUnsafe.flush0()}: the one caller of every transport's {@code doWrite}. */

@@ -35,10 +35,15 @@ final class NettyApi {
         KQUEUE
     }
 
+    /**
+     * False for Netty's datagram channels, which are left alone (TCP only, as the JDK hooks); kept here, per
+     * class, so a hook finds it in the one lookup it does anyway.
+     */
+    final boolean streamChannel;
+
     private final String prefix;
     private final ClassLoader loader;
     private final Class<?> byteBuf;
-    private final MethodHandle pipelineChannel;
     private final MethodHandle contextChannel;
     private final MethodHandle remoteAddress;
     private final MethodHandle localAddress;
@@ -72,6 +77,7 @@ final class NettyApi {
 
     private NettyApi(Class<?> seen) {
         String name = seen.getName();
+        streamChannel = !name.contains("Datagram");
         int at = name.indexOf("io.netty.");
         if (at < 0) {
             // a subclass outside Netty (a user's channel): its Netty is the one of its Netty superclass
@@ -97,7 +103,6 @@ final class NettyApi {
             byteBuf = type("io.netty.buffer.ByteBuf");
             Class<?> referenceCounted = type("io.netty.util.ReferenceCounted");
 
-            pipelineChannel = virtual(pipeline, "channel", channel);
             contextChannel = virtual(context, "channel", channel);
             remoteAddress = virtual(channel, "remoteAddress", SocketAddress.class);
             localAddress = virtual(channel, "localAddress", SocketAddress.class);
@@ -213,10 +218,6 @@ final class NettyApi {
     }
 
     // the calls, each as the public API names it
-
-    Object pipelineChannel(Object pipeline) throws Throwable {
-        return (Object) pipelineChannel.invokeExact(pipeline);
-    }
 
     Object contextChannel(Object context) throws Throwable {
         return (Object) contextChannel.invokeExact(context);

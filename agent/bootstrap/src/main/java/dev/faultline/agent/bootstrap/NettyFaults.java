@@ -27,14 +27,6 @@ final class NettyFaults {
     private static final long SLICE_NANOS = 20_000_000L;
 
     private static final Map<Object, Held> HELD = new ConcurrentHashMap<>();
-    /** TCP only, as the JDK hooks: Netty's datagram channels are left alone. */
-    private static final ClassValue<Boolean> STREAM = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> channelType) {
-            return !channelType.getName().contains("Datagram");
-        }
-    };
-
     private static final AtomicInteger HOLDING = new AtomicInteger();
 
     private NettyFaults() {}
@@ -46,10 +38,9 @@ final class NettyFaults {
 
     // read
 
-    static boolean read(RuleTable table, Object pipeline, Object msg) {
+    static boolean read(RuleTable table, Object pipeline, Object channel, Object msg) {
         try {
-            NettyApi api = NettyApi.of(pipeline);
-            Object channel = api.pipelineChannel(pipeline);
+            NettyApi api = NettyApi.of(channel);
             Held held = held(channel);
             if (held != null) {
                 if (held.delivering) return false;
@@ -63,7 +54,7 @@ final class NettyFaults {
             long wait = 0;
             FaultRule by = null;
             if (api.isByteBuf(msg)
-                    && STREAM.get(channel.getClass())
+                    && api.streamChannel
                     && api.remoteAddress(channel) instanceof InetSocketAddress remote) {
                 int localPort = localPort(api, channel);
                 if (table.read != null) {
@@ -150,8 +141,8 @@ final class NettyFaults {
                 if (held.writeHeld) return true; // written, in order, by the flush already scheduled
             }
             if (table.write == null && table.writeThrottle == null) return false;
-            if (!STREAM.get(channel.getClass())) return false;
             NettyApi api = NettyApi.of(channel);
+            if (!api.streamChannel) return false;
             if (api.outboundIsEmpty(outbound) || !api.isActive(channel)) return false; // flush0's own cases
             if (!(api.remoteAddress(channel) instanceof InetSocketAddress remote)) return false;
             int localPort = localPort(api, channel);
@@ -217,7 +208,7 @@ final class NettyFaults {
             if (!(remote instanceof InetSocketAddress)) return false;
             NettyApi api = NettyApi.of(context);
             Object channel = api.contextChannel(context);
-            if (!STREAM.get(channel.getClass())) return false;
+            if (!NettyApi.of(channel).streamChannel) return false;
             long now = System.nanoTime();
             long due = now;
             FaultRule by = null;

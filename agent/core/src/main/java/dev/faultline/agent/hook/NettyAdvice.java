@@ -17,8 +17,12 @@ public final class NettyAdvice {
     /** {@code DefaultChannelPipeline.fireChannelRead(Object)}: where every transport's read loop delivers bytes. */
     public static final class Read {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-        static boolean enter(@Advice.This Object pipeline, @Advice.Argument(0) Object msg) {
-            return Hooks.nettyRead(pipeline, msg);
+        static boolean enter(
+                @Advice.This Object pipeline,
+                @Advice.FieldValue("channel") Object channel,
+                @Advice.Argument(0) Object msg) {
+            // the channel from the pipeline's own field: a call through a method handle here costs more
+            return Hooks.nettyRead(pipeline, channel, msg);
         }
 
         /** The method returns its pipeline, also when skipped. */
