@@ -110,8 +110,8 @@ if [[ $what == all || $what == load ]]; then
   configs=("no agent|" "agent, nothing armed|-javaagent:$AGENT=log.level=warn" "agent, non-matching rule|-javaagent:$AGENT=log.level=warn,faults=$faults")
   rounds=${ROUNDS:-5}
   for round in $(seq 1 "$rounds"); do
-    for c in "${configs[@]}"; do
-      name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
+    for c in $(rotated "$round"); do
+      c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
       taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.HelloService $port > /tmp/faultline-svc.log 2>&1 &
       pid=$!
       for _ in $(seq 1 100); do grep -q READY /tmp/faultline-svc.log && break; sleep 0.1; done
@@ -146,6 +146,12 @@ netty_configs() {
   configs=("no agent|" "agent idle (hooks installed, nothing armed)|-javaagent:$AGENT=log.level=warn,faults=$idle"
            "agent, rule for another port|-javaagent:$AGENT=log.level=warn,faults=$other")
 }
+# rotated ROUND: the indexes of configs, started one further each round, so no configuration always runs first
+# (a JVM run right after another, or at the same point of a periodic load, is not always the same one)
+rotated() {
+  local n=${#configs[@]} i
+  for i in $(seq 0 $((n - 1))); do echo $(( (i + $1 - 1) % n )); done
+}
 # netty_table RATE-UNIT CALL: the table of rate[config,round] and cpu[config,round] (rounds, configs set by the caller)
 netty_table() {
   netty_median() { sort -g | sed -n "$(( (rounds + 1) / 2 ))p"; }
@@ -176,8 +182,8 @@ if [[ $what == all || $what == netty-grpc ]]; then
   netty_configs; rounds=${ROUNDS:-5}; declare -A rate=() cpu=()
   echo "## Netty: gRPC unary loop (grpc-netty-shaded, epoll), $rounds interleaved rounds, paired ratios"
   for round in $(seq 1 "$rounds"); do
-    for c in "${configs[@]}"; do
-      name=${c%%|*}; opt=${c#*|}
+    for c in $(rotated "$round"); do
+      c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}
       out=$($JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.GrpcUnaryLoop "${WARMUP_SECONDS:-5}" "${SECONDS_PER_RUN:-10}" \
         "${CLIENT_THREADS:-4}" 2>/dev/null | grep '^calls/s')
       rate[$name,$round]=$(echo "$out" | awk '{print $2}'); cpu[$name,$round]=$(echo "$out" | awk '{print $4}')
@@ -200,8 +206,8 @@ if [[ $what == all || $what == netty-http ]]; then
   }
   echo "## Netty: Reactor Netty HTTP server (epoll) under wrk, $rounds interleaved rounds, paired ratios"
   for round in $(seq 1 "$rounds"); do
-    for c in "${configs[@]}"; do
-      name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
+    for c in $(rotated "$round"); do
+      c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
       taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.ReactorHelloServer $port > /tmp/faultline-svc.log 2>&1 &
       pid=$!
       # up to 60 s: on a loaded machine a JVM with the agent and a faults file took more than 10 s to bind
