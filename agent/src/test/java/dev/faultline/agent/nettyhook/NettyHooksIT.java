@@ -173,6 +173,15 @@ class NettyHooksIT {
         assertCounted(svc, read, 3, t + " read latency");
         assertEquals(1, svc.clear());
 
+        // two rules for one peer: their delays add up and each counts the read, as on the JDK hooks
+        String first = svc.add("latency on=read port=" + portA + " delay=200ms");
+        String second = svc.add("latency on=read port=" + portA + " delay=150ms");
+        Probe both = rt(svc, t, portA, 1);
+        assertTrue(both.ok() && both.first >= 348_000, t + " two read latencies, 200 + 150 ms: " + both);
+        assertCounted(svc, first, 1, t + " first of two read latencies");
+        assertCounted(svc, second, 1, t + " second of two read latencies");
+        assertEquals(2, svc.clear());
+
         svc.add("latency on=write port=" + portA + " delay=200ms");
         Probe slowWrite = rt(svc, t, portA, 3);
         assertTrue(slowWrite.ok() && slowWrite.first >= 198_000, t + " write latency 200ms: " + slowWrite);

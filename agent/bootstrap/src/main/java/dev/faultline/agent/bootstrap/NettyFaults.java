@@ -51,53 +51,24 @@ final class NettyFaults {
                 }
             }
             // how long to hold, relative: the clock is read only once a rule matched (it costs more than the rest)
-            long wait = 0;
-            FaultRule by = null;
+            Verdict verdict = null;
             if (api.isByteBuf(msg)
                     && api.streamChannel
                     && api.remoteAddress(channel) instanceof InetSocketAddress remote) {
-                int localPort = localPort(api, channel);
-                if (table.read != null) {
-                    for (FaultRule rule : table.read) {
-                        if (!NetworkInjector.decide(rule, remote, localPort)) continue;
-                        switch (rule.action()) {
-                            case LATENCY -> {
-                                if (rule.delayNanos() > wait) {
-                                    wait = rule.delayNanos();
-                                    by = rule;
-                                }
-                            }
-                            case HANG -> {
-                                wait = rule.forNanos() > 0 ? rule.forNanos() : Long.MAX_VALUE;
-                                by = rule;
-                            }
-                            case ERROR -> {
-                                failRead(api, channel, pipeline, msg, rule);
-                                return true;
-                            }
-                            default -> {}
-                        }
-                        if (wait == Long.MAX_VALUE) break;
-                    }
-                }
-                if (table.readThrottle != null && wait != Long.MAX_VALUE) {
-                    int bytes = api.readableBytes(msg);
-                    for (FaultRule rule : table.readThrottle) {
-                        if (bytes <= 0 || !NetworkInjector.decide(rule, remote, localPort)) continue;
-                        long throttled = rule.throttleWaitNanos(bytes);
-                        if (throttled > wait) {
-                            wait = throttled;
-                            by = rule;
-                        }
-                    }
+                long bytes = table.readThrottle != null ? api.readableBytes(msg) : 0;
+                verdict = Verdict.of(table.read, table.readThrottle, remote, localPort(api, channel), bytes);
+                if (verdict != null && verdict.error != null) {
+                    failRead(api, channel, pipeline, msg, verdict.error);
+                    return true;
                 }
             }
+            long wait = verdict == null ? 0 : verdict.wait;
             boolean queued = held != null && !held.reads.isEmpty();
             if (wait == 0 && !queued) return false;
             long now = System.nanoTime();
             long due = due(now, wait);
             if (held == null) held = hold(channel, api, pipeline);
-            held.reads.add(new HeldRead(msg, due, by));
+            held.reads.add(new HeldRead(msg, due, verdict == null ? null : verdict.by));
             held.scheduleDrain(now);
             return true;
         } catch (Throwable t) {
@@ -145,53 +116,25 @@ final class NettyFaults {
             if (!api.streamChannel) return false;
             if (api.outboundIsEmpty(outbound) || !api.isActive(channel)) return false; // flush0's own cases
             if (!(api.remoteAddress(channel) instanceof InetSocketAddress remote)) return false;
-            int localPort = localPort(api, channel);
-            long wait = 0; // relative, as for reads: the clock is read only once a rule matched
-            FaultRule by = null;
-            if (table.write != null) {
-                for (FaultRule rule : table.write) {
-                    if (!NetworkInjector.decide(rule, remote, localPort)) continue;
-                    switch (rule.action()) {
-                        case LATENCY -> {
-                            if (rule.delayNanos() > wait) {
-                                wait = rule.delayNanos();
-                                by = rule;
-                            }
-                        }
-                        case HANG -> {
-                            wait = rule.forNanos() > 0 ? rule.forNanos() : Long.MAX_VALUE;
-                            by = rule;
-                        }
-                        case ERROR -> {
-                            Throwable failure = NetworkInjector.failure(rule, api.connectionReset(channel, false));
-                            if (!api.handleWriteError(unsafe, failure)) {
-                                api.fireExceptionCaught(api.pipelineOf(channel), failure);
-                                api.close(unsafe);
-                            }
-                            return true;
-                        }
-                        default -> {}
-                    }
-                    if (wait == Long.MAX_VALUE) break;
+            long bytes = table.writeThrottle != null ? api.flushedBytes(outbound) : 0;
+            // relative, as for reads: the clock is read only once a rule matched
+            Verdict verdict = Verdict.of(table.write, table.writeThrottle, remote, localPort(api, channel), bytes);
+            if (verdict == null) return false;
+            if (verdict.error != null) {
+                Throwable failure = NetworkInjector.failure(verdict.error, api.connectionReset(channel, false));
+                if (!api.handleWriteError(unsafe, failure)) {
+                    api.fireExceptionCaught(api.pipelineOf(channel), failure);
+                    api.close(unsafe);
                 }
+                return true;
             }
-            if (table.writeThrottle != null && wait != Long.MAX_VALUE) {
-                long bytes = api.flushedBytes(outbound);
-                for (FaultRule rule : table.writeThrottle) {
-                    if (bytes <= 0 || !NetworkInjector.decide(rule, remote, localPort)) continue;
-                    long throttled = rule.throttleWaitNanos(bytes);
-                    if (throttled > wait) {
-                        wait = throttled;
-                        by = rule;
-                    }
-                }
-            }
+            long wait = verdict.wait;
             if (wait == 0) return false;
             long now = System.nanoTime();
             if (held == null) held = hold(channel, api, null);
             held.writeHeld = true;
             held.writeDue = due(now, wait);
-            held.writeBy = by;
+            held.writeBy = verdict.by;
             held.scheduleWrite(now);
             return true;
         } catch (Throwable t) {
@@ -209,37 +152,22 @@ final class NettyFaults {
             NettyApi api = NettyApi.of(context);
             Object channel = api.contextChannel(context);
             if (!NettyApi.of(channel).streamChannel) return false;
-            long now = System.nanoTime();
-            long due = now;
-            FaultRule by = null;
-            for (FaultRule rule : rules) {
-                if (!NetworkInjector.decide(rule, remote, 0)) continue; // as the JDK connect hooks: no local port yet
-                switch (rule.action()) {
-                    case LATENCY -> {
-                        long until = now + rule.delayNanos();
-                        if (until - due > 0) {
-                            due = until;
-                            by = rule;
-                        }
-                    }
-                    case HANG -> {
-                        due = rule.forNanos() > 0 ? now + rule.forNanos() : Long.MAX_VALUE;
-                        by = rule;
-                    }
-                    case ERROR -> {
-                        Throwable cause = NetworkInjector.failure(rule, api.connectionRefused(channel));
-                        // NIO and epoll annotate a failed connect with the address; io_uring's completion does not
-                        if (NettyApi.transport(channel) != NettyApi.Transport.IO_URING) {
-                            cause = api.annotateConnectException(api.unsafe(channel), cause, remote);
-                        }
-                        api.tryFailure(promise, cause);
-                        return true;
-                    }
-                    default -> {}
+            // as the JDK connect hooks: no local port yet
+            Verdict verdict = Verdict.of(rules, null, (InetSocketAddress) remote, 0, 0);
+            if (verdict == null) return false;
+            if (verdict.error != null) {
+                Throwable cause = NetworkInjector.failure(verdict.error, api.connectionRefused(channel));
+                // NIO and epoll annotate a failed connect with the address; io_uring's completion does not
+                if (NettyApi.transport(channel) != NettyApi.Transport.IO_URING) {
+                    cause = api.annotateConnectException(api.unsafe(channel), cause, remote);
                 }
-                if (due == Long.MAX_VALUE) break;
+                api.tryFailure(promise, cause);
+                return true;
             }
-            if (due == now) return false;
+            if (verdict.wait == 0) return false;
+            long now = System.nanoTime();
+            long due = due(now, verdict.wait);
+            FaultRule by = verdict.by;
             int timeoutMillis = api.connectTimeoutMillis(channel);
             long timeoutAt = timeoutMillis > 0 ? now + timeoutMillis * 1_000_000L : 0;
             new HeldConnect(api, channel, remote, local, promise, due, by, timeoutMillis, timeoutAt).schedule(now);
