@@ -56,7 +56,8 @@ class JvmAttachIT {
     }
 
     /** A JVM in a fresh labelled container, started and printing; its name. */
-    static String startJvm(String image, List<String> dockerOptions, List<String> jvmOptions, String... args) {
+    static String startJvm(
+            DockerHost docker, String image, List<String> dockerOptions, List<String> jvmOptions, String... args) {
         String name = docker.run + "-jvm" + COUNT.incrementAndGet();
         List<String> cmd = new ArrayList<>(
                 List.of("docker", "run", "-d", "--name", name, "--label", "dev.faultline.test=" + docker.run));
@@ -120,7 +121,7 @@ class JvmAttachIT {
     @ParameterizedTest
     @ValueSource(strings = {JRE17, JRE25})
     void aShellLessJvmAsAUidWithoutPasswdIsFoundAndAttached(String image) throws Exception {
-        String name = startJvm(image, List.of(), List.of());
+        String name = startJvm(docker, image, List.of(), List.of());
         long pid = docker.pid(name);
 
         List<JvmProcess> found = new JvmFinder().find(pid);
@@ -184,13 +185,13 @@ class JvmAttachIT {
 
     @Test
     void aJvmWithAttachDisabledIsRefusedUntouched() throws Exception {
-        String name = startJvm(JRE17, List.of(), List.of("-XX:+DisableAttachMechanism"));
+        String name = startJvm(docker, JRE17, List.of(), List.of("-XX:+DisableAttachMechanism"));
         refusedUntouched(name, "DisableAttachMechanism");
     }
 
     @Test
     void aReadOnlyRootWithoutWritableTmpIsRefusedUntouched() throws Exception {
-        String name = startJvm(JRE17, List.of("--read-only"), List.of());
+        String name = startJvm(docker, JRE17, List.of("--read-only"), List.of());
         refusedUntouched(name, "/tmp is read-only");
     }
 
@@ -245,7 +246,8 @@ class JvmAttachIT {
             HostFile before = HostFile.of(secret);
 
             // the trigger name toward a host path that does not exist: a following create would make it
-            String a = startJvm(JRE17, List.of(), List.of(), "plant", ".attach_pid1=" + victim.resolve("created"));
+            String a =
+                    startJvm(docker, JRE17, List.of(), List.of(), "plant", ".attach_pid1=" + victim.resolve("created"));
             JvmProcess pa = new JvmFinder().find(docker.pid(a)).get(0);
             long t0 = System.nanoTime();
             AttachRefusedException ea =
@@ -255,7 +257,7 @@ class JvmAttachIT {
             System.out.println("[jvm-attach-it] planted trigger: " + ea.getMessage());
 
             // the socket name toward an existing host file: a following connect or read would reach it
-            String b = startJvm(JRE17, List.of(), List.of(), "plant", ".java_pid1=" + secret);
+            String b = startJvm(docker, JRE17, List.of(), List.of(), "plant", ".java_pid1=" + secret);
             JvmProcess pb = new JvmFinder().find(docker.pid(b)).get(0);
             assertFalse(pb.attachable());
             assertTrue(pb.refusal().contains("not a socket"), pb.refusal());
