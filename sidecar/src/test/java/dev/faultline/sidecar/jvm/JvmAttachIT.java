@@ -71,7 +71,10 @@ class JvmAttachIT {
         if (out.startsWith("ERR")) throw new AssertionError("docker run failed: " + out);
         long end = System.nanoTime() + 60_000_000_000L;
         while (!logs(name).contains("target up")) {
-            if (System.nanoTime() > end) throw new AssertionError("the target did not start: " + logs(name));
+            if (System.nanoTime() > end
+                    || !docker.inspect(name, "{{.State.Running}}").equals("true")) {
+                throw new AssertionError("the target did not start: " + logs(name));
+            }
             sleep(100);
         }
         return name;
@@ -196,6 +199,15 @@ class JvmAttachIT {
     }
 
     @Test
+    void aReadOnlyRootWithATmpfsOnTmpIsAttached() throws Exception {
+        String name = startJvm(docker, JRE17, List.of("--read-only", "--tmpfs", "/tmp"), List.of());
+        JvmProcess p = new JvmFinder().find(docker.pid(name)).get(0);
+        assertTrue(p.attachable(), p.refusal());
+        new JvmAttacher().attach(p, "");
+        assertTrue(logs(name).contains("loaded (attached)"), logs(name));
+    }
+
+    @Test
     void aNonJvmProcessIsNotFoundAndNeverSignalled() throws Exception {
         String name = docker.run + "-sleep" + COUNT.incrementAndGet();
         String out = DockerHost.exec(List.of(
@@ -263,8 +275,21 @@ class JvmAttachIT {
             assertTrue(pb.refusal().contains("not a socket"), pb.refusal());
             assertThrows(AttachRefusedException.class, () -> new JvmAttacher().attach(pb, ""));
 
+            // /tmp itself a symlink toward the host directory (the container's root user can do that)
+            String c = startJvm(
+                    docker,
+                    JRE17,
+                    List.of("--user", "0:0"),
+                    List.of("-XX:-UsePerfData"),
+                    "tmp-link",
+                    victim.toString());
+            JvmProcess pc = new JvmFinder().find(docker.pid(c)).get(0);
+            assertFalse(pc.attachable());
+            assertTrue(pc.refusal().contains("/tmp in the container is not a real directory"), pc.refusal());
+            assertThrows(AttachRefusedException.class, () -> new JvmAttacher().attach(pc, ""));
+
             sleep(300);
-            for (String name : List.of(a, b)) {
+            for (String name : List.of(a, b, c)) {
                 assertFalse(logs(name).contains("Full thread dump"), "never signalled: " + logs(name));
             }
             try (Stream<Path> left = Files.list(victim)) {
