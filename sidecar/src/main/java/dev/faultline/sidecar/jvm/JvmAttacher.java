@@ -7,15 +7,14 @@ import java.util.Properties;
 
 /**
  * Loads the sidecar's agent into a JVM in a container: a fresh preflight, HotSpot's attach listener started if needed,
- * the version and Faultline's state read before anything is loaded, then the jar handed off without a copy and
- * loaded. Either it returns what the target answered, or it throws {@link AttachRefusedException} with one line.
+ * the version and Faultline's state read before anything is loaded, then the jar put into the container's /tmp
+ * for the length of the load ({@link AgentDelivery}) and loaded. Either it returns what the target answered, or it throws {@link AttachRefusedException} with one line.
  */
 public final class JvmAttacher {
     /** The listener normally starts within milliseconds of the SIGQUIT; past this the refusal says so. */
     static final Duration LISTENER_WAIT = Duration.ofMillis(1500);
 
     static final Duration PROPERTIES_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration HAND_OFF_WAIT = Duration.ofSeconds(2);
     /** The agent's agentmain runs before load answers: with a faults= file it arms them first (1-2 s seen). */
     static final Duration LOAD_TIMEOUT = Duration.ofSeconds(20);
 
@@ -63,7 +62,7 @@ public final class JvmAttacher {
         }
         Path jar = agentJar != null ? agentJar : AgentJar.bundled();
         String reply;
-        try (AgentDelivery delivery = AgentDelivery.handOff(p, jar, HAND_OFF_WAIT)) {
+        try (AgentDelivery delivery = AgentDelivery.handOff(p, jar)) {
             reply = attach.loadAgent(delivery.pathInTarget(), agentOptions, LOAD_TIMEOUT);
         }
         return new Attached(p.withProperties(p.javaVersion(), true), reply, (System.nanoTime() - t0) / 1_000_000);
