@@ -40,6 +40,25 @@ public final class JvmAttacher {
      */
     public Attached attach(JvmProcess process, String agentOptions) throws AttachRefusedException {
         long t0 = System.nanoTime();
+        JvmProcess p = probe(process);
+        if (p.faultlineLoaded() && !agentOptions.startsWith("cmd=")) {
+            throw new AttachRefusedException("Faultline is already loaded in this JVM and a second load changes"
+                    + " nothing: control it over its connector");
+        }
+        Path jar = agentJar != null ? agentJar : AgentJar.bundled();
+        String reply;
+        try (AgentDelivery delivery = AgentDelivery.handOff(p, jar)) {
+            reply = new HotSpotAttach(p).loadAgent(delivery.pathInTarget(), agentOptions, LOAD_TIMEOUT);
+        }
+        return new Attached(p.withProperties(p.javaVersion(), true), reply, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The process as it is now, with its Java version and whether Faultline is loaded, read over HotSpot's attach
+     * socket: a fresh preflight, then the listener started if it is not up (one SIGQUIT; its socket stays in the
+     * container's /tmp, as after any attach). Loads nothing; refused below Java 17 or when the preflight fails.
+     */
+    public JvmProcess probe(JvmProcess process) throws AttachRefusedException {
         JvmProcess p;
         try {
             p = finder.inspect(process.hostPid());
@@ -55,16 +74,6 @@ public final class JvmAttacher {
         Properties props = attach.properties(PROPERTIES_TIMEOUT);
         p = JvmFinder.withProperties(p, props);
         if (!p.attachable()) throw new AttachRefusedException(p.refusal());
-        if (p.faultlineLoaded() && !agentOptions.startsWith("cmd=")) {
-            throw new AttachRefusedException("Faultline " + props.getProperty("dev.faultline.agent.started")
-                    + " is already loaded in this JVM and a second load changes nothing: control it over its"
-                    + " connector");
-        }
-        Path jar = agentJar != null ? agentJar : AgentJar.bundled();
-        String reply;
-        try (AgentDelivery delivery = AgentDelivery.handOff(p, jar)) {
-            reply = attach.loadAgent(delivery.pathInTarget(), agentOptions, LOAD_TIMEOUT);
-        }
-        return new Attached(p.withProperties(p.javaVersion(), true), reply, (System.nanoTime() - t0) / 1_000_000);
+        return p;
     }
 }

@@ -156,6 +156,7 @@ class JvmAttachIT {
         assertEquals(1, processesInNamespaceOf(pid), "the hand-off helper is gone");
 
         JvmProcess again = new JvmFinder().find(pid).get(0);
+        assertEquals(again.javaVersion(), new JvmAttacher().probe(again).javaVersion());
         assertEquals(attached.process().javaVersion(), again.javaVersion(), "read over the listener that is up now");
         assertTrue(again.faultlineLoaded());
         AttachRefusedException second =
@@ -189,7 +190,23 @@ class JvmAttachIT {
     @Test
     void aJvmWithAttachDisabledIsRefusedUntouched() throws Exception {
         String name = startJvm(docker, JRE17, List.of(), List.of("-XX:+DisableAttachMechanism"));
-        refusedUntouched(name, "DisableAttachMechanism");
+        refusedUntouched(name, "DisableAttachMechanism in its command line");
+        String byEnv =
+                startJvm(docker, JRE17, List.of("-e", "JAVA_TOOL_OPTIONS=-XX:+DisableAttachMechanism"), List.of());
+        refusedUntouched(byEnv, "DisableAttachMechanism in its JAVA_TOOL_OPTIONS");
+    }
+
+    @Test
+    void aJvmWithXrsHasItsListenerUpFromTheStartAndIsReadWithoutASignal() throws Exception {
+        // -Xrs: HotSpot does not catch SIGQUIT (one would kill it) and starts the attach listener at start instead
+        String name = startJvm(docker, JRE17, List.of(), List.of("-Xrs"));
+        JvmProcess p = new JvmFinder().find(docker.pid(name)).get(0);
+        assertTrue(p.attachable(), p.refusal());
+        assertEquals(17, JvmFinder.feature(p.javaVersion()), "read over the listener that is up: " + p);
+        assertFalse(p.faultlineLoaded());
+        new JvmAttacher().attach(p, "");
+        assertTrue(logs(name).contains("loaded (attached)"), logs(name));
+        assertEquals("true", docker.inspect(name, "{{.State.Running}}"));
     }
 
     @Test
