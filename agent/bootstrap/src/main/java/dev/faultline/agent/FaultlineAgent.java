@@ -52,14 +52,10 @@ public final class FaultlineAgent {
             String why = String.valueOf(rootCause(t).getMessage());
             System.setProperty(ATTACH_PROPERTY, "refused: " + why);
             System.err.println("[faultline] attach refused: " + why);
-            throw new AttachRefused(why);
-        }
-    }
-
-    /** No stack trace: the target's stderr gets the one line above and the JDK's report of this, nothing more. */
-    static final class AttachRefused extends RuntimeException {
-        AttachRefused(String why) {
-            super(why, null, false, false);
+            IllegalStateException refused = new IllegalStateException(why);
+            // no stack trace: the target's stderr gets the line above and the JDK's report of this, nothing more
+            refused.setStackTrace(new StackTraceElement[0]);
+            throw refused;
         }
     }
 

@@ -106,6 +106,10 @@ class UnixSocketJmxIT {
                     String faulted = svc.send(connect);
                     assertTrue(faulted.contains("injected-over-unix-jmx"), "the fault acts: " + faulted);
                     assertEquals(1, ((String[]) jmx.invoke(AGENT, "list", new Object[0], new String[0])).length);
+                    assertEquals(
+                            List.of(),
+                            openedByPath(svc.process().pid(), jar),
+                            "the garbage at the jar's path is never opened");
                     SecurityException runtime = assertThrows(
                             SecurityException.class,
                             () -> jmx.getAttribute(new ObjectName("java.lang:type=Runtime"), "InputArguments"));
@@ -146,6 +150,21 @@ class UnixSocketJmxIT {
             assertTrue(svc.stderr().contains("cmd=clear (a second attach): 1 faults disarmed"), svc.stderr());
         } finally {
             deleteTree(work);
+        }
+    }
+
+    /** The target's descriptors open on the file now at {@code path} (one opened before it was replaced shows "(deleted)"). */
+    static List<String> openedByPath(long pid, Path path) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            return fds.map(fd -> {
+                        try {
+                            return fd + " -> " + Files.readSymbolicLink(fd);
+                        } catch (IOException gone) {
+                            return "";
+                        }
+                    })
+                    .filter(l -> l.endsWith(" -> " + path))
+                    .toList();
         }
     }
 
