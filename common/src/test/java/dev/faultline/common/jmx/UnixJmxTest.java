@@ -33,6 +33,25 @@ import org.slf4j.LoggerFactory;
 class UnixJmxTest {
     public interface PingMBean {
         String getName();
+
+        /** What a hostile target could answer: a serializable class the client has no business reading. */
+        File getFile();
+    }
+
+    static StandardMBean ping() throws Exception {
+        return new StandardMBean(
+                new PingMBean() {
+                    @Override
+                    public String getName() {
+                        return "pong";
+                    }
+
+                    @Override
+                    public File getFile() {
+                        return new File("/etc/passwd");
+                    }
+                },
+                PingMBean.class);
     }
 
     private Path work;
@@ -81,9 +100,8 @@ class UnixJmxTest {
     void servesOnlyWithTheSecretAndTheClientReadsOnlyAStubForTheSocketItNamed() throws Exception {
         Path dir = privateDir("jmx");
         MBeanServer server = MBeanServerFactory.newMBeanServer("dev.faultline");
-        server.registerMBean(
-                new StandardMBean((PingMBean) () -> "pong", PingMBean.class),
-                new ObjectName("dev.faultline:type=Ping"));
+        ObjectName ping = new ObjectName("dev.faultline:type=Ping");
+        server.registerMBean(ping(), ping);
         String secret = "test-secret-0123456789";
         UnixJmx.Served served = UnixJmx.serve(dir, secret, server, LoggerFactory.getLogger(UnixJmxTest.class));
         try {
@@ -91,9 +109,11 @@ class UnixJmxTest {
             String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
             assertEquals(served.url(), url);
             try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid)) {
-                assertEquals(
-                        "pong",
-                        c.getMBeanServerConnection().getAttribute(new ObjectName("dev.faultline:type=Ping"), "Name"));
+                assertEquals("pong", c.getMBeanServerConnection().getAttribute(ping, "Name"));
+                // a reply is read under the same filter as the stub
+                Exception reply = assertThrows(
+                        Exception.class, () -> c.getMBeanServerConnection().getAttribute(ping, "File"));
+                assertTrue(chain(reply).contains("REJECTED"), chain(reply));
             }
             assertTrue(assertThrows(
                             SecurityException.class,
@@ -129,6 +149,12 @@ class UnixJmxTest {
                         () -> UnixJmx.connect(socket, socket.toString(), "service:jmx:rmi://x:1", "s", uid))
                 .getMessage()
                 .contains("not a stub address"));
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) b.append(c).append(" <- ");
+        return b.toString();
     }
 
     private static byte[] serialized(Object o) throws IOException {
