@@ -13,14 +13,18 @@ import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import javax.management.remote.JMXConnector;
+import javax.management.remote.rmi.RMIConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +134,33 @@ class UnixJmxTest {
             served.stop();
         }
         assertTrue(Files.notExists(dir.resolve(UnixJmx.SOCKET)) && Files.notExists(dir.resolve(UnixJmx.URL_FILE)));
+    }
+
+    @Test
+    void aSocketReachedThroughALinkIsRefusedAndSoAreCredentialsThatAreNotStrings() throws Exception {
+        Path dir = privateDir("jmx");
+        MBeanServer server = MBeanServerFactory.newMBeanServer("dev.faultline");
+        UnixJmx.Served served =
+                UnixJmx.serve(dir, "another-secret", server, LoggerFactory.getLogger(UnixJmxTest.class));
+        try {
+            Path socket = dir.resolve(UnixJmx.SOCKET);
+            Path link = Files.createSymbolicLink(work.resolve("link.sock"), socket);
+            IOException viaLink = assertThrows(
+                    IOException.class,
+                    () -> UnixJmx.connect(link, socket.toString(), served.url(), "another-secret", uid));
+            assertTrue(chain(viaLink).contains(link + " is a symbolic link"), chain(viaLink));
+
+            // the login reads a user and a password and nothing else, here as on the TCP port
+            UnixJmx.connect(socket, socket.toString(), served.url(), "another-secret", uid)
+                    .close();
+            RMIConnector raw = new RMIConnector(UnixJmx.readStub(served.url()), Map.of());
+            Exception notStrings = assertThrows(
+                    Exception.class,
+                    () -> raw.connect(Map.of(JMXConnector.CREDENTIALS, new ArrayList<>(List.of("faultline-sidecar")))));
+            assertTrue(chain(notStrings).contains("ArrayList"), chain(notStrings));
+        } finally {
+            served.stop();
+        }
     }
 
     @Test
