@@ -1,0 +1,198 @@
+package dev.faultline.common.jmx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.rmi.RMIConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The unix-socket connector in one JVM, on a real socket: what directory it accepts, and what its client reads
+ * from a target (the forked-JVM side is agent/…/UnixSocketJmxIT).
+ */
+class UnixJmxTest {
+    public interface PingMBean {
+        String getName();
+
+        /** What a hostile target could answer: a serializable class the client has no business reading. */
+        File getFile();
+    }
+
+    static StandardMBean ping() throws Exception {
+        return new StandardMBean(
+                new PingMBean() {
+                    @Override
+                    public String getName() {
+                        return "pong";
+                    }
+
+                    @Override
+                    public File getFile() {
+                        return new File("/etc/passwd");
+                    }
+                },
+                PingMBean.class);
+    }
+
+    private Path work;
+    private int uid;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        work = Files.createTempDirectory("unix-jmx-test");
+        uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        try (Stream<Path> s = Files.walk(work)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private Path privateDir(String name) throws IOException {
+        return Files.createDirectory(
+                work.resolve(name), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    private static String refusal(Path dir) {
+        return assertThrows(IOException.class, () -> UnixJmx.checkDirectory(dir))
+                .getMessage();
+    }
+
+    @Test
+    void aDirectoryThatIsALinkAFileSharedWritableMissingOrRelativeIsRefusedNamingWhy() throws IOException {
+        Path dir = privateDir("ok");
+        UnixJmx.checkDirectory(dir);
+        assertTrue(refusal(Files.createSymbolicLink(work.resolve("link"), dir)).contains("is a symbolic link"));
+        assertTrue(refusal(Files.createFile(work.resolve("file"))).contains("is not a directory"));
+        Path shared = privateDir("shared");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwx---"));
+        assertTrue(refusal(shared).contains("writable by group or others (rwxrwx---)"), refusal(shared));
+        Path open = privateDir("open");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwx---rwx"));
+        assertTrue(refusal(open).contains("writable by group or others"));
+        assertTrue(refusal(work.resolve("missing")).contains("does not exist"));
+        assertTrue(refusal(Path.of("relative/dir")).contains("not an absolute path"));
+    }
+
+    @Test
+    void servesOnlyWithTheSecretAndTheClientReadsOnlyAStubForTheSocketItNamed() throws Exception {
+        Path dir = privateDir("jmx");
+        MBeanServer server = MBeanServerFactory.newMBeanServer("dev.faultline");
+        ObjectName ping = new ObjectName("dev.faultline:type=Ping");
+        server.registerMBean(ping(), ping);
+        String secret = "test-secret-0123456789";
+        UnixJmx.Served served = UnixJmx.serve(dir, secret, server, LoggerFactory.getLogger(UnixJmxTest.class));
+        try {
+            Path socket = dir.resolve(UnixJmx.SOCKET);
+            String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
+            assertEquals(served.url(), url);
+            try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid)) {
+                assertEquals("pong", c.getMBeanServerConnection().getAttribute(ping, "Name"));
+                // a reply is read under the same filter as the stub
+                Exception reply = assertThrows(
+                        Exception.class, () -> c.getMBeanServerConnection().getAttribute(ping, "File"));
+                assertTrue(chain(reply).contains("REJECTED"), chain(reply));
+            }
+            assertTrue(assertThrows(
+                            SecurityException.class,
+                            () -> UnixJmx.connect(socket, socket.toString(), url, "wrong", uid))
+                    .getMessage()
+                    .contains("authentication failed"));
+            // the target's stub may name only the socket the caller expects there
+            assertTrue(assertThrows(
+                            IOException.class,
+                            () -> UnixJmx.connect(socket, "/tmp/elsewhere/jmx.sock", url, secret, uid))
+                    .getMessage()
+                    .contains("names the socket " + socket + ", not /tmp/elsewhere/jmx.sock"));
+        } finally {
+            served.stop();
+        }
+        assertTrue(Files.notExists(dir.resolve(UnixJmx.SOCKET)) && Files.notExists(dir.resolve(UnixJmx.URL_FILE)));
+    }
+
+    @Test
+    void aSocketReachedThroughALinkIsRefusedAndSoAreCredentialsThatAreNotStrings() throws Exception {
+        Path dir = privateDir("jmx");
+        MBeanServer server = MBeanServerFactory.newMBeanServer("dev.faultline");
+        UnixJmx.Served served =
+                UnixJmx.serve(dir, "another-secret", server, LoggerFactory.getLogger(UnixJmxTest.class));
+        try {
+            Path socket = dir.resolve(UnixJmx.SOCKET);
+            Path link = Files.createSymbolicLink(work.resolve("link.sock"), socket);
+            IOException viaLink = assertThrows(
+                    IOException.class,
+                    () -> UnixJmx.connect(link, socket.toString(), served.url(), "another-secret", uid));
+            assertTrue(chain(viaLink).contains(link + " is a symbolic link"), chain(viaLink));
+
+            // the login reads a user and a password and nothing else, here as on the TCP port
+            UnixJmx.connect(socket, socket.toString(), served.url(), "another-secret", uid)
+                    .close();
+            RMIConnector raw = new RMIConnector(UnixJmx.readStub(served.url()), Map.of());
+            Exception notStrings = assertThrows(
+                    Exception.class,
+                    () -> raw.connect(Map.of(JMXConnector.CREDENTIALS, new ArrayList<>(List.of("faultline-sidecar")))));
+            assertTrue(chain(notStrings).contains("ArrayList"), chain(notStrings));
+        } finally {
+            served.stop();
+        }
+    }
+
+    @Test
+    void aStubCarryingAnUnexpectedClassIsRefusedAndOtherStreamsAreLeftAlone() throws Exception {
+        String url = "service:jmx:rmi://localhost/stub/"
+                + Base64.getEncoder().encodeToString(serialized(new File("/etc/passwd")));
+        Path socket = work.resolve(UnixJmx.SOCKET);
+        IOException e =
+                assertThrows(IOException.class, () -> UnixJmx.connect(socket, socket.toString(), url, "secret", uid));
+        assertTrue(e.getMessage().contains("refused") && e.getMessage().contains("REJECTED"), e.toString());
+        // the process-wide filter decides only inside a read from a target
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(serialized(new File("/x"))))) {
+            assertEquals(new File("/x"), in.readObject());
+        }
+        assertTrue(assertThrows(
+                        IOException.class,
+                        () -> UnixJmx.connect(socket, socket.toString(), "service:jmx:rmi://x:1", "s", uid))
+                .getMessage()
+                .contains("not a stub address"));
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) b.append(c).append(" <- ");
+        return b.toString();
+    }
+
+    private static byte[] serialized(Object o) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(b)) {
+            out.writeObject(o);
+        }
+        return b.toByteArray();
+    }
+}
