@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,8 @@ class SpanEventsIT {
 
     HttpServer refused; // its port gets connect errors
     HttpServer slow; // its port gets connect latency
+    /** One traced service per JDK, shared by the tests (the OpenTelemetry agent takes seconds to start). */
+    final Map<Jdks.Jdk, ForkedService> traced = new HashMap<>();
 
     @BeforeAll
     void startServers() throws Exception {
@@ -50,6 +53,7 @@ class SpanEventsIT {
 
     @AfterAll
     void stopServers() {
+        traced.values().forEach(ForkedService::close);
         refused.stop(0);
         slow.stop(0);
     }
@@ -58,7 +62,13 @@ class SpanEventsIT {
         return Jdks.all();
     }
 
-    static ForkedService traced(Jdks.Jdk jdk) throws Exception {
+    ForkedService traced(Jdks.Jdk jdk) throws Exception {
+        ForkedService svc = traced.get(jdk);
+        if (svc == null) traced.put(jdk, svc = startTraced(jdk));
+        return svc;
+    }
+
+    static ForkedService startTraced(Jdks.Jdk jdk) throws Exception {
         assertTrue(OTEL_AGENT.isFile(), "the dependency plugin copies " + OTEL_AGENT);
         return ForkedService.builder(jdk)
                 .main(TracedService.class.getName())
@@ -79,88 +89,85 @@ class SpanEventsIT {
     void eachInjectedRequestsSpanCarriesTheFaultAndItsErrorStatusAndNoOtherSpanDoes(Jdks.Jdk jdk) throws Exception {
         int refusedPort = refused.getAddress().getPort();
         int slowPort = slow.getAddress().getPort();
-        try (ForkedService svc = traced(jdk)) {
-            String errorId = svc.add("error on=connect port=" + refusedPort + " every=2");
-            String latencyId = svc.add("latency on=connect port=" + slowPort + " delay=50ms");
-            Map<String, String> answers = new LinkedHashMap<>(); // url -> what HttpURLConnection's caller saw
-            for (int i = 0; i < 6; i++) {
-                String url = "http://127.0.0.1:" + refusedPort + "/?n=" + i;
-                answers.put(url, svc.send("urlconn " + url));
-            }
-            List<String> slowUrls = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                String url = "http://127.0.0.1:" + slowPort + "/?n=" + i;
-                String answer = svc.send("jdk-http " + url);
-                assertTrue(answer.startsWith("OK 200"), "a delayed connect still succeeds: " + answer);
-                slowUrls.add(url);
-            }
-            assertEquals(
-                    3,
-                    answers.values().stream()
-                            .filter(a -> a.startsWith("ERR java.net.ConnectException"))
-                            .count(),
-                    "every=2 injects every second of six connects: " + answers);
+        ForkedService svc = traced(jdk);
+        String errorId = svc.add("error on=connect port=" + refusedPort + " every=2");
+        String latencyId = svc.add("latency on=connect port=" + slowPort + " delay=50ms");
+        Map<String, String> answers = new LinkedHashMap<>(); // url -> what HttpURLConnection's caller saw
+        for (int i = 0; i < 6; i++) {
+            String url = "http://127.0.0.1:" + refusedPort + "/?n=" + i;
+            answers.put(url, svc.send("urlconn " + url));
+        }
+        List<String> slowUrls = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String url = "http://127.0.0.1:" + slowPort + "/?n=" + i;
+            String answer = svc.send("jdk-http " + url);
+            assertTrue(answer.startsWith("OK 200"), "a delayed connect still succeeds: " + answer);
+            slowUrls.add(url);
+        }
+        assertEquals(
+                3,
+                answers.values().stream()
+                        .filter(a -> a.startsWith("ERR java.net.ConnectException"))
+                        .count(),
+                "every=2 injects every second of six connects: " + answers);
 
-            List<Span> spans = awaitSpans(svc, s -> s.kind() == CLIENT, 8);
-            for (Map.Entry<String, String> e : answers.entrySet()) {
-                Span span = only(spans, e.getKey());
-                if (e.getValue().startsWith("OK 200")) {
-                    assertEquals(List.of(), span.faultEvents(), "an uninjected request has no fault event: " + span);
-                    assertFalse(span.isError(), "and no error status: " + span);
-                } else {
-                    assertEquals(1, span.faultEvents().size(), "one injection, one event: " + span);
-                    Map<String, String> a = span.faultEvents().get(0).attributes();
-                    assertEquals(errorId, a.get("faultline.rule.id"), span.toString());
-                    assertEquals("error", a.get("faultline.action"), span.toString());
-                    assertEquals("connect", a.get("faultline.hook"), span.toString());
-                    assertTrue(
-                            a.get("faultline.spec").startsWith("error on=connect port=" + refusedPort), a.toString());
-                    assertTrue(span.isError(), "the connect error reached the client span as a real one: " + span);
-                }
-            }
-            for (String url : slowUrls) {
-                Span span = only(spans, url);
-                // the JDK HttpClient connects on its worker thread, where the agent's context propagation made the
-                // request's span current: the event lands on it; a delay is no error, so the status stays unset
-                assertFalse(span.faultEvents().isEmpty(), "the delayed connect is on the trace: " + span);
-                for (Event ev : span.faultEvents()) {
-                    assertEquals(latencyId, ev.attributes().get("faultline.rule.id"), span.toString());
-                    assertEquals("latency", ev.attributes().get("faultline.action"), span.toString());
-                }
-                assertFalse(span.isError(), "a delay sets no error: " + span);
+        List<Span> spans = awaitSpans(svc, s -> s.kind() == CLIENT, 8);
+        for (Map.Entry<String, String> e : answers.entrySet()) {
+            Span span = only(spans, e.getKey());
+            if (e.getValue().startsWith("OK 200")) {
+                assertEquals(List.of(), span.faultEvents(), "an uninjected request has no fault event: " + span);
+                assertFalse(span.isError(), "and no error status: " + span);
+            } else {
+                assertEquals(1, span.faultEvents().size(), "one injection, one event: " + span);
+                Map<String, String> a = span.faultEvents().get(0).attributes();
+                assertEquals(errorId, a.get("faultline.rule.id"), span.toString());
+                assertEquals("error", a.get("faultline.action"), span.toString());
+                assertEquals("connect", a.get("faultline.hook"), span.toString());
+                assertTrue(a.get("faultline.spec").startsWith("error on=connect port=" + refusedPort), a.toString());
+                assertTrue(span.isError(), "the connect error reached the client span as a real one: " + span);
             }
         }
+        for (String url : slowUrls) {
+            Span span = only(spans, url);
+            // the JDK HttpClient connects on its worker thread, where the agent's context propagation made the
+            // request's span current: the event lands on it; a delay is no error, so the status stays unset
+            assertFalse(span.faultEvents().isEmpty(), "the delayed connect is on the trace: " + span);
+            for (Event ev : span.faultEvents()) {
+                assertEquals(latencyId, ev.attributes().get("faultline.rule.id"), span.toString());
+                assertEquals("latency", ev.attributes().get("faultline.action"), span.toString());
+            }
+            assertFalse(span.isError(), "a delay sets no error: " + span);
+        }
+        assertTrue(svc.remove(errorId) && svc.remove(latencyId));
     }
 
     @ParameterizedTest
     @MethodSource("jdks")
     void aMethodFaultMarksTheEnclosingSpanAsTheRealErrorWould(Jdks.Jdk jdk) throws Exception {
-        try (ForkedService svc = traced(jdk)) {
-            String id = svc.add("error on=method class=" + Checkout.class.getName()
-                    + " method=charge exception=java.io.IOException");
-            assertTrue(svc.send("place").startsWith("ERR java.io.IOException"), "the injected error");
-            assertEquals("OK fallback", svc.send("fallback"), "a service that absorbs it");
-            assertTrue(svc.remove(id));
-            assertEquals("OK charged", svc.send("place"), "after remove");
+        ForkedService svc = traced(jdk);
+        String id = svc.add(
+                "error on=method class=" + Checkout.class.getName() + " method=charge exception=java.io.IOException");
+        assertTrue(svc.send("place").startsWith("ERR java.io.IOException"), "the injected error");
+        assertEquals("OK fallback", svc.send("fallback"), "a service that absorbs it");
+        assertTrue(svc.remove(id));
+        assertEquals("OK charged", svc.send("place"), "after remove");
 
-            List<Span> spans =
-                    awaitSpans(svc, s -> s.kind() == INTERNAL && s.name().startsWith("Checkout."), 3);
-            spans.sort((x, y) -> Long.compare(x.startNanos(), y.startNanos()));
-            Span failed = spans.get(0), absorbed = spans.get(1), clean = spans.get(2);
-            assertEquals("Checkout.place", failed.name());
-            assertEquals(1, failed.faultEvents().size(), failed.toString());
-            assertEquals(id, failed.faultEvents().get(0).attributes().get("faultline.rule.id"));
-            assertEquals("method", failed.faultEvents().get(0).attributes().get("faultline.hook"));
-            assertTrue(failed.isError(), "the error left the span, which a real one would mark: " + failed);
+        List<Span> spans = awaitSpans(svc, s -> s.kind() == INTERNAL && s.name().startsWith("Checkout."), 3);
+        spans.sort((x, y) -> Long.compare(x.startNanos(), y.startNanos()));
+        Span failed = spans.get(0), absorbed = spans.get(1), clean = spans.get(2);
+        assertEquals("Checkout.place", failed.name());
+        assertEquals(1, failed.faultEvents().size(), failed.toString());
+        assertEquals(id, failed.faultEvents().get(0).attributes().get("faultline.rule.id"));
+        assertEquals("method", failed.faultEvents().get(0).attributes().get("faultline.hook"));
+        assertTrue(failed.isError(), "the error left the span, which a real one would mark: " + failed);
 
-            assertEquals("Checkout.placeWithFallback", absorbed.name());
-            assertEquals(1, absorbed.faultEvents().size(), "absorbed, but still on the trace: " + absorbed);
-            assertFalse(absorbed.isError(), "a real error caught inside the span leaves its status alone: " + absorbed);
+        assertEquals("Checkout.placeWithFallback", absorbed.name());
+        assertEquals(1, absorbed.faultEvents().size(), "absorbed, but still on the trace: " + absorbed);
+        assertFalse(absorbed.isError(), "a real error caught inside the span leaves its status alone: " + absorbed);
 
-            assertEquals("Checkout.place", clean.name());
-            assertEquals(List.of(), clean.faultEvents(), "no rule, no event: " + clean);
-            assertFalse(clean.isError(), clean.toString());
-        }
+        assertEquals("Checkout.place", clean.name());
+        assertEquals(List.of(), clean.faultEvents(), "no rule, no event: " + clean);
+        assertFalse(clean.isError(), clean.toString());
     }
 
     @ParameterizedTest
