@@ -205,6 +205,37 @@ class SpanEventsIT {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void withTheApplicationsOwnSdkTheEventLandsOnItsSpan(Jdks.Jdk jdk) throws Exception {
+        int port = refused.getAddress().getPort();
+        ForkedService.Builder b = ForkedService.builder(jdk).main(SdkTracedService.class.getName());
+        List<String> sdk = openTelemetryJars();
+        assertTrue(sdk.size() >= 4, "api, context, sdk-common, sdk-trace on the test class path: " + sdk);
+        sdk.forEach(b::classpath);
+        try (ForkedService svc = b.start()) {
+            String id = svc.add("error on=connect port=" + port + " every=2");
+            String clean = svc.send("get http://127.0.0.1:" + port + "/");
+            String injected = svc.send("get http://127.0.0.1:" + port + "/");
+            assertTrue(
+                    clean.startsWith("OK 200") && clean.contains("status=UNSET events= fault="),
+                    "an uninjected request's span has no event: " + clean);
+            assertTrue(
+                    injected.startsWith("ERR java.net.ConnectException")
+                            && injected.contains("status=ERROR")
+                            && injected.contains("events=faultline.fault,exception")
+                            && injected.contains("faultline.rule.id=" + id)
+                            && injected.contains("faultline.hook=connect"),
+                    "the injected request's span (the application's SDK, found through its class loader): " + injected);
+        }
+    }
+
+    static List<String> openTelemetryJars() {
+        return List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
+                .filter(e -> e.contains("/io/opentelemetry/"))
+                .toList();
+    }
+
     /** The spans matching {@code which} once {@code count} of them are exported (within 20 s). */
     static List<Span> awaitSpans(ForkedService svc, Predicate<Span> which, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

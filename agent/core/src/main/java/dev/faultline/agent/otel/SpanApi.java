@@ -2,6 +2,7 @@ package dev.faultline.agent.otel;
 
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.Hook;
+import dev.faultline.agent.bootstrap.InternalErrors;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -26,6 +27,7 @@ final class SpanApi {
     private final MethodHandle builder; // () -> AttributesBuilder
     private final MethodHandle put; // (AttributesBuilder, String, String) -> AttributesBuilder
     private final MethodHandle build; // (AttributesBuilder) -> Attributes
+    private volatile boolean broken;
 
     /** The API whose {@code Span} interface is {@code span}; its sibling types come from the same loader. */
     SpanApi(Class<?> span, String origin) throws ReflectiveOperationException {
@@ -60,7 +62,19 @@ final class SpanApi {
      * Adds the {@value #EVENT} event to the span current on this thread, if one is recording. The span's status is
      * left to whoever sees the injected failure (the library's instrumentation, the service), as for a real one.
      */
-    void record(FaultRule rule) throws Throwable {
+    void record(FaultRule rule) {
+        if (broken) return;
+        try {
+            addEvent(rule);
+        } catch (Throwable t) {
+            // the API never throws by design: this copy is broken (a half-present class path, a failed class
+            // initialisation that would fail again at every call, costing a thrown exception per injection)
+            broken = true;
+            InternalErrors.report(t);
+        }
+    }
+
+    private void addEvent(FaultRule rule) throws Throwable {
         Object span = current.invokeExact();
         if (!(boolean) isRecording.invokeExact(span)) return;
         Object ignored = addEvent.invokeExact(span, EVENT, attributes(rule));

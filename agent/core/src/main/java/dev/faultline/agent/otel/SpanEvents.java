@@ -49,12 +49,7 @@ public final class SpanEvents implements InjectionListener, FaultRegistry.Listen
     @Override
     public void injected(FaultRule rule) {
         SpanApi api = api();
-        if (api == null) return;
-        try {
-            api.record(rule);
-        } catch (Throwable t) {
-            InternalErrors.report(t);
-        }
+        if (api != null) api.record(rule);
     }
 
     private SpanApi api() {
