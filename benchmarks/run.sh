@@ -87,7 +87,9 @@ if [[ $what == all || $what == span-event ]]; then
   echo "## Span event per injection (JMH, forks with -javaagent)"
   otel=benchmarks/target/otel-jars
   otel_cp=$(ls $otel/opentelemetry-{api,context,common,sdk-common,sdk-trace}-*.jar | tr '\n' ':')
-  main=dev.faultline.bench.method.SpanEventMain
+  main="-Dforks=${FORKS:-1} -Diterations=${ITERATIONS:-5} dev.faultline.bench.method.SpanEventMain"
+  # OLD_AGENT=<a faultline-agent.jar from before the bridge> adds the injected call with no listener at all
+  [[ -n ${OLD_AGENT:-} ]] && { echo "(previous agent)"; $JAVA -cp "$BENCH" $main "$OLD_AGENT" absent 2>&1 | sed -n '/^Benchmark/,$p'; }
   $JAVA -cp "$BENCH" $main "$PWD/$AGENT" absent 2>&1 | sed -n '/^Benchmark/,$p'
   $JAVA -cp "$BENCH:$otel_cp" $main "$PWD/$AGENT" sdk 2>&1 | sed -n '/^Benchmark/,$p'
   $JAVA -cp "$BENCH:$otel_cp" $main "$PWD/$AGENT" agent "$PWD/$(ls $otel/opentelemetry-javaagent-*.jar)" 2>&1 | sed -n '/^Benchmark/,$p'

@@ -32,6 +32,8 @@ public final class SpanEventMain {
                         .param(
                                 "span",
                                 args[1].equals("absent") ? new String[] {"false"} : new String[] {"false", "true"})
+                        .forks(Integer.getInteger("forks", 1))
+                        .measurementIterations(Integer.getInteger("iterations", 5))
                         .jvmArgsAppend(jvm.toArray(new String[0]))
                         .build())
                 .run();

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * fires: first the OpenTelemetry Java agent's copy (relocated under {@value #AGENT_PREFIX}, on the boot class path,
  * the one its instrumentations make spans current with), then the application's own ({@code opentelemetry-api} seen
  * from the thread's context class loader, else the system class loader). Without either nothing of OpenTelemetry is
- * loaded: a look-up that finds nothing defines no class, and its answer is kept, so later injections pay a map read.
+ * loaded: a look-up that finds nothing defines no class, and its answer is kept, so later injections pay a volatile
+ * read.
  */
 public final class SpanEvents implements InjectionListener, FaultRegistry.Listener {
     static final String SPAN = "io.opentelemetry.api.trace.Span";
@@ -33,8 +34,8 @@ public final class SpanEvents implements InjectionListener, FaultRegistry.Listen
                         span.getClassLoader() == null
                                 ? "the OpenTelemetry Java agent"
                                 : "opentelemetry-api from " + span.getClassLoader());
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return e; // an API without what we call (not 1.x): said once, then left alone
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return e; // an API without what we call, or half on the class path: logged once, then left alone
             }
         }
     };
@@ -45,6 +46,7 @@ public final class SpanEvents implements InjectionListener, FaultRegistry.Listen
     private final Map<ClassLoader, WeakReference<Class<?>>> spanByLoader = new WeakHashMap<>();
 
     private volatile boolean announced;
+    private volatile LastLoader lastLoader;
 
     @Override
     public void injected(FaultRule rule) {
@@ -59,10 +61,25 @@ public final class SpanEvents implements InjectionListener, FaultRegistry.Listen
         }
         if (agentApi != null) return agentApi;
         ClassLoader context = Thread.currentThread().getContextClassLoader();
+        LastLoader last = lastLoader;
+        if (last != null && context != null && last.loader.get() == context) { // most threads share one loader
+            if (last.api == null) return null;
+            SpanApi known = last.api.get();
+            if (known != null) return known;
+        }
         SpanApi api = context == null ? null : resolve(SPAN, context);
         ClassLoader system = ClassLoader.getSystemClassLoader();
-        return api != null || context == system ? api : resolve(SPAN, system);
+        if (api == null && context != system) api = resolve(SPAN, system);
+        if (context != null)
+            lastLoader = new LastLoader(new WeakReference<>(context), api == null ? null : new WeakReference<>(api));
+        return api;
     }
+
+    /**
+     * What the last context loader led to, an API or none (null): the lock-free answer for the next injection. Weak, as
+     * the map: the API lives as long as its Span class (in {@link #APIS}), so it is there while its loader is.
+     */
+    private record LastLoader(WeakReference<ClassLoader> loader, WeakReference<SpanApi> api) {}
 
     private SpanApi resolve(String spanName, ClassLoader loader) {
         Class<?> span;
@@ -107,6 +124,7 @@ public final class SpanEvents implements InjectionListener, FaultRegistry.Listen
     @Override
     public void armed(FaultRule rule) {
         if (agentApi == null) agentLooked = false;
+        lastLoader = null;
         synchronized (spanByLoader) {
             spanByLoader.values().removeIf(r -> r == ABSENT);
         }
