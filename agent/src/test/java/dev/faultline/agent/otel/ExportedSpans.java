@@ -1,5 +1,6 @@
 package dev.faultline.agent.otel;
 
+import dev.faultline.common.json.JsonReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.Map;
 
 /**
  * The spans OpenTelemetry's {@code logging-otlp} exporter wrote (one OTLP/JSON {@code ResourceSpans} per log line),
- * read with a small JSON reader: the test needs names, kinds, status, attributes and events, nothing more.
+ * read with common's JSON reader: the test needs names, kinds, status, attributes and events, nothing more.
  */
 final class ExportedSpans {
     record Event(String name, Map<String, String> attributes) {}
@@ -43,7 +44,7 @@ final class ExportedSpans {
         for (String line : log.split("\n")) {
             int start = line.indexOf("{\"resource\"");
             if (start < 0) continue;
-            Object json = new Reader(line, start).value();
+            Object json = JsonReader.parse(line.substring(start), "an exported span batch");
             for (Object scope : list(map(json).get("scopeSpans"))) {
                 for (Object s : list(map(scope).get("spans"))) spans.add(span(map(s)));
             }
@@ -85,97 +86,5 @@ final class ExportedSpans {
     @SuppressWarnings("unchecked")
     private static List<Object> list(Object o) {
         return o == null ? List.of() : (List<Object>) o;
-    }
-
-    /** JSON as maps, lists, strings, numbers (as Double or Long), booleans and null. */
-    private static final class Reader {
-        private final String s;
-        private int i;
-
-        Reader(String s, int start) {
-            this.s = s;
-            this.i = start;
-        }
-
-        Object value() {
-            skip();
-            char c = s.charAt(i);
-            switch (c) {
-                case '{': {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    i++;
-                    skip();
-                    if (s.charAt(i) == '}') {
-                        i++;
-                        return m;
-                    }
-                    while (true) {
-                        skip();
-                        String key = string();
-                        skip();
-                        i++; // ':'
-                        m.put(key, value());
-                        skip();
-                        if (s.charAt(i++) == '}') return m;
-                    }
-                }
-                case '[': {
-                    List<Object> l = new ArrayList<>();
-                    i++;
-                    skip();
-                    if (s.charAt(i) == ']') {
-                        i++;
-                        return l;
-                    }
-                    while (true) {
-                        l.add(value());
-                        skip();
-                        if (s.charAt(i++) == ']') return l;
-                    }
-                }
-                case '"':
-                    return string();
-                default: {
-                    int from = i;
-                    while (i < s.length() && ",}] \t".indexOf(s.charAt(i)) < 0) i++;
-                    String word = s.substring(from, i);
-                    if (word.equals("true") || word.equals("false")) return Boolean.valueOf(word);
-                    if (word.equals("null")) return null;
-                    return word.contains(".") || word.contains("e")
-                            ? (Object) Double.valueOf(word)
-                            : Long.valueOf(word);
-                }
-            }
-        }
-
-        private String string() {
-            StringBuilder b = new StringBuilder();
-            i++; // opening quote
-            while (true) {
-                char c = s.charAt(i++);
-                if (c == '"') return b.toString();
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n' -> b.append('\n');
-                    case 't' -> b.append('\t');
-                    case 'r' -> b.append('\r');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'u' -> {
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                    }
-                    default -> b.append(e);
-                }
-            }
-        }
-
-        private void skip() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-        }
     }
 }
