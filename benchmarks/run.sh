@@ -80,6 +80,21 @@ if [[ $what == all || $what == method ]]; then
   $JAVA -cp "$BENCH" dev.faultline.bench.method.BenchMain "$PWD/$AGENT" ${BENCH_REGEX:-}
 fi
 
+if [[ $what == all || $what == span-event ]]; then
+  # issue 24: the faultline.fault span event per injection. Each run's JVM has OpenTelemetry on its class path or
+  # not (the JMH forks inherit it): absent = none at all; sdk = the application's opentelemetry-sdk; agent = the
+  # OpenTelemetry Java agent (with the application's opentelemetry-api, as services that use it have).
+  echo "## Span event per injection (JMH, forks with -javaagent)"
+  otel=benchmarks/target/otel-jars
+  otel_cp=$(ls $otel/opentelemetry-{api,context,common,sdk-common,sdk-trace}-*.jar | tr '\n' ':')
+  main="-Dforks=${FORKS:-1} -Diterations=${ITERATIONS:-5} dev.faultline.bench.method.SpanEventMain"
+  # OLD_AGENT=<a faultline-agent.jar from before the bridge> adds the injected call with no listener at all
+  [[ -n ${OLD_AGENT:-} ]] && { echo "(previous agent)"; $JAVA -cp "$BENCH" $main "$OLD_AGENT" absent 2>&1 | sed -n '/^Benchmark/,$p'; }
+  $JAVA -cp "$BENCH" $main "$PWD/$AGENT" absent 2>&1 | sed -n '/^Benchmark/,$p'
+  $JAVA -cp "$BENCH:$otel_cp" $main "$PWD/$AGENT" sdk 2>&1 | sed -n '/^Benchmark/,$p'
+  $JAVA -cp "$BENCH:$otel_cp" $main "$PWD/$AGENT" agent "$PWD/$(ls $otel/opentelemetry-javaagent-*.jar)" 2>&1 | sed -n '/^Benchmark/,$p'
+fi
+
 if [[ $what == netns ]]; then   # not in "all": needs root, a Docker engine and .ci/images.sh
   echo "## Sidecar as a container: nsenter vs helper container"
   $JAVA -cp "$BENCH" dev.faultline.bench.NetnsPathBench "${ROUNDS:-10}" "${BEFORE_JAR:-}"

@@ -3,6 +3,7 @@ package dev.faultline.agent;
 import dev.faultline.agent.bootstrap.Exemption;
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.Hooks;
+import dev.faultline.agent.bootstrap.Injections;
 import dev.faultline.agent.bootstrap.InternalErrors;
 import dev.faultline.agent.bootstrap.Pause;
 import dev.faultline.agent.bootstrap.PlatformServerWatch;
@@ -15,6 +16,7 @@ import dev.faultline.agent.jmx.FaultBeans;
 import dev.faultline.agent.log.AgentLog;
 import dev.faultline.agent.method.MethodFaults;
 import dev.faultline.agent.metrics.MetricsEndpoint;
+import dev.faultline.agent.otel.SpanEvents;
 import dev.faultline.agent.spec.SpecException;
 import dev.faultline.agent.spec.SpecParser;
 import dev.faultline.common.jmx.ControlPlane;
@@ -88,6 +90,10 @@ public final class AgentStarter {
         Exemption.exemptLocalPort(options.metricsPort());
 
         FaultRegistry faults = new FaultRegistry();
+        // each injection on the current OpenTelemetry span, where the service has OpenTelemetry (looked for lazily)
+        SpanEvents spans = new SpanEvents();
+        faults.addListener(spans);
+        Injections.listen(spans);
         NetworkFaults network = new NetworkFaults();
         faults.addHandler(network);
         // advice bytes from inst/ through our own loader (the boot search path serves classes, not resources)

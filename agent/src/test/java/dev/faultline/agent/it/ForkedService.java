@@ -186,7 +186,8 @@ public final class ForkedService implements AutoCloseable {
                         && !e.contains("/net/bytebuddy/")
                         && !e.contains("/io/prometheus/")
                         && !e.contains("/org/yaml/")
-                        && !e.contains("/org/slf4j/slf4j-simple"))
+                        && !e.contains("/org/slf4j/slf4j-simple")
+                        && !e.contains("/io/opentelemetry/")) // only a test that asks for it gets OpenTelemetry
                 .collect(Collectors.toList());
     }
 

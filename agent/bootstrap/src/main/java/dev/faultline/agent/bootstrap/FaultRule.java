@@ -32,6 +32,7 @@ public final class FaultRule {
     private final ThrowableFactory exceptions;
     private volatile boolean active = true;
     private volatile boolean started; // after= has passed: later calls skip that clock read
+    private volatile Object listenerMemo; // what the InjectionListener built from this rule once (its span attributes)
 
     public FaultRule(String id, FaultSpec spec, ThrowableFactory exceptions) {
         this.id = id;
@@ -134,6 +135,7 @@ public final class FaultRule {
             injected.incrementAndGet();
         }
         FaultCounters.injected(action);
+        Injections.fired(this);
         return true;
     }
 
@@ -160,6 +162,15 @@ public final class FaultRule {
             start = Math.max(prev, now);
         } while (!throttleNextFreeNanos.compareAndSet(prev, start + cost));
         return start + cost - now;
+    }
+
+    /** What the {@link InjectionListener} made of this rule at its first injection, so later ones reuse it. */
+    public Object listenerMemo() {
+        return listenerMemo;
+    }
+
+    public void listenerMemo(Object memo) {
+        listenerMemo = memo;
     }
 
     public ThrowableFactory exceptions() {
