@@ -7,6 +7,8 @@ import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -36,11 +38,16 @@ class HttpFaultsIT {
     final Map<String, ForkedService> forks = new HashMap<>();
     HttpPeer peer;
     HttpClient client;
+    Tls tls;
 
     @BeforeAll
     void peers() throws Exception {
-        peer = new HttpPeer();
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        tls = Tls.generate();
+        peer = new HttpPeer(tls.context());
+        client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls.context())
+                .build();
     }
 
     List<Jdks.Jdk> jdks() {
@@ -51,6 +58,7 @@ class HttpFaultsIT {
         ForkedService f = forks.get(jdk.name());
         if (f == null) {
             f = ForkedService.builder(jdk)
+                    .jvmArg(tls.jvmArgs())
                     .main(ProtocolProbeApp.class.getName())
                     .readyLine("READY")
                     .start();
@@ -173,6 +181,47 @@ class HttpFaultsIT {
         assertTrue(counts(slow).get("maxMs") < 2500, "failed at the request's timeout, not after the delay: " + slow);
         String delayed = f.send("send GET " + base + "/slow 1 10000");
         assertTrue(delayed.contains("codes={200=1}") && counts(delayed).get("maxMs") >= 2970, "delayed: " + delayed);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void httpsOnBothSidesTheAgentActsBeforeTls(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        int tlsPort = Integer.parseInt(f.send("tls-port"));
+        f.send("server-stats");
+        f.add("error on=http-server status=503 path=/tls/* header=Retry-After:5 body=\"over tls\"");
+        URI base = URI.create("https://127.0.0.1:" + tlsPort);
+        HttpResponse<String> injected = client.send(
+                HttpRequest.newBuilder(base.resolve("/tls/pay"))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, injected.statusCode());
+        assertEquals("5", injected.headers().firstValue("Retry-After").orElse(null));
+        assertEquals("over tls", injected.body());
+        assertTrue(
+                injected.sslSession()
+                        .map(s -> s.getProtocol().startsWith("TLS"))
+                        .orElse(false),
+                "the peer got the 503 in a TLS session");
+        HttpResponse<String> plain = client.send(
+                HttpRequest.newBuilder(base.resolve("/plain"))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("ok GET /plain", plain.body(), "the next request on that session is the handler's");
+        Map<String, Long> server = counts(f.send("server-stats"));
+        assertEquals(1, server.get("handled"), server.toString());
+        assertEquals(1, server.get("503"), server.toString());
+        assertEquals(1, server.get("connections"), "one TLS connection for both: " + server);
+
+        peer.takeStats();
+        f.add("error on=http-client status=503 host=localhost port=" + peer.tlsPort() + " path=/v1/* body=injected");
+        String https = "https://localhost:" + peer.tlsPort();
+        String out = f.send("send GET " + https + "/v1/pay 3");
+        assertTrue(out.contains("codes={503=3}") && out.contains("|injected"), out);
+        assertEquals(Map.of("200", 3L), codes(f.send("send GET " + https + "/v2/pay 3")), "real TLS calls succeed");
+        assertEquals(3, counts(peer.takeStats()).get("handled"), "only the real calls reached the TLS peer");
     }
 
     /** The port of the forked service's HTTP server. */

@@ -3,6 +3,8 @@ package dev.faultline.agent.protocol;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -15,22 +17,36 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 
 /**
  * A JDK HTTP server on loopback that answers {@code 200 ok <METHOD> <path>} to anything, with an access-log filter
  * (the context's own, as a service would have one) that records the status each request was answered with and the
- * connections they came on: what the server's own logs and metrics see.
+ * connections they came on: what the server's own logs and metrics see. With a TLS context, an HTTPS server too.
  */
 final class HttpPeer implements AutoCloseable {
     private final HttpServer server;
+    private final HttpsServer tlsServer; // null without a TLS context
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final AtomicLong handled = new AtomicLong();
     private final Map<Integer, AtomicLong> logged = new ConcurrentHashMap<>();
     private final Set<Integer> connections = ConcurrentHashMap.newKeySet();
 
-    HttpPeer() throws IOException {
+    /** @param tls null for plain HTTP only; else an HTTPS server as well, with the same handler and access log */
+    HttpPeer(SSLContext tls) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        server.createContext("/", this::handle).getFilters().add(new Filter() {
+        serve(server);
+        if (tls != null) {
+            tlsServer = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            tlsServer.setHttpsConfigurator(new HttpsConfigurator(tls));
+            serve(tlsServer);
+        } else {
+            tlsServer = null;
+        }
+    }
+
+    private void serve(HttpServer s) {
+        s.createContext("/", this::handle).getFilters().add(new Filter() {
             @Override
             public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
                 connections.add(exchange.getRemoteAddress().getPort());
@@ -44,8 +60,8 @@ final class HttpPeer implements AutoCloseable {
                 return "access log";
             }
         });
-        server.setExecutor(executor);
-        server.start();
+        s.setExecutor(executor);
+        s.start();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -64,6 +80,10 @@ final class HttpPeer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    int tlsPort() {
+        return tlsServer.getAddress().getPort();
+    }
+
     /** {@code handled=<n> logged=<status>:<n>,… connections=<n>}, then resets the counts. */
     String takeStats() {
         Map<Integer, Long> codes = new TreeMap<>();
@@ -78,6 +98,7 @@ final class HttpPeer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (tlsServer != null) tlsServer.stop(0);
         executor.shutdownNow();
     }
 }

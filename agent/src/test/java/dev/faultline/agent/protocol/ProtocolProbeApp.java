@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * The service under test for the protocol faults, in a forked JVM with the built agent: it hosts a JDK HTTP server
@@ -18,7 +19,10 @@ import java.util.TreeMap;
  */
 public final class ProtocolProbeApp {
     public static void main(String[] args) throws Exception {
-        HttpPeer server = new HttpPeer();
+        // an HTTPS server too when the JVM is given a key store: the default context (javax.net.ssl.*) serves it,
+        // and the client trusts the peer's certificate through the same properties
+        HttpPeer server =
+                new HttpPeer(System.getProperty("javax.net.ssl.keyStore") != null ? SSLContext.getDefault() : null);
         HttpClient client =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -40,6 +44,7 @@ public final class ProtocolProbeApp {
     private static String run(String[] w, HttpPeer server, HttpClient client) throws Exception {
         return switch (w[0]) {
             case "port" -> Integer.toString(server.port());
+            case "tls-port" -> Integer.toString(server.tlsPort());
             case "server-stats" -> server.takeStats();
             // send <method> <url> <n> [timeoutMs]: n calls with the JDK HttpClient, one after another
             case "send" -> send(client, w[1], URI.create(w[2]), Integer.parseInt(w[3]), w.length > 4 ? w[4] : null);
