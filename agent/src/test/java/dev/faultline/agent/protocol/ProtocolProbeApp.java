@@ -65,7 +65,9 @@ public final class ProtocolProbeApp {
             HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                     .method(
                             method,
-                            HttpRequest.BodyPublishers.ofString(method.equals("GET") ? "" : "{\"n\":" + i + "}"));
+                            method.equals("GET")
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString("{\"n\":" + i + "}"));
             // a bound on every call, so a broken hook fails the test instead of hanging it
             b.timeout(Duration.ofMillis(timeoutMs == null ? 20_000 : Long.parseLong(timeoutMs)));
             long start = System.nanoTime();
