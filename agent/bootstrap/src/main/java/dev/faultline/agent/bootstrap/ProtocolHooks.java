@@ -14,7 +14,7 @@ public final class ProtocolHooks {
     public interface Dispatch {
         boolean jdkHttpServer(FaultRule[] rules, Object exchange) throws IOException;
 
-        Object jdkHttpClientSend(FaultRule[] rules, Object request, Object bodyHandler);
+        Object jdkHttpClientSend(FaultRule[] rules, Object client, Object request, Object bodyHandler);
 
         Object jdkHttpClientSent(FaultRule[] rules, Object request, Object future);
     }
@@ -57,9 +57,9 @@ public final class ProtocolHooks {
      *
      * @return the future the call returns instead (a synthetic response, or a failure), or null to send it
      */
-    public static Object jdkHttpClientSend(Object request, Object bodyHandler) {
+    public static Object jdkHttpClientSend(Object client, Object request, Object bodyHandler) {
         FaultRule[] rules = httpClient;
-        return rules == null ? null : dispatch.jdkHttpClientSend(rules, request, bodyHandler);
+        return rules == null ? null : dispatch.jdkHttpClientSend(rules, client, request, bodyHandler);
     }
 
     /** After that call: the future it returns, delayed if a latency rule fires. */

@@ -13,8 +13,9 @@ final class JdkHttpClientAdvice {
     private JdkHttpClientAdvice() {}
 
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-    static Object enter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object handler) {
-        return ProtocolHooks.jdkHttpClientSend(request, handler);
+    static Object enter(
+            @Advice.This Object client, @Advice.Argument(0) Object request, @Advice.Argument(1) Object handler) {
+        return ProtocolHooks.jdkHttpClientSend(client, request, handler);
     }
 
     @Advice.OnMethodExit

@@ -8,6 +8,7 @@ import dev.faultline.agent.bootstrap.InternalErrors;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -25,14 +26,15 @@ import java.util.concurrent.TimeUnit;
 final class JdkHttpClientFaults {
     private JdkHttpClientFaults() {}
 
-    static Object send(FaultRule[] rules, Object requestObject, Object handlerObject) {
+    static Object send(FaultRule[] rules, Object client, Object requestObject, Object handlerObject) {
         try {
             if (Exemption.isAgentThread()) return null;
             HttpRequest request = (HttpRequest) requestObject;
             for (FaultRule rule : rules) {
                 if (rule.action() != Action.ERROR || !matches(rule, request) || !rule.fire()) continue;
                 if (rule.spec().effect() instanceof Effect.HttpStatus status) {
-                    return SyntheticHttpResponse.of(request, (HttpResponse.BodyHandler<?>) handlerObject, status);
+                    return SyntheticHttpResponse.of(
+                            (HttpClient) client, request, (HttpResponse.BodyHandler<?>) handlerObject, status);
                 }
                 return CompletableFuture.failedFuture(failure(rule, request));
             }

@@ -12,8 +12,8 @@ final class JdkHttpDispatch implements ProtocolHooks.Dispatch {
     }
 
     @Override
-    public Object jdkHttpClientSend(FaultRule[] rules, Object request, Object bodyHandler) {
-        return JdkHttpClientFaults.send(rules, request, bodyHandler);
+    public Object jdkHttpClientSend(FaultRule[] rules, Object client, Object request, Object bodyHandler) {
+        return JdkHttpClientFaults.send(rules, client, request, bodyHandler);
     }
 
     @Override

@@ -40,7 +40,7 @@ final class SyntheticHttpResponse<T> implements HttpResponse<T> {
     }
 
     static <T> CompletableFuture<HttpResponse<T>> of(
-            HttpRequest request, HttpResponse.BodyHandler<T> handler, Effect.HttpStatus answer) {
+            HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler, Effect.HttpStatus answer) {
         byte[] bytes = answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
         Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (int i = 0; i < answer.headers().size(); i++) {
@@ -49,7 +49,8 @@ final class SyntheticHttpResponse<T> implements HttpResponse<T> {
         if (bytes.length > 0) map.putIfAbsent("content-type", List.of("text/plain; charset=utf-8"));
         map.put("content-length", List.of(Integer.toString(bytes.length)));
         HttpHeaders headers = HttpHeaders.of(map, (k, v) -> true);
-        HttpClient.Version version = request.version().orElse(HttpClient.Version.HTTP_1_1);
+        // the version the request asks for, else the client's own (what it would have negotiated first)
+        HttpClient.Version version = request.version().orElse(client.version());
         HttpResponse.ResponseInfo info = new HttpResponse.ResponseInfo() {
             public int statusCode() {
                 return answer.status();
