@@ -68,6 +68,9 @@ record Tls(Path keyStore, Path trustStore) {
                 trustStore.toString(),
                 "-storepass",
                 PASSWORD);
+        // removed when the test JVM ends (in reverse order of registration: the files, then their directory)
+        dir.toFile().deleteOnExit();
+        for (Path p : List.of(keyStore, cert, trustStore)) p.toFile().deleteOnExit();
         return new Tls(keyStore, trustStore);
     }
 
