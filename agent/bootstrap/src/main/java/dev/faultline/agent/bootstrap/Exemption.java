@@ -23,14 +23,14 @@ public final class Exemption {
     }
 
     /** For a network call on {@code localPort}: one of our listening ports, or one of our threads. */
-    static boolean isExempt(int localPort) {
+    public static boolean isExempt(int localPort) {
         for (int p : ports) {
             if (p == localPort) return true;
         }
         return isAgentThread();
     }
 
-    static boolean isAgentThread() {
+    public static boolean isAgentThread() {
         return isAgentThread(Thread.currentThread().getName());
     }
 

@@ -2,8 +2,13 @@ package dev.faultline.agent.spec;
 
 import dev.faultline.agent.bootstrap.Action;
 import dev.faultline.agent.bootstrap.Effect;
+import dev.faultline.agent.bootstrap.Hook;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Each kind of effect's keys and checks, by action, in one place; its canonical part is its record's own
@@ -21,12 +26,41 @@ final class Effects {
             Action.HALT, Set.of("code"),
             Action.STRESS, Set.of("cpu", "memory", "for", "force"));
 
-    static boolean takes(Action action, String key) {
+    /** gRPC's status codes (io.grpc.Status.Code) but OK, which is no fault. */
+    static final Set<String> GRPC_STATUSES = Set.of(
+            "CANCELLED",
+            "UNKNOWN",
+            "INVALID_ARGUMENT",
+            "DEADLINE_EXCEEDED",
+            "NOT_FOUND",
+            "ALREADY_EXISTS",
+            "PERMISSION_DENIED",
+            "RESOURCE_EXHAUSTED",
+            "FAILED_PRECONDITION",
+            "ABORTED",
+            "OUT_OF_RANGE",
+            "UNIMPLEMENTED",
+            "INTERNAL",
+            "UNAVAILABLE",
+            "DATA_LOSS",
+            "UNAUTHENTICATED");
+
+    static boolean takes(Action action, Hook hook, String key) {
+        if (action == Action.ERROR && hook != null && hook.isProtocol()) {
+            return switch (key) {
+                case "status", "message" -> true;
+                case "body", "header" -> hook.isHttp();
+                case "exception", "force" -> hook == Hook.HTTP_CLIENT;
+                default -> false;
+            };
+        }
         return KEYS.get(action).contains(key);
     }
 
     /** Reads and checks the effect's own keys (checkKeys has refused every other effect's). */
-    static Effect parse(Action action, SpecParser.Values v) {
+    static Effect parse(Action action, Hook hook, SpecParser.Values v) {
+        if (action == Action.ERROR && hook != null && hook.isHttp()) return httpError(hook, v);
+        if (action == Action.ERROR && hook != null && hook.isGrpc()) return grpcError(v);
         return switch (action) {
             case LATENCY -> latency(v);
             case ERROR -> failure(v);
@@ -55,6 +89,77 @@ final class Effects {
             throw new SpecException("exception=" + exception + ": not a class name");
         }
         return new Effect.Failure(exception, v.kv().get("message"));
+    }
+
+    /**
+     * A server answers status= (503 unless given) without running its handler; a client gets status= as its
+     * response, or, without status=, fails as on a refused connection (exception= and message= as for on=connect).
+     */
+    private static Effect httpError(Hook hook, SpecParser.Values v) {
+        Map<String, String> kv = v.kv();
+        String status = kv.get("status");
+        boolean hasResponseKeys = kv.containsKey("body") || !v.headers().isEmpty();
+        if (hook == Hook.HTTP_CLIENT && status == null) {
+            if (hasResponseKeys) {
+                throw new SpecException((kv.containsKey("body") ? "body=" : "header=")
+                        + " without status=: a client fault either answers a response (status=, body=, header=)"
+                        + " or fails the call (exception=)");
+            }
+            return failure(v);
+        }
+        if (kv.containsKey("exception")) {
+            throw new SpecException("exception=" + kv.get("exception")
+                    + " with status=: a client fault either answers status= or fails with exception=, not both");
+        }
+        if (kv.containsKey("message")) {
+            throw new SpecException("message=" + kv.get("message") + ": an HTTP response takes body= (message= is a"
+                    + " gRPC status's description or an exception's message)");
+        }
+        int code = status == null ? 503 : httpStatus(status);
+        List<String> headers = new ArrayList<>();
+        for (String h : v.headers()) {
+            int colon = h.indexOf(':');
+            if (colon <= 0 || !h.substring(0, colon).trim().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw new SpecException("header=" + h + ": expected Name:value, e.g. header=Retry-After:5");
+            }
+            headers.add(
+                    h.substring(0, colon).trim() + ":" + h.substring(colon + 1).trim());
+        }
+        return new Effect.HttpStatus(code, kv.get("body"), List.copyOf(headers));
+    }
+
+    private static int httpStatus(String status) {
+        if (GRPC_STATUSES.contains(status.toUpperCase(Locale.ROOT)) || status.equalsIgnoreCase("OK")) {
+            throw new SpecException("status=" + status + ": a gRPC status on an HTTP hook; an HTTP status is a"
+                    + " number from 200 to 599 (e.g. status=503), or use on=grpc-server / on=grpc-client");
+        }
+        int code;
+        try {
+            code = Integer.parseInt(status.trim());
+        } catch (NumberFormatException e) {
+            throw new SpecException("status=" + status + ": an HTTP status is a number from 200 to 599, e.g. 503");
+        }
+        if (code < 200 || code > 599) {
+            throw new SpecException("status=" + status + ": an HTTP status from 200 to 599 (1xx are not answers)");
+        }
+        return code;
+    }
+
+    /** A gRPC call ends with status= (UNAVAILABLE unless given) and message= as its description. */
+    private static Effect grpcError(SpecParser.Values v) {
+        String status = v.kv().get("status");
+        if (status == null) return new Effect.GrpcStatus("UNAVAILABLE", v.kv().get("message"));
+        String name = status.trim().toUpperCase(Locale.ROOT);
+        if (name.matches("\\d+")) {
+            throw new SpecException("status=" + status + ": an HTTP status on a gRPC hook; a gRPC status is a"
+                    + " name, e.g. status=UNAVAILABLE or status=DEADLINE_EXCEEDED");
+        }
+        if (name.equals("OK")) throw new SpecException("status=OK: not a failure; a gRPC error needs another status");
+        if (!GRPC_STATUSES.contains(name)) {
+            throw new SpecException("status=" + status + ": not a gRPC status; expected one of "
+                    + String.join(", ", new TreeSet<>(GRPC_STATUSES)));
+        }
+        return new Effect.GrpcStatus(name, v.kv().get("message"));
     }
 
     private static Effect throttle(SpecParser.Values v) {

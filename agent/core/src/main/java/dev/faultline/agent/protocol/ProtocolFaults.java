@@ -1,0 +1,70 @@
+package dev.faultline.agent.protocol;
+
+import dev.faultline.agent.bootstrap.FaultRule;
+import dev.faultline.agent.bootstrap.FaultSpec;
+import dev.faultline.agent.bootstrap.Hook;
+import dev.faultline.agent.bootstrap.ProtocolHooks;
+import dev.faultline.agent.bootstrap.ThrowableFactory;
+import dev.faultline.agent.fault.FaultHandler;
+import dev.faultline.agent.spec.SpecException;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.dynamic.ClassFileLocator;
+
+/**
+ * Arms {@code on=http-server|http-client} faults. The protocol hooks are installed by the first such fault, not at
+ * start: a service never given one pays nothing for them. gRPC faults are refused by name until their hooks exist.
+ */
+public final class ProtocolFaults implements FaultHandler {
+    private final Instrumentation inst;
+    private final ClassFileLocator adviceBytes;
+    private final List<FaultRule> rules = new ArrayList<>();
+    private boolean installed;
+
+    public ProtocolFaults(Instrumentation inst, ClassFileLocator adviceBytes) {
+        this.inst = inst;
+        this.adviceBytes = adviceBytes;
+    }
+
+    @Override
+    public boolean accepts(FaultSpec spec) {
+        return spec.where().hook() != null && spec.where().hook().isProtocol();
+    }
+
+    @Override
+    public ThrowableFactory prepare(FaultSpec spec) {
+        Hook hook = spec.where().hook();
+        if (hook.isGrpc()) {
+            throw new SpecException("on=" + hook.word() + ": not supported by this agent yet (docs/protocol-faults.md"
+                    + " lists what is); nothing was armed");
+        }
+        if (hook != Hook.HTTP_CLIENT) return ThrowableFactory.HOOK_DEFAULT;
+        // a client's send declares IOException: a connect or read failure
+        return SpecException.refusing(
+                () -> ThrowableFactory.forSpec(spec, ClassLoader.getSystemClassLoader(), IOException.class));
+    }
+
+    @Override
+    public synchronized void arm(FaultRule rule) {
+        if (!installed) {
+            ProtocolHooks.dispatch(new JdkHttpDispatch());
+            ProtocolInstrumentation.install(inst, adviceBytes);
+            installed = true;
+        }
+        rules.add(rule);
+        publish(rule.where().hook());
+    }
+
+    @Override
+    public synchronized void disarm(FaultRule rule) {
+        rules.remove(rule);
+        publish(rule.where().hook());
+    }
+
+    private void publish(Hook hook) {
+        ProtocolHooks.publish(
+                hook, rules.stream().filter(r -> r.where().hook() == hook).toArray(FaultRule[]::new));
+    }
+}

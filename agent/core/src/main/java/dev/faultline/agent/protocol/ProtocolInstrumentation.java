@@ -1,0 +1,68 @@
+package dev.faultline.agent.protocol;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.faultline.agent.bootstrap.ProtocolHooks;
+import dev.faultline.agent.instrument.Installer;
+import java.lang.instrument.Instrumentation;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs the protocol hooks once, when the first protocol fault is armed: the JDK's HTTP server (after the
+ * context's filters, before its handler) and the JDK's HTTP client (before a request leaves). Classes already loaded
+ * are retransformed; the transformer stays registered for the ones that load later.
+ */
+final class ProtocolInstrumentation {
+    private static final Logger log = LoggerFactory.getLogger(ProtocolInstrumentation.class);
+    static final String JDK_HTTP_SERVER = "sun.net.httpserver.ServerImpl$Exchange$LinkHandler";
+    static final String JDK_HTTP_CLIENT = "jdk.internal.net.http.HttpClientImpl";
+
+    private ProtocolInstrumentation() {}
+
+    static void install(Instrumentation inst, ClassFileLocator adviceBytes) {
+        readHooks(inst, "jdk.httpserver");
+        readHooks(inst, "java.net.http");
+        Installer.recipe(new Listener())
+                .type(named(JDK_HTTP_SERVER))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(JdkHttpServerAdvice.class, adviceBytes)
+                                .on(named("handle").and(takesArguments(1)))))
+                .type(named(JDK_HTTP_CLIENT))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(JdkHttpClientAdvice.class, adviceBytes)
+                                .on(named("sendAsync").and(takesArguments(4)))))
+                .installOn(inst);
+    }
+
+    /** Advice inlined into a JDK module calls ProtocolHooks, in the boot loader's unnamed module: it must read it. */
+    private static void readHooks(Instrumentation inst, String moduleName) {
+        Module hooks = ProtocolHooks.class.getModule();
+        ModuleLayer.boot().findModule(moduleName).ifPresent(m -> {
+            if (!m.canRead(hooks)) inst.redefineModule(m, Set.of(hooks), Map.of(), Map.of(), Set.of(), Map.of());
+        });
+    }
+
+    private static final class Listener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(
+                String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
+            log.error("could not install the protocol hook into {}; it stays inactive", typeName, throwable);
+        }
+
+        @Override
+        public void onTransformation(
+                TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
+            log.debug("protocol hook installed in {}", type.getName());
+        }
+    }
+}
