@@ -4,6 +4,10 @@
 #   faultline/busybox:local   FROM scratch + Debian's static busybox (httpd, sh, sleep, nc): container targets
 #   faultline/jre-base:local  Debian bookworm minbase + openjdk-17-jre-headless, iproute2, iptables (util-linux
 #                             brings nsenter): the base of the sidecar and sample service images
+#   faultline/jre17-scratch:local, faultline/jre25-scratch:local
+#                             FROM scratch: a jlinked JRE of the host's JDK 17 / Temurin 25 (FAULTLINE_JDK25_HOME) and
+#                             the libraries it links, /tmp (1777), nothing else: no shell, no passwd, user 4321:4321.
+#                             The JVM-attach targets (sidecar jvm ITs), as distroless as an image gets
 set -euo pipefail
 need() { [ "${FAULTLINE_REBUILD_IMAGES:-0}" = 1 ] || ! docker image inspect "$1" >/dev/null 2>&1; }
 
@@ -36,3 +40,20 @@ if need faultline/jre-base:local; then
   rm -rf "$root"
   echo "built faultline/jre-base:local"
 fi
+
+# jlink (not a copy: Debian's JDK links its conf into /etc) plus every library ldd names; tar + import keeps /tmp's mode
+scratch_jre() { # tag jdk-home
+  need "$1" || return 0
+  local root; root=$(mktemp -d)
+  "$2/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.management,jdk.net,jdk.naming.rmi,jdk.zipfs \
+    --strip-debug --no-header-files --no-man-pages --output "$root/opt/java"
+  find "$root/opt/java" \( -name '*.so' -o -path '*/bin/java' \) -exec ldd {} + 2>/dev/null \
+    | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*ld-linux/ {print $1}' | sort -u \
+    | while read -r lib; do cp -L --parents "$lib" "$root"; done
+  install -d -m 1777 "$root/tmp"
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/opt/java/bin' -c 'USER 4321:4321' - "$1" >/dev/null
+  rm -rf "$root"
+  echo "built $1"
+}
+scratch_jre faultline/jre17-scratch:local "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+scratch_jre faultline/jre25-scratch:local "${FAULTLINE_JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

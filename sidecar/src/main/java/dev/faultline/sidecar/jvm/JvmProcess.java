@@ -1,0 +1,36 @@
+package dev.faultline.sidecar.jvm;
+
+/**
+ * A JVM found in a container's PID namespace.
+ *
+ * @param hostPid its PID as the sidecar (host PID namespace) sees it
+ * @param nsPid its PID inside its own PID namespace (HotSpot names its attach files after this one)
+ * @param uid its effective uid
+ * @param gid its effective gid
+ * @param cmdline its command line, for display only (never parsed for decisions beyond the preflight)
+ * @param javaVersion {@code java.version} read over the attach socket; null until read
+ * @param faultlineLoaded whether Faultline's agent is loaded ({@code dev.faultline.agent.started}); null until read
+ * @param attachable whether the preflight found nothing that rules an attach out
+ * @param refusal why not, and what would fix it; null if attachable
+ */
+public record JvmProcess(
+        long hostPid,
+        long nsPid,
+        int uid,
+        int gid,
+        String cmdline,
+        String javaVersion,
+        Boolean faultlineLoaded,
+        boolean attachable,
+        String refusal) {
+
+    /** The same process with what the attach socket's {@code properties} said. */
+    public JvmProcess withProperties(String version, boolean loaded) {
+        return new JvmProcess(hostPid, nsPid, uid, gid, cmdline, version, loaded, attachable, refusal);
+    }
+
+    /** The same process, refused for {@code why}. */
+    public JvmProcess refused(String why) {
+        return new JvmProcess(hostPid, nsPid, uid, gid, cmdline, javaVersion, faultlineLoaded, false, why);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.faultline.sidecar.jvm;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Whether a JVM was started with the attach mechanism disabled, from what it was given at launch: the options HotSpot
+ * reads, in its order ({@code JAVA_TOOL_OPTIONS}, the command line with {@code JDK_JAVA_OPTIONS} the launcher put in
+ * front of it, {@code _JAVA_OPTIONS} last); the last {@code -XX:±DisableAttachMechanism} wins, as in HotSpot.
+ */
+final class LaunchOptions {
+    static final String FLAG = "DisableAttachMechanism";
+
+    /** Launcher options whose value is the next word. */
+    private static final Set<String> WITH_VALUE = Set.of(
+            "-cp",
+            "-classpath",
+            "--class-path",
+            "-p",
+            "--module-path",
+            "--upgrade-module-path",
+            "--add-modules",
+            "--limit-modules",
+            "--add-reads",
+            "--add-exports",
+            "--add-opens",
+            "--patch-module",
+            "--enable-native-access");
+
+    private LaunchOptions() {}
+
+    /** Where the flag that disables attach was set; null if attach is enabled. */
+    static String attachDisabledBy(List<String> cmdline, List<String> environ) {
+        String by = null;
+        for (String source : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "command line", "_JAVA_OPTIONS")) {
+            List<String> words = source.equals("command line") ? vmOptions(cmdline) : words(env(environ, source));
+            for (String w : words) {
+                if (w.equals("-XX:+" + FLAG)) by = source;
+                else if (w.equals("-XX:-" + FLAG)) by = null;
+            }
+        }
+        return by;
+    }
+
+    /** The launcher's options: up to the main class, {@code -jar} or {@code -m} (what follows belongs to the app). */
+    static List<String> vmOptions(List<String> cmdline) {
+        int i = 1;
+        while (i < cmdline.size()) {
+            String w = cmdline.get(i);
+            if (!w.startsWith("-") || w.equals("-jar") || w.equals("-m") || w.equals("--module")) break;
+            i += WITH_VALUE.contains(w) ? 2 : 1;
+        }
+        return cmdline.subList(Math.min(1, cmdline.size()), Math.min(i, cmdline.size()));
+    }
+
+    /** An argument file ({@code java @file}) can hold any option: the preflight cannot see into it. */
+    static boolean hasArgumentFile(List<String> cmdline) {
+        return cmdline.stream().skip(1).anyMatch(w -> w.startsWith("@") && !w.startsWith("@@"));
+    }
+
+    private static String env(List<String> environ, String name) {
+        for (String e : environ) {
+            if (e.startsWith(name + "=")) return e.substring(name.length() + 1);
+        }
+        return "";
+    }
+
+    private static List<String> words(String value) {
+        return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+}
