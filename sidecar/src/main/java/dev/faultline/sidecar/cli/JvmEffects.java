@@ -3,7 +3,7 @@ package dev.faultline.sidecar.cli;
 import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.Change;
-import dev.faultline.sidecar.jvmcontrol.AgentJar;
+import dev.faultline.sidecar.jvm.AgentJar;
 import dev.faultline.sidecar.jvmcontrol.AgentSpec;
 import dev.faultline.sidecar.jvmcontrol.AttachOptIn;
 import dev.faultline.sidecar.jvmcontrol.FoundJvm;
@@ -81,7 +81,7 @@ final class JvmEffects {
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             refuseInPodMode(pod);
-            String leased = AgentSpec.leased(spec, duration, AgentJar.locate()); // a refused spec attaches nothing
+            String leased = AgentSpec.leased(spec, duration, AgentJar.bundled()); // a refused spec attaches nothing
             return ts -> {
                 List<ContainerTarget> containers = TargetedCommand.containers(ts);
                 AttachOptIn.check(containers, namespaces);
