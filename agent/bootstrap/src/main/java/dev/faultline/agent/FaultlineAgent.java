@@ -17,15 +17,46 @@ import java.util.jar.JarFile;
  */
 public final class FaultlineAgent {
     static final String STARTED_PROPERTY = "dev.faultline.agent.started";
+    /**
+     * How the last attach ended, {@code ok} or {@code refused: <why>}: a JDK attacher hears only "failed to
+     * initialize", so the sidecar reads why with the attach {@code properties} command.
+     */
+    static final String ATTACH_PROPERTY = "dev.faultline.agent.attach";
 
     private FaultlineAgent() {}
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst, false);
+        try {
+            start(args, inst, false);
+        } catch (Throwable unreachable) {
+            // start() reports a failure at premain itself: the service starts without the agent
+        }
     }
 
+    /**
+     * An attach. Throws (failing the attach, the reason in {@link #ATTACH_PROPERTY} and on stderr) when the agent
+     * cannot start, or when it is loaded already and the options are not a command it can carry out.
+     */
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst, true);
+        try {
+            if (System.getProperty(STARTED_PROPERTY) != null) {
+                // loaded already: the core acts on cmd=clear or jmx.unix, or says why it cannot
+                Class.forName("dev.faultline.agent.bootstrap.AgentInitializer", true, null)
+                        .getMethod("again", String.class)
+                        .invoke(null, args);
+            } else {
+                start(args, inst, true);
+            }
+            System.setProperty(ATTACH_PROPERTY, "ok");
+        } catch (Throwable t) {
+            String why = String.valueOf(rootCause(t).getMessage());
+            System.setProperty(ATTACH_PROPERTY, "refused: " + why);
+            System.err.println("[faultline] attach refused: " + why);
+            IllegalStateException refused = new IllegalStateException(why);
+            // no stack trace: the target's stderr gets the line above and the JDK's report of this, nothing more
+            refused.setStackTrace(new StackTraceElement[0]);
+            throw refused;
+        }
     }
 
     /** {@code java -jar faultline-agent.jar list | attach <pid|name> [options]}. */
@@ -41,7 +72,7 @@ public final class FaultlineAgent {
         System.exit((Integer) code);
     }
 
-    private static void start(String args, Instrumentation inst, boolean dynamic) {
+    private static void start(String args, Instrumentation inst, boolean dynamic) throws Throwable {
         try {
             String already = System.getProperty(STARTED_PROPERTY);
             if (already != null) {
@@ -50,19 +81,21 @@ public final class FaultlineAgent {
                 return;
             }
             File jar = ownJar();
-            if (!jar.isFile()) {
-                System.err.println("[faultline] agent not started: it must run from its jar, not from " + jar);
-                return;
-            }
+            if (!jar.isFile()) throw new IllegalStateException("it must run from its jar, not from " + jar);
             inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
             String version = FaultlineAgent.class.getPackage().getImplementationVersion();
             Class<?> starter = Class.forName("dev.faultline.agent.bootstrap.AgentInitializer", true, null);
             starter.getMethod("start", String.class, Instrumentation.class, boolean.class, String.class, String.class)
                     .invoke(null, args, inst, dynamic, jar.getAbsolutePath(), version == null ? "dev" : version);
         } catch (Throwable t) {
-            Throwable cause = t instanceof InvocationTargetException ite ? ite.getCause() : t;
-            System.err.println("[faultline] agent not started; the service runs without it: " + cause);
+            if (dynamic) throw t;
+            System.err.println("[faultline] agent not started; the service runs without it: " + rootCause(t));
         }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t instanceof InvocationTargetException ite && ite.getCause() != null) t = ite.getCause();
+        return t;
     }
 
     private static File ownJar() throws URISyntaxException {

@@ -3,6 +3,7 @@ package dev.faultline.agent;
 import dev.faultline.common.jmx.JmxOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +12,20 @@ import java.util.Set;
  * {@code -javaagent:faultline-agent.jar=key=value,…} (the same words for {@code attach}). Unknown keys and
  * bad values are refused with a message naming them; the JMX options obey {@link JmxOptions#check}.
  */
-public record AgentOptions(JmxOptions jmx, int metricsPort, String metricsHost, String faultsFile, String logLevel) {
+public record AgentOptions(
+        JmxOptions jmx,
+        int metricsPort,
+        String metricsHost,
+        String faultsFile,
+        String logLevel,
+        Path unixDir,
+        String unixSecret,
+        String command,
+        Map<String, String> given) {
+    /** The words a second attach may bring without changing what the first load set up. */
+    static final Set<String> ON_A_SECOND_ATTACH = Set.of("jmx.unix", "jmx.unix.secret", "cmd");
+
+    static final String SECRET = "jmx.unix.secret";
 
     private static final Set<String> KEYS = Set.of(
             "jmx.port",
@@ -23,7 +37,10 @@ public record AgentOptions(JmxOptions jmx, int metricsPort, String metricsHost, 
             "metrics.port",
             "metrics.host",
             "faults",
-            "log.level");
+            "log.level",
+            "jmx.unix",
+            SECRET,
+            "cmd");
 
     public static AgentOptions parse(String args) {
         Map<String, String> kv = new LinkedHashMap<>();
@@ -32,7 +49,12 @@ public record AgentOptions(JmxOptions jmx, int metricsPort, String metricsHost, 
                 String p = part.trim();
                 if (p.isEmpty()) continue;
                 int eq = p.indexOf('=');
-                if (eq <= 0) throw new IllegalArgumentException("agent option '" + p + "': expected key=value");
+                if (eq <= 0)
+                    throw new IllegalArgumentException(
+                            // a fragment of a secret holding a comma is never echoed
+                            args.contains(SECRET)
+                                    ? "an agent option is not key=value"
+                                    : "agent option '" + p + "': expected key=value");
                 String key = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 if (!KEYS.contains(key)) {
                     throw new IllegalArgumentException("agent option '" + key + "': unknown; known options are "
@@ -63,8 +85,51 @@ public record AgentOptions(JmxOptions jmx, int metricsPort, String metricsHost, 
                 Boolean.parseBoolean(ssl),
                 credentialsDir(kv.get("jmx.auth.dir")));
         if (jmxPort > 0) jmx.check(JmxOptions.Words.AGENT);
+        String unix = kv.get("jmx.unix");
+        Path unixDir = null;
+        if (unix != null) {
+            unixDir = Path.of(unix);
+            if (!unixDir.isAbsolute())
+                throw new IllegalArgumentException("jmx.unix=" + unix + ": not an absolute path");
+        }
+        String secret = kv.get(SECRET);
+        if (secret != null && secret.isEmpty()) throw new IllegalArgumentException(SECRET + " is empty");
+        if (secret != null && unix == null)
+            throw new IllegalArgumentException(SECRET + " without jmx.unix=<dir>: a secret for no connector");
+        String command = kv.get("cmd");
+        if (command != null) {
+            if (!command.equals("clear"))
+                throw new IllegalArgumentException("cmd=" + command + ": unknown; the agent knows cmd=clear");
+            if (kv.size() > 1) throw new IllegalArgumentException("cmd=clear takes no other option");
+        }
+        Map<String, String> given = new LinkedHashMap<>(kv);
+        given.remove(SECRET);
         return new AgentOptions(
-                jmx, port(kv, "metrics.port"), kv.getOrDefault("metrics.host", "127.0.0.1"), kv.get("faults"), level);
+                jmx,
+                port(kv, "metrics.port"),
+                kv.getOrDefault("metrics.host", "127.0.0.1"),
+                kv.get("faults"),
+                level,
+                unixDir,
+                secret,
+                command,
+                Map.copyOf(given));
+    }
+
+    /** The options a second attach names that the first load set otherwise (they cannot change now). */
+    public List<String> changesFrom(AgentOptions first) {
+        return given.entrySet().stream()
+                .filter(e -> !ON_A_SECOND_ATTACH.contains(e.getKey()))
+                .filter(e -> !e.getValue().equals(first.given.get(e.getKey())))
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .sorted()
+                .toList();
+    }
+
+    /** Never the secret. */
+    @Override
+    public String toString() {
+        return "AgentOptions" + given + (unixSecret == null ? "" : " (" + SECRET + " given)");
     }
 
     /** Where a generated JMX password goes: {@code jmx.auth.dir}, else {@code ~/.faultline}. */

@@ -20,6 +20,7 @@ import dev.faultline.agent.spec.SpecParser;
 import dev.faultline.common.jmx.ControlPlane;
 import dev.faultline.common.jmx.JmxOptions;
 import dev.faultline.common.jmx.RemoteJmx;
+import dev.faultline.common.jmx.UnixJmx;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
@@ -30,6 +31,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerFactory;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -38,7 +41,16 @@ import org.slf4j.LoggerFactory;
 
 /** Runs in the agent's class loader (loaded from inst/): wires the registry, hooks, JMX and metrics. Called once per JVM. */
 public final class AgentStarter {
+    /** Set to the directory whose {@code jmx.sock} this agent serves, for the sidecar's attach {@code properties}. */
+    static final String UNIX_PROPERTY = "dev.faultline.agent.jmx.unix";
+
     private static volatile FaultRegistry registry;
+    /** The first load's options and control plane: what a second attach is checked against and acts on. */
+    private static volatile AgentOptions loaded;
+
+    private static final CountDownLatch planeReady = new CountDownLatch(1);
+    private static volatile ControlPlane plane;
+    private static UnixJmx.Served unix; // guarded by AgentStarter.class
 
     private AgentStarter() {}
 
@@ -53,8 +65,16 @@ public final class AgentStarter {
             options = AgentOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("[faultline] agent not started, bad option: " + e.getMessage());
+            if (dynamic) throw new IllegalArgumentException("agent not started, bad option: " + e.getMessage());
             return;
         }
+        if (options.command() != null) {
+            String refusal = "cmd=" + options.command() + " is for an agent already loaded; it is not loaded here";
+            System.err.println("[faultline] agent not started: " + refusal);
+            if (dynamic) throw new IllegalArgumentException(refusal);
+            return;
+        }
+        loaded = options;
         AgentLog.level(options.logLevel());
         // our (relocated) Byte Buddy needs no sun.misc.Unsafe: without this JDK 24+ warns at start-up
         setIfAbsent(ByteBuddy.class.getPackageName() + ".safe", "true");
@@ -108,6 +128,72 @@ public final class AgentStarter {
                 version,
                 dynamic ? "attached" : "premain",
                 armedFromFile == 0 ? "" : ", " + armedFromFile + " faults armed from " + options.faultsFile());
+        // attached: the unix connector is up (or refused, failing the attach) before the attacher hears back
+        if (dynamic && options.unixDir() != null) serveUnix(options, log);
+    }
+
+    /**
+     * A second attach, while this agent is loaded: {@code cmd=clear} disarms everything (the kill switch that needs
+     * no connection); {@code jmx.unix=…,jmx.unix.secret=…} serves the connector on a unix socket if none is served
+     * yet. Anything else would change nothing, or could not be honoured now: it fails the attach with why.
+     */
+    public static void again(String args) {
+        AgentOptions first = loaded;
+        String version = System.getProperty(FaultlineAgent.STARTED_PROPERTY);
+        Logger log = LoggerFactory.getLogger(AgentStarter.class);
+        AgentOptions options = AgentOptions.parse(args);
+        if ("clear".equals(options.command())) {
+            int n = registry.clear();
+            log.info("cmd=clear (a second attach): {} faults disarmed", n);
+            return;
+        }
+        List<String> changes = first == null ? List.of() : options.changesFrom(first);
+        if (!changes.isEmpty()) {
+            throw new IllegalStateException("faultline agent " + version + " is already loaded in this JVM and "
+                    + String.join(", ", changes)
+                    + " cannot change after its first load; nothing changed (a second attach may give cmd=clear, "
+                    + "or jmx.unix=<dir>,jmx.unix.secret=<secret> while no unix socket is served)");
+        }
+        if (options.unixDir() != null) {
+            serveUnix(options, log);
+            return;
+        }
+        throw new IllegalStateException("faultline agent " + version
+                + " is already loaded in this JVM; this attach changes nothing (cmd=clear disarms every fault; "
+                + "jmx.unix=<dir>,jmx.unix.secret=<secret> serves JMX on a unix socket)");
+    }
+
+    /**
+     * The guarded connector on {@code <jmx.unix>/jmx.sock}. A refusal is logged and thrown: an attach fails naming
+     * it; premain's caller only logs it (the service starts anyway).
+     */
+    private static synchronized void serveUnix(AgentOptions options, Logger log) {
+        Path dir = options.unixDir();
+        String refusal = null;
+        if (unix != null) {
+            refusal = unix.socket().getParent().equals(dir)
+                    ? "JMX is served on " + unix.socket() + " already; this attach changes nothing"
+                    : "JMX is served on " + unix.socket() + " already; a second socket in " + dir + " is not started";
+        } else if (options.unixSecret() == null) {
+            refusal = "jmx.unix=" + dir + " without jmx.unix.secret=<secret>: a connector nobody could log in to; "
+                    + "not started";
+        } else {
+            try {
+                if (!planeReady.await(30, TimeUnit.SECONDS) || plane == null)
+                    throw new IOException("the Faultline MBeans are not registered");
+                unix = UnixJmx.serve(dir, options.unixSecret(), plane.remote(), log);
+                System.setProperty(UNIX_PROPERTY, dir.toString());
+                log.info("JMX: unix socket {} (user {}; address in {})", unix.socket(), UnixJmx.USER, unix.urlFile());
+                return;
+            } catch (IOException | RuntimeException e) {
+                refusal = "JMX on a unix socket in " + dir + " not started: " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                refusal = "JMX on a unix socket in " + dir + " not started: interrupted";
+            }
+        }
+        log.error(refusal);
+        throw new IllegalStateException(refusal);
     }
 
     /**
@@ -145,7 +231,17 @@ public final class AgentStarter {
             log.error(
                     "could not register the Faultline MBeans; faults from the faults file stay armed until their ttl",
                     e);
+            planeReady.countDown();
             return;
+        }
+        AgentStarter.plane = plane;
+        planeReady.countDown();
+        if (!dynamic && options.unixDir() != null) {
+            try {
+                serveUnix(options, log);
+            } catch (IllegalStateException logged) {
+                // said in the log; the service runs on
+            }
         }
         inPlatformServer(plane, dynamic);
         JmxOptions jmx = options.jmx();

@@ -130,7 +130,7 @@ public final class RemoteJmx {
     }
 
     /** Connections made after login go back to the connector's own class loader (not the login guard). */
-    private static final class GuardedServer extends RMIJRMPServerImpl {
+    static final class GuardedServer extends RMIJRMPServerImpl {
         private final ClassLoader connections;
 
         GuardedServer(

@@ -1,10 +1,13 @@
 package dev.faultline.agent.bootstrap;
 
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
@@ -33,12 +36,33 @@ public final class AgentClassLoader extends ClassLoader {
     private final JarFile jar;
     private final String base;
     private final ProtectionDomain domain;
+    /**
+     * Opens our resource URLs from the jar held open here, never by path again: the sidecar hands the jar over as
+     * {@code /proc/<helper>/fd/3} and then ends the helper, and whatever is at a path later is not ours.
+     */
+    private final URLStreamHandler held = new URLStreamHandler() {
+        @Override
+        protected URLConnection openConnection(URL url) {
+            return new URLConnection(url) {
+                @Override
+                public void connect() {}
+
+                @Override
+                public InputStream getInputStream() throws IOException {
+                    String spec = url.getFile();
+                    JarEntry entry = jar.getJarEntry(spec.substring(spec.indexOf("!/") + 2));
+                    if (entry == null) throw new FileNotFoundException(url.toString());
+                    return jar.getInputStream(entry);
+                }
+            };
+        }
+    };
 
     public AgentClassLoader(File agentJar) throws IOException {
         super("faultline-agent", ClassLoader.getPlatformClassLoader());
         this.jar = new JarFile(agentJar, false);
         URL location = agentJar.toURI().toURL();
-        this.base = "jar:" + location + "!/";
+        this.base = location + "!/";
         this.domain = new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null, this, null);
     }
 
@@ -68,7 +92,7 @@ public final class AgentClassLoader extends ClassLoader {
             entry = name;
         }
         try {
-            return new URL(base + entry);
+            return new URL("jar", null, -1, base + entry, held);
         } catch (MalformedURLException e) {
             return null;
         }

@@ -10,6 +10,8 @@ import java.lang.instrument.Instrumentation;
  */
 public final class AgentInitializer {
     static final String STARTER = "dev.faultline.agent.AgentStarter";
+    /** The core the first load started: a second attach's arguments go to it. */
+    private static volatile ClassLoader core;
 
     private AgentInitializer() {}
 
@@ -19,9 +21,17 @@ public final class AgentInitializer {
             throw new IllegalStateException("the bootstrap part must be loaded by the boot loader, not "
                     + AgentInitializer.class.getClassLoader());
         }
-        ClassLoader core = new AgentClassLoader(new File(jarPath));
-        Class.forName(STARTER, true, core)
+        ClassLoader loader = new AgentClassLoader(new File(jarPath));
+        core = loader;
+        Class.forName(STARTER, true, loader)
                 .getMethod("start", String.class, Instrumentation.class, boolean.class, String.class, String.class)
                 .invoke(null, args, inst, dynamic, jarPath, version);
+    }
+
+    /** A second attach while the agent is loaded: the core acts on it or throws why it cannot. */
+    public static void again(String args) throws Exception {
+        ClassLoader loader = core;
+        if (loader == null) throw new IllegalStateException("the agent's first load did not get as far as its core");
+        Class.forName(STARTER, true, loader).getMethod("again", String.class).invoke(null, args);
     }
 }

@@ -1,0 +1,126 @@
+package dev.faultline.common.jmx;
+
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
+import java.rmi.server.RMIClientSocketFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+/**
+ * How a client reaches a connector served on a unix-domain socket: part of the stub the agent writes to
+ * {@code jmx.url}, so both sides have this class under this name. The stub names the socket as the target sees it
+ * (a path inside its container) and the connector's random id; it never decides where this process connects: only a
+ * route that {@link UnixJmx#connect} registered for that id and path does (the host path, e.g. through
+ * {@code /proc/<pid>/root}, and the uid the serving process must run as). A stub naming anything else opens
+ * nothing.
+ */
+public final class UnixClientSockets implements RMIClientSocketFactory, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Where a stub's socket is reached from this process, and who must be serving it. */
+    record Route(Path host, String containerPath, UserPrincipal user, int uid) {}
+
+    private static final Map<String, Route> ROUTES = new ConcurrentHashMap<>();
+    /** The factories read by the current thread's stub deserialization, when {@link UnixJmx} asks for them. */
+    private static final ThreadLocal<List<UnixClientSockets>> READ = new ThreadLocal<>();
+
+    private final String path;
+    private final String id;
+
+    UnixClientSockets(String path, String id) {
+        this.path = path;
+        this.id = id;
+    }
+
+    String path() {
+        return path;
+    }
+
+    String id() {
+        return id;
+    }
+
+    /**
+     * Routes this connector's id. A route through another host path for the same id (a second target copying an
+     * id) is refused; one through the same path is replaced (the caller's latest word on who must serve it).
+     */
+    void route(Route route) throws IOException {
+        Route existing = ROUTES.put(id, route);
+        if (existing != null && !existing.host().equals(route.host())) {
+            ROUTES.put(id, existing);
+            throw new IOException("connector id " + id + " is already routed to " + existing.host()
+                    + "; refused to route it to " + route.host());
+        }
+    }
+
+    static List<UnixClientSockets> collecting() {
+        List<UnixClientSockets> read = new ArrayList<>();
+        READ.set(read);
+        return read;
+    }
+
+    static void stopCollecting() {
+        READ.remove();
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        Route route = ROUTES.get(id);
+        if (route == null || !route.containerPath().equals(path))
+            throw new IOException("refused to connect to " + path + ": no route to that socket was set up here");
+        BasicFileAttributes a =
+                Files.readAttributes(route.host(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink() || !a.isOther())
+            throw new IOException(route.host() + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a socket")
+                    + "; refused to connect through it");
+        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(route.host()));
+        try {
+            UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            if (!peer.user().equals(route.user()))
+                throw new IOException("the process serving " + route.host() + " runs as "
+                        + peer.user().getName() + ", not as the expected uid " + route.uid() + "; refused");
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new ChannelSocket(channel);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (path == null || !path.startsWith("/") || id == null || id.isEmpty())
+            throw new InvalidObjectException("a unix-socket stub without an absolute path and an id");
+        List<UnixClientSockets> read = READ.get();
+        if (read != null) read.add(this);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof UnixClientSockets f && f.path.equals(path) && f.id.equals(id);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(path, id);
+    }
+
+    @Override
+    public String toString() {
+        return "unix:" + path;
+    }
+}

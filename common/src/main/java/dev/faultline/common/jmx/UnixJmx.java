@@ -1,0 +1,284 @@
+package dev.faultline.common.jmx;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXAuthenticator;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorServer;
+import javax.management.remote.JMXPrincipal;
+import javax.management.remote.JMXServiceURL;
+import javax.management.remote.rmi.RMIConnector;
+import javax.management.remote.rmi.RMIConnectorServer;
+import javax.management.remote.rmi.RMIServer;
+import javax.security.auth.Subject;
+import org.slf4j.Logger;
+
+/**
+ * The agent's guarded connector (the MBean server holding only {@code dev.faultline:*}, {@link RemoteAccess},
+ * {@link PreAuthenticationGuard}, the same deserialization filters as {@link RemoteJmx}) carried on a unix-domain
+ * socket {@code <dir>/jmx.sock} instead of TCP: no RMI registry, no port in the pod's network. The stub goes to
+ * {@code <dir>/jmx.url} (0600); one user, {@value #USER}, logs in with a per-attach secret the sidecar generated,
+ * which is never written anywhere. {@link #connect} is the sidecar's side.
+ */
+public final class UnixJmx {
+    public static final String USER = "faultline-sidecar";
+    public static final String SOCKET = "jmx.sock";
+    public static final String URL_FILE = "jmx.url";
+    /** RMI's port for the exported objects: meaningless on a unix socket, but one fixed value keeps them on one listener. */
+    private static final int PORT = 1;
+
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS_WRITE =
+            Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+
+    private UnixJmx() {}
+
+    /** A served connector; {@link #stop} closes it and removes both files. */
+    public record Served(JMXConnectorServer server, Path socket, Path urlFile, String url) {
+        public void stop() throws IOException {
+            try {
+                server.stop();
+            } finally {
+                Files.deleteIfExists(urlFile);
+                Files.deleteIfExists(socket);
+            }
+        }
+    }
+
+    /**
+     * Serves {@code faultlineOnly} on {@code dir/jmx.sock}. {@code dir} was made by the sidecar: it must be a real
+     * directory (not a link), writable by no one but its owner, who is this process's user or root.
+     */
+    public static Served serve(Path dir, String secret, MBeanServer faultlineOnly, Logger log) throws IOException {
+        if (secret == null || secret.isEmpty()) throw new IOException("no secret: a connector nobody can log in to");
+        checkDirectory(dir);
+        Path socket = dir.resolve(SOCKET);
+        removeStaleSocket(socket);
+        UnixServerSockets serverSockets = new UnixServerSockets(socket);
+        UnixClientSockets clientSockets = new UnixClientSockets(socket.toString(), randomId());
+        Map<String, Object> env = new HashMap<>();
+        env.put("jmx.remote.x.daemon", "true"); // never keeps the service's JVM alive
+        env.put(RMIConnectorServer.CREDENTIALS_FILTER_PATTERN, RemoteJmx.CREDENTIALS_FILTER);
+        env.put(RMIConnectorServer.SERIAL_FILTER_PATTERN, RemoteJmx.CALL_FILTER);
+        byte[] expected = secret.getBytes(StandardCharsets.UTF_8);
+        env.put(JMXConnectorServer.AUTHENTICATOR, (JMXAuthenticator) credentials -> {
+            if (credentials instanceof String[] c
+                    && c.length == 2
+                    && USER.equals(c[0])
+                    && c[1] != null
+                    && MessageDigest.isEqual(expected, c[1].getBytes(StandardCharsets.UTF_8))) {
+                // read-only and with a JMXPrincipal, as the JDK's own authenticator makes it: with a writable empty
+                // Subject the first add() failed in the target (Byte Buddy's AccessController.getContext() re-entered
+                // ResourcesMgr: study.md, pitfall (b))
+                return new Subject(true, Set.of(new JMXPrincipal(USER)), Set.of(), Set.of());
+            }
+            log.warn("JMX on {}: a login was refused (wrong user or secret)", socket);
+            throw new SecurityException("authentication failed");
+        });
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        RemoteJmx.GuardedServer rmiServer =
+                new RemoteJmx.GuardedServer(PORT, clientSockets, serverSockets, env, previous);
+        RMIConnectorServer connector =
+                new RMIConnectorServer(new JMXServiceURL("service:jmx:rmi://localhost"), env, rmiServer, faultlineOnly);
+        connector.setMBeanServerForwarder(RemoteAccess.forwarder(Map.of(USER, Role.READWRITE)));
+        // the login endpoint is exported under the guard, as RemoteJmx does (see there)
+        t.setContextClassLoader(new PreAuthenticationGuard(RemoteJmx.GuardedServer.class.getClassLoader()));
+        try {
+            connector.start();
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+        String url = connector.getAddress().toString();
+        Path urlFile = dir.resolve(URL_FILE);
+        try {
+            writePrivately(urlFile, url + "\n");
+        } catch (IOException e) {
+            connector.stop();
+            throw e;
+        }
+        Served served = new Served(connector, socket, urlFile, url);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                Files.deleteIfExists(urlFile);
+                                Files.deleteIfExists(socket);
+                            } catch (IOException ignored) {
+                                // the directory is the sidecar's to remove
+                            }
+                        },
+                        "faultline-jmx-unix-cleanup"));
+        return served;
+    }
+
+    /** A refusal names the directory and what is wrong with it. */
+    static void checkDirectory(Path dir) throws IOException {
+        if (!dir.isAbsolute()) throw new IOException(dir + " is not an absolute path");
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new IOException(dir + " does not exist (it is made before the agent is asked to serve there)");
+        }
+        if (a.isSymbolicLink()) throw new IOException(dir + " is a symbolic link; refused (it could point anywhere)");
+        if (!a.isDirectory()) throw new IOException(dir + " is not a directory");
+        if (a.permissions().stream().anyMatch(GROUP_OR_OTHERS_WRITE::contains))
+            throw new IOException(dir + " is writable by group or others ("
+                    + PosixFilePermissions.toString(a.permissions()) + "); refused");
+        int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (owner != self && owner != 0)
+            throw new IOException(
+                    dir + " belongs to uid " + owner + ", neither this process's (" + self + ") nor root; refused");
+    }
+
+    private static void removeStaleSocket(Path socket) throws IOException {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) return;
+        PosixFileAttributes a = Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isOther()) throw new IOException(socket + " exists and is not a socket; refused to replace it");
+        Files.delete(socket);
+    }
+
+    /** Created 0600 under a fresh name, never through a link, then moved into place: a reader sees all or nothing. */
+    private static void writePrivately(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + "-" + randomId());
+        Files.writeString(
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                content,
+                StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String randomId() {
+        byte[] b = new byte[16];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /**
+     * Connects to a connector a target JVM serves on a unix socket (the sidecar's side).
+     *
+     * @param hostSocketPath      the socket as this process reaches it, e.g. {@code /proc/<pid>/root/<dir>/jmx.sock}
+     * @param containerSocketPath the socket as the target names it ({@code <dir>/jmx.sock}): the only one the stub may name
+     * @param url                 the content of {@code jmx.url}
+     * @param secret              the secret given to the agent at attach
+     * @param expectedUid         the uid the serving process must run as (checked with {@code SO_PEERCRED} at every connection)
+     * @return a connector whose every call reads the target's replies through {@link TargetFilter}
+     */
+    public static JMXConnector connect(
+            Path hostSocketPath, String containerSocketPath, String url, String secret, int expectedUid)
+            throws IOException {
+        UserPrincipal user = FileSystems.getDefault()
+                .getUserPrincipalLookupService()
+                .lookupPrincipalByName(String.valueOf(expectedUid));
+        List<UnixClientSockets> read = UnixClientSockets.collecting();
+        RMIServer stub;
+        try {
+            stub = readStub(url.trim());
+        } finally {
+            UnixClientSockets.stopCollecting();
+        }
+        // the stub's one endpoint must be the socket the caller named: a target cannot send us anywhere else
+        if (read.size() != 1)
+            throw new IOException(
+                    "the stub in " + URL_FILE + " names " + read.size() + " unix sockets, not one; refused");
+        UnixClientSockets sockets = read.get(0);
+        if (!sockets.path().equals(containerSocketPath))
+            throw new IOException("the stub in " + URL_FILE + " names the socket " + sockets.path() + ", not "
+                    + containerSocketPath + "; refused");
+        sockets.route(new UnixClientSockets.Route(hostSocketPath, containerSocketPath, user, expectedUid));
+        Map<String, Object> env = new HashMap<>();
+        env.put(JMXConnector.CREDENTIALS, new String[] {USER, secret});
+        // no background check thread: its replies would be read outside TargetFilter's scope
+        env.put("jmx.remote.x.client.connection.check.period", 0L);
+        RMIConnector connector = new RMIConnector(stub, env);
+        try {
+            TargetFilter.reading(() -> {
+                connector.connect();
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+        return (JMXConnector) filtered(JMXConnector.class, connector);
+    }
+
+    private static RMIServer readStub(String url) throws IOException {
+        String marker = "/stub/";
+        int at = url.indexOf(marker);
+        if (!url.startsWith("service:jmx:rmi://") || at < 0)
+            throw new IOException("not a stub address (service:jmx:rmi://…/stub/…) in " + URL_FILE);
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(url.substring(at + marker.length()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the stub in " + URL_FILE + " is not base64: " + e.getMessage());
+        }
+        Object stub;
+        try {
+            stub = TargetFilter.reading(() -> {
+                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+                    in.setObjectInputFilter(TargetFilter.ALLOWED);
+                    return in.readObject();
+                }
+            });
+        } catch (IOException e) {
+            throw new IOException("the stub in " + URL_FILE + " was refused: " + e, e);
+        } catch (Exception e) {
+            throw new IOException("the stub in " + URL_FILE + " could not be read: " + e, e);
+        }
+        if (!(stub instanceof RMIServer server))
+            throw new IOException(
+                    "the stub in " + URL_FILE + " is a " + stub.getClass().getName() + ", not a connector");
+        return server;
+    }
+
+    /** A proxy whose every call (and every connection or MBeanServerConnection it returns) reads through TargetFilter. */
+    private static Object filtered(Class<?> type, Object target) {
+        InvocationHandler h = (proxy, m, args) -> {
+            Object r = invokeReading(target, m, args);
+            return r instanceof MBeanServerConnection c ? filtered(MBeanServerConnection.class, c) : r;
+        };
+        return Proxy.newProxyInstance(UnixJmx.class.getClassLoader(), new Class<?>[] {type}, h);
+    }
+
+    private static Object invokeReading(Object target, Method m, Object[] args) throws Exception {
+        return TargetFilter.reading(() -> {
+            try {
+                return m.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof Exception x) throw x;
+                if (e.getCause() instanceof Error x) throw x;
+                throw e;
+            }
+        });
+    }
+}

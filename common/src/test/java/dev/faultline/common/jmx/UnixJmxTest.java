@@ -1,0 +1,141 @@
+package dev.faultline.common.jmx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import javax.management.remote.JMXConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The unix-socket connector in one JVM, on a real socket: what directory it accepts, and what its client reads
+ * from a target (the forked-JVM side is agent/…/UnixSocketJmxIT).
+ */
+class UnixJmxTest {
+    public interface PingMBean {
+        String getName();
+    }
+
+    private Path work;
+    private int uid;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        work = Files.createTempDirectory("unix-jmx-test");
+        uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        try (Stream<Path> s = Files.walk(work)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private Path privateDir(String name) throws IOException {
+        return Files.createDirectory(
+                work.resolve(name), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    private static String refusal(Path dir) {
+        return assertThrows(IOException.class, () -> UnixJmx.checkDirectory(dir))
+                .getMessage();
+    }
+
+    @Test
+    void aDirectoryThatIsALinkAFileSharedWritableMissingOrRelativeIsRefusedNamingWhy() throws IOException {
+        Path dir = privateDir("ok");
+        UnixJmx.checkDirectory(dir);
+        assertTrue(refusal(Files.createSymbolicLink(work.resolve("link"), dir)).contains("is a symbolic link"));
+        assertTrue(refusal(Files.createFile(work.resolve("file"))).contains("is not a directory"));
+        Path shared = privateDir("shared");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwx---"));
+        assertTrue(refusal(shared).contains("writable by group or others (rwxrwx---)"), refusal(shared));
+        Path open = privateDir("open");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwx---rwx"));
+        assertTrue(refusal(open).contains("writable by group or others"));
+        assertTrue(refusal(work.resolve("missing")).contains("does not exist"));
+        assertTrue(refusal(Path.of("relative/dir")).contains("not an absolute path"));
+    }
+
+    @Test
+    void servesOnlyWithTheSecretAndTheClientReadsOnlyAStubForTheSocketItNamed() throws Exception {
+        Path dir = privateDir("jmx");
+        MBeanServer server = MBeanServerFactory.newMBeanServer("dev.faultline");
+        server.registerMBean(
+                new StandardMBean((PingMBean) () -> "pong", PingMBean.class),
+                new ObjectName("dev.faultline:type=Ping"));
+        String secret = "test-secret-0123456789";
+        UnixJmx.Served served = UnixJmx.serve(dir, secret, server, LoggerFactory.getLogger(UnixJmxTest.class));
+        try {
+            Path socket = dir.resolve(UnixJmx.SOCKET);
+            String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
+            assertEquals(served.url(), url);
+            try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid)) {
+                assertEquals(
+                        "pong",
+                        c.getMBeanServerConnection().getAttribute(new ObjectName("dev.faultline:type=Ping"), "Name"));
+            }
+            assertTrue(assertThrows(
+                            SecurityException.class,
+                            () -> UnixJmx.connect(socket, socket.toString(), url, "wrong", uid))
+                    .getMessage()
+                    .contains("authentication failed"));
+            // the target's stub may name only the socket the caller expects there
+            assertTrue(assertThrows(
+                            IOException.class,
+                            () -> UnixJmx.connect(socket, "/tmp/elsewhere/jmx.sock", url, secret, uid))
+                    .getMessage()
+                    .contains("names the socket " + socket + ", not /tmp/elsewhere/jmx.sock"));
+        } finally {
+            served.stop();
+        }
+        assertTrue(Files.notExists(dir.resolve(UnixJmx.SOCKET)) && Files.notExists(dir.resolve(UnixJmx.URL_FILE)));
+    }
+
+    @Test
+    void aStubCarryingAnUnexpectedClassIsRefusedAndOtherStreamsAreLeftAlone() throws Exception {
+        String url = "service:jmx:rmi://localhost/stub/"
+                + Base64.getEncoder().encodeToString(serialized(new File("/etc/passwd")));
+        Path socket = work.resolve(UnixJmx.SOCKET);
+        IOException e =
+                assertThrows(IOException.class, () -> UnixJmx.connect(socket, socket.toString(), url, "secret", uid));
+        assertTrue(e.getMessage().contains("refused") && e.getMessage().contains("REJECTED"), e.toString());
+        // the process-wide filter decides only inside a read from a target
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(serialized(new File("/x"))))) {
+            assertEquals(new File("/x"), in.readObject());
+        }
+        assertTrue(assertThrows(
+                        IOException.class,
+                        () -> UnixJmx.connect(socket, socket.toString(), "service:jmx:rmi://x:1", "s", uid))
+                .getMessage()
+                .contains("not a stub address"));
+    }
+
+    private static byte[] serialized(Object o) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(b)) {
+            out.writeObject(o);
+        }
+        return b.toByteArray();
+    }
+}
