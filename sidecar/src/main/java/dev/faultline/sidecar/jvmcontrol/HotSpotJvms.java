@@ -5,7 +5,6 @@ import dev.faultline.sidecar.jvm.JvmAttacher;
 import dev.faultline.sidecar.jvm.JvmFinder;
 import dev.faultline.sidecar.jvm.JvmProcess;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,16 +12,6 @@ import java.util.List;
 public final class HotSpotJvms implements JvmAccess {
     private final JvmFinder finder = new JvmFinder();
     private final JvmAttacher attacher = new JvmAttacher();
-    private final AgentConnector connector;
-
-    public HotSpotJvms(AgentConnector connector) {
-        this.connector = connector;
-    }
-
-    /** How the sidecar logs in to an attached agent's connector (common/jmx's unix-socket client). */
-    public interface AgentConnector {
-        AgentLink connect(FoundJvm jvm, Path hostDir, AttachSecret secret);
-    }
 
     @Override
     public List<FoundJvm> find(String container, String containerId, long containerHostPid) {
@@ -67,7 +56,7 @@ public final class HotSpotJvms implements JvmAccess {
     }
 
     @Override
-    public AgentLink connect(FoundJvm jvm, Path hostDir, AttachSecret secret) {
-        return connector.connect(jvm, hostDir, secret);
+    public AgentLink connect(FoundJvm jvm, ControlDirectory dir, AttachSecret secret) {
+        return UnixAgentLink.connect(jvm, dir, secret);
     }
 }

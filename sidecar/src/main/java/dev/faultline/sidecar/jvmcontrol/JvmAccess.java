@@ -1,6 +1,5 @@
 package dev.faultline.sidecar.jvmcontrol;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -18,29 +17,8 @@ public interface JvmAccess {
      */
     void attach(FoundJvm jvm, String agentOptions);
 
-    /** The agent's connector in {@code hostDir} (the control directory as the host sees it), logged in with {@code secret}. */
-    AgentLink connect(FoundJvm jvm, Path hostDir, AttachSecret secret);
-
-    /** Where the sidecar was built without its attacher: every jvm verb says so, nothing is touched. */
-    static JvmAccess unavailable() {
-        return new JvmAccess() {
-            public List<FoundJvm> find(String container, String containerId, long containerHostPid) {
-                throw refusal();
-            }
-
-            public void attach(FoundJvm jvm, String agentOptions) {
-                throw refusal();
-            }
-
-            public AgentLink connect(FoundJvm jvm, Path hostDir, AttachSecret secret) {
-                throw refusal();
-            }
-
-            private IllegalStateException refusal() {
-                return new IllegalStateException("this sidecar build cannot attach to JVMs (no attacher installed)");
-            }
-        };
-    }
+    /** The agent's connector in the control directory {@code dir}, logged in with {@code secret}. */
+    AgentLink connect(FoundJvm jvm, ControlDirectory dir, AttachSecret secret);
 
     /** The agent's operations the verbs use (its {@code dev.faultline:type=Agent} MBean). */
     interface AgentLink extends AutoCloseable {

@@ -22,18 +22,16 @@ public final class JvmSessions {
     /** The agent's kill switch, delivered by a repeated attach: disarms everything, needs no connection. */
     public static final String CLEAR_COMMAND = "cmd=clear";
 
-    private static volatile JvmAccess access = JvmAccess.unavailable();
+    private static volatile JvmAccess access;
     private static final Map<Key, Session> SESSIONS = new ConcurrentHashMap<>();
 
     private JvmSessions() {}
 
-    /** Which way JVMs are found, attached and connected to (the sidecar's own attacher; set at start). */
-    public static void use(JvmAccess a) {
-        access = a;
-    }
-
+    /** How JVMs are found, attached and connected to: the sidecar's own attacher, made at the first jvm verb. */
     public static JvmAccess access() {
-        return access;
+        JvmAccess a = access;
+        if (a == null) access = a = new HotSpotJvms();
+        return a;
     }
 
     record Key(long hostPid, long startTicks) {
@@ -80,10 +78,11 @@ public final class JvmSessions {
             AttachSecret secret = AttachSecret.generate();
             long t0 = System.nanoTime();
             try {
-                access.attach(
-                        jvm,
-                        UNIX_DIR_OPTION + "=" + dir.inContainer() + "," + UNIX_SECRET_OPTION + "=" + secret.reveal());
-                JvmAccess.AgentLink link = access.connect(jvm, dir.onHost(), secret);
+                access().attach(
+                                jvm,
+                                UNIX_DIR_OPTION + "=" + dir.inContainer() + "," + UNIX_SECRET_OPTION + "="
+                                        + secret.reveal());
+                JvmAccess.AgentLink link = access().connect(jvm, dir, secret);
                 s = new Session(jvm, dir, link);
             } catch (RuntimeException e) {
                 dir.remove();
@@ -137,13 +136,13 @@ public final class JvmSessions {
             }
         }
         if (!jvm.faultlineLoaded() && s == null) return "Faultline not loaded: nothing to clear";
-        access.attach(jvm, CLEAR_COMMAND);
+        access().attach(jvm, CLEAR_COMMAND);
         return "cleared by attach (cmd=clear)";
     }
 
     /** Clears by a repeated attach what a crashed sidecar armed in the JVM {@code hostPid} that started at {@code startTicks}. */
     static void clearByAttach(FoundJvm jvm) {
-        access.attach(jvm, CLEAR_COMMAND);
+        access().attach(jvm, CLEAR_COMMAND);
     }
 
     static void forget(Session s) {
