@@ -49,7 +49,7 @@ scratch_jre() { # tag jdk-home
     --strip-debug --no-header-files --no-man-pages --output "$root/opt/java"
   find "$root/opt/java" \( -name '*.so' -o -path '*/bin/java' \) -exec ldd {} + 2>/dev/null \
     | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*ld-linux/ {print $1}' | sort -u \
-    | while read -r lib; do cp -L --parents "$lib" "$root"; done
+    | grep -v "^$root/" | while read -r lib; do cp -L --parents "$lib" "$root"; done
   install -d -m 1777 "$root/tmp"
   tar -C "$root" -c . | docker import -c 'ENV PATH=/opt/java/bin' -c 'USER 4321:4321' - "$1" >/dev/null
   rm -rf "$root"

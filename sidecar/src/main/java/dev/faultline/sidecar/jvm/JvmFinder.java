@@ -100,6 +100,9 @@ public final class JvmFinder {
             List<String> environ,
             String maps,
             String mountinfo) {
+        if (!maps.contains("/libjvm.so")) {
+            return "not a JVM (no libjvm.so mapped): nothing to attach to, and it is never signalled";
+        }
         if (maps.contains("/libj9vm")) {
             return "not a HotSpot JVM (OpenJ9): its attach protocol is not supported; use -javaagent";
         }

@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.jvm;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -44,13 +45,14 @@ final class LaunchOptions {
 
     /** The launcher's options: up to the main class, {@code -jar} or {@code -m} (what follows belongs to the app). */
     static List<String> vmOptions(List<String> cmdline) {
-        int i = 1;
-        while (i < cmdline.size()) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i < cmdline.size(); i++) {
             String w = cmdline.get(i);
             if (!w.startsWith("-") || w.equals("-jar") || w.equals("-m") || w.equals("--module")) break;
-            i += WITH_VALUE.contains(w) ? 2 : 1;
+            out.add(w);
+            if (WITH_VALUE.contains(w)) i++; // its value, say a class path, is not an option
         }
-        return cmdline.subList(Math.min(1, cmdline.size()), Math.min(i, cmdline.size()));
+        return out;
     }
 
     /** An argument file ({@code java @file}) can hold any option: the preflight cannot see into it. */
