@@ -47,11 +47,11 @@ class JvmVerbsIT extends EngineTest {
     }
 
     /** The service in a fresh labelled container; its name once it runs. */
-    String startService(String image) throws Exception {
+    String startService(String image, String... jvmOptions) throws Exception {
         if (DockerHost.exec(List.of("docker", "image", "inspect", image)).startsWith("ERR"))
             throw new AssertionError(image + " missing: .ci/images.sh builds it");
         String name = docker.run + "-svc" + COUNT.incrementAndGet();
-        String out = DockerHost.exec(List.of(
+        List<String> cmd = new ArrayList<>(List.of(
                 "docker",
                 "run",
                 "-d",
@@ -62,11 +62,10 @@ class JvmVerbsIT extends EngineTest {
                 "-v",
                 CLASSES + ":/app:ro",
                 image,
-                "java",
-                "-cp",
-                "/app",
-                SelfCallingService.class.getName(),
-                "8080"));
+                "java"));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", "/app", SelfCallingService.class.getName(), "8080"));
+        String out = DockerHost.exec(cmd);
         if (out.startsWith("ERR")) throw new AssertionError("docker run failed: " + out);
         awaitLog(name, "EVENT ok", 0, 60_000);
         return name;
@@ -181,6 +180,56 @@ class JvmVerbsIT extends EngineTest {
             daemon.destroy();
             daemon.waitFor(20, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Refusals change nothing in the target: a spec the agent's parser refuses, a dry run, and a JVM started with
+     * -XX:+DisableAttachMechanism (refused with its cause, no thread dump in its output, no file in its container).
+     */
+    @Test
+    void refusalsAndDryRunsAttachNothing() throws Exception {
+        String svc = startService(JRE17);
+        Sidecar.Run bad =
+                sidecar.run("--runtime", "docker", "jvm", "--duration", "5s", "fault", "explode on=connect", svc);
+        assertEquals(1, bad.exitCode(), bad.output());
+        assertTrue(bad.output().contains("'explode': unknown action"), bad.output());
+        Sidecar.Run dry =
+                sidecar.run("--dry-run", "--runtime", "docker", "jvm", "--duration", "5s", "fault", ERROR, svc);
+        assertEquals(0, dry.exitCode(), dry.output());
+        assertTrue(
+                sidecar.run("--runtime", "docker", "jvm", "list", svc).output().contains("faultline=no"));
+        assertEquals(
+                List.of("EVENT ok"),
+                events(svc, 0).stream()
+                        .map(e -> e.split(" ")[0] + " " + e.split(" ")[1])
+                        .toList());
+        assertEquals(List.of(), changes(svc), "nothing in the container");
+
+        String disabled = startService(JRE17, "-XX:+DisableAttachMechanism");
+        long t0 = System.nanoTime();
+        Sidecar.Run refused = sidecar.run("--runtime", "docker", "jvm", "--duration", "5s", "fault", ERROR, disabled);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("[jvm-verbs-it] DisableAttachMechanism: refused by the CLI process in " + ms
+                + " ms (JVM start included)");
+        assertEquals(1, refused.exitCode(), refused.output());
+        assertTrue(
+                refused.output().contains("jvm fault: refused, nothing attached")
+                        && refused.output().contains("DisableAttachMechanism"),
+                refused.output());
+        assertTrue(ms < 5_000, "refused in " + ms + " ms");
+        assertTrue(!logs(disabled).contains("Full thread dump"), logs(disabled));
+        assertEquals(List.of(), changes(disabled), "nothing in the container");
+    }
+
+    /** What changed in the container's filesystem, apart from the mount point of the classes. */
+    static List<String> changes(String name) {
+        String out = DockerHost.exec(List.of("docker", "diff", name)).trim();
+        if (out.startsWith("ERR")) throw new AssertionError(out);
+        return out.isEmpty()
+                ? List.of()
+                : Arrays.stream(out.split("\n"))
+                        .filter(l -> !l.equals("A /app"))
+                        .toList();
     }
 
     /** Over the real remote connector with credentials: readwrite is not enough to attach; the attach role is. */
