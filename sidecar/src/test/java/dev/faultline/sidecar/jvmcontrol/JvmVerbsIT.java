@@ -198,6 +198,14 @@ class JvmVerbsIT extends EngineTest {
         assertEquals(0, dry.exitCode(), dry.output());
         assertTrue(
                 sidecar.run("--runtime", "docker", "jvm", "list", svc).output().contains("faultline=no"));
+        String json =
+                sidecar.run("--runtime", "docker", "jvm", "list", "--json", svc).output();
+        assertTrue(
+                json.lines()
+                        .anyMatch(l -> l.startsWith("{\"container\":\"" + svc + "(")
+                                && l.contains("\"ns_pid\":1,\"uid\":4321,\"gid\":4321,")
+                                && l.endsWith("\"faultline_loaded\":false,\"attachable\":true,\"refusal\":null}")),
+                json);
         assertEquals(
                 List.of("EVENT ok"),
                 events(svc, 0).stream()
