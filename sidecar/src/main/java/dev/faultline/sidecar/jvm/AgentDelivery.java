@@ -1,114 +1,100 @@
 package dev.faultline.sidecar.jvm;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
 
 /**
- * Hands the agent jar to a target without writing anything into its container: a helper process in the target's PID
- * namespace, running as the target's uid:gid, holds the host's jar open on its stdin, so the target can open it as
- * {@code /proc/<helper's nspid>/fd/0} (a magic link: no path the container controls is followed). The helper is
- * {@code nsenter -t PID -p -S uid -G gid -- sleep N} with the jar as its stdin, which Java's ProcessBuilder can pass
- * without a shell; {@link #close()} ends it once the agent is loaded (the agent keeps its jar open), and {@code sleep}
- * ends it anyway if the sidecar dies first.
+ * Puts the agent jar where the target can open it, for the length of one load: a root-owned, read-only copy
+ * {@code /tmp/.faultline-agent-<random>.jar}, created through the target's /tmp held open without following links
+ * ({@link TargetTmp}: {@code openat} with {@code O_CREAT|O_EXCL|O_NOFOLLOW}), so no path the container controls is
+ * followed; in a sticky /tmp its user can neither replace nor rename it. {@link #close()} deletes it once the load has
+ * answered (the agent keeps its jar open), so nothing is left in the container.
+ *
+ * <p>Not the copy-free hand-off of the study (a helper {@code nsenter -t PID -p -S uid -G gid -- sleep} holding the
+ * host's jar as an fd, loaded as {@code /proc/<helper>/fd/N}): the helper runs as the target's uid with the host's root
+ * and working directory, so for as long as it lives any process of that uid in the container reads and writes the host
+ * through {@code /proc/<helper>/root} and {@code /cwd} (tried: {@code ls /proc/<helper>/root/} lists the node's /).
  */
 public final class AgentDelivery implements AutoCloseable {
-    /** How long a helper outlives a sidecar that died before closing it. */
-    static final Duration HELPER_LIFETIME = Duration.ofSeconds(60);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Process nsenter;
-    private final ProcessHandle helper;
-    private final long helperNsPid;
+    private final TargetTmp tmp;
+    private final String name;
 
-    private AgentDelivery(Process nsenter, ProcessHandle helper, long helperNsPid) {
-        this.nsenter = nsenter;
-        this.helper = helper;
-        this.helperNsPid = helperNsPid;
+    private AgentDelivery(TargetTmp tmp, String name) {
+        this.tmp = tmp;
+        this.name = name;
     }
 
-    /** Starts the helper for {@code target} holding {@code jar}; refused if it is not up within {@code wait}. */
-    public static AgentDelivery handOff(JvmProcess target, Path jar, Duration wait) throws AttachRefusedException {
-        Deadline deadline = Deadline.in(wait, "agent hand-off");
-        String targetNs = namespace(target.hostPid())
-                .orElseThrow(() -> new AttachRefusedException("process " + target.hostPid() + " is gone"));
-        Process nsenter;
-        try {
-            nsenter = new ProcessBuilder(
-                            "nsenter",
-                            "-t",
-                            Long.toString(target.hostPid()),
-                            "-p",
-                            "-S",
-                            Integer.toString(target.uid()),
-                            "-G",
-                            Integer.toString(target.gid()),
-                            "--",
-                            "sleep",
-                            Long.toString(HELPER_LIFETIME.toSeconds()))
-                    .redirectInput(jar.toFile())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectErrorStream(true)
-                    .start();
+    /** Copies {@code jar} into the target's /tmp under a fresh random name; refused with the reason if it cannot. */
+    public static AgentDelivery handOff(JvmProcess target, Path jar) throws AttachRefusedException {
+        TargetTmp tmp = TargetTmp.open(target.hostPid());
+        String name = ".faultline-agent-" + HexFormat.of().formatHex(bytes()) + ".jar";
+        boolean created = false;
+        try (FileChannel in = FileChannel.open(jar, StandardOpenOption.READ);
+                SeekableByteChannel out = tmp.channel(
+                        name,
+                        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                        PosixFilePermissions.fromString("r--r--r--"))) {
+            created = true;
+            long size = in.size();
+            long done = 0;
+            while (done < size) done += in.transferTo(done, size - done, out);
+            return new AgentDelivery(tmp, name);
+        } catch (FileAlreadyExistsException e) {
+            close(tmp);
+            throw new AttachRefusedException("/tmp/" + name + " already exists in the container: refused");
         } catch (IOException e) {
-            throw new AttachRefusedException("cannot start nsenter for the agent hand-off: " + e.getMessage()
-                    + " (the sidecar image ships util-linux)");
+            if (created) delete(tmp, name);
+            close(tmp);
+            throw new AttachRefusedException("cannot put the agent jar into the container's /tmp (" + e
+                    + "): it needs room for " + jarSize(jar) + " bytes there for a moment");
         }
-        try {
-            while (true) {
-                Optional<ProcessHandle> inTarget = nsenter.descendants()
-                        .filter(h -> namespace(h.pid()).filter(targetNs::equals).isPresent())
-                        .findFirst();
-                if (inTarget.isPresent()) {
-                    long nsPid = ProcStatus.parse(Files.readString(
-                                    Path.of("/proc", inTarget.get().pid() + "/status")))
-                            .nsPid();
-                    return new AgentDelivery(nsenter, inTarget.get(), nsPid);
-                }
-                if (!nsenter.isAlive()) {
-                    String out = new String(nsenter.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                    throw new AttachRefusedException("the agent hand-off helper failed: " + out);
-                }
-                if (deadline.passed()) {
-                    throw new AttachRefusedException(
-                            "the agent hand-off helper did not start within " + wait.toMillis() + " ms");
-                }
-                Thread.sleep(5);
-            }
-        } catch (IOException | IllegalArgumentException | InterruptedException | AttachRefusedException e) {
-            nsenter.descendants().forEach(ProcessHandle::destroyForcibly);
-            nsenter.destroyForcibly();
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            if (e instanceof AttachRefusedException r) throw r;
-            throw new AttachRefusedException("the agent hand-off helper failed: " + e);
-        }
+    }
+
+    private static byte[] bytes() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return b;
     }
 
     /** The jar's path as the target opens it. */
     public String pathInTarget() {
-        return "/proc/" + helperNsPid + "/fd/0";
+        return "/tmp/" + name;
     }
 
     @Override
     public void close() {
-        helper.destroyForcibly();
+        delete(tmp, name);
+        close(tmp);
+    }
+
+    private static void delete(TargetTmp tmp, String name) {
         try {
-            if (!nsenter.waitFor(2, TimeUnit.SECONDS)) nsenter.destroyForcibly();
-        } catch (InterruptedException e) {
-            nsenter.destroyForcibly();
-            Thread.currentThread().interrupt();
+            tmp.delete(name);
+        } catch (IOException ignored) {
+            // gone already; a crash before this leaves a root-owned, read-only file with our prefix
         }
     }
 
-    private static Optional<String> namespace(long pid) {
+    private static void close(TargetTmp tmp) {
         try {
-            return Optional.of(
-                    Files.readSymbolicLink(Path.of("/proc", pid + "/ns/pid")).toString());
-        } catch (IOException e) {
-            return Optional.empty();
+            tmp.close();
+        } catch (IOException ignored) {
+            // a directory handle
         }
+    }
+
+    private static long jarSize(Path jar) {
+        return jar.toFile().length();
     }
 }

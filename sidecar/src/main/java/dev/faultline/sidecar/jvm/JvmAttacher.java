@@ -7,15 +7,14 @@ import java.util.Properties;
 
 /**
  * Loads the sidecar's agent into a JVM in a container: a fresh preflight, HotSpot's attach listener started if needed,
- * the version and Faultline's state read before anything is loaded, then the jar handed off without a copy and
- * loaded. Either it returns what the target answered, or it throws {@link AttachRefusedException} with one line.
+ * the version and Faultline's state read before anything is loaded, then the jar put into the container's /tmp
+ * for the length of the load ({@link AgentDelivery}) and loaded. Either it returns what the target answered, or it throws {@link AttachRefusedException} with one line.
  */
 public final class JvmAttacher {
     /** The listener normally starts within milliseconds of the SIGQUIT; past this the refusal says so. */
     static final Duration LISTENER_WAIT = Duration.ofMillis(1500);
 
     static final Duration PROPERTIES_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration HAND_OFF_WAIT = Duration.ofSeconds(2);
     /** The agent's agentmain runs before load answers: with a faults= file it arms them first (1-2 s seen). */
     static final Duration LOAD_TIMEOUT = Duration.ofSeconds(20);
 
@@ -41,6 +40,25 @@ public final class JvmAttacher {
      */
     public Attached attach(JvmProcess process, String agentOptions) throws AttachRefusedException {
         long t0 = System.nanoTime();
+        JvmProcess p = probe(process);
+        if (p.faultlineLoaded() && !agentOptions.startsWith("cmd=")) {
+            throw new AttachRefusedException("Faultline is already loaded in this JVM and a second load changes"
+                    + " nothing: control it over its connector");
+        }
+        Path jar = agentJar != null ? agentJar : AgentJar.bundled();
+        String reply;
+        try (AgentDelivery delivery = AgentDelivery.handOff(p, jar)) {
+            reply = new HotSpotAttach(p).loadAgent(delivery.pathInTarget(), agentOptions, LOAD_TIMEOUT);
+        }
+        return new Attached(p.withProperties(p.javaVersion(), true), reply, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The process as it is now, with its Java version and whether Faultline is loaded, read over HotSpot's attach
+     * socket: a fresh preflight, then the listener started if it is not up (one SIGQUIT; its socket stays in the
+     * container's /tmp, as after any attach). Loads nothing; refused below Java 17 or when the preflight fails.
+     */
+    public JvmProcess probe(JvmProcess process) throws AttachRefusedException {
         JvmProcess p;
         try {
             p = finder.inspect(process.hostPid());
@@ -56,16 +74,6 @@ public final class JvmAttacher {
         Properties props = attach.properties(PROPERTIES_TIMEOUT);
         p = JvmFinder.withProperties(p, props);
         if (!p.attachable()) throw new AttachRefusedException(p.refusal());
-        if (p.faultlineLoaded() && !agentOptions.startsWith("cmd=")) {
-            throw new AttachRefusedException("Faultline " + props.getProperty("dev.faultline.agent.started")
-                    + " is already loaded in this JVM and a second load changes nothing: control it over its"
-                    + " connector");
-        }
-        Path jar = agentJar != null ? agentJar : AgentJar.bundled();
-        String reply;
-        try (AgentDelivery delivery = AgentDelivery.handOff(p, jar, HAND_OFF_WAIT)) {
-            reply = attach.loadAgent(delivery.pathInTarget(), agentOptions, LOAD_TIMEOUT);
-        }
-        return new Attached(p.withProperties(p.javaVersion(), true), reply, (System.nanoTime() - t0) / 1_000_000);
+        return p;
     }
 }

@@ -2,6 +2,7 @@ package dev.faultline.sidecar.jvm;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
@@ -102,6 +104,12 @@ final class TargetTmp implements Closeable {
                 dir.getFileAttributeView(Path.of(name), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         view.setGroup(group(gid));
         view.setOwner(user(uid));
+    }
+
+    /** A channel on an entry of this directory, opened relative to it ({@code openat}) with these permissions. */
+    SeekableByteChannel channel(String name, Set<OpenOption> options, Set<PosixFilePermission> permissions)
+            throws IOException {
+        return dir.newByteChannel(Path.of(name), options, PosixFilePermissions.asFileAttribute(permissions));
     }
 
     void delete(String name) throws IOException {

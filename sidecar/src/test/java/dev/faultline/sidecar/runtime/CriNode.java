@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Assumptions;
  * under test). {@link #close()} removes every pod it made and checks that nothing is left: sandboxes, network
  * namespaces, pod cgroups, log directories.
  */
-final class CriNode implements AutoCloseable {
-    static final String ENDPOINT =
+public final class CriNode implements AutoCloseable {
+    public static final String ENDPOINT =
             System.getProperty("faultline.cri.endpoint", "unix:///run/faultline-cri/containerd.sock");
     static final String BUSYBOX = "localhost/faultline/busybox:local";
     /** the pods' cgroup parent; .ci/containerd.sh stop removes what a killed test left under it */
@@ -37,7 +37,7 @@ final class CriNode implements AutoCloseable {
     static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Pod(String id, PodSandboxConfig config, String netns) {
+    public record Pod(String id, PodSandboxConfig config, String netns) {
         String uid() {
             return config.getMetadata().getUid();
         }
@@ -58,7 +58,7 @@ final class CriNode implements AutoCloseable {
     }
 
     /** Skips with the reason without root or the private containerd; under CI that is a failure. */
-    static CriNode require() {
+    public static CriNode require() {
         if (!"0".equals(exec(List.of("id", "-u")).trim())) skip("needs root (pod sandboxes, cgroups, nsenter)");
         Path socket = Path.of(ENDPOINT.substring("unix://".length()));
         if (!Files.exists(socket)) skip("no CRI socket at " + ENDPOINT + " (.ci/containerd.sh start runs one)");
@@ -79,7 +79,7 @@ final class CriNode implements AutoCloseable {
     }
 
     /** RunPodSandbox as kubelet does it: io.kubernetes.pod.* labels, its own network namespace, a cgroup parent. */
-    Pod runPod(String namespace, String name, Map<String, String> labels) {
+    public Pod runPod(String namespace, String name, Map<String, String> labels) {
         String uid = UUID.randomUUID().toString();
         NamespaceOption ns = NamespaceOption.newBuilder()
                 .setNetwork(NamespaceMode.POD)
@@ -119,6 +119,12 @@ final class CriNode implements AutoCloseable {
 
     /** CreateContainer + StartContainer with kubelet's labels and namespaces (pid=CONTAINER, network=POD, ipc=POD). */
     String startContainer(Pod pod, String name, String... command) {
+        return startContainer(pod, name, BUSYBOX, null, List.of(), command);
+    }
+
+    /** The same with another image (imported into the runtime), a uid:gid (null: the image's) and mounts. */
+    public String startContainer(
+            Pod pod, String name, String image, Long uidAndGid, List<Mount> mounts, String... command) {
         try {
             Files.createDirectories(
                     Path.of(pod.config().getLogDirectory(), name)); // kubelet's job: containerd does not
@@ -133,7 +139,8 @@ final class CriNode implements AutoCloseable {
         Map<String, String> podLabels = pod.config().getLabelsMap();
         ContainerConfig config = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName(name))
-                .setImage(ImageSpec.newBuilder().setImage(BUSYBOX))
+                .setImage(ImageSpec.newBuilder().setImage(image))
+                .addAllMounts(mounts)
                 .addAllCommand(List.of(command))
                 .setLogPath(name + "/0.log")
                 .putLabels("io.kubernetes.container.name", name)
@@ -142,7 +149,7 @@ final class CriNode implements AutoCloseable {
                 .putLabels("io.kubernetes.pod.uid", podLabels.get("io.kubernetes.pod.uid"))
                 .setLinux(LinuxContainerConfig.newBuilder()
                         .setSecurityContext(
-                                LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(ns)))
+                                user(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(ns), uidAndGid)))
                 .build();
         String id = call(
                         CriCalls.CREATE_CONTAINER,
@@ -156,6 +163,27 @@ final class CriNode implements AutoCloseable {
                 CriCalls.START_CONTAINER,
                 StartContainerRequest.newBuilder().setContainerId(id).build());
         return id;
+    }
+
+    private static LinuxContainerSecurityContext.Builder user(LinuxContainerSecurityContext.Builder b, Long id) {
+        if (id == null) return b;
+        return b.setRunAsUser(Int64Value.newBuilder().setValue(id))
+                .setRunAsGroup(Int64Value.newBuilder().setValue(id));
+    }
+
+    /** The host PID of a container's first process, from ContainerStatus(verbose), as the sidecar reads it. */
+    public long hostPid(String containerId) {
+        ContainerStatusResponse r = call(
+                CriCalls.CONTAINER_STATUS,
+                ContainerStatusRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .setVerbose(true)
+                        .build());
+        try {
+            return JSON.readTree(r.getInfoMap().get("info")).path("pid").asLong();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** What the runtime says of a container, straight from ContainerStatus. */
@@ -271,7 +299,7 @@ final class CriNode implements AutoCloseable {
     }
 
     /** Runs a host command; its output, or "ERR <code>: output" when it fails. */
-    static String exec(List<String> argv) {
+    public static String exec(List<String> argv) {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
