@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@code java -jar faultline-agent.jar list|attach} against a service started WITHOUT the agent, on JDK 17 and 25
  * (the target runs with -XX:+EnableDynamicAgentLoading, as the docs ask on JDK 21+); then a method fault and
- * clear() over the JMX port the attach opened.
+ * clear() over the JMX port the attach opened; then second attaches: refused with the reason, or cmd=clear.
  */
 class AttachIT {
     static final String INVENTORY = "dev.faultline.agent.method.fixture.Inventory";
@@ -93,14 +93,30 @@ class AttachIT {
                 assertEquals(0, op.list().length);
             }
 
-            // by a unique part of its name this time: the agent is there already, and the CLI says so and changes
-            // nothing
+            // by a unique part of its name this time: the agent is there already; a new jmx.port cannot be honoured,
+            // and the attach fails saying so
             Run again = cli(jdk, "attach", tag, "jmx.port=" + ForkedService.freePort());
-            assertEquals(0, again.code(), again.toString());
+            assertEquals(1, again.code(), again.toString());
             assertTrue(
-                    again.out().contains("already loaded in " + pid)
-                            && again.out().contains("nothing changed"),
+                    again.err().contains(pid + " refused the attach")
+                            && again.err().contains("jmx.port=")
+                            && again.err().contains("cannot change after its first load"),
                     again.toString());
+            Run nothing = cli(jdk, "attach", String.valueOf(pid));
+            assertEquals(1, nothing.code(), nothing.toString());
+            assertTrue(nothing.err().contains("this attach changes nothing"), nothing.toString());
+
+            // the kill switch over the attach mechanism alone: a fault armed over JMX, disarmed by cmd=clear
+            try (Operator op = Operator.connect(port)) {
+                op.add("error on=method class=" + INVENTORY
+                        + " method=count exception=java.lang.IllegalStateException");
+                assertTrue(svc.send("inventory").startsWith("ERR "), "armed again");
+                Run clear = cli(jdk, "attach", String.valueOf(pid), "cmd=clear");
+                assertEquals(0, clear.code(), clear.toString());
+                assertTrue(clear.out().contains("did: cmd=clear"), clear.toString());
+                assertTrue(svc.send("inventory").startsWith("OK "), "cmd=clear put the method back");
+                assertEquals(0, op.list().length);
+            }
             assertTrue(svc.process().isAlive());
             assertFalse(
                     svc.stderr().contains("A Java agent has been loaded dynamically"),

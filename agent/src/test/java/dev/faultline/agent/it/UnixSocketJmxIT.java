@@ -16,6 +16,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -148,6 +149,58 @@ class UnixSocketJmxIT {
             assertTrue(svc.process().isAlive());
             assertFalse(svc.stderr().contains(secret), "the secret is never printed: " + svc.stderr());
             assertTrue(svc.stderr().contains("cmd=clear (a second attach): 1 faults disarmed"), svc.stderr());
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /**
+     * A service started with {@code -javaagent} and {@code jmx.unix} but no secret: the connector is refused with a
+     * log line; the sidecar's later attach with the secret starts it (nothing served yet), and the fault acts.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aJvmStartedWithTheAgentGetsItsUnixSocketFromALaterAttach(Jdks.Jdk jdk) throws Exception {
+        Path work = Files.createTempDirectory("faultline-unix-jmx-premain");
+        Path dir = Files.createDirectory(
+                work.resolve("jmx"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                ForkedService svc = ForkedService.builder(jdk)
+                        .withoutRemoteJmx()
+                        .agentArgs("jmx.unix=" + dir)
+                        .start()) {
+            assertTrue(
+                    svc.stderrShows(
+                            "without jmx.unix.secret=<secret>: a connector nobody could log in to; not started",
+                            Duration.ofSeconds(20)),
+                    svc.stderr());
+            assertFalse(Files.exists(dir.resolve(UnixJmx.SOCKET)));
+            VirtualMachine vm =
+                    VirtualMachine.attach(String.valueOf(svc.process().pid()));
+            try {
+                vm.loadAgent(ForkedService.AGENT_JAR, "jmx.unix=" + dir + ",jmx.unix.secret=" + secret);
+                assertEquals("ok", attachOutcome(vm));
+            } finally {
+                vm.detach();
+            }
+            Path socket = dir.resolve(UnixJmx.SOCKET);
+            String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
+            try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid)) {
+                c.getMBeanServerConnection()
+                        .invoke(
+                                AGENT,
+                                "add",
+                                new Object[] {
+                                    "error on=connect port=" + upstream.getLocalPort() + " message=premain-unix"
+                                },
+                                STRING);
+                String faulted = svc.send("connect 127.0.0.1 " + upstream.getLocalPort() + " 2000");
+                assertTrue(faulted.contains("premain-unix"), faulted);
+            }
+            assertFalse(svc.stderr().contains(secret), svc.stderr());
         } finally {
             deleteTree(work);
         }

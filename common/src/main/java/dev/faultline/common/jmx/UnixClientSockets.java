@@ -56,16 +56,24 @@ public final class UnixClientSockets implements RMIClientSocketFactory, Serializ
     }
 
     /**
-     * Routes this connector's id. A route through another host path for the same id (a second target copying an
-     * id) is refused; one through the same path is replaced (the caller's latest word on who must serve it).
+     * Routes this connector's id; returns the route it replaces, or null. A route through another host path for the
+     * same id (a second target copying an id) is refused; one through the same path is replaced (the caller's latest
+     * word on who must serve it).
      */
-    void route(Route route) throws IOException {
+    Route route(Route route) throws IOException {
         Route existing = ROUTES.put(id, route);
         if (existing != null && !existing.host().equals(route.host())) {
             ROUTES.put(id, existing);
             throw new IOException("connector id " + id + " is already routed to " + existing.host()
                     + "; refused to route it to " + route.host());
         }
+        return existing;
+    }
+
+    /** Undoes {@link #route} after a connection that failed: the route before it, or none. */
+    void unroute(Route route, Route previous) {
+        if (previous == null) ROUTES.remove(id, route);
+        else ROUTES.replace(id, route, previous);
     }
 
     static List<UnixClientSockets> collecting() {
@@ -83,13 +91,12 @@ public final class UnixClientSockets implements RMIClientSocketFactory, Serializ
         Route route = ROUTES.get(id);
         if (route == null || !route.containerPath().equals(path))
             throw new IOException("refused to connect to " + path + ": no route to that socket was set up here");
-        BasicFileAttributes a =
-                Files.readAttributes(route.host(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (a.isSymbolicLink() || !a.isOther())
-            throw new IOException(route.host() + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a socket")
-                    + "; refused to connect through it");
+        Object before = socketFile(route.host());
         SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(route.host()));
         try {
+            // the same socket file after the connect as before it: one swapped in between (for a link) is refused
+            if (!before.equals(socketFile(route.host())))
+                throw new IOException(route.host() + " changed while connecting; refused");
             UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
             if (!peer.user().equals(route.user()))
                 throw new IOException("the process serving " + route.host() + " runs as "
@@ -99,6 +106,15 @@ public final class UnixClientSockets implements RMIClientSocketFactory, Serializ
             throw e;
         }
         return new ChannelSocket(channel);
+    }
+
+    /** The file's identity (device and inode), if it is a socket and not a link; else a refusal naming what it is. */
+    private static Object socketFile(Path host) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(host, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink() || !a.isOther())
+            throw new IOException(host + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a socket")
+                    + "; refused to connect through it");
+        return a.fileKey();
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

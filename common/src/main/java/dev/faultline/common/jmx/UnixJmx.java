@@ -212,7 +212,9 @@ public final class UnixJmx {
         if (!sockets.path().equals(containerSocketPath))
             throw new IOException("the stub in " + URL_FILE + " names the socket " + sockets.path() + ", not "
                     + containerSocketPath + "; refused");
-        sockets.route(new UnixClientSockets.Route(hostSocketPath, containerSocketPath, user, expectedUid));
+        UnixClientSockets.Route route =
+                new UnixClientSockets.Route(hostSocketPath, containerSocketPath, user, expectedUid);
+        UnixClientSockets.Route previous = sockets.route(route);
         Map<String, Object> env = new HashMap<>();
         env.put(JMXConnector.CREDENTIALS, new String[] {USER, secret});
         // no background check thread: its replies would be read outside TargetFilter's scope
@@ -223,15 +225,16 @@ public final class UnixJmx {
                 connector.connect();
                 return null;
             });
-        } catch (IOException | RuntimeException e) {
-            throw e;
         } catch (Exception e) {
+            sockets.unroute(route, previous);
+            if (e instanceof IOException io) throw io;
+            if (e instanceof RuntimeException r) throw r;
             throw new IOException(e);
         }
         return (JMXConnector) filtered(JMXConnector.class, connector);
     }
 
-    private static RMIServer readStub(String url) throws IOException {
+    static RMIServer readStub(String url) throws IOException {
         String marker = "/stub/";
         int at = url.indexOf(marker);
         if (!url.startsWith("service:jmx:rmi://") || at < 0)

@@ -13,14 +13,18 @@ import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import javax.management.remote.JMXConnector;
+import javax.management.remote.rmi.RMIConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +37,25 @@ import org.slf4j.LoggerFactory;
 class UnixJmxTest {
     public interface PingMBean {
         String getName();
+
+        /** What a hostile target could answer: a serializable class the client has no business reading. */
+        File getFile();
+    }
+
+    static StandardMBean ping() throws Exception {
+        return new StandardMBean(
+                new PingMBean() {
+                    @Override
+                    public String getName() {
+                        return "pong";
+                    }
+
+                    @Override
+                    public File getFile() {
+                        return new File("/etc/passwd");
+                    }
+                },
+                PingMBean.class);
     }
 
     private Path work;
@@ -81,9 +104,8 @@ class UnixJmxTest {
     void servesOnlyWithTheSecretAndTheClientReadsOnlyAStubForTheSocketItNamed() throws Exception {
         Path dir = privateDir("jmx");
         MBeanServer server = MBeanServerFactory.newMBeanServer("dev.faultline");
-        server.registerMBean(
-                new StandardMBean((PingMBean) () -> "pong", PingMBean.class),
-                new ObjectName("dev.faultline:type=Ping"));
+        ObjectName ping = new ObjectName("dev.faultline:type=Ping");
+        server.registerMBean(ping(), ping);
         String secret = "test-secret-0123456789";
         UnixJmx.Served served = UnixJmx.serve(dir, secret, server, LoggerFactory.getLogger(UnixJmxTest.class));
         try {
@@ -91,9 +113,11 @@ class UnixJmxTest {
             String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
             assertEquals(served.url(), url);
             try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid)) {
-                assertEquals(
-                        "pong",
-                        c.getMBeanServerConnection().getAttribute(new ObjectName("dev.faultline:type=Ping"), "Name"));
+                assertEquals("pong", c.getMBeanServerConnection().getAttribute(ping, "Name"));
+                // a reply is read under the same filter as the stub
+                Exception reply = assertThrows(
+                        Exception.class, () -> c.getMBeanServerConnection().getAttribute(ping, "File"));
+                assertTrue(chain(reply).contains("REJECTED"), chain(reply));
             }
             assertTrue(assertThrows(
                             SecurityException.class,
@@ -113,6 +137,33 @@ class UnixJmxTest {
     }
 
     @Test
+    void aSocketReachedThroughALinkIsRefusedAndSoAreCredentialsThatAreNotStrings() throws Exception {
+        Path dir = privateDir("jmx");
+        MBeanServer server = MBeanServerFactory.newMBeanServer("dev.faultline");
+        UnixJmx.Served served =
+                UnixJmx.serve(dir, "another-secret", server, LoggerFactory.getLogger(UnixJmxTest.class));
+        try {
+            Path socket = dir.resolve(UnixJmx.SOCKET);
+            Path link = Files.createSymbolicLink(work.resolve("link.sock"), socket);
+            IOException viaLink = assertThrows(
+                    IOException.class,
+                    () -> UnixJmx.connect(link, socket.toString(), served.url(), "another-secret", uid));
+            assertTrue(chain(viaLink).contains(link + " is a symbolic link"), chain(viaLink));
+
+            // the login reads a user and a password and nothing else, here as on the TCP port
+            UnixJmx.connect(socket, socket.toString(), served.url(), "another-secret", uid)
+                    .close();
+            RMIConnector raw = new RMIConnector(UnixJmx.readStub(served.url()), Map.of());
+            Exception notStrings = assertThrows(
+                    Exception.class,
+                    () -> raw.connect(Map.of(JMXConnector.CREDENTIALS, new ArrayList<>(List.of("faultline-sidecar")))));
+            assertTrue(chain(notStrings).contains("ArrayList"), chain(notStrings));
+        } finally {
+            served.stop();
+        }
+    }
+
+    @Test
     void aStubCarryingAnUnexpectedClassIsRefusedAndOtherStreamsAreLeftAlone() throws Exception {
         String url = "service:jmx:rmi://localhost/stub/"
                 + Base64.getEncoder().encodeToString(serialized(new File("/etc/passwd")));
@@ -129,6 +180,12 @@ class UnixJmxTest {
                         () -> UnixJmx.connect(socket, socket.toString(), "service:jmx:rmi://x:1", "s", uid))
                 .getMessage()
                 .contains("not a stub address"));
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) b.append(c).append(" <- ");
+        return b.toString();
     }
 
     private static byte[] serialized(Object o) throws IOException {

@@ -17,19 +17,22 @@ import java.util.stream.Collectors;
 
 /**
  * {@code java -jar faultline-agent.jar list | attach <pid|name> [options]}: loads this jar into a running JVM,
- * as {@code -javaagent} would have at start. Attaching twice is harmless: the second time is refused here
- * (the target says the agent is loaded) and, should it get through, by the agent itself.
+ * as {@code -javaagent} would have at start. Attaching again hands the options to the loaded agent, which carries
+ * out {@code cmd=clear} or {@code jmx.unix=…} and refuses anything else, saying why (this command prints it).
  */
 public final class AttachCli {
     /** Set by the agent in the JVM it runs in (FaultlineAgent.STARTED_PROPERTY), to its version. */
     static final String STARTED_PROPERTY = "dev.faultline.agent.started";
+    /** How the agent ended the last attach: {@code ok} or {@code refused: <why>} (FaultlineAgent.ATTACH_PROPERTY). */
+    static final String ATTACH_PROPERTY = "dev.faultline.agent.attach";
 
     static final String USAGE = """
             usage: java -jar faultline-agent.jar list
                    java -jar faultline-agent.jar attach <pid|name> [key=value,...]
               list     the JVMs on this host this user can attach to: pid and main class or jar
               attach   load the agent into a running JVM, chosen by pid or by a unique part of its name;
-                       options are the -javaagent ones, e.g. jmx.port=9010,metrics.port=9404
+                       options are the -javaagent ones, e.g. jmx.port=9010,metrics.port=9404;
+                       once it is loaded: cmd=clear disarms every fault
               (a JDK 21+ target warns about dynamically loaded agents unless started with -XX:+EnableDynamicAgentLoading)""";
 
     private AttachCli() {}
@@ -129,19 +132,23 @@ public final class AttachCli {
         }
         try {
             String already = startedVersion(vm);
-            if (already != null) {
-                out.println("faultline agent " + already + " is already loaded in " + pid + "; nothing changed");
-                return 0;
-            }
             try {
+                // loaded already: the agent itself carries out a command (cmd=clear, jmx.unix) or refuses, saying why
                 vm.loadAgent(jar.getAbsolutePath(), options.isEmpty() ? null : options);
             } catch (AgentInitializationException e) {
-                err.println("faultline: the agent failed to start in " + pid + " (code " + e.returnValue()
-                        + "); see that JVM's stderr");
+                String why = vm.getSystemProperties().getProperty(ATTACH_PROPERTY, "");
+                err.println("faultline: " + pid
+                        + (why.startsWith("refused: ")
+                                ? " refused the attach: " + why.substring("refused: ".length())
+                                : ": the agent failed to start (code " + e.returnValue() + "); see that JVM's stderr"));
                 return 1;
             } catch (AgentLoadException e) {
                 err.println("faultline: " + pid + " could not load the agent: " + e.getMessage());
                 return 1;
+            }
+            if (already != null) {
+                out.println("faultline agent " + already + " in " + pid + " did: " + redacted(options));
+                return 0;
             }
             String started = startedVersion(vm);
             if (started == null) {
@@ -150,7 +157,7 @@ public final class AttachCli {
                 return 1;
             }
             out.println("faultline agent " + started + " loaded into " + pid
-                    + (options.isEmpty() ? "" : " with " + options));
+                    + (options.isEmpty() ? "" : " with " + redacted(options)));
             return 0;
         } catch (IOException e) {
             err.println("faultline: attach to " + pid + " failed: " + e.getMessage());
@@ -162,6 +169,11 @@ public final class AttachCli {
                 // the target may have ended
             }
         }
+    }
+
+    /** Options as they may be printed: never the secret. */
+    static String redacted(String options) {
+        return options.replaceAll("(?i)(jmx\\.unix\\.secret=)[^,]*", "$1***");
     }
 
     private static String startedVersion(VirtualMachine vm) throws IOException {

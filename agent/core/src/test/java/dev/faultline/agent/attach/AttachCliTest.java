@@ -52,4 +52,12 @@ class AttachCliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no process with pid " + p.pid()), r.err());
     }
+
+    @Test
+    void theSecretIsNeverPrinted() {
+        assertEquals(
+                "jmx.unix=/d,jmx.unix.secret=***,log.level=debug",
+                AttachCli.redacted("jmx.unix=/d,jmx.unix.secret=abc-DEF_1,log.level=debug"));
+        assertEquals("jmx.unix.secret=***", AttachCli.redacted("jmx.unix.secret=x"));
+    }
 }
