@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JDK's JMX access file ({@code <user> readonly|readwrite [create …]}, {@code #} comments). Faultline reads
- * it itself: the JDK's own controller treats every operation as a write, so a {@code readonly} user could not
- * even call {@code list()}. {@code create} clauses are ignored: nobody creates MBeans over our port.
+ * The JDK's JMX access file ({@code <user> readonly|readwrite [create …]}, {@code #} comments), plus the sidecar's
+ * {@code <user> attach} (readwrite and the {@code jvm} verbs). Faultline reads it itself: the JDK's own controller
+ * treats every operation as a write, so a {@code readonly} user could not even call {@code list()}. {@code create}
+ * clauses are ignored: nobody creates MBeans over our port.
  */
 public final class AccessFile {
     private AccessFile() {}
@@ -32,13 +33,14 @@ public final class AccessFile {
             String[] words = line.split("\\s+");
             if (words.length < 2)
                 throw new IllegalArgumentException(
-                        where + " line " + (i + 1) + ": expected '<user> readonly|readwrite'");
+                        where + " line " + (i + 1) + ": expected '<user> readonly|readwrite|attach'");
             Role role = switch (words[1]) {
                 case "readonly" -> Role.READONLY;
                 case "readwrite" -> Role.READWRITE;
+                case "attach" -> Role.ATTACH;
                 default ->
                     throw new IllegalArgumentException(
-                            where + " line " + (i + 1) + ": '" + words[1] + "' is not readonly or readwrite");
+                            where + " line " + (i + 1) + ": '" + words[1] + "' is not readonly, readwrite or attach");
             };
             roles.put(words[0], role);
         }

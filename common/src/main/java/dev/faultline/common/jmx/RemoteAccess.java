@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.security.AccessController;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -51,19 +52,42 @@ public final class RemoteAccess implements InvocationHandler {
     static final String DOMAIN = "dev.faultline";
     private static final String DELEGATE_DOMAIN = "JMImplementation";
 
+    /** The role of the remote caller whose call is being served on this thread; unset for a local call. */
+    private static final ThreadLocal<Role> CALLER = new ThreadLocal<>();
+
     private final Map<String, Role> roles;
+    private final Role withoutAccessFile;
     private MBeanServer target;
 
-    /** @param roles users and their roles (an access file), or null: every authenticated user may read and write */
-    private RemoteAccess(Map<String, Role> roles) {
+    /**
+     * @param roles             users and their roles (an access file), or null: every authenticated user has
+     *                          {@code withoutAccessFile}
+     * @param withoutAccessFile READWRITE, or ATTACH where the only user is the generated one (whoever can read its
+     *                          password is root, who could attach anyway)
+     */
+    private RemoteAccess(Map<String, Role> roles, Role withoutAccessFile) {
         this.roles = roles;
+        this.withoutAccessFile = withoutAccessFile;
     }
 
     public static MBeanServerForwarder forwarder(Map<String, Role> roles) {
+        return forwarder(roles, Role.READWRITE);
+    }
+
+    /** As {@link #forwarder(Map)}; without an access file every authenticated user has {@code withoutAccessFile}. */
+    public static MBeanServerForwarder forwarder(Map<String, Role> roles, Role withoutAccessFile) {
         return (MBeanServerForwarder) Proxy.newProxyInstance(
                 MBeanServerForwarder.class.getClassLoader(),
                 new Class<?>[] {MBeanServerForwarder.class},
-                new RemoteAccess(roles));
+                new RemoteAccess(roles, withoutAccessFile));
+    }
+
+    /**
+     * The role of the remote user whose call this thread serves (an MBean asks it for a right finer than its
+     * operations, such as the sidecar's {@code jvm} verbs); empty for a call that did not come over our connector.
+     */
+    public static Optional<Role> callerRole() {
+        return Optional.ofNullable(CALLER.get());
     }
 
     @Override
@@ -95,8 +119,15 @@ public final class RemoteAccess implements InvocationHandler {
         }
         if (args != null && args.length > 0 && args[0] instanceof ObjectName on) checkDomain(on, read);
         boolean writes = !read && !(name.equals("invoke") && READ_OPERATIONS.contains((String) args[1]));
-        checkRole(writes, name.equals("invoke") ? args[1] + "()" : name);
-        return call(m, args);
+        Role role = checkRole(writes, name.equals("invoke") ? args[1] + "()" : name);
+        Role outer = CALLER.get();
+        CALLER.set(role);
+        try {
+            return call(m, args);
+        } finally {
+            if (outer == null) CALLER.remove();
+            else CALLER.set(outer);
+        }
     }
 
     private Object call(Method m, Object[] args) throws Throwable {
@@ -113,9 +144,9 @@ public final class RemoteAccess implements InvocationHandler {
         throw new SecurityException(on + " is not a Faultline MBean: only " + DOMAIN + ":* is served on this port");
     }
 
-    /** With an access file, a user it does not name may do nothing, a readonly one may not write. */
-    private void checkRole(boolean writes, String what) {
-        if (roles == null) return;
+    /** With an access file, a user it does not name may do nothing, a readonly one may not write. @return the caller's role */
+    private Role checkRole(boolean writes, String what) {
+        if (roles == null) return withoutAccessFile;
         Subject subject = currentSubject();
         String user = subject == null
                 ? null
@@ -127,8 +158,9 @@ public final class RemoteAccess implements InvocationHandler {
         if (role == null)
             throw new SecurityException(
                     what + ": " + (user == null ? "not authenticated" : user + " is not in the access file"));
-        if (writes && role != Role.READWRITE)
+        if (writes && !role.writes())
             throw new SecurityException(what + " needs the readwrite role; " + user + " is readonly");
+        return role;
     }
 
     /** {@code Subject.current()} where the JDK has it (18+, and the only way on 24+), else the access-control context. */

@@ -92,8 +92,10 @@ public final class RemoteJmx {
                 env,
                 rmiServer,
                 faultlineOnly);
-        connector.setMBeanServerForwarder(
-                RemoteAccess.forwarder(o.accessFile() == null ? null : AccessFile.read(Path.of(o.accessFile()))));
+        // without an access file, only a generated password's user may attach (whoever reads it is already our user)
+        connector.setMBeanServerForwarder(RemoteAccess.forwarder(
+                o.accessFile() == null ? null : AccessFile.read(Path.of(o.accessFile())),
+                generated != null ? Role.ATTACH : Role.READWRITE));
         // the login endpoint is exported under the guard, so RMI resolves the login call's argument through it. RMI
         // keeps the exporting thread's context loader only if it descends from the loader of the exported object's
         // class (else it dispatches under that class's loader: the agent's own, since the core left the boot

@@ -46,6 +46,14 @@ public enum Verb {
                             Option.valued("--src-port", "--sport"),
                             Option.valued("--dst-port", "--dport")),
                     List.of(Verb.LOSS_WORD))),
+    /**
+     * The agent loaded into JVMs in the target containers and controlled by the sidecar: {@code jvm list},
+     * {@code jvm --duration D fault "<spec>"} (its faults' ttl no longer than D), {@code jvm clear}.
+     */
+    JVM(
+            Verb.JVM_WORD,
+            EnumSet.of(DOCKER, CRI),
+            new Lasting(List.of(), List.of(Verb.LIST_WORD, Verb.FAULT_WORD, Verb.CLEAR_WORD))),
     /** Runs the JMX daemon: it acts on no target itself. */
     DAEMON(Verb.DAEMON_WORD, EnumSet.noneOf(Backend.class), null);
 
@@ -59,6 +67,7 @@ public enum Verb {
     public static final String CRASH_WORD = "crash";
     public static final String NETEM_WORD = "netem";
     public static final String IPTABLES_WORD = "iptables";
+    public static final String JVM_WORD = "jvm";
     public static final String DAEMON_WORD = "daemon";
 
     // the sub-verbs' words: netem's, and iptables' loss (the same word as netem's)
@@ -67,6 +76,10 @@ public enum Verb {
     public static final String DUPLICATE_WORD = "duplicate";
     public static final String CORRUPT_WORD = "corrupt";
     public static final String RATE_WORD = "rate";
+    // jvm's
+    public static final String LIST_WORD = "list";
+    public static final String FAULT_WORD = "fault";
+    public static final String CLEAR_WORD = "clear";
 
     /** A lasting verb's option for how long its change lasts: required, on the verb itself (before a sub-verb). */
     public static final String DURATION = "--duration";

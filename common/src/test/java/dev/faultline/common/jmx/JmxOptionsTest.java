@@ -65,10 +65,17 @@ class JmxOptionsTest {
     @Test
     void accessFileRoles() {
         Map<String, Role> roles = AccessFile.parse(
-                List.of("# comment", "", "viewer readonly", "operator  readwrite create javax.management.*"), "f");
-        assertEquals(Map.of("viewer", Role.READONLY, "operator", Role.READWRITE), roles);
+                List.of(
+                        "# comment",
+                        "",
+                        "viewer readonly",
+                        "operator  readwrite create javax.management.*",
+                        "chaos attach"),
+                "f");
+        assertEquals(Map.of("viewer", Role.READONLY, "operator", Role.READWRITE, "chaos", Role.ATTACH), roles);
+        assertTrue(Role.ATTACH.writes() && Role.READWRITE.writes() && !Role.READONLY.writes());
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> AccessFile.parse(List.of("x admin"), "f"));
-        assertEquals("f line 1: 'admin' is not readonly or readwrite", e.getMessage());
+        assertEquals("f line 1: 'admin' is not readonly, readwrite or attach", e.getMessage());
     }
 }

@@ -42,6 +42,7 @@ public final class SidecarCli {
             case CRASH -> ContainerVerbs.Crash.class;
             case NETEM -> NetemCommand.class;
             case IPTABLES -> IptablesCommand.class;
+            case JVM -> JvmCommand.class;
             case DAEMON -> DaemonCommand.class;
         };
     }

@@ -5,6 +5,7 @@ import dev.faultline.sidecar.targets.Target;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -24,6 +25,12 @@ public final class Experiment implements Runnable {
     }
 
     private static final Logger log = LoggerFactory.getLogger("faultline.action");
+
+    /** The experiment whose action runs on this thread, for {@link #report}. */
+    private static final ThreadLocal<Experiment> RUNNING = new ThreadLocal<>();
+
+    /** At most this many report lines are kept per experiment (list() shows them). */
+    static final int REPORT_KEPT = 1000;
 
     /** Pumba's words for a tick whose selection is empty (its runner.go logs them as a warning). */
     public static final String NOTHING_FOUND = "no containers found";
@@ -48,6 +55,7 @@ public final class Experiment implements Runnable {
     private volatile boolean lastFoundNothing;
     private volatile long containersAffected;
     private volatile String lastError;
+    private final List<String> report = new CopyOnWriteArrayList<>();
 
     public Experiment(
             String id,
@@ -76,6 +84,10 @@ public final class Experiment implements Runnable {
         return id;
     }
 
+    public Verb verb() {
+        return verb;
+    }
+
     public int actions() {
         return actions;
     }
@@ -87,6 +99,7 @@ public final class Experiment implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
+        RUNNING.set(this);
         Supplier<List<? extends Target>> targets = this.targets;
         Action action = this.action;
         try {
@@ -131,6 +144,7 @@ public final class Experiment implements Runnable {
             log.error("action={} experiment={} by={} failed: {}", verb.word(), id, who, e.getMessage());
             throw e;
         } finally {
+            RUNNING.remove();
             this.targets = null;
             this.action = null;
             thread = null;
@@ -142,6 +156,23 @@ public final class Experiment implements Runnable {
         stopped = true;
         Thread t = thread;
         if (t != null) t.interrupt();
+    }
+
+    /**
+     * A line of what the running experiment found (e.g. {@code jvm list}'s JVMs), kept for {@code list()} and
+     * logged; returns whether an experiment runs on this thread to keep it.
+     */
+    public static boolean report(String line) {
+        Experiment e = RUNNING.get();
+        if (e == null) return false;
+        if (e.report.size() < REPORT_KEPT) e.report.add(line);
+        log.info("action={} experiment={} by={} found=\"{}\"", e.verb.word(), e.id, e.who, line);
+        return true;
+    }
+
+    /** What the experiment reported, in order. */
+    public List<String> report() {
+        return List.copyOf(report);
     }
 
     public boolean running() {

@@ -3,6 +3,7 @@ package dev.faultline.sidecar.experiment;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.change.NetworkChange;
 import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.jvmcontrol.JvmChange;
 import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.network.Watchdogs;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
@@ -59,6 +60,7 @@ public final class Recovery {
     private static Change adopt(Journal.Entry e, Journal journal, ContainerRuntime runtime) {
         return switch (e.kind()) {
             case FREEZE -> FreezeChange.adopt(e, journal); // shell on the host's freezer file
+            case JVM -> JvmChange.adopt(e, journal); // a repeated attach with cmd=clear: no runtime needed
             case PAUSE -> runtime == null ? null : runtime.adoptPause(e, journal);
             case NETWORK -> {
                 NetnsExecutor ns = NamespaceAccess.readopt(Target.journalled(e.containerId()), e.id(), runtime);

@@ -5,6 +5,7 @@ import dev.faultline.common.jmx.ControlPlane;
 import dev.faultline.common.jmx.JmxOptions;
 import dev.faultline.common.jmx.RemoteJmx;
 import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.jvmcontrol.JvmSessions;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -33,6 +34,7 @@ public final class Daemon {
                 .addShutdownHook(new Thread(
                         () -> {
                             int n = control.stopAll();
+                            JvmSessions.closeAll(); // faults cleared: the connections and control directories go
                             log.info("action=shutdown stopped={} (their changes reverted)", n);
                             done.countDown();
                         },

@@ -1,5 +1,7 @@
 package dev.faultline.sidecar.jmx;
 
+import dev.faultline.common.jmx.RemoteAccess;
+import dev.faultline.common.jmx.Role;
 import dev.faultline.common.sidecar.Verb;
 import dev.faultline.common.words.Printable;
 import dev.faultline.common.words.Tokenizer;
@@ -8,6 +10,7 @@ import dev.faultline.sidecar.cli.Runner;
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.change.OpenChanges;
 import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.jvmcontrol.JvmSessions;
 import dev.faultline.sidecar.network.NetemPreflight;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.detect.Runtimes;
@@ -16,6 +19,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -83,8 +87,21 @@ public final class SidecarControl implements SidecarMBean {
                             ? "not an experiment: " + command
                             : msg.lines().findFirst().orElse(msg)));
         }
+        refuseWithoutTheRight(experiment.get().verb());
         runner.execute(experiment.get());
         return experiment.get().id();
+    }
+
+    /**
+     * The jvm verbs load our code into someone else's process: a remote caller needs the access file's
+     * {@code attach} role (without an access file, the generated user has it), not just readwrite.
+     */
+    static void refuseWithoutTheRight(Verb verb) {
+        if (verb != Verb.JVM) return;
+        Optional<Role> role = RemoteAccess.callerRole();
+        if (role.isPresent() && role.get() != Role.ATTACH)
+            throw new SecurityException("run(jvm …) needs the attach role (a line '<user> attach' in the access file); "
+                    + "this user has " + role.get().name().toLowerCase(Locale.ROOT));
     }
 
     /** What run()'s experiments act through: the daemon's runtime and journal; each runs in the background. */
@@ -190,9 +207,13 @@ public final class SidecarControl implements SidecarMBean {
         List<String> lines = new ArrayList<>();
         synchronized (experiments) {
             forgetOldestEnded();
-            experiments.values().forEach(e -> lines.add(e.summary()));
+            for (Experiment e : experiments.values()) {
+                lines.add(e.summary());
+                for (String found : e.report()) lines.add(e.id() + "  " + found);
+            }
         }
         OpenChanges.pendingReverts().forEach(c -> lines.add(c.summary()));
+        lines.addAll(JvmSessions.attached());
         return lines.toArray(String[]::new);
     }
 

@@ -72,6 +72,7 @@ class SidecarGrammarTest {
                             "-i eth0 -p tcp @D --dst-port 80,443 loss --mode nth --every 3 --packet 1 app",
                             "--src 10.0.0.0/8 -s 10.1.0.0/16 --sport=53 -pudp @D loss --every 2 app",
                             "--destination=10.0.0.9 @D --interface=eth1 loss --every 2 --dest 10.0.0.8 app"),
+            Verb.JVM, List.of("@D list app", "@D fault hang app", "@D clear re2:^a", "@D list --json app"),
             Verb.DAEMON, List.of("@D --jmx-port 9011"));
 
     /** How a duration may be written, longer than the lease; and one shorter than it, which stays. */

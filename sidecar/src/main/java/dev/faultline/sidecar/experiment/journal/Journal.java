@@ -36,7 +36,12 @@ public final class Journal {
         /** A container paused through the engine: undone by unpausing it. */
         PAUSE,
         /** A CRI container's cgroup frozen: the revert and verify lists are shell commands on the host, no runtime needed. */
-        FREEZE;
+        FREEZE,
+        /**
+         * A fault armed in a JVM the sidecar attached to: undone by the agent's own {@code cmd=clear}, delivered by a
+         * repeated attach (no secret kept: the journal holds the JVM's pid and start time only).
+         */
+        JVM;
 
         /**
          * What a verb's changes are journalled as: a lasting verb's, one kind per backend's way; none for a verb
@@ -47,6 +52,7 @@ public final class Journal {
                 // Docker pauses through the engine; CRI has no pause: its cgroup is frozen
                 case PAUSE -> EnumSet.of(PAUSE, FREEZE);
                 case NETEM, IPTABLES -> EnumSet.of(NETWORK);
+                case JVM -> EnumSet.of(JVM);
                 case KILL, STOP, RESTART, RM, CRASH, DAEMON -> EnumSet.noneOf(Kind.class);
             };
         }

@@ -1,0 +1,169 @@
+package dev.faultline.sidecar.jvmcontrol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JVMs this sidecar attached to and the connection to each one's agent: a control directory made for it, a
+ * secret generated for it and kept here only. One per JVM (pid and start time), made at the first {@code jvm fault}
+ * that needs it; later faults in that JVM reuse the connection.
+ */
+public final class JvmSessions {
+    private static final Logger log = LoggerFactory.getLogger("faultline.action");
+
+    /** The agent's options for a control session: its unix-socket connector (agent option names, issue 23). */
+    static final String UNIX_DIR_OPTION = "jmx.unix";
+
+    static final String UNIX_SECRET_OPTION = "jmx.unix.secret";
+    /** The agent's kill switch, delivered by a repeated attach: disarms everything, needs no connection. */
+    public static final String CLEAR_COMMAND = "cmd=clear";
+
+    private static volatile JvmAccess access;
+    private static final Map<Key, Session> SESSIONS = new ConcurrentHashMap<>();
+
+    private JvmSessions() {}
+
+    /** How JVMs are found, attached and connected to: the sidecar's own attacher, made at the first jvm verb. */
+    public static JvmAccess access() {
+        JvmAccess a = access;
+        if (a == null) access = a = new HotSpotJvms();
+        return a;
+    }
+
+    record Key(long hostPid, long startTicks) {
+        static Key of(FoundJvm jvm) {
+            return new Key(jvm.hostPid(), jvm.startTicks());
+        }
+    }
+
+    /** One attached JVM: where its connector is, and the connection. */
+    static final class Session {
+        final FoundJvm jvm;
+        final ControlDirectory dir;
+        final JvmAccess.AgentLink link;
+
+        Session(FoundJvm jvm, ControlDirectory dir, JvmAccess.AgentLink link) {
+            this.jvm = jvm;
+            this.dir = dir;
+            this.link = link;
+        }
+
+        void close() {
+            try {
+                link.close();
+            } finally {
+                dir.remove();
+            }
+        }
+    }
+
+    /**
+     * The connection to this JVM's agent, attaching first if this sidecar has not: a fresh control directory, a
+     * fresh secret, the agent jar the sidecar ships, options the sidecar builds (nothing of the caller's words).
+     */
+    static Session session(FoundJvm jvm) {
+        Session s = SESSIONS.get(Key.of(jvm));
+        if (s != null) return s;
+        synchronized (JvmSessions.class) {
+            s = SESSIONS.get(Key.of(jvm));
+            if (s != null) return s;
+            String why = refusal(jvm);
+            if (why != null) throw new IllegalStateException(jvm.container() + " pid " + jvm.hostPid() + ": " + why);
+            ControlDirectory dir =
+                    ControlDirectory.create(ControlDirectory.rootOf(jvm.hostPid()), jvm.uid(), jvm.gid());
+            AttachSecret secret = AttachSecret.generate();
+            long t0 = System.nanoTime();
+            try {
+                access().attach(
+                                jvm,
+                                UNIX_DIR_OPTION + "=" + dir.inContainer() + "," + UNIX_SECRET_OPTION + "="
+                                        + secret.reveal());
+                JvmAccess.AgentLink link = access().connect(jvm, dir, secret);
+                s = new Session(jvm, dir, link);
+            } catch (RuntimeException e) {
+                dir.remove();
+                throw e;
+            }
+            SESSIONS.put(Key.of(jvm), s);
+            log.info(
+                    "action=attached container={} host_pid={} ns_pid={} uid={} dir={} attach_ms={}",
+                    jvm.container(),
+                    jvm.hostPid(),
+                    jvm.nsPid(),
+                    jvm.uid(),
+                    dir.inContainer(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            return s;
+        }
+    }
+
+    /** Why a fault cannot be armed in this JVM, or null: checked for every JVM before any is attached. */
+    public static String refusal(FoundJvm jvm) {
+        if (existing(jvm.hostPid(), jvm.startTicks()) != null) return null;
+        if (!jvm.attachable()) return jvm.refusal();
+        if (jvm.faultlineLoaded())
+            return "Faultline is already loaded there (by -javaagent or an earlier sidecar) and this sidecar has no "
+                    + "connection to it; jvm clear disarms it, or control it over its own JMX";
+        return null;
+    }
+
+    /** The session of a JVM this sidecar attached to, or null. */
+    static Session existing(long hostPid, long startTicks) {
+        return SESSIONS.get(new Key(hostPid, startTicks));
+    }
+
+    /**
+     * Disarms everything Faultline armed in this JVM: over our connection where we have one, else by a repeated
+     * attach with the agent's {@code cmd=clear} (an agent loaded by {@code -javaagent} or an earlier sidecar).
+     * @return how it was cleared, for the report
+     */
+    public static String clear(FoundJvm jvm) {
+        Session s = existing(jvm.hostPid(), jvm.startTicks());
+        if (s != null) {
+            try {
+                int n = s.link.clear();
+                return "cleared " + n + " fault(s) over the connection";
+            } catch (RuntimeException lost) {
+                forget(s);
+                log.warn(
+                        "action=clear container={} connection lost ({}): clearing by attach",
+                        jvm.container(),
+                        lost.getMessage());
+            }
+        }
+        if (!jvm.faultlineLoaded() && s == null) return "Faultline not loaded: nothing to clear";
+        access().attach(jvm, CLEAR_COMMAND);
+        return "cleared by attach (cmd=clear)";
+    }
+
+    /** Clears by a repeated attach what a crashed sidecar armed in the JVM {@code hostPid} that started at {@code startTicks}. */
+    static void clearByAttach(FoundJvm jvm) {
+        access().attach(jvm, CLEAR_COMMAND);
+    }
+
+    static void forget(Session s) {
+        SESSIONS.remove(Key.of(s.jvm), s);
+        try {
+            s.close();
+        } catch (RuntimeException ignored) {
+            // its JVM is gone, or the connection was
+        }
+    }
+
+    /** Ends every connection and removes the control directories (the daemon's shutdown, after its faults are cleared). */
+    public static void closeAll() {
+        for (Session s : new ArrayList<>(SESSIONS.values())) forget(s);
+    }
+
+    /** The JVMs this sidecar is connected to, for list(). */
+    public static List<String> attached() {
+        List<String> out = new ArrayList<>();
+        for (Session s : SESSIONS.values())
+            out.add("attached " + s.jvm.container() + " host_pid=" + s.jvm.hostPid() + " dir=" + s.dir.inContainer());
+        return out;
+    }
+}
