@@ -140,8 +140,8 @@ public final class AgentStarter {
 
     /**
      * A second attach, while this agent is loaded: {@code cmd=clear} disarms everything (the kill switch that needs
-     * no connection); {@code jmx.unix=…,jmx.unix.secret=…} serves the connector on a unix socket if none is served
-     * yet. Anything else would change nothing, or could not be honoured now: it fails the attach with why.
+     * no connection); {@code jmx.unix=…,jmx.unix.secret=…} serves the connector on a unix socket, replacing one
+     * served in another directory. Anything else would change nothing, or could not be honoured now: it fails the attach with why.
      */
     public static void again(String args) {
         AgentOptions first = loaded;
@@ -158,7 +158,7 @@ public final class AgentStarter {
             throw new IllegalStateException("faultline agent " + version + " is already loaded in this JVM and "
                     + String.join(", ", changes)
                     + " cannot change after its first load; nothing changed (a second attach may give cmd=clear, "
-                    + "or jmx.unix=<dir>,jmx.unix.secret=<secret> while no unix socket is served)");
+                    + "or jmx.unix=<dir>,jmx.unix.secret=<secret> for a unix socket in another directory)");
         }
         if (options.unixDir() != null) {
             serveUnix(options, log);
@@ -176,10 +176,8 @@ public final class AgentStarter {
     private static synchronized void serveUnix(AgentOptions options, Logger log) {
         Path dir = options.unixDir();
         String refusal = null;
-        if (unix != null) {
-            refusal = unix.socket().getParent().equals(dir)
-                    ? "JMX is served on " + unix.socket() + " already; this attach changes nothing"
-                    : "JMX is served on " + unix.socket() + " already; a second socket in " + dir + " is not started";
+        if (unix != null && unix.socket().getParent().equals(dir)) {
+            refusal = "JMX is served on " + unix.socket() + " already; this attach changes nothing";
         } else if (options.unixSecret() == null) {
             refusal = "jmx.unix=" + dir + " without jmx.unix.secret=<secret>: a connector nobody could log in to; "
                     + "not started";
@@ -187,9 +185,23 @@ public final class AgentStarter {
             try {
                 if (!planeReady.await(30, TimeUnit.SECONDS) || plane == null)
                     throw new IOException("the Faultline MBeans are not registered");
+                // another directory: a later sidecar takes over (the one that made the first has ended or crashed,
+                // and only it knew that secret); the new connector first, so a refusal leaves the old one serving
+                UnixJmx.Served previous = unix;
                 unix = UnixJmx.serve(dir, options.unixSecret(), plane.remote(), log);
                 System.setProperty(UNIX_PROPERTY, dir.toString());
                 log.info("JMX: unix socket {} (user {}; address in {})", unix.socket(), UnixJmx.USER, unix.urlFile());
+                if (previous != null) {
+                    try {
+                        previous.stop();
+                    } catch (IOException e) {
+                        log.warn(
+                                "JMX: the unix socket {} replaced, not all removed: {}",
+                                previous.socket(),
+                                e.toString());
+                    }
+                    log.info("JMX: unix socket {} replaced by {}", previous.socket(), unix.socket());
+                }
                 return;
             } catch (IOException | RuntimeException e) {
                 refusal = "JMX on a unix socket in " + dir + " not started: " + e.getMessage();

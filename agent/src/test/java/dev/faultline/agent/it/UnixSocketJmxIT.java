@@ -143,6 +143,29 @@ class UnixSocketJmxIT {
                         AgentInitializationException.class,
                         () -> vm.loadAgent(ForkedService.AGENT_JAR, "jmx.unix=" + dir + ",jmx.unix.secret=" + secret));
                 assertTrue(attachOutcome(vm).contains("already"), attachOutcome(vm));
+
+                // another directory and secret: a later sidecar (the one that made the first is gone) takes over; the
+                // first socket and address file go, and only the new secret logs in
+                Path dir2 = Files.createDirectory(
+                        work.resolve("jmx2"),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                String secret2 = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+                vm.loadAgent(ForkedService.AGENT_JAR, "jmx.unix=" + dir2 + ",jmx.unix.secret=" + secret2);
+                assertEquals("ok", attachOutcome(vm));
+                assertEquals(dir2.toString(), vm.getSystemProperties().getProperty("dev.faultline.agent.jmx.unix"));
+                assertFalse(
+                        Files.exists(socket) || Files.exists(urlFile), "the first socket and address file are gone");
+                Path socket2 = dir2.resolve(UnixJmx.SOCKET);
+                String url2 = Files.readString(dir2.resolve(UnixJmx.URL_FILE)).trim();
+                try (JMXConnector c = UnixJmx.connect(socket2, socket2.toString(), url2, secret2, uid)) {
+                    assertEquals(
+                            0,
+                            ((String[]) c.getMBeanServerConnection()
+                                            .invoke(AGENT, "list", new Object[0], new String[0]))
+                                    .length);
+                }
+                assertThrows(
+                        SecurityException.class, () -> UnixJmx.connect(socket2, socket2.toString(), url2, secret, uid));
             } finally {
                 vm.detach();
             }
