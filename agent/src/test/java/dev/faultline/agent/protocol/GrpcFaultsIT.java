@@ -1,6 +1,7 @@
 package dev.faultline.agent.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.agent.it.ForkedService;
@@ -9,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.management.RuntimeMBeanException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +135,13 @@ class GrpcFaultsIT {
         f.clear();
         assertTrue(f.send("call " + peer.port() + " Place 5 5000").contains("codes={OK=5}"), "clear() restores");
         assertEquals("Get=0 Place=5", peer.takeHandled());
+
+        RuntimeMBeanException refused = assertThrows(
+                RuntimeMBeanException.class, () -> f.add("error on=grpc-client port=" + peer.port() + " method=Place"));
+        assertTrue(
+                refused.getCause().getMessage().contains("host= and port= are not supported on gRPC hooks"),
+                "a selector the hook cannot honour is refused, not silently never matched: " + refused.getCause());
+        assertEquals(0, f.list().length);
     }
 
     @ParameterizedTest

@@ -34,6 +34,7 @@ final class GrpcFaults implements GrpcHooks.Dispatch {
         try {
             Effect.GrpcStatus status = null;
             for (FaultRule rule : rules) {
+                // host= and port= are refused on gRPC hooks (ProtocolFaults): the peer is not known here
                 if (!rule.where().matchesGrpc(fullMethod, null, 0) || !rule.fire()) continue;
                 if (rule.action() == Action.LATENCY) {
                     Pause.delay(rule, rule.delayNanos());
@@ -60,6 +61,7 @@ final class GrpcFaults implements GrpcHooks.Dispatch {
             String fullMethod = (String) api.fullMethodName.invoke(api.clientMethod.get(call));
             Effect.GrpcStatus status = null;
             for (FaultRule rule : rules) {
+                // host= and port= are refused on gRPC hooks (ProtocolFaults): the peer is not known here
                 if (!rule.where().matchesGrpc(fullMethod, null, 0) || !rule.fire()) continue;
                 if (rule.action() == Action.LATENCY) {
                     // as a slow server: past the call's deadline the call ends DEADLINE_EXCEEDED (start sees it
@@ -100,6 +102,8 @@ final class GrpcFaults implements GrpcHooks.Dispatch {
         Object noopClientStream;
         Field callExecutor;
         Field callOptions;
+        Field callContext;
+        Method contextDeadline;
         Method closeObserver;
         Method getDeadline;
         Method timeRemaining;
@@ -134,6 +138,8 @@ final class GrpcFaults implements GrpcHooks.Dispatch {
                     clientStream = field(clientCall, "stream");
                     callExecutor = field(clientCall, "callExecutor");
                     callOptions = field(clientCall, "callOptions");
+                    callContext = field(clientCall, "context");
+                    contextDeadline = type("io.grpc.Context").getMethod("getDeadline");
                     closeObserver = clientCall.getDeclaredMethod(
                             "closeObserver", type("io.grpc.ClientCall$Listener"), status, metadata);
                     closeObserver.setAccessible(true);
@@ -154,9 +160,17 @@ final class GrpcFaults implements GrpcHooks.Dispatch {
             return metadata.getConstructor().newInstance();
         }
 
-        /** The time left before the call's own deadline (a millisecond past it, so it has expired), or forever. */
+        /**
+         * The time left before the call's deadline, its own or its context's (a millisecond past it, so it has
+         * expired), or forever.
+         */
         long nanosToDeadline(Object call) throws ReflectiveOperationException {
-            Object deadline = getDeadline.invoke(callOptions.get(call));
+            long own = remaining(getDeadline.invoke(callOptions.get(call)));
+            long inherited = remaining(contextDeadline.invoke(callContext.get(call)));
+            return Math.min(own, inherited);
+        }
+
+        private long remaining(Object deadline) throws ReflectiveOperationException {
             if (deadline == null) return Long.MAX_VALUE;
             return Math.max(0, (long) timeRemaining.invoke(deadline, TimeUnit.NANOSECONDS)) + ONE_MS;
         }

@@ -38,6 +38,11 @@ public final class ProtocolFaults implements FaultHandler {
     @Override
     public ThrowableFactory prepare(FaultSpec spec) {
         Hook hook = spec.where().hook();
+        if (hook.isGrpc() && (spec.where().host() != null || spec.where().port() != null)) {
+            // grpc's call path does not hold the peer's address where the hooks act; never matching would be silent
+            throw new SpecException("on=" + hook.word() + ": host= and port= are not supported on gRPC hooks yet;"
+                    + " select calls by service= and method=");
+        }
         if (hook != Hook.HTTP_CLIENT) return ThrowableFactory.HOOK_DEFAULT;
         // a client's send declares IOException: a connect or read failure
         return SpecException.refusing(
