@@ -66,7 +66,7 @@ class GrpcFaultsIT {
     @MethodSource("jdks")
     void serverClosesOneMethodWithTheStatusWithoutRunningIt(Jdks.Jdk jdk) throws Exception {
         ForkedService f = fork(jdk);
-        int port = Integer.parseInt(f.send("port"));
+        String port = f.send("port");
         f.send("handled");
         f.add("error on=grpc-server status=UNAVAILABLE service=checkout.v1.Checkout method=Place"
                 + " message=\"injected by faultline\"");
@@ -90,9 +90,25 @@ class GrpcFaultsIT {
 
     @ParameterizedTest
     @MethodSource("jdks")
+    void bothSidesOnTheInProcessTransport(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        f.send("handled");
+        f.add("error on=grpc-server status=PERMISSION_DENIED method=Place limit=3");
+        String server = f.send("call " + GrpcProbeApp.IN_PROCESS + " Place 5 5000");
+        assertTrue(server.contains("codes={OK=2, PERMISSION_DENIED=3}"), "limit=3 on the server: " + server);
+        assertEquals("Get=0 Place=2", f.send("handled"));
+        f.clear();
+        f.add("error on=grpc-client status=UNAVAILABLE method=Get every=2");
+        String client = f.send("call " + GrpcProbeApp.IN_PROCESS + " Get 4 5000");
+        assertTrue(client.contains("codes={OK=2, UNAVAILABLE=2}"), "every=2 on the client: " + client);
+        assertEquals("Get=2 Place=0", f.send("handled"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
     void serverStatusAtTheGatesRate(Jdks.Jdk jdk) throws Exception {
         ForkedService f = fork(jdk);
-        int port = Integer.parseInt(f.send("port"));
+        String port = f.send("port");
         f.send("handled");
         f.add("error on=grpc-server status=RESOURCE_EXHAUSTED method=P* probability=0.1 seed=24");
         Map<String, Long> seen = HttpFaultsIT.codes(peer.call(port, "Place", 1000, 5000));
@@ -107,7 +123,7 @@ class GrpcFaultsIT {
     @MethodSource("jdks")
     void serverLatencyPastTheDeadlineIsDeadlineExceeded(Jdks.Jdk jdk) throws Exception {
         ForkedService f = fork(jdk);
-        int port = Integer.parseInt(f.send("port"));
+        String port = f.send("port");
         f.add("latency on=grpc-server delay=2s method=Place");
         String late = peer.call(port, "Place", 1, 500);
         assertTrue(late.contains("codes={DEADLINE_EXCEEDED=1}"), "past the client's deadline: " + late);

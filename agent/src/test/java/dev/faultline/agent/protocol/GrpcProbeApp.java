@@ -9,6 +9,8 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import java.io.BufferedReader;
@@ -52,9 +54,12 @@ public final class GrpcProbeApp {
     static final MethodDescriptor<byte[], byte[]> PLACE = method("Place");
     static final MethodDescriptor<byte[], byte[]> GET = method("Get");
 
+    static final String IN_PROCESS = "in-process";
+
     private final Server server;
+    private final Server inProcess;
     private final Map<String, AtomicLong> handled = new ConcurrentHashMap<>();
-    private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
     GrpcProbeApp() throws IOException {
         ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(SERVICE);
@@ -66,8 +71,15 @@ public final class GrpcProbeApp {
                 response.onCompleted();
             }));
         }
+        ServerServiceDefinition definition = service.build();
         server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(service.build())
+                .addService(definition)
+                .build()
+                .start();
+        // the same service on grpc's in-process transport, named per process: a second transport under ServerImpl
+        inProcess = InProcessServerBuilder.forName(
+                        IN_PROCESS + ProcessHandle.current().pid())
+                .addService(definition)
                 .build()
                 .start();
     }
@@ -97,14 +109,20 @@ public final class GrpcProbeApp {
     }
 
     /**
-     * {@code n} blocking calls of one method to {@code 127.0.0.1:port}, each with its deadline, on one channel per
-     * port: {@code codes={<status code>=<n>,…} description=<of the first failure> maxMs=<n>}.
+     * {@code n} blocking calls of one method to {@code 127.0.0.1:port} (or this process's in-process server for
+     * {@link #IN_PROCESS}), each with its deadline, on one channel per target:
+     * {@code codes={<status code>=<n>,…} description=<of the first failure> maxMs=<n>}.
      */
-    String call(int port, String methodName, int n, long deadlineMillis) {
+    String call(String target, String methodName, int n, long deadlineMillis) {
         ManagedChannel channel = channels.computeIfAbsent(
-                port,
-                p -> Grpc.newChannelBuilderForAddress("127.0.0.1", p, InsecureChannelCredentials.create())
-                        .build());
+                target,
+                t -> t.equals(IN_PROCESS)
+                        ? InProcessChannelBuilder.forName(
+                                        IN_PROCESS + ProcessHandle.current().pid())
+                                .build()
+                        : Grpc.newChannelBuilderForAddress(
+                                        "127.0.0.1", Integer.parseInt(t), InsecureChannelCredentials.create())
+                                .build());
         MethodDescriptor<byte[], byte[]> m = methodName.equals("Place") ? PLACE : GET;
         Map<String, Integer> codes = new TreeMap<>();
         String description = "none";
@@ -131,6 +149,7 @@ public final class GrpcProbeApp {
 
     void close() throws InterruptedException {
         channels.values().forEach(ManagedChannel::shutdownNow);
+        inProcess.shutdownNow();
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
@@ -146,8 +165,8 @@ public final class GrpcProbeApp {
                 answer = switch (w[0]) {
                     case "port" -> Integer.toString(app.port());
                     case "handled" -> app.takeHandled();
-                    // call <port> <method> <n> <deadlineMs>
-                    case "call" -> app.call(Integer.parseInt(w[1]), w[2], Integer.parseInt(w[3]), Long.parseLong(w[4]));
+                    // call <port|in-process> <method> <n> <deadlineMs>
+                    case "call" -> app.call(w[1], w[2], Integer.parseInt(w[3]), Long.parseLong(w[4]));
                     default -> "FAIL unknown command " + w[0];
                 };
             } catch (Throwable t) {
