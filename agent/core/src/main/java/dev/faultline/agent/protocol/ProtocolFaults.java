@@ -2,6 +2,7 @@ package dev.faultline.agent.protocol;
 
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.FaultSpec;
+import dev.faultline.agent.bootstrap.GrpcHooks;
 import dev.faultline.agent.bootstrap.Hook;
 import dev.faultline.agent.bootstrap.ProtocolHooks;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
@@ -15,13 +16,14 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 
 /**
  * Arms {@code on=http-server|http-client} faults. The protocol hooks are installed by the first such fault, not at
- * start: a service never given one pays nothing for them. gRPC faults are refused by name until their hooks exist.
+ * start: a service never given one pays nothing for them; the gRPC hooks likewise, by the first gRPC fault.
  */
 public final class ProtocolFaults implements FaultHandler {
     private final Instrumentation inst;
     private final ClassFileLocator adviceBytes;
     private final List<FaultRule> rules = new ArrayList<>();
     private boolean installed;
+    private boolean grpcInstalled;
 
     public ProtocolFaults(Instrumentation inst, ClassFileLocator adviceBytes) {
         this.inst = inst;
@@ -36,9 +38,10 @@ public final class ProtocolFaults implements FaultHandler {
     @Override
     public ThrowableFactory prepare(FaultSpec spec) {
         Hook hook = spec.where().hook();
-        if (hook.isGrpc()) {
-            throw new SpecException("on=" + hook.word() + ": not supported by this agent yet (docs/protocol-faults.md"
-                    + " lists what is); nothing was armed");
+        if (hook.isGrpc() && (spec.where().host() != null || spec.where().port() != null)) {
+            // grpc's call path does not hold the peer's address where the hooks act; never matching would be silent
+            throw new SpecException("on=" + hook.word() + ": host= and port= are not supported on gRPC hooks yet;"
+                    + " select calls by service= and method=");
         }
         if (hook != Hook.HTTP_CLIENT) return ThrowableFactory.HOOK_DEFAULT;
         // a client's send declares IOException: a connect or read failure
@@ -48,7 +51,13 @@ public final class ProtocolFaults implements FaultHandler {
 
     @Override
     public synchronized void arm(FaultRule rule) {
-        if (!installed) {
+        if (rule.where().hook().isGrpc()) {
+            if (!grpcInstalled) {
+                GrpcHooks.dispatch(new GrpcFaults());
+                ProtocolInstrumentation.installGrpc(inst, adviceBytes);
+                grpcInstalled = true;
+            }
+        } else if (!installed) {
             ProtocolHooks.dispatch(new JdkHttpDispatch());
             ProtocolInstrumentation.install(inst, adviceBytes);
             installed = true;
@@ -64,7 +73,11 @@ public final class ProtocolFaults implements FaultHandler {
     }
 
     private void publish(Hook hook) {
-        ProtocolHooks.publish(
-                hook, rules.stream().filter(r -> r.where().hook() == hook).toArray(FaultRule[]::new));
+        FaultRule[] armed = rules.stream().filter(r -> r.where().hook() == hook).toArray(FaultRule[]::new);
+        if (hook.isGrpc()) {
+            GrpcHooks.publish(hook, armed);
+        } else {
+            ProtocolHooks.publish(hook, armed);
+        }
     }
 }

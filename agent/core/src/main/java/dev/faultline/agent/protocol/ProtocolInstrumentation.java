@@ -1,6 +1,7 @@
 package dev.faultline.agent.protocol;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.faultline.agent.bootstrap.ProtocolHooks;
@@ -26,6 +27,8 @@ final class ProtocolInstrumentation {
     private static final Logger log = LoggerFactory.getLogger(ProtocolInstrumentation.class);
     static final String JDK_HTTP_SERVER = "sun.net.httpserver.ServerImpl$Exchange$LinkHandler";
     static final String JDK_HTTP_CLIENT = "jdk.internal.net.http.HttpClientImpl";
+    static final String GRPC_SERVER = "io.grpc.internal.ServerImpl$ServerTransportListenerImpl";
+    static final String GRPC_CLIENT = "io.grpc.internal.ClientCallImpl";
 
     private ProtocolInstrumentation() {}
 
@@ -41,6 +44,23 @@ final class ProtocolInstrumentation {
                 .transform((builder, type, loader, module, pd) ->
                         builder.visit(Advice.to(JdkHttpClientAdvice.class, adviceBytes)
                                 .on(named("sendAsync").and(takesArguments(4)))))
+                .installOn(inst);
+    }
+
+    /**
+     * grpc-java's server and client calls, above every transport (netty, netty-shaded, okhttp, in-process). Matched
+     * by name: a relocated grpc is out of scope.
+     */
+    static void installGrpc(Instrumentation inst, ClassFileLocator adviceBytes) {
+        Installer.recipe(new Listener())
+                .type(named(GRPC_SERVER))
+                .transform((builder, type, loader, module, pd) -> builder.visit(Advice.to(
+                                GrpcServerAdvice.class, adviceBytes)
+                        .on(named("startWrappedCall").and(takesArguments(3)).and(takesArgument(0, String.class)))))
+                .type(named(GRPC_CLIENT))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(GrpcClientAdvice.class, adviceBytes)
+                                .on(named("start").and(takesArguments(2)))))
                 .installOn(inst);
     }
 
