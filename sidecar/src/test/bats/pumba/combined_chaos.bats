@@ -25,7 +25,7 @@ teardown() {
 
 @test "Should use same nettools image for both netem and iptables" {
     # Given a running container
-    create_test_container "combined_target" "alpine" "sleep infinity"
+    create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
 
     # Verify container is running
     run docker inspect -f {{.State.Status}} combined_target
@@ -74,7 +74,7 @@ teardown() {
 
 @test "Should apply complex network degradation with combined commands" {
     # Given a running container
-    create_test_container "combined_target" "alpine" "sleep infinity"
+    create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
 
     # Verify container is running
     run docker inspect -f {{.State.Status}} combined_target
@@ -123,7 +123,7 @@ teardown() {
 
 @test "Should apply source/destination IP filters with port filters" {
     # Given a running container
-    create_test_container "combined_target" "alpine" "sleep infinity"
+    create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
 
     # Verify container is running
     run docker inspect -f {{.State.Status}} combined_target
@@ -156,7 +156,7 @@ teardown() {
 
 @test "Should run with nth packet matching mode" {
     # Given a running container
-    create_test_container "combined_target" "alpine" "sleep infinity"
+    create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
 
     # Verify container is running
     run docker inspect -f {{.State.Status}} combined_target
@@ -188,8 +188,8 @@ teardown() {
 
 @test "Should handle multiple containers with regex pattern" {
     # Given multiple running containers with similar names
-    create_test_container "combined_target_1" "alpine" "sleep infinity"
-    create_test_container "combined_target_2" "alpine" "sleep infinity"
+    create_test_container "combined_target_1" "faultline/busybox:local" "sleep infinity"
+    create_test_container "combined_target_2" "faultline/busybox:local" "sleep infinity"
 
     # Verify containers are running
     run docker inspect -f {{.State.Status}} combined_target_1

@@ -11,9 +11,9 @@ setup() {
     require_containerd
     sudo ctr -n moby t kill -s SIGKILL test-combined-ctr >/dev/null 2>&1 || true
     sudo ctr -n moby c rm test-combined-ctr >/dev/null 2>&1 || true
-    ctr_pull_image moby docker.io/nicolaka/netshoot:latest
+    ctr_pull_image moby docker.io/faultline/jre-base:local
     ctr_pull_image moby "$NETTOOLS_IMAGE"
-    sudo ctr -n moby run -d --privileged docker.io/nicolaka/netshoot:latest test-combined-ctr \
+    sudo ctr -n moby run -d --privileged docker.io/faultline/jre-base:local test-combined-ctr \
         sh -c "ip link add dummy0 type dummy && ip link set dummy0 up && sleep infinity" >/dev/null 2>&1
     wait_for_ctr_running moby test-combined-ctr
 }

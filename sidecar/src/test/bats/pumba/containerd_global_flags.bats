@@ -15,7 +15,7 @@ teardown() {
 }
 
 @test "Should run containerd kill in dry-run mode" {
-    cid=$(docker run -d --name ctr_flag_victim alpine top)
+    cid=$(docker run -d --name ctr_flag_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
     run pumba --dry-run --log-level debug kill $full_id
@@ -26,8 +26,8 @@ teardown() {
 }
 
 @test "Should target containers by regex pattern via containerd" {
-    docker run -d --name ctr_flag_victim_1 alpine top
-    docker run -d --name ctr_flag_victim_2 alpine top
+    docker run -d --name ctr_flag_victim_1 faultline/busybox:local top
+    docker run -d --name ctr_flag_victim_2 faultline/busybox:local top
     wait_for_running docker ctr_flag_victim_1
     wait_for_running docker ctr_flag_victim_2
 
@@ -44,8 +44,8 @@ teardown() {
 }
 
 @test "Should select random container with --random flag via containerd" {
-    docker run -d --name ctr_flag_victim_1 alpine top
-    docker run -d --name ctr_flag_victim_2 alpine top
+    docker run -d --name ctr_flag_victim_1 faultline/busybox:local top
+    docker run -d --name ctr_flag_victim_2 faultline/busybox:local top
     wait_for_running docker ctr_flag_victim_1
     wait_for_running docker ctr_flag_victim_2
 
@@ -66,8 +66,8 @@ teardown() {
 }
 
 @test "Should support --label filter with containerd runtime" {
-    docker run -d --name ctr_flag_victim_1 --label chaos=true alpine top
-    docker run -d --name ctr_flag_victim_2 --label chaos=false alpine top
+    docker run -d --name ctr_flag_victim_1 --label chaos=true faultline/busybox:local top
+    docker run -d --name ctr_flag_victim_2 --label chaos=false faultline/busybox:local top
     wait_for_running docker ctr_flag_victim_1
     wait_for_running docker ctr_flag_victim_2
 
@@ -81,8 +81,8 @@ teardown() {
 }
 
 @test "Should only affect containers matching ALL labels via containerd runtime" {
-    docker run -d --name ctr_flag_victim_1 --label app=web --label env=test alpine top
-    docker run -d --name ctr_flag_victim_2 --label app=web alpine top
+    docker run -d --name ctr_flag_victim_1 --label app=web --label env=test faultline/busybox:local top
+    docker run -d --name ctr_flag_victim_2 --label app=web faultline/busybox:local top
     wait_for_running docker ctr_flag_victim_1
     wait_for_running docker ctr_flag_victim_2
 
@@ -98,7 +98,7 @@ teardown() {
 }
 
 @test "Should run containerd kill on interval with --interval flag" {
-    docker run -d --name ctr_flag_interval alpine top
+    docker run -d --name ctr_flag_interval faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_flag_interval)
 
     [ "$(docker inspect -f '{{.State.Status}}' ctr_flag_interval)" = "running" ]
@@ -123,7 +123,7 @@ teardown() {
 }
 
 @test "Should support --json logging parameter via containerd runtime" {
-    cid=$(docker run -d --name ctr_flag_victim alpine top)
+    cid=$(docker run -d --name ctr_flag_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
     run pumba --json --log-level debug kill $full_id
@@ -134,7 +134,7 @@ teardown() {
 }
 
 @test "Should support --log-level parameter via containerd runtime" {
-    cid=$(docker run -d --name ctr_flag_victim alpine top)
+    cid=$(docker run -d --name ctr_flag_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
     run pumba --log-level info kill $full_id
@@ -151,7 +151,7 @@ teardown() {
 }
 
 @test "Should handle already-exited container via containerd runtime" {
-    docker run -d --name ctr_flag_victim alpine top
+    docker run -d --name ctr_flag_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_flag_victim)
     docker stop ctr_flag_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_flag_victim | grep -q exited" "container to exit"

@@ -7,8 +7,8 @@ setup() {
     sudo ctr -n moby t kill -s SIGKILL test-ipt-ctr >/dev/null 2>&1 || true
     sudo ctr -n moby c rm test-ipt-ctr >/dev/null 2>&1 || true
     # Need iptables in the container image for direct exec mode
-    ctr_pull_image moby docker.io/nicolaka/netshoot:latest
-    sudo ctr -n moby run -d --privileged docker.io/nicolaka/netshoot:latest test-ipt-ctr sleep infinity >/dev/null 2>&1
+    ctr_pull_image moby docker.io/faultline/jre-base:local
+    sudo ctr -n moby run -d --privileged docker.io/faultline/jre-base:local test-ipt-ctr sleep infinity >/dev/null 2>&1
     wait_for_ctr_running moby test-ipt-ctr
 }
 

@@ -15,7 +15,7 @@ teardown() {
 }
 
 @test "Should kill container via containerd runtime using ID" {
-    cid=$(docker run -d --rm --name containerd_victim alpine top)
+    cid=$(docker run -d --rm --name containerd_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
     
     [ "$(docker inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -30,8 +30,8 @@ teardown() {
     require_containerd
     # Start container via ctr (pure containerd)
     # This avoids Docker bundle issues
-    ctr_pull_image default docker.io/library/alpine:latest
-    sudo ctr run -d docker.io/library/alpine:latest test-restart-ctr top >/dev/null 2>&1
+    ctr_pull_image default docker.io/faultline/busybox:local
+    sudo ctr run -d docker.io/faultline/busybox:local test-restart-ctr top >/dev/null 2>&1
     
     # Verify running
     [ "$(sudo ctr t ls | grep test-restart-ctr | awk '{print $3}')" = "RUNNING" ]
@@ -57,7 +57,7 @@ teardown() {
 }
 
 @test "Should exec command in container via containerd runtime" {
-    cid=$(docker run -d --name containerd_victim alpine top)
+    cid=$(docker run -d --name containerd_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
     
     [ "$(docker inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -77,7 +77,7 @@ teardown() {
 }
 
 @test "Should kill container with SIGTERM via containerd runtime" {
-    cid=$(docker run -d --name containerd_victim alpine top)
+    cid=$(docker run -d --name containerd_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
     [ "$(docker inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -90,8 +90,8 @@ teardown() {
 }
 
 @test "Should respect --limit when killing containers via containerd runtime" {
-    docker run -d --name containerd_victim alpine top
-    docker run -d --name containerd_victim_2 alpine top
+    docker run -d --name containerd_victim faultline/busybox:local top
+    docker run -d --name containerd_victim_2 faultline/busybox:local top
     wait_for_running docker containerd_victim
     wait_for_running docker containerd_victim_2
 
@@ -116,7 +116,7 @@ teardown() {
 }
 
 @test "Should execute command with multiple arguments via containerd runtime" {
-    cid=$(docker run -d --name containerd_victim alpine top)
+    cid=$(docker run -d --name containerd_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
     [ "$(docker inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -136,8 +136,8 @@ teardown() {
 }
 
 @test "Should respect exec --limit parameter via containerd runtime" {
-    docker run -d --name containerd_victim alpine top
-    docker run -d --name containerd_victim_2 alpine top
+    docker run -d --name containerd_victim faultline/busybox:local top
+    docker run -d --name containerd_victim_2 faultline/busybox:local top
     wait_for_running docker containerd_victim
     wait_for_running docker containerd_victim_2
 
@@ -163,8 +163,8 @@ teardown() {
 
 @test "Should restart container with timeout via containerd runtime" {
     require_containerd
-    ctr_pull_image default docker.io/library/alpine:latest
-    sudo ctr run -d docker.io/library/alpine:latest test-restart-ctr top >/dev/null 2>&1
+    ctr_pull_image default docker.io/faultline/busybox:local
+    sudo ctr run -d docker.io/faultline/busybox:local test-restart-ctr top >/dev/null 2>&1
 
     [ "$(sudo ctr t ls | grep test-restart-ctr | awk '{print $3}')" = "RUNNING" ]
 

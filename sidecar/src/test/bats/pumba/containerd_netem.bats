@@ -8,10 +8,10 @@ setup() {
     sudo ctr -n moby t kill -s SIGKILL test-netem-ctr >/dev/null 2>&1 || true
     sudo ctr -n moby c rm test-netem-ctr >/dev/null 2>&1 || true
     # Pull images: netshoot for the target container, nettools for pumba's sidecar
-    ctr_pull_image moby docker.io/nicolaka/netshoot:latest
+    ctr_pull_image moby docker.io/faultline/jre-base:local
     ctr_pull_image moby ghcr.io/alexei-led/pumba-alpine-nettools:latest
     # Create container with a dummy interface for testing
-    sudo ctr -n moby run -d --privileged docker.io/nicolaka/netshoot:latest test-netem-ctr \
+    sudo ctr -n moby run -d --privileged docker.io/faultline/jre-base:local test-netem-ctr \
         sh -c "ip link add dummy0 type dummy && ip link set dummy0 up && sleep infinity" >/dev/null 2>&1
     wait_for_ctr_running moby test-netem-ctr
 }

@@ -22,7 +22,7 @@ teardown() {
 # ── STOP ────────────────────────────────────────────────────────────────────
 
 @test "Should stop running container via containerd runtime" {
-    docker run -d --name ctr_victim alpine top
+    docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     [ "$(docker inspect -f '{{.State.Status}}' ctr_victim)" = "running" ]
@@ -35,7 +35,7 @@ teardown() {
 }
 
 @test "Should stop container with custom timeout via containerd runtime" {
-    docker run -d --name ctr_victim alpine top
+    docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     run pumba --log-level debug stop --time 2 $full_id
@@ -46,7 +46,7 @@ teardown() {
 }
 
 @test "Should stop and restart container via containerd runtime" {
-    docker run -d --name ctr_victim alpine top
+    docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     local start_time
@@ -67,7 +67,7 @@ teardown() {
 }
 
 @test "Should stop and restart with custom grace period via containerd runtime" {
-    docker run -d --name ctr_victim alpine top
+    docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     local start_time
@@ -90,7 +90,7 @@ teardown() {
 # ── PAUSE / UNPAUSE ─────────────────────────────────────────────────────────
 
 @test "Should pause and unpause container via containerd runtime" {
-    docker run -d --name ctr_victim alpine top
+    docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     [ "$(docker inspect -f '{{.State.Status}}' ctr_victim)" = "running" ]
@@ -107,7 +107,7 @@ teardown() {
 # ── REMOVE ──────────────────────────────────────────────────────────────────
 
 @test "Should remove running container via containerd runtime (Docker-managed)" {
-    docker run -d --name ctr_victim alpine top
+    docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     [ "$(docker inspect -f '{{.State.Status}}' ctr_victim)" = "running" ]
@@ -124,8 +124,8 @@ teardown() {
 @test "Should fully remove pure containerd container" {
     require_containerd
     # Create container directly in containerd (not Docker-managed)
-    ctr_pull_image moby docker.io/library/alpine:latest
-    sudo ctr -n moby run -d docker.io/library/alpine:latest ctr-pure-victim top
+    ctr_pull_image moby docker.io/faultline/busybox:local
+    sudo ctr -n moby run -d docker.io/faultline/busybox:local ctr-pure-victim top
 
     # Verify it exists
     run sudo ctr -n moby c info ctr-pure-victim
@@ -144,7 +144,7 @@ teardown() {
 
 @test "Should skip stopped containers during restart via containerd runtime" {
     # Create and immediately stop a container
-    docker run -d --name ctr_victim alpine top
+    docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
     docker stop ctr_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_victim | grep -q exited" "container to stop"
@@ -157,7 +157,7 @@ teardown() {
 # ── REMOVE (stopped, regex) ───────────────────────────────────────────────
 
 @test "Should remove stopped container via containerd runtime" {
-    docker run -d --name ctr_victim alpine top
+    docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
     docker stop ctr_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_victim | grep -q exited" "container to stop"
@@ -172,8 +172,8 @@ teardown() {
 # ── LIMIT ──────────────────────────────────────────────────────────────────
 
 @test "Should respect --limit when stopping containers via containerd runtime" {
-    docker run -d --name ctr_victim_1 alpine top
-    docker run -d --name ctr_victim_2 alpine top
+    docker run -d --name ctr_victim_1 faultline/busybox:local top
+    docker run -d --name ctr_victim_2 faultline/busybox:local top
     wait_for_running docker ctr_victim_1
     wait_for_running docker ctr_victim_2
 
@@ -192,8 +192,8 @@ teardown() {
 }
 
 @test "Should respect --limit when pausing containers via containerd runtime" {
-    docker run -d --name ctr_victim_1 alpine tail -f /dev/null
-    docker run -d --name ctr_victim_2 alpine tail -f /dev/null
+    docker run -d --name ctr_victim_1 faultline/busybox:local tail -f /dev/null
+    docker run -d --name ctr_victim_2 faultline/busybox:local tail -f /dev/null
     wait_for_running docker ctr_victim_1
     wait_for_running docker ctr_victim_2
 
@@ -215,8 +215,8 @@ teardown() {
 }
 
 @test "Should respect --limit when removing containers via containerd runtime" {
-    docker run -d --name ctr_victim_1 alpine top
-    docker run -d --name ctr_victim_2 alpine top
+    docker run -d --name ctr_victim_1 faultline/busybox:local top
+    docker run -d --name ctr_victim_2 faultline/busybox:local top
     wait_for_running docker ctr_victim_1
     wait_for_running docker ctr_victim_2
 
@@ -237,8 +237,8 @@ teardown() {
 # ── REMOVE (stopped, regex) ───────────────────────────────────────────────
 
 @test "Should remove containers matched by regex via containerd runtime" {
-    docker run -d --name ctr_victim_1 alpine top
-    docker run -d --name ctr_victim_2 alpine top
+    docker run -d --name ctr_victim_1 faultline/busybox:local top
+    docker run -d --name ctr_victim_2 faultline/busybox:local top
     wait_for_running docker ctr_victim_1
     wait_for_running docker ctr_victim_2
 

@@ -65,7 +65,7 @@ teardown() {
 
 @test "Should apply packet loss with iptables using external image" {
     # Given a running container
-    create_test_container "iptables_loss_target" "alpine" "sleep infinity"
+    create_test_container "iptables_loss_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} iptables_loss_target
@@ -95,7 +95,7 @@ teardown() {
 
 @test "Should apply packet loss with source IP filter" {
     # Given a running container
-    create_test_container "iptables_target" "alpine" "sleep infinity"
+    create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} iptables_target
@@ -126,7 +126,7 @@ teardown() {
 
 @test "Should apply packet loss with destination IP filter" {
     # Given a running container
-    create_test_container "iptables_target" "alpine" "sleep infinity"
+    create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} iptables_target
@@ -157,7 +157,7 @@ teardown() {
 
 @test "Should apply packet loss with port filters" {
     # Given a running container
-    create_test_container "iptables_target" "alpine" "sleep infinity"
+    create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} iptables_target
@@ -188,7 +188,7 @@ teardown() {
 
 @test "Should apply packet loss using nth mode" {
     # Given a running container
-    create_test_container "iptables_target" "alpine" "sleep infinity"
+    create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} iptables_target
@@ -218,7 +218,7 @@ teardown() {
 }
 
 @test "Should clean up sidecar containers after iptables completes" {
-    create_test_container "iptables_target" "alpine" "sleep infinity"
+    create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
     assert_container_running "iptables_target"
     ensure_nettools_image
 

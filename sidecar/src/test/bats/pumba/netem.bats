@@ -70,7 +70,7 @@ teardown() {
 
 @test "Should delay egress traffic from container with external tc image" {
     # Given a running container
-    create_test_container "pingtest" "alpine" "sleep infinity"
+    create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} pingtest
@@ -101,7 +101,7 @@ teardown() {
 
 @test "Should validate packet loss command syntax" {
     # Given a running container to target
-    create_test_container "netem_target" "alpine" "sleep infinity"
+    create_test_container "netem_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_target
@@ -124,7 +124,7 @@ teardown() {
 
 @test "Should validate rate limiting command syntax" {
     # Given a running container to target
-    create_test_container "rate_limit_target" "alpine" "sleep infinity"
+    create_test_container "rate_limit_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} rate_limit_target
@@ -146,7 +146,7 @@ teardown() {
 }
 
 @test "Should apply netem delay with egress port filter" {
-    create_test_container "pingtest" "alpine" "sleep infinity"
+    create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
 
@@ -170,7 +170,7 @@ teardown() {
 }
 
 @test "Should apply netem delay with ingress port filter" {
-    create_test_container "pingtest" "alpine" "sleep infinity"
+    create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
 
@@ -193,7 +193,7 @@ teardown() {
 }
 
 @test "Should apply netem delay with combined port filters" {
-    create_test_container "pingtest" "alpine" "sleep infinity"
+    create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
 
@@ -216,7 +216,7 @@ teardown() {
 }
 
 @test "Should clean up sidecar containers after netem completes" {
-    create_test_container "pingtest" "alpine" "sleep infinity"
+    create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
 

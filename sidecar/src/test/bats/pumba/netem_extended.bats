@@ -61,7 +61,7 @@ teardown() {
 
 @test "Should apply packet duplicate with netem" {
     # Given a running container
-    create_test_container "netem_ext_target" "alpine" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -92,7 +92,7 @@ teardown() {
 
 @test "Should apply packet corruption with netem" {
     # Given a running container
-    create_test_container "netem_ext_target" "alpine" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -123,7 +123,7 @@ teardown() {
 
 @test "Should apply packet loss with correlation" {
     # Given a running container
-    create_test_container "netem_ext_target" "alpine" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -154,7 +154,7 @@ teardown() {
 
 @test "Should apply advanced loss models (loss-state)" {
     # Given a running container
-    create_test_container "netem_ext_target" "alpine" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -185,7 +185,7 @@ teardown() {
 
 @test "Should apply loss-gemodel model" {
     # Given a running container
-    create_test_container "netem_ext_target" "alpine" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -216,7 +216,7 @@ teardown() {
 
 @test "Should apply delay with distribution options" {
     # Given a running container
-    create_test_container "netem_ext_target" "alpine" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -253,7 +253,7 @@ teardown() {
 
 @test "Should apply rate limit with cell options" {
     # Given a running container
-    create_test_container "netem_ext_target" "alpine" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -284,7 +284,7 @@ teardown() {
 
 @test "Should support custom interface parameter" {
     # Given a running container
-    create_test_container "netem_ext_target" "alpine" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target

@@ -47,8 +47,8 @@ teardown() {
     wait $PUMBA_PID 2>/dev/null || true
 }
 @test "Should respect --limit when pausing containers" {
-    docker run -d --name pause_victim_1 alpine tail -f /dev/null
-    docker run -d --name pause_victim_2 alpine tail -f /dev/null
+    docker run -d --name pause_victim_1 faultline/busybox:local tail -f /dev/null
+    docker run -d --name pause_victim_2 faultline/busybox:local tail -f /dev/null
     wait_for_running docker pause_victim_1
     wait_for_running docker pause_victim_2
 

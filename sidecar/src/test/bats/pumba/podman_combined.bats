@@ -23,9 +23,9 @@ setup() {
         skip "podman is rootless — netem/iptables require rootful mode"
     fi
     podman_rm_force pdm-combined-ctr
-    podman pull docker.io/nicolaka/netshoot:latest >/dev/null 2>&1 || true
+    podman pull docker.io/faultline/jre-base:local >/dev/null 2>&1 || true
     podman pull "$NETTOOLS_IMAGE" >/dev/null 2>&1 || true
-    podman run -d --privileged --name pdm-combined-ctr docker.io/nicolaka/netshoot:latest \
+    podman run -d --privileged --name pdm-combined-ctr docker.io/faultline/jre-base:local \
         sh -c "ip link add dummy0 type dummy && ip link set dummy0 up && sleep infinity" >/dev/null 2>&1
     wait_for_running podman pdm-combined-ctr
 }

@@ -26,7 +26,7 @@ teardown() {
 }
 
 @test "Should handle non-existent nettools image gracefully via podman runtime" {
-    podman run -d --name pdm_err_victim alpine top
+    podman run -d --name pdm_err_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_err_victim)
 
     run pumba --runtime podman --log-level debug netem --tc-image nonexistent-image:v999 --duration 2s delay --time 100 $full_id
@@ -35,7 +35,7 @@ teardown() {
 }
 
 @test "Should handle kill on already-exited container via podman runtime" {
-    podman run -d --name pdm_err_victim alpine top
+    podman run -d --name pdm_err_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_err_victim)
     podman stop pdm_err_victim
     wait_for 5 "podman inspect -f '{{.State.Status}}' pdm_err_victim | grep -q exited" "container to exit"
@@ -53,7 +53,7 @@ teardown() {
 }
 
 @test "Should handle invalid duration format gracefully via podman runtime" {
-    podman run -d --name pdm_err_victim alpine top
+    podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman netem --duration invalid delay --time 100 pdm_err_victim
     assert_failure
@@ -61,7 +61,7 @@ teardown() {
 }
 
 @test "Should handle invalid delay time gracefully via podman runtime" {
-    podman run -d --name pdm_err_victim alpine top
+    podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman netem --duration 1s delay --time invalid pdm_err_victim
     assert_failure
@@ -69,7 +69,7 @@ teardown() {
 }
 
 @test "Should handle invalid rate limit format gracefully via podman runtime" {
-    podman run -d --name pdm_err_victim alpine top
+    podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman netem --duration 1s rate --rate invalid pdm_err_victim
     assert_failure
@@ -77,7 +77,7 @@ teardown() {
 }
 
 @test "Should handle invalid probability value gracefully via podman runtime" {
-    podman run -d --name pdm_err_victim alpine top
+    podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman iptables --duration 1s loss --probability 2.5 pdm_err_victim
     assert_failure
@@ -90,7 +90,7 @@ teardown() {
 }
 
 @test "Should handle inconsistent iptables mode gracefully via podman runtime" {
-    podman run -d --name pdm_err_victim alpine top
+    podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman iptables --duration 1s loss --mode nth pdm_err_victim
     assert_failure
@@ -115,7 +115,7 @@ teardown() {
 }
 
 @test "Should fail when pause command has no duration via podman runtime" {
-    podman run -d --name pdm_err_victim alpine top
+    podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman pause pdm_err_victim
     assert_failure
@@ -123,7 +123,7 @@ teardown() {
 }
 
 @test "Should fail when netem delay has no duration via podman runtime" {
-    podman run -d --name pdm_err_victim alpine top
+    podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman netem delay --time 100 pdm_err_victim
     assert_failure
@@ -153,7 +153,7 @@ teardown() {
         skip "podman is rootful — rootless error path not reachable"
     fi
 
-    podman run -d --name pdm_err_victim alpine top
+    podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman --log-level debug netem --duration 1s delay --time 50 pdm_err_victim
     assert_failure

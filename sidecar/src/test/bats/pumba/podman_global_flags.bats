@@ -26,7 +26,7 @@ teardown() {
 }
 
 @test "Should run podman kill in dry-run mode" {
-    cid=$(podman run -d --name pdm_flag_victim alpine top)
+    cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     run pumba --runtime podman --dry-run --log-level debug kill $full_id
@@ -37,8 +37,8 @@ teardown() {
 }
 
 @test "Should target containers by regex pattern via podman" {
-    podman run -d --name pdm_flag_victim_1 alpine top
-    podman run -d --name pdm_flag_victim_2 alpine top
+    podman run -d --name pdm_flag_victim_1 faultline/busybox:local top
+    podman run -d --name pdm_flag_victim_2 faultline/busybox:local top
     wait_for_running podman pdm_flag_victim_1
     wait_for_running podman pdm_flag_victim_2
 
@@ -50,8 +50,8 @@ teardown() {
 }
 
 @test "Should select random container with --random flag via podman" {
-    podman run -d --name pdm_flag_victim_1 alpine top
-    podman run -d --name pdm_flag_victim_2 alpine top
+    podman run -d --name pdm_flag_victim_1 faultline/busybox:local top
+    podman run -d --name pdm_flag_victim_2 faultline/busybox:local top
     wait_for_running podman pdm_flag_victim_1
     wait_for_running podman pdm_flag_victim_2
 
@@ -71,8 +71,8 @@ teardown() {
 }
 
 @test "Should support --label filter with podman runtime" {
-    podman run -d --name pdm_flag_victim_1 --label chaos=true alpine top
-    podman run -d --name pdm_flag_victim_2 --label chaos=false alpine top
+    podman run -d --name pdm_flag_victim_1 --label chaos=true faultline/busybox:local top
+    podman run -d --name pdm_flag_victim_2 --label chaos=false faultline/busybox:local top
     wait_for_running podman pdm_flag_victim_1
     wait_for_running podman pdm_flag_victim_2
 
@@ -84,8 +84,8 @@ teardown() {
 }
 
 @test "Should only affect containers matching ALL labels via podman runtime" {
-    podman run -d --name pdm_flag_victim_1 --label app=web --label env=test alpine top
-    podman run -d --name pdm_flag_victim_2 --label app=web alpine top
+    podman run -d --name pdm_flag_victim_1 --label app=web --label env=test faultline/busybox:local top
+    podman run -d --name pdm_flag_victim_2 --label app=web faultline/busybox:local top
     sleep 1
 
     run pumba --runtime podman --log-level debug --label "app=web" --label "env=test" kill "re2:pdm_flag_victim_.*"
@@ -98,7 +98,7 @@ teardown() {
 }
 
 @test "Should run podman kill on interval with --interval flag" {
-    podman run -d --name pdm_flag_interval alpine top
+    podman run -d --name pdm_flag_interval faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_flag_interval)
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_flag_interval)" = "running" ]
@@ -120,7 +120,7 @@ teardown() {
 }
 
 @test "Should support --json logging parameter via podman runtime" {
-    cid=$(podman run -d --name pdm_flag_victim alpine top)
+    cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     run pumba --runtime podman --json --log-level debug kill $full_id
@@ -130,7 +130,7 @@ teardown() {
 }
 
 @test "Should support --log-level parameter via podman runtime" {
-    cid=$(podman run -d --name pdm_flag_victim alpine top)
+    cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     run pumba --runtime podman --log-level info kill $full_id
@@ -145,7 +145,7 @@ teardown() {
 }
 
 @test "Should handle already-exited container via podman runtime" {
-    podman run -d --name pdm_flag_victim alpine top
+    podman run -d --name pdm_flag_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_flag_victim)
     podman stop pdm_flag_victim
     wait_for 5 "podman inspect -f '{{.State.Status}}' pdm_flag_victim | grep -q exited" "container to exit"
@@ -160,7 +160,7 @@ teardown() {
 }
 
 @test "Should accept --podman-socket override" {
-    cid=$(podman run -d --name pdm_flag_victim alpine top)
+    cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     # Derive the socket URI podman itself uses. On Linux this is typically

@@ -23,9 +23,9 @@ setup() {
         skip "podman is rootless — iptables requires rootful mode"
     fi
     podman_rm_force pdm-ipt-ctr
-    podman pull docker.io/nicolaka/netshoot:latest >/dev/null 2>&1 || true
+    podman pull docker.io/faultline/jre-base:local >/dev/null 2>&1 || true
     podman pull ghcr.io/alexei-led/pumba-alpine-nettools:latest >/dev/null 2>&1 || true
-    podman run -d --privileged --name pdm-ipt-ctr docker.io/nicolaka/netshoot:latest sleep infinity >/dev/null 2>&1
+    podman run -d --privileged --name pdm-ipt-ctr docker.io/faultline/jre-base:local sleep infinity >/dev/null 2>&1
     wait_for_running podman pdm-ipt-ctr
 }
 

@@ -24,7 +24,7 @@ teardown() {
 }
 
 @test "Should kill container via podman runtime using ID" {
-    cid=$(podman run -d --rm --name podman_victim alpine top)
+    cid=$(podman run -d --rm --name podman_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     [ "$(podman inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -36,7 +36,7 @@ teardown() {
 }
 
 @test "Should restart running container via podman runtime using name" {
-    podman run -d --name podman_victim alpine top
+    podman run -d --name podman_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" podman_victim)
 
     [ "$(podman inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -55,7 +55,7 @@ teardown() {
 }
 
 @test "Should exec command in container via podman runtime" {
-    podman run -d --name podman_victim alpine top
+    podman run -d --name podman_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" podman_victim)
 
     [ "$(podman inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -72,7 +72,7 @@ teardown() {
 }
 
 @test "Should kill container with SIGTERM via podman runtime" {
-    cid=$(podman run -d --name podman_victim alpine top)
+    cid=$(podman run -d --name podman_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     [ "$(podman inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -85,8 +85,8 @@ teardown() {
 }
 
 @test "Should respect --limit when killing containers via podman runtime" {
-    podman run -d --name podman_victim alpine top
-    podman run -d --name podman_victim_2 alpine top
+    podman run -d --name podman_victim faultline/busybox:local top
+    podman run -d --name podman_victim_2 faultline/busybox:local top
     sleep 1
 
     [ "$(podman inspect -f '{{.State.Status}}' podman_victim)" = "running" ]
@@ -104,7 +104,7 @@ teardown() {
 }
 
 @test "Should execute command with multiple arguments via podman runtime" {
-    cid=$(podman run -d --name podman_victim alpine top)
+    cid=$(podman run -d --name podman_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     [ "$(podman inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -122,8 +122,8 @@ teardown() {
 }
 
 @test "Should respect exec --limit parameter via podman runtime" {
-    podman run -d --name podman_victim alpine top
-    podman run -d --name podman_victim_2 alpine top
+    podman run -d --name podman_victim faultline/busybox:local top
+    podman run -d --name podman_victim_2 faultline/busybox:local top
     sleep 1
 
     run pumba --runtime podman --log-level debug exec --limit 1 --command "touch" --args "/tmp/exec_limit_test" "re2:podman_victim"
@@ -142,7 +142,7 @@ teardown() {
 }
 
 @test "Should restart container with timeout via podman runtime" {
-    podman run -d --name podman_victim alpine top
+    podman run -d --name podman_victim faultline/busybox:local top
 
     [ "$(podman inspect -f '{{.State.Status}}' podman_victim)" = "running" ]
 

@@ -25,9 +25,9 @@ setup() {
         skip "podman is rootless — netem requires rootful mode"
     fi
     podman_rm_force pdm-netem-ctr
-    podman pull docker.io/nicolaka/netshoot:latest >/dev/null 2>&1 || true
+    podman pull docker.io/faultline/jre-base:local >/dev/null 2>&1 || true
     podman pull ghcr.io/alexei-led/pumba-alpine-nettools:latest >/dev/null 2>&1 || true
-    podman run -d --privileged --name pdm-netem-ctr docker.io/nicolaka/netshoot:latest \
+    podman run -d --privileged --name pdm-netem-ctr docker.io/faultline/jre-base:local \
         sh -c "ip link add dummy0 type dummy && ip link set dummy0 up && sleep infinity" >/dev/null 2>&1
     wait_for_running podman pdm-netem-ctr
 }

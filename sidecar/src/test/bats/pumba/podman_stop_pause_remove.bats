@@ -30,7 +30,7 @@ teardown() {
 # ── STOP ────────────────────────────────────────────────────────────────────
 
 @test "Should stop running container via podman runtime" {
-    podman run -d --name pdm_victim alpine top
+    podman run -d --name pdm_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim)" = "running" ]
@@ -43,7 +43,7 @@ teardown() {
 }
 
 @test "Should stop container with custom timeout via podman runtime" {
-    podman run -d --name pdm_victim alpine top
+    podman run -d --name pdm_victim faultline/busybox:local top
 
     run pumba --runtime podman --log-level debug stop --time 2 pdm_victim
     assert_success
@@ -53,7 +53,7 @@ teardown() {
 }
 
 @test "Should stop and restart container via podman runtime" {
-    podman run -d --name pdm_victim alpine top
+    podman run -d --name pdm_victim faultline/busybox:local top
 
     local start_time
     start_time=$(podman inspect -f '{{.State.StartedAt}}' pdm_victim)
@@ -73,7 +73,7 @@ teardown() {
 }
 
 @test "Should stop and restart with custom grace period via podman runtime" {
-    podman run -d --name pdm_victim alpine top
+    podman run -d --name pdm_victim faultline/busybox:local top
 
     local start_time
     start_time=$(podman inspect -f '{{.State.StartedAt}}' pdm_victim)
@@ -95,7 +95,7 @@ teardown() {
 # ── PAUSE / UNPAUSE ─────────────────────────────────────────────────────────
 
 @test "Should pause and unpause container via podman runtime" {
-    podman run -d --name pdm_victim alpine top
+    podman run -d --name pdm_victim faultline/busybox:local top
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim)" = "running" ]
 
@@ -110,7 +110,7 @@ teardown() {
 # ── REMOVE (running) ────────────────────────────────────────────────────────
 
 @test "Should remove running container via podman runtime" {
-    podman run -d --name pdm_victim alpine top
+    podman run -d --name pdm_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim)" = "running" ]
@@ -124,7 +124,7 @@ teardown() {
 # ── RESTART (skip stopped) ─────────────────────────────────────────────────
 
 @test "Should skip stopped containers during restart via podman runtime" {
-    podman run -d --name pdm_victim alpine top
+    podman run -d --name pdm_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
     podman stop pdm_victim >/dev/null
     wait_for 5 "podman inspect -f '{{.State.Status}}' pdm_victim | grep -q exited" "container to stop"
@@ -140,7 +140,7 @@ teardown() {
 # ── REMOVE (stopped) ───────────────────────────────────────────────────────
 
 @test "Should remove stopped container via podman runtime" {
-    podman run -d --name pdm_victim alpine top
+    podman run -d --name pdm_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
     podman stop pdm_victim >/dev/null
     wait_for 5 "podman inspect -f '{{.State.Status}}' pdm_victim | grep -q exited" "container to stop"
@@ -154,8 +154,8 @@ teardown() {
 # ── LIMIT ──────────────────────────────────────────────────────────────────
 
 @test "Should respect --limit when stopping containers via podman runtime" {
-    podman run -d --name pdm_victim_1 alpine top
-    podman run -d --name pdm_victim_2 alpine top
+    podman run -d --name pdm_victim_1 faultline/busybox:local top
+    podman run -d --name pdm_victim_2 faultline/busybox:local top
     sleep 1
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim_1)" = "running" ]
@@ -173,8 +173,8 @@ teardown() {
 }
 
 @test "Should respect --limit when pausing containers via podman runtime" {
-    podman run -d --name pdm_victim_1 alpine top
-    podman run -d --name pdm_victim_2 alpine top
+    podman run -d --name pdm_victim_1 faultline/busybox:local top
+    podman run -d --name pdm_victim_2 faultline/busybox:local top
     sleep 1
 
     pumba --runtime podman --log-level debug pause --limit 1 --duration 5s "re2:pdm_victim_.*" &
@@ -192,8 +192,8 @@ teardown() {
 }
 
 @test "Should respect --limit when removing containers via podman runtime" {
-    podman run -d --name pdm_victim_1 alpine top
-    podman run -d --name pdm_victim_2 alpine top
+    podman run -d --name pdm_victim_1 faultline/busybox:local top
+    podman run -d --name pdm_victim_2 faultline/busybox:local top
     sleep 1
 
     run pumba --runtime podman --log-level debug rm --limit 1 "re2:pdm_victim_.*"
@@ -210,7 +210,7 @@ teardown() {
 # ── REMOVE (flags: --force, --volumes) ─────────────────────────────────────
 
 @test "Should force-remove running container with --force via podman runtime" {
-    podman run -d --name pdm_victim alpine top
+    podman run -d --name pdm_victim faultline/busybox:local top
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim)" = "running" ]
 
     run pumba --runtime podman --log-level debug rm --force pdm_victim
@@ -221,7 +221,7 @@ teardown() {
 
 @test "Should remove container with --volumes flag via podman runtime" {
     podman volume create pdm_vol >/dev/null
-    podman run -d --name pdm_victim -v pdm_vol:/data alpine top
+    podman run -d --name pdm_victim -v pdm_vol:/data faultline/busybox:local top
 
     run pumba --runtime podman --log-level debug rm --volumes pdm_victim
     assert_success
@@ -233,8 +233,8 @@ teardown() {
 # ── RESTART (--limit) ──────────────────────────────────────────────────────
 
 @test "Should respect --limit when restarting containers via podman runtime" {
-    podman run -d --name pdm_victim_1 alpine top
-    podman run -d --name pdm_victim_2 alpine top
+    podman run -d --name pdm_victim_1 faultline/busybox:local top
+    podman run -d --name pdm_victim_2 faultline/busybox:local top
     sleep 1
 
     start_1=$(podman inspect -f '{{.State.StartedAt}}' pdm_victim_1)
@@ -257,8 +257,8 @@ teardown() {
 # ── REMOVE (regex, multi-container) ────────────────────────────────────────
 
 @test "Should remove containers matched by regex via podman runtime" {
-    podman run -d --name pdm_victim_1 alpine top
-    podman run -d --name pdm_victim_2 alpine top
+    podman run -d --name pdm_victim_1 faultline/busybox:local top
+    podman run -d --name pdm_victim_2 faultline/busybox:local top
     sleep 1
 
     run pumba --runtime podman --log-level debug rm "re2:pdm_victim_.*"

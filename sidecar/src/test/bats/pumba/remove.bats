@@ -87,7 +87,7 @@ teardown() {
 }
 
 @test "Should remove container with --volumes flag" {
-    docker run -d --name rm_victim -v /data alpine tail -f /dev/null
+    docker run -d --name rm_victim -v /data faultline/busybox:local tail -f /dev/null
     wait_for_running docker rm_victim
     assert_container_running "rm_victim"
 
@@ -99,8 +99,8 @@ teardown() {
 }
 
 @test "Should respect --limit when removing containers" {
-    docker run -d --name rm_victim_1 alpine tail -f /dev/null
-    docker run -d --name rm_victim_2 alpine tail -f /dev/null
+    docker run -d --name rm_victim_1 faultline/busybox:local tail -f /dev/null
+    docker run -d --name rm_victim_2 faultline/busybox:local tail -f /dev/null
     wait_for_running docker rm_victim_1
     wait_for_running docker rm_victim_2
 

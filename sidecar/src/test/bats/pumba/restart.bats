@@ -15,7 +15,7 @@ teardown() {
 
 @test "Should start a stopped container from docker directly" {
     # Given a container
-    docker run -d --name restart_test alpine tail -f /dev/null
+    docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
     
     # Stop the container
     docker stop restart_test
@@ -38,7 +38,7 @@ teardown() {
 
 @test "Pumba restart should skip stopped containers" {
     # Given a container
-    docker run -d --name restart_test alpine tail -f /dev/null
+    docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
     
     # Stop the container
     docker stop restart_test
@@ -61,7 +61,7 @@ teardown() {
 
 @test "Should restart a running container" {
     # Given a running container
-    docker run -d --name restart_test alpine tail -f /dev/null
+    docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
     
     # Get initial start time
     local start_time
@@ -91,7 +91,7 @@ teardown() {
 
 @test "Should restart container with timeout" {
     # Given a running container
-    docker run -d --name restart_test alpine tail -f /dev/null
+    docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
     
     # Get initial start time
     local start_time
@@ -119,8 +119,8 @@ teardown() {
     [ "$start_time" != "$new_start_time" ]
 }
 @test "Should respect --limit when restarting containers" {
-    docker run -d --name restart_test_1 alpine tail -f /dev/null
-    docker run -d --name restart_test_2 alpine tail -f /dev/null
+    docker run -d --name restart_test_1 faultline/busybox:local tail -f /dev/null
+    docker run -d --name restart_test_2 faultline/busybox:local tail -f /dev/null
     wait_for_running docker restart_test_1
     wait_for_running docker restart_test_2
 

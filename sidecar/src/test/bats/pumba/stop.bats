@@ -46,7 +46,7 @@ teardown() {
 @test "Should stop running container with signal handling" {
     # Given a container
     # Use a simpler command
-    create_test_container "stopping_victim" "alpine" "sleep 60"
+    create_test_container "stopping_victim" "faultline/busybox:local" "sleep 60"
     
     # Wait for container to be running
     wait_for 5 "docker inspect -f '{{.State.Status}}' stopping_victim | grep -q running" "container to start"
@@ -94,7 +94,7 @@ teardown() {
 }
 
 @test "Should stop and restart container with --restart flag" {
-    create_test_container "stopping_victim" "alpine" "top"
+    create_test_container "stopping_victim" "faultline/busybox:local" "top"
     assert_container_running "stopping_victim"
 
     local start_time
@@ -117,7 +117,7 @@ teardown() {
 }
 
 @test "Should stop and restart container with custom grace period" {
-    create_test_container "stopping_victim" "alpine" "top"
+    create_test_container "stopping_victim" "faultline/busybox:local" "top"
     assert_container_running "stopping_victim"
 
     local start_time
@@ -140,8 +140,8 @@ teardown() {
 }
 
 @test "Should respect --limit when stopping containers" {
-    docker run -d --name stopping_victim_1 alpine top
-    docker run -d --name stopping_victim_2 alpine top
+    docker run -d --name stopping_victim_1 faultline/busybox:local top
+    docker run -d --name stopping_victim_2 faultline/busybox:local top
     wait_for_running docker stopping_victim_1
     wait_for_running docker stopping_victim_2
 

@@ -2,13 +2,13 @@
 # Test helpers for Pumba bats integration tests
 
 # Load bats-support and bats-assert libraries
-load "/usr/local/lib/bats-support/load.bash"
-load "/usr/local/lib/bats-assert/load.bash"
+load "${BATS_LIB_DIR:-/usr/lib/bats}/bats-support/load.bash"
+load "${BATS_LIB_DIR:-/usr/lib/bats}/bats-assert/load.bash"
 
 # Create a test container with the given name
 create_test_container() {
 	local name=$1
-	local image=${2:-alpine:latest}
+	local image=${2:-faultline/busybox:local}
 	local command=${3:-"tail -f /dev/null"}
 	echo "Creating test container: $name (using $image)"
 	# shellcheck disable=SC2086
@@ -25,7 +25,7 @@ create_labeled_containers() {
 
 	for i in $(seq 1 "$count"); do
 		echo "Creating labeled container: ${name_prefix}_${i} with ${label_key}=${label_value}"
-		docker run -d --name "${name_prefix}_${i}" --label "${label_key}=${label_value}" alpine tail -f /dev/null
+		docker run -d --name "${name_prefix}_${i}" --label "${label_key}=${label_value}" faultline/busybox:local tail -f /dev/null
 	done
 	sleep 1 # Give containers time to start
 }
@@ -354,7 +354,7 @@ ensure_nettools_image() {
 		echo "CI environment detected, using pumba-alpine-nettools:local"
 		if ! docker image inspect pumba-alpine-nettools:local &>/dev/null; then
 			echo "Creating local nettools image for testing..."
-			docker run --name temp-nettools-container alpine:latest /bin/sh -c "apk add --no-cache iproute2 iptables && echo 'Nettools container ready'"
+			docker run --name temp-nettools-container faultline/busybox:local /bin/sh -c "apk add --no-cache iproute2 iptables && echo 'Nettools container ready'"
 			docker commit temp-nettools-container pumba-alpine-nettools:local
 			docker rm -f temp-nettools-container
 		fi
@@ -363,7 +363,7 @@ ensure_nettools_image() {
 		echo "Pulling nettools image..."
 		if ! docker pull ${NETTOOLS_IMAGE}; then
 			echo "Failed to pull image, creating local nettools image for testing..."
-			docker run --name temp-nettools-container alpine:latest /bin/sh -c "apk add --no-cache iproute2 iptables && echo 'Nettools container ready'"
+			docker run --name temp-nettools-container faultline/busybox:local /bin/sh -c "apk add --no-cache iproute2 iptables && echo 'Nettools container ready'"
 			docker commit temp-nettools-container pumba-alpine-nettools:local
 			docker rm -f temp-nettools-container
 			NETTOOLS_IMAGE="pumba-alpine-nettools:local"
