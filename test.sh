@@ -15,5 +15,8 @@ bash .ci/podman.sh start
 # a second Docker engine on tcp://127.0.0.1 with TLS, for the sidecar's docker-java path (it loads the busybox image)
 bash .ci/docker-tls.sh start
 mvn -B verify
+# Pumba's own bats suite against the built sidecar (Docker, Podman, Docker's containerd); cases this machine cannot
+# run are listed in sidecar/src/test/bats/pumba/SKIPPED.tsv
+bash .ci/pumba-bats.sh
 # netem on a real kernel: this one has no sch_netem, so the netem suite runs in a QEMU guest with Debian's stock kernel
 bash .ci/netem-guest-tests.sh

@@ -5,8 +5,10 @@ set -euo pipefail
 # containerd, runc, containernetworking-plugins: the private CRI runtime of .ci/containerd.sh (curl: its tests reach pods)
 # podman: the sidecar's podman runtime (its Docker-compatible API service, .ci/podman.sh)
 # openssl: the certificates of the second, TLS Docker engine (.ci/docker-tls.sh)
+# bats, bats-support, bats-assert: Pumba's own integration suite run against the sidecar (.ci/pumba-bats.sh)
 pkgs=(docker.io postgresql redis-server busybox-static debootstrap iproute2 iptables wrk hyperfine
-      containerd runc containernetworking-plugins curl chromium prometheus openssl podman)
+      containerd runc containernetworking-plugins curl chromium prometheus openssl podman
+      bats bats-support bats-assert)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -31,6 +31,11 @@ fi
 printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n' > "$out/containers.conf"
 export CONTAINERS_CONF_OVERRIDE="$out/containers.conf"
 export BATS_LIB_DIR=${BATS_LIB_DIR:-/usr/lib/bats}
+# the suite's teardowns end background runs with `pkill -f "pumba.*<target>"`: the sidecar's JVM carries the word
+export FAULTLINE_JAVA_OPTS="${FAULTLINE_JAVA_OPTS:-} -Dfaultline.launched.as=pumba"
+# the cases SKIPPED.tsv marks no-netem are skipped on a kernel without sch_netem (tried in a throw-away netns)
+if unshare -n tc qdisc add dev lo root netem delay 1ms >/dev/null 2>&1; then export PUMBA_BATS_NO_NETEM=0
+else export PUMBA_BATS_NO_NETEM=1; echo "pumba-bats: this kernel has no sch_netem: the no-netem cases of SKIPPED.tsv are skipped" >&2; fi
 
 files=()
 if [ $# -gt 0 ]; then for f in "$@"; do files+=("$suite/$(basename "$f")"); done

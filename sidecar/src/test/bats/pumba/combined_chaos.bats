@@ -24,6 +24,7 @@ teardown() {
 }
 
 @test "Should use same nettools image for both netem and iptables" {
+    skip_listed
     # Given a running container
     create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
 
@@ -73,6 +74,7 @@ teardown() {
 }
 
 @test "Should apply complex network degradation with combined commands" {
+    skip_listed
     # Given a running container
     create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
 
@@ -122,6 +124,7 @@ teardown() {
 }
 
 @test "Should apply source/destination IP filters with port filters" {
+    skip_listed
     # Given a running container
     create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
 
@@ -155,6 +158,7 @@ teardown() {
 }
 
 @test "Should run with nth packet matching mode" {
+    skip_listed
     # Given a running container
     create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
 
@@ -187,6 +191,7 @@ teardown() {
 }
 
 @test "Should handle multiple containers with regex pattern" {
+    skip_listed
     # Given multiple running containers with similar names
     create_test_container "combined_target_1" "faultline/busybox:local" "sleep infinity"
     create_test_container "combined_target_2" "faultline/busybox:local" "sleep infinity"

@@ -30,6 +30,7 @@ teardown() {
 }
 
 @test "Should apply netem then iptables on same container via containerd runtime" {
+    skip_listed
     # Apply netem delay
     run sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 2s delay --time 100 test-combined-ctr
     echo "Netem status: $status, output: $output"
@@ -51,6 +52,7 @@ teardown() {
 }
 
 @test "Should apply rate limit with iptables protocol filter via containerd runtime" {
+    skip_listed
     # Apply rate limit
     run sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 2s rate --rate 1mbit test-combined-ctr
     echo "Rate limit status: $status"
@@ -72,6 +74,7 @@ teardown() {
 }
 
 @test "Should apply netem with target IP filter via containerd runtime" {
+    skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --target 8.8.8.8 --duration 30s delay --time 100 test-combined-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -87,6 +90,7 @@ teardown() {
 }
 
 @test "Should apply iptables nth mode in combined scenario via containerd runtime" {
+    skip_listed
     # Apply netem delay first
     run sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 2s delay --time 50 test-combined-ctr
     assert_success

@@ -14,6 +14,7 @@ teardown() {
 }
 
 @test "Should handle non-existent nettools image gracefully via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_err_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_err_victim)
 
@@ -25,6 +26,7 @@ teardown() {
 }
 
 @test "Should handle kill on already-exited container via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_err_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_err_victim)
     docker stop ctr_err_victim
@@ -38,6 +40,7 @@ teardown() {
 }
 
 @test "Should handle invalid duration format gracefully via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_err_victim faultline/busybox:local top
 
     run pumba netem --duration invalid delay --time 100 ctr_err_victim
@@ -46,6 +49,7 @@ teardown() {
 }
 
 @test "Should handle invalid delay time gracefully via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_err_victim faultline/busybox:local top
 
     run pumba netem --duration 1s delay --time invalid ctr_err_victim
@@ -54,6 +58,7 @@ teardown() {
 }
 
 @test "Should handle invalid rate limit format gracefully via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_err_victim faultline/busybox:local top
 
     run pumba netem --duration 1s rate --rate invalid ctr_err_victim
@@ -62,6 +67,7 @@ teardown() {
 }
 
 @test "Should handle invalid probability value gracefully via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_err_victim faultline/busybox:local top
 
     run pumba iptables --duration 1s loss --probability 2.5 ctr_err_victim
@@ -70,11 +76,13 @@ teardown() {
 }
 
 @test "Should handle subcommand typos gracefully via containerd runtime" {
+    skip_listed
     run pumba netem dealy --duration 1s --time 100 nonexistent_container
     assert_failure
 }
 
 @test "Should handle inconsistent iptables mode gracefully via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_err_victim faultline/busybox:local top
 
     run pumba iptables --duration 1s loss --mode nth ctr_err_victim
@@ -82,24 +90,28 @@ teardown() {
 }
 
 @test "Should fail when kill command has no container arguments via containerd runtime" {
+    skip_listed
     run pumba kill
     assert_failure
     assert_output --partial "container name"
 }
 
 @test "Should fail when stop command has no container arguments via containerd runtime" {
+    skip_listed
     run pumba stop
     assert_failure
     assert_output --partial "container name"
 }
 
 @test "Should fail when rm command has no container arguments via containerd runtime" {
+    skip_listed
     run pumba rm
     assert_failure
     assert_output --partial "container name"
 }
 
 @test "Should fail when pause command has no duration via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_err_victim faultline/busybox:local top
 
     run pumba pause ctr_err_victim
@@ -108,6 +120,7 @@ teardown() {
 }
 
 @test "Should fail when netem delay has no duration via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_err_victim faultline/busybox:local top
 
     run pumba netem delay --time 100 ctr_err_victim
@@ -116,6 +129,7 @@ teardown() {
 }
 
 @test "Should handle exec on non-existent container gracefully via containerd runtime" {
+    skip_listed
     run pumba exec nonexistent_container_xyz
     assert_success
     assert_output --partial "no containers found"

@@ -15,6 +15,7 @@ teardown() {
 }
 
 @test "Should run containerd kill in dry-run mode" {
+    skip_listed
     cid=$(docker run -d --name ctr_flag_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
@@ -26,6 +27,7 @@ teardown() {
 }
 
 @test "Should target containers by regex pattern via containerd" {
+    skip_listed
     docker run -d --name ctr_flag_victim_1 faultline/busybox:local top
     docker run -d --name ctr_flag_victim_2 faultline/busybox:local top
     wait_for_running docker ctr_flag_victim_1
@@ -44,6 +46,7 @@ teardown() {
 }
 
 @test "Should select random container with --random flag via containerd" {
+    skip_listed
     docker run -d --name ctr_flag_victim_1 faultline/busybox:local top
     docker run -d --name ctr_flag_victim_2 faultline/busybox:local top
     wait_for_running docker ctr_flag_victim_1
@@ -66,6 +69,7 @@ teardown() {
 }
 
 @test "Should support --label filter with containerd runtime" {
+    skip_listed
     docker run -d --name ctr_flag_victim_1 --label chaos=true faultline/busybox:local top
     docker run -d --name ctr_flag_victim_2 --label chaos=false faultline/busybox:local top
     wait_for_running docker ctr_flag_victim_1
@@ -81,6 +85,7 @@ teardown() {
 }
 
 @test "Should only affect containers matching ALL labels via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_flag_victim_1 --label app=web --label env=test faultline/busybox:local top
     docker run -d --name ctr_flag_victim_2 --label app=web faultline/busybox:local top
     wait_for_running docker ctr_flag_victim_1
@@ -98,6 +103,7 @@ teardown() {
 }
 
 @test "Should run containerd kill on interval with --interval flag" {
+    skip_listed
     docker run -d --name ctr_flag_interval faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_flag_interval)
 
@@ -123,6 +129,7 @@ teardown() {
 }
 
 @test "Should support --json logging parameter via containerd runtime" {
+    skip_listed
     cid=$(docker run -d --name ctr_flag_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
@@ -134,6 +141,7 @@ teardown() {
 }
 
 @test "Should support --log-level parameter via containerd runtime" {
+    skip_listed
     cid=$(docker run -d --name ctr_flag_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
@@ -145,12 +153,14 @@ teardown() {
 }
 
 @test "Should support --skip-error parameter via containerd runtime" {
+    skip_listed
     # Kill a non-existent container with --skip-error — should succeed
     run pumba --skip-error --log-level debug kill nonexistent_skip_err_12345
     assert_success
 }
 
 @test "Should handle already-exited container via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_flag_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_flag_victim)
     docker stop ctr_flag_victim

@@ -15,6 +15,7 @@ teardown() {
 }
 
 @test "Should kill container via containerd runtime using ID" {
+    skip_listed
     cid=$(docker run -d --rm --name containerd_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
     
@@ -27,6 +28,7 @@ teardown() {
 }
 
 @test "Should restart running container via containerd runtime using ID" {
+    skip_listed
     require_containerd
     # Start container via ctr (pure containerd)
     # This avoids Docker bundle issues
@@ -57,6 +59,7 @@ teardown() {
 }
 
 @test "Should exec command in container via containerd runtime" {
+    skip_listed
     cid=$(docker run -d --name containerd_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
     
@@ -77,6 +80,7 @@ teardown() {
 }
 
 @test "Should kill container with SIGTERM via containerd runtime" {
+    skip_listed
     cid=$(docker run -d --name containerd_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
@@ -90,6 +94,7 @@ teardown() {
 }
 
 @test "Should respect --limit when killing containers via containerd runtime" {
+    skip_listed
     docker run -d --name containerd_victim faultline/busybox:local top
     docker run -d --name containerd_victim_2 faultline/busybox:local top
     wait_for_running docker containerd_victim
@@ -116,6 +121,7 @@ teardown() {
 }
 
 @test "Should execute command with multiple arguments via containerd runtime" {
+    skip_listed
     cid=$(docker run -d --name containerd_victim faultline/busybox:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
@@ -136,6 +142,7 @@ teardown() {
 }
 
 @test "Should respect exec --limit parameter via containerd runtime" {
+    skip_listed
     docker run -d --name containerd_victim faultline/busybox:local top
     docker run -d --name containerd_victim_2 faultline/busybox:local top
     wait_for_running docker containerd_victim
@@ -156,12 +163,14 @@ teardown() {
 }
 
 @test "Should handle exec on non-existent container via containerd runtime" {
+    skip_listed
     run pumba --log-level debug exec --command "echo" --args "test" nonexistent_container_12345
     # Pumba should handle gracefully — exit 0 (no matching containers found)
     assert_success
 }
 
 @test "Should restart container with timeout via containerd runtime" {
+    skip_listed
     require_containerd
     ctr_pull_image default docker.io/faultline/busybox:local
     sudo ctr run -d docker.io/faultline/busybox:local test-restart-ctr top >/dev/null 2>&1

@@ -30,6 +30,7 @@ teardown() {
 }
 
 @test "Should apply netem delay via containerd runtime" {
+    skip_listed
     # Verify dummy0 exists and has no netem rules
     run sudo ctr -n moby t exec --exec-id check-iface test-netem-ctr ip link show dummy0
     assert_success
@@ -60,6 +61,7 @@ teardown() {
 }
 
 @test "Should apply packet loss via containerd runtime" {
+    skip_listed
     # Run pumba in BACKGROUND with long duration
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss --percent 50 test-netem-ctr &
     PUMBA_PID=$!
@@ -85,6 +87,7 @@ teardown() {
 }
 
 @test "Should apply packet duplicate via containerd runtime" {
+    skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s duplicate --percent 50 test-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -107,6 +110,7 @@ teardown() {
 }
 
 @test "Should apply packet corruption via containerd runtime" {
+    skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s corrupt --percent 50 test-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -129,12 +133,14 @@ teardown() {
 }
 
 @test "Should handle netem on non-existent container via containerd runtime" {
+    skip_listed
     # Pumba should handle gracefully — exit 0 (no matching containers found)
     run sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 2s delay --time 100 nonexistent_container_12345
     assert_success
 }
 
 @test "Should apply loss-state model via containerd runtime" {
+    skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss-state --p13 5 --p31 15 --p32 10 --p23 20 --p14 5 test-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -156,6 +162,7 @@ teardown() {
 }
 
 @test "Should apply loss-gemodel model via containerd runtime" {
+    skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss-gemodel --pg 5 --pb 20 --one-h 80 --one-k 10 test-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -177,6 +184,7 @@ teardown() {
 }
 
 @test "Should apply delay with normal distribution via containerd runtime" {
+    skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s delay --time 100 --jitter 30 --distribution normal test-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -199,6 +207,7 @@ teardown() {
 }
 
 @test "Should apply rate limit with cell options via containerd runtime" {
+    skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s rate --rate 1mbit --packetoverhead 10 --cellsize 1500 --celloverhead 20 test-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -221,6 +230,7 @@ teardown() {
 }
 
 @test "Should apply rate limiting via containerd runtime" {
+    skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s rate --rate 100kbit test-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -243,6 +253,7 @@ teardown() {
 }
 
 @test "Should apply netem delay with egress port filter via containerd runtime" {
+    skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --egress-port 80 --duration 30s delay --time 100 test-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -261,6 +272,7 @@ teardown() {
 }
 
 @test "Should apply netem delay with ingress port filter via containerd runtime" {
+    skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --ingress-port 443 --duration 30s delay --time 100 test-netem-ctr &
     PUMBA_PID=$!
     sleep 2

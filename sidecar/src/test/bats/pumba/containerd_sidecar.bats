@@ -32,6 +32,7 @@ teardown() {
 }
 
 @test "Should apply netem delay via sidecar container (tc-image)" {
+    skip_listed
     # Run pumba with --tc-image to use sidecar approach
     # The target container (faultline/busybox:local) does NOT have tc installed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --tc-image docker.io/faultline/jre-base:local --pull-image=false --duration 30s delay --time 100 test-sidecar-target &

@@ -22,6 +22,7 @@ teardown() {
 # ── STOP ────────────────────────────────────────────────────────────────────
 
 @test "Should stop running container via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
@@ -35,6 +36,7 @@ teardown() {
 }
 
 @test "Should stop container with custom timeout via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
@@ -46,6 +48,7 @@ teardown() {
 }
 
 @test "Should stop and restart container via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
@@ -67,6 +70,7 @@ teardown() {
 }
 
 @test "Should stop and restart with custom grace period via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
@@ -90,6 +94,7 @@ teardown() {
 # ── PAUSE / UNPAUSE ─────────────────────────────────────────────────────────
 
 @test "Should pause and unpause container via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
@@ -107,6 +112,7 @@ teardown() {
 # ── REMOVE ──────────────────────────────────────────────────────────────────
 
 @test "Should remove running container via containerd runtime (Docker-managed)" {
+    skip_listed
     docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
@@ -122,6 +128,7 @@ teardown() {
 }
 
 @test "Should fully remove pure containerd container" {
+    skip_listed
     require_containerd
     # Create container directly in containerd (not Docker-managed)
     ctr_pull_image moby docker.io/faultline/busybox:local
@@ -143,6 +150,7 @@ teardown() {
 # ── RESTART (skip stopped) ─────────────────────────────────────────────────
 
 @test "Should skip stopped containers during restart via containerd runtime" {
+    skip_listed
     # Create and immediately stop a container
     docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
@@ -157,6 +165,7 @@ teardown() {
 # ── REMOVE (stopped, regex) ───────────────────────────────────────────────
 
 @test "Should remove stopped container via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_victim faultline/busybox:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
     docker stop ctr_victim
@@ -172,6 +181,7 @@ teardown() {
 # ── LIMIT ──────────────────────────────────────────────────────────────────
 
 @test "Should respect --limit when stopping containers via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_victim_1 faultline/busybox:local top
     docker run -d --name ctr_victim_2 faultline/busybox:local top
     wait_for_running docker ctr_victim_1
@@ -192,6 +202,7 @@ teardown() {
 }
 
 @test "Should respect --limit when pausing containers via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_victim_1 faultline/busybox:local tail -f /dev/null
     docker run -d --name ctr_victim_2 faultline/busybox:local tail -f /dev/null
     wait_for_running docker ctr_victim_1
@@ -215,6 +226,7 @@ teardown() {
 }
 
 @test "Should respect --limit when removing containers via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_victim_1 faultline/busybox:local top
     docker run -d --name ctr_victim_2 faultline/busybox:local top
     wait_for_running docker ctr_victim_1
@@ -237,6 +249,7 @@ teardown() {
 # ── REMOVE (stopped, regex) ───────────────────────────────────────────────
 
 @test "Should remove containers matched by regex via containerd runtime" {
+    skip_listed
     docker run -d --name ctr_victim_1 faultline/busybox:local top
     docker run -d --name ctr_victim_2 faultline/busybox:local top
     wait_for_running docker ctr_victim_1

@@ -33,12 +33,14 @@ teardown() {
 # ── Direct exec mode (existing behaviour) ────────────────────────────────
 
 @test "Should handle stress on non-existent container via containerd runtime" {
+    skip_listed
     run pumba --log-level debug stress --duration 5s --stressors="--cpu 1 --cpu-method loop --timeout 2s" nonexistent_container_12345
     # Pumba should handle gracefully — exit 0 (no matching containers found)
     assert_success
 }
 
 @test "Should run stress in dry-run mode via containerd runtime" {
+    skip_listed
     full_id=$(docker inspect --format="{{.Id}}" stress_victim)
 
     run pumba --dry-run --log-level debug stress --duration 5s --stressors="--cpu 1 --cpu-method loop --timeout 2s" $full_id
@@ -48,6 +50,7 @@ teardown() {
 }
 
 @test "Should apply stress (CPU) via containerd runtime" {
+    skip_listed
     # Get full container ID (Docker-created containers live in moby namespace)
     full_id=$(docker inspect --format="{{.Id}}" stress_victim)
 
@@ -65,6 +68,7 @@ teardown() {
 # ── Default sidecar mode (--stress-image) ────────────────────────────────
 
 @test "Should run stress sidecar in dry-run mode via containerd runtime" {
+    skip_listed
     require_containerd
     full_id=$(docker inspect --format="{{.Id}}" stress_victim)
 
@@ -77,6 +81,7 @@ teardown() {
 }
 
 @test "Should run stress via sidecar (child-cgroup mode) on containerd" {
+    skip_listed
     require_containerd
     full_id=$(docker inspect --format="{{.Id}}" stress_victim)
 
@@ -102,6 +107,7 @@ teardown() {
 # ── Inject-cgroup mode (--inject-cgroup --stress-image) ──────────────────
 
 @test "Should run stress via inject-cgroup sidecar on containerd" {
+    skip_listed
     require_containerd
     full_id=$(docker inspect --format="{{.Id}}" stress_victim)
 

@@ -20,6 +20,7 @@ teardown() {
 }
 
 @test "Should handle invalid duration format gracefully" {
+    skip_listed
     # Given a running container
     create_test_container "error_target"
     
@@ -34,6 +35,7 @@ teardown() {
 }
 
 @test "Should handle invalid delay time gracefully" {
+    skip_listed
     # Given a running container
     create_test_container "error_target"
     
@@ -48,6 +50,7 @@ teardown() {
 }
 
 @test "Should handle invalid rate limit format gracefully" {
+    skip_listed
     # Given a running container
     create_test_container "error_target"
     
@@ -62,6 +65,7 @@ teardown() {
 }
 
 @test "Should handle invalid probability value gracefully" {
+    skip_listed
     # Given a running container
     create_test_container "error_target"
     
@@ -76,6 +80,7 @@ teardown() {
 }
 
 @test "Should handle non-existent nettools image gracefully" {
+    skip_listed
     # Given a running container
     create_test_container "error_target"
     
@@ -92,6 +97,7 @@ teardown() {
 }
 
 @test "Should handle subcommand typos gracefully" {
+    skip_listed
     # When trying to run a non-existent subcommand
     echo "Running with typo in subcommand..."
     run pumba netem dealy --duration 1s --time 100 non_existent_container
@@ -104,6 +110,7 @@ teardown() {
 }
 
 @test "Should handle inconsistent iptables mode and parameters gracefully" {
+    skip_listed
     # Given a running container
     create_test_container "error_target"
     
@@ -126,6 +133,7 @@ teardown() {
 }
 
 @test "Should fail clearly when container has exited" {
+    skip_listed
     # Given a container that has already exited
     docker run --name error_target faultline/busybox:local echo "This container will exit immediately"
     
@@ -149,6 +157,7 @@ teardown() {
 }
 
 @test "Should fail when kill command has no container arguments" {
+    skip_listed
     run pumba kill
 
     assert_failure
@@ -156,6 +165,7 @@ teardown() {
 }
 
 @test "Should fail when stop command has no container arguments" {
+    skip_listed
     run pumba stop
 
     assert_failure
@@ -163,6 +173,7 @@ teardown() {
 }
 
 @test "Should fail when rm command has no container arguments" {
+    skip_listed
     run pumba rm
 
     assert_failure
@@ -170,6 +181,7 @@ teardown() {
 }
 
 @test "Should fail when pause command has no duration" {
+    skip_listed
     create_test_container "error_target"
 
     run pumba pause error_target
@@ -178,6 +190,7 @@ teardown() {
 }
 
 @test "Should fail when netem delay has no duration" {
+    skip_listed
     create_test_container "error_target"
 
     run pumba netem delay --time 100 error_target
@@ -186,12 +199,14 @@ teardown() {
 }
 
 @test "Should fail when exec has no containers to target" {
+    skip_listed
     run pumba exec nonexistent_container_xyz
     assert_success
     assert_output --partial "no containers found"
 }
 
 @test "Should handle CIDR notation formats" {
+    skip_listed
     # This test skips actual execution since we're just testing CLI parsing
     run pumba iptables --help
     

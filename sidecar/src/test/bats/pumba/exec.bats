@@ -16,6 +16,7 @@ teardown() {
 }
 
 @test "Should display exec help" {
+    skip_listed
     run pumba exec --help
     assert_success
     
@@ -26,6 +27,7 @@ teardown() {
 }
 
 @test "Should execute command in container" {
+    skip_listed
     # Given a running container
     create_test_container "exec_target"
     
@@ -42,6 +44,7 @@ teardown() {
 }
 
 @test "Should execute custom command in container" {
+    skip_listed
     # Given a running container
     create_test_container "exec_target"
     
@@ -58,6 +61,7 @@ teardown() {
 }
 
 @test "Should execute command with single argument" {
+    skip_listed
     # Given a running container
     create_test_container "exec_target"
     
@@ -78,6 +82,7 @@ teardown() {
 }
 
 @test "Should execute command with multiple arguments using repeated flags" {
+    skip_listed
     # Given a running container
     create_test_container "exec_target"
     
@@ -97,6 +102,7 @@ teardown() {
 }
 
 @test "Should respect limit parameter" {
+    skip_listed
     # Given multiple running containers
     create_test_container "exec_target_1"
     create_test_container "exec_target_2"
@@ -119,6 +125,7 @@ teardown() {
 }
 
 @test "Should actually execute command in running container" {
+    skip_listed
     # Given a running container
     create_test_container "exec_target"
     assert_container_state "exec_target" "running"
@@ -133,6 +140,7 @@ teardown() {
 }
 
 @test "Should handle gracefully when targeting non-existent container" {
+    skip_listed
     # When targeting a non-existent container
     run pumba exec --command "echo" nonexistent_container
 

@@ -4,6 +4,7 @@
 load test_helper
 
 @test "Pumba help with --help flag" {
+    skip_listed
     # Run pumba with help flag
     run pumba --help
     
@@ -16,6 +17,7 @@ load test_helper
 }
 
 @test "Pumba help with help command" {
+    skip_listed
     # Run pumba help command
     run pumba help
     
@@ -28,6 +30,7 @@ load test_helper
 }
 
 @test "Pumba version flag" {
+    skip_listed
     # Run pumba with version flag
     run pumba --version
     

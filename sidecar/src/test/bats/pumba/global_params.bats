@@ -20,6 +20,7 @@ teardown() {
 }
 
 @test "Should support --label filter parameter" {
+    skip_listed
     # Given a container with specific label
     docker run -d --name param_target --label "test.key=test.value" faultline/busybox:local tail -f /dev/null
     
@@ -33,6 +34,7 @@ teardown() {
 }
 
 @test "Should support --random parameter" {
+    skip_listed
     # Given multiple containers
     docker run -d --name param_target_1 faultline/busybox:local tail -f /dev/null
     docker run -d --name param_target_2 faultline/busybox:local tail -f /dev/null
@@ -50,6 +52,7 @@ teardown() {
 }
 
 @test "Should support --dry-run parameter" {
+    skip_listed
     # Given a running container
     create_test_container "param_target"
     
@@ -72,6 +75,7 @@ teardown() {
 }
 
 @test "Should support --interval parameter" {
+    skip_listed
     # Given a running container
     create_test_container "param_target"
     
@@ -106,6 +110,7 @@ teardown() {
 }
 
 @test "Should support --json logging parameter" {
+    skip_listed
     # Given a running container
     create_test_container "param_target"
     
@@ -125,6 +130,7 @@ teardown() {
 }
 
 @test "Should support --log-level parameter" {
+    skip_listed
     # Given a running container
     create_test_container "param_target"
     
@@ -153,6 +159,7 @@ teardown() {
 }
 
 @test "Should support --skip-error parameter" {
+    skip_listed
     # Given a running container and a non-existent container
     create_test_container "param_target"
     
@@ -166,6 +173,7 @@ teardown() {
 }
 
 @test "Should reject invalid parameters" {
+    skip_listed
     # When running with invalid parameter
     run pumba --invalid-param kill
     

@@ -27,6 +27,7 @@ teardown() {
 }
 
 @test "Should display iptables help" {
+    skip_listed
     run pumba iptables --help
     assert_success
     # Verify help contains expected commands
@@ -36,6 +37,7 @@ teardown() {
 }
 
 @test "Should display iptables loss help" {
+    skip_listed
     run pumba iptables loss --help
     assert_success
     # Verify help contains loss options
@@ -44,6 +46,7 @@ teardown() {
 }
 
 @test "Should fail when Duration is unset for iptables loss" {
+    skip_listed
     run pumba iptables loss --probability 0.1
     # Should fail with exit code 1
     assert_failure
@@ -52,6 +55,7 @@ teardown() {
 }
 
 @test "Should handle gracefully when targeting non-existent container" {
+    skip_listed
     # When targeting a non-existent container
     run pumba iptables --duration 200ms loss --probability 0.1 nonexistent_container
     
@@ -64,6 +68,7 @@ teardown() {
 }
 
 @test "Should apply packet loss with iptables using external image" {
+    skip_listed
     # Given a running container
     create_test_container "iptables_loss_target" "faultline/busybox:local" "sleep infinity"
     
@@ -94,6 +99,7 @@ teardown() {
 }
 
 @test "Should apply packet loss with source IP filter" {
+    skip_listed
     # Given a running container
     create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
     
@@ -125,6 +131,7 @@ teardown() {
 }
 
 @test "Should apply packet loss with destination IP filter" {
+    skip_listed
     # Given a running container
     create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
     
@@ -156,6 +163,7 @@ teardown() {
 }
 
 @test "Should apply packet loss with port filters" {
+    skip_listed
     # Given a running container
     create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
     
@@ -187,6 +195,7 @@ teardown() {
 }
 
 @test "Should apply packet loss using nth mode" {
+    skip_listed
     # Given a running container
     create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
     
@@ -218,6 +227,7 @@ teardown() {
 }
 
 @test "Should clean up sidecar containers after iptables completes" {
+    skip_listed
     create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
     assert_container_running "iptables_target"
     ensure_nettools_image

@@ -14,6 +14,7 @@ teardown() {
 }
 
 @test "Should kill running container with default signal" {
+    skip_listed
     # Given a running container
     create_test_container "kill_victim"
     
@@ -36,6 +37,7 @@ teardown() {
 }
 
 @test "Should accept additional kill parameters" {
+    skip_listed
     # Given a running container
     create_test_container "kill_victim"
     
@@ -59,6 +61,7 @@ teardown() {
 }
 
 @test "Should kill container with SIGTERM signal" {
+    skip_listed
     # Use 'top' which properly handles SIGTERM (unlike sleep/tail as PID 1)
     create_test_container "kill_victim" "faultline/busybox:local" "top"
     assert_container_state "kill_victim" "running"
@@ -72,6 +75,7 @@ teardown() {
 }
 
 @test "Should respect --limit when killing containers" {
+    skip_listed
     # Create two containers matching a regex
     docker run -d --name kill_victim_1 faultline/busybox:local tail -f /dev/null
     docker run -d --name kill_victim_2 faultline/busybox:local tail -f /dev/null

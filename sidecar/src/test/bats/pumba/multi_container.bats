@@ -26,6 +26,7 @@ teardown() {
 
 
 @test "Should stop multiple containers using regex pattern" {
+    skip_listed
     # Given multiple running containers with similar names
     for i in {1..3}; do
         create_test_container "multi_test_$i"
@@ -52,6 +53,7 @@ teardown() {
 
 
 @test "Should only affect containers with matching labels" {
+    skip_listed
     # Given multiple containers with different labels
     # Create containers with label test=true
     create_labeled_containers "multi_test" "test" "true" 2
@@ -96,6 +98,7 @@ teardown() {
 
 
 @test "Should randomly select a container when using --random flag" {
+    skip_listed
     # Given multiple running containers with similar names
     for i in {1..5}; do
         create_test_container "multi_test_random_$i"
@@ -138,6 +141,7 @@ teardown() {
 
 
 @test "Should run chaos on interval with --interval flag" {
+    skip_listed
     # Given a running container
     create_test_container "multi_test_interval"
     
@@ -183,6 +187,7 @@ teardown() {
 }
 
 @test "Should only affect containers matching ALL labels with multiple --label flags" {
+    skip_listed
     # Container with both labels
     docker run -d --name multi_test_label_both --label app=web --label env=test faultline/busybox:local tail -f /dev/null
     # Container with only one label
@@ -212,6 +217,7 @@ teardown() {
 }
 
 @test "Should execute expected number of kill cycles with --interval" {
+    skip_listed
     create_test_container "multi_test_interval"
 
     pumba --interval=2s kill multi_test_interval &

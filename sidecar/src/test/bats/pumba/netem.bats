@@ -28,6 +28,7 @@ teardown() {
 }
 
 @test "Should display netem help" {
+    skip_listed
     run pumba netem --help
     assert_success
     # Verify help contains expected commands
@@ -39,6 +40,7 @@ teardown() {
 }
 
 @test "Should display netem delay help" {
+    skip_listed
     run pumba netem delay --help
     assert_success
     # Verify help contains delay options
@@ -49,6 +51,7 @@ teardown() {
 }
 
 @test "Should fail when Duration is unset for netem delay" {
+    skip_listed
     run pumba netem delay --time 100
     # Should fail with exit code 1
     assert_failure
@@ -57,6 +60,7 @@ teardown() {
 }
 
 @test "Should handle gracefully when targeting non-existent container" {
+    skip_listed
     # When targeting a non-existent container
     run pumba netem --duration 200ms delay --time 100 nonexistent_container
     
@@ -69,6 +73,7 @@ teardown() {
 }
 
 @test "Should delay egress traffic from container with external tc image" {
+    skip_listed
     # Given a running container
     create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
     
@@ -100,6 +105,7 @@ teardown() {
 }
 
 @test "Should validate packet loss command syntax" {
+    skip_listed
     # Given a running container to target
     create_test_container "netem_target" "faultline/busybox:local" "sleep infinity"
     
@@ -123,6 +129,7 @@ teardown() {
 }
 
 @test "Should validate rate limiting command syntax" {
+    skip_listed
     # Given a running container to target
     create_test_container "rate_limit_target" "faultline/busybox:local" "sleep infinity"
     
@@ -146,6 +153,7 @@ teardown() {
 }
 
 @test "Should apply netem delay with egress port filter" {
+    skip_listed
     create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
@@ -170,6 +178,7 @@ teardown() {
 }
 
 @test "Should apply netem delay with ingress port filter" {
+    skip_listed
     create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
@@ -193,6 +202,7 @@ teardown() {
 }
 
 @test "Should apply netem delay with combined port filters" {
+    skip_listed
     create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
@@ -216,6 +226,7 @@ teardown() {
 }
 
 @test "Should clean up sidecar containers after netem completes" {
+    skip_listed
     create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image

@@ -24,6 +24,7 @@ teardown() {
 }
 
 @test "Should verify netem duplicate help" {
+    skip_listed
     run pumba netem duplicate --help
     assert_success
     # Verify help contains expected options
@@ -33,6 +34,7 @@ teardown() {
 }
 
 @test "Should verify netem corrupt help" {
+    skip_listed
     run pumba netem corrupt --help
     assert_success
     # Verify help contains expected options 
@@ -42,6 +44,7 @@ teardown() {
 }
 
 @test "Should verify netem loss-state help" {
+    skip_listed
     run pumba netem loss-state --help
     assert_success
     # Verify help contains expected options
@@ -51,6 +54,7 @@ teardown() {
 }
 
 @test "Should verify netem loss-gemodel help" {
+    skip_listed
     run pumba netem loss-gemodel --help
     assert_success
     # Verify help contains expected options
@@ -60,6 +64,7 @@ teardown() {
 }
 
 @test "Should apply packet duplicate with netem" {
+    skip_listed
     # Given a running container
     create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
@@ -91,6 +96,7 @@ teardown() {
 }
 
 @test "Should apply packet corruption with netem" {
+    skip_listed
     # Given a running container
     create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
@@ -122,6 +128,7 @@ teardown() {
 }
 
 @test "Should apply packet loss with correlation" {
+    skip_listed
     # Given a running container
     create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
@@ -153,6 +160,7 @@ teardown() {
 }
 
 @test "Should apply advanced loss models (loss-state)" {
+    skip_listed
     # Given a running container
     create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
@@ -184,6 +192,7 @@ teardown() {
 }
 
 @test "Should apply loss-gemodel model" {
+    skip_listed
     # Given a running container
     create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
@@ -215,6 +224,7 @@ teardown() {
 }
 
 @test "Should apply delay with distribution options" {
+    skip_listed
     # Given a running container
     create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
@@ -252,6 +262,7 @@ teardown() {
 }
 
 @test "Should apply rate limit with cell options" {
+    skip_listed
     # Given a running container
     create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     
@@ -283,6 +294,7 @@ teardown() {
 }
 
 @test "Should support custom interface parameter" {
+    skip_listed
     # Given a running container
     create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
     

@@ -14,6 +14,7 @@ teardown() {
 }
 
 @test "Should pause running container and resume after duration" {
+    skip_listed
     # Given a running container
     create_test_container "pause_victim"
     
@@ -47,6 +48,7 @@ teardown() {
     wait $PUMBA_PID 2>/dev/null || true
 }
 @test "Should respect --limit when pausing containers" {
+    skip_listed
     docker run -d --name pause_victim_1 faultline/busybox:local tail -f /dev/null
     docker run -d --name pause_victim_2 faultline/busybox:local tail -f /dev/null
     wait_for_running docker pause_victim_1
@@ -71,6 +73,7 @@ teardown() {
 }
 
 @test "Should pause for approximately the specified duration" {
+    skip_listed
     create_test_container "pause_victim"
     assert_container_running "pause_victim"
 

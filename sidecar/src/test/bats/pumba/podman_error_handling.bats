@@ -26,6 +26,7 @@ teardown() {
 }
 
 @test "Should handle non-existent nettools image gracefully via podman runtime" {
+    skip_listed
     podman run -d --name pdm_err_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_err_victim)
 
@@ -35,6 +36,7 @@ teardown() {
 }
 
 @test "Should handle kill on already-exited container via podman runtime" {
+    skip_listed
     podman run -d --name pdm_err_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_err_victim)
     podman stop pdm_err_victim
@@ -53,6 +55,7 @@ teardown() {
 }
 
 @test "Should handle invalid duration format gracefully via podman runtime" {
+    skip_listed
     podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman netem --duration invalid delay --time 100 pdm_err_victim
@@ -61,6 +64,7 @@ teardown() {
 }
 
 @test "Should handle invalid delay time gracefully via podman runtime" {
+    skip_listed
     podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman netem --duration 1s delay --time invalid pdm_err_victim
@@ -69,6 +73,7 @@ teardown() {
 }
 
 @test "Should handle invalid rate limit format gracefully via podman runtime" {
+    skip_listed
     podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman netem --duration 1s rate --rate invalid pdm_err_victim
@@ -77,6 +82,7 @@ teardown() {
 }
 
 @test "Should handle invalid probability value gracefully via podman runtime" {
+    skip_listed
     podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman iptables --duration 1s loss --probability 2.5 pdm_err_victim
@@ -85,11 +91,13 @@ teardown() {
 }
 
 @test "Should handle subcommand typos gracefully via podman runtime" {
+    skip_listed
     run pumba --runtime podman netem dealy --duration 1s --time 100 nonexistent_container
     assert_failure
 }
 
 @test "Should handle inconsistent iptables mode gracefully via podman runtime" {
+    skip_listed
     podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman iptables --duration 1s loss --mode nth pdm_err_victim
@@ -97,24 +105,28 @@ teardown() {
 }
 
 @test "Should fail when kill command has no container arguments via podman runtime" {
+    skip_listed
     run pumba --runtime podman kill
     assert_failure
     assert_output --partial "container name"
 }
 
 @test "Should fail when stop command has no container arguments via podman runtime" {
+    skip_listed
     run pumba --runtime podman stop
     assert_failure
     assert_output --partial "container name"
 }
 
 @test "Should fail when rm command has no container arguments via podman runtime" {
+    skip_listed
     run pumba --runtime podman rm
     assert_failure
     assert_output --partial "container name"
 }
 
 @test "Should fail when pause command has no duration via podman runtime" {
+    skip_listed
     podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman pause pdm_err_victim
@@ -123,6 +135,7 @@ teardown() {
 }
 
 @test "Should fail when netem delay has no duration via podman runtime" {
+    skip_listed
     podman run -d --name pdm_err_victim faultline/busybox:local top
 
     run pumba --runtime podman netem delay --time 100 pdm_err_victim
@@ -131,12 +144,14 @@ teardown() {
 }
 
 @test "Should handle exec on non-existent container gracefully via podman runtime" {
+    skip_listed
     run pumba --runtime podman exec nonexistent_container_xyz
     assert_success
     assert_output --partial "no containers found"
 }
 
 @test "Should report unreachable --podman-socket with diagnostic error" {
+    skip_listed
     # Explicit unreachable socket must fail with the runtime's diagnostic error
     # listing attempted candidates (per podman socket-discovery contract).
     run pumba --runtime podman --podman-socket unix:///nonexistent/podman.sock --log-level debug ps
@@ -145,6 +160,7 @@ teardown() {
 }
 
 @test "Should return clear rootless error for netem when podman is rootless" {
+    skip_listed
     # Podman running rootless cannot apply netem — pumba must fail fast with a
     # diagnostic mentioning rootful mode. Tests that are running on a rootful
     # machine (detected via `podman info`) skip — the error path is covered

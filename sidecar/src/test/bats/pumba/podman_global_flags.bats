@@ -26,6 +26,7 @@ teardown() {
 }
 
 @test "Should run podman kill in dry-run mode" {
+    skip_listed
     cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
@@ -37,6 +38,7 @@ teardown() {
 }
 
 @test "Should target containers by regex pattern via podman" {
+    skip_listed
     podman run -d --name pdm_flag_victim_1 faultline/busybox:local top
     podman run -d --name pdm_flag_victim_2 faultline/busybox:local top
     wait_for_running podman pdm_flag_victim_1
@@ -50,6 +52,7 @@ teardown() {
 }
 
 @test "Should select random container with --random flag via podman" {
+    skip_listed
     podman run -d --name pdm_flag_victim_1 faultline/busybox:local top
     podman run -d --name pdm_flag_victim_2 faultline/busybox:local top
     wait_for_running podman pdm_flag_victim_1
@@ -71,6 +74,7 @@ teardown() {
 }
 
 @test "Should support --label filter with podman runtime" {
+    skip_listed
     podman run -d --name pdm_flag_victim_1 --label chaos=true faultline/busybox:local top
     podman run -d --name pdm_flag_victim_2 --label chaos=false faultline/busybox:local top
     wait_for_running podman pdm_flag_victim_1
@@ -84,6 +88,7 @@ teardown() {
 }
 
 @test "Should only affect containers matching ALL labels via podman runtime" {
+    skip_listed
     podman run -d --name pdm_flag_victim_1 --label app=web --label env=test faultline/busybox:local top
     podman run -d --name pdm_flag_victim_2 --label app=web faultline/busybox:local top
     sleep 1
@@ -98,6 +103,7 @@ teardown() {
 }
 
 @test "Should run podman kill on interval with --interval flag" {
+    skip_listed
     podman run -d --name pdm_flag_interval faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_flag_interval)
 
@@ -120,6 +126,7 @@ teardown() {
 }
 
 @test "Should support --json logging parameter via podman runtime" {
+    skip_listed
     cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
@@ -130,6 +137,7 @@ teardown() {
 }
 
 @test "Should support --log-level parameter via podman runtime" {
+    skip_listed
     cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
@@ -140,11 +148,13 @@ teardown() {
 }
 
 @test "Should support --skip-error parameter via podman runtime" {
+    skip_listed
     run pumba --runtime podman --skip-error --log-level debug kill nonexistent_skip_err_12345
     assert_success
 }
 
 @test "Should handle already-exited container via podman runtime" {
+    skip_listed
     podman run -d --name pdm_flag_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_flag_victim)
     podman stop pdm_flag_victim
@@ -160,6 +170,7 @@ teardown() {
 }
 
 @test "Should accept --podman-socket override" {
+    skip_listed
     cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 

@@ -39,6 +39,7 @@ teardown() {
 }
 
 @test "Should apply iptables packet loss via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug iptables --interface lo --pull-image=false --duration 30s loss --probability 1.0 pdm-ipt-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -58,6 +59,7 @@ teardown() {
 }
 
 @test "Should apply iptables loss with nth mode via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug iptables --interface lo --pull-image=false --duration 30s loss --mode nth --every 3 pdm-ipt-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -76,11 +78,13 @@ teardown() {
 }
 
 @test "Should handle iptables on non-existent container via podman runtime" {
+    skip_listed
     run pumba --runtime podman --log-level debug iptables --interface lo --pull-image=false --duration 2s loss --probability 1.0 nonexistent_container_12345
     assert_success
 }
 
 @test "Should apply iptables loss with destination IP filter via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug iptables --interface lo --destination 10.0.0.0/8 --pull-image=false --duration 30s loss --probability 1.0 pdm-ipt-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -99,6 +103,7 @@ teardown() {
 }
 
 @test "Should apply iptables loss with port filters via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug iptables --interface lo --protocol tcp --dst-port 80 --pull-image=false --duration 30s loss --probability 1.0 pdm-ipt-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -118,6 +123,7 @@ teardown() {
 }
 
 @test "Should apply iptables loss with source IP filter via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug iptables --interface lo --source 10.0.0.0/8 --pull-image=false --duration 30s loss --probability 1.0 pdm-ipt-ctr &
     PUMBA_PID=$!
     sleep 2

@@ -24,6 +24,7 @@ teardown() {
 }
 
 @test "Should kill container via podman runtime using ID" {
+    skip_listed
     cid=$(podman run -d --rm --name podman_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
@@ -36,6 +37,7 @@ teardown() {
 }
 
 @test "Should restart running container via podman runtime using name" {
+    skip_listed
     podman run -d --name podman_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" podman_victim)
 
@@ -55,6 +57,7 @@ teardown() {
 }
 
 @test "Should exec command in container via podman runtime" {
+    skip_listed
     podman run -d --name podman_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" podman_victim)
 
@@ -72,6 +75,7 @@ teardown() {
 }
 
 @test "Should kill container with SIGTERM via podman runtime" {
+    skip_listed
     cid=$(podman run -d --name podman_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
@@ -85,6 +89,7 @@ teardown() {
 }
 
 @test "Should respect --limit when killing containers via podman runtime" {
+    skip_listed
     podman run -d --name podman_victim faultline/busybox:local top
     podman run -d --name podman_victim_2 faultline/busybox:local top
     sleep 1
@@ -104,6 +109,7 @@ teardown() {
 }
 
 @test "Should execute command with multiple arguments via podman runtime" {
+    skip_listed
     cid=$(podman run -d --name podman_victim faultline/busybox:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
@@ -122,6 +128,7 @@ teardown() {
 }
 
 @test "Should respect exec --limit parameter via podman runtime" {
+    skip_listed
     podman run -d --name podman_victim faultline/busybox:local top
     podman run -d --name podman_victim_2 faultline/busybox:local top
     sleep 1
@@ -137,11 +144,13 @@ teardown() {
 }
 
 @test "Should handle exec on non-existent container via podman runtime" {
+    skip_listed
     run pumba --runtime podman --log-level debug exec --command "echo" --args "test" nonexistent_container_12345
     assert_success
 }
 
 @test "Should restart container with timeout via podman runtime" {
+    skip_listed
     podman run -d --name podman_victim faultline/busybox:local top
 
     [ "$(podman inspect -f '{{.State.Status}}' podman_victim)" = "running" ]

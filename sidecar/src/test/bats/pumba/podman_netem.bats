@@ -43,6 +43,7 @@ teardown() {
 }
 
 @test "Should apply netem delay via podman runtime" {
+    skip_listed
     run podman exec pdm-netem-ctr ip link show dummy0
     assert_success
 
@@ -65,6 +66,7 @@ teardown() {
 }
 
 @test "Should apply packet loss via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss --percent 50 pdm-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -83,6 +85,7 @@ teardown() {
 }
 
 @test "Should apply packet duplicate via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s duplicate --percent 50 pdm-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -101,6 +104,7 @@ teardown() {
 }
 
 @test "Should apply packet corruption via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s corrupt --percent 50 pdm-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -119,11 +123,13 @@ teardown() {
 }
 
 @test "Should handle netem on non-existent container via podman runtime" {
+    skip_listed
     run pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 2s delay --time 100 nonexistent_container_12345
     assert_success
 }
 
 @test "Should apply loss-state model via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss-state --p13 5 --p31 15 --p32 10 --p23 20 --p14 5 pdm-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -141,6 +147,7 @@ teardown() {
 }
 
 @test "Should apply loss-gemodel model via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss-gemodel --pg 5 --pb 20 --one-h 80 --one-k 10 pdm-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -158,6 +165,7 @@ teardown() {
 }
 
 @test "Should apply delay with normal distribution via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s delay --time 100 --jitter 30 --distribution normal pdm-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -176,6 +184,7 @@ teardown() {
 }
 
 @test "Should apply rate limit with cell options via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s rate --rate 1mbit --packetoverhead 10 --cellsize 1500 --celloverhead 20 pdm-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -194,6 +203,7 @@ teardown() {
 }
 
 @test "Should apply rate limiting via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s rate --rate 100kbit pdm-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -212,6 +222,7 @@ teardown() {
 }
 
 @test "Should apply netem delay with egress port filter via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --egress-port 80 --duration 30s delay --time 100 pdm-netem-ctr &
     PUMBA_PID=$!
     sleep 2
@@ -229,6 +240,7 @@ teardown() {
 }
 
 @test "Should apply netem delay with ingress port filter via podman runtime" {
+    skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --ingress-port 443 --duration 30s delay --time 100 pdm-netem-ctr &
     PUMBA_PID=$!
     sleep 2

@@ -42,6 +42,7 @@ teardown() {
 }
 
 @test "Should apply netem delay via sidecar container (tc-image) on podman" {
+    skip_listed
     # The target (plain faultline/busybox:local) has no tc installed; pumba must launch a
     # nettools sidecar sharing the target's netns to apply tc rules.
     pumba --runtime podman --log-level debug netem --interface dummy0 --tc-image docker.io/faultline/jre-base:local --pull-image=false --duration 30s delay --time 100 pdm-sidecar-target &
@@ -68,6 +69,7 @@ teardown() {
 }
 
 @test "Should skip containers tagged with pumba skip label (recursive-chaos guard)" {
+    skip_listed
     # pumba's own sidecars carry com.gaiaadm.pumba.skip=true so that a
     # broad re2: pattern cannot accidentally recurse onto them. Verify
     # that invariant by planting a fake labeled container and confirming
@@ -89,6 +91,7 @@ teardown() {
 }
 
 @test "Should clean up netem rules on target on SIGTERM via podman runtime" {
+    skip_listed
     # After pumba is SIGTERM'd mid-run, the target's netns must be clean —
     # no netem qdisc left behind. The tc sidecar is ephemeral by design
     # (created, executes tc, removed) so we only validate the user-visible

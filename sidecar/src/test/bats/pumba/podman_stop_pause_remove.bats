@@ -30,6 +30,7 @@ teardown() {
 # ── STOP ────────────────────────────────────────────────────────────────────
 
 @test "Should stop running container via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
 
@@ -43,6 +44,7 @@ teardown() {
 }
 
 @test "Should stop container with custom timeout via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim faultline/busybox:local top
 
     run pumba --runtime podman --log-level debug stop --time 2 pdm_victim
@@ -53,6 +55,7 @@ teardown() {
 }
 
 @test "Should stop and restart container via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim faultline/busybox:local top
 
     local start_time
@@ -73,6 +76,7 @@ teardown() {
 }
 
 @test "Should stop and restart with custom grace period via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim faultline/busybox:local top
 
     local start_time
@@ -95,6 +99,7 @@ teardown() {
 # ── PAUSE / UNPAUSE ─────────────────────────────────────────────────────────
 
 @test "Should pause and unpause container via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim faultline/busybox:local top
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim)" = "running" ]
@@ -110,6 +115,7 @@ teardown() {
 # ── REMOVE (running) ────────────────────────────────────────────────────────
 
 @test "Should remove running container via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
 
@@ -124,6 +130,7 @@ teardown() {
 # ── RESTART (skip stopped) ─────────────────────────────────────────────────
 
 @test "Should skip stopped containers during restart via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
     podman stop pdm_victim >/dev/null
@@ -140,6 +147,7 @@ teardown() {
 # ── REMOVE (stopped) ───────────────────────────────────────────────────────
 
 @test "Should remove stopped container via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim faultline/busybox:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
     podman stop pdm_victim >/dev/null
@@ -154,6 +162,7 @@ teardown() {
 # ── LIMIT ──────────────────────────────────────────────────────────────────
 
 @test "Should respect --limit when stopping containers via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim_1 faultline/busybox:local top
     podman run -d --name pdm_victim_2 faultline/busybox:local top
     sleep 1
@@ -173,6 +182,7 @@ teardown() {
 }
 
 @test "Should respect --limit when pausing containers via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim_1 faultline/busybox:local top
     podman run -d --name pdm_victim_2 faultline/busybox:local top
     sleep 1
@@ -192,6 +202,7 @@ teardown() {
 }
 
 @test "Should respect --limit when removing containers via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim_1 faultline/busybox:local top
     podman run -d --name pdm_victim_2 faultline/busybox:local top
     sleep 1
@@ -210,6 +221,7 @@ teardown() {
 # ── REMOVE (flags: --force, --volumes) ─────────────────────────────────────
 
 @test "Should force-remove running container with --force via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim faultline/busybox:local top
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim)" = "running" ]
 
@@ -220,6 +232,7 @@ teardown() {
 }
 
 @test "Should remove container with --volumes flag via podman runtime" {
+    skip_listed
     podman volume create pdm_vol >/dev/null
     podman run -d --name pdm_victim -v pdm_vol:/data faultline/busybox:local top
 
@@ -233,6 +246,7 @@ teardown() {
 # ── RESTART (--limit) ──────────────────────────────────────────────────────
 
 @test "Should respect --limit when restarting containers via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim_1 faultline/busybox:local top
     podman run -d --name pdm_victim_2 faultline/busybox:local top
     sleep 1
@@ -257,6 +271,7 @@ teardown() {
 # ── REMOVE (regex, multi-container) ────────────────────────────────────────
 
 @test "Should remove containers matched by regex via podman runtime" {
+    skip_listed
     podman run -d --name pdm_victim_1 faultline/busybox:local top
     podman run -d --name pdm_victim_2 faultline/busybox:local top
     sleep 1

@@ -56,12 +56,14 @@ teardown() {
 }
 
 @test "Should handle stress on non-existent container via podman runtime" {
+    skip_listed
     run pumba --runtime podman --log-level debug stress --duration 5s --stressors="--cpu 1 --timeout 2s" nonexistent_container_12345
     # Pumba should handle gracefully — exit 0 (no matching containers found)
     assert_success
 }
 
 @test "Should run stress in dry-run mode via podman runtime" {
+    skip_listed
     full_id=$(podman inspect --format="{{.Id}}" pdm_stress_victim)
 
     run pumba --runtime podman --dry-run --log-level debug stress --duration 5s --pull-image=false --stress-image "${STRESS_IMAGE}" --stressors="--cpu 1 --timeout 2s" "$full_id"
@@ -75,6 +77,7 @@ teardown() {
 }
 
 @test "Should run stress via sidecar (child-cgroup mode) on podman" {
+    skip_listed
     full_id=$(podman inspect --format="{{.Id}}" pdm_stress_victim)
 
     run pumba --runtime podman --log-level debug \

@@ -14,6 +14,7 @@ teardown() {
 }
 
 @test "Should start a stopped container from docker directly" {
+    skip_listed
     # Given a container
     docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
     
@@ -37,6 +38,7 @@ teardown() {
 }
 
 @test "Pumba restart should skip stopped containers" {
+    skip_listed
     # Given a container
     docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
     
@@ -60,6 +62,7 @@ teardown() {
 }
 
 @test "Should restart a running container" {
+    skip_listed
     # Given a running container
     docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
     
@@ -90,6 +93,7 @@ teardown() {
 }
 
 @test "Should restart container with timeout" {
+    skip_listed
     # Given a running container
     docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
     
@@ -119,6 +123,7 @@ teardown() {
     [ "$start_time" != "$new_start_time" ]
 }
 @test "Should respect --limit when restarting containers" {
+    skip_listed
     docker run -d --name restart_test_1 faultline/busybox:local tail -f /dev/null
     docker run -d --name restart_test_2 faultline/busybox:local tail -f /dev/null
     wait_for_running docker restart_test_1

@@ -17,6 +17,7 @@ teardown() {
 }
 
 @test "Should stop running container" {
+    skip_listed
     # Given a running container
     create_test_container "stopping_victim"
     
@@ -44,6 +45,7 @@ teardown() {
 }
 
 @test "Should stop running container with signal handling" {
+    skip_listed
     # Given a container
     # Use a simpler command
     create_test_container "stopping_victim" "faultline/busybox:local" "sleep 60"
@@ -72,6 +74,7 @@ teardown() {
 
 
 @test "Should stop container with custom timeout" {
+    skip_listed
     # Given a running container
     create_test_container "stopping_victim"
     
@@ -94,6 +97,7 @@ teardown() {
 }
 
 @test "Should stop and restart container with --restart flag" {
+    skip_listed
     create_test_container "stopping_victim" "faultline/busybox:local" "top"
     assert_container_running "stopping_victim"
 
@@ -117,6 +121,7 @@ teardown() {
 }
 
 @test "Should stop and restart container with custom grace period" {
+    skip_listed
     create_test_container "stopping_victim" "faultline/busybox:local" "top"
     assert_container_running "stopping_victim"
 
@@ -140,6 +145,7 @@ teardown() {
 }
 
 @test "Should respect --limit when stopping containers" {
+    skip_listed
     docker run -d --name stopping_victim_1 faultline/busybox:local top
     docker run -d --name stopping_victim_2 faultline/busybox:local top
     wait_for_running docker stopping_victim_1

@@ -278,9 +278,9 @@ $(docker ps --filter "ancestor=ghcr.io/alexei-led/$pattern" --format '{{.Names}}
 # Skip test if running inside Docker-in-Docker (sidecar container creation
 # with --net=container:X fails in DinD due to PID namespace limitations)
 skip_if_dind() {
-	if [ -f /.dockerenv ]; then
-		skip "sidecar tests not supported in Docker-in-Docker"
-	fi
+	# faultline: the sidecar enters the target's network namespace with nsenter and starts no helper container, so
+	# Docker-in-Docker's limit on --net=container:X does not apply (ENVIRONMENT.md)
+	:
 }
 
 # ── Containerd helpers ────────────────────────────────────────────────────
@@ -346,6 +346,13 @@ podman_rm_force() {
 # ── Nettools image helper ──────────────────────────────────────────────────
 
 ensure_nettools_image() {
+	# faultline: no registry and no helper image needed; a local image with iproute2 and iptables stands in for
+	# Pumba's nettools image wherever a test names it (ENVIRONMENT.md)
+	NETTOOLS_IMAGE=faultline/jre-base:local
+	export NETTOOLS_IMAGE
+}
+
+pumba_ensure_nettools_image() {
 	echo "Ensuring nettools image is available..."
 
 	NETTOOLS_IMAGE="ghcr.io/alexei-led/pumba-alpine-nettools:latest"
@@ -373,4 +380,19 @@ ensure_nettools_image() {
 	fi
 
 	export NETTOOLS_IMAGE
+}
+
+# ── faultline: the cases this machine cannot run (SKIPPED.tsv) ────────────
+
+# Skips the current test when SKIPPED.tsv lists it (file, test name, condition, reason): condition `always`, or
+# `no-netem` when this kernel has no sch_netem (the runner exports PUMBA_BATS_NO_NETEM=1 after trying it).
+skip_listed() {
+	local file reason
+	file=$(basename "$BATS_TEST_FILENAME")
+	reason=$(awk -F '\t' -v f="$file" -v t="$BATS_TEST_DESCRIPTION" -v nonetem="${PUMBA_BATS_NO_NETEM:-0}" \
+		'$1 == f && $2 == t && ($3 == "always" || ($3 == "no-netem" && nonetem == "1")) { print $4; exit }' \
+		"$(dirname "$BATS_TEST_FILENAME")/SKIPPED.tsv")
+	if [ -n "$reason" ]; then
+		skip "$reason"
+	fi
 }

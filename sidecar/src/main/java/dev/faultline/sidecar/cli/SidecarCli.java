@@ -117,7 +117,7 @@ public final class SidecarCli {
     String runtimeEndpoint;
 
     @Option(
-            names = GlobalOptions.CONTAINERD_ADDRESS,
+            names = {GlobalOptions.CONTAINERD_ADDRESS, GlobalOptions.CONTAINERD_SOCKET},
             description = "--runtime containerd: its socket (default: /run/containerd/containerd.sock, else Docker's)")
     String containerdAddress;
 
@@ -126,6 +126,30 @@ public final class SidecarCli {
             description = "--runtime containerd: the namespace of the containers (default: k8s.io; Docker's: moby, "
                     + "nerdctl's: default)")
     String containerdNamespace;
+
+    @Option(
+            names = {GlobalOptions.LOG_LEVEL, "-l"},
+            description = "log level: debug, info (the default), warning, error (Pumba's fatal and panic: error); "
+                    + "env LOG_LEVEL")
+    void logLevel(String level) {
+        if (LogWords.simpleLevel(level) == null)
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--log-level " + level + ": expected debug, info, warning, error, fatal or panic");
+        logLevel = level;
+    }
+
+    String logLevel;
+
+    @Option(
+            names = {GlobalOptions.JSON, "-j"},
+            description = "log one JSON object per line (time, level, logger, msg); env LOG_JSON=true")
+    boolean json;
+
+    @Option(
+            names = GlobalOptions.SKIP_ERROR,
+            description = "with --interval: a tick that fails is logged and the schedule goes on (else the run ends)")
+    boolean skipError;
 
     Runtimes.Flags runtimeFlags() {
         return new Runtimes.Flags(runtimeKind, runtimeEndpoint, containerdAddress, containerdNamespace);
