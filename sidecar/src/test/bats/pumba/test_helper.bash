@@ -231,11 +231,18 @@ assert_iptables_applied() {
 	ipt_output=$(nsenter -t "$pid" -n iptables -L INPUT -n -v 2>&1) || {
 		fail "Failed to run iptables in container '$container' netns (pid=$pid)"
 	}
+	# faultline: Debian 12's iptables 1.8.9 prints the prot column as a number under -n (6, not tcp); the name back,
+	# as other iptables versions print it (ENVIRONMENT.md)
+	ipt_output=$(printf '%s\n' "$ipt_output" | _ipt_protocol_names)
 
 	if ! echo "$ipt_output" | grep -qi "$expected_pattern"; then
 		fail "Expected iptables pattern '$expected_pattern' in container '$container', got:
 $ipt_output"
 	fi
+}
+
+_ipt_protocol_names() {
+	sed -E 's/^( *[0-9]+[KMG]? +[0-9]+[KMG]? +[A-Za-z_-]+ +)6 /\1tcp /; s/^( *[0-9]+[KMG]? +[0-9]+[KMG]? +[A-Za-z_-]+ +)17 /\1udp /; s/^( *[0-9]+[KMG]? +[0-9]+[KMG]? +[A-Za-z_-]+ +)1 /\1icmp /'
 }
 
 # Assert iptables DROP rules have been cleaned from a container

@@ -59,6 +59,7 @@ public final class Main {
         // after the parse, so that recovery reaches the containers through the runtime the flags name
         if (!help)
             cl.setExecutionStrategy(parsed -> {
+                SidecarCli.planFirst(parsed);
                 StartupRecovery.atStart(journal, parsed);
                 return new CommandLine.RunLast().execute(parsed);
             });

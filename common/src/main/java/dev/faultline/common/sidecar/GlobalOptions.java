@@ -22,6 +22,9 @@ public final class GlobalOptions {
     public static final String CONTAINERD_SOCKET = "--containerd-socket";
 
     public static final String CONTAINERD_NAMESPACE = "--containerd-namespace";
+    /** Pumba's words for {@code --runtime podman}'s socket. */
+    public static final String PODMAN_SOCKET = "--podman-socket";
+
     public static final String POD = "--pod";
     /** Pumba's logging words: the level (debug, info, warning, error, fatal, panic) and JSON lines. */
     public static final String LOG_LEVEL = "--log-level";
@@ -42,6 +45,7 @@ public final class GlobalOptions {
             Option.valued(RUNTIME_ENDPOINT),
             Option.valued(CONTAINERD_ADDRESS, CONTAINERD_SOCKET),
             Option.valued(CONTAINERD_NAMESPACE),
+            Option.valued(PODMAN_SOCKET),
             Option.flag(POD),
             Option.valued("-l", LOG_LEVEL),
             Option.flag(JSON, "-j"),

@@ -151,7 +151,7 @@ final class NetemCommand {
         @Option(
                 names = {"--time", "-t"},
                 defaultValue = "100",
-                description = "delay in ms (default 100)")
+                description = "delay time in ms (default 100)")
         long time;
 
         @Option(

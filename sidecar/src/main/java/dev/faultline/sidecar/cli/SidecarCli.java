@@ -151,8 +151,20 @@ public final class SidecarCli {
             description = "with --interval: a tick that fails is logged and the schedule goes on (else the run ends)")
     boolean skipError;
 
+    @Option(
+            names = GlobalOptions.PODMAN_SOCKET,
+            description = "--runtime podman: its socket, unix:///path (Pumba's; as --runtime-endpoint)")
+    String podmanSocket;
+
     Runtimes.Flags runtimeFlags() {
-        return new Runtimes.Flags(runtimeKind, runtimeEndpoint, containerdAddress, containerdNamespace);
+        if (podmanSocket == null)
+            return new Runtimes.Flags(runtimeKind, runtimeEndpoint, containerdAddress, containerdNamespace);
+        // Pumba's --podman-socket: Podman's endpoint (it implies --runtime podman; --runtime-endpoint, if given, wins)
+        if (runtimeKind != null && !"podman".equals(runtimeKind))
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--podman-socket is for --runtime podman, not --runtime " + runtimeKind);
+        String endpoint = runtimeEndpoint != null ? runtimeEndpoint : podmanSocket;
+        return new Runtimes.Flags("podman", endpoint, containerdAddress, containerdNamespace);
     }
 
     /** The runtime the verbs act through, opened at the first use. */
@@ -229,6 +241,21 @@ public final class SidecarCli {
             return 1;
         });
         return cl;
+    }
+
+    /**
+     * The plan of the verb these parsed words name, made before anything else runs (start-up recovery opens the
+     * runtime and logs it): words the plan refuses (no duration, a bad value) are refused first, as Pumba's are.
+     */
+    public static void planFirst(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) leaf = leaf.subcommand();
+        if (!(leaf.commandSpec().userObject() instanceof TargetedCommand verb)) return;
+        try {
+            verb.plan();
+        } catch (RuntimeException refused) {
+            throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), refused.getMessage(), refused);
+        }
     }
 
     /** The help's section headings as Pumba's (urfave/cli) help writes them, which scripts look for. */

@@ -37,7 +37,15 @@ abstract class TargetedCommand implements Callable<Integer> {
     /** What the verb does, from its flags (checked when it is scheduled, not here). */
     abstract ExperimentPlan.Effect effect();
 
+    private ExperimentPlan plan;
+
+    /** The plan of these words, made once: Main makes it before start-up recovery, so bad words are refused first. */
     ExperimentPlan plan() {
+        if (plan == null) plan = newPlan();
+        return plan;
+    }
+
+    private ExperimentPlan newPlan() {
         SidecarCli cli = cli();
         ExperimentPlan.Selection selection = cli.podMode()
                 ? new ExperimentPlan.Pod(targets)
