@@ -29,7 +29,7 @@ fi
 # Podman's runc cannot raise its default ulimits on this kind of machine (sidecar/README.md): a containers.conf that
 # keeps them at the host's
 printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n' > "$out/containers.conf"
-export CONTAINERS_CONF_OVERRIDE="$out/containers.conf"
+export CONTAINERS_CONF="$out/containers.conf" # Podman 4.3 reads no CONTAINERS_CONF_OVERRIDE
 export BATS_LIB_DIR=${BATS_LIB_DIR:-/usr/lib/bats}
 # the suite's teardowns end background runs with `pkill -f "pumba.*<target>"`: the sidecar's JVM carries the word
 export FAULTLINE_JAVA_OPTS="${FAULTLINE_JAVA_OPTS:-} -Dfaultline.launched.as=pumba"
@@ -42,8 +42,10 @@ if [ $# -gt 0 ]; then for f in "$@"; do files+=("$suite/$(basename "$f")"); done
 else for f in "$suite"/*.bats; do files+=("$f"); done; fi
 
 # the netshoot stand-in (iproute2, iptables) in Podman's store, as busybox is (.ci/podman.sh)
-if printf '%s\n' "${files[@]}" | grep -q '/podman_' && command -v podman >/dev/null && ! podman image exists faultline/jre-base:local; then
-  docker save faultline/jre-base:local | podman load -q >/dev/null
+# under the name the files give it (docker.io/…: Podman keeps a loaded image as localhost/…)
+if printf '%s\n' "${files[@]}" | grep -q '/podman_' && command -v podman >/dev/null; then
+  podman image exists faultline/jre-base:local || docker save faultline/jre-base:local | podman load -q >/dev/null
+  podman image exists docker.io/faultline/jre-base:local || podman tag faultline/jre-base:local docker.io/faultline/jre-base:local
 fi
 
 start=$(date +%s)
