@@ -294,7 +294,8 @@ skip_if_dind() {
 
 # Check if containerd socket is available and skip test if not
 require_containerd() {
-	if [ ! -S /run/containerd/containerd.sock ]; then
+	# faultline: the socket ctr uses (CONTAINERD_ADDRESS: Docker's own containerd here; ENVIRONMENT.md)
+	if [ ! -S "${CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}" ]; then
 		skip "containerd socket not available"
 	fi
 }
