@@ -41,9 +41,14 @@ files=()
 if [ $# -gt 0 ]; then for f in "$@"; do files+=("$suite/$(basename "$f")"); done
 else for f in "$suite"/*.bats; do files+=("$f"); done; fi
 
+# the alpine stand-in: the local busybox image with the /tmp an alpine image has (the exec cases write there)
+if ! docker image inspect faultline/pumba-alpine:local >/dev/null 2>&1; then
+  printf 'FROM faultline/busybox:local\nRUN mkdir -p -m 1777 /tmp\n' | docker build -q -t faultline/pumba-alpine:local - >/dev/null
+fi
 # the netshoot stand-in (iproute2, iptables) in Podman's store, as busybox is (.ci/podman.sh)
 # under the name the files give it (docker.io/…: Podman keeps a loaded image as localhost/…)
 if printf '%s\n' "${files[@]}" | grep -q '/podman_' && command -v podman >/dev/null; then
+  podman image exists faultline/pumba-alpine:local || docker save faultline/pumba-alpine:local | podman load -q >/dev/null
   podman image exists faultline/jre-base:local || docker save faultline/jre-base:local | podman load -q >/dev/null
   podman image exists docker.io/faultline/jre-base:local || podman tag faultline/jre-base:local docker.io/faultline/jre-base:local
 fi

@@ -26,7 +26,7 @@ teardown() {
 @test "Should use same nettools image for both netem and iptables" {
     skip_listed
     # Given a running container
-    create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "combined_target" "faultline/pumba-alpine:local" "sleep infinity"
 
     # Verify container is running
     run docker inspect -f {{.State.Status}} combined_target
@@ -76,7 +76,7 @@ teardown() {
 @test "Should apply complex network degradation with combined commands" {
     skip_listed
     # Given a running container
-    create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "combined_target" "faultline/pumba-alpine:local" "sleep infinity"
 
     # Verify container is running
     run docker inspect -f {{.State.Status}} combined_target
@@ -126,7 +126,7 @@ teardown() {
 @test "Should apply source/destination IP filters with port filters" {
     skip_listed
     # Given a running container
-    create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "combined_target" "faultline/pumba-alpine:local" "sleep infinity"
 
     # Verify container is running
     run docker inspect -f {{.State.Status}} combined_target
@@ -160,7 +160,7 @@ teardown() {
 @test "Should run with nth packet matching mode" {
     skip_listed
     # Given a running container
-    create_test_container "combined_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "combined_target" "faultline/pumba-alpine:local" "sleep infinity"
 
     # Verify container is running
     run docker inspect -f {{.State.Status}} combined_target
@@ -193,8 +193,8 @@ teardown() {
 @test "Should handle multiple containers with regex pattern" {
     skip_listed
     # Given multiple running containers with similar names
-    create_test_container "combined_target_1" "faultline/busybox:local" "sleep infinity"
-    create_test_container "combined_target_2" "faultline/busybox:local" "sleep infinity"
+    create_test_container "combined_target_1" "faultline/pumba-alpine:local" "sleep infinity"
+    create_test_container "combined_target_2" "faultline/pumba-alpine:local" "sleep infinity"
 
     # Verify containers are running
     run docker inspect -f {{.State.Status}} combined_target_1

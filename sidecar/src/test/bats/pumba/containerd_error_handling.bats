@@ -15,7 +15,7 @@ teardown() {
 
 @test "Should handle non-existent nettools image gracefully via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_err_victim faultline/busybox:local top
+    docker run -d --name ctr_err_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_err_victim)
 
     # Use a non-existent tc-image — pumba should fail with clear error
@@ -27,7 +27,7 @@ teardown() {
 
 @test "Should handle kill on already-exited container via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_err_victim faultline/busybox:local top
+    docker run -d --name ctr_err_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_err_victim)
     docker stop ctr_err_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_err_victim | grep -q exited" "container to exit"
@@ -41,7 +41,7 @@ teardown() {
 
 @test "Should handle invalid duration format gracefully via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_err_victim faultline/busybox:local top
+    docker run -d --name ctr_err_victim faultline/pumba-alpine:local top
 
     run pumba netem --duration invalid delay --time 100 ctr_err_victim
     assert_failure
@@ -50,7 +50,7 @@ teardown() {
 
 @test "Should handle invalid delay time gracefully via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_err_victim faultline/busybox:local top
+    docker run -d --name ctr_err_victim faultline/pumba-alpine:local top
 
     run pumba netem --duration 1s delay --time invalid ctr_err_victim
     assert_failure
@@ -59,7 +59,7 @@ teardown() {
 
 @test "Should handle invalid rate limit format gracefully via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_err_victim faultline/busybox:local top
+    docker run -d --name ctr_err_victim faultline/pumba-alpine:local top
 
     run pumba netem --duration 1s rate --rate invalid ctr_err_victim
     assert_failure
@@ -68,7 +68,7 @@ teardown() {
 
 @test "Should handle invalid probability value gracefully via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_err_victim faultline/busybox:local top
+    docker run -d --name ctr_err_victim faultline/pumba-alpine:local top
 
     run pumba iptables --duration 1s loss --probability 2.5 ctr_err_victim
     assert_failure
@@ -83,7 +83,7 @@ teardown() {
 
 @test "Should handle inconsistent iptables mode gracefully via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_err_victim faultline/busybox:local top
+    docker run -d --name ctr_err_victim faultline/pumba-alpine:local top
 
     run pumba iptables --duration 1s loss --mode nth ctr_err_victim
     assert_failure
@@ -112,7 +112,7 @@ teardown() {
 
 @test "Should fail when pause command has no duration via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_err_victim faultline/busybox:local top
+    docker run -d --name ctr_err_victim faultline/pumba-alpine:local top
 
     run pumba pause ctr_err_victim
     assert_failure
@@ -121,7 +121,7 @@ teardown() {
 
 @test "Should fail when netem delay has no duration via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_err_victim faultline/busybox:local top
+    docker run -d --name ctr_err_victim faultline/pumba-alpine:local top
 
     run pumba netem delay --time 100 ctr_err_victim
     assert_failure

@@ -16,7 +16,7 @@ teardown() {
 
 @test "Should run containerd kill in dry-run mode" {
     skip_listed
-    cid=$(docker run -d --name ctr_flag_victim faultline/busybox:local top)
+    cid=$(docker run -d --name ctr_flag_victim faultline/pumba-alpine:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
     run pumba --dry-run --log-level debug kill $full_id
@@ -28,8 +28,8 @@ teardown() {
 
 @test "Should target containers by regex pattern via containerd" {
     skip_listed
-    docker run -d --name ctr_flag_victim_1 faultline/busybox:local top
-    docker run -d --name ctr_flag_victim_2 faultline/busybox:local top
+    docker run -d --name ctr_flag_victim_1 faultline/pumba-alpine:local top
+    docker run -d --name ctr_flag_victim_2 faultline/pumba-alpine:local top
     wait_for_running docker ctr_flag_victim_1
     wait_for_running docker ctr_flag_victim_2
 
@@ -47,8 +47,8 @@ teardown() {
 
 @test "Should select random container with --random flag via containerd" {
     skip_listed
-    docker run -d --name ctr_flag_victim_1 faultline/busybox:local top
-    docker run -d --name ctr_flag_victim_2 faultline/busybox:local top
+    docker run -d --name ctr_flag_victim_1 faultline/pumba-alpine:local top
+    docker run -d --name ctr_flag_victim_2 faultline/pumba-alpine:local top
     wait_for_running docker ctr_flag_victim_1
     wait_for_running docker ctr_flag_victim_2
 
@@ -70,8 +70,8 @@ teardown() {
 
 @test "Should support --label filter with containerd runtime" {
     skip_listed
-    docker run -d --name ctr_flag_victim_1 --label chaos=true faultline/busybox:local top
-    docker run -d --name ctr_flag_victim_2 --label chaos=false faultline/busybox:local top
+    docker run -d --name ctr_flag_victim_1 --label chaos=true faultline/pumba-alpine:local top
+    docker run -d --name ctr_flag_victim_2 --label chaos=false faultline/pumba-alpine:local top
     wait_for_running docker ctr_flag_victim_1
     wait_for_running docker ctr_flag_victim_2
 
@@ -86,8 +86,8 @@ teardown() {
 
 @test "Should only affect containers matching ALL labels via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_flag_victim_1 --label app=web --label env=test faultline/busybox:local top
-    docker run -d --name ctr_flag_victim_2 --label app=web faultline/busybox:local top
+    docker run -d --name ctr_flag_victim_1 --label app=web --label env=test faultline/pumba-alpine:local top
+    docker run -d --name ctr_flag_victim_2 --label app=web faultline/pumba-alpine:local top
     wait_for_running docker ctr_flag_victim_1
     wait_for_running docker ctr_flag_victim_2
 
@@ -104,7 +104,7 @@ teardown() {
 
 @test "Should run containerd kill on interval with --interval flag" {
     skip_listed
-    docker run -d --name ctr_flag_interval faultline/busybox:local top
+    docker run -d --name ctr_flag_interval faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_flag_interval)
 
     [ "$(docker inspect -f '{{.State.Status}}' ctr_flag_interval)" = "running" ]
@@ -130,7 +130,7 @@ teardown() {
 
 @test "Should support --json logging parameter via containerd runtime" {
     skip_listed
-    cid=$(docker run -d --name ctr_flag_victim faultline/busybox:local top)
+    cid=$(docker run -d --name ctr_flag_victim faultline/pumba-alpine:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
     run pumba --json --log-level debug kill $full_id
@@ -142,7 +142,7 @@ teardown() {
 
 @test "Should support --log-level parameter via containerd runtime" {
     skip_listed
-    cid=$(docker run -d --name ctr_flag_victim faultline/busybox:local top)
+    cid=$(docker run -d --name ctr_flag_victim faultline/pumba-alpine:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
     run pumba --log-level info kill $full_id
@@ -161,7 +161,7 @@ teardown() {
 
 @test "Should handle already-exited container via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_flag_victim faultline/busybox:local top
+    docker run -d --name ctr_flag_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_flag_victim)
     docker stop ctr_flag_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_flag_victim | grep -q exited" "container to exit"

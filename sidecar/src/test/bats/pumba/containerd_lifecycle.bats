@@ -16,7 +16,7 @@ teardown() {
 
 @test "Should kill container via containerd runtime using ID" {
     skip_listed
-    cid=$(docker run -d --rm --name containerd_victim faultline/busybox:local top)
+    cid=$(docker run -d --rm --name containerd_victim faultline/pumba-alpine:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
     
     [ "$(docker inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -32,8 +32,8 @@ teardown() {
     require_containerd
     # Start container via ctr (pure containerd)
     # This avoids Docker bundle issues
-    ctr_pull_image default docker.io/faultline/busybox:local
-    sudo ctr run -d docker.io/faultline/busybox:local test-restart-ctr top >/dev/null 2>&1
+    ctr_pull_image default docker.io/faultline/pumba-alpine:local
+    sudo ctr run -d docker.io/faultline/pumba-alpine:local test-restart-ctr top >/dev/null 2>&1
     
     # Verify running
     [ "$(sudo ctr t ls | grep test-restart-ctr | awk '{print $3}')" = "RUNNING" ]
@@ -60,7 +60,7 @@ teardown() {
 
 @test "Should exec command in container via containerd runtime" {
     skip_listed
-    cid=$(docker run -d --name containerd_victim faultline/busybox:local top)
+    cid=$(docker run -d --name containerd_victim faultline/pumba-alpine:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
     
     [ "$(docker inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -81,7 +81,7 @@ teardown() {
 
 @test "Should kill container with SIGTERM via containerd runtime" {
     skip_listed
-    cid=$(docker run -d --name containerd_victim faultline/busybox:local top)
+    cid=$(docker run -d --name containerd_victim faultline/pumba-alpine:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
     [ "$(docker inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -95,8 +95,8 @@ teardown() {
 
 @test "Should respect --limit when killing containers via containerd runtime" {
     skip_listed
-    docker run -d --name containerd_victim faultline/busybox:local top
-    docker run -d --name containerd_victim_2 faultline/busybox:local top
+    docker run -d --name containerd_victim faultline/pumba-alpine:local top
+    docker run -d --name containerd_victim_2 faultline/pumba-alpine:local top
     wait_for_running docker containerd_victim
     wait_for_running docker containerd_victim_2
 
@@ -122,7 +122,7 @@ teardown() {
 
 @test "Should execute command with multiple arguments via containerd runtime" {
     skip_listed
-    cid=$(docker run -d --name containerd_victim faultline/busybox:local top)
+    cid=$(docker run -d --name containerd_victim faultline/pumba-alpine:local top)
     full_id=$(docker inspect --format="{{.Id}}" $cid)
 
     [ "$(docker inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -143,8 +143,8 @@ teardown() {
 
 @test "Should respect exec --limit parameter via containerd runtime" {
     skip_listed
-    docker run -d --name containerd_victim faultline/busybox:local top
-    docker run -d --name containerd_victim_2 faultline/busybox:local top
+    docker run -d --name containerd_victim faultline/pumba-alpine:local top
+    docker run -d --name containerd_victim_2 faultline/pumba-alpine:local top
     wait_for_running docker containerd_victim
     wait_for_running docker containerd_victim_2
 
@@ -172,8 +172,8 @@ teardown() {
 @test "Should restart container with timeout via containerd runtime" {
     skip_listed
     require_containerd
-    ctr_pull_image default docker.io/faultline/busybox:local
-    sudo ctr run -d docker.io/faultline/busybox:local test-restart-ctr top >/dev/null 2>&1
+    ctr_pull_image default docker.io/faultline/pumba-alpine:local
+    sudo ctr run -d docker.io/faultline/pumba-alpine:local test-restart-ctr top >/dev/null 2>&1
 
     [ "$(sudo ctr t ls | grep test-restart-ctr | awk '{print $3}')" = "RUNNING" ]
 

@@ -10,11 +10,11 @@ setup() {
     require_containerd
     sudo ctr -n moby t kill -s SIGKILL test-sidecar-target >/dev/null 2>&1 || true
     sudo ctr -n moby c rm test-sidecar-target >/dev/null 2>&1 || true
-    # Use plain faultline/busybox:local — no tc tools installed; pre-pull sidecar image too
-    ctr_pull_image moby docker.io/faultline/busybox:local
+    # Use plain faultline/pumba-alpine:local — no tc tools installed; pre-pull sidecar image too
+    ctr_pull_image moby docker.io/faultline/pumba-alpine:local
     ctr_pull_image moby docker.io/faultline/jre-base:local
     # Create with a dummy network interface for testing
-    sudo ctr -n moby run -d --privileged docker.io/faultline/busybox:local test-sidecar-target \
+    sudo ctr -n moby run -d --privileged docker.io/faultline/pumba-alpine:local test-sidecar-target \
         sh -c "ip link add dummy0 type dummy && ip link set dummy0 up && sleep infinity" >/dev/null 2>&1
     wait_for_ctr_running moby test-sidecar-target
 }
@@ -34,7 +34,7 @@ teardown() {
 @test "Should apply netem delay via sidecar container (tc-image)" {
     skip_listed
     # Run pumba with --tc-image to use sidecar approach
-    # The target container (faultline/busybox:local) does NOT have tc installed
+    # The target container (faultline/pumba-alpine:local) does NOT have tc installed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --tc-image docker.io/faultline/jre-base:local --pull-image=false --duration 30s delay --time 100 test-sidecar-target &
     PUMBA_PID=$!
     sleep 3

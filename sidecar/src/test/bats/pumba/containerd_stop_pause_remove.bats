@@ -23,7 +23,7 @@ teardown() {
 
 @test "Should stop running container via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_victim faultline/busybox:local top
+    docker run -d --name ctr_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     [ "$(docker inspect -f '{{.State.Status}}' ctr_victim)" = "running" ]
@@ -37,7 +37,7 @@ teardown() {
 
 @test "Should stop container with custom timeout via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_victim faultline/busybox:local top
+    docker run -d --name ctr_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     run pumba --log-level debug stop --time 2 $full_id
@@ -49,7 +49,7 @@ teardown() {
 
 @test "Should stop and restart container via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_victim faultline/busybox:local top
+    docker run -d --name ctr_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     local start_time
@@ -71,7 +71,7 @@ teardown() {
 
 @test "Should stop and restart with custom grace period via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_victim faultline/busybox:local top
+    docker run -d --name ctr_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     local start_time
@@ -95,7 +95,7 @@ teardown() {
 
 @test "Should pause and unpause container via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_victim faultline/busybox:local top
+    docker run -d --name ctr_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     [ "$(docker inspect -f '{{.State.Status}}' ctr_victim)" = "running" ]
@@ -113,7 +113,7 @@ teardown() {
 
 @test "Should remove running container via containerd runtime (Docker-managed)" {
     skip_listed
-    docker run -d --name ctr_victim faultline/busybox:local top
+    docker run -d --name ctr_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
 
     [ "$(docker inspect -f '{{.State.Status}}' ctr_victim)" = "running" ]
@@ -131,8 +131,8 @@ teardown() {
     skip_listed
     require_containerd
     # Create container directly in containerd (not Docker-managed)
-    ctr_pull_image moby docker.io/faultline/busybox:local
-    sudo ctr -n moby run -d docker.io/faultline/busybox:local ctr-pure-victim top
+    ctr_pull_image moby docker.io/faultline/pumba-alpine:local
+    sudo ctr -n moby run -d docker.io/faultline/pumba-alpine:local ctr-pure-victim top
 
     # Verify it exists
     run sudo ctr -n moby c info ctr-pure-victim
@@ -152,7 +152,7 @@ teardown() {
 @test "Should skip stopped containers during restart via containerd runtime" {
     skip_listed
     # Create and immediately stop a container
-    docker run -d --name ctr_victim faultline/busybox:local top
+    docker run -d --name ctr_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
     docker stop ctr_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_victim | grep -q exited" "container to stop"
@@ -166,7 +166,7 @@ teardown() {
 
 @test "Should remove stopped container via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_victim faultline/busybox:local top
+    docker run -d --name ctr_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
     docker stop ctr_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_victim | grep -q exited" "container to stop"
@@ -182,8 +182,8 @@ teardown() {
 
 @test "Should respect --limit when stopping containers via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_victim_1 faultline/busybox:local top
-    docker run -d --name ctr_victim_2 faultline/busybox:local top
+    docker run -d --name ctr_victim_1 faultline/pumba-alpine:local top
+    docker run -d --name ctr_victim_2 faultline/pumba-alpine:local top
     wait_for_running docker ctr_victim_1
     wait_for_running docker ctr_victim_2
 
@@ -203,8 +203,8 @@ teardown() {
 
 @test "Should respect --limit when pausing containers via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_victim_1 faultline/busybox:local tail -f /dev/null
-    docker run -d --name ctr_victim_2 faultline/busybox:local tail -f /dev/null
+    docker run -d --name ctr_victim_1 faultline/pumba-alpine:local tail -f /dev/null
+    docker run -d --name ctr_victim_2 faultline/pumba-alpine:local tail -f /dev/null
     wait_for_running docker ctr_victim_1
     wait_for_running docker ctr_victim_2
 
@@ -227,8 +227,8 @@ teardown() {
 
 @test "Should respect --limit when removing containers via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_victim_1 faultline/busybox:local top
-    docker run -d --name ctr_victim_2 faultline/busybox:local top
+    docker run -d --name ctr_victim_1 faultline/pumba-alpine:local top
+    docker run -d --name ctr_victim_2 faultline/pumba-alpine:local top
     wait_for_running docker ctr_victim_1
     wait_for_running docker ctr_victim_2
 
@@ -250,8 +250,8 @@ teardown() {
 
 @test "Should remove containers matched by regex via containerd runtime" {
     skip_listed
-    docker run -d --name ctr_victim_1 faultline/busybox:local top
-    docker run -d --name ctr_victim_2 faultline/busybox:local top
+    docker run -d --name ctr_victim_1 faultline/pumba-alpine:local top
+    docker run -d --name ctr_victim_2 faultline/pumba-alpine:local top
     wait_for_running docker ctr_victim_1
     wait_for_running docker ctr_victim_2
 

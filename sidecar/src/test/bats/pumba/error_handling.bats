@@ -135,7 +135,7 @@ teardown() {
 @test "Should fail clearly when container has exited" {
     skip_listed
     # Given a container that has already exited
-    docker run --name error_target faultline/busybox:local echo "This container will exit immediately"
+    docker run --name error_target faultline/pumba-alpine:local echo "This container will exit immediately"
     
     # Wait for container to exit and verify it exited
     sleep 1

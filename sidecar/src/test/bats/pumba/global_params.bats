@@ -22,7 +22,7 @@ teardown() {
 @test "Should support --label filter parameter" {
     skip_listed
     # Given a container with specific label
-    docker run -d --name param_target --label "test.key=test.value" faultline/busybox:local tail -f /dev/null
+    docker run -d --name param_target --label "test.key=test.value" faultline/pumba-alpine:local tail -f /dev/null
     
     # When running pumba with label filter
     echo "Running pumba with label filter..."
@@ -36,8 +36,8 @@ teardown() {
 @test "Should support --random parameter" {
     skip_listed
     # Given multiple containers
-    docker run -d --name param_target_1 faultline/busybox:local tail -f /dev/null
-    docker run -d --name param_target_2 faultline/busybox:local tail -f /dev/null
+    docker run -d --name param_target_1 faultline/pumba-alpine:local tail -f /dev/null
+    docker run -d --name param_target_2 faultline/pumba-alpine:local tail -f /dev/null
     
     # When running pumba with random selection
     echo "Running pumba with random selection..."

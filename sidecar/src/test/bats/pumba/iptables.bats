@@ -70,7 +70,7 @@ teardown() {
 @test "Should apply packet loss with iptables using external image" {
     skip_listed
     # Given a running container
-    create_test_container "iptables_loss_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "iptables_loss_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} iptables_loss_target
@@ -101,7 +101,7 @@ teardown() {
 @test "Should apply packet loss with source IP filter" {
     skip_listed
     # Given a running container
-    create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "iptables_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} iptables_target
@@ -133,7 +133,7 @@ teardown() {
 @test "Should apply packet loss with destination IP filter" {
     skip_listed
     # Given a running container
-    create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "iptables_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} iptables_target
@@ -165,7 +165,7 @@ teardown() {
 @test "Should apply packet loss with port filters" {
     skip_listed
     # Given a running container
-    create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "iptables_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} iptables_target
@@ -197,7 +197,7 @@ teardown() {
 @test "Should apply packet loss using nth mode" {
     skip_listed
     # Given a running container
-    create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "iptables_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} iptables_target
@@ -228,7 +228,7 @@ teardown() {
 
 @test "Should clean up sidecar containers after iptables completes" {
     skip_listed
-    create_test_container "iptables_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "iptables_target" "faultline/pumba-alpine:local" "sleep infinity"
     assert_container_running "iptables_target"
     ensure_nettools_image
 

@@ -63,7 +63,7 @@ teardown() {
 @test "Should kill container with SIGTERM signal" {
     skip_listed
     # Use 'top' which properly handles SIGTERM (unlike sleep/tail as PID 1)
-    create_test_container "kill_victim" "faultline/busybox:local" "top"
+    create_test_container "kill_victim" "faultline/pumba-alpine:local" "top"
     assert_container_state "kill_victim" "running"
 
     run pumba kill --signal SIGTERM kill_victim
@@ -77,8 +77,8 @@ teardown() {
 @test "Should respect --limit when killing containers" {
     skip_listed
     # Create two containers matching a regex
-    docker run -d --name kill_victim_1 faultline/busybox:local tail -f /dev/null
-    docker run -d --name kill_victim_2 faultline/busybox:local tail -f /dev/null
+    docker run -d --name kill_victim_1 faultline/pumba-alpine:local tail -f /dev/null
+    docker run -d --name kill_victim_2 faultline/pumba-alpine:local tail -f /dev/null
     wait_for_running docker kill_victim_1
     wait_for_running docker kill_victim_2
 

@@ -189,11 +189,11 @@ teardown() {
 @test "Should only affect containers matching ALL labels with multiple --label flags" {
     skip_listed
     # Container with both labels
-    docker run -d --name multi_test_label_both --label app=web --label env=test faultline/busybox:local tail -f /dev/null
+    docker run -d --name multi_test_label_both --label app=web --label env=test faultline/pumba-alpine:local tail -f /dev/null
     # Container with only one label
-    docker run -d --name multi_test_label_one --label app=web faultline/busybox:local tail -f /dev/null
+    docker run -d --name multi_test_label_one --label app=web faultline/pumba-alpine:local tail -f /dev/null
     # Container with neither label
-    docker run -d --name multi_test_label_none faultline/busybox:local tail -f /dev/null
+    docker run -d --name multi_test_label_none faultline/pumba-alpine:local tail -f /dev/null
     wait_for_running docker multi_test_label_both
     wait_for_running docker multi_test_label_one
     wait_for_running docker multi_test_label_none

@@ -75,7 +75,7 @@ teardown() {
 @test "Should delay egress traffic from container with external tc image" {
     skip_listed
     # Given a running container
-    create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
+    create_test_container "pingtest" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} pingtest
@@ -107,7 +107,7 @@ teardown() {
 @test "Should validate packet loss command syntax" {
     skip_listed
     # Given a running container to target
-    create_test_container "netem_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "netem_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_target
@@ -131,7 +131,7 @@ teardown() {
 @test "Should validate rate limiting command syntax" {
     skip_listed
     # Given a running container to target
-    create_test_container "rate_limit_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "rate_limit_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} rate_limit_target
@@ -154,7 +154,7 @@ teardown() {
 
 @test "Should apply netem delay with egress port filter" {
     skip_listed
-    create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
+    create_test_container "pingtest" "faultline/pumba-alpine:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
 
@@ -179,7 +179,7 @@ teardown() {
 
 @test "Should apply netem delay with ingress port filter" {
     skip_listed
-    create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
+    create_test_container "pingtest" "faultline/pumba-alpine:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
 
@@ -203,7 +203,7 @@ teardown() {
 
 @test "Should apply netem delay with combined port filters" {
     skip_listed
-    create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
+    create_test_container "pingtest" "faultline/pumba-alpine:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
 
@@ -227,7 +227,7 @@ teardown() {
 
 @test "Should clean up sidecar containers after netem completes" {
     skip_listed
-    create_test_container "pingtest" "faultline/busybox:local" "sleep infinity"
+    create_test_container "pingtest" "faultline/pumba-alpine:local" "sleep infinity"
     assert_container_running "pingtest"
     ensure_nettools_image
 

@@ -66,7 +66,7 @@ teardown() {
 @test "Should apply packet duplicate with netem" {
     skip_listed
     # Given a running container
-    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -98,7 +98,7 @@ teardown() {
 @test "Should apply packet corruption with netem" {
     skip_listed
     # Given a running container
-    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -130,7 +130,7 @@ teardown() {
 @test "Should apply packet loss with correlation" {
     skip_listed
     # Given a running container
-    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -162,7 +162,7 @@ teardown() {
 @test "Should apply advanced loss models (loss-state)" {
     skip_listed
     # Given a running container
-    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -194,7 +194,7 @@ teardown() {
 @test "Should apply loss-gemodel model" {
     skip_listed
     # Given a running container
-    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -226,7 +226,7 @@ teardown() {
 @test "Should apply delay with distribution options" {
     skip_listed
     # Given a running container
-    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -264,7 +264,7 @@ teardown() {
 @test "Should apply rate limit with cell options" {
     skip_listed
     # Given a running container
-    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target
@@ -296,7 +296,7 @@ teardown() {
 @test "Should support custom interface parameter" {
     skip_listed
     # Given a running container
-    create_test_container "netem_ext_target" "faultline/busybox:local" "sleep infinity"
+    create_test_container "netem_ext_target" "faultline/pumba-alpine:local" "sleep infinity"
     
     # Verify container is running
     run docker inspect -f {{.State.Status}} netem_ext_target

@@ -49,8 +49,8 @@ teardown() {
 }
 @test "Should respect --limit when pausing containers" {
     skip_listed
-    docker run -d --name pause_victim_1 faultline/busybox:local tail -f /dev/null
-    docker run -d --name pause_victim_2 faultline/busybox:local tail -f /dev/null
+    docker run -d --name pause_victim_1 faultline/pumba-alpine:local tail -f /dev/null
+    docker run -d --name pause_victim_2 faultline/pumba-alpine:local tail -f /dev/null
     wait_for_running docker pause_victim_1
     wait_for_running docker pause_victim_2
 

@@ -27,7 +27,7 @@ teardown() {
 
 @test "Should handle non-existent nettools image gracefully via podman runtime" {
     skip_listed
-    podman run -d --name pdm_err_victim faultline/busybox:local top
+    podman run -d --name pdm_err_victim faultline/pumba-alpine:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_err_victim)
 
     run pumba --runtime podman --log-level debug netem --tc-image nonexistent-image:v999 --duration 2s delay --time 100 $full_id
@@ -37,7 +37,7 @@ teardown() {
 
 @test "Should handle kill on already-exited container via podman runtime" {
     skip_listed
-    podman run -d --name pdm_err_victim faultline/busybox:local top
+    podman run -d --name pdm_err_victim faultline/pumba-alpine:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_err_victim)
     podman stop pdm_err_victim
     wait_for 5 "podman inspect -f '{{.State.Status}}' pdm_err_victim | grep -q exited" "container to exit"
@@ -56,7 +56,7 @@ teardown() {
 
 @test "Should handle invalid duration format gracefully via podman runtime" {
     skip_listed
-    podman run -d --name pdm_err_victim faultline/busybox:local top
+    podman run -d --name pdm_err_victim faultline/pumba-alpine:local top
 
     run pumba --runtime podman netem --duration invalid delay --time 100 pdm_err_victim
     assert_failure
@@ -65,7 +65,7 @@ teardown() {
 
 @test "Should handle invalid delay time gracefully via podman runtime" {
     skip_listed
-    podman run -d --name pdm_err_victim faultline/busybox:local top
+    podman run -d --name pdm_err_victim faultline/pumba-alpine:local top
 
     run pumba --runtime podman netem --duration 1s delay --time invalid pdm_err_victim
     assert_failure
@@ -74,7 +74,7 @@ teardown() {
 
 @test "Should handle invalid rate limit format gracefully via podman runtime" {
     skip_listed
-    podman run -d --name pdm_err_victim faultline/busybox:local top
+    podman run -d --name pdm_err_victim faultline/pumba-alpine:local top
 
     run pumba --runtime podman netem --duration 1s rate --rate invalid pdm_err_victim
     assert_failure
@@ -83,7 +83,7 @@ teardown() {
 
 @test "Should handle invalid probability value gracefully via podman runtime" {
     skip_listed
-    podman run -d --name pdm_err_victim faultline/busybox:local top
+    podman run -d --name pdm_err_victim faultline/pumba-alpine:local top
 
     run pumba --runtime podman iptables --duration 1s loss --probability 2.5 pdm_err_victim
     assert_failure
@@ -98,7 +98,7 @@ teardown() {
 
 @test "Should handle inconsistent iptables mode gracefully via podman runtime" {
     skip_listed
-    podman run -d --name pdm_err_victim faultline/busybox:local top
+    podman run -d --name pdm_err_victim faultline/pumba-alpine:local top
 
     run pumba --runtime podman iptables --duration 1s loss --mode nth pdm_err_victim
     assert_failure
@@ -127,7 +127,7 @@ teardown() {
 
 @test "Should fail when pause command has no duration via podman runtime" {
     skip_listed
-    podman run -d --name pdm_err_victim faultline/busybox:local top
+    podman run -d --name pdm_err_victim faultline/pumba-alpine:local top
 
     run pumba --runtime podman pause pdm_err_victim
     assert_failure
@@ -136,7 +136,7 @@ teardown() {
 
 @test "Should fail when netem delay has no duration via podman runtime" {
     skip_listed
-    podman run -d --name pdm_err_victim faultline/busybox:local top
+    podman run -d --name pdm_err_victim faultline/pumba-alpine:local top
 
     run pumba --runtime podman netem delay --time 100 pdm_err_victim
     assert_failure
@@ -169,7 +169,7 @@ teardown() {
         skip "podman is rootful — rootless error path not reachable"
     fi
 
-    podman run -d --name pdm_err_victim faultline/busybox:local top
+    podman run -d --name pdm_err_victim faultline/pumba-alpine:local top
 
     run pumba --runtime podman --log-level debug netem --duration 1s delay --time 50 pdm_err_victim
     assert_failure

@@ -12,7 +12,7 @@ load test_helper
 # Create a running podman container with the given name for exec tests.
 _podman_create_exec_target() {
     local name=$1
-    local image=${2:-faultline/busybox:local}
+    local image=${2:-faultline/pumba-alpine:local}
     local command=${3:-"tail -f /dev/null"}
     echo "Creating podman test container: $name (using $image)"
     # shellcheck disable=SC2086

@@ -27,7 +27,7 @@ teardown() {
 
 @test "Should run podman kill in dry-run mode" {
     skip_listed
-    cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
+    cid=$(podman run -d --name pdm_flag_victim faultline/pumba-alpine:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     run pumba --runtime podman --dry-run --log-level debug kill $full_id
@@ -39,8 +39,8 @@ teardown() {
 
 @test "Should target containers by regex pattern via podman" {
     skip_listed
-    podman run -d --name pdm_flag_victim_1 faultline/busybox:local top
-    podman run -d --name pdm_flag_victim_2 faultline/busybox:local top
+    podman run -d --name pdm_flag_victim_1 faultline/pumba-alpine:local top
+    podman run -d --name pdm_flag_victim_2 faultline/pumba-alpine:local top
     wait_for_running podman pdm_flag_victim_1
     wait_for_running podman pdm_flag_victim_2
 
@@ -53,8 +53,8 @@ teardown() {
 
 @test "Should select random container with --random flag via podman" {
     skip_listed
-    podman run -d --name pdm_flag_victim_1 faultline/busybox:local top
-    podman run -d --name pdm_flag_victim_2 faultline/busybox:local top
+    podman run -d --name pdm_flag_victim_1 faultline/pumba-alpine:local top
+    podman run -d --name pdm_flag_victim_2 faultline/pumba-alpine:local top
     wait_for_running podman pdm_flag_victim_1
     wait_for_running podman pdm_flag_victim_2
 
@@ -75,8 +75,8 @@ teardown() {
 
 @test "Should support --label filter with podman runtime" {
     skip_listed
-    podman run -d --name pdm_flag_victim_1 --label chaos=true faultline/busybox:local top
-    podman run -d --name pdm_flag_victim_2 --label chaos=false faultline/busybox:local top
+    podman run -d --name pdm_flag_victim_1 --label chaos=true faultline/pumba-alpine:local top
+    podman run -d --name pdm_flag_victim_2 --label chaos=false faultline/pumba-alpine:local top
     wait_for_running podman pdm_flag_victim_1
     wait_for_running podman pdm_flag_victim_2
 
@@ -89,8 +89,8 @@ teardown() {
 
 @test "Should only affect containers matching ALL labels via podman runtime" {
     skip_listed
-    podman run -d --name pdm_flag_victim_1 --label app=web --label env=test faultline/busybox:local top
-    podman run -d --name pdm_flag_victim_2 --label app=web faultline/busybox:local top
+    podman run -d --name pdm_flag_victim_1 --label app=web --label env=test faultline/pumba-alpine:local top
+    podman run -d --name pdm_flag_victim_2 --label app=web faultline/pumba-alpine:local top
     sleep 1
 
     run pumba --runtime podman --log-level debug --label "app=web" --label "env=test" kill "re2:pdm_flag_victim_.*"
@@ -104,7 +104,7 @@ teardown() {
 
 @test "Should run podman kill on interval with --interval flag" {
     skip_listed
-    podman run -d --name pdm_flag_interval faultline/busybox:local top
+    podman run -d --name pdm_flag_interval faultline/pumba-alpine:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_flag_interval)
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_flag_interval)" = "running" ]
@@ -127,7 +127,7 @@ teardown() {
 
 @test "Should support --json logging parameter via podman runtime" {
     skip_listed
-    cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
+    cid=$(podman run -d --name pdm_flag_victim faultline/pumba-alpine:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     run pumba --runtime podman --json --log-level debug kill $full_id
@@ -138,7 +138,7 @@ teardown() {
 
 @test "Should support --log-level parameter via podman runtime" {
     skip_listed
-    cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
+    cid=$(podman run -d --name pdm_flag_victim faultline/pumba-alpine:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     run pumba --runtime podman --log-level info kill $full_id
@@ -155,7 +155,7 @@ teardown() {
 
 @test "Should handle already-exited container via podman runtime" {
     skip_listed
-    podman run -d --name pdm_flag_victim faultline/busybox:local top
+    podman run -d --name pdm_flag_victim faultline/pumba-alpine:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_flag_victim)
     podman stop pdm_flag_victim
     wait_for 5 "podman inspect -f '{{.State.Status}}' pdm_flag_victim | grep -q exited" "container to exit"
@@ -171,7 +171,7 @@ teardown() {
 
 @test "Should accept --podman-socket override" {
     skip_listed
-    cid=$(podman run -d --name pdm_flag_victim faultline/busybox:local top)
+    cid=$(podman run -d --name pdm_flag_victim faultline/pumba-alpine:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     # Derive the socket URI podman itself uses. On Linux this is typically

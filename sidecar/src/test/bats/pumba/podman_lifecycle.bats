@@ -25,7 +25,7 @@ teardown() {
 
 @test "Should kill container via podman runtime using ID" {
     skip_listed
-    cid=$(podman run -d --rm --name podman_victim faultline/busybox:local top)
+    cid=$(podman run -d --rm --name podman_victim faultline/pumba-alpine:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     [ "$(podman inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -38,7 +38,7 @@ teardown() {
 
 @test "Should restart running container via podman runtime using name" {
     skip_listed
-    podman run -d --name podman_victim faultline/busybox:local top
+    podman run -d --name podman_victim faultline/pumba-alpine:local top
     full_id=$(podman inspect --format="{{.Id}}" podman_victim)
 
     [ "$(podman inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -58,7 +58,7 @@ teardown() {
 
 @test "Should exec command in container via podman runtime" {
     skip_listed
-    podman run -d --name podman_victim faultline/busybox:local top
+    podman run -d --name podman_victim faultline/pumba-alpine:local top
     full_id=$(podman inspect --format="{{.Id}}" podman_victim)
 
     [ "$(podman inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -76,7 +76,7 @@ teardown() {
 
 @test "Should kill container with SIGTERM via podman runtime" {
     skip_listed
-    cid=$(podman run -d --name podman_victim faultline/busybox:local top)
+    cid=$(podman run -d --name podman_victim faultline/pumba-alpine:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     [ "$(podman inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -90,8 +90,8 @@ teardown() {
 
 @test "Should respect --limit when killing containers via podman runtime" {
     skip_listed
-    podman run -d --name podman_victim faultline/busybox:local top
-    podman run -d --name podman_victim_2 faultline/busybox:local top
+    podman run -d --name podman_victim faultline/pumba-alpine:local top
+    podman run -d --name podman_victim_2 faultline/pumba-alpine:local top
     sleep 1
 
     [ "$(podman inspect -f '{{.State.Status}}' podman_victim)" = "running" ]
@@ -110,7 +110,7 @@ teardown() {
 
 @test "Should execute command with multiple arguments via podman runtime" {
     skip_listed
-    cid=$(podman run -d --name podman_victim faultline/busybox:local top)
+    cid=$(podman run -d --name podman_victim faultline/pumba-alpine:local top)
     full_id=$(podman inspect --format="{{.Id}}" $cid)
 
     [ "$(podman inspect -f '{{.State.Status}}' $full_id)" = "running" ]
@@ -129,8 +129,8 @@ teardown() {
 
 @test "Should respect exec --limit parameter via podman runtime" {
     skip_listed
-    podman run -d --name podman_victim faultline/busybox:local top
-    podman run -d --name podman_victim_2 faultline/busybox:local top
+    podman run -d --name podman_victim faultline/pumba-alpine:local top
+    podman run -d --name podman_victim_2 faultline/pumba-alpine:local top
     sleep 1
 
     run pumba --runtime podman --log-level debug exec --limit 1 --command "touch" --args "/tmp/exec_limit_test" "re2:podman_victim"
@@ -151,7 +151,7 @@ teardown() {
 
 @test "Should restart container with timeout via podman runtime" {
     skip_listed
-    podman run -d --name podman_victim faultline/busybox:local top
+    podman run -d --name podman_victim faultline/pumba-alpine:local top
 
     [ "$(podman inspect -f '{{.State.Status}}' podman_victim)" = "running" ]
 

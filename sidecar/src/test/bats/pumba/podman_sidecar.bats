@@ -10,7 +10,7 @@
 # Prerequisites:
 #   * rootful podman (netem inside the target netns needs CAP_NET_ADMIN)
 #   * `bats`, `podman`, `pumba` on PATH
-#   * faultline/busybox:local (target — NO tc installed)
+#   * faultline/pumba-alpine:local (target — NO tc installed)
 #   * docker.io/faultline/jre-base:local (sidecar — brings tc)
 #
 # Run locally:
@@ -25,9 +25,9 @@ setup() {
         skip "podman is rootless — sidecar netem requires rootful mode"
     fi
     podman_rm_force pdm-sidecar-target
-    podman pull docker.io/faultline/busybox:local >/dev/null 2>&1 || true
+    podman pull docker.io/faultline/pumba-alpine:local >/dev/null 2>&1 || true
     podman pull docker.io/faultline/jre-base:local >/dev/null 2>&1 || true
-    podman run -d --privileged --name pdm-sidecar-target docker.io/faultline/busybox:local \
+    podman run -d --privileged --name pdm-sidecar-target docker.io/faultline/pumba-alpine:local \
         sh -c "ip link add dummy0 type dummy && ip link set dummy0 up && sleep infinity" >/dev/null 2>&1
     wait_for_running podman pdm-sidecar-target
 }
@@ -43,7 +43,7 @@ teardown() {
 
 @test "Should apply netem delay via sidecar container (tc-image) on podman" {
     skip_listed
-    # The target (plain faultline/busybox:local) has no tc installed; pumba must launch a
+    # The target (plain faultline/pumba-alpine:local) has no tc installed; pumba must launch a
     # nettools sidecar sharing the target's netns to apply tc rules.
     pumba --runtime podman --log-level debug netem --interface dummy0 --tc-image docker.io/faultline/jre-base:local --pull-image=false --duration 30s delay --time 100 pdm-sidecar-target &
     PUMBA_PID=$!
@@ -76,7 +76,7 @@ teardown() {
     # pumba's regex-based `kill` ignores it.
     podman_rm_force pdm-skip-labeled
     podman run -d --name pdm-skip-labeled --label com.gaiaadm.pumba.skip=true \
-        docker.io/faultline/busybox:local top >/dev/null
+        docker.io/faultline/pumba-alpine:local top >/dev/null
 
     # Targets BOTH pdm-sidecar-target and pdm-skip-labeled via regex.
     run pumba --runtime podman --log-level debug kill "re2:^/?pdm-"

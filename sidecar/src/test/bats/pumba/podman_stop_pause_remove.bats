@@ -31,7 +31,7 @@ teardown() {
 
 @test "Should stop running container via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim faultline/busybox:local top
+    podman run -d --name pdm_victim faultline/pumba-alpine:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim)" = "running" ]
@@ -45,7 +45,7 @@ teardown() {
 
 @test "Should stop container with custom timeout via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim faultline/busybox:local top
+    podman run -d --name pdm_victim faultline/pumba-alpine:local top
 
     run pumba --runtime podman --log-level debug stop --time 2 pdm_victim
     assert_success
@@ -56,7 +56,7 @@ teardown() {
 
 @test "Should stop and restart container via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim faultline/busybox:local top
+    podman run -d --name pdm_victim faultline/pumba-alpine:local top
 
     local start_time
     start_time=$(podman inspect -f '{{.State.StartedAt}}' pdm_victim)
@@ -77,7 +77,7 @@ teardown() {
 
 @test "Should stop and restart with custom grace period via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim faultline/busybox:local top
+    podman run -d --name pdm_victim faultline/pumba-alpine:local top
 
     local start_time
     start_time=$(podman inspect -f '{{.State.StartedAt}}' pdm_victim)
@@ -100,7 +100,7 @@ teardown() {
 
 @test "Should pause and unpause container via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim faultline/busybox:local top
+    podman run -d --name pdm_victim faultline/pumba-alpine:local top
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim)" = "running" ]
 
@@ -116,7 +116,7 @@ teardown() {
 
 @test "Should remove running container via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim faultline/busybox:local top
+    podman run -d --name pdm_victim faultline/pumba-alpine:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim)" = "running" ]
@@ -131,7 +131,7 @@ teardown() {
 
 @test "Should skip stopped containers during restart via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim faultline/busybox:local top
+    podman run -d --name pdm_victim faultline/pumba-alpine:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
     podman stop pdm_victim >/dev/null
     wait_for 5 "podman inspect -f '{{.State.Status}}' pdm_victim | grep -q exited" "container to stop"
@@ -148,7 +148,7 @@ teardown() {
 
 @test "Should remove stopped container via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim faultline/busybox:local top
+    podman run -d --name pdm_victim faultline/pumba-alpine:local top
     full_id=$(podman inspect --format="{{.Id}}" pdm_victim)
     podman stop pdm_victim >/dev/null
     wait_for 5 "podman inspect -f '{{.State.Status}}' pdm_victim | grep -q exited" "container to stop"
@@ -163,8 +163,8 @@ teardown() {
 
 @test "Should respect --limit when stopping containers via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim_1 faultline/busybox:local top
-    podman run -d --name pdm_victim_2 faultline/busybox:local top
+    podman run -d --name pdm_victim_1 faultline/pumba-alpine:local top
+    podman run -d --name pdm_victim_2 faultline/pumba-alpine:local top
     sleep 1
 
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim_1)" = "running" ]
@@ -183,8 +183,8 @@ teardown() {
 
 @test "Should respect --limit when pausing containers via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim_1 faultline/busybox:local top
-    podman run -d --name pdm_victim_2 faultline/busybox:local top
+    podman run -d --name pdm_victim_1 faultline/pumba-alpine:local top
+    podman run -d --name pdm_victim_2 faultline/pumba-alpine:local top
     sleep 1
 
     pumba --runtime podman --log-level debug pause --limit 1 --duration 5s "re2:pdm_victim_.*" &
@@ -203,8 +203,8 @@ teardown() {
 
 @test "Should respect --limit when removing containers via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim_1 faultline/busybox:local top
-    podman run -d --name pdm_victim_2 faultline/busybox:local top
+    podman run -d --name pdm_victim_1 faultline/pumba-alpine:local top
+    podman run -d --name pdm_victim_2 faultline/pumba-alpine:local top
     sleep 1
 
     run pumba --runtime podman --log-level debug rm --limit 1 "re2:pdm_victim_.*"
@@ -222,7 +222,7 @@ teardown() {
 
 @test "Should force-remove running container with --force via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim faultline/busybox:local top
+    podman run -d --name pdm_victim faultline/pumba-alpine:local top
     [ "$(podman inspect -f '{{.State.Status}}' pdm_victim)" = "running" ]
 
     run pumba --runtime podman --log-level debug rm --force pdm_victim
@@ -234,7 +234,7 @@ teardown() {
 @test "Should remove container with --volumes flag via podman runtime" {
     skip_listed
     podman volume create pdm_vol >/dev/null
-    podman run -d --name pdm_victim -v pdm_vol:/data faultline/busybox:local top
+    podman run -d --name pdm_victim -v pdm_vol:/data faultline/pumba-alpine:local top
 
     run pumba --runtime podman --log-level debug rm --volumes pdm_victim
     assert_success
@@ -247,8 +247,8 @@ teardown() {
 
 @test "Should respect --limit when restarting containers via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim_1 faultline/busybox:local top
-    podman run -d --name pdm_victim_2 faultline/busybox:local top
+    podman run -d --name pdm_victim_1 faultline/pumba-alpine:local top
+    podman run -d --name pdm_victim_2 faultline/pumba-alpine:local top
     sleep 1
 
     start_1=$(podman inspect -f '{{.State.StartedAt}}' pdm_victim_1)
@@ -272,8 +272,8 @@ teardown() {
 
 @test "Should remove containers matched by regex via podman runtime" {
     skip_listed
-    podman run -d --name pdm_victim_1 faultline/busybox:local top
-    podman run -d --name pdm_victim_2 faultline/busybox:local top
+    podman run -d --name pdm_victim_1 faultline/pumba-alpine:local top
+    podman run -d --name pdm_victim_2 faultline/pumba-alpine:local top
     sleep 1
 
     run pumba --runtime podman --log-level debug rm "re2:pdm_victim_.*"

@@ -92,7 +92,7 @@ teardown() {
 
 @test "Should remove container with --volumes flag" {
     skip_listed
-    docker run -d --name rm_victim -v /data faultline/busybox:local tail -f /dev/null
+    docker run -d --name rm_victim -v /data faultline/pumba-alpine:local tail -f /dev/null
     wait_for_running docker rm_victim
     assert_container_running "rm_victim"
 
@@ -105,8 +105,8 @@ teardown() {
 
 @test "Should respect --limit when removing containers" {
     skip_listed
-    docker run -d --name rm_victim_1 faultline/busybox:local tail -f /dev/null
-    docker run -d --name rm_victim_2 faultline/busybox:local tail -f /dev/null
+    docker run -d --name rm_victim_1 faultline/pumba-alpine:local tail -f /dev/null
+    docker run -d --name rm_victim_2 faultline/pumba-alpine:local tail -f /dev/null
     wait_for_running docker rm_victim_1
     wait_for_running docker rm_victim_2
 

@@ -16,7 +16,7 @@ teardown() {
 @test "Should start a stopped container from docker directly" {
     skip_listed
     # Given a container
-    docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
+    docker run -d --name restart_test faultline/pumba-alpine:local tail -f /dev/null
     
     # Stop the container
     docker stop restart_test
@@ -40,7 +40,7 @@ teardown() {
 @test "Pumba restart should skip stopped containers" {
     skip_listed
     # Given a container
-    docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
+    docker run -d --name restart_test faultline/pumba-alpine:local tail -f /dev/null
     
     # Stop the container
     docker stop restart_test
@@ -64,7 +64,7 @@ teardown() {
 @test "Should restart a running container" {
     skip_listed
     # Given a running container
-    docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
+    docker run -d --name restart_test faultline/pumba-alpine:local tail -f /dev/null
     
     # Get initial start time
     local start_time
@@ -95,7 +95,7 @@ teardown() {
 @test "Should restart container with timeout" {
     skip_listed
     # Given a running container
-    docker run -d --name restart_test faultline/busybox:local tail -f /dev/null
+    docker run -d --name restart_test faultline/pumba-alpine:local tail -f /dev/null
     
     # Get initial start time
     local start_time
@@ -124,8 +124,8 @@ teardown() {
 }
 @test "Should respect --limit when restarting containers" {
     skip_listed
-    docker run -d --name restart_test_1 faultline/busybox:local tail -f /dev/null
-    docker run -d --name restart_test_2 faultline/busybox:local tail -f /dev/null
+    docker run -d --name restart_test_1 faultline/pumba-alpine:local tail -f /dev/null
+    docker run -d --name restart_test_2 faultline/pumba-alpine:local tail -f /dev/null
     wait_for_running docker restart_test_1
     wait_for_running docker restart_test_2
 

@@ -48,7 +48,7 @@ teardown() {
     skip_listed
     # Given a container
     # Use a simpler command
-    create_test_container "stopping_victim" "faultline/busybox:local" "sleep 60"
+    create_test_container "stopping_victim" "faultline/pumba-alpine:local" "sleep 60"
     
     # Wait for container to be running
     wait_for 5 "docker inspect -f '{{.State.Status}}' stopping_victim | grep -q running" "container to start"
@@ -98,7 +98,7 @@ teardown() {
 
 @test "Should stop and restart container with --restart flag" {
     skip_listed
-    create_test_container "stopping_victim" "faultline/busybox:local" "top"
+    create_test_container "stopping_victim" "faultline/pumba-alpine:local" "top"
     assert_container_running "stopping_victim"
 
     local start_time
@@ -122,7 +122,7 @@ teardown() {
 
 @test "Should stop and restart container with custom grace period" {
     skip_listed
-    create_test_container "stopping_victim" "faultline/busybox:local" "top"
+    create_test_container "stopping_victim" "faultline/pumba-alpine:local" "top"
     assert_container_running "stopping_victim"
 
     local start_time
@@ -146,8 +146,8 @@ teardown() {
 
 @test "Should respect --limit when stopping containers" {
     skip_listed
-    docker run -d --name stopping_victim_1 faultline/busybox:local top
-    docker run -d --name stopping_victim_2 faultline/busybox:local top
+    docker run -d --name stopping_victim_1 faultline/pumba-alpine:local top
+    docker run -d --name stopping_victim_2 faultline/pumba-alpine:local top
     wait_for_running docker stopping_victim_1
     wait_for_running docker stopping_victim_2
 

@@ -8,7 +8,7 @@ load "${BATS_LIB_DIR:-/usr/lib/bats}/bats-assert/load.bash"
 # Create a test container with the given name
 create_test_container() {
 	local name=$1
-	local image=${2:-faultline/busybox:local}
+	local image=${2:-faultline/pumba-alpine:local}
 	local command=${3:-"tail -f /dev/null"}
 	echo "Creating test container: $name (using $image)"
 	# shellcheck disable=SC2086
@@ -25,7 +25,7 @@ create_labeled_containers() {
 
 	for i in $(seq 1 "$count"); do
 		echo "Creating labeled container: ${name_prefix}_${i} with ${label_key}=${label_value}"
-		docker run -d --name "${name_prefix}_${i}" --label "${label_key}=${label_value}" faultline/busybox:local tail -f /dev/null
+		docker run -d --name "${name_prefix}_${i}" --label "${label_key}=${label_value}" faultline/pumba-alpine:local tail -f /dev/null
 	done
 	sleep 1 # Give containers time to start
 }
@@ -313,8 +313,9 @@ ctr_pull_image() {
 			echo "Image $image already present in $ns namespace"
 			return 0
 		fi
-		echo "Pulling $image into $ns namespace (attempt $i/$retries)..."
-		if sudo ctr -n "$ns" i pull "$image" >/dev/null 2>&1; then
+		# faultline: no registry; the image is imported from Docker's store, where .ci/pumba-bats.sh built it
+		echo "Importing $image into $ns namespace from Docker (attempt $i/$retries)..."
+		if docker save "${image#docker.io/}" | sudo ctr -n "$ns" i import - >/dev/null 2>&1; then
 			return 0
 		fi
 		[ "$i" -lt "$retries" ] && sleep 2
@@ -369,7 +370,7 @@ pumba_ensure_nettools_image() {
 		echo "CI environment detected, using pumba-alpine-nettools:local"
 		if ! docker image inspect pumba-alpine-nettools:local &>/dev/null; then
 			echo "Creating local nettools image for testing..."
-			docker run --name temp-nettools-container faultline/busybox:local /bin/sh -c "apk add --no-cache iproute2 iptables && echo 'Nettools container ready'"
+			docker run --name temp-nettools-container faultline/pumba-alpine:local /bin/sh -c "apk add --no-cache iproute2 iptables && echo 'Nettools container ready'"
 			docker commit temp-nettools-container pumba-alpine-nettools:local
 			docker rm -f temp-nettools-container
 		fi
@@ -378,7 +379,7 @@ pumba_ensure_nettools_image() {
 		echo "Pulling nettools image..."
 		if ! docker pull ${NETTOOLS_IMAGE}; then
 			echo "Failed to pull image, creating local nettools image for testing..."
-			docker run --name temp-nettools-container faultline/busybox:local /bin/sh -c "apk add --no-cache iproute2 iptables && echo 'Nettools container ready'"
+			docker run --name temp-nettools-container faultline/pumba-alpine:local /bin/sh -c "apk add --no-cache iproute2 iptables && echo 'Nettools container ready'"
 			docker commit temp-nettools-container pumba-alpine-nettools:local
 			docker rm -f temp-nettools-container
 			NETTOOLS_IMAGE="pumba-alpine-nettools:local"
