@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -37,6 +38,11 @@ public final class LogWords {
         if (level != null) {
             String simple = simpleLevel(level);
             if (simple != null) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", simple);
+            // debug is the sidecar's: the libraries under it (gRPC's Netty, docker-java) stay at info
+            if (simple != null && (simple.equals("debug") || simple.equals("trace"))) {
+                for (String library : List.of("io.grpc", "com.github.dockerjava", "org.apache.hc"))
+                    System.setProperty("org.slf4j.simpleLogger.log." + library, "info");
+            }
         }
         if (json) System.setErr(new PrintStream(new JsonLines(System.err), true, StandardCharsets.UTF_8));
         if (level != null) LoggerFactory.getLogger("faultline").debug("log level {} (--log-level)", level);
