@@ -36,6 +36,8 @@ export FAULTLINE_JAVA_OPTS="${FAULTLINE_JAVA_OPTS:-} -Dfaultline.launched.as=pum
 # the cases SKIPPED.tsv marks no-netem are skipped on a kernel without sch_netem (tried in a throw-away netns)
 if unshare -n tc qdisc add dev lo root netem delay 1ms >/dev/null 2>&1; then export PUMBA_BATS_NO_NETEM=0
 else export PUMBA_BATS_NO_NETEM=1; echo "pumba-bats: this kernel has no sch_netem: the no-netem cases of SKIPPED.tsv are skipped" >&2; fi
+if unshare -n ip link add pumba-bats0 type dummy >/dev/null 2>&1; then export PUMBA_BATS_NO_DUMMY=0
+else export PUMBA_BATS_NO_DUMMY=1; echo "pumba-bats: this kernel has no dummy network driver: the no-dummy cases of SKIPPED.tsv are skipped" >&2; fi
 
 files=()
 if [ $# -gt 0 ]; then for f in "$@"; do files+=("$suite/$(basename "$f")"); done
@@ -49,6 +51,7 @@ fi
 # under the name the files give it (docker.io/…: Podman keeps a loaded image as localhost/…)
 if printf '%s\n' "${files[@]}" | grep -q '/podman_' && command -v podman >/dev/null; then
   podman image exists faultline/pumba-alpine:local || docker save faultline/pumba-alpine:local | podman load -q >/dev/null
+  podman image exists docker.io/faultline/pumba-alpine:local || podman tag faultline/pumba-alpine:local docker.io/faultline/pumba-alpine:local
   podman image exists faultline/jre-base:local || docker save faultline/jre-base:local | podman load -q >/dev/null
   podman image exists docker.io/faultline/jre-base:local || podman tag faultline/jre-base:local docker.io/faultline/jre-base:local
 fi

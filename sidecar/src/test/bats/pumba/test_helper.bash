@@ -399,12 +399,13 @@ pumba_ensure_nettools_image() {
 # ── faultline: the cases this machine cannot run (SKIPPED.tsv) ────────────
 
 # Skips the current test when SKIPPED.tsv lists it (file, test name, condition, reason): condition `always`, or
-# `no-netem` when this kernel has no sch_netem (the runner exports PUMBA_BATS_NO_NETEM=1 after trying it).
+# `no-netem` when this kernel has no sch_netem, `no-dummy` when it has no dummy network driver (the runner tries both
+# and exports PUMBA_BATS_NO_NETEM=1, PUMBA_BATS_NO_DUMMY=1).
 skip_listed() {
 	local file reason
 	file=$(basename "$BATS_TEST_FILENAME")
-	reason=$(awk -F '\t' -v f="$file" -v t="$BATS_TEST_DESCRIPTION" -v nonetem="${PUMBA_BATS_NO_NETEM:-0}" \
-		'$1 == f && $2 == t && ($3 == "always" || ($3 == "no-netem" && nonetem == "1")) { print $4; exit }' \
+	reason=$(awk -F '\t' -v f="$file" -v t="$BATS_TEST_DESCRIPTION" -v nonetem="${PUMBA_BATS_NO_NETEM:-0}" -v nodummy="${PUMBA_BATS_NO_DUMMY:-0}" \
+		'$1 == f && $2 == t && ($3 == "always" || ($3 == "no-netem" && nonetem == "1") || ($3 == "no-dummy" && nodummy == "1")) { print $4; exit }' \
 		"$(dirname "$BATS_TEST_FILENAME")/SKIPPED.tsv")
 	if [ -n "$reason" ]; then
 		skip "$reason"
