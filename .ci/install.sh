@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the tests and benchmarks use. Idempotent.
 set -euo pipefail
+# bats, bats-support, bats-assert: Pumba's own integration suite run against the sidecar (.ci/pumba-bats.sh)
+bats_pkgs=(bats bats-support bats-assert)
 # chromium: the cli's report test opens the HTML report headless; prometheus: the cli's Prometheus-probe test scrapes an agent
 # containerd, runc, containernetworking-plugins: the private CRI runtime of .ci/containerd.sh (curl: its tests reach pods)
 # podman: the sidecar's podman runtime (its Docker-compatible API service, .ci/podman.sh)
@@ -8,7 +10,7 @@ set -euo pipefail
 pkgs=(docker.io postgresql redis-server busybox-static debootstrap iproute2 iptables wrk hyperfine
       containerd runc containernetworking-plugins curl chromium prometheus openssl podman)
 missing=()
-for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in "${pkgs[@]}" "${bats_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"

@@ -1,6 +1,7 @@
 package dev.faultline.sidecar;
 
 import dev.faultline.sidecar.cli.ForegroundRunner;
+import dev.faultline.sidecar.cli.LogWords;
 import dev.faultline.sidecar.cli.PlainContainerCommand;
 import dev.faultline.sidecar.cli.SidecarCli;
 import dev.faultline.sidecar.cli.StartupRecovery;
@@ -37,6 +38,7 @@ public final class Main {
             if (System.getProperty("slf4j.internal.verbosity") == null)
                 System.setProperty("slf4j.internal.verbosity", "WARN"); // its "provider named" note
         }
+        LogWords.apply(args, System.getenv()); // before the first logger: slf4j-simple reads its level once
         Journal journal = new Journal(Journal.defaultPath());
         ForegroundRunner runner = new ForegroundRunner(journal);
         // a plain container verb skips picocli, whose model is most of a kill's start-up; anything else is parsed by it
@@ -57,6 +59,7 @@ public final class Main {
         // after the parse, so that recovery reaches the containers through the runtime the flags name
         if (!help)
             cl.setExecutionStrategy(parsed -> {
+                SidecarCli.planFirst(parsed);
                 StartupRecovery.atStart(journal, parsed);
                 return new CommandLine.RunLast().execute(parsed);
             });

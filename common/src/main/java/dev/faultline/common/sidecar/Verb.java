@@ -31,8 +31,20 @@ public enum Verb {
                     List.of(
                             Option.valued("--interface", "-i"),
                             Option.valued("--target", "-t"),
-                            Option.flag("--ingress")),
-                    List.of(Verb.DELAY_WORD, Verb.LOSS_WORD, Verb.DUPLICATE_WORD, Verb.CORRUPT_WORD, Verb.RATE_WORD))),
+                            Option.flag("--ingress"),
+                            Option.valued("--egress-port"),
+                            Option.valued("--ingress-port"),
+                            Option.valued("--limit", "-l"),
+                            Option.valued("--tc-image"),
+                            Option.booleanFlag("--pull-image")),
+                    List.of(
+                            Verb.DELAY_WORD,
+                            Verb.LOSS_WORD,
+                            Verb.LOSS_STATE_WORD,
+                            Verb.LOSS_GEMODEL_WORD,
+                            Verb.DUPLICATE_WORD,
+                            Verb.CORRUPT_WORD,
+                            Verb.RATE_WORD))),
     /** Its filters are Pumba's on the verb (the sidecar's on {@code loss} too: after the sub-verb, not read here). */
     IPTABLES(
             Verb.IPTABLES_WORD,
@@ -44,7 +56,10 @@ public enum Verb {
                             Option.valued("--source", "--src", "-s"),
                             Option.valued("--destination", "--dest"),
                             Option.valued("--src-port", "--sport"),
-                            Option.valued("--dst-port", "--dport")),
+                            Option.valued("--dst-port", "--dport"),
+                            Option.valued("--limit", "-l"),
+                            Option.valued("--iptables-image"),
+                            Option.booleanFlag("--pull-image")),
                     List.of(Verb.LOSS_WORD))),
     /**
      * The agent loaded into JVMs in the target containers and controlled by the sidecar: {@code jvm list},
@@ -73,6 +88,8 @@ public enum Verb {
     // the sub-verbs' words: netem's, and iptables' loss (the same word as netem's)
     public static final String DELAY_WORD = "delay";
     public static final String LOSS_WORD = "loss";
+    public static final String LOSS_STATE_WORD = "loss-state";
+    public static final String LOSS_GEMODEL_WORD = "loss-gemodel";
     public static final String DUPLICATE_WORD = "duplicate";
     public static final String CORRUPT_WORD = "corrupt";
     public static final String RATE_WORD = "rate";

@@ -58,6 +58,27 @@ final class IptablesCommand {
             description = "destination port, or ports: 80,443 (tcp or udp; tcp if no protocol)")
     String dport;
 
+    @Option(
+            names = {"--limit", "-l"},
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "act on at most this many of the matching containers, a random few (0: all)")
+    int atMost;
+
+    @Option(
+            names = "--iptables-image",
+            paramLabel = "IMAGE",
+            description = "Pumba's helper image: accepted, not needed (no image is pulled)")
+    String iptablesImage;
+
+    @Option(
+            names = "--pull-image",
+            paramLabel = "BOOL",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "Pumba's: accepted, not needed (no image is pulled)")
+    Boolean pullImage;
+
     @Command(
             name = Verb.LOSS_WORD,
             description = "Drop incoming (default) or outgoing packets at random or every Nth.",
@@ -120,7 +141,13 @@ final class IptablesCommand {
             return true;
         }
 
+        @Override
+        int atMost() {
+            return NetworkEffects.atMost(ipt.atMost);
+        }
+
         ExperimentPlan.Effect effect() {
+            NetworkEffects.noImageNeeded("--iptables-image", ipt.iptablesImage, ipt.pullImage);
             Duration d = Durations.required(ipt.duration);
             if (mode != null) {
                 switch (mode) {

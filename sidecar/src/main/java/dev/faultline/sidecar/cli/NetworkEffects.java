@@ -12,8 +12,11 @@ import dev.faultline.sidecar.runtime.ContainerRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What netem and iptables change in a target's network namespace, as values of their flags: the qdisc tc adds, or
@@ -23,21 +26,62 @@ import java.util.function.Supplier;
 final class NetworkEffects {
     private NetworkEffects() {}
 
+    private static final Logger log = LoggerFactory.getLogger("faultline.netem");
+
+    /** Pumba's per-verb {@code --limit}, checked. */
+    static int atMost(int n) {
+        if (n < 0) throw new IllegalArgumentException("--limit must not be negative, got " + n);
+        return n;
+    }
+
+    /**
+     * Pumba's helper-image words ({@code --tc-image}, {@code --iptables-image}, {@code --pull-image}): accepted, and
+     * said to be unneeded: tc and iptables run from the sidecar itself (nsenter, or its own image), nothing is pulled.
+     */
+    static void noImageNeeded(String flag, String image, Boolean pull) {
+        if (image == null && pull == null) return;
+        log.info(
+                "{}{}{}: not needed, tc and iptables run from the sidecar itself; no image is pulled",
+                image == null ? "" : flag + " " + image,
+                image != null && pull != null ? " " : "",
+                pull == null ? "" : "--pull-image=" + pull);
+    }
+
     /**
      * {@code netem}: one qdisc on {@code iface}, on outgoing traffic or (with {@code ingress}) incoming traffic
      * redirected through an IFB device; for all traffic, or only to (from) the {@code targets} CIDRs.
      */
-    record Netem(Duration duration, String iface, List<String> targets, boolean ingress, Qdisc qdisc)
+    record Netem(
+            Duration duration,
+            String iface,
+            List<String> targets,
+            List<Integer> sourcePorts,
+            List<Integer> destinationPorts,
+            boolean ingress,
+            Qdisc qdisc)
             implements ExperimentPlan.Effect {
         Netem {
             targets = List.copyOf(targets);
+            sourcePorts = List.copyOf(sourcePorts);
+            destinationPorts = List.copyOf(destinationPorts);
+        }
+
+        Netem(Duration duration, String iface, List<String> targets, boolean ingress, Qdisc qdisc) {
+            this(duration, iface, targets, List.of(), List.of(), ingress, qdisc);
         }
 
         public String describe() {
             return Verb.NETEM.word() + " --duration " + duration.toMillis() + "ms --interface " + iface
                     + (ingress ? " --ingress" : "")
                     + targets.stream().map(c -> " --target " + c).reduce("", String::concat)
+                    + ports(" --egress-port ", sourcePorts)
+                    + ports(" --ingress-port ", destinationPorts)
                     + " " + String.join(" ", qdisc.args());
+        }
+
+        private static String ports(String flag, List<Integer> ports) {
+            if (ports.isEmpty()) return "";
+            return flag + String.join(",", ports.stream().map(String::valueOf).toList());
         }
 
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
@@ -55,7 +99,7 @@ final class NetworkEffects {
                     (id, ns) -> TcPlan.of(
                                     iface,
                                     q,
-                                    targets,
+                                    new TcPlan.Filters(targets, sourcePorts, destinationPorts),
                                     ingress,
                                     TcPlan.txQueueLen(ns.run(List.of("ip", "-o", "link", "show", "dev", iface))
                                             .output()))
@@ -111,7 +155,7 @@ final class NetworkEffects {
     }
 
     /** The qdisc netem adds, as tc's words: built, and so checked, each time they are asked for. */
-    sealed interface Qdisc permits NetemQdisc, Rate {
+    sealed interface Qdisc permits NetemQdisc, LossModel, Rate {
         List<String> args();
 
         /** Whether it needs the kernel's sch_netem (rate's tbf does not). */
@@ -171,11 +215,49 @@ final class NetworkEffects {
         }
     }
 
-    /** {@code rate}: a token-bucket limit, tc's rate words as given. */
-    /** {@code netem}: shaped with netem's own rate (sch_netem present), else with tbf. */
-    record Rate(String rate, boolean netem) implements Qdisc {
+    /**
+     * {@code loss-state} and {@code loss-gemodel}: netem's loss models, as Pumba writes them ({@code loss state p13
+     * p31 p32 p23 p14}, {@code loss gemodel p r 1-h 1-k}), each a percentage.
+     */
+    record LossModel(String model, List<String> flags, List<Double> percents) implements Qdisc {
+        LossModel {
+            flags = List.copyOf(flags);
+            percents = List.copyOf(percents);
+        }
+
+        static LossModel state(double p13, double p31, double p32, double p23, double p14) {
+            return new LossModel(
+                    "state", List.of("--p13", "--p31", "--p32", "--p23", "--p14"), List.of(p13, p31, p32, p23, p14));
+        }
+
+        static LossModel gemodel(double pg, double pb, double oneH, double oneK) {
+            return new LossModel("gemodel", List.of("--pg", "--pb", "--one-h", "--one-k"), List.of(pg, pb, oneH, oneK));
+        }
+
         public List<String> args() {
-            return RateSpec.of(rate, netem).args();
+            List<String> a = new ArrayList<>(List.of("netem", "loss", model));
+            for (int i = 0; i < percents.size(); i++) {
+                double p = percents.get(i);
+                if (p < 0 || p > 100)
+                    throw new IllegalArgumentException(flags.get(i) + " " + p + ": a percentage is 0-100");
+                a.add(String.format(Locale.ROOT, "%.2f%%", p));
+            }
+            return a;
+        }
+
+        public boolean needsNetem() {
+            return true;
+        }
+    }
+
+    /** {@code rate}: shaped with netem's own rate and overheads (sch_netem present), else with tbf. */
+    record Rate(String rate, boolean netem, RateSpec.Overheads overheads) implements Qdisc {
+        Rate(String rate, boolean netem) {
+            this(rate, netem, RateSpec.Overheads.NONE);
+        }
+
+        public List<String> args() {
+            return RateSpec.of(rate, netem, overheads).args();
         }
 
         public boolean needsNetem() {

@@ -118,7 +118,7 @@ public final class SidecarCli {
     String runtimeEndpoint;
 
     @Option(
-            names = GlobalOptions.CONTAINERD_ADDRESS,
+            names = {GlobalOptions.CONTAINERD_ADDRESS, GlobalOptions.CONTAINERD_SOCKET},
             description = "--runtime containerd: its socket (default: /run/containerd/containerd.sock, else Docker's)")
     String containerdAddress;
 
@@ -128,8 +128,44 @@ public final class SidecarCli {
                     + "nerdctl's: default)")
     String containerdNamespace;
 
+    @Option(
+            names = {GlobalOptions.LOG_LEVEL, "-l"},
+            description = "log level: debug, info (the default), warning, error (Pumba's fatal and panic: error); "
+                    + "env LOG_LEVEL")
+    void logLevel(String level) {
+        if (LogWords.simpleLevel(level) == null)
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--log-level " + level + ": expected debug, info, warning, error, fatal or panic");
+        logLevel = level;
+    }
+
+    String logLevel;
+
+    @Option(
+            names = {GlobalOptions.JSON, "-j"},
+            description = "log one JSON object per line (time, level, logger, msg); env LOG_JSON=true")
+    boolean json;
+
+    @Option(
+            names = GlobalOptions.SKIP_ERROR,
+            description = "with --interval: a tick that fails is logged and the schedule goes on (else the run ends)")
+    boolean skipError;
+
+    @Option(
+            names = GlobalOptions.PODMAN_SOCKET,
+            description = "--runtime podman: its socket, unix:///path (Pumba's; as --runtime-endpoint)")
+    String podmanSocket;
+
     Runtimes.Flags runtimeFlags() {
-        return new Runtimes.Flags(runtimeKind, runtimeEndpoint, containerdAddress, containerdNamespace);
+        if (podmanSocket == null)
+            return new Runtimes.Flags(runtimeKind, runtimeEndpoint, containerdAddress, containerdNamespace);
+        // Pumba's --podman-socket: Podman's endpoint (it implies --runtime podman; --runtime-endpoint, if given, wins)
+        if (runtimeKind != null && !"podman".equals(runtimeKind))
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--podman-socket is for --runtime podman, not --runtime " + runtimeKind);
+        String endpoint = runtimeEndpoint != null ? runtimeEndpoint : podmanSocket;
+        return new Runtimes.Flags("podman", endpoint, containerdAddress, containerdNamespace);
     }
 
     /** The runtime the verbs act through, opened at the first use. */
@@ -206,6 +242,21 @@ public final class SidecarCli {
             return 1;
         });
         return cl;
+    }
+
+    /**
+     * The plan of the verb these parsed words name, made before anything else runs (start-up recovery opens the
+     * runtime and logs it): words the plan refuses (no duration, a bad value) are refused first, as Pumba's are.
+     */
+    public static void planFirst(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) leaf = leaf.subcommand();
+        if (!(leaf.commandSpec().userObject() instanceof TargetedCommand verb)) return;
+        try {
+            verb.plan();
+        } catch (RuntimeException refused) {
+            throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), refused.getMessage(), refused);
+        }
     }
 
     /** The help's section headings as Pumba's (urfave/cli) help writes them, which scripts look for. */

@@ -1,12 +1,17 @@
 package dev.faultline.sidecar.cli;
 
 import dev.faultline.common.sidecar.Verb;
+import dev.faultline.sidecar.experiment.Experiment;
+import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import dev.faultline.sidecar.targets.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Parameters;
 
 /** A verb aimed at targets: its words become an {@link ExperimentPlan}, which the {@link Scheduler} turns into an experiment. */
@@ -32,7 +37,15 @@ abstract class TargetedCommand implements Callable<Integer> {
     /** What the verb does, from its flags (checked when it is scheduled, not here). */
     abstract ExperimentPlan.Effect effect();
 
+    private ExperimentPlan plan;
+
+    /** The plan of these words, made once: Main makes it before start-up recovery, so bad words are refused first. */
     ExperimentPlan plan() {
+        if (plan == null) plan = newPlan();
+        return plan;
+    }
+
+    private ExperimentPlan newPlan() {
         SidecarCli cli = cli();
         ExperimentPlan.Selection selection = cli.podMode()
                 ? new ExperimentPlan.Pod(targets)
@@ -40,8 +53,35 @@ abstract class TargetedCommand implements Callable<Integer> {
         return new ExperimentPlan(
                 verb(),
                 selection,
-                effect(),
+                cli.skipError ? new SkipError(effect()) : effect(),
                 new ExperimentPlan.Schedule(cli.random, cli.interval, cli.limit, cli.dryRun, atMost()));
+    }
+
+    /**
+     * Pumba's {@code --skip-error}: an action that fails is logged and the schedule goes on to its next tick (without
+     * it the run ends with the error). What the failed action changed is reverted by the action itself, as always.
+     */
+    record SkipError(ExperimentPlan.Effect effect) implements ExperimentPlan.Effect {
+        private static final Logger log = LoggerFactory.getLogger("faultline.action");
+
+        public String describe() {
+            return effect.describe();
+        }
+
+        public String signal() {
+            return effect.signal();
+        }
+
+        public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
+            Experiment.Action action = effect.action(runner, runtime, pod);
+            return targets -> {
+                try {
+                    action.act(targets);
+                } catch (RuntimeException e) {
+                    log.warn("skipping error (--skip-error): {}", e.getMessage());
+                }
+            };
+        }
     }
 
     @Override

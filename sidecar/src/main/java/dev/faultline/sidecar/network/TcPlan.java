@@ -36,6 +36,23 @@ public final class TcPlan {
         return new ChangePlan(apply, revert, verify);
     }
 
+    /**
+     * What the qdisc shapes: packets to any of the {@code targets} CIDRs (from them, on ingress), from any of the
+     * {@code sourcePorts} or to any of the {@code destinationPorts} (Pumba's {@code --egress-port} and
+     * {@code --ingress-port}); all traffic when all are empty.
+     */
+    public record Filters(List<String> targets, List<Integer> sourcePorts, List<Integer> destinationPorts) {
+        public Filters {
+            targets = List.copyOf(targets);
+            sourcePorts = List.copyOf(sourcePorts);
+            destinationPorts = List.copyOf(destinationPorts);
+        }
+
+        boolean none() {
+            return targets.isEmpty() && sourcePorts.isEmpty() && destinationPorts.isEmpty();
+        }
+    }
+
     /** @param qdisc e.g. {@code netem delay 100ms} or {@code tbf rate 1mbit …}; targets empty = all traffic */
     public static TcPlan of(String iface, List<String> qdisc, List<String> targets, boolean ingress) {
         return of(iface, qdisc, targets, ingress, null);
@@ -48,6 +65,11 @@ public final class TcPlan {
      */
     public static TcPlan of(
             String iface, List<String> qdisc, List<String> targets, boolean ingress, Integer txQueueLen) {
+        return of(iface, qdisc, new Filters(targets, List.of(), List.of()), ingress, txQueueLen);
+    }
+
+    public static TcPlan of(String iface, List<String> qdisc, Filters filters, boolean ingress, Integer txQueueLen) {
+        List<String> targets = filters.targets();
         TcPlan p = new TcPlan();
         String dev = iface;
         if (ingress) {
@@ -77,7 +99,7 @@ public final class TcPlan {
                     IFB));
             dev = IFB;
         }
-        if (targets.isEmpty()) {
+        if (filters.none()) {
             p.apply.add(concat(List.of("tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE), qdisc));
         } else {
             // htb (prio is not in every kernel, this one's included): class 1 is the unshaped default, class 2 holds
@@ -113,6 +135,9 @@ public final class TcPlan {
                         "flowid",
                         "fa17:2"));
             }
+            // Pumba's port filters, each its own filter (a packet matching any is shaped); IPv4, as Pumba's
+            for (int port : filters.sourcePorts()) p.apply.add(portFilter(dev, "sport", port));
+            for (int port : filters.destinationPorts()) p.apply.add(portFilter(dev, "dport", port));
         }
         p.revert.add(List.of("tc", "qdisc", "del", "dev", dev, "root", "handle", HANDLE));
         if (ingress) {
@@ -128,6 +153,29 @@ public final class TcPlan {
             p.verify.add(ChangePlan.txQueueLen(iface, txQueueLen));
         }
         return p;
+    }
+
+    private static List<String> portFilter(String dev, String direction, int port) {
+        return List.of(
+                "tc",
+                "filter",
+                "add",
+                "dev",
+                dev,
+                "parent",
+                HANDLE,
+                "protocol",
+                "ip",
+                "prio",
+                "1",
+                "u32",
+                "match",
+                "ip",
+                direction,
+                Integer.toString(port),
+                "0xffff",
+                "flowid",
+                "fa17:2");
     }
 
     /** The {@code qlen} that {@code ip -o link show} prints for a device (none printed: 0), or null if it says nothing. */

@@ -12,7 +12,9 @@ import picocli.CommandLine;
 
 /**
  * netem's and iptables' help, byte for byte as it was before their effects became values (resources/help/, written
- * by the picocli model of that time): option names, labels, descriptions and their order.
+ * by the picocli model of that time): option names, labels, descriptions and their order. Pumba's words added since
+ * (the port filters, per-verb --limit, the helper-image words, loss-state, loss-gemodel, rate's overheads) were
+ * added to those files, nothing else changed.
  */
 class NetworkHelpTextTest {
     @Test
@@ -27,7 +29,7 @@ class NetworkHelpTextTest {
             }
         }
         assertEquals(
-                List.of("delay", "loss", "duplicate", "corrupt", "rate"),
+                List.of("delay", "loss", "loss-state", "loss-gemodel", "duplicate", "corrupt", "rate"),
                 List.copyOf(root.getSubcommands().get("netem").getSubcommands().keySet()));
         assertEquals(
                 List.of("loss"),

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Pumba's own bats integration suite (sidecar/src/test/bats/pumba, copied from alexei-led/pumba with only the
+# environmental changes listed in its ENVIRONMENT.md) run against the built sidecar: `pumba` on PATH is a shim for
+# bin/faultline-sidecar. Every file runs in one bats invocation (one process start, one report); at the end a table of
+# pass/fail/skip per file. Needs the built jar (mvn -B -pl sidecar -am package -DskipTests), Docker, Podman's API
+# service (.ci/podman.sh start) and Debian's bats, bats-support and bats-assert (.ci/install.sh).
+#
+#   .ci/pumba-bats.sh                       every file
+#   .ci/pumba-bats.sh kill.bats stop.bats   chosen files
+# Reports: sidecar/target/pumba-bats/ (TAP log, per-file table).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+suite=$root/sidecar/src/test/bats/pumba
+out=$root/sidecar/target/pumba-bats
+[ -s sidecar/target/faultline-sidecar.jar ] || { echo "pumba-bats: build first: mvn -B -pl sidecar -am package -DskipTests" >&2; exit 2; }
+command -v bats >/dev/null || { echo "pumba-bats: no bats (Debian: bats bats-support bats-assert; .ci/install.sh)" >&2; exit 2; }
+rm -rf "$out"; mkdir -p "$out/bin"
+
+# `pumba` is the sidecar's launcher; `sudo` runs the command as is where there is none (CI runs as root)
+printf '#!/bin/sh\nexec "%s/bin/faultline-sidecar" "$@"\n' "$root" > "$out/bin/pumba"
+command -v sudo >/dev/null || printf '#!/bin/sh\nexec "$@"\n' > "$out/bin/sudo"
+chmod +x "$out"/bin/*
+export PATH="$out/bin:$PATH"
+# ctr and the suite's require_containerd: Docker's own containerd where there is no system one (its moby namespace)
+if [ -z "${CONTAINERD_ADDRESS:-}" ] && [ ! -S /run/containerd/containerd.sock ] && [ -S /run/docker/containerd/containerd.sock ]; then
+  export CONTAINERD_ADDRESS=/run/docker/containerd/containerd.sock
+fi
+# Podman's runc cannot raise its default ulimits on this kind of machine (sidecar/README.md): a containers.conf that
+# keeps them at the host's
+printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n' > "$out/containers.conf"
+export CONTAINERS_CONF="$out/containers.conf" # Podman 4.3 reads no CONTAINERS_CONF_OVERRIDE
+export BATS_LIB_DIR=${BATS_LIB_DIR:-/usr/lib/bats}
+# the suite's teardowns end background runs with `pkill -f "pumba.*<target>"`: the sidecar's JVM carries the word
+export FAULTLINE_JAVA_OPTS="${FAULTLINE_JAVA_OPTS:-} -Dfaultline.launched.as=pumba"
+# the cases SKIPPED.tsv marks no-netem are skipped on a kernel without sch_netem (tried in a throw-away netns)
+if unshare -n tc qdisc add dev lo root netem delay 1ms >/dev/null 2>&1; then export PUMBA_BATS_NO_NETEM=0
+else export PUMBA_BATS_NO_NETEM=1; echo "pumba-bats: this kernel has no sch_netem: the no-netem cases of SKIPPED.tsv are skipped" >&2; fi
+if unshare -n ip link add pumba-bats0 type dummy >/dev/null 2>&1; then export PUMBA_BATS_NO_DUMMY=0
+else export PUMBA_BATS_NO_DUMMY=1; echo "pumba-bats: this kernel has no dummy network driver: the no-dummy cases of SKIPPED.tsv are skipped" >&2; fi
+
+files=()
+if [ $# -gt 0 ]; then for f in "$@"; do files+=("$suite/$(basename "$f")"); done
+else for f in "$suite"/*.bats; do files+=("$f"); done; fi
+
+# the alpine stand-in: the local busybox image with the /tmp an alpine image has (the exec cases write there)
+if ! docker image inspect faultline/pumba-alpine:local >/dev/null 2>&1; then
+  printf 'FROM faultline/busybox:local\nRUN mkdir -p -m 1777 /tmp\n' | docker build -q -t faultline/pumba-alpine:local - >/dev/null
+fi
+# the netshoot stand-in (iproute2, iptables) in Podman's store, as busybox is (.ci/podman.sh)
+# under the name the files give it (docker.io/…: Podman keeps a loaded image as localhost/…)
+if printf '%s\n' "${files[@]}" | grep -q '/podman_' && command -v podman >/dev/null; then
+  podman image exists faultline/pumba-alpine:local || docker save faultline/pumba-alpine:local | podman load -q >/dev/null
+  podman image exists docker.io/faultline/pumba-alpine:local || podman tag faultline/pumba-alpine:local docker.io/faultline/pumba-alpine:local
+  podman image exists faultline/jre-base:local || docker save faultline/jre-base:local | podman load -q >/dev/null
+  podman image exists docker.io/faultline/jre-base:local || podman tag faultline/jre-base:local docker.io/faultline/jre-base:local
+fi
+
+start=$(date +%s)
+rc=0
+(cd "$suite" && bats --tap --timing --report-formatter junit --output "$out" "${files[@]}") > "$out/suite.tap" 2> "$out/suite.err" || rc=$?
+secs=$(( $(date +%s) - start ))
+
+# per file, from bats' JUnit report (one testsuite per file)
+{
+  printf '| file | pass | fail | skip |\n|---|---|---|---|\n'
+  sed -n 's/.*<testsuite name="\([^"]*\)" tests="\([0-9]*\)" failures="\([0-9]*\)" errors="\([0-9]*\)" skipped="\([0-9]*\)".*/\1 \2 \3 \4 \5/p' "$out/report.xml" |
+    awk '{ p = $2 - $3 - $4 - $5; tp += p; tf += $3 + $4; ts += $5; printf "| %s | %d | %d | %d |\n", $1, p, $3 + $4, $5 }
+         END { printf "| **all** | %d | %d | %d |\n", tp, tf, ts }'
+} > "$out/summary.md"
+cat "$out/summary.md"
+echo "pumba-bats: bats exit $rc after $secs s; TAP log in $out/suite.tap" >&2
+exit $rc
