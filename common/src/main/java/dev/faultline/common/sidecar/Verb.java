@@ -24,6 +24,20 @@ public enum Verb {
     RESTART(Verb.RESTART_WORD, EnumSet.of(DOCKER), null),
     RM(Verb.RM_WORD, EnumSet.of(DOCKER, CRI), null),
     CRASH(Verb.CRASH_WORD, EnumSet.of(DOCKER, CRI, POD), null),
+    /** Pumba's: a command run in the target through the runtime ({@code docker exec}, CRI ExecSync, Tasks.Exec). */
+    EXEC(Verb.EXEC_WORD, EnumSet.of(DOCKER, CRI), null),
+    /** Pumba's: stress-ng in the target's cgroup, run by the sidecar on the node (no image). */
+    STRESS(
+            Verb.STRESS_WORD,
+            EnumSet.of(DOCKER, CRI),
+            new Lasting(
+                    List.of(
+                            Option.valued("--stressors"),
+                            Option.valued("--limit", "-l"),
+                            Option.valued("--stress-image"),
+                            Option.flag("--pull-image"),
+                            Option.flag("--inject-cgroup")),
+                    List.of())),
     NETEM(
             Verb.NETEM_WORD,
             EnumSet.allOf(Backend.class),
@@ -57,6 +71,8 @@ public enum Verb {
     public static final String RESTART_WORD = "restart";
     public static final String RM_WORD = "rm";
     public static final String CRASH_WORD = "crash";
+    public static final String EXEC_WORD = "exec";
+    public static final String STRESS_WORD = "stress";
     public static final String NETEM_WORD = "netem";
     public static final String IPTABLES_WORD = "iptables";
     public static final String DAEMON_WORD = "daemon";

@@ -8,6 +8,7 @@ import dev.faultline.sidecar.network.Watchdogs;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.NamespaceAccess;
 import dev.faultline.sidecar.runtime.cri.FreezeChange;
+import dev.faultline.sidecar.stress.StressChange;
 import dev.faultline.sidecar.targets.Target;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class Recovery {
     private static Change adopt(Journal.Entry e, Journal journal, ContainerRuntime runtime) {
         return switch (e.kind()) {
             case FREEZE -> FreezeChange.adopt(e, journal); // shell on the host's freezer file
+            case STRESS -> StressChange.adopt(e, journal); // shell on the host: its processes by their mark
             case PAUSE -> runtime == null ? null : runtime.adoptPause(e, journal);
             case NETWORK -> {
                 NetnsExecutor ns = NamespaceAccess.readopt(Target.journalled(e.containerId()), e.id(), runtime);

@@ -7,6 +7,7 @@ import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.ContainerInventory;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the verbs need of a container runtime, the Docker Engine API or CRI. A method a runtime cannot express throws
@@ -34,6 +35,12 @@ public interface ContainerRuntime extends ContainerInventory {
 
     /** The runtime's own kill with this signal name (SIGKILL …). */
     void kill(ContainerTarget t, String signal);
+
+    /**
+     * Runs {@code argv} in the running container (its namespaces, as {@code docker exec}); returns its exit code. One
+     * still running after {@code deadline} is killed and reported as an error: no exec outlives its call.
+     */
+    int exec(ContainerTarget t, List<String> argv, Duration deadline);
 
     void stop(ContainerTarget t, Duration timeout);
 

@@ -36,7 +36,9 @@ public final class Journal {
         /** A container paused through the engine: undone by unpausing it. */
         PAUSE,
         /** A CRI container's cgroup frozen: the revert and verify lists are shell commands on the host, no runtime needed. */
-        FREEZE;
+        FREEZE,
+        /** stress-ng in a target's cgroup: the revert and verify lists are shell commands on the host (its process group). */
+        STRESS;
 
         /**
          * What a verb's changes are journalled as: a lasting verb's, one kind per backend's way; none for a verb
@@ -47,7 +49,8 @@ public final class Journal {
                 // Docker pauses through the engine; CRI has no pause: its cgroup is frozen
                 case PAUSE -> EnumSet.of(PAUSE, FREEZE);
                 case NETEM, IPTABLES -> EnumSet.of(NETWORK);
-                case KILL, STOP, RESTART, RM, CRASH, DAEMON -> EnumSet.noneOf(Kind.class);
+                case STRESS -> EnumSet.of(STRESS);
+                case KILL, STOP, RESTART, RM, CRASH, EXEC, DAEMON -> EnumSet.noneOf(Kind.class);
             };
         }
     }

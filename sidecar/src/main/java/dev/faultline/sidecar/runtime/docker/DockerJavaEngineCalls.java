@@ -160,6 +160,34 @@ final class DockerJavaEngineCalls implements EngineCalls {
     }
 
     @Override
+    public String execStart(String id, List<String> argv) {
+        String exec = docker.execCreateCmd(id)
+                .withUser("0")
+                .withCmd(argv.toArray(String[]::new))
+                .exec()
+                .getId();
+        try {
+            docker.execStartCmd(exec)
+                    .withDetach(true)
+                    .exec(new ResultCallback.Adapter<>())
+                    .awaitCompletion();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting exec " + exec + " in " + id, e);
+        }
+        return exec;
+    }
+
+    @Override
+    public ExecState execState(String execId) {
+        var r = docker.inspectExecCmd(execId).exec();
+        Long code = r.getExitCodeLong();
+        Long pid = r.getPidLong();
+        return new ExecState(
+                Boolean.TRUE.equals(r.isRunning()), code == null ? -1 : code.intValue(), pid == null ? 0 : pid);
+    }
+
+    @Override
     public void unpause(String id) {
         try {
             tolerateGone(() -> docker.unpauseContainerCmd(id).exec());

@@ -71,6 +71,15 @@ public interface EngineCalls {
 
     void pause(String id);
 
+    /** {@code docker exec -d -u root}: the exec created ({@code POST /containers/{id}/exec}) and started detached; its id. */
+    String execStart(String id, List<String> argv);
+
+    /** {@code GET /exec/{id}/json}. */
+    ExecState execState(String execId);
+
+    /** An exec's state: whether it runs, its exit code once it ended, its host PID (0 before it started). */
+    record ExecState(boolean running, int exitCode, long pid) {}
+
     void unpause(String id);
 
     /**

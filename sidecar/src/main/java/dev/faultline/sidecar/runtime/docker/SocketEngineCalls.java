@@ -12,6 +12,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -169,6 +170,32 @@ final class SocketEngineCalls implements EngineCalls {
             EngineContainers.Event e = EngineContainers.event(line);
             if (e != null) onEvent.accept(e);
         });
+    }
+
+    @Override
+    public String execStart(String id, List<String> argv) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("User", "0"); // root, as Pumba's exec, by uid: an image without /etc/passwd has no "root"
+        spec.put("AttachStdout", false);
+        spec.put("AttachStderr", false);
+        spec.put("Cmd", argv);
+        EngineAnswer created = call("POST", container(id) + "/exec", JsonWriter.write(spec), Duration.ZERO);
+        if (!created.ok()) throw failure(created);
+        String exec = (String) ((Map<?, ?>) json(created)).get("Id");
+        EngineAnswer started = call("POST", "/exec/" + query(exec) + "/start", "{\"Detach\":true}", Duration.ZERO);
+        if (!started.ok()) throw failure(started);
+        return exec;
+    }
+
+    @Override
+    public ExecState execState(String execId) {
+        EngineAnswer a = get("/exec/" + query(execId) + "/json");
+        if (!a.ok()) throw failure(a);
+        Map<?, ?> m = (Map<?, ?>) json(a);
+        return new ExecState(
+                Boolean.TRUE.equals(m.get("Running")),
+                m.get("ExitCode") instanceof Number n ? n.intValue() : -1,
+                m.get("Pid") instanceof Number n ? n.longValue() : 0);
     }
 
     @Override
