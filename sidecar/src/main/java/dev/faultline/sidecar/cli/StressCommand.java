@@ -59,12 +59,8 @@ final class StressCommand extends TargetedCommand {
     @Option(names = "--stress-image", description = "accepted for Pumba's scripts; not needed: no image is run")
     String image;
 
-    @Option(
-            names = "--pull-image",
-            arity = "0..1",
-            fallbackValue = "true",
-            description = "accepted for Pumba's scripts; nothing is pulled")
-    Boolean pull;
+    @Option(names = "--pull-image", description = "accepted for Pumba's scripts; nothing is pulled")
+    boolean pull;
 
     @Option(
             names = "--inject-cgroup",
@@ -88,7 +84,7 @@ final class StressCommand extends TargetedCommand {
     }
 
     ExperimentPlan.Effect effect() {
-        if (image != null || pull != null)
+        if (image != null || pull)
             log.info("action=stress note=\"--stress-image/--pull-image ignored: the node's stress-ng runs, no image\"");
         return new Stress(Durations.required(duration), stressors);
     }

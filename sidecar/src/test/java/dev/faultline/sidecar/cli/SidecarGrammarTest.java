@@ -50,8 +50,19 @@ class SidecarGrammarTest {
             GlobalOptions.RUNTIME_ENDPOINT,
             "unix:///run/containerd/containerd.sock");
 
-    /** Each verb's words after it; {@code @D} is where a duration goes, if any (a verb with none here fails). */
-    static final Map<Verb, List<String>> TAILS = Map.of(
+    /** Pumba's exec and stress, beside the others (Map.of takes at most ten). */
+    private static Map<Verb, List<String>> tails() {
+        Map<Verb, List<String>> all = new HashMap<>(FIRST_TAILS);
+        all.putAll(Map.of(
+                Verb.EXEC, List.of("@D --command touch --args /x app", "@D -s true -a x -a y -l 1 re2:^a"),
+                Verb.STRESS,
+                        List.of(
+                                "@D --stressors=--cpu app",
+                                "--stressors=--cpu @D -l 1 --pull-image --stress-image img --inject-cgroup app")));
+        return all;
+    }
+
+    private static final Map<Verb, List<String>> FIRST_TAILS = Map.of(
             Verb.KILL, List.of("@D app", "@D --signal SIGTERM re2:^a", "@D --limit 1 re2:^a"),
             Verb.STOP, List.of("@D -t 5 app", "@D -l 2 app"),
             Verb.PAUSE, List.of("@D app", "app @D", "@D -- app", "--limit 1 @D re2:^a", "@D -l 2 app", "-l=1 @D app"),
@@ -73,6 +84,9 @@ class SidecarGrammarTest {
                             "--src 10.0.0.0/8 -s 10.1.0.0/16 --sport=53 -pudp @D loss --every 2 app",
                             "--destination=10.0.0.9 @D --interface=eth1 loss --every 2 --dest 10.0.0.8 app"),
             Verb.DAEMON, List.of("@D --jmx-port 9011"));
+
+    /** Each verb's words after it; {@code @D} is where a duration goes, if any (a verb with none here fails). */
+    static final Map<Verb, List<String>> TAILS = tails();
 
     /** How a duration may be written, longer than the lease; and one shorter than it, which stays. */
     static final List<String> DURATIONS =
@@ -241,7 +255,7 @@ class SidecarGrammarTest {
                 "--interval=1s pause app",
                 "--random --interval 1s netem rate --rate 1mbit app",
                 "--frobnicate netem rate --rate 1mbit app",
-                "stress app",
+                "frobnicate app",
                 "netem --frobnicate 1 rate --rate 1mbit app",
                 "pause --duration 1x app")) {
             assertThrows(IllegalArgumentException.class, () -> SidecarLease.apply(split(line), LEASE), line);
