@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,6 +103,17 @@ class StressIT extends EngineTest {
         Sidecar.Run fails = sidecar.run("exec", "--command", "ls /no-such-file", a);
         assertEquals(1, fails.exitCode(), fails.output());
         assertTrue(fails.output().contains("exit code 1"), fails.output());
+
+        // past its deadline (30 s; 2 s here) an exec is killed, not left running in the container
+        Sidecar.Run hangs = sidecar.run(
+                Map.of("JAVA_TOOL_OPTIONS", "-Dfaultline.sidecar.commandDeadline=2s"),
+                "exec",
+                "--command",
+                "sleep 97",
+                a);
+        assertEquals(1, hangs.exitCode(), hangs.output());
+        assertTrue(hangs.output().contains("did not end within 2000 ms: killed"), hangs.output());
+        assertFalse(DockerHost.exec(List.of("docker", "top", a)).contains("sleep 97"), "the exec still runs");
     }
 
     /** Pumba's example as the issue gives it, the one 20 s run: the cgroup's CPU rises, and stops at 20 s. */

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -160,31 +161,28 @@ final class DockerJavaEngineCalls implements EngineCalls {
     }
 
     @Override
-    public String execStart(String id, List<String> argv) {
+    public int exec(String id, List<String> argv, Duration deadline) {
         String exec = docker.execCreateCmd(id)
                 .withUser("0")
+                .withAttachStdout(true)
+                .withAttachStderr(true)
                 .withCmd(argv.toArray(String[]::new))
                 .exec()
                 .getId();
         try {
-            docker.execStartCmd(exec)
-                    .withDetach(true)
+            if (!docker.execStartCmd(exec)
                     .exec(new ResultCallback.Adapter<>())
-                    .awaitCompletion();
+                    .awaitCompletion(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                Long pid = docker.inspectExecCmd(exec).exec().getPidLong();
+                throw EngineCalls.execOverdue(id, argv, deadline, pid == null ? 0 : pid);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting exec " + exec + " in " + id, e);
+            throw new IllegalStateException("interrupted while exec " + argv + " ran in " + id, e);
         }
-        return exec;
-    }
-
-    @Override
-    public ExecState execState(String execId) {
-        var r = docker.inspectExecCmd(execId).exec();
-        Long code = r.getExitCodeLong();
-        Long pid = r.getPidLong();
-        return new ExecState(
-                Boolean.TRUE.equals(r.isRunning()), code == null ? -1 : code.intValue(), pid == null ? 0 : pid);
+        Long code = docker.inspectExecCmd(exec).exec().getExitCodeLong();
+        if (code == null) throw new IllegalStateException("exec " + argv + " in " + id + ": no exit code");
+        return code.intValue();
     }
 
     @Override

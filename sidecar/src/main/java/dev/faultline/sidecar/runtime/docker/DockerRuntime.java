@@ -96,38 +96,9 @@ public final class DockerRuntime implements ContainerRuntime {
         engine.kill(t.id(), signal);
     }
 
-    /**
-     * Started detached and polled ({@code GET /exec/{id}/json}): the engine has no call that waits for an exec. The
-     * engine cannot kill an exec either; one past its deadline is killed by its host PID.
-     */
     @Override
     public int exec(ContainerTarget t, List<String> argv, Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
-        String exec = engine.execStart(t.id(), argv);
-        long pauseMs = 5;
-        while (true) {
-            EngineCalls.ExecState s = engine.execState(exec);
-            if (!s.running() && (s.pid() > 0 || s.exitCode() >= 0)) return s.exitCode();
-            if (System.nanoTime() > end) {
-                boolean killed = s.pid() > 0
-                        && ProcessHandle.of(s.pid())
-                                .map(ProcessHandle::destroyForcibly)
-                                .orElse(false);
-                throw new IllegalStateException("exec " + argv + " in " + t + " did not end within "
-                        + deadline.toMillis() + " ms: "
-                        + (killed
-                                ? "killed (pid " + s.pid() + ")"
-                                : "cannot kill it (pid " + s.pid()
-                                        + " not visible: run the sidecar with the host's PID namespace)"));
-            }
-            try {
-                Thread.sleep(pauseMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for exec " + argv + " in " + t, e);
-            }
-            pauseMs = Math.min(100, pauseMs * 2);
-        }
+        return engine.exec(t.id(), argv, deadline);
     }
 
     @Override

@@ -71,14 +71,24 @@ public interface EngineCalls {
 
     void pause(String id);
 
-    /** {@code docker exec -d -u root}: the exec created ({@code POST /containers/{id}/exec}) and started detached; its id. */
-    String execStart(String id, List<String> argv);
+    /**
+     * {@code docker exec -u 0}: created, started attached (the call returns when the command ends: Podman's service,
+     * unlike Docker's, never marks a detached exec ended), then inspected for its exit code. One still running after
+     * {@code deadline} is killed by its host PID ({@link #execOverdue}): the engine has no call that ends an exec.
+     */
+    int exec(String id, List<String> argv, Duration deadline);
 
-    /** {@code GET /exec/{id}/json}. */
-    ExecState execState(String execId);
-
-    /** An exec's state: whether it runs, its exit code once it ended, its host PID (0 before it started). */
-    record ExecState(boolean running, int exitCode, long pid) {}
+    /** Kills an exec past its deadline by its host PID; the error that says so, or why it could not. */
+    static IllegalStateException execOverdue(String id, List<String> argv, Duration deadline, long pid) {
+        boolean killed = pid > 0
+                && ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);
+        return new IllegalStateException("exec " + argv + " in " + id + " did not end within " + deadline.toMillis()
+                + " ms: "
+                + (killed
+                        ? "killed (pid " + pid + ")"
+                        : "cannot kill it (pid " + pid
+                                + " not visible: run the sidecar with the host's PID namespace)"));
+    }
 
     void unpause(String id);
 

@@ -8,6 +8,7 @@ import dev.faultline.common.json.JsonReader;
 import dev.faultline.common.json.JsonWriter;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -173,29 +174,30 @@ final class SocketEngineCalls implements EngineCalls {
     }
 
     @Override
-    public String execStart(String id, List<String> argv) {
+    public int exec(String id, List<String> argv, Duration deadline) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("User", "0"); // root, as Pumba's exec, by uid: an image without /etc/passwd has no "root"
-        spec.put("AttachStdout", false);
-        spec.put("AttachStderr", false);
+        spec.put("AttachStdout", true);
+        spec.put("AttachStderr", true);
         spec.put("Cmd", argv);
         EngineAnswer created = call("POST", container(id) + "/exec", JsonWriter.write(spec), Duration.ZERO);
         if (!created.ok()) throw failure(created);
-        String exec = (String) ((Map<?, ?>) json(created)).get("Id");
-        EngineAnswer started = call("POST", "/exec/" + query(exec) + "/start", "{\"Detach\":true}", Duration.ZERO);
-        if (!started.ok()) throw failure(started);
-        return exec;
-    }
-
-    @Override
-    public ExecState execState(String execId) {
-        EngineAnswer a = get("/exec/" + query(execId) + "/json");
-        if (!a.ok()) throw failure(a);
-        Map<?, ?> m = (Map<?, ?>) json(a);
-        return new ExecState(
-                Boolean.TRUE.equals(m.get("Running")),
-                m.get("ExitCode") instanceof Number n ? n.intValue() : -1,
-                m.get("Pid") instanceof Number n ? n.longValue() : 0);
+        String exec = "/exec/" + query((String) ((Map<?, ?>) json(created)).get("Id"));
+        try {
+            EngineAnswer started = socket.exchange("POST", exec + "/start", "{\"Detach\":false}", CONNECT, deadline);
+            if (!started.ok()) throw failure(started);
+        } catch (SocketTimeoutException e) {
+            Object pid = ((Map<?, ?>) json(get(exec + "/json"))).get("Pid");
+            throw EngineCalls.execOverdue(id, argv, deadline, pid instanceof Number n ? n.longValue() : 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(endpoint() + ": " + e.getMessage(), e);
+        }
+        EngineAnswer ended = get(exec + "/json");
+        if (!ended.ok()) throw failure(ended);
+        Object code = ((Map<?, ?>) json(ended)).get("ExitCode");
+        if (!(code instanceof Number n))
+            throw new IllegalStateException("exec " + argv + " in " + id + ": no exit code");
+        return n.intValue();
     }
 
     @Override
