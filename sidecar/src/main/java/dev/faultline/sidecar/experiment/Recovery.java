@@ -61,6 +61,7 @@ public final class Recovery {
         return switch (e.kind()) {
             case FREEZE -> FreezeChange.adopt(e, journal); // shell on the host's freezer file
             case STRESS -> StressChange.adopt(e, journal); // shell on the host: its processes by their mark
+            case STOPPED -> runtime == null ? null : runtime.adoptStopped(e, journal);
             case PAUSE -> runtime == null ? null : runtime.adoptPause(e, journal);
             case NETWORK -> {
                 NetnsExecutor ns = NamespaceAccess.readopt(Target.journalled(e.containerId()), e.id(), runtime);

@@ -54,6 +54,20 @@ public interface ContainerRuntime extends ContainerInventory {
     /** A crashed sidecar's pause, to revert; null when this runtime cannot undo that kind (kept for one that can). */
     Change adoptPause(Journal.Entry e, Journal journal);
 
+    /**
+     * {@code stop --restart}: a stop, not yet made, that the revert undoes by starting the container again; journalled
+     * like any change. Only the Engine API (Docker, Podman) can start a stopped container again.
+     */
+    default Change stopForRestart(String id, ContainerTarget t, Duration timeout, Journal journal) {
+        throw new Unsupported("stop --restart: " + kind() + " cannot start a stopped container again (its owner, "
+                + "kubelet or the engine, restarts it by its policy); use stop, or crash");
+    }
+
+    /** A crashed sidecar's {@code stop --restart}, to start again; null when this runtime cannot. */
+    default Change adoptStopped(Journal.Entry e, Journal journal) {
+        return null;
+    }
+
     /** For recovery: the namespace of a journalled container's network change ({@link NetnsExecutor#gone()} if it stopped). */
     NetnsExecutor netnsOf(String containerId, String changeId);
 

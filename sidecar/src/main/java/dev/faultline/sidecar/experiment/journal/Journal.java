@@ -38,7 +38,9 @@ public final class Journal {
         /** A CRI container's cgroup frozen: the revert and verify lists are shell commands on the host, no runtime needed. */
         FREEZE,
         /** stress-ng in a target's cgroup: the revert and verify lists are shell commands on the host (its process group). */
-        STRESS;
+        STRESS,
+        /** A container stopped by {@code stop --restart}, to be started again through the engine. */
+        STOPPED;
 
         /**
          * What a verb's changes are journalled as: a lasting verb's, one kind per backend's way; none for a verb

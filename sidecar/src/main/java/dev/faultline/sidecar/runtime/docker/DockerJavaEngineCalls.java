@@ -137,6 +137,11 @@ final class DockerJavaEngineCalls implements EngineCalls {
     }
 
     @Override
+    public void start(String id) {
+        tolerateGone(() -> docker.startContainerCmd(id).exec());
+    }
+
+    @Override
     public void restart(String id, Duration timeout) {
         tolerateGone(() -> docker.restartContainerCmd(id)
                 .withTimeout((int) timeout.toSeconds())

@@ -122,6 +122,16 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public Change stopForRestart(String id, ContainerTarget t, Duration timeout, Journal journal) {
+        return new StopChange(id, t, timeout, engine, journal);
+    }
+
+    @Override
+    public Change adoptStopped(Journal.Entry e, Journal journal) {
+        return StopChange.adopt(e, engine, journal);
+    }
+
+    @Override
     public Change adoptPause(Journal.Entry e, Journal journal) {
         return PauseChange.adopt(e, engine, journal);
     }

@@ -67,6 +67,9 @@ public interface EngineCalls {
 
     void restart(String id, Duration timeout);
 
+    /** {@code docker start}; one already running (304) or gone (404) is not an error. */
+    void start(String id);
+
     void remove(String id, boolean force, boolean volumes);
 
     void pause(String id);

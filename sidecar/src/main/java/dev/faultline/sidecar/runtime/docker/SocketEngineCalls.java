@@ -143,6 +143,11 @@ final class SocketEngineCalls implements EngineCalls {
     }
 
     @Override
+    public void start(String id) {
+        tolerant("POST", container(id) + "/start", Duration.ZERO);
+    }
+
+    @Override
     public void restart(String id, Duration timeout) {
         tolerant("POST", container(id) + "/restart?t=" + timeout.toSeconds(), timeout);
     }
