@@ -17,7 +17,19 @@ import java.util.Set;
  */
 public enum Verb {
     KILL(Verb.KILL_WORD, EnumSet.of(DOCKER, CRI, POD), null),
-    STOP(Verb.STOP_WORD, EnumSet.of(DOCKER, CRI), null),
+    /**
+     * Lasting with Pumba's {@code --restart} only (stopped for {@code --duration}, 10 s unless given, then started);
+     * a lease's duration then bounds how long it stays stopped, and is ignored without {@code --restart}.
+     */
+    STOP(
+            Verb.STOP_WORD,
+            EnumSet.of(DOCKER, CRI),
+            new Lasting(
+                    List.of(
+                            Option.valued("--time", "-t"),
+                            Option.valued("--limit", "-l"),
+                            Option.flag("--restart", "-r")),
+                    List.of())),
     /** Its {@code --limit} is Pumba's: at most that many of the matches (the global one counts ticks). */
     PAUSE(Verb.PAUSE_WORD, EnumSet.of(DOCKER, CRI), new Lasting(List.of(Option.valued("--limit", "-l")), List.of())),
     /** CRI has no restart: kubelet restarts a pod's containers by its restartPolicy. */

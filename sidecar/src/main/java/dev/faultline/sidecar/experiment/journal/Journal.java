@@ -52,7 +52,8 @@ public final class Journal {
                 case PAUSE -> EnumSet.of(PAUSE, FREEZE);
                 case NETEM, IPTABLES -> EnumSet.of(NETWORK);
                 case STRESS -> EnumSet.of(STRESS);
-                case KILL, STOP, RESTART, RM, CRASH, EXEC, DAEMON -> EnumSet.noneOf(Kind.class);
+                case STOP -> EnumSet.of(STOPPED); // with --restart: the start still to make
+                case KILL, RESTART, RM, CRASH, EXEC, DAEMON -> EnumSet.noneOf(Kind.class);
             };
         }
     }
