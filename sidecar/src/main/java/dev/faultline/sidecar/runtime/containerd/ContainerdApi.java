@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.runtime.containerd;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import dev.faultline.common.json.JsonReader;
 import dev.faultline.common.json.JsonWriter;
@@ -22,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * containerd's own API on its unix socket, in one namespace (the {@code containerd-namespace} header every call
@@ -199,6 +202,17 @@ public final class ContainerdApi implements AutoCloseable {
                                 .setValue(ByteString.copyFromUtf8(JsonWriter.write(process))))
                         .build(),
                 deadline);
+        // waited for before it starts: in Docker's moby namespace dockerd deletes an exec it did not make as soon as it
+        // exits, and a Wait sent after that finds no process (seen with `ls /missing`, which exits at once)
+        ListenableFuture<WaitResponse> exit = ClientCalls.futureUnaryCall(
+                calls.newCall(
+                        ContainerdCalls.WAIT,
+                        CallOptions.DEFAULT.withDeadlineAfter(
+                                deadline.plus(within).toMillis(), TimeUnit.MILLISECONDS)),
+                WaitRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .setExecId(execId)
+                        .build());
         try {
             call(
                     "Tasks.Start",
@@ -209,17 +223,8 @@ public final class ContainerdApi implements AutoCloseable {
                             .build(),
                     deadline);
             try {
-                return call(
-                                "Tasks.Wait",
-                                ContainerdCalls.WAIT,
-                                WaitRequest.newBuilder()
-                                        .setContainerId(containerId)
-                                        .setExecId(execId)
-                                        .build(),
-                                within)
-                        .getExitStatus();
-            } catch (ContainerdCallException e) {
-                if (!e.timedOut()) throw e;
+                return exit.get(within.toMillis(), TimeUnit.MILLISECONDS).getExitStatus();
+            } catch (TimeoutException e) {
                 call(
                         "Tasks.Kill",
                         ContainerdCalls.KILL,
@@ -233,8 +238,16 @@ public final class ContainerdApi implements AutoCloseable {
                         "exec " + args + " in " + containerId + " did not end within " + within.toMillis()
                                 + " ms: killed",
                         e);
+            } catch (ExecutionException e) {
+                Status st = Status.fromThrowable(e.getCause());
+                throw new ContainerdCallException(
+                        endpoint, "Tasks.Wait (namespace " + namespace + ")", st, within, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while exec " + args + " ran in " + containerId, e);
             }
         } finally {
+            exit.cancel(true);
             deleteProcessQuietly(containerId, execId);
         }
     }
