@@ -5,7 +5,8 @@
 #   docker:     docker kill C                                   vs  bin/faultline-sidecar --runtime docker kill C
 #   podman:     podman kill P                                   vs  bin/faultline-sidecar --runtime podman kill P
 #   containerd: ctr -a SOCK -n moby task kill -s SIGKILL <id>   vs  bin/faultline-sidecar --runtime containerd
-#               --containerd-address SOCK --containerd-namespace moby kill C   (Docker's own containerd, namespace moby)
+#               --containerd-address SOCK --containerd-namespace moby kill <id>  (Docker's own containerd, namespace moby,
+#               which knows no Docker names: the container is named by its id)
 # stress start-to-load: from the start of  bin/faultline-sidecar stress --duration 3s --stressors "--cpu 1" C  to the
 # first 20 ms of CPU in C's own cgroup (cpuacct.usage, or v2 cpu.stat), polled every ~2 ms; RUNS times, the median.
 # Usage, from the repo root after  mvn -B -q -DskipTests package  (root; .ci/podman.sh start for podman):
@@ -39,9 +40,12 @@ else
 fi
 
 id=$(docker run -d --name "$c-ctr" "$IMAGE" sleep 100000)
-"${H[@]}" --export-markdown "$d/containerd.md" --prepare "docker start $c-ctr" \
+# the prepare waits until Docker has seen the last kill's exit (docker wait): a start before that is a no-op, and
+# dockerd then deletes the task, which ctr then does not find
+"${H[@]}" --export-markdown "$d/containerd.md" \
+  --prepare "sh -c 'docker kill $c-ctr >/dev/null 2>&1; docker wait $c-ctr >/dev/null; docker start $c-ctr'" \
   -n "ctr task kill" "ctr -a $SOCK -n moby task kill -s SIGKILL $id" \
-  -n "sidecar --runtime containerd kill" "$S --runtime containerd --containerd-address $SOCK --containerd-namespace moby kill $c-ctr" >/dev/null
+  -n "sidecar --runtime containerd kill" "$S --runtime containerd --containerd-address $SOCK --containerd-namespace moby kill $id" >/dev/null
 cat "$d/containerd.md"
 
 docker run -d --name "$c-stress" "$IMAGE" sleep 100000 >/dev/null

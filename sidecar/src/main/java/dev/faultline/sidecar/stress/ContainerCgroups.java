@@ -14,11 +14,9 @@ import java.util.List;
  */
 public final class ContainerCgroups {
     private final List<Path> dirs;
-    private final Path cpuUsage;
 
-    ContainerCgroups(List<Path> dirs, Path cpuUsage) {
+    ContainerCgroups(List<Path> dirs) {
         this.dirs = List.copyOf(dirs);
-        this.cpuUsage = cpuUsage;
     }
 
     /** The cgroups of host process {@code pid}, under {@code /sys/fs/cgroup}. */
@@ -42,7 +40,6 @@ public final class ContainerCgroups {
      */
     static ContainerCgroups locate(String procCgroup, Path root) {
         List<Path> dirs = new ArrayList<>();
-        Path cpuUsage = null;
         boolean pureV2 = Files.exists(root.resolve("cgroup.controllers"));
         for (String line : procCgroup.split("\n")) {
             String[] f = line.split(":", 3);
@@ -56,16 +53,12 @@ public final class ContainerCgroups {
             if (f[0].equals("0") && f[1].isEmpty()) hierarchy = pureV2 ? root : root.resolve("unified");
             else hierarchy = root.resolve(f[1].startsWith("name=") ? f[1].substring(5) : f[1]);
             if (!Files.isDirectory(hierarchy)) continue; // a hierarchy mounted elsewhere, or not at all
-            Path dir = hierarchy.resolve(rel.substring(1));
-            dirs.add(dir);
-            if (f[1].isEmpty()) {
-                if (cpuUsage == null) cpuUsage = dir.resolve("cpu.stat");
-            } else if (List.of(f[1].split(",")).contains("cpuacct")) cpuUsage = dir.resolve("cpuacct.usage");
+            dirs.add(hierarchy.resolve(rel.substring(1)));
         }
         if (dirs.isEmpty())
             throw new IllegalStateException(
                     "the container's process is in no cgroup of its own (every hierarchy says /):\n" + procCgroup);
-        return new ContainerCgroups(dirs, cpuUsage);
+        return new ContainerCgroups(dirs);
     }
 
     /** The {@code cgroup.procs} file of each: a PID written there moves that process into the container's cgroup. */
@@ -73,26 +66,9 @@ public final class ContainerCgroups {
         return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
     }
 
-    /**
-     * The CPU time the cgroup has used, in microseconds: v1 {@code cpuacct.usage} (nanoseconds), else v2
-     * {@code cpu.stat}'s {@code usage_usec}.
-     */
-    public long cpuUsageMicros() {
-        if (cpuUsage == null) throw new IllegalStateException("no cpuacct or v2 cgroup among " + dirs);
-        try {
-            String text = Files.readString(cpuUsage);
-            if (cpuUsage.getFileName().toString().equals("cpuacct.usage")) return Long.parseLong(text.strip()) / 1000;
-            for (String l : text.split("\n"))
-                if (l.startsWith("usage_usec "))
-                    return Long.parseLong(l.substring(11).strip());
-            throw new IllegalStateException(cpuUsage + " has no usage_usec");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + cpuUsage, e);
-        }
-    }
-
     @Override
     public String toString() {
-        return "cgroups " + dirs;
+        // every hierarchy names the same path: one, and how many
+        return "cgroup " + dirs.get(0) + (dirs.size() > 1 ? " (+" + (dirs.size() - 1) + " hierarchies)" : "");
     }
 }
