@@ -2,7 +2,7 @@
 # Local images for the tests: no registry is reachable, so they are built here. Idempotent: an image that
 # exists is kept (FAULTLINE_REBUILD_IMAGES=1 rebuilds).
 #   faultline/busybox:local   FROM scratch + Debian's static busybox (httpd, sh, sleep, nc): container targets
-#   faultline/jre-base:local  Debian bookworm minbase + openjdk-17-jre-headless, iproute2, iptables (util-linux
+#   faultline/jre-base:local  Debian bookworm minbase + openjdk-17-jre-headless, iproute2, iptables, stress-ng (util-linux
 #                             brings nsenter): the base of the sidecar and sample service images
 #   faultline/jre17-scratch:local, faultline/jre25-scratch:local
 #                             FROM scratch: a jlinked JRE of the host's JDK 17 / Temurin 25 (FAULTLINE_JDK25_HOME) and
@@ -33,7 +33,7 @@ if need faultline/jre-base:local; then
   [ -n "$apt_mirror" ] || apt_mirror=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '$3 ~ /^bookworm$/ && $2 ~ /\/debian\/?$/ {print $2; exit}' || true)
   mirror=${FAULTLINE_DEBIAN_MIRROR:-${apt_mirror:-http://deb.debian.org/debian}}
   root=$(mktemp -d)
-  debootstrap --variant=minbase --include=openjdk-17-jre-headless,iproute2,iptables bookworm "$root" "$mirror" >/tmp/faultline-debootstrap.log 2>&1 \
+  debootstrap --variant=minbase --include=openjdk-17-jre-headless,iproute2,iptables,stress-ng bookworm "$root" "$mirror" >/tmp/faultline-debootstrap.log 2>&1 \
     || { echo "debootstrap failed:"; tail -20 /tmp/faultline-debootstrap.log; exit 1; }
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
   tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - faultline/jre-base:local >/dev/null

@@ -17,13 +17,39 @@ import java.util.Set;
  */
 public enum Verb {
     KILL(Verb.KILL_WORD, EnumSet.of(DOCKER, CRI, POD), null),
-    STOP(Verb.STOP_WORD, EnumSet.of(DOCKER, CRI), null),
+    /**
+     * Lasting with Pumba's {@code --restart} only (stopped for {@code --duration}, 10 s unless given, then started);
+     * a lease's duration then bounds how long it stays stopped, and is ignored without {@code --restart}.
+     */
+    STOP(
+            Verb.STOP_WORD,
+            EnumSet.of(DOCKER, CRI),
+            new Lasting(
+                    List.of(
+                            Option.valued("--time", "-t"),
+                            Option.valued("--limit", "-l"),
+                            Option.flag("--restart", "-r")),
+                    List.of())),
     /** Its {@code --limit} is Pumba's: at most that many of the matches (the global one counts ticks). */
     PAUSE(Verb.PAUSE_WORD, EnumSet.of(DOCKER, CRI), new Lasting(List.of(Option.valued("--limit", "-l")), List.of())),
     /** CRI has no restart: kubelet restarts a pod's containers by its restartPolicy. */
     RESTART(Verb.RESTART_WORD, EnumSet.of(DOCKER), null),
     RM(Verb.RM_WORD, EnumSet.of(DOCKER, CRI), null),
     CRASH(Verb.CRASH_WORD, EnumSet.of(DOCKER, CRI, POD), null),
+    /** Pumba's: a command run in the target through the runtime ({@code docker exec}, CRI ExecSync, Tasks.Exec). */
+    EXEC(Verb.EXEC_WORD, EnumSet.of(DOCKER, CRI), null),
+    /** Pumba's: stress-ng in the target's cgroup, run by the sidecar on the node (no image). */
+    STRESS(
+            Verb.STRESS_WORD,
+            EnumSet.of(DOCKER, CRI),
+            new Lasting(
+                    List.of(
+                            Option.valued("--stressors"),
+                            Option.valued("--limit", "-l"),
+                            Option.valued("--stress-image"),
+                            Option.flag("--pull-image"),
+                            Option.flag("--inject-cgroup")),
+                    List.of())),
     NETEM(
             Verb.NETEM_WORD,
             EnumSet.allOf(Backend.class),
@@ -80,6 +106,8 @@ public enum Verb {
     public static final String RESTART_WORD = "restart";
     public static final String RM_WORD = "rm";
     public static final String CRASH_WORD = "crash";
+    public static final String EXEC_WORD = "exec";
+    public static final String STRESS_WORD = "stress";
     public static final String NETEM_WORD = "netem";
     public static final String IPTABLES_WORD = "iptables";
     public static final String JVM_WORD = "jvm";

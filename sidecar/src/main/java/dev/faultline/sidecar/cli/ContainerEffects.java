@@ -49,6 +49,34 @@ final class ContainerEffects {
     }
 
     /**
+     * Pumba's {@code stop --restart --duration D}: each stopped, then started again after D (also on a stop of the
+     * experiment); journalled, so that a sidecar that dies meanwhile leaves the start to the next one's recovery.
+     */
+    record StopRestart(int time, Duration duration) implements ExperimentPlan.Effect {
+        public String describe() {
+            return Verb.STOP.word() + " --time " + time + " --restart --duration " + duration.toMillis() + "ms";
+        }
+
+        public Experiment.Action action(Runner c, Supplier<ContainerRuntime> runtime, boolean pod) {
+            return ts -> {
+                List<Change> stopped = new ArrayList<>();
+                try {
+                    for (ContainerTarget t : TargetedCommand.containers(ts)) {
+                        Change s = runtime.get()
+                                .stopForRestart(
+                                        c.newId() + "-" + t.shortId(), t, Duration.ofSeconds(time), c.journal());
+                        s.apply(duration.plusSeconds(time));
+                        stopped.add(s);
+                    }
+                    Thread.sleep(duration.toMillis());
+                } finally { // also on stop and SIGTERM: every container stopped is started again
+                    NetworkShaping.revertAll(stopped);
+                }
+            };
+        }
+    }
+
+    /**
      * Journalled and watchdog-guarded like a network change: a SIGKILLed sidecar leaves nothing paused. Docker
      * pauses through the engine; on CRI, which has no pause, the container's cgroup is frozen.
      */

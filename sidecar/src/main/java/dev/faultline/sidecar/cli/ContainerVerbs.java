@@ -23,6 +23,8 @@ final class ContainerVerbs {
 
     static final int DEFAULT_TIME = 10;
     static final boolean DEFAULT_FORCE = true;
+    /** Pumba's {@code stop --restart} default: stopped for 10 s. */
+    static final Duration DEFAULT_STOPPED = Duration.ofSeconds(10);
 
     private ContainerVerbs() {}
 
@@ -174,6 +176,17 @@ final class ContainerVerbs {
                 description = "seconds to wait before killing (default 10)")
         int time;
 
+        @Option(
+                names = {"--restart", "-r"},
+                description = "start the stopped containers again after --duration (Pumba's)")
+        boolean restart;
+
+        @Option(
+                names = {Verb.DURATION, Verb.DURATION_SHORT},
+                converter = SidecarCli.DurationConverter.class,
+                description = "with --restart: how long they stay stopped (Pumba's; default 10s)")
+        Duration duration;
+
         SidecarCli cli() {
             return cli;
         }
@@ -187,6 +200,7 @@ final class ContainerVerbs {
         }
 
         ExperimentPlan.Effect effect() {
+            if (restart) return new ContainerEffects.StopRestart(time, duration == null ? DEFAULT_STOPPED : duration);
             return new ContainerEffects.Stop(time);
         }
     }

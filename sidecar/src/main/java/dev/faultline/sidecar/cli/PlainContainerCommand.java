@@ -166,7 +166,7 @@ public final class PlainContainerCommand {
                 r.force = ContainerVerbs.DEFAULT_FORCE;
                 yield r;
             }
-            case NETEM, IPTABLES, JVM, DAEMON -> null; // sub-verbs, or no targets: picocli's
+            case NETEM, IPTABLES, JVM, EXEC, STRESS, DAEMON -> null; // sub-verbs, no targets, or words picocli reads
         };
     }
 

@@ -73,7 +73,7 @@ final class Scheduler {
     static boolean ownNetwork(Verb verb) {
         return switch (verb) {
             case NETEM, IPTABLES -> true;
-            case KILL, CRASH, STOP, PAUSE, RESTART, RM, JVM, DAEMON -> false;
+            case KILL, CRASH, STOP, PAUSE, RESTART, RM, JVM, EXEC, STRESS, DAEMON -> false;
         };
     }
 

@@ -40,6 +40,8 @@ public final class SidecarCli {
             case RESTART -> ContainerVerbs.Restart.class;
             case RM -> ContainerVerbs.Remove.class;
             case CRASH -> ContainerVerbs.Crash.class;
+            case EXEC -> ExecCommand.class;
+            case STRESS -> StressCommand.class;
             case NETEM -> NetemCommand.class;
             case IPTABLES -> IptablesCommand.class;
             case JVM -> JvmCommand.class;

@@ -9,6 +9,7 @@ import dev.faultline.sidecar.network.Watchdogs;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.NamespaceAccess;
 import dev.faultline.sidecar.runtime.cri.FreezeChange;
+import dev.faultline.sidecar.stress.StressChange;
 import dev.faultline.sidecar.targets.Target;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -61,6 +62,8 @@ public final class Recovery {
         return switch (e.kind()) {
             case FREEZE -> FreezeChange.adopt(e, journal); // shell on the host's freezer file
             case JVM -> JvmChange.adopt(e, journal); // a repeated attach with cmd=clear: no runtime needed
+            case STRESS -> StressChange.adopt(e, journal); // shell on the host: its processes by their mark
+            case STOPPED -> runtime == null ? null : runtime.adoptStopped(e, journal);
             case PAUSE -> runtime == null ? null : runtime.adoptPause(e, journal);
             case NETWORK -> {
                 NetnsExecutor ns = NamespaceAccess.readopt(Target.journalled(e.containerId()), e.id(), runtime);

@@ -7,6 +7,7 @@ import dev.faultline.sidecar.network.NetnsExecutor;
 import dev.faultline.sidecar.targets.ContainerInventory;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the verbs need of a container runtime, the Docker Engine API or CRI. A method a runtime cannot express throws
@@ -35,6 +36,12 @@ public interface ContainerRuntime extends ContainerInventory {
     /** The runtime's own kill with this signal name (SIGKILL …). */
     void kill(ContainerTarget t, String signal);
 
+    /**
+     * Runs {@code argv} in the running container (its namespaces, as {@code docker exec}); returns its exit code. One
+     * still running after {@code deadline} is killed and reported as an error: no exec outlives its call.
+     */
+    int exec(ContainerTarget t, List<String> argv, Duration deadline);
+
     void stop(ContainerTarget t, Duration timeout);
 
     void restart(ContainerTarget t, Duration timeout);
@@ -46,6 +53,20 @@ public interface ContainerRuntime extends ContainerInventory {
 
     /** A crashed sidecar's pause, to revert; null when this runtime cannot undo that kind (kept for one that can). */
     Change adoptPause(Journal.Entry e, Journal journal);
+
+    /**
+     * {@code stop --restart}: a stop, not yet made, that the revert undoes by starting the container again; journalled
+     * like any change. Only the Engine API (Docker, Podman) can start a stopped container again.
+     */
+    default Change stopForRestart(String id, ContainerTarget t, Duration timeout, Journal journal) {
+        throw new Unsupported("stop --restart: " + kind() + " cannot start a stopped container again (its owner, "
+                + "kubelet or the engine, restarts it by its policy); use stop, or crash");
+    }
+
+    /** A crashed sidecar's {@code stop --restart}, to start again; null when this runtime cannot. */
+    default Change adoptStopped(Journal.Entry e, Journal journal) {
+        return null;
+    }
 
     /** For recovery: the namespace of a journalled container's network change ({@link NetnsExecutor#gone()} if it stopped). */
     NetnsExecutor netnsOf(String containerId, String changeId);

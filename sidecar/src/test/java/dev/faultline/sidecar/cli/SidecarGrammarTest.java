@@ -52,10 +52,21 @@ class SidecarGrammarTest {
             GlobalOptions.LOG_LEVEL,
             "debug");
 
-    /** Each verb's words after it; {@code @D} is where a duration goes, if any (a verb with none here fails). */
-    static final Map<Verb, List<String>> TAILS = Map.of(
+    /** Pumba's exec and stress, beside the others (Map.of takes at most ten). */
+    private static Map<Verb, List<String>> tails() {
+        Map<Verb, List<String>> all = new HashMap<>(FIRST_TAILS);
+        all.putAll(Map.of(
+                Verb.EXEC, List.of("@D --command touch --args /x app", "@D -s true -a x -a y -l 1 re2:^a"),
+                Verb.STRESS,
+                        List.of(
+                                "@D --stressors=--cpu app",
+                                "--stressors=--cpu @D -l 1 --pull-image --stress-image img --inject-cgroup app")));
+        return all;
+    }
+
+    private static final Map<Verb, List<String>> FIRST_TAILS = Map.of(
             Verb.KILL, List.of("@D app", "@D --signal SIGTERM re2:^a", "@D --limit 1 re2:^a"),
-            Verb.STOP, List.of("@D -t 5 app", "@D -l 2 app"),
+            Verb.STOP, List.of("@D -t 5 app", "@D -l 2 app", "@D --restart -t 1 app"),
             Verb.PAUSE, List.of("@D app", "app @D", "@D -- app", "--limit 1 @D re2:^a", "@D -l 2 app", "-l=1 @D app"),
             Verb.RESTART, List.of("@D app", "@D --limit 1 app"),
             Verb.RM, List.of("@D -f app", "@D --limit 1 -f app"),
@@ -80,6 +91,9 @@ class SidecarGrammarTest {
                             "--iptables-image img --pull-image=false -l 2 @D loss --every 2 app"),
             Verb.JVM, List.of("@D list app", "@D fault hang app", "@D clear re2:^a", "@D list --json app"),
             Verb.DAEMON, List.of("@D --jmx-port 9011"));
+
+    /** Each verb's words after it; {@code @D} is where a duration goes, if any (a verb with none here fails). */
+    static final Map<Verb, List<String>> TAILS = tails();
 
     /** How a duration may be written, longer than the lease; and one shorter than it, which stays. */
     static final List<String> DURATIONS =
@@ -252,7 +266,7 @@ class SidecarGrammarTest {
                 "--interval=1s pause app",
                 "--random --interval 1s netem rate --rate 1mbit app",
                 "--frobnicate netem rate --rate 1mbit app",
-                "stress app",
+                "frobnicate app",
                 "netem --frobnicate 1 rate --rate 1mbit app",
                 "pause --duration 1x app")) {
             assertThrows(IllegalArgumentException.class, () -> SidecarLease.apply(split(line), LEASE), line);

@@ -112,6 +112,20 @@ class ContainerdApiIT extends EngineTest {
         assertEquals("false 137", docker.inspect(c, "{{.State.Running}} {{.State.ExitCode}}"));
     }
 
+    /** Pumba's exec is Tasks.Exec beside the task, in Docker's moby namespace; docker exec is the independent view. */
+    @Test
+    void execRunsACommandBesideTheTaskAndReportsItsExitCode() throws Exception {
+        String a = docker.start(docker.run + "-exec", List.of(), "sleep", "600");
+        Sidecar.Run touch = sidecar.run(args("exec", "--command", "touch /faultline-exec", a));
+        assertEquals(0, touch.exitCode(), touch.output());
+        assertFalse(DockerHost.exec(List.of("docker", "exec", a, "ls", "/faultline-exec"))
+                .startsWith("ERR"));
+        Sidecar.Run fails = sidecar.run(args("exec", "--command", "ls /no-such-file", a));
+        assertEquals(1, fails.exitCode(), fails.output());
+        assertTrue(fails.output().contains("exit code 1"), fails.output());
+        assertFalse(ctr(socket, "task", "ps", a).contains("faultline-exec-"), "an exec process was left");
+    }
+
     @Test
     void aPauseOfASidecarKilledMidwayIsResumedFromTheJournalByTheNextStart() throws Exception {
         String b = docker.start(docker.run + "-j", List.of(), "sleep", "600");

@@ -166,6 +166,18 @@ class CriSidecarIT extends CriTest {
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "host pid " + pid + " alive");
     }
 
+    /** Pumba's exec is CRI's ExecSync; the file it makes is seen through the container's root from the host. */
+    @Test
+    void execIsExecSyncInTheContainer() throws Exception {
+        String id = ticker("shop", node.run + "-exec");
+        long pid = cri.process(id).pid();
+        Sidecar.Run r = run("exec", "--command", "touch /faultline-exec", "shop/" + node.run + "-exec/app");
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(Files.exists(Path.of("/proc/" + pid + "/root/faultline-exec")), r.output());
+        Sidecar.Run fails = run("exec", "--command", "ls /no-such-file", "shop/" + node.run + "-exec/app");
+        assertEquals(1, fails.exitCode(), fails.output());
+    }
+
     @Test
     void stopAndKillAreStopContainerAndRmIsRemoveContainer() throws Exception {
         String stopped = ticker("shop", node.run + "-stop");

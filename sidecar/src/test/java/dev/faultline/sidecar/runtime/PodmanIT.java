@@ -1,6 +1,7 @@
 package dev.faultline.sidecar.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.sidecar.Sidecar;
@@ -100,5 +101,11 @@ class PodmanIT {
                 kill.output());
         assertTrue(kill.output().contains("action=kill") && kill.output().contains(a), kill.output());
         assertEquals("exited 137", inspect(a, "{{.State.Status}} {{.State.ExitCode}}"));
+
+        // Pumba's exec through the same API; podman's own exec is the independent view
+        String c = start(run + "-c");
+        Sidecar.Run exec = sidecar.run("--runtime", "podman", "exec", "--command", "touch /faultline-exec", c);
+        assertEquals(0, exec.exitCode(), exec.output());
+        assertFalse(podman("exec", c, "ls", "/faultline-exec").startsWith("ERR"), exec.output());
     }
 }

@@ -41,7 +41,11 @@ public final class Journal {
          * A fault armed in a JVM the sidecar attached to: undone by the agent's own {@code cmd=clear}, delivered by a
          * repeated attach (no secret kept: the journal holds the JVM's pid and start time only).
          */
-        JVM;
+        JVM,
+        /** stress-ng in a target's cgroup: the revert and verify lists are shell commands on the host (its process group). */
+        STRESS,
+        /** A container stopped by {@code stop --restart}, to be started again through the engine. */
+        STOPPED;
 
         /**
          * What a verb's changes are journalled as: a lasting verb's, one kind per backend's way; none for a verb
@@ -53,7 +57,9 @@ public final class Journal {
                 case PAUSE -> EnumSet.of(PAUSE, FREEZE);
                 case NETEM, IPTABLES -> EnumSet.of(NETWORK);
                 case JVM -> EnumSet.of(JVM);
-                case KILL, STOP, RESTART, RM, CRASH, DAEMON -> EnumSet.noneOf(Kind.class);
+                case STRESS -> EnumSet.of(STRESS);
+                case STOP -> EnumSet.of(STOPPED); // with --restart: the start still to make
+                case KILL, RESTART, RM, CRASH, EXEC, DAEMON -> EnumSet.noneOf(Kind.class);
             };
         }
     }

@@ -1,5 +1,9 @@
 package dev.faultline.sidecar.runtime.containerd;
 
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.ByteString;
+import dev.faultline.common.json.JsonReader;
+import dev.faultline.common.json.JsonWriter;
 import dev.faultline.sidecar.runtime.RuntimeEndpointException;
 import dev.faultline.sidecar.runtime.containerd.v1.*;
 import io.grpc.CallOptions;
@@ -15,9 +19,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * containerd's own API on its unix socket, in one namespace (the {@code containerd-namespace} header every call
@@ -35,6 +43,9 @@ public final class ContainerdApi implements AutoCloseable {
         String quiet = "org.slf4j.simpleLogger.log.io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap";
         if (System.getProperty(quiet) == null) System.setProperty(quiet, "error");
     }
+
+    /** The type containerd's Go client registers the OCI process spec under (typeurl), its value JSON. */
+    private static final String PROCESS_TYPE = "types.containerd.io/opencontainers/runtime-spec/1/Process";
 
     private final String endpoint;
     private final String namespace;
@@ -158,6 +169,103 @@ public final class ContainerdApi implements AutoCloseable {
                 ContainerdCalls.DELETE_TASK,
                 DeleteTaskRequest.newBuilder().setContainerId(containerId).build(),
                 deadline);
+    }
+
+    /**
+     * Runs {@code args} beside the task's main process (Tasks.Exec), with the rest of that process's OCI spec (user,
+     * env, cwd, capabilities), as {@code ctr task exec} does; no stdio (the shim gives it null IO). Returns its exit
+     * status; one still running after {@code within} is killed and reported as an error.
+     */
+    public int exec(String containerId, String execId, List<String> args, Duration within) {
+        Container c = call(
+                        "Containers.Get",
+                        ContainerdCalls.GET_CONTAINER,
+                        GetContainerRequest.newBuilder().setId(containerId).build(),
+                        deadline)
+                .getContainer();
+        Map<String, Object> process = new LinkedHashMap<>();
+        if (JsonReader.parse(c.getSpec().getValue().toStringUtf8(), "container " + containerId + "'s OCI spec")
+                        instanceof Map<?, ?> spec
+                && spec.get("process") instanceof Map<?, ?> main)
+            main.forEach((k, v) -> process.put(String.valueOf(k), v));
+        process.put("args", args);
+        process.put("terminal", false);
+        process.remove("consoleSize");
+        call(
+                "Tasks.Exec",
+                ContainerdCalls.EXEC,
+                ExecProcessRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .setExecId(execId)
+                        .setSpec(Any.newBuilder()
+                                .setTypeUrl(PROCESS_TYPE)
+                                .setValue(ByteString.copyFromUtf8(JsonWriter.write(process))))
+                        .build(),
+                deadline);
+        // waited for before it starts: in Docker's moby namespace dockerd deletes an exec it did not make as soon as it
+        // exits, and a Wait sent after that finds no process (seen with `ls /missing`, which exits at once)
+        ListenableFuture<WaitResponse> exit = ClientCalls.futureUnaryCall(
+                calls.newCall(
+                        ContainerdCalls.WAIT,
+                        CallOptions.DEFAULT.withDeadlineAfter(
+                                deadline.plus(within).toMillis(), TimeUnit.MILLISECONDS)),
+                WaitRequest.newBuilder()
+                        .setContainerId(containerId)
+                        .setExecId(execId)
+                        .build());
+        try {
+            call(
+                    "Tasks.Start",
+                    ContainerdCalls.START,
+                    StartRequest.newBuilder()
+                            .setContainerId(containerId)
+                            .setExecId(execId)
+                            .build(),
+                    deadline);
+            try {
+                return exit.get(within.toMillis(), TimeUnit.MILLISECONDS).getExitStatus();
+            } catch (TimeoutException e) {
+                call(
+                        "Tasks.Kill",
+                        ContainerdCalls.KILL,
+                        KillRequest.newBuilder()
+                                .setContainerId(containerId)
+                                .setExecId(execId)
+                                .setSignal(9)
+                                .build(),
+                        deadline);
+                throw new IllegalStateException(
+                        "exec " + args + " in " + containerId + " did not end within " + within.toMillis()
+                                + " ms: killed",
+                        e);
+            } catch (ExecutionException e) {
+                Status st = Status.fromThrowable(e.getCause());
+                throw new ContainerdCallException(
+                        endpoint, "Tasks.Wait (namespace " + namespace + ")", st, within, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while exec " + args + " ran in " + containerId, e);
+            }
+        } finally {
+            exit.cancel(true);
+            deleteProcessQuietly(containerId, execId);
+        }
+    }
+
+    /** An exec's process is deleted once it ends (Tasks.Wait returned, or it was killed); a failure only leaves the shim's record. */
+    private void deleteProcessQuietly(String containerId, String execId) {
+        try {
+            call(
+                    "Tasks.DeleteProcess",
+                    ContainerdCalls.DELETE_PROCESS,
+                    DeleteProcessRequest.newBuilder()
+                            .setContainerId(containerId)
+                            .setExecId(execId)
+                            .build(),
+                    deadline);
+        } catch (ContainerdCallException e) {
+            // a killed process may take a moment to exit: the shim deletes it with the task at the latest
+        }
     }
 
     public void deleteContainer(String containerId) {

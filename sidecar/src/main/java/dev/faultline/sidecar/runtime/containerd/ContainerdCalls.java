@@ -35,6 +35,14 @@ final class ContainerdCalls {
             unary(TASKS, "Wait", WaitRequest.getDefaultInstance(), WaitResponse.getDefaultInstance());
     static final MethodDescriptor<DeleteTaskRequest, DeleteTaskResponse> DELETE_TASK =
             unary(TASKS, "Delete", DeleteTaskRequest.getDefaultInstance(), DeleteTaskResponse.getDefaultInstance());
+    static final MethodDescriptor<GetContainerRequest, GetContainerResponse> GET_CONTAINER = unary(
+            CONTAINERS, "Get", GetContainerRequest.getDefaultInstance(), GetContainerResponse.getDefaultInstance());
+    static final MethodDescriptor<ExecProcessRequest, Empty> EXEC =
+            unary(TASKS, "Exec", ExecProcessRequest.getDefaultInstance(), Empty.getDefaultInstance());
+    static final MethodDescriptor<StartRequest, StartResponse> START =
+            unary(TASKS, "Start", StartRequest.getDefaultInstance(), StartResponse.getDefaultInstance());
+    static final MethodDescriptor<DeleteProcessRequest, DeleteTaskResponse> DELETE_PROCESS = unary(
+            TASKS, "DeleteProcess", DeleteProcessRequest.getDefaultInstance(), DeleteTaskResponse.getDefaultInstance());
     static final MethodDescriptor<Empty, VersionResponse> VERSION =
             unary(VERSION_SERVICE, "Version", Empty.getDefaultInstance(), VersionResponse.getDefaultInstance());
 

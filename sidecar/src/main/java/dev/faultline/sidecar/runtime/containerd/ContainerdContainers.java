@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The verbs through containerd's own API, in one namespace: Docker's {@code moby}, nerdctl's {@code default},
@@ -135,6 +136,14 @@ public final class ContainerdContainers implements ContainerRuntime {
     @Override
     public void kill(ContainerTarget t, String signal) {
         tolerateGone(() -> api.kill(t.id(), Signals.number(signal), false));
+    }
+
+    /** {@code Tasks.Exec} beside the task's main process, under an exec id of its own. */
+    @Override
+    public int exec(ContainerTarget t, List<String> argv, Duration deadline) {
+        String execId =
+                "faultline-exec-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return api.exec(t.id(), execId, argv, deadline);
     }
 
     /** SIGTERM, then SIGKILL to every process of the task if it has not exited within {@code timeout}. */

@@ -30,6 +30,8 @@ public final class CriCalls {
             ContainerStatusResponse.getDefaultInstance());
     public static final MethodDescriptor<StopContainerRequest, StopContainerResponse> STOP_CONTAINER = unary(
             "StopContainer", StopContainerRequest.getDefaultInstance(), StopContainerResponse.getDefaultInstance());
+    public static final MethodDescriptor<ExecSyncRequest, ExecSyncResponse> EXEC_SYNC =
+            unary("ExecSync", ExecSyncRequest.getDefaultInstance(), ExecSyncResponse.getDefaultInstance());
     public static final MethodDescriptor<RemoveContainerRequest, RemoveContainerResponse> REMOVE_CONTAINER = unary(
             "RemoveContainer",
             RemoveContainerRequest.getDefaultInstance(),

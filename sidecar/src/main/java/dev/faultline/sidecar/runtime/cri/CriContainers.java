@@ -123,6 +123,11 @@ public final class CriContainers implements ContainerRuntime {
     }
 
     @Override
+    public int exec(ContainerTarget t, List<String> argv, Duration deadline) {
+        return cri.execSync(t.id(), argv, deadline);
+    }
+
+    @Override
     public void stop(ContainerTarget t, Duration timeout) {
         tolerateGone(() -> cri.stop(t.id(), timeout));
     }

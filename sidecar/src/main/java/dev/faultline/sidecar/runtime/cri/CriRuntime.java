@@ -184,6 +184,24 @@ public final class CriRuntime implements AutoCloseable {
                 timeout.plus(deadline).plus(deadline)); // the runtime waits the timeout, then kills and reaps
     }
 
+    /**
+     * {@code ExecSync}: {@code argv} in the container, its exit code; the runtime kills it after {@code within} (whole
+     * seconds, rounded up: CRI's unit) and answers with an error, which this call reports.
+     */
+    public int execSync(String containerId, List<String> argv, Duration within) {
+        long seconds = Math.max(1, (within.toMillis() + 999) / 1000);
+        return call(
+                        "ExecSync",
+                        CriCalls.EXEC_SYNC,
+                        ExecSyncRequest.newBuilder()
+                                .setContainerId(containerId)
+                                .addAllCmd(argv)
+                                .setTimeout(seconds)
+                                .build(),
+                        Duration.ofSeconds(seconds).plus(deadline))
+                .getExitCode();
+    }
+
     /** {@code RemoveContainer}: a running container is killed first. */
     public void remove(String containerId) {
         call(

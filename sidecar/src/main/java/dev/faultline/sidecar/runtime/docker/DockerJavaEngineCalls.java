@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -136,6 +137,11 @@ final class DockerJavaEngineCalls implements EngineCalls {
     }
 
     @Override
+    public void start(String id) {
+        tolerateGone(() -> docker.startContainerCmd(id).exec());
+    }
+
+    @Override
     public void restart(String id, Duration timeout) {
         tolerateGone(() -> docker.restartContainerCmd(id)
                 .withTimeout((int) timeout.toSeconds())
@@ -157,6 +163,31 @@ final class DockerJavaEngineCalls implements EngineCalls {
     @Override
     public void pause(String id) {
         tolerateGone(() -> docker.pauseContainerCmd(id).exec());
+    }
+
+    @Override
+    public int exec(String id, List<String> argv, Duration deadline) {
+        String exec = docker.execCreateCmd(id)
+                .withUser("0")
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withCmd(argv.toArray(String[]::new))
+                .exec()
+                .getId();
+        try {
+            if (!docker.execStartCmd(exec)
+                    .exec(new ResultCallback.Adapter<>())
+                    .awaitCompletion(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                Long pid = docker.inspectExecCmd(exec).exec().getPidLong();
+                throw EngineCalls.execOverdue(id, argv, deadline, pid == null ? 0 : pid);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while exec " + argv + " ran in " + id, e);
+        }
+        Long code = docker.inspectExecCmd(exec).exec().getExitCodeLong();
+        if (code == null) throw new IllegalStateException("exec " + argv + " in " + id + ": no exit code");
+        return code.intValue();
     }
 
     @Override

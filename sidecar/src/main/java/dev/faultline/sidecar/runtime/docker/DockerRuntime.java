@@ -97,6 +97,11 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public int exec(ContainerTarget t, List<String> argv, Duration deadline) {
+        return engine.exec(t.id(), argv, deadline);
+    }
+
+    @Override
     public void stop(ContainerTarget t, Duration timeout) {
         engine.stop(t.id(), timeout);
     }
@@ -114,6 +119,16 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public Change pause(String id, ContainerTarget t, Journal journal) {
         return new PauseChange(id, t, engine, journal);
+    }
+
+    @Override
+    public Change stopForRestart(String id, ContainerTarget t, Duration timeout, Journal journal) {
+        return new StopChange(id, t, timeout, engine, journal);
+    }
+
+    @Override
+    public Change adoptStopped(Journal.Entry e, Journal journal) {
+        return StopChange.adopt(e, engine, journal);
     }
 
     @Override

@@ -67,9 +67,31 @@ public interface EngineCalls {
 
     void restart(String id, Duration timeout);
 
+    /** {@code docker start}; one already running (304) or gone (404) is not an error. */
+    void start(String id);
+
     void remove(String id, boolean force, boolean volumes);
 
     void pause(String id);
+
+    /**
+     * {@code docker exec -u 0}: created, started attached (the call returns when the command ends: Podman's service,
+     * unlike Docker's, never marks a detached exec ended), then inspected for its exit code. One still running after
+     * {@code deadline} is killed by its host PID ({@link #execOverdue}): the engine has no call that ends an exec.
+     */
+    int exec(String id, List<String> argv, Duration deadline);
+
+    /** Kills an exec past its deadline by its host PID; the error that says so, or why it could not. */
+    static IllegalStateException execOverdue(String id, List<String> argv, Duration deadline, long pid) {
+        boolean killed = pid > 0
+                && ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);
+        return new IllegalStateException("exec " + argv + " in " + id + " did not end within " + deadline.toMillis()
+                + " ms: "
+                + (killed
+                        ? "killed (pid " + pid + ")"
+                        : "cannot kill it (pid " + pid
+                                + " not visible: run the sidecar with the host's PID namespace)"));
+    }
 
     void unpause(String id);
 

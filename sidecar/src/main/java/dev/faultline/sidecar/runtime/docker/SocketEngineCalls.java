@@ -8,10 +8,12 @@ import dev.faultline.common.json.JsonReader;
 import dev.faultline.common.json.JsonWriter;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -141,6 +143,11 @@ final class SocketEngineCalls implements EngineCalls {
     }
 
     @Override
+    public void start(String id) {
+        tolerant("POST", container(id) + "/start", Duration.ZERO);
+    }
+
+    @Override
     public void restart(String id, Duration timeout) {
         tolerant("POST", container(id) + "/restart?t=" + timeout.toSeconds(), timeout);
     }
@@ -169,6 +176,33 @@ final class SocketEngineCalls implements EngineCalls {
             EngineContainers.Event e = EngineContainers.event(line);
             if (e != null) onEvent.accept(e);
         });
+    }
+
+    @Override
+    public int exec(String id, List<String> argv, Duration deadline) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("User", "0"); // root, as Pumba's exec, by uid: an image without /etc/passwd has no "root"
+        spec.put("AttachStdout", true);
+        spec.put("AttachStderr", true);
+        spec.put("Cmd", argv);
+        EngineAnswer created = call("POST", container(id) + "/exec", JsonWriter.write(spec), Duration.ZERO);
+        if (!created.ok()) throw failure(created);
+        String exec = "/exec/" + query((String) ((Map<?, ?>) json(created)).get("Id"));
+        try {
+            EngineAnswer started = socket.exchange("POST", exec + "/start", "{\"Detach\":false}", CONNECT, deadline);
+            if (!started.ok()) throw failure(started);
+        } catch (SocketTimeoutException e) {
+            Object pid = ((Map<?, ?>) json(get(exec + "/json"))).get("Pid");
+            throw EngineCalls.execOverdue(id, argv, deadline, pid instanceof Number n ? n.longValue() : 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(endpoint() + ": " + e.getMessage(), e);
+        }
+        EngineAnswer ended = get(exec + "/json");
+        if (!ended.ok()) throw failure(ended);
+        Object code = ((Map<?, ?>) json(ended)).get("ExitCode");
+        if (!(code instanceof Number n))
+            throw new IllegalStateException("exec " + argv + " in " + id + ": no exit code");
+        return n.intValue();
     }
 
     @Override

@@ -1,0 +1,38 @@
+package dev.faultline.sidecar.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Pumba's exec and stress words as argv: pure parsing. */
+class ExecStressWordsTest {
+    @Test
+    void execSplitsTheCommandOnlyWithoutArgs() {
+        assertEquals(List.of("kill", "-STOP", "1"), ExecCommand.argv(" kill  -STOP 1 ", null));
+        assertEquals(List.of("ls", "-la", "/etc"), ExecCommand.argv("ls", List.of("-la", "/etc")));
+        assertEquals(List.of("my tool", "x"), ExecCommand.argv("my tool", List.of("x")));
+        assertThrows(IllegalArgumentException.class, () -> ExecCommand.argv("  ", null));
+    }
+
+    @Test
+    void stressNgTimesOutAtTheDurationOrItsOwnShorterTimeout() {
+        assertEquals(
+                List.of("/usr/bin/stress-ng", "--cpu", "4", "--timeout", "20s"),
+                StressCommand.stressNgArgv("/usr/bin/stress-ng", "--cpu 4 --timeout 60s", Duration.ofSeconds(20)));
+        assertEquals(
+                List.of("s", "--vm", "1", "--timeout", "5s"),
+                StressCommand.stressNgArgv("s", "--vm 1 -t 5", Duration.ofSeconds(20)));
+        assertEquals(
+                List.of("s", "--cpu", "1", "--timeout", "2s"),
+                StressCommand.stressNgArgv("s", "--timeout=1m --cpu 1", Duration.ofMillis(1500)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> StressCommand.stressNgArgv("s", "--timeout 10s", Duration.ofSeconds(20)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> StressCommand.stressNgArgv("s", "--cpu 1 --timeout soon", Duration.ofSeconds(20)));
+    }
+}
