@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue #24: {@code on=http-client} faults on HTTP client libraries (OkHttp). One forked service per JDK
+ * Issue #24: {@code on=http-client} faults on HTTP client libraries (OkHttp, Apache HttpClient 5 classic). One forked service per JDK
  * ({@link HttpClientProbeApp}, the built agent jar loaded with {@code -javaagent}) makes the client calls under test
  * against a real JDK HTTP server here in the test JVM ({@link HttpPeer}, no agent), which reports what reached it:
  * an injected request never leaves the client, the others do, on the same kept-alive connection.
@@ -117,5 +117,42 @@ class HttpClientLibrariesIT {
         String timedOut = f.send("okhttp enqueue GET " + base + "/read 2");
         assertTrue(timedOut.contains("errors={java.net.SocketTimeoutException=2}"), "onFailure gets it: " + timedOut);
         assertEquals(2, counts(peer.takeStats()).get("handled"), "only the calls not failed reached the server");
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void apacheGetsItsOwnResponseAtTheGatesRateWithoutTheRequestLeaving(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://localhost:" + peer.port();
+        peer.takeStats();
+        f.add("error on=http-client status=503 host=localhost path=/v1/* method=POST probability=0.1 seed=11"
+                + " header=Retry-After:5 body=down");
+        String out = f.send("apache POST " + base + "/v1/pay " + CALLS, Duration.ofMinutes(3));
+        Map<String, Long> seen = codes(out);
+        long injected = seen.getOrDefault("503", 0L);
+        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
+        assertEquals(CALLS - injected, seen.get("200"), out);
+        assertTrue(
+                out.contains("sample=503|5|down|Service_Unavailable"),
+                "HttpClient's own response: status, header, body, reason phrase: " + out);
+        Map<String, Long> server = counts(peer.takeStats());
+        assertEquals(CALLS - injected, server.get("handled"), "no injected request left the client: " + server);
+        assertEquals(1, server.get("connections"), "one kept-alive connection across injected answers: " + server);
+        String line = f.list()[0];
+        assertTrue(
+                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
+                "list() counts what the client saw: " + line);
+
+        assertEquals(Map.of("200", 50L), codes(f.send("apache GET " + base + "/v1/pay 50")), "another verb");
+        assertEquals(Map.of("200", 50L), codes(f.send("apache POST " + base + "/v2/pay 50")), "another path");
+        f.clear();
+        assertEquals(Map.of("200", 100L), codes(f.send("apache POST " + base + "/v1/pay 100")), "clear() restores");
+        assertEquals(200, counts(peer.takeStats()).get("handled"));
+
+        f.add("error on=http-client path=/v1/* limit=3");
+        String refused = f.send("apache POST " + base + "/v1/pay 5");
+        assertTrue(
+                refused.contains("errors={java.net.ConnectException=3}") && refused.contains("codes={200=2}"), refused);
+        assertEquals(2, counts(peer.takeStats()).get("handled"), "the refused calls never reached the server");
     }
 }

@@ -16,10 +16,16 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
  * The service under test for the HTTP client libraries' faults, in a forked JVM with the built agent: it makes OkHttp
- * calls to a peer in the test JVM and reports what the client saw. One command per stdin line, one answer line per
+ * and Apache HttpClient 5 calls to a peer in the test JVM and reports what the client saw. One command per stdin line, one answer line per
  * command.
  */
 public final class HttpClientProbeApp {
@@ -30,6 +36,8 @@ public final class HttpClientProbeApp {
                 .callTimeout(20, TimeUnit.SECONDS)
                 .retryOnConnectionFailure(false)
                 .build();
+        CloseableHttpClient apache =
+                HttpClients.custom().disableAutomaticRetries().build();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY");
         for (String line; (line = in.readLine()) != null; ) {
@@ -38,9 +46,12 @@ public final class HttpClientProbeApp {
             try {
                 String[] w = line.trim().split(" ");
                 // okhttp <execute|enqueue> <method> <url> <n>: n calls, one after another
-                answer = w[0].equals("okhttp")
-                        ? okHttp(okHttp, w[1].equals("enqueue"), w[2], w[3], Integer.parseInt(w[4]))
-                        : "FAIL unknown command " + w[0];
+                answer = switch (w[0]) {
+                    case "okhttp" -> okHttp(okHttp, w[1].equals("enqueue"), w[2], w[3], Integer.parseInt(w[4]));
+                    // apache <method> <url> <n>: n calls with Apache HttpClient 5 classic, one after another
+                    case "apache" -> apache(apache, w[1], w[2], Integer.parseInt(w[3]));
+                    default -> "FAIL unknown command " + w[0];
+                };
             } catch (Throwable t) {
                 answer = "FAIL " + t;
             }
@@ -48,6 +59,7 @@ public final class HttpClientProbeApp {
         }
         okHttp.dispatcher().executorService().shutdown();
         okHttp.connectionPool().evictAll();
+        apache.close();
         System.exit(0);
     }
 
@@ -72,6 +84,36 @@ public final class HttpClientProbeApp {
                     String retryAfter = r.header("Retry-After");
                     sample = r.code() + "|" + (retryAfter == null ? "-" : retryAfter) + "|" + body.replace(' ', '_')
                             + "|" + r.message().replace(' ', '_');
+                }
+            } catch (IOException e) {
+                errors.merge(e.getClass().getName(), 1, Integer::sum);
+            }
+        }
+        return "codes=" + codes.toString().replace(" ", "") + " errors="
+                + errors.toString().replace(" ", "") + " sample=" + sample;
+    }
+
+    /** As {@link #okHttp}, with Apache HttpClient 5's classic API and its response handler. */
+    static String apache(CloseableHttpClient client, String method, String url, int n) {
+        Map<String, Integer> codes = new TreeMap<>();
+        Map<String, Integer> errors = new TreeMap<>();
+        String sample = "none";
+        for (int i = 0; i < n; i++) {
+            ClassicRequestBuilder b = ClassicRequestBuilder.create(method).setUri(url);
+            if (!method.equals("GET")) b.setEntity("{\"n\":" + i + "}", ContentType.APPLICATION_JSON);
+            ClassicHttpRequest request = b.build();
+            try {
+                String[] seen = client.execute(request, r -> new String[] {
+                    Integer.toString(r.getCode()),
+                    r.getFirstHeader("Retry-After") == null
+                            ? "-"
+                            : r.getFirstHeader("Retry-After").getValue(),
+                    r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity()),
+                    r.getReasonPhrase()
+                });
+                codes.merge(seen[0], 1, Integer::sum);
+                if (!seen[0].equals("200") && sample.equals("none")) {
+                    sample = String.join("|", seen).replace(' ', '_');
                 }
             } catch (IOException e) {
                 errors.merge(e.getClass().getName(), 1, Integer::sum);

@@ -1,5 +1,6 @@
 package dev.faultline.agent.protocol;
 
+import dev.faultline.agent.bootstrap.ApacheHttpHooks;
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.FaultSpec;
 import dev.faultline.agent.bootstrap.GrpcHooks;
@@ -25,7 +26,7 @@ public final class ProtocolFaults implements FaultHandler {
     private final List<FaultRule> rules = new ArrayList<>();
     private boolean installed;
     private boolean grpcInstalled;
-    private boolean okHttpInstalled;
+    private boolean clientLibrariesInstalled;
 
     public ProtocolFaults(Instrumentation inst, ClassFileLocator adviceBytes) {
         this.inst = inst;
@@ -64,10 +65,11 @@ public final class ProtocolFaults implements FaultHandler {
             ProtocolInstrumentation.install(inst, adviceBytes);
             installed = true;
         }
-        if (rule.where().hook() == Hook.HTTP_CLIENT && !okHttpInstalled) {
+        if (rule.where().hook() == Hook.HTTP_CLIENT && !clientLibrariesInstalled) {
             OkHttpHooks.dispatch(new OkHttpFaults());
-            ProtocolInstrumentation.installOkHttp(inst, adviceBytes);
-            okHttpInstalled = true;
+            ApacheHttpHooks.dispatch(new ApacheHttpClientFaults());
+            ProtocolInstrumentation.installHttpClientLibraries(inst, adviceBytes);
+            clientLibrariesInstalled = true;
         }
         rules.add(rule);
         publish(rule.where().hook());
@@ -88,6 +90,7 @@ public final class ProtocolFaults implements FaultHandler {
         }
         if (hook == Hook.HTTP_CLIENT) {
             OkHttpHooks.publish(armed);
+            ApacheHttpHooks.publish(armed);
         }
     }
 }

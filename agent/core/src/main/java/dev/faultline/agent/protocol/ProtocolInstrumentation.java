@@ -31,6 +31,7 @@ final class ProtocolInstrumentation {
     static final String GRPC_SERVER = "io.grpc.internal.ServerImpl$ServerTransportListenerImpl";
     static final String GRPC_CLIENT = "io.grpc.internal.ClientCallImpl";
     static final String OKHTTP_CALL = "okhttp3.internal.connection.RealCall";
+    static final String APACHE_CLIENT = "org.apache.hc.client5.http.impl.classic.InternalHttpClient";
 
     private ProtocolInstrumentation() {}
 
@@ -68,14 +69,19 @@ final class ProtocolInstrumentation {
 
     /**
      * OkHttp 4.x and 5.x: {@code RealCall.getResponseWithInterceptorChain} (Kotlin names it
-     * {@code getResponseWithInterceptorChain$okhttp}). Matched by name: a relocated OkHttp is out of scope.
+     * {@code getResponseWithInterceptorChain$okhttp}); Apache HttpClient 5 classic: {@code InternalHttpClient.doExecute}.
+     * Matched by name: a relocated copy is out of scope.
      */
-    static void installOkHttp(Instrumentation inst, ClassFileLocator adviceBytes) {
+    static void installHttpClientLibraries(Instrumentation inst, ClassFileLocator adviceBytes) {
         Installer.recipe(new Listener())
                 .type(named(OKHTTP_CALL))
                 .transform((builder, type, loader, module, pd) -> builder.visit(Advice.to(
                                 OkHttpAdvice.class, adviceBytes)
                         .on(nameStartsWith("getResponseWithInterceptorChain").and(takesArguments(0)))))
+                .type(named(APACHE_CLIENT))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(ApacheHttpClientAdvice.class, adviceBytes)
+                                .on(named("doExecute").and(takesArguments(3)))))
                 .installOn(inst);
     }
 
