@@ -155,4 +155,18 @@ class HttpClientLibrariesIT {
                 refused.contains("errors={java.net.ConnectException=3}") && refused.contains("codes={200=2}"), refused);
         assertEquals(2, counts(peer.takeStats()).get("handled"), "the refused calls never reached the server");
     }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void latencyHoldsTheCallOnItsPathOnly(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://127.0.0.1:" + peer.port();
+        f.add("latency on=http-client delay=1s path=/slow");
+        for (String call : List.of("okhttp execute", "okhttp enqueue", "apache")) {
+            String slow = f.send(call + " GET " + base + "/slow 1");
+            assertTrue(slow.contains("codes={200=1}") && counts(slow).get("maxMs") >= 985, call + ": " + slow);
+            String other = f.send(call + " GET " + base + "/fast 1");
+            assertTrue(counts(other).get("maxMs") < 985, call + ", another path is not delayed: " + other);
+        }
+    }
 }

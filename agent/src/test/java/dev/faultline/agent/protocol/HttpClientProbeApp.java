@@ -65,13 +65,15 @@ public final class HttpClientProbeApp {
 
     /**
      * {@code codes=<status>:<n>,… errors=<exception>:<n>,… sample=<status>|<Retry-After>|<body>|<message>}: what
-     * the client saw, with one sample of a response that was not 200.
+     * the client saw, with one sample of a response that was not 200 and the slowest call's time.
      */
     static String okHttp(OkHttpClient client, boolean async, String method, String url, int n) throws Exception {
         Map<String, Integer> codes = new TreeMap<>();
         Map<String, Integer> errors = new TreeMap<>();
         String sample = "none";
+        long maxNanos = 0;
         for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
             Request request = new Request.Builder()
                     .url(url)
                     .method(method, method.equals("GET") ? null : RequestBody.create("{\"n\":" + i + "}", JSON))
@@ -88,9 +90,10 @@ public final class HttpClientProbeApp {
             } catch (IOException e) {
                 errors.merge(e.getClass().getName(), 1, Integer::sum);
             }
+            maxNanos = Math.max(maxNanos, System.nanoTime() - start);
         }
         return "codes=" + codes.toString().replace(" ", "") + " errors="
-                + errors.toString().replace(" ", "") + " sample=" + sample;
+                + errors.toString().replace(" ", "") + " sample=" + sample + " maxMs=" + maxNanos / 1_000_000;
     }
 
     /** As {@link #okHttp}, with Apache HttpClient 5's classic API and its response handler. */
@@ -98,7 +101,9 @@ public final class HttpClientProbeApp {
         Map<String, Integer> codes = new TreeMap<>();
         Map<String, Integer> errors = new TreeMap<>();
         String sample = "none";
+        long maxNanos = 0;
         for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
             ClassicRequestBuilder b = ClassicRequestBuilder.create(method).setUri(url);
             if (!method.equals("GET")) b.setEntity("{\"n\":" + i + "}", ContentType.APPLICATION_JSON);
             ClassicHttpRequest request = b.build();
@@ -118,9 +123,10 @@ public final class HttpClientProbeApp {
             } catch (IOException e) {
                 errors.merge(e.getClass().getName(), 1, Integer::sum);
             }
+            maxNanos = Math.max(maxNanos, System.nanoTime() - start);
         }
         return "codes=" + codes.toString().replace(" ", "") + " errors="
-                + errors.toString().replace(" ", "") + " sample=" + sample;
+                + errors.toString().replace(" ", "") + " sample=" + sample + " maxMs=" + maxNanos / 1_000_000;
     }
 
     /** The call through the dispatcher's threads and a {@link Callback}, as an asynchronous caller makes it. */
