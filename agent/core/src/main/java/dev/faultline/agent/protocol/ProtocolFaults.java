@@ -1,9 +1,11 @@
 package dev.faultline.agent.protocol;
 
+import dev.faultline.agent.bootstrap.ApacheHttpHooks;
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.FaultSpec;
 import dev.faultline.agent.bootstrap.GrpcHooks;
 import dev.faultline.agent.bootstrap.Hook;
+import dev.faultline.agent.bootstrap.OkHttpHooks;
 import dev.faultline.agent.bootstrap.ProtocolHooks;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.fault.FaultHandler;
@@ -24,6 +26,7 @@ public final class ProtocolFaults implements FaultHandler {
     private final List<FaultRule> rules = new ArrayList<>();
     private boolean installed;
     private boolean grpcInstalled;
+    private boolean clientLibrariesInstalled;
 
     public ProtocolFaults(Instrumentation inst, ClassFileLocator adviceBytes) {
         this.inst = inst;
@@ -62,6 +65,12 @@ public final class ProtocolFaults implements FaultHandler {
             ProtocolInstrumentation.install(inst, adviceBytes);
             installed = true;
         }
+        if (rule.where().hook() == Hook.HTTP_CLIENT && !clientLibrariesInstalled) {
+            OkHttpHooks.dispatch(new OkHttpFaults());
+            ApacheHttpHooks.dispatch(new ApacheHttpClientFaults());
+            ProtocolInstrumentation.installHttpClientLibraries(inst, adviceBytes);
+            clientLibrariesInstalled = true;
+        }
         rules.add(rule);
         publish(rule.where().hook());
     }
@@ -78,6 +87,10 @@ public final class ProtocolFaults implements FaultHandler {
             GrpcHooks.publish(hook, armed);
         } else {
             ProtocolHooks.publish(hook, armed);
+        }
+        if (hook == Hook.HTTP_CLIENT) {
+            OkHttpHooks.publish(armed);
+            ApacheHttpHooks.publish(armed);
         }
     }
 }

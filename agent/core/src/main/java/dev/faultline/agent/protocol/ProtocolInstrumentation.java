@@ -1,5 +1,6 @@
 package dev.faultline.agent.protocol;
 
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -29,6 +30,8 @@ final class ProtocolInstrumentation {
     static final String JDK_HTTP_CLIENT = "jdk.internal.net.http.HttpClientImpl";
     static final String GRPC_SERVER = "io.grpc.internal.ServerImpl$ServerTransportListenerImpl";
     static final String GRPC_CLIENT = "io.grpc.internal.ClientCallImpl";
+    static final String OKHTTP_CALL = "okhttp3.internal.connection.RealCall";
+    static final String APACHE_CLIENT = "org.apache.hc.client5.http.impl.classic.InternalHttpClient";
 
     private ProtocolInstrumentation() {}
 
@@ -61,6 +64,24 @@ final class ProtocolInstrumentation {
                 .transform((builder, type, loader, module, pd) ->
                         builder.visit(Advice.to(GrpcClientAdvice.class, adviceBytes)
                                 .on(named("start").and(takesArguments(2)))))
+                .installOn(inst);
+    }
+
+    /**
+     * OkHttp 4.x and 5.x: {@code RealCall.getResponseWithInterceptorChain} (Kotlin names it
+     * {@code getResponseWithInterceptorChain$okhttp}); Apache HttpClient 5 classic: {@code InternalHttpClient.doExecute}.
+     * Matched by name: a relocated copy is out of scope.
+     */
+    static void installHttpClientLibraries(Instrumentation inst, ClassFileLocator adviceBytes) {
+        Installer.recipe(new Listener())
+                .type(named(OKHTTP_CALL))
+                .transform((builder, type, loader, module, pd) -> builder.visit(Advice.to(
+                                OkHttpAdvice.class, adviceBytes)
+                        .on(nameStartsWith("getResponseWithInterceptorChain").and(takesArguments(0)))))
+                .type(named(APACHE_CLIENT))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(ApacheHttpClientAdvice.class, adviceBytes)
+                                .on(named("doExecute").and(takesArguments(3)))))
                 .installOn(inst);
     }
 

@@ -1,0 +1,172 @@
+package dev.faultline.agent.protocol;
+
+import static dev.faultline.agent.protocol.HttpFaultsIT.CALLS;
+import static dev.faultline.agent.protocol.HttpFaultsIT.codes;
+import static dev.faultline.agent.protocol.HttpFaultsIT.counts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faultline.agent.it.ForkedService;
+import dev.faultline.agent.it.Jdks;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue #24: {@code on=http-client} faults on HTTP client libraries (OkHttp, Apache HttpClient 5 classic). One forked service per JDK
+ * ({@link HttpClientProbeApp}, the built agent jar loaded with {@code -javaagent}) makes the client calls under test
+ * against a real JDK HTTP server here in the test JVM ({@link HttpPeer}, no agent), which reports what reached it:
+ * an injected request never leaves the client, the others do, on the same kept-alive connection.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpClientLibrariesIT {
+    final Map<String, ForkedService> forks = new HashMap<>();
+    HttpPeer peer;
+
+    @BeforeAll
+    void peer() throws Exception {
+        // JDK 17's server answers a small response ~40 ms late without TCP_NODELAY (see HttpFaultsIT)
+        System.setProperty(HttpFaultsIT.NODELAY, "true");
+        peer = new HttpPeer(null);
+    }
+
+    List<Jdks.Jdk> jdks() {
+        return Jdks.all();
+    }
+
+    ForkedService fork(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = forks.get(jdk.name());
+        if (f == null) {
+            f = ForkedService.builder(jdk)
+                    .main(HttpClientProbeApp.class.getName())
+                    .readyLine("READY")
+                    .start();
+            forks.put(jdk.name(), f);
+        }
+        return f;
+    }
+
+    @AfterEach
+    void clearAll() throws Exception {
+        for (ForkedService f : forks.values()) f.clear();
+    }
+
+    @AfterAll
+    void stop() {
+        forks.values().forEach(ForkedService::close);
+        if (peer != null) peer.close();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void okHttpGetsItsOwnResponseAtTheGatesRateWithoutTheRequestLeaving(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://localhost:" + peer.port();
+        peer.takeStats();
+        f.add("error on=http-client status=503 host=localhost path=/v1/* method=POST probability=0.1 seed=7"
+                + " header=Retry-After:5 body=down");
+        String out = f.send("okhttp execute POST " + base + "/v1/pay " + CALLS, Duration.ofMinutes(3));
+        Map<String, Long> seen = codes(out);
+        long injected = seen.getOrDefault("503", 0L);
+        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
+        assertEquals(CALLS - injected, seen.get("200"), out);
+        assertTrue(out.contains("errors={}"), out);
+        assertTrue(
+                out.contains("sample=503|5|down|Service_Unavailable"),
+                "OkHttp's own Response: status, header, body, message: " + out);
+        Map<String, Long> server = counts(peer.takeStats());
+        assertEquals(CALLS - injected, server.get("handled"), "no injected request left the client: " + server);
+        assertEquals(1, server.get("connections"), "one kept-alive connection across injected answers: " + server);
+        String line = f.list()[0];
+        assertTrue(
+                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
+                "list() counts what the client saw: " + line);
+
+        assertEquals(Map.of("200", 50L), codes(f.send("okhttp execute GET " + base + "/v1/pay 50")), "another verb");
+        assertEquals(Map.of("200", 50L), codes(f.send("okhttp execute POST " + base + "/v2/pay 50")), "another path");
+        f.clear();
+        assertEquals(
+                Map.of("200", 100L), codes(f.send("okhttp execute POST " + base + "/v1/pay 100")), "clear() restores");
+        assertEquals(200, counts(peer.takeStats()).get("handled"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void okHttpEnqueueAndFailures(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://127.0.0.1:" + peer.port();
+        peer.takeStats();
+        f.add("error on=http-client status=429 path=/async every=2 header=Retry-After:1");
+        String async = f.send("okhttp enqueue GET " + base + "/async 10");
+        assertTrue(async.contains("codes={200=5,429=5}") && async.contains("sample=429|1||Too_Many_Requests"), async);
+        assertEquals(5, counts(peer.takeStats()).get("handled"), "the injected calls never reached the server");
+        f.clear();
+
+        f.add("error on=http-client path=/v1/* limit=3");
+        String refused = f.send("okhttp execute POST " + base + "/v1/pay 5");
+        assertTrue(
+                refused.contains("errors={java.net.ConnectException=3}") && refused.contains("codes={200=2}"), refused);
+        f.add("error on=http-client exception=java.net.SocketTimeoutException path=/read");
+        String timedOut = f.send("okhttp enqueue GET " + base + "/read 2");
+        assertTrue(timedOut.contains("errors={java.net.SocketTimeoutException=2}"), "onFailure gets it: " + timedOut);
+        assertEquals(2, counts(peer.takeStats()).get("handled"), "only the calls not failed reached the server");
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void apacheGetsItsOwnResponseAtTheGatesRateWithoutTheRequestLeaving(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://localhost:" + peer.port();
+        peer.takeStats();
+        f.add("error on=http-client status=503 host=localhost path=/v1/* method=POST probability=0.1 seed=11"
+                + " header=Retry-After:5 body=down");
+        String out = f.send("apache POST " + base + "/v1/pay " + CALLS, Duration.ofMinutes(3));
+        Map<String, Long> seen = codes(out);
+        long injected = seen.getOrDefault("503", 0L);
+        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
+        assertEquals(CALLS - injected, seen.get("200"), out);
+        assertTrue(
+                out.contains("sample=503|5|down|Service_Unavailable"),
+                "HttpClient's own response: status, header, body, reason phrase: " + out);
+        Map<String, Long> server = counts(peer.takeStats());
+        assertEquals(CALLS - injected, server.get("handled"), "no injected request left the client: " + server);
+        assertEquals(1, server.get("connections"), "one kept-alive connection across injected answers: " + server);
+        String line = f.list()[0];
+        assertTrue(
+                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
+                "list() counts what the client saw: " + line);
+
+        assertEquals(Map.of("200", 50L), codes(f.send("apache GET " + base + "/v1/pay 50")), "another verb");
+        assertEquals(Map.of("200", 50L), codes(f.send("apache POST " + base + "/v2/pay 50")), "another path");
+        f.clear();
+        assertEquals(Map.of("200", 100L), codes(f.send("apache POST " + base + "/v1/pay 100")), "clear() restores");
+        assertEquals(200, counts(peer.takeStats()).get("handled"));
+
+        f.add("error on=http-client path=/v1/* limit=3");
+        String refused = f.send("apache POST " + base + "/v1/pay 5");
+        assertTrue(
+                refused.contains("errors={java.net.ConnectException=3}") && refused.contains("codes={200=2}"), refused);
+        assertEquals(2, counts(peer.takeStats()).get("handled"), "the refused calls never reached the server");
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void latencyHoldsTheCallOnItsPathOnly(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://127.0.0.1:" + peer.port();
+        f.add("latency on=http-client delay=1s path=/slow");
+        for (String call : List.of("okhttp execute", "okhttp enqueue", "apache")) {
+            String slow = f.send(call + " GET " + base + "/slow 1");
+            assertTrue(slow.contains("codes={200=1}") && counts(slow).get("maxMs") >= 985, call + ": " + slow);
+            String other = f.send(call + " GET " + base + "/fast 1");
+            assertTrue(counts(other).get("maxMs") < 985, call + ", another path is not delayed: " + other);
+        }
+    }
+}
