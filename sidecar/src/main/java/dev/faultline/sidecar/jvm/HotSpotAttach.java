@@ -29,6 +29,11 @@ import jdk.net.UnixDomainPrincipal;
  * on the socket runs as the target's uid, and bounds every step.
  */
 public final class HotSpotAttach {
+    /** A real {@code properties} reply is 10-20 KB; a target streaming more is refused before it fills the heap. */
+    static final int MAX_REPLY = 256 * 1024;
+    /** How much of the target's own text a refusal echoes. */
+    static final int MAX_ECHO = 200;
+
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "faultline-attach-deadline");
         t.setDaemon(true);
@@ -176,7 +181,7 @@ public final class HotSpotAttach {
                 : out;
         if (!code.isEmpty() && !code.equals("0")) {
             throw new AttachRefusedException(
-                    "the JVM did not load the agent: " + out.replace('\n', ' ') + " (its own output says why)");
+                    "the JVM did not load the agent: " + echo(out) + " (its own output says why)");
         }
         return out;
     }
@@ -207,6 +212,10 @@ public final class HotSpotAttach {
                 while (ch.read(in) >= 0) {
                     reply.write(in.array(), 0, in.position());
                     in.clear();
+                    if (reply.size() > MAX_REPLY) {
+                        throw new AttachRefusedException("the JVM's reply to '" + cmd + "' is over " + MAX_REPLY / 1024
+                                + " KiB: refused (not a HotSpot attach listener?)");
+                    }
                 }
                 return body(cmd, reply.toString(StandardCharsets.UTF_8));
             } finally {
@@ -235,9 +244,22 @@ public final class HotSpotAttach {
         String status = (nl < 0 ? reply : reply.substring(0, nl)).trim();
         String rest = nl < 0 ? "" : reply.substring(nl + 1);
         if (!status.equals("0")) {
-            throw new AttachRefusedException("the JVM refused '" + cmd + "': status " + status + " "
-                    + rest.trim().replace('\n', ' '));
+            throw new AttachRefusedException(
+                    "the JVM refused '" + cmd + "': status " + echo(status) + " " + echo(rest.trim()));
         }
         return rest;
+    }
+
+    /**
+     * The target's text as a refusal may quote it: control characters (escape sequences, carriage returns) become
+     * spaces, and only the first {@value #MAX_ECHO} characters are kept, so a log line stays one short line.
+     */
+    static String echo(String targetText) {
+        StringBuilder b = new StringBuilder(Math.min(targetText.length(), MAX_ECHO + 1));
+        for (int i = 0; i < targetText.length() && b.length() < MAX_ECHO; i++) {
+            char c = targetText.charAt(i);
+            b.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        return targetText.length() > MAX_ECHO ? b + "…" : b.toString();
     }
 }
