@@ -90,8 +90,8 @@ public final class HotSpotAttach {
     }
 
     /**
-     * Starts the attach listener, unless it is up: creates the trigger (fresh, not following links, owned by the
-     * target's uid), sends one SIGQUIT, waits for the socket until {@code wait} is over, and deletes the trigger in
+     * Starts the attach listener, unless it is up: creates the trigger (fresh, not following links, left
+     * owned by the sidecar's uid), sends one SIGQUIT, waits for the socket until {@code wait} is over, and deletes the trigger in
      * every case. Only for a process the preflight passed: a JVM that catches SIGQUIT.
      */
     public void startListener(Duration wait) throws AttachRefusedException {
@@ -101,7 +101,7 @@ public final class HotSpotAttach {
         try (TargetTmp tmp = TargetTmp.open(target.hostPid())) {
             if (listening(tmp)) return;
             try {
-                tmp.createFresh(trigger, target.uid(), target.gid());
+                tmp.createFresh(trigger);
             } catch (IOException e) {
                 throw new AttachRefusedException("cannot create /tmp/" + trigger + " in the container (" + e
                         + "): an entry of that name already there is refused, not followed; remove it");
