@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -181,6 +182,16 @@ public final class UnixJmx {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /** The longest any read or write to a target may wait, unless {@link #connect} is given another bound. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /** {@link #connect(Path, String, String, String, int, Duration)} with {@link #DEFAULT_CALL_TIMEOUT}. */
+    public static JMXConnector connect(
+            Path hostSocketPath, String containerSocketPath, String url, String secret, int expectedUid)
+            throws IOException {
+        return connect(hostSocketPath, containerSocketPath, url, secret, expectedUid, DEFAULT_CALL_TIMEOUT);
+    }
+
     /**
      * Connects to a connector a target JVM serves on a unix socket (the sidecar's side).
      *
@@ -189,11 +200,20 @@ public final class UnixJmx {
      * @param url                 the content of {@code jmx.url}
      * @param secret              the secret given to the agent at attach
      * @param expectedUid         the uid the serving process must run as (checked with {@code SO_PEERCRED} at every connection)
+     * @param callTimeout         the longest any read or write on the socket waits (the login, each call, DGC):
+     *                            a paused or silent target fails the call with a timeout instead of holding it
      * @return a connector whose every call reads the target's replies through {@link TargetFilter}
      */
     public static JMXConnector connect(
-            Path hostSocketPath, String containerSocketPath, String url, String secret, int expectedUid)
+            Path hostSocketPath,
+            String containerSocketPath,
+            String url,
+            String secret,
+            int expectedUid,
+            Duration callTimeout)
             throws IOException {
+        if (callTimeout.isNegative() || callTimeout.isZero() || callTimeout.toMillis() > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("callTimeout must be positive and under 24 days: " + callTimeout);
         UserPrincipal user = FileSystems.getDefault()
                 .getUserPrincipalLookupService()
                 .lookupPrincipalByName(String.valueOf(expectedUid));
@@ -212,8 +232,8 @@ public final class UnixJmx {
         if (!sockets.path().equals(containerSocketPath))
             throw new IOException("the stub in " + URL_FILE + " names the socket " + sockets.path() + ", not "
                     + containerSocketPath + "; refused");
-        UnixClientSockets.Route route =
-                new UnixClientSockets.Route(hostSocketPath, containerSocketPath, user, expectedUid);
+        UnixClientSockets.Route route = new UnixClientSockets.Route(
+                hostSocketPath, containerSocketPath, user, expectedUid, (int) callTimeout.toMillis());
         UnixClientSockets.Route previous = sockets.route(route);
         Map<String, Object> env = new HashMap<>();
         env.put(JMXConnector.CREDENTIALS, new String[] {USER, secret});
