@@ -88,6 +88,17 @@ class JvmAttachIT {
         return DockerHost.exec(List.of("docker", "logs", name));
     }
 
+    /** The logs once they show {@code text}, or after 5 s: docker's log copy lags the target on a loaded machine. */
+    static String logsShowing(String name, String text) {
+        long end = System.nanoTime() + 5_000_000_000L;
+        String out = logs(name);
+        while (!out.contains(text) && System.nanoTime() - end < 0) {
+            sleep(100);
+            out = logs(name);
+        }
+        return out;
+    }
+
     /** What changed in the container since it started, apart from the mount point of the classes (/app). */
     static List<String> diff(String name) {
         String out = DockerHost.exec(List.of("docker", "diff", name)).trim();
@@ -147,7 +158,7 @@ class JvmAttachIT {
                 + attached.reply() + "'");
         int feature = image.equals(JRE25) ? 25 : 17;
         assertEquals(feature, JvmFinder.feature(attached.process().javaVersion()));
-        String out = logs(name);
+        String out = logsShowing(name, "loaded (attached)");
         assertTrue(out.contains("loaded (attached)"), "the target's output shows the agent started: " + out);
         // only HotSpot's own attach socket is new: our trigger is gone, the jar was never copied in
         List<String> changed = diff(name);
@@ -209,7 +220,7 @@ class JvmAttachIT {
         assertEquals(17, JvmFinder.feature(p.javaVersion()), "read over the listener that is up: " + p);
         assertFalse(p.faultlineLoaded());
         new JvmAttacher().attach(p, "");
-        assertTrue(logs(name).contains("loaded (attached)"), logs(name));
+        assertTrue(logsShowing(name, "loaded (attached)").contains("loaded (attached)"), logs(name));
         assertEquals("true", docker.inspect(name, "{{.State.Running}}"));
     }
 
@@ -225,7 +236,7 @@ class JvmAttachIT {
         JvmProcess p = new JvmFinder().find(docker.pid(name)).get(0);
         assertTrue(p.attachable(), p.refusal());
         new JvmAttacher().attach(p, "");
-        assertTrue(logs(name).contains("loaded (attached)"), logs(name));
+        assertTrue(logsShowing(name, "loaded (attached)").contains("loaded (attached)"), logs(name));
     }
 
     @Test
