@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.rmi.server.RemoteObject;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -182,6 +183,9 @@ public final class UnixJmx {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /** A real stub address is about 600 characters. */
+    private static final int MAX_URL = 8192;
+
     /** The longest any read or write to a target may wait, unless {@link #connect} is given another bound. */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -232,6 +236,15 @@ public final class UnixJmx {
         if (!sockets.path().equals(containerSocketPath))
             throw new IOException("the stub in " + URL_FILE + " names the socket " + sockets.path() + ", not "
                     + containerSocketPath + "; refused");
+        // and its endpoint is that socket: a factory smuggled in elsewhere (an extra field) beside a TCP endpoint is
+        // not
+        String endpoint = stub instanceof RemoteObject r && r.getRef() != null
+                ? r.getRef().remoteToString()
+                : "";
+        if (!endpoint.contains(",unix:" + containerSocketPath + "](remote)")
+                || endpoint.indexOf("endpoint:[") != endpoint.lastIndexOf("endpoint:["))
+            throw new IOException("the stub in " + URL_FILE + " does not reach its connector through "
+                    + containerSocketPath + " alone; refused");
         UnixClientSockets.Route route = new UnixClientSockets.Route(
                 hostSocketPath, containerSocketPath, user, expectedUid, (int) callTimeout.toMillis());
         UnixClientSockets.Route previous = sockets.route(route);
@@ -255,6 +268,10 @@ public final class UnixJmx {
     }
 
     static RMIServer readStub(String url) throws IOException {
+        // reading a stub contacts its endpoint (RMI's DGC): one that is plain TCP is refused, not connected
+        UnixOnlyRmiSockets.install();
+        if (url.length() > MAX_URL)
+            throw new IOException(URL_FILE + " holds " + url.length() + " characters, over " + MAX_URL + "; refused");
         String marker = "/stub/";
         int at = url.indexOf(marker);
         if (!url.startsWith("service:jmx:rmi://") || at < 0)
