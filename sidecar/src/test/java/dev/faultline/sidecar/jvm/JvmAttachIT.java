@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faultline.common.jmx.UnixJmx;
 import dev.faultline.sidecar.runtime.docker.DockerHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.management.remote.JMXConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,6 +179,24 @@ class JvmAttachIT {
         AttachRefusedException second =
                 assertThrows(AttachRefusedException.class, () -> new JvmAttacher().attach(again, ""));
         assertTrue(second.getMessage().contains("already loaded"), second.getMessage());
+
+        // a second load that only starts the unix-socket connector goes through, once (review-23 finding 6)
+        Path hostDir = Path.of("/proc", Long.toString(pid), "root", "tmp", "fl-jmx");
+        Files.createDirectory(
+                hostDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setAttribute(hostDir, "unix:gid", 4321, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(hostDir, "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
+        String unix = "jmx.unix=/tmp/fl-jmx,jmx.unix.secret=it-secret-" + pid;
+        new JvmAttacher().attach(again, unix);
+        String url = Files.readString(hostDir.resolve(UnixJmx.URL_FILE));
+        try (JMXConnector c = UnixJmx.connect(
+                hostDir.resolve(UnixJmx.SOCKET), "/tmp/fl-jmx/" + UnixJmx.SOCKET, url, "it-secret-" + pid, 4321)) {
+            assertTrue(c.getMBeanServerConnection().getMBeanCount() > 0, "the Faultline MBeans over jmx.sock");
+        }
+        AttachRefusedException third =
+                assertThrows(AttachRefusedException.class, () -> new JvmAttacher().attach(again, unix));
+        assertTrue(
+                third.getMessage().contains("already serves JMX on a unix socket in /tmp/fl-jmx"), third.getMessage());
     }
 
     /** The refusal within 2 s naming {@code cause}, and the target unchanged. */
