@@ -8,9 +8,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -190,7 +193,8 @@ public final class HotSpotAttach {
     private String command(String cmd, String a0, String a1, String a2, Deadline deadline)
             throws AttachRefusedException {
         Path socket = socketPath();
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        try (TargetTmp tmp = TargetTmp.open(target.hostPid());
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ScheduledFuture<?> watchdog = WATCHDOG.schedule(
                     () -> {
                         try {
@@ -202,7 +206,16 @@ public final class HotSpotAttach {
                     Math.max(1, deadline.remainingMillis()),
                     TimeUnit.MILLISECONDS);
             try {
+                // the same socket file, in the same /tmp, before and after the connect, and the same process
+                Object before = socketIdentity(tmp);
                 ch.connect(UnixDomainSocketAddress.of(socket));
+                if (!before.equals(socketIdentity(tmp))) {
+                    throw new AttachRefusedException(
+                            "/tmp/" + socketName() + " in the container changed while connecting: refused");
+                }
+                if (startTime != JvmFinder.startTime(target.hostPid())) {
+                    throw new AttachRefusedException("process " + target.hostPid() + " changed during the attach");
+                }
                 checkPeer(ch, socket);
                 String request = "1\0" + cmd + "\0" + a0 + "\0" + a1 + "\0" + a2 + "\0";
                 ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8));
@@ -228,6 +241,24 @@ public final class HotSpotAttach {
             }
             throw new AttachRefusedException("the attach socket /tmp/" + socketName() + " failed: " + e);
         }
+    }
+
+    /**
+     * The attach socket's identity as the held /tmp sees it ({@code fstatat} on the directory fd: device and inode)
+     * and the identity of the /tmp the connect resolves by path, which must be that same directory.
+     */
+    private List<Object> socketIdentity(TargetTmp tmp) throws IOException, AttachRefusedException {
+        Optional<PosixFileAttributes> s = tmp.entry(socketName());
+        if (s.isEmpty() || !s.get().isOther() || s.get().isSymbolicLink()) {
+            throw new AttachRefusedException("/tmp/" + socketName() + " in the container is gone or not a socket");
+        }
+        Object byPath = Files.readAttributes(
+                        socketPath().getParent(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
+        if (!tmp.attributes().fileKey().equals(byPath)) {
+            throw new AttachRefusedException("/tmp in the container is not the directory checked before: refused");
+        }
+        return List.of(s.get().fileKey(), byPath);
     }
 
     /** Whoever accepted must run as the target's uid: a path swapped after our checks leads elsewhere. */
