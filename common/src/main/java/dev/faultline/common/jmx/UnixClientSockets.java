@@ -79,6 +79,15 @@ public final class UnixClientSockets implements RMIClientSocketFactory, Serializ
         else ROUTES.replace(id, route, previous);
     }
 
+    /** Forgets this route when its connector closes, unless a later connect to the same socket replaced it. */
+    void closed(Route route) {
+        ROUTES.computeIfPresent(id, (k, v) -> v == route ? null : v);
+    }
+
+    static int routes() {
+        return ROUTES.size();
+    }
+
     static List<UnixClientSockets> collecting() {
         List<UnixClientSockets> read = new ArrayList<>();
         READ.set(read);

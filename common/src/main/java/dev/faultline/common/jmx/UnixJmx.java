@@ -264,7 +264,7 @@ public final class UnixJmx {
             if (e instanceof RuntimeException r) throw r;
             throw new IOException(e);
         }
-        return (JMXConnector) filtered(JMXConnector.class, connector);
+        return (JMXConnector) filtered(JMXConnector.class, connector, () -> sockets.closed(route));
     }
 
     static RMIServer readStub(String url) throws IOException {
@@ -302,10 +302,14 @@ public final class UnixJmx {
     }
 
     /** A proxy whose every call (and every connection or MBeanServerConnection it returns) reads through TargetFilter. */
-    private static Object filtered(Class<?> type, Object target) {
+    private static Object filtered(Class<?> type, Object target, Runnable onClose) {
         InvocationHandler h = (proxy, m, args) -> {
-            Object r = invokeReading(target, m, args);
-            return r instanceof MBeanServerConnection c ? filtered(MBeanServerConnection.class, c) : r;
+            try {
+                Object r = invokeReading(target, m, args);
+                return r instanceof MBeanServerConnection c ? filtered(MBeanServerConnection.class, c, () -> {}) : r;
+            } finally {
+                if (m.getName().equals("close") && m.getParameterCount() == 0) onClose.run();
+            }
         };
         return Proxy.newProxyInstance(UnixJmx.class.getClassLoader(), new Class<?>[] {type}, h);
     }

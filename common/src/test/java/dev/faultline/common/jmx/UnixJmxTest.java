@@ -120,13 +120,16 @@ class UnixJmxTest {
             Path socket = dir.resolve(UnixJmx.SOCKET);
             String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
             assertEquals(served.url(), url);
+            int routes = UnixClientSockets.routes();
             try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid)) {
+                assertEquals(routes + 1, UnixClientSockets.routes(), "routed while connected");
                 assertEquals("pong", c.getMBeanServerConnection().getAttribute(ping, "Name"));
                 // a reply is read under the same filter as the stub
                 Exception reply = assertThrows(
                         Exception.class, () -> c.getMBeanServerConnection().getAttribute(ping, "File"));
                 assertTrue(chain(reply).contains("REJECTED"), chain(reply));
             }
+            assertEquals(routes, UnixClientSockets.routes(), "the route goes with the connector");
             assertTrue(assertThrows(
                             SecurityException.class,
                             () -> UnixJmx.connect(socket, socket.toString(), url, "wrong", uid))
