@@ -57,7 +57,11 @@ public record AgentOptions(
                                     : "agent option '" + p + "': expected key=value");
                 String key = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 if (!KEYS.contains(key)) {
-                    throw new IllegalArgumentException("agent option '" + key + "': unknown; known options are "
+                    // a secret holding ",k=v" makes a key of secret bytes: not echoed either
+                    throw new IllegalArgumentException((args.contains(SECRET)
+                                    ? "an agent option is unknown"
+                                    : "agent option '" + key + "': unknown")
+                            + "; known options are "
                             + String.join(", ", KEYS.stream().sorted().toList()));
                 }
                 kv.put(key, p.substring(eq + 1).trim());

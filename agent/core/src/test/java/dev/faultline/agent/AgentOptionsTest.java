@@ -45,6 +45,11 @@ class AgentOptionsTest {
         // a secret holding a comma splits into a fragment that is not key=value: not echoed
         assertEquals("an agent option is not key=value", refusal("jmx.unix=/d,jmx.unix.secret=TOP,SECRET"));
         assertTrue(refusal("jmx.port=9010,oops").contains("'oops'"), "without a secret the fragment is named");
+        // ... and so does one holding ",k=v": the key made of its bytes is not named
+        String unknown = refusal("jmx.unix=/d,jmx.unix.secret=TOP,SECRET=x");
+        assertFalse(unknown.contains("'secret'"), unknown);
+        assertTrue(unknown.startsWith("an agent option is unknown"), unknown);
+        assertTrue(refusal("jmx.port=9010,oops=1").contains("'oops'"), "without a secret the key is named");
     }
 
     @Test

@@ -37,6 +37,11 @@ final class TargetFilter implements ObjectInputFilter {
         }
     }
 
+    /** Whether this thread is reading from a target now. */
+    static boolean isReading() {
+        return READING.get() != null;
+    }
+
     static synchronized void install() throws IOException {
         ObjectInputFilter current = ObjectInputFilter.Config.getSerialFilter();
         if (current == INSTANCE) return;

@@ -32,8 +32,11 @@ import jdk.net.UnixDomainPrincipal;
 public final class UnixClientSockets implements RMIClientSocketFactory, Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Where a stub's socket is reached from this process, and who must be serving it. */
-    record Route(Path host, String containerPath, UserPrincipal user, int uid) {}
+    /**
+     * Where a stub's socket is reached from this process, who must be serving it, and how long any read or write on
+     * it may wait ({@link ChannelSocket}).
+     */
+    record Route(Path host, String containerPath, UserPrincipal user, int uid, int maxWaitMillis) {}
 
     private static final Map<String, Route> ROUTES = new ConcurrentHashMap<>();
     /** The factories read by the current thread's stub deserialization, when {@link UnixJmx} asks for them. */
@@ -76,6 +79,15 @@ public final class UnixClientSockets implements RMIClientSocketFactory, Serializ
         else ROUTES.replace(id, route, previous);
     }
 
+    /** Forgets this route when its connector closes, unless a later connect to the same socket replaced it. */
+    void closed(Route route) {
+        ROUTES.computeIfPresent(id, (k, v) -> v == route ? null : v);
+    }
+
+    static int routes() {
+        return ROUTES.size();
+    }
+
     static List<UnixClientSockets> collecting() {
         List<UnixClientSockets> read = new ArrayList<>();
         READ.set(read);
@@ -105,7 +117,7 @@ public final class UnixClientSockets implements RMIClientSocketFactory, Serializ
             channel.close();
             throw e;
         }
-        return new ChannelSocket(channel);
+        return new ChannelSocket(channel, route.maxWaitMillis());
     }
 
     /** The file's identity (device and inode), if it is a socket and not a link; else a refusal naming what it is. */

@@ -18,8 +18,10 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.rmi.server.RemoteObject;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -181,6 +183,19 @@ public final class UnixJmx {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /** A real stub address is about 600 characters. */
+    private static final int MAX_URL = 8192;
+
+    /** The longest any read or write to a target may wait, unless {@link #connect} is given another bound. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /** {@link #connect(Path, String, String, String, int, Duration)} with {@link #DEFAULT_CALL_TIMEOUT}. */
+    public static JMXConnector connect(
+            Path hostSocketPath, String containerSocketPath, String url, String secret, int expectedUid)
+            throws IOException {
+        return connect(hostSocketPath, containerSocketPath, url, secret, expectedUid, DEFAULT_CALL_TIMEOUT);
+    }
+
     /**
      * Connects to a connector a target JVM serves on a unix socket (the sidecar's side).
      *
@@ -189,11 +204,20 @@ public final class UnixJmx {
      * @param url                 the content of {@code jmx.url}
      * @param secret              the secret given to the agent at attach
      * @param expectedUid         the uid the serving process must run as (checked with {@code SO_PEERCRED} at every connection)
+     * @param callTimeout         the longest any read or write on the socket waits (the login, each call, DGC):
+     *                            a paused or silent target fails the call with a timeout instead of holding it
      * @return a connector whose every call reads the target's replies through {@link TargetFilter}
      */
     public static JMXConnector connect(
-            Path hostSocketPath, String containerSocketPath, String url, String secret, int expectedUid)
+            Path hostSocketPath,
+            String containerSocketPath,
+            String url,
+            String secret,
+            int expectedUid,
+            Duration callTimeout)
             throws IOException {
+        if (callTimeout.isNegative() || callTimeout.isZero() || callTimeout.toMillis() > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("callTimeout must be positive and under 24 days: " + callTimeout);
         UserPrincipal user = FileSystems.getDefault()
                 .getUserPrincipalLookupService()
                 .lookupPrincipalByName(String.valueOf(expectedUid));
@@ -212,8 +236,17 @@ public final class UnixJmx {
         if (!sockets.path().equals(containerSocketPath))
             throw new IOException("the stub in " + URL_FILE + " names the socket " + sockets.path() + ", not "
                     + containerSocketPath + "; refused");
-        UnixClientSockets.Route route =
-                new UnixClientSockets.Route(hostSocketPath, containerSocketPath, user, expectedUid);
+        // and its endpoint is that socket: a factory smuggled in elsewhere (an extra field) beside a TCP endpoint is
+        // not
+        String endpoint = stub instanceof RemoteObject r && r.getRef() != null
+                ? r.getRef().remoteToString()
+                : "";
+        if (!endpoint.contains(",unix:" + containerSocketPath + "](remote)")
+                || endpoint.indexOf("endpoint:[") != endpoint.lastIndexOf("endpoint:["))
+            throw new IOException("the stub in " + URL_FILE + " does not reach its connector through "
+                    + containerSocketPath + " alone; refused");
+        UnixClientSockets.Route route = new UnixClientSockets.Route(
+                hostSocketPath, containerSocketPath, user, expectedUid, (int) callTimeout.toMillis());
         UnixClientSockets.Route previous = sockets.route(route);
         Map<String, Object> env = new HashMap<>();
         env.put(JMXConnector.CREDENTIALS, new String[] {USER, secret});
@@ -231,10 +264,14 @@ public final class UnixJmx {
             if (e instanceof RuntimeException r) throw r;
             throw new IOException(e);
         }
-        return (JMXConnector) filtered(JMXConnector.class, connector);
+        return (JMXConnector) filtered(JMXConnector.class, connector, () -> sockets.closed(route));
     }
 
     static RMIServer readStub(String url) throws IOException {
+        // reading a stub contacts its endpoint (RMI's DGC): one that is plain TCP is refused, not connected
+        UnixOnlyRmiSockets.install();
+        if (url.length() > MAX_URL)
+            throw new IOException(URL_FILE + " holds " + url.length() + " characters, over " + MAX_URL + "; refused");
         String marker = "/stub/";
         int at = url.indexOf(marker);
         if (!url.startsWith("service:jmx:rmi://") || at < 0)
@@ -265,10 +302,14 @@ public final class UnixJmx {
     }
 
     /** A proxy whose every call (and every connection or MBeanServerConnection it returns) reads through TargetFilter. */
-    private static Object filtered(Class<?> type, Object target) {
+    private static Object filtered(Class<?> type, Object target, Runnable onClose) {
         InvocationHandler h = (proxy, m, args) -> {
-            Object r = invokeReading(target, m, args);
-            return r instanceof MBeanServerConnection c ? filtered(MBeanServerConnection.class, c) : r;
+            try {
+                Object r = invokeReading(target, m, args);
+                return r instanceof MBeanServerConnection c ? filtered(MBeanServerConnection.class, c, () -> {}) : r;
+            } finally {
+                if (m.getName().equals("close") && m.getParameterCount() == 0) onClose.run();
+            }
         };
         return Proxy.newProxyInstance(UnixJmx.class.getClassLoader(), new Class<?>[] {type}, h);
     }

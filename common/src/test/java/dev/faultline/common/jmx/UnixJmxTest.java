@@ -10,6 +10,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,6 +29,9 @@ import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorServer;
+import javax.management.remote.JMXConnectorServerFactory;
+import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,13 +120,16 @@ class UnixJmxTest {
             Path socket = dir.resolve(UnixJmx.SOCKET);
             String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
             assertEquals(served.url(), url);
+            int routes = UnixClientSockets.routes();
             try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid)) {
+                assertEquals(routes + 1, UnixClientSockets.routes(), "routed while connected");
                 assertEquals("pong", c.getMBeanServerConnection().getAttribute(ping, "Name"));
                 // a reply is read under the same filter as the stub
                 Exception reply = assertThrows(
                         Exception.class, () -> c.getMBeanServerConnection().getAttribute(ping, "File"));
                 assertTrue(chain(reply).contains("REJECTED"), chain(reply));
             }
+            assertEquals(routes, UnixClientSockets.routes(), "the route goes with the connector");
             assertTrue(assertThrows(
                             SecurityException.class,
                             () -> UnixJmx.connect(socket, socket.toString(), url, "wrong", uid))
@@ -180,6 +191,45 @@ class UnixJmxTest {
                         () -> UnixJmx.connect(socket, socket.toString(), "service:jmx:rmi://x:1", "s", uid))
                 .getMessage()
                 .contains("not a stub address"));
+    }
+
+    @Test
+    void aStubNamingATcpEndpointIsRefusedAndNoByteReachesIt() throws Exception {
+        // a real connector stub for 127.0.0.1:P (what a target may write to jmx.url), then a listener on P
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        JMXConnectorServer tcp = JMXConnectorServerFactory.newJMXConnectorServer(
+                new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + port),
+                Map.of(),
+                MBeanServerFactory.newMBeanServer("dev.faultline"));
+        tcp.start();
+        String url = tcp.getAddress().toString();
+        tcp.stop();
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.setReuseAddress(true);
+            // RMI closes its own listener on P shortly after the stop, on its accept thread
+            for (int tries = 0; ; tries++) {
+                try {
+                    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                    break;
+                } catch (BindException stillRmis) {
+                    if (tries == 100) throw stillRmis;
+                    Thread.sleep(50);
+                }
+            }
+            listener.setSoTimeout(1000);
+            Path socket = work.resolve(UnixJmx.SOCKET);
+            long t0 = System.nanoTime();
+            IOException e = assertThrows(
+                    IOException.class, () -> UnixJmx.connect(socket, socket.toString(), url, "secret", uid));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(e.getMessage().contains("refused"), e.toString());
+            assertTrue(ms < 5000, "refused at once, not after RMI's handshake timeout: " + ms + " ms");
+            // nothing connected, neither during the read nor from RMI's retry thread afterwards
+            assertThrows(SocketTimeoutException.class, listener::accept);
+        }
     }
 
     private static String chain(Throwable t) {

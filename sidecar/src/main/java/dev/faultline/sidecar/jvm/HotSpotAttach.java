@@ -8,9 +8,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -29,6 +32,11 @@ import jdk.net.UnixDomainPrincipal;
  * on the socket runs as the target's uid, and bounds every step.
  */
 public final class HotSpotAttach {
+    /** A real {@code properties} reply is 10-20 KB; a target streaming more is refused before it fills the heap. */
+    static final int MAX_REPLY = 256 * 1024;
+    /** How much of the target's own text a refusal echoes. */
+    static final int MAX_ECHO = 200;
+
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "faultline-attach-deadline");
         t.setDaemon(true);
@@ -85,8 +93,8 @@ public final class HotSpotAttach {
     }
 
     /**
-     * Starts the attach listener, unless it is up: creates the trigger (fresh, not following links, owned by the
-     * target's uid), sends one SIGQUIT, waits for the socket until {@code wait} is over, and deletes the trigger in
+     * Starts the attach listener, unless it is up: creates the trigger (fresh, not following links, left
+     * owned by the sidecar's uid), sends one SIGQUIT, waits for the socket until {@code wait} is over, and deletes the trigger in
      * every case. Only for a process the preflight passed: a JVM that catches SIGQUIT.
      */
     public void startListener(Duration wait) throws AttachRefusedException {
@@ -96,7 +104,7 @@ public final class HotSpotAttach {
         try (TargetTmp tmp = TargetTmp.open(target.hostPid())) {
             if (listening(tmp)) return;
             try {
-                tmp.createFresh(trigger, target.uid(), target.gid());
+                tmp.createFresh(trigger);
             } catch (IOException e) {
                 throw new AttachRefusedException("cannot create /tmp/" + trigger + " in the container (" + e
                         + "): an entry of that name already there is refused, not followed; remove it");
@@ -176,7 +184,7 @@ public final class HotSpotAttach {
                 : out;
         if (!code.isEmpty() && !code.equals("0")) {
             throw new AttachRefusedException(
-                    "the JVM did not load the agent: " + out.replace('\n', ' ') + " (its own output says why)");
+                    "the JVM did not load the agent: " + echo(out) + " (its own output says why)");
         }
         return out;
     }
@@ -185,7 +193,8 @@ public final class HotSpotAttach {
     private String command(String cmd, String a0, String a1, String a2, Deadline deadline)
             throws AttachRefusedException {
         Path socket = socketPath();
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        try (TargetTmp tmp = TargetTmp.open(target.hostPid());
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ScheduledFuture<?> watchdog = WATCHDOG.schedule(
                     () -> {
                         try {
@@ -197,7 +206,16 @@ public final class HotSpotAttach {
                     Math.max(1, deadline.remainingMillis()),
                     TimeUnit.MILLISECONDS);
             try {
+                // the same socket file, in the same /tmp, before and after the connect, and the same process
+                Object before = socketIdentity(tmp);
                 ch.connect(UnixDomainSocketAddress.of(socket));
+                if (!before.equals(socketIdentity(tmp))) {
+                    throw new AttachRefusedException(
+                            "/tmp/" + socketName() + " in the container changed while connecting: refused");
+                }
+                if (startTime != JvmFinder.startTime(target.hostPid())) {
+                    throw new AttachRefusedException("process " + target.hostPid() + " changed during the attach");
+                }
                 checkPeer(ch, socket);
                 String request = "1\0" + cmd + "\0" + a0 + "\0" + a1 + "\0" + a2 + "\0";
                 ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8));
@@ -207,6 +225,10 @@ public final class HotSpotAttach {
                 while (ch.read(in) >= 0) {
                     reply.write(in.array(), 0, in.position());
                     in.clear();
+                    if (reply.size() > MAX_REPLY) {
+                        throw new AttachRefusedException("the JVM's reply to '" + cmd + "' is over " + MAX_REPLY / 1024
+                                + " KiB: refused (not a HotSpot attach listener?)");
+                    }
                 }
                 return body(cmd, reply.toString(StandardCharsets.UTF_8));
             } finally {
@@ -219,6 +241,24 @@ public final class HotSpotAttach {
             }
             throw new AttachRefusedException("the attach socket /tmp/" + socketName() + " failed: " + e);
         }
+    }
+
+    /**
+     * The attach socket's identity as the held /tmp sees it ({@code fstatat} on the directory fd: device and inode)
+     * and the identity of the /tmp the connect resolves by path, which must be that same directory.
+     */
+    private List<Object> socketIdentity(TargetTmp tmp) throws IOException, AttachRefusedException {
+        Optional<PosixFileAttributes> s = tmp.entry(socketName());
+        if (s.isEmpty() || !s.get().isOther() || s.get().isSymbolicLink()) {
+            throw new AttachRefusedException("/tmp/" + socketName() + " in the container is gone or not a socket");
+        }
+        Object byPath = Files.readAttributes(
+                        socketPath().getParent(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
+        if (!tmp.attributes().fileKey().equals(byPath)) {
+            throw new AttachRefusedException("/tmp in the container is not the directory checked before: refused");
+        }
+        return List.of(s.get().fileKey(), byPath);
     }
 
     /** Whoever accepted must run as the target's uid: a path swapped after our checks leads elsewhere. */
@@ -235,9 +275,22 @@ public final class HotSpotAttach {
         String status = (nl < 0 ? reply : reply.substring(0, nl)).trim();
         String rest = nl < 0 ? "" : reply.substring(nl + 1);
         if (!status.equals("0")) {
-            throw new AttachRefusedException("the JVM refused '" + cmd + "': status " + status + " "
-                    + rest.trim().replace('\n', ' '));
+            throw new AttachRefusedException(
+                    "the JVM refused '" + cmd + "': status " + echo(status) + " " + echo(rest.trim()));
         }
         return rest;
+    }
+
+    /**
+     * The target's text as a refusal may quote it: control characters (escape sequences, carriage returns) become
+     * spaces, and only the first {@value #MAX_ECHO} characters are kept, so a log line stays one short line.
+     */
+    static String echo(String targetText) {
+        StringBuilder b = new StringBuilder(Math.min(targetText.length(), MAX_ECHO + 1));
+        for (int i = 0; i < targetText.length() && b.length() < MAX_ECHO; i++) {
+            char c = targetText.charAt(i);
+            b.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        return targetText.length() > MAX_ECHO ? b + "…" : b.toString();
     }
 }

@@ -3,7 +3,9 @@ package dev.faultline.sidecar.jvm;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Loads the sidecar's agent into a JVM in a container: a fresh preflight, HotSpot's attach listener started if needed,
@@ -33,17 +35,33 @@ public final class JvmAttacher {
     /** What an attach did. */
     public record Attached(JvmProcess process, String reply, long millis) {}
 
+    /** Set by the agent once it serves JMX on a unix socket: its directory. */
+    static final String UNIX_PROPERTY = "dev.faultline.agent.jmx.unix";
+
+    private static final Set<String> UNIX_KEYS = Set.of("jmx.unix", "jmx.unix.secret");
+
     /**
      * Loads the agent with {@code agentOptions} (built by the sidecar, never a caller's string). A JVM where Faultline
      * is already loaded is refused, since a second load changes nothing, unless the options are an agent command
-     * ({@code cmd=…}, delivered by exactly such a load).
+     * ({@code cmd=…}, delivered by exactly such a load) or start the unix-socket connector
+     * ({@code jmx.unix=…,jmx.unix.secret=…} and nothing else) in a JVM that serves none yet, e.g. one started with
+     * {@code -javaagent}.
      */
     public Attached attach(JvmProcess process, String agentOptions) throws AttachRefusedException {
         long t0 = System.nanoTime();
-        JvmProcess p = probe(process);
+        Probed probed = probed(process);
+        JvmProcess p = probed.process();
         if (p.faultlineLoaded() && !agentOptions.startsWith("cmd=")) {
-            throw new AttachRefusedException("Faultline is already loaded in this JVM and a second load changes"
-                    + " nothing: control it over its connector");
+            String served = probed.properties().getProperty(UNIX_PROPERTY);
+            if (!onlyStartsUnixJmx(agentOptions)) {
+                throw new AttachRefusedException("Faultline is already loaded in this JVM and a second load changes"
+                        + " nothing: control it over its connector"
+                        + (served == null ? " (jmx.unix=<dir>,jmx.unix.secret=<secret> alone starts one)" : ""));
+            }
+            if (served != null) {
+                throw new AttachRefusedException("Faultline already serves JMX on a unix socket in "
+                        + HotSpotAttach.echo(served) + " in this JVM: connect there (a second one is not started)");
+            }
         }
         Path jar = agentJar != null ? agentJar : AgentJar.bundled();
         String reply;
@@ -59,6 +77,24 @@ public final class JvmAttacher {
      * container's /tmp, as after any attach). Loads nothing; refused below Java 17 or when the preflight fails.
      */
     public JvmProcess probe(JvmProcess process) throws AttachRefusedException {
+        return probed(process).process();
+    }
+
+    /** A probed process and the properties it was described from. */
+    private record Probed(JvmProcess process, Properties properties) {}
+
+    /** Whether the options are {@code jmx.unix} and {@code jmx.unix.secret}, both and nothing else. */
+    static boolean onlyStartsUnixJmx(String agentOptions) {
+        Set<String> keys = new HashSet<>();
+        for (String part : agentOptions.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) return false;
+            keys.add(part.substring(0, eq).trim());
+        }
+        return keys.equals(UNIX_KEYS);
+    }
+
+    private Probed probed(JvmProcess process) throws AttachRefusedException {
         JvmProcess p;
         try {
             p = finder.inspect(process.hostPid());
@@ -74,6 +110,6 @@ public final class JvmAttacher {
         Properties props = attach.properties(PROPERTIES_TIMEOUT);
         p = JvmFinder.withProperties(p, props);
         if (!p.attachable()) throw new AttachRefusedException(p.refusal());
-        return p;
+        return new Probed(p, props);
     }
 }

@@ -56,7 +56,15 @@ public final class JvmFinder {
         List<String> environ = nulSeparated(proc.resolve("environ"));
         String maps = Files.readString(proc.resolve("maps"), StandardCharsets.ISO_8859_1);
         JvmProcess p = new JvmProcess(
-                hostPid, status.nsPid(), status.uid(), status.gid(), String.join(" ", cmdline), null, null, true, null);
+                hostPid,
+                status.nsPid(),
+                status.uid(),
+                status.gid(),
+                LaunchOptions.forDisplay(cmdline),
+                null,
+                null,
+                true,
+                null);
         String refusal = refusal(p, status, cmdline, environ, maps, mountinfo(proc));
         if (refusal != null) return p.refused(refusal);
         try {

@@ -7,7 +7,8 @@ package dev.faultline.sidecar.jvm;
  * @param nsPid its PID inside its own PID namespace (HotSpot names its attach files after this one)
  * @param uid its effective uid
  * @param gid its effective gid
- * @param cmdline its command line, for display only (never parsed for decisions beyond the preflight)
+ * @param cmdline its command line, for display only: values of options named like secrets masked, cut after 300
+ *     characters (the preflight reads /proc itself)
  * @param javaVersion {@code java.version} read over the attach socket; null until read
  * @param faultlineLoaded whether Faultline's agent is loaded ({@code dev.faultline.agent.started}); null until read
  * @param attachable whether the preflight found nothing that rules an attach out

@@ -3,6 +3,7 @@ package dev.faultline.sidecar.jvm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Whether a JVM was started with the attach mechanism disabled, from what it was given at launch: the options HotSpot
@@ -11,6 +12,31 @@ import java.util.Set;
  */
 final class LaunchOptions {
     static final String FLAG = "DisableAttachMechanism";
+
+    /** How much of a command line a listing shows. */
+    static final int MAX_DISPLAY = 300;
+
+    /** An option whose name says its value is a secret: {@code -Ddb.password=…}, {@code --api-token=…}. */
+    private static final Pattern SECRET_VALUE = Pattern.compile(
+            "^(-[^=]*(?i:password|passwd|pwd|secret|token|credential|apikey|api[._-]key|private[._-]?key)[^=]*=).*$");
+
+    /**
+     * A command line as {@code jvm list}, {@code --json} and the journal show it: values of options named like
+     * secrets masked, control characters blanked, and cut after {@value #MAX_DISPLAY} characters.
+     */
+    static String forDisplay(List<String> cmdline) {
+        StringBuilder b = new StringBuilder();
+        for (String arg : cmdline) {
+            if (b.length() > 0) b.append(' ');
+            b.append(SECRET_VALUE.matcher(arg).replaceFirst("$1***"));
+            if (b.length() > MAX_DISPLAY) break;
+        }
+        String shown = b.length() > MAX_DISPLAY ? b.substring(0, MAX_DISPLAY) + "…" : b.toString();
+        return shown.codePoints()
+                .map(c -> Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+    }
 
     /** Launcher options whose value is the next word. */
     private static final Set<String> WITH_VALUE = Set.of(

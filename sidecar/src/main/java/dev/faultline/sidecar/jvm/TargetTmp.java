@@ -92,18 +92,16 @@ final class TargetTmp implements Closeable {
 
     /**
      * Creates an empty file that did not exist ({@code O_CREAT|O_EXCL|O_NOFOLLOW}: an entry the container planted,
-     * symlink or not, makes this fail), then gives it to uid:gid.
+     * symlink or not, makes this fail), owned by the sidecar's uid, mode 0600. Nothing is done by its name afterwards:
+     * a chown would reopen the name, and the container may have swapped a FIFO in (the open then blocks for good).
+     * HotSpot only stats the trigger and accepts one owned by root or by its own uid.
      */
-    void createFresh(String name, int uid, int gid) throws IOException {
+    void createFresh(String name) throws IOException {
         dir.newByteChannel(
                         Path.of(name),
                         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
                 .close();
-        PosixFileAttributeView view =
-                dir.getFileAttributeView(Path.of(name), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        view.setGroup(group(gid));
-        view.setOwner(user(uid));
     }
 
     /** A channel on an entry of this directory, opened relative to it ({@code openat}) with these permissions. */

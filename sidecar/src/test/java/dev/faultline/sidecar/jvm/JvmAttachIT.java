@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faultline.common.jmx.UnixJmx;
 import dev.faultline.sidecar.runtime.docker.DockerHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.management.remote.JMXConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +90,17 @@ class JvmAttachIT {
         return DockerHost.exec(List.of("docker", "logs", name));
     }
 
+    /** The logs once they show {@code text}, or after 5 s: docker's log copy lags the target on a loaded machine. */
+    static String logsShowing(String name, String text) {
+        long end = System.nanoTime() + 5_000_000_000L;
+        String out = logs(name);
+        while (!out.contains(text) && System.nanoTime() - end < 0) {
+            sleep(100);
+            out = logs(name);
+        }
+        return out;
+    }
+
     /** What changed in the container since it started, apart from the mount point of the classes (/app). */
     static List<String> diff(String name) {
         String out = DockerHost.exec(List.of("docker", "diff", name)).trim();
@@ -147,7 +160,7 @@ class JvmAttachIT {
                 + attached.reply() + "'");
         int feature = image.equals(JRE25) ? 25 : 17;
         assertEquals(feature, JvmFinder.feature(attached.process().javaVersion()));
-        String out = logs(name);
+        String out = logsShowing(name, "loaded (attached)");
         assertTrue(out.contains("loaded (attached)"), "the target's output shows the agent started: " + out);
         // only HotSpot's own attach socket is new: our trigger is gone, the jar was never copied in
         List<String> changed = diff(name);
@@ -166,6 +179,24 @@ class JvmAttachIT {
         AttachRefusedException second =
                 assertThrows(AttachRefusedException.class, () -> new JvmAttacher().attach(again, ""));
         assertTrue(second.getMessage().contains("already loaded"), second.getMessage());
+
+        // a second load that only starts the unix-socket connector goes through, once (review-23 finding 6)
+        Path hostDir = Path.of("/proc", Long.toString(pid), "root", "tmp", "fl-jmx");
+        Files.createDirectory(
+                hostDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setAttribute(hostDir, "unix:gid", 4321, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(hostDir, "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
+        String unix = "jmx.unix=/tmp/fl-jmx,jmx.unix.secret=it-secret-" + pid;
+        new JvmAttacher().attach(again, unix);
+        String url = Files.readString(hostDir.resolve(UnixJmx.URL_FILE));
+        try (JMXConnector c = UnixJmx.connect(
+                hostDir.resolve(UnixJmx.SOCKET), "/tmp/fl-jmx/" + UnixJmx.SOCKET, url, "it-secret-" + pid, 4321)) {
+            assertTrue(c.getMBeanServerConnection().getMBeanCount() > 0, "the Faultline MBeans over jmx.sock");
+        }
+        AttachRefusedException third =
+                assertThrows(AttachRefusedException.class, () -> new JvmAttacher().attach(again, unix));
+        assertTrue(
+                third.getMessage().contains("already serves JMX on a unix socket in /tmp/fl-jmx"), third.getMessage());
     }
 
     /** The refusal within 2 s naming {@code cause}, and the target unchanged. */
@@ -209,7 +240,7 @@ class JvmAttachIT {
         assertEquals(17, JvmFinder.feature(p.javaVersion()), "read over the listener that is up: " + p);
         assertFalse(p.faultlineLoaded());
         new JvmAttacher().attach(p, "");
-        assertTrue(logs(name).contains("loaded (attached)"), logs(name));
+        assertTrue(logsShowing(name, "loaded (attached)").contains("loaded (attached)"), logs(name));
         assertEquals("true", docker.inspect(name, "{{.State.Running}}"));
     }
 
@@ -225,7 +256,7 @@ class JvmAttachIT {
         JvmProcess p = new JvmFinder().find(docker.pid(name)).get(0);
         assertTrue(p.attachable(), p.refusal());
         new JvmAttacher().attach(p, "");
-        assertTrue(logs(name).contains("loaded (attached)"), logs(name));
+        assertTrue(logsShowing(name, "loaded (attached)").contains("loaded (attached)"), logs(name));
     }
 
     @Test

@@ -31,6 +31,16 @@ class PreflightParsingTest {
     }
 
     @Test
+    void aListedCommandLineMasksSecretsAndIsCut() {
+        String shown = LaunchOptions.forDisplay(List.of(
+                "java", "-Ddb.password=hunter2", "--api-token=abc", "-Dsecret.key=k", "-Dapp.name=x", "-jar", "a.jar"));
+        assertEquals("java -Ddb.password=*** --api-token=*** -Dsecret.key=*** -Dapp.name=x -jar a.jar", shown);
+        String longOne = LaunchOptions.forDisplay(List.of("java", "-cp", "x".repeat(10_000), "Main\u001b[2J"));
+        assertEquals(LaunchOptions.MAX_DISPLAY + 1, longOne.length());
+        assertFalse(LaunchOptions.forDisplay(List.of("Main\u001b[2J\r")).chars().anyMatch(Character::isISOControl));
+    }
+
+    @Test
     void theLastDisableAttachMechanismWinsInHotSpotsOrder() {
         List<String> plain = List.of("java", "-Xmx64m", "-cp", "/app", "Main");
         assertNull(LaunchOptions.attachDisabledBy(plain, List.of("PATH=/bin")));

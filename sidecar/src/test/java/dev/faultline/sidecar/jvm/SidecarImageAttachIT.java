@@ -58,6 +58,8 @@ class SidecarImageAttachIT {
         String with = probe(pid, "NET_ADMIN", "SYS_ADMIN", "KILL", "SYS_PTRACE");
         assertTrue(with.contains("FOUND 1 agent=/opt/faultline/faultline-agent.jar"), with);
         assertTrue(with.contains("ATTACHED java 17"), with);
-        assertTrue(JvmAttachIT.logs(name).contains("loaded (attached)"), JvmAttachIT.logs(name));
+        assertTrue(
+                JvmAttachIT.logsShowing(name, "loaded (attached)").contains("loaded (attached)"),
+                JvmAttachIT.logs(name));
     }
 }
