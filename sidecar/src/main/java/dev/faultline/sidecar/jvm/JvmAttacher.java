@@ -44,8 +44,9 @@ public final class JvmAttacher {
      * Loads the agent with {@code agentOptions} (built by the sidecar, never a caller's string). A JVM where Faultline
      * is already loaded is refused, since a second load changes nothing, unless the options are an agent command
      * ({@code cmd=…}, delivered by exactly such a load) or start the unix-socket connector
-     * ({@code jmx.unix=…,jmx.unix.secret=…} and nothing else) in a JVM that serves none yet, e.g. one started with
-     * {@code -javaagent}.
+     * ({@code jmx.unix=…,jmx.unix.secret=…} and nothing else): in a JVM that serves none yet (one started with
+     * {@code -javaagent}), or that serves one in another directory (made by a sidecar that has ended: the agent
+     * replaces it).
      */
     public Attached attach(JvmProcess process, String agentOptions) throws AttachRefusedException {
         long t0 = System.nanoTime();
@@ -58,10 +59,12 @@ public final class JvmAttacher {
                         + " nothing: control it over its connector"
                         + (served == null ? " (jmx.unix=<dir>,jmx.unix.secret=<secret> alone starts one)" : ""));
             }
-            if (served != null) {
+            if (served != null && served.equals(unixDir(agentOptions))) {
                 throw new AttachRefusedException("Faultline already serves JMX on a unix socket in "
-                        + HotSpotAttach.echo(served) + " in this JVM: connect there (a second one is not started)");
+                        + HotSpotAttach.echo(served) + " in this JVM: connect there");
             }
+            // served elsewhere: by a sidecar that has ended or crashed (only it knew that secret); the agent replaces
+            // it
         }
         Path jar = agentJar != null ? agentJar : AgentJar.bundled();
         String reply;
@@ -82,6 +85,14 @@ public final class JvmAttacher {
 
     /** A probed process and the properties it was described from. */
     private record Probed(JvmProcess process, Properties properties) {}
+
+    /** The value of {@code jmx.unix=} in options the sidecar built, or null. */
+    static String unixDir(String agentOptions) {
+        for (String part : agentOptions.split(",")) {
+            if (part.startsWith("jmx.unix=")) return part.substring("jmx.unix=".length());
+        }
+        return null;
+    }
 
     /** Whether the options are {@code jmx.unix} and {@code jmx.unix.secret}, both and nothing else. */
     static boolean onlyStartsUnixJmx(String agentOptions) {

@@ -104,10 +104,9 @@ public final class JvmSessions {
     /** Why a fault cannot be armed in this JVM, or null: checked for every JVM before any is attached. */
     public static String refusal(FoundJvm jvm) {
         if (existing(jvm.hostPid(), jvm.startTicks()) != null) return null;
+        // Faultline loaded already (by -javaagent, or by a sidecar that has ended): the attach gives its agent this
+        // sidecar's connector, replacing one the earlier sidecar left
         if (!jvm.attachable()) return jvm.refusal();
-        if (jvm.faultlineLoaded())
-            return "Faultline is already loaded there (by -javaagent or an earlier sidecar) and this sidecar has no "
-                    + "connection to it; jvm clear disarms it, or control it over its own JMX";
         return null;
     }
 

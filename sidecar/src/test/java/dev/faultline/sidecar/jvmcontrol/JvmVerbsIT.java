@@ -180,6 +180,13 @@ class JvmVerbsIT extends EngineTest {
             daemon.destroy();
             daemon.waitFor(20, TimeUnit.SECONDS);
         }
+        // another sidecar process than the one that attached it (the daemon has ended): the agent, loaded already,
+        // takes this one's connector in place of the daemon's, and the fault acts
+        int from = logs(svc).length();
+        Sidecar.Run again = sidecar.run("--runtime", "docker", "jvm", "--duration", "3s", "fault", ERROR, svc);
+        assertEquals(0, again.exitCode(), again.output());
+        awaitLog(svc, "EVENT error:", from, 5_000);
+        awaitLast(svc, "EVENT ok", 5_000);
     }
 
     /**
