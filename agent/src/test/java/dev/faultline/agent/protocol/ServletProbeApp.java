@@ -1,0 +1,138 @@
+package dev.faultline.agent.protocol;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.catalina.AccessLog;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ValveBase;
+
+/**
+ * The service under test for the servlet hook, in a forked JVM with the built agent: an embedded Tomcat 11 with one
+ * servlet on {@code /*} that the test JVM calls. Tomcat's own access-log path (an {@link AccessLog} valve, called
+ * after the response is finished) records the status of every request and its client port, so the test sees what
+ * the container logged and how many connections carried the requests. One command per stdin line, one answer line.
+ */
+public final class ServletProbeApp {
+    private static final Object LOCK = new Object();
+    private static int handled;
+    private static final Map<Integer, Integer> logged = new TreeMap<>();
+    private static final Set<Integer> clientPorts = new HashSet<>();
+    private static long lastLogNanos;
+
+    public static void main(String[] args) throws Exception {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("servlet-probe").toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        // no cap of 100 requests per connection: the connection count shows only what the statuses did to it
+        connector.setProperty("maxKeepAliveRequests", "-1");
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", null);
+        Tomcat.addServlet(context, "probe", new ProbeServlet());
+        context.addServletMappingDecoded("/*", "probe");
+        tomcat.getEngine().getPipeline().addValve(new StatusLog());
+        tomcat.start();
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("READY port=" + connector.getLocalPort());
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.equals("exit")) break;
+            String answer;
+            try {
+                answer = switch (line.trim()) {
+                    case "port" -> Integer.toString(connector.getLocalPort());
+                    case "server-stats" -> takeStats();
+                    default -> "FAIL unknown command " + line;
+                };
+            } catch (Throwable t) {
+                answer = "FAIL " + t;
+            }
+            System.out.println(answer);
+        }
+        tomcat.stop();
+        tomcat.destroy();
+        System.exit(0);
+    }
+
+    /**
+     * {@code handled=<n> <status>=<n>… connections=<n>} since the last call. The access log runs after the client
+     * has its response, so this waits until it has been quiet for 200 ms.
+     */
+    private static String takeStats() throws InterruptedException {
+        while (true) {
+            synchronized (LOCK) {
+                if (System.nanoTime() - lastLogNanos > 200_000_000L) {
+                    StringBuilder b = new StringBuilder("handled=").append(handled);
+                    logged.forEach((status, n) ->
+                            b.append(' ').append(status).append('=').append(n));
+                    b.append(" connections=").append(clientPorts.size());
+                    handled = 0;
+                    logged.clear();
+                    clientPorts.clear();
+                    return b.toString();
+                }
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The servlet: reads the request body and answers {@code ok <verb> <path>}, or its own 503 on {@code /own-503}. */
+    private static final class ProbeServlet extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            req.getInputStream().readAllBytes();
+            synchronized (LOCK) {
+                handled++;
+            }
+            if (req.getRequestURI().equals("/own-503")) resp.setStatus(503);
+            resp.setContentType("text/plain;charset=utf-8");
+            resp.getWriter().write("ok " + req.getMethod() + " " + req.getRequestURI());
+        }
+    }
+
+    /** Tomcat's access-log contract: called by the connector once the response is complete. */
+    private static final class StatusLog extends ValveBase implements AccessLog {
+        StatusLog() {
+            super(true);
+        }
+
+        @Override
+        public void invoke(Request request, Response response) throws IOException, ServletException {
+            getNext().invoke(request, response);
+        }
+
+        @Override
+        public void log(Request request, Response response, long time) {
+            synchronized (LOCK) {
+                logged.merge(response.getStatus(), 1, Integer::sum);
+                clientPorts.add(request.getRemotePort());
+                lastLogNanos = System.nanoTime();
+            }
+        }
+
+        @Override
+        public void setRequestAttributesEnabled(boolean enabled) {}
+
+        @Override
+        public boolean getRequestAttributesEnabled() {
+            return false;
+        }
+    }
+}
