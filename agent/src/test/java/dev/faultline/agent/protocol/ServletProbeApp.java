@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.HashSet;
@@ -20,21 +21,21 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.ValveBase;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The service under test for the servlet hook, in a forked JVM with the built agent: an embedded Tomcat 11 with one
- * servlet on {@code /*} that the test JVM calls. Tomcat's own access-log path (an {@link AccessLog} valve, called
- * after the response is finished) records the status of every request and its client port, so the test sees what
- * the container logged and how many connections carried the requests. One command per stdin line, one answer line.
+ * The service under test for the servlet hook, in a forked JVM with the built agent: an embedded Tomcat 11 and an
+ * embedded Jetty 12 (ee10), each with one servlet on {@code /*} that the test JVM calls. Each container's own
+ * access-log path (Tomcat's {@link AccessLog} valve, Jetty's {@code RequestLog}, both called once the response is
+ * finished) records the status of every request and its client port, so the test sees what the container logged and
+ * how many connections carried the requests. One command per stdin line, one answer line.
  */
 public final class ServletProbeApp {
-    private static final Object LOCK = new Object();
-    private static int handled;
-    private static final Map<Integer, Integer> logged = new TreeMap<>();
-    private static final Set<Integer> clientPorts = new HashSet<>();
-    private static long lastLogNanos;
-
     public static void main(String[] args) throws Exception {
+        Stats tomcatStats = new Stats();
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("servlet-probe").toString());
         Connector connector = new Connector();
@@ -45,10 +46,25 @@ public final class ServletProbeApp {
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);
-        Tomcat.addServlet(context, "probe", new ProbeServlet());
+        Tomcat.addServlet(context, "probe", new ProbeServlet(tomcatStats));
         context.addServletMappingDecoded("/*", "probe");
-        tomcat.getEngine().getPipeline().addValve(new StatusLog());
+        tomcat.getEngine().getPipeline().addValve(new TomcatStatusLog(tomcatStats));
         tomcat.start();
+
+        Stats jettyStats = new Stats();
+        Server jetty = new Server();
+        ServerConnector jettyConnector = new ServerConnector(jetty);
+        jettyConnector.setHost("127.0.0.1");
+        jettyConnector.setPort(0);
+        jetty.addConnector(jettyConnector);
+        ServletContextHandler jettyContext = new ServletContextHandler();
+        jettyContext.setContextPath("/");
+        jettyContext.addServlet(new ServletHolder(new ProbeServlet(jettyStats)), "/*");
+        jetty.setHandler(jettyContext);
+        jetty.setRequestLog((request, response) -> jettyStats.logged(
+                response.getStatus(),
+                ((InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress()).getPort()));
+        jetty.start();
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY port=" + connector.getLocalPort());
@@ -57,8 +73,10 @@ public final class ServletProbeApp {
             String answer;
             try {
                 answer = switch (line.trim()) {
-                    case "port" -> Integer.toString(connector.getLocalPort());
-                    case "server-stats" -> takeStats();
+                    case "port tomcat" -> Integer.toString(connector.getLocalPort());
+                    case "port jetty" -> Integer.toString(jettyConnector.getLocalPort());
+                    case "server-stats tomcat" -> tomcatStats.take();
+                    case "server-stats jetty" -> jettyStats.take();
                     default -> "FAIL unknown command " + line;
                 };
             } catch (Throwable t) {
@@ -66,41 +84,64 @@ public final class ServletProbeApp {
             }
             System.out.println(answer);
         }
+        jetty.stop();
         tomcat.stop();
         tomcat.destroy();
         System.exit(0);
     }
 
-    /**
-     * {@code handled=<n> <status>=<n>… connections=<n>} since the last call. The access log runs after the client
-     * has its response, so this waits until it has been quiet for 200 ms.
-     */
-    private static String takeStats() throws InterruptedException {
-        while (true) {
-            synchronized (LOCK) {
-                if (System.nanoTime() - lastLogNanos > 200_000_000L) {
-                    StringBuilder b = new StringBuilder("handled=").append(handled);
-                    logged.forEach((status, n) ->
-                            b.append(' ').append(status).append('=').append(n));
-                    b.append(" connections=").append(clientPorts.size());
-                    handled = 0;
-                    logged.clear();
-                    clientPorts.clear();
-                    return b.toString();
+    /** What one container's servlet ran and its access log recorded. */
+    private static final class Stats {
+        private int handled;
+        private final Map<Integer, Integer> logged = new TreeMap<>();
+        private final Set<Integer> clientPorts = new HashSet<>();
+        private long lastLogNanos;
+
+        synchronized void handled() {
+            handled++;
+        }
+
+        synchronized void logged(int status, int clientPort) {
+            logged.merge(status, 1, Integer::sum);
+            clientPorts.add(clientPort);
+            lastLogNanos = System.nanoTime();
+        }
+
+        /**
+         * {@code handled=<n> <status>=<n>… connections=<n>} since the last call. The access log runs after the client
+         * has its response, so this waits until it has been quiet for 200 ms.
+         */
+        String take() throws InterruptedException {
+            while (true) {
+                synchronized (this) {
+                    if (System.nanoTime() - lastLogNanos > 200_000_000L) {
+                        StringBuilder b = new StringBuilder("handled=").append(handled);
+                        logged.forEach((status, n) ->
+                                b.append(' ').append(status).append('=').append(n));
+                        b.append(" connections=").append(clientPorts.size());
+                        handled = 0;
+                        logged.clear();
+                        clientPorts.clear();
+                        return b.toString();
+                    }
                 }
+                Thread.sleep(50);
             }
-            Thread.sleep(50);
         }
     }
 
     /** The servlet: reads the request body and answers {@code ok <verb> <path>}, or its own 503 on {@code /own-503}. */
     private static final class ProbeServlet extends HttpServlet {
+        private final transient Stats stats;
+
+        ProbeServlet(Stats stats) {
+            this.stats = stats;
+        }
+
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             req.getInputStream().readAllBytes();
-            synchronized (LOCK) {
-                handled++;
-            }
+            stats.handled();
             if (req.getRequestURI().equals("/own-503")) resp.setStatus(503);
             resp.setContentType("text/plain;charset=utf-8");
             resp.getWriter().write("ok " + req.getMethod() + " " + req.getRequestURI());
@@ -108,9 +149,12 @@ public final class ServletProbeApp {
     }
 
     /** Tomcat's access-log contract: called by the connector once the response is complete. */
-    private static final class StatusLog extends ValveBase implements AccessLog {
-        StatusLog() {
+    private static final class TomcatStatusLog extends ValveBase implements AccessLog {
+        private final Stats stats;
+
+        TomcatStatusLog(Stats stats) {
             super(true);
+            this.stats = stats;
         }
 
         @Override
@@ -120,11 +164,7 @@ public final class ServletProbeApp {
 
         @Override
         public void log(Request request, Response response, long time) {
-            synchronized (LOCK) {
-                logged.merge(response.getStatus(), 1, Integer::sum);
-                clientPorts.add(request.getRemotePort());
-                lastLogNanos = System.nanoTime();
-            }
+            stats.logged(response.getStatus(), request.getRemotePort());
         }
 
         @Override

@@ -8,6 +8,7 @@ import dev.faultline.agent.bootstrap.InternalErrors;
 import dev.faultline.agent.bootstrap.Pause;
 import dev.faultline.agent.bootstrap.ServletHooks;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -63,12 +64,15 @@ final class ServletFaults implements ServletHooks.Dispatch {
 
     /** The members of one servlet API copy; a missing member fails here, reported once per request, never thrown. */
     private static final class ServletApi {
+        static final long DRAIN_LIMIT = 64 * 1024;
         final Class<?> httpRequest;
         final Class<?> httpResponse;
         final Method dispatcherType;
         final Method localPort;
         final Method method;
         final Method requestUri;
+        final Method contentLength;
+        final Method inputStream;
         final Method setStatus;
         final Method addHeader;
         final Method containsHeader;
@@ -84,6 +88,8 @@ final class ServletFaults implements ServletHooks.Dispatch {
                 localPort = httpRequest.getMethod("getLocalPort");
                 method = httpRequest.getMethod("getMethod");
                 requestUri = httpRequest.getMethod("getRequestURI");
+                contentLength = httpRequest.getMethod("getContentLengthLong");
+                inputStream = httpRequest.getMethod("getInputStream");
                 setStatus = httpResponse.getMethod("setStatus", int.class);
                 addHeader = httpResponse.getMethod("addHeader", String.class, String.class);
                 containsHeader = httpResponse.getMethod("containsHeader", String.class);
@@ -97,6 +103,10 @@ final class ServletFaults implements ServletHooks.Dispatch {
 
         void respond(Object request, Object response, Effect.HttpStatus answer) throws IOException {
             try {
+                // a small request body is read, as the servlet would have: a container that finds it unread closes
+                // the connection (Jetty), so keep-alive holds; a large or chunked one is left to the container
+                long length = (long) contentLength.invoke(request);
+                if (length > 0 && length <= DRAIN_LIMIT) ((InputStream) inputStream.invoke(request)).readAllBytes();
                 setStatus.invoke(response, answer.status());
                 for (int i = 0; i < answer.headers().size(); i++) {
                     addHeader.invoke(response, answer.headerName(i), answer.headerValue(i));
