@@ -10,10 +10,13 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.catalina.AccessLog;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
@@ -37,7 +40,10 @@ public final class ServletProbeApp {
     public static void main(String[] args) throws Exception {
         Stats tomcatStats = new Stats();
         Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createTempDirectory("servlet-probe").toString());
+        Path baseDir = Files.createTempDirectory("servlet-probe");
+        tomcat.setBaseDir(baseDir.toString());
+        // the test ends this JVM with SIGTERM: its temporary directory goes in a shutdown hook
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(baseDir)));
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
@@ -88,6 +94,14 @@ public final class ServletProbeApp {
         tomcat.stop();
         tomcat.destroy();
         System.exit(0);
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
     }
 
     /** What one container's servlet ran and its access log recorded. */
