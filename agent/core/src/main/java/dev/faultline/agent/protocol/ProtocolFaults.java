@@ -7,6 +7,7 @@ import dev.faultline.agent.bootstrap.GrpcHooks;
 import dev.faultline.agent.bootstrap.Hook;
 import dev.faultline.agent.bootstrap.OkHttpHooks;
 import dev.faultline.agent.bootstrap.ProtocolHooks;
+import dev.faultline.agent.bootstrap.ServletHooks;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.fault.FaultHandler;
 import dev.faultline.agent.spec.SpecException;
@@ -63,6 +64,8 @@ public final class ProtocolFaults implements FaultHandler {
         } else if (!installed) {
             ProtocolHooks.dispatch(new JdkHttpDispatch());
             ProtocolInstrumentation.install(inst, adviceBytes);
+            ServletHooks.dispatch(new ServletFaults());
+            ProtocolInstrumentation.installServlet(inst, adviceBytes);
             installed = true;
         }
         if (rule.where().hook() == Hook.HTTP_CLIENT && !clientLibrariesInstalled) {
@@ -87,6 +90,7 @@ public final class ProtocolFaults implements FaultHandler {
             GrpcHooks.publish(hook, armed);
         } else {
             ProtocolHooks.publish(hook, armed);
+            if (hook == Hook.HTTP_SERVER) ServletHooks.publish(armed);
         }
         if (hook == Hook.HTTP_CLIENT) {
             OkHttpHooks.publish(armed);

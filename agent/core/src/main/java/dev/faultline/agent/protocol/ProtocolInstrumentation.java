@@ -28,6 +28,7 @@ final class ProtocolInstrumentation {
     private static final Logger log = LoggerFactory.getLogger(ProtocolInstrumentation.class);
     static final String JDK_HTTP_SERVER = "sun.net.httpserver.ServerImpl$Exchange$LinkHandler";
     static final String JDK_HTTP_CLIENT = "jdk.internal.net.http.HttpClientImpl";
+    static final String SERVLET = "jakarta.servlet.http.HttpServlet";
     static final String GRPC_SERVER = "io.grpc.internal.ServerImpl$ServerTransportListenerImpl";
     static final String GRPC_CLIENT = "io.grpc.internal.ClientCallImpl";
     static final String OKHTTP_CALL = "okhttp3.internal.connection.RealCall";
@@ -82,6 +83,22 @@ final class ProtocolInstrumentation {
                 .transform((builder, type, loader, module, pd) ->
                         builder.visit(Advice.to(ApacheHttpClientAdvice.class, adviceBytes)
                                 .on(named("doExecute").and(takesArguments(3)))))
+                .installOn(inst);
+    }
+
+    /**
+     * Jakarta Servlet containers through the API: {@code HttpServlet.service(ServletRequest, ServletResponse)}, the
+     * public entry every container calls after the request's filters. Matched by name: {@code javax.servlet} and a
+     * relocated API are out of scope.
+     */
+    static void installServlet(Instrumentation inst, ClassFileLocator adviceBytes) {
+        Installer.recipe(new Listener())
+                .type(named(SERVLET))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(ServletAdvice.class, adviceBytes)
+                                .on(named("service")
+                                        .and(takesArguments(2))
+                                        .and(takesArgument(0, named("jakarta.servlet.ServletRequest"))))))
                 .installOn(inst);
     }
 

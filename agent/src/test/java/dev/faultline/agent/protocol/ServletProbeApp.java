@@ -1,0 +1,192 @@
+package dev.faultline.agent.protocol;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.catalina.AccessLog;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ValveBase;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The service under test for the servlet hook, in a forked JVM with the built agent: an embedded Tomcat 11 and an
+ * embedded Jetty 12 (ee10), each with one servlet on {@code /*} that the test JVM calls. Each container's own
+ * access-log path (Tomcat's {@link AccessLog} valve, Jetty's {@code RequestLog}, both called once the response is
+ * finished) records the status of every request and its client port, so the test sees what the container logged and
+ * how many connections carried the requests. One command per stdin line, one answer line.
+ */
+public final class ServletProbeApp {
+    public static void main(String[] args) throws Exception {
+        Stats tomcatStats = new Stats();
+        Tomcat tomcat = new Tomcat();
+        Path baseDir = Files.createTempDirectory("servlet-probe");
+        tomcat.setBaseDir(baseDir.toString());
+        // the test ends this JVM with SIGTERM: its temporary directory goes in a shutdown hook
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(baseDir)));
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        // no cap of 100 requests per connection: the connection count shows only what the statuses did to it
+        connector.setProperty("maxKeepAliveRequests", "-1");
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", null);
+        Tomcat.addServlet(context, "probe", new ProbeServlet(tomcatStats));
+        context.addServletMappingDecoded("/*", "probe");
+        tomcat.getEngine().getPipeline().addValve(new TomcatStatusLog(tomcatStats));
+        tomcat.start();
+
+        Stats jettyStats = new Stats();
+        Server jetty = new Server();
+        ServerConnector jettyConnector = new ServerConnector(jetty);
+        jettyConnector.setHost("127.0.0.1");
+        jettyConnector.setPort(0);
+        jetty.addConnector(jettyConnector);
+        ServletContextHandler jettyContext = new ServletContextHandler();
+        jettyContext.setContextPath("/");
+        jettyContext.addServlet(new ServletHolder(new ProbeServlet(jettyStats)), "/*");
+        jetty.setHandler(jettyContext);
+        jetty.setRequestLog((request, response) -> jettyStats.logged(
+                response.getStatus(),
+                ((InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress()).getPort()));
+        jetty.start();
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("READY port=" + connector.getLocalPort());
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.equals("exit")) break;
+            String answer;
+            try {
+                answer = switch (line.trim()) {
+                    case "port tomcat" -> Integer.toString(connector.getLocalPort());
+                    case "port jetty" -> Integer.toString(jettyConnector.getLocalPort());
+                    case "server-stats tomcat" -> tomcatStats.take();
+                    case "server-stats jetty" -> jettyStats.take();
+                    default -> "FAIL unknown command " + line;
+                };
+            } catch (Throwable t) {
+                answer = "FAIL " + t;
+            }
+            System.out.println(answer);
+        }
+        jetty.stop();
+        tomcat.stop();
+        tomcat.destroy();
+        System.exit(0);
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
+    }
+
+    /** What one container's servlet ran and its access log recorded. */
+    private static final class Stats {
+        private int handled;
+        private final Map<Integer, Integer> logged = new TreeMap<>();
+        private final Set<Integer> clientPorts = new HashSet<>();
+        private long lastLogNanos;
+
+        synchronized void handled() {
+            handled++;
+        }
+
+        synchronized void logged(int status, int clientPort) {
+            logged.merge(status, 1, Integer::sum);
+            clientPorts.add(clientPort);
+            lastLogNanos = System.nanoTime();
+        }
+
+        /**
+         * {@code handled=<n> <status>=<n>… connections=<n>} since the last call. The access log runs after the client
+         * has its response, so this waits until it has been quiet for 200 ms.
+         */
+        String take() throws InterruptedException {
+            while (true) {
+                synchronized (this) {
+                    if (System.nanoTime() - lastLogNanos > 200_000_000L) {
+                        StringBuilder b = new StringBuilder("handled=").append(handled);
+                        logged.forEach((status, n) ->
+                                b.append(' ').append(status).append('=').append(n));
+                        b.append(" connections=").append(clientPorts.size());
+                        handled = 0;
+                        logged.clear();
+                        clientPorts.clear();
+                        return b.toString();
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** The servlet: reads the request body and answers {@code ok <verb> <path>}, or its own 503 on {@code /own-503}. */
+    private static final class ProbeServlet extends HttpServlet {
+        private final transient Stats stats;
+
+        ProbeServlet(Stats stats) {
+            this.stats = stats;
+        }
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            req.getInputStream().readAllBytes();
+            stats.handled();
+            if (req.getRequestURI().equals("/own-503")) resp.setStatus(503);
+            resp.setContentType("text/plain;charset=utf-8");
+            resp.getWriter().write("ok " + req.getMethod() + " " + req.getRequestURI());
+        }
+    }
+
+    /** Tomcat's access-log contract: called by the connector once the response is complete. */
+    private static final class TomcatStatusLog extends ValveBase implements AccessLog {
+        private final Stats stats;
+
+        TomcatStatusLog(Stats stats) {
+            super(true);
+            this.stats = stats;
+        }
+
+        @Override
+        public void invoke(Request request, Response response) throws IOException, ServletException {
+            getNext().invoke(request, response);
+        }
+
+        @Override
+        public void log(Request request, Response response, long time) {
+            stats.logged(response.getStatus(), request.getRemotePort());
+        }
+
+        @Override
+        public void setRequestAttributesEnabled(boolean enabled) {}
+
+        @Override
+        public boolean getRequestAttributesEnabled() {
+            return false;
+        }
+    }
+}
