@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Issue 23: from arming a fault to the first failed call the target itself sees, four ways side by side, each round in
 # fresh containers, the paths interleaved (rotated each round):
-#   cli    `faultline-sidecar jvm --duration 30s fault "error on=connect port=P" C` on a cold JVM (no agent loaded)
+#   cli    `bin/faultline-sidecar jvm --duration 30s fault "error on=connect port=P" C` on a cold JVM (no agent
+#          loaded): the shipped launcher (C1, serial GC, the build's CDS archive)
+#   cli-jar the same with plain `java -jar faultline-sidecar.jar`
 #   loaded the same fault through the daemon's run(), in a JVM the daemon attached before (its first fault stopped)
 #   floor  the agent's own add() over its JMX, in a JVM started with -javaagent (connection open beforehand): the
 #          JVM's first fault (it installs the network hooks) and, after remove(), a second one (floor2)
@@ -83,20 +85,22 @@ for _ in $(seq 1 60); do
 done
 [[ $reply == *connected ]] || { echo "daemon not reachable: $(cat "$work/daemon.log")" >&2; exit 1; }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A ms=() rss=()
-paths=(cli loaded floor jdk)
+paths=(cli cli-jar loaded floor jdk)
 n=0
 for round in $(seq 1 "$ROUNDS"); do
-  for i in 0 1 2 3; do
-    p=${paths[$(((i + round - 1) % 4))]}; n=$((n + 1)); name=$run-$p-$n; port=$(free_port); spec="error on=connect port=$port"
+  for i in 0 1 2 3 4; do
+    p=${paths[$(((i + round - 1) % 5))]}; n=$((n + 1)); name=$run-$p-$n; port=$(free_port); spec="error on=connect port=$port"
     case $p in
-      cli)
+      cli | cli-jar)
         start "$name" "$port"; pid=$(host_pid "$name"); before=$(rss_kib "$pid"); from=$(lines "$name")
+        launcher=(bin/faultline-sidecar); [[ $p == cli-jar ]] && launcher=("$JAVA" -jar "$SIDECAR")
         t0=$(date +%s%N)
-        $JAVA -jar "$SIDECAR" --runtime docker jvm --duration 30s fault "$spec" "$name" > "$work/cli.log" 2>&1 &
+        "${launcher[@]}" --runtime docker jvm --duration 30s fault "$spec" "$name" > "$work/cli.log" 2>&1 &
         cli=$!
         t1=$(await "$name" "$from" 'EVENT error' 30)
-        rss[cli,$round]=$(settled_rss "$pid" "$before")
+        rss[$p,$round]=$(settled_rss "$pid" "$before")
         kill "$cli"; wait "$cli" || true # SIGTERM: the CLI clears what it armed
         ;;
       loaded)
@@ -143,10 +147,10 @@ done
 pct() { sort -g | awk -v q="$1" '{v[NR]=$1} END {i=int((NR*q)+0.999999); if (i<1) i=1; print v[i]}'; }
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 col() { for r in $(seq 1 "$ROUNDS"); do echo "${ms[$1,$r]}"; done; }
-echo "## JVM in a container: arming to the first failed call, $ROUNDS rounds, $IMAGE (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "## JVM in a container: arming to the first failed call, $ROUNDS rounds, $IMAGE, $($JAVA -version 2>&1 | head -1) on the host (load average $load0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
 echo "| path | median [ms] | p90 [ms] | min–max [ms] | added VmRSS, median (min–max) [MiB] |"
 echo "|---|---|---|---|---|"
-for p in cli loaded floor floor2 jdk; do
+for p in cli cli-jar loaded floor floor2 jdk; do
   r=—
   if [[ -n ${rss[$p,1]:-} ]]; then
     k=$(for x in $(seq 1 "$ROUNDS"); do echo "${rss[$p,$x]}"; done)
