@@ -9,8 +9,11 @@ import dev.faultline.sidecar.stress.StressChange;
 import dev.faultline.sidecar.targets.ContainerTarget;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -96,6 +99,7 @@ final class StressCommand extends TargetedCommand {
     static List<String> stressNgArgv(String stressNg, String stressors, Duration duration) {
         List<String> words = new ArrayList<>();
         for (String w : stressors.strip().split("\\s+")) if (!w.isEmpty()) words.add(w);
+        checkAllowed(words);
         long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
         List<String> out = new ArrayList<>(List.of(stressNg));
         for (int i = 0; i < words.size(); i++) {
@@ -113,6 +117,84 @@ final class StressCommand extends TargetedCommand {
         out.add("--timeout");
         out.add(seconds + "s");
         return out;
+    }
+
+    /**
+     * stress-ng's options that load CPU, memory and the scheduler, and write nothing: it runs as root on the node and
+     * its words may arrive over JMX, so an option that names a path ({@code --log-file}, {@code --temp-path},
+     * {@code --job}, {@code --yaml}), writes files ({@code --hdd}, {@code --iomix}) or changes the node
+     * ({@code --sched}, {@code --ionice-class}) is refused. The value says whether the option takes a value.
+     */
+    private static final Map<String, Boolean> ALLOWED = allowed();
+
+    private static Map<String, Boolean> allowed() {
+        Map<String, Boolean> m = new HashMap<>();
+        for (String stressor : List.of(
+                "cpu", "vm", "matrix", "io", "memcpy", "malloc", "stream", "cache", "switch", "pipe", "fork", "yield",
+                "timer", "bsearch", "qsort", "hash", "crypt", "zlib")) {
+            m.put("--" + stressor, true);
+            m.put("--" + stressor + "-ops", true);
+        }
+        for (String valued : List.of(
+                "--cpu-load",
+                "--cpu-load-slice",
+                "--cpu-method",
+                "--vm-bytes",
+                "--vm-method",
+                "--vm-hang",
+                "--matrix-size",
+                "--matrix-method",
+                "--malloc-bytes",
+                "--malloc-max",
+                "--stream-index",
+                "--fork-max",
+                "--timer-freq",
+                "--taskset",
+                "--backoff",
+                "--timeout",
+                "-c",
+                "-m",
+                "-i",
+                "-t")) m.put(valued, true);
+        for (String flag : List.of(
+                "--vm-keep",
+                "--vm-populate",
+                "--metrics",
+                "--metrics-brief",
+                "--times",
+                "--aggressive",
+                "--verify",
+                "-q",
+                "--quiet",
+                "-v",
+                "--verbose")) m.put(flag, false);
+        return Map.copyOf(m);
+    }
+
+    /** Values are numbers, sizes, percentages and method names: never a path or another option. */
+    private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.%_,-]*");
+
+    private static void checkAllowed(List<String> words) {
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            int eq = w.indexOf('=');
+            String option = w.startsWith("--") && eq > 0 ? w.substring(0, eq) : w;
+            Boolean takesValue = ALLOWED.get(option);
+            if (takesValue == null) {
+                throw new IllegalArgumentException("--stressors: stress-ng's " + option + " is not allowed (it runs "
+                        + "as root on the node: only CPU, memory and scheduler stressors, their counts, sizes and "
+                        + "methods, --timeout and --metrics-brief; nothing that names a path or writes files)");
+            }
+            if (!takesValue) {
+                if (eq > 0) throw new IllegalArgumentException("--stressors: " + option + " takes no value");
+                continue;
+            }
+            String value = eq > 0 ? w.substring(eq + 1) : i + 1 < words.size() ? words.get(++i) : null;
+            if (value == null || !VALUE.matcher(value).matches()) {
+                throw new IllegalArgumentException(
+                        "--stressors: " + option + " needs a value (a number, size or name), not '" + value + "'");
+            }
+        }
     }
 
     /** stress-ng's own timeout words: plain seconds, or with s, m, h, d. */

@@ -2,6 +2,7 @@ package dev.faultline.sidecar.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -34,5 +35,28 @@ class ExecStressWordsTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> StressCommand.stressNgArgv("s", "--cpu 1 --timeout soon", Duration.ofSeconds(20)));
+    }
+
+    @Test
+    void stressNgWordsThatNameAPathOrWriteFilesAreRefused() {
+        assertEquals(
+                List.of("s", "--cpu", "1", "--vm", "1", "--vm-bytes", "8m", "--cpu-method", "loop", "--timeout", "3s"),
+                StressCommand.stressNgArgv(
+                        "s", "--cpu 1 --vm 1 --vm-bytes 8m --cpu-method loop", Duration.ofSeconds(3)));
+        for (String bad : List.of(
+                "--cpu 1 --log-file /etc/passwd",
+                "--hdd 1",
+                "--cpu 1 --temp-path /",
+                "--job /tmp/x",
+                "--cpu 1 --sched fifo",
+                "--cpu /etc",
+                "--cpu=1 --metrics-brief=yes",
+                "--cpu")) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> StressCommand.stressNgArgv("s", bad, Duration.ofSeconds(3)),
+                    bad);
+            assertTrue(e.getMessage().startsWith("--stressors: "), e.getMessage());
+        }
     }
 }
