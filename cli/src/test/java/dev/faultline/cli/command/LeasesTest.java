@@ -115,9 +115,10 @@ class LeasesTest {
         assertEquals("the sidecar has no option --frobnicate before its verb", e.getMessage());
         e = assertThrows(
                 IllegalArgumentException.class,
-                () -> Leases.sidecarCommand(List.of("stress", "--duration", "1h", "app"), LEASE));
+                () -> Leases.sidecarCommand(List.of("frobnicate", "--duration", "1h", "app"), LEASE));
         assertTrue(
-                e.getMessage().startsWith("the sidecar has no verb stress (it has kill, stop, pause"), e.getMessage());
+                e.getMessage().startsWith("the sidecar has no verb frobnicate (it has kill, stop, pause"),
+                e.getMessage());
     }
 
     @Test
