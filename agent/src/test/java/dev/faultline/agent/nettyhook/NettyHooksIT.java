@@ -285,10 +285,14 @@ class NettyHooksIT {
         assertTrue(port > 0, t + " server started");
         long base = socketRoundTripMicros(port);
         String id = svc.add("latency on=read port=" + port + " delay=200ms");
+        probe(svc, "server-reads");
         long slow = socketRoundTripMicros(port);
         assertTrue(
                 slow >= 198_000, t + " server's read latency, seen by its client: " + slow + " us (base " + base + ")");
-        assertCounted(svc, id, 1, t + " server read");
+        // a loaded machine may hand the four bytes to the server in two reads: each is one Netty call, counted once
+        int reads = (int) probe(svc, "server-reads").first;
+        assertTrue(reads >= 1, t + " the server's handler saw the request: " + reads);
+        assertCounted(svc, id, reads, t + " server read");
         svc.clear();
         svc.add("error on=read port=" + port);
         try (Socket s = new Socket("127.0.0.1", port)) {

@@ -36,6 +36,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -48,6 +49,7 @@ import java.util.stream.Collectors;
  *   <li>{@code connect <nio|epoll|uring> <port>}: one connect, timed to its promise;
  *   <li>{@code rt <nio|epoll|uring> <port> <n>}: n echo round trips on one connection, each timed, p50 and max;
  *   <li>{@code serve <nio|epoll|uring>}: an echo server on that loop, answers its port;
+ *   <li>{@code server-reads}: how many reads the echo servers' handlers saw since it was last asked;
  *   <li>{@code open <nio|epoll|uring> <port>}, then {@code rt-open <nio|epoll|uring> <n>}: the same on a connection
  *       kept open between commands (made before the agent is attached);
  *   <li>{@code pair <nio|epoll|uring> <slowPort> <otherPort> <n>}: two connections on the one loop; n round trips on
@@ -62,6 +64,8 @@ public final class NettyProbe {
     private static final Map<String, Channel> OPEN = new HashMap<>();
     /** Transports that cannot run here, with the reason. */
     private static final Map<String, String> MISSING = new TreeMap<>();
+    /** Reads the echo servers' handlers saw since the last {@code server-reads}. */
+    private static final AtomicInteger SERVER_READS = new AtomicInteger();
 
     public static void main(String[] args) throws Exception {
         LOOPS.put("nio", new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
@@ -129,6 +133,7 @@ public final class NettyProbe {
                             .map(e -> e.getKey() + "=" + e.getValue().replace(' ', '_'))
                             .collect(Collectors.joining(" "));
         }
+        if (cmd[0].equals("server-reads")) return "OK " + SERVER_READS.getAndSet(0);
         String transport = cmd[1];
         if (cmd[0].equals("serve")) return "OK " + serve(transport);
         if (cmd[0].equals("rt-open")) return roundTrips(OPEN.get(transport), Integer.parseInt(cmd[2]));
@@ -178,6 +183,7 @@ public final class NettyProbe {
 
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        SERVER_READS.incrementAndGet();
                         ctx.writeAndFlush(msg);
                     }
 
