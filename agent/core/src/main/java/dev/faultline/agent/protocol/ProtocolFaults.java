@@ -7,6 +7,7 @@ import dev.faultline.agent.bootstrap.GrpcHooks;
 import dev.faultline.agent.bootstrap.Hook;
 import dev.faultline.agent.bootstrap.OkHttpHooks;
 import dev.faultline.agent.bootstrap.ProtocolHooks;
+import dev.faultline.agent.bootstrap.ReactorNettyHooks;
 import dev.faultline.agent.bootstrap.ServletHooks;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
 import dev.faultline.agent.fault.FaultHandler;
@@ -66,6 +67,8 @@ public final class ProtocolFaults implements FaultHandler {
             ProtocolInstrumentation.install(inst, adviceBytes);
             ServletHooks.dispatch(new ServletFaults());
             ProtocolInstrumentation.installServlet(inst, adviceBytes);
+            ReactorNettyHooks.dispatch(new ReactorNettyServerFaults());
+            ProtocolInstrumentation.installReactorNetty(inst, adviceBytes);
             installed = true;
         }
         if (rule.where().hook() == Hook.HTTP_CLIENT && !clientLibrariesInstalled) {
@@ -90,7 +93,10 @@ public final class ProtocolFaults implements FaultHandler {
             GrpcHooks.publish(hook, armed);
         } else {
             ProtocolHooks.publish(hook, armed);
-            if (hook == Hook.HTTP_SERVER) ServletHooks.publish(armed);
+            if (hook == Hook.HTTP_SERVER) {
+                ServletHooks.publish(armed);
+                ReactorNettyHooks.publish(armed);
+            }
         }
         if (hook == Hook.HTTP_CLIENT) {
             OkHttpHooks.publish(armed);

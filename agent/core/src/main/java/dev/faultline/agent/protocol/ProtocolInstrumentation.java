@@ -1,5 +1,6 @@
 package dev.faultline.agent.protocol;
 
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -99,6 +100,19 @@ final class ProtocolInstrumentation {
                                 .on(named("service")
                                         .and(takesArguments(2))
                                         .and(takesArgument(0, named("jakarta.servlet.ServletRequest"))))))
+                .installOn(inst);
+    }
+
+    /**
+     * Reactor Netty's server (WebFlux's too): {@code HttpServer.HttpServerHandle.onStateChange}, where it applies the
+     * handler to a received request. Matched by the end of the name, so a relocated copy matches too.
+     */
+    static void installReactorNetty(Instrumentation inst, ClassFileLocator adviceBytes) {
+        Installer.recipe(new Listener())
+                .type(nameEndsWith(ReactorNettyServerFaults.HANDLE))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(ReactorNettyServerAdvice.class, adviceBytes)
+                                .on(named("onStateChange").and(takesArguments(2)))))
                 .installOn(inst);
     }
 

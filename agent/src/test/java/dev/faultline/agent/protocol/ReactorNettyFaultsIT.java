@@ -1,0 +1,160 @@
+package dev.faultline.agent.protocol;
+
+import static dev.faultline.agent.protocol.HttpFaultsIT.codes;
+import static dev.faultline.agent.protocol.HttpFaultsIT.counts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.faultline.agent.it.ForkedService;
+import dev.faultline.agent.it.Jdks;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue #24: {@code on=http-server} on Reactor Netty's {@code HttpServer} (what Spring WebFlux runs on). One forked
+ * service per JDK ({@link ReactorNettyProbeApp}, the built agent jar loaded with {@code -javaagent}); the peer is the
+ * JDK HttpClient here, in the test JVM, which has no agent, and reports what it received on the wire; the service
+ * reports what its handler ran, what Reactor Netty's access log recorded and on how many connections.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReactorNettyFaultsIT {
+    static final int CALLS = 1000;
+
+    final Map<String, ForkedService> forks = new HashMap<>();
+    HttpClient client;
+
+    @BeforeAll
+    void peer() {
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    List<Jdks.Jdk> jdks() {
+        return Jdks.all();
+    }
+
+    ForkedService fork(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = forks.get(jdk.name());
+        if (f == null) {
+            f = ForkedService.builder(jdk)
+                    .main(ReactorNettyProbeApp.class.getName())
+                    .readyLine("READY")
+                    .start();
+            forks.put(jdk.name(), f);
+        }
+        return f;
+    }
+
+    @AfterEach
+    void clearAll() throws Exception {
+        for (ForkedService f : forks.values()) f.clear();
+    }
+
+    @AfterAll
+    void stop() {
+        forks.values().forEach(ForkedService::close);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void serverAnswersTheStatusAtTheGatesRateOnItsPathOnly(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        URI base = URI.create("http://127.0.0.1:" + f.send("port"));
+        f.send("server-stats");
+        ProtocolProbeApp.send(client, "GET", base.resolve("/own-503"), 5, null);
+        assertEquals(1, counts(f.send("server-stats")).get("connections"), "Reactor Netty keeps alive after its 503");
+
+        f.add("error on=http-server status=503 path=/checkout method=POST probability=0.1 seed=24"
+                + " header=Retry-After:5 body=\"try later\"");
+        String out = ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), CALLS, null);
+        Map<String, Long> seen = codes(out);
+        long injected = seen.getOrDefault("503", 0L);
+        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
+        assertEquals(CALLS - injected, seen.get("200"), "every other call is the handler's: " + out);
+        assertTrue(out.contains("sample=503|5|try_later"), "status, Retry-After and body on the wire: " + out);
+
+        Map<String, Long> server = counts(f.send("server-stats"));
+        assertEquals(CALLS - injected, server.get("handled"), "the handler never ran for an injected call: " + server);
+        assertEquals(injected, server.get("503"), "the access log saw the 503s: " + server);
+        assertEquals(CALLS - injected, server.get("200"), server.toString());
+        assertEquals(1, server.get("connections"), "keep-alive held across injected answers: " + server);
+        String line = f.list()[0];
+        assertTrue(
+                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
+                "list() counts what the peer saw: " + line);
+
+        assertEquals(
+                Map.of("200", 50L),
+                codes(ProtocolProbeApp.send(client, "GET", base.resolve("/checkout"), 50, null)),
+                "another verb");
+        assertEquals(
+                Map.of("200", 50L),
+                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/other"), 50, null)),
+                "another path");
+
+        f.clear();
+        assertEquals(
+                Map.of("200", 100L),
+                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), 100, null)),
+                "clear() restores");
+        Map<String, Long> after = counts(f.send("server-stats"));
+        assertEquals(200, after.get("handled"), after.toString());
+        assertEquals(1, after.get("connections"), "one connection, still healthy: " + after);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void serverLatencyHoldsTheResponseNotTheEventLoop(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        URI base = URI.create("http://127.0.0.1:" + f.send("port"));
+        f.add("latency on=http-server delay=1500ms path=/api/*");
+        String slow = ProtocolProbeApp.send(client, "GET", base.resolve("/api/orders/7"), 2, null);
+        assertEquals(Map.of("200", 2L), codes(slow), slow);
+        assertTrue(counts(slow).get("maxMs") >= 1485, "delayed: " + slow);
+        String other = ProtocolProbeApp.send(client, "GET", base.resolve("/health"), 2, null);
+        assertTrue(counts(other).get("maxMs") < 1485, "another path is not delayed: " + other);
+
+        // the server has one event loop: while a request is held, another connection's request is still served
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> held = client.sendAsync(
+                HttpRequest.newBuilder(base.resolve("/api/held")).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(200);
+        HttpClient second =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> health = second.send(
+                HttpRequest.newBuilder(base.resolve("/health"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        long healthMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(200, health.statusCode());
+        assertTrue(healthMs < 1200, "the event loop served another connection meanwhile: " + healthMs + " ms");
+        assertEquals("ok GET /api/held", held.get(10, TimeUnit.SECONDS).body());
+        assertTrue((System.nanoTime() - start) / 1_000_000 >= 1485, "and the held request came after its delay");
+        assertTrue(f.list()[0].contains("injected=3 ") && f.list()[0].contains("matched=3 "), f.list()[0]);
+
+        f.clear();
+        f.send("server-stats");
+        f.add("error on=http-server status=429 path=/limited limit=3");
+        String limited = ProtocolProbeApp.send(client, "GET", base.resolve("/limited"), 5, null);
+        assertEquals(Map.of("200", 2L, "429", 3L), codes(limited), limited);
+        assertTrue(limited.contains("sample=429|-|"), "no body, no headers: " + limited);
+        Map<String, Long> server = counts(f.send("server-stats"));
+        assertEquals(2, server.get("handled"), server.toString());
+        assertEquals(3, server.get("429"), server.toString());
+        assertEquals(1, server.get("connections"), "keep-alive held across injected answers: " + server);
+    }
+}

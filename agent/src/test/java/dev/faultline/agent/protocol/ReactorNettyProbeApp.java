@@ -1,0 +1,108 @@
+package dev.faultline.agent.protocol;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The service under test for the Reactor Netty hooks, in a forked JVM with the built agent: a Reactor Netty
+ * {@code HttpServer} on loopback that the test JVM calls. Its handler reads the request body and answers
+ * {@code ok <verb> <path>} (its own 503 on {@code /own-503}), all on one event loop; its access log (Reactor Netty's, called once the
+ * response is written) records each status and the client port, so the test sees what the server ran, what it logged
+ * and how many connections carried the requests. One command per stdin line, one answer line.
+ */
+public final class ReactorNettyProbeApp {
+    public static void main(String[] args) throws Exception {
+        Stats stats = new Stats();
+        DisposableServer server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(0)
+                // one event loop for every connection: a hook that parked it would hold every other request too
+                .runOn(LoopResources.create("probe", 1, true))
+                .accessLog(true, log -> {
+                    int port = log.remoteAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
+                    stats.logged(Integer.parseInt(String.valueOf(log.status())), port);
+                    return null;
+                })
+                .handle((req, res) -> req.receive()
+                        .aggregate()
+                        .asString()
+                        .defaultIfEmpty("")
+                        .flatMap(body -> {
+                            stats.handled();
+                            if (req.fullPath().equals("/own-503")) res.status(503);
+                            return res.sendString(Mono.just("ok " + req.method().name() + " " + req.fullPath()))
+                                    .then();
+                        }))
+                .bindNow();
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("READY port=" + server.port());
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.equals("exit")) break;
+            String answer;
+            try {
+                String[] w = line.trim().split(" ");
+                answer = switch (w[0]) {
+                    case "port" -> Integer.toString(server.port());
+                    case "server-stats" -> stats.take();
+                    default -> "FAIL unknown command " + line;
+                };
+            } catch (Throwable t) {
+                answer = "FAIL " + t;
+            }
+            System.out.println(answer);
+        }
+        server.disposeNow();
+        System.exit(0);
+    }
+
+    /** What the server's handler ran and its access log recorded. */
+    private static final class Stats {
+        private int handled;
+        private final Map<Integer, Integer> logged = new TreeMap<>();
+        private final Set<Integer> clientPorts = new HashSet<>();
+        private long lastLogNanos;
+
+        synchronized void handled() {
+            handled++;
+        }
+
+        synchronized void logged(int status, int clientPort) {
+            logged.merge(status, 1, Integer::sum);
+            clientPorts.add(clientPort);
+            lastLogNanos = System.nanoTime();
+        }
+
+        /**
+         * {@code handled=<n> <status>=<n>… connections=<n>} since the last call. The access log runs once the response
+         * is written, so this waits until it has been quiet for 200 ms.
+         */
+        String take() throws InterruptedException {
+            while (true) {
+                synchronized (this) {
+                    if (System.nanoTime() - lastLogNanos > 200_000_000L) {
+                        StringBuilder b = new StringBuilder("handled=").append(handled);
+                        logged.forEach((status, n) ->
+                                b.append(' ').append(status).append('=').append(n));
+                        b.append(" connections=").append(clientPorts.size());
+                        handled = 0;
+                        logged.clear();
+                        clientPorts.clear();
+                        return b.toString();
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+}
