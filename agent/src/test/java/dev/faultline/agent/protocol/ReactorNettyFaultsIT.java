@@ -25,10 +25,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue #24: {@code on=http-server} on Reactor Netty's {@code HttpServer} (what Spring WebFlux runs on). One forked
- * service per JDK ({@link ReactorNettyProbeApp}, the built agent jar loaded with {@code -javaagent}); the peer is the
- * JDK HttpClient here, in the test JVM, which has no agent, and reports what it received on the wire; the service
- * reports what its handler ran, what Reactor Netty's access log recorded and on how many connections.
+ * Issue #24: {@code on=http-server} and {@code on=http-client} on Reactor Netty's {@code HttpServer} and
+ * {@code HttpClient} (what Spring WebFlux and WebClient run on). One forked service per JDK
+ * ({@link ReactorNettyProbeApp}, the built agent jar loaded with {@code -javaagent}) hosts both. The server's peer is
+ * the JDK HttpClient here, in the test JVM, which has no agent, and reports what it received on the wire; the service
+ * reports what its handler ran, what Reactor Netty's access log recorded and on how many connections. The client's
+ * peer is a JDK HTTP server here ({@link HttpPeer}), which reports what reached it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReactorNettyFaultsIT {
@@ -36,10 +38,15 @@ class ReactorNettyFaultsIT {
 
     final Map<String, ForkedService> forks = new HashMap<>();
     HttpClient client;
+    HttpPeer peer;
 
     @BeforeAll
-    void peer() {
+    void peer() throws Exception {
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        // the peer of the Reactor Netty client's calls; JDK 17's server answers a small response ~40 ms late
+        // without TCP_NODELAY (see HttpFaultsIT)
+        System.setProperty(HttpFaultsIT.NODELAY, "true");
+        peer = new HttpPeer(null);
     }
 
     List<Jdks.Jdk> jdks() {
@@ -66,6 +73,7 @@ class ReactorNettyFaultsIT {
     @AfterAll
     void stop() {
         forks.values().forEach(ForkedService::close);
+        if (peer != null) peer.close();
     }
 
     @ParameterizedTest
@@ -156,5 +164,71 @@ class ReactorNettyFaultsIT {
         assertEquals(2, server.get("handled"), server.toString());
         assertEquals(3, server.get("429"), server.toString());
         assertEquals(1, server.get("connections"), "keep-alive held across injected answers: " + server);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void clientGetsItsOwnResponseAtTheGatesRateWithoutTheRequestLeaving(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://localhost:" + peer.port();
+        String warm = f.send("client single POST " + base + "/v1/pay 5");
+        assertEquals(Map.of("200", 5L), codes(warm), warm);
+        long ownConnections = counts(peer.takeStats()).get("connections");
+
+        f.add("error on=http-client status=503 host=localhost path=/v1/* method=POST probability=0.1 seed=7"
+                + " header=Retry-After:5 body=down");
+        String out = f.send("client single POST " + base + "/v1/pay " + CALLS, Duration.ofMinutes(3));
+        Map<String, Long> seen = codes(out);
+        long injected = seen.getOrDefault("503", 0L);
+        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
+        assertEquals(CALLS - injected, seen.get("200"), out);
+        assertTrue(out.contains("errors={}"), out);
+        assertTrue(out.contains("sample=503|5|down"), "the client's own response: status, header, body: " + out);
+        Map<String, Long> server = counts(peer.takeStats());
+        assertEquals(CALLS - injected, server.get("handled"), "no injected request left the client: " + server);
+        // the pool may open a second connection when a call acquires before the last one's release (warm-up: 1-2
+        // without a rule); a connection closed or spoiled by each injected answer would show ~injected of them
+        assertTrue(
+                server.get("connections") <= 5,
+                "the pool's connections stay healthy across injected answers: " + server + ", before "
+                        + ownConnections);
+        String line = f.list()[0];
+        assertTrue(
+                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
+                "list() counts what the client saw: " + line);
+
+        String response = f.send("client response POST " + base + "/v1/pay 40");
+        assertTrue(response.contains("503=") && response.contains("sample=503|5|"), "response() too: " + response);
+        assertEquals(Map.of("200", 50L), codes(f.send("client single GET " + base + "/v1/pay 50")), "another verb");
+        assertEquals(Map.of("200", 50L), codes(f.send("client single POST " + base + "/v2/pay 50")), "another path");
+        f.clear();
+        peer.takeStats();
+        assertEquals(
+                Map.of("200", 100L), codes(f.send("client single POST " + base + "/v1/pay 100")), "clear() restores");
+        assertEquals(100, counts(peer.takeStats()).get("handled"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void clientFailuresAndLatency(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://127.0.0.1:" + peer.port();
+        peer.takeStats();
+        f.add("error on=http-client path=/v1/* limit=3");
+        String refused = f.send("client single POST " + base + "/v1/pay 5");
+        assertTrue(
+                refused.contains("errors={java.net.ConnectException=3}") && refused.contains("codes={200=2}"), refused);
+        f.add("error on=http-client exception=java.net.SocketTimeoutException path=/read");
+        String timedOut = f.send("client response GET " + base + "/read 2");
+        assertTrue(timedOut.contains("errors={java.net.SocketTimeoutException=2}"), timedOut);
+        assertEquals(2, counts(peer.takeStats()).get("handled"), "only the calls not failed reached the server");
+        f.clear();
+
+        f.add("latency on=http-client delay=1s path=/slow");
+        String slow = f.send("client single GET " + base + "/slow 2");
+        assertTrue(slow.contains("codes={200=2}") && counts(slow).get("maxMs") >= 985, slow);
+        String other = f.send("client single GET " + base + "/fast 2");
+        assertTrue(counts(other).get("maxMs") < 985, "another path is not delayed: " + other);
+        assertEquals(4, counts(peer.takeStats()).get("handled"));
     }
 }

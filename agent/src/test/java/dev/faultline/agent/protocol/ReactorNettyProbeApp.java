@@ -1,26 +1,35 @@
 package dev.faultline.agent.protocol;
 
+import io.netty.handler.codec.http.HttpMethod;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
  * The service under test for the Reactor Netty hooks, in a forked JVM with the built agent: a Reactor Netty
- * {@code HttpServer} on loopback that the test JVM calls. Its handler reads the request body and answers
+ * {@code HttpServer} on loopback that the test JVM calls, and a Reactor Netty {@code HttpClient} that calls the test
+ * JVM's server. Its handler reads the request body and answers
  * {@code ok <verb> <path>} (its own 503 on {@code /own-503}), all on one event loop; its access log (Reactor Netty's, called once the
  * response is written) records each status and the client port, so the test sees what the server ran, what it logged
  * and how many connections carried the requests. One command per stdin line, one answer line.
  */
 public final class ReactorNettyProbeApp {
+    private static final HttpClient CLIENT = HttpClient.create();
+
     public static void main(String[] args) throws Exception {
         Stats stats = new Stats();
         DisposableServer server = HttpServer.create()
@@ -55,6 +64,8 @@ public final class ReactorNettyProbeApp {
                 answer = switch (w[0]) {
                     case "port" -> Integer.toString(server.port());
                     case "server-stats" -> stats.take();
+                    // client <single|response> <method> <url> <n>: n calls with Reactor Netty's HttpClient
+                    case "client" -> client(w[1], w[2], w[3], Integer.parseInt(w[4]));
                     default -> "FAIL unknown command " + line;
                 };
             } catch (Throwable t) {
@@ -64,6 +75,49 @@ public final class ReactorNettyProbeApp {
         }
         server.disposeNow();
         System.exit(0);
+    }
+
+    /**
+     * {@code codes=<status>:<n>,… errors=<exception>:<n>,… sample=<status>|<header Retry-After>|<body> maxMs=<n>}: what
+     * the client saw through {@code responseSingle} (status, header, body) or {@code response} (status, header), with
+     * one sample of a response that was not 200. One pooled client, as a service has.
+     */
+    private static String client(String mode, String method, String url, int n) {
+        Map<String, Integer> codes = new TreeMap<>();
+        Map<String, Integer> errors = new TreeMap<>();
+        String sample = "none";
+        long maxNanos = 0;
+        for (int i = 0; i < n; i++) {
+            HttpClient.ResponseReceiver<?> call = method.equals("GET")
+                    ? CLIENT.get().uri(url)
+                    : CLIENT.request(HttpMethod.valueOf(method))
+                            .uri(url)
+                            .send(ByteBufFlux.fromString(Mono.just("{\"n\":" + i + "}")));
+            long start = System.nanoTime();
+            try {
+                String seen = mode.equals("single")
+                        ? call.responseSingle((res, body) -> body.asString()
+                                        .defaultIfEmpty("")
+                                        .map(b -> res.status().code() + "|" + header(res) + "|" + b.replace(' ', '_')))
+                                .block(Duration.ofSeconds(20))
+                        : call.response()
+                                .map(res -> res.status().code() + "|" + header(res) + "|")
+                                .block(Duration.ofSeconds(20));
+                String code = seen.substring(0, seen.indexOf('|'));
+                codes.merge(code, 1, Integer::sum);
+                if (!code.equals("200") && sample.equals("none")) sample = seen;
+            } catch (Exception e) {
+                errors.merge(Exceptions.unwrap(e).getClass().getName(), 1, Integer::sum);
+            }
+            maxNanos = Math.max(maxNanos, System.nanoTime() - start);
+        }
+        return "codes=" + codes.toString().replace(" ", "") + " errors="
+                + errors.toString().replace(" ", "") + " sample=" + sample + " maxMs=" + maxNanos / 1_000_000;
+    }
+
+    private static String header(HttpClientResponse res) {
+        String h = res.responseHeaders().get("Retry-After");
+        return h == null ? "-" : h;
     }
 
     /** What the server's handler ran and its access log recorded. */

@@ -67,7 +67,7 @@ public final class ProtocolFaults implements FaultHandler {
             ProtocolInstrumentation.install(inst, adviceBytes);
             ServletHooks.dispatch(new ServletFaults());
             ProtocolInstrumentation.installServlet(inst, adviceBytes);
-            ReactorNettyHooks.dispatch(new ReactorNettyServerFaults());
+            ReactorNettyHooks.dispatch(new ReactorNettyDispatch());
             ProtocolInstrumentation.installReactorNetty(inst, adviceBytes);
             installed = true;
         }
@@ -93,10 +93,8 @@ public final class ProtocolFaults implements FaultHandler {
             GrpcHooks.publish(hook, armed);
         } else {
             ProtocolHooks.publish(hook, armed);
-            if (hook == Hook.HTTP_SERVER) {
-                ServletHooks.publish(armed);
-                ReactorNettyHooks.publish(armed);
-            }
+            if (hook == Hook.HTTP_SERVER) ServletHooks.publish(armed);
+            ReactorNettyHooks.publish(hook, armed);
         }
         if (hook == Hook.HTTP_CLIENT) {
             OkHttpHooks.publish(armed);

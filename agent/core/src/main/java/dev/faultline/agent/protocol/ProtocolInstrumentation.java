@@ -105,7 +105,9 @@ final class ProtocolInstrumentation {
 
     /**
      * Reactor Netty's server (WebFlux's too): {@code HttpServer.HttpServerHandle.onStateChange}, where it applies the
-     * handler to a received request. Matched by the end of the name, so a relocated copy matches too.
+     * handler to a received request; its client (WebClient's too): {@code HttpClientConnect.HttpClientHandler
+     * .requestWithBody}, which prepares a request on an acquired connection. Matched by the end of the name, so a
+     * relocated copy matches too.
      */
     static void installReactorNetty(Instrumentation inst, ClassFileLocator adviceBytes) {
         Installer.recipe(new Listener())
@@ -113,6 +115,10 @@ final class ProtocolInstrumentation {
                 .transform((builder, type, loader, module, pd) ->
                         builder.visit(Advice.to(ReactorNettyServerAdvice.class, adviceBytes)
                                 .on(named("onStateChange").and(takesArguments(2)))))
+                .type(nameEndsWith(ReactorNettyClientFaults.HANDLER))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(ReactorNettyClientAdvice.class, adviceBytes)
+                                .on(named("requestWithBody").and(takesArguments(1)))))
                 .installOn(inst);
     }
 

@@ -5,7 +5,6 @@ import dev.faultline.agent.bootstrap.Effect;
 import dev.faultline.agent.bootstrap.Exemption;
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.InternalErrors;
-import dev.faultline.agent.bootstrap.ReactorNettyHooks;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -28,7 +27,7 @@ import java.util.function.BiFunction;
  *       serves other connections meanwhile, never parked.
  * </ul>
  */
-final class ReactorNettyServerFaults implements ReactorNettyHooks.Dispatch {
+final class ReactorNettyServerFaults {
     static final String HANDLE = "reactor.netty.http.server.HttpServer$HttpServerHandle";
 
     /** Reactor Netty's types and members, per copy (found through the class of the handle at hand). */
@@ -42,8 +41,9 @@ final class ReactorNettyServerFaults implements ReactorNettyHooks.Dispatch {
     /** Set while the hook itself applies a handler through the handle: that call is not a new request. */
     private static final ThreadLocal<Boolean> APPLYING = new ThreadLocal<>();
 
-    @Override
-    public boolean serverState(FaultRule[] rules, Object handle, Object connection, Object state) {
+    private ReactorNettyServerFaults() {}
+
+    static boolean state(FaultRule[] rules, Object handle, Object connection, Object state) {
         try {
             if (!(state instanceof Enum<?> e) || !e.name().equals("REQUEST_RECEIVED")) return false;
             if (APPLYING.get() != null) return false;
