@@ -39,14 +39,19 @@ class ReactorNettyFaultsIT {
     final Map<String, ForkedService> forks = new HashMap<>();
     HttpClient client;
     HttpPeer peer;
+    Tls tls;
 
     @BeforeAll
     void peer() throws Exception {
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        tls = Tls.generate();
+        client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls.context())
+                .build();
         // the peer of the Reactor Netty client's calls; JDK 17's server answers a small response ~40 ms late
         // without TCP_NODELAY (see HttpFaultsIT)
         System.setProperty(HttpFaultsIT.NODELAY, "true");
-        peer = new HttpPeer(null);
+        peer = new HttpPeer(tls.context());
     }
 
     List<Jdks.Jdk> jdks() {
@@ -58,6 +63,7 @@ class ReactorNettyFaultsIT {
         if (f == null) {
             f = ForkedService.builder(jdk)
                     .main(ReactorNettyProbeApp.class.getName())
+                    .jvmArg(tls.jvmArgs())
                     .readyLine("READY")
                     .start();
             forks.put(jdk.name(), f);
@@ -230,5 +236,33 @@ class ReactorNettyFaultsIT {
         String other = f.send("client single GET " + base + "/fast 2");
         assertTrue(counts(other).get("maxMs") < 985, "another path is not delayed: " + other);
         assertEquals(4, counts(peer.takeStats()).get("handled"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void overTlsTheServerAnswersInTheSessionAndTheClientNeverSendsTheRequest(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        URI base = URI.create("https://localhost:" + f.send("tls-port"));
+        f.send("server-stats");
+        f.add("error on=http-server status=503 path=/tls/* header=Retry-After:5 body=\"over tls\"");
+        String out = ProtocolProbeApp.send(client, "POST", base.resolve("/tls/pay"), 3, null);
+        assertTrue(out.contains("codes={503=3}") && out.contains("sample=503|5|over_tls"), out);
+        assertEquals(
+                Map.of("200", 3L),
+                codes(ProtocolProbeApp.send(client, "GET", base.resolve("/plain"), 3, null)),
+                "the next requests on that TLS session are the handler's");
+        Map<String, Long> server = counts(f.send("server-stats"));
+        assertEquals(3, server.get("handled"), server.toString());
+        assertEquals(3, server.get("503"), server.toString());
+        assertEquals(1, server.get("connections"), "one TLS connection for all: " + server);
+        f.clear();
+
+        peer.takeStats();
+        f.add("error on=http-client status=503 host=localhost port=" + peer.tlsPort() + " path=/v1/* body=injected");
+        String https = "https://localhost:" + peer.tlsPort();
+        String injected = f.send("client single GET " + https + "/v1/pay 3");
+        assertTrue(injected.contains("codes={503=3}") && injected.contains("sample=503|-|injected"), injected);
+        assertEquals(Map.of("200", 3L), codes(f.send("client single GET " + https + "/v2/pay 3")), "real TLS calls");
+        assertEquals(3, counts(peer.takeStats()).get("handled"), "only the real calls reached the TLS peer");
     }
 }

@@ -2,18 +2,24 @@ package dev.faultline.agent.protocol;
 
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.net.ssl.KeyManagerFactory;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServer;
@@ -32,7 +38,7 @@ public final class ReactorNettyProbeApp {
 
     public static void main(String[] args) throws Exception {
         Stats stats = new Stats();
-        DisposableServer server = HttpServer.create()
+        HttpServer http = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
                 // one event loop for every connection: a hook that parked it would hold every other request too
@@ -51,8 +57,16 @@ public final class ReactorNettyProbeApp {
                             if (req.fullPath().equals("/own-503")) res.status(503);
                             return res.sendString(Mono.just("ok " + req.method().name() + " " + req.fullPath()))
                                     .then();
-                        }))
-                .bindNow();
+                        }));
+        DisposableServer server = http.bindNow();
+        // the same server over TLS when the JVM is given a key store (the client trusts the peer's through the
+        // default trust store, javax.net.ssl.trustStore)
+        String keyStore = System.getProperty("javax.net.ssl.keyStore");
+        KeyManagerFactory keys = keyStore == null ? null : keys(keyStore);
+        DisposableServer tls = keys == null
+                ? null
+                : http.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(keys)))
+                        .bindNow();
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY port=" + server.port());
@@ -63,6 +77,7 @@ public final class ReactorNettyProbeApp {
                 String[] w = line.trim().split(" ");
                 answer = switch (w[0]) {
                     case "port" -> Integer.toString(server.port());
+                    case "tls-port" -> Integer.toString(tls.port());
                     case "server-stats" -> stats.take();
                     // client <single|response> <method> <url> <n>: n calls with Reactor Netty's HttpClient
                     case "client" -> client(w[1], w[2], w[3], Integer.parseInt(w[4]));
@@ -74,6 +89,7 @@ public final class ReactorNettyProbeApp {
             System.out.println(answer);
         }
         server.disposeNow();
+        if (tls != null) tls.disposeNow();
         System.exit(0);
     }
 
@@ -113,6 +129,17 @@ public final class ReactorNettyProbeApp {
         }
         return "codes=" + codes.toString().replace(" ", "") + " errors="
                 + errors.toString().replace(" ", "") + " sample=" + sample + " maxMs=" + maxNanos / 1_000_000;
+    }
+
+    private static KeyManagerFactory keys(String keyStore) throws Exception {
+        char[] password = System.getProperty("javax.net.ssl.keyStorePassword").toCharArray();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(Path.of(keyStore))) {
+            ks.load(in, password);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        return kmf;
     }
 
     private static String header(HttpClientResponse res) {
