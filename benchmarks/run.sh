@@ -256,17 +256,19 @@ protocol_configs() {
   configs=("no agent|" "agent idle (hooks installed, nothing armed)|-javaagent:$AGENT=log.level=warn,faults=$idle"
            "agent, rule for another path|-javaagent:$AGENT=log.level=warn,faults=$other")
 }
-# wait_ready LOG PID: up to 60 s for the server's READY line (a JVM with the agent took > 10 s on a loaded machine)
-wait_ready() {
-  for _ in $(seq 1 600); do grep -q READY "$1" && return 0; sleep 0.1; done
-  echo "the server did not report READY within 60 s:"; cat "$1"; kill "$2"; exit 1
+# ready_port LOG PID: the port from the server's READY line, waiting up to 60 s for it (a JVM with the agent took
+# > 10 s on a loaded machine). The servers bind a free port and have logs of their own: other users of this machine
+# run the other parts (their /tmp/faultline-svc.log, their ports) at the same time.
+ready_port() {
+  for _ in $(seq 1 600); do grep -q READY "$1" && { awk '/^READY/ {print $2}' "$1"; return 0; }; sleep 0.1; done
+  echo "the server did not report READY within 60 s:" >&2; cat "$1" >&2; kill "$2"; exit 1
 }
 
 if [[ $what == all || $what == http-server ]]; then
   # the JDK HttpServer and an embedded Tomcat 11 (one servlet), each pinned to CPU 0 under wrk pinned to CPU 1, on
   # GET / (the rule's path is /other/*); the server's CPU time (utime + stime of its threads but the JIT compiler's
   # and the GC's, from /proc) over the measured wrk run, per request
-  protocol_configs; rounds=${ROUNDS:-5}
+  protocol_configs; rounds=${ROUNDS:-5}; svc_log=$(mktemp)
   tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
   server_ticks() {
     for t in /proc/$1/task/*; do grep -qE '^(C[12] CompilerThre|GC Thread|G1 )' "$t/comm" || cat "$t/stat"; done \
@@ -277,10 +279,10 @@ if [[ $what == all || $what == http-server ]]; then
     echo "## HTTP server: $server under wrk, $rounds interleaved rounds, paired ratios ($(uptime | sed 's/.*load/load/'))"
     for round in $(seq 1 "$rounds"); do
       for c in $(rotated "$round"); do
-        c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
-        taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.protocol.HelloHttpServer "$server" $port > /tmp/faultline-svc.log 2>&1 &
+        c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}
+        taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.protocol.HelloHttpServer "$server" 0 > "$svc_log" 2>&1 &
         pid=$!
-        wait_ready /tmp/faultline-svc.log $pid
+        port=$(ready_port "$svc_log" $pid)
         taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null
         t0=$(server_ticks $pid)
         out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/)
@@ -297,18 +299,17 @@ if [[ $what == all || $what == http-server ]]; then
     netty_table req/s request
     echo "($(uptime | sed 's/.*load/load/'))"
   done
-  rm -f "$idle" "$other"
+  rm -f "$idle" "$other" "$svc_log"
 fi
 
 if [[ $what == all || $what == http-client ]]; then
   # the JDK HttpClient (HTTP/1.1) and OkHttp, CLIENT_THREADS threads calling GET / in a loop, pinned to CPU 1, against
   # one JDK HttpServer without the agent pinned to CPU 0 for the whole part; the client's CPU (its Java threads, JMX)
   # per call in the measured window
-  protocol_configs; rounds=${ROUNDS:-5}
-  port=$((19000 + RANDOM % 1000))
-  taskset -c 0 $JAVA -cp "$BENCH" dev.faultline.bench.protocol.HelloHttpServer jdk $port > /tmp/faultline-peer.log 2>&1 &
+  protocol_configs; rounds=${ROUNDS:-5}; peer_log=$(mktemp)
+  taskset -c 0 $JAVA -cp "$BENCH" dev.faultline.bench.protocol.HelloHttpServer jdk 0 > "$peer_log" 2>&1 &
   peer=$!
-  wait_ready /tmp/faultline-peer.log $peer
+  port=$(ready_port "$peer_log" $peer)
   for client in ${CLIENTS:-jdk okhttp}; do
     declare -A rate=() cpu=()
     echo "## HTTP client: $client in a loop, $rounds interleaved rounds, paired ratios ($(uptime | sed 's/.*load/load/'))"
@@ -326,5 +327,5 @@ if [[ $what == all || $what == http-client ]]; then
     echo "($(uptime | sed 's/.*load/load/'))"
   done
   kill $peer; wait $peer 2>/dev/null || true
-  rm -f "$idle" "$other"
+  rm -f "$idle" "$other" "$peer_log"
 fi

@@ -23,7 +23,8 @@ import org.apache.catalina.startup.Tomcat;
  * Whole process: an HTTP server answering {@code hello} on every path, for wrk (and as the peer of
  * {@link HttpClientLoop}): the JDK's {@code HttpServer} (2 worker threads, TCP_NODELAY, as {@code HelloService}) or an
  * embedded Tomcat 11 with one servlet, the two kinds of server the agent's {@code on=http-server} hooks reach
- * without Netty. Usage: {@code HelloHttpServer jdk|tomcat <port>}; prints {@code READY <port> server=<kind>} once bound.
+ * without Netty. Usage: {@code HelloHttpServer jdk|tomcat <port>} (0: any free port); prints {@code READY <port> server=<kind>} once
+ * bound.
  */
 public final class HelloHttpServer {
     private static final byte[] HELLO = "hello\n".getBytes(StandardCharsets.US_ASCII);
@@ -33,15 +34,15 @@ public final class HelloHttpServer {
     public static void main(String[] args) throws Exception {
         String kind = args[0];
         int port = Integer.parseInt(args[1]);
-        switch (kind) {
+        int bound = switch (kind) {
             case "jdk" -> jdk(port);
             case "tomcat" -> tomcat(port);
             default -> throw new IllegalArgumentException("server kind '" + kind + "': expected jdk or tomcat");
-        }
-        System.out.println("READY " + port + " server=" + kind);
+        };
+        System.out.println("READY " + bound + " server=" + kind);
     }
 
-    private static void jdk(int port) throws IOException {
+    private static int jdk(int port) throws IOException {
         // the JDK server writes headers and body apart: without TCP_NODELAY, Nagle and delayed ACKs cap each connection
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
@@ -53,9 +54,10 @@ public final class HelloHttpServer {
         });
         server.setExecutor(Executors.newFixedThreadPool(2));
         server.start();
+        return server.getAddress().getPort();
     }
 
-    private static void tomcat(int port) throws Exception {
+    private static int tomcat(int port) throws Exception {
         Tomcat tomcat = new Tomcat();
         Path baseDir = Files.createTempDirectory("faultline-bench-tomcat");
         tomcat.setBaseDir(baseDir.toString());
@@ -72,6 +74,7 @@ public final class HelloHttpServer {
         Tomcat.addServlet(context, "hello", new Hello());
         context.addServletMappingDecoded("/*", "hello");
         tomcat.start();
+        return connector.getLocalPort();
     }
 
     private static void delete(Path dir) {
