@@ -259,8 +259,12 @@ protocol_configs() {
 # ready_port LOG PID: the port from the server's READY line, waiting up to 60 s for it (a JVM with the agent took
 # > 10 s on a loaded machine). The servers bind a free port and have logs of their own: other users of this machine
 # run the other parts (their /tmp/faultline-svc.log, their ports) at the same time.
+# The caller empties LOG before it starts the server: the server's own shell truncates it only once it runs.
 ready_port() {
-  for _ in $(seq 1 600); do grep -q READY "$1" && { awk '/^READY/ {print $2}' "$1"; return 0; }; sleep 0.1; done
+  local p
+  for _ in $(seq 1 600); do
+    p=$(awk '/^READY [0-9]+ / {print $2; exit}' "$1"); [[ -n $p ]] && { echo "$p"; return 0; }; sleep 0.1
+  done
   echo "the server did not report READY within 60 s:" >&2; cat "$1" >&2; kill "$2"; exit 1
 }
 
@@ -280,12 +284,13 @@ if [[ $what == all || $what == http-server ]]; then
     for round in $(seq 1 "$rounds"); do
       for c in $(rotated "$round"); do
         c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}
+        : > "$svc_log"
         taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.protocol.HelloHttpServer "$server" 0 > "$svc_log" 2>&1 &
         pid=$!
         port=$(ready_port "$svc_log" $pid)
-        taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null
+        taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null || { kill $pid; exit 1; }
         t0=$(server_ticks $pid)
-        out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/)
+        out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/) || { kill $pid; exit 1; }
         t1=$(server_ticks $pid)
         kill $pid; wait $pid 2>/dev/null || true
         # every answer must be the handler's own 200: a non-2xx count means the agent answered (or the server failed)
