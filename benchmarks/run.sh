@@ -243,3 +243,94 @@ if [[ $what == all || $what == netty-http ]]; then
   netty_table req/s request
   rm -f "$idle" "$other"
 fi
+
+# HTTP protocol hooks (issue 24): the request path of real servers under wrk and real clients in a loop, in three
+# configurations side by side as for Netty: no agent; idle, the protocol hooks installed by a faults file whose two
+# rules (one per side) expire 1 s after the agent starts, before the warm-up (an expired rule is disarmed; the hooks
+# stay); a rule for another path on each side, which every request is tested against. Paired ratios per round;
+# CPU per call beside the rate (the machine is shared).
+protocol_configs() {
+  idle=$(mktemp); printf 'error on=http-server path=/never status=503 ttl=1s\nerror on=http-client path=/never status=503 ttl=1s\n' > "$idle"
+  other=$(mktemp)
+  printf 'error on=http-server path=/other/* status=503 ttl=0\nerror on=http-client path=/other/* status=503 ttl=0\n' > "$other"
+  configs=("no agent|" "agent idle (hooks installed, nothing armed)|-javaagent:$AGENT=log.level=warn,faults=$idle"
+           "agent, rule for another path|-javaagent:$AGENT=log.level=warn,faults=$other")
+}
+# ready_port LOG PID: the port from the server's READY line, waiting up to 60 s for it (a JVM with the agent took
+# > 10 s on a loaded machine). The servers bind a free port and have logs of their own: other users of this machine
+# run the other parts (their /tmp/faultline-svc.log, their ports) at the same time.
+# The caller empties LOG before it starts the server: the server's own shell truncates it only once it runs.
+ready_port() {
+  local p
+  for _ in $(seq 1 600); do
+    p=$(awk '/^READY [0-9]+ / {print $2; exit}' "$1"); [[ -n $p ]] && { echo "$p"; return 0; }; sleep 0.1
+  done
+  echo "the server did not report READY within 60 s:" >&2; cat "$1" >&2; kill "$2"; exit 1
+}
+
+if [[ $what == all || $what == http-server ]]; then
+  # the JDK HttpServer and an embedded Tomcat 11 (one servlet), each pinned to CPU 0 under wrk pinned to CPU 1, on
+  # GET / (the rule's path is /other/*); the server's CPU time (utime + stime of its threads but the JIT compiler's
+  # and the GC's, from /proc) over the measured wrk run, per request
+  protocol_configs; rounds=${ROUNDS:-5}; svc_log=$(mktemp)
+  tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+  server_ticks() {
+    for t in /proc/$1/task/*; do grep -qE '^(C[12] CompilerThre|GC Thread|G1 )' "$t/comm" || cat "$t/stat"; done \
+      | sed 's/.*) //' | awk '{sum += $12 + $13} END {print sum}'
+  }
+  for server in ${SERVERS:-jdk tomcat}; do
+    declare -A rate=() cpu=()
+    echo "## HTTP server: $server under wrk, $rounds interleaved rounds, paired ratios ($(uptime | sed 's/.*load/load/'))"
+    for round in $(seq 1 "$rounds"); do
+      for c in $(rotated "$round"); do
+        c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}
+        : > "$svc_log"
+        taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.protocol.HelloHttpServer "$server" 0 > "$svc_log" 2>&1 &
+        pid=$!
+        port=$(ready_port "$svc_log" $pid)
+        taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null || { kill $pid; exit 1; }
+        t0=$(server_ticks $pid)
+        out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/) || { kill $pid; exit 1; }
+        t1=$(server_ticks $pid)
+        kill $pid; wait $pid 2>/dev/null || true
+        # every answer must be the handler's own 200: a non-2xx count means the agent answered (or the server failed)
+        if echo "$out" | grep -q 'Non-2xx'; then echo "$name: answers other than 200:"; echo "$out"; exit 1; fi
+        rate[$name,$round]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+        requests=$(echo "$out" | awk '/requests in/ {print $1}')
+        cpu[$name,$round]=$(echo "($t1 - $t0) * $tick_us / $requests" | bc -l)
+        printf "round %s, %s: %s req/s, %.2f CPU µs/request\n" "$round" "$name" "${rate[$name,$round]}" "${cpu[$name,$round]}"
+      done
+    done
+    netty_table req/s request
+    echo "($(uptime | sed 's/.*load/load/'))"
+  done
+  rm -f "$idle" "$other" "$svc_log"
+fi
+
+if [[ $what == all || $what == http-client ]]; then
+  # the JDK HttpClient (HTTP/1.1) and OkHttp, CLIENT_THREADS threads calling GET / in a loop, pinned to CPU 1, against
+  # one JDK HttpServer without the agent pinned to CPU 0 for the whole part; the client's CPU (its Java threads, JMX)
+  # per call in the measured window
+  protocol_configs; rounds=${ROUNDS:-5}; peer_log=$(mktemp)
+  taskset -c 0 $JAVA -cp "$BENCH" dev.faultline.bench.protocol.HelloHttpServer jdk 0 > "$peer_log" 2>&1 &
+  peer=$!
+  port=$(ready_port "$peer_log" $peer)
+  for client in ${CLIENTS:-jdk okhttp}; do
+    declare -A rate=() cpu=()
+    echo "## HTTP client: $client in a loop, $rounds interleaved rounds, paired ratios ($(uptime | sed 's/.*load/load/'))"
+    for round in $(seq 1 "$rounds"); do
+      for c in $(rotated "$round"); do
+        c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}
+        out=$(taskset -c 1 $JAVA $opt -cp "$BENCH" dev.faultline.bench.protocol.HttpClientLoop "$client" http://127.0.0.1:$port/ \
+          "${WARMUP_SECONDS:-5}" "${SECONDS_PER_RUN:-10}" "${CLIENT_THREADS:-4}" 2>&1 | grep '^calls/s') \
+          || { echo "$name: the client loop failed"; kill $peer; exit 1; }
+        rate[$name,$round]=$(echo "$out" | awk '{print $2}'); cpu[$name,$round]=$(echo "$out" | awk '{print $4}')
+        echo "round $round, $name: $out"
+      done
+    done
+    netty_table calls/s call
+    echo "($(uptime | sed 's/.*load/load/'))"
+  done
+  kill $peer; wait $peer 2>/dev/null || true
+  rm -f "$idle" "$other" "$peer_log"
+fi
