@@ -9,6 +9,7 @@ import dev.faultline.agent.bootstrap.OkHttpHooks;
 import dev.faultline.agent.bootstrap.ProtocolHooks;
 import dev.faultline.agent.bootstrap.ServletHooks;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
+import dev.faultline.agent.bootstrap.UrlConnectionHooks;
 import dev.faultline.agent.fault.FaultHandler;
 import dev.faultline.agent.spec.SpecException;
 import java.io.IOException;
@@ -72,6 +73,8 @@ public final class ProtocolFaults implements FaultHandler {
             OkHttpHooks.dispatch(new OkHttpFaults());
             ApacheHttpHooks.dispatch(new ApacheHttpClientFaults());
             ProtocolInstrumentation.installHttpClientLibraries(inst, adviceBytes);
+            UrlConnectionHooks.dispatch(new UrlConnectionFaults());
+            ProtocolInstrumentation.installUrlConnection(inst, adviceBytes);
             clientLibrariesInstalled = true;
         }
         rules.add(rule);
@@ -95,6 +98,7 @@ public final class ProtocolFaults implements FaultHandler {
         if (hook == Hook.HTTP_CLIENT) {
             OkHttpHooks.publish(armed);
             ApacheHttpHooks.publish(armed);
+            UrlConnectionHooks.publish(armed);
         }
     }
 }
