@@ -77,8 +77,9 @@ final class UrlConnectionAdvice {
                 @Advice.FieldValue("doOutput") boolean doOutput,
                 @Advice.FieldValue(value = "method", readOnly = false) String method,
                 @Advice.FieldValue("http") Object http,
-                @Advice.FieldValue("cachedInputStream") Object cached) {
-            if (!doOutput || http != null || cached != null) return null;
+                @Advice.FieldValue("cachedInputStream") Object cached,
+                @Advice.FieldValue("inputStream") Object in) {
+            if (!doOutput || http != null || cached != null || in != null) return null;
             // what getOutputStream0 does before it connects, so the rule sees the verb that is sent
             if (!connected && "GET".equals(method)) method = "POST";
             Object stream = UrlConnectionHooks.output(connection, connected);

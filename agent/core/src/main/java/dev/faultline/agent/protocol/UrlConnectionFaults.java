@@ -76,7 +76,7 @@ final class UrlConnectionFaults implements UrlConnectionHooks.Dispatch {
             // not connected yet (a GET): decide before getInputStream connects; a failure is left to that connect
             if (!connected && rules != null) outcome(rules, c);
             if (!(decided.get(c) instanceof Effect.HttpStatus status)) return null;
-            decided.remove(c);
+            decided.put(c, GO_ON); // answered once; a later connect of the same object is not decided again
             return answer(c, status);
         } catch (Throwable t) {
             InternalErrors.report(t);
