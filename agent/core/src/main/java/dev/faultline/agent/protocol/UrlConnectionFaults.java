@@ -27,7 +27,8 @@ import java.util.WeakHashMap;
 
 /**
  * {@code on=http-client} for the JDK's {@code HttpURLConnection} ({@code sun.net.www.protocol.http}, and HTTPS through
- * its delegate, a subclass). A rule is decided once per connection, when it first connects. An error rule with a
+ * its delegate, a subclass). A request is decided once per connection object, at the first of {@code connect},
+ * {@code getInputStream} and {@code getOutputStream} it reaches, before anything is sent. An error rule with a
  * status marks the connection connected with no transport (nothing leaves, no TLS handshake is made), and its
  * {@code getInputStream} then fills the connection's own response state as a received response would: the status
  * line and headers every header getter reads, the body stream ({@code getErrorStream} for 400 and up), the response
@@ -84,9 +85,12 @@ final class UrlConnectionFaults implements UrlConnectionHooks.Dispatch {
         }
     }
 
-    private Object outcome(FaultRule[] rules, HttpURLConnection c) {
+    private Object outcome(FaultRule[] rules, HttpURLConnection c) throws ReflectiveOperationException {
         Object outcome = decided.get(c);
         if (outcome != null) return outcome; // a redirect's or a retry's connect: the request was decided
+        // the members an answer fills, found before any rule fires: a JDK without them gets no injection (each
+        // request reports it) rather than a connection left half answered
+        internals();
         outcome = GO_ON;
         if (!Exemption.isAgentThread()) {
             URL url = c.getURL();
