@@ -11,6 +11,10 @@ import dev.faultline.agent.it.TestServers;
 import dev.faultline.agent.otel.ExportedSpans.Event;
 import dev.faultline.agent.otel.ExportedSpans.Span;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +43,7 @@ class SpanEventsIT {
     static final String BRIDGE = "dev.faultline.agent.otel.SpanEvents"; // the core's, by name: not loaded here
     static final int CLIENT = 3; // OTLP SpanKind
     static final int INTERNAL = 1;
+    static final int SERVER = 2;
 
     HttpServer refused; // its port gets connect errors
     HttpServer slow; // its port gets connect latency
@@ -111,7 +116,11 @@ class SpanEventsIT {
                         .count(),
                 "every=2 injects every second of six connects: " + answers);
 
-        List<Span> spans = awaitSpans(svc, s -> s.kind() == CLIENT, 8);
+        List<String> urls = new ArrayList<>(answers.keySet());
+        urls.addAll(slowUrls);
+        // this test's spans: the shared service's other tests export client spans too
+        List<Span> spans = awaitSpans(
+                svc, s -> s.kind() == CLIENT && urls.contains(s.attributes().get("url.full")), 8);
         for (Map.Entry<String, String> e : answers.entrySet()) {
             Span span = only(spans, e.getKey());
             if (e.getValue().startsWith("OK 200")) {
@@ -139,6 +148,88 @@ class SpanEventsIT {
             assertFalse(span.isError(), "a delay sets no error: " + span);
         }
         assertTrue(svc.remove(errorId) && svc.remove(latencyId));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void anInjectedHttpStatusIsOnTheClientsAndTheServersSpanWithTheirOwnErrorStatus(Jdks.Jdk jdk) throws Exception {
+        ForkedService svc = traced(jdk);
+        String base = "http://127.0.0.1:" + slow.getAddress().getPort();
+        String clientId = svc.add("error on=http-client status=503 path=/injected/*");
+        String jdkInjected = base + "/injected/jdk-http";
+        String jdkClean = base + "/clean/jdk-http";
+        String urlConnInjected = base + "/injected/urlconn";
+        assertTrue(svc.send("jdk-http " + jdkInjected).startsWith("OK 503"), "the JDK HttpClient got the 503");
+        assertTrue(svc.send("jdk-http " + jdkClean).startsWith("OK 200"), "another path is the server's");
+        String urlConn = svc.send("urlconn " + urlConnInjected);
+        assertTrue(
+                urlConn.startsWith("ERR java.io.IOException: Server returned HTTP response code: 503"),
+                "HttpURLConnection got the 503: " + urlConn);
+        assertTrue(svc.remove(clientId));
+
+        int jettyPort = Integer.parseInt(svc.send("jetty-port").substring("OK ".length()));
+        String serverId = svc.add("error on=http-server status=503 path=/checkout");
+        HttpClient client = HttpClient.newHttpClient();
+        URI jetty = URI.create("http://127.0.0.1:" + jettyPort);
+        assertEquals(503, get(client, jetty.resolve("/checkout")), "Jetty answered the injected status");
+        assertEquals(200, get(client, jetty.resolve("/other")), "and its servlet the other path");
+        assertTrue(svc.remove(serverId));
+
+        List<String> urls = List.of(jdkInjected, jdkClean, urlConnInjected);
+        List<Span> clients = awaitSpans(
+                svc, s -> s.kind() == CLIENT && urls.contains(s.attributes().get("url.full")), 3);
+        for (String url : List.of(jdkInjected, urlConnInjected)) {
+            Span span = only(clients, url);
+            assertEquals(1, span.faultEvents().size(), "one injection, one event: " + span);
+            Map<String, String> a = span.faultEvents().get(0).attributes();
+            assertEquals(clientId, a.get("faultline.rule.id"), span.toString());
+            assertEquals("error", a.get("faultline.action"), span.toString());
+            assertEquals("http-client", a.get("faultline.hook"), span.toString());
+            assertEquals(
+                    "503",
+                    span.attributes().get("http.response.status_code"),
+                    span.attributes().toString());
+            assertTrue(span.isError(), "OpenTelemetry's own ERROR for a 5xx client response: " + span);
+        }
+        Span clean = only(clients, jdkClean);
+        assertEquals(List.of(), clean.faultEvents(), clean.toString());
+        assertFalse(clean.isError(), clean.toString());
+
+        List<Span> servers = awaitSpans(
+                svc,
+                s -> s.kind() == SERVER
+                        && List.of("/checkout", "/other")
+                                .contains(s.attributes().get("url.path")),
+                2);
+        Span injected = onlyPath(servers, "/checkout");
+        assertEquals(1, injected.faultEvents().size(), injected + " " + injected.attributes());
+        assertEquals("http-server", injected.faultEvents().get(0).attributes().get("faultline.hook"));
+        assertEquals(serverId, injected.faultEvents().get(0).attributes().get("faultline.rule.id"));
+        assertEquals(
+                "503",
+                injected.attributes().get("http.response.status_code"),
+                injected.attributes().toString());
+        assertTrue(injected.isError(), "OpenTelemetry's own ERROR for a 5xx server response: " + injected);
+        Span other = onlyPath(servers, "/other");
+        assertEquals(List.of(), other.faultEvents(), other.toString());
+        assertFalse(other.isError(), other.toString());
+    }
+
+    private static int get(HttpClient client, URI uri) throws Exception {
+        return client.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(20))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    static Span onlyPath(List<Span> spans, String path) {
+        List<Span> matching = spans.stream()
+                .filter(s -> path.equals(s.attributes().get("url.path")))
+                .toList();
+        assertEquals(1, matching.size(), "one server span for " + path + ": " + spans);
+        return matching.get(0);
     }
 
     @ParameterizedTest

@@ -57,6 +57,8 @@ public final class TracedService {
                         HttpResponse.BodyHandlers.ofString());
                 return r.statusCode() + ":" + r.body().length();
             }
+            case "jetty-port":
+                return Integer.toString(TracedJetty.port());
             case "place":
                 return Checkout.place();
             case "fallback":

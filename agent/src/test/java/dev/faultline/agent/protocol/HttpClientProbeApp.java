@@ -2,7 +2,11 @@ package dev.faultline.agent.protocol;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,8 +28,8 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
- * The service under test for the HTTP client libraries' faults, in a forked JVM with the built agent: it makes OkHttp
- * and Apache HttpClient 5 calls to a peer in the test JVM and reports what the client saw. One command per stdin line, one answer line per
+ * The service under test for the HTTP client libraries' faults, in a forked JVM with the built agent: it makes OkHttp,
+ * Apache HttpClient 5 and {@code HttpURLConnection} calls to a peer in the test JVM and reports what the client saw. One command per stdin line, one answer line per
  * command.
  */
 public final class HttpClientProbeApp {
@@ -50,6 +54,9 @@ public final class HttpClientProbeApp {
                     case "okhttp" -> okHttp(okHttp, w[1].equals("enqueue"), w[2], w[3], Integer.parseInt(w[4]));
                     // apache <method> <url> <n>: n calls with Apache HttpClient 5 classic, one after another
                     case "apache" -> apache(apache, w[1], w[2], Integer.parseInt(w[3]));
+                    // urlconn <method> <url> <n>: n calls with the JDK's HttpURLConnection (HttpsURLConnection for
+                    // https)
+                    case "urlconn" -> urlConnection(w[1], w[2], Integer.parseInt(w[3]));
                     default -> "FAIL unknown command " + w[0];
                 };
             } catch (Throwable t) {
@@ -119,6 +126,63 @@ public final class HttpClientProbeApp {
                 codes.merge(seen[0], 1, Integer::sum);
                 if (!seen[0].equals("200") && sample.equals("none")) {
                     sample = String.join("|", seen).replace(' ', '_');
+                }
+            } catch (IOException e) {
+                errors.merge(e.getClass().getName(), 1, Integer::sum);
+            }
+            maxNanos = Math.max(maxNanos, System.nanoTime() - start);
+        }
+        return "codes=" + codes.toString().replace(" ", "") + " errors="
+                + errors.toString().replace(" ", "") + " sample=" + sample + " maxMs=" + maxNanos / 1_000_000;
+    }
+
+    /**
+     * As {@link #okHttp}, with the JDK's {@code HttpURLConnection} used as most callers use it: the status from
+     * {@code getResponseCode()}, the body from {@code getInputStream()} or, when that throws for a status of 400 or
+     * more, from {@code getErrorStream()} ({@code null} when it has none). The sample is
+     * {@code <status>|<Retry-After>|<error stream's body or null>|<response message>|<what getInputStream threw>}.
+     */
+    static String urlConnection(String method, String url, int n) throws Exception {
+        Map<String, Integer> codes = new TreeMap<>();
+        Map<String, Integer> errors = new TreeMap<>();
+        String sample = "none";
+        long maxNanos = 0;
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(20_000);
+            c.setReadTimeout(20_000);
+            c.setRequestMethod(method);
+            try {
+                if (!method.equals("GET")) {
+                    c.setDoOutput(true);
+                    c.setRequestProperty("Content-Type", "application/json");
+                    try (OutputStream out = c.getOutputStream()) {
+                        out.write(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                int code = c.getResponseCode();
+                codes.merge(Integer.toString(code), 1, Integer::sum);
+                String thrown = "-";
+                String body;
+                try (InputStream in = c.getInputStream()) {
+                    body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    thrown = e.getClass().getName() + ":" + e.getMessage();
+                    InputStream err = c.getErrorStream();
+                    body = err == null ? "null" : new String(err.readAllBytes(), StandardCharsets.UTF_8);
+                    if (err != null) err.close();
+                }
+                if (code != 200 && sample.equals("none")) {
+                    String retryAfter = c.getHeaderField("Retry-After");
+                    sample = String.join(
+                                    "|",
+                                    Integer.toString(code),
+                                    retryAfter == null ? "-" : retryAfter,
+                                    body,
+                                    String.valueOf(c.getResponseMessage()),
+                                    thrown)
+                            .replace(' ', '_');
                 }
             } catch (IOException e) {
                 errors.merge(e.getClass().getName(), 1, Integer::sum);

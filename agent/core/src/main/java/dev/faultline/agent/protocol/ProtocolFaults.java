@@ -10,6 +10,7 @@ import dev.faultline.agent.bootstrap.ProtocolHooks;
 import dev.faultline.agent.bootstrap.ReactorNettyHooks;
 import dev.faultline.agent.bootstrap.ServletHooks;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
+import dev.faultline.agent.bootstrap.UrlConnectionHooks;
 import dev.faultline.agent.fault.FaultHandler;
 import dev.faultline.agent.spec.SpecException;
 import java.io.IOException;
@@ -75,6 +76,8 @@ public final class ProtocolFaults implements FaultHandler {
             OkHttpHooks.dispatch(new OkHttpFaults());
             ApacheHttpHooks.dispatch(new ApacheHttpClientFaults());
             ProtocolInstrumentation.installHttpClientLibraries(inst, adviceBytes);
+            UrlConnectionHooks.dispatch(new UrlConnectionFaults());
+            ProtocolInstrumentation.installUrlConnection(inst, adviceBytes);
             clientLibrariesInstalled = true;
         }
         rules.add(rule);
@@ -99,6 +102,7 @@ public final class ProtocolFaults implements FaultHandler {
         if (hook == Hook.HTTP_CLIENT) {
             OkHttpHooks.publish(armed);
             ApacheHttpHooks.publish(armed);
+            UrlConnectionHooks.publish(armed);
         }
     }
 }

@@ -34,6 +34,7 @@ final class ProtocolInstrumentation {
     static final String GRPC_CLIENT = "io.grpc.internal.ClientCallImpl";
     static final String OKHTTP_CALL = "okhttp3.internal.connection.RealCall";
     static final String APACHE_CLIENT = "org.apache.hc.client5.http.impl.classic.InternalHttpClient";
+    static final String HTTPS_URL_CONNECTION = "sun.net.www.protocol.https.AbstractDelegateHttpsURLConnection";
 
     private ProtocolInstrumentation() {}
 
@@ -84,6 +85,38 @@ final class ProtocolInstrumentation {
                 .transform((builder, type, loader, module, pd) ->
                         builder.visit(Advice.to(ApacheHttpClientAdvice.class, adviceBytes)
                                 .on(named("doExecute").and(takesArguments(3)))))
+                .installOn(inst);
+    }
+
+    /**
+     * The JDK's {@code HttpURLConnection}: {@code connect}, {@code getInputStream0} and {@code getOutputStream0} of
+     * {@code sun.net.www.protocol.http.HttpURLConnection}, and the HTTPS delegate's own {@code connect}. java.base
+     * reads the hooks and opens the connection's packages to the agent, which fills an answered one's response state.
+     */
+    static void installUrlConnection(Instrumentation inst, ClassFileLocator adviceBytes) {
+        readHooks(inst, "java.base");
+        Module agent = ProtocolInstrumentation.class.getModule();
+        Set<Module> toAgent = Set.of(agent);
+        inst.redefineModule(
+                Object.class.getModule(),
+                Set.of(),
+                Map.of(),
+                Map.of("java.net", toAgent, "sun.net.www", toAgent, "sun.net.www.protocol.http", toAgent),
+                Set.of(),
+                Map.of());
+        Installer.recipe(new Listener())
+                .type(named(UrlConnectionFaults.CONNECTION))
+                .transform((builder, type, loader, module, pd) -> builder.visit(
+                                Advice.to(UrlConnectionAdvice.Connect.class, adviceBytes)
+                                        .on(named("connect").and(takesArguments(0))))
+                        .visit(Advice.to(UrlConnectionAdvice.Response.class, adviceBytes)
+                                .on(named("getInputStream0").and(takesArguments(0))))
+                        .visit(Advice.to(UrlConnectionAdvice.Output.class, adviceBytes)
+                                .on(named("getOutputStream0").and(takesArguments(0)))))
+                .type(named(HTTPS_URL_CONNECTION))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(UrlConnectionAdvice.Connect.class, adviceBytes)
+                                .on(named("connect").and(takesArguments(0)))))
                 .installOn(inst);
     }
 
