@@ -14,7 +14,6 @@ import dev.faultline.agent.hook.NetworkInstrumentation;
 import dev.faultline.agent.jmx.AgentControl;
 import dev.faultline.agent.jmx.FaultBeans;
 import dev.faultline.agent.log.AgentLog;
-import dev.faultline.agent.method.MethodFaults;
 import dev.faultline.agent.metrics.MetricsEndpoint;
 import dev.faultline.agent.otel.SpanEvents;
 import dev.faultline.agent.spec.SpecException;
@@ -100,24 +99,27 @@ public final class AgentStarter {
         ClassFileLocator adviceBytes = new ClassFileLocator.Compound(
                 ClassFileLocator.ForClassLoader.of(AgentStarter.class.getClassLoader()),
                 ClassFileLocator.ForClassLoader.ofSystemLoader());
-        MethodFaults methods = Extensions.install(faults, inst, adviceBytes);
+        Extensions.install(faults, inst, adviceBytes);
 
         preload();
         List<String> fromFile = readFaultsFile(options.faultsFile(), log);
         Runnable install = () -> {
             try {
+                long start = System.nanoTime();
                 warmUp(network);
-                methods.warmUp();
                 NetworkInstrumentation.install(inst, adviceBytes);
-                log.debug("network hooks installed");
+                log.debug("network hooks installed in {} ms", (System.nanoTime() - start) / 1_000_000);
             } catch (Throwable t) {
                 log.error("network hooks not installed; network faults cannot act", t);
             }
         };
         if (fromFile.isEmpty()) {
-            // nothing to fault yet: Byte Buddy and the hooks wait for the first add(), which installs them and
-            // then arms (the first add() takes that much longer), instead of competing with the service's start-up
-            faults.installHooksOnFirstArm(install);
+            // nothing to fault yet: Byte Buddy and the network hooks wait for the first network fault, which installs
+            // them and then arms (that add() takes that much longer), instead of competing with the service's start-up
+            faults.installHooksOnFirstArm(network, install);
+            // attached: a fault follows at once (the sidecar's add(), a faults file is not this branch); installing
+            // now overlaps the connector's start and the caller's connection
+            if (dynamic) faults.installHooksNow();
         } else {
             install.run(); // faults from the file must act before main() runs
             faults.hooksInstalled();

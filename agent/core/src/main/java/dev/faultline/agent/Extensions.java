@@ -11,12 +11,9 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 final class Extensions {
     private Extensions() {}
 
-    /** Returns the method-fault handler, whose hook path the installer warms up. */
-    static MethodFaults install(FaultRegistry registry, Instrumentation inst, ClassFileLocator adviceBytes) {
-        MethodFaults methods = new MethodFaults(inst, adviceBytes);
-        registry.addHandler(methods);
+    static void install(FaultRegistry registry, Instrumentation inst, ClassFileLocator adviceBytes) {
+        registry.addHandler(new MethodFaults(inst, adviceBytes));
         registry.addHandler(new ProcessFaults(() -> registry));
         registry.addHandler(new ProtocolFaults(inst, adviceBytes));
-        return methods;
     }
 }

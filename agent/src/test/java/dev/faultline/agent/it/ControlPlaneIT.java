@@ -163,6 +163,28 @@ class ControlPlaneIT extends LoopbackHttpFixture {
         }
     }
 
+    /**
+     * Each family installs only its own hooks: a method rule first leaves the network hooks out (it does not wait
+     * for them), and the first network fault then installs them and acts on its first call.
+     */
+    @Test
+    void aMethodRuleFirstLeavesTheNetworkHooksToTheFirstNetworkFault(@TempDir Path dir) throws Exception {
+        Path classes = dir.resolve("class-load.log");
+        String network = "dev.faultline.agent.hook.NetworkInstrumentation ";
+        try (ForkedService svc = ForkedService.builder(Jdks.current())
+                .jvmArg("-Xlog:class+load=info:file=" + classes)
+                .start()) {
+            String method = svc.add("latency on=method class=dev.faultline.agent.it.ProbeApp method=timed delay=1ms");
+            assertTrue(method.startsWith("f"), method);
+            assertFalse(Files.readString(classes).contains(network), "no network hooks for a method rule");
+            svc.add("error on=connect port=" + port);
+            assertTrue(Files.readString(classes).contains(network), "the first network fault installed them");
+            assertTrue(
+                    new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).failed(),
+                    "the first call after that add() is faulted");
+        }
+    }
+
     @Test
     void faultsFileArmsAtStartAndABadFileArmsNothing(@TempDir Path dir) throws Exception {
         Path good = Files.writeString(

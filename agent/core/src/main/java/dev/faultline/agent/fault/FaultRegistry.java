@@ -44,17 +44,29 @@ public final class FaultRegistry {
     });
 
     /**
-     * What puts the hooks in place (Byte Buddy's first run: a few hundred ms and ~300 classes of a cold JVM), run
-     * once, on its own thread, when the first fault is armed: a JVM in which no fault is ever armed never pays for
-     * it. Null once it has run, or when the hooks were installed before this registry was used (a faults file).
+     * What puts the network hooks in place (Byte Buddy's first run: a few hundred ms and ~1000 classes of a cold
+     * JVM), run once, on its own thread, when the first fault of {@link #hooksFor} is armed: a JVM in which no network
+     * fault is ever armed never pays for it (method and protocol rules install their own hooks). Null once it has
+     * started, or when the hooks were installed before this registry was used (a faults file).
      */
     private Runnable hooksInstaller;
+    /** The handler whose faults need the hooks (the network one). */
+    private FaultHandler hooksFor;
     /** Opened once the hooks are in place; arm() waits for it so no fault is accepted before it can act. */
     private final CountDownLatch hooksInstalled = new CountDownLatch(1);
 
-    /** Installs the hooks on the first arm(); see {@link #hooksInstaller}. */
-    public synchronized void installHooksOnFirstArm(Runnable installer) {
+    /** Installs the hooks on the first arm() of a fault {@code handler} takes; see {@link #hooksInstaller}. */
+    public synchronized void installHooksOnFirstArm(FaultHandler handler, Runnable installer) {
+        this.hooksFor = handler;
         this.hooksInstaller = installer;
+    }
+
+    /**
+     * Starts installing the hooks now, ahead of the first fault (an attached agent: a fault follows at once), so the
+     * first add() finds them in place or waits only for the rest.
+     */
+    public synchronized void installHooksNow() {
+        startHooksInstaller(hooksFor);
     }
 
     /** The hooks are in place already (installed before main() for a faults file). */
@@ -110,7 +122,7 @@ public final class FaultRegistry {
                                 ? " on=" + spec.where().hook().word()
                                 : "") + ": not supported by this agent"));
         ThrowableFactory exceptions = handler.prepare(spec);
-        awaitHooks();
+        awaitHooks(handler);
         String id = "f" + ids.incrementAndGet();
         Entry e = new Entry(new FaultRule(id, spec, exceptions), handler);
         lock.lock();
@@ -148,8 +160,8 @@ public final class FaultRegistry {
         throw new IllegalStateException(id + " was cleared or removed while it was being armed; it is not armed");
     }
 
-    private void awaitHooks() {
-        startHooksInstaller();
+    private void awaitHooks(FaultHandler handler) {
+        if (!startHooksInstaller(handler)) return;
         try {
             if (!hooksInstalled.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the agent's hooks are still being installed; try again");
@@ -160,9 +172,15 @@ public final class FaultRegistry {
         }
     }
 
-    private synchronized void startHooksInstaller() {
+    /**
+     * Starts the installer if {@code handler}'s faults need it; returns whether arming must wait for the hooks: not
+     * for another family's fault while the installer has not started (once it has, every fault waits for it, so no
+     * two first installations retransform at once).
+     */
+    private synchronized boolean startHooksInstaller(FaultHandler handler) {
         Runnable installer = hooksInstaller;
-        if (installer == null) return;
+        if (installer == null) return true;
+        if (handler != hooksFor) return false;
         hooksInstaller = null;
         // a thread of our own: it is exempt from faults, and the arming thread (often an RMI one) only waits
         Thread t = new Thread(
@@ -176,6 +194,7 @@ public final class FaultRegistry {
                 "faultline-install");
         t.setDaemon(true);
         t.start();
+        return true;
     }
 
     /** Disarms one fault, its changes undone before this returns (unless it is still being armed: see arm()). */

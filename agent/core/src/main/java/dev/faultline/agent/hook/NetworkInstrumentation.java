@@ -107,7 +107,10 @@ public final class NetworkInstrumentation {
                 adviceBytes,
                 namedOneOf("doReadBytes", "doWrite", "doConnect", "doFinishConnect")));
 
-        Installer.recipe(new CountingListener())
+        Installer.recipe(
+                        new CountingListener(),
+                        Installer.loadedNamed(NetworkInstrumentation::candidate),
+                        AgentBuilder.RedefinitionStrategy.BatchAllocator.ForTotal.INSTANCE)
                 .type(nameEndsWith("io.netty.channel.DefaultChannelPipeline"))
                 .transform(nettyRead)
                 .type(nameEndsWith("io.netty.channel.DefaultChannelPipeline$HeadContext"))
@@ -124,6 +127,18 @@ public final class NetworkInstrumentation {
                 .transform(resolve)
                 .installOn(inst);
         log.debug("network hooks installed in {} classes ({} errors)", TRANSFORMED.get(), ERRORS.get());
+    }
+
+    /**
+     * The loaded classes worth matching when the hooks are installed: the JDK packages of the hooked classes and
+     * anything with {@code netty.} in its name (io.netty, relocated copies, reactor.netty). A hook into a class
+     * outside these must widen this test, or an already loaded class would be left without it.
+     */
+    static boolean candidate(String name) {
+        return name.startsWith("sun.nio.ch.")
+                || name.startsWith("java.net.")
+                || name.startsWith("sun.net.")
+                || name.contains("netty.");
     }
 
     private static AsmVisitorWrapper advice(

@@ -61,6 +61,8 @@ public final class MethodFaults implements FaultHandler {
     private final Map<FaultRule, MethodRule> armed = new IdentityHashMap<>();
     /** Slots whose classes could not all be restored: never handed to another rule. */
     private final Set<Integer> quarantined = new LinkedHashSet<>();
+    /** The hook path has run once (see warmUp()); guarded by lock. */
+    private boolean warm;
 
     public MethodFaults(Instrumentation inst, ClassFileLocator adviceBytes) {
         this.inst = inst;
@@ -147,6 +149,10 @@ public final class MethodFaults implements FaultHandler {
         if (selector == null) selector = new MethodSelector(rule.spec(), null);
         lock.lock();
         try {
+            if (!warm) {
+                warmUp(); // before the first rule's advice can call the hook path
+                warm = true;
+            }
             MethodRule mr = new MethodRule(freeSlot(), rule, selector);
             publish(mr.slot, mr);
             try {
