@@ -95,7 +95,8 @@ public final class GrpcUnaryLoop {
             clients.add(client);
         }
         // warm-up: at least the given seconds, then until the JIT is quiet (under JIT_QUIET_MS of compilation in
-        // each of three seconds) or maxWarmup: a window that starts while the hot path is still being compiled measures how far
+        // each of three seconds) or maxWarmup: a window that starts while the hot path is still being compiled measures
+        // how far
         // the JIT got (and the agent's own start-up adds compilations), not the steady state
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long warmStart = System.nanoTime();
