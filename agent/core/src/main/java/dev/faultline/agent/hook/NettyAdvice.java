@@ -33,7 +33,8 @@ public final class NettyAdvice {
 
     /** {@code DefaultChannelPipeline.fireChannelRead(Object)}: where every transport's read loop delivers bytes. */
     public static final class Read {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        // suppress: a Channel whose remoteAddress()/localAddress() throws must not fail Netty's read; the read proceeds
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
         static boolean enter(
                 @Advice.This Object pipeline,
                 @Advice.FieldValue("channel") Object channel,
