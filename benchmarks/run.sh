@@ -188,21 +188,30 @@ netty_table() {
 
 if [[ $what == all || $what == netty-hooks ]]; then
   echo "## Netty: cost per read/write (JMH, NettyIoBenchmark), ${ROUNDS:-3} interleaved rounds"
-  $JAVA -cp "$BENCH" dev.faultline.bench.netty.NettyHookCostRunner "$AGENT" "${ROUNDS:-3}" "${ITERATIONS:-3}" "${WARMUPS:-3}" 2>&1 \
+  # OLD_AGENT=<another faultline-agent.jar> adds it, with the rule for another port, to the same run; BENCH_CALLS=fireRead
+  # (a regex of NettyIoBenchmark's methods) runs only those
+  echo "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  $JAVA -cp "$BENCH" dev.faultline.bench.netty.NettyHookCostRunner "$AGENT" "${ROUNDS:-3}" "${ITERATIONS:-3}" "${WARMUPS:-3}" ${OLD_AGENT:-} 2>&1 \
     | sed -n '/^| call/,$p'
 fi
 
 if [[ $what == all || $what == netty-grpc ]]; then
-  # one JVM: gRPC server and client on grpc-netty-shaded (epoll), unary echo in a loop; both sides carry the agent
-  netty_configs; rounds=${ROUNDS:-5}; declare -A rate=() cpu=()
+  # one JVM: gRPC server and client on grpc-netty-shaded (epoll), unary echo in a loop; both sides carry the agent.
+  # "agent, no hooks" is the agent loaded without a faults file (Byte Buddy and the hooks wait for a first add()): it
+  # tells the agent's presence from its hooks. Each line also gives the JIT's compilation time within the measured
+  # window (jit-ms): a configuration still compiling there is measured before its steady state. JVM_OPTS= adds flags
+  # to every configuration (e.g. -XX:TieredStopAtLevel=1).
+  netty_configs; configs=("${configs[0]}" "agent, no hooks (no faults file)|-javaagent:$AGENT=log.level=warn" "${configs[@]:1}")
+  rounds=${ROUNDS:-5}; declare -A rate=() cpu=()
   echo "## Netty: gRPC unary loop (grpc-netty-shaded, epoll), $rounds interleaved rounds, paired ratios"
+  echo "(warm-up ${WARMUP_SECONDS:-5}–${MAX_WARMUP_SECONDS:-60} s, until the JIT is quiet; measured ${SECONDS_PER_RUN:-10} s, JVM_OPTS='${JVM_OPTS:-}', load average $(cut -d' ' -f1-3 /proc/loadavg))"
   for round in $(seq 1 "$rounds"); do
     for c in $(rotated "$round"); do
       c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}
-      out=$($JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.GrpcUnaryLoop "${WARMUP_SECONDS:-5}" "${SECONDS_PER_RUN:-10}" \
-        "${CLIENT_THREADS:-4}" 2>/dev/null | grep '^calls/s')
+      out=$($JAVA ${JVM_OPTS:-} $opt -cp "$BENCH" dev.faultline.bench.netty.GrpcUnaryLoop "${WARMUP_SECONDS:-5}" "${SECONDS_PER_RUN:-10}" \
+        "${CLIENT_THREADS:-4}" "${MAX_WARMUP_SECONDS:-60}" 2>/dev/null | grep '^calls/s')
       rate[$name,$round]=$(echo "$out" | awk '{print $2}'); cpu[$name,$round]=$(echo "$out" | awk '{print $4}')
-      echo "round $round, $name: $out"
+      echo "round $round, $name: $out (load $(cut -d' ' -f1 /proc/loadavg))"
     done
   done
   netty_table calls/s call

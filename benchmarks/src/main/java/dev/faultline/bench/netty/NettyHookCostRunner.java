@@ -30,7 +30,8 @@ public final class NettyHookCostRunner {
     public static void main(String[] args) throws Exception {
         if (args.length < 1)
             throw new IllegalArgumentException(
-                    "usage: NettyHookCostRunner <faultline-agent.jar> [rounds] [iterations] [warm-up iterations]");
+                    "usage: NettyHookCostRunner <faultline-agent.jar> [rounds] [iterations] [warm-up iterations]"
+                            + " [previous faultline-agent.jar]");
         String jar = new File(args[0]).getAbsolutePath();
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 3;
@@ -49,13 +50,21 @@ public final class NettyHookCostRunner {
         configs.put(
                 "agent, rule for another port",
                 new String[] {"-javaagent:" + jar + "=log.level=warn,faults=" + otherPort});
+        // another build of the agent (e.g. main before a change), compared in the same run, paired by round
+        if (args.length > 4) {
+            configs.put("previous agent, rule for another port", new String[] {
+                "-javaagent:" + new File(args[4]).getAbsolutePath() + "=log.level=warn,faults=" + otherPort
+            });
+        }
+        // BENCH_CALLS=fireRead (a regex of NettyIoBenchmark's methods) runs only those
+        String calls = System.getenv().getOrDefault("BENCH_CALLS", "");
         // [config][benchmark@transport] -> per round {ns/op, B/op}
         Map<String, Map<String, List<double[]>>> scores = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (Map.Entry<String, String[]> config : configs.entrySet()) {
                 System.err.printf("round %d of %d: %s%n", round, rounds, config.getKey());
                 OptionsBuilder o = new OptionsBuilder();
-                o.include(NettyIoBenchmark.class.getName())
+                o.include(NettyIoBenchmark.class.getName() + (calls.isEmpty() ? "" : "\\.(" + calls + ")$"))
                         .forks(1)
                         .warmupIterations(warmups)
                         .warmupTime(TimeValue.seconds(1))

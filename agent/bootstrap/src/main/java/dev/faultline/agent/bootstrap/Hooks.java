@@ -90,11 +90,19 @@ public final class Hooks {
 
     // Netty, any transport and any relocated copy (NettyFaults): true = the call was taken over, skip the original
 
-    /** {@code DefaultChannelPipeline.fireChannelRead(msg)}: every transport's read loop hands its bytes here. */
-    public static boolean nettyRead(Object pipeline, Object channel, Object msg) {
+    /**
+     * {@code DefaultChannelPipeline.fireChannelRead(msg)}, first: nothing armed for reads and nothing held back, so
+     * the advice returns before it reads the channel's addresses.
+     */
+    public static boolean nettyReadIdle() {
         RuleTable t = table;
-        if (t.read == null && t.readThrottle == null && NettyFaults.idle()) return false;
-        return NettyFaults.read(t, pipeline, channel, msg);
+        return t.read == null && t.readThrottle == null && NettyFaults.idle();
+    }
+
+    /** {@code DefaultChannelPipeline.fireChannelRead(msg)}: every transport's read loop hands its bytes here. */
+    public static boolean nettyRead(
+            Object pipeline, Object channel, Object msg, SocketAddress remote, SocketAddress local) {
+        return NettyFaults.read(table, pipeline, channel, msg, remote, local);
     }
 
     /** {@code AbstractChannel.AbstractUnsafe.flush0()}: the one caller of every transport's {@code doWrite}. */

@@ -38,7 +38,9 @@ final class NettyFaults {
 
     // read
 
-    static boolean read(RuleTable table, Object pipeline, Object channel, Object msg) {
+    /** {@code remote} and {@code local}: the channel's addresses, read by the advice through Netty's own calls. */
+    static boolean read(
+            RuleTable table, Object pipeline, Object channel, Object msg, SocketAddress remote, SocketAddress local) {
         try {
             NettyApi api = NettyApi.of(channel);
             Held held = held(channel);
@@ -52,11 +54,10 @@ final class NettyFaults {
             }
             // how long to hold, relative: the clock is read only once a rule matched (it costs more than the rest)
             Verdict verdict = null;
-            if (api.isByteBuf(msg)
-                    && api.streamChannel
-                    && api.remoteAddress(channel) instanceof InetSocketAddress remote) {
+            if (remote instanceof InetSocketAddress peer && api.isByteBuf(msg) && api.streamChannel) {
                 long bytes = table.readThrottle != null ? api.readableBytes(msg) : 0;
-                verdict = Verdict.of(table.read, table.readThrottle, remote, localPort(api, channel), bytes);
+                int localPort = local instanceof InetSocketAddress l ? l.getPort() : 0;
+                verdict = Verdict.of(table.read, table.readThrottle, peer, localPort, bytes);
                 if (verdict != null && verdict.error != null) {
                     failRead(api, channel, pipeline, msg, verdict.error);
                     return true;

@@ -1,9 +1,26 @@
 package dev.faultline.agent.hook;
 
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
 import dev.faultline.agent.bootstrap.Hooks;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.SocketAddress;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.annotation.AnnotationDescription;
+import net.bytebuddy.description.field.FieldDescription;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.MethodList;
+import net.bytebuddy.description.method.ParameterDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.StackManipulation;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import net.bytebuddy.implementation.bytecode.member.FieldAccess;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.implementation.bytecode.member.MethodVariableAccess;
 
 /**
  * Advice inlined into Netty's own classes, under any package prefix and in any class loader: so it names no Netty
@@ -16,13 +33,18 @@ public final class NettyAdvice {
 
     /** {@code DefaultChannelPipeline.fireChannelRead(Object)}: where every transport's read loop delivers bytes. */
     public static final class Read {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        // suppress: a Channel whose remoteAddress()/localAddress() throws must not fail Netty's read; the read proceeds
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
         static boolean enter(
                 @Advice.This Object pipeline,
                 @Advice.FieldValue("channel") Object channel,
-                @Advice.Argument(0) Object msg) {
-            // the channel from the pipeline's own field: a call through a method handle here costs more
-            return Hooks.nettyRead(pipeline, channel, msg);
+                @Advice.Argument(0) Object msg,
+                @ChannelAddress(field = "channel", method = "remoteAddress") SocketAddress remote,
+                @ChannelAddress(field = "channel", method = "localAddress") SocketAddress local) {
+            if (Hooks.nettyReadIdle()) return false;
+            // the channel and its addresses from the pipeline's own field and Netty's own calls, compiled into
+            // the pipeline (inlined by the JIT), read only past the idle test: method handles here cost more
+            return Hooks.nettyRead(pipeline, channel, msg, remote, local);
         }
 
         /** The method returns its pipeline, also when skipped. */
@@ -72,4 +94,66 @@ public final class NettyAdvice {
             Hooks.nettyIoExit(entered);
         }
     }
+
+    /**
+     * A parameter bound to {@code this.<field>.<method>()} in the instrumented Netty class: a call the advice cannot
+     * write itself (it names no Netty type), linked against that copy's own {@code Channel}. Evaluated where the
+     * advice reads the parameter, so after the advice's own idle test.
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface ChannelAddress {
+        String field();
+
+        String method();
+    }
+
+    /** Binds {@link ChannelAddress} parameters: {@code Advice.withCustomMapping().bind(CHANNEL_ADDRESS)}. */
+    static final Advice.OffsetMapping.Factory<ChannelAddress> CHANNEL_ADDRESS = new Advice.OffsetMapping.Factory<>() {
+        @Override
+        public Class<ChannelAddress> getAnnotationType() {
+            return ChannelAddress.class;
+        }
+
+        @Override
+        public Advice.OffsetMapping make(
+                ParameterDescription.InDefinedShape target,
+                AnnotationDescription.Loadable<ChannelAddress> annotation,
+                AdviceType adviceType) {
+            ChannelAddress address = annotation.load();
+            String fieldName = address.field();
+            String methodName = address.method();
+            return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) -> {
+                FieldDescription field = instrumentedType
+                        .getDeclaredFields()
+                        .filter(named(fieldName))
+                        .getOnly();
+                TypeDescription holder = field.getType().asErasure();
+                MethodDescription.InDefinedShape method = find(holder, methodName);
+                if (method == null) {
+                    throw new IllegalStateException(holder.getName() + " has no " + methodName + "()");
+                }
+                StackManipulation call = method.getDeclaringType().equals(holder)
+                        ? MethodInvocation.invoke(method)
+                        : MethodInvocation.invoke(method).virtual(holder);
+                return new Advice.OffsetMapping.Target.ForStackManipulation(new StackManipulation.Compound(
+                        MethodVariableAccess.loadThis(),
+                        FieldAccess.forField(field).read(),
+                        call));
+            };
+        }
+
+        /** {@code name()} declared by {@code type} or one of its supertypes. */
+        private MethodDescription.InDefinedShape find(TypeDescription type, String name) {
+            MethodList<MethodDescription.InDefinedShape> own =
+                    type.getDeclaredMethods().filter(named(name).and(takesArguments(0)));
+            if (!own.isEmpty()) return own.getOnly();
+            for (TypeDescription.Generic up : type.getInterfaces()) {
+                MethodDescription.InDefinedShape found = find(up.asErasure(), name);
+                if (found != null) return found;
+            }
+            TypeDescription.Generic superClass = type.getSuperClass();
+            return superClass == null ? null : find(superClass.asErasure(), name);
+        }
+    };
 }

@@ -96,8 +96,11 @@ public final class NetworkInstrumentation {
 
         // Netty: matched by the end of the name, so relocated copies (io.grpc.netty.shaded.io.netty…) match too,
         // in whichever loader and whenever they load (the recipe's transformer stays registered)
-        AgentBuilder.Transformer nettyRead = (builder, type, loader, module, pd) -> builder.visit(advice(
-                NettyAdvice.Read.class, adviceBytes, named("fireChannelRead").and(takesArguments(Object.class))));
+        AgentBuilder.Transformer nettyRead =
+                (builder, type, loader, module, pd) -> builder.visit(Advice.withCustomMapping()
+                        .bind(NettyAdvice.CHANNEL_ADDRESS)
+                        .to(NettyAdvice.Read.class, adviceBytes)
+                        .on(named("fireChannelRead").and(takesArguments(Object.class))));
         AgentBuilder.Transformer nettyConnect = (builder, type, loader, module, pd) -> builder.visit(
                 advice(NettyAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(4))));
         AgentBuilder.Transformer nettyFlush = (builder, type, loader, module, pd) -> builder.visit(
