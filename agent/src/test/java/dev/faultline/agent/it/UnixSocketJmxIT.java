@@ -92,9 +92,22 @@ class UnixSocketJmxIT {
                 String url = Files.readString(urlFile).trim();
                 // before any connection to it is pooled: every new connection checks who serves the socket
                 IOException otherUid = assertThrows(
-                        IOException.class, () -> UnixJmx.connect(socket, socket.toString(), url, secret, uid + 1));
+                        IOException.class,
+                        () -> UnixJmx.connect(
+                                socket,
+                                socket.toString(),
+                                url,
+                                secret,
+                                uid + 1,
+                                svc.process().pid()));
                 assertTrue(chain(otherUid).contains("not as the expected uid " + (uid + 1)), chain(otherUid));
-                try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid)) {
+                try (JMXConnector c = UnixJmx.connect(
+                        socket,
+                        socket.toString(),
+                        url,
+                        secret,
+                        uid,
+                        svc.process().pid())) {
                     MBeanServerConnection jmx = c.getMBeanServerConnection();
                     String id = (String) jmx.invoke(
                             AGENT,
@@ -126,7 +139,13 @@ class UnixSocketJmxIT {
                 }
                 SecurityException wrong = assertThrows(
                         SecurityException.class,
-                        () -> UnixJmx.connect(socket, socket.toString(), url, secret + "x", uid));
+                        () -> UnixJmx.connect(
+                                socket,
+                                socket.toString(),
+                                url,
+                                secret + "x",
+                                uid,
+                                svc.process().pid()));
                 assertTrue(wrong.getMessage().contains("authentication failed"), wrong.toString());
 
                 // a second attach that changes nothing, or that asks for what only a first load can do, fails
@@ -157,7 +176,13 @@ class UnixSocketJmxIT {
                         Files.exists(socket) || Files.exists(urlFile), "the first socket and address file are gone");
                 Path socket2 = dir2.resolve(UnixJmx.SOCKET);
                 String url2 = Files.readString(dir2.resolve(UnixJmx.URL_FILE)).trim();
-                try (JMXConnector c = UnixJmx.connect(socket2, socket2.toString(), url2, secret2, uid)) {
+                try (JMXConnector c = UnixJmx.connect(
+                        socket2,
+                        socket2.toString(),
+                        url2,
+                        secret2,
+                        uid,
+                        svc.process().pid())) {
                     assertEquals(
                             0,
                             ((String[]) c.getMBeanServerConnection()
@@ -165,7 +190,14 @@ class UnixSocketJmxIT {
                                     .length);
                 }
                 assertThrows(
-                        SecurityException.class, () -> UnixJmx.connect(socket2, socket2.toString(), url2, secret, uid));
+                        SecurityException.class,
+                        () -> UnixJmx.connect(
+                                socket2,
+                                socket2.toString(),
+                                url2,
+                                secret,
+                                uid,
+                                svc.process().pid()));
             } finally {
                 vm.detach();
             }
@@ -211,7 +243,8 @@ class UnixSocketJmxIT {
             }
             Path socket = dir.resolve(UnixJmx.SOCKET);
             String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
-            try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid)) {
+            try (JMXConnector c = UnixJmx.connect(
+                    socket, socket.toString(), url, secret, uid, svc.process().pid())) {
                 c.getMBeanServerConnection()
                         .invoke(
                                 AGENT,

@@ -5,7 +5,7 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.net.Socket;
-import java.net.UnixDomainSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -33,10 +33,10 @@ public final class UnixClientSockets implements RMIClientSocketFactory, Serializ
     private static final long serialVersionUID = 1L;
 
     /**
-     * Where a stub's socket is reached from this process, who must be serving it, and how long any read or write on
-     * it may wait ({@link ChannelSocket}).
+     * Where a stub's socket is reached from this process, who must be serving it (the uid and the very process), and
+     * how long any read or write on it may wait ({@link ChannelSocket}).
      */
-    record Route(Path host, String containerPath, UserPrincipal user, int uid, int maxWaitMillis) {}
+    record Route(Path host, String containerPath, UserPrincipal user, int uid, long pid, int maxWaitMillis) {}
 
     private static final Map<String, Route> ROUTES = new ConcurrentHashMap<>();
     /** The factories read by the current thread's stub deserialization, when {@link UnixJmx} asks for them. */
@@ -104,8 +104,9 @@ public final class UnixClientSockets implements RMIClientSocketFactory, Serializ
         if (route == null || !route.containerPath().equals(path))
             throw new IOException("refused to connect to " + path + ": no route to that socket was set up here");
         Object before = socketFile(route.host());
-        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(route.host()));
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
+            UnixPeer.connect(channel, route.host());
             // the same socket file after the connect as before it: one swapped in between (for a link) is refused
             if (!before.equals(socketFile(route.host())))
                 throw new IOException(route.host() + " changed while connecting; refused");
@@ -113,6 +114,10 @@ public final class UnixClientSockets implements RMIClientSocketFactory, Serializ
             if (!peer.user().equals(route.user()))
                 throw new IOException("the process serving " + route.host() + " runs as "
                         + peer.user().getName() + ", not as the expected uid " + route.uid() + "; refused");
+            // a swap and a swap back passes the file checks, and a listener of the same uid the one above: only the
+            // process that accepted tells, before RMI writes its handshake and the login with the secret
+            UnixPeer.requireServedBy(
+                    channel, route.pid(), route.maxWaitMillis(), route.host().toString());
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

@@ -189,11 +189,17 @@ public final class UnixJmx {
     /** The longest any read or write to a target may wait, unless {@link #connect} is given another bound. */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
-    /** {@link #connect(Path, String, String, String, int, Duration)} with {@link #DEFAULT_CALL_TIMEOUT}. */
+    /** {@link #connect(Path, String, String, String, int, long, Duration)} with {@link #DEFAULT_CALL_TIMEOUT}. */
     public static JMXConnector connect(
-            Path hostSocketPath, String containerSocketPath, String url, String secret, int expectedUid)
+            Path hostSocketPath,
+            String containerSocketPath,
+            String url,
+            String secret,
+            int expectedUid,
+            long expectedPid)
             throws IOException {
-        return connect(hostSocketPath, containerSocketPath, url, secret, expectedUid, DEFAULT_CALL_TIMEOUT);
+        return connect(
+                hostSocketPath, containerSocketPath, url, secret, expectedUid, expectedPid, DEFAULT_CALL_TIMEOUT);
     }
 
     /**
@@ -204,6 +210,8 @@ public final class UnixJmx {
      * @param url                 the content of {@code jmx.url}
      * @param secret              the secret given to the agent at attach
      * @param expectedUid         the uid the serving process must run as (checked with {@code SO_PEERCRED} at every connection)
+     * @param expectedPid         the process that must accept every connection (host PID; {@link UnixPeer}): nothing,
+     *                            not even RMI's handshake, is sent to a listener the target's user swapped in
      * @param callTimeout         the longest any read or write on the socket waits (the login, each call, DGC):
      *                            a paused or silent target fails the call with a timeout instead of holding it
      * @return a connector whose every call reads the target's replies through {@link TargetFilter}
@@ -214,6 +222,7 @@ public final class UnixJmx {
             String url,
             String secret,
             int expectedUid,
+            long expectedPid,
             Duration callTimeout)
             throws IOException {
         if (callTimeout.isNegative() || callTimeout.isZero() || callTimeout.toMillis() > Integer.MAX_VALUE)
@@ -246,7 +255,7 @@ public final class UnixJmx {
             throw new IOException("the stub in " + URL_FILE + " does not reach its connector through "
                     + containerSocketPath + " alone; refused");
         UnixClientSockets.Route route = new UnixClientSockets.Route(
-                hostSocketPath, containerSocketPath, user, expectedUid, (int) callTimeout.toMillis());
+                hostSocketPath, containerSocketPath, user, expectedUid, expectedPid, (int) callTimeout.toMillis());
         UnixClientSockets.Route previous = sockets.route(route);
         Map<String, Object> env = new HashMap<>();
         env.put(JMXConnector.CREDENTIALS, new String[] {USER, secret});

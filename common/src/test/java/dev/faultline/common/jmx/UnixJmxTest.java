@@ -68,6 +68,8 @@ class UnixJmxTest {
 
     private Path work;
     private int uid;
+    /** The connectors here are served by this process. */
+    private final long pid = ProcessHandle.current().pid();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -121,7 +123,7 @@ class UnixJmxTest {
             String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
             assertEquals(served.url(), url);
             int routes = UnixClientSockets.routes();
-            try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid)) {
+            try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid, pid)) {
                 assertEquals(routes + 1, UnixClientSockets.routes(), "routed while connected");
                 assertEquals("pong", c.getMBeanServerConnection().getAttribute(ping, "Name"));
                 // a reply is read under the same filter as the stub
@@ -132,13 +134,13 @@ class UnixJmxTest {
             assertEquals(routes, UnixClientSockets.routes(), "the route goes with the connector");
             assertTrue(assertThrows(
                             SecurityException.class,
-                            () -> UnixJmx.connect(socket, socket.toString(), url, "wrong", uid))
+                            () -> UnixJmx.connect(socket, socket.toString(), url, "wrong", uid, pid))
                     .getMessage()
                     .contains("authentication failed"));
             // the target's stub may name only the socket the caller expects there
             assertTrue(assertThrows(
                             IOException.class,
-                            () -> UnixJmx.connect(socket, "/tmp/elsewhere/jmx.sock", url, secret, uid))
+                            () -> UnixJmx.connect(socket, "/tmp/elsewhere/jmx.sock", url, secret, uid, pid))
                     .getMessage()
                     .contains("names the socket " + socket + ", not /tmp/elsewhere/jmx.sock"));
         } finally {
@@ -158,11 +160,11 @@ class UnixJmxTest {
             Path link = Files.createSymbolicLink(work.resolve("link.sock"), socket);
             IOException viaLink = assertThrows(
                     IOException.class,
-                    () -> UnixJmx.connect(link, socket.toString(), served.url(), "another-secret", uid));
+                    () -> UnixJmx.connect(link, socket.toString(), served.url(), "another-secret", uid, pid));
             assertTrue(chain(viaLink).contains(link + " is a symbolic link"), chain(viaLink));
 
             // the login reads a user and a password and nothing else, here as on the TCP port
-            UnixJmx.connect(socket, socket.toString(), served.url(), "another-secret", uid)
+            UnixJmx.connect(socket, socket.toString(), served.url(), "another-secret", uid, pid)
                     .close();
             RMIConnector raw = new RMIConnector(UnixJmx.readStub(served.url()), Map.of());
             Exception notStrings = assertThrows(
@@ -179,8 +181,8 @@ class UnixJmxTest {
         String url = "service:jmx:rmi://localhost/stub/"
                 + Base64.getEncoder().encodeToString(serialized(new File("/etc/passwd")));
         Path socket = work.resolve(UnixJmx.SOCKET);
-        IOException e =
-                assertThrows(IOException.class, () -> UnixJmx.connect(socket, socket.toString(), url, "secret", uid));
+        IOException e = assertThrows(
+                IOException.class, () -> UnixJmx.connect(socket, socket.toString(), url, "secret", uid, pid));
         assertTrue(e.getMessage().contains("refused") && e.getMessage().contains("REJECTED"), e.toString());
         // the process-wide filter decides only inside a read from a target
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(serialized(new File("/x"))))) {
@@ -188,7 +190,7 @@ class UnixJmxTest {
         }
         assertTrue(assertThrows(
                         IOException.class,
-                        () -> UnixJmx.connect(socket, socket.toString(), "service:jmx:rmi://x:1", "s", uid))
+                        () -> UnixJmx.connect(socket, socket.toString(), "service:jmx:rmi://x:1", "s", uid, pid))
                 .getMessage()
                 .contains("not a stub address"));
     }
@@ -223,7 +225,7 @@ class UnixJmxTest {
             Path socket = work.resolve(UnixJmx.SOCKET);
             long t0 = System.nanoTime();
             IOException e = assertThrows(
-                    IOException.class, () -> UnixJmx.connect(socket, socket.toString(), url, "secret", uid));
+                    IOException.class, () -> UnixJmx.connect(socket, socket.toString(), url, "secret", uid, pid));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(e.getMessage().contains("refused"), e.toString());
             assertTrue(ms < 5000, "refused at once, not after RMI's handshake timeout: " + ms + " ms");

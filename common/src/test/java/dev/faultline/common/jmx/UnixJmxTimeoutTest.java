@@ -82,7 +82,8 @@ class UnixJmxTimeoutTest {
         String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
         int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         ObjectName ping = new ObjectName("dev.faultline:type=Ping");
-        JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, "timeout-secret", uid, CALL_TIMEOUT);
+        JMXConnector c =
+                UnixJmx.connect(socket, socket.toString(), url, "timeout-secret", uid, target.pid(), CALL_TIMEOUT);
         assertEquals("pong", c.getMBeanServerConnection().getAttribute(ping, "Name"));
         signal("STOP");
         long t = System.nanoTime();
@@ -106,14 +107,15 @@ class UnixJmxTimeoutTest {
                 Duration.ofSeconds(20),
                 () -> assertThrows(
                         IOException.class,
-                        () -> UnixJmx.connect(socket, socket.toString(), url, "timeout-secret", uid, CALL_TIMEOUT)));
+                        () -> UnixJmx.connect(
+                                socket, socket.toString(), url, "timeout-secret", uid, target.pid(), CALL_TIMEOUT)));
         System.out.println("[unix-jmx-timeout] a login to the stopped target failed after "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms: " + login);
         assertTrue(chain(login).contains("SocketTimeoutException"), chain(login));
         // and the connector works again once the target runs
         signal("CONT");
         try (JMXConnector again =
-                UnixJmx.connect(socket, socket.toString(), url, "timeout-secret", uid, CALL_TIMEOUT)) {
+                UnixJmx.connect(socket, socket.toString(), url, "timeout-secret", uid, target.pid(), CALL_TIMEOUT)) {
             assertEquals("pong", again.getMBeanServerConnection().getAttribute(ping, "Name"));
         }
     }

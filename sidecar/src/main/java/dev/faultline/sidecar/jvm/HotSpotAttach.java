@@ -1,10 +1,10 @@
 package dev.faultline.sidecar.jvm;
 
+import dev.faultline.common.jmx.UnixPeer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +28,8 @@ import jdk.net.UnixDomainPrincipal;
  * {@code VirtualMachineImpl} on Linux does it: a trigger file {@code .attach_pid<nspid>} in the target's /tmp, one
  * SIGQUIT, then the socket {@code /tmp/.java_pid<nspid>} HotSpot creates, and protocol 1: {@code "1\0<cmd>\0<arg0>\0
  * <arg1>\0<arg2>\0"}, answered by a status line and the command's output. Unlike the JDK's, it signals only a process
- * the preflight passed, creates the trigger without following links and deletes it again, checks that whoever answers
- * on the socket runs as the target's uid, and bounds every step.
+ * the preflight passed, creates the trigger without following links and deletes it again, sends nothing until the
+ * process that accepted the connection is shown to be the target itself ({@link UnixPeer}), and bounds every step.
  */
 public final class HotSpotAttach {
     /** A real {@code properties} reply is 10-20 KB; a target streaming more is refused before it fills the heap. */
@@ -208,7 +208,7 @@ public final class HotSpotAttach {
             try {
                 // the same socket file, in the same /tmp, before and after the connect, and the same process
                 Object before = socketIdentity(tmp);
-                ch.connect(UnixDomainSocketAddress.of(socket));
+                UnixPeer.connect(ch, socket);
                 if (!before.equals(socketIdentity(tmp))) {
                     throw new AttachRefusedException(
                             "/tmp/" + socketName() + " in the container changed while connecting: refused");
@@ -217,6 +217,10 @@ public final class HotSpotAttach {
                     throw new AttachRefusedException("process " + target.hostPid() + " changed during the attach");
                 }
                 checkPeer(ch, socket);
+                // the process that accepted must be the JVM itself: a listener its user swapped in (and swapped back
+                // out) passes every check above, and the request may carry the control connector's secret
+                UnixPeer.requireServedBy(
+                        ch, target.hostPid(), deadline.remainingMillis(), "/tmp/" + socketName() + " in the container");
                 String request = "1\0" + cmd + "\0" + a0 + "\0" + a1 + "\0" + a2 + "\0";
                 ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8));
                 while (out.hasRemaining()) ch.write(out);
@@ -234,6 +238,8 @@ public final class HotSpotAttach {
             } finally {
                 watchdog.cancel(false);
             }
+        } catch (UnixPeer.WrongPeerException e) {
+            throw new AttachRefusedException(e.getMessage());
         } catch (IOException e) {
             if (deadline.passed()) {
                 throw new AttachRefusedException("no answer to '" + cmd + "' within the " + deadline.step()

@@ -48,8 +48,8 @@ final class UnixAgentLink implements JvmAccess.AgentLink {
         Path socket = dir.agentFile(UnixJmx.SOCKET);
         try {
             String url = Files.readString(urlFile, StandardCharsets.UTF_8);
-            JMXConnector c =
-                    UnixJmx.connect(socket, dir.inContainer() + "/" + UnixJmx.SOCKET, url, secret.reveal(), jvm.uid());
+            JMXConnector c = UnixJmx.connect(
+                    socket, dir.inContainer() + "/" + UnixJmx.SOCKET, url, secret.reveal(), jvm.uid(), jvm.hostPid());
             return new UnixAgentLink(c);
         } catch (IOException | JMException | RuntimeException e) {
             throw new IllegalStateException(

@@ -190,7 +190,7 @@ class JvmAttachIT {
         new JvmAttacher().attach(again, unix);
         String url = Files.readString(hostDir.resolve(UnixJmx.URL_FILE));
         try (JMXConnector c = UnixJmx.connect(
-                hostDir.resolve(UnixJmx.SOCKET), "/tmp/fl-jmx/" + UnixJmx.SOCKET, url, "it-secret-" + pid, 4321)) {
+                hostDir.resolve(UnixJmx.SOCKET), "/tmp/fl-jmx/" + UnixJmx.SOCKET, url, "it-secret-" + pid, 4321, pid)) {
             assertTrue(c.getMBeanServerConnection().getMBeanCount() > 0, "the Faultline MBeans over jmx.sock");
         }
         AttachRefusedException third =
