@@ -144,10 +144,10 @@ class ContainerdApiIT extends EngineTest {
     }
 
     @Test
-    void restartAndKubernetesNamespacesAreRefusedNamingWhy() throws Exception {
+    void restartOfADockerOwnedContainerAndKubernetesNamespacesAreRefusedNamingWhy() throws Exception {
         Sidecar.Run r = sidecar.run(args("restart", docker.run + "-probe"));
         assertEquals(1, r.exitCode(), r.output());
-        assertTrue(r.output().contains("containerd has no restart"), r.output());
+        assertTrue(r.output().contains("has no containerd snapshot"), r.output());
         List<String> withNamespace = new ArrayList<>(List.of("--namespace", "default"));
         withNamespace.addAll(List.of(args("kill", docker.run + "-probe")));
         Sidecar.Run ns = sidecar.run(withNamespace.toArray(String[]::new));
