@@ -2,6 +2,9 @@
 # Local images for the tests: no registry is reachable, so they are built here. Idempotent: an image that
 # exists is kept (FAULTLINE_REBUILD_IMAGES=1 rebuilds).
 #   faultline/busybox:local   FROM scratch + Debian's static busybox (httpd, sh, sleep, nc): container targets
+#   faultline/stress-ng:local FROM scratch + Debian's static busybox, Debian's stress-ng and the libraries ldd names,
+#                             /tmp (1777): the stress targets of Pumba's bats suite (it installs stress-ng in an alpine
+#                             image with apk, from Alpine's registry)
 #   faultline/jre-base:local  Debian bookworm minbase + openjdk-17-jre-headless, iproute2, iptables, stress-ng (util-linux
 #                             brings nsenter): the base of the sidecar and sample service images
 #   faultline/jre17-scratch:local, faultline/jre25-scratch:local
@@ -24,6 +27,19 @@ DOCKERFILE
   docker build -q -t faultline/busybox:local "$dir" >/dev/null
   rm -rf "$dir"
   echo "built faultline/busybox:local"
+fi
+
+if need faultline/stress-ng:local; then
+  root=$(mktemp -d)
+  install -D /bin/busybox "$root/bin/busybox"
+  for a in $("$root/bin/busybox" --list); do [ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"; done
+  install -D "$(command -v stress-ng)" "$root/usr/bin/stress-ng"
+  ldd "$(command -v stress-ng)" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*ld-linux/ {print $1}' | sort -u \
+    | while read -r lib; do cp -L --parents "$lib" "$root"; done
+  install -d -m 1777 "$root/tmp"
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/bin:/bin' -c 'CMD ["sh"]' - faultline/stress-ng:local >/dev/null
+  rm -rf "$root"
+  echo "built faultline/stress-ng:local"
 fi
 
 if need faultline/jre-base:local; then

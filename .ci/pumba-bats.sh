@@ -33,6 +33,9 @@ export CONTAINERS_CONF="$out/containers.conf" # Podman 4.3 reads no CONTAINERS_C
 export BATS_LIB_DIR=${BATS_LIB_DIR:-/usr/lib/bats}
 # the suite's teardowns end background runs with `pkill -f "pumba.*<target>"`: the sidecar's JVM carries the word
 export FAULTLINE_JAVA_OPTS="${FAULTLINE_JAVA_OPTS:-} -Dfaultline.launched.as=pumba"
+# how long the iptables files wait after starting a run in the background before they look for its rule (Pumba's: 2 s):
+# the sidecar's JVM with containerd's gRPC client took 1.5-8 s to its first rule on this loaded 2-core machine
+export PUMBA_BATS_START_WAIT=${PUMBA_BATS_START_WAIT:-10}
 # the cases SKIPPED.tsv marks no-netem are skipped on a kernel without sch_netem (tried in a throw-away netns)
 if unshare -n tc qdisc add dev lo root netem delay 1ms >/dev/null 2>&1; then export PUMBA_BATS_NO_NETEM=0
 else export PUMBA_BATS_NO_NETEM=1; echo "pumba-bats: this kernel has no sch_netem: the no-netem cases of SKIPPED.tsv are skipped" >&2; fi
@@ -47,11 +50,14 @@ else for f in "$suite"/*.bats; do files+=("$f"); done; fi
 if ! docker image inspect faultline/pumba-alpine:local >/dev/null 2>&1; then
   printf 'FROM faultline/busybox:local\nRUN mkdir -p -m 1777 /tmp\n' | docker build -q -t faultline/pumba-alpine:local - >/dev/null
 fi
+# the stress targets: Debian's stress-ng in a busybox image (.ci/images.sh), where Pumba's files apk-add it to alpine
+docker image inspect faultline/stress-ng:local >/dev/null 2>&1 || .ci/images.sh >/dev/null
 # the netshoot stand-in (iproute2, iptables) in Podman's store, as busybox is (.ci/podman.sh)
 # under the name the files give it (docker.io/…: Podman keeps a loaded image as localhost/…)
 if printf '%s\n' "${files[@]}" | grep -q '/podman_' && command -v podman >/dev/null; then
   podman image exists faultline/pumba-alpine:local || docker save faultline/pumba-alpine:local | podman load -q >/dev/null
   podman image exists docker.io/faultline/pumba-alpine:local || podman tag faultline/pumba-alpine:local docker.io/faultline/pumba-alpine:local
+  podman image exists faultline/stress-ng:local || docker save faultline/stress-ng:local | podman load -q >/dev/null
   podman image exists faultline/jre-base:local || docker save faultline/jre-base:local | podman load -q >/dev/null
   podman image exists docker.io/faultline/jre-base:local || podman tag faultline/jre-base:local docker.io/faultline/jre-base:local
 fi

@@ -8,6 +8,7 @@ load test_helper
 NETTOOLS_IMAGE="ghcr.io/alexei-led/pumba-alpine-nettools:latest"
 
 setup() {
+    skip_listed
     require_containerd
     sudo ctr -n moby t kill -s SIGKILL test-combined-ctr >/dev/null 2>&1 || true
     sudo ctr -n moby c rm test-combined-ctr >/dev/null 2>&1 || true

@@ -3,6 +3,7 @@
 load test_helper
 
 setup() {
+    skip_listed
     require_containerd
     # Clean up any leftovers
     sudo ctr -n moby t kill -s SIGKILL test-netem-ctr >/dev/null 2>&1 || true

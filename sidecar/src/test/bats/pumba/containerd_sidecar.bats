@@ -7,6 +7,7 @@
 load test_helper
 
 setup() {
+    skip_listed
     require_containerd
     sudo ctr -n moby t kill -s SIGKILL test-sidecar-target >/dev/null 2>&1 || true
     sudo ctr -n moby c rm test-sidecar-target >/dev/null 2>&1 || true

@@ -13,7 +13,7 @@ setup() {
     # Use Docker to create container (has networking for apk add)
     # Then target it via containerd using its full ID
     docker rm -f stress_victim >/dev/null 2>&1 || true
-    docker run -d --name stress_victim faultline/pumba-alpine:local sh -c "apk add --no-cache stress-ng >/dev/null 2>&1 && sleep infinity"
+    docker run -d --name stress_victim faultline/stress-ng:local sh -c "sleep infinity"
     # Wait for stress-ng to be installed
     wait_for 30 "docker exec stress_victim which stress-ng >/dev/null 2>&1" "stress-ng to be installed"
 }

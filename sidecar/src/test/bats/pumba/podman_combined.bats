@@ -18,6 +18,7 @@ load test_helper
 NETTOOLS_IMAGE="ghcr.io/alexei-led/pumba-alpine-nettools:latest"
 
 setup() {
+    skip_listed
     require_podman
     if podman info --format '{{.Host.Security.Rootless}}' 2>/dev/null | grep -qi '^true$'; then
         skip "podman is rootless — netem/iptables require rootful mode"

@@ -18,6 +18,7 @@
 load test_helper
 
 setup() {
+    skip_listed
     require_podman
     # Skip when rootless — netem cannot succeed without CAP_NET_ADMIN on the
     # target's netns; the error-handling suite covers the failure path.

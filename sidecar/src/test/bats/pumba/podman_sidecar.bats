@@ -20,6 +20,7 @@
 load test_helper
 
 setup() {
+    skip_listed
     require_podman
     if podman info --format '{{.Host.Security.Rootless}}' 2>/dev/null | grep -qi '^true$'; then
         skip "podman is rootless — sidecar netem requires rootful mode"

@@ -39,7 +39,7 @@ setup() {
         skip "podman is rootless — stress sidecar requires rootful mode"
     fi
     podman_rm_force pdm_stress_victim
-    podman run -d --name pdm_stress_victim faultline/pumba-alpine:local sh -c "apk add --no-cache stress-ng >/dev/null 2>&1 && sleep infinity" >/dev/null 2>&1
+    podman run -d --name pdm_stress_victim faultline/stress-ng:local sh -c "sleep infinity" >/dev/null 2>&1
     wait_for 30 "podman exec pdm_stress_victim which stress-ng >/dev/null 2>&1" "stress-ng to be installed"
     podman pull "${STRESS_IMAGE}" >/dev/null 2>&1 || true
 }

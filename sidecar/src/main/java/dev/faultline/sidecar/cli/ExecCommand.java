@@ -8,11 +8,17 @@ import dev.faultline.sidecar.network.NetnsCommand;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Stack;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterPreprocessor;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -39,7 +45,8 @@ final class ExecCommand extends TargetedCommand {
 
     @Option(
             names = {"--args", "-a"},
-            description = "an argument of --command; repeat for more (Pumba's)")
+            preprocessor = AnyWord.class,
+            description = "an argument of --command; repeat for more; may start with '-' (Pumba's: --args -la)")
     List<String> args;
 
     @Option(
@@ -66,7 +73,28 @@ final class ExecCommand extends TargetedCommand {
     }
 
     ExperimentPlan.Effect effect() {
-        return new Exec(argv(command, args));
+        List<String> argv = argv(command, args);
+        // Pumba's debug line names the command and its args apart, with --dry-run too
+        log.debug("action=exec command=\"{}\" args={}", argv.get(0), argv.subList(1, argv.size()));
+        return new Exec(argv);
+    }
+
+    /**
+     * Takes the next word as an {@code --args} value whatever it looks like: Pumba's {@code exec --args -la} passes
+     * an option to the command, which picocli would otherwise read as the sidecar's {@code -l} and {@code -a}.
+     */
+    static final class AnyWord implements IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> words, CommandSpec spec, ArgSpec option, Map<String, Object> info) {
+            if (words.isEmpty())
+                throw new ParameterException(
+                        spec.commandLine(), "exec --args needs a value (an argument of --command)");
+            List<String> values = option.getValue();
+            List<String> more = values == null ? new ArrayList<>() : new ArrayList<>(values);
+            more.add(words.pop());
+            option.setValue(more);
+            return true;
+        }
     }
 
     /** Pumba's: the command split at white space when no --args are given, else the command and its args. */

@@ -57,7 +57,7 @@ final class NetworkShaping {
     }
 
     /** Reverts every change (also when one fails); a revert that could not be verified is reported after all were tried. */
-    static void revertAll(List<Change> applied) {
+    static void revertAll(List<? extends Change> applied) {
         List<String> stuck = new ArrayList<>();
         for (Change change : applied) {
             if (!change.revert()) stuck.add(change.summary());

@@ -2,7 +2,6 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.Experiment;
-import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.stress.ContainerCgroups;
 import dev.faultline.sidecar.stress.StressChange;
@@ -218,17 +217,35 @@ final class StressCommand extends TargetedCommand {
             stressNgArgv("stress-ng", stressors, duration); // bad stressors are refused now, before any target
             return ts -> {
                 List<String> stressNg = stressNgArgv(StressChange.stressNgPath(), stressors, duration);
-                List<Change> running = new ArrayList<>();
+                List<StressChange> running = new ArrayList<>();
                 try {
                     for (ContainerTarget t : TargetedCommand.containers(ts)) {
                         long pid = runtime.get().hostPid(t);
                         if (pid <= 0) continue; // stopped meanwhile
-                        Change s = new StressChange(
-                                c.newId() + "-" + t.shortId(), t, ContainerCgroups.of(pid), stressNg, c.journal());
+                        ContainerCgroups cgroups = ContainerCgroups.of(pid);
+                        // Pumba's debug words for this step: its Podman runtime's, else its containerd runtime's
+                        log.debug(
+                                "action=stress container={} pid={} cgroups=\"{}\" msg=\"{}\"",
+                                t,
+                                pid,
+                                cgroups,
+                                "podman".equals(runtime.get().kind())
+                                        ? "resolved podman target cgroup"
+                                        : "resolved target cgroup for stress sidecar");
+                        StressChange s =
+                                new StressChange(c.newId() + "-" + t.shortId(), t, cgroups, stressNg, c.journal());
                         s.apply(duration);
                         running.add(s);
                     }
-                    Thread.sleep(duration.toMillis());
+                    // as Pumba: done when stress-ng ends (its own --timeout may be shorter), at the latest at the
+                    // duration
+                    long end = System.nanoTime() + duration.toNanos();
+                    for (StressChange s : running) {
+                        if (s.awaitEnd(Duration.ofNanos(end - System.nanoTime())))
+                            log.debug("action=stress change={} msg=\"stress-ng completed\"", s.id());
+                    }
+                    long left = end - System.nanoTime();
+                    if (running.isEmpty() && left > 0) Thread.sleep(left / 1_000_000);
                 } finally { // also on stop and SIGTERM: no stress-ng is left
                     NetworkShaping.revertAll(running);
                 }

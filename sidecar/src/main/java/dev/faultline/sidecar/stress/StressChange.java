@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Pumba's {@code stress} without its image: stress-ng started by the sidecar on the node, moved into the target's
@@ -183,6 +184,14 @@ public final class StressChange extends Change {
     @Override
     protected Runnable watchdog(Duration after) {
         return HOST.watchdog(id(), after, revert);
+    }
+
+    /**
+     * Whether stress-ng ended within {@code within} (its own {@code --timeout}, or an error): its launcher ends with
+     * it. True for a stress not made here (adopted).
+     */
+    public boolean awaitEnd(Duration within) throws InterruptedException {
+        return launcher == null || launcher.waitFor(Math.max(0, within.toMillis()), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** Pumba's exec and stress words as argv: pure parsing. */
 class ExecStressWordsTest {
@@ -16,6 +17,20 @@ class ExecStressWordsTest {
         assertEquals(List.of("ls", "-la", "/etc"), ExecCommand.argv("ls", List.of("-la", "/etc")));
         assertEquals(List.of("my tool", "x"), ExecCommand.argv("my tool", List.of("x")));
         assertThrows(IllegalArgumentException.class, () -> ExecCommand.argv("  ", null));
+    }
+
+    @Test
+    void execArgsTakeWordsThatLookLikeOptions() {
+        // Pumba's exec --args -la: -la is the command's option, not the sidecar's -l and -a
+        String[] words = {"exec", "--command", "ls", "--args", "-la", "-a", "--limit", "--args=/etc", "-l", "1", "t"};
+        CommandLine.ParseResult r = SidecarCli.commandLine(null, words).parseArgs(words);
+        ExecCommand exec = (ExecCommand) r.subcommand().commandSpec().userObject();
+        assertEquals(List.of("-la", "--limit", "/etc"), exec.args);
+        assertEquals(1, exec.limit);
+        CommandLine.ParameterException e = assertThrows(
+                CommandLine.ParameterException.class,
+                () -> SidecarCli.commandLine(null).parseArgs("exec", "--args"));
+        assertTrue(e.getMessage().contains("exec --args needs a value"), e.getMessage());
     }
 
     @Test

@@ -144,10 +144,13 @@ class ContainerdApiIT extends EngineTest {
     }
 
     @Test
-    void restartAndKubernetesNamespacesAreRefusedNamingWhy() throws Exception {
-        Sidecar.Run r = sidecar.run(args("restart", docker.run + "-probe"));
+    void restartOfADockerOwnedContainerAndKubernetesNamespacesAreRefusedNamingWhy() throws Exception {
+        // by its id: containerd knows no Docker names
+        String c = docker.start(docker.run + "-r", List.of(), "sleep", "600");
+        Sidecar.Run r = sidecar.run(args("restart", c));
         assertEquals(1, r.exitCode(), r.output());
-        assertTrue(r.output().contains("containerd has no restart"), r.output());
+        assertTrue(r.output().contains("has no containerd snapshot"), r.output());
+        assertEquals("RUNNING", taskStatus(c), "refused before anything was stopped");
         List<String> withNamespace = new ArrayList<>(List.of("--namespace", "default"));
         withNamespace.addAll(List.of(args("kill", docker.run + "-probe")));
         Sidecar.Run ns = sidecar.run(withNamespace.toArray(String[]::new));

@@ -177,12 +177,7 @@ public final class ContainerdApi implements AutoCloseable {
      * status; one still running after {@code within} is killed and reported as an error.
      */
     public int exec(String containerId, String execId, List<String> args, Duration within) {
-        Container c = call(
-                        "Containers.Get",
-                        ContainerdCalls.GET_CONTAINER,
-                        GetContainerRequest.newBuilder().setId(containerId).build(),
-                        deadline)
-                .getContainer();
+        Container c = container(containerId);
         Map<String, Object> process = new LinkedHashMap<>();
         if (JsonReader.parse(c.getSpec().getValue().toStringUtf8(), "container " + containerId + "'s OCI spec")
                         instanceof Map<?, ?> spec
@@ -266,6 +261,41 @@ public final class ContainerdApi implements AutoCloseable {
         } catch (ContainerdCallException e) {
             // a killed process may take a moment to exit: the shim deletes it with the task at the latest
         }
+    }
+
+    public Container container(String containerId) {
+        return call(
+                        "Containers.Get",
+                        ContainerdCalls.GET_CONTAINER,
+                        GetContainerRequest.newBuilder().setId(containerId).build(),
+                        deadline)
+                .getContainer();
+    }
+
+    /**
+     * A new task for container {@code c}, whose task was deleted, started: its rootfs the mounts of the container's
+     * snapshot, no stdio, as containerd's Go client's {@code NewTask(ctx, cio.NullIO)} then {@code Start}. Returns the
+     * new task's PID.
+     */
+    public long startNewTask(Container c) {
+        CreateTaskRequest.Builder create = CreateTaskRequest.newBuilder().setContainerId(c.getId());
+        if (!c.getSnapshotKey().isEmpty())
+            create.addAllRootfs(call(
+                            "Snapshots.Mounts",
+                            ContainerdCalls.MOUNTS,
+                            MountsRequest.newBuilder()
+                                    .setSnapshotter(c.getSnapshotter())
+                                    .setKey(c.getSnapshotKey())
+                                    .build(),
+                            deadline)
+                    .getMountsList());
+        call("Tasks.Create", ContainerdCalls.CREATE_TASK, create.build(), deadline);
+        return call(
+                        "Tasks.Start",
+                        ContainerdCalls.START,
+                        StartRequest.newBuilder().setContainerId(c.getId()).build(),
+                        deadline)
+                .getPid();
     }
 
     public void deleteContainer(String containerId) {

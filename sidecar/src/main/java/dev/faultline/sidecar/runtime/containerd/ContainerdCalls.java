@@ -13,6 +13,7 @@ final class ContainerdCalls {
     static final String CONTAINERS = "containerd.services.containers.v1.Containers";
     static final String TASKS = "containerd.services.tasks.v1.Tasks";
     static final String VERSION_SERVICE = "containerd.services.version.v1.Version";
+    static final String SNAPSHOTS = "containerd.services.snapshots.v1.Snapshots";
 
     static final MethodDescriptor<ListContainersRequest, ListContainersResponse> LIST_CONTAINERS = unary(
             CONTAINERS,
@@ -43,6 +44,10 @@ final class ContainerdCalls {
             unary(TASKS, "Start", StartRequest.getDefaultInstance(), StartResponse.getDefaultInstance());
     static final MethodDescriptor<DeleteProcessRequest, DeleteTaskResponse> DELETE_PROCESS = unary(
             TASKS, "DeleteProcess", DeleteProcessRequest.getDefaultInstance(), DeleteTaskResponse.getDefaultInstance());
+    static final MethodDescriptor<CreateTaskRequest, CreateTaskResponse> CREATE_TASK =
+            unary(TASKS, "Create", CreateTaskRequest.getDefaultInstance(), CreateTaskResponse.getDefaultInstance());
+    static final MethodDescriptor<MountsRequest, MountsResponse> MOUNTS =
+            unary(SNAPSHOTS, "Mounts", MountsRequest.getDefaultInstance(), MountsResponse.getDefaultInstance());
     static final MethodDescriptor<Empty, VersionResponse> VERSION =
             unary(VERSION_SERVICE, "Version", Empty.getDefaultInstance(), VersionResponse.getDefaultInstance());
 

@@ -25,7 +25,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Kubernetes' {@code k8s.io} (Pumba's {@code --runtime containerd}). A container is named by nerdctl's name label when
  * it has one, else by its id (containerd keeps no Docker names). kill is {@code Tasks.Kill} with the signal, pause
  * {@code Tasks.Pause}; the network namespace is entered through the task's PID ({@code Tasks.Get}), as for Docker on
- * the host. containerd has no restart: the container's owner (dockerd, nerdctl, kubelet) restarts it by its policy.
+ * the host. restart is Pumba's on containerd: the task stopped (as {@code stop}), deleted, and a new one created and
+ * started from the container's snapshot; a container without one (Docker's, in {@code moby}: dockerd mounts its
+ * rootfs and owns its task) is refused, its owner restarts it.
  */
 public final class ContainerdContainers implements ContainerRuntime {
     /** The label nerdctl names its containers by. */
@@ -34,6 +36,8 @@ public final class ContainerdContainers implements ContainerRuntime {
     static final String KIND_LABEL = "io.cri-containerd.kind";
 
     private static final String SANDBOX = "sandbox";
+    /** How long a restart waits for the task to exit after SIGKILL (Pumba's killTimeout). */
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
 
     private final ContainerdApi api;
     private final String answers;
@@ -105,9 +109,6 @@ public final class ContainerdContainers implements ContainerRuntime {
 
     @Override
     public void refuseUnsupported(Verb v, String signal) {
-        if (v == Verb.RESTART)
-            throw new Unsupported("restart: containerd has no restart (the container's owner, dockerd, nerdctl or "
-                    + "kubelet, restarts it by its restart policy); use kill, or stop");
         if (!v.runsOn(Backend.DOCKER)) throw new Unsupported(v.word() + ": not on containerd");
         if (v == Verb.KILL) Signals.number(signal);
     }
@@ -155,9 +156,22 @@ public final class ContainerdContainers implements ContainerRuntime {
         });
     }
 
+    /**
+     * As Pumba's containerd runtime restarts: the task stopped (SIGTERM, SIGKILL after {@code timeout}), deleted once
+     * it exited, then a new task created from the container's snapshot and started (no stdio, as Pumba's).
+     */
     @Override
     public void restart(ContainerTarget t, Duration timeout) {
-        refuseUnsupported(Verb.RESTART, null);
+        Container c = api.container(t.id());
+        if (c.getSnapshotKey().isEmpty())
+            throw new Unsupported("restart: " + t + " has no containerd snapshot (its owner, e.g. dockerd in namespace "
+                    + "moby, mounts its rootfs and would not see a task it did not start); restart it through its "
+                    + "owner (--runtime docker), or use kill, or stop");
+        stop(t, timeout);
+        if (!api.awaitExit(t.id(), KILL_TIMEOUT))
+            throw new IllegalStateException(t + " did not exit within " + KILL_TIMEOUT.toSeconds() + " s of SIGKILL");
+        tolerateGone(() -> api.deleteTask(t.id()));
+        api.startNewTask(c);
     }
 
     /** The task (killed first with {@code force}), then the container; a running one without force is refused. */

@@ -35,6 +35,17 @@ public final class RuntimeEndpoints {
             Podman.SOCKET);
 
     public static final Duration PROBE_DEADLINE = Duration.ofSeconds(2);
+    /**
+     * For a runtime named with --runtime or an endpoint: the only candidate, and its first call carries a cold JVM's
+     * gRPC and netty start (2-4 s on a loaded 2-core node, seen with containerd's Version), so it gets the calls' own
+     * deadline.
+     */
+    public static final Duration NAMED_PROBE_DEADLINE = Duration.ofSeconds(10);
+
+    /** Probes for an endpoint named by flags: {@link #NAMED_PROBE_DEADLINE}. */
+    public static RuntimeEndpoints named() {
+        return new RuntimeEndpoints(KNOWN, NAMED_PROBE_DEADLINE);
+    }
 
     /** The endpoint in use and what answered there, for the log and {@code list()}; {@code skipped} says why others were not used. */
     public record Detected(RuntimeEndpoint endpoint, String runtime, List<String> skipped) {

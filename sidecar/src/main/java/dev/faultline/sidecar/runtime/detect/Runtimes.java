@@ -102,11 +102,11 @@ public final class Runtimes {
     private static ContainerRuntime connect(Flags flags) {
         if (flags.kind() == Kind.CONTAINERD) return containerd(flags);
         if (flags.endpoint() == null && flags.kind() == Kind.PODMAN)
-            return podman(new RuntimeEndpoints().resolve("unix://" + Podman.SOCKET, Kind.PODMAN));
+            return podman(RuntimeEndpoints.named().resolve("unix://" + Podman.SOCKET, Kind.PODMAN));
         if (flags.endpoint() == null && flags.kind() != Kind.CRI && (flags.kind() == Kind.DOCKER || dockerHostSet()))
             return DockerRuntime.connect(EngineEndpoint.host(), null);
         RuntimeEndpoints.Detected d;
-        if (flags.endpoint() != null) d = new RuntimeEndpoints().resolve(flags.endpoint(), flags.kind());
+        if (flags.endpoint() != null) d = RuntimeEndpoints.named().resolve(flags.endpoint(), flags.kind());
         else if (flags.kind() == Kind.CRI)
             d = new RuntimeEndpoints(
                             RuntimeEndpoints.KNOWN.stream()
@@ -143,7 +143,7 @@ public final class Runtimes {
                                     + ". Name one with --containerd-address"));
             uri = "unix://" + socket;
         }
-        RuntimeEndpoints.Detected d = new RuntimeEndpoints().resolve(uri, Kind.CONTAINERD);
+        RuntimeEndpoints.Detected d = RuntimeEndpoints.named().resolve(uri, Kind.CONTAINERD);
         return ContainerdContainers.connect(d.endpoint().uri(), flags.namespace(), d.runtime());
     }
 }
