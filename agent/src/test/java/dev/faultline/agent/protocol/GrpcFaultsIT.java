@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.management.RuntimeMBeanException;
@@ -27,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcFaultsIT {
-    final Map<String, ForkedService> forks = new HashMap<>();
+    final ForksPerJdk forks = new ForksPerJdk();
     GrpcProbeApp peer;
 
     @BeforeAll
@@ -40,25 +39,22 @@ class GrpcFaultsIT {
     }
 
     ForkedService fork(Jdks.Jdk jdk) throws Exception {
-        ForkedService f = forks.get(jdk.name());
-        if (f == null) {
-            f = ForkedService.builder(jdk)
-                    .main(GrpcProbeApp.class.getName())
-                    .readyLine("READY")
-                    .start();
-            forks.put(jdk.name(), f);
-        }
-        return f;
+        return forks.of(
+                jdk,
+                () -> ForkedService.builder(jdk)
+                        .main(GrpcProbeApp.class.getName())
+                        .readyLine("READY")
+                        .start());
     }
 
     @AfterEach
     void clearAll() throws Exception {
-        for (ForkedService f : forks.values()) f.clear();
+        forks.clearAll();
     }
 
     @AfterAll
     void stop() throws Exception {
-        forks.values().forEach(ForkedService::close);
+        forks.close();
         if (peer != null) peer.close();
     }
 

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpClientLibrariesIT {
-    final Map<String, ForkedService> forks = new HashMap<>();
+    final ForksPerJdk forks = new ForksPerJdk();
     HttpPeer peer;
     Tls tls;
 
@@ -45,26 +44,23 @@ class HttpClientLibrariesIT {
     }
 
     ForkedService fork(Jdks.Jdk jdk) throws Exception {
-        ForkedService f = forks.get(jdk.name());
-        if (f == null) {
-            f = ForkedService.builder(jdk)
-                    .jvmArg(tls.jvmArgs())
-                    .main(HttpClientProbeApp.class.getName())
-                    .readyLine("READY")
-                    .start();
-            forks.put(jdk.name(), f);
-        }
-        return f;
+        return forks.of(
+                jdk,
+                () -> ForkedService.builder(jdk)
+                        .jvmArg(tls.jvmArgs())
+                        .main(HttpClientProbeApp.class.getName())
+                        .readyLine("READY")
+                        .start());
     }
 
     @AfterEach
     void clearAll() throws Exception {
-        for (ForkedService f : forks.values()) f.clear();
+        forks.clearAll();
     }
 
     @AfterAll
     void stop() {
-        forks.values().forEach(ForkedService::close);
+        forks.close();
         if (peer != null) peer.close();
     }
 

@@ -36,7 +36,7 @@ class HttpFaultsIT {
     static final String NODELAY = "sun.net.httpserver.nodelay";
     static final Pattern COUNT = Pattern.compile("([\\w.]+)=(\\d+)");
 
-    final Map<String, ForkedService> forks = new HashMap<>();
+    final ForksPerJdk forks = new ForksPerJdk();
     HttpPeer peer;
     HttpClient client;
     Tls tls;
@@ -59,27 +59,24 @@ class HttpFaultsIT {
     }
 
     ForkedService fork(Jdks.Jdk jdk) throws Exception {
-        ForkedService f = forks.get(jdk.name());
-        if (f == null) {
-            f = ForkedService.builder(jdk)
-                    .jvmArg(tls.jvmArgs())
-                    .jvmArg("-D" + NODELAY + "=true")
-                    .main(ProtocolProbeApp.class.getName())
-                    .readyLine("READY")
-                    .start();
-            forks.put(jdk.name(), f);
-        }
-        return f;
+        return forks.of(
+                jdk,
+                () -> ForkedService.builder(jdk)
+                        .jvmArg(tls.jvmArgs())
+                        .jvmArg("-D" + NODELAY + "=true")
+                        .main(ProtocolProbeApp.class.getName())
+                        .readyLine("READY")
+                        .start());
     }
 
     @AfterEach
     void clearAll() throws Exception {
-        for (ForkedService f : forks.values()) f.clear();
+        forks.clearAll();
     }
 
     @AfterAll
     void stop() {
-        forks.values().forEach(ForkedService::close);
+        forks.close();
         if (peer != null) peer.close();
     }
 

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReactorNettyFaultsIT {
     static final int CALLS = 1000;
 
-    final Map<String, ForkedService> forks = new HashMap<>();
+    final ForksPerJdk forks = new ForksPerJdk();
     HttpClient client;
     HttpPeer peer;
     Tls tls;
@@ -59,26 +58,23 @@ class ReactorNettyFaultsIT {
     }
 
     ForkedService fork(Jdks.Jdk jdk) throws Exception {
-        ForkedService f = forks.get(jdk.name());
-        if (f == null) {
-            f = ForkedService.builder(jdk)
-                    .main(ReactorNettyProbeApp.class.getName())
-                    .jvmArg(tls.jvmArgs())
-                    .readyLine("READY")
-                    .start();
-            forks.put(jdk.name(), f);
-        }
-        return f;
+        return forks.of(
+                jdk,
+                () -> ForkedService.builder(jdk)
+                        .main(ReactorNettyProbeApp.class.getName())
+                        .jvmArg(tls.jvmArgs())
+                        .readyLine("READY")
+                        .start());
     }
 
     @AfterEach
     void clearAll() throws Exception {
-        for (ForkedService f : forks.values()) f.clear();
+        forks.clearAll();
     }
 
     @AfterAll
     void stop() {
-        forks.values().forEach(ForkedService::close);
+        forks.close();
         if (peer != null) peer.close();
     }
 

@@ -10,7 +10,6 @@ import dev.faultline.agent.it.Jdks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServletFaultsIT {
     static final int CALLS = 1000;
 
-    final Map<String, ForkedService> forks = new HashMap<>();
+    final ForksPerJdk forks = new ForksPerJdk();
     HttpClient client;
 
     @BeforeAll
@@ -50,25 +49,22 @@ class ServletFaultsIT {
     }
 
     ForkedService fork(Jdks.Jdk jdk) throws Exception {
-        ForkedService f = forks.get(jdk.name());
-        if (f == null) {
-            f = ForkedService.builder(jdk)
-                    .main(ServletProbeApp.class.getName())
-                    .readyLine("READY")
-                    .start();
-            forks.put(jdk.name(), f);
-        }
-        return f;
+        return forks.of(
+                jdk,
+                () -> ForkedService.builder(jdk)
+                        .main(ServletProbeApp.class.getName())
+                        .readyLine("READY")
+                        .start());
     }
 
     @AfterEach
     void clearAll() throws Exception {
-        for (ForkedService f : forks.values()) f.clear();
+        forks.clearAll();
     }
 
     @AfterAll
     void stop() {
-        forks.values().forEach(ForkedService::close);
+        forks.close();
     }
 
     @ParameterizedTest(name = "{0} {1}")
