@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import javax.net.ssl.KeyManagerFactory;
 import reactor.core.Exceptions;
@@ -37,7 +35,7 @@ public final class ReactorNettyProbeApp {
     private static final HttpClient CLIENT = HttpClient.create();
 
     public static void main(String[] args) throws Exception {
-        Stats stats = new Stats();
+        ServerStats stats = new ServerStats();
         HttpServer http = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
@@ -145,45 +143,5 @@ public final class ReactorNettyProbeApp {
     private static String header(HttpClientResponse res) {
         String h = res.responseHeaders().get("Retry-After");
         return h == null ? "-" : h;
-    }
-
-    /** What the server's handler ran and its access log recorded. */
-    private static final class Stats {
-        private int handled;
-        private final Map<Integer, Integer> logged = new TreeMap<>();
-        private final Set<Integer> clientPorts = new HashSet<>();
-        private long lastLogNanos;
-
-        synchronized void handled() {
-            handled++;
-        }
-
-        synchronized void logged(int status, int clientPort) {
-            logged.merge(status, 1, Integer::sum);
-            clientPorts.add(clientPort);
-            lastLogNanos = System.nanoTime();
-        }
-
-        /**
-         * {@code handled=<n> <status>=<n>… connections=<n>} since the last call. The access log runs once the response
-         * is written, so this waits until it has been quiet for 200 ms.
-         */
-        String take() throws InterruptedException {
-            while (true) {
-                synchronized (this) {
-                    if (System.nanoTime() - lastLogNanos > 200_000_000L) {
-                        StringBuilder b = new StringBuilder("handled=").append(handled);
-                        logged.forEach((status, n) ->
-                                b.append(' ').append(status).append('=').append(n));
-                        b.append(" connections=").append(clientPorts.size());
-                        handled = 0;
-                        logged.clear();
-                        clientPorts.clear();
-                        return b.toString();
-                    }
-                }
-                Thread.sleep(50);
-            }
-        }
     }
 }

@@ -12,10 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.catalina.AccessLog;
 import org.apache.catalina.Context;
@@ -38,7 +34,7 @@ import org.eclipse.jetty.server.ServerConnector;
  */
 public final class ServletProbeApp {
     public static void main(String[] args) throws Exception {
-        Stats tomcatStats = new Stats();
+        ServerStats tomcatStats = new ServerStats();
         Tomcat tomcat = new Tomcat();
         Path baseDir = Files.createTempDirectory("servlet-probe");
         tomcat.setBaseDir(baseDir.toString());
@@ -57,7 +53,7 @@ public final class ServletProbeApp {
         tomcat.getEngine().getPipeline().addValve(new TomcatStatusLog(tomcatStats));
         tomcat.start();
 
-        Stats jettyStats = new Stats();
+        ServerStats jettyStats = new ServerStats();
         Server jetty = new Server();
         ServerConnector jettyConnector = new ServerConnector(jetty);
         jettyConnector.setHost("127.0.0.1");
@@ -104,51 +100,11 @@ public final class ServletProbeApp {
         }
     }
 
-    /** What one container's servlet ran and its access log recorded. */
-    private static final class Stats {
-        private int handled;
-        private final Map<Integer, Integer> logged = new TreeMap<>();
-        private final Set<Integer> clientPorts = new HashSet<>();
-        private long lastLogNanos;
-
-        synchronized void handled() {
-            handled++;
-        }
-
-        synchronized void logged(int status, int clientPort) {
-            logged.merge(status, 1, Integer::sum);
-            clientPorts.add(clientPort);
-            lastLogNanos = System.nanoTime();
-        }
-
-        /**
-         * {@code handled=<n> <status>=<n>… connections=<n>} since the last call. The access log runs after the client
-         * has its response, so this waits until it has been quiet for 200 ms.
-         */
-        String take() throws InterruptedException {
-            while (true) {
-                synchronized (this) {
-                    if (System.nanoTime() - lastLogNanos > 200_000_000L) {
-                        StringBuilder b = new StringBuilder("handled=").append(handled);
-                        logged.forEach((status, n) ->
-                                b.append(' ').append(status).append('=').append(n));
-                        b.append(" connections=").append(clientPorts.size());
-                        handled = 0;
-                        logged.clear();
-                        clientPorts.clear();
-                        return b.toString();
-                    }
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
     /** The servlet: reads the request body and answers {@code ok <verb> <path>}, or its own 503 on {@code /own-503}. */
     private static final class ProbeServlet extends HttpServlet {
-        private final transient Stats stats;
+        private final transient ServerStats stats;
 
-        ProbeServlet(Stats stats) {
+        ProbeServlet(ServerStats stats) {
             this.stats = stats;
         }
 
@@ -164,9 +120,9 @@ public final class ServletProbeApp {
 
     /** Tomcat's access-log contract: called by the connector once the response is complete. */
     private static final class TomcatStatusLog extends ValveBase implements AccessLog {
-        private final Stats stats;
+        private final ServerStats stats;
 
-        TomcatStatusLog(Stats stats) {
+        TomcatStatusLog(ServerStats stats) {
             super(true);
             this.stats = stats;
         }
