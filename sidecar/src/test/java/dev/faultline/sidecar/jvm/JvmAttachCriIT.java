@@ -1,7 +1,6 @@
 package dev.faultline.sidecar.jvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.sidecar.runtime.CriNode;
@@ -21,25 +20,14 @@ import org.junit.jupiter.api.Test;
  * ContainerStatus(verbose), as the sidecar's CRI runtime reads it.
  */
 class JvmAttachCriIT {
-    static final String IMAGE = "docker.io/" + JvmAttachIT.JRE17;
+    static String image;
 
     static CriNode node;
 
     @BeforeAll
     static void pod() {
         node = CriNode.require();
-        String socket = CriNode.ENDPOINT.substring("unix://".length());
-        String images = CriNode.exec(List.of("ctr", "-a", socket, "-n", "k8s.io", "images", "ls", "-q"));
-        if (!images.lines().toList().contains(IMAGE)) {
-            String imported = CriNode.exec(List.of(
-                    "bash",
-                    "-c",
-                    "set -o pipefail; docker save \"$1\" | ctr -a \"$2\" -n k8s.io images import -",
-                    "import",
-                    JvmAttachIT.JRE17,
-                    socket));
-            assertFalse(imported.startsWith("ERR"), "import into containerd: " + imported);
-        }
+        image = CriNode.importFromDocker(JvmAttachIT.JRE17);
     }
 
     @AfterAll
@@ -56,7 +44,7 @@ class JvmAttachCriIT {
                 .setReadonly(true)
                 .build();
         String id = node.startContainer(
-                pod, "app", IMAGE, 4321L, List.of(classes), "java", "-cp", "/app", JvmAttachIT.MAIN);
+                pod, "app", image, 4321L, List.of(classes), "java", "-cp", "/app", JvmAttachIT.MAIN);
         Path log = Path.of(pod.config().getLogDirectory(), "app", "0.log");
         long end = System.nanoTime() + 60_000_000_000L;
         while (!read(log).contains("target up")) {

@@ -44,6 +44,11 @@ public final class CriNode implements AutoCloseable {
     }
 
     final String run = "flcri-" + UUID.randomUUID().toString().substring(0, 8);
+    /** This node's run id: a prefix that keeps pod names of concurrent runs apart. */
+    public String run() {
+        return run;
+    }
+
     private final ManagedChannel channel = Grpc.newChannelBuilder(ENDPOINT, InsecureChannelCredentials.create())
             .build();
     private final List<Pod> pods = new ArrayList<>();
@@ -76,6 +81,27 @@ public final class CriNode implements AutoCloseable {
         if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI: " + why);
         System.out.println("[faultline-sidecar-it] SKIPPED: " + why);
         Assumptions.abort(why);
+    }
+
+    /**
+     * The CRI name of a Docker image of {@code .ci/images.sh} ({@code docker.io/<image>}), imported from the Docker
+     * engine into the runtime's k8s.io namespace the first time it is asked for.
+     */
+    public static String importFromDocker(String dockerImage) {
+        String criName = "docker.io/" + dockerImage;
+        String socket = ENDPOINT.substring("unix://".length());
+        String images = exec(List.of("ctr", "-a", socket, "-n", "k8s.io", "images", "ls", "-q"));
+        if (!images.lines().toList().contains(criName)) {
+            String imported = exec(List.of(
+                    "bash",
+                    "-c",
+                    "set -o pipefail; docker save \"$1\" | ctr -a \"$2\" -n k8s.io images import -",
+                    "import",
+                    dockerImage,
+                    socket));
+            if (imported.startsWith("ERR")) throw new AssertionError("import of " + dockerImage + ": " + imported);
+        }
+        return criName;
     }
 
     /** RunPodSandbox as kubelet does it: io.kubernetes.pod.* labels, its own network namespace, a cgroup parent. */
