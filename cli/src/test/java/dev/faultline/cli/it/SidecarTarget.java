@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real sidecar daemon from the built jar and a real target for it: a container of the local busybox image running
- * {@code sleep}. What the target's network really holds is read from outside both, with the host's {@code tc} and
+ * {@code sleep}, or of another image with its own command. What the target's network really holds is read from outside both, with the host's {@code tc} and
  * {@code iptables-save} in the container's namespace ({@code nsenter -t <pid> -n}). {@link #close()} stops the daemon
  * and removes the container.
  */
@@ -27,19 +27,12 @@ final class SidecarTarget implements AutoCloseable {
     private final Process daemon;
     private final long pid;
 
-    private SidecarTarget() throws Exception {
+    private SidecarTarget(List<String> imageAndCommand) throws Exception {
         dir = Files.createTempDirectory("faultline-cli-sidecar-target");
-        String run = exec(
-                "docker",
-                "run",
-                "-d",
-                "--name",
-                container,
-                "--label",
-                "dev.faultline.cli.it=" + container,
-                IMAGE,
-                "sleep",
-                "3600");
+        List<String> docker = new ArrayList<>(
+                List.of("docker", "run", "-d", "--name", container, "--label", "dev.faultline.cli.it=" + container));
+        docker.addAll(imageAndCommand);
+        String run = exec(docker.toArray(String[]::new));
         if (run.startsWith("ERR")) throw new AssertionError("docker run: " + run);
         Process started = null;
         try {
@@ -58,14 +51,22 @@ final class SidecarTarget implements AutoCloseable {
 
     /** Skips with the reason without root, an engine or the image; under CI that is a failure. */
     static SidecarTarget require() throws Exception {
+        return require(IMAGE, List.of(IMAGE, "sleep", "3600"));
+    }
+
+    /**
+     * The same with another image of {@code .ci/images.sh}: {@code runArguments} are {@code docker run}'s after its
+     * name and label (options, the image, the command).
+     */
+    static SidecarTarget require(String image, List<String> runArguments) throws Exception {
         String why = null;
         if (!exec("id", "-u").strip().equals("0")) {
             why = "not root: the sidecar shapes a container's network with nsenter, tc and iptables";
         } else {
-            String image = exec("docker", "image", "inspect", "--format", "{{.Id}}", IMAGE);
-            if (image.startsWith("ERR")) {
-                why = "no Docker engine or no " + IMAGE
-                        + " (.ci/services.sh starts dockerd, .ci/images.sh builds the image): " + image.strip();
+            String id = exec("docker", "image", "inspect", "--format", "{{.Id}}", image);
+            if (id.startsWith("ERR")) {
+                why = "no Docker engine or no " + image
+                        + " (.ci/services.sh starts dockerd, .ci/images.sh builds the image): " + id.strip();
             }
         }
         if (why != null) {
@@ -73,7 +74,7 @@ final class SidecarTarget implements AutoCloseable {
             System.out.println("[faultline-it] SKIPPED: " + why);
             Assumptions.abort(why);
         }
-        return new SidecarTarget();
+        return new SidecarTarget(runArguments);
     }
 
     /** The target's {@code tc qdisc show} and its rules from {@code iptables-save}, as seen from outside. */
