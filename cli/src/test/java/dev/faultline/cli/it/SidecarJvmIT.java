@@ -39,6 +39,9 @@ class SidecarJvmIT {
 
     @BeforeAll
     static void start() throws Exception {
+        Path service = Path.of(SERVICE_CLASSES, SERVICE.replace('.', '/') + ".class");
+        if (!Files.exists(service))
+            throw new AssertionError("no " + service + ": build the sidecar's test classes first (mvn -pl cli -am)");
         target = SidecarTarget.require(
                 JRE17,
                 List.of(
