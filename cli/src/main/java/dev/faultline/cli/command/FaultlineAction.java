@@ -65,11 +65,11 @@ public final class FaultlineAction {
                 for (Answer a : answers)
                     if (a.confirmed()) armed.add(new Armed(a.target(), (String) a.value(), add.fleet()));
             } else if (command instanceof SidecarCommand.Run run) {
-                // leased as the daemon will read them: it joins the words and splits the line again, so a word
-                // holding spaces ("--label", "a=b netem --duration 1h …") cannot hide a verb from the lease
-                List<String> leased = Leases.sidecarCommand(Tokenizer.words(String.join(" ", run.words)), lease);
-                run.words = leased.stream().map(FaultlineAction::quoted).toList();
-                used = run.words;
+                // leased as the daemon will read them (it splits run()'s line again), so no word can hide a verb
+                // from the lease; the leased words go out quoted the same way
+                List<String> leased = Leases.sidecarCommand(Tokenizer.words(SidecarCommand.Run.line(run.words)), lease);
+                run.words = leased;
+                used = leased.stream().map(SidecarCommand.Run::word).toList();
                 // a repeating one lasts until its last action's change ends
                 lasts = SidecarLease.read(leased).until();
                 answers = run.answers();
@@ -92,10 +92,5 @@ public final class FaultlineAction {
         Instant expires =
                 lasts == null || armed.isEmpty() ? null : Instant.now().plus(lasts);
         return new Outcome(code, out.toString(), err.toString(), armed, used, expires);
-    }
-
-    /** A word as the daemon's tokenizer gives it back: double quotes around one that holds whitespace. */
-    private static String quoted(String word) {
-        return word.chars().anyMatch(Character::isWhitespace) ? '"' + word + '"' : word;
     }
 }

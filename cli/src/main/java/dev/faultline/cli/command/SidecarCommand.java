@@ -2,7 +2,9 @@ package dev.faultline.cli.command;
 
 import dev.faultline.cli.fleet.Call;
 import dev.faultline.cli.fleet.Target;
+import dev.faultline.common.words.Tokenizer;
 import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,7 +60,20 @@ public final class SidecarCommand {
 
         @Override
         Call operation() {
-            return Call.of("run", String.join(" ", words));
+            return Call.of("run", line(words));
+        }
+
+        /**
+         * The words as the one line {@code run()} takes, which the daemon splits again ({@link Tokenizer}): a word
+         * holding white space goes in double quotes so it stays one word (a jvm verb's spec); a word that already
+         * holds quotes is the user's own quoting and goes as it is.
+         */
+        static String line(List<String> words) {
+            return words.stream().map(Run::word).collect(Collectors.joining(" "));
+        }
+
+        static String word(String w) {
+            return w.chars().anyMatch(Character::isWhitespace) && w.indexOf('"') < 0 ? '"' + w + '"' : w;
         }
     }
 

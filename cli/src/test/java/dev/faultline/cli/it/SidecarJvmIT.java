@@ -30,9 +30,9 @@ class SidecarJvmIT {
     /** The sidecar's test classes, built before this module: the service the sidecar's own jvm ITs measure with. */
     static final String SERVICE_CLASSES = System.getProperty(
             "faultline.sidecar.test-classes", new File("../sidecar/target/test-classes").getAbsolutePath());
-    /** The daemon joins the words it is sent and splits the line again: a spec is one word only inside quotes. */
-    static final String ERROR = "\"error on=connect port=8080\"";
-
+    /** One word holding spaces, as a shell gives a quoted spec: the CLI keeps it one word for the daemon. */
+    static final String ERROR = "error on=connect port=8080";
+    /** In the experiment file: a spec the user quoted inside its word (the older way) goes as it is. */
     static final String LATENCY = "\"latency on=connect port=8080 delay=300ms\"";
 
     static SidecarTarget target;
