@@ -292,14 +292,21 @@ public final class UnixJmx {
             throw new IOException("the stub in " + URL_FILE + " is not base64: " + e.getMessage());
         }
         Object stub;
+        StubFilter filter = new StubFilter();
         try {
             stub = TargetFilter.reading(() -> {
                 try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-                    in.setObjectInputFilter(TargetFilter.ALLOWED);
+                    in.setObjectInputFilter(filter);
                     return in.readObject();
                 }
             });
         } catch (IOException e) {
+            if (filter.refused() != null)
+                throw new IOException(
+                        "the stub in " + URL_FILE + " holds " + filter.refused()
+                                + ", which no connector stub holds; refused (only " + StubFilter.CLASSES
+                                + " are read from it)",
+                        e);
             throw new IOException("the stub in " + URL_FILE + " was refused: " + e, e);
         } catch (Exception e) {
             throw new IOException("the stub in " + URL_FILE + " could not be read: " + e, e);
