@@ -180,17 +180,26 @@ public final class AgentStarter {
         String refusal = null;
         if (unix != null && unix.socket().getParent().equals(dir)) {
             refusal = "JMX is served on " + unix.socket() + " already; this attach changes nothing";
-        } else if (options.unixSecret() == null) {
-            refusal = "jmx.unix=" + dir + " without jmx.unix.secret=<secret>: a connector nobody could log in to; "
-                    + "not started";
         } else {
+            String secret = options.unixSecret();
+            if (secret == null) {
+                // the sidecar's way: a file only root and this uid can reach, not the options (JFR records those)
+                try {
+                    secret = UnixJmx.takeSecret(dir);
+                } catch (IOException e) {
+                    refusal = "jmx.unix=" + dir + " without jmx.unix.secret=<secret> and no usable secret file ("
+                            + e.getMessage() + "): a connector nobody could log in to; not started";
+                    log.error(refusal);
+                    throw new IllegalStateException(refusal);
+                }
+            }
             try {
                 if (!planeReady.await(30, TimeUnit.SECONDS) || plane == null)
                     throw new IOException("the Faultline MBeans are not registered");
                 // another directory: a later sidecar takes over (the one that made the first has ended or crashed,
                 // and only it knew that secret); the new connector first, so a refusal leaves the old one serving
                 UnixJmx.Served previous = unix;
-                unix = UnixJmx.serve(dir, options.unixSecret(), plane.remote(), log);
+                unix = UnixJmx.serve(dir, secret, plane.remote(), log);
                 System.setProperty(UNIX_PROPERTY, dir.toString());
                 log.info("JMX: unix socket {} (user {}; address in {})", unix.socket(), UnixJmx.USER, unix.urlFile());
                 if (previous != null) {
