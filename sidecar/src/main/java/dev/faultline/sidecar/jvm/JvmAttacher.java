@@ -113,6 +113,11 @@ public final class JvmAttacher {
         } catch (IOException | IllegalArgumentException e) {
             throw new AttachRefusedException("process " + process.hostPid() + " is gone");
         }
+        if (p.startTime() != process.startTime()) {
+            throw new AttachRefusedException(
+                    "process " + process.hostPid() + " is not the JVM listed (started at " + p.startTime()
+                            + " ticks, not " + process.startTime() + "): its PID was reused; nothing sent to it");
+        }
         if (p.nsPid() != process.nsPid() || p.uid() != process.uid()) {
             throw new AttachRefusedException("process " + process.hostPid() + " is not the one listed any more");
         }
