@@ -150,6 +150,10 @@ public final class AgentStarter {
         String version = System.getProperty(FaultlineAgent.STARTED_PROPERTY);
         Logger log = LoggerFactory.getLogger(AgentStarter.class);
         AgentOptions options = AgentOptions.parse(args);
+        if ("close".equals(options.command())) {
+            closeUnix(log);
+            return;
+        }
         if ("clear".equals(options.command())) {
             int n = registry.clear();
             log.info("cmd=clear (a second attach): {} faults disarmed", n);
@@ -169,6 +173,25 @@ public final class AgentStarter {
         throw new IllegalStateException("faultline agent " + version
                 + " is already loaded in this JVM; this attach changes nothing (cmd=clear disarms every fault; "
                 + "jmx.unix=<dir>,jmx.unix.secret=<secret> serves JMX on a unix socket)");
+    }
+
+    /**
+     * {@code cmd=close}: the sidecar that attached is done with this JVM; its unix connector stops, so nothing of it
+     * (the listener's accept thread, the exported objects) stays in the service. Faults armed stay until their ttl
+     * or a clear. Nothing served: fails saying so.
+     */
+    private static synchronized void closeUnix(Logger log) {
+        UnixJmx.Served served = unix;
+        if (served == null)
+            throw new IllegalStateException("no JMX connector on a unix socket is served in this JVM; nothing changed");
+        unix = null;
+        System.clearProperty(UNIX_PROPERTY);
+        try {
+            served.stop();
+        } catch (IOException e) {
+            log.warn("JMX: the unix socket {} stopped, not all removed: {}", served.socket(), e.toString());
+        }
+        log.info("cmd=close (a second attach): JMX on the unix socket {} stopped", served.socket());
     }
 
     /**

@@ -311,6 +311,23 @@ class UnixSocketJmxIT {
                 // the contrast: a secret given the other way, in the options string (faultline attach's way)
                 vm.loadAgent(ForkedService.AGENT_JAR, "jmx.unix=" + other + ",jmx.unix.secret=" + inOptions);
                 assertEquals("ok", attachOutcome(vm));
+
+                // review-23 finding 8: the sidecar done, cmd=close leaves nothing of the connector in the service
+                String jcmd = Path.of(jdk.home(), "bin", "jcmd").toString();
+                assertTrue(run(jcmd, String.valueOf(pid), "Thread.print").contains("\"RMI TCP Accept"));
+                vm.loadAgent(ForkedService.AGENT_JAR, "cmd=close");
+                assertEquals("ok", attachOutcome(vm));
+                assertFalse(Files.exists(other.resolve(UnixJmx.SOCKET), LinkOption.NOFOLLOW_LINKS));
+                assertEquals(null, vm.getSystemProperties().getProperty("dev.faultline.agent.jmx.unix"));
+                String threads = "";
+                for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; Thread.sleep(200)) {
+                    threads = rmiThreads(run(jcmd, String.valueOf(pid), "Thread.print"));
+                    if (threads.isEmpty()) break;
+                }
+                assertEquals("", threads, "no RMI listener or connection thread left in the service");
+                assertThrows(
+                        AgentInitializationException.class, () -> vm.loadAgent(ForkedService.AGENT_JAR, "cmd=close"));
+                assertTrue(attachOutcome(vm).contains("nothing changed"), attachOutcome(vm));
             } finally {
                 vm.detach();
             }
@@ -339,6 +356,17 @@ class UnixSocketJmxIT {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** The RMI threads of a thread dump that serve a connector: its listener, and connections not idle. */
+    static String rmiThreads(String dump) {
+        StringBuilder b = new StringBuilder();
+        for (String line : dump.split("\n")) {
+            if (line.startsWith("\"RMI TCP Accept")
+                    || (line.startsWith("\"RMI TCP Connection(") && !line.contains("(idle)")))
+                b.append(line).append('\n');
+        }
+        return b.toString();
     }
 
     static String run(String... command) throws IOException, InterruptedException {
