@@ -20,6 +20,8 @@ public final class JvmSessions {
 
     /** The agent's kill switch, delivered by a repeated attach: disarms everything, needs no connection. */
     public static final String CLEAR_COMMAND = "cmd=clear";
+    /** Stops the agent's unix connector: nothing of this sidecar's connection stays in the service. */
+    static final String CLOSE_COMMAND = "cmd=close";
 
     private static volatile JvmAccess access;
     private static final Map<Key, Session> SESSIONS = new ConcurrentHashMap<>();
@@ -156,7 +158,14 @@ public final class JvmSessions {
 
     /** Ends every connection and removes the control directories (the daemon's shutdown, after its faults are cleared). */
     public static void closeAll() {
-        for (Session s : new ArrayList<>(SESSIONS.values())) forget(s);
+        for (Session s : new ArrayList<>(SESSIONS.values())) {
+            forget(s);
+            try {
+                access().attach(s.jvm, CLOSE_COMMAND);
+            } catch (RuntimeException gone) {
+                // the JVM has exited, or another sidecar's connector replaced ours
+            }
+        }
     }
 
     /** The JVMs this sidecar is connected to, for list(). */
