@@ -102,9 +102,10 @@ public record AgentOptions(
             throw new IllegalArgumentException(SECRET + " without jmx.unix=<dir>: a secret for no connector");
         String command = kv.get("cmd");
         if (command != null) {
-            if (!command.equals("clear"))
-                throw new IllegalArgumentException("cmd=" + command + ": unknown; the agent knows cmd=clear");
-            if (kv.size() > 1) throw new IllegalArgumentException("cmd=clear takes no other option");
+            if (!command.equals("clear") && !command.equals("close"))
+                throw new IllegalArgumentException(
+                        "cmd=" + command + ": unknown; the agent knows cmd=clear and cmd=close");
+            if (kv.size() > 1) throw new IllegalArgumentException("cmd=" + command + " takes no other option");
         }
         Map<String, String> given = new LinkedHashMap<>(kv);
         given.remove(SECRET);

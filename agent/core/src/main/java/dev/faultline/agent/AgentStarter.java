@@ -150,6 +150,10 @@ public final class AgentStarter {
         String version = System.getProperty(FaultlineAgent.STARTED_PROPERTY);
         Logger log = LoggerFactory.getLogger(AgentStarter.class);
         AgentOptions options = AgentOptions.parse(args);
+        if ("close".equals(options.command())) {
+            closeUnix(log);
+            return;
+        }
         if ("clear".equals(options.command())) {
             int n = registry.clear();
             log.info("cmd=clear (a second attach): {} faults disarmed", n);
@@ -172,6 +176,25 @@ public final class AgentStarter {
     }
 
     /**
+     * {@code cmd=close}: the sidecar that attached is done with this JVM; its unix connector stops, so nothing of it
+     * (the listener's accept thread, the exported objects) stays in the service. Faults armed stay until their ttl
+     * or a clear. Nothing served: fails saying so.
+     */
+    private static synchronized void closeUnix(Logger log) {
+        UnixJmx.Served served = unix;
+        if (served == null)
+            throw new IllegalStateException("no JMX connector on a unix socket is served in this JVM; nothing changed");
+        unix = null;
+        System.clearProperty(UNIX_PROPERTY);
+        try {
+            served.stop();
+        } catch (IOException e) {
+            log.warn("JMX: the unix socket {} stopped, not all removed: {}", served.socket(), e.toString());
+        }
+        log.info("cmd=close (a second attach): JMX on the unix socket {} stopped", served.socket());
+    }
+
+    /**
      * The guarded connector on {@code <jmx.unix>/jmx.sock}. A refusal is logged and thrown: an attach fails naming
      * it; premain's caller only logs it (the service starts anyway).
      */
@@ -180,17 +203,26 @@ public final class AgentStarter {
         String refusal = null;
         if (unix != null && unix.socket().getParent().equals(dir)) {
             refusal = "JMX is served on " + unix.socket() + " already; this attach changes nothing";
-        } else if (options.unixSecret() == null) {
-            refusal = "jmx.unix=" + dir + " without jmx.unix.secret=<secret>: a connector nobody could log in to; "
-                    + "not started";
         } else {
+            String secret = options.unixSecret();
+            if (secret == null) {
+                // the sidecar's way: a file only root and this uid can reach, not the options (JFR records those)
+                try {
+                    secret = UnixJmx.takeSecret(dir);
+                } catch (IOException e) {
+                    refusal = "jmx.unix=" + dir + " without jmx.unix.secret=<secret> and no usable secret file ("
+                            + e.getMessage() + "): a connector nobody could log in to; not started";
+                    log.error(refusal);
+                    throw new IllegalStateException(refusal);
+                }
+            }
             try {
                 if (!planeReady.await(30, TimeUnit.SECONDS) || plane == null)
                     throw new IOException("the Faultline MBeans are not registered");
                 // another directory: a later sidecar takes over (the one that made the first has ended or crashed,
                 // and only it knew that secret); the new connector first, so a refusal leaves the old one serving
                 UnixJmx.Served previous = unix;
-                unix = UnixJmx.serve(dir, options.unixSecret(), plane.remote(), log);
+                unix = UnixJmx.serve(dir, secret, plane.remote(), log);
                 System.setProperty(UNIX_PROPERTY, dir.toString());
                 log.info("JMX: unix socket {} (user {}; address in {})", unix.socket(), UnixJmx.USER, unix.urlFile());
                 if (previous != null) {

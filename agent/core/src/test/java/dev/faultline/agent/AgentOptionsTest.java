@@ -33,7 +33,9 @@ class AgentOptionsTest {
         assertTrue(refusal("jmx.unix=relative/dir").contains("jmx.unix=relative/dir: not an absolute path"));
         assertTrue(refusal("jmx.unix.secret=abc").contains("without jmx.unix=<dir>"));
         assertTrue(refusal("jmx.unix=/d,jmx.unix.secret=").contains("jmx.unix.secret is empty"));
-        assertTrue(refusal("cmd=halt").contains("cmd=halt: unknown; the agent knows cmd=clear"));
+        assertTrue(refusal("cmd=halt").contains("cmd=halt: unknown; the agent knows cmd=clear and cmd=close"));
+        assertEquals("close", AgentOptions.parse("cmd=close").command());
+        assertTrue(refusal("cmd=close,jmx.unix=/d").contains("cmd=close takes no other option"));
         assertTrue(refusal("cmd=clear,jmx.port=9010").contains("cmd=clear takes no other option"));
     }
 

@@ -11,6 +11,7 @@ import dev.faultline.common.jmx.UnixJmx;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -228,9 +229,7 @@ class UnixSocketJmxIT {
                         .agentArgs("jmx.unix=" + dir)
                         .start()) {
             assertTrue(
-                    svc.stderrShows(
-                            "without jmx.unix.secret=<secret>: a connector nobody could log in to; not started",
-                            Duration.ofSeconds(20)),
+                    svc.stderrShows("a connector nobody could log in to; not started", Duration.ofSeconds(20)),
                     svc.stderr());
             assertFalse(Files.exists(dir.resolve(UnixJmx.SOCKET)));
             VirtualMachine vm =
@@ -260,6 +259,131 @@ class UnixSocketJmxIT {
         } finally {
             deleteTree(work);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aSecretGivenInAFileIsReadOnceAndIsInNoOptionsStringJfrRecords(Jdks.Jdk jdk) throws Exception {
+        Path work = Files.createTempDirectory("faultline-unix-secret");
+        Path dir = Files.createDirectory(
+                work.resolve("jmx"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path other = Files.createDirectory(
+                work.resolve("jmx2"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path recording = work.resolve("attach.jfr");
+        String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+        String inOptions = "in-options-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        // what the sidecar does: the secret in a file of the directory it made, 0400, not in the options
+        Path secretFile = dir.resolve(UnixJmx.SECRET_FILE);
+        Files.writeString(
+                Files.createFile(
+                        secretFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--------"))),
+                secret);
+        try (ForkedService svc = ForkedService.builder(jdk)
+                .withoutAgent()
+                .jvmArg("-XX:+EnableDynamicAgentLoading", "-XX:StartFlightRecording")
+                .start()) {
+            long pid = svc.process().pid();
+            VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+            try {
+                vm.loadAgent(ForkedService.AGENT_JAR, "jmx.unix=" + dir);
+                assertEquals("ok", attachOutcome(vm));
+                assertFalse(Files.exists(secretFile, LinkOption.NOFOLLOW_LINKS), "read once and deleted");
+                Path socket = dir.resolve(UnixJmx.SOCKET);
+                String url = Files.readString(dir.resolve(UnixJmx.URL_FILE)).trim();
+                try (JMXConnector c = UnixJmx.connect(socket, socket.toString(), url, secret, uid, pid)) {
+                    assertEquals(
+                            0,
+                            ((String[]) c.getMBeanServerConnection()
+                                            .invoke(AGENT, "list", new Object[0], new String[0]))
+                                    .length,
+                            "logged in with the secret from the file");
+                }
+                // without a file (it is gone) and without the option: refused, naming the file, not started
+                AgentInitializationException none = assertThrows(
+                        AgentInitializationException.class,
+                        () -> vm.loadAgent(ForkedService.AGENT_JAR, "jmx.unix=" + other));
+                assertTrue(
+                        attachOutcome(vm).contains(other.resolve(UnixJmx.SECRET_FILE) + " does not exist"),
+                        attachOutcome(vm) + " / " + none);
+                // the contrast: a secret given the other way, in the options string (faultline attach's way)
+                vm.loadAgent(ForkedService.AGENT_JAR, "jmx.unix=" + other + ",jmx.unix.secret=" + inOptions);
+                assertEquals("ok", attachOutcome(vm));
+
+                // review-23 finding 8: the sidecar done, cmd=close leaves nothing of the connector in the service
+                String jcmd = Path.of(jdk.home(), "bin", "jcmd").toString();
+                assertTrue(run(jcmd, String.valueOf(pid), "Thread.print").contains("\"RMI TCP Accept"));
+                vm.loadAgent(ForkedService.AGENT_JAR, "cmd=close");
+                assertEquals("ok", attachOutcome(vm));
+                assertFalse(Files.exists(other.resolve(UnixJmx.SOCKET), LinkOption.NOFOLLOW_LINKS));
+                assertEquals(null, vm.getSystemProperties().getProperty("dev.faultline.agent.jmx.unix"));
+                String threads = "";
+                for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; Thread.sleep(200)) {
+                    threads = rmiThreads(run(jcmd, String.valueOf(pid), "Thread.print"));
+                    if (threads.isEmpty()) break;
+                }
+                assertEquals("", threads, "no RMI listener or connection thread left in the service");
+                assertThrows(
+                        AgentInitializationException.class, () -> vm.loadAgent(ForkedService.AGENT_JAR, "cmd=close"));
+                assertTrue(attachOutcome(vm).contains("nothing changed"), attachOutcome(vm));
+            } finally {
+                vm.detach();
+            }
+            String dumped = run(
+                    Path.of(jdk.home(), "bin", "jcmd").toString(),
+                    String.valueOf(pid),
+                    "JFR.dump",
+                    "filename=" + recording);
+            assertTrue(Files.size(recording) > 0, dumped);
+            byte[] raw = Files.readAllBytes(recording);
+            assertFalse(contains(raw, secret), "the file's secret is nowhere in the recording");
+            if (jdk.feature() < 22) {
+                System.out.println("[faultline-it] " + jdk + ": no jdk.JavaAgent event before JDK 22; checked that the"
+                        + " recording holds no secret only");
+                return;
+            }
+            String agents = run(
+                    Path.of(jdk.home(), "bin", "jfr").toString(),
+                    "print",
+                    "--events",
+                    "jdk.JavaAgent",
+                    recording.toString());
+            assertTrue(agents.contains("jmx.unix=" + dir + "\""), "the event records the options: " + agents);
+            assertFalse(agents.contains(secret), agents);
+            assertTrue(agents.contains(inOptions), "what the options carry is recorded: " + agents);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** The RMI threads of a thread dump that serve a connector: its listener, and connections not idle. */
+    static String rmiThreads(String dump) {
+        StringBuilder b = new StringBuilder();
+        for (String line : dump.split("\n")) {
+            if (line.startsWith("\"RMI TCP Accept")
+                    || (line.startsWith("\"RMI TCP Connection(") && !line.contains("(idle)")))
+                b.append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out);
+        return out;
+    }
+
+    static boolean contains(byte[] haystack, String needle) {
+        byte[] n = needle.getBytes(StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + n.length <= haystack.length; i++) {
+            for (int j = 0; j < n.length; j++) if (haystack[i + j] != n[j]) continue outer;
+            return true;
+        }
+        return false;
     }
 
     /** The target's descriptors open on the file now at {@code path} (one opened before it was replaced shows "(deleted)"). */

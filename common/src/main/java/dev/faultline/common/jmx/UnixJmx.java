@@ -7,6 +7,8 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,6 +25,7 @@ import java.rmi.server.RemoteObject;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +55,10 @@ public final class UnixJmx {
     public static final String USER = "faultline-sidecar";
     public static final String SOCKET = "jmx.sock";
     public static final String URL_FILE = "jmx.url";
+    /** Where the sidecar puts the login's secret for the agent, which deletes it once read ({@link #takeSecret}). */
+    public static final String SECRET_FILE = "jmx.secret";
+
+    private static final int MAX_SECRET = 1024;
     /** RMI's port for the exported objects: meaningless on a unix socket, but one fixed value keeps them on one listener. */
     private static final int PORT = 1;
 
@@ -136,6 +144,51 @@ public final class UnixJmx {
                         },
                         "faultline-jmx-unix-cleanup"));
         return served;
+    }
+
+    /**
+     * Reads and deletes {@code dir/}{@value #SECRET_FILE}, the secret the sidecar put there for this attach: given
+     * this way, it is in no options string (JDK 22+ records an attached agent's options in JFR's
+     * {@code jdk.JavaAgent} event, and HotSpot keeps them in its own properties). The file must be itself (not a
+     * link), a regular file owned by this process's user or root, writable by no one else, in a directory
+     * {@link #checkDirectory} accepts. A refusal names the file and why; it never quotes the content.
+     */
+    public static String takeSecret(Path dir) throws IOException {
+        checkDirectory(dir);
+        Path file = dir.resolve(SECRET_FILE);
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + " does not exist: no secret was given (the sidecar writes it before the "
+                    + "attach; jmx.unix.secret=<secret> gives it in the options instead)");
+        }
+        try {
+            if (a.isSymbolicLink() || !a.isRegularFile())
+                throw new IOException(
+                        file + " is " + (a.isSymbolicLink() ? "a symbolic link" : "not a regular file") + "; refused");
+            if (a.permissions().stream().anyMatch(GROUP_OR_OTHERS_WRITE::contains))
+                throw new IOException(file + " is writable by group or others; refused");
+            int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            if (owner != self && owner != 0)
+                throw new IOException(file + " belongs to uid " + owner + ", neither this process's nor root; refused");
+            if (a.size() > MAX_SECRET) throw new IOException(file + " holds over " + MAX_SECRET + " bytes; refused");
+            byte[] bytes;
+            try (SeekableByteChannel ch =
+                    Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+                ByteBuffer b = ByteBuffer.allocate(MAX_SECRET + 1);
+                while (b.hasRemaining() && ch.read(b) >= 0) {}
+                if (b.position() > MAX_SECRET)
+                    throw new IOException(file + " holds over " + MAX_SECRET + " bytes; refused");
+                bytes = Arrays.copyOf(b.array(), b.position());
+            }
+            String secret = new String(bytes, StandardCharsets.UTF_8).trim();
+            if (secret.isEmpty()) throw new IOException(file + " is empty; refused");
+            return secret;
+        } finally {
+            Files.deleteIfExists(file); // read once, by this process: never left for anyone else
+        }
     }
 
     /** A refusal names the directory and what is wrong with it. */
@@ -292,14 +345,21 @@ public final class UnixJmx {
             throw new IOException("the stub in " + URL_FILE + " is not base64: " + e.getMessage());
         }
         Object stub;
+        StubFilter filter = new StubFilter();
         try {
             stub = TargetFilter.reading(() -> {
                 try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-                    in.setObjectInputFilter(TargetFilter.ALLOWED);
+                    in.setObjectInputFilter(filter);
                     return in.readObject();
                 }
             });
         } catch (IOException e) {
+            if (filter.refused() != null)
+                throw new IOException(
+                        "the stub in " + URL_FILE + " holds " + filter.refused()
+                                + ", which no connector stub holds; refused (only " + StubFilter.CLASSES
+                                + " are read from it)",
+                        e);
             throw new IOException("the stub in " + URL_FILE + " was refused: " + e, e);
         } catch (Exception e) {
             throw new IOException("the stub in " + URL_FILE + " could not be read: " + e, e);

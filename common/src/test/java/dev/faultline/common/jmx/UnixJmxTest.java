@@ -33,6 +33,7 @@ import javax.management.remote.JMXConnectorServer;
 import javax.management.remote.JMXConnectorServerFactory;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnector;
+import javax.management.remote.rmi.RMIConnectorServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,7 +184,8 @@ class UnixJmxTest {
         Path socket = work.resolve(UnixJmx.SOCKET);
         IOException e = assertThrows(
                 IOException.class, () -> UnixJmx.connect(socket, socket.toString(), url, "secret", uid, pid));
-        assertTrue(e.getMessage().contains("refused") && e.getMessage().contains("REJECTED"), e.toString());
+        assertTrue(
+                e.getMessage().contains("holds java.io.File") && e.getMessage().contains("refused"), e.toString());
         // the process-wide filter decides only inside a read from a target
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(serialized(new File("/x"))))) {
             assertEquals(new File("/x"), in.readObject());
@@ -193,6 +195,50 @@ class UnixJmxTest {
                         () -> UnixJmx.connect(socket, socket.toString(), "service:jmx:rmi://x:1", "s", uid, pid))
                 .getMessage()
                 .contains("not a stub address"));
+    }
+
+    @Test
+    void aStubHoldingAnyClassBeyondTheStubsOwnIsRefusedNamingItAndNothingOfItIsRead() throws Exception {
+        Path socket = work.resolve(UnixJmx.SOCKET);
+        PlantedPayload.READ.set(0);
+        // a real connector stub whose client socket factory is the target's own class
+        JMXConnectorServer planted = JMXConnectorServerFactory.newJMXConnectorServer(
+                new JMXServiceURL("service:jmx:rmi://127.0.0.1"),
+                Map.of(RMIConnectorServer.RMI_CLIENT_SOCKET_FACTORY_ATTRIBUTE, new PlantedPayload()),
+                MBeanServerFactory.newMBeanServer("dev.faultline"));
+        planted.start();
+        String stubUrl = planted.getAddress().toString();
+        planted.stop();
+        // and classes the call replies may hold (TargetFilter allows them there), which no stub holds
+        List<Object> list = new ArrayList<>(List.of(new PlantedPayload()));
+        Map<String, Object> payloads = Map.of(
+                PlantedPayload.class.getName(),
+                stubUrl,
+                "java.util.ArrayList",
+                "service:jmx:rmi://localhost/stub/" + base64(list),
+                "javax.management.ObjectName",
+                "service:jmx:rmi://localhost/stub/" + base64(new ObjectName("dev.faultline:type=Agent")),
+                "java.lang.Integer",
+                "service:jmx:rmi://localhost/stub/" + base64(42));
+        for (Map.Entry<String, Object> p : payloads.entrySet()) {
+            IOException e = assertThrows(
+                    IOException.class,
+                    () -> UnixJmx.connect(socket, socket.toString(), (String) p.getValue(), "secret", uid, pid),
+                    p.getKey());
+            assertTrue(
+                    e.getMessage().startsWith("the stub in jmx.url holds " + p.getKey() + ", which no connector"),
+                    e.getMessage());
+        }
+        assertEquals(0, PlantedPayload.READ.get(), "no code of the planted class ran");
+        // the filter is the stream's own: the process-wide one still lets this process read its own streams
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(serialized(list)))) {
+            assertEquals(1, ((List<?>) in.readObject()).size());
+        }
+        assertEquals(1, PlantedPayload.READ.get());
+    }
+
+    private static String base64(Object o) throws IOException {
+        return Base64.getEncoder().encodeToString(serialized(o));
     }
 
     @Test

@@ -38,6 +38,13 @@ public final class AgentDelivery implements AutoCloseable {
     /** Copies {@code jar} into the target's /tmp under a fresh random name; refused with the reason if it cannot. */
     public static AgentDelivery handOff(JvmProcess target, Path jar) throws AttachRefusedException {
         TargetTmp tmp = TargetTmp.open(target.hostPid());
+        try {
+            // /proc/<pid>/root was resolved by number: the /tmp held is the JVM's only if the PID is still its own
+            HotSpotAttach.requireSameProcess(target);
+        } catch (AttachRefusedException e) {
+            close(tmp);
+            throw e;
+        }
         String name = ".faultline-agent-" + HexFormat.of().formatHex(bytes()) + ".jar";
         boolean created = false;
         try (FileChannel in = FileChannel.open(jar, StandardOpenOption.READ);

@@ -46,14 +46,27 @@ public final class HotSpotAttach {
     private final JvmProcess target;
     private final long startTime;
 
-    /** For a process {@link JvmFinder} described; its start time now identifies it until the SIGQUIT. */
+    /**
+     * For a process {@link JvmFinder} described: its start time then identifies it at every step; a PID that now
+     * belongs to a process started at another time (the JVM exited, its PID was reused) is refused.
+     */
     public HotSpotAttach(JvmProcess target) throws AttachRefusedException {
         this.target = target;
+        this.startTime = target.startTime();
+        requireSameProcess(target);
+    }
+
+    /** Refuses when {@code target}'s PID is gone or now belongs to another process than the one described. */
+    static void requireSameProcess(JvmProcess target) throws AttachRefusedException {
+        long now;
         try {
-            this.startTime = JvmFinder.startTime(target.hostPid());
-        } catch (IOException e) {
+            now = JvmFinder.startTime(target.hostPid());
+        } catch (IOException | RuntimeException e) {
             throw new AttachRefusedException("process " + target.hostPid() + " is gone");
         }
+        if (now != target.startTime())
+            throw new AttachRefusedException("process " + target.hostPid() + " is not the JVM described (started at "
+                    + now + " ticks, not " + target.startTime() + "): its PID was reused; nothing sent to it");
     }
 
     private String socketName() {

@@ -94,7 +94,7 @@ public final class JvmAttacher {
         return null;
     }
 
-    /** Whether the options are {@code jmx.unix} and {@code jmx.unix.secret}, both and nothing else. */
+    /** Whether the options are {@code jmx.unix}, perhaps with {@code jmx.unix.secret}, and nothing else. */
     static boolean onlyStartsUnixJmx(String agentOptions) {
         Set<String> keys = new HashSet<>();
         for (String part : agentOptions.split(",")) {
@@ -102,7 +102,8 @@ public final class JvmAttacher {
             if (eq <= 0) return false;
             keys.add(part.substring(0, eq).trim());
         }
-        return keys.equals(UNIX_KEYS);
+        // the secret in the options (faultline attach's way) or in the directory's jmx.secret (the sidecar's)
+        return keys.equals(UNIX_KEYS) || keys.equals(Set.of("jmx.unix"));
     }
 
     private Probed probed(JvmProcess process) throws AttachRefusedException {
@@ -111,6 +112,11 @@ public final class JvmAttacher {
             p = finder.inspect(process.hostPid());
         } catch (IOException | IllegalArgumentException e) {
             throw new AttachRefusedException("process " + process.hostPid() + " is gone");
+        }
+        if (p.startTime() != process.startTime()) {
+            throw new AttachRefusedException(
+                    "process " + process.hostPid() + " is not the JVM listed (started at " + p.startTime()
+                            + " ticks, not " + process.startTime() + "): its PID was reused; nothing sent to it");
         }
         if (p.nsPid() != process.nsPid() || p.uid() != process.uid()) {
             throw new AttachRefusedException("process " + process.hostPid() + " is not the one listed any more");

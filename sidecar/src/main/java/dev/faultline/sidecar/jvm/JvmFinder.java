@@ -51,6 +51,7 @@ public final class JvmFinder {
     /** One process, described and preflighted now (nothing is signalled, nothing written). */
     public JvmProcess inspect(long hostPid) throws IOException {
         Path proc = PROC.resolve(Long.toString(hostPid));
+        long started = startTime(hostPid);
         ProcStatus status = ProcStatus.parse(Files.readString(proc.resolve("status")));
         List<String> cmdline = nulSeparated(proc.resolve("cmdline"));
         List<String> environ = nulSeparated(proc.resolve("environ"));
@@ -64,8 +65,11 @@ public final class JvmFinder {
                 null,
                 null,
                 true,
-                null);
+                null,
+                started);
         String refusal = refusal(p, status, cmdline, environ, maps, mountinfo(proc));
+        // all of it read from one process: a PID reused meanwhile would mix two
+        if (startTime(hostPid) != started) throw new IOException("process " + hostPid + " exited while it was read");
         if (refusal != null) return p.refused(refusal);
         try {
             HotSpotAttach attach = new HotSpotAttach(p);

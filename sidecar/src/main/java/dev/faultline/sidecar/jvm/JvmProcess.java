@@ -13,6 +13,8 @@ package dev.faultline.sidecar.jvm;
  * @param faultlineLoaded whether Faultline's agent is loaded ({@code dev.faultline.agent.started}); null until read
  * @param attachable whether the preflight found nothing that rules an attach out
  * @param refusal why not, and what would fix it; null if attachable
+ * @param startTime its start time ({@code /proc/PID/stat} field 22) when it was described: with the PID, who it is;
+ *     every later step refuses a PID that now belongs to a process started at another time (a reused PID)
  */
 public record JvmProcess(
         long hostPid,
@@ -23,15 +25,16 @@ public record JvmProcess(
         String javaVersion,
         Boolean faultlineLoaded,
         boolean attachable,
-        String refusal) {
+        String refusal,
+        long startTime) {
 
     /** The same process with what the attach socket's {@code properties} said. */
     public JvmProcess withProperties(String version, boolean loaded) {
-        return new JvmProcess(hostPid, nsPid, uid, gid, cmdline, version, loaded, attachable, refusal);
+        return new JvmProcess(hostPid, nsPid, uid, gid, cmdline, version, loaded, attachable, refusal, startTime);
     }
 
     /** The same process, refused for {@code why}. */
     public JvmProcess refused(String why) {
-        return new JvmProcess(hostPid, nsPid, uid, gid, cmdline, javaVersion, faultlineLoaded, false, why);
+        return new JvmProcess(hostPid, nsPid, uid, gid, cmdline, javaVersion, faultlineLoaded, false, why, startTime);
     }
 }

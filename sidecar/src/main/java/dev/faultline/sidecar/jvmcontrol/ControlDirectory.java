@@ -1,11 +1,17 @@
 package dev.faultline.sidecar.jvmcontrol;
 
+import dev.faultline.common.jmx.UnixJmx;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,6 +33,8 @@ public final class ControlDirectory {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String PREFIX = ".faultline-";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    /** Readable by the agent's uid, which cannot chown it; the directory (0700, the uid's) keeps everyone else out. */
+    private static final Set<PosixFilePermission> SECRET_MODE = PosixFilePermissions.fromString("r--r--r--");
 
     private final Path root;
     private final String inContainer;
@@ -49,6 +57,16 @@ public final class ControlDirectory {
      * @param root the target's root as the host sees it ({@link #rootOf})
      */
     public static ControlDirectory create(Path root, int uid, int gid) {
+        return create(root, uid, gid, null);
+    }
+
+    /**
+     * The same, with {@code secret} in {@value UnixJmx#SECRET_FILE} (root's, 0444, written through the directory's
+     * descriptor while the directory is still root's own, before it is given to {@code uid}): the agent reads and
+     * deletes it, so the secret is in no attach options (JDK 22+ records those in JFR's {@code jdk.JavaAgent}).
+     * The directory's mode 0700 keeps every other uid of the container from reaching the file.
+     */
+    public static ControlDirectory create(Path root, int uid, int gid, AttachSecret secret) {
         Path tmp = root.resolve("tmp");
         PosixFileAttributes before = realDirectory(tmp, "the target's /tmp");
         String name = PREFIX + HexFormat.of().formatHex(randomBytes());
@@ -73,6 +91,7 @@ public final class ControlDirectory {
             Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid", LinkOption.NOFOLLOW_LINKS);
             if (!madeBy.equals(self))
                 throw new IllegalStateException("the control directory is not ours after mkdir: uid " + madeBy);
+            if (secret != null) writeSecret(tmp, name, secret);
             // lchown: never follows a link; the agent (running as uid) makes its socket in it
             Files.setAttribute(dir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(dir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
@@ -86,6 +105,40 @@ public final class ControlDirectory {
                     : new IllegalStateException("cannot prepare the control directory: " + e.getMessage(), e);
         }
         return made;
+    }
+
+    /** Opens {@code tmp/name} and writes the secret file in it by descriptors: no path component is followed. */
+    private static void writeSecret(Path tmp, String name, AttachSecret secret) throws IOException {
+        try (DirectoryStream<Path> t = Files.newDirectoryStream(tmp)) {
+            if (!(t instanceof SecureDirectoryStream<Path> secureTmp))
+                throw new IOException("no openat() on this platform: the secret is not written");
+            try (SecureDirectoryStream<Path> dir =
+                            secureTmp.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
+                    SeekableByteChannel out = dir.newByteChannel(
+                            Path.of(UnixJmx.SECRET_FILE),
+                            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                            PosixFilePermissions.asFileAttribute(SECRET_MODE))) {
+                ByteBuffer b = ByteBuffer.wrap(secret.reveal().getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) out.write(b);
+            }
+        }
+    }
+
+    /**
+     * Removes the secret file if the agent did not take it (its load failed before): unlinked through the directory's
+     * descriptor, so a directory renamed or replaced by a link since is not followed. Quiet.
+     */
+    public void discardSecret() {
+        Path tmp = root.resolve("tmp");
+        try (DirectoryStream<Path> t = Files.newDirectoryStream(tmp)) {
+            if (!(t instanceof SecureDirectoryStream<Path> secureTmp)) return;
+            try (SecureDirectoryStream<Path> dir = secureTmp.newDirectoryStream(
+                    Path.of(inContainer.substring("/tmp/".length())), LinkOption.NOFOLLOW_LINKS)) {
+                dir.deleteFile(Path.of(UnixJmx.SECRET_FILE));
+            }
+        } catch (IOException | RuntimeException gone) {
+            // taken by the agent (the usual case), or the JVM and its filesystem are gone
+        }
     }
 
     /** The directory as the target sees it: what the agent's {@code jmx.unix=} option names. */

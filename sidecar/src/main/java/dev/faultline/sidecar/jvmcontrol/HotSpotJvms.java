@@ -46,6 +46,10 @@ public final class HotSpotJvms implements JvmAccess {
             throw new IllegalStateException(jvm.container() + " pid " + jvm.hostPid() + " is gone");
         try {
             JvmProcess now = finder.inspect(jvm.hostPid());
+            // described again by number: the same process as listed, or nothing is sent
+            if (now.startTime() != jvm.startTicks())
+                throw new IllegalStateException(jvm.container() + " pid " + jvm.hostPid()
+                        + " now belongs to another process (its PID was reused): not attached");
             attacher.attach(now, agentOptions);
         } catch (IOException e) {
             throw new IllegalStateException(

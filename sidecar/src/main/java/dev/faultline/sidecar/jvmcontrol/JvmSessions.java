@@ -18,9 +18,10 @@ public final class JvmSessions {
     /** The agent's options for a control session: its unix-socket connector (agent option names, issue 23). */
     static final String UNIX_DIR_OPTION = "jmx.unix";
 
-    static final String UNIX_SECRET_OPTION = "jmx.unix.secret";
     /** The agent's kill switch, delivered by a repeated attach: disarms everything, needs no connection. */
     public static final String CLEAR_COMMAND = "cmd=clear";
+    /** Stops the agent's unix connector: nothing of this sidecar's connection stays in the service. */
+    static final String CLOSE_COMMAND = "cmd=close";
 
     private static volatile JvmAccess access;
     private static final Map<Key, Session> SESSIONS = new ConcurrentHashMap<>();
@@ -73,15 +74,17 @@ public final class JvmSessions {
             if (s != null) return s;
             String why = refusal(jvm);
             if (why != null) throw new IllegalStateException(jvm.container() + " pid " + jvm.hostPid() + ": " + why);
-            ControlDirectory dir =
-                    ControlDirectory.create(ControlDirectory.rootOf(jvm.hostPid()), jvm.uid(), jvm.gid());
             AttachSecret secret = AttachSecret.generate();
+            // the secret goes in a file of the directory, not in the options (JFR records those on JDK 22+)
+            ControlDirectory dir =
+                    ControlDirectory.create(ControlDirectory.rootOf(jvm.hostPid()), jvm.uid(), jvm.gid(), secret);
             long t0 = System.nanoTime();
             try {
-                access().attach(
-                                jvm,
-                                UNIX_DIR_OPTION + "=" + dir.inContainer() + "," + UNIX_SECRET_OPTION + "="
-                                        + secret.reveal());
+                try {
+                    access().attach(jvm, UNIX_DIR_OPTION + "=" + dir.inContainer());
+                } finally {
+                    dir.discardSecret();
+                }
                 JvmAccess.AgentLink link = access().connect(jvm, dir, secret);
                 s = new Session(jvm, dir, link);
             } catch (RuntimeException e) {
@@ -155,7 +158,14 @@ public final class JvmSessions {
 
     /** Ends every connection and removes the control directories (the daemon's shutdown, after its faults are cleared). */
     public static void closeAll() {
-        for (Session s : new ArrayList<>(SESSIONS.values())) forget(s);
+        for (Session s : new ArrayList<>(SESSIONS.values())) {
+            forget(s);
+            try {
+                access().attach(s.jvm, CLOSE_COMMAND);
+            } catch (RuntimeException gone) {
+                // the JVM has exited, or another sidecar's connector replaced ours
+            }
+        }
     }
 
     /** The JVMs this sidecar is connected to, for list(). */

@@ -66,8 +66,17 @@ class HotSpotAttachReplyTest {
     private HotSpotAttach attachToSelf() throws Exception {
         int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         int gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
-        return new HotSpotAttach(
-                new JvmProcess(ProcessHandle.current().pid(), nsPid, uid, gid, "java", null, null, true, null));
+        return new HotSpotAttach(new JvmProcess(
+                ProcessHandle.current().pid(),
+                nsPid,
+                uid,
+                gid,
+                "java",
+                null,
+                null,
+                true,
+                null,
+                JvmFinder.startTime(ProcessHandle.current().pid())));
     }
 
     @Test

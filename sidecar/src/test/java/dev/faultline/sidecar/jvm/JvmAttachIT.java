@@ -292,7 +292,7 @@ class JvmAttachIT {
         assertEquals(List.of(), new JvmFinder().find(pid));
 
         // asked by PID anyway: refused from /proc alone
-        JvmProcess fake = new JvmProcess(pid, 1, 0, 0, "sleep 300", null, null, true, null);
+        JvmProcess fake = new JvmProcess(pid, 1, 0, 0, "sleep 300", null, null, true, null, JvmFinder.startTime(pid));
         long t0 = System.nanoTime();
         AttachRefusedException e = assertThrows(AttachRefusedException.class, () -> new JvmAttacher().attach(fake, ""));
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -301,6 +301,48 @@ class JvmAttachIT {
         sleep(300);
         assertEquals("true", docker.inspect(name, "{{.State.Running}}"), "sleep keeps running");
         assertEquals(List.of(), diff(name));
+    }
+
+    /**
+     * Review-23 finding 8: a JVM listed earlier exited and its PID now belongs to another JVM. What the sidecar holds
+     * (the PID and the start time it was listed with) is all it can tell them apart by, so the listed process is
+     * this JVM with another start time: refused at once, naming the reuse; no signal, no file, nothing loaded.
+     */
+    @Test
+    void aListedJvmWhosePidNowBelongsToAnotherProcessIsNeitherSignalledNorAttached() throws Exception {
+        String name = startJvm(docker, JRE17, List.of(), List.of());
+        long pid = docker.pid(name);
+        JvmProcess now = new JvmFinder().find(pid).get(0);
+        JvmProcess listed = new JvmProcess(
+                now.hostPid(),
+                now.nsPid(),
+                now.uid(),
+                now.gid(),
+                now.cmdline(),
+                null,
+                null,
+                true,
+                null,
+                now.startTime() - 1);
+        long t0 = System.nanoTime();
+        AttachRefusedException attach =
+                assertThrows(AttachRefusedException.class, () -> new JvmAttacher().attach(listed, ""));
+        AttachRefusedException probe =
+                assertThrows(AttachRefusedException.class, () -> new JvmAttacher().probe(listed));
+        AttachRefusedException direct = assertThrows(AttachRefusedException.class, () -> new HotSpotAttach(listed));
+        AttachRefusedException delivery =
+                assertThrows(AttachRefusedException.class, () -> AgentDelivery.handOff(listed, AgentJar.bundled()));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        for (AttachRefusedException e : List.of(attach, probe, direct, delivery))
+            assertTrue(e.getMessage().contains("its PID was reused"), e.getMessage());
+        assertTrue(ms < 2000, "refused in " + ms + " ms");
+        sleep(300);
+        String out = logs(name);
+        assertFalse(out.contains("Full thread dump"), "no SIGQUIT reached it: " + out);
+        assertFalse(out.contains("loaded (attached)"), out);
+        assertEquals(List.of(), diff(name), "nothing written into the container");
+        // the process as it is now is attached as usual
+        assertTrue(new JvmAttacher().attach(now, "").process().faultlineLoaded());
     }
 
     /** A host file's content, owner, mode and mtime: what a redirected write, chown or chmod would change. */

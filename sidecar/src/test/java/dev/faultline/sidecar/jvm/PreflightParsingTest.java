@@ -97,7 +97,7 @@ class PreflightParsingTest {
         assertEquals(25, JvmFinder.feature("25"));
         assertEquals(21, JvmFinder.feature("21-ea"));
         assertEquals(-1, JvmFinder.feature("weird"));
-        JvmProcess p = new JvmProcess(10, 1, 4321, 4321, "java Main", null, null, true, null);
+        JvmProcess p = new JvmProcess(10, 1, 4321, 4321, "java Main", null, null, true, null, 1);
         Properties props = new Properties();
         props.setProperty("java.version", "11.0.22");
         JvmProcess old = JvmFinder.withProperties(p, props);

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * The hostile user of a target container, run there with {@code docker exec -u <the JVM's uid>}: moves the JVM's
  * socket aside (its own uid may, in a sticky /tmp too), serves its own listener under that name for a while and
  * prints every connection that reaches it with the bytes it was sent, e.g. {@code received 0 bytes: }, for
- * the given milliseconds.
+ * the given milliseconds. With a third argument {@code first} it binds a name nobody serves yet.
  */
 public final class SocketSwapper {
     private SocketSwapper() {}
@@ -22,7 +22,9 @@ public final class SocketSwapper {
     public static void main(String[] args) throws Exception {
         Path socket = Path.of(args[0]);
         long millis = Long.parseLong(args[1]);
-        Files.move(socket, socket.resolveSibling(socket.getFileName() + ".moved"));
+        // "first": the name is free yet, bound before the JVM serves there; else the JVM's socket is moved aside
+        if (args.length < 3 || !args[2].equals("first"))
+            Files.move(socket, socket.resolveSibling(socket.getFileName() + ".moved"));
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         System.out.println("swapped " + socket);

@@ -32,7 +32,7 @@ public final class AttachCli {
               list     the JVMs on this host this user can attach to: pid and main class or jar
               attach   load the agent into a running JVM, chosen by pid or by a unique part of its name;
                        options are the -javaagent ones, e.g. jmx.port=9010,metrics.port=9404;
-                       once it is loaded: cmd=clear disarms every fault
+                       once it is loaded: cmd=clear disarms every fault, cmd=close stops jmx.unix
               (a JDK 21+ target warns about dynamically loaded agents unless started with -XX:+EnableDynamicAgentLoading)""";
 
     private AttachCli() {}
