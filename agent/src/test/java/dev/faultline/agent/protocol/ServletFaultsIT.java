@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue #24: {@code on=http-server} in Servlet containers, through the Jakarta Servlet API. One forked service per
- * JDK ({@link ServletProbeApp}: an embedded Tomcat 11 and an embedded Jetty 12 ee10, the built agent jar loaded with
- * {@code -javaagent}), shared by both containers' cases; the peer is the JDK HttpClient here, in the test JVM, which
+ * Issue #24: {@code on=http-server} in Servlet containers, through the servlet API, Jakarta and javax. One forked
+ * service per JDK ({@link ServletProbeApp}: an embedded Tomcat 11, Jetty 12 ee10 and Jetty 12 ee8 for
+ * {@code javax.servlet}, the built agent jar loaded with {@code -javaagent}), shared by the containers' cases; the peer is the JDK HttpClient here, in the test JVM, which
  * has no agent, and reports what it received on the wire; the service reports what its servlet ran and what the
  * container's access log recorded.
  */
@@ -44,6 +44,7 @@ class ServletFaultsIT {
         for (Jdks.Jdk jdk : Jdks.all()) {
             out.add(Arguments.of(jdk, "tomcat"));
             out.add(Arguments.of(jdk, "jetty"));
+            out.add(Arguments.of(jdk, "jetty-ee8"));
         }
         return out;
     }

@@ -30,6 +30,7 @@ final class ProtocolInstrumentation {
     static final String JDK_HTTP_SERVER = "sun.net.httpserver.ServerImpl$Exchange$LinkHandler";
     static final String JDK_HTTP_CLIENT = "jdk.internal.net.http.HttpClientImpl";
     static final String SERVLET = "jakarta.servlet.http.HttpServlet";
+    static final String JAVAX_SERVLET = "javax.servlet.http.HttpServlet";
     static final String GRPC_SERVER = "io.grpc.internal.ServerImpl$ServerTransportListenerImpl";
     static final String GRPC_CLIENT = "io.grpc.internal.ClientCallImpl";
     static final String OKHTTP_CALL = "okhttp3.internal.connection.RealCall";
@@ -121,18 +122,21 @@ final class ProtocolInstrumentation {
     }
 
     /**
-     * Jakarta Servlet containers through the API: {@code HttpServlet.service(ServletRequest, ServletResponse)}, the
-     * public entry every container calls after the request's filters. Matched by name: {@code javax.servlet} and a
-     * relocated API are out of scope.
+     * Servlet containers through the API, Jakarta and {@code javax.servlet} alike:
+     * {@code HttpServlet.service(ServletRequest, ServletResponse)}, the public entry every container calls after the
+     * request's filters. Matched by name: a relocated API is out of scope.
      */
     static void installServlet(Instrumentation inst, ClassFileLocator adviceBytes) {
         Installer.recipe(new Listener())
-                .type(named(SERVLET))
+                .type(named(SERVLET).or(named(JAVAX_SERVLET)))
                 .transform((builder, type, loader, module, pd) ->
                         builder.visit(Advice.to(ServletAdvice.class, adviceBytes)
                                 .on(named("service")
                                         .and(takesArguments(2))
-                                        .and(takesArgument(0, named("jakarta.servlet.ServletRequest"))))))
+                                        .and(takesArgument(
+                                                0,
+                                                named("jakarta.servlet.ServletRequest")
+                                                        .or(named("javax.servlet.ServletRequest")))))))
                 .installOn(inst);
     }
 

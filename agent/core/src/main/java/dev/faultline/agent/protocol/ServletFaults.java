@@ -15,8 +15,8 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code on=http-server} for Jakarta Servlet containers (Tomcat, Jetty, Undertow), through the servlet API only. The
- * API is reached by reflection in the class loader of the request at hand, never linked, so one agent serves every
+ * {@code on=http-server} for Servlet containers (Tomcat, Jetty, Undertow), through the servlet API only: Jakarta
+ * ({@code jakarta.servlet}, Servlet 5+) and Java EE ({@code javax.servlet}, Servlet 3.1 and 4). The API is reached by reflection in the class loader of the request at hand, never linked, so one agent serves every
  * container and web application in the process. A latency rule delays before the servlet; an error rule answers
  * through the response as a servlet would ({@code setStatus}, headers, body), not {@code sendError}, whose error page
  * would replace the rule's body: the container's valves and filters, its access log and keep-alive see a servlet's
@@ -27,7 +27,7 @@ final class ServletFaults implements ServletHooks.Dispatch {
     private static final ClassValue<ServletApi> API = new ClassValue<>() {
         @Override
         protected ServletApi computeValue(Class<?> type) {
-            return new ServletApi(type.getClassLoader());
+            return ServletApi.of(type);
         }
     };
 
@@ -65,6 +65,7 @@ final class ServletFaults implements ServletHooks.Dispatch {
     /** The members of one servlet API copy; a missing member fails here, reported once per request, never thrown. */
     private static final class ServletApi {
         static final long DRAIN_LIMIT = 64 * 1024;
+        static final String[] PACKAGES = {"jakarta.servlet", "javax.servlet"};
         final Class<?> httpRequest;
         final Class<?> httpResponse;
         final Method dispatcherType;
@@ -80,10 +81,24 @@ final class ServletFaults implements ServletHooks.Dispatch {
         final Method setContentLength;
         final Method outputStream;
 
-        ServletApi(ClassLoader loader) {
+        /** The API that the request type implements: a container may load both, each for its own applications. */
+        static ServletApi of(Class<?> requestType) {
+            ClassLoader loader = requestType.getClassLoader();
+            for (String api : PACKAGES) {
+                try {
+                    Class<?> request = Class.forName(api + ".http.HttpServletRequest", false, loader);
+                    if (request.isAssignableFrom(requestType)) return new ServletApi(api, loader);
+                } catch (ClassNotFoundException e) {
+                    // not this API in that loader: try the other
+                }
+            }
+            throw new IllegalStateException(requestType + " implements neither servlet API's HttpServletRequest");
+        }
+
+        ServletApi(String api, ClassLoader loader) {
             try {
-                httpRequest = Class.forName("jakarta.servlet.http.HttpServletRequest", false, loader);
-                httpResponse = Class.forName("jakarta.servlet.http.HttpServletResponse", false, loader);
+                httpRequest = Class.forName(api + ".http.HttpServletRequest", false, loader);
+                httpResponse = Class.forName(api + ".http.HttpServletResponse", false, loader);
                 dispatcherType = httpRequest.getMethod("getDispatcherType");
                 localPort = httpRequest.getMethod("getLocalPort");
                 method = httpRequest.getMethod("getMethod");
