@@ -70,6 +70,7 @@ public final class ServletProbeApp {
 
         // the javax.servlet hook: Jetty 12's ee8 environment, a Servlet 4 container
         JettyEe8Probe ee8 = new JettyEe8Probe();
+        UndertowProbe undertow = new UndertowProbe();
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY port=" + connector.getLocalPort());
@@ -84,6 +85,8 @@ public final class ServletProbeApp {
                     case "server-stats tomcat" -> tomcatStats.take();
                     case "server-stats jetty" -> jettyStats.take();
                     case "server-stats jetty-ee8" -> ee8.stats.take();
+                    case "port undertow" -> Integer.toString(undertow.port);
+                    case "server-stats undertow" -> undertow.take();
                     default -> "FAIL unknown command " + line;
                 };
             } catch (Throwable t) {
@@ -91,6 +94,7 @@ public final class ServletProbeApp {
             }
             System.out.println(answer);
         }
+        undertow.server.stop();
         ee8.server.stop();
         jetty.stop();
         tomcat.stop();

@@ -141,6 +141,19 @@ final class ProtocolInstrumentation {
     }
 
     /**
+     * Undertow's own server API: {@code Connectors.executeRootHandler(HttpHandler, HttpServerExchange)}, where every
+     * protocol hands a request to the handler chain. Matched by name: a relocated Undertow is out of scope.
+     */
+    static void installUndertow(Instrumentation inst, ClassFileLocator adviceBytes) {
+        Installer.recipe(new Listener())
+                .type(named(UndertowFaults.CONNECTORS))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(UndertowAdvice.class, adviceBytes)
+                                .on(named("executeRootHandler").and(takesArguments(2)))))
+                .installOn(inst);
+    }
+
+    /**
      * Reactor Netty's server (WebFlux's too): {@code HttpServer.HttpServerHandle.onStateChange}, where it applies the
      * handler to a received request; its client (WebClient's too): {@code HttpClientConnect.HttpClientHandler
      * .requestWithBody}, which prepares a request on an acquired connection. Matched by the end of the name, so a

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
  * ordinary response. Only a request's first dispatch is acted on, not its forwards, includes or error dispatches.
  */
 final class ServletFaults implements ServletHooks.Dispatch {
+    private static final String UNDERTOW_SERVLET = "io.undertow.servlet.";
     /** The servlet API's members, per class loader (found through the class of the request at hand). */
     private static final ClassValue<ServletApi> API = new ClassValue<>() {
         @Override
@@ -38,6 +39,8 @@ final class ServletFaults implements ServletHooks.Dispatch {
         try {
             api = API.get(request.getClass());
             if (!api.httpRequest.isInstance(request) || !api.httpResponse.isInstance(response)) return false;
+            // Undertow's servlet layer runs below its own root handler, where UndertowFaults judged the request
+            if (request.getClass().getName().startsWith(UNDERTOW_SERVLET)) return false;
             if (!"REQUEST".equals(api.dispatcherType.invoke(request).toString())) return false;
             int localPort = (int) api.localPort.invoke(request);
             if (Exemption.isExempt(localPort)) return false;
