@@ -78,6 +78,7 @@ public final class ProtocolFaults implements FaultHandler {
         if (rule.where().hook() == Hook.HTTP_CLIENT && !clientLibrariesInstalled) {
             OkHttpHooks.dispatch(new OkHttpFaults());
             ApacheHttpHooks.dispatch(new ApacheHttpClientFaults());
+            ApacheHttpHooks.asyncDispatch(new ApacheAsyncClientFaults());
             ProtocolInstrumentation.installHttpClientLibraries(inst, adviceBytes);
             UrlConnectionHooks.dispatch(new UrlConnectionFaults());
             ProtocolInstrumentation.installUrlConnection(inst, adviceBytes);

@@ -35,6 +35,7 @@ final class ProtocolInstrumentation {
     static final String GRPC_CLIENT = "io.grpc.internal.ClientCallImpl";
     static final String OKHTTP_CALL = "okhttp3.internal.connection.RealCall";
     static final String APACHE_CLIENT = "org.apache.hc.client5.http.impl.classic.InternalHttpClient";
+    static final String APACHE_ASYNC_CLIENT = "org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient";
     static final String HTTPS_URL_CONNECTION = "sun.net.www.protocol.https.AbstractDelegateHttpsURLConnection";
 
     private ProtocolInstrumentation() {}
@@ -73,7 +74,8 @@ final class ProtocolInstrumentation {
 
     /**
      * OkHttp 4.x and 5.x: {@code RealCall.getResponseWithInterceptorChain} (Kotlin names it
-     * {@code getResponseWithInterceptorChain$okhttp}); Apache HttpClient 5 classic: {@code InternalHttpClient.doExecute}.
+     * {@code getResponseWithInterceptorChain$okhttp}); Apache HttpClient 5 classic: {@code InternalHttpClient.doExecute};
+     * its async client: {@code InternalAbstractHttpAsyncClient.executeImmediate}.
      * Matched by name: a relocated copy is out of scope.
      */
     static void installHttpClientLibraries(Instrumentation inst, ClassFileLocator adviceBytes) {
@@ -86,6 +88,11 @@ final class ProtocolInstrumentation {
                 .transform((builder, type, loader, module, pd) ->
                         builder.visit(Advice.to(ApacheHttpClientAdvice.class, adviceBytes)
                                 .on(named("doExecute").and(takesArguments(3)))))
+                .type(named(APACHE_ASYNC_CLIENT))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(ApacheAsyncClientAdvice.class, adviceBytes)
+                                .on(named("executeImmediate")
+                                        .and(takesArgument(0, named("org.apache.hc.core5.http.HttpRequest"))))))
                 .installOn(inst);
     }
 
