@@ -170,6 +170,39 @@ class ReactorNettyFaultsIT {
 
     @ParameterizedTest
     @MethodSource("jdks")
+    void latencyEndsWithItsRule(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        URI base = URI.create("http://127.0.0.1:" + f.send("port"));
+        // no fault outlives its ttl: a 10 s delay under a 1 s ttl holds the request about 1 s
+        f.add("latency on=http-server delay=10s path=/api/* ttl=1s");
+        String expiring = ProtocolProbeApp.send(client, "GET", base.resolve("/api/ttl"), 1, null);
+        assertEquals(Map.of("200", 1L), codes(expiring), expiring);
+        long ms = counts(expiring).get("maxMs");
+        assertTrue(ms >= 700 && ms < 4000, "held until the ttl, not the delay: " + expiring);
+
+        // nor its removal: clear() during the delay lets the held request go on at once
+        f.add("latency on=http-server delay=10s path=/api/*");
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> held = client.sendAsync(
+                HttpRequest.newBuilder(base.resolve("/api/cleared")).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(500);
+        assertTrue(!held.isDone(), "held while the rule is armed");
+        f.clear();
+        assertEquals("ok GET /api/cleared", held.get(10, TimeUnit.SECONDS).body());
+        long heldMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(heldMs < 4000, "went on once the rule was cleared: " + heldMs + " ms");
+
+        // the client's delayed request likewise, under a ttl
+        f.add("latency on=http-client delay=10s path=/slow ttl=1s");
+        String delayed = f.send("client single GET http://127.0.0.1:" + peer.port() + "/slow 1");
+        long clientMs = counts(delayed).get("maxMs");
+        assertTrue(
+                delayed.contains("codes={200=1}") && clientMs >= 700 && clientMs < 4000,
+                "held until the ttl: " + delayed);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
     void clientGetsItsOwnResponseAtTheGatesRateWithoutTheRequestLeaving(Jdks.Jdk jdk) throws Exception {
         ForkedService f = fork(jdk);
         String base = "http://localhost:" + peer.port();

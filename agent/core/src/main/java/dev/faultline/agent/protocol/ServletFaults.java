@@ -15,15 +15,17 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code on=http-server} for Servlet containers (Tomcat, Jetty, Undertow), through the servlet API only: Jakarta
- * ({@code jakarta.servlet}, Servlet 5+) and Java EE ({@code javax.servlet}, Servlet 3.1 and 4). The API is reached by reflection in the class loader of the request at hand, never linked, so one agent serves every
- * container and web application in the process. A latency rule delays before the servlet; an error rule answers
+ * {@code on=http-server} for Servlet containers (Tomcat, Jetty), through the servlet API only: Jakarta
+ * ({@code jakarta.servlet}, Servlet 5+) and Java EE ({@code javax.servlet}, Servlet 3.1 and 4). The API is reached by
+ * reflection in the class loader of the request at hand, never linked, so one agent serves every container and web
+ * application in the process. Undertow's servlet requests are left to {@link UndertowFaults}, which judged them first. A latency rule delays before the servlet; an error rule answers
  * through the response as a servlet would ({@code setStatus}, headers, body), not {@code sendError}, whose error page
  * would replace the rule's body: the container's valves and filters, its access log and keep-alive see a servlet's
  * ordinary response. Only a request's first dispatch is acted on, not its forwards, includes or error dispatches.
  */
 final class ServletFaults implements ServletHooks.Dispatch {
     private static final String UNDERTOW_SERVLET = "io.undertow.servlet.";
+
     /** The servlet API's members, per class loader (found through the class of the request at hand). */
     private static final ClassValue<ServletApi> API = new ClassValue<>() {
         @Override
