@@ -203,6 +203,24 @@ class ReactorNettyFaultsIT {
 
     @ParameterizedTest
     @MethodSource("jdks")
+    void jdkClientOverHttp2GetsItsResponseAndItsStreamsStayHealthy(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String before = f.send("jdk-h2 /h2/warm 2");
+        assertTrue(before.contains("versions={200/HTTP_2=2}"), "the client and server speak HTTP/2: " + before);
+        f.send("server-stats");
+        f.add("error on=http-client status=503 path=/h2/* every=2 header=Retry-After:5 body=\"try later\"");
+        String out = f.send("jdk-h2 /h2/pay 20");
+        assertTrue(
+                out.contains("versions={200/HTTP_2=10,503/HTTP_2=10}") && out.contains("sample=503|5|try_later"),
+                "every second stream answered by the rule, as an HTTP/2 response: " + out);
+        assertEquals(10, counts(f.send("server-stats")).get("handled"), "the injected requests never left: " + out);
+        f.clear();
+        String after = f.send("jdk-h2 /h2/pay 20");
+        assertTrue(after.contains("versions={200/HTTP_2=20}"), "the connection's streams stay healthy: " + after);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
     void clientGetsItsOwnResponseAtTheGatesRateWithoutTheRequestLeaving(Jdks.Jdk jdk) throws Exception {
         ForkedService f = fork(jdk);
         String base = "http://localhost:" + peer.port();
