@@ -12,9 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpClientLibrariesIT {
+    @RegisterExtension
     final ForksPerJdk forks = new ForksPerJdk();
+
     HttpPeer peer;
     Tls tls;
 
@@ -53,14 +55,8 @@ class HttpClientLibrariesIT {
                         .start());
     }
 
-    @AfterEach
-    void clearAll() throws Exception {
-        forks.clearAll();
-    }
-
     @AfterAll
     void stop() {
-        forks.close();
         if (peer != null) peer.close();
     }
 

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,7 +35,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReactorNettyFaultsIT {
     static final int CALLS = 1000;
 
+    @RegisterExtension
     final ForksPerJdk forks = new ForksPerJdk();
+
     HttpClient client;
     HttpPeer peer;
     Tls tls;
@@ -67,14 +69,8 @@ class ReactorNettyFaultsIT {
                         .start());
     }
 
-    @AfterEach
-    void clearAll() throws Exception {
-        forks.clearAll();
-    }
-
     @AfterAll
     void stop() {
-        forks.close();
         if (peer != null) peer.close();
     }
 

@@ -21,10 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,7 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServletFaultsIT {
     static final int CALLS = 1000;
 
+    @RegisterExtension
     final ForksPerJdk forks = new ForksPerJdk();
+
     HttpClient client;
 
     @BeforeAll
@@ -65,16 +66,6 @@ class ServletFaultsIT {
                         .main(ServletProbeApp.class.getName())
                         .readyLine("READY")
                         .start());
-    }
-
-    @AfterEach
-    void clearAll() throws Exception {
-        forks.clearAll();
-    }
-
-    @AfterAll
-    void stop() {
-        forks.close();
     }
 
     @ParameterizedTest(name = "{0} {1}")
