@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import javax.management.RuntimeMBeanException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcFaultsIT {
+    @RegisterExtension
     final ForksPerJdk forks = new ForksPerJdk();
+
     GrpcProbeApp peer;
 
     @BeforeAll
@@ -47,14 +49,8 @@ class GrpcFaultsIT {
                         .start());
     }
 
-    @AfterEach
-    void clearAll() throws Exception {
-        forks.clearAll();
-    }
-
     @AfterAll
     void stop() throws Exception {
-        forks.close();
         if (peer != null) peer.close();
     }
 

@@ -12,14 +12,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue #24: {@code on=http-client} faults on HTTP client libraries (OkHttp, Apache HttpClient 5 classic, the JDK's
+ * Issue #24: {@code on=http-client} faults on HTTP client libraries (OkHttp, Apache HttpClient 5 classic and async, the JDK's
  * {@code HttpURLConnection}). One forked service per JDK
  * ({@link HttpClientProbeApp}, the built agent jar loaded with {@code -javaagent}) makes the client calls under test
  * against a real JDK HTTP server here in the test JVM ({@link HttpPeer}, no agent), which reports what reached it:
@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpClientLibrariesIT {
+    @RegisterExtension
     final ForksPerJdk forks = new ForksPerJdk();
+
     HttpPeer peer;
     Tls tls;
 
@@ -53,14 +55,8 @@ class HttpClientLibrariesIT {
                         .start());
     }
 
-    @AfterEach
-    void clearAll() throws Exception {
-        forks.clearAll();
-    }
-
     @AfterAll
     void stop() {
-        forks.close();
         if (peer != null) peer.close();
     }
 
@@ -241,5 +237,62 @@ class HttpClientLibrariesIT {
             String other = f.send(call + " GET " + base + "/fast 1");
             assertTrue(counts(other).get("maxMs") < 985, call + ", another path is not delayed: " + other);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void apacheAsyncGetsItsOwnResponseAtTheGatesRateWithoutTheRequestLeaving(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://localhost:" + peer.port();
+        // the async client alone, no rule: how many connections it opens for sequential calls
+        f.send("apache-async POST " + base + "/v1/pay " + CALLS, Duration.ofMinutes(3));
+        long ownConnections = counts(peer.takeStats()).get("connections");
+        f.add("error on=http-client status=503 host=localhost path=/v1/* method=POST probability=0.1 seed=13"
+                + " header=Retry-After:5 body=down");
+        String out = f.send("apache-async POST " + base + "/v1/pay " + CALLS, Duration.ofMinutes(3));
+        Map<String, Long> seen = codes(out);
+        long injected = seen.getOrDefault("503", 0L);
+        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
+        assertEquals(CALLS - injected, seen.get("200"), out);
+        assertTrue(
+                out.contains("sample=503|5|down|Service_Unavailable"),
+                "HttpClient's own response: status, header, body, reason phrase: " + out);
+        Map<String, Long> server = counts(peer.takeStats());
+        assertEquals(CALLS - injected, server.get("handled"), "no injected request left the client: " + server);
+        assertTrue(
+                server.get("connections") <= Math.max(3, 2 * ownConnections),
+                "kept-alive connections reused across injected answers, as without a rule (" + ownConnections + "): "
+                        + server);
+        String line = f.list()[0];
+        assertTrue(
+                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
+                "list() counts what the client saw: " + line);
+
+        assertEquals(Map.of("200", 50L), codes(f.send("apache-async GET " + base + "/v1/pay 50")), "another verb");
+        assertEquals(Map.of("200", 50L), codes(f.send("apache-async POST " + base + "/v2/pay 50")), "another path");
+        f.clear();
+        assertEquals(
+                Map.of("200", 100L), codes(f.send("apache-async POST " + base + "/v1/pay 100")), "clear() restores");
+        assertEquals(200, counts(peer.takeStats()).get("handled"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void apacheAsyncFailuresAndLatency(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://127.0.0.1:" + peer.port();
+        peer.takeStats();
+        f.add("error on=http-client path=/v1/* limit=3");
+        String refused = f.send("apache-async POST " + base + "/v1/pay 5");
+        assertTrue(
+                refused.contains("errors={java.net.ConnectException=3}") && refused.contains("codes={200=2}"),
+                "the future fails with the refused connection's exception: " + refused);
+        f.clear();
+        f.add("latency on=http-client delay=1500ms path=/slow");
+        String slow = f.send("apache-async GET " + base + "/slow 2");
+        assertTrue(slow.contains("codes={200=2}") && counts(slow).get("maxMs") >= 1485, "delayed: " + slow);
+        String other = f.send("apache-async GET " + base + "/fast 2");
+        assertTrue(counts(other).get("maxMs") < 1485, "another path is not delayed: " + other);
+        assertEquals(6, counts(peer.takeStats()).get("handled"), "all but the 3 failed calls reached the server");
     }
 }

@@ -20,6 +20,10 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -42,6 +46,9 @@ public final class HttpClientProbeApp {
                 .build();
         CloseableHttpClient apache =
                 HttpClients.custom().disableAutomaticRetries().build();
+        CloseableHttpAsyncClient apacheAsync =
+                HttpAsyncClients.custom().disableAutomaticRetries().build();
+        apacheAsync.start();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY");
         for (String line; (line = in.readLine()) != null; ) {
@@ -54,6 +61,8 @@ public final class HttpClientProbeApp {
                     case "okhttp" -> okHttp(okHttp, w[1].equals("enqueue"), w[2], w[3], Integer.parseInt(w[4]));
                     // apache <method> <url> <n>: n calls with Apache HttpClient 5 classic, one after another
                     case "apache" -> apache(apache, w[1], w[2], Integer.parseInt(w[3]));
+                    // apache-async <method> <url> <n>: n calls with Apache HttpClient 5 async, one after another
+                    case "apache-async" -> apacheAsync(apacheAsync, w[1], w[2], Integer.parseInt(w[3]));
                     // urlconn <method> <url> <n>: n calls with the JDK's HttpURLConnection (HttpsURLConnection for
                     // https)
                     case "urlconn" -> urlConnection(w[1], w[2], Integer.parseInt(w[3]));
@@ -67,6 +76,7 @@ public final class HttpClientProbeApp {
         okHttp.dispatcher().executorService().shutdown();
         okHttp.connectionPool().evictAll();
         apache.close();
+        apacheAsync.close();
         System.exit(0);
     }
 
@@ -128,6 +138,41 @@ public final class HttpClientProbeApp {
                     sample = String.join("|", seen).replace(' ', '_');
                 }
             } catch (IOException e) {
+                errors.merge(e.getClass().getName(), 1, Integer::sum);
+            }
+            maxNanos = Math.max(maxNanos, System.nanoTime() - start);
+        }
+        return "codes=" + codes.toString().replace(" ", "") + " errors="
+                + errors.toString().replace(" ", "") + " sample=" + sample + " maxMs=" + maxNanos / 1_000_000;
+    }
+
+    /** As {@link #okHttp}, with Apache HttpClient 5's async API: a simple request, its future awaited. */
+    static String apacheAsync(CloseableHttpAsyncClient client, String method, String url, int n) {
+        Map<String, Integer> codes = new TreeMap<>();
+        Map<String, Integer> errors = new TreeMap<>();
+        String sample = "none";
+        long maxNanos = 0;
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            SimpleRequestBuilder b = SimpleRequestBuilder.create(method).setUri(url);
+            if (!method.equals("GET")) b.setBody("{\"n\":" + i + "}", ContentType.APPLICATION_JSON);
+            try {
+                SimpleHttpResponse r = client.execute(b.build(), null).get(20, TimeUnit.SECONDS);
+                String[] seen = {
+                    Integer.toString(r.getCode()),
+                    r.getFirstHeader("Retry-After") == null
+                            ? "-"
+                            : r.getFirstHeader("Retry-After").getValue(),
+                    r.getBodyText() == null ? "" : r.getBodyText(),
+                    r.getReasonPhrase()
+                };
+                codes.merge(seen[0], 1, Integer::sum);
+                if (!seen[0].equals("200") && sample.equals("none")) {
+                    sample = String.join("|", seen).replace(' ', '_');
+                }
+            } catch (ExecutionException e) {
+                errors.merge(e.getCause().getClass().getName(), 1, Integer::sum);
+            } catch (Exception e) {
                 errors.merge(e.getClass().getName(), 1, Integer::sum);
             }
             maxNanos = Math.max(maxNanos, System.nanoTime() - start);

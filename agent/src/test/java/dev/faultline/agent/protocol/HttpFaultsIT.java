@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -36,7 +36,9 @@ class HttpFaultsIT {
     static final String NODELAY = "sun.net.httpserver.nodelay";
     static final Pattern COUNT = Pattern.compile("([\\w.]+)=(\\d+)");
 
+    @RegisterExtension
     final ForksPerJdk forks = new ForksPerJdk();
+
     HttpPeer peer;
     HttpClient client;
     Tls tls;
@@ -69,14 +71,8 @@ class HttpFaultsIT {
                         .start());
     }
 
-    @AfterEach
-    void clearAll() throws Exception {
-        forks.clearAll();
-    }
-
     @AfterAll
     void stop() {
-        forks.close();
         if (peer != null) peer.close();
     }
 

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,7 +35,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReactorNettyFaultsIT {
     static final int CALLS = 1000;
 
+    @RegisterExtension
     final ForksPerJdk forks = new ForksPerJdk();
+
     HttpClient client;
     HttpPeer peer;
     Tls tls;
@@ -67,14 +69,8 @@ class ReactorNettyFaultsIT {
                         .start());
     }
 
-    @AfterEach
-    void clearAll() throws Exception {
-        forks.clearAll();
-    }
-
     @AfterAll
     void stop() {
-        forks.close();
         if (peer != null) peer.close();
     }
 
@@ -166,6 +162,57 @@ class ReactorNettyFaultsIT {
         assertEquals(2, server.get("handled"), server.toString());
         assertEquals(3, server.get("429"), server.toString());
         assertEquals(1, server.get("connections"), "keep-alive held across injected answers: " + server);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void latencyEndsWithItsRule(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        URI base = URI.create("http://127.0.0.1:" + f.send("port"));
+        // no fault outlives its ttl: a 10 s delay under a 1 s ttl holds the request about 1 s
+        f.add("latency on=http-server delay=10s path=/api/* ttl=1s");
+        String expiring = ProtocolProbeApp.send(client, "GET", base.resolve("/api/ttl"), 1, null);
+        assertEquals(Map.of("200", 1L), codes(expiring), expiring);
+        long ms = counts(expiring).get("maxMs");
+        assertTrue(ms >= 700 && ms < 4000, "held until the ttl, not the delay: " + expiring);
+
+        // nor its removal: clear() during the delay lets the held request go on at once
+        f.add("latency on=http-server delay=10s path=/api/*");
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> held = client.sendAsync(
+                HttpRequest.newBuilder(base.resolve("/api/cleared")).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(500);
+        assertTrue(!held.isDone(), "held while the rule is armed");
+        f.clear();
+        assertEquals("ok GET /api/cleared", held.get(10, TimeUnit.SECONDS).body());
+        long heldMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(heldMs < 4000, "went on once the rule was cleared: " + heldMs + " ms");
+
+        // the client's delayed request likewise, under a ttl
+        f.add("latency on=http-client delay=10s path=/slow ttl=1s");
+        String delayed = f.send("client single GET http://127.0.0.1:" + peer.port() + "/slow 1");
+        long clientMs = counts(delayed).get("maxMs");
+        assertTrue(
+                delayed.contains("codes={200=1}") && clientMs >= 700 && clientMs < 4000,
+                "held until the ttl: " + delayed);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void jdkClientOverHttp2GetsItsResponseAndItsStreamsStayHealthy(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String before = f.send("jdk-h2 /h2/warm 2");
+        assertTrue(before.contains("versions={200/HTTP_2=2}"), "the client and server speak HTTP/2: " + before);
+        f.send("server-stats");
+        f.add("error on=http-client status=503 path=/h2/* every=2 header=Retry-After:5 body=\"try later\"");
+        String out = f.send("jdk-h2 /h2/pay 20");
+        assertTrue(
+                out.contains("versions={200/HTTP_2=10,503/HTTP_2=10}") && out.contains("sample=503|5|try_later"),
+                "every second stream answered by the rule, as an HTTP/2 response: " + out);
+        assertEquals(10, counts(f.send("server-stats")).get("handled"), "the injected requests never left: " + out);
+        f.clear();
+        String after = f.send("jdk-h2 /h2/pay 20");
+        assertTrue(after.contains("versions={200/HTTP_2=20}"), "the connection's streams stay healthy: " + after);
     }
 
     @ParameterizedTest

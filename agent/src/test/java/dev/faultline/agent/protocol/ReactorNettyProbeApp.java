@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServer;
@@ -57,6 +59,9 @@ public final class ReactorNettyProbeApp {
                                     .then();
                         }));
         DisposableServer server = http.bindNow();
+        // the same server speaking HTTP/2 over cleartext (h2c upgrade), for the JDK client's HTTP/2 streams
+        DisposableServer h2c =
+                http.protocol(HttpProtocol.H2C, HttpProtocol.HTTP11).bindNow();
         // the same server over TLS when the JVM is given a key store (the client trusts the peer's through the
         // default trust store, javax.net.ssl.trustStore)
         String keyStore = System.getProperty("javax.net.ssl.keyStore");
@@ -79,6 +84,10 @@ public final class ReactorNettyProbeApp {
                     case "server-stats" -> stats.take();
                     // client <single|response> <method> <url> <n>: n calls with Reactor Netty's HttpClient
                     case "client" -> client(w[1], w[2], w[3], Integer.parseInt(w[4]));
+                    // jdk-h2 <path> <n>: n GETs with the JDK HttpClient over HTTP/2 to the h2c server
+                    case "jdk-h2" ->
+                        JdkHttp2Calls.calls(
+                                URI.create("http://127.0.0.1:" + h2c.port() + w[1]), Integer.parseInt(w[2]));
                     default -> "FAIL unknown command " + line;
                 };
             } catch (Throwable t) {
@@ -87,6 +96,7 @@ public final class ReactorNettyProbeApp {
             System.out.println(answer);
         }
         server.disposeNow();
+        h2c.disposeNow();
         if (tls != null) tls.disposeNow();
         System.exit(0);
     }

@@ -7,23 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue #24: {@code on=http-server} in Servlet containers, through the Jakarta Servlet API. One forked service per
- * JDK ({@link ServletProbeApp}: an embedded Tomcat 11 and an embedded Jetty 12 ee10, the built agent jar loaded with
- * {@code -javaagent}), shared by both containers' cases; the peer is the JDK HttpClient here, in the test JVM, which
+ * Issue #24: {@code on=http-server} in Servlet containers, through the servlet API, Jakarta and javax. One forked
+ * service per JDK ({@link ServletProbeApp}: an embedded Tomcat 11, Jetty 12 ee10 and Jetty 12 ee8 for
+ * {@code javax.servlet}, the built agent jar loaded with {@code -javaagent}), shared by the containers' cases; the peer is the JDK HttpClient here, in the test JVM, which
  * has no agent, and reports what it received on the wire; the service reports what its servlet ran and what the
  * container's access log recorded.
  */
@@ -31,7 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServletFaultsIT {
     static final int CALLS = 1000;
 
+    @RegisterExtension
     final ForksPerJdk forks = new ForksPerJdk();
+
     HttpClient client;
 
     @BeforeAll
@@ -44,6 +54,7 @@ class ServletFaultsIT {
         for (Jdks.Jdk jdk : Jdks.all()) {
             out.add(Arguments.of(jdk, "tomcat"));
             out.add(Arguments.of(jdk, "jetty"));
+            out.add(Arguments.of(jdk, "jetty-ee8"));
         }
         return out;
     }
@@ -55,16 +66,6 @@ class ServletFaultsIT {
                         .main(ServletProbeApp.class.getName())
                         .readyLine("READY")
                         .start());
-    }
-
-    @AfterEach
-    void clearAll() throws Exception {
-        forks.clearAll();
-    }
-
-    @AfterAll
-    void stop() {
-        forks.close();
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -145,5 +146,108 @@ class ServletFaultsIT {
         assertEquals(2, server.get("handled"), server.toString());
         assertEquals(3, server.get("429"), server.toString());
         assertEquals(1, server.get("connections"), "keep-alive held across injected answers: " + server);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.faultline.agent.it.Jdks#all")
+    void undertowAnswersTheStatusAtTheGatesRateOnItsPathOnly(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        URI base = URI.create("http://127.0.0.1:" + f.send("port undertow"));
+        String stats = "server-stats undertow";
+        f.send(stats);
+        f.add("error on=http-server status=503 path=/checkout method=POST probability=0.1 seed=24"
+                + " header=Retry-After:5 body=\"try later\"");
+        String out = ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), CALLS, null);
+        Map<String, Long> seen = codes(out);
+        long injected = seen.getOrDefault("503", 0L);
+        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
+        assertEquals(CALLS - injected, seen.get("200"), "every other call is the handler's: " + out);
+        assertTrue(out.contains("sample=503|5|try_later"), "status, Retry-After and body on the wire: " + out);
+        Map<String, Long> server = counts(f.send(stats));
+        assertEquals(CALLS - injected, server.get("handled"), "the handler never ran for an injected call: " + server);
+        assertEquals(CALLS, server.get("requests"), "Undertow's statistics completed every request: " + server);
+        String line = f.list()[0];
+        assertTrue(
+                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
+                "list() counts what the peer saw: " + line);
+
+        assertEquals(
+                Map.of("200", 50L),
+                codes(ProtocolProbeApp.send(client, "GET", base.resolve("/checkout"), 50, null)),
+                "another verb");
+        assertEquals(
+                Map.of("200", 50L),
+                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/other"), 50, null)),
+                "another path");
+        f.clear();
+        assertEquals(
+                Map.of("200", 100L),
+                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), 100, null)),
+                "clear() restores");
+        assertEquals(200, counts(f.send(stats)).get("handled"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.faultline.agent.it.Jdks#all")
+    void undertowLatencyDelaysOnlyItsPathsAndItsMetricsSeeAnInjected500(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        URI base = URI.create("http://127.0.0.1:" + f.send("port undertow"));
+        String stats = "server-stats undertow";
+        f.add("latency on=http-server delay=1500ms path=/api/*");
+        String slow = ProtocolProbeApp.send(client, "GET", base.resolve("/api/orders/7"), 2, null);
+        assertEquals(Map.of("200", 2L), codes(slow), slow);
+        assertTrue(counts(slow).get("maxMs") >= 1485, "delayed: " + slow);
+        String other = ProtocolProbeApp.send(client, "GET", base.resolve("/health"), 2, null);
+        assertTrue(counts(other).get("maxMs") < 1485, "another path is not delayed: " + other);
+        assertTrue(f.list()[0].contains("injected=2 ") && f.list()[0].contains("matched=2 "), f.list()[0]);
+
+        f.clear();
+        f.send(stats);
+        f.add("error on=http-server status=500 path=/limited limit=3");
+        assertEquals(
+                List.of("500 0", "500 0", "500 0", "200 15"),
+                statusesOnOneConnection(base.getPort(), "/limited", 4),
+                "status and Content-Length of each answer, keep-alive held across the injected ones");
+        Map<String, Long> server = counts(f.send(stats));
+        assertEquals(1, server.get("handled"), server.toString());
+        assertEquals(4, server.get("requests"), server.toString());
+        assertEquals(3, server.get("500"), "Undertow's error count saw the injected 500s: " + server);
+    }
+
+    /**
+     * {@code <status> <Content-Length>} of {@code n} GETs sent one after another on one HTTP/1.1 connection: a server
+     * that closed it after an answer fails the next read.
+     */
+    static List<String> statusesOnOneConnection(int port, String path, int n) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(20_000);
+            OutputStream w = socket.getOutputStream();
+            DataInputStream r = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            for (int i = 0; i < n; i++) {
+                w.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                w.flush();
+                String status = line(r);
+                int length = -1;
+                for (String h; !(h = line(r)).isEmpty(); ) {
+                    if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(h.substring(15).trim());
+                    }
+                }
+                assertTrue(length >= 0, "answer " + i + " without a Content-Length: " + status);
+                r.readFully(new byte[length]);
+                out.add(status.split(" ")[1] + " " + length);
+            }
+        }
+        return out;
+    }
+
+    private static String line(DataInputStream r) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = r.read()) != '\n'; ) {
+            if (c < 0) throw new EOFException("the server closed the connection after: " + b);
+            if (c != '\r') b.append((char) c);
+        }
+        return b.toString();
     }
 }

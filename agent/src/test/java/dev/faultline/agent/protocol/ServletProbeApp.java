@@ -26,8 +26,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The service under test for the servlet hook, in a forked JVM with the built agent: an embedded Tomcat 11 and an
- * embedded Jetty 12 (ee10), each with one servlet on {@code /*} that the test JVM calls. Each container's own
+ * The service under test for the servlet hook, in a forked JVM with the built agent: an embedded Tomcat 11, an
+ * embedded Jetty 12 (ee10) and, for {@code javax.servlet}, Jetty 12's ee8 ({@link JettyEe8Probe}), each with one servlet on {@code /*} that the test JVM calls. Each container's own
  * access-log path (Tomcat's {@link AccessLog} valve, Jetty's {@code RequestLog}, both called once the response is
  * finished) records the status of every request and its client port, so the test sees what the container logged and
  * how many connections carried the requests. One command per stdin line, one answer line.
@@ -68,6 +68,10 @@ public final class ServletProbeApp {
                 ((InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress()).getPort()));
         jetty.start();
 
+        // the javax.servlet hook: Jetty 12's ee8 environment, a Servlet 4 container
+        JettyEe8Probe ee8 = new JettyEe8Probe();
+        UndertowProbe undertow = new UndertowProbe();
+
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY port=" + connector.getLocalPort());
         for (String line; (line = in.readLine()) != null; ) {
@@ -77,8 +81,12 @@ public final class ServletProbeApp {
                 answer = switch (line.trim()) {
                     case "port tomcat" -> Integer.toString(connector.getLocalPort());
                     case "port jetty" -> Integer.toString(jettyConnector.getLocalPort());
+                    case "port jetty-ee8" -> Integer.toString(ee8.connector.getLocalPort());
                     case "server-stats tomcat" -> tomcatStats.take();
                     case "server-stats jetty" -> jettyStats.take();
+                    case "server-stats jetty-ee8" -> ee8.stats.take();
+                    case "port undertow" -> Integer.toString(undertow.port);
+                    case "server-stats undertow" -> undertow.take();
                     default -> "FAIL unknown command " + line;
                 };
             } catch (Throwable t) {
@@ -86,6 +94,8 @@ public final class ServletProbeApp {
             }
             System.out.println(answer);
         }
+        undertow.server.stop();
+        ee8.server.stop();
         jetty.stop();
         tomcat.stop();
         tomcat.destroy();

@@ -12,7 +12,13 @@ public final class ApacheHttpHooks {
         Object execute(FaultRule[] rules, Object target, Object request);
     }
 
+    /** What the core does at the async client's entry point; called only while rules are armed. */
+    public interface AsyncDispatch {
+        boolean executeAsync(FaultRule[] rules, Object client, Object[] args);
+    }
+
     private static volatile Dispatch dispatch;
+    private static volatile AsyncDispatch asyncDispatch;
     private static volatile FaultRule[] client;
 
     private ApacheHttpHooks() {}
@@ -20,6 +26,11 @@ public final class ApacheHttpHooks {
     /** Set once, before the first rule is published. */
     public static void dispatch(Dispatch d) {
         dispatch = d;
+    }
+
+    /** Set once, before the first rule is published. */
+    public static void asyncDispatch(AsyncDispatch d) {
+        asyncDispatch = d;
     }
 
     /** The {@code on=http-client} rules from now on; null or empty for none. */
@@ -37,5 +48,17 @@ public final class ApacheHttpHooks {
     public static Object execute(Object target, Object request) {
         FaultRule[] rules = client;
         return rules == null ? null : dispatch.execute(rules, target, request);
+    }
+
+    /**
+     * Apache HttpClient 5 async: {@code InternalAbstractHttpAsyncClient.executeImmediate(request, entityProducer,
+     * scope, chain, callback)}, which every {@code execute} of the client reaches once its request is produced, before
+     * its exec chain (and so any connection).
+     *
+     * @return true if the request was answered, failed or rescheduled here and the exec chain must not run
+     */
+    public static boolean executeAsync(Object client, Object[] args) {
+        FaultRule[] rules = ApacheHttpHooks.client;
+        return rules != null && asyncDispatch.executeAsync(rules, client, args);
     }
 }

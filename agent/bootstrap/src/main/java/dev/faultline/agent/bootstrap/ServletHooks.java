@@ -3,8 +3,8 @@ package dev.faultline.agent.bootstrap;
 import java.io.IOException;
 
 /**
- * The static entry point that Jakarta Servlet advice calls; loaded by the boot loader so a servlet API in any class
- * loader (a container's, a web application's) sees it. The servlet types are not visible from here, so the work is
+ * The static entry point that servlet advice (Jakarta and javax) calls; loaded by the boot loader so a servlet API in
+ * any class loader (a container's, a web application's) sees it. The servlet types are not visible from here, so the work is
  * done by a {@link Dispatch} the core sets, which reaches them by reflection; arguments pass as {@code Object}. While
  * no {@code on=http-server} rule is armed, the entry point is one volatile read of a null array.
  */
@@ -30,7 +30,7 @@ public final class ServletHooks {
     }
 
     /**
-     * {@code jakarta.servlet.http.HttpServlet.service(ServletRequest, ServletResponse)}, which every container
+     * {@code HttpServlet.service(ServletRequest, ServletResponse)} (jakarta or javax), which every container
      * (Tomcat, Jetty, Undertow) calls after the request's filters and before the servlet's own {@code service}.
      *
      * @return true if the response was answered here and the servlet must not run

@@ -10,6 +10,7 @@ import dev.faultline.agent.bootstrap.ProtocolHooks;
 import dev.faultline.agent.bootstrap.ReactorNettyHooks;
 import dev.faultline.agent.bootstrap.ServletHooks;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
+import dev.faultline.agent.bootstrap.UndertowHooks;
 import dev.faultline.agent.bootstrap.UrlConnectionHooks;
 import dev.faultline.agent.fault.FaultHandler;
 import dev.faultline.agent.spec.SpecException;
@@ -68,6 +69,8 @@ public final class ProtocolFaults implements FaultHandler {
             ProtocolInstrumentation.install(inst, adviceBytes);
             ServletHooks.dispatch(new ServletFaults());
             ProtocolInstrumentation.installServlet(inst, adviceBytes);
+            UndertowHooks.dispatch(new UndertowFaults());
+            ProtocolInstrumentation.installUndertow(inst, adviceBytes);
             ReactorNettyHooks.dispatch(new ReactorNettyDispatch());
             ProtocolInstrumentation.installReactorNetty(inst, adviceBytes);
             installed = true;
@@ -75,6 +78,7 @@ public final class ProtocolFaults implements FaultHandler {
         if (rule.where().hook() == Hook.HTTP_CLIENT && !clientLibrariesInstalled) {
             OkHttpHooks.dispatch(new OkHttpFaults());
             ApacheHttpHooks.dispatch(new ApacheHttpClientFaults());
+            ApacheHttpHooks.asyncDispatch(new ApacheAsyncClientFaults());
             ProtocolInstrumentation.installHttpClientLibraries(inst, adviceBytes);
             UrlConnectionHooks.dispatch(new UrlConnectionFaults());
             ProtocolInstrumentation.installUrlConnection(inst, adviceBytes);
@@ -96,7 +100,10 @@ public final class ProtocolFaults implements FaultHandler {
             GrpcHooks.publish(hook, armed);
         } else {
             ProtocolHooks.publish(hook, armed);
-            if (hook == Hook.HTTP_SERVER) ServletHooks.publish(armed);
+            if (hook == Hook.HTTP_SERVER) {
+                ServletHooks.publish(armed);
+                UndertowHooks.publish(armed);
+            }
             ReactorNettyHooks.publish(hook, armed);
         }
         if (hook == Hook.HTTP_CLIENT) {

@@ -30,10 +30,12 @@ final class ProtocolInstrumentation {
     static final String JDK_HTTP_SERVER = "sun.net.httpserver.ServerImpl$Exchange$LinkHandler";
     static final String JDK_HTTP_CLIENT = "jdk.internal.net.http.HttpClientImpl";
     static final String SERVLET = "jakarta.servlet.http.HttpServlet";
+    static final String JAVAX_SERVLET = "javax.servlet.http.HttpServlet";
     static final String GRPC_SERVER = "io.grpc.internal.ServerImpl$ServerTransportListenerImpl";
     static final String GRPC_CLIENT = "io.grpc.internal.ClientCallImpl";
     static final String OKHTTP_CALL = "okhttp3.internal.connection.RealCall";
     static final String APACHE_CLIENT = "org.apache.hc.client5.http.impl.classic.InternalHttpClient";
+    static final String APACHE_ASYNC_CLIENT = "org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient";
     static final String HTTPS_URL_CONNECTION = "sun.net.www.protocol.https.AbstractDelegateHttpsURLConnection";
 
     private ProtocolInstrumentation() {}
@@ -72,7 +74,8 @@ final class ProtocolInstrumentation {
 
     /**
      * OkHttp 4.x and 5.x: {@code RealCall.getResponseWithInterceptorChain} (Kotlin names it
-     * {@code getResponseWithInterceptorChain$okhttp}); Apache HttpClient 5 classic: {@code InternalHttpClient.doExecute}.
+     * {@code getResponseWithInterceptorChain$okhttp}); Apache HttpClient 5 classic: {@code InternalHttpClient.doExecute};
+     * its async client: {@code InternalAbstractHttpAsyncClient.executeImmediate}.
      * Matched by name: a relocated copy is out of scope.
      */
     static void installHttpClientLibraries(Instrumentation inst, ClassFileLocator adviceBytes) {
@@ -85,6 +88,11 @@ final class ProtocolInstrumentation {
                 .transform((builder, type, loader, module, pd) ->
                         builder.visit(Advice.to(ApacheHttpClientAdvice.class, adviceBytes)
                                 .on(named("doExecute").and(takesArguments(3)))))
+                .type(named(APACHE_ASYNC_CLIENT))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(ApacheAsyncClientAdvice.class, adviceBytes)
+                                .on(named("executeImmediate")
+                                        .and(takesArgument(0, named("org.apache.hc.core5.http.HttpRequest"))))))
                 .installOn(inst);
     }
 
@@ -121,18 +129,34 @@ final class ProtocolInstrumentation {
     }
 
     /**
-     * Jakarta Servlet containers through the API: {@code HttpServlet.service(ServletRequest, ServletResponse)}, the
-     * public entry every container calls after the request's filters. Matched by name: {@code javax.servlet} and a
-     * relocated API are out of scope.
+     * Servlet containers through the API, Jakarta and {@code javax.servlet} alike:
+     * {@code HttpServlet.service(ServletRequest, ServletResponse)}, the public entry every container calls after the
+     * request's filters. Matched by name: a relocated API is out of scope.
      */
     static void installServlet(Instrumentation inst, ClassFileLocator adviceBytes) {
         Installer.recipe(new Listener())
-                .type(named(SERVLET))
+                .type(named(SERVLET).or(named(JAVAX_SERVLET)))
                 .transform((builder, type, loader, module, pd) ->
                         builder.visit(Advice.to(ServletAdvice.class, adviceBytes)
                                 .on(named("service")
                                         .and(takesArguments(2))
-                                        .and(takesArgument(0, named("jakarta.servlet.ServletRequest"))))))
+                                        .and(takesArgument(
+                                                0,
+                                                named("jakarta.servlet.ServletRequest")
+                                                        .or(named("javax.servlet.ServletRequest")))))))
+                .installOn(inst);
+    }
+
+    /**
+     * Undertow's own server API: {@code Connectors.executeRootHandler(HttpHandler, HttpServerExchange)}, where every
+     * protocol hands a request to the handler chain. Matched by name: a relocated Undertow is out of scope.
+     */
+    static void installUndertow(Instrumentation inst, ClassFileLocator adviceBytes) {
+        Installer.recipe(new Listener())
+                .type(named(UndertowFaults.CONNECTORS))
+                .transform((builder, type, loader, module, pd) ->
+                        builder.visit(Advice.to(UndertowAdvice.class, adviceBytes)
+                                .on(named("executeRootHandler").and(takesArguments(2)))))
                 .installOn(inst);
     }
 

@@ -11,8 +11,10 @@ import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * {@code on=http-client} for Reactor Netty's {@code HttpClient} (and so Spring's {@code WebClient} on it), reached by
@@ -27,7 +29,8 @@ import java.util.concurrent.Executor;
  *       healthy as it came;
  *   <li>{@code error} without {@code status=}: the request fails with a {@code ConnectException} (or
  *       {@code exception=}), nothing written;
- *   <li>{@code latency}: the request is written {@code delay=} later (a timer of reactor-core, no thread parked).
+ *   <li>{@code latency}: the request is written {@code delay=} later, or as soon as the rule is removed, cleared or
+ *       expires ({@link LatencyTimer} on its own timer thread; no thread parked).
  * </ul>
  *
  * HTTP/1.1 only: on an HTTP/2 stream (no HTTP/1.1 codec in its pipeline) a rule is counted but the request goes on.
@@ -58,17 +61,19 @@ final class ReactorNettyClientFaults {
             String verb = (String) api.methodName.invoke(api.method.invoke(operations));
             String path = (String) api.fullPath.invoke(operations);
             long delay = 0;
+            List<FaultRule> delaying = new ArrayList<>(1);
             for (FaultRule rule : rules) {
                 if (!rule.where().matchesHttp(verb, path, host, port) || !rule.fire()) continue;
                 if (rule.action() == Action.LATENCY) {
                     delay += rule.delayNanos();
+                    delaying.add(rule);
                 } else if (rule.spec().effect() instanceof Effect.HttpStatus status) {
-                    return api.later(delay, api.answer(operations, status));
+                    return api.later(delaying, delay, api.answer(operations, status));
                 } else {
-                    return api.later(delay, api.failure(operations, failure(rule, verb, url, host, port)));
+                    return api.later(delaying, delay, api.failure(operations, failure(rule, verb, url, host, port)));
                 }
             }
-            return delay > 0 ? api.later(delay, request) : request;
+            return delay > 0 ? api.later(delaying, delay, request) : request;
         } catch (Throwable t) {
             InternalErrors.report(t);
             return request;
@@ -102,7 +107,8 @@ final class ReactorNettyClientFaults {
         final Method addHeader;
         final Method monoFromRunnable;
         final Method monoError;
-        final Method monoDelay;
+        final Method monoCreate;
+        final Method sinkSuccess;
         final Method monoThen;
         final Method monoFromDirect;
 
@@ -148,7 +154,9 @@ final class ReactorNettyClientFaults {
                 Class<?> mono = mono(prefix, loader);
                 monoFromRunnable = mono.getMethod("fromRunnable", Runnable.class);
                 monoError = mono.getMethod("error", Throwable.class);
-                monoDelay = mono.getMethod("delay", Duration.class);
+                monoCreate = mono.getMethod("create", Consumer.class);
+                sinkSuccess = Class.forName(prefix + "reactor.core.publisher.MonoSink", false, mono.getClassLoader())
+                        .getMethod("success");
                 monoThen = mono.getMethod("then", mono);
                 monoFromDirect = oneArgument(mono, "fromDirect");
             } catch (ReflectiveOperationException | RuntimeException e) {
@@ -225,10 +233,20 @@ final class ReactorNettyClientFaults {
             return monoError.invoke(null, failure);
         }
 
-        /** {@code publisher}, subscribed {@code nanos} later (at once for 0). */
-        Object later(long nanos, Object publisher) throws ReflectiveOperationException {
+        /**
+         * {@code publisher}, subscribed {@code nanos} later (at once for 0), or as soon as one of the {@code rules}
+         * that delay it is removed, cleared or expires; no thread waits meanwhile.
+         */
+        Object later(List<FaultRule> rules, long nanos, Object publisher) throws ReflectiveOperationException {
             if (nanos <= 0) return publisher;
-            Object delay = monoDelay.invoke(null, Duration.ofNanos(nanos));
+            Consumer<Object> wait = sink -> LatencyTimer.start(LatencyTimer.shared(), rules, nanos, () -> {
+                try {
+                    sinkSuccess.invoke(sink);
+                } catch (ReflectiveOperationException e) {
+                    InternalErrors.report(e);
+                }
+            });
+            Object delay = monoCreate.invoke(null, wait);
             return monoThen.invoke(delay, monoFromDirect.invoke(null, publisher));
         }
     }

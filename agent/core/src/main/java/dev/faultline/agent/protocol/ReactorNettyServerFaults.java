@@ -10,8 +10,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
@@ -24,7 +25,8 @@ import java.util.function.BiFunction;
  *       {@code sendByteArray(Mono.just(body))}) through a handle of the server's own class, so everything around the
  *       handler (its context, the dispose subscriber, the access log, metrics, keep-alive) is the server's;
  *   <li>a latency rule applies the handler {@code delay=} later, from a task on the connection's event loop: the loop
- *       serves other connections meanwhile, never parked.
+ *       serves other connections meanwhile, never parked; the rule removed, cleared or expired ends the wait early
+ *       ({@link LatencyTimer}).
  * </ul>
  */
 final class ReactorNettyServerFaults {
@@ -54,11 +56,13 @@ final class ReactorNettyServerFaults {
             String verb = api.verb(connection);
             String path = (String) api.fullPath.invoke(connection);
             long delay = 0;
+            List<FaultRule> delaying = new ArrayList<>(1);
             Effect.HttpStatus answer = null;
             for (FaultRule rule : rules) {
                 if (!rule.where().matchesHttp(verb, path, null, localPort) || !rule.fire()) continue;
                 if (rule.action() == Action.LATENCY) {
                     delay += rule.delayNanos();
+                    delaying.add(rule);
                 } else if (rule.spec().effect() instanceof Effect.HttpStatus status) {
                     answer = status;
                     break;
@@ -69,17 +73,13 @@ final class ReactorNettyServerFaults {
             if (delay <= 0) {
                 api.apply(applied, connection, state);
             } else {
-                api.eventLoop(connection)
-                        .schedule(
-                                () -> {
-                                    try {
-                                        api.apply(applied, connection, state);
-                                    } catch (Throwable t) {
-                                        InternalErrors.report(t);
-                                    }
-                                },
-                                delay,
-                                TimeUnit.NANOSECONDS);
+                LatencyTimer.start(api.eventLoop(connection), delaying, delay, () -> {
+                    try {
+                        api.apply(applied, connection, state);
+                    } catch (Throwable t) {
+                        InternalErrors.report(t);
+                    }
+                });
             }
             return true;
         } catch (Throwable t) {

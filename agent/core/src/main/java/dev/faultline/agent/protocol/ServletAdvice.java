@@ -5,9 +5,9 @@ import java.io.IOException;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into {@code jakarta.servlet.http.HttpServlet.service(ServletRequest, ServletResponse)}: when a rule answered
- * the response, the servlet is skipped and the container finishes the response as after any servlet. An IOException
- * of the answer is the servlet's, as the container expects.
+ * Inlined into {@code HttpServlet.service(ServletRequest, ServletResponse)} of {@code jakarta.servlet} and of
+ * {@code javax.servlet}: when a rule answered the response, the servlet is skipped and the container finishes the
+ * response as after any servlet. An IOException of the answer is the servlet's, as the container expects.
  */
 final class ServletAdvice {
     private ServletAdvice() {}

@@ -15,19 +15,22 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code on=http-server} for Jakarta Servlet containers (Tomcat, Jetty, Undertow), through the servlet API only. The
- * API is reached by reflection in the class loader of the request at hand, never linked, so one agent serves every
- * container and web application in the process. A latency rule delays before the servlet; an error rule answers
+ * {@code on=http-server} for Servlet containers (Tomcat, Jetty), through the servlet API only: Jakarta
+ * ({@code jakarta.servlet}, Servlet 5+) and Java EE ({@code javax.servlet}, Servlet 3.1 and 4). The API is reached by
+ * reflection in the class loader of the request at hand, never linked, so one agent serves every container and web
+ * application in the process. Undertow's servlet requests are left to {@link UndertowFaults}, which judged them first. A latency rule delays before the servlet; an error rule answers
  * through the response as a servlet would ({@code setStatus}, headers, body), not {@code sendError}, whose error page
  * would replace the rule's body: the container's valves and filters, its access log and keep-alive see a servlet's
  * ordinary response. Only a request's first dispatch is acted on, not its forwards, includes or error dispatches.
  */
 final class ServletFaults implements ServletHooks.Dispatch {
+    private static final String UNDERTOW_SERVLET = "io.undertow.servlet.";
+
     /** The servlet API's members, per class loader (found through the class of the request at hand). */
     private static final ClassValue<ServletApi> API = new ClassValue<>() {
         @Override
         protected ServletApi computeValue(Class<?> type) {
-            return new ServletApi(type.getClassLoader());
+            return ServletApi.of(type);
         }
     };
 
@@ -38,6 +41,8 @@ final class ServletFaults implements ServletHooks.Dispatch {
         try {
             api = API.get(request.getClass());
             if (!api.httpRequest.isInstance(request) || !api.httpResponse.isInstance(response)) return false;
+            // Undertow's servlet layer runs below its own root handler, where UndertowFaults judged the request
+            if (request.getClass().getName().startsWith(UNDERTOW_SERVLET)) return false;
             if (!"REQUEST".equals(api.dispatcherType.invoke(request).toString())) return false;
             int localPort = (int) api.localPort.invoke(request);
             if (Exemption.isExempt(localPort)) return false;
@@ -65,6 +70,7 @@ final class ServletFaults implements ServletHooks.Dispatch {
     /** The members of one servlet API copy; a missing member fails here, reported once per request, never thrown. */
     private static final class ServletApi {
         static final long DRAIN_LIMIT = 64 * 1024;
+        static final String[] PACKAGES = {"jakarta.servlet", "javax.servlet"};
         final Class<?> httpRequest;
         final Class<?> httpResponse;
         final Method dispatcherType;
@@ -80,10 +86,24 @@ final class ServletFaults implements ServletHooks.Dispatch {
         final Method setContentLength;
         final Method outputStream;
 
-        ServletApi(ClassLoader loader) {
+        /** The API that the request type implements: a container may load both, each for its own applications. */
+        static ServletApi of(Class<?> requestType) {
+            ClassLoader loader = requestType.getClassLoader();
+            for (String api : PACKAGES) {
+                try {
+                    Class<?> request = Class.forName(api + ".http.HttpServletRequest", false, loader);
+                    if (request.isAssignableFrom(requestType)) return new ServletApi(api, loader);
+                } catch (ClassNotFoundException e) {
+                    // not this API in that loader: try the other
+                }
+            }
+            throw new IllegalStateException(requestType + " implements neither servlet API's HttpServletRequest");
+        }
+
+        ServletApi(String api, ClassLoader loader) {
             try {
-                httpRequest = Class.forName("jakarta.servlet.http.HttpServletRequest", false, loader);
-                httpResponse = Class.forName("jakarta.servlet.http.HttpServletResponse", false, loader);
+                httpRequest = Class.forName(api + ".http.HttpServletRequest", false, loader);
+                httpResponse = Class.forName(api + ".http.HttpServletResponse", false, loader);
                 dispatcherType = httpRequest.getMethod("getDispatcherType");
                 localPort = httpRequest.getMethod("getLocalPort");
                 method = httpRequest.getMethod("getMethod");
