@@ -104,7 +104,16 @@ final class NettyFaults {
 
     // write
 
-    static boolean flush(RuleTable table, Object channel, Object unsafe, Object outbound) {
+    /** {@code empty}, {@code active}, {@code remote} and {@code local}: read by the advice through Netty's own calls. */
+    static boolean flush(
+            RuleTable table,
+            Object channel,
+            Object unsafe,
+            Object outbound,
+            boolean empty,
+            boolean active,
+            SocketAddress remote,
+            SocketAddress local) {
         try {
             if (channel == null || outbound == null) return false;
             Held held = held(channel);
@@ -113,13 +122,14 @@ final class NettyFaults {
                 if (held.writeHeld) return true; // written, in order, by the flush already scheduled
             }
             if (table.write == null && table.writeThrottle == null) return false;
+            if (empty || !active) return false; // flush0's own cases
+            if (!(remote instanceof InetSocketAddress peer)) return false;
             NettyApi api = NettyApi.of(channel);
             if (!api.streamChannel) return false;
-            if (api.outboundIsEmpty(outbound) || !api.isActive(channel)) return false; // flush0's own cases
-            if (!(api.remoteAddress(channel) instanceof InetSocketAddress remote)) return false;
             long bytes = table.writeThrottle != null ? api.flushedBytes(outbound) : 0;
             // relative, as for reads: the clock is read only once a rule matched
-            Verdict verdict = Verdict.of(table.write, table.writeThrottle, remote, localPort(api, channel), bytes);
+            int localPort = local instanceof InetSocketAddress l ? l.getPort() : 0;
+            Verdict verdict = Verdict.of(table.write, table.writeThrottle, peer, localPort, bytes);
             if (verdict == null) return false;
             if (verdict.error != null) {
                 Throwable failure = NetworkInjector.failure(verdict.error, api.connectionReset(channel, false));
@@ -187,10 +197,6 @@ final class NettyFaults {
     /** The channel's held state; no map look-up while nothing is held anywhere (a rule for another peer). */
     private static Held held(Object channel) {
         return HOLDING.get() == 0 ? null : HELD.get(channel);
-    }
-
-    private static int localPort(NettyApi api, Object channel) throws Throwable {
-        return api.localAddress(channel) instanceof InetSocketAddress l ? l.getPort() : 0;
     }
 
     private static Held hold(Object channel, NettyApi api, Object pipeline) throws Throwable {
