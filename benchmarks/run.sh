@@ -160,6 +160,11 @@ netty_configs() {
   other=$(mktemp); printf 'latency on=read port=1 delay=1s ttl=0\nlatency on=write port=1 delay=1s ttl=0\n' > "$other"
   configs=("no agent|" "agent idle (hooks installed, nothing armed)|-javaagent:$AGENT=log.level=warn,faults=$idle"
            "agent, rule for another port|-javaagent:$AGENT=log.level=warn,faults=$other")
+  # OLD_AGENT=<another faultline-agent.jar> (e.g. built from an older commit) adds it, idle and with the rule for
+  # another port, to the same interleaved rounds: a before/after of a change, paired against the same no-agent runs
+  [[ -n ${OLD_AGENT:-} ]] && configs+=("previous agent idle|-javaagent:$OLD_AGENT=log.level=warn,faults=$idle"
+                                       "previous agent, rule for another port|-javaagent:$OLD_AGENT=log.level=warn,faults=$other")
+  return 0
 }
 # rotated ROUND: the indexes of configs, started one further each round, so no configuration always runs first
 # (a JVM run right after another, or at the same point of a periodic load, is not always the same one)
@@ -229,6 +234,7 @@ if [[ $what == all || $what == netty-http ]]; then
       | sed 's/.*) //' | awk '{sum += $12 + $13} END {print sum}'
   }
   echo "## Netty: Reactor Netty HTTP server (epoll) under wrk, $rounds interleaved rounds, paired ratios"
+  echo "(warm-up ${WARMUP_SECONDS:-5} s, measured ${SECONDS_PER_RUN:-10} s, OLD_AGENT='${OLD_AGENT:-}', load average $(cut -d' ' -f1-3 /proc/loadavg))"
   for round in $(seq 1 "$rounds"); do
     for c in $(rotated "$round"); do
       c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
@@ -246,10 +252,12 @@ if [[ $what == all || $what == netty-http ]]; then
       rate[$name,$round]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
       requests=$(echo "$out" | awk '/requests in/ {print $1}')
       cpu[$name,$round]=$(echo "($t1 - $t0) * $tick_us / $requests" | bc -l)
-      printf "round %s, %s: %s req/s, %.2f CPU µs/request\n" "$round" "$name" "${rate[$name,$round]}" "${cpu[$name,$round]}"
+      printf "round %s, %s: %s req/s, %.2f CPU µs/request (load %s)\n" "$round" "$name" "${rate[$name,$round]}" \
+        "${cpu[$name,$round]}" "$(cut -d' ' -f1 /proc/loadavg)"
     done
   done
   netty_table req/s request
+  echo "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
   rm -f "$idle" "$other"
 fi
 
