@@ -228,6 +228,7 @@ if [[ $what == all || $what == netty-http ]]; then
   # server's threads but the JIT compiler's and the GC's (utime + stime from /proc, clock ticks) over the measured wrk
   # run, per request
   netty_configs; rounds=${ROUNDS:-5}; declare -A rate=() cpu=()
+  svc_log=$(mktemp) # its own: other parts (and other users of the machine) start servers at the same time
   tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
   ticks() {
     for t in /proc/$1/task/*; do grep -qE '^(C[12] CompilerThre|GC Thread|G1 )' "$t/comm" || cat "$t/stat"; done \
@@ -238,12 +239,12 @@ if [[ $what == all || $what == netty-http ]]; then
   for round in $(seq 1 "$rounds"); do
     for c in $(rotated "$round"); do
       c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
-      taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.ReactorHelloServer $port > /tmp/faultline-svc.log 2>&1 &
+      taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.ReactorHelloServer $port > "$svc_log" 2>&1 &
       pid=$!
       # up to 60 s: on a loaded machine a JVM with the agent and a faults file took more than 10 s to bind
-      for _ in $(seq 1 600); do grep -q READY /tmp/faultline-svc.log && break; sleep 0.1; done
-      grep -q 'READY.*transport=epoll' /tmp/faultline-svc.log \
-        || { echo "$name: the server did not report an epoll channel bound within 60 s:"; cat /tmp/faultline-svc.log; kill $pid; exit 1; }
+      for _ in $(seq 1 600); do grep -q READY "$svc_log" && break; sleep 0.1; done
+      grep -q 'READY.*transport=epoll' "$svc_log" \
+        || { echo "$name: the server did not report an epoll channel bound within 60 s:"; cat "$svc_log"; kill $pid; exit 1; }
       taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null
       t0=$(ticks $pid)
       out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/)
@@ -258,7 +259,7 @@ if [[ $what == all || $what == netty-http ]]; then
   done
   netty_table req/s request
   echo "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  rm -f "$idle" "$other"
+  rm -f "$idle" "$other" "$svc_log"
 fi
 
 # HTTP protocol hooks (issue 24): the request path of real servers under wrk and real clients in a loop, in three
