@@ -238,16 +238,21 @@ if [[ $what == all || $what == netty-http ]]; then
   echo "(warm-up ${WARMUP_SECONDS:-5} s, measured ${SECONDS_PER_RUN:-10} s, OLD_AGENT='${OLD_AGENT:-}', load average $(cut -d' ' -f1-3 /proc/loadavg))"
   for round in $(seq 1 "$rounds"); do
     for c in $(rotated "$round"); do
-      c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
-      taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.ReactorHelloServer $port > "$svc_log" 2>&1 &
+      c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}
+      # port 0: the server binds a free port and names it (a fixed or random one may be another user's)
+      : > "$svc_log"
+      taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.ReactorHelloServer 0 > "$svc_log" 2>&1 &
       pid=$!
       # up to 60 s: on a loaded machine a JVM with the agent and a faults file took more than 10 s to bind
       for _ in $(seq 1 600); do grep -q READY "$svc_log" && break; sleep 0.1; done
       grep -q 'READY.*transport=epoll' "$svc_log" \
         || { echo "$name: the server did not report an epoll channel bound within 60 s:"; cat "$svc_log"; kill $pid; exit 1; }
-      taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null
+      port=$(awk '/^READY [0-9]+ / {print $2; exit}' "$svc_log")
+      taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null \
+        || { echo "$name: wrk failed:"; cat "$svc_log"; kill $pid; exit 1; }
       t0=$(ticks $pid)
-      out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/)
+      out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/) \
+        || { echo "$name: wrk failed:"; cat "$svc_log"; kill $pid; exit 1; }
       t1=$(ticks $pid)
       kill $pid; wait $pid 2>/dev/null || true
       rate[$name,$round]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
