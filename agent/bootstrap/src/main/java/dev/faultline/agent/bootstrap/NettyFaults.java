@@ -119,7 +119,13 @@ final class NettyFaults {
             Held held = held(channel);
             if (held != null) {
                 if (held.flushing) return false;
-                if (held.writeHeld) return true; // written, in order, by the flush already scheduled
+                if (held.writeHeld) {
+                    // written, in order, by the flush already scheduled; a throttle paces these bytes too
+                    if (table.writeThrottle != null && active && remote instanceof InetSocketAddress peer) {
+                        held.chargeWrites(table.writeThrottle, outbound, peer, localPort(local));
+                    }
+                    return true;
+                }
             }
             if (table.write == null && table.writeThrottle == null) return false;
             if (empty || !active) return false; // flush0's own cases
@@ -128,8 +134,7 @@ final class NettyFaults {
             if (!api.streamChannel) return false;
             long bytes = table.writeThrottle != null ? api.flushedBytes(outbound) : 0;
             // relative, as for reads: the clock is read only once a rule matched
-            int localPort = local instanceof InetSocketAddress l ? l.getPort() : 0;
-            Verdict verdict = Verdict.of(table.write, table.writeThrottle, peer, localPort, bytes);
+            Verdict verdict = Verdict.of(table.write, table.writeThrottle, peer, localPort(local), bytes);
             if (verdict == null) return false;
             if (verdict.error != null) {
                 Throwable failure = NetworkInjector.failure(verdict.error, api.connectionReset(channel, false));
@@ -146,6 +151,7 @@ final class NettyFaults {
             held.writeHeld = true;
             held.writeDue = due(now, wait);
             held.writeBy = verdict.by;
+            held.writeCharged = bytes;
             held.scheduleWrite(now);
             return true;
         } catch (Throwable t) {
@@ -187,6 +193,10 @@ final class NettyFaults {
             InternalErrors.report(t);
             return false;
         }
+    }
+
+    private static int localPort(SocketAddress local) {
+        return local instanceof InetSocketAddress l ? l.getPort() : 0;
     }
 
     /** When a hold of {@code wait} nanoseconds from {@code now} ends; {@code Long.MAX_VALUE}: never by itself. */
@@ -232,6 +242,9 @@ final class NettyFaults {
         boolean writeHeld;
         long writeDue;
         FaultRule writeBy;
+        /** The flushed bytes a write throttle has paced so far in this hold. */
+        long writeCharged;
+
         boolean flushing;
 
         Held(Object channel, NettyApi api, Object pipeline, ScheduledExecutorService loop) {
@@ -285,6 +298,26 @@ final class NettyFaults {
             if (!schedule(this::releaseWrite, untilDue(writeDue, writeBy, now))) {
                 writeHeld = false;
                 retireIfIdle();
+            }
+        }
+
+        /**
+         * A flush while the writes are held: the bytes flushed since the hold began (what the held flush will
+         * write besides the ones already paced) are paced by the throttles too, after those, and the hold ends
+         * when they are due.
+         */
+        void chargeWrites(FaultRule[] throttles, Object outbound, InetSocketAddress peer, int localPort)
+                throws Throwable {
+            long flushed = api.flushedBytes(outbound);
+            long more = flushed - writeCharged;
+            if (more <= 0) return;
+            writeCharged = flushed;
+            Verdict verdict = Verdict.of(null, throttles, peer, localPort, more);
+            if (verdict == null || verdict.wait == 0) return;
+            long due = due(System.nanoTime(), verdict.wait);
+            if (writeDue != Long.MAX_VALUE && due - writeDue > 0) {
+                writeDue = due; // the task already scheduled finds it not ready yet and waits on
+                if (writeBy == null) writeBy = verdict.by;
             }
         }
 
