@@ -160,6 +160,11 @@ netty_configs() {
   other=$(mktemp); printf 'latency on=read port=1 delay=1s ttl=0\nlatency on=write port=1 delay=1s ttl=0\n' > "$other"
   configs=("no agent|" "agent idle (hooks installed, nothing armed)|-javaagent:$AGENT=log.level=warn,faults=$idle"
            "agent, rule for another port|-javaagent:$AGENT=log.level=warn,faults=$other")
+  # OLD_AGENT=<another faultline-agent.jar> (e.g. built from an older commit) adds it, idle and with the rule for
+  # another port, to the same interleaved rounds: a before/after of a change, paired against the same no-agent runs
+  [[ -n ${OLD_AGENT:-} ]] && configs+=("previous agent idle|-javaagent:$OLD_AGENT=log.level=warn,faults=$idle"
+                                       "previous agent, rule for another port|-javaagent:$OLD_AGENT=log.level=warn,faults=$other")
+  return 0
 }
 # rotated ROUND: the indexes of configs, started one further each round, so no configuration always runs first
 # (a JVM run right after another, or at the same point of a periodic load, is not always the same one)
@@ -223,34 +228,43 @@ if [[ $what == all || $what == netty-http ]]; then
   # server's threads but the JIT compiler's and the GC's (utime + stime from /proc, clock ticks) over the measured wrk
   # run, per request
   netty_configs; rounds=${ROUNDS:-5}; declare -A rate=() cpu=()
+  svc_log=$(mktemp) # its own: other parts (and other users of the machine) start servers at the same time
   tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
   ticks() {
     for t in /proc/$1/task/*; do grep -qE '^(C[12] CompilerThre|GC Thread|G1 )' "$t/comm" || cat "$t/stat"; done \
       | sed 's/.*) //' | awk '{sum += $12 + $13} END {print sum}'
   }
   echo "## Netty: Reactor Netty HTTP server (epoll) under wrk, $rounds interleaved rounds, paired ratios"
+  echo "(warm-up ${WARMUP_SECONDS:-5} s, measured ${SECONDS_PER_RUN:-10} s, OLD_AGENT='${OLD_AGENT:-}', load average $(cut -d' ' -f1-3 /proc/loadavg))"
   for round in $(seq 1 "$rounds"); do
     for c in $(rotated "$round"); do
-      c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}; port=$((18000 + RANDOM % 1000))
-      taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.ReactorHelloServer $port > /tmp/faultline-svc.log 2>&1 &
+      c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}
+      # port 0: the server binds a free port and names it (a fixed or random one may be another user's)
+      : > "$svc_log"
+      taskset -c 0 $JAVA $opt -cp "$BENCH" dev.faultline.bench.netty.ReactorHelloServer 0 > "$svc_log" 2>&1 &
       pid=$!
       # up to 60 s: on a loaded machine a JVM with the agent and a faults file took more than 10 s to bind
-      for _ in $(seq 1 600); do grep -q READY /tmp/faultline-svc.log && break; sleep 0.1; done
-      grep -q 'READY.*transport=epoll' /tmp/faultline-svc.log \
-        || { echo "$name: the server did not report an epoll channel bound within 60 s:"; cat /tmp/faultline-svc.log; kill $pid; exit 1; }
-      taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null
+      for _ in $(seq 1 600); do grep -q READY "$svc_log" && break; sleep 0.1; done
+      grep -q 'READY.*transport=epoll' "$svc_log" \
+        || { echo "$name: the server did not report an epoll channel bound within 60 s:"; cat "$svc_log"; kill $pid; exit 1; }
+      port=$(awk '/^READY [0-9]+ / {print $2; exit}' "$svc_log")
+      taskset -c 1 wrk -t1 -c16 -d"${WARMUP_SECONDS:-5}s" http://127.0.0.1:$port/ > /dev/null \
+        || { echo "$name: wrk failed:"; cat "$svc_log"; kill $pid; exit 1; }
       t0=$(ticks $pid)
-      out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/)
+      out=$(taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_RUN:-10}s" http://127.0.0.1:$port/) \
+        || { echo "$name: wrk failed:"; cat "$svc_log"; kill $pid; exit 1; }
       t1=$(ticks $pid)
       kill $pid; wait $pid 2>/dev/null || true
       rate[$name,$round]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
       requests=$(echo "$out" | awk '/requests in/ {print $1}')
       cpu[$name,$round]=$(echo "($t1 - $t0) * $tick_us / $requests" | bc -l)
-      printf "round %s, %s: %s req/s, %.2f CPU µs/request\n" "$round" "$name" "${rate[$name,$round]}" "${cpu[$name,$round]}"
+      printf "round %s, %s: %s req/s, %.2f CPU µs/request (load %s)\n" "$round" "$name" "${rate[$name,$round]}" \
+        "${cpu[$name,$round]}" "$(cut -d' ' -f1 /proc/loadavg)"
     done
   done
   netty_table req/s request
-  rm -f "$idle" "$other"
+  echo "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  rm -f "$idle" "$other" "$svc_log"
 fi
 
 # HTTP protocol hooks (issue 24): the request path of real servers under wrk and real clients in a loop, in three

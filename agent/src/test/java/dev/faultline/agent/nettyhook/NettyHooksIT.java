@@ -257,6 +257,12 @@ class NettyHooksIT {
         assertTrue(pacedWrites.ok() && pacedWrites.first >= 60_000, t + " write throttled to 150 b/s: " + pacedWrites);
         assertCounted(svc, writeThrottle, 4, t + " write throttle");
         svc.clear();
+        // four pings flushed one after another while the first flush is held: the later flushes' bytes are paced
+        // too, after the first's (60 b at 150 b/s: 400 ms), not sent along with it when its 100 ms are up
+        svc.add("throttle on=write port=" + portA + " rate=150b");
+        Probe burst = probe(svc, "burst " + t + " " + portA + " 4");
+        assertTrue(burst.ok() && burst.first >= 380_000, t + " 4 flushes while held, all paced to 150 b/s: " + burst);
+        svc.clear();
     }
 
     /** A hang with no end of its own: the application closing the channel ends it, not clear() or a ttl. */

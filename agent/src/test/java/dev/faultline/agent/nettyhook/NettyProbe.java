@@ -149,6 +149,7 @@ public final class NettyProbe {
             case "close-held-connect" -> closeHeldConnect(transport, port);
             case "rt" -> roundTrips(transport, port, Integer.parseInt(cmd[3]));
             case "pair" -> pair(transport, port, Integer.parseInt(cmd[3]), Integer.parseInt(cmd[4]));
+            case "burst" -> burst(transport, port, Integer.parseInt(cmd[3]));
             default -> "FAIL unknown command " + cmd[0];
         };
     }
@@ -256,6 +257,26 @@ public final class NettyProbe {
             return "OK " + p50(times) + " " + Collections.max(times);
         } catch (ExecutionException e) {
             return err(e.getCause());
+        }
+    }
+
+    /** {@code n} pings written back to back on a new connection, each its own flush: µs until every echo is in. */
+    private static String burst(String transport, int port, int n) throws Exception {
+        ChannelFuture f = bootstrap(transport).connect("127.0.0.1", port).await();
+        if (!f.isSuccess()) return err(f.cause());
+        Channel ch = f.channel();
+        try {
+            CompletableFuture<Long> done = new CompletableFuture<>();
+            ch.pipeline().get(Echoes.class).expect(done, n * PING.length);
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) ch.writeAndFlush(Unpooled.wrappedBuffer(PING));
+            done.get(30, TimeUnit.SECONDS);
+            long micros = (System.nanoTime() - start) / 1000;
+            return "OK " + micros + " " + micros;
+        } catch (ExecutionException e) {
+            return err(e.getCause());
+        } finally {
+            ch.close().await();
         }
     }
 

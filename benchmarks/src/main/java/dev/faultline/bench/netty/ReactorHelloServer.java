@@ -8,7 +8,7 @@ import reactor.netty.http.server.HttpServer;
 /**
  * Whole process: a Reactor Netty HTTP server answering "hello" on {@code GET /}, for wrk. Reactor Netty prefers a
  * native transport: with only the epoll library on the class path (no io_uring) that is epoll, checked here.
- * Usage: {@code ReactorHelloServer <port>}; prints {@code READY <port> transport=epoll} once bound.
+ * Usage: {@code ReactorHelloServer <port>} (0: a free one); prints {@code READY <port> transport=epoll} once bound.
  */
 public final class ReactorHelloServer {
     private ReactorHelloServer() {}

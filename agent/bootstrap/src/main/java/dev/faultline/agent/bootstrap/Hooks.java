@@ -105,11 +105,29 @@ public final class Hooks {
         return NettyFaults.read(table, pipeline, channel, msg, remote, local);
     }
 
-    /** {@code AbstractChannel.AbstractUnsafe.flush0()}: the one caller of every transport's {@code doWrite}. */
-    public static boolean nettyFlush(Object channel, Object unsafe, Object outbound) {
+    /**
+     * {@code AbstractChannel.AbstractUnsafe.flush0()}, first: nothing armed for writes and nothing held back, so the
+     * advice returns before it asks the channel anything.
+     */
+    public static boolean nettyFlushIdle() {
         RuleTable t = table;
-        if (t.write == null && t.writeThrottle == null && NettyFaults.idle()) return false;
-        return NettyFaults.flush(t, channel, unsafe, outbound);
+        return t.write == null && t.writeThrottle == null && NettyFaults.idle();
+    }
+
+    /**
+     * {@code AbstractChannel.AbstractUnsafe.flush0()}: the one caller of every transport's {@code doWrite}. {@code
+     * empty} (nothing flushed to write), {@code active} and the addresses: what the advice read through Netty's own
+     * calls.
+     */
+    public static boolean nettyFlush(
+            Object channel,
+            Object unsafe,
+            Object outbound,
+            boolean empty,
+            boolean active,
+            SocketAddress remote,
+            SocketAddress local) {
+        return NettyFaults.flush(table, channel, unsafe, outbound, empty, active, remote, local);
     }
 
     /** {@code DefaultChannelPipeline.HeadContext.connect(ctx, remote, local, promise)}: before the transport's. */

@@ -45,8 +45,6 @@ final class NettyApi {
     private final ClassLoader loader;
     private final Class<?> byteBuf;
     private final MethodHandle contextChannel;
-    private final MethodHandle remoteAddress;
-    private final MethodHandle localAddress;
     private final MethodHandle eventLoop;
     private final MethodHandle isActive;
     private final MethodHandle isOpen;
@@ -58,7 +56,6 @@ final class NettyApi {
     private final MethodHandle fireExceptionCaught;
     private final MethodHandle readableBytes;
     private final MethodHandle release;
-    private final MethodHandle outboundIsEmpty;
     private final MethodHandle nioBuffers;
     private final MethodHandle nioBufferSize;
     private final MethodHandle unsafeConnect;
@@ -104,8 +101,6 @@ final class NettyApi {
             Class<?> referenceCounted = type("io.netty.util.ReferenceCounted");
 
             contextChannel = virtual(context, "channel", channel);
-            remoteAddress = virtual(channel, "remoteAddress", SocketAddress.class);
-            localAddress = virtual(channel, "localAddress", SocketAddress.class);
             eventLoop = virtual(channel, "eventLoop", eventLoopType);
             isActive = virtual(channel, "isActive", boolean.class);
             isOpen = virtual(channel, "isOpen", boolean.class);
@@ -118,7 +113,6 @@ final class NettyApi {
             fireExceptionCaught = virtual(pipeline, "fireExceptionCaught", pipeline, Throwable.class);
             readableBytes = virtual(byteBuf, "readableBytes", int.class);
             release = virtual(referenceCounted, "release", boolean.class);
-            outboundIsEmpty = virtual(outbound, "isEmpty", boolean.class);
             nioBuffers = virtual(outbound, "nioBuffers", ByteBuffer[].class);
             nioBufferSize = virtual(outbound, "nioBufferSize", long.class);
             unsafeConnect =
@@ -223,14 +217,6 @@ final class NettyApi {
         return (Object) contextChannel.invokeExact(context);
     }
 
-    SocketAddress remoteAddress(Object channel) throws Throwable {
-        return (SocketAddress) (Object) remoteAddress.invokeExact(channel);
-    }
-
-    SocketAddress localAddress(Object channel) throws Throwable {
-        return (SocketAddress) (Object) localAddress.invokeExact(channel);
-    }
-
     /** Every Netty event loop is a {@link ScheduledExecutorService}: no handle needed to schedule on it. */
     ScheduledExecutorService eventLoop(Object channel) throws Throwable {
         return (ScheduledExecutorService) (Object) eventLoop.invokeExact(channel);
@@ -281,10 +267,6 @@ final class NettyApi {
 
     void fireExceptionCaught(Object pipeline, Throwable cause) throws Throwable {
         Object ignored = (Object) fireExceptionCaught.invokeExact(pipeline, (Object) cause);
-    }
-
-    boolean outboundIsEmpty(Object outbound) throws Throwable {
-        return (Boolean) (Object) outboundIsEmpty.invokeExact(outbound);
     }
 
     /**

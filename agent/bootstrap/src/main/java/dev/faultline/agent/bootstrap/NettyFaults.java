@@ -104,22 +104,37 @@ final class NettyFaults {
 
     // write
 
-    static boolean flush(RuleTable table, Object channel, Object unsafe, Object outbound) {
+    /** {@code empty}, {@code active}, {@code remote} and {@code local}: read by the advice through Netty's own calls. */
+    static boolean flush(
+            RuleTable table,
+            Object channel,
+            Object unsafe,
+            Object outbound,
+            boolean empty,
+            boolean active,
+            SocketAddress remote,
+            SocketAddress local) {
         try {
             if (channel == null || outbound == null) return false;
             Held held = held(channel);
             if (held != null) {
                 if (held.flushing) return false;
-                if (held.writeHeld) return true; // written, in order, by the flush already scheduled
+                if (held.writeHeld) {
+                    // written, in order, by the flush already scheduled; a throttle paces these bytes too
+                    if (table.writeThrottle != null && active && remote instanceof InetSocketAddress peer) {
+                        held.chargeWrites(table.writeThrottle, outbound, peer, localPort(local));
+                    }
+                    return true;
+                }
             }
             if (table.write == null && table.writeThrottle == null) return false;
+            if (empty || !active) return false; // flush0's own cases
+            if (!(remote instanceof InetSocketAddress peer)) return false;
             NettyApi api = NettyApi.of(channel);
             if (!api.streamChannel) return false;
-            if (api.outboundIsEmpty(outbound) || !api.isActive(channel)) return false; // flush0's own cases
-            if (!(api.remoteAddress(channel) instanceof InetSocketAddress remote)) return false;
             long bytes = table.writeThrottle != null ? api.flushedBytes(outbound) : 0;
             // relative, as for reads: the clock is read only once a rule matched
-            Verdict verdict = Verdict.of(table.write, table.writeThrottle, remote, localPort(api, channel), bytes);
+            Verdict verdict = Verdict.of(table.write, table.writeThrottle, peer, localPort(local), bytes);
             if (verdict == null) return false;
             if (verdict.error != null) {
                 Throwable failure = NetworkInjector.failure(verdict.error, api.connectionReset(channel, false));
@@ -136,6 +151,7 @@ final class NettyFaults {
             held.writeHeld = true;
             held.writeDue = due(now, wait);
             held.writeBy = verdict.by;
+            held.writeCharged = bytes;
             held.scheduleWrite(now);
             return true;
         } catch (Throwable t) {
@@ -179,6 +195,10 @@ final class NettyFaults {
         }
     }
 
+    private static int localPort(SocketAddress local) {
+        return local instanceof InetSocketAddress l ? l.getPort() : 0;
+    }
+
     /** When a hold of {@code wait} nanoseconds from {@code now} ends; {@code Long.MAX_VALUE}: never by itself. */
     private static long due(long now, long wait) {
         return wait == Long.MAX_VALUE ? Long.MAX_VALUE : now + wait;
@@ -187,10 +207,6 @@ final class NettyFaults {
     /** The channel's held state; no map look-up while nothing is held anywhere (a rule for another peer). */
     private static Held held(Object channel) {
         return HOLDING.get() == 0 ? null : HELD.get(channel);
-    }
-
-    private static int localPort(NettyApi api, Object channel) throws Throwable {
-        return api.localAddress(channel) instanceof InetSocketAddress l ? l.getPort() : 0;
     }
 
     private static Held hold(Object channel, NettyApi api, Object pipeline) throws Throwable {
@@ -226,6 +242,9 @@ final class NettyFaults {
         boolean writeHeld;
         long writeDue;
         FaultRule writeBy;
+        /** The flushed bytes a write throttle has paced so far in this hold. */
+        long writeCharged;
+
         boolean flushing;
 
         Held(Object channel, NettyApi api, Object pipeline, ScheduledExecutorService loop) {
@@ -279,6 +298,26 @@ final class NettyFaults {
             if (!schedule(this::releaseWrite, untilDue(writeDue, writeBy, now))) {
                 writeHeld = false;
                 retireIfIdle();
+            }
+        }
+
+        /**
+         * A flush while the writes are held: the bytes flushed since the hold began (what the held flush will
+         * write besides the ones already paced) are paced by the throttles too, after those, and the hold ends
+         * when they are due.
+         */
+        void chargeWrites(FaultRule[] throttles, Object outbound, InetSocketAddress peer, int localPort)
+                throws Throwable {
+            long flushed = api.flushedBytes(outbound);
+            long more = flushed - writeCharged;
+            if (more <= 0) return;
+            writeCharged = flushed;
+            Verdict verdict = Verdict.of(null, throttles, peer, localPort, more);
+            if (verdict == null || verdict.wait == 0) return;
+            long due = due(System.nanoTime(), verdict.wait);
+            if (writeDue != Long.MAX_VALUE && due - writeDue > 0) {
+                writeDue = due; // the task already scheduled finds it not ready yet and waits on
+                if (writeBy == null) writeBy = verdict.by;
             }
         }
 

@@ -39,8 +39,8 @@ public final class NettyAdvice {
                 @Advice.This Object pipeline,
                 @Advice.FieldValue("channel") Object channel,
                 @Advice.Argument(0) Object msg,
-                @ChannelAddress(field = "channel", method = "remoteAddress") SocketAddress remote,
-                @ChannelAddress(field = "channel", method = "localAddress") SocketAddress local) {
+                @NettyCall(field = "channel", method = "remoteAddress") SocketAddress remote,
+                @NettyCall(field = "channel", method = "localAddress") SocketAddress local) {
             if (Hooks.nettyReadIdle()) return false;
             // the channel and its addresses from the pipeline's own field and Netty's own calls, compiled into
             // the pipeline (inlined by the JIT), read only past the idle test: method handles here cost more
@@ -58,12 +58,21 @@ public final class NettyAdvice {
 
     /** {@code AbstractChannel.AbstractUnsafe.flush0()}: the one caller of every transport's {@code doWrite}. */
     public static final class Flush {
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        // suppress: a Channel whose isActive()/remoteAddress()/localAddress() throws must not fail Netty's flush
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
         static boolean enter(
                 @Advice.This Object unsafe,
                 @Advice.FieldValue("this$0") Object channel,
-                @Advice.FieldValue("outboundBuffer") Object outbound) {
-            return Hooks.nettyFlush(channel, unsafe, outbound);
+                @Advice.FieldValue("outboundBuffer") Object outbound,
+                @NettyCall(field = "outboundBuffer", method = "isEmpty") boolean empty,
+                @NettyCall(field = "this$0", method = "isActive") boolean active,
+                @NettyCall(field = "this$0", method = "remoteAddress") SocketAddress remote,
+                @NettyCall(field = "this$0", method = "localAddress") SocketAddress local) {
+            // a closed channel (no outbound buffer): flush0 returns at once; nothing armed, nothing held: no cost
+            if (outbound == null || Hooks.nettyFlushIdle()) return false;
+            // what flush0 asks the channel, through Netty's own calls compiled into flush0 (inlined by the JIT)
+            // instead of method handles, evaluated only past the idle test
+            return Hooks.nettyFlush(channel, unsafe, outbound, empty, active, remote, local);
         }
     }
 
@@ -97,32 +106,32 @@ public final class NettyAdvice {
 
     /**
      * A parameter bound to {@code this.<field>.<method>()} in the instrumented Netty class: a call the advice cannot
-     * write itself (it names no Netty type), linked against that copy's own {@code Channel}. Evaluated where the
-     * advice reads the parameter, so after the advice's own idle test.
+     * write itself (it names no Netty type), linked against that copy's own types ({@code Channel}, {@code
+     * ChannelOutboundBuffer}). Evaluated where the advice reads the parameter, so after the advice's own idle test.
      */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.PARAMETER)
-    @interface ChannelAddress {
+    @interface NettyCall {
         String field();
 
         String method();
     }
 
-    /** Binds {@link ChannelAddress} parameters: {@code Advice.withCustomMapping().bind(CHANNEL_ADDRESS)}. */
-    static final Advice.OffsetMapping.Factory<ChannelAddress> CHANNEL_ADDRESS = new Advice.OffsetMapping.Factory<>() {
+    /** Binds {@link NettyCall} parameters: {@code Advice.withCustomMapping().bind(NETTY_CALL)}. */
+    static final Advice.OffsetMapping.Factory<NettyCall> NETTY_CALL = new Advice.OffsetMapping.Factory<>() {
         @Override
-        public Class<ChannelAddress> getAnnotationType() {
-            return ChannelAddress.class;
+        public Class<NettyCall> getAnnotationType() {
+            return NettyCall.class;
         }
 
         @Override
         public Advice.OffsetMapping make(
                 ParameterDescription.InDefinedShape target,
-                AnnotationDescription.Loadable<ChannelAddress> annotation,
+                AnnotationDescription.Loadable<NettyCall> annotation,
                 AdviceType adviceType) {
-            ChannelAddress address = annotation.load();
-            String fieldName = address.field();
-            String methodName = address.method();
+            NettyCall nettyCall = annotation.load();
+            String fieldName = nettyCall.field();
+            String methodName = nettyCall.method();
             return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) -> {
                 FieldDescription field = instrumentedType
                         .getDeclaredFields()
@@ -132,6 +141,13 @@ public final class NettyAdvice {
                 MethodDescription.InDefinedShape method = find(holder, methodName);
                 if (method == null) {
                     throw new IllegalStateException(holder.getName() + " has no " + methodName + "()");
+                }
+                if (!method.getReturnType()
+                        .asErasure()
+                        .isAssignableTo(target.getType().asErasure())) {
+                    throw new IllegalStateException(holder.getName() + "." + methodName + "() returns "
+                            + method.getReturnType().getTypeName() + ", not "
+                            + target.getType().getTypeName());
                 }
                 StackManipulation call = method.getDeclaringType().equals(holder)
                         ? MethodInvocation.invoke(method)

@@ -98,13 +98,16 @@ public final class NetworkInstrumentation {
         // in whichever loader and whenever they load (the recipe's transformer stays registered)
         AgentBuilder.Transformer nettyRead =
                 (builder, type, loader, module, pd) -> builder.visit(Advice.withCustomMapping()
-                        .bind(NettyAdvice.CHANNEL_ADDRESS)
+                        .bind(NettyAdvice.NETTY_CALL)
                         .to(NettyAdvice.Read.class, adviceBytes)
                         .on(named("fireChannelRead").and(takesArguments(Object.class))));
         AgentBuilder.Transformer nettyConnect = (builder, type, loader, module, pd) -> builder.visit(
                 advice(NettyAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(4))));
-        AgentBuilder.Transformer nettyFlush = (builder, type, loader, module, pd) -> builder.visit(
-                advice(NettyAdvice.Flush.class, adviceBytes, named("flush0").and(takesArguments(0))));
+        AgentBuilder.Transformer nettyFlush =
+                (builder, type, loader, module, pd) -> builder.visit(Advice.withCustomMapping()
+                        .bind(NettyAdvice.NETTY_CALL)
+                        .to(NettyAdvice.Flush.class, adviceBytes)
+                        .on(named("flush0").and(takesArguments(0))));
         AgentBuilder.Transformer nettyNio = (builder, type, loader, module, pd) -> builder.visit(advice(
                 NettyAdvice.NioIo.class,
                 adviceBytes,
