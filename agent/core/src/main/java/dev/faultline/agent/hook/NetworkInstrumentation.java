@@ -157,6 +157,7 @@ public final class NetworkInstrumentation {
         @Override
         public void transformed(String name, ClassLoader loader, boolean loaded) {
             TRANSFORMED.incrementAndGet();
+            log.debug("network hook in {} ({})", name, loaded ? "retransformed" : "as it loaded");
         }
 
         @Override
