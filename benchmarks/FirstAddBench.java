@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,12 +22,13 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
- * benchmarks/first-add.sh: the time from the agent's first {@code add("error on=connect port=P")} over JMX to the
+ * {@code bash benchmarks/run.sh firstadd}: the time from the agent's first {@code add("error on=connect port=P")} over JMX to the
  * first connect the target itself sees fail, in fresh JVMs started with {@code -javaagent} (the floor of every attach
  * path: the first add() installs the network hooks). Two roles in one file:
  * <pre>
  * target PORT                          connects to its own server on PORT every 2 ms; prints "EVENT ok|error" on change
- * driver JAVA CLASSES ROUNDS JAR…     ROUNDS fresh targets per agent jar, the jars interleaved; prints the times
+ * driver JAVA CLASSES ROUNDS [NAME=]JAR…  ROUNDS fresh targets per agent jar, the jars interleaved; prints the times
+ *                                      (median, p90, min–max) and the load average at the start and the end
  * </pre>
  */
 public final class FirstAddBench {
@@ -66,23 +69,36 @@ public final class FirstAddBench {
         }
     }
 
-    static void driver(String java, String classes, int rounds, List<String> agents) throws Exception {
+    static void driver(String java, String classes, int rounds, List<String> named) throws Exception {
+        Map<String, String> jars = new LinkedHashMap<>();
+        for (String a : named) {
+            int eq = a.indexOf('=');
+            jars.put(eq < 0 ? a : a.substring(0, eq), eq < 0 ? a : a.substring(eq + 1));
+        }
+        List<String> agents = new ArrayList<>(jars.keySet());
+        String loadBefore = load();
         Map<String, List<Long>> first = new LinkedHashMap<>(), second = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (int i = 0; i < agents.size(); i++) {
                 String agent = agents.get((i + round) % agents.size()); // rotated: no jar always goes first
-                long[] ms = round(java, classes, agent);
+                long[] ms = round(java, classes, jars.get(agent));
                 first.computeIfAbsent(agent, a -> new ArrayList<>()).add(ms[0]);
                 second.computeIfAbsent(agent, a -> new ArrayList<>()).add(ms[1]);
                 System.err.printf("round %d, %s: first add() %d ms; second %d ms%n", round, agent, ms[0], ms[1]);
             }
         }
-        System.out.println("| agent jar | first add() to the first failed call: median | p90 | min–max [ms] "
+        System.out.println("load average (1, 5, 15 min): " + loadBefore + " at the start, " + load() + " at the end");
+        System.out.println("| agent | first add() to the first failed call: median | p90 | min–max [ms] "
                 + "| second add(): median | p90 | min–max [ms] |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (String agent : agents) {
             System.out.println("| " + agent + " | " + stats(first.get(agent)) + " | " + stats(second.get(agent)) + " |");
         }
+    }
+
+    static String load() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+        return f[0] + " " + f[1] + " " + f[2];
     }
 
     /** One fresh target: {first add() to its first failed call, second add() to its first failed call} in ms. */

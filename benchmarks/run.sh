@@ -56,18 +56,23 @@ if [[ $what == all || $what == startup ]]; then
 fi
 
 if [[ $what == all || $what == firstadd ]]; then
-  # a fresh JVM per run: the first add() (which installs the network hooks) and the second, in ms; OLD_AGENT= as above
-  echo "## First and second add() in a fresh JVM, ${ADD_RUNS:-10} JVMs each (median ms)"
-  echo "| agent | first add | second add |"
-  echo "|---|---|---|"
-  for a in "agent|$AGENT" ${OLD_AGENT:+"previous agent|$OLD_AGENT"}; do
-    out=$(for run in $(seq 1 "${ADD_RUNS:-10}"); do
-      $JAVA -javaagent:"${a#*|}"=log.level=warn -cp "$BENCH" dev.faultline.bench.method.FirstAddBench 1000
-    done)
-    mid=$(( (${ADD_RUNS:-10} + 1) / 2 ))
-    printf "| %s | %s | %s |\n" "${a%%|*}" "$(echo "$out" | awk '{print $1}' | sort -g | sed -n "${mid}p")" \
-      "$(echo "$out" | awk '{print $2}' | sort -g | sed -n "${mid}p")"
+  # Issue 23's floor: in fresh JVMs started with -javaagent (jmx.port, no auth), the time from the first
+  # add("error on=connect port=P") over JMX to the first connect the target itself sees fail (that add() installs the
+  # network hooks), and of a second add() after remove(). ROUNDS JVMs per agent and JDK, the agents interleaved and
+  # rotated round by round; OLD_AGENT= another faultline-agent.jar side by side; JDK 17 ($JAVA) and JDK 25 ($JAVA25,
+  # skipped with a line saying so when absent); TARGET_OPTS= more target options (e.g. -Xlog:class+load). Needs only
+  # the agent jar (mvn -B -q -pl agent -am -DskipTests package): the driver is compiled here from one source file.
+  JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+  classes=$(mktemp -d /tmp/faultline-firstadd.XXXXXX)
+  "$(dirname "$(readlink -f "$(command -v "$JAVA")")")/javac" --release 17 -d "$classes" benchmarks/FirstAddBench.java
+  agents=("agent=$PWD/$AGENT"); [[ -n ${OLD_AGENT:-} ]] && agents+=("previous agent=$(readlink -f "$OLD_AGENT")")
+  javas=("$JAVA")
+  if [[ -x $JAVA25 ]]; then javas+=("$JAVA25"); else echo "(JDK 25 skipped: no $JAVA25; set JAVA25=)"; fi
+  for java in "${javas[@]}"; do
+    echo "## First and second add() in fresh -javaagent JVMs: $("$java" -version 2>&1 | head -1), ${ROUNDS:-${ADD_RUNS:-10}} rounds"
+    "$java" -cp "$classes" FirstAddBench driver "$java" "$classes" "${ROUNDS:-${ADD_RUNS:-10}}" "${agents[@]}"
   done
+  rm -rf "$classes"
 fi
 
 if [[ $what == all || $what == controlplane ]]; then

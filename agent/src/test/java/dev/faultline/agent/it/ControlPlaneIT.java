@@ -145,18 +145,26 @@ class ControlPlaneIT extends LoopbackHttpFixture {
         }
     }
 
-    /** Byte Buddy's builder and the network hooks wait for the first add(); that add() still faults its first call. */
+    /**
+     * The network hooks wait for the first add(), which installs them through the agent's own transformer (no Byte
+     * Buddy AgentBuilder, whose set-up a cold JVM pays seconds for); that add() still faults its first call.
+     */
     @Test
     void theHooksAreInstalledByTheFirstAddAndItsFaultActsAtOnce(@TempDir Path dir) throws Exception {
         Path classes = dir.resolve("class-load.log");
+        String network = "dev.faultline.agent.hook.NetworkInstrumentation ";
+        String transformer = "dev.faultline.agent.instrument.AdviceTransformer ";
         String builder = "dev.faultline.agent.shaded.bytebuddy.agent.builder.AgentBuilder$Default ";
         try (ForkedService svc = ForkedService.builder(Jdks.current())
                 .jvmArg("-Xlog:class+load=info:file=" + classes)
                 .start()) {
             assertEquals(0, svc.list().length, "the control plane is up");
-            assertFalse(Files.readString(classes).contains(builder), "no Byte Buddy builder before the first add()");
+            String before = Files.readString(classes);
+            assertFalse(before.contains(network) || before.contains(transformer), "no network hooks before add()");
             svc.add("error on=connect port=" + port);
-            assertTrue(Files.readString(classes).contains(builder), "the first add() installed the hooks");
+            String after = Files.readString(classes);
+            assertTrue(after.contains(network) && after.contains(transformer), "the first add() installed the hooks");
+            assertFalse(after.contains(builder), "the network hooks need no AgentBuilder");
             assertTrue(
                     new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).failed(),
                     "the first call after add() is faulted");

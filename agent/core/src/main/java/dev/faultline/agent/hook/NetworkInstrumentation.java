@@ -1,28 +1,24 @@
 package dev.faultline.agent.hook;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.faultline.agent.bootstrap.Hooks;
-import dev.faultline.agent.instrument.Installer;
+import dev.faultline.agent.instrument.AdviceTransformer;
 import java.lang.instrument.Instrumentation;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,96 +45,92 @@ public final class NetworkInstrumentation {
 
     public static void install(Instrumentation inst, ClassFileLocator adviceBytes) {
         openJavaBaseToHooks(inst);
-        AgentBuilder.Transformer socket = (builder, type, loader, module, pd) -> builder.visit(advice(
-                        SocketAdvice.Connect.class,
-                        adviceBytes,
-                        named("connect").and(takesArguments(SocketAddress.class, int.class))))
-                .visit(advice(
-                        SocketAdvice.Read.class,
-                        adviceBytes,
-                        named("read").and(takesArguments(byte[].class, int.class, int.class))))
-                .visit(advice(
-                        SocketAdvice.Write.class,
-                        adviceBytes,
-                        named("write").and(takesArguments(byte[].class, int.class, int.class))));
-        AgentBuilder.Transformer channel = (builder, type, loader, module, pd) -> builder.visit(advice(
-                        ChannelAdvice.Connect.class,
-                        adviceBytes,
-                        named("connect").and(takesArguments(SocketAddress.class))))
-                .visit(advice(
-                        ChannelAdvice.TimedConnect.class,
-                        adviceBytes,
-                        named("blockingConnect").and(takesArguments(SocketAddress.class, long.class))))
-                .visit(advice(
-                        ChannelAdvice.Read.class,
-                        adviceBytes,
-                        named("read")
-                                .and(takesArguments(ByteBuffer.class)
-                                        .or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
-                .visit(advice(
-                        ChannelAdvice.TimedRead.class,
-                        adviceBytes,
-                        named("blockingRead").and(takesArguments(byte[].class, int.class, int.class, long.class))))
-                .visit(advice(
-                        ChannelAdvice.Write.class,
-                        adviceBytes,
-                        named("write")
-                                .and(takesArguments(ByteBuffer.class)
-                                        .or(takesArguments(ByteBuffer[].class, int.class, int.class)))))
-                .visit(advice(
-                        ChannelAdvice.WriteFully.class,
-                        adviceBytes,
-                        named("blockingWriteFully").and(takesArguments(byte[].class, int.class, int.class))));
-        AgentBuilder.Transformer resolve = (builder, type, loader, module, pd) -> builder.visit(advice(
-                ResolveAdvice.class,
-                adviceBytes,
-                named("getAllByName").and(isStatic()).and(takesArguments(String.class))));
-
-        // Netty: matched by the end of the name, so relocated copies (io.grpc.netty.shaded.io.netty…) match too,
-        // in whichever loader and whenever they load (the recipe's transformer stays registered)
-        AgentBuilder.Transformer nettyRead =
-                (builder, type, loader, module, pd) -> builder.visit(Advice.withCustomMapping()
-                        .bind(NettyAdvice.NETTY_CALL)
-                        .to(NettyAdvice.Read.class, adviceBytes)
-                        .on(named("fireChannelRead").and(takesArguments(Object.class))));
-        AgentBuilder.Transformer nettyConnect = (builder, type, loader, module, pd) -> builder.visit(
-                advice(NettyAdvice.Connect.class, adviceBytes, named("connect").and(takesArguments(4))));
-        AgentBuilder.Transformer nettyFlush =
-                (builder, type, loader, module, pd) -> builder.visit(Advice.withCustomMapping()
-                        .bind(NettyAdvice.NETTY_CALL)
-                        .to(NettyAdvice.Flush.class, adviceBytes)
-                        .on(named("flush0").and(takesArguments(0))));
-        AgentBuilder.Transformer nettyNio = (builder, type, loader, module, pd) -> builder.visit(advice(
-                NettyAdvice.NioIo.class,
-                adviceBytes,
-                namedOneOf("doReadBytes", "doWrite", "doConnect", "doFinishConnect")));
-
-        Installer.recipe(
-                        new CountingListener(),
-                        Installer.loadedNamed(NetworkInstrumentation::candidate),
-                        AgentBuilder.RedefinitionStrategy.BatchAllocator.ForTotal.INSTANCE)
-                .type(nameEndsWith("io.netty.channel.DefaultChannelPipeline"))
-                .transform(nettyRead)
-                .type(nameEndsWith("io.netty.channel.DefaultChannelPipeline$HeadContext"))
-                .transform(nettyConnect)
-                .type(nameEndsWith("io.netty.channel.AbstractChannel$AbstractUnsafe"))
-                .transform(nettyFlush)
-                .type(nameEndsWith("io.netty.channel.socket.nio.NioSocketChannel"))
-                .transform(nettyNio)
-                .type(named("sun.nio.ch.NioSocketImpl"))
-                .transform(socket)
-                .type(named("sun.nio.ch.SocketChannelImpl"))
-                .transform(channel)
-                .type(named("java.net.InetAddress"))
-                .transform(resolve)
-                .installOn(inst);
+        List<AdviceTransformer.Target> targets = List.of(
+                // Netty: matched by the end of the name, so relocated copies (io.grpc.netty.shaded.io.netty…) match
+                // too, in whichever loader and whenever they load (the transformer stays registered)
+                AdviceTransformer.Target.nameEndsWith(
+                        "io.netty.channel.DefaultChannelPipeline",
+                        Advice.withCustomMapping()
+                                .bind(NettyAdvice.NETTY_CALL)
+                                .to(NettyAdvice.Read.class, adviceBytes)
+                                .on(named("fireChannelRead").and(takesArguments(Object.class)))),
+                AdviceTransformer.Target.nameEndsWith(
+                        "io.netty.channel.DefaultChannelPipeline$HeadContext",
+                        advice(
+                                NettyAdvice.Connect.class,
+                                adviceBytes,
+                                named("connect").and(takesArguments(4)))),
+                AdviceTransformer.Target.nameEndsWith(
+                        "io.netty.channel.AbstractChannel$AbstractUnsafe",
+                        Advice.withCustomMapping()
+                                .bind(NettyAdvice.NETTY_CALL)
+                                .to(NettyAdvice.Flush.class, adviceBytes)
+                                .on(named("flush0").and(takesArguments(0)))),
+                AdviceTransformer.Target.nameEndsWith(
+                        "io.netty.channel.socket.nio.NioSocketChannel",
+                        advice(
+                                NettyAdvice.NioIo.class,
+                                adviceBytes,
+                                namedOneOf("doReadBytes", "doWrite", "doConnect", "doFinishConnect"))),
+                AdviceTransformer.Target.named(
+                        "sun.nio.ch.NioSocketImpl",
+                        advice(
+                                SocketAdvice.Connect.class,
+                                adviceBytes,
+                                named("connect").and(takesArguments(SocketAddress.class, int.class))),
+                        advice(
+                                SocketAdvice.Read.class,
+                                adviceBytes,
+                                named("read").and(takesArguments(byte[].class, int.class, int.class))),
+                        advice(
+                                SocketAdvice.Write.class,
+                                adviceBytes,
+                                named("write").and(takesArguments(byte[].class, int.class, int.class)))),
+                AdviceTransformer.Target.named(
+                        "sun.nio.ch.SocketChannelImpl",
+                        advice(
+                                ChannelAdvice.Connect.class,
+                                adviceBytes,
+                                named("connect").and(takesArguments(SocketAddress.class))),
+                        advice(
+                                ChannelAdvice.TimedConnect.class,
+                                adviceBytes,
+                                named("blockingConnect").and(takesArguments(SocketAddress.class, long.class))),
+                        advice(
+                                ChannelAdvice.Read.class,
+                                adviceBytes,
+                                named("read")
+                                        .and(takesArguments(ByteBuffer.class)
+                                                .or(takesArguments(ByteBuffer[].class, int.class, int.class)))),
+                        advice(
+                                ChannelAdvice.TimedRead.class,
+                                adviceBytes,
+                                named("blockingRead")
+                                        .and(takesArguments(byte[].class, int.class, int.class, long.class))),
+                        advice(
+                                ChannelAdvice.Write.class,
+                                adviceBytes,
+                                named("write")
+                                        .and(takesArguments(ByteBuffer.class)
+                                                .or(takesArguments(ByteBuffer[].class, int.class, int.class)))),
+                        advice(
+                                ChannelAdvice.WriteFully.class,
+                                adviceBytes,
+                                named("blockingWriteFully").and(takesArguments(byte[].class, int.class, int.class)))),
+                AdviceTransformer.Target.named(
+                        "java.net.InetAddress",
+                        advice(
+                                ResolveAdvice.class,
+                                adviceBytes,
+                                named("getAllByName").and(isStatic()).and(takesArguments(String.class)))));
+        new AdviceTransformer(targets, NetworkInstrumentation::candidate, new Counting()).install(inst);
         log.debug("network hooks installed in {} classes ({} errors)", TRANSFORMED.get(), ERRORS.get());
     }
 
     /**
-     * The loaded classes worth matching when the hooks are installed: the JDK packages of the hooked classes and
+     * The classes worth matching by their targets, loaded or loading: the JDK packages of the hooked classes and
      * anything with {@code netty.} in its name (io.netty, relocated copies, reactor.netty). A hook into a class
-     * outside these must widen this test, or an already loaded class would be left without it.
+     * outside these must widen this test, or it would never be applied.
      */
     static boolean candidate(String name) {
         return name.startsWith("sun.nio.ch.")
@@ -161,18 +153,17 @@ public final class NetworkInstrumentation {
         }
     }
 
-    private static final class CountingListener extends AgentBuilder.Listener.Adapter {
+    private static final class Counting implements AdviceTransformer.Outcome {
         @Override
-        public void onTransformation(
-                TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
+        public void transformed(String name, ClassLoader loader, boolean loaded) {
             TRANSFORMED.incrementAndGet();
+            log.debug("network hook in {} ({})", name, loaded ? "retransformed" : "as it loaded");
         }
 
         @Override
-        public void onError(
-                String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
+        public void failed(String name, ClassLoader loader, boolean loaded, Throwable error) {
             ERRORS.incrementAndGet();
-            log.error("could not install the network hook into {}; that hook stays inactive", typeName, throwable);
+            log.error("could not install the network hook into {}; that hook stays inactive", name, error);
         }
     }
 }
