@@ -15,9 +15,8 @@ bash .ci/podman.sh start
 # a second Docker engine on tcp://127.0.0.1 with TLS, for the sidecar's docker-java path (it loads the busybox image)
 bash .ci/docker-tls.sh start
 mvn -B verify
-# Pumba's own bats suite against the built sidecar: the files that pass whole today (Docker, and one each for Podman
-# and Docker's containerd); `bash .ci/pumba-bats.sh` runs every file (what still fails: sidecar/README.md); cases this
-# machine cannot run are listed in sidecar/src/test/bats/pumba/SKIPPED.tsv
+# Pumba's own bats suite against the built sidecar: every file (CI-FILES; Docker, Podman and Docker's containerd);
+# cases this machine cannot run are listed in sidecar/src/test/bats/pumba/SKIPPED.tsv
 bash .ci/pumba-bats.sh $(cat sidecar/src/test/bats/pumba/CI-FILES)
 # netem on a real kernel: this one has no sch_netem, so the netem suite runs in a QEMU guest with Debian's stock kernel
 bash .ci/netem-guest-tests.sh

@@ -27,14 +27,17 @@ if [ -z "${CONTAINERD_ADDRESS:-}" ] && [ ! -S /run/containerd/containerd.sock ] 
   export CONTAINERD_ADDRESS=/run/docker/containerd/containerd.sock
 fi
 # Podman's runc cannot raise its default ulimits on this kind of machine (sidecar/README.md): a containers.conf that
-# keeps them at the host's
-printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n' > "$out/containers.conf"
+# keeps them at the host's. stop_timeout 0: Podman 4.3's `podman rm -f` (every podman file's setup and teardown) first
+# waits a container's stop timeout (10 s) for SIGTERM, which the targets' PID 1 (sleep, tail, top) ignores; Docker's
+# `rm -f` kills at once. The sidecar's own stop passes its --time (Pumba's 10 s default) to the API, so no case changes
+printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n[engine]\nstop_timeout = 0\n' > "$out/containers.conf"
 export CONTAINERS_CONF="$out/containers.conf" # Podman 4.3 reads no CONTAINERS_CONF_OVERRIDE
 export BATS_LIB_DIR=${BATS_LIB_DIR:-/usr/lib/bats}
 # the suite's teardowns end background runs with `pkill -f "pumba.*<target>"`: the sidecar's JVM carries the word
 export FAULTLINE_JAVA_OPTS="${FAULTLINE_JAVA_OPTS:-} -Dfaultline.launched.as=pumba"
-# how long the iptables files wait after starting a run in the background before they look for its rule (Pumba's: 2 s):
-# the sidecar's JVM with containerd's gRPC client took 1.5-8 s to its first rule on this loaded 2-core machine
+# how long the iptables files wait at most for the run they started in the background to have its rule before they
+# look at it (Pumba's: a fixed 2 s): the sidecar's JVM with containerd's gRPC client took 1.5-8 s to its first rule on
+# this loaded 2-core machine; the wait ends as soon as the rule is there (test_helper's wait_for_drop_rule)
 export PUMBA_BATS_START_WAIT=${PUMBA_BATS_START_WAIT:-10}
 # the cases SKIPPED.tsv marks no-netem are skipped on a kernel without sch_netem (tried in a throw-away netns)
 if unshare -n tc qdisc add dev lo root netem delay 1ms >/dev/null 2>&1; then export PUMBA_BATS_NO_NETEM=0

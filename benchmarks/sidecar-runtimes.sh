@@ -7,9 +7,12 @@
 #   containerd: ctr -a SOCK -n moby task kill -s SIGKILL <id>   vs  bin/faultline-sidecar --runtime containerd
 #               --containerd-address SOCK --containerd-namespace moby kill <id>  (Docker's own containerd, namespace moby,
 #               which knows no Docker names: the container is named by its id)
+# and each runtime's daemon: one  bin/faultline-sidecar --runtime R … daemon  per runtime, JMX run("kill C") timed until
+# its list() says the experiment ended with one action (RuntimeDaemonKillBench), after the same untimed start
 # stress start-to-load: from the start of  bin/faultline-sidecar stress --duration 3s --stressors "--cpu 1" C  to the
 # first 20 ms of CPU in C's own cgroup (cpuacct.usage, or v2 cpu.stat), polled every ~2 ms; RUNS times, the median.
-# Usage, from the repo root after  mvn -B -q -DskipTests package  (root; .ci/podman.sh start for podman):
+# Usage, from the repo root after  mvn -B -q -DskipTests package  (root; .ci/podman.sh start for podman; the daemon
+# rows need benchmarks/target/faultline-benchmarks.jar):
 #   benchmarks/sidecar-runtimes.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +25,8 @@ cleanup() { docker rm -f "$c" "$c-ctr" "$c-stress" >/dev/null 2>&1 || true; podm
 trap cleanup EXIT
 export FAULTLINE_JOURNAL=$d/journal/journal
 S=bin/faultline-sidecar
+BENCH=benchmarks/target/faultline-benchmarks.jar
+daemon_kill() { ${JAVA:-java} -cp "$BENCH" dev.faultline.bench.RuntimeDaemonKillBench "$S" "$RUNS" "$@"; }
 echo "## $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); $(${JAVA:-java} -version 2>&1 | head -1); docker $(docker version -f '{{.Server.Version}}'); $(podman --version 2>/dev/null || echo 'no podman')"
 H=(hyperfine -N -w 1 -r "$RUNS" --style basic)
 
@@ -29,12 +34,14 @@ docker run -d --name "$c" "$IMAGE" sleep 100000 >/dev/null
 "${H[@]}" --export-markdown "$d/docker.md" --prepare "docker start $c" \
   -n "docker kill" "docker kill $c" -n "sidecar --runtime docker kill" "$S --runtime docker kill $c" >/dev/null
 cat "$d/docker.md"
+daemon_kill "docker start $c" "$c" --runtime docker
 
 if podman info >/dev/null 2>&1 && [ -S /run/podman/podman.sock ]; then
   podman run -d --name "$c" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$IMAGE" sleep 100000 >/dev/null
   "${H[@]}" --export-markdown "$d/podman.md" --prepare "podman start $c" \
     -n "podman kill" "podman kill $c" -n "sidecar --runtime podman kill" "$S --runtime podman kill $c" >/dev/null
   cat "$d/podman.md"
+  daemon_kill "podman start $c" "$c" --runtime podman
 else
   echo "podman: skipped (no podman, or its API service is not running: .ci/podman.sh start)"
 fi
@@ -47,6 +54,8 @@ id=$(docker run -d --name "$c-ctr" "$IMAGE" sleep 100000)
   -n "ctr task kill" "ctr -a $SOCK -n moby task kill -s SIGKILL $id" \
   -n "sidecar --runtime containerd kill" "$S --runtime containerd --containerd-address $SOCK --containerd-namespace moby kill $id" >/dev/null
 cat "$d/containerd.md"
+daemon_kill "docker kill $c-ctr >/dev/null 2>&1; docker wait $c-ctr >/dev/null; docker start $c-ctr" "$id" \
+  --runtime containerd --containerd-address "$SOCK" --containerd-namespace moby
 
 docker run -d --name "$c-stress" "$IMAGE" sleep 100000 >/dev/null
 pid=$(docker inspect -f '{{.State.Pid}}' "$c-stress")

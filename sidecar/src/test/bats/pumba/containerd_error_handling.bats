@@ -29,7 +29,7 @@ teardown() {
     skip_listed
     docker run -d --name ctr_err_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_err_victim)
-    docker stop ctr_err_victim
+    docker stop -t 0 ctr_err_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_err_victim | grep -q exited" "container to exit"
 
     # Kill an already-exited container — should handle gracefully

@@ -163,7 +163,7 @@ teardown() {
     skip_listed
     docker run -d --name ctr_flag_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_flag_victim)
-    docker stop ctr_flag_victim
+    docker stop -t 0 ctr_flag_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_flag_victim | grep -q exited" "container to exit"
 
     # Trying to kill an already-exited container

@@ -25,7 +25,7 @@ teardown() {
     # Run pumba in background with long duration
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug iptables --interface lo --pull-image=false --duration 30s loss --probability 1.0 test-ipt-ctr &
     PUMBA_PID=$!
-    sleep "${PUMBA_BATS_START_WAIT:-2}"
+    wait_for_drop_rule "$(sudo ctr -n moby t ls | awk '$1 == "test-ipt-ctr" { print $2 }')"
 
     # Check iptables rules inside the container
     run sudo ctr -n moby t exec --exec-id check-ipt test-ipt-ctr iptables -L INPUT -n -v
@@ -50,7 +50,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug iptables --interface lo --pull-image=false --duration 30s loss --mode nth --every 3 test-ipt-ctr &
     PUMBA_PID=$!
-    sleep "${PUMBA_BATS_START_WAIT:-2}"
+    wait_for_drop_rule "$(sudo ctr -n moby t ls | awk '$1 == "test-ipt-ctr" { print $2 }')"
 
     run sudo ctr -n moby t exec --exec-id check-ipt-nth test-ipt-ctr iptables -L INPUT -n -v
     echo "iptables nth output: $output"
@@ -80,7 +80,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug iptables --interface lo --destination 10.0.0.0/8 --pull-image=false --duration 30s loss --probability 1.0 test-ipt-ctr &
     PUMBA_PID=$!
-    sleep "${PUMBA_BATS_START_WAIT:-2}"
+    wait_for_drop_rule "$(sudo ctr -n moby t ls | awk '$1 == "test-ipt-ctr" { print $2 }')"
 
     run sudo ctr -n moby t exec --exec-id check-ipt-dst test-ipt-ctr iptables -L INPUT -n -v
     echo "iptables destination filter output: $output"
@@ -103,7 +103,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug iptables --interface lo --protocol tcp --dst-port 80 --pull-image=false --duration 30s loss --probability 1.0 test-ipt-ctr &
     PUMBA_PID=$!
-    sleep "${PUMBA_BATS_START_WAIT:-2}"
+    wait_for_drop_rule "$(sudo ctr -n moby t ls | awk '$1 == "test-ipt-ctr" { print $2 }')"
 
     run sudo ctr -n moby t exec --exec-id check-ipt-port test-ipt-ctr iptables -L INPUT -n -v
     echo "iptables port filter output: $output"
@@ -127,7 +127,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug iptables --interface lo --source 10.0.0.0/8 --pull-image=false --duration 30s loss --probability 1.0 test-ipt-ctr &
     PUMBA_PID=$!
-    sleep "${PUMBA_BATS_START_WAIT:-2}"
+    wait_for_drop_rule "$(sudo ctr -n moby t ls | awk '$1 == "test-ipt-ctr" { print $2 }')"
 
     run sudo ctr -n moby t exec --exec-id check-ipt-src test-ipt-ctr iptables -L INPUT -n -v
     echo "iptables source filter output: $output"

@@ -154,7 +154,7 @@ teardown() {
     # Create and immediately stop a container
     docker run -d --name ctr_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
-    docker stop ctr_victim
+    docker stop -t 0 ctr_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_victim | grep -q exited" "container to stop"
 
     # Pumba restart on a stopped container should succeed (skip it)
@@ -168,7 +168,7 @@ teardown() {
     skip_listed
     docker run -d --name ctr_victim faultline/pumba-alpine:local top
     full_id=$(docker inspect --format="{{.Id}}" ctr_victim)
-    docker stop ctr_victim
+    docker stop -t 0 ctr_victim
     wait_for 5 "docker inspect -f '{{.State.Status}}' ctr_victim | grep -q exited" "container to stop"
 
     run pumba --log-level debug rm $full_id

@@ -42,7 +42,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug iptables --interface lo --pull-image=false --duration 30s loss --probability 1.0 pdm-ipt-ctr &
     PUMBA_PID=$!
-    sleep "${PUMBA_BATS_START_WAIT:-2}"
+    wait_for_drop_rule "$(_podman_container_pid pdm-ipt-ctr)"
 
     run podman exec pdm-ipt-ctr iptables -L INPUT -n -v
     echo "iptables output: $output"
@@ -62,7 +62,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug iptables --interface lo --pull-image=false --duration 30s loss --mode nth --every 3 pdm-ipt-ctr &
     PUMBA_PID=$!
-    sleep "${PUMBA_BATS_START_WAIT:-2}"
+    wait_for_drop_rule "$(_podman_container_pid pdm-ipt-ctr)"
 
     run podman exec pdm-ipt-ctr iptables -L INPUT -n -v
     echo "iptables nth output: $output"
@@ -87,7 +87,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug iptables --interface lo --destination 10.0.0.0/8 --pull-image=false --duration 30s loss --probability 1.0 pdm-ipt-ctr &
     PUMBA_PID=$!
-    sleep "${PUMBA_BATS_START_WAIT:-2}"
+    wait_for_drop_rule "$(_podman_container_pid pdm-ipt-ctr)"
 
     run podman exec pdm-ipt-ctr iptables -L INPUT -n -v
     echo "iptables destination filter output: $output"
@@ -106,7 +106,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug iptables --interface lo --protocol tcp --dst-port 80 --pull-image=false --duration 30s loss --probability 1.0 pdm-ipt-ctr &
     PUMBA_PID=$!
-    sleep "${PUMBA_BATS_START_WAIT:-2}"
+    wait_for_drop_rule "$(_podman_container_pid pdm-ipt-ctr)"
 
     run podman exec pdm-ipt-ctr iptables -L INPUT -n -v
     echo "iptables port filter output: $output"
@@ -126,7 +126,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug iptables --interface lo --source 10.0.0.0/8 --pull-image=false --duration 30s loss --probability 1.0 pdm-ipt-ctr &
     PUMBA_PID=$!
-    sleep "${PUMBA_BATS_START_WAIT:-2}"
+    wait_for_drop_rule "$(_podman_container_pid pdm-ipt-ctr)"
 
     run podman exec pdm-ipt-ctr iptables -L INPUT -n -v
     echo "iptables source filter output: $output"

@@ -38,7 +38,7 @@ teardown() {
     skip_listed
     # Given a container that has been stopped
     create_test_container "rm_victim"
-    docker stop rm_victim
+    docker stop -t 0 rm_victim
     
     # Verify container is stopped but still exists
     run docker inspect -f {{.State.Status}} rm_victim
@@ -60,7 +60,7 @@ teardown() {
     skip_listed
     # Given a stopped container
     create_test_container "rm_victim"
-    docker stop rm_victim
+    docker stop -t 0 rm_victim
     
     # Verify container is stopped
     run docker inspect -f {{.State.Status}} rm_victim

@@ -19,7 +19,7 @@ teardown() {
     docker run -d --name restart_test faultline/pumba-alpine:local tail -f /dev/null
     
     # Stop the container
-    docker stop restart_test
+    docker stop -t 0 restart_test
     
     # Verify container is stopped
     run docker inspect -f {{.State.Status}} restart_test
@@ -43,7 +43,7 @@ teardown() {
     docker run -d --name restart_test faultline/pumba-alpine:local tail -f /dev/null
     
     # Stop the container
-    docker stop restart_test
+    docker stop -t 0 restart_test
     
     # Verify container is stopped
     run docker inspect -f {{.State.Status}} restart_test

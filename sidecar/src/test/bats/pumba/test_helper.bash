@@ -64,14 +64,15 @@ wait_for() {
 
 	echo "Waiting up to ${timeout}s for ${description}..."
 
+	# polled every 0.1 s (Pumba's: every 1 s, a second lost per wait that is not met at once); the same timeout
 	local counter=0
 	until eval "$check_command"; do
 		counter=$((counter + 1))
-		if [[ "$counter" -gt "$timeout" ]]; then
+		if [[ "$counter" -gt "$((timeout * 10))" ]]; then
 			echo "Timed out waiting for ${description}"
 			return 1
 		fi
-		sleep 1
+		sleep 0.1
 	done
 
 	return 0
@@ -397,6 +398,14 @@ pumba_ensure_nettools_image() {
 }
 
 # ── faultline: the cases this machine cannot run (SKIPPED.tsv) ────────────
+
+# Waits until the network namespace of process $1 (a target's PID) has a DROP rule in INPUT, at most
+# PUMBA_BATS_START_WAIT seconds (Pumba's files: a fixed `sleep 2` after starting pumba in the background). Returns 0
+# either way: the test's own assertions that follow decide.
+wait_for_drop_rule() {
+	wait_for "${PUMBA_BATS_START_WAIT:-2}" "nsenter -t '$1' -n iptables -S INPUT 2>/dev/null | grep -q -- '-j DROP'" \
+		"a DROP rule in the target's INPUT chain" || true
+}
 
 # Skips the current test when SKIPPED.tsv lists it (file, test name, condition, reason): condition `always`, or
 # `no-netem` when this kernel has no sch_netem, `no-dummy` when it has no dummy network driver (the runner tries both
