@@ -6,12 +6,10 @@ import dev.faultline.agent.bootstrap.Effect;
 import dev.faultline.agent.bootstrap.Exemption;
 import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.InternalErrors;
-import dev.faultline.agent.bootstrap.ThrowableFactory;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -66,11 +64,7 @@ final class ApacheAsyncClientFaults implements ApacheHttpHooks.AsyncDispatch {
                     api.answer(callback, status);
                     return true;
                 } else {
-                    ThrowableFactory f = rule.exceptions();
-                    Throwable t = f.isHookDefault()
-                            ? new ConnectException(f.messageOr(
-                                    "Connect to " + scheme + "://" + host + ":" + port + " failed: Connection refused"))
-                            : f.create("injected by faultline " + rule.id() + ": " + method + " " + uri);
+                    Throwable t = ApacheHttpClientFaults.failure(rule, method, uri, scheme, host, port);
                     // the callback takes an Exception; an Error is wrapped as the client wraps one from its I/O
                     api.failed.invoke(callback, t instanceof Exception e ? e : new RuntimeException(t));
                     return true;

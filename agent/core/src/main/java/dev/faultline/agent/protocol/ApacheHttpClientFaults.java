@@ -48,19 +48,26 @@ final class ApacheHttpClientFaults implements ApacheHttpHooks.Dispatch {
                 } else if (rule.spec().effect() instanceof Effect.HttpStatus status) {
                     return api.response(status);
                 } else {
-                    ThrowableFactory f = rule.exceptions();
-                    // HttpClient's own words for a refused connection (HttpHostConnectException is a ConnectException)
-                    if (f.isHookDefault()) {
-                        return new ConnectException(f.messageOr(
-                                "Connect to " + scheme + "://" + host + ":" + port + " failed: Connection refused"));
-                    }
-                    return f.create("injected by faultline " + rule.id() + ": " + method + " " + uri);
+                    return failure(rule, method, uri, scheme, host, port);
                 }
             }
         } catch (Throwable t) {
             InternalErrors.report(t);
         }
         return null;
+    }
+
+    /**
+     * What a failure rule throws in either client (classic and async): by default HttpClient's own words for a
+     * refused connection (its HttpHostConnectException is a ConnectException), else the rule's exception.
+     */
+    static Throwable failure(FaultRule rule, String method, URI uri, String scheme, String host, int port) {
+        ThrowableFactory f = rule.exceptions();
+        if (f.isHookDefault()) {
+            return new ConnectException(
+                    f.messageOr("Connect to " + scheme + "://" + host + ":" + port + " failed: Connection refused"));
+        }
+        return f.create("injected by faultline " + rule.id() + ": " + method + " " + uri);
     }
 
     /** The members of one HttpClient copy; a renamed member fails here, reported per call, never thrown. */
