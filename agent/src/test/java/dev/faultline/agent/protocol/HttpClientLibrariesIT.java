@@ -80,17 +80,7 @@ class HttpClientLibrariesIT {
         Map<String, Long> server = counts(peer.takeStats());
         assertEquals(CALLS - injected, server.get("handled"), "no injected request left the client: " + server);
         assertEquals(1, server.get("connections"), "one kept-alive connection across injected answers: " + server);
-        String line = f.list()[0];
-        assertTrue(
-                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
-                "list() counts what the client saw: " + line);
-
-        assertEquals(Map.of("200", 50L), codes(f.send("okhttp execute GET " + base + "/v1/pay 50")), "another verb");
-        assertEquals(Map.of("200", 50L), codes(f.send("okhttp execute POST " + base + "/v2/pay 50")), "another path");
-        f.clear();
-        assertEquals(
-                Map.of("200", 100L), codes(f.send("okhttp execute POST " + base + "/v1/pay 100")), "clear() restores");
-        assertEquals(200, counts(peer.takeStats()).get("handled"));
+        assertCountedOnItsPathUntilCleared(f, "okhttp execute", base, injected);
     }
 
     @ParameterizedTest
@@ -134,16 +124,7 @@ class HttpClientLibrariesIT {
         Map<String, Long> server = counts(peer.takeStats());
         assertEquals(CALLS - injected, server.get("handled"), "no injected request left the client: " + server);
         assertEquals(1, server.get("connections"), "one kept-alive connection across injected answers: " + server);
-        String line = f.list()[0];
-        assertTrue(
-                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
-                "list() counts what the client saw: " + line);
-
-        assertEquals(Map.of("200", 50L), codes(f.send("apache GET " + base + "/v1/pay 50")), "another verb");
-        assertEquals(Map.of("200", 50L), codes(f.send("apache POST " + base + "/v2/pay 50")), "another path");
-        f.clear();
-        assertEquals(Map.of("200", 100L), codes(f.send("apache POST " + base + "/v1/pay 100")), "clear() restores");
-        assertEquals(200, counts(peer.takeStats()).get("handled"));
+        assertCountedOnItsPathUntilCleared(f, "apache", base, injected);
 
         f.add("error on=http-client path=/v1/* limit=3");
         String refused = f.send("apache POST " + base + "/v1/pay 5");
@@ -174,16 +155,7 @@ class HttpClientLibrariesIT {
         Map<String, Long> server = counts(peer.takeStats());
         assertEquals(CALLS - injected, server.get("handled"), "no injected request left the client: " + server);
         assertEquals(1, server.get("connections"), "one kept-alive connection across injected answers: " + server);
-        String line = f.list()[0];
-        assertTrue(
-                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
-                "list() counts what the client saw: " + line);
-
-        assertEquals(Map.of("200", 50L), codes(f.send("urlconn GET " + base + "/v1/pay 50")), "another verb");
-        assertEquals(Map.of("200", 50L), codes(f.send("urlconn POST " + base + "/v2/pay 50")), "another path");
-        f.clear();
-        assertEquals(Map.of("200", 100L), codes(f.send("urlconn POST " + base + "/v1/pay 100")), "clear() restores");
-        assertEquals(200, counts(peer.takeStats()).get("handled"));
+        assertCountedOnItsPathUntilCleared(f, "urlconn", base, injected);
     }
 
     @ParameterizedTest
@@ -263,17 +235,7 @@ class HttpClientLibrariesIT {
                 server.get("connections") <= Math.max(3, 2 * ownConnections),
                 "kept-alive connections reused across injected answers, as without a rule (" + ownConnections + "): "
                         + server);
-        String line = f.list()[0];
-        assertTrue(
-                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
-                "list() counts what the client saw: " + line);
-
-        assertEquals(Map.of("200", 50L), codes(f.send("apache-async GET " + base + "/v1/pay 50")), "another verb");
-        assertEquals(Map.of("200", 50L), codes(f.send("apache-async POST " + base + "/v2/pay 50")), "another path");
-        f.clear();
-        assertEquals(
-                Map.of("200", 100L), codes(f.send("apache-async POST " + base + "/v1/pay 100")), "clear() restores");
-        assertEquals(200, counts(peer.takeStats()).get("handled"));
+        assertCountedOnItsPathUntilCleared(f, "apache-async", base, injected);
     }
 
     @ParameterizedTest
@@ -294,5 +256,22 @@ class HttpClientLibrariesIT {
         String other = f.send("apache-async GET " + base + "/fast 2");
         assertTrue(counts(other).get("maxMs") < 1485, "another path is not delayed: " + other);
         assertEquals(6, counts(peer.takeStats()).get("handled"), "all but the 3 failed calls reached the server");
+    }
+
+    /**
+     * After a status rule on POST /v1/* ran {@code CALLS} times: list() counts what the client saw, another verb and
+     * another path are untouched, and clear() restores (the peer handled the 200 calls that followed).
+     */
+    private void assertCountedOnItsPathUntilCleared(ForkedService f, String client, String base, long injected)
+            throws Exception {
+        String line = f.list()[0];
+        assertTrue(
+                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
+                "list() counts what the client saw: " + line);
+        assertEquals(Map.of("200", 50L), codes(f.send(client + " GET " + base + "/v1/pay 50")), "another verb");
+        assertEquals(Map.of("200", 50L), codes(f.send(client + " POST " + base + "/v2/pay 50")), "another path");
+        f.clear();
+        assertEquals(Map.of("200", 100L), codes(f.send(client + " POST " + base + "/v1/pay 100")), "clear() restores");
+        assertEquals(200, counts(peer.takeStats()).get("handled"));
     }
 }

@@ -56,8 +56,7 @@ final class NettyFaults {
             Verdict verdict = null;
             if (remote instanceof InetSocketAddress peer && api.isByteBuf(msg) && api.streamChannel) {
                 long bytes = table.readThrottle != null ? api.readableBytes(msg) : 0;
-                int localPort = local instanceof InetSocketAddress l ? l.getPort() : 0;
-                verdict = Verdict.of(table.read, table.readThrottle, peer, localPort, bytes);
+                verdict = Verdict.of(table.read, table.readThrottle, peer, localPort(local), bytes);
                 if (verdict != null && verdict.error != null) {
                     failRead(api, channel, pipeline, msg, verdict.error);
                     return true;

@@ -6,11 +6,11 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * The one {@link AgentBuilder} recipe of the agent, for method rules and the protocol hooks (the network hooks go
- * through {@link AdviceTransformer}, which skips the builder's cost on a cold JVM and does the same): advice
- * only (no class-format changes, so it applies to classes already loaded and can be reset to the original bytes),
- * retransformation of loaded classes, decoration (advice visitors, nothing rebased), and Byte Buddy's default
- * ignore of JDK classes lifted, since hooks target JDK classes ({@code java.net.http}, {@code HttpURLConnection}). What differs per use
- * is only what is matched, the listener, and for method rules the discovery of candidate classes.
+ * through {@link AdviceTransformer}, which skips the builder's cost on a cold JVM and does the same): advice only
+ * (no class-format changes, so it applies to classes already loaded and can be reset to the original bytes),
+ * retransformation of loaded classes, decoration (advice visitors, nothing rebased), and Byte Buddy's default ignore
+ * of JDK classes lifted, since hooks target JDK classes ({@code java.net.http}, {@code HttpURLConnection}). What
+ * differs per use is only what is matched, the listener, and for method rules the discovery of candidate classes.
  */
 public final class Installer {
     private Installer() {}
