@@ -32,6 +32,17 @@ fi
 # `rm -f` kills at once. The sidecar's own stop passes its --time (Pumba's 10 s default) to the API, so no case changes
 printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n[engine]\nstop_timeout = 0\n' > "$out/containers.conf"
 export CONTAINERS_CONF="$out/containers.conf" # Podman 4.3 reads no CONTAINERS_CONF_OVERRIDE
+# no registry: the podman files' `podman pull … || true` (Pumba's helper images, the local images under docker.io/…)
+# fail at once instead of waiting on a network that drops the packets; local images still serve every run
+printf 'unqualified-search-registries = []\n' > "$out/registries.conf"
+for r in docker.io ghcr.io quay.io registry.k8s.io gcr.io; do
+  printf '[[registry]]\nlocation = "%s"\nblocked = true\n' "$r" >> "$out/registries.conf"
+done
+export CONTAINERS_REGISTRIES_CONF="$out/registries.conf"
+# deadlines that really fire: a case that hangs fails after PUMBA_BATS_TEST_TIMEOUT s (the longest passing case
+# takes ~35 s), the whole run ends after PUMBA_BATS_DEADLINE s (a full run takes 9-12 min) with what it has
+export BATS_TEST_TIMEOUT=${PUMBA_BATS_TEST_TIMEOUT:-150}
+deadline=${PUMBA_BATS_DEADLINE:-1500}
 export BATS_LIB_DIR=${BATS_LIB_DIR:-/usr/lib/bats}
 # the suite's teardowns end background runs with `pkill -f "pumba.*<target>"`: the sidecar's JVM carries the word
 export FAULTLINE_JAVA_OPTS="${FAULTLINE_JAVA_OPTS:-} -Dfaultline.launched.as=pumba"
@@ -65,17 +76,37 @@ if printf '%s\n' "${files[@]}" | grep -q '/podman_' && command -v podman >/dev/n
   podman image exists docker.io/faultline/jre-base:local || podman tag faultline/jre-base:local docker.io/faultline/jre-base:local
 fi
 
+# what a case that timed out or a killed run leaves: containers made during the run, background `pumba` runs
+before=$out/containers-before
+docker ps -aq --no-trunc | sort > "$before.docker"
+command -v podman >/dev/null && podman ps -aq --no-trunc | sort > "$before.podman"
+leftovers() {
+  pkill -9 -f 'faultline.launched.as=pumba' 2>/dev/null || true
+  docker ps -aq --no-trunc | sort | comm -13 "$before.docker" - | xargs -r docker rm -f >/dev/null 2>&1 || true
+  if [ -f "$before.podman" ]; then
+    podman ps -aq --no-trunc | sort | comm -13 "$before.podman" - | xargs -r podman rm -f -t 0 >/dev/null 2>&1 || true
+  fi
+}
+trap leftovers EXIT
+
 start=$(date +%s)
-rc=0
-(cd "$suite" && bats --tap --timing --report-formatter junit --output "$out" "${files[@]}") > "$out/suite.tap" 2> "$out/suite.err" || rc=$?
+# each case's line as it ends (CI's log shows how far a run got), the whole TAP log in suite.tap
+set +e
+(cd "$suite" && timeout -k 30 "$deadline" bats --tap --timing --report-formatter junit --output "$out" "${files[@]}") \
+  2> "$out/suite.err" | tee "$out/suite.tap" | grep --line-buffered -E '^(ok|not ok) '
+rc=${PIPESTATUS[0]}
+set -e
 secs=$(( $(date +%s) - start ))
+[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || echo "pumba-bats: the run passed its deadline of $deadline s and was stopped" >&2
 
 # per file, from bats' JUnit report (one testsuite per file)
 {
   printf '| file | pass | fail | skip |\n|---|---|---|---|\n'
-  sed -n 's/.*<testsuite name="\([^"]*\)" tests="\([0-9]*\)" failures="\([0-9]*\)" errors="\([0-9]*\)" skipped="\([0-9]*\)".*/\1 \2 \3 \4 \5/p' "$out/report.xml" |
-    awk '{ p = $2 - $3 - $4 - $5; tp += p; tf += $3 + $4; ts += $5; printf "| %s | %d | %d | %d |\n", $1, p, $3 + $4, $5 }
-         END { printf "| **all** | %d | %d | %d |\n", tp, tf, ts }'
+  if [ -f "$out/report.xml" ]; then
+    sed -n 's/.*<testsuite name="\([^"]*\)" tests="\([0-9]*\)" failures="\([0-9]*\)" errors="\([0-9]*\)" skipped="\([0-9]*\)".*/\1 \2 \3 \4 \5/p' "$out/report.xml" |
+      awk '{ p = $2 - $3 - $4 - $5; tp += p; tf += $3 + $4; ts += $5; printf "| %s | %d | %d | %d |\n", $1, p, $3 + $4, $5 }
+           END { printf "| **all** | %d | %d | %d |\n", tp, tf, ts }'
+  else echo "| (no report: bats did not finish) | | | |"; fi
 } > "$out/summary.md"
 cat "$out/summary.md"
 echo "pumba-bats: bats exit $rc after $secs s; TAP log in $out/suite.tap" >&2
