@@ -80,8 +80,12 @@ stop() {
     pid=$(cat "$RUN/dockerd.pid")
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
   fi
   ip link del "$BRIDGE" 2>/dev/null || true
+  # dockerd bind-mounts its data root onto itself (and its containers' layers below it); one that did not end
+  # cleanly leaves those mounts, and rm would stop at them ("Device or resource busy")
+  grep -q " $DATA" /proc/self/mountinfo && umount -R -l "$DATA" 2>/dev/null || true
   rm -rf "$DATA" "$RUN"
 }
 
