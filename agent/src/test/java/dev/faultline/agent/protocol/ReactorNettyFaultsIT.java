@@ -65,6 +65,8 @@ class ReactorNettyFaultsIT {
                 () -> ForkedService.builder(jdk)
                         .main(ReactorNettyProbeApp.class.getName())
                         .jvmArg(tls.jvmArgs())
+                        // every ByteBuf tracked, so one left unreleased is reported once collected
+                        .jvmArg("-Dio.netty.leakDetection.level=paranoid")
                         .readyLine("READY")
                         .start());
     }
@@ -81,7 +83,7 @@ class ReactorNettyFaultsIT {
         URI base = URI.create("http://127.0.0.1:" + f.send("port"));
         f.send("server-stats");
         ProtocolProbeApp.send(client, "GET", base.resolve("/own-503"), 5, null);
-        assertEquals(1, counts(f.send("server-stats")).get("connections"), "Reactor Netty keeps alive after its 503");
+        assertEquals(1, counts(f.send("server-stats 5")).get("connections"), "Reactor Netty keeps alive after its 503");
 
         f.add("error on=http-server status=503 path=/checkout method=POST probability=0.1 seed=24"
                 + " header=Retry-After:5 body=\"try later\"");
@@ -255,6 +257,61 @@ class ReactorNettyFaultsIT {
         assertEquals(
                 Map.of("200", 100L), codes(f.send("client single POST " + base + "/v1/pay 100")), "clear() restores");
         assertEquals(100, counts(peer.takeStats()).get("handled"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void clientReleasesTheBodyOfARequestItAnswersOrFails(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://127.0.0.1:" + peer.port();
+        int before = leaks(f);
+        peer.takeStats();
+        f.add("error on=http-client status=503 path=/v1/answered");
+        f.add("error on=http-client path=/v1/refused");
+        // each body a pooled ByteBuf made before the call (Mono.just), as a caller that encodes eagerly makes it
+        String answered = f.send("client eager POST " + base + "/v1/answered 100");
+        assertTrue(answered.contains("codes={503=100}"), answered);
+        String refused = f.send("client eager POST " + base + "/v1/refused 100");
+        assertTrue(refused.contains("errors={java.net.ConnectException=100}"), refused);
+        String real = f.send("client eager POST " + base + "/v1/real 20");
+        assertTrue(real.contains("codes={200=20}"), real);
+        assertEquals(20, counts(peer.takeStats()).get("handled"), "only the real calls left the client");
+        assertEquals(before, leaks(f), "Netty's leak detector (paranoid) found no unreleased request body");
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void clientOverHttp2GetsItsOwnResponseAndTheConnectionStaysHealthy(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String warm = f.send("client-h2 single GET /h2/warm 2");
+        assertTrue(warm.contains("versions={200/HTTP/2.0=2}"), "Reactor Netty's client speaks h2c: " + warm);
+        int before = leaks(f);
+        f.send("server-stats");
+        f.add("error on=http-client status=503 path=/h2/* every=2 header=Retry-After:5 body=\"try later\"");
+        String out = f.send("client-h2 single GET /h2/pay 20");
+        assertTrue(
+                out.contains("codes={200=10,503=10}")
+                        && out.contains("errors={}")
+                        && out.contains("sample=503|5|try_later")
+                        && out.contains("versions={200/HTTP/2.0=10,503/HTTP/2.0=10}"),
+                "every second stream answered by the rule, the client's own HTTP/2 response: " + out);
+        String posted = f.send("client-h2 eager POST /h2/pay 20");
+        assertTrue(posted.contains("codes={200=10,503=10}") && posted.contains("errors={}"), posted);
+        String response = f.send("client-h2 response GET /h2/pay 4");
+        assertTrue(response.contains("codes={200=2,503=2}") && response.contains("sample=503|5|"), response);
+        f.clear();
+        String after = f.send("client-h2 single GET /h2/pay 20");
+        assertTrue(after.contains("codes={200=20}") && after.contains("versions={200/HTTP/2.0=20}"), after);
+        Map<String, Long> server = counts(f.send("server-stats"));
+        assertEquals(42, server.get("handled"), "the injected requests never left: " + server);
+        assertEquals(1, server.get("connections"), "one HTTP/2 connection carried every stream: " + server);
+        assertEquals(before, leaks(f), "no unreleased request body");
+    }
+
+    static int leaks(ForkedService f) throws Exception {
+        String out = f.send("leaks");
+        assertTrue(out.startsWith("leaks="), out);
+        return Integer.parseInt(out.substring("leaks=".length()));
     }
 
     @ParameterizedTest
