@@ -263,10 +263,16 @@ class ReactorNettyFaultsIT {
         String response = f.send("client-h2 response GET /h2/pay 4");
         assertTrue(response.contains("codes={200=2,503=2}") && response.contains("sample=503|5|"), response);
         f.clear();
+        f.add("error on=http-client path=/h2/refused limit=2");
+        String refused = f.send("client-h2 eager POST /h2/refused 3");
+        assertTrue(
+                refused.contains("errors={java.net.ConnectException=2}") && refused.contains("codes={200=1}"),
+                "a failure rule fails the stream's call, nothing sent: " + refused);
+        f.clear();
         String after = f.send("client-h2 single GET /h2/pay 20");
         assertTrue(after.contains("codes={200=20}") && after.contains("versions={200/HTTP/2.0=20}"), after);
         Map<String, Long> server = counts(f.send("server-stats"));
-        assertEquals(42, server.get("handled"), "the injected requests never left: " + server);
+        assertEquals(43, server.get("handled"), "the injected requests never left: " + server);
         assertEquals(1, server.get("connections"), "one HTTP/2 connection carried every stream: " + server);
         assertEquals(before, leaks(f), "no unreleased request body");
     }

@@ -261,7 +261,16 @@ final class ReactorNettyClientFaults {
          * {@code Mono.just(ByteBuf)}) is released by the discard hook Reactor Netty's {@code send} puts on it; nothing
          * is written (the request is marked sent first, so even a body that came would not go out as a request).
          */
-        private static void discard(Object request) throws ReflectiveOperationException {
+        private static void discard(Object request) {
+            try {
+                cancelAtOnce(request);
+            } catch (Throwable t) {
+                // the injected answer or failure goes on: a body not released is a leak, a call never answered a hang
+                InternalErrors.report(t);
+            }
+        }
+
+        private static void cancelAtOnce(Object request) throws ReflectiveOperationException {
             Class<?> publisher = inherited(request.getClass(), "org.reactivestreams.Publisher");
             Class<?> subscriber = Class.forName(
                     publisher.getName().replace("Publisher", "Subscriber"), false, publisher.getClassLoader());
