@@ -121,7 +121,7 @@ final class ReactorNettyClientFaults {
         ClientApi(Class<?> operations) {
             ClassLoader loader = operations.getClassLoader();
             try {
-                Class<?> request = implemented(operations, "reactor.netty.http.client.HttpClientRequest");
+                Class<?> request = inherited(operations, "reactor.netty.http.client.HttpClientRequest");
                 String prefix = request.getName()
                         .substring(
                                 0, request.getName().length() - "reactor.netty.http.client.HttpClientRequest".length());
@@ -170,16 +170,6 @@ final class ReactorNettyClientFaults {
             }
         }
 
-        /** The interface of that name (under any prefix) that a class implements. */
-        private static Class<?> implemented(Class<?> type, String name) throws ClassNotFoundException {
-            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                for (Class<?> i : c.getInterfaces()) {
-                    if (i.getName().endsWith(name)) return i;
-                }
-            }
-            throw new ClassNotFoundException(name + " in the hierarchy of " + type.getName());
-        }
-
         /** The interface of that name (under any prefix) that a class implements, directly or through another. */
         private static Class<?> inherited(Class<?> type, String name) throws ClassNotFoundException {
             List<Class<?>> seen = new ArrayList<>();
@@ -208,8 +198,9 @@ final class ReactorNettyClientFaults {
         }
 
         /**
-         * Subscribed in the request's place: marks the request sent, so the client never writes it, then hands the
-         * pipeline a response right after the HTTP codec, on the connection's event loop, as the codec would.
+         * Subscribed in the request's place: marks the request sent, so the client never writes it, releases its body,
+         * then hands the pipeline a response right after the HTTP/1.1 codec or the HTTP/2 stream's codec, on the
+         * channel's event loop, as the codec would.
          */
         Object answer(Object operations, Object request, Effect.HttpStatus answer) throws ReflectiveOperationException {
             Object ch = channel.invoke(operations);
