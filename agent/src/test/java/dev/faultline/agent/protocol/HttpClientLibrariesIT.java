@@ -1,8 +1,8 @@
 package dev.faultline.agent.protocol;
 
-import static dev.faultline.agent.protocol.HttpFaultsIT.CALLS;
 import static dev.faultline.agent.protocol.HttpFaultsIT.codes;
 import static dev.faultline.agent.protocol.HttpFaultsIT.counts;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.CALLS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,16 +1,20 @@
 package dev.faultline.agent.protocol;
 
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.CALLS;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.latencyDelaysOnlyItsPaths;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.othersUntouchedAndClearRestores;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.statusAtTheGatesRate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
+import dev.faultline.agent.protocol.HttpServerFaultChecks.StatusRun;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +36,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpFaultsIT {
-    static final int CALLS = 1000;
     static final String NODELAY = "sun.net.httpserver.nodelay";
     static final Pattern COUNT = Pattern.compile("([\\w.]+)=(\\d+)");
 
@@ -81,61 +84,18 @@ class HttpFaultsIT {
     void serverAnswersTheStatusAtTheGatesRateOnItsPathOnly(Jdks.Jdk jdk) throws Exception {
         ForkedService f = fork(jdk);
         URI base = URI.create("http://127.0.0.1:" + port(f));
-        f.send("server-stats");
-        f.add("error on=http-server status=503 path=/checkout method=POST probability=0.1 seed=24"
-                + " header=Retry-After:5 body=\"try later\"");
-
-        Map<String, Long> seen = counts(ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), CALLS, null));
-        long injected = seen.getOrDefault("503", 0L);
-        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + seen);
-        assertEquals(CALLS - injected, seen.get("200"), "every other call is the handler's: " + seen);
-        String last = ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), 200, null);
-        assertTrue(last.contains("sample=503|5|try_later"), "status, Retry-After and body on the wire: " + last);
-        long injectedLater = counts(last).getOrDefault("503", 0L);
-
-        Map<String, Long> server = counts(f.send("server-stats"));
-        assertEquals(CALLS + 200 - injected - injectedLater, server.get("handled"), "the handler never ran: " + server);
-        assertEquals(injected + injectedLater, server.get("503"), "the access log saw the 503s: " + server);
+        StatusRun run = statusAtTheGatesRate(f, client, base, "server-stats");
+        Map<String, Long> server = run.server();
+        assertEquals(run.injected(), server.get("503"), "the access log saw the 503s: " + server);
         assertTrue(server.get("connections") <= 2, "keep-alive held across injected answers: " + server);
-        String line = Arrays.stream(f.list())
-                .filter(l -> l.contains("on=http-server"))
-                .findFirst()
-                .orElseThrow();
-        assertTrue(
-                line.contains("injected=" + (injected + injectedLater) + " ") && line.contains("matched=1200 "),
-                "list() counts what the peer saw: " + line);
-
-        assertEquals(
-                Map.of("200", 50L),
-                codes(ProtocolProbeApp.send(client, "GET", base.resolve("/checkout"), 50, null)),
-                "another verb");
-        assertEquals(
-                Map.of("200", 50L),
-                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/other"), 50, null)),
-                "another path");
-
-        f.clear();
-        assertEquals(
-                Map.of("200", 100L),
-                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), 100, null)),
-                "clear() restores");
-        Map<String, Long> after = counts(f.send("server-stats"));
-        assertEquals(200, after.get("handled"), after.toString());
+        othersUntouchedAndClearRestores(f, client, base, "server-stats");
     }
 
     @ParameterizedTest
     @MethodSource("jdks")
     void serverLatencyDelaysOnlyItsPaths(Jdks.Jdk jdk) throws Exception {
         ForkedService f = fork(jdk);
-        URI base = URI.create("http://127.0.0.1:" + port(f));
-        f.add("latency on=http-server delay=1500ms path=/api/*");
-        String slow = ProtocolProbeApp.send(client, "GET", base.resolve("/api/orders/7"), 2, null);
-        assertEquals(Map.of("200", 2L), codes(slow), slow);
-        assertTrue(counts(slow).get("maxMs") >= 1485, "delayed: " + slow);
-        String other = ProtocolProbeApp.send(client, "GET", base.resolve("/health"), 2, null);
-        assertTrue(counts(other).get("maxMs") < 1485, "another path is not delayed: " + other);
-        String line = f.list()[0];
-        assertTrue(line.contains("injected=2 ") && line.contains("matched=2 "), line);
+        latencyDelaysOnlyItsPaths(f, client, URI.create("http://127.0.0.1:" + port(f)));
     }
 
     @ParameterizedTest

@@ -2,11 +2,17 @@ package dev.faultline.agent.protocol;
 
 import static dev.faultline.agent.protocol.HttpFaultsIT.codes;
 import static dev.faultline.agent.protocol.HttpFaultsIT.counts;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.CALLS;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.latencyDelaysOnlyItsPaths;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.limitedAnswersKeepTheConnection;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.othersUntouchedAndClearRestores;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.statusAtTheGatesRate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
+import dev.faultline.agent.protocol.HttpServerFaultChecks.StatusRun;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +39,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReactorNettyFaultsIT {
-    static final int CALLS = 1000;
 
     @RegisterExtension
     final ForksPerJdk forks = new ForksPerJdk();
@@ -65,6 +70,8 @@ class ReactorNettyFaultsIT {
                 () -> ForkedService.builder(jdk)
                         .main(ReactorNettyProbeApp.class.getName())
                         .jvmArg(tls.jvmArgs())
+                        // every ByteBuf tracked, so one left unreleased is reported once collected
+                        .jvmArg("-Dio.netty.leakDetection.level=paranoid")
                         .readyLine("READY")
                         .start());
     }
@@ -81,43 +88,15 @@ class ReactorNettyFaultsIT {
         URI base = URI.create("http://127.0.0.1:" + f.send("port"));
         f.send("server-stats");
         ProtocolProbeApp.send(client, "GET", base.resolve("/own-503"), 5, null);
-        assertEquals(1, counts(f.send("server-stats")).get("connections"), "Reactor Netty keeps alive after its 503");
+        assertEquals(1, counts(f.send("server-stats 5")).get("connections"), "Reactor Netty keeps alive after its 503");
 
-        f.add("error on=http-server status=503 path=/checkout method=POST probability=0.1 seed=24"
-                + " header=Retry-After:5 body=\"try later\"");
-        String out = ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), CALLS, null);
-        Map<String, Long> seen = codes(out);
-        long injected = seen.getOrDefault("503", 0L);
-        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
-        assertEquals(CALLS - injected, seen.get("200"), "every other call is the handler's: " + out);
-        assertTrue(out.contains("sample=503|5|try_later"), "status, Retry-After and body on the wire: " + out);
-
-        Map<String, Long> server = counts(f.send("server-stats"));
-        assertEquals(CALLS - injected, server.get("handled"), "the handler never ran for an injected call: " + server);
-        assertEquals(injected, server.get("503"), "the access log saw the 503s: " + server);
-        assertEquals(CALLS - injected, server.get("200"), server.toString());
+        StatusRun run = statusAtTheGatesRate(f, client, base, "server-stats");
+        Map<String, Long> server = run.server();
+        assertEquals(run.injected(), server.get("503"), "the access log saw the 503s: " + server);
+        assertEquals(CALLS - run.injected(), server.get("200"), server.toString());
         assertEquals(1, server.get("connections"), "keep-alive held across injected answers: " + server);
-        String line = f.list()[0];
-        assertTrue(
-                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
-                "list() counts what the peer saw: " + line);
 
-        assertEquals(
-                Map.of("200", 50L),
-                codes(ProtocolProbeApp.send(client, "GET", base.resolve("/checkout"), 50, null)),
-                "another verb");
-        assertEquals(
-                Map.of("200", 50L),
-                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/other"), 50, null)),
-                "another path");
-
-        f.clear();
-        assertEquals(
-                Map.of("200", 100L),
-                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), 100, null)),
-                "clear() restores");
-        Map<String, Long> after = counts(f.send("server-stats"));
-        assertEquals(200, after.get("handled"), after.toString());
+        Map<String, Long> after = othersUntouchedAndClearRestores(f, client, base, "server-stats");
         assertEquals(1, after.get("connections"), "one connection, still healthy: " + after);
     }
 
@@ -126,12 +105,7 @@ class ReactorNettyFaultsIT {
     void serverLatencyHoldsTheResponseNotTheEventLoop(Jdks.Jdk jdk) throws Exception {
         ForkedService f = fork(jdk);
         URI base = URI.create("http://127.0.0.1:" + f.send("port"));
-        f.add("latency on=http-server delay=1500ms path=/api/*");
-        String slow = ProtocolProbeApp.send(client, "GET", base.resolve("/api/orders/7"), 2, null);
-        assertEquals(Map.of("200", 2L), codes(slow), slow);
-        assertTrue(counts(slow).get("maxMs") >= 1485, "delayed: " + slow);
-        String other = ProtocolProbeApp.send(client, "GET", base.resolve("/health"), 2, null);
-        assertTrue(counts(other).get("maxMs") < 1485, "another path is not delayed: " + other);
+        latencyDelaysOnlyItsPaths(f, client, base);
 
         // the server has one event loop: while a request is held, another connection's request is still served
         long start = System.nanoTime();
@@ -152,16 +126,7 @@ class ReactorNettyFaultsIT {
         assertTrue((System.nanoTime() - start) / 1_000_000 >= 1485, "and the held request came after its delay");
         assertTrue(f.list()[0].contains("injected=3 ") && f.list()[0].contains("matched=3 "), f.list()[0]);
 
-        f.clear();
-        f.send("server-stats");
-        f.add("error on=http-server status=429 path=/limited limit=3");
-        String limited = ProtocolProbeApp.send(client, "GET", base.resolve("/limited"), 5, null);
-        assertEquals(Map.of("200", 2L, "429", 3L), codes(limited), limited);
-        assertTrue(limited.contains("sample=429|-|"), "no body, no headers: " + limited);
-        Map<String, Long> server = counts(f.send("server-stats"));
-        assertEquals(2, server.get("handled"), server.toString());
-        assertEquals(3, server.get("429"), server.toString());
-        assertEquals(1, server.get("connections"), "keep-alive held across injected answers: " + server);
+        limitedAnswersKeepTheConnection(f, client, base, "server-stats");
     }
 
     @ParameterizedTest
@@ -255,6 +220,67 @@ class ReactorNettyFaultsIT {
         assertEquals(
                 Map.of("200", 100L), codes(f.send("client single POST " + base + "/v1/pay 100")), "clear() restores");
         assertEquals(100, counts(peer.takeStats()).get("handled"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void clientReleasesTheBodyOfARequestItAnswersOrFails(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://127.0.0.1:" + peer.port();
+        int before = leaks(f);
+        peer.takeStats();
+        f.add("error on=http-client status=503 path=/v1/answered");
+        f.add("error on=http-client path=/v1/refused");
+        // each body a pooled ByteBuf made before the call (Mono.just), as a caller that encodes eagerly makes it
+        String answered = f.send("client eager POST " + base + "/v1/answered 100");
+        assertTrue(answered.contains("codes={503=100}"), answered);
+        String refused = f.send("client eager POST " + base + "/v1/refused 100");
+        assertTrue(refused.contains("errors={java.net.ConnectException=100}"), refused);
+        String real = f.send("client eager POST " + base + "/v1/real 20");
+        assertTrue(real.contains("codes={200=20}"), real);
+        assertEquals(20, counts(peer.takeStats()).get("handled"), "only the real calls left the client");
+        assertEquals(before, leaks(f), "Netty's leak detector (paranoid) found no unreleased request body");
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void clientOverHttp2GetsItsOwnResponseAndTheConnectionStaysHealthy(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String warm = f.send("client-h2 single GET /h2/warm 2");
+        assertTrue(warm.contains("versions={200/HTTP/2.0=2}"), "Reactor Netty's client speaks h2c: " + warm);
+        int before = leaks(f);
+        f.send("server-stats");
+        f.add("error on=http-client status=503 path=/h2/* every=2 header=Retry-After:5 body=\"try later\"");
+        String out = f.send("client-h2 single GET /h2/pay 20");
+        assertTrue(
+                out.contains("codes={200=10,503=10}")
+                        && out.contains("errors={}")
+                        && out.contains("sample=503|5|try_later")
+                        && out.contains("versions={200/HTTP/2.0=10,503/HTTP/2.0=10}"),
+                "every second stream answered by the rule, the client's own HTTP/2 response: " + out);
+        String posted = f.send("client-h2 eager POST /h2/pay 20");
+        assertTrue(posted.contains("codes={200=10,503=10}") && posted.contains("errors={}"), posted);
+        String response = f.send("client-h2 response GET /h2/pay 4");
+        assertTrue(response.contains("codes={200=2,503=2}") && response.contains("sample=503|5|"), response);
+        f.clear();
+        f.add("error on=http-client path=/h2/refused limit=2");
+        String refused = f.send("client-h2 eager POST /h2/refused 3");
+        assertTrue(
+                refused.contains("errors={java.net.ConnectException=2}") && refused.contains("codes={200=1}"),
+                "a failure rule fails the stream's call, nothing sent: " + refused);
+        f.clear();
+        String after = f.send("client-h2 single GET /h2/pay 20");
+        assertTrue(after.contains("codes={200=20}") && after.contains("versions={200/HTTP/2.0=20}"), after);
+        Map<String, Long> server = counts(f.send("server-stats"));
+        assertEquals(43, server.get("handled"), "the injected requests never left: " + server);
+        assertEquals(1, server.get("connections"), "one HTTP/2 connection carried every stream: " + server);
+        assertEquals(before, leaks(f), "no unreleased request body");
+    }
+
+    static int leaks(ForkedService f) throws Exception {
+        String out = f.send("leaks");
+        assertTrue(out.startsWith("leaks="), out);
+        return Integer.parseInt(out.substring("leaks=".length()));
     }
 
     @ParameterizedTest

@@ -1,9 +1,14 @@
 package dev.faultline.agent.protocol;
 
+import io.netty.buffer.AbstractByteBuf;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.ResourceLeakDetector;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +18,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
@@ -31,12 +37,18 @@ import reactor.netty.resources.LoopResources;
  * JVM's server. Its handler reads the request body and answers
  * {@code ok <verb> <path>} (its own 503 on {@code /own-503}), all on one event loop; its access log (Reactor Netty's, called once the
  * response is written) records each status and the client port, so the test sees what the server ran, what it logged
- * and how many connections carried the requests. One command per stdin line, one answer line.
+ * and how many connections carried the requests. Netty's own leak detector (at the level the JVM is given,
+ * {@code -Dio.netty.leakDetection.level}) counts every {@code ByteBuf} collected unreleased. One command per stdin
+ * line, one answer line.
  */
 public final class ReactorNettyProbeApp {
     private static final HttpClient CLIENT = HttpClient.create();
+    // HTTP/2 over cleartext with prior knowledge: every call a stream of one pooled connection
+    private static final HttpClient H2C_CLIENT = HttpClient.create().protocol(HttpProtocol.H2C);
+    private static final AtomicInteger LEAKS = new AtomicInteger();
 
     public static void main(String[] args) throws Exception {
+        countLeaks();
         ServerStats stats = new ServerStats();
         HttpServer http = HttpServer.create()
                 .host("127.0.0.1")
@@ -81,9 +93,14 @@ public final class ReactorNettyProbeApp {
                 answer = switch (w[0]) {
                     case "port" -> Integer.toString(server.port());
                     case "tls-port" -> Integer.toString(tls.port());
-                    case "server-stats" -> stats.take();
-                    // client <single|response> <method> <url> <n>: n calls with Reactor Netty's HttpClient
-                    case "client" -> client(w[1], w[2], w[3], Integer.parseInt(w[4]));
+                    // server-stats [n]: once the access log holds n entries
+                    case "server-stats" -> stats.take(w.length > 1 ? Integer.parseInt(w[1]) : 0);
+                    // client <single|response|eager> <method> <url> <n>: n calls with Reactor Netty's HttpClient
+                    case "client" -> client(CLIENT, w[1], w[2], w[3], Integer.parseInt(w[4]));
+                    // client-h2 <mode> <method> <path> <n>: the same over HTTP/2 (h2c) to the h2c server
+                    case "client-h2" ->
+                        client(H2C_CLIENT, w[1], w[2], "http://127.0.0.1:" + h2c.port() + w[3], Integer.parseInt(w[4]));
+                    case "leaks" -> "leaks=" + leaks();
                     // jdk-h2 <path> <n>: n GETs with the JDK HttpClient over HTTP/2 to the h2c server
                     case "jdk-h2" ->
                         JdkHttp2Calls.calls(
@@ -102,33 +119,46 @@ public final class ReactorNettyProbeApp {
     }
 
     /**
-     * {@code codes=<status>:<n>,… errors=<exception>:<n>,… sample=<status>|<header Retry-After>|<body> maxMs=<n>}: what
-     * the client saw through {@code responseSingle} (status, header, body) or {@code response} (status, header), with
-     * one sample of a response that was not 200. One pooled client, as a service has.
+     * {@code codes=<status>:<n>,… errors=<exception>:<n>,… sample=<status>|<header Retry-After>|<body> maxMs=<n>
+     * versions=<status>/<version>:<n>,…}: what the client saw through {@code responseSingle} (status, header, body) or
+     * {@code response} (status, header), with one sample of a response that was not 200, and the protocol version of
+     * each. A body is made when the request is sent ({@code ByteBufFlux.fromString}) or, {@code eager}, before: a
+     * pooled {@code ByteBuf} in {@code Mono.just}, which whoever takes the request must release. One pooled client,
+     * as a service has.
      */
-    private static String client(String mode, String method, String url, int n) {
+    private static String client(HttpClient client, String mode, String method, String url, int n) {
         Map<String, Integer> codes = new TreeMap<>();
         Map<String, Integer> errors = new TreeMap<>();
+        Map<String, Integer> versions = new TreeMap<>();
         String sample = "none";
         long maxNanos = 0;
         for (int i = 0; i < n; i++) {
+            String json = "{\"n\":" + i + "}";
             HttpClient.ResponseReceiver<?> call = method.equals("GET")
-                    ? CLIENT.get().uri(url)
-                    : CLIENT.request(HttpMethod.valueOf(method))
+                    ? client.get().uri(url)
+                    : client.request(HttpMethod.valueOf(method))
                             .uri(url)
-                            .send(ByteBufFlux.fromString(Mono.just("{\"n\":" + i + "}")));
+                            .send(
+                                    mode.equals("eager")
+                                            ? Mono.just(ByteBufAllocator.DEFAULT
+                                                    .buffer()
+                                                    .writeBytes(json.getBytes(StandardCharsets.UTF_8)))
+                                            : ByteBufFlux.fromString(Mono.just(json)));
             long start = System.nanoTime();
             try {
-                String seen = mode.equals("single")
-                        ? call.responseSingle((res, body) -> body.asString()
-                                        .defaultIfEmpty("")
-                                        .map(b -> res.status().code() + "|" + header(res) + "|" + b.replace(' ', '_')))
+                String seen = mode.equals("response")
+                        ? call.response()
+                                .map(res -> res.status().code() + "|" + header(res) + "||" + res.version())
                                 .block(Duration.ofSeconds(20))
-                        : call.response()
-                                .map(res -> res.status().code() + "|" + header(res) + "|")
+                        : call.responseSingle((res, body) -> body.asString()
+                                        .defaultIfEmpty("")
+                                        .map(b -> res.status().code() + "|" + header(res) + "|" + b.replace(' ', '_')
+                                                + "|" + res.version()))
                                 .block(Duration.ofSeconds(20));
                 String code = seen.substring(0, seen.indexOf('|'));
                 codes.merge(code, 1, Integer::sum);
+                versions.merge(code + "/" + seen.substring(seen.lastIndexOf('|') + 1), 1, Integer::sum);
+                seen = seen.substring(0, seen.lastIndexOf('|'));
                 if (!code.equals("200") && sample.equals("none")) sample = seen;
             } catch (Exception e) {
                 errors.merge(Exceptions.unwrap(e).getClass().getName(), 1, Integer::sum);
@@ -136,7 +166,31 @@ public final class ReactorNettyProbeApp {
             maxNanos = Math.max(maxNanos, System.nanoTime() - start);
         }
         return "codes=" + codes.toString().replace(" ", "") + " errors="
-                + errors.toString().replace(" ", "") + " sample=" + sample + " maxMs=" + maxNanos / 1_000_000;
+                + errors.toString().replace(" ", "") + " sample=" + sample + " maxMs=" + maxNanos / 1_000_000
+                + " versions=" + versions.toString().replace(" ", "");
+    }
+
+    /** Counts the leaks Netty's detector for {@code ByteBuf}s reports (it reports each distinct trace once). */
+    private static void countLeaks() throws ReflectiveOperationException {
+        Field detector = AbstractByteBuf.class.getDeclaredField("leakDetector");
+        detector.setAccessible(true);
+        ((ResourceLeakDetector<?>) detector.get(null)).setLeakListener((type, records) -> LEAKS.incrementAndGet());
+    }
+
+    /**
+     * The leaks reported so far, after the collector has run: the detector looks for collected unreleased buffers
+     * when it tracks a new one, so each round collects, then allocates and releases a few.
+     */
+    private static int leaks() throws InterruptedException {
+        for (int round = 0; round < 5; round++) {
+            System.gc();
+            Thread.sleep(100);
+            for (int i = 0; i < 64; i++) {
+                ByteBuf probe = ByteBufAllocator.DEFAULT.buffer(16);
+                probe.release();
+            }
+        }
+        return LEAKS.get();
     }
 
     private static KeyManagerFactory keys(String keyStore) throws Exception {

@@ -1,12 +1,17 @@
 package dev.faultline.agent.protocol;
 
-import static dev.faultline.agent.protocol.HttpFaultsIT.codes;
 import static dev.faultline.agent.protocol.HttpFaultsIT.counts;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.CALLS;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.latencyDelaysOnlyItsPaths;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.limitedAnswersKeepTheConnection;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.othersUntouchedAndClearRestores;
+import static dev.faultline.agent.protocol.HttpServerFaultChecks.statusAtTheGatesRate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.agent.it.ForkedService;
 import dev.faultline.agent.it.Jdks;
+import dev.faultline.agent.protocol.HttpServerFaultChecks.StatusRun;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -37,7 +42,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServletFaultsIT {
-    static final int CALLS = 1000;
 
     @RegisterExtension
     final ForksPerJdk forks = new ForksPerJdk();
@@ -81,44 +85,17 @@ class ServletFaultsIT {
         long ownConnections = counts(f.send(stats)).get("connections");
         assertEquals(container.equals("tomcat") ? 5 : 1, ownConnections, container + " after its servlet's own 503s");
 
-        f.add("error on=http-server status=503 path=/checkout method=POST probability=0.1 seed=24"
-                + " header=Retry-After:5 body=\"try later\"");
-        String out = ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), CALLS, null);
-        Map<String, Long> seen = codes(out);
-        long injected = seen.getOrDefault("503", 0L);
-        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
-        assertEquals(CALLS - injected, seen.get("200"), "every other call is the servlet's: " + out);
-        assertTrue(out.contains("sample=503|5|try_later"), "status, Retry-After and body on the wire: " + out);
-
-        Map<String, Long> server = counts(f.send(stats));
-        assertEquals(CALLS - injected, server.get("handled"), "the servlet never ran for an injected call: " + server);
+        StatusRun run = statusAtTheGatesRate(f, client, base, stats);
+        long injected = run.injected();
+        Map<String, Long> server = run.server();
         assertEquals(injected, server.get("503"), "the container's access log saw the 503s: " + server);
         assertEquals(CALLS - injected, server.get("200"), server.toString());
         assertEquals(
                 ownConnections == 1 ? 1 : injected + 1,
                 server.get("connections"),
                 "the connection fares as after the servlet's own 503: " + server);
-        String line = f.list()[0];
-        assertTrue(
-                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
-                "list() counts what the peer saw: " + line);
 
-        assertEquals(
-                Map.of("200", 50L),
-                codes(ProtocolProbeApp.send(client, "GET", base.resolve("/checkout"), 50, null)),
-                "another verb");
-        assertEquals(
-                Map.of("200", 50L),
-                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/other"), 50, null)),
-                "another path");
-
-        f.clear();
-        assertEquals(
-                Map.of("200", 100L),
-                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), 100, null)),
-                "clear() restores");
-        Map<String, Long> after = counts(f.send(stats));
-        assertEquals(200, after.get("handled"), after.toString());
+        Map<String, Long> after = othersUntouchedAndClearRestores(f, client, base, stats);
         assertEquals(1, after.get("connections"), "one connection, still healthy: " + after);
     }
 
@@ -127,25 +104,8 @@ class ServletFaultsIT {
     void latencyDelaysOnlyItsPathsAndKeepAliveHoldsAfterAnInjected429(Jdks.Jdk jdk, String container) throws Exception {
         ForkedService f = fork(jdk);
         URI base = URI.create("http://127.0.0.1:" + f.send("port " + container));
-        String stats = "server-stats " + container;
-        f.add("latency on=http-server delay=1500ms path=/api/*");
-        String slow = ProtocolProbeApp.send(client, "GET", base.resolve("/api/orders/7"), 2, null);
-        assertEquals(Map.of("200", 2L), codes(slow), slow);
-        assertTrue(counts(slow).get("maxMs") >= 1485, "delayed: " + slow);
-        String other = ProtocolProbeApp.send(client, "GET", base.resolve("/health"), 2, null);
-        assertTrue(counts(other).get("maxMs") < 1485, "another path is not delayed: " + other);
-        assertTrue(f.list()[0].contains("injected=2 ") && f.list()[0].contains("matched=2 "), f.list()[0]);
-
-        f.clear();
-        f.send(stats);
-        f.add("error on=http-server status=429 path=/limited limit=3");
-        String limited = ProtocolProbeApp.send(client, "GET", base.resolve("/limited"), 5, null);
-        assertEquals(Map.of("200", 2L, "429", 3L), codes(limited), limited);
-        assertTrue(limited.contains("sample=429|-|"), "no body, no headers: " + limited);
-        Map<String, Long> server = counts(f.send(stats));
-        assertEquals(2, server.get("handled"), server.toString());
-        assertEquals(3, server.get("429"), server.toString());
-        assertEquals(1, server.get("connections"), "keep-alive held across injected answers: " + server);
+        latencyDelaysOnlyItsPaths(f, client, base);
+        limitedAnswersKeepTheConnection(f, client, base, "server-stats " + container);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -154,37 +114,9 @@ class ServletFaultsIT {
         ForkedService f = fork(jdk);
         URI base = URI.create("http://127.0.0.1:" + f.send("port undertow"));
         String stats = "server-stats undertow";
-        f.send(stats);
-        f.add("error on=http-server status=503 path=/checkout method=POST probability=0.1 seed=24"
-                + " header=Retry-After:5 body=\"try later\"");
-        String out = ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), CALLS, null);
-        Map<String, Long> seen = codes(out);
-        long injected = seen.getOrDefault("503", 0L);
-        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
-        assertEquals(CALLS - injected, seen.get("200"), "every other call is the handler's: " + out);
-        assertTrue(out.contains("sample=503|5|try_later"), "status, Retry-After and body on the wire: " + out);
-        Map<String, Long> server = counts(f.send(stats));
-        assertEquals(CALLS - injected, server.get("handled"), "the handler never ran for an injected call: " + server);
+        Map<String, Long> server = statusAtTheGatesRate(f, client, base, stats).server();
         assertEquals(CALLS, server.get("requests"), "Undertow's statistics completed every request: " + server);
-        String line = f.list()[0];
-        assertTrue(
-                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
-                "list() counts what the peer saw: " + line);
-
-        assertEquals(
-                Map.of("200", 50L),
-                codes(ProtocolProbeApp.send(client, "GET", base.resolve("/checkout"), 50, null)),
-                "another verb");
-        assertEquals(
-                Map.of("200", 50L),
-                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/other"), 50, null)),
-                "another path");
-        f.clear();
-        assertEquals(
-                Map.of("200", 100L),
-                codes(ProtocolProbeApp.send(client, "POST", base.resolve("/checkout"), 100, null)),
-                "clear() restores");
-        assertEquals(200, counts(f.send(stats)).get("handled"));
+        othersUntouchedAndClearRestores(f, client, base, stats);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -193,13 +125,7 @@ class ServletFaultsIT {
         ForkedService f = fork(jdk);
         URI base = URI.create("http://127.0.0.1:" + f.send("port undertow"));
         String stats = "server-stats undertow";
-        f.add("latency on=http-server delay=1500ms path=/api/*");
-        String slow = ProtocolProbeApp.send(client, "GET", base.resolve("/api/orders/7"), 2, null);
-        assertEquals(Map.of("200", 2L), codes(slow), slow);
-        assertTrue(counts(slow).get("maxMs") >= 1485, "delayed: " + slow);
-        String other = ProtocolProbeApp.send(client, "GET", base.resolve("/health"), 2, null);
-        assertTrue(counts(other).get("maxMs") < 1485, "another path is not delayed: " + other);
-        assertTrue(f.list()[0].contains("injected=2 ") && f.list()[0].contains("matched=2 "), f.list()[0]);
+        latencyDelaysOnlyItsPaths(f, client, base);
 
         f.clear();
         f.send(stats);

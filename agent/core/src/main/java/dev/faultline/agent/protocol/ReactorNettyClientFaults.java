@@ -7,7 +7,9 @@ import dev.faultline.agent.bootstrap.FaultRule;
 import dev.faultline.agent.bootstrap.InternalErrors;
 import dev.faultline.agent.bootstrap.ThrowableFactory;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,21 +25,24 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>{@code error status=}: the request is marked sent (so nothing of it is ever written) and a Netty
- *       {@code FullHttpResponse} is handed to the pipeline right after the HTTP codec, as the codec hands a decoded
- *       one: the client's own {@code HttpClientResponse} carries it ({@code response}, {@code responseSingle},
- *       {@code responseContent} …). Nothing went over the connection either way, so it goes back to the pool as
- *       healthy as it came;
+ *       {@code FullHttpResponse} is handed to the pipeline right after the HTTP codec (HTTP/1.1) or the HTTP/2 stream's
+ *       frame-to-HTTP codec (h2, h2c), as that codec hands a decoded one: the client's own {@code HttpClientResponse}
+ *       carries it ({@code response}, {@code responseSingle}, {@code responseContent} …). Nothing went over the
+ *       connection either way, so it goes back to the pool as healthy as it came; an HTTP/2 stream that never wrote
+ *       its headers closes without a frame, so the connection's other streams go on;
  *   <li>{@code error} without {@code status=}: the request fails with a {@code ConnectException} (or
  *       {@code exception=}), nothing written;
  *   <li>{@code latency}: the request is written {@code delay=} later, or as soon as the rule is removed, cleared or
  *       expires ({@link LatencyTimer} on its own timer thread; no thread parked).
  * </ul>
  *
- * HTTP/1.1 only: on an HTTP/2 stream (no HTTP/1.1 codec in its pipeline) a rule is counted but the request goes on.
+ * Either way the request's own publisher (which holds the body, e.g. a {@code Mono.just(ByteBuf)}) is subscribed to and
+ * cancelled before it asks for anything, so Reactor Netty's own discard hook releases the body, as writing it would.
  */
 final class ReactorNettyClientFaults {
     static final String HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
     static final String CODEC = "reactor.left.httpCodec";
+    static final String H2_CODEC = "reactor.left.h2ToHttp11Codec";
 
     /** Reactor Netty's and Netty's members, per copy (found through the class of the operations at hand). */
     private static final ClassValue<ClientApi> API = new ClassValue<>() {
@@ -68,9 +73,10 @@ final class ReactorNettyClientFaults {
                     delay += rule.delayNanos();
                     delaying.add(rule);
                 } else if (rule.spec().effect() instanceof Effect.HttpStatus status) {
-                    return api.later(delaying, delay, api.answer(operations, status));
+                    return api.later(delaying, delay, api.answer(operations, request, status));
                 } else {
-                    return api.later(delaying, delay, api.failure(operations, failure(rule, verb, url, host, port)));
+                    return api.later(
+                            delaying, delay, api.failure(operations, request, failure(rule, verb, url, host, port)));
                 }
             }
             return delay > 0 ? api.later(delaying, delay, request) : request;
@@ -115,7 +121,7 @@ final class ReactorNettyClientFaults {
         ClientApi(Class<?> operations) {
             ClassLoader loader = operations.getClassLoader();
             try {
-                Class<?> request = implemented(operations, "reactor.netty.http.client.HttpClientRequest");
+                Class<?> request = inherited(operations, "reactor.netty.http.client.HttpClientRequest");
                 String prefix = request.getName()
                         .substring(
                                 0, request.getName().length() - "reactor.netty.http.client.HttpClientRequest".length());
@@ -164,12 +170,14 @@ final class ReactorNettyClientFaults {
             }
         }
 
-        /** The interface of that name (under any prefix) that a class implements. */
-        private static Class<?> implemented(Class<?> type, String name) throws ClassNotFoundException {
-            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                for (Class<?> i : c.getInterfaces()) {
-                    if (i.getName().endsWith(name)) return i;
-                }
+        /** The interface of that name (under any prefix) that a class implements, directly or through another. */
+        private static Class<?> inherited(Class<?> type, String name) throws ClassNotFoundException {
+            List<Class<?>> seen = new ArrayList<>();
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) seen.add(c);
+            for (int i = 0; i < seen.size(); i++) {
+                Class<?> c = seen.get(i);
+                if (c.isInterface() && c.getName().endsWith(name)) return c;
+                for (Class<?> s : c.getInterfaces()) if (!seen.contains(s)) seen.add(s);
             }
             throw new ClassNotFoundException(name + " in the hierarchy of " + type.getName());
         }
@@ -190,18 +198,23 @@ final class ReactorNettyClientFaults {
         }
 
         /**
-         * Subscribed in the request's place: marks the request sent, so the client never writes it, then hands the
-         * pipeline a response right after the HTTP codec, on the connection's event loop, as the codec would.
+         * Subscribed in the request's place: marks the request sent, so the client never writes it, releases its body,
+         * then hands the pipeline a response right after the HTTP/1.1 codec or the HTTP/2 stream's codec, on the
+         * channel's event loop, as the codec would.
          */
-        Object answer(Object operations, Effect.HttpStatus answer) throws ReflectiveOperationException {
+        Object answer(Object operations, Object request, Effect.HttpStatus answer) throws ReflectiveOperationException {
             Object ch = channel.invoke(operations);
-            Object codec = context.invoke(pipeline.invoke(ch), CODEC);
-            if (codec == null) throw new IllegalStateException("not an HTTP/1.1 connection: " + ch);
+            Object p = pipeline.invoke(ch);
+            Object h1 = context.invoke(p, CODEC);
+            Object codec = h1 != null ? h1 : context.invoke(p, H2_CODEC);
+            if (codec == null)
+                throw new IllegalStateException("neither an HTTP/1.1 connection nor an HTTP/2 stream: " + ch);
             byte[] body = answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
             Executor loop = (Executor) eventLoop.invoke(ch);
             Runnable respond = () -> {
                 try {
                     markSent.invoke(operations, (Object) new Object[0]);
+                    discard(request);
                     Object response = fullResponse.newInstance(
                             http11, statusOf.invoke(null, answer.status()), wrappedBuffer.invoke(null, (Object) body));
                     Object h = headers.invoke(response);
@@ -228,9 +241,44 @@ final class ReactorNettyClientFaults {
         }
 
         /** Subscribed in the request's place: fails it, nothing written; the connection goes back to the pool. */
-        Object failure(Object operations, Throwable failure) throws ReflectiveOperationException {
+        Object failure(Object operations, Object request, Throwable failure) throws ReflectiveOperationException {
             markSent.invoke(operations, (Object) new Object[0]);
+            discard(request);
             return monoError.invoke(null, failure);
+        }
+
+        /**
+         * Subscribes to the request's publisher and cancels before asking for anything: a body already made (a
+         * {@code Mono.just(ByteBuf)}) is released by the discard hook Reactor Netty's {@code send} puts on it; nothing
+         * is written (the request is marked sent first, so even a body that came would not go out as a request).
+         */
+        private static void discard(Object request) {
+            try {
+                cancelAtOnce(request);
+            } catch (Throwable t) {
+                // the injected answer or failure goes on: a body not released is a leak, a call never answered a hang
+                InternalErrors.report(t);
+            }
+        }
+
+        private static void cancelAtOnce(Object request) throws ReflectiveOperationException {
+            Class<?> publisher = inherited(request.getClass(), "org.reactivestreams.Publisher");
+            Class<?> subscriber = Class.forName(
+                    publisher.getName().replace("Publisher", "Subscriber"), false, publisher.getClassLoader());
+            Method subscribe = publisher.getMethod("subscribe", subscriber);
+            Method cancel = oneArgument(subscriber, "onSubscribe")
+                    .getParameterTypes()[0]
+                    .getMethod("cancel");
+            InvocationHandler cancelling = (proxy, m, args) -> switch (m.getName()) {
+                case "onSubscribe" -> cancel.invoke(args[0]);
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                case "toString" -> "faultline's discarding subscriber";
+                default -> null;
+            };
+            subscribe.invoke(
+                    request,
+                    Proxy.newProxyInstance(subscriber.getClassLoader(), new Class<?>[] {subscriber}, cancelling));
         }
 
         /**
