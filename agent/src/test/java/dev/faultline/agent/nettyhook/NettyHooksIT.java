@@ -314,6 +314,13 @@ class NettyHooksIT {
             assertEquals(0, shut.second, t + " unreleased after the loop terminated: " + shut);
         }
         svc.clear();
+        // a held connect's task is cancelled likewise: its promise must still end, as a closed channel's connect
+        svc.add("hang on=connect port=" + portA);
+        Probe connect = probe(svc, "shutdown-held-connect " + t + " " + portA);
+        svc.clear();
+        assertTrue(
+                connect.ok() && connect.line().contains("ClosedChannelException"),
+                t + " a held connect ends when its loop shuts down, as a closed channel's connect: " + connect);
     }
 
     /** A Netty server's accepted channels, selected by its own port: a plain socket here measures the echo. */

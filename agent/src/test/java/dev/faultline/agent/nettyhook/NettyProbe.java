@@ -60,7 +60,9 @@ import java.util.stream.Collectors;
  *       pipeline().fireChannelRead} n times, off the event loop; the reads the handler saw, in order per thread and
  *       on the loop;
  *   <li>{@code shutdown-held <nio|epoll|uring> <port>}: a ping on a loop of its own, whose read the agent holds; the
- *       loop shut down meanwhile: the buffers the transport allocated that are still unreleased.
+ *       loop shut down meanwhile: the buffers the transport allocated that are still unreleased;
+ *   <li>{@code shutdown-held-connect <nio|epoll|uring> <port>}: a connect the agent holds, on a loop of its own
+ *       shut down meanwhile: whether, and how, the connect ended.
  * </ul>
  */
 public final class NettyProbe {
@@ -159,6 +161,7 @@ public final class NettyProbe {
             case "burst" -> burst(transport, port, Integer.parseInt(cmd[3]));
             case "offloop" -> offLoop(transport, port, Integer.parseInt(cmd[3]), Integer.parseInt(cmd[4]));
             case "shutdown-held" -> shutdownHeld(transport, port);
+            case "shutdown-held-connect" -> shutdownHeldConnect(transport, port);
             default -> "FAIL unknown command " + cmd[0];
         };
     }
@@ -382,12 +385,7 @@ public final class NettyProbe {
      * held before the shutdown> <still unreleased 2 s after the loop terminated>".
      */
     private static String shutdownHeld(String transport, int port) throws Exception {
-        IoHandlerFactory factory = switch (transport) {
-            case "epoll" -> EpollIoHandler.newFactory();
-            case "uring" -> uringFactory();
-            default -> NioIoHandler.newFactory();
-        };
-        EventLoopGroup own = new MultiThreadIoEventLoopGroup(1, factory);
+        EventLoopGroup own = new MultiThreadIoEventLoopGroup(1, ioFactory(transport));
         CountingAllocator allocator = new CountingAllocator();
         long heldBefore;
         try {
@@ -405,6 +403,38 @@ public final class NettyProbe {
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (allocator.unreleased() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
         return "OK " + heldBefore + " " + allocator.unreleased();
+    }
+
+    /**
+     * A connect without a connect timeout (only the agent can end a hang) on a loop of its own, shut down 200 ms
+     * later: "OK <µs from the shutdown until the connect ended>", the connect failed as one on a closed channel.
+     */
+    private static String shutdownHeldConnect(String transport, int port) throws Exception {
+        EventLoopGroup own = new MultiThreadIoEventLoopGroup(1, ioFactory(transport));
+        ChannelFuture f;
+        long start;
+        try {
+            f = bootstrap(transport, own)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
+                    .connect("127.0.0.1", port);
+            Thread.sleep(200);
+            if (f.isDone()) return "FAIL the connect ended before its loop was shut down: " + f.cause();
+        } finally {
+            start = System.nanoTime();
+            own.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+        if (!f.await(3, TimeUnit.SECONDS)) return "FAIL the connect had not ended 3 s after its loop terminated";
+        long micros = (System.nanoTime() - start) / 1000;
+        if (f.isSuccess()) return "FAIL connected after its loop was shut down";
+        return "OK " + micros + " " + micros + " " + f.cause().getClass().getName();
+    }
+
+    private static IoHandlerFactory ioFactory(String transport) throws ReflectiveOperationException {
+        return switch (transport) {
+            case "epoll" -> EpollIoHandler.newFactory();
+            case "uring" -> uringFactory();
+            default -> NioIoHandler.newFactory();
+        };
     }
 
     /** Unpooled buffers, each kept to count the ones never released. */

@@ -2,6 +2,7 @@ package dev.faultline.agent.bootstrap;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,8 @@ final class NettyFaults {
 
     private static final Map<Object, Held> HELD = new ConcurrentHashMap<>();
     private static final AtomicInteger HOLDING = new AtomicInteger();
+    /** Connects that start late, until they have started or failed. */
+    private static final Set<HeldConnect> CONNECTS = ConcurrentHashMap.newKeySet();
     /** The loops that held something, each watched for its termination once (see {@link #released}). */
     private static final Set<Object> WATCHED = ConcurrentHashMap.newKeySet();
 
@@ -235,7 +238,10 @@ final class NettyFaults {
             FaultRule by = verdict.by;
             int timeoutMillis = api.connectTimeoutMillis(channel);
             long timeoutAt = timeoutMillis > 0 ? now + timeoutMillis * 1_000_000L : 0;
-            new HeldConnect(api, channel, remote, local, promise, due, by, timeoutMillis, timeoutAt).schedule(now);
+            HeldConnect held = new HeldConnect(api, channel, remote, local, promise, due, by, timeoutMillis, timeoutAt);
+            CONNECTS.add(held);
+            watch(api, held.loop);
+            held.schedule(now);
             return true;
         } catch (Throwable t) {
             InternalErrors.report(t);
@@ -261,16 +267,18 @@ final class NettyFaults {
         Held held = new Held(channel, api, pipeline, api.eventLoop(channel));
         HELD.put(channel, held);
         HOLDING.incrementAndGet();
-        Object loop = held.loop;
-        if (WATCHED.add(loop)) {
-            try {
-                api.whenTerminated(loop, () -> released(loop));
-            } catch (Throwable t) {
-                WATCHED.remove(loop);
-                InternalErrors.report(t);
-            }
-        }
+        watch(api, held.loop);
         return held;
+    }
+
+    private static void watch(NettyApi api, Object loop) {
+        if (!WATCHED.add(loop)) return;
+        try {
+            api.whenTerminated(loop, () -> released(loop));
+        } catch (Throwable t) {
+            WATCHED.remove(loop);
+            InternalErrors.report(t);
+        }
     }
 
     /**
@@ -282,6 +290,9 @@ final class NettyFaults {
         WATCHED.remove(loop);
         for (Held held : HELD.values()) {
             if (held.loop == loop) held.abandon();
+        }
+        for (HeldConnect connect : CONNECTS) {
+            if (connect.loop == loop) connect.abandon();
         }
     }
 
@@ -489,11 +500,32 @@ final class NettyFaults {
         void schedule(long now) {
             long wait = untilDue(due, by, now);
             if (timeoutAt != 0) wait = Math.min(wait, Math.max(0, timeoutAt - now));
-            loop.schedule(this, wait, TimeUnit.NANOSECONDS);
+            try {
+                loop.schedule(this, wait, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException shutDown) {
+                abandon();
+            }
+        }
+
+        /**
+         * Its loop has terminated (or refuses tasks): the channel is closed, so the connect fails as any connect of
+         * a closed channel does, through the transport's own check; a promise no one completes would hang its
+         * caller.
+         */
+        void abandon() {
+            if (!CONNECTS.remove(this)) return;
+            try {
+                if (api.isDone(promise)) return;
+                if (api.isOpen(channel)) api.tryFailure(promise, new ClosedChannelException());
+                else api.connect(api.unsafe(channel), remote, local, promise);
+            } catch (Throwable t) {
+                InternalErrors.report(t);
+            }
         }
 
         @Override
         public void run() {
+            boolean again = false;
             try {
                 if (api.isDone(promise)) return; // cancelled meanwhile
                 long now = System.nanoTime();
@@ -509,10 +541,13 @@ final class NettyFaults {
                     api.tryFailure(promise, api.connectTimeout(message));
                     api.close(api.unsafe(channel));
                 } else {
+                    again = true;
                     schedule(now);
                 }
             } catch (Throwable t) {
                 InternalErrors.report(t);
+            } finally {
+                if (!again) CONNECTS.remove(this);
             }
         }
     }
