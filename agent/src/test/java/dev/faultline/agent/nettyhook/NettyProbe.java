@@ -395,7 +395,10 @@ public final class NettyProbe {
                     .sync()
                     .channel();
             ch.writeAndFlush(Unpooled.wrappedBuffer(PING)).sync();
-            Thread.sleep(300); // the echo is back, and held
+            // the echo is back, and held: its buffer stays unreleased (up to 5 s on a loaded machine)
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (allocator.unreleased() == 0 && System.nanoTime() < until) Thread.sleep(10);
+            Thread.sleep(50);
             heldBefore = allocator.unreleased();
         } finally {
             own.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
