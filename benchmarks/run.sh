@@ -224,10 +224,10 @@ if [[ $what == all || $what == netty-grpc ]]; then
       c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}; client_opt=$opt
       [[ ${AGENT_ON:-both} == server ]] && client_opt=
       : > "$svc_log"
-      # the server serves until its standard input ends: the fifo's writer (fd 7) closed below
+      # the server serves until its standard input ends: the fifo, held open by fd 7 until it is closed below
       taskset -c 0 $JAVA ${JVM_OPTS:-} $opt -cp "$BENCH" dev.faultline.bench.netty.GrpcUnaryLoop server < "$svc_in" > "$svc_log" 2>&1 &
       pid=$!
-      exec 7> "$svc_in"
+      exec 7<> "$svc_in" # read-write: never blocks, whether or not the server has opened it yet
       for _ in $(seq 1 600); do grep -q READY "$svc_log" && break; sleep 0.1; done
       grep -q 'READY.*transport=epoll' "$svc_log" \
         || { echo "$name: the gRPC server did not report epoll within 60 s:"; cat "$svc_log"; exec 7>&-; kill $pid; exit 1; }
