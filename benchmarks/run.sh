@@ -206,26 +206,46 @@ if [[ $what == all || $what == netty-hooks ]]; then
 fi
 
 if [[ $what == all || $what == netty-grpc ]]; then
-  # one JVM: gRPC server and client on grpc-netty-shaded (epoll), unary echo in a loop; both sides carry the agent.
-  # "agent, no hooks" is the agent loaded without a faults file (Byte Buddy and the hooks wait for a first add()): it
-  # tells the agent's presence from its hooks. Each line also gives the JIT's compilation time within the measured
-  # window (jit-ms): a configuration still compiling there is measured before its steady state. JVM_OPTS= adds flags
-  # to every configuration (e.g. -XX:TieredStopAtLevel=1).
+  # two JVMs on grpc-netty-shaded (epoll): the gRPC server pinned to CPU 0, the client calling a unary echo in a
+  # loop pinned to CPU 1 (in one JVM on 2 cores the two sides stole each other's core: round spread 0.77-1.18);
+  # both carry the configuration's agent (AGENT_ON=server: the server only). "agent, no hooks" is the agent loaded
+  # without a faults file (Byte Buddy and the hooks wait for a first add()): it tells the agent's presence from its
+  # hooks. The client warms up until the JIT is quiet in both JVMs, then measures calls/s, and the server's CPU per
+  # call from /proc (its threads but the JIT's and the GC's, as netty-http), the steadier figure on a shared machine;
+  # each line also gives the JIT's compilation time within the measured window in each JVM. JVM_OPTS= adds flags to
+  # every JVM (e.g. -XX:TieredStopAtLevel=1).
   netty_configs; configs=("${configs[0]}" "agent, no hooks (no faults file)|-javaagent:$AGENT=log.level=warn" "${configs[@]:1}")
   rounds=${ROUNDS:-5}; declare -A rate=() cpu=()
-  echo "## Netty: gRPC unary loop (grpc-netty-shaded, epoll), $rounds interleaved rounds, paired ratios"
-  echo "(warm-up ${WARMUP_SECONDS:-5}–${MAX_WARMUP_SECONDS:-60} s, until the JIT is quiet; measured ${SECONDS_PER_RUN:-10} s, JVM_OPTS='${JVM_OPTS:-}', load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  svc_log=$(mktemp); svc_in=$(mktemp -u); mkfifo "$svc_in"
+  echo "## Netty: gRPC unary loop (grpc-netty-shaded, epoll), server and client in two JVMs pinned to CPU 0 and 1, $rounds interleaved rounds, paired ratios"
+  echo "(warm-up ${WARMUP_SECONDS:-5}–${MAX_WARMUP_SECONDS:-60} s, until the JIT is quiet; measured ${SECONDS_PER_RUN:-10} s, AGENT_ON=${AGENT_ON:-both}, JVM_OPTS='${JVM_OPTS:-}', load average $(cut -d' ' -f1-3 /proc/loadavg))"
   for round in $(seq 1 "$rounds"); do
     for c in $(rotated "$round"); do
-      c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}
-      out=$($JAVA ${JVM_OPTS:-} $opt -cp "$BENCH" dev.faultline.bench.netty.GrpcUnaryLoop "${WARMUP_SECONDS:-5}" "${SECONDS_PER_RUN:-10}" \
-        "${CLIENT_THREADS:-4}" "${MAX_WARMUP_SECONDS:-60}" 2>/dev/null | grep '^calls/s')
+      c=${configs[$c]}; name=${c%%|*}; opt=${c#*|}; client_opt=$opt
+      [[ ${AGENT_ON:-both} == server ]] && client_opt=
+      : > "$svc_log"
+      # the server serves until its standard input ends: the fifo, held open by fd 7 until it is closed below
+      taskset -c 0 $JAVA ${JVM_OPTS:-} $opt -cp "$BENCH" dev.faultline.bench.netty.GrpcUnaryLoop server < "$svc_in" > "$svc_log" 2>&1 &
+      pid=$!
+      exec 7<> "$svc_in" # read-write: never blocks, whether or not the server has opened it yet
+      for _ in $(seq 1 600); do grep -q READY "$svc_log" && break; sleep 0.1; done
+      grep -q 'READY.*transport=epoll' "$svc_log" \
+        || { echo "$name: the gRPC server did not report epoll within 60 s:"; cat "$svc_log"; exec 7>&-; kill $pid; exit 1; }
+      port=$(awk '/^READY [0-9]+ / {print $2; exit}' "$svc_log")
+      out=$(taskset -c 1 $JAVA ${JVM_OPTS:-} $client_opt -cp "$BENCH" dev.faultline.bench.netty.GrpcUnaryLoop client "$port" "$pid" \
+        "$(getconf CLK_TCK)" "${WARMUP_SECONDS:-5}" "${SECONDS_PER_RUN:-10}" "${CLIENT_THREADS:-4}" "${MAX_WARMUP_SECONDS:-60}" 2>&1 | grep '^calls/s') \
+        || { echo "$name: the client failed"; cat "$svc_log"; exec 7>&-; kill $pid; exit 1; }
+      exec 7>&-
+      # ends by itself once its input is closed; killed if it has not within 10 s
+      for _ in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+      kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
       rate[$name,$round]=$(echo "$out" | awk '{print $2}'); cpu[$name,$round]=$(echo "$out" | awk '{print $4}')
       echo "round $round, $name: $out (load $(cut -d' ' -f1 /proc/loadavg))"
     done
   done
   netty_table calls/s call
-  rm -f "$idle" "$other"
+  echo "(CPU: the server's, per call; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  rm -f "$idle" "$other" "$svc_log" "$svc_in"
 fi
 
 if [[ $what == all || $what == netty-http ]]; then

@@ -2,6 +2,7 @@ package dev.faultline.agent.nettyhook;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -36,6 +37,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -53,7 +55,14 @@ import java.util.stream.Collectors;
  *   <li>{@code open <nio|epoll|uring> <port>}, then {@code rt-open <nio|epoll|uring> <n>}: the same on a connection
  *       kept open between commands (made before the agent is attached);
  *   <li>{@code pair <nio|epoll|uring> <slowPort> <otherPort> <n>}: two connections on the one loop; n round trips on
- *       the first while the second runs round trips back to back; the p50 of each.
+ *       the first while the second runs round trips back to back; the p50 of each;
+ *   <li>{@code offloop <nio|epoll|uring> <port> <threads> <n>}: on one connection, each of the threads calls {@code
+ *       pipeline().fireChannelRead} n times, off the event loop; the reads the handler saw, in order per thread and
+ *       on the loop;
+ *   <li>{@code shutdown-held <nio|epoll|uring> <port>}: a ping on a loop of its own, whose read the agent holds; the
+ *       loop shut down meanwhile: the buffers the transport allocated that are still unreleased;
+ *   <li>{@code shutdown-held-connect <nio|epoll|uring> <port>}: a connect the agent holds, on a loop of its own
+ *       shut down meanwhile: whether, and how, the connect ended.
  * </ul>
  */
 public final class NettyProbe {
@@ -150,6 +159,9 @@ public final class NettyProbe {
             case "rt" -> roundTrips(transport, port, Integer.parseInt(cmd[3]));
             case "pair" -> pair(transport, port, Integer.parseInt(cmd[3]), Integer.parseInt(cmd[4]));
             case "burst" -> burst(transport, port, Integer.parseInt(cmd[3]));
+            case "offloop" -> offLoop(transport, port, Integer.parseInt(cmd[3]), Integer.parseInt(cmd[4]));
+            case "shutdown-held" -> shutdownHeld(transport, port);
+            case "shutdown-held-connect" -> shutdownHeldConnect(transport, port);
             default -> "FAIL unknown command " + cmd[0];
         };
     }
@@ -157,6 +169,10 @@ public final class NettyProbe {
     private static Bootstrap bootstrap(String transport) {
         EventLoopGroup loop = LOOPS.get(transport);
         if (loop == null) throw new IllegalStateException("no " + transport + " event loop");
+        return bootstrap(transport, loop);
+    }
+
+    private static Bootstrap bootstrap(String transport, EventLoopGroup loop) {
         return new Bootstrap()
                 .group(loop)
                 .channel(channelType(transport))
@@ -301,6 +317,160 @@ public final class NettyProbe {
         } finally {
             slow.close().await();
             other.close().await();
+        }
+    }
+
+    /**
+     * Reads fired from other threads, as a handler or a test may: Netty hands each to the channel's loop, so the
+     * handler sees every one, on the loop, in each thread's order. "OK <µs until all arrived> <reads seen>", or
+     * "FAIL" naming what went wrong.
+     */
+    private static String offLoop(String transport, int port, int threads, int n) throws Exception {
+        Channel ch = bootstrap(transport).connect("127.0.0.1", port).sync().channel();
+        int total = threads * n;
+        AtomicInteger seen = new AtomicInteger();
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        int[] next = new int[threads];
+        ch.pipeline().replace(Echoes.class, "offloop", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf buf = (ByteBuf) msg;
+                int thread = buf.readInt(), seq = buf.readInt();
+                buf.release();
+                if (!ctx.executor().inEventLoop()) wrong.add("read " + thread + "/" + seq + " off the loop");
+                if (next[thread] != seq) wrong.add("thread " + thread + ": read " + seq + ", expected " + next[thread]);
+                next[thread] = seq + 1;
+                if (seen.incrementAndGet() == total) all.complete(null);
+            }
+        });
+        try {
+            long start = System.nanoTime();
+            List<Thread> firing = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Thread fire = new Thread(() -> {
+                    for (int i = 0; i < n; i++) {
+                        ch.pipeline()
+                                .fireChannelRead(
+                                        Unpooled.buffer(8).writeInt(thread).writeInt(i));
+                    }
+                });
+                fire.start();
+                firing.add(fire);
+            }
+            for (Thread t : firing) t.join();
+            try {
+                all.get(20, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                return "FAIL " + seen.get() + " of " + total + " reads arrived in 20 s " + first(wrong);
+            }
+            long micros = (System.nanoTime() - start) / 1000;
+            if (!wrong.isEmpty()) return "FAIL " + wrong.size() + " wrong reads " + first(wrong);
+            return "OK " + micros + " " + seen.get();
+        } finally {
+            ch.close().await();
+        }
+    }
+
+    private static String first(List<String> wrong) {
+        synchronized (wrong) {
+            return wrong.stream().limit(3).collect(Collectors.joining("; "));
+        }
+    }
+
+    /**
+     * A ping echoed to a client on an event loop of its own, whose read the agent holds (the caller's rule); the
+     * loop shut down while it is held: its channels close and its scheduled tasks are cancelled. "OK <buffers
+     * held before the shutdown> <still unreleased 2 s after the loop terminated>".
+     */
+    private static String shutdownHeld(String transport, int port) throws Exception {
+        EventLoopGroup own = new MultiThreadIoEventLoopGroup(1, ioFactory(transport));
+        CountingAllocator allocator = new CountingAllocator();
+        long heldBefore;
+        try {
+            Channel ch = bootstrap(transport, own)
+                    .option(ChannelOption.ALLOCATOR, allocator)
+                    .connect("127.0.0.1", port)
+                    .sync()
+                    .channel();
+            ch.writeAndFlush(Unpooled.wrappedBuffer(PING)).sync();
+            // the echo is back, and held: its buffer stays unreleased (up to 5 s on a loaded machine)
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (allocator.unreleased() == 0 && System.nanoTime() < until) Thread.sleep(10);
+            Thread.sleep(50);
+            heldBefore = allocator.unreleased();
+        } finally {
+            own.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (allocator.unreleased() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+        return "OK " + heldBefore + " " + allocator.unreleased();
+    }
+
+    /**
+     * A connect without a connect timeout (only the agent can end a hang) on a loop of its own, shut down 200 ms
+     * later: "OK <µs from the shutdown until the connect ended>", the connect failed as one on a closed channel.
+     */
+    private static String shutdownHeldConnect(String transport, int port) throws Exception {
+        EventLoopGroup own = new MultiThreadIoEventLoopGroup(1, ioFactory(transport));
+        ChannelFuture f;
+        long start;
+        try {
+            f = bootstrap(transport, own)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
+                    .connect("127.0.0.1", port);
+            Thread.sleep(200);
+            if (f.isDone()) return "FAIL the connect ended before its loop was shut down: " + f.cause();
+        } finally {
+            start = System.nanoTime();
+            own.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+        if (!f.await(3, TimeUnit.SECONDS)) return "FAIL the connect had not ended 3 s after its loop terminated";
+        long micros = (System.nanoTime() - start) / 1000;
+        if (f.isSuccess()) return "FAIL connected after its loop was shut down";
+        return "OK " + micros + " " + micros + " " + f.cause().getClass().getName();
+    }
+
+    private static IoHandlerFactory ioFactory(String transport) throws ReflectiveOperationException {
+        return switch (transport) {
+            case "epoll" -> EpollIoHandler.newFactory();
+            case "uring" -> uringFactory();
+            default -> NioIoHandler.newFactory();
+        };
+    }
+
+    /** Unpooled buffers, each kept to count the ones never released. */
+    static final class CountingAllocator extends AbstractByteBufAllocator {
+        final List<ByteBuf> made = Collections.synchronizedList(new ArrayList<>());
+
+        CountingAllocator() {
+            super(true);
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            ByteBuf buf = Unpooled.buffer(initialCapacity, maxCapacity);
+            made.add(buf);
+            return buf;
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            ByteBuf buf = Unpooled.directBuffer(initialCapacity, maxCapacity);
+            made.add(buf);
+            return buf;
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+
+        long unreleased() {
+            synchronized (made) {
+                return made.stream().filter(b -> b.refCnt() > 0).count();
+            }
         }
     }
 

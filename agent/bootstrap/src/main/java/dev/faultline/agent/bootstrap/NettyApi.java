@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -46,6 +48,10 @@ final class NettyApi {
     private final Class<?> byteBuf;
     private final MethodHandle contextChannel;
     private final MethodHandle eventLoop;
+    private final MethodHandle inEventLoop;
+    private final MethodHandle terminationFuture;
+    private final MethodHandle addListener;
+    private final Class<?> futureListener;
     private final MethodHandle isActive;
     private final MethodHandle isOpen;
     private final MethodHandle pipeline;
@@ -102,6 +108,12 @@ final class NettyApi {
 
             contextChannel = virtual(context, "channel", channel);
             eventLoop = virtual(channel, "eventLoop", eventLoopType);
+            inEventLoop = MethodHandles.filterReturnValue(
+                    virtual(channel, "eventLoop", eventLoopType), virtual(eventLoopType, "inEventLoop", boolean.class));
+            terminationFuture =
+                    virtual(type("io.netty.util.concurrent.EventExecutorGroup"), "terminationFuture", future);
+            futureListener = type("io.netty.util.concurrent.GenericFutureListener");
+            addListener = virtual(future, "addListener", future, futureListener);
             isActive = virtual(channel, "isActive", boolean.class);
             isOpen = virtual(channel, "isOpen", boolean.class);
             this.pipeline = virtual(channel, "pipeline", pipeline);
@@ -220,6 +232,32 @@ final class NettyApi {
     /** Every Netty event loop is a {@link ScheduledExecutorService}: no handle needed to schedule on it. */
     ScheduledExecutorService eventLoop(Object channel) throws Throwable {
         return (ScheduledExecutorService) (Object) eventLoop.invokeExact(channel);
+    }
+
+    /** Whether the calling thread is the channel's event loop (the one thread that may touch what it holds). */
+    boolean inEventLoop(Object channel) throws Throwable {
+        return (Boolean) (Object) inEventLoop.invokeExact(channel);
+    }
+
+    /**
+     * Runs {@code then} once {@code loop} has terminated (at once if it has), on Netty's own notifier thread: a
+     * listener on the loop's {@code terminationFuture()}, of this copy's listener type.
+     */
+    void whenTerminated(Object loop, Runnable then) throws Throwable {
+        InvocationHandler handler = (proxy, method, args) -> switch (method.getName()) {
+            case "operationComplete" -> {
+                then.run();
+                yield null;
+            }
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            case "toString" -> "faultline: release what the agent holds for " + loop;
+            default -> null;
+        };
+        Object listener =
+                Proxy.newProxyInstance(futureListener.getClassLoader(), new Class<?>[] {futureListener}, handler);
+        Object future = (Object) terminationFuture.invokeExact(loop);
+        Object ignored = (Object) addListener.invokeExact(future, listener);
     }
 
     boolean isActive(Object channel) throws Throwable {

@@ -2,8 +2,10 @@ package dev.faultline.agent.bootstrap;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * raises (Netty's native one on epoll and io_uring). Rules, selectors, gates and counters are the JDK hooks' own
  * ({@link NetworkInjector#decide}).
  *
- * <p>All state of one channel is touched on its event loop only (reads, flushes and the tasks all run there);
- * the map holds the channels with something held back, and is empty, checked with one read, otherwise.
+ * <p>All state of one channel is touched on its event loop only (reads, flushes and the tasks all run there; a
+ * read fired from another thread is handed to the loop, as Netty does), or once the loop has terminated; the map
+ * holds the channels with something held back, and is empty, checked with one read, otherwise.
  */
 final class NettyFaults {
     /** How often a held call looks whether its rule was removed or expired (as {@link Pause} does). */
@@ -28,6 +31,10 @@ final class NettyFaults {
 
     private static final Map<Object, Held> HELD = new ConcurrentHashMap<>();
     private static final AtomicInteger HOLDING = new AtomicInteger();
+    /** Connects that start late, until they have started or failed. */
+    private static final Set<HeldConnect> CONNECTS = ConcurrentHashMap.newKeySet();
+    /** The loops that held something, each watched for its termination once (see {@link #released}). */
+    private static final Set<Object> WATCHED = ConcurrentHashMap.newKeySet();
 
     private NettyFaults() {}
 
@@ -45,6 +52,9 @@ final class NettyFaults {
             NettyApi api = NettyApi.of(channel);
             Held held = held(channel);
             if (held != null) {
+                // a read fired off the loop (by a handler or a test): Netty hands it to the loop, and so does
+                // the hook, so that what the channel holds is touched by its loop alone; decided there
+                if (!api.inEventLoop(channel)) return onLoop(api, channel, () -> api.fireChannelRead(pipeline, msg));
                 if (held.delivering) return false;
                 if (held.pipeline == null) held.pipeline = pipeline;
                 if (held.readFailed) {
@@ -57,24 +67,66 @@ final class NettyFaults {
             if (remote instanceof InetSocketAddress peer && api.isByteBuf(msg) && api.streamChannel) {
                 long bytes = table.readThrottle != null ? api.readableBytes(msg) : 0;
                 verdict = Verdict.of(table.read, table.readThrottle, peer, localPort(local), bytes);
-                if (verdict != null && verdict.error != null) {
-                    failRead(api, channel, pipeline, msg, verdict.error);
-                    return true;
-                }
             }
-            long wait = verdict == null ? 0 : verdict.wait;
-            boolean queued = held != null && !held.reads.isEmpty();
-            if (wait == 0 && !queued) return false;
-            long now = System.nanoTime();
-            long due = due(now, wait);
-            if (held == null) held = hold(channel, api, pipeline);
-            held.reads.add(new HeldRead(msg, due, verdict == null ? null : verdict.by));
-            held.scheduleDrain(now);
-            return true;
+            if (verdict == null && held == null) return false; // the path of a rule for another peer
+            // decided (and counted) once, here; held or failed on the loop, as above
+            if (held == null && !api.inEventLoop(channel)) {
+                Verdict decided = verdict;
+                return onLoop(api, channel, () -> {
+                    Held now = held(channel);
+                    if (now != null && now.readFailed) api.release(msg);
+                    else apply(api, now, channel, pipeline, msg, decided, true);
+                });
+            }
+            return apply(api, held, channel, pipeline, msg, verdict, false);
         } catch (Throwable t) {
             InternalErrors.report(t);
             return false;
         }
+    }
+
+    /**
+     * A read on its channel's loop, with what the rules decided for it: failed, held, or queued behind held ones;
+     * false: none of these, the pipeline takes it now. {@code take}: a read handed over from another thread, which
+     * is queued even with nothing to wait for (the pipeline would decide it again).
+     */
+    private static boolean apply(
+            NettyApi api, Held held, Object channel, Object pipeline, Object msg, Verdict verdict, boolean take)
+            throws Throwable {
+        if (held != null && held.pipeline == null) held.pipeline = pipeline;
+        if (verdict != null && verdict.error != null) {
+            failRead(api, channel, pipeline, msg, verdict.error);
+            return true;
+        }
+        long wait = verdict == null ? 0 : verdict.wait;
+        boolean queued = held != null && !held.reads.isEmpty();
+        if (wait == 0 && !queued && !take) return false;
+        long now = System.nanoTime();
+        long due = due(now, wait);
+        if (held == null) held = hold(channel, api, pipeline);
+        held.reads.add(new HeldRead(msg, due, verdict == null ? null : verdict.by));
+        held.scheduleDrain(now);
+        return true;
+    }
+
+    /** A call made off the channel's loop, handed to it as Netty hands such calls; false if the loop is gone. */
+    private static boolean onLoop(NettyApi api, Object channel, Call call) throws Throwable {
+        try {
+            api.eventLoop(channel).execute(() -> {
+                try {
+                    call.run();
+                } catch (Throwable t) {
+                    InternalErrors.report(t);
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException shutDown) {
+            return false; // Netty's own hand-off is refused the same way
+        }
+    }
+
+    private interface Call {
+        void run() throws Throwable;
     }
 
     /** As the transport's read loop does on an IOException: the exception through the pipeline, then close. */
@@ -186,7 +238,10 @@ final class NettyFaults {
             FaultRule by = verdict.by;
             int timeoutMillis = api.connectTimeoutMillis(channel);
             long timeoutAt = timeoutMillis > 0 ? now + timeoutMillis * 1_000_000L : 0;
-            new HeldConnect(api, channel, remote, local, promise, due, by, timeoutMillis, timeoutAt).schedule(now);
+            HeldConnect held = new HeldConnect(api, channel, remote, local, promise, due, by, timeoutMillis, timeoutAt);
+            CONNECTS.add(held);
+            watch(api, held.loop);
+            held.schedule(now);
             return true;
         } catch (Throwable t) {
             InternalErrors.report(t);
@@ -212,7 +267,33 @@ final class NettyFaults {
         Held held = new Held(channel, api, pipeline, api.eventLoop(channel));
         HELD.put(channel, held);
         HOLDING.incrementAndGet();
+        watch(api, held.loop);
         return held;
+    }
+
+    private static void watch(NettyApi api, Object loop) {
+        if (!WATCHED.add(loop)) return;
+        try {
+            api.whenTerminated(loop, () -> released(loop));
+        } catch (Throwable t) {
+            WATCHED.remove(loop);
+            InternalErrors.report(t);
+        }
+    }
+
+    /**
+     * A loop terminated: a shutdown closes its channels and cancels its scheduled tasks, so what they held would
+     * never be delivered, flushed or released. Released here, on Netty's notifier thread: the loop's thread has
+     * ended, and its termination happens before this runs.
+     */
+    private static void released(Object loop) {
+        WATCHED.remove(loop);
+        for (Held held : HELD.values()) {
+            if (held.loop == loop) held.abandon();
+        }
+        for (HeldConnect connect : CONNECTS) {
+            if (connect.loop == loop) connect.abandon();
+        }
     }
 
     /** Ready when due, or when the rule that held it was removed or expired (no fault outlives its ttl). */
@@ -364,6 +445,15 @@ final class NettyFaults {
             }
         }
 
+        /** Its loop has terminated: the held reads are released; the closed channel failed its held writes. */
+        void abandon() {
+            for (HeldRead r; (r = reads.poll()) != null; ) api.release(r.msg);
+            drainScheduled = false;
+            writeHeld = false;
+            readFailed = false;
+            retireIfIdle();
+        }
+
         void retireIfIdle() {
             if (reads.isEmpty() && !drainScheduled && !writeHeld && !readFailed && HELD.remove(channel, this)) {
                 HOLDING.decrementAndGet();
@@ -410,11 +500,32 @@ final class NettyFaults {
         void schedule(long now) {
             long wait = untilDue(due, by, now);
             if (timeoutAt != 0) wait = Math.min(wait, Math.max(0, timeoutAt - now));
-            loop.schedule(this, wait, TimeUnit.NANOSECONDS);
+            try {
+                loop.schedule(this, wait, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException shutDown) {
+                abandon();
+            }
+        }
+
+        /**
+         * Its loop has terminated (or refuses tasks): the channel is closed, so the connect fails as any connect of
+         * a closed channel does, through the transport's own check; a promise no one completes would hang its
+         * caller.
+         */
+        void abandon() {
+            if (!CONNECTS.remove(this)) return;
+            try {
+                if (api.isDone(promise)) return;
+                if (api.isOpen(channel)) api.tryFailure(promise, new ClosedChannelException());
+                else api.connect(api.unsafe(channel), remote, local, promise);
+            } catch (Throwable t) {
+                InternalErrors.report(t);
+            }
         }
 
         @Override
         public void run() {
+            boolean again = false;
             try {
                 if (api.isDone(promise)) return; // cancelled meanwhile
                 long now = System.nanoTime();
@@ -430,10 +541,13 @@ final class NettyFaults {
                     api.tryFailure(promise, api.connectTimeout(message));
                     api.close(api.unsafe(channel));
                 } else {
+                    again = true;
                     schedule(now);
                 }
             } catch (Throwable t) {
                 InternalErrors.report(t);
+            } finally {
+                if (!again) CONNECTS.remove(this);
             }
         }
     }
