@@ -1,8 +1,11 @@
 package dev.faultline.cli.command;
 
 import dev.faultline.cli.fleet.Call;
+import dev.faultline.cli.fleet.Fleet;
 import dev.faultline.cli.fleet.Target;
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.common.words.Tokenizer;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -61,6 +64,17 @@ public final class SidecarCommand {
         @Override
         Call operation() {
             return Call.of("run", line(words));
+        }
+
+        /** A cold JVM's attach takes seconds on a loaded node, and the daemon waits up to 25 s for all of them. */
+        static final Duration JVM_TIMEOUT = Duration.ofSeconds(30);
+
+        /** run(jvm …) answers once its faults are armed: unless --timeout is given, it gets the attaches' bound. */
+        @Override
+        public Fleet fleet() {
+            boolean given = spec.commandLine().getParseResult().hasMatchedOption("--timeout");
+            if (given || !words.contains(Verb.JVM.word())) return super.fleet();
+            return new Fleet(options.credentials(), JVM_TIMEOUT);
         }
 
         /**

@@ -132,8 +132,11 @@ class SidecarJvmIT {
         Processes.Run armed = Processes.cli(sidecarRun("jvm", "--duration", "5m", "fault", ERROR, target.container)
                 .toArray(String[]::new));
         assertEquals(0, armed.exit(), armed.out() + armed.err());
-        awaitEvent("EVENT error:ConnectException", from, 20_000);
-        awaitListed(l -> l.contains("  armed "), 5_000);
+        // the CLI returns once the fault is armed (the attach included): list() shows it at once
+        String listed = String.join("\n", target.list());
+        assertTrue(listed.lines().anyMatch(l -> l.contains("  armed ")), "armed when the CLI returned:\n" + listed);
+        System.out.println("[sidecar-jvm-it] sidecar run -- jvm fault: exit 0 in " + armed.millis() + " ms");
+        awaitEvent("EVENT error:ConnectException", from, 5_000);
 
         Processes.Run halt = Processes.cli(
                 "halt-all", "--sidecar-jmx", "127.0.0.1:" + target.jmxPort, "--credentials-dir", target.dir.toString());

@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXAuthenticator;
@@ -372,9 +373,11 @@ public final class UnixJmx {
 
     /** A proxy whose every call (and every connection or MBeanServerConnection it returns) reads through TargetFilter. */
     private static Object filtered(Class<?> type, Object target, Runnable onClose) {
+        // an MBean call's reply is read to the types such calls return; the connector's own calls to its stubs
+        boolean reply = type == MBeanServerConnection.class;
         InvocationHandler h = (proxy, m, args) -> {
             try {
-                Object r = invokeReading(target, m, args);
+                Object r = invokeReading(reply, target, m, args);
                 return r instanceof MBeanServerConnection c ? filtered(MBeanServerConnection.class, c, () -> {}) : r;
             } finally {
                 if (m.getName().equals("close") && m.getParameterCount() == 0) onClose.run();
@@ -383,8 +386,8 @@ public final class UnixJmx {
         return Proxy.newProxyInstance(UnixJmx.class.getClassLoader(), new Class<?>[] {type}, h);
     }
 
-    private static Object invokeReading(Object target, Method m, Object[] args) throws Exception {
-        return TargetFilter.reading(() -> {
+    private static Object invokeReading(boolean reply, Object target, Method m, Object[] args) throws Exception {
+        Callable<Object> call = () -> {
             try {
                 return m.invoke(target, args);
             } catch (InvocationTargetException e) {
@@ -392,6 +395,17 @@ public final class UnixJmx {
                 if (e.getCause() instanceof Error x) throw x;
                 throw e;
             }
-        });
+        };
+        if (!reply) return TargetFilter.reading(call);
+        try {
+            return TargetFilter.readingReply(call);
+        } catch (IOException e) {
+            String refused = TargetFilter.refused();
+            if (refused == null) throw e;
+            throw new IOException(
+                    "the target's reply to " + m.getName() + "() holds " + refused + ", which no reply of the agent's "
+                            + "MBean holds; refused (only " + TargetFilter.CALL_PATTERN + ")",
+                    e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.faultline.common.jmx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,8 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerConnection;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
 import javax.management.StandardMBean;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorServer;
@@ -49,6 +52,16 @@ class UnixJmxTest {
 
         /** What a hostile target could answer: a serializable class the client has no business reading. */
         File getFile();
+
+        /** Classes a broader filter reads, which no reply of the agent's MBean holds. */
+        List<String> getNames();
+
+        ObjectName getSelf();
+
+        /** What the agent's list() answers, and its refusal of a spec. */
+        String[] list();
+
+        String add(String spec);
     }
 
     static StandardMBean ping() throws Exception {
@@ -62,6 +75,30 @@ class UnixJmxTest {
                     @Override
                     public File getFile() {
                         return new File("/etc/passwd");
+                    }
+
+                    @Override
+                    public List<String> getNames() {
+                        return new ArrayList<>(List.of("a"));
+                    }
+
+                    @Override
+                    public ObjectName getSelf() {
+                        try {
+                            return new ObjectName("dev.faultline:type=Ping");
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+
+                    @Override
+                    public String[] list() {
+                        return new String[] {"f1 error on=connect"};
+                    }
+
+                    @Override
+                    public String add(String spec) {
+                        throw new IllegalArgumentException("'" + spec + "': unknown action");
                     }
                 },
                 PingMBean.class);
@@ -131,6 +168,21 @@ class UnixJmxTest {
                 Exception reply = assertThrows(
                         Exception.class, () -> c.getMBeanServerConnection().getAttribute(ping, "File"));
                 assertTrue(chain(reply).contains("REJECTED"), chain(reply));
+                // a call's reply is held to what the agent's MBean returns: a collection or a JMX name is refused,
+                // naming the class, though the connector's log-in reads both
+                MBeanServerConnection mbeans = c.getMBeanServerConnection();
+                for (String[] refused :
+                        new String[][] {{"Names", "java.util.ArrayList"}, {"Self", ObjectName.class.getName()}}) {
+                    IOException e = assertThrows(IOException.class, () -> mbeans.getAttribute(ping, refused[0]));
+                    assertTrue(e.getMessage().contains("reply to getAttribute() holds " + refused[1]), chain(e));
+                }
+                assertArrayEquals(new String[] {"f1 error on=connect"}, (String[])
+                        mbeans.invoke(ping, "list", new Object[0], new String[0]));
+                Exception bad = assertThrows(
+                        RuntimeMBeanException.class,
+                        () -> mbeans.invoke(
+                                ping, "add", new Object[] {"explode"}, new String[] {String.class.getName()}));
+                assertTrue(chain(bad).contains("'explode': unknown action"), chain(bad));
             }
             assertEquals(routes, UnixClientSockets.routes(), "the route goes with the connector");
             assertTrue(assertThrows(

@@ -83,6 +83,7 @@ final class JvmEffects {
             refuseInPodMode(pod);
             String leased = AgentSpec.leased(spec, duration, AgentJar.bundled()); // a refused spec attaches nothing
             return ts -> {
+                long since = JvmSessions.mark(); // a jvm clear that starts after this keeps the fault from arming
                 List<ContainerTarget> containers = TargetedCommand.containers(ts);
                 AttachOptIn.check(containers, namespaces);
                 List<FoundJvm> all = new ArrayList<>();
@@ -112,6 +113,7 @@ final class JvmEffects {
                                                                 j.containerId().length())) + "-" + j.hostPid(),
                                 j,
                                 leased,
+                                since,
                                 runner.journal());
                         c.apply(duration);
                         armed.add(c);
@@ -120,6 +122,7 @@ final class JvmEffects {
                                 j.container() + "  host_pid=" + j.hostPid() + "  armed " + c.faultId() + "  \"" + leased
                                         + "\"");
                     }
+                    Experiment.settled(); // armed everywhere: a run() waiting for it returns
                     Thread.sleep(duration.toMillis());
                 } finally { // also on stop and SIGTERM: nothing stays armed
                     NetworkShaping.revertAll(armed);
@@ -137,11 +140,12 @@ final class JvmEffects {
         public Experiment.Action action(Runner runner, Supplier<ContainerRuntime> runtime, boolean pod) {
             refuseInPodMode(pod);
             return ts -> {
+                long mark = JvmSessions.mark();
                 List<ContainerTarget> containers = TargetedCommand.containers(ts);
                 AttachOptIn.check(containers, namespaces);
                 for (ContainerTarget t : containers) {
                     for (FoundJvm j : jvms(runtime.get(), t))
-                        say(runner, j.container() + "  host_pid=" + j.hostPid() + "  " + JvmSessions.clear(j));
+                        say(runner, j.container() + "  host_pid=" + j.hostPid() + "  " + JvmSessions.clear(j, mark));
                 }
             };
         }

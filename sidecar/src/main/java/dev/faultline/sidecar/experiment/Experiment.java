@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,8 @@ public final class Experiment implements Runnable {
     private volatile long containersAffected;
     private volatile String lastError;
     private final List<String> report = new CopyOnWriteArrayList<>();
+    /** Open once the action's change is in force (a jvm fault armed) or the experiment has ended. */
+    private final CountDownLatch settled = new CountDownLatch(1);
 
     public Experiment(
             String id,
@@ -144,6 +148,7 @@ public final class Experiment implements Runnable {
             log.error("action={} experiment={} by={} failed: {}", verb.word(), id, who, e.getMessage());
             throw e;
         } finally {
+            settled.countDown();
             RUNNING.remove();
             this.targets = null;
             this.action = null;
@@ -168,6 +173,17 @@ public final class Experiment implements Runnable {
         if (e.report.size() < REPORT_KEPT) e.report.add(line);
         log.info("action={} experiment={} by={} found=\"{}\"", e.verb.word(), e.id, e.who, line);
         return true;
+    }
+
+    /** Called by the running action once its change is in force: a caller waiting in {@link #awaitSettled} goes on. */
+    public static void settled() {
+        Experiment e = RUNNING.get();
+        if (e != null) e.settled.countDown();
+    }
+
+    /** Whether the action's change is in force, or the experiment has ended, within {@code millis}. */
+    public boolean awaitSettled(long millis) throws InterruptedException {
+        return settled.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** What the experiment reported, in order. */

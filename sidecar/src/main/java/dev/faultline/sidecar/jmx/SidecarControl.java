@@ -89,7 +89,31 @@ public final class SidecarControl implements SidecarMBean {
         }
         refuseWithoutTheRight(experiment.get().verb());
         runner.execute(experiment.get());
+        if (experiment.get().verb() == Verb.JVM) awaitArmed(experiment.get());
         return experiment.get().id();
+    }
+
+    /**
+     * How long run(jvm …) waits for its attaches (a cold JVM takes 1-4 s on a loaded node): under the 30 s a JMX
+     * client such as the operator CLI waits for an answer.
+     */
+    static final long JVM_SETTLE_MS = 25_000;
+
+    /**
+     * run(jvm …) returns once its faults are armed in every JVM (or its clear or list is done), so a script can go
+     * on; a refusal or a failed attach is run()'s error, naming the cause.
+     */
+    private static void awaitArmed(Experiment e) {
+        try {
+            if (!e.awaitSettled(JVM_SETTLE_MS))
+                throw new IllegalStateException(e.id() + ": not armed after " + JVM_SETTLE_MS / 1000
+                        + " s; it goes on attaching until stop(" + e.id() + ")");
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e.id() + ": interrupted while it was attaching; it goes on");
+        }
+        String error = e.lastError();
+        if (error != null) throw new IllegalStateException(Printable.message(e.id() + ": " + error));
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.faultline.sidecar.jvmcontrol;
 
 import dev.faultline.sidecar.experiment.change.Change;
-import dev.faultline.sidecar.experiment.change.KillPoints;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import java.time.Duration;
 import java.util.List;
@@ -17,19 +16,25 @@ public final class JvmChange extends Change {
 
     private final FoundJvm jvm;
     private final String spec;
+    private final long since;
     private volatile String faultId;
     private volatile boolean clearedByAttach;
+    /** A jvm clear started after the fault's command did: nothing was armed, and nothing is to undo. */
+    private volatile boolean cancelled;
 
-    public JvmChange(String id, FoundJvm jvm, String spec, Journal journal) {
+    /** @param since the fault command's {@link JvmSessions#mark()}: a clear after it keeps this fault from arming */
+    public JvmChange(String id, FoundJvm jvm, String spec, long since, Journal journal) {
         super(id, jvm.containerId(), label(jvm), Journal.Kind.JVM, List.of(record(jvm)), List.of(), journal);
         this.jvm = jvm;
         this.spec = spec;
+        this.since = since;
     }
 
     private JvmChange(Journal.Entry e, FoundJvm jvm, Journal journal) {
         super(e.id(), e.containerId(), label(jvm), Journal.Kind.JVM, e.revert(), e.verify(), journal);
         this.jvm = jvm;
         this.spec = null;
+        this.since = Long.MAX_VALUE;
     }
 
     /** A fault a crashed sidecar armed, read back from its journal, to be cleared by a repeated attach. */
@@ -76,13 +81,17 @@ public final class JvmChange extends Change {
 
     @Override
     protected void make() {
-        JvmSessions.Session s = JvmSessions.session(jvm);
-        KillPoints.reached(KillPoints.FIRST_COMMAND);
-        faultId = s.link.add(spec);
+        try {
+            faultId = JvmSessions.arm(jvm, spec, since);
+        } catch (JvmSessions.ClearedWhileArming e) {
+            cancelled = true;
+            throw e;
+        }
     }
 
     @Override
     protected void undo() {
+        if (cancelled) return;
         if (!ProcessStart.same(jvm.hostPid(), jvm.startTicks())) return; // the JVM is gone, and its faults with it
         JvmSessions.Session s = JvmSessions.existing(jvm.hostPid(), jvm.startTicks());
         if (s != null && faultId != null) {
@@ -100,7 +109,7 @@ public final class JvmChange extends Change {
     @Override
     protected String leftover() {
         if (!ProcessStart.same(jvm.hostPid(), jvm.startTicks())) return null;
-        if (clearedByAttach) return null; // the agent answered the attach: everything is disarmed
+        if (clearedByAttach || cancelled) return null; // the agent answered the attach, or nothing was armed
         JvmSessions.Session s = JvmSessions.existing(jvm.hostPid(), jvm.startTicks());
         if (s == null || faultId == null) return faultId == null && spec != null ? null : "not cleared yet";
         for (String line : s.link.list()) if (line.contains(faultId)) return "fault " + faultId + " still armed";

@@ -1,9 +1,11 @@
 package dev.faultline.sidecar.jvmcontrol;
 
+import dev.faultline.sidecar.experiment.change.KillPoints;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,12 @@ public final class JvmSessions {
 
     private static volatile JvmAccess access;
     private static final Map<Key, Session> SESSIONS = new ConcurrentHashMap<>();
+    /** One lock per JVM, held while attaching and arming, and by a clear: a clear never runs beside an attach. */
+    private static final Map<Key, Object> LOCKS = new ConcurrentHashMap<>();
+    /** The order of jvm commands: a fault and a clear each take a mark when they start. */
+    private static final AtomicLong MARKS = new AtomicLong();
+    /** Per JVM, the mark of the latest clear: a fault that started before it must not arm after it. */
+    private static final Map<Key, Long> CLEARED = new ConcurrentHashMap<>();
 
     private JvmSessions() {}
 
@@ -62,6 +70,56 @@ public final class JvmSessions {
         }
     }
 
+    /** Where a jvm command starts in the order of jvm commands: a fault's mark says which clears came after it. */
+    public static long mark() {
+        return MARKS.incrementAndGet();
+    }
+
+    private static Object lock(FoundJvm jvm) {
+        if (LOCKS.size() > KEPT) forgetEnded(); // a daemon that runs for months meets many JVMs
+        return LOCKS.computeIfAbsent(Key.of(jvm), k -> new Object());
+    }
+
+    /** Beyond this many JVMs, the locks and clear marks of JVMs that have exited are dropped. */
+    private static final int KEPT = 1024;
+
+    private static void forgetEnded() {
+        for (Key k : new ArrayList<>(LOCKS.keySet())) {
+            if (ProcessStart.same(k.hostPid(), k.startTicks())) continue;
+            LOCKS.remove(k);
+            CLEARED.remove(k);
+        }
+    }
+
+    /** Thrown instead of arming: a {@code jvm clear} of the JVM started after the fault did. */
+    static final class ClearedWhileArming extends IllegalStateException {
+        ClearedWhileArming(FoundJvm jvm) {
+            super("not armed in " + jvm.container() + " pid " + jvm.hostPid()
+                    + ": a jvm clear of it started while this fault was attaching");
+        }
+    }
+
+    /**
+     * Arms {@code spec} in this JVM, attaching first if this sidecar has not, unless a clear of it started after
+     * {@code since}: checked before the attach and again, under the JVM's lock, before the add, so that once a clear
+     * returns no fault that started before it is armed (a clear that took the lock first finds our session and
+     * removes it).
+     * @return the fault's id in the agent
+     */
+    static String arm(FoundJvm jvm, String spec, long since) {
+        synchronized (lock(jvm)) {
+            if (clearedSince(jvm, since)) throw new ClearedWhileArming(jvm);
+            Session s = session(jvm);
+            KillPoints.reached(KillPoints.FIRST_COMMAND);
+            if (clearedSince(jvm, since)) throw new ClearedWhileArming(jvm);
+            return s.link.add(spec);
+        }
+    }
+
+    private static boolean clearedSince(FoundJvm jvm, long since) {
+        return CLEARED.getOrDefault(Key.of(jvm), 0L) > since;
+    }
+
     /**
      * The connection to this JVM's agent, attaching first if this sidecar has not: a fresh control directory, a
      * fresh secret, the agent jar the sidecar ships, options the sidecar builds (nothing of the caller's words).
@@ -69,7 +127,7 @@ public final class JvmSessions {
     static Session session(FoundJvm jvm) {
         Session s = SESSIONS.get(Key.of(jvm));
         if (s != null) return s;
-        synchronized (JvmSessions.class) {
+        synchronized (lock(jvm)) {
             s = SESSIONS.get(Key.of(jvm));
             if (s != null) return s;
             String why = refusal(jvm);
@@ -120,10 +178,19 @@ public final class JvmSessions {
 
     /**
      * Disarms everything Faultline armed in this JVM: over our connection where we have one, else by a repeated
-     * attach with the agent's {@code cmd=clear} (an agent loaded by {@code -javaagent} or an earlier sidecar).
+     * attach with the agent's {@code cmd=clear} (an agent loaded by {@code -javaagent} or an earlier sidecar). A
+     * fault of this sidecar still attaching is waited for and removed, or, if it has not armed yet, refused.
+     * @param mark the clear's own {@link #mark()}, taken when it started
      * @return how it was cleared, for the report
      */
-    public static String clear(FoundJvm jvm) {
+    public static String clear(FoundJvm jvm, long mark) {
+        CLEARED.merge(Key.of(jvm), mark, Math::max);
+        synchronized (lock(jvm)) {
+            return clearNow(jvm);
+        }
+    }
+
+    private static String clearNow(FoundJvm jvm) {
         Session s = existing(jvm.hostPid(), jvm.startTicks());
         if (s != null) {
             try {

@@ -3,10 +3,13 @@ package dev.faultline.sidecar.jvmcontrol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.faultline.common.jmx.JmxClient;
 import dev.faultline.sidecar.Sidecar;
+import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.CriNode;
 import dev.faultline.sidecar.runtime.cri.v1.Mount;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +19,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,6 +198,51 @@ class JvmVerbsCriIT {
         assertTrue(latency.waitFor(20, TimeUnit.SECONDS), "the sidecar ends on SIGTERM");
         Thread.sleep(500);
         assertEquals("EVENT ok", last(svc), "still ok after the clear");
+    }
+
+    /**
+     * The fleet's kill switch on a node: a fault armed in an opted-in pod's JVM through a sidecar daemon, then its
+     * stopAll() (what {@code faultline halt-all --sidecar-jmx} calls on every sidecar) clears it: the service's
+     * connections are back to normal, the agent holds no fault (a clear over the daemon's connection counts none),
+     * and the journal is empty.
+     */
+    @Test
+    void theKillSwitchClearsAFaultArmedInAPodsJvm() throws Exception {
+        Service svc = startService(JvmVerbsIT.JRE17, node.run() + "-halt", Map.of(AttachOptIn.LABEL, "true"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process daemon = start("daemon", "--jmx-port", Integer.toString(port));
+        try (JMXConnector c = JmxClient.await("127.0.0.1", port, sidecar.credentials(port), 30_000)) {
+            MBeanServerConnection jmx = c.getMBeanServerConnection();
+            int from = svc.mark();
+            long t0 = System.nanoTime();
+            // run() answers once the fault is armed
+            JvmVerbsIT.run(jmx, "jvm --duration 5m fault \"" + JvmVerbsIT.ERROR + "\" " + svc.target());
+            long armed = (System.nanoTime() - t0) / 1_000_000;
+            svc.awaitEvent("EVENT error:ConnectException", from, 5_000);
+            t0 = System.nanoTime();
+            int stopped = (Integer) jmx.invoke(JvmVerbsIT.SIDECAR, "stopAll", new Object[0], new String[0]);
+            long halted = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(1, stopped, "the fault's experiment stopped");
+            long back = svc.awaitLast("EVENT ok", 5_000);
+            System.out.println("[jvm-verbs-cri-it] daemon: armed in " + armed + " ms (cold attach); stopAll() " + halted
+                    + " ms; the service ok " + back + " ms after it returned");
+            Thread.sleep(500);
+            assertEquals("EVENT ok", last(svc), "still ok after the kill switch");
+            String again = JvmVerbsIT.run(jmx, "jvm clear " + svc.target());
+            String[] lines = JvmVerbsIT.list(jmx);
+            assertTrue(
+                    Arrays.stream(lines)
+                            .anyMatch(l ->
+                                    l.startsWith(again + "  ") && l.endsWith("cleared 0 fault(s) over the connection")),
+                    "the agent holds no fault:\n" + String.join("\n", lines));
+            assertEquals(List.of(), new Journal(sidecar.journal).pending(), "nothing left in the journal");
+        } finally {
+            daemon.destroy();
+            assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "the daemon ends on SIGTERM");
+        }
     }
 
     static String last(Service svc) throws IOException {
