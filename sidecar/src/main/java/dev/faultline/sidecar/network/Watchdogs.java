@@ -1,11 +1,11 @@
 package dev.faultline.sidecar.network;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -48,17 +48,42 @@ public final class Watchdogs {
     /**
      * Ends a watchdog: SIGTERM, whose trap ends its sleep and skips the reverts. One that woke already (a crashed
      * sidecar's, found late) is running a revert, and the shell takes the signal only once that command returns: we
-     * wait for it, up to {@link #STOP_WITHIN}, then kill what is left of it. Returns once it is gone.
+     * wait for it, up to {@link #STOP_WITHIN}, then kill what is left of it. Returns once it has ended.
      */
     public static void stop(ProcessHandle watchdog) {
         watchdog.destroy();
         try {
-            watchdog.onExit().get(STOP_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            killTree(watchdog);
+            if (!ended(watchdog, STOP_WITHIN)) killTree(watchdog);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             killTree(watchdog);
+        }
+    }
+
+    /**
+     * Whether it ended within the time: gone, or a zombie (it has run its trap and exited; only its reaping is left).
+     * Not {@code onExit()}: a crashed sidecar's watchdog is an orphan, reaped by PID 1 or a subreaper when that gets
+     * round to it (seconds under some VM inits), and {@code onExit()} of a process that is not our child counts a
+     * zombie alive and polls from 300 ms up. Polled here from 1 ms, doubling up to 16 ms.
+     */
+    static boolean ended(ProcessHandle p, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+        for (long pause = 1; p.isAlive() && !zombie(stat); pause = Math.min(pause * 2, 16)) {
+            if (System.nanoTime() - deadline > 0) return false;
+            Thread.sleep(pause);
+        }
+        return true;
+    }
+
+    /** {@code /proc/PID/stat}'s state field (after the parenthesised command name) is Z; false if unreadable. */
+    private static boolean zombie(Path stat) {
+        try {
+            String s = Files.readString(stat);
+            int end = s.lastIndexOf(')');
+            return end > 0 && end + 2 < s.length() && s.charAt(end + 2) == 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false; // gone (isAlive says so next) or no /proc
         }
     }
 
