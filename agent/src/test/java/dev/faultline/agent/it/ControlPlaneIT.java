@@ -211,7 +211,10 @@ class ControlPlaneIT extends LoopbackHttpFixture {
                 ForkedService.builder(Jdks.current()).agentArgs("faults=" + bad).start()) {
             assertTrue(new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).ok());
             assertEquals(0, svc.list().length);
-            assertTrue(svc.stderr().contains("line 2") && svc.stderr().contains("delay=fast"), svc.stderr());
+            assertTrue(
+                    svc.stderrShows("line 2", Duration.ofSeconds(10))
+                            && svc.stderr().contains("delay=fast"),
+                    svc.stderr());
         }
         // parses, but cannot be armed: the halt before it must not stay armed, and JMX must come up
         Path unarmable = Files.writeString(
@@ -221,7 +224,7 @@ class ControlPlaneIT extends LoopbackHttpFixture {
                 .agentArgs("faults=" + unarmable)
                 .start()) {
             assertEquals(0, svc.list().length, "nothing armed from a file with a line that cannot be armed");
-            assertTrue(svc.stderr().contains("no class com.example.NoSuchClient"), svc.stderr());
+            assertTrue(svc.stderrShows("no class com.example.NoSuchClient", Duration.ofSeconds(10)), svc.stderr());
             Thread.sleep(3500);
             assertTrue(svc.process().isAlive(), "the halt from the file's first line was disarmed");
         }
@@ -373,7 +376,7 @@ class ControlPlaneIT extends LoopbackHttpFixture {
         try (ForkedService svc = ForkedService.builder(Jdks.current())
                 .agentArgs("jmx.host=0.0.0.0")
                 .start()) {
-            assertTrue(svc.stderr().contains("jmx.host=0.0.0.0 is not loopback"), svc.stderr());
+            assertTrue(svc.stderrShows("jmx.host=0.0.0.0 is not loopback", Duration.ofSeconds(10)), svc.stderr());
             assertTrue(
                     new Answer(svc.send("connect 127.0.0.1 " + port + " 1000")).ok(),
                     "the service runs without the agent");
