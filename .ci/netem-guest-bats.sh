@@ -42,7 +42,12 @@ if [ "${1:-}" != --in-guest ]; then
   export FAULTLINE_VM_TIMEOUT=${FAULTLINE_VM_TIMEOUT:-1800}
   export PUMBA_BATS_DEADLINE=${PUMBA_BATS_DEADLINE:-$((FAULTLINE_VM_TIMEOUT - 300))}
   export FAULTLINE_VM_MEM=${FAULTLINE_VM_MEM:-4096}
-  export FAULTLINE_VM_ENV="${FAULTLINE_VM_ENV:-} PUMBA_BATS_DEADLINE PUMBA_BATS_TEST_TIMEOUT PUMBA_BATS_START_WAIT"
+  # under emulation the sidecar's JVM takes ~60-70 s to its first action (Pumba's Go binary: milliseconds), so each
+  # case gets longer and the suite's waits wait longer (test_helper's wait_for; ENVIRONMENT.md): they still end as
+  # soon as what they wait for is there
+  export PUMBA_BATS_TEST_TIMEOUT=${PUMBA_BATS_TEST_TIMEOUT:-400} PUMBA_BATS_WAIT_SCALE=${PUMBA_BATS_WAIT_SCALE:-20}
+  export PUMBA_BATS_START_WAIT=${PUMBA_BATS_START_WAIT:-200}
+  export FAULTLINE_VM_ENV="${FAULTLINE_VM_ENV:-} PUMBA_BATS_DEADLINE PUMBA_BATS_TEST_TIMEOUT PUMBA_BATS_START_WAIT PUMBA_BATS_WAIT_SCALE"
   rc=0
   .ci/netem-vm.sh --rw "$out" -- bash .ci/netem-guest-bats.sh --in-guest "${files[@]}" 2>&1 | tee "$out/guest.log" || rc=$?
   rm -f "$out/images.tar"
@@ -60,17 +65,22 @@ for i in 0 1 2; do [ -e "/dev/fd/$i" ] || { ln -sfn /proc/self/fd /dev/fd; break
 ln -sfn /proc/self/fd/0 /dev/stdin; ln -sfn /proc/self/fd/1 /dev/stdout; ln -sfn /proc/self/fd/2 /dev/stderr
 # the engines' stores on tmpfs: overlayfs cannot take the guest's root (itself an overlay) as its upper layer
 for d in /var/lib/docker /var/lib/containerd /var/lib/containers; do mkdir -p "$d"; mount -t tmpfs tmpfs "$d"; done
-# containerd first, on its standard socket, and dockerd on it: dockerd gives a containerd it starts itself 60 s, which
-# under emulation on a loaded host was not enough; this way the containerd files find their containerd where Pumba's
-# do (/run/containerd/containerd.sock, Docker's containers in its moby namespace). No CRI plugin: nothing uses it
-printf 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n' > /run/netem-guest-containerd.toml
+# containerd first, and dockerd on it: dockerd gives a containerd it starts itself 60 s, which under emulation on a
+# loaded host was not enough. On the socket Docker's own containerd has (as on the host): at the standard
+# /run/containerd/containerd.sock the sidecar's runtime detection probes it first, under a 2 s deadline that a cold JVM
+# under emulation misses, and refuses the unanswered socket. The containerd files find it through CONTAINERD_ADDRESS,
+# as on the host (.ci/pumba-bats.sh). No CRI plugin: nothing uses it
+mkdir -p /run/docker/containerd
+printf 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[grpc]\n  address = "/run/docker/containerd/containerd.sock"\n' \
+  > /run/netem-guest-containerd.toml
 containerd --config /run/netem-guest-containerd.toml >"$out/containerd.log" 2>&1 &
+export CONTAINERD_ADDRESS=/run/docker/containerd/containerd.sock
 answers() { for _ in $(seq 1 "$((${2:-300} * 5))"); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
 answers 'ctr version' || { echo "netem-guest-bats: containerd did not answer:" >&2; tail -30 "$out/containerd.log" >&2; exit 2; }
 phase "containerd up"
 echo '{}' > /run/netem-guest-dockerd.json   # not the host's /etc/docker/daemon.json
 # no iptables: the cases need no NAT or published port, and its chains cost ~10 s of the start under emulation
-dockerd --config-file /run/netem-guest-dockerd.json --containerd /run/containerd/containerd.sock --iptables=false \
+dockerd --config-file /run/netem-guest-dockerd.json --containerd "$CONTAINERD_ADDRESS" --iptables=false \
   >"$out/dockerd.log" 2>&1 &
 answers 'docker version' || { echo "netem-guest-bats: dockerd did not answer:" >&2; tail -30 "$out/dockerd.log" >&2; exit 2; }
 phase "dockerd up"

@@ -64,11 +64,12 @@ wait_for() {
 
 	echo "Waiting up to ${timeout}s for ${description}..."
 
-	# polled every 0.1 s (Pumba's: every 1 s, a second lost per wait that is not met at once); the same timeout
+	# polled every 0.1 s (Pumba's: every 1 s, a second lost per wait that is not met at once); the same timeout, times
+	# PUMBA_BATS_WAIT_SCALE (1; the netem guest's software emulation sets more: ENVIRONMENT.md)
 	local counter=0
 	until eval "$check_command"; do
 		counter=$((counter + 1))
-		if [[ "$counter" -gt "$((timeout * 10))" ]]; then
+		if [[ "$counter" -gt "$((timeout * 10 * ${PUMBA_BATS_WAIT_SCALE:-1}))" ]]; then
 			echo "Timed out waiting for ${description}"
 			return 1
 		fi
