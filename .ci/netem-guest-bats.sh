@@ -42,7 +42,7 @@ if [ "${1:-}" != --in-guest ]; then
   export FAULTLINE_VM_TIMEOUT=${FAULTLINE_VM_TIMEOUT:-1800}
   export PUMBA_BATS_DEADLINE=${PUMBA_BATS_DEADLINE:-$((FAULTLINE_VM_TIMEOUT - 300))}
   export FAULTLINE_VM_MEM=${FAULTLINE_VM_MEM:-4096}
-  # under emulation the sidecar's JVM takes ~60-70 s to its first action (Pumba's Go binary: milliseconds), so each
+  # under emulation one sidecar run that finds nothing takes 32-34 s (Pumba's Go binary: milliseconds), so each
   # case gets longer and the suite's waits wait longer (test_helper's wait_for; ENVIRONMENT.md): they still end as
   # soon as what they wait for is there
   export PUMBA_BATS_TEST_TIMEOUT=${PUMBA_BATS_TEST_TIMEOUT:-400} PUMBA_BATS_WAIT_SCALE=${PUMBA_BATS_WAIT_SCALE:-20}
@@ -89,7 +89,7 @@ phase "images loaded"
 files=()
 for f in $(listed "$@" | cut -f1 | sort -u); do files+=("$f"); done
 # The containerd and podman files' target image (docker.io/faultline/jre-base:local, for iproute2 and iptables):
-# loading the real one (354 MB) did not finish in 4 min under emulation, so in the guest that name is a stand-in
+# loading the real one (354 MB) had not finished after 4.5 min under emulation, so in the guest that name is a stand-in
 # made here of what the cases use in it: busybox plus this host's ip, tc and iptables (nft) with their libraries
 if printf '%s\n' "${files[@]}" | grep -q -E '^(containerd|podman)_'; then
   img=$(mktemp -d)
