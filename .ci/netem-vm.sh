@@ -27,7 +27,8 @@ case "$TCG_THREAD" in multi|single) ;; *) echo "netem-vm: FAULTLINE_VM_TCG_THREA
 # What the guest loads; modprobe resolves each one's dependencies from the kernel's own modules.dep.
 MODULES="sch_netem sch_htb sch_tbf sch_ingress cls_u32 cls_matchall act_mirred ifb veth
   nf_tables nft_compat xt_statistic xt_comment ip_tables iptable_filter ip6_tables ip6table_filter
-  virtio_pci 9pnet_virtio 9p overlay"
+  virtio_pci 9pnet_virtio 9p overlay
+  dummy bridge br_netfilter nft_chain_nat nft_masq xt_MASQUERADE xt_addrtype xt_conntrack xt_nat xt_mark xt_multiport iptable_nat"
 
 log() { echo "netem-vm: $*" >&2; }
 die() { log "$*"; exit 2; }
@@ -180,7 +181,7 @@ t0=$(date +%s.%N)
 # -no-reboot: a guest panic (panic=-1 reboots) ends qemu instead of looping
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 "${accel[@]}" -m "$MEM" -smp "$SMP" -nodefaults -no-user-config -nic none \
   -display none -monitor none -serial stdio -no-reboot -kernel "$KERNEL" -initrd "$INITRD" -append "$append" "${shares[@]}" \
-  </dev/null > >(tr -d '\r' | grep --line-buffered -v '\] reboot: Power down$') &
+  </dev/null > >(stdbuf -oL tr -d '\r' | grep --line-buffered -v '\] reboot: Power down$') &
 qpid=$!
 qrc=0; wait "$qpid" || qrc=$?
 qpid=

@@ -65,13 +65,17 @@ if ! docker image inspect faultline/pumba-alpine:local >/dev/null 2>&1; then
   printf 'FROM faultline/busybox:local\nRUN mkdir -p -m 1777 /tmp\n' | docker build -q -t faultline/pumba-alpine:local - >/dev/null
 fi
 # the stress targets: Debian's stress-ng in a busybox image (.ci/images.sh), where Pumba's files apk-add it to alpine
-docker image inspect faultline/stress-ng:local >/dev/null 2>&1 || .ci/images.sh >/dev/null
+if printf '%s\n' "${files[@]}" | grep -q 'stress\.bats$'; then
+  docker image inspect faultline/stress-ng:local >/dev/null 2>&1 || .ci/images.sh >/dev/null
+fi
 # the netshoot stand-in (iproute2, iptables) in Podman's store, as busybox is (.ci/podman.sh)
 # under the name the files give it (docker.io/…: Podman keeps a loaded image as localhost/…)
 if printf '%s\n' "${files[@]}" | grep -q '/podman_' && command -v podman >/dev/null; then
   podman image exists faultline/pumba-alpine:local || docker save faultline/pumba-alpine:local | podman load -q >/dev/null
   podman image exists docker.io/faultline/pumba-alpine:local || podman tag faultline/pumba-alpine:local docker.io/faultline/pumba-alpine:local
-  podman image exists faultline/stress-ng:local || docker save faultline/stress-ng:local | podman load -q >/dev/null
+  if docker image inspect faultline/stress-ng:local >/dev/null 2>&1 && ! podman image exists faultline/stress-ng:local; then
+    docker save faultline/stress-ng:local | podman load -q >/dev/null
+  fi
   podman image exists faultline/jre-base:local || docker save faultline/jre-base:local | podman load -q >/dev/null
   podman image exists docker.io/faultline/jre-base:local || podman tag faultline/jre-base:local docker.io/faultline/jre-base:local
 fi
@@ -89,10 +93,13 @@ leftovers() {
 }
 trap leftovers EXIT
 
+# PUMBA_BATS_FILTER: only the cases whose name matches this regex (bats --filter; .ci/netem-guest-bats.sh)
+filter=()
+[ -z "${PUMBA_BATS_FILTER:-}" ] || filter=(--filter "$PUMBA_BATS_FILTER")
 start=$(date +%s)
 # each case's line as it ends (CI's log shows how far a run got), the whole TAP log in suite.tap
 set +e
-(cd "$suite" && timeout -k 30 "$deadline" bats --tap --timing --report-formatter junit --output "$out" "${files[@]}") \
+(cd "$suite" && timeout -k 30 "$deadline" bats --tap --timing --report-formatter junit --output "$out" "${filter[@]}" "${files[@]}") \
   2> "$out/suite.err" | tee "$out/suite.tap" | grep --line-buffered -E '^(ok|not ok) '
 rc=${PIPESTATUS[0]}
 set -e

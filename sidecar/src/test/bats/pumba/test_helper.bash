@@ -64,11 +64,14 @@ wait_for() {
 
 	echo "Waiting up to ${timeout}s for ${description}..."
 
-	# polled every 0.1 s (Pumba's: every 1 s, a second lost per wait that is not met at once); the same timeout
-	local counter=0
+	# polled every 0.1 s (Pumba's: every 1 s, a second lost per wait that is not met at once); the same timeout.
+	# PUMBA_BATS_WAIT_SCALE (the netem guest's software emulation: ENVIRONMENT.md) makes it that many times the timeout,
+	# in seconds of the clock: there one poll takes seconds, so counting polls would wait far longer
+	local counter=0 scale=${PUMBA_BATS_WAIT_SCALE:-} until_s
+	until_s=$((SECONDS + timeout * ${scale:-1}))
 	until eval "$check_command"; do
 		counter=$((counter + 1))
-		if [[ "$counter" -gt "$((timeout * 10))" ]]; then
+		if [[ -z "$scale" && "$counter" -gt "$((timeout * 10))" ]] || [[ -n "$scale" && "$SECONDS" -ge "$until_s" ]]; then
 			echo "Timed out waiting for ${description}"
 			return 1
 		fi
