@@ -18,7 +18,6 @@ import dev.faultline.common.jmx.JmxClient;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.runtime.docker.DockerHost;
 import dev.faultline.sidecar.runtime.docker.EngineTest;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,25 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class JvmRunReturnsArmedIT extends EngineTest {
     private String startService(String... jvmOptions) throws Exception {
-        String name = docker.run + "-svc" + JvmVerbsIT.COUNT.incrementAndGet();
-        List<String> cmd = new ArrayList<>(List.of(
-                "docker",
-                "run",
-                "-d",
-                "--name",
-                name,
-                "--label",
-                "dev.faultline.test=" + docker.run,
-                "-v",
-                JvmVerbsIT.CLASSES + ":/app:ro",
-                JRE17,
-                "java"));
-        cmd.addAll(List.of(jvmOptions));
-        cmd.addAll(List.of("-cp", "/app", SelfCallingService.class.getName(), "8080"));
-        String out = DockerHost.exec(cmd);
-        if (out.startsWith("ERR")) throw new AssertionError("docker run failed: " + out);
-        awaitLog(name, "EVENT ok", 0, 60_000);
-        return name;
+        return JvmVerbsIT.startService(docker, JRE17, jvmOptions);
     }
 
     @Test

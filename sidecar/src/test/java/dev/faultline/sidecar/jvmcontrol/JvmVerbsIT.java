@@ -48,6 +48,11 @@ class JvmVerbsIT extends EngineTest {
 
     /** The service in a fresh labelled container; its name once it runs. */
     String startService(String image, String... jvmOptions) throws Exception {
+        return startService(docker, image, jvmOptions);
+    }
+
+    /** The service in a fresh container labelled as {@code docker}'s test run; its name once it runs. */
+    static String startService(DockerHost docker, String image, String... jvmOptions) throws Exception {
         if (DockerHost.exec(List.of("docker", "image", "inspect", image)).startsWith("ERR"))
             throw new AssertionError(image + " missing: .ci/images.sh builds it");
         String name = docker.run + "-svc" + COUNT.incrementAndGet();
