@@ -97,12 +97,29 @@ trap leftovers EXIT
 filter=()
 [ -z "${PUMBA_BATS_FILTER:-}" ] || filter=(--filter "$PUMBA_BATS_FILTER")
 start=$(date +%s)
+# A case that fails before it stops its background run (`pumba --interval … &`, ended by the case's last lines) leaves
+# that run holding bats' output open, and bats waits for it after its last case, forever (a CI run ended so). Once
+# every planned case has its line, the runs still there get 20 s, then are killed.
+(
+  while sleep 2; do
+    plan=$(sed -n '1s/^1\.\.\([0-9]*\)$/\1/p' "$out/suite.tap" 2>/dev/null)
+    [ -n "$plan" ] && [ "$(grep -cE '^(ok|not ok) ' "$out/suite.tap")" -ge "$plan" ] || continue
+    sleep 20
+    pgrep -f 'faultline.launched.as=pumba' >/dev/null && {
+      echo "pumba-bats: every case has ended; killing the background runs a failed case left" >&2
+      pkill -9 -f 'faultline.launched.as=pumba'
+    }
+    exit 0
+  done
+) &
+reaper=$!
 # each case's line as it ends (CI's log shows how far a run got), the whole TAP log in suite.tap
 set +e
 (cd "$suite" && timeout -k 30 "$deadline" bats --tap --timing --report-formatter junit --output "$out" "${filter[@]}" "${files[@]}") \
   2> "$out/suite.err" | tee "$out/suite.tap" | grep --line-buffered -E '^(ok|not ok) '
 rc=${PIPESTATUS[0]}
 set -e
+kill "$reaper" 2>/dev/null || true
 secs=$(( $(date +%s) - start ))
 [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || echo "pumba-bats: the run passed its deadline of $deadline s and was stopped" >&2
 

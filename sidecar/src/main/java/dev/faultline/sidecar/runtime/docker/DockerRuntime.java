@@ -93,7 +93,8 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void kill(ContainerTarget t, String signal) {
-        engine.kill(t.id(), signal);
+        if (kind.equals("podman")) engine.killOnPodman(t.id(), signal);
+        else engine.kill(t.id(), signal);
     }
 
     @Override

@@ -63,6 +63,16 @@ public interface EngineCalls {
 
     void kill(String id, String signal);
 
+    /**
+     * A kill on Podman's service: its Docker-compatible kill, for SIGKILL, waits until the container has stopped,
+     * and a restart policy (or anyone) that starts it again before Podman looks makes it wait for the next stop, up
+     * to the call's deadline, which stalls every {@code --interval} tick; Podman's own API answers once the signal is
+     * sent, as Docker does. Clients that do not speak it kill as Docker does.
+     */
+    default void killOnPodman(String id, String signal) {
+        kill(id, signal);
+    }
+
     void stop(String id, Duration timeout);
 
     void restart(String id, Duration timeout);

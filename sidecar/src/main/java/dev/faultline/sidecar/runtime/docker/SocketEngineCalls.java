@@ -136,6 +136,12 @@ final class SocketEngineCalls implements EngineCalls {
         tolerant("POST", container(id) + "/kill?signal=" + query(signal), Duration.ZERO);
     }
 
+    /** Podman's own API (any version in the path is served; the unversioned one is not). */
+    @Override
+    public void killOnPodman(String id, String signal) {
+        tolerant("POST", "/v4.0.0/libpod" + container(id) + "/kill?signal=" + query(signal), Duration.ZERO);
+    }
+
     /** The engine answers once the container is down: its stop timeout on top of the usual bound. */
     @Override
     public void stop(String id, Duration timeout) {
