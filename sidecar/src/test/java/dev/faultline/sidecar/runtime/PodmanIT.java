@@ -100,6 +100,11 @@ class PodmanIT {
                         && kill.output().contains("Podman "),
                 kill.output());
         assertTrue(kill.output().contains("action=kill") && kill.output().contains(a), kill.output());
+        // the kill answers once the signal is sent (Podman's own API, as Docker's kill does): Podman marks the
+        // container "stopped" at once and "exited" after its clean-up
+        deadline = System.currentTimeMillis() + 15_000;
+        while (!inspect(a, "{{.State.Status}}").equals("exited") && System.currentTimeMillis() < deadline)
+            Thread.sleep(100);
         assertEquals("exited 137", inspect(a, "{{.State.Status}} {{.State.ExitCode}}"));
 
         // Pumba's exec through the same API; podman's own exec is the independent view
