@@ -4,6 +4,8 @@
 #   cli    `bin/faultline-sidecar jvm --duration 30s fault "error on=connect port=P" C` on a cold JVM (no agent
 #          loaded): the shipped launcher (C1, serial GC, the build's CDS archive)
 #   cli-jar the same with plain `java -jar faultline-sidecar.jar`
+#   daemon the same fault through a long-lived daemon's run() (JMX), on a cold JVM: what a DaemonSet pays, without
+#          a sidecar process start (taken from the loaded path's first fault, in its fresh container)
 #   loaded the same fault through the daemon's run(), in a JVM the daemon attached before (its first fault stopped)
 #   floor  the agent's own add() over its JMX, in a JVM started with -javaagent (connection open beforehand): the
 #          JVM's first fault (it installs the network hooks) and, after remove(), a second one (floor2)
@@ -105,8 +107,8 @@ for round in $(seq 1 "$ROUNDS"); do
         ;;
       loaded)
         start "$name" "$port"; from=$(lines "$name")
-        call "run jvm --duration 30s fault \"$spec\" $name"; id=${reply#* }
-        await "$name" "$from" 'EVENT error' 30 > /dev/null
+        call "run jvm --duration 30s fault \"$spec\" $name"; t0=${reply%% *}; id=${reply#* }
+        ms[daemon,$round]=$((($(await "$name" "$from" 'EVENT error' 30) - t0) / 1000000))
         from=$(lines "$name"); call "stop $id"; await "$name" "$from" 'EVENT ok' 30 > /dev/null
         from=$(lines "$name")
         call "run jvm --duration 30s fault \"$spec\" $name"; t0=${reply%% *}; id=${reply#* }
@@ -138,7 +140,7 @@ for round in $(seq 1 "$ROUNDS"); do
         ;;
     esac
     ms[$p,$round]=$(((t1 - t0) / 1000000))
-    echo "round $round, $p: $((ms[$p,$round])) ms${rss[$p,$round]:+, +$((rss[$p,$round] / 1024)) MiB RSS}$([[ $p == floor ]] && echo " (floor2 ${ms[floor2,$round]} ms)")" >&2
+    echo "round $round, $p: $((ms[$p,$round])) ms${rss[$p,$round]:+, +$((rss[$p,$round] / 1024)) MiB RSS}$([[ $p == floor ]] && echo " (floor2 ${ms[floor2,$round]} ms)")$([[ $p == loaded ]] && echo " (its first fault, daemon: ${ms[daemon,$round]} ms)")" >&2
     docker rm -f "$name" > /dev/null
   done
 done
@@ -150,7 +152,7 @@ col() { for r in $(seq 1 "$ROUNDS"); do echo "${ms[$1,$r]}"; done; }
 echo "## JVM in a container: arming to the first failed call, $ROUNDS rounds, $IMAGE, $($JAVA -version 2>&1 | head -1) on the host (load average $load0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
 echo "| path | median [ms] | p90 [ms] | min–max [ms] | added VmRSS, median (min–max) [MiB] |"
 echo "|---|---|---|---|---|"
-for p in cli cli-jar loaded floor floor2 jdk; do
+for p in cli cli-jar daemon loaded floor floor2 jdk; do
   r=—
   if [[ -n ${rss[$p,1]:-} ]]; then
     k=$(for x in $(seq 1 "$ROUNDS"); do echo "${rss[$p,$x]}"; done)

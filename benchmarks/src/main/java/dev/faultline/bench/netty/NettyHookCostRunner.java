@@ -56,6 +56,10 @@ public final class NettyHookCostRunner {
                 "-javaagent:" + new File(args[4]).getAbsolutePath() + "=log.level=warn,faults=" + otherPort
             });
         }
+        // BENCH_CONFIGS=nothing.armed (a regex of the configurations' names) runs only those, beside no agent: more
+        // rounds of one comparison in the same time
+        String only = System.getenv().getOrDefault("BENCH_CONFIGS", "");
+        if (!only.isEmpty()) configs.keySet().removeIf(k -> !k.equals("no agent") && !k.matches(".*(" + only + ").*"));
         // BENCH_CALLS=fireRead (a regex of NettyIoBenchmark's methods) runs only those
         String calls = System.getenv().getOrDefault("BENCH_CALLS", "");
         // [config][benchmark@transport] -> per round {ns/op, B/op}
