@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue #24: {@code on=http-server} and {@code on=http-client} on Reactor Netty's {@code HttpServer} and
- * {@code HttpClient} (what Spring WebFlux and WebClient run on). One forked service per JDK
+ * {@code HttpClient} (what Spring WebFlux and WebClient run on), and Spring's {@code WebClient} itself. One forked service per JDK
  * ({@link ReactorNettyProbeApp}, the built agent jar loaded with {@code -javaagent}) hosts both. The server's peer is
  * the JDK HttpClient here, in the test JVM, which has no agent, and reports what it received on the wire; the service
  * reports what its handler ran, what Reactor Netty's access log recorded and on how many connections. The client's
@@ -224,6 +224,60 @@ class ReactorNettyFaultsIT {
 
     @ParameterizedTest
     @MethodSource("jdks")
+    void webClientSeesTheInjected503AsItsOwnExceptionAtTheGatesRate(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        String base = "http://localhost:" + peer.port();
+        String warm = f.send("webclient retrieve POST " + base + "/v1/pay 5");
+        assertEquals(Map.of("200", 5L), codes(warm), warm);
+        int before = leaks(f);
+        peer.takeStats();
+
+        f.add("error on=http-client status=503 host=localhost path=/v1/* method=POST probability=0.1 seed=24"
+                + " header=Retry-After:5 body=\"try later\"");
+        String out = f.send("webclient retrieve POST " + base + "/v1/pay " + CALLS, Duration.ofMinutes(3));
+        Map<String, Long> seen = codes(out);
+        long injected = seen.getOrDefault("503", 0L);
+        assertTrue(injected >= 70 && injected <= 130, "probability=0.1 over " + CALLS + ": " + out);
+        assertEquals(CALLS - injected, seen.get("200"), out);
+        assertTrue(
+                out.contains("errors={ServiceUnavailable=" + injected + "}") && out.contains("sample=503|5|try_later"),
+                "retrieve() raised WebClientResponseException.ServiceUnavailable with the header and body: " + out);
+        assertEquals(CALLS - injected, counts(peer.takeStats()).get("handled"), "no injected request left: " + out);
+        String line = f.list()[0];
+        assertTrue(
+                line.contains("injected=" + injected + " ") && line.contains("matched=" + CALLS + " "),
+                "list() counts what WebClient saw: " + line);
+
+        String exchanged = f.send("webclient exchange POST " + base + "/v1/pay 40");
+        assertTrue(
+                exchanged.contains("503=")
+                        && exchanged.contains("errors={}")
+                        && exchanged.contains("sample=503|5|try_later"),
+                "exchangeToMono() gets the ClientResponse with the status, header and body: " + exchanged);
+        assertEquals(
+                Map.of("200", 20L), codes(f.send("webclient exchange GET " + base + "/v1/pay 20")), "another verb");
+        assertEquals(
+                Map.of("200", 20L), codes(f.send("webclient retrieve POST " + base + "/v2/pay 20")), "another path");
+        f.clear();
+
+        f.add("error on=http-client path=/v1/refused limit=2");
+        String refused = f.send("webclient retrieve POST " + base + "/v1/refused 3");
+        assertTrue(
+                refused.contains("errors={WebClientRequestException<java.net.ConnectException=2}")
+                        && refused.contains("codes={200=1}"),
+                "a failure rule: WebClient's WebClientRequestException around the ConnectException: " + refused);
+        f.clear();
+        peer.takeStats();
+        assertEquals(
+                Map.of("200", 100L),
+                codes(f.send("webclient retrieve POST " + base + "/v1/pay 100")),
+                "clear() restores");
+        assertEquals(100, counts(peer.takeStats()).get("handled"));
+        assertEquals(before, leaks(f), "no unreleased request body");
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
     void clientReleasesTheBodyOfARequestItAnswersOrFails(Jdks.Jdk jdk) throws Exception {
         ForkedService f = fork(jdk);
         String base = "http://127.0.0.1:" + peer.port();
@@ -246,35 +300,46 @@ class ReactorNettyFaultsIT {
     @MethodSource("jdks")
     void clientOverHttp2GetsItsOwnResponseAndTheConnectionStaysHealthy(Jdks.Jdk jdk) throws Exception {
         ForkedService f = fork(jdk);
-        String warm = f.send("client-h2 single GET /h2/warm 2");
-        assertTrue(warm.contains("versions={200/HTTP/2.0=2}"), "Reactor Netty's client speaks h2c: " + warm);
         int before = leaks(f);
+        http2StreamsOneConnection(f, "client-h2");
+        // the same over TLS, h2 negotiated by ALPN: the rule acts in the stream, the TLS session carries the rest
+        http2StreamsOneConnection(f, "client-h2tls");
+        assertEquals(before, leaks(f), "no unreleased request body");
+    }
+
+    /**
+     * {@code every=2} answers over 20 streams of one HTTP/2 connection ({@code client-h2} over h2c, {@code
+     * client-h2tls} over TLS), POSTs and {@code response()} too, a failure rule, then {@code clear()}: the server
+     * handled only the real requests, all on that one connection.
+     */
+    static void http2StreamsOneConnection(ForkedService f, String command) throws Exception {
         f.send("server-stats");
+        String warm = f.send(command + " single GET /h2/warm 2");
+        assertTrue(warm.contains("versions={200/HTTP/2.0=2}"), "Reactor Netty's client speaks HTTP/2: " + warm);
         f.add("error on=http-client status=503 path=/h2/* every=2 header=Retry-After:5 body=\"try later\"");
-        String out = f.send("client-h2 single GET /h2/pay 20");
+        String out = f.send(command + " single GET /h2/pay 20");
         assertTrue(
                 out.contains("codes={200=10,503=10}")
                         && out.contains("errors={}")
                         && out.contains("sample=503|5|try_later")
                         && out.contains("versions={200/HTTP/2.0=10,503/HTTP/2.0=10}"),
                 "every second stream answered by the rule, the client's own HTTP/2 response: " + out);
-        String posted = f.send("client-h2 eager POST /h2/pay 20");
+        String posted = f.send(command + " eager POST /h2/pay 20");
         assertTrue(posted.contains("codes={200=10,503=10}") && posted.contains("errors={}"), posted);
-        String response = f.send("client-h2 response GET /h2/pay 4");
+        String response = f.send(command + " response GET /h2/pay 4");
         assertTrue(response.contains("codes={200=2,503=2}") && response.contains("sample=503|5|"), response);
         f.clear();
         f.add("error on=http-client path=/h2/refused limit=2");
-        String refused = f.send("client-h2 eager POST /h2/refused 3");
+        String refused = f.send(command + " eager POST /h2/refused 3");
         assertTrue(
                 refused.contains("errors={java.net.ConnectException=2}") && refused.contains("codes={200=1}"),
                 "a failure rule fails the stream's call, nothing sent: " + refused);
         f.clear();
-        String after = f.send("client-h2 single GET /h2/pay 20");
+        String after = f.send(command + " single GET /h2/pay 20");
         assertTrue(after.contains("codes={200=20}") && after.contains("versions={200/HTTP/2.0=20}"), after);
         Map<String, Long> server = counts(f.send("server-stats"));
-        assertEquals(43, server.get("handled"), "the injected requests never left: " + server);
-        assertEquals(1, server.get("connections"), "one HTTP/2 connection carried every stream: " + server);
-        assertEquals(before, leaks(f), "no unreleased request body");
+        assertEquals(45, server.get("handled"), command + ": the injected requests never left: " + server);
+        assertEquals(1, server.get("connections"), command + ": one HTTP/2 connection carried every stream: " + server);
     }
 
     static int leaks(ForkedService f) throws Exception {

@@ -25,6 +25,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
@@ -34,7 +35,7 @@ import reactor.netty.resources.LoopResources;
 /**
  * The service under test for the Reactor Netty hooks, in a forked JVM with the built agent: a Reactor Netty
  * {@code HttpServer} on loopback that the test JVM calls, and a Reactor Netty {@code HttpClient} that calls the test
- * JVM's server. Its handler reads the request body and answers
+ * JVM's server, and Spring's {@code WebClient} on that client. Its handler reads the request body and answers
  * {@code ok <verb> <path>} (its own 503 on {@code /own-503}), all on one event loop; its access log (Reactor Netty's, called once the
  * response is written) records each status and the client port, so the test sees what the server ran, what it logged
  * and how many connections carried the requests. Netty's own leak detector (at the level the JVM is given,
@@ -45,6 +46,10 @@ public final class ReactorNettyProbeApp {
     private static final HttpClient CLIENT = HttpClient.create();
     // HTTP/2 over cleartext with prior knowledge: every call a stream of one pooled connection
     private static final HttpClient H2C_CLIENT = HttpClient.create().protocol(HttpProtocol.H2C);
+    // HTTP/2 over TLS, negotiated by ALPN; it trusts the test's certificate through the default trust store
+    private static final HttpClient H2_CLIENT = HttpClient.create()
+            .protocol(HttpProtocol.H2)
+            .secure(spec -> spec.sslContext(Http2SslContextSpec.forClient()));
     private static final AtomicInteger LEAKS = new AtomicInteger();
 
     public static void main(String[] args) throws Exception {
@@ -82,6 +87,13 @@ public final class ReactorNettyProbeApp {
                 ? null
                 : http.secure(spec -> spec.sslContext(Http11SslContextSpec.forServer(keys)))
                         .bindNow();
+        // and speaking HTTP/2 over TLS (h2 by ALPN, HTTP/1.1 for a client that offers only that)
+        DisposableServer h2 = keys == null
+                ? null
+                : http.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+                        .secure(spec -> spec.sslContext(Http2SslContextSpec.forServer(keys)))
+                        .bindNow();
+        WebClientCalls webClient = null;
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY port=" + server.port());
@@ -100,6 +112,14 @@ public final class ReactorNettyProbeApp {
                     // client-h2 <mode> <method> <path> <n>: the same over HTTP/2 (h2c) to the h2c server
                     case "client-h2" ->
                         client(H2C_CLIENT, w[1], w[2], "http://127.0.0.1:" + h2c.port() + w[3], Integer.parseInt(w[4]));
+                    // client-h2tls <mode> <method> <path> <n>: the same over HTTP/2 over TLS (h2) to the h2 server
+                    case "client-h2tls" ->
+                        client(H2_CLIENT, w[1], w[2], "https://localhost:" + h2.port() + w[3], Integer.parseInt(w[4]));
+                    // webclient <retrieve|exchange> <method> <url> <n>: n calls with Spring's WebClient on CLIENT
+                    case "webclient" -> {
+                        if (webClient == null) webClient = new WebClientCalls(CLIENT);
+                        yield webClient.calls(w[1], w[2], w[3], Integer.parseInt(w[4]));
+                    }
                     case "leaks" -> "leaks=" + leaks();
                     // jdk-h2 <path> <n>: n GETs with the JDK HttpClient over HTTP/2 to the h2c server
                     case "jdk-h2" ->
@@ -115,6 +135,7 @@ public final class ReactorNettyProbeApp {
         server.disposeNow();
         h2c.disposeNow();
         if (tls != null) tls.disposeNow();
+        if (h2 != null) h2.disposeNow();
         System.exit(0);
     }
 

@@ -7,6 +7,7 @@ import static dev.faultline.agent.protocol.HttpServerFaultChecks.limitedAnswersK
 import static dev.faultline.agent.protocol.HttpServerFaultChecks.othersUntouchedAndClearRestores;
 import static dev.faultline.agent.protocol.HttpServerFaultChecks.statusAtTheGatesRate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.agent.it.ForkedService;
@@ -35,8 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue #24: {@code on=http-server} in Servlet containers, through the servlet API, Jakarta and javax. One forked
- * service per JDK ({@link ServletProbeApp}: an embedded Tomcat 11, Jetty 12 ee10 and Jetty 12 ee8 for
- * {@code javax.servlet}, the built agent jar loaded with {@code -javaagent}), shared by the containers' cases; the peer is the JDK HttpClient here, in the test JVM, which
+ * service per JDK ({@link ServletProbeApp}: an embedded Tomcat 11, Jetty 12 ee10, Jetty 12 ee8 for
+ * {@code javax.servlet}, Undertow's own API and a servlet deployed on Undertow, the built agent jar loaded with {@code -javaagent}), shared by the containers' cases; the peer is the JDK HttpClient here, in the test JVM, which
  * has no agent, and reports what it received on the wire; the service reports what its servlet ran and what the
  * container's access log recorded.
  */
@@ -138,6 +139,27 @@ class ServletFaultsIT {
         assertEquals(1, server.get("handled"), server.toString());
         assertEquals(4, server.get("requests"), server.toString());
         assertEquals(3, server.get("500"), "Undertow's error count saw the injected 500s: " + server);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.faultline.agent.it.Jdks#all")
+    void undertowServletIsJudgedOnceByUndertowsHook(Jdks.Jdk jdk) throws Exception {
+        ForkedService f = fork(jdk);
+        URI base = URI.create("http://127.0.0.1:" + f.send("port undertow-servlet"));
+        String stats = "server-stats undertow-servlet";
+        // the servlet hook lets Undertow's servlet requests pass: list() counting matched=CALLS (not one more per
+        // request the rule let through) shows each request judged once, and the rate is the gate's, not twice it
+        StatusRun run = statusAtTheGatesRate(f, client, base, stats);
+        long injected = run.injected();
+        Map<String, Long> server = run.server();
+        assertEquals(CALLS, server.get("requests"), "Undertow's statistics completed every request: " + server);
+        assertEquals(
+                CALLS - injected, server.get("200"), "the deployment's filter logged only its servlet's: " + server);
+        assertNull(server.get("503"), "the injected answer never ran the deployment's filters: " + server);
+
+        Map<String, Long> after = othersUntouchedAndClearRestores(f, client, base, stats);
+        assertEquals(200, after.get("requests"), after.toString());
+        assertEquals(1, after.get("connections"), "keep-alive held across the injected answers: " + after);
     }
 
     /**

@@ -27,7 +27,8 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The service under test for the servlet hook, in a forked JVM with the built agent: an embedded Tomcat 11, an
- * embedded Jetty 12 (ee10) and, for {@code javax.servlet}, Jetty 12's ee8 ({@link JettyEe8Probe}), each with one servlet on {@code /*} that the test JVM calls. Each container's own
+ * embedded Jetty 12 (ee10), for {@code javax.servlet} Jetty 12's ee8 ({@link JettyEe8Probe}) and Undertow's servlet
+ * container ({@link UndertowServletProbe}), each with one servlet on {@code /*} that the test JVM calls. Each container's own
  * access-log path (Tomcat's {@link AccessLog} valve, Jetty's {@code RequestLog}, both called once the response is
  * finished) records the status of every request and its client port, so the test sees what the container logged and
  * how many connections carried the requests. One command per stdin line, one answer line.
@@ -71,6 +72,7 @@ public final class ServletProbeApp {
         // the javax.servlet hook: Jetty 12's ee8 environment, a Servlet 4 container
         JettyEe8Probe ee8 = new JettyEe8Probe();
         UndertowProbe undertow = new UndertowProbe();
+        UndertowServletProbe undertowServlet = new UndertowServletProbe();
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("READY port=" + connector.getLocalPort());
@@ -87,6 +89,8 @@ public final class ServletProbeApp {
                     case "server-stats jetty-ee8" -> ee8.stats.take();
                     case "port undertow" -> Integer.toString(undertow.port);
                     case "server-stats undertow" -> undertow.take();
+                    case "port undertow-servlet" -> Integer.toString(undertowServlet.port);
+                    case "server-stats undertow-servlet" -> undertowServlet.take();
                     default -> "FAIL unknown command " + line;
                 };
             } catch (Throwable t) {
@@ -94,6 +98,7 @@ public final class ServletProbeApp {
             }
             System.out.println(answer);
         }
+        undertowServlet.server.stop();
         undertow.server.stop();
         ee8.server.stop();
         jetty.stop();
@@ -111,7 +116,7 @@ public final class ServletProbeApp {
     }
 
     /** The servlet: reads the request body and answers {@code ok <verb> <path>}, or its own 503 on {@code /own-503}. */
-    private static final class ProbeServlet extends HttpServlet {
+    static final class ProbeServlet extends HttpServlet {
         private final transient ServerStats stats;
 
         ProbeServlet(ServerStats stats) {
