@@ -60,6 +60,16 @@ public final class HotSpotJvms implements JvmAccess {
     }
 
     @Override
+    public boolean faultlineLoaded(FoundJvm jvm) {
+        try {
+            JvmProcess now = finder.inspect(jvm.hostPid());
+            return now.startTime() == jvm.startTicks() && Boolean.TRUE.equals(now.faultlineLoaded());
+        } catch (IOException | IllegalArgumentException gone) {
+            return false; // it exited while it was read
+        }
+    }
+
+    @Override
     public AgentLink connect(FoundJvm jvm, ControlDirectory dir, AttachSecret secret) {
         return UnixAgentLink.connect(jvm, dir, secret);
     }

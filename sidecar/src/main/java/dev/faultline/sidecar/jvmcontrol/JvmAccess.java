@@ -17,6 +17,12 @@ public interface JvmAccess {
      */
     void attach(FoundJvm jvm, String agentOptions);
 
+    /**
+     * Whether Faultline is loaded in this JVM now, read again (another sidecar process may have attached since it was
+     * found); false when it is gone. Signals nothing, loads nothing.
+     */
+    boolean faultlineLoaded(FoundJvm jvm);
+
     /** The agent's connector in the control directory {@code dir}, logged in with {@code secret}. */
     AgentLink connect(FoundJvm jvm, ControlDirectory dir, AttachSecret secret);
 

@@ -27,12 +27,17 @@ public final class JvmSessions {
 
     private static volatile JvmAccess access;
     private static final Map<Key, Session> SESSIONS = new ConcurrentHashMap<>();
-    /** One lock per JVM, held while attaching and arming, and by a clear: a clear never runs beside an attach. */
+    /**
+     * One lock per JVM, held while attaching and arming, and by a clear: a clear never runs beside an attach. Within
+     * this process; {@link JvmLockFiles} orders this process's commands with other sidecar processes'.
+     */
     private static final Map<Key, Object> LOCKS = new ConcurrentHashMap<>();
     /** The order of jvm commands: a fault and a clear each take a mark when they start. */
-    private static final AtomicLong MARKS = new AtomicLong();
+    private static final AtomicLong MARKS = new AtomicLong(Long.MIN_VALUE);
     /** Per JVM, the mark of the latest clear: a fault that started before it must not arm after it. */
     private static final Map<Key, Long> CLEARED = new ConcurrentHashMap<>();
+    /** The same lock and clear marks across the sidecar processes of this host, beside the journal. */
+    private static volatile JvmLockFiles files;
 
     private JvmSessions() {}
 
@@ -70,9 +75,19 @@ public final class JvmSessions {
         }
     }
 
-    /** Where a jvm command starts in the order of jvm commands: a fault's mark says which clears came after it. */
+    /**
+     * Where a jvm command starts in the order of jvm commands: a fault's mark says which clears came after it. Marks
+     * are {@link System#nanoTime()}, CLOCK_MONOTONIC on Linux, which every process of one host (of one time
+     * namespace) reads alike: a mark of another sidecar process compares with ours. Strictly increasing here.
+     */
     public static long mark() {
-        return MARKS.incrementAndGet();
+        return MARKS.updateAndGet(last -> Math.max(last + 1, System.nanoTime()));
+    }
+
+    private static JvmLockFiles files() {
+        JvmLockFiles f = files;
+        if (f == null) files = f = JvmLockFiles.ofThisSidecar();
+        return f;
     }
 
     private static Object lock(FoundJvm jvm) {
@@ -89,6 +104,7 @@ public final class JvmSessions {
             LOCKS.remove(k);
             CLEARED.remove(k);
         }
+        files().pruneEnded();
     }
 
     /** Thrown instead of arming: a {@code jvm clear} of the JVM started after the fault did. */
@@ -100,24 +116,27 @@ public final class JvmSessions {
     }
 
     /**
-     * Arms {@code spec} in this JVM, attaching first if this sidecar has not, unless a clear of it started after
-     * {@code since}: checked before the attach and again, under the JVM's lock, before the add, so that once a clear
-     * returns no fault that started before it is armed (a clear that took the lock first finds our session and
-     * removes it).
+     * Arms {@code spec} in this JVM, attaching first if this sidecar has not, unless a clear of it (by this or another
+     * sidecar process) started after {@code since}: checked before the attach and again, under the JVM's locks, before
+     * the add, so that once a clear returns no fault that started before it is armed (a clear that took the locks
+     * first finds our session and removes it, or, from another process, finds Faultline loaded and clears by attach).
      * @return the fault's id in the agent
      */
     static String arm(FoundJvm jvm, String spec, long since) {
         synchronized (lock(jvm)) {
-            if (clearedSince(jvm, since)) throw new ClearedWhileArming(jvm);
-            Session s = session(jvm);
-            KillPoints.reached(KillPoints.FIRST_COMMAND);
-            if (clearedSince(jvm, since)) throw new ClearedWhileArming(jvm);
-            return s.link.add(spec);
+            try (JvmLockFiles.Held held = files().hold(jvm, "jvm fault")) {
+                AttachPause.reached();
+                if (clearedSince(jvm, since)) throw new ClearedWhileArming(jvm);
+                Session s = session(jvm);
+                KillPoints.reached(KillPoints.FIRST_COMMAND);
+                if (clearedSince(jvm, since)) throw new ClearedWhileArming(jvm);
+                return s.link.add(spec);
+            }
         }
     }
 
     private static boolean clearedSince(FoundJvm jvm, long since) {
-        return CLEARED.getOrDefault(Key.of(jvm), 0L) > since;
+        return CLEARED.getOrDefault(Key.of(jvm), Long.MIN_VALUE) > since || files().clearedAt(jvm) > since;
     }
 
     /**
@@ -178,15 +197,42 @@ public final class JvmSessions {
 
     /**
      * Disarms everything Faultline armed in this JVM: over our connection where we have one, else by a repeated
-     * attach with the agent's {@code cmd=clear} (an agent loaded by {@code -javaagent} or an earlier sidecar). A
-     * fault of this sidecar still attaching is waited for and removed, or, if it has not armed yet, refused.
+     * attach with the agent's {@code cmd=clear} (an agent loaded by {@code -javaagent} or another sidecar). A fault
+     * still attaching, in this sidecar or another sidecar process of the host, is waited for and removed, or, if it
+     * has not armed yet, refused.
      * @param mark the clear's own {@link #mark()}, taken when it started
      * @return how it was cleared, for the report
      */
     public static String clear(FoundJvm jvm, long mark) {
         CLEARED.merge(Key.of(jvm), mark, Math::max);
+        try {
+            files().cleared(jvm, mark); // before waiting: an attach in progress in another process sees it
+        } catch (IllegalStateException e) {
+            // the kill switch still clears; only its order with other sidecar processes is lost
+            log.warn(
+                    "action=clear container={} {}: not ordered with other sidecar processes",
+                    jvm.container(),
+                    e.getMessage());
+        }
         synchronized (lock(jvm)) {
-            return clearNow(jvm);
+            try (JvmLockFiles.Held held = holdForClear(jvm)) {
+                return clearNow(jvm);
+            }
+        }
+    }
+
+    /** The JVM's lock across processes for a clear; none (logged) when the directory cannot be used. */
+    private static JvmLockFiles.Held holdForClear(FoundJvm jvm) {
+        try {
+            return files().hold(jvm, "jvm clear");
+        } catch (JvmLockFiles.Busy e) {
+            throw e; // another process has held it past any attach's deadlines: named, nothing done
+        } catch (IllegalStateException e) {
+            log.warn(
+                    "action=clear container={} {}: not ordered with other sidecar processes",
+                    jvm.container(),
+                    e.getMessage());
+            return () -> {};
         }
     }
 
@@ -204,7 +250,9 @@ public final class JvmSessions {
                         lost.getMessage());
             }
         }
-        if (!jvm.faultlineLoaded() && s == null) return "Faultline not loaded: nothing to clear";
+        // read again under the locks: another sidecar process may have attached since the JVM was found
+        if (s == null && !jvm.faultlineLoaded() && !access().faultlineLoaded(jvm))
+            return "Faultline not loaded: nothing to clear";
         access().attach(jvm, CLEAR_COMMAND);
         return "cleared by attach (cmd=clear)";
     }
