@@ -9,8 +9,11 @@
 #
 #   .ci/netem-guest-bats.sh                                     every no-netem/no-dummy case
 #   .ci/netem-guest-bats.sh netem.bats podman_netem.bats        those files' no-netem/no-dummy cases
+#   .ci/netem-guest-bats.sh --start-times                       no bats: times one sidecar run (a kill that finds
+#                                                               nothing) per JVM variant, ROUNDS (3) rounds in turn
 #
-# Reports: sidecar/target/pumba-bats-guest/ (suite.tap, report.xml, summary.md, guest.log, the engines' logs).
+# Reports: sidecar/target/pumba-bats-guest/ or PUMBA_BATS_GUEST_OUT (suite.tap, report.xml, summary.md, guest.log, the engines' logs;
+# start-times.tsv and start-times.md for --start-times).
 # Deadlines: the guest is powered off after FAULTLINE_VM_TIMEOUT s (default 1800); bats inside stops itself after
 # PUMBA_BATS_DEADLINE s (default: the guest's less 300 s for boot, engines and images) and each case after 150 s.
 set -euo pipefail
@@ -18,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 suite=$root/sidecar/src/test/bats/pumba
-out=$root/sidecar/target/pumba-bats-guest
+out=${PUMBA_BATS_GUEST_OUT:-$root/sidecar/target/pumba-bats-guest}
 
 # the SKIPPED.tsv cases a kernel with sch_netem and the dummy driver runs: "file<TAB>test" lines, of the chosen files
 listed() {
@@ -26,19 +29,53 @@ listed() {
     NR > 1 && ($3 == "no-netem" || $3 == "no-dummy") && (n == 0 || $1 in chosen) { print $1 "\t" $2 }' "$suite/SKIPPED.tsv"
 }
 
+jdk25=/usr/lib/jvm/temurin-25-jdk-amd64
+jar=$root/sidecar/target/faultline-sidecar.jar
+
 if [ "${1:-}" != --in-guest ]; then
   [ -s sidecar/target/faultline-sidecar.jar ] || { echo "netem-guest-bats: build first: mvn -B -pl sidecar -am package -DskipTests" >&2; exit 2; }
-  command -v bats >/dev/null || { echo "netem-guest-bats: no bats (Debian: bats bats-support bats-assert; .ci/install.sh)" >&2; exit 2; }
+  mode=bats
+  [ "${1:-}" != --start-times ] || { mode=start-times; shift; }
   files=()
   for f in "$@"; do files+=("$(basename "$f")"); done
-  [ -n "$(listed "${files[@]}")" ] || { echo "netem-guest-bats: SKIPPED.tsv lists no no-netem/no-dummy case in ${files[*]}" >&2; exit 2; }
-  rm -rf "$out"; mkdir -p "$out"
+  if [ "$mode" = bats ]; then
+    command -v bats >/dev/null || { echo "netem-guest-bats: no bats (Debian: bats bats-support bats-assert; .ci/install.sh)" >&2; exit 2; }
+    [ -n "$(listed "${files[@]}")" ] || { echo "netem-guest-bats: SKIPPED.tsv lists no no-netem/no-dummy case in ${files[*]}" >&2; exit 2; }
+  fi
+  if [ -n "${PUMBA_BATS_GUEST_OUT:-}" ]; then   # not removed: it must be new or empty
+    [ ! -e "$out" ] || [ -z "$(ls -A "$out")" ] || { echo "netem-guest-bats: PUMBA_BATS_GUEST_OUT=$out is not empty" >&2; exit 2; }
+  else rm -rf "$out"; fi
+  mkdir -p "$out"
   start=$(date +%s)
-  # the images the cases use, from this host's Docker: the targets (pumba-alpine, busybox); .ci/pumba-bats.sh wants
-  # stress-ng's (35 MB) only for the stress files, which need nothing the host lacks
-  images=(faultline/pumba-alpine:local faultline/busybox:local)
-  docker image inspect "${images[@]}" >/dev/null 2>&1 || .ci/images.sh >/dev/null
-  docker save "${images[@]}" > "$out/images.tar"
+  if [ "$mode" = start-times ]; then
+    # JDK 25's AOT cache (JEP 483/515), trained here on the build's own training command: the guest runs this
+    # host's JDK binaries and jar (same paths, sizes and times), which is what the cache is checked against
+    # without the cache's machine code (its call adapters): made for this host's CPU, they died of SIGILL on the
+    # guest's plain x86-64 CPU
+    if [ -x "$jdk25/bin/java" ]; then
+      FAULTLINE_JOURNAL=$out/aot-training/journal "$jdk25/bin/java" -XX:AOTCacheOutput="$out/sidecar-25.aot" \
+        -XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching -XX:-AOTStubCaching \
+        -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:aot=warning -jar "$jar" --dry-run kill 're2:^faultline-cds-no-such-container$' \
+        >"$out/aot-training.log" 2>&1 || true
+      [ -s "$out/sidecar-25.aot" ] || { echo "netem-guest-bats: no AOT cache made:" >&2; tail -20 "$out/aot-training.log" >&2; }
+    fi
+  fi
+  if [ "$mode" = start-times ]; then
+    # JDK 17's archived heap (the module graph, java.lang's) needs G1, at the dump and at the start: the build's
+    # archive is dumped with the serial GC, as the launcher runs
+    FAULTLINE_JOURNAL=$out/aot-training/journal java -XX:ArchiveClassesAtExit="$out/sidecar-g1.jsa" -XX:TieredStopAtLevel=1 \
+      -XX:+UseG1GC -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" --dry-run kill 're2:^faultline-cds-no-such-container$' \
+      >"$out/g1-training.log" 2>&1 || true
+  fi
+  if [ "$mode" = start-times ]; then
+    : > "$out/images.tar"   # a kill that finds nothing needs no image
+  else
+    # the images the cases use, from this host's Docker: the targets (pumba-alpine, busybox); .ci/pumba-bats.sh
+    # wants stress-ng's (35 MB) only for the stress files, which need nothing the host lacks
+    images=(faultline/pumba-alpine:local faultline/busybox:local)
+    docker image inspect "${images[@]}" >/dev/null 2>&1 || .ci/images.sh >/dev/null
+    docker save "${images[@]}" > "$out/images.tar"
+  fi
   export FAULTLINE_VM_TIMEOUT=${FAULTLINE_VM_TIMEOUT:-1800}
   export PUMBA_BATS_DEADLINE=${PUMBA_BATS_DEADLINE:-$((FAULTLINE_VM_TIMEOUT - 300))}
   export FAULTLINE_VM_MEM=${FAULTLINE_VM_MEM:-4096}
@@ -47,17 +84,25 @@ if [ "${1:-}" != --in-guest ]; then
   # soon as what they wait for is there
   export PUMBA_BATS_TEST_TIMEOUT=${PUMBA_BATS_TEST_TIMEOUT:-400} PUMBA_BATS_WAIT_SCALE=${PUMBA_BATS_WAIT_SCALE:-20}
   export PUMBA_BATS_START_WAIT=${PUMBA_BATS_START_WAIT:-200}
-  export FAULTLINE_VM_ENV="${FAULTLINE_VM_ENV:-} PUMBA_BATS_DEADLINE PUMBA_BATS_TEST_TIMEOUT PUMBA_BATS_START_WAIT PUMBA_BATS_WAIT_SCALE"
+  # the sidecar's runtime probe (2 s by default) waits for a cold JVM's first call under emulation
+  export FAULTLINE_RUNTIME_PROBE_TIMEOUT=${FAULTLINE_RUNTIME_PROBE_TIMEOUT:-60s} ROUNDS=${ROUNDS:-3}
+  mkdir -p "$out"; export PUMBA_BATS_GUEST_OUT=$(cd "$out" && pwd -P)
+  export FAULTLINE_VM_ENV="${FAULTLINE_VM_ENV:-} PUMBA_BATS_GUEST_OUT PUMBA_BATS_DEADLINE PUMBA_BATS_TEST_TIMEOUT PUMBA_BATS_START_WAIT PUMBA_BATS_WAIT_SCALE
+    FAULTLINE_RUNTIME_PROBE_TIMEOUT ROUNDS VARIANTS FAULTLINE_JAVA_OPTS"
   rc=0
-  .ci/netem-vm.sh --rw "$out" -- bash .ci/netem-guest-bats.sh --in-guest "${files[@]}" 2>&1 | tee "$out/guest.log" || rc=$?
+  .ci/netem-vm.sh --rw "$out" -- bash .ci/netem-guest-bats.sh --in-guest "$mode" "${files[@]}" 2>&1 | tee "$out/guest.log" || rc=$?
   rm -f "$out/images.tar"
   [ -f "$out/summary.md" ] && cat "$out/summary.md"
+  [ -f "$out/start-times.md" ] && cat "$out/start-times.md"
   echo "netem-guest-bats: exit $rc after $(($(date +%s) - start)) s; TAP log in $out/suite.tap" >&2
   exit $rc
 fi
 
 # ---- in the guest: the host's root read-only under a tmpfs overlay, the host's binaries ----
-shift
+mode=$2
+shift 2
+# into the guest's memory: the shared directory is mounted without a page cache, for the JVM to map from
+for f in sidecar-25.aot sidecar-g1.jsa; do [ ! -s "$out/$f" ] || cp "$out/$f" "/tmp/$f"; done
 phase() { echo "netem-guest-bats: $* at $(cut -d' ' -f1 /proc/uptime) s" >&2; }
 mountpoint -q /sys/fs/cgroup || mount -t cgroup2 cgroup2 /sys/fs/cgroup
 # the links udev makes on a booted system, and bats' process substitutions need
@@ -67,8 +112,8 @@ ln -sfn /proc/self/fd/0 /dev/stdin; ln -sfn /proc/self/fd/1 /dev/stdout; ln -sfn
 for d in /var/lib/docker /var/lib/containerd /var/lib/containers; do mkdir -p "$d"; mount -t tmpfs tmpfs "$d"; done
 # containerd first, and dockerd on it: dockerd gives a containerd it starts itself 60 s, which under emulation on a
 # loaded host was not enough. On the socket Docker's own containerd has (as on the host): at the standard
-# /run/containerd/containerd.sock the sidecar's runtime detection probes it first, under a 2 s deadline that a cold JVM
-# under emulation misses, and refuses the unanswered socket. The containerd files find it through CONTAINERD_ADDRESS,
+# /run/containerd/containerd.sock the sidecar's runtime detection would probe it first (a containerd without CRI is
+# skipped, at the cost of a gRPC start under emulation). The containerd files find it through CONTAINERD_ADDRESS,
 # as on the host (.ci/pumba-bats.sh). No CRI plugin: nothing uses it
 mkdir -p /run/docker/containerd
 printf 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[grpc]\n  address = "/run/docker/containerd/containerd.sock"\n' \
@@ -84,6 +129,67 @@ dockerd --config-file /run/netem-guest-dockerd.json --containerd "$CONTAINERD_AD
   >"$out/dockerd.log" 2>&1 &
 answers 'docker version' || { echo "netem-guest-bats: dockerd did not answer:" >&2; tail -30 "$out/dockerd.log" >&2; exit 2; }
 phase "dockerd up"
+
+# One sidecar run per JVM variant, the variants in turn for ROUNDS rounds (so a change in the host's load falls on
+# all of them), after two runs not counted that read the JDKs and the jar over 9p. The command is what a bats
+# case's sidecar run does: detect Docker, recover from the journal, list, find nothing, exit 0.
+start_times() {
+  local j17 base cds n r v t0 t1 rc
+  j17=$(command -v java)
+  base="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+  cds="-XX:SharedArchiveFile=${jar%.jar}.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+  local names=(${VARIANTS:-launcher no-app-cds g1 g1-heap reloc0 xint jdk25 jdk25-aot jdk25-aot-reloc0})
+  local -A cmd=(
+    [launcher]="bin/faultline-sidecar"
+    [no-app-cds]="$j17 $base -jar $jar"
+    [g1]="$j17 -XX:TieredStopAtLevel=1 -XX:+UseG1GC $cds -jar $jar"
+    [g1-heap]="$j17 -XX:TieredStopAtLevel=1 -XX:+UseG1GC -XX:SharedArchiveFile=/tmp/sidecar-g1.jsa -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar $jar"
+    [reloc0]="$j17 $base -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 $cds -jar $jar"
+    [xint]="$j17 -Xint -XX:+UseSerialGC $cds -jar $jar"
+    [jdk25]="$jdk25/bin/java $base -jar $jar"
+    [jdk25-aot]="$jdk25/bin/java $base -XX:AOTCache=/tmp/sidecar-25.aot -jar $jar"
+    [jdk25-aot-reloc0]="$jdk25/bin/java $base -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:AOTCache=/tmp/sidecar-25.aot -jar $jar"
+    [jdk25-aot-xint]="$jdk25/bin/java -Xint -XX:+UseSerialGC -XX:AOTCache=/tmp/sidecar-25.aot -jar $jar"
+  )
+  echo "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource), $(nproc) cpus" > "$out/start-times.info"
+  # what the JVMs map and where their start goes (not counted)
+  FAULTLINE_JOURNAL=/tmp/st-journal/journal $j17 $base -XX:SharedArchiveFile="${jar%.jar}.jsa" -Xshare:auto \
+    -Xlog:cds=info,cds+dynamic=info,startuptime=info:file="$out/start-times-launcher-jvm.log" \
+    -Xlog:class+load=info:file="$out/start-times-classload.log" -jar "$jar" kill faultline-no-such-container \
+    >>"$out/start-times.info" 2>&1 || true
+  FAULTLINE_JOURNAL=/tmp/st-journal/journal $j17 -XX:TieredStopAtLevel=1 -XX:+UseG1GC -XX:SharedArchiveFile=/tmp/sidecar-g1.jsa \
+    -Xlog:cds=info,startuptime=info:file="$out/start-times-g1-heap-jvm.log" -jar "$jar" kill faultline-no-such-container \
+    >>"$out/start-times.info" 2>&1 || true
+  FAULTLINE_JOURNAL=/tmp/st-journal/journal "$jdk25/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -XX:AOTCache=/tmp/sidecar-25.aot -Xlog:aot=info,cds=info,startuptime=info:file="$out/start-times-jdk25-aot.log" \
+    -jar "$jar" kill faultline-no-such-container >>"$out/start-times.info" 2>&1 || true
+  printf 'variant\tround\tseconds\texit\n' > "$out/start-times.tsv"
+  for r in $(seq 1 "$ROUNDS"); do
+    for v in "${names[@]}"; do
+      t0=$(date +%s%N); rc=0
+      FAULTLINE_JOURNAL=/tmp/st-journal/journal ${cmd[$v]} kill faultline-no-such-container >"$out/start-$v.log" 2>&1 || rc=$?
+      t1=$(date +%s%N)
+      printf '%s\t%s\t%s\t%s\n' "$v" "$r" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", (b - a) / 1e9}')" "$rc" >> "$out/start-times.tsv"
+      phase "start-times round $r $v: exit $rc"
+    done
+  done
+  {
+    echo "| variant | command (then \`kill faultline-no-such-container\`) | median s (rounds 1-$ROUNDS) | min-max s | exits |"
+    echo "|---|---|---|---|---|"
+    for v in "${names[@]}"; do
+      awk -F '\t' -v v="$v" '$1 == v && $2 > 0 { print $3 "\t" $4 }' "$out/start-times.tsv" | sort -n |
+        awk -F '\t' -v v="$v" -v c="${cmd[$v]}" '{ t[++n] = $1; e = e $2 " " }
+          END { m = n % 2 ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2
+                printf "| %s | `%s` | %.1f | %.1f-%.1f | %s|\n", v, c, m, t[1], t[n], e }'
+    done
+  } > "$out/start-times.md"
+}
+if [ "$mode" = start-times ]; then
+  start_times
+  phase "start-times done"
+  exit 0
+fi
+
 docker load -q < "$out/images.tar" >/dev/null
 phase "images loaded"
 files=()

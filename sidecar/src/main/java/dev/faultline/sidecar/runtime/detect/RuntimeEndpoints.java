@@ -1,6 +1,7 @@
 package dev.faultline.sidecar.runtime.detect;
 
 import dev.faultline.common.engine.EngineAnswer;
+import dev.faultline.common.words.Durations;
 import dev.faultline.sidecar.runtime.RuntimeEndpointException;
 import dev.faultline.sidecar.runtime.containerd.ContainerdContainers;
 import dev.faultline.sidecar.runtime.cri.CriProbe;
@@ -41,10 +42,36 @@ public final class RuntimeEndpoints {
      * deadline.
      */
     public static final Duration NAMED_PROBE_DEADLINE = Duration.ofSeconds(10);
+    /**
+     * Replaces both deadlines above when set (a duration: {@code 30s}): a node where a JVM runs many times slower
+     * (software emulation) misses the 2 s of detection, and failing there is right on a normal node.
+     */
+    public static final String DEADLINE_VARIABLE = "FAULTLINE_RUNTIME_PROBE_TIMEOUT";
 
-    /** Probes for an endpoint named by flags: {@link #NAMED_PROBE_DEADLINE}. */
+    /** Probes for an endpoint named by flags: {@link #NAMED_PROBE_DEADLINE}, or the variable's. */
     public static RuntimeEndpoints named() {
-        return new RuntimeEndpoints(KNOWN, NAMED_PROBE_DEADLINE);
+        return new RuntimeEndpoints(KNOWN, deadline(System.getenv(DEADLINE_VARIABLE), NAMED_PROBE_DEADLINE));
+    }
+
+    /** Detection among {@code candidates}: {@link #PROBE_DEADLINE}, or the variable's. */
+    public static RuntimeEndpoints detecting(List<Path> candidates) {
+        return new RuntimeEndpoints(candidates, deadline(System.getenv(DEADLINE_VARIABLE), PROBE_DEADLINE));
+    }
+
+    /** {@code value} of {@link #DEADLINE_VARIABLE} as a deadline, {@code unset} when absent or blank. */
+    static Duration deadline(String value, Duration unset) {
+        if (value == null || value.isBlank()) return unset;
+        Duration d;
+        try {
+            d = Duration.ofNanos(Durations.parseNanos(value));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException(DEADLINE_VARIABLE + "='" + value + "': "
+                    + (e instanceof ArithmeticException ? "too long" : e.getMessage()) + " (e.g. 2s, 30s, 1m)");
+        }
+        if (d.toMillis() < 1)
+            throw new IllegalArgumentException(
+                    DEADLINE_VARIABLE + "='" + value + "': a probe deadline must be at least 1ms (e.g. 2s, 30s, 1m)");
+        return d;
     }
 
     /** The endpoint in use and what answered there, for the log and {@code list()}; {@code skipped} says why others were not used. */
@@ -58,8 +85,9 @@ public final class RuntimeEndpoints {
     private final List<Path> candidates;
     private final Duration deadline;
 
+    /** Detection among {@link #KNOWN}: {@link #detecting(List)}. */
     public RuntimeEndpoints() {
-        this(KNOWN, PROBE_DEADLINE);
+        this(KNOWN, deadline(System.getenv(DEADLINE_VARIABLE), PROBE_DEADLINE));
     }
 
     public RuntimeEndpoints(List<Path> candidates, Duration deadline) {

@@ -108,11 +108,9 @@ public final class Runtimes {
         RuntimeEndpoints.Detected d;
         if (flags.endpoint() != null) d = RuntimeEndpoints.named().resolve(flags.endpoint(), flags.kind());
         else if (flags.kind() == Kind.CRI)
-            d = new RuntimeEndpoints(
-                            RuntimeEndpoints.KNOWN.stream()
-                                    .filter(p -> !p.getFileName().toString().equals("docker.sock"))
-                                    .toList(),
-                            RuntimeEndpoints.PROBE_DEADLINE)
+            d = RuntimeEndpoints.detecting(RuntimeEndpoints.KNOWN.stream()
+                            .filter(p -> !p.getFileName().toString().equals("docker.sock"))
+                            .toList())
                     .detect();
         else d = new RuntimeEndpoints().detect();
         d.skipped().forEach(s -> Log.log.info("action=runtime skipped=\"{}\"", s));

@@ -68,6 +68,37 @@ class RuntimeEndpointsTest {
     }
 
     @Test
+    void theProbeDeadlineVariableReplacesTheDefaultAndRefusesWhatIsNoDeadline() {
+        Duration unset = Duration.ofSeconds(2);
+        assertEquals(unset, RuntimeEndpoints.deadline(null, unset));
+        assertEquals(unset, RuntimeEndpoints.deadline(" ", unset));
+        assertEquals(Duration.ofSeconds(30), RuntimeEndpoints.deadline("30s", unset));
+        assertEquals(Duration.ofSeconds(90), RuntimeEndpoints.deadline(" 1m30s ", unset));
+        assertEquals(Duration.ofMillis(500), RuntimeEndpoints.deadline("500ms", Duration.ofSeconds(10)));
+        assertEquals(
+                "FAULTLINE_RUNTIME_PROBE_TIMEOUT='30': not a duration: a number and a unit (us, ms, s, m, h), "
+                        + "parts combined as in 1m30s (e.g. 2s, 30s, 1m)",
+                assertThrows(IllegalArgumentException.class, () -> RuntimeEndpoints.deadline("30", unset))
+                        .getMessage());
+        assertEquals(
+                "FAULTLINE_RUNTIME_PROBE_TIMEOUT='-5s': must not be negative (e.g. 2s, 30s, 1m)",
+                assertThrows(IllegalArgumentException.class, () -> RuntimeEndpoints.deadline("-5s", unset))
+                        .getMessage());
+        for (String none : new String[] {"0", "0s", "10us"}) {
+            assertEquals(
+                    "FAULTLINE_RUNTIME_PROBE_TIMEOUT='" + none
+                            + "': a probe deadline must be at least 1ms (e.g. 2s, 30s, 1m)",
+                    assertThrows(IllegalArgumentException.class, () -> RuntimeEndpoints.deadline(none, unset))
+                            .getMessage());
+        }
+        for (String bad : new String[] {"abc", "2 s", "30sec", "1e3ms"}) {
+            String message = assertThrows(IllegalArgumentException.class, () -> RuntimeEndpoints.deadline(bad, unset))
+                    .getMessage();
+            assertTrue(message.startsWith("FAULTLINE_RUNTIME_PROBE_TIMEOUT='" + bad + "': not a duration"), message);
+        }
+    }
+
+    @Test
     void noSocketAtAllSaysWhatWasProbed(@TempDir Path dir) {
         RuntimeEndpoints endpoints = new RuntimeEndpoints(
                 List.of(dir.resolve("a.sock"), dir.resolve("docker.sock")), Duration.ofMillis(300));
