@@ -2,6 +2,7 @@ package dev.faultline.sidecar.cli;
 
 import dev.faultline.sidecar.experiment.Experiment;
 import dev.faultline.sidecar.experiment.journal.Journal;
+import dev.faultline.sidecar.jvmcontrol.JvmSessions;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.detect.Runtimes;
 import java.util.concurrent.CountDownLatch;
@@ -67,6 +68,9 @@ public final class ForegroundRunner implements Runner {
         try {
             experiment.run();
         } finally {
+            // reverted: a JVM this process attached keeps no connector and no control directory of a secret that
+            // ends with this process (before the count-down, so that a SIGTERM's hook waits for it too)
+            JvmSessions.closeAll();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(onTerm);

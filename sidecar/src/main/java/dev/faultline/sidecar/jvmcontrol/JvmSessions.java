@@ -271,7 +271,10 @@ public final class JvmSessions {
         }
     }
 
-    /** Ends every connection and removes the control directories (the daemon's shutdown, after its faults are cleared). */
+    /**
+     * Ends every connection and removes the control directories, and stops the agents' connectors: the daemon's
+     * shutdown and a command-line run's end, after their faults are cleared.
+     */
     public static void closeAll() {
         for (Session s : new ArrayList<>(SESSIONS.values())) {
             forget(s);

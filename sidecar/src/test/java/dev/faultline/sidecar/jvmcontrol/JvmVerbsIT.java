@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -192,6 +193,16 @@ class JvmVerbsIT extends EngineTest {
         assertEquals(0, again.exitCode(), again.output());
         awaitLog(svc, "EVENT error:", from, 5_000);
         awaitLast(svc, "EVENT ok", 5_000);
+        // that process has ended: nothing of its connection stays in the service (its secret ended with it)
+        String pid = DockerHost.exec(List.of("docker", "inspect", "-f", "{{.State.Pid}}", svc))
+                .trim();
+        try (Stream<Path> tmp =
+                Files.list(ControlDirectory.rootOf(Long.parseLong(pid)).resolve("tmp"))) {
+            List<String> left = tmp.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(".faultline-"))
+                    .toList();
+            assertEquals(List.of(), left, "control directories left in the service's /tmp");
+        }
     }
 
     /**
