@@ -16,6 +16,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 
@@ -31,6 +33,8 @@ final class HttpPeer implements AutoCloseable {
     private final AtomicLong handled = new AtomicLong();
     private final Map<Integer, AtomicLong> logged = new ConcurrentHashMap<>();
     private final Set<Integer> connections = ConcurrentHashMap.newKeySet();
+    /** Exchanges inside the access-log filter: counted once they leave it. */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /** @param tls null for plain HTTP only; else an HTTPS server as well, with the same handler and access log */
     HttpPeer(SSLContext tls) throws IOException {
@@ -49,10 +53,15 @@ final class HttpPeer implements AutoCloseable {
         s.createContext("/", this::handle).getFilters().add(new Filter() {
             @Override
             public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-                connections.add(exchange.getRemoteAddress().getPort());
-                chain.doFilter(exchange);
-                logged.computeIfAbsent(exchange.getResponseCode(), k -> new AtomicLong())
-                        .incrementAndGet();
+                inFlight.incrementAndGet();
+                try {
+                    connections.add(exchange.getRemoteAddress().getPort());
+                    chain.doFilter(exchange);
+                    logged.computeIfAbsent(exchange.getResponseCode(), k -> new AtomicLong())
+                            .incrementAndGet();
+                } finally {
+                    inFlight.decrementAndGet();
+                }
             }
 
             @Override
@@ -84,8 +93,21 @@ final class HttpPeer implements AutoCloseable {
         return tlsServer.getAddress().getPort();
     }
 
-    /** {@code handled=<n> logged=<status>:<n>,… connections=<n>}, then resets the counts. */
+    /**
+     * {@code handled=<n> logged=<status>:<n>,… connections=<n>}, then resets the counts. The client has its answer
+     * once the response is closed, before this access log has counted it on the server's thread: exchanges still in
+     * the filter are waited for (5 s at most), or a loaded machine reads the counts early.
+     */
     String takeStats() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         Map<Integer, Long> codes = new TreeMap<>();
         logged.forEach((k, v) -> codes.put(k, v.get()));
         String s = "handled=" + handled.getAndSet(0) + " logged="
