@@ -198,11 +198,12 @@ netty_table() {
 
 if [[ $what == all || $what == netty-hooks ]]; then
   echo "## Netty: cost per read/write (JMH, NettyIoBenchmark), ${ROUNDS:-3} interleaved rounds"
-  # OLD_AGENT=<another faultline-agent.jar> adds it, with the rule for another port, to the same run; BENCH_CALLS=fireRead
+  # OLD_AGENT=<another faultline-agent.jar> adds it, nothing armed and with the rule for another port, to the same run; BENCH_CALLS=fireRead
   # (a regex of NettyIoBenchmark's methods) runs only those; BENCH_CONFIGS='nothing armed' (a regex of the
-  # configurations' names) runs only those beside no agent
-  echo "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  $JAVA -cp "$BENCH" dev.faultline.bench.netty.NettyHookCostRunner "$AGENT" "${ROUNDS:-3}" "${ITERATIONS:-3}" "${WARMUPS:-3}" ${OLD_AGENT:-} 2>&1 \
+  # configurations' names) runs only those beside no agent; PIN_CPU=1 runs every fork on that CPU alone (taskset), for a
+  # machine where other work can be kept to the other CPU
+  echo "(load average $(cut -d' ' -f1-3 /proc/loadavg)${PIN_CPU:+, pinned to CPU $PIN_CPU})"
+  ${PIN_CPU:+taskset -c $PIN_CPU} $JAVA -cp "$BENCH" dev.faultline.bench.netty.NettyHookCostRunner "$AGENT" "${ROUNDS:-3}" "${ITERATIONS:-3}" "${WARMUPS:-3}" ${OLD_AGENT:-} 2>&1 \
     | sed -n '/^| call/,$p'
 fi
 

@@ -52,9 +52,9 @@ public final class NettyHookCostRunner {
                 new String[] {"-javaagent:" + jar + "=log.level=warn,faults=" + otherPort});
         // another build of the agent (e.g. main before a change), compared in the same run, paired by round
         if (args.length > 4) {
-            configs.put("previous agent, rule for another port", new String[] {
-                "-javaagent:" + new File(args[4]).getAbsolutePath() + "=log.level=warn,faults=" + otherPort
-            });
+            String previous = "-javaagent:" + new File(args[4]).getAbsolutePath() + "=log.level=warn,faults=";
+            configs.put("previous agent, hooks installed, nothing armed", new String[] {previous + expiring});
+            configs.put("previous agent, rule for another port", new String[] {previous + otherPort});
         }
         // BENCH_CONFIGS=nothing.armed (a regex of the configurations' names) runs only those, beside no agent: more
         // rounds of one comparison in the same time
