@@ -9,7 +9,8 @@ import java.util.function.UnaryOperator;
 /**
  * The static entry points that advice inlined into JDK classes calls. Loaded by the bootstrap class loader.
  * The fast path is one volatile read of the {@link RuleTable} per call: while nothing is armed for a hook its
- * array is null and the method returns at once, so the JIT reduces an unarmed hook to two loads and a branch.
+ * array is null and the method returns at once, so the JIT reduces an unarmed hook to two loads and a branch (Netty's
+ * read and flush hooks: one load of {@link NettyState}).
  */
 public final class Hooks {
     /** The armed rules: replaced whole, never changed in place (one volatile write per arm or disarm). */
@@ -23,7 +24,9 @@ public final class Hooks {
      * one change from undoing another.
      */
     public static synchronized void publish(UnaryOperator<RuleTable> change) {
-        table = change.apply(table);
+        RuleTable next = change.apply(table);
+        table = next;
+        NettyState.follow(next);
     }
 
     public static RuleTable table() {
@@ -95,8 +98,7 @@ public final class Hooks {
      * the advice returns before it reads the channel's addresses.
      */
     public static boolean nettyReadIdle() {
-        RuleTable t = table;
-        return t.read == null && t.readThrottle == null && NettyFaults.idle();
+        return NettyState.readIdle();
     }
 
     /** {@code DefaultChannelPipeline.fireChannelRead(msg)}: every transport's read loop hands its bytes here. */
@@ -110,8 +112,7 @@ public final class Hooks {
      * advice returns before it asks the channel anything.
      */
     public static boolean nettyFlushIdle() {
-        RuleTable t = table;
-        return t.write == null && t.writeThrottle == null && NettyFaults.idle();
+        return NettyState.flushIdle();
     }
 
     /**

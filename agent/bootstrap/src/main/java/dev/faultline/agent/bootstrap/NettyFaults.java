@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The network rules applied to Netty channels, on the channel's own event loop. An event loop serves many
@@ -23,25 +22,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>All state of one channel is touched on its event loop only (reads, flushes and the tasks all run there; a
  * read fired from another thread is handed to the loop, as Netty does), or once the loop has terminated; the map
- * holds the channels with something held back, and is empty, checked with one read, otherwise.
+ * holds the channels with something held back, and is empty otherwise ({@link NettyState} counts them: one read tells).
  */
 final class NettyFaults {
     /** How often a held call looks whether its rule was removed or expired (as {@link Pause} does). */
     private static final long SLICE_NANOS = 20_000_000L;
 
     private static final Map<Object, Held> HELD = new ConcurrentHashMap<>();
-    private static final AtomicInteger HOLDING = new AtomicInteger();
     /** Connects that start late, until they have started or failed. */
     private static final Set<HeldConnect> CONNECTS = ConcurrentHashMap.newKeySet();
     /** The loops that held something, each watched for its termination once (see {@link #released}). */
     private static final Set<Object> WATCHED = ConcurrentHashMap.newKeySet();
 
     private NettyFaults() {}
-
-    /** Nothing held back on any channel: with no rule armed, the hooks return at once. */
-    static boolean idle() {
-        return HOLDING.get() == 0;
-    }
 
     // read
 
@@ -260,13 +253,13 @@ final class NettyFaults {
 
     /** The channel's held state; no map look-up while nothing is held anywhere (a rule for another peer). */
     private static Held held(Object channel) {
-        return HOLDING.get() == 0 ? null : HELD.get(channel);
+        return NettyState.nothingHeld() ? null : HELD.get(channel);
     }
 
     private static Held hold(Object channel, NettyApi api, Object pipeline) throws Throwable {
         Held held = new Held(channel, api, pipeline, api.eventLoop(channel));
         HELD.put(channel, held);
-        HOLDING.incrementAndGet();
+        NettyState.held();
         watch(api, held.loop);
         return held;
     }
@@ -456,7 +449,7 @@ final class NettyFaults {
 
         void retireIfIdle() {
             if (reads.isEmpty() && !drainScheduled && !writeHeld && !readFailed && HELD.remove(channel, this)) {
-                HOLDING.decrementAndGet();
+                NettyState.released();
             }
         }
     }
