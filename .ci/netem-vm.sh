@@ -3,19 +3,26 @@
 #
 #   .ci/netem-vm.sh [--rw DIR]... -- CMD [ARG...]
 #
-# Boots a throwaway QEMU guest (TCG: software emulation) with Debian bookworm's stock 6.1 kernel, which ships
-# sch_netem.ko. The kernel is fetched with apt-get download and unpacked, never installed. The guest sees this
-# host's root read-only over 9p under a tmpfs overlay, so CMD runs with the host's own bash, java, tc, ip and
-# nsenter, in the same working directory. Everything the guest writes is lost except in the --rw DIRs, which
-# are shared writable at the same path (e.g. for test reports). Exits with CMD's status; 124 on timeout,
-# 2 for a harness failure.
+# Two backends, the same interface (FAULTLINE_VM_BACKEND=uml|qemu; uml unless it cannot be installed):
+# - uml (the default): User-mode Linux, Debian's `user-mode-linux` package (6.1um, with sch_netem, dummy, ifb, veth,
+#   bridge, overlay, nftables as modules). The guest kernel is a host process: guest code runs natively on the host
+#   CPU, its syscalls and page faults trapped by the UML kernel (ptrace), so no instruction emulation. It runs in a
+#   mount and PID namespace of its own in which every mount is read-only but the --rw DIRs and its scratch directory,
+#   mounts the host's root over hostfs read-only under a tmpfs overlay, and has no network device (loopback only).
+#   One guest CPU.
+# - qemu: a throwaway QEMU guest (TCG: software emulation; /dev/kvm here cannot run a stock kernel) with Debian
+#   bookworm's stock 6.1 kernel, which ships sch_netem.ko: fetched with apt-get download and unpacked, never
+#   installed. The host's root over 9p, read-only, under a tmpfs overlay. Many times slower than uml.
+# Either way CMD runs with the host's own bash, java, tc, ip and nsenter, in the same working directory. Everything
+# the guest writes is lost except in the --rw DIRs, which are shared writable at the same path (e.g. for test
+# reports). Exits with CMD's status; 124 on timeout, 2 for a harness failure. Nothing is left running on the host.
 #
-# Environment: FAULTLINE_VM_CACHE (/var/cache/faultline-netem-vm), FAULTLINE_VM_MEM (MiB, 3072),
-# FAULTLINE_VM_SMP (nproc), FAULTLINE_VM_TIMEOUT (s, 1200), FAULTLINE_VM_KPKG (pin e.g. linux-image-6.1.0-57-amd64),
-# FAULTLINE_VM_ENV (more variable names to pass to CMD; PATH HOME LANG JAVA_HOME always go),
-# FAULTLINE_VM_TCG_THREAD (multi: one host thread per vcpu, the default; single: all vcpus on one host thread),
-# FAULTLINE_VM_VERBOSE=1 (kernel messages on the console).
-# Needs root (apt, and 9p export of the whole root) and the Debian mirror on the first run.
+# Environment: FAULTLINE_VM_BACKEND (uml|qemu), FAULTLINE_VM_MEM (MiB, 3072), FAULTLINE_VM_TIMEOUT (s, 1200),
+# FAULTLINE_VM_ENV (more variable names to pass to CMD; PATH HOME LANG JAVA_HOME always go), FAULTLINE_VM_VERBOSE=1
+# (kernel messages on the console). qemu only: FAULTLINE_VM_CACHE (/var/cache/faultline-netem-vm), FAULTLINE_VM_SMP
+# (nproc), FAULTLINE_VM_KPKG (pin e.g. linux-image-6.1.0-57-amd64), FAULTLINE_VM_TCG_THREAD (multi: one host thread
+# per vcpu, the default; single: all vcpus on one host thread).
+# Needs root (namespaces, apt; qemu: 9p export of the whole root) and the Debian mirror on the first run.
 set -euo pipefail
 
 CACHE=${FAULTLINE_VM_CACHE:-/var/cache/faultline-netem-vm}
@@ -44,6 +51,124 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || die "usage: $0 [--rw DIR]... -- CMD [ARG...]"
 [ "$(id -u)" = 0 ] || die "needs root"
+
+# CMD, its working directory and environment, for the guest: written with bash's printf %q, the host's own bash reads them
+write_cmd() {
+  local dir=$1 v; shift
+  printf 'FAULTLINE_VM_CWD=%q\n' "$PWD" > "$dir/env"
+  for v in PATH HOME LANG JAVA_HOME ${FAULTLINE_VM_ENV:-}; do
+    [ -z "${!v+x}" ] || printf 'export %s=%q\n' "$v" "${!v}" >> "$dir/env"
+  done
+  echo 'export FAULTLINE_NETEM_GUEST=1' >> "$dir/env"
+  { printf '%q ' "$@"; echo; } > "$dir/cmd.sh"
+}
+
+BACKEND=${FAULTLINE_VM_BACKEND:-}
+case "$BACKEND" in
+  uml|qemu|'') ;;
+  *) die "FAULTLINE_VM_BACKEND=$BACKEND: expected uml or qemu" ;;
+esac
+UML=/usr/bin/linux.uml
+if [ "$BACKEND" != qemu ] && [ ! -x "$UML" ]; then
+  log "installing user-mode-linux"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-cache show user-mode-linux >/dev/null 2>&1 || timeout 300 apt-get update -qq || true
+  timeout 600 apt-get install -y -qq --no-install-recommends user-mode-linux >/dev/null 2>&1 || true
+  if [ ! -x "$UML" ]; then
+    [ -z "$BACKEND" ] || die "FAULTLINE_VM_BACKEND=uml: apt-get install user-mode-linux failed"
+    log "no user-mode-linux (apt-get install failed): QEMU instead"
+  fi
+fi
+[ -n "$BACKEND" ] || { [ -x "$UML" ] && BACKEND=uml || BACKEND=qemu; }
+
+if [ "$BACKEND" = uml ]; then
+  # the package's one kernel: its modules are where its modprobe (the host's kmod) will look for them in the guest
+  UVER=$(ls /usr/lib/uml/modules 2>/dev/null | sort -V | tail -1)
+  [ -n "$UVER" ] && [ -s "/usr/lib/uml/modules/$UVER/modules.dep.bin" ] || die "no modules in /usr/lib/uml/modules"
+  grep -q "/sch_netem.ko:" "/usr/lib/uml/modules/$UVER/modules.dep" || die "user-mode-linux $UVER has no sch_netem module"
+  # /init of the guest, PID 1: the host's bash, seen over hostfs
+  read -r -d '' UML_INIT <<'EOF' || true
+#!/bin/bash
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+X=${0%/init}
+mount -t proc proc /proc; mount -t sysfs sys /sys; mountpoint -q /dev || mount -t devtmpfs dev /dev
+echo "netem-vm: guest up after $(cut -d' ' -f1 /proc/uptime)s, kernel $(uname -r)"
+rc=3
+off() { echo o > /proc/sysrq-trigger; sleep 60; }
+finish() { echo "$rc" > "$X/xchg/rc"; sync; echo "netem-vm: guest done after $(cut -d' ' -f1 /proc/uptime)s, rc=$rc"; off; }
+# writable shares are hostfs mounts of their own over the read-only root's view of the same host path
+mount -t hostfs -o "$X/xchg" xchg "$X/xchg" || { echo "netem-vm: no xchg share"; off; }
+ip link set lo up
+# a tmpfs upper over the read-only host root: CMD may write anywhere, and nothing reaches the host
+N=$X/ovl/root
+insmod "/usr/lib/uml/modules/$(uname -r)/kernel/fs/overlayfs/overlay.ko"   # no dependencies; modprobe once it is up
+mount -t tmpfs ovl "$X/ovl" && mkdir -p "$X/ovl/u" "$X/ovl/w" "$N" &&
+  mount -t overlay overlay -o "lowerdir=/,upperdir=$X/ovl/u,workdir=$X/ovl/w" "$N" || { echo "netem-vm: overlay failed"; finish; }
+for d in proc sys dev; do mount --rbind "/$d" "$N/$d"; done
+mkdir -p "$N/dev/pts" "$N/dev/shm"; mount -t devpts devpts "$N/dev/pts"; mount -t tmpfs shm "$N/dev/shm"
+mount -t tmpfs run "$N/run"; mkdir -p "$N/run/netns" "$N/run/netem-vm"
+mount --bind "$X/xchg" "$N/run/netem-vm"
+i=0
+while [ -f "$X/xchg/rw$i" ]; do
+  d=$(cat "$X/xchg/rw$i")
+  mount -t hostfs -o "$d" "rw$i" "$N$d" || { echo "netem-vm: rw share $d failed"; finish; }
+  i=$((i + 1))
+done
+# the UML kernel's modules where modprobe looks for them (the host's own kernel has a directory of another name)
+mkdir -p "$N/usr/lib/modules"; ln -sfn "/usr/lib/uml/modules/$(uname -r)" "$N/usr/lib/modules/$(uname -r)"
+chroot "$N" modprobe -a $(cat "$X/xchg/modules") || echo "netem-vm: modprobe failed"
+chroot "$N" /bin/bash -c '. /run/netem-vm/env; cd "$FAULTLINE_VM_CWD" || exit 3; exec /bin/bash /run/netem-vm/cmd.sh' </dev/null
+rc=$?
+finish
+EOF
+  # runs as PID 1 of a new PID namespace (its end kills every process of the guest, UML's helpers included) in a
+  # new mount namespace: every mount there read-only, but the guest's scratch directory and the --rw DIRs. hostfs
+  # does its file operations as this process, so the guest can write nothing else of the host whatever it mounts.
+  read -r -d '' UML_LAUNCH <<'EOF' || true
+set -eu
+X=$1; shift
+awk '{print $5}' /proc/self/mountinfo | sort -u | while read -r m; do
+  m=$(printf '%b' "$m")
+  mount -o remount,bind,ro "$m" || { echo "netem-vm: cannot make $m read-only" >&2; exit 2; }
+done
+for d in "$X" "$@"; do mount --bind "$d" "$d" && mount -o remount,bind,rw "$d"; done
+# the guest's memory: a file UML maps, on a tmpfs of this namespace (gone with it)
+mount -t tmpfs -o mode=0700 uml-mem "$X/mem"
+export TMPDIR=$X/mem
+ulimit -c 0   # a guest panic aborts UML: no core of its memory
+# the deadline in here: UML makes itself a session of its own, out of reach of a timeout's process group outside
+exec timeout -k 5 "$TIMEOUT" "$UML" "mem=${MEM}M" root=/dev/root rootfstype=hostfs rootflags=/ ro "init=$X/init" \
+  con0=null,fd:1 con=null ssl=null "uml_dir=$X/uml" umid=netem-vm $APPEND
+EOF
+  # what UML prints on every boot, quiet or not (no block device, no iomem, its memory file's checks)
+  UML_NOISE='^(SELinux: |mmapper_init - |Failed to initialize ubd device|Checking if .* is on tmpfs|Checking PROT_EXEC mmap|Adding [0-9]+ bytes to physical memory|sysrq: Power Off$|reboot: Power down$)'
+  X=$(mktemp -d /tmp/faultline-netem-vm.XXXXXX)
+  upid=
+  cleanup() { [ -z "$upid" ] || kill -KILL -- -"$upid" 2>/dev/null || true; rm -rf "$X"; }
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  mkdir -p "$X/xchg" "$X/ovl" "$X/mem" "$X/uml"
+  printf '%s\n' "$UML_INIT" > "$X/init"; chmod 755 "$X/init"
+  write_cmd "$X/xchg" "$@"
+  echo $MODULES | tr ' ' '\n' | grep -v -E '^(virtio_pci|9pnet_virtio|9p|nft_chain_nat)$' > "$X/xchg/modules"
+  for i in "${!rw[@]}"; do echo "${rw[$i]}" > "$X/xchg/rw$i"; done
+  APPEND=""
+  [ "${FAULTLINE_VM_VERBOSE:-0}" = 1 ] || APPEND="quiet loglevel=1"
+  t0=$(date +%s.%N)
+  # --kill-child: the namespace's PID 1 (the inner timeout) is killed when unshare ends, SIGKILL included, and every
+  # process of the guest with it. The outer timeout is a backstop; its process group is what the cleanup kills.
+  UML=$UML MEM=$MEM APPEND=$APPEND TIMEOUT=$TIMEOUT timeout -k 5 "$((TIMEOUT + 30))" unshare --mount --pid --fork --kill-child --mount-proc \
+    bash -c "$UML_LAUNCH" netem-vm-uml "$X" "${rw[@]}" \
+    </dev/null > >(stdbuf -oL tr -d '\r' | grep --line-buffered -v -E "$UML_NOISE") 2>&1 &
+  upid=$!
+  urc=0; wait "$upid" || urc=$?
+  upid=
+  log "uml, 1 cpu, $MEM MiB: $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')s from start to power-off"
+  # 124 from the inner timeout; 137 when UML needed its SIGKILL (then the outer one's status)
+  if [ "$urc" = 124 ] || { [ "$urc" = 137 ] && [ "$(awk -v a="$t0" -v b="$(date +%s.%N)" -v t="$TIMEOUT" 'BEGIN {print (b - a >= t)}')" = 1 ]; }; then log "timed out after ${TIMEOUT}s"; exit 124; fi
+  [ -s "$X/xchg/rc" ] || die "the guest ended without a result (uml exit $urc)"
+  exit "$(cat "$X/xchg/rc")"
+fi
 
 # ---- host packages (a fresh machine has none of them) ----
 need=()
@@ -155,12 +280,7 @@ qpid=
 cleanup() { [ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true; rm -rf "$X"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-printf 'FAULTLINE_VM_CWD=%q\n' "$PWD" > "$X/env"
-for v in PATH HOME LANG JAVA_HOME ${FAULTLINE_VM_ENV:-}; do
-  [ -z "${!v+x}" ] || printf 'export %s=%q\n' "$v" "${!v}" >> "$X/env"
-done
-echo 'export FAULTLINE_NETEM_GUEST=1' >> "$X/env"
-{ printf '%q ' "$@"; echo; } > "$X/cmd.sh"
+write_cmd "$X" "$@"
 shares=(-virtfs "local,path=$X,mount_tag=xchg,security_model=none,id=xchg"
         -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap,id=hostroot")
 for i in "${!rw[@]}"; do
