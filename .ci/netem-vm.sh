@@ -2,6 +2,7 @@
 # Runs one command on a kernel that has sch_netem, on a host whose kernel has none (our CI's has no modules).
 #
 #   .ci/netem-vm.sh [--rw DIR]... -- CMD [ARG...]
+#   .ci/netem-vm.sh --which                          prints the backend a run would use (installs user-mode-linux)
 #
 # Two backends, the same interface (FAULTLINE_VM_BACKEND=uml|qemu; uml unless it cannot be installed):
 # - uml (the default): User-mode Linux, Debian's `user-mode-linux` package (6.1um, with sch_netem, dummy, ifb, veth,
@@ -41,15 +42,17 @@ log() { echo "netem-vm: $*" >&2; }
 die() { log "$*"; exit 2; }
 
 rw=()
+which=
 while [ $# -gt 0 ]; do
   case "$1" in
+    --which) which=1; shift ;;
     --rw) [ -d "${2:-}" ] || die "--rw ${2:-}: not a directory"; rw+=("$(cd "$2" && pwd -P)"); shift 2 ;;
     --) shift; break ;;
     -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
     *) die "usage: $0 [--rw DIR]... -- CMD [ARG...]" ;;
   esac
 done
-[ $# -gt 0 ] || die "usage: $0 [--rw DIR]... -- CMD [ARG...]"
+[ $# -gt 0 ] || [ -n "$which" ] || die "usage: $0 [--rw DIR]... -- CMD [ARG...]"
 [ "$(id -u)" = 0 ] || die "needs root"
 
 # CMD, its working directory and environment, for the guest: written with bash's printf %q, the host's own bash reads them
@@ -80,6 +83,7 @@ if [ "$BACKEND" != qemu ] && [ ! -x "$UML" ]; then
   fi
 fi
 [ -n "$BACKEND" ] || { [ -x "$UML" ] && BACKEND=uml || BACKEND=qemu; }
+[ -z "$which" ] || { echo "$BACKEND"; exit 0; }
 
 if [ "$BACKEND" = uml ]; then
   # the package's one kernel: its modules are where its modprobe (the host's kmod) will look for them in the guest
@@ -117,6 +121,10 @@ done
 # the UML kernel's modules where modprobe looks for them (the host's own kernel has a directory of another name)
 mkdir -p "$N/usr/lib/modules"; ln -sfn "/usr/lib/uml/modules/$(uname -r)" "$N/usr/lib/modules/$(uname -r)"
 chroot "$N" modprobe -a $(cat "$X/xchg/modules") || echo "netem-vm: modprobe failed"
+# this kernel has no nf_tables for IPv4/IPv6 (CONFIG_NF_TABLES_IPV4 unset: iptables-nft fails, "TABLE_ADD failed
+# (Operation not supported)"), but has ip_tables: the guest's iptables is the legacy one
+chroot "$N" sh -c 'for t in iptables ip6tables; do update-alternatives --quiet --set $t /usr/sbin/$t-legacy; done' ||
+  echo "netem-vm: no iptables-legacy"
 chroot "$N" /bin/bash -c '. /run/netem-vm/env; cd "$FAULTLINE_VM_CWD" || exit 3; exec /bin/bash /run/netem-vm/cmd.sh' </dev/null
 rc=$?
 finish
