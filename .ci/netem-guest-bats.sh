@@ -102,11 +102,12 @@ if [ "${1:-}" != --in-guest ]; then
   export FAULTLINE_VM_TIMEOUT=${FAULTLINE_VM_TIMEOUT:-1800}
   export PUMBA_BATS_DEADLINE=${PUMBA_BATS_DEADLINE:-$((FAULTLINE_VM_TIMEOUT - 300))}
   export FAULTLINE_VM_MEM=${FAULTLINE_VM_MEM:-4096}
-  # under emulation one sidecar run that finds nothing takes 32-34 s (Pumba's Go binary: milliseconds), so each
-  # case gets longer and the suite's waits wait longer (test_helper's wait_for; ENVIRONMENT.md): they still end as
-  # soon as what they wait for is there
-  export PUMBA_BATS_TEST_TIMEOUT=${PUMBA_BATS_TEST_TIMEOUT:-400} PUMBA_BATS_WAIT_SCALE=${PUMBA_BATS_WAIT_SCALE:-20}
-  export PUMBA_BATS_START_WAIT=${PUMBA_BATS_START_WAIT:-200}
+  # one sidecar run that finds nothing takes 2-3 s in UML, 32-34 s under QEMU's emulation on a loaded host (Pumba's Go
+  # binary: milliseconds), so each case gets longer and the suite's waits wait longer (test_helper's wait_for;
+  # ENVIRONMENT.md): they still end as soon as what they wait for is there
+  if [ "$backend" = uml ]; then tt=200 scale=5 sw=20; else tt=400 scale=20 sw=200; fi
+  export PUMBA_BATS_TEST_TIMEOUT=${PUMBA_BATS_TEST_TIMEOUT:-$tt} PUMBA_BATS_WAIT_SCALE=${PUMBA_BATS_WAIT_SCALE:-$scale}
+  export PUMBA_BATS_START_WAIT=${PUMBA_BATS_START_WAIT:-$sw}
   # the sidecar's runtime probe (2 s by default) waits for a cold JVM's first call under emulation
   export FAULTLINE_RUNTIME_PROBE_TIMEOUT=${FAULTLINE_RUNTIME_PROBE_TIMEOUT:-60s} ROUNDS=${ROUNDS:-3}
   mkdir -p "$out"; export PUMBA_BATS_GUEST_OUT=$(cd "$out" && pwd -P)

@@ -121,6 +121,10 @@ done
 # the UML kernel's modules where modprobe looks for them (the host's own kernel has a directory of another name)
 mkdir -p "$N/usr/lib/modules"; ln -sfn "/usr/lib/uml/modules/$(uname -r)" "$N/usr/lib/modules/$(uname -r)"
 chroot "$N" modprobe -a $(cat "$X/xchg/modules") || echo "netem-vm: modprobe failed"
+# This kernel has RT_GROUP_SCHED and a SCHED_FIFO kernel thread (watchdogd): once something moves every process out
+# of the root cgroup (Podman's service does), the cgroup-v2 cpu controller can no longer be enabled (EINVAL), and
+# runc then fails ("openat2 …/cpu.weight: no such file or directory"). Nothing here needs real-time scheduling.
+for p in $(ps -eo pid=,cls= | awk '$2 != "TS" {print $1}'); do chrt -o -p 0 "$p" 2>/dev/null; done
 # this kernel has no nf_tables for IPv4/IPv6 (CONFIG_NF_TABLES_IPV4 unset: iptables-nft fails, "TABLE_ADD failed
 # (Operation not supported)"), but has ip_tables: the guest's iptables is the legacy one
 chroot "$N" sh -c 'for t in iptables ip6tables; do update-alternatives --quiet --set $t /usr/sbin/$t-legacy; done' ||
