@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Pumba bats cases this machine's kernel cannot run (SKIPPED.tsv's `no-netem`: no sch_netem; `no-dummy`: no dummy
-# network driver), run in the netem guest (.ci/netem-vm.sh: Debian's stock kernel, which has both) with a container
-# engine of its own: this host's dockerd (and its containerd, for the containerd files) and, for the podman files,
+# network driver), run in the netem guest (.ci/netem-vm.sh: User-mode Linux 6.1 by default, or QEMU with Debian's
+# stock kernel; both have them) with a container engine of its own: this host's dockerd (and its containerd, for the containerd files) and, for the podman files,
 # Podman's API service, each with its store on a tmpfs of the guest. The images come from this host's Docker
 # (`docker save`, loaded in the guest); nothing in the guest touches the host's engines, and everything it starts dies
 # with it. Only those cases run (bats --filter), through .ci/pumba-bats.sh as on the host. Needs the built jar (mvn -B
@@ -12,10 +12,14 @@
 #   .ci/netem-guest-bats.sh --start-times                       no bats: times one sidecar run (a kill that finds
 #                                                               nothing) per JVM variant, ROUNDS (3) rounds in turn
 #
-# Reports: sidecar/target/pumba-bats-guest/ or PUMBA_BATS_GUEST_OUT (suite.tap, report.xml, summary.md, guest.log, the engines' logs;
-# start-times.tsv and start-times.md for --start-times).
-# Deadlines: the guest is powered off after FAULTLINE_VM_TIMEOUT s (default 1800); bats inside stops itself after
-# PUMBA_BATS_DEADLINE s (default: the guest's less 300 s for boot, engines and images) and each case after 150 s.
+# Guests: under UML the files are split among PUMBA_BATS_GUEST_SHARDS guests run side by side (default nproc: a UML
+# guest has one CPU), each file whole; under QEMU one guest (it takes every core).
+# Reports: sidecar/target/pumba-bats-guest/ or PUMBA_BATS_GUEST_OUT (suite.tap, summary.md; per guest, guest-N/ when
+# there are several: report.xml, guest.log, the engines' logs, pumba-bats/ written as the cases run; start-times.tsv
+# and start-times.md for --start-times).
+# Deadlines: a guest is powered off after FAULTLINE_VM_TIMEOUT s (default 1800); bats inside stops itself after
+# PUMBA_BATS_DEADLINE s (default: the guest's less 300 s for boot, engines and images) and each case after
+# PUMBA_BATS_TEST_TIMEOUT s (200 under UML, 400 under QEMU).
 set -euo pipefail
 { # read whole before it runs: an edit made during a run (it takes many minutes) cannot change it
 cd "$(dirname "$0")/.."
@@ -105,7 +109,7 @@ if [ "${1:-}" != --in-guest ]; then
   # one sidecar run that finds nothing takes 2-3 s in UML, 32-34 s under QEMU's emulation on a loaded host (Pumba's Go
   # binary: milliseconds), so each case gets longer and the suite's waits wait longer (test_helper's wait_for;
   # ENVIRONMENT.md): they still end as soon as what they wait for is there
-  if [ "$backend" = uml ]; then tt=200 scale=5 sw=20; else tt=400 scale=20 sw=200; fi
+  if [ "$backend" = uml ]; then tt=200 scale=20 sw=20; else tt=400 scale=20 sw=200; fi
   export PUMBA_BATS_TEST_TIMEOUT=${PUMBA_BATS_TEST_TIMEOUT:-$tt} PUMBA_BATS_WAIT_SCALE=${PUMBA_BATS_WAIT_SCALE:-$scale}
   export PUMBA_BATS_START_WAIT=${PUMBA_BATS_START_WAIT:-$sw}
   # the sidecar's runtime probe (2 s by default) waits for a cold JVM's first call under emulation
