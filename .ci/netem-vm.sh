@@ -129,7 +129,14 @@ for p in $(ps -eo pid=,cls= | awk '$2 != "TS" {print $1}'); do chrt -o -p 0 "$p"
 # (Operation not supported)"), but has ip_tables: the guest's iptables is the legacy one
 chroot "$N" sh -c 'for t in iptables ip6tables; do update-alternatives --quiet --set $t /usr/sbin/$t-legacy; done' ||
   echo "netem-vm: no iptables-legacy"
-chroot "$N" /bin/bash -c '. /run/netem-vm/env; cd "$FAULTLINE_VM_CWD" || exit 3; exec /bin/bash /run/netem-vm/cmd.sh' </dev/null
+# The overlay becomes the mount namespace's root (pivot_root, not a chroot): runc's pivot_root into a container's
+# rootfs otherwise ended at the namespace's root, the plain host root, and `ctr run` containers saw the host's files
+# instead of their image's. The old root stays under /run/netem-vm-old (xchg, with the result, is also /run/netem-vm).
+mkdir -p "$N/run/netem-vm-old"
+cd "$N" && pivot_root . run/netem-vm-old || { echo "netem-vm: pivot_root failed"; finish; }
+cd /
+X=/run/netem-vm-old$X
+/bin/bash -c '. /run/netem-vm/env; cd "$FAULTLINE_VM_CWD" || exit 3; exec /bin/bash /run/netem-vm/cmd.sh' </dev/null
 rc=$?
 finish
 EOF
