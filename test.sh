@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test run on a fresh Debian machine, as root: installs and starts what the tests need (Docker engine,
 # PostgreSQL, Redis, a private containerd with CRI, the local test images, a second Docker engine with TLS), runs
-# every test (`mvn -B verify`), then Pumba's bats suite, and the netem suite and Pumba's netem cases in a User-mode Linux
-# guest (a kernel with sch_netem and the dummy driver, which this one lacks). CI
+# every test (`mvn -B verify`), then Pumba's bats suite and the netem suite in a User-mode Linux guest (a kernel with
+# sch_netem, which this one lacks). CI
 # runs exactly this (.ci/run). With the services already up, `mvn -B verify` alone runs the Maven part.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -43,5 +43,3 @@ phase pumba-bats bash .ci/pumba-bats.sh $(cat sidecar/src/test/bats/pumba/CI-FIL
 # netem on a real kernel: this one has no sch_netem, so the netem suite runs in a User-mode Linux guest (.ci/netem-vm.sh;
 # QEMU with Debian's stock kernel where UML cannot be installed)
 phase netem-guest bash .ci/netem-guest-tests.sh
-# Pumba's cases this kernel cannot run (SKIPPED.tsv: no-netem, no-dummy), in such guests, one per core
-phase netem-bats bash .ci/netem-guest-bats.sh

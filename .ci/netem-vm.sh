@@ -140,8 +140,8 @@ X=/run/netem-vm-old$X
 rc=$?
 finish
 EOF
-  # runs as PID 1 of a new PID namespace (its end kills every process of the guest, UML's helpers included) in a
-  # new mount namespace: every mount there read-only, but the guest's scratch directory and the --rw DIRs. hostfs
+  # runs in a new PID namespace (the end of its PID 1, the inner timeout, kills every process of the guest, UML's
+  # helpers included) and a new mount namespace: every mount there read-only, but the guest's scratch directory and the --rw DIRs. hostfs
   # does its file operations as this process, so the guest can write nothing else of the host whatever it mounts.
   read -r -d '' UML_LAUNCH <<'EOF' || true
 set -eu
@@ -169,6 +169,7 @@ EOF
   mkdir -p "$X/xchg" "$X/ovl" "$X/mem" "$X/uml"
   printf '%s\n' "$UML_INIT" > "$X/init"; chmod 755 "$X/init"
   write_cmd "$X/xchg" "$@"
+  # not QEMU's virtio/9p transport; no nft_chain_nat in UML's kernel (its dockerd runs without iptables anyway)
   echo $MODULES | tr ' ' '\n' | grep -v -E '^(virtio_pci|9pnet_virtio|9p|nft_chain_nat)$' > "$X/xchg/modules"
   for i in "${!rw[@]}"; do echo "${rw[$i]}" > "$X/xchg/rw$i"; done
   APPEND=""
