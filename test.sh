@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test run on a fresh Debian machine, as root: installs and starts what the tests need (Docker engine,
 # PostgreSQL, Redis, a private containerd with CRI, the local test images, a second Docker engine with TLS), runs
-# every test (`mvn -B verify`), then Pumba's bats suite and the netem suite in a QEMU guest with a stock kernel. CI
+# every test (`mvn -B verify`), then Pumba's bats suite and the netem suite in a User-mode Linux guest (a kernel with
+# sch_netem, which this one lacks). CI
 # runs exactly this (.ci/run). With the services already up, `mvn -B verify` alone runs the Maven part.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -39,5 +40,6 @@ phase maven mvn -B verify
 # Pumba's own bats suite against the built sidecar: every file (CI-FILES; Docker, Podman and Docker's containerd);
 # cases this machine cannot run are listed in sidecar/src/test/bats/pumba/SKIPPED.tsv
 phase pumba-bats bash .ci/pumba-bats.sh $(cat sidecar/src/test/bats/pumba/CI-FILES)
-# netem on a real kernel: this one has no sch_netem, so the netem suite runs in a QEMU guest with Debian's stock kernel
+# netem on a real kernel: this one has no sch_netem, so the netem suite runs in a User-mode Linux guest (.ci/netem-vm.sh;
+# QEMU with Debian's stock kernel where UML cannot be installed)
 phase netem-guest bash .ci/netem-guest-tests.sh

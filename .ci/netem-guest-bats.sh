@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Pumba bats cases this machine's kernel cannot run (SKIPPED.tsv's `no-netem`: no sch_netem; `no-dummy`: no dummy
-# network driver), run in the netem guest (.ci/netem-vm.sh: Debian's stock kernel, which has both) with a container
-# engine of its own: this host's dockerd (and its containerd, for the containerd files) and, for the podman files,
+# network driver), run in the netem guest (.ci/netem-vm.sh: User-mode Linux 6.1 by default, or QEMU with Debian's
+# stock kernel; both have them) with a container engine of its own: this host's dockerd (and its containerd, for the containerd files) and, for the podman files,
 # Podman's API service, each with its store on a tmpfs of the guest. The images come from this host's Docker
 # (`docker save`, loaded in the guest); nothing in the guest touches the host's engines, and everything it starts dies
 # with it. Only those cases run (bats --filter), through .ci/pumba-bats.sh as on the host. Needs the built jar (mvn -B
@@ -12,10 +12,14 @@
 #   .ci/netem-guest-bats.sh --start-times                       no bats: times one sidecar run (a kill that finds
 #                                                               nothing) per JVM variant, ROUNDS (3) rounds in turn
 #
-# Reports: sidecar/target/pumba-bats-guest/ or PUMBA_BATS_GUEST_OUT (suite.tap, report.xml, summary.md, guest.log, the engines' logs;
-# start-times.tsv and start-times.md for --start-times).
-# Deadlines: the guest is powered off after FAULTLINE_VM_TIMEOUT s (default 1800); bats inside stops itself after
-# PUMBA_BATS_DEADLINE s (default: the guest's less 300 s for boot, engines and images) and each case after 150 s.
+# Guests: under UML the files are split among PUMBA_BATS_GUEST_SHARDS guests run side by side (default nproc: a UML
+# guest has one CPU), each file whole; under QEMU one guest (it takes every core).
+# Reports: sidecar/target/pumba-bats-guest/ or PUMBA_BATS_GUEST_OUT (suite.tap, summary.md; per guest, guest-N/ when
+# there are several: report.xml, guest.log, the engines' logs, pumba-bats/ written as the cases run; start-times.tsv
+# and start-times.md for --start-times).
+# Deadlines: a guest is powered off after FAULTLINE_VM_TIMEOUT s (default 1800); bats inside stops itself after
+# PUMBA_BATS_DEADLINE s (default: the guest's less 300 s for boot, engines and images) and each case after
+# PUMBA_BATS_TEST_TIMEOUT s (200 under UML, 400 under QEMU).
 set -euo pipefail
 { # read whole before it runs: an edit made during a run (it takes many minutes) cannot change it
 cd "$(dirname "$0")/.."
@@ -47,6 +51,7 @@ if [ "${1:-}" != --in-guest ]; then
   else rm -rf "$out"; fi
   mkdir -p "$out"
   start=$(date +%s)
+  backend=$(.ci/netem-vm.sh --which)   # uml or qemu (FAULTLINE_VM_BACKEND)
   if [ "$mode" = start-times ]; then
     # JDK 25's AOT cache (JEP 483/515), trained here on the build's own training command: the guest runs this
     # host's JDK binaries and jar (same paths, sizes and times), which is what the cache is checked against
@@ -73,28 +78,94 @@ if [ "${1:-}" != --in-guest ]; then
     # the images the cases use, from this host's Docker: the targets (pumba-alpine, busybox); .ci/pumba-bats.sh
     # wants stress-ng's (35 MB) only for the stress files, which need nothing the host lacks
     images=(faultline/pumba-alpine:local faultline/busybox:local)
-    docker image inspect "${images[@]}" >/dev/null 2>&1 || .ci/images.sh >/dev/null
+    docker image inspect faultline/busybox:local >/dev/null 2>&1 || .ci/images.sh >/dev/null
+    # the alpine stand-in, made as .ci/pumba-bats.sh makes it when that has not run on this host yet
+    if ! docker image inspect faultline/pumba-alpine:local >/dev/null 2>&1; then
+      printf 'FROM faultline/busybox:local\nRUN mkdir -p -m 1777 /tmp\n' | docker build -q -t faultline/pumba-alpine:local - >/dev/null
+    fi
     docker save "${images[@]}" > "$out/images.tar"
+    # the containerd and podman files' stand-in for faultline/jre-base:local (in the guest, below), made here of
+    # this host's files: in the guest the copies and ldd calls took ~40 s
+    # (its iptables the guest's: nft on QEMU's Debian kernel, legacy on UML's, which has no nf_tables for IPv4)
+    xt=/usr/sbin/xtables-nft-multi; [ "$backend" != uml ] || xt=/usr/sbin/xtables-legacy-multi
+    if listed "${files[@]}" | cut -f1 | grep -q -E '^(containerd|podman)_'; then
+      img=$(mktemp -d)
+      install -D /bin/busybox "$img/bin/busybox"
+      for a in $("$img/bin/busybox" --list); do [ -e "$img/bin/$a" ] || ln -s busybox "$img/bin/$a"; done
+      for b in /usr/bin/ip /usr/sbin/tc "$xt"; do install -D "$b" "$img$b"; done
+      ln -sf /usr/bin/ip "$img/bin/ip"; ln -sf /usr/sbin/tc "$img/bin/tc"
+      for b in iptables iptables-save iptables-restore ip6tables; do ln -sf "$xt" "$img/usr/sbin/$b"; ln -sf "$xt" "$img/bin/$b"; done
+      mkdir -p "$img/usr/lib/x86_64-linux-gnu"; cp -a /usr/lib/x86_64-linux-gnu/xtables "$img/usr/lib/x86_64-linux-gnu/"
+      { ldd /usr/bin/ip /usr/sbin/tc "$xt"; ldd /usr/lib/x86_64-linux-gnu/xtables/*.so; } 2>/dev/null |
+        awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*ld-linux/ {print $1}' | sort -u | while read -r lib; do cp -L --parents "$lib" "$img"; done
+      install -d -m 1777 "$img/tmp"
+      tar -C "$img" -c . > "$out/standin.tar"
+      rm -rf "$img"
+    fi
   fi
   export FAULTLINE_VM_TIMEOUT=${FAULTLINE_VM_TIMEOUT:-1800}
   export PUMBA_BATS_DEADLINE=${PUMBA_BATS_DEADLINE:-$((FAULTLINE_VM_TIMEOUT - 300))}
   export FAULTLINE_VM_MEM=${FAULTLINE_VM_MEM:-4096}
-  # under emulation one sidecar run that finds nothing takes 32-34 s (Pumba's Go binary: milliseconds), so each
-  # case gets longer and the suite's waits wait longer (test_helper's wait_for; ENVIRONMENT.md): they still end as
-  # soon as what they wait for is there
-  export PUMBA_BATS_TEST_TIMEOUT=${PUMBA_BATS_TEST_TIMEOUT:-400} PUMBA_BATS_WAIT_SCALE=${PUMBA_BATS_WAIT_SCALE:-20}
-  export PUMBA_BATS_START_WAIT=${PUMBA_BATS_START_WAIT:-200}
+  # one sidecar run that finds nothing takes 2-3 s in UML, 32-34 s under QEMU's emulation on a loaded host (Pumba's Go
+  # binary: milliseconds), so each case gets longer and the suite's waits wait longer (test_helper's wait_for;
+  # ENVIRONMENT.md): they still end as soon as what they wait for is there
+  if [ "$backend" = uml ]; then tt=200 scale=20 sw=20; else tt=400 scale=20 sw=200; fi
+  export PUMBA_BATS_TEST_TIMEOUT=${PUMBA_BATS_TEST_TIMEOUT:-$tt} PUMBA_BATS_WAIT_SCALE=${PUMBA_BATS_WAIT_SCALE:-$scale}
+  export PUMBA_BATS_START_WAIT=${PUMBA_BATS_START_WAIT:-$sw}
   # the sidecar's runtime probe (2 s by default) waits for a cold JVM's first call under emulation
   export FAULTLINE_RUNTIME_PROBE_TIMEOUT=${FAULTLINE_RUNTIME_PROBE_TIMEOUT:-60s} ROUNDS=${ROUNDS:-3}
   mkdir -p "$out"; export PUMBA_BATS_GUEST_OUT=$(cd "$out" && pwd -P)
   export FAULTLINE_VM_ENV="${FAULTLINE_VM_ENV:-} PUMBA_BATS_GUEST_OUT PUMBA_BATS_DEADLINE PUMBA_BATS_TEST_TIMEOUT PUMBA_BATS_START_WAIT PUMBA_BATS_WAIT_SCALE
     FAULTLINE_RUNTIME_PROBE_TIMEOUT ROUNDS VARIANTS FAULTLINE_JAVA_OPTS"
+  # the guests read the images where the host wrote them (their root is this host's, read-only)
+  export PUMBA_BATS_GUEST_IMAGES=$PUMBA_BATS_GUEST_OUT/images.tar PUMBA_BATS_GUEST_STANDIN=$PUMBA_BATS_GUEST_OUT/standin.tar
+  export FAULTLINE_VM_ENV="$FAULTLINE_VM_ENV PUMBA_BATS_GUEST_IMAGES PUMBA_BATS_GUEST_STANDIN"
+  # Shards: the files split among that many guests run side by side (a UML guest has one CPU: one per host core;
+  # a QEMU guest already takes every core). Greedy by case count, whole files (a file's cases share its setup).
+  shards=${PUMBA_BATS_GUEST_SHARDS:-$([ "$backend" = uml ] && nproc || echo 1)}
+  [[ "$shards" =~ ^[1-9][0-9]*$ ]] || { echo "netem-guest-bats: PUMBA_BATS_GUEST_SHARDS=$shards: expected a count" >&2; exit 2; }
+  [ "$mode" = bats ] || shards=1
+  declare -a shard_files shard_cases
+  for i in $(seq 0 $((shards - 1))); do shard_files[$i]=""; shard_cases[$i]=0; done
+  if [ "$mode" = bats ]; then
+    while read -r n f; do
+      m=0; for i in $(seq 1 $((shards - 1))); do [ "${shard_cases[$i]}" -ge "${shard_cases[$m]}" ] || m=$i; done
+      shard_files[$m]="${shard_files[$m]} $f"; shard_cases[$m]=$((shard_cases[$m] + n))
+    done < <(listed "${files[@]}" | cut -f1 | sort | uniq -c | sort -k1,1nr -k2)
+  fi
   rc=0
-  .ci/netem-vm.sh --rw "$out" -- bash .ci/netem-guest-bats.sh --in-guest "$mode" "${files[@]}" 2>&1 | tee "$out/guest.log" || rc=$?
-  rm -f "$out/images.tar"
+  if [ "$shards" = 1 ]; then
+    .ci/netem-vm.sh --rw "$out" -- bash .ci/netem-guest-bats.sh --in-guest "$mode" "${files[@]}" 2>&1 | tee "$out/guest.log" || rc=$?
+  else
+    pids=()
+    for i in $(seq 0 $((shards - 1))); do
+      [ -n "${shard_files[$i]}" ] || continue
+      d=$PUMBA_BATS_GUEST_OUT/guest-$i; mkdir -p "$d"
+      echo "netem-guest-bats: guest $i: ${shard_cases[$i]} cases of${shard_files[$i]}" >&2
+      # shellcheck disable=SC2086 # the file names: words without blanks
+      ( set +e; PUMBA_BATS_GUEST_OUT=$d .ci/netem-vm.sh --rw "$d" -- bash .ci/netem-guest-bats.sh --in-guest bats ${shard_files[$i]} 2>&1 |
+          tee "$d/guest.log" | sed -u "s/^/[guest $i] /"; echo "${PIPESTATUS[0]}" > "$d/exit" ) &
+      pids+=($!)
+    done
+    wait "${pids[@]}" || true
+    for d in "$PUMBA_BATS_GUEST_OUT"/guest-*; do
+      r=$(cat "$d/exit" 2>/dev/null || echo 2)
+      [ "$r" = 0 ] || [ "$rc" != 0 ] || rc=$r
+      cat "$d/suite.tap" >> "$out/suite.tap" 2>/dev/null || true
+    done
+    # one table over every guest's report, as .ci/pumba-bats.sh makes it for one
+    {
+      printf '| file | pass | fail | skip |\n|---|---|---|---|\n'
+      sed -n 's/.*<testsuite name="\([^"]*\)" tests="\([0-9]*\)" failures="\([0-9]*\)" errors="\([0-9]*\)" skipped="\([0-9]*\)".*/\1 \2 \3 \4 \5/p' \
+        "$PUMBA_BATS_GUEST_OUT"/guest-*/report.xml 2>/dev/null | sort |
+        awk '{ p = $2 - $3 - $4 - $5; tp += p; tf += $3 + $4; ts += $5; printf "| %s | %d | %d | %d |\n", $1, p, $3 + $4, $5 }
+             END { printf "| **all** | %d | %d | %d |\n", tp, tf, ts }'
+    } > "$out/summary.md"
+  fi
+  rm -f "$out/images.tar" "$out/standin.tar"
   [ -f "$out/summary.md" ] && cat "$out/summary.md"
   [ -f "$out/start-times.md" ] && cat "$out/start-times.md"
-  echo "netem-guest-bats: exit $rc after $(($(date +%s) - start)) s; TAP log in $out/suite.tap" >&2
+  echo "netem-guest-bats: exit $rc after $(($(date +%s) - start)) s ($backend, $shards guest(s)); TAP log in $out/suite.tap" >&2
   exit $rc
 fi
 
@@ -190,37 +261,27 @@ if [ "$mode" = start-times ]; then
   exit 0
 fi
 
-docker load -q < "$out/images.tar" >/dev/null
+docker load -q < "${PUMBA_BATS_GUEST_IMAGES:-$out/images.tar}" >/dev/null
 phase "images loaded"
 files=()
 for f in $(listed "$@" | cut -f1 | sort -u); do files+=("$f"); done
 # The containerd and podman files' target image (docker.io/faultline/jre-base:local, for iproute2 and iptables):
 # loading the real one (354 MB) had not finished after 4.5 min under emulation, so in the guest that name is a stand-in
-# made here of what the cases use in it: busybox plus this host's ip, tc and iptables (nft) with their libraries
+# made on the host (above) of what the cases use in it: busybox plus the host's ip, tc and iptables (nft) with their libraries
 if printf '%s\n' "${files[@]}" | grep -q -E '^(containerd|podman)_'; then
-  img=$(mktemp -d)
-  install -D /bin/busybox "$img/bin/busybox"
-  for a in $("$img/bin/busybox" --list); do [ -e "$img/bin/$a" ] || ln -s busybox "$img/bin/$a"; done
-  for b in /usr/bin/ip /usr/sbin/tc /usr/sbin/xtables-nft-multi; do install -D "$b" "$img$b"; done
-  ln -sf /usr/bin/ip "$img/bin/ip"; ln -sf /usr/sbin/tc "$img/bin/tc"
-  for b in iptables iptables-save iptables-restore ip6tables; do ln -sf /usr/sbin/xtables-nft-multi "$img/usr/sbin/$b"; ln -sf /usr/sbin/xtables-nft-multi "$img/bin/$b"; done
-  mkdir -p "$img/usr/lib/x86_64-linux-gnu"; cp -a /usr/lib/x86_64-linux-gnu/xtables "$img/usr/lib/x86_64-linux-gnu/"
-  { ldd /usr/bin/ip /usr/sbin/tc /usr/sbin/xtables-nft-multi; ldd /usr/lib/x86_64-linux-gnu/xtables/*.so; } 2>/dev/null |
-    awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*ld-linux/ {print $1}' | sort -u | while read -r lib; do cp -L --parents "$lib" "$img"; done
-  install -d -m 1777 "$img/tmp"
-  tar -C "$img" -c . | docker import -c 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' -c 'CMD ["sh"]' - faultline/jre-base:local >/dev/null
-  rm -rf "$img"
+  docker import -c 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' -c 'CMD ["sh"]' - faultline/jre-base:local < "$PUMBA_BATS_GUEST_STANDIN" >/dev/null
   phase "network-tools stand-in for faultline/jre-base:local imported"
 fi
 if printf '%s\n' "${files[@]}" | grep -q '^podman_'; then
-  .ci/podman.sh start >/dev/null
+  bash .ci/podman.sh start >/dev/null
   phase "podman service up"
 fi
 # exactly SKIPPED.tsv's cases: their names, anchored and escaped for bats' --filter (a bash regex)
 export PUMBA_BATS_FILTER="^($(listed "$@" | cut -f2 | sed 's/[][\\.*^$()+?{}|/]/\\&/g' | paste -sd '|'))\$"
 rc=0
-bash .ci/pumba-bats.sh "${files[@]}" || rc=$?
-cp -a sidecar/target/pumba-bats/. "$out/" 2>/dev/null || true
+# its reports straight into the shared directory: a run the deadline stops still leaves its TAP log there
+PUMBA_BATS_OUT=$out/pumba-bats bash .ci/pumba-bats.sh "${files[@]}" || rc=$?
+cp -a "$out/pumba-bats/." "$out/" 2>/dev/null || true
 phase "bats done (exit $rc)"
 exit $rc
 }

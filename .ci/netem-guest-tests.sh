@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The netem guest suite: every netem fault measured on a real kernel. Boots .ci/netem-vm.sh (Debian's stock 6.1
-# kernel, which has sch_netem) and runs the dev.faultline.sidecar.guest tests there with plain java and the JUnit
-# console launcher: Maven itself would take ~90 s just to start under emulation. Needs the built jar and test
+# The netem guest suite: every netem fault measured on a real kernel. Boots .ci/netem-vm.sh (User-mode Linux 6.1, or
+# QEMU with Debian's stock 6.1 kernel: both have sch_netem) and runs the dev.faultline.sidecar.guest tests there with
+# plain java and the JUnit console launcher: Maven itself would take ~90 s just to start under emulation. Needs the built jar and test
 # classes (after `mvn -B verify`, or `mvn -B -pl common,sidecar -am package -DskipTests` then `... test-compile`).
 # No docker. Reports: sidecar/target/netem-guest-reports (JUnit XML, the console log, figures.md).
 #
@@ -27,7 +27,7 @@ run_suite() {
 }
 rc=0
 run_suite || rc=$?
-# The JVM under multi-threaded software emulation crashes now and then in its JIT-compiled code (SIGSEGV or SIGILL
+# QEMU only (UML runs guest code natively): the JVM under multi-threaded software emulation crashes now and then in its JIT-compiled code (SIGSEGV or SIGILL
 # in C1 code, exit 134, about one boot in four): an emulator fault, not a test result. Such a crash, and only it,
 # gets up to two more boots, with all vcpus on one host thread (netem-vm.sh's FAULTLINE_VM_TCG_THREAD=single, slower
 # but not subject to it: NetemRevertGuestIT took 199 s so against ~70 s multi-threaded); a failed test never does.

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 suite=$root/sidecar/src/test/bats/pumba
-out=$root/sidecar/target/pumba-bats
+out=${PUMBA_BATS_OUT:-$root/sidecar/target/pumba-bats}   # emptied first
 [ -s sidecar/target/faultline-sidecar.jar ] || { echo "pumba-bats: build first: mvn -B -pl sidecar -am package -DskipTests" >&2; exit 2; }
 command -v bats >/dev/null || { echo "pumba-bats: no bats (Debian: bats bats-support bats-assert; .ci/install.sh)" >&2; exit 2; }
 rm -rf "$out"; mkdir -p "$out/bin"
@@ -123,7 +123,9 @@ kill "$reaper" 2>/dev/null || true
 secs=$(( $(date +%s) - start ))
 [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || echo "pumba-bats: the run passed its deadline of $deadline s and was stopped" >&2
 
-# per file, from bats' JUnit report (one testsuite per file)
+# per file, from bats' JUnit report (one testsuite per file). Its formatter may still be writing it when bats has
+# exited (the netem guest's summary read none): up to 10 s for its closing tag
+for _ in $(seq 1 50); do grep -q '</testsuites>' "$out/report.xml" 2>/dev/null && break; [ "$rc" -ne 124 ] || break; sleep 0.2; done
 {
   printf '| file | pass | fail | skip |\n|---|---|---|---|\n'
   if [ -f "$out/report.xml" ]; then

@@ -40,7 +40,7 @@ teardown() {
     # Apply iptables loss on the same container
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug iptables --interface lo --pull-image=false --duration 30s loss --probability 1.0 test-combined-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_drop_rule "$(sudo ctr -n moby t ls | awk '$1 == "test-combined-ctr" { print $2 }')"
 
     run sudo ctr -n moby t exec --exec-id check-ipt-combined test-combined-ctr iptables -L INPUT -n -v
     echo "iptables output: $output"
@@ -62,7 +62,7 @@ teardown() {
     # Apply iptables with protocol filter
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug iptables --interface lo --pull-image=false --protocol icmp --duration 30s loss --probability 0.5 test-combined-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_drop_rule "$(sudo ctr -n moby t ls | awk '$1 == "test-combined-ctr" { print $2 }')"
 
     run sudo ctr -n moby t exec --exec-id check-ipt-proto test-combined-ctr iptables -L INPUT -n -v
     echo "iptables protocol output: $output"
@@ -78,7 +78,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --target 8.8.8.8 --duration 30s delay --time 100 test-combined-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-combined-ctr" { print $2 }')" dummy0
 
     # Check tc qdisc — should have prio qdisc with netem on band 3
     run sudo ctr -n moby t exec --exec-id check-tc-ipf test-combined-ctr tc qdisc show dev dummy0
@@ -99,7 +99,7 @@ teardown() {
     # Then iptables nth mode
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug iptables --interface lo --pull-image=false --duration 30s loss --mode nth --every 5 --packet 0 test-combined-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_drop_rule "$(sudo ctr -n moby t ls | awk '$1 == "test-combined-ctr" { print $2 }')"
 
     run sudo ctr -n moby t exec --exec-id check-ipt-nth2 test-combined-ctr iptables -L INPUT -n -v
     echo "iptables nth combined output: $output"

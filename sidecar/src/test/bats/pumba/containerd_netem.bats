@@ -40,7 +40,7 @@ teardown() {
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s delay --time 100 test-netem-ctr &
     PUMBA_PID=$!
     # Give pumba time to apply tc rules
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     # Check tc qdisc - should show netem delay
     run sudo ctr -n moby t exec --exec-id check-tc test-netem-ctr tc qdisc show dev dummy0
@@ -66,7 +66,7 @@ teardown() {
     # Run pumba in BACKGROUND with long duration
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss --percent 50 test-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     # Check tc qdisc - should show netem loss
     run sudo ctr -n moby t exec --exec-id check-tc-loss test-netem-ctr tc qdisc show dev dummy0
@@ -91,7 +91,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s duplicate --percent 50 test-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     run sudo ctr -n moby t exec --exec-id check-tc-dup test-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -114,7 +114,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s corrupt --percent 50 test-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     run sudo ctr -n moby t exec --exec-id check-tc-cor test-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -144,7 +144,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss-state --p13 5 --p31 15 --p32 10 --p23 20 --p14 5 test-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     run sudo ctr -n moby t exec --exec-id check-tc-ls test-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -166,7 +166,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss-gemodel --pg 5 --pb 20 --one-h 80 --one-k 10 test-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     run sudo ctr -n moby t exec --exec-id check-tc-ge test-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -188,7 +188,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s delay --time 100 --jitter 30 --distribution normal test-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     run sudo ctr -n moby t exec --exec-id check-tc-dist test-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -211,7 +211,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s rate --rate 1mbit --packetoverhead 10 --cellsize 1500 --celloverhead 20 test-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     run sudo ctr -n moby t exec --exec-id check-tc-cell test-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -234,7 +234,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --duration 30s rate --rate 100kbit test-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     run sudo ctr -n moby t exec --exec-id check-tc-rate test-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -257,7 +257,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --egress-port 80 --duration 30s delay --time 100 test-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     run sudo ctr -n moby t exec --exec-id check-tc-egress test-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -276,7 +276,7 @@ teardown() {
     skip_listed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --pull-image=false --ingress-port 443 --duration 30s delay --time 100 test-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-netem-ctr" { print $2 }')" dummy0
 
     run sudo ctr -n moby t exec --exec-id check-tc-ingress test-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"

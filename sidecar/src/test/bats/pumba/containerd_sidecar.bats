@@ -38,7 +38,7 @@ teardown() {
     # The target container (faultline/pumba-alpine:local) does NOT have tc installed
     sudo pumba --runtime containerd --containerd-namespace moby --log-level debug netem --interface dummy0 --tc-image docker.io/faultline/jre-base:local --pull-image=false --duration 30s delay --time 100 test-sidecar-target &
     PUMBA_PID=$!
-    sleep 3
+    wait_for_qdisc "$(sudo ctr -n moby t ls | awk '$1 == "test-sidecar-target" { print $2 }')" dummy0
 
     # Check if sidecar was created
     run sudo ctr -n moby c ls -q

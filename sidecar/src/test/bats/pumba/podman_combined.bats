@@ -51,7 +51,7 @@ teardown() {
     # Apply iptables loss on the same container
     pumba --runtime podman --log-level debug iptables --interface lo --pull-image=false --duration 30s loss --probability 1.0 pdm-combined-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_drop_rule "$(podman inspect -f '{{.State.Pid}}' pdm-combined-ctr)"
 
     run podman exec pdm-combined-ctr iptables -L INPUT -n -v
     echo "iptables output: $output"
@@ -73,7 +73,7 @@ teardown() {
     # Apply iptables with protocol filter
     pumba --runtime podman --log-level debug iptables --interface lo --pull-image=false --protocol icmp --duration 30s loss --probability 0.5 pdm-combined-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_drop_rule "$(podman inspect -f '{{.State.Pid}}' pdm-combined-ctr)"
 
     run podman exec pdm-combined-ctr iptables -L INPUT -n -v
     echo "iptables protocol output: $output"
@@ -89,7 +89,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --target 8.8.8.8 --duration 30s delay --time 100 pdm-combined-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-combined-ctr)" dummy0
 
     # With a target filter pumba builds a prio qdisc with netem on the matching band
     run podman exec pdm-combined-ctr tc qdisc show dev dummy0
@@ -108,7 +108,7 @@ teardown() {
 
     pumba --runtime podman --log-level debug iptables --interface lo --pull-image=false --duration 30s loss --mode nth --every 5 --packet 0 pdm-combined-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_drop_rule "$(podman inspect -f '{{.State.Pid}}' pdm-combined-ctr)"
 
     run podman exec pdm-combined-ctr iptables -L INPUT -n -v
     echo "iptables nth combined output: $output"

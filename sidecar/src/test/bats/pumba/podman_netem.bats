@@ -50,7 +50,7 @@ teardown() {
 
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s delay --time 100 pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -70,7 +70,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss --percent 50 pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -89,7 +89,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s duplicate --percent 50 pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -108,7 +108,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s corrupt --percent 50 pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -133,7 +133,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss-state --p13 5 --p31 15 --p32 10 --p23 20 --p14 5 pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -151,7 +151,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s loss-gemodel --pg 5 --pb 20 --one-h 80 --one-k 10 pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -169,7 +169,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s delay --time 100 --jitter 30 --distribution normal pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -188,7 +188,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s rate --rate 1mbit --packetoverhead 10 --cellsize 1500 --celloverhead 20 pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -207,7 +207,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --duration 30s rate --rate 100kbit pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -226,7 +226,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --egress-port 80 --duration 30s delay --time 100 pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"
@@ -244,7 +244,7 @@ teardown() {
     skip_listed
     pumba --runtime podman --log-level debug netem --interface dummy0 --pull-image=false --ingress-port 443 --duration 30s delay --time 100 pdm-netem-ctr &
     PUMBA_PID=$!
-    sleep 2
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-netem-ctr)" dummy0
 
     run podman exec pdm-netem-ctr tc qdisc show dev dummy0
     echo "TC output: $output"

@@ -48,7 +48,7 @@ teardown() {
     # nettools sidecar sharing the target's netns to apply tc rules.
     pumba --runtime podman --log-level debug netem --interface dummy0 --tc-image docker.io/faultline/jre-base:local --pull-image=false --duration 30s delay --time 100 pdm-sidecar-target &
     PUMBA_PID=$!
-    sleep 3
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-sidecar-target)" dummy0
 
     # Inspect the target's netns from the host via nsenter — the target has
     # no tc binary of its own so `podman exec` won't work to check.
@@ -99,7 +99,7 @@ teardown() {
     # invariant: target state is restored.
     pumba --runtime podman --log-level debug netem --interface dummy0 --tc-image docker.io/faultline/jre-base:local --pull-image=false --duration 60s delay --time 50 pdm-sidecar-target &
     PUMBA_PID=$!
-    sleep 3
+    wait_for_qdisc "$(podman inspect -f '{{.State.Pid}}' pdm-sidecar-target)" dummy0
 
     # Netem must be applied on the target by now.
     target_pid=$(podman inspect -f '{{.State.Pid}}' pdm-sidecar-target)

@@ -410,6 +410,14 @@ wait_for_drop_rule() {
 		"a DROP rule in the target's INPUT chain" || true
 }
 
+# Waits until interface $2 in the network namespace of process $1 (a target's PID) has the qdisc a netem run adds
+# (netem, or prio/tbf/htb under it), at most PUMBA_BATS_START_WAIT seconds (Pumba's files: a fixed `sleep 2` or `sleep 3`
+# after starting pumba in the background). Returns 0 either way: the test's own assertions that follow decide.
+wait_for_qdisc() {
+	wait_for "${PUMBA_BATS_START_WAIT:-2}" "nsenter -t '$1' -n tc qdisc show dev '$2' 2>/dev/null | grep -qE 'netem|prio|tbf|htb'" \
+		"a netem qdisc on the target's $2" || true
+}
+
 # Skips the current test when SKIPPED.tsv lists it (file, test name, condition, reason): condition `always`, or
 # `no-netem` when this kernel has no sch_netem, `no-dummy` when it has no dummy network driver (the runner tries both
 # and exports PUMBA_BATS_NO_NETEM=1, PUMBA_BATS_NO_DUMMY=1).
