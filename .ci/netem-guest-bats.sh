@@ -99,6 +99,8 @@ if [ "${1:-}" != --in-guest ]; then
       { ldd /usr/bin/ip /usr/sbin/tc "$xt"; ldd /usr/lib/x86_64-linux-gnu/xtables/*.so; } 2>/dev/null |
         awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*ld-linux/ {print $1}' | sort -u | while read -r lib; do cp -L --parents "$lib" "$img"; done
       install -d -m 1777 "$img/tmp"
+      # protocol names for iptables -L (a case matches `icmp`; without the file it prints `1`), as any Debian image has
+      install -D -m 644 /etc/protocols "$img/etc/protocols"
       tar -C "$img" -c . > "$out/standin.tar"
       rm -rf "$img"
     fi
