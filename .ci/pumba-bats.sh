@@ -98,8 +98,31 @@ filter=()
 [ -z "${PUMBA_BATS_FILTER:-}" ] || filter=(--filter "$PUMBA_BATS_FILTER")
 start=$(date +%s)
 # A case that fails before it stops its background run (`pumba --interval … &`, ended by the case's last lines) leaves
-# that run holding bats' output open, and bats waits for it after its last case, forever (a CI run ended so). Once
-# every planned case has its line, the runs still there get 20 s, then are killed.
+# that run holding bats' output open, and bats waits for it after its last case, forever (a CI run ended so; and a
+# `timeout` on bats would not end the pipeline either: the orphan still holds the pipe to tee). Once every planned case
+# has its line, what is still there gets 20 s: then the sidecar runs are killed, and any other process but bats' own
+# that holds bats' output pipe is named and killed.
+# What holds bats' output open once every case has ended: a process holding one of the pipes that this script's own
+# processes read (bats, its stages, tee: a case's fd 3 is one of them) and not one of them. Its own are its
+# descendants outside any bats-exec-test (a case's background fork; once the case has ended, what it started is
+# reparented to init anyway). One find and one ps: in the netem guest a process start costs ~20 ms.
+output_holders() {
+  local procs
+  procs=$(ps -eo pid=,ppid=,args=)
+  find /proc/[0-9]*/fd -maxdepth 1 -type l -lname 'pipe:*' -printf '%p %l\n' 2>/dev/null |
+    awk -v self=$$ -v procs="$procs" '
+      BEGIN {
+        n = split(procs, lines, "\n")
+        for (i = 1; i <= n; i++) { split(lines[i], f, " "); parent[f[1]] = f[2]; test[f[1]] = lines[i] ~ /bats-exec-test/ }
+        for (p in parent)
+          for (q = p; q != "" && q != "0" && !test[q]; q = parent[q]) if (q == self) { own[p] = 1; break }
+      }
+      { split($1, d, "/"); pid[NR] = d[3]; fd[NR] = d[5]; pipe[NR] = $2 }
+      END {
+        for (i in pid) if (own[pid[i]] && fd[i] == "0") reads[pipe[i]] = 1
+        for (i in pid) if (!own[pid[i]] && pipe[i] in reads) print pid[i]
+      }' | sort -u
+}
 (
   while sleep 2; do
     plan=$(sed -n '1s/^1\.\.\([0-9]*\)$/\1/p' "$out/suite.tap" 2>/dev/null)
@@ -108,6 +131,15 @@ start=$(date +%s)
     pgrep -f 'faultline.launched.as=pumba' >/dev/null && {
       echo "pumba-bats: every case has ended; killing the background runs a failed case left" >&2
       pkill -9 -f 'faultline.launched.as=pumba'
+      sleep 2
+    }
+    holders=$(output_holders || true)
+    [ -z "$holders" ] || {
+      echo "pumba-bats: every case has ended; killing what still holds bats' output open:" >&2
+      # shellcheck disable=SC2086 # pids
+      ps -o pid=,ppid=,args= -p $(echo $holders | tr ' ' ,) >&2 || true
+      # shellcheck disable=SC2086
+      kill -9 $holders 2>/dev/null || true
     }
     exit 0
   done
