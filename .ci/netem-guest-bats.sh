@@ -94,7 +94,15 @@ if [ "${1:-}" != --in-guest ]; then
       for a in $("$img/bin/busybox" --list); do [ -e "$img/bin/$a" ] || ln -s busybox "$img/bin/$a"; done
       for b in /usr/bin/ip /usr/sbin/tc "$xt"; do install -D "$b" "$img$b"; done
       ln -sf /usr/bin/ip "$img/bin/ip"; ln -sf /usr/sbin/tc "$img/bin/tc"
-      for b in iptables iptables-save iptables-restore ip6tables; do ln -sf "$xt" "$img/usr/sbin/$b"; ln -sf "$xt" "$img/bin/$b"; done
+      for b in iptables-save iptables-restore ip6tables; do ln -sf "$xt" "$img/usr/sbin/$b"; ln -sf "$xt" "$img/bin/$b"; done
+      # `iptables`: Debian 12's 1.8.9 prints the prot column of a listing as a number under -n (1, not icmp), where
+      # other versions (Pumba's CI's image's) print the name, which a containerd_combined case matches: its listings
+      # with the names of tcp, udp and icmp, as test_helper's assert_iptables_applied reads them on the host
+      printf '%s\n' '#!/bin/sh' "case \" \$* \" in *' -L '*|*' --list '*) ;; *) exec $xt iptables \"\$@\" ;; esac" \
+        "$xt iptables \"\$@\" > /tmp/.iptables-list.\$\$; rc=\$?" \
+        "sed -E 's/^( *[0-9]+[KMG]? +[0-9]+[KMG]? +[A-Za-z_-]+ +)(!?)6 /\\1\\2tcp /; s/^( *[0-9]+[KMG]? +[0-9]+[KMG]? +[A-Za-z_-]+ +)(!?)17 /\\1\\2udp /; s/^( *[0-9]+[KMG]? +[0-9]+[KMG]? +[A-Za-z_-]+ +)(!?)1 /\\1\\2icmp /' /tmp/.iptables-list.\$\$; rm -f /tmp/.iptables-list.\$\$" \
+        'exit $rc' > "$img/usr/sbin/iptables"
+      chmod 755 "$img/usr/sbin/iptables"; ln -sf /usr/sbin/iptables "$img/bin/iptables"
       mkdir -p "$img/usr/lib/x86_64-linux-gnu"; cp -a /usr/lib/x86_64-linux-gnu/xtables "$img/usr/lib/x86_64-linux-gnu/"
       { ldd /usr/bin/ip /usr/sbin/tc "$xt"; ldd /usr/lib/x86_64-linux-gnu/xtables/*.so; } 2>/dev/null |
         awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*ld-linux/ {print $1}' | sort -u | while read -r lib; do cp -L --parents "$lib" "$img"; done
