@@ -67,6 +67,19 @@ fi
 # the stress targets: Debian's stress-ng in a busybox image (.ci/images.sh), where Pumba's files apk-add it to alpine
 if printf '%s\n' "${files[@]}" | grep -q 'stress\.bats$'; then
   docker image inspect faultline/stress-ng:local >/dev/null 2>&1 || .ci/images.sh >/dev/null
+  # Pumba's stress helper image under the name containerd_stress.bats pins (its --inject-cgroup case checks that the
+  # image ships /stress-ng and /cg-inject): that stress-ng image with both, /cg-inject a busybox script of Pumba's
+  # contract (`cg-inject --cgroup-path P -- CMD…`: joins cgroup P, v2 or each v1 hierarchy, then runs CMD). The sidecar starts no helper
+  # container (it runs the node's stress-ng in the target's cgroup): nothing runs them, as nothing pulls the image
+  if ! docker image inspect ghcr.io/alexei-led/stress-ng:0.20.01 >/dev/null 2>&1; then
+    printf '%s\n' 'FROM faultline/stress-ng:local' 'RUN ln -s /usr/bin/stress-ng /stress-ng && printf "%s\n" \' \
+      "  '#!/bin/sh' 'usage() { echo \"cg-inject: usage: cg-inject --cgroup-path <path> -- <command> [args...]\" >&2; exit 2; }' \\" \
+      "  '[ \"\$1\" = --cgroup-path ] && [ -n \"\$2\" ] && [ \"\$3\" = -- ] && [ \$# -gt 3 ] || usage' \\" \
+      "  'j=0; for d in /sys/fs/cgroup /sys/fs/cgroup/*; do [ -f \"\$d/\${2#/}/cgroup.procs\" ] && echo \$\$ > \"\$d/\${2#/}/cgroup.procs\" && j=1; done' \\" \
+      "  '[ \$j = 1 ] || { echo \"cg-inject: cannot join cgroup \$2\" >&2; exit 1; }' \\" \
+      "  'shift 3; exec \"\$@\"' > /cg-inject && chmod 755 /cg-inject" |
+      docker build -q -t ghcr.io/alexei-led/stress-ng:0.20.01 - >/dev/null
+  fi
 fi
 # the netshoot stand-in (iproute2, iptables) in Podman's store, as busybox is (.ci/podman.sh)
 # under the name the files give it (docker.io/…: Podman keeps a loaded image as localhost/…)

@@ -21,18 +21,27 @@ public record RateSpec(String rate, String burst, String latency, boolean netem,
             return packet == 0 && cellSize == 0 && cell == 0;
         }
 
-        /** The words after netem's {@code rate R}, as Pumba passes them: each only when not 0. */
+        /**
+         * The words after netem's {@code rate R}: tc reads them by position ({@code rate RATE [PACKETOVERHEAD
+         * [CELLSIZE [CELLOVERHEAD]]]}; it refuses the words it prints them with, "What is packetoverhead?"), so
+         * every one up to the last that is not 0, the ones before it as 0 where not given.
+         */
         List<String> args() {
+            long[] byPosition = {packet, cellSize, cell};
+            int n = cell != 0 ? 3 : cellSize != 0 ? 2 : packet != 0 ? 1 : 0;
             List<String> a = new ArrayList<>();
-            if (packet != 0) a.addAll(List.of("packetoverhead", Long.toString(packet)));
-            if (cellSize != 0) a.addAll(List.of("cellsize", Long.toString(cellSize)));
-            if (cell != 0) a.addAll(List.of("celloverhead", Long.toString(cell)));
+            for (int i = 0; i < n; i++) a.add(Long.toString(byPosition[i]));
             return a;
         }
 
+        /** As tc prints them back ({@code tc qdisc show}): named, each only when not 0. */
         @Override
         public String toString() {
-            return String.join(" ", args());
+            List<String> a = new ArrayList<>();
+            if (packet != 0) a.add("packetoverhead " + packet);
+            if (cellSize != 0) a.add("cellsize " + cellSize);
+            if (cell != 0) a.add("celloverhead " + cell);
+            return String.join(" ", a);
         }
     }
 

@@ -108,12 +108,23 @@ class PumbaNetemWordsTest {
     @Test
     void rateOverheadsGoToNetemsRateOnlyAndOnlyWhenGiven() {
         RateSpec.Overheads o = new RateSpec.Overheads(20, 48, 5);
+        // tc's netem reads them by position: rate RATE [PACKETOVERHEAD [CELLSIZE [CELLOVERHEAD]]]
         assertEquals(
-                List.of("netem", "rate", "1mbit", "packetoverhead", "20", "cellsize", "48", "celloverhead", "5"),
+                List.of("netem", "rate", "1mbit", "20", "48", "5"),
                 RateSpec.of("1mbit", true, o).args());
         assertEquals(
-                List.of("netem", "rate", "1mbit", "cellsize", "48"),
+                List.of("netem", "rate", "1mbit", "0", "48"),
                 RateSpec.of("1mbit", true, new RateSpec.Overheads(0, 48, 0)).args());
+        assertEquals(
+                List.of("netem", "rate", "1mbit", "-4"),
+                RateSpec.of("1mbit", true, new RateSpec.Overheads(-4, 0, 0)).args());
+        assertEquals(
+                List.of("netem", "rate", "1mbit", "0", "0", "5"),
+                RateSpec.of("1mbit", true, new RateSpec.Overheads(0, 0, 5)).args());
+        assertEquals(
+                List.of("netem", "rate", "1mbit"),
+                RateSpec.of("1mbit", true, RateSpec.Overheads.NONE).args());
+        assertEquals("packetoverhead 20 cellsize 48 celloverhead 5", o.toString());
         assertTrue(RateSpec.of("1mbit", false, o).args().get(0).equals("tbf"));
         assertThrows(IllegalArgumentException.class, () -> new RateSpec.Overheads(0, -1, 0));
     }
