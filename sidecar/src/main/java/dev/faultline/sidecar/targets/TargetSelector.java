@@ -94,8 +94,19 @@ public final class TargetSelector {
         return matches(name, "", containerLabels);
     }
 
-    /** Whether the container of this name and ID is selected: by name, by its ID (or a prefix), by re2:, by label. */
+    /**
+     * Pumba's labels for containers no chaos may touch, whatever names them: its own ({@code com.gaiaadm.pumba=true})
+     * and those its users mark ({@code com.gaiaadm.pumba.skip=true}; Pumba's own helper containers carry it, so a
+     * broad re2: cannot recurse onto the tool).
+     */
+    static final List<String> SKIP_LABELS = List.of("com.gaiaadm.pumba", "com.gaiaadm.pumba.skip");
+
+    /**
+     * Whether the container of this name and ID is selected: by name, by its ID (or a prefix), by re2:, by label;
+     * never one with a {@link #SKIP_LABELS skip label}.
+     */
     public boolean matches(String name, String id, Map<String, String> containerLabels) {
+        if (SKIP_LABELS.stream().anyMatch(k -> "true".equals(containerLabels.get(k)))) return false;
         boolean byName = (names.isEmpty() && patterns.isEmpty())
                 || names.contains(name)
                 || names.stream().anyMatch(n -> isIdOf(n, id))

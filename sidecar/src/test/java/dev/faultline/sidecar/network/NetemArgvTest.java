@@ -278,6 +278,13 @@ class NetemArgvTest {
         assertFalse(new TargetSelector(List.of("4f2c9a7b1d3"), Map.of()).matches("web-1", id, Map.of()), "11 digits");
         assertFalse(byId.matches("web-1", "5" + id.substring(1), Map.of()));
         assertFalse(byId.matches("web-1", Map.of()), "a name alone is not an ID");
+
+        // Pumba's skip labels: never a target, even named or by ID
+        TargetSelector broad = new TargetSelector(List.of("re2:^/?pdm-", "pdm-x", id), Map.of());
+        assertTrue(broad.matches("pdm-a", Map.of("com.gaiaadm.pumba.skip", "false")));
+        assertFalse(broad.matches("pdm-a", Map.of("com.gaiaadm.pumba.skip", "true")));
+        assertFalse(broad.matches("pdm-x", Map.of("com.gaiaadm.pumba", "true")));
+        assertFalse(broad.matches("other", id, Map.of("com.gaiaadm.pumba.skip", "true")));
     }
 
     @Test
