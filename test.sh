@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test run on a fresh Debian machine, as root: installs and starts what the tests need (Docker engine,
 # PostgreSQL, Redis, a private containerd with CRI, the local test images, a second Docker engine with TLS), runs
-# every test (`mvn -B verify`), then Pumba's bats suite and the netem suite in a User-mode Linux guest (a kernel with
-# sch_netem, which this one lacks). CI
+# every test (`mvn -B verify`), then Pumba's bats suite, and the netem suite and Pumba's netem and dummy cases in
+# User-mode Linux guests (a kernel with sch_netem and the dummy driver, which this one lacks), side by side. CI
 # runs exactly this (.ci/run). With the services already up, `mvn -B verify` alone runs the Maven part.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -28,6 +28,26 @@ finish() {
   printf '== test.sh: exit %d after %d s\n%s' "$rc" $(( $(date +%s) - t0 )) "$phases"
   [ -z "$current" ] || echo "$current (not finished)"
 }
+# `together NAME CMD NAME CMD …`: runs each CMD (one word each: a script and no arguments, or a function) side by side,
+# each line of its output with [NAME] in front; fails with the first failure's exit, once every one has ended. Each
+# one's time goes in the table. For parts that keep a core busy each while other cores would wait
+together() {
+  local dir start names=() pids=() i rc=0 r
+  dir=$(mktemp -d); start=$(date +%s); current="$*"
+  echo "== test.sh: side by side: $(printf '%s ' "$@" | awk '{ for (i = 1; i <= NF; i += 2) printf "%s ", $i }')(at $(( start - t0 )) s)"
+  while [ $# -gt 0 ]; do
+    names+=("$1")
+    ( set +e; "$2" 2>&1 | sed -u "s/^/[$1] /"; r=${PIPESTATUS[0]}; echo "$r $(( $(date +%s) - start ))" > "$dir/$1"; exit "$r" ) &
+    pids+=($!); shift 2
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" && r=0 || r=$?
+    [ "$r" = 0 ] || [ "$rc" != 0 ] || rc=$r
+    phases+="$(printf '%-12s %5d s (side by side, exit %s)' "${names[$i]}" "$(cut -d' ' -f2 "$dir/${names[$i]}" 2>/dev/null || echo 0)" "$r")"$'\n'
+  done
+  rm -rf "$dir"; current=""
+  return "$rc"
+}
 trap finish EXIT
 phase install bash .ci/install.sh
 phase services bash .ci/services.sh
@@ -39,7 +59,14 @@ phase docker-tls bash .ci/docker-tls.sh start
 phase maven mvn -B verify
 # Pumba's own bats suite against the built sidecar: every file (CI-FILES; Docker, Podman and Docker's containerd);
 # cases this machine cannot run are listed in sidecar/src/test/bats/pumba/SKIPPED.tsv
-phase pumba-bats bash .ci/pumba-bats.sh $(cat sidecar/src/test/bats/pumba/CI-FILES)
+host_bats() { bash .ci/pumba-bats.sh $(cat sidecar/src/test/bats/pumba/CI-FILES); }
 # netem on a real kernel: this one has no sch_netem, so the netem suite runs in a User-mode Linux guest (.ci/netem-vm.sh;
-# QEMU with Debian's stock kernel where UML cannot be installed)
-phase netem-guest bash .ci/netem-guest-tests.sh
+# QEMU with Debian's stock kernel where UML cannot be installed), and so do Pumba's cases this kernel cannot run
+# (SKIPPED.tsv: no-netem, no-dummy), their files split between two guests, each with its own engines. All beside the
+# host's bats: each bats guest keeps its one CPU busy (~20 min), the host's bats about one core (~10 min: a case waits
+# on one sidecar JVM at a time), the netem suite mostly waits on its probes (~5 min). One after the other they took
+# ~30 min and left a core idle a third of it. The bats guests get 50 min before they are stopped (20 at least under
+# this sharing; BENCHMARKS.md, "Pumba's bats cases in UML")
+netem_suite() { bash .ci/netem-guest-tests.sh; }
+netem_bats() { FAULTLINE_VM_TIMEOUT=3000 PUMBA_BATS_GUEST_SHARDS=2 bash .ci/netem-guest-bats.sh; }
+together pumba-bats host_bats netem-guest netem_suite netem-bats netem_bats
