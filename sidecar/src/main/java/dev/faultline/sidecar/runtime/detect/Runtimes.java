@@ -102,7 +102,7 @@ public final class Runtimes {
     private static ContainerRuntime connect(Flags flags) {
         if (flags.kind() == Kind.CONTAINERD) return containerd(flags);
         if (flags.endpoint() == null && flags.kind() == Kind.PODMAN)
-            return podman(RuntimeEndpoints.named().resolve("unix://" + Podman.SOCKET, Kind.PODMAN));
+            return podman(RuntimeEndpoints.named().resolve(Podman.defaultEndpoint(System.getenv()), Kind.PODMAN));
         if (flags.endpoint() == null && flags.kind() != Kind.CRI && (flags.kind() == Kind.DOCKER || dockerHostSet()))
             return DockerRuntime.connect(EngineEndpoint.host(), null);
         RuntimeEndpoints.Detected d;

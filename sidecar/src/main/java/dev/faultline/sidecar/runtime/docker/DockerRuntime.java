@@ -1,5 +1,6 @@
 package dev.faultline.sidecar.runtime.docker;
 
+import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.experiment.change.Change;
 import dev.faultline.sidecar.experiment.journal.Journal;
 import dev.faultline.sidecar.network.NetnsExecutor;
@@ -20,12 +21,20 @@ public final class DockerRuntime implements ContainerRuntime {
     private final String endpoint;
     private final String version;
     private final EngineCalls engine;
+    private final Refusal refusal;
     private volatile ContainerCache cache;
 
-    private DockerRuntime(String kind, String endpoint, String version) {
+    /** Why this engine cannot serve a verb (rootless Podman and the network verbs), or null when it can. */
+    @FunctionalInterface
+    public interface Refusal {
+        String why(Verb verb);
+    }
+
+    private DockerRuntime(String kind, String endpoint, String version, Refusal refusal) {
         this.kind = kind;
         this.endpoint = endpoint;
         this.version = version;
+        this.refusal = refusal;
         this.engine = EngineCalls.forHost(endpoint);
     }
 
@@ -36,7 +45,18 @@ public final class DockerRuntime implements ContainerRuntime {
 
     /** The same client for another engine with Docker's API ({@code podman}'s service): {@code kind} names it. */
     public static DockerRuntime connect(String kind, String endpoint, String version) {
-        return new DockerRuntime(kind, endpoint, version);
+        return connect(kind, endpoint, version, null);
+    }
+
+    /** As above; {@code refusal} (may be null) names the verbs this engine cannot serve, refused before selection. */
+    public static DockerRuntime connect(String kind, String endpoint, String version, Refusal refusal) {
+        return new DockerRuntime(kind, endpoint, version, refusal);
+    }
+
+    @Override
+    public void refuseUnsupported(Verb verb, String signal) {
+        String why = refusal == null ? null : refusal.why(verb);
+        if (why != null) throw new Unsupported(why);
     }
 
     @Override
