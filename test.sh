@@ -24,6 +24,7 @@ finish() {
   # the private containerd (CRI), Podman's API service and the second, TLS engine are stopped with everything they ran
   bash .ci/containerd.sh stop || true
   bash .ci/podman.sh stop || true
+  bash .ci/podman-rootless.sh stop >/dev/null 2>&1 || true
   bash .ci/docker-tls.sh stop || true
   printf '== test.sh: exit %d after %d s\n%s' "$rc" $(( $(date +%s) - t0 )) "$phases"
   [ -z "$current" ] || echo "$current (not finished)"
@@ -60,6 +61,9 @@ phase maven mvn -B verify
 # Pumba's own bats suite against the built sidecar: every file (CI-FILES; Docker, Podman and Docker's containerd);
 # cases this machine cannot run are listed in sidecar/src/test/bats/pumba/SKIPPED.tsv
 host_bats() { bash .ci/pumba-bats.sh $(cat sidecar/src/test/bats/pumba/CI-FILES); }
+# and its one rootless-Podman case against a rootless Podman service (a second user's; ENVIRONMENT.md), before the
+# rest: a bats run ends by killing the sidecar runs it left, which would hit the other's
+phase pumba-rootless bash .ci/pumba-bats-rootless.sh
 # netem on a real kernel: this one has no sch_netem, so the netem suite runs in a User-mode Linux guest (.ci/netem-vm.sh;
 # QEMU with Debian's stock kernel where UML cannot be installed), and so do Pumba's cases this kernel cannot run
 # (SKIPPED.tsv: no-netem, no-dummy), their files split between two guests, each with its own engines. All beside the
