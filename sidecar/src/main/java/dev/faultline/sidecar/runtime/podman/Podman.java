@@ -9,6 +9,7 @@ import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.RuntimeEndpointException;
 import dev.faultline.sidecar.runtime.docker.DockerRuntime;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,14 +49,27 @@ public final class Podman {
         return "unix://" + SOCKET;
     }
 
-    /** The service at {@code endpoint}; {@code answers} is what its {@code /_ping} said, or null. Asks it whether it is rootless. */
+    /**
+     * The service at {@code endpoint}; {@code answers} is what its {@code /_ping} said, or null. Asks it whether it is
+     * rootless only when its socket is not root's: a rootful service's always is, and its info costs 0.5-1 s
+     * (libpod gathers its store's figures), which every run on rootful Podman would otherwise pay.
+     */
     public static ContainerRuntime connect(String endpoint, String answers) {
-        boolean rootless = rootless(info(endpoint));
+        boolean rootless = !ownedByRoot(endpoint) && rootless(info(endpoint));
         return DockerRuntime.connect(
                 "podman",
                 endpoint,
                 rootless ? (answers == null ? "" : answers + ", ") + "rootless" : answers,
                 rootlessRefusal(rootless, endpoint));
+    }
+
+    /** Whether the service's unix socket belongs to root (the path followed: /var/run is a link); false if unreadable. */
+    static boolean ownedByRoot(String endpoint) {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(EngineEndpoint.socketPath(endpoint), "unix:uid"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -10,8 +10,11 @@ import dev.faultline.common.sidecar.Verb;
 import dev.faultline.sidecar.runtime.ContainerRuntime;
 import dev.faultline.sidecar.runtime.RuntimeEndpointException;
 import dev.faultline.sidecar.runtime.docker.DockerRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PodmanTest {
     /** What Podman 4.3.1's rootless service answers to GET /libpod/info (host.security, trimmed). */
@@ -65,5 +68,18 @@ class PodmanTest {
                 RuntimeEndpointException.class,
                 () -> Podman.defaultEndpoint(Map.of("CONTAINER_HOST", "ssh://core@host/run/podman/podman.sock")));
         assertTrue(e.getMessage().contains("CONTAINER_HOST names it"), e.getMessage());
+    }
+
+    /** A socket of root's is a rootful service, asked nothing more; another owner's, or none readable, is asked. */
+    @Test
+    void aSocketOfRootsIsARootfulService(@TempDir Path dir) throws Exception {
+        Path socket = Files.createFile(dir.resolve("podman.sock"));
+        boolean asRoot = Integer.valueOf(0).equals(Files.getAttribute(socket, "unix:uid"));
+        assertEquals(asRoot, Podman.ownedByRoot("unix://" + socket));
+        assertFalse(Podman.ownedByRoot("unix://" + dir.resolve("absent.sock")));
+        if (asRoot) { // giving it to another user takes root, as CI runs
+            Files.setAttribute(socket, "unix:uid", 995);
+            assertFalse(Podman.ownedByRoot("unix://" + socket));
+        }
     }
 }
